@@ -1,0 +1,173 @@
+//! `secctl ca init` and `secctl ca show`.
+
+use serde::Serialize;
+
+use crate::cli::{CaCommand, CaInitArgs};
+use crate::cmd::Ctx;
+use crate::error::{Error, Result};
+use crate::output::fmt_time;
+use crate::pki::ca::{self, InitOptions};
+use crate::pki::inspect::{self, CertInfo};
+use crate::pki::names;
+use crate::pki::store::Config;
+
+/// Dispatch `ca` subcommands.
+pub fn run(ctx: &Ctx, cmd: CaCommand) -> Result<u8> {
+    match cmd {
+        CaCommand::Init(a) => init(ctx, a),
+        CaCommand::Show => show(ctx),
+    }
+}
+
+fn default_trust_domain(cluster: &str) -> Result<String> {
+    let td = format!("{}.local", cluster.to_ascii_lowercase());
+    names::check_trust_domain(&td).map_err(|_| {
+        Error::Usage(format!(
+            "cannot derive a trust domain from cluster name {cluster:?}: pass --trust-domain"
+        ))
+    })?;
+    Ok(td)
+}
+
+fn init(ctx: &Ctx, a: CaInitArgs) -> Result<u8> {
+    names::check_cluster_name(&a.name)?;
+    let trust_domain = match a.trust_domain {
+        Some(td) => {
+            names::check_trust_domain(&td)?;
+            td
+        }
+        None => default_trust_domain(&a.name)?,
+    };
+    let store = &ctx.store;
+    // Checked before asking anything or writing anything, and again under the lock.
+    let exists = || -> Result<()> {
+        if store.is_initialized() && !a.force {
+            return Err(Error::Usage(format!(
+                "a CA already exists in {} (pass --force to replace it; the old one is kept in {}/attic)",
+                store.root().display(),
+                store.root().display()
+            )));
+        }
+        Ok(())
+    };
+    exists()?;
+    let replace = store.is_initialized();
+    if replace {
+        ctx.confirm(&format!(
+            "Replace the CA in {}? Certificates it issued will no longer be trusted.",
+            store.root().display()
+        ))?;
+    }
+    let passphrase = if a.encrypt_key {
+        Some(ctx.passphrase(true)?)
+    } else {
+        None
+    };
+    let _lock = store.lock()?;
+    exists()?;
+    let opts = InitOptions {
+        cluster: a.name,
+        trust_domain,
+        key_type: a.key_type,
+        days: a.days,
+        intermediate: a.intermediate,
+    };
+    let rep = ca::init(store, &opts, passphrase.as_ref(), store.is_initialized())?;
+    let p = &ctx.printer;
+    if p.is_json() {
+        p.json(&rep)?;
+    } else {
+        if let Some(old) = &rep.replaced_into {
+            p.note(&format!("previous CA moved to {}", old.display()));
+        }
+        p.line(&format!(
+            "created CA in {} ({}, {}{})",
+            rep.dir.display(),
+            rep.root.key_type,
+            if rep.intermediate.is_some() {
+                "root + intermediate"
+            } else {
+                "root"
+            },
+            if rep.encrypted { ", key encrypted" } else { "" }
+        ))?;
+        p.kv(&[
+            ("root", rep.root.subject.clone()),
+            ("sha256", rep.root.sha256_fingerprint.clone()),
+            ("expires", rep.root.not_after.date().to_string()),
+            ("trust bundle", store.path("ca.crt").display().to_string()),
+        ])?;
+    }
+    Ok(0)
+}
+
+#[derive(Serialize)]
+struct ShowReport {
+    dir: std::path::PathBuf,
+    cluster: String,
+    trust_domain: String,
+    key_encrypted: bool,
+    issuing: &'static str,
+    root: CertInfo,
+    intermediate: Option<CertInfo>,
+}
+
+fn show(ctx: &Ctx) -> Result<u8> {
+    let store = &ctx.store;
+    let cfg: Config = store.config()?;
+    let load = |name: &str| -> Result<CertInfo> {
+        let path = store.ca_dir().join(name);
+        inspect::read_cert_file(&path).map(|(_, i)| i)
+    };
+    let rep = ShowReport {
+        dir: store.root().to_path_buf(),
+        cluster: cfg.cluster.clone(),
+        trust_domain: cfg.trust_domain.clone(),
+        key_encrypted: cfg.encrypted,
+        issuing: if cfg.intermediate {
+            "intermediate"
+        } else {
+            "root"
+        },
+        root: load("root.crt")?,
+        intermediate: if cfg.intermediate {
+            Some(load("intermediate.crt")?)
+        } else {
+            None
+        },
+    };
+    let p = &ctx.printer;
+    if p.is_json() {
+        return p.json(&rep).map(|_| 0);
+    }
+    let mut rows = vec![
+        ("cluster", rep.cluster.clone()),
+        ("trust domain", rep.trust_domain.clone()),
+        (
+            "key encrypted",
+            if rep.key_encrypted {
+                "yes (age, scrypt)".into()
+            } else {
+                "no".into()
+            },
+        ),
+        ("issuing CA", rep.issuing.to_string()),
+        ("key path", ca::key_path(store, &cfg).display().to_string()),
+    ];
+    let mut push = |label: &'static str, i: &CertInfo| {
+        rows.push((label, i.subject.clone()));
+        rows.push(("  key type", i.key_type.clone()));
+        rows.push(("  serial", i.serial.clone()));
+        rows.push((
+            "  valid",
+            format!("{} .. {}", fmt_time(i.not_before), fmt_time(i.not_after)),
+        ));
+        rows.push(("  sha256", i.sha256_fingerprint.clone()));
+    };
+    push("root", &rep.root);
+    if let Some(i) = &rep.intermediate {
+        push("intermediate", i);
+    }
+    p.kv(&rows)?;
+    Ok(0)
+}

@@ -1,0 +1,117 @@
+//! Command implementations: the only layer that knows both the arguments and the printer.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use age::secrecy::SecretString;
+
+use crate::cli::{Cli, Command};
+use crate::error::{Error, Result};
+use crate::output::Printer;
+use crate::pki::store::Store;
+
+pub mod ca;
+pub mod cert;
+pub mod docs;
+
+/// What every command gets: the state directory, the printer, and the global answers.
+pub struct Ctx {
+    /// The state directory.
+    pub store: Store,
+    /// Where results go.
+    pub printer: Printer,
+    /// `--yes` was given.
+    pub yes: bool,
+    /// `--passphrase-file` / `SECCTL_PASSPHRASE_FILE`.
+    pub passphrase_file: Option<PathBuf>,
+}
+
+/// Run a parsed command line; `Ok(code)` is 0 or 1 (a check found a problem).
+pub fn run(cli: Cli) -> Result<u8> {
+    let ctx = Ctx {
+        store: Store::new(cli.dir.clone()),
+        printer: Printer::new(cli.output),
+        yes: cli.yes,
+        passphrase_file: cli.passphrase_file.clone(),
+    };
+    match cli.command {
+        Command::Ca(c) => ca::run(&ctx, c),
+        Command::Cert(c) => cert::run(&ctx, c),
+        Command::Completions { shell } => docs::completions(&ctx, shell),
+        Command::Man { out } => docs::man(&ctx, &out),
+    }
+}
+
+fn interactive() -> bool {
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
+impl Ctx {
+    /// Ask for confirmation: `--yes` answers it; on a terminal the user is asked; without
+    /// a terminal the action is refused (never a hidden prompt in a pipeline).
+    pub fn confirm(&self, question: &str) -> Result<()> {
+        if self.yes {
+            return Ok(());
+        }
+        if !interactive() {
+            return Err(Error::Usage(format!(
+                "{question} Refusing without a terminal to ask on; pass --yes to confirm"
+            )));
+        }
+        let ok = dialoguer::Confirm::new()
+            .with_prompt(question)
+            .default(false)
+            .interact()
+            .map_err(|e| Error::Usage(format!("confirmation failed: {e}")))?;
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::Usage("aborted, nothing changed".into()))
+        }
+    }
+
+    /// The CA passphrase: from `--passphrase-file`/`SECCTL_PASSPHRASE_FILE`, else asked with
+    /// a hidden prompt on a terminal (twice when `new`). Never from the command line.
+    pub fn passphrase(&self, new: bool) -> Result<SecretString> {
+        if let Some(p) = &self.passphrase_file {
+            let text = zeroize::Zeroizing::new(crate::pki::fsio::read_text(p)?);
+            let line = text.lines().next().unwrap_or("");
+            if line.is_empty() {
+                return Err(Error::path(
+                    p,
+                    "empty passphrase (the first line of the file is used)",
+                ));
+            }
+            if new && line.chars().count() < 8 {
+                return Err(Error::path(
+                    p,
+                    "passphrase too short (at least 8 characters)",
+                ));
+            }
+            return Ok(SecretString::from(line.to_owned()));
+        }
+        if !interactive() {
+            return Err(Error::Usage(
+                "the CA key is passphrase-protected and there is no terminal to ask on: \
+                 pass --passphrase-file FILE or set SECCTL_PASSPHRASE_FILE"
+                    .into(),
+            ));
+        }
+        let mut prompt = dialoguer::Password::new().with_prompt("CA key passphrase");
+        if new {
+            prompt = prompt
+                .with_confirmation("Repeat the passphrase", "the passphrases do not match")
+                .validate_with(|s: &String| {
+                    if s.chars().count() >= 8 {
+                        Ok(())
+                    } else {
+                        Err("at least 8 characters")
+                    }
+                });
+        }
+        let s = prompt
+            .interact()
+            .map_err(|e| Error::Usage(format!("passphrase prompt failed: {e}")))?;
+        Ok(SecretString::from(s))
+    }
+}

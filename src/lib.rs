@@ -1,0 +1,33 @@
+//! secctl: a certificate and cluster-security toolkit.
+//!
+//! The library holds everything; `main.rs` only calls [`main_entry`]. Modules:
+//! [`pki`] (state directory, CA, issuance, inspection; never prints), [`cli`] (the clap
+//! definition), [`cmd`] (one module per command), [`output`] (the printer), [`error`]
+//! (typed errors and exit codes).
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod cli;
+pub mod cmd;
+pub mod error;
+pub mod output;
+pub mod pki;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Parse the process arguments, run, print an error as one line on stderr, and return the
+/// exit code of the contract (0 ok, 1 check failed, 2 bad input, 3 I/O, 4 internal).
+pub fn main_entry() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match cmd::run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            let msg = e.to_string().replace(['\n', '\r'], " ");
+            let _ = writeln!(std::io::stderr().lock(), "secctl: error: {msg}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}

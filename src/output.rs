@@ -1,0 +1,154 @@
+//! The one place that writes results: text tables or JSON on stdout, notes on stderr.
+//! A closed stdout (`secctl cert list | head`) ends the command quietly.
+
+use std::io::{self, IsTerminal, Write};
+
+use serde::Serialize;
+
+use crate::cli::Format;
+use crate::error::{Error, Result};
+
+/// Writes results in the chosen format.
+#[derive(Debug, Clone)]
+pub struct Printer {
+    format: Format,
+    color: bool,
+}
+
+/// A cell colour for status words.
+#[derive(Debug, Clone, Copy)]
+pub enum Tone {
+    /// No colour.
+    Plain,
+    /// Good (green).
+    Good,
+    /// Attention (yellow).
+    Warn,
+    /// Bad (red).
+    Bad,
+}
+
+fn write_out(s: &str) -> Result<()> {
+    let mut out = io::stdout().lock();
+    match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::io("writing to stdout", e)),
+    }
+}
+
+impl Printer {
+    /// A printer for `format`; colour only on a terminal and without `NO_COLOR`.
+    pub fn new(format: Format) -> Self {
+        let color = io::stdout().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            && std::env::var("TERM").map_or(true, |t| t != "dumb");
+        Printer { format, color }
+    }
+
+    /// Whether JSON was asked for.
+    pub fn is_json(&self) -> bool {
+        self.format == Format::Json
+    }
+
+    /// Print one JSON document.
+    pub fn json<T: Serialize + ?Sized>(&self, value: &T) -> Result<()> {
+        let s = serde_json::to_string_pretty(value).map_err(Error::internal)?;
+        write_out(&(s + "\n"))
+    }
+
+    /// Colour a word for a table cell.
+    pub fn paint(&self, s: &str, tone: Tone) -> String {
+        let code = match tone {
+            Tone::Plain => return s.to_string(),
+            Tone::Good => "32",
+            Tone::Warn => "33",
+            Tone::Bad => "31",
+        };
+        if self.color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+
+    /// Print a table with a header row; widths ignore colour codes.
+    pub fn table(&self, headers: &[&str], rows: &[Vec<String>]) -> Result<()> {
+        let vis = |s: &str| strip_ansi(s).chars().count();
+        let mut w: Vec<usize> = headers.iter().map(|h| h.len()).collect();
+        for r in rows {
+            for (i, c) in r.iter().enumerate() {
+                w[i] = w[i].max(vis(c));
+            }
+        }
+        let mut out = String::new();
+        let line = |cells: Vec<String>, out: &mut String| {
+            let n = cells.len();
+            for (i, c) in cells.into_iter().enumerate() {
+                out.push_str(&c);
+                if i + 1 < n {
+                    out.push_str(&" ".repeat(w[i] - vis(&c) + 2));
+                }
+            }
+            out.push('\n');
+        };
+        let head = headers
+            .iter()
+            .map(|h| {
+                if self.color {
+                    format!("\x1b[1m{h}\x1b[0m")
+                } else {
+                    h.to_string()
+                }
+            })
+            .collect();
+        line(head, &mut out);
+        for r in rows {
+            line(r.clone(), &mut out);
+        }
+        write_out(&out)
+    }
+
+    /// Print aligned `key: value` lines.
+    pub fn kv(&self, pairs: &[(&str, String)]) -> Result<()> {
+        let w = pairs.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+        let mut out = String::new();
+        for (k, v) in pairs {
+            out.push_str(&format!("{k:<w$}  {v}\n"));
+        }
+        write_out(&out)
+    }
+
+    /// Print a line of text on stdout.
+    pub fn line(&self, s: &str) -> Result<()> {
+        write_out(&format!("{s}\n"))
+    }
+
+    /// A note for people on stderr (never part of the result).
+    pub fn note(&self, s: &str) {
+        let _ = writeln!(io::stderr().lock(), "secctl: {s}");
+    }
+}
+
+fn strip_ansi(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut it = s.chars();
+    while let Some(c) = it.next() {
+        if c == '\x1b' {
+            for d in it.by_ref() {
+                if d == 'm' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A time as RFC 3339 (UTC), the one format used in text output.
+pub fn fmt_time(t: time::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| t.to_string())
+}

@@ -1,0 +1,116 @@
+//! Crash-safe file writes: temporary file in the same directory, fsync, rename, fsync the
+//! directory. A crash leaves the old file or the new one, never half of either. Secret
+//! files are created with mode 0600 before their first byte is written.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{ErrorKind, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// Mode of private keys and other secrets.
+pub const SECRET_MODE: u32 = 0o600;
+/// Mode of public files (certificates, records, CRLs).
+pub const PUBLIC_MODE: u32 = 0o644;
+/// Mode of every directory secctl creates.
+pub const DIR_MODE: u32 = 0o700;
+
+/// Create `dir` (and its parents) with mode 0700 when missing; refuse a path that exists
+/// and is not a directory.
+pub fn ensure_dir(dir: &Path) -> Result<()> {
+    match fs::metadata(dir) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(Error::path(dir, "exists and is not a directory")),
+        Err(e) if e.kind() == ErrorKind::NotFound => fs::DirBuilder::new()
+            .recursive(true)
+            .mode(DIR_MODE)
+            .create(dir)
+            .map_err(|e| Error::io(format!("creating directory {}", dir.display()), e)),
+        Err(e) => Err(Error::io(format!("reading {}", dir.display()), e)),
+    }
+}
+
+fn temp_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut rnd = [0u8; 6];
+    // A failing system RNG only makes the name less unique; create_new still protects us.
+    let _ = ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut rnd);
+    path.with_file_name(format!(
+        ".{name}.{}.{}.tmp",
+        std::process::id(),
+        hex::encode(rnd)
+    ))
+}
+
+/// Write `bytes` to `path` atomically with `mode`, replacing any existing file.
+pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
+    write_impl(path, bytes, mode, true)
+}
+
+/// Write `bytes` to `path` atomically with `mode`; fail with `AlreadyExists` (as an
+/// input error) when `path` exists. Used for records, whose names must never collide.
+pub fn write_new_atomic(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
+    write_impl(path, bytes, mode, false)
+}
+
+fn write_impl(path: &Path, bytes: &[u8], mode: u32, replace: bool) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let tmp = temp_path(path);
+    let ctx = |what: &str| format!("{what} {}", path.display());
+    let result = (|| {
+        let mut f = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(mode)
+            .open(&tmp)
+            .map_err(|e| Error::io(ctx("writing"), e))?;
+        // The umask may have removed bits from `mode`; it can only remove, so secrets stay
+        // 0600, but public files are set explicitly.
+        f.set_permissions(fs::Permissions::from_mode(mode))
+            .map_err(|e| Error::io(ctx("setting mode of"), e))?;
+        f.write_all(bytes)
+            .map_err(|e| Error::io(ctx("writing"), e))?;
+        f.sync_all().map_err(|e| Error::io(ctx("syncing"), e))?;
+        drop(f);
+        if replace {
+            fs::rename(&tmp, path).map_err(|e| Error::io(ctx("renaming into place"), e))?;
+        } else {
+            // hard_link fails when the target exists: no silent overwrite.
+            fs::hard_link(&tmp, path).map_err(|e| {
+                if e.kind() == ErrorKind::AlreadyExists {
+                    Error::path(path, "already exists")
+                } else {
+                    Error::io(ctx("linking into place"), e)
+                }
+            })?;
+            let _ = fs::remove_file(&tmp);
+        }
+        sync_dir(dir)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// fsync a directory so that a rename in it is durable.
+pub fn sync_dir(dir: &Path) -> Result<()> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| Error::io(format!("syncing directory {}", dir.display()), e))
+}
+
+/// Read a text file, mapping failures to clear one-line errors naming the file.
+pub fn read_text(path: &Path) -> Result<String> {
+    let bytes = fs::read(path).map_err(|e| Error::read(path, e))?;
+    String::from_utf8(bytes).map_err(|_| Error::path(path, "not a PEM or text file (binary data)"))
+}
+
+/// Read a file as bytes, mapping failures to clear one-line errors naming the file.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    fs::read(path).map_err(|e| Error::read(path, e))
+}

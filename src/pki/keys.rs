@@ -1,0 +1,129 @@
+//! Key types, key generation and private-key files (PKCS#8 PEM, or age/scrypt-encrypted).
+
+use std::io::{Read, Write};
+use std::path::Path;
+
+use age::secrecy::SecretString;
+use rcgen::KeyPair;
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+
+/// The key algorithms secctl can generate (ring cannot generate RSA keys).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum KeyType {
+    /// ECDSA on NIST P-256 with SHA-256 (the default; every TLS stack accepts it).
+    #[default]
+    EcdsaP256,
+    /// ECDSA on NIST P-384 with SHA-384.
+    EcdsaP384,
+    /// Ed25519 (OpenSSL 1.1.1+, Go, rustls; not every browser or appliance).
+    Ed25519,
+}
+
+impl KeyType {
+    /// The name used on the command line and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyType::EcdsaP256 => "ecdsa-p256",
+            KeyType::EcdsaP384 => "ecdsa-p384",
+            KeyType::Ed25519 => "ed25519",
+        }
+    }
+
+    fn alg(self) -> &'static rcgen::SignatureAlgorithm {
+        match self {
+            KeyType::EcdsaP256 => &rcgen::PKCS_ECDSA_P256_SHA256,
+            KeyType::EcdsaP384 => &rcgen::PKCS_ECDSA_P384_SHA384,
+            KeyType::Ed25519 => &rcgen::PKCS_ED25519,
+        }
+    }
+
+    /// Generate a fresh key pair of this type.
+    pub fn generate(self) -> Result<KeyPair> {
+        KeyPair::generate_for(self.alg()).map_err(Error::internal)
+    }
+}
+
+impl std::fmt::Display for KeyType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The bytes of a private-key file: PKCS#8 PEM, or that PEM age-encrypted (ASCII armor)
+/// with a passphrase (scrypt) when `passphrase` is given.
+pub fn encode_private_key(key: &KeyPair, passphrase: Option<&SecretString>) -> Result<Vec<u8>> {
+    let pem = Zeroizing::new(key.serialize_pem());
+    match passphrase {
+        None => Ok(pem.as_bytes().to_vec()),
+        Some(p) => encrypt_with_passphrase(pem.as_bytes(), p),
+    }
+}
+
+/// age-encrypt `plain` to a passphrase, ASCII-armored.
+pub fn encrypt_with_passphrase(plain: &[u8], passphrase: &SecretString) -> Result<Vec<u8>> {
+    let enc = age::Encryptor::with_user_passphrase(passphrase.clone());
+    let mut out = Vec::new();
+    let armor = age::armor::ArmoredWriter::wrap_output(&mut out, age::armor::Format::AsciiArmor)
+        .map_err(Error::internal)?;
+    let mut w = enc.wrap_output(armor).map_err(Error::internal)?;
+    w.write_all(plain).map_err(Error::internal)?;
+    w.finish()
+        .and_then(|a| a.finish())
+        .map_err(Error::internal)?;
+    Ok(out)
+}
+
+/// Decrypt an age file (armored or binary) made with a passphrase.
+pub fn decrypt_with_passphrase(
+    path: &Path,
+    data: &[u8],
+    passphrase: &SecretString,
+) -> Result<Zeroizing<Vec<u8>>> {
+    let reader = age::armor::ArmoredReader::new(data);
+    let dec = age::Decryptor::new(reader)
+        .map_err(|e| Error::path(path, format!("not a readable age file ({e})")))?;
+    if !dec.is_scrypt() {
+        return Err(Error::path(path, "age file is not passphrase-encrypted"));
+    }
+    let id = age::scrypt::Identity::new(passphrase.clone());
+    let mut r = dec
+        .decrypt(std::iter::once(&id as &dyn age::Identity))
+        .map_err(|e| match e {
+            age::DecryptError::DecryptionFailed
+            | age::DecryptError::NoMatchingKeys
+            | age::DecryptError::KeyDecryptionFailed => {
+                Error::path(path, "wrong passphrase (the key could not be decrypted)")
+            }
+            other => Error::path(path, format!("cannot decrypt: {other}")),
+        })?;
+    let mut out = Zeroizing::new(Vec::new());
+    r.read_to_end(&mut out)
+        .map_err(|e| Error::path(path, format!("corrupted age file ({e})")))?;
+    Ok(out)
+}
+
+/// Load a private key from a PEM or `.age` file.
+pub fn load_private_key(path: &Path, passphrase: Option<&SecretString>) -> Result<KeyPair> {
+    let data = Zeroizing::new(crate::pki::fsio::read_bytes(path)?);
+    let plain = if is_age(&data) {
+        let p = passphrase
+            .ok_or_else(|| Error::path(path, "key is encrypted and no passphrase was given"))?;
+        decrypt_with_passphrase(path, &data, p)?
+    } else {
+        Zeroizing::new(data.to_vec())
+    };
+    let text = std::str::from_utf8(&plain)
+        .map_err(|_| Error::path(path, "not a PEM private key (binary data)"))?;
+    KeyPair::from_pem(text)
+        .map_err(|e| Error::path(path, format!("not a usable PKCS#8 private key ({e})")))
+}
+
+/// Whether a file's bytes are an age file (armored or binary).
+pub fn is_age(data: &[u8]) -> bool {
+    data.starts_with(b"age-encryption.org/")
+        || data.starts_with(b"-----BEGIN AGE ENCRYPTED FILE-----")
+}

@@ -1,0 +1,9 @@
+//! The PKI core: state directory, CA, issuance and inspection. Nothing here prints.
+
+pub mod ca;
+pub mod fsio;
+pub mod inspect;
+pub mod issue;
+pub mod keys;
+pub mod names;
+pub mod store;

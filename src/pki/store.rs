@@ -1,0 +1,230 @@
+//! The state directory: layout, configuration, the advisory lock and issuance records.
+//!
+//! ```text
+//! DIR/secctl.json          cluster name, trust domain, key type, which CA issues
+//! DIR/ca.crt               trust bundle (root certificate(s))
+//! DIR/ca/root.crt          root CA certificate
+//! DIR/ca/root.key[.age]    root CA key (PKCS#8 PEM, or age/scrypt-encrypted)
+//! DIR/ca/intermediate.*    the issuing intermediate, when there is one
+//! DIR/issued/SERIAL.crt    every issued certificate, named by its random serial
+//! DIR/issued/SERIAL.json   one record per issued certificate
+//! DIR/certs/NAME/          default output: NAME.key, NAME.crt (chain), ca.crt
+//! DIR/.lock                advisory lock taken by every command that writes
+//! ```
+
+use std::fs::{self, File, OpenOptions};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::error::{Error, Result};
+use crate::pki::fsio::{self, PUBLIC_MODE};
+use crate::pki::keys::KeyType;
+
+/// Name of the configuration file that marks an initialized state directory.
+pub const CONFIG_FILE: &str = "secctl.json";
+
+/// The state directory's configuration, written by `ca init`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Format version of the state directory.
+    pub version: u32,
+    /// Cluster name: the O of every subject.
+    pub cluster: String,
+    /// SPIFFE trust domain.
+    pub trust_domain: String,
+    /// Default key type for issued certificates.
+    pub key_type: KeyType,
+    /// Whether an intermediate CA does the signing.
+    pub intermediate: bool,
+    /// Whether the CA keys are passphrase-encrypted.
+    pub encrypted: bool,
+    /// When the CA was created.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created: OffsetDateTime,
+}
+
+/// Kind of an issued certificate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CertKind {
+    /// serverAuth + clientAuth.
+    Node,
+    /// clientAuth only.
+    Client,
+}
+
+impl CertKind {
+    /// "node" or "client".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CertKind::Node => "node",
+            CertKind::Client => "client",
+        }
+    }
+}
+
+/// One issued certificate, as recorded in `issued/SERIAL.json`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Record {
+    /// Serial, lowercase hex.
+    pub serial: String,
+    /// Node or client name (the CN).
+    pub name: String,
+    /// Node or client.
+    pub kind: CertKind,
+    /// Role (the OU).
+    pub role: String,
+    /// SPIFFE id in the URI SAN.
+    pub spiffe_id: String,
+    /// DNS and IP SANs, as given.
+    pub hosts: Vec<String>,
+    /// Key algorithm.
+    pub key_type: KeyType,
+    /// Start of validity.
+    #[serde(with = "time::serde::rfc3339")]
+    pub not_before: OffsetDateTime,
+    /// End of validity.
+    #[serde(with = "time::serde::rfc3339")]
+    pub not_after: OffsetDateTime,
+    /// SHA-256 fingerprint of the issuing CA certificate.
+    pub issuer_fingerprint: String,
+    /// SHA-256 fingerprint of this certificate.
+    pub sha256_fingerprint: String,
+    /// Directory the key and certificate were written to.
+    pub out_dir: PathBuf,
+}
+
+/// An opened state directory.
+#[derive(Debug, Clone)]
+pub struct Store {
+    root: PathBuf,
+}
+
+/// Holds the state directory's advisory lock until dropped.
+#[derive(Debug)]
+pub struct Lock {
+    _file: File,
+}
+
+impl Store {
+    /// A handle on `root`; nothing is read or created yet.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Store { root: root.into() }
+    }
+
+    /// The state directory.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// A path inside the state directory.
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    /// The CA directory (0700).
+    pub fn ca_dir(&self) -> PathBuf {
+        self.root.join("ca")
+    }
+
+    /// The records directory.
+    pub fn issued_dir(&self) -> PathBuf {
+        self.root.join("issued")
+    }
+
+    /// Whether a CA has been initialized here.
+    pub fn is_initialized(&self) -> bool {
+        self.path(CONFIG_FILE).exists()
+    }
+
+    /// Create the directory (0700) if needed and take the exclusive lock, waiting for any
+    /// other secctl process that holds it.
+    pub fn lock(&self) -> Result<Lock> {
+        fsio::ensure_dir(&self.root)?;
+        let p = self.path(".lock");
+        let f = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .mode(0o600)
+            .open(&p)
+            .map_err(|e| Error::io(format!("opening lock {}", p.display()), e))?;
+        f.lock()
+            .map_err(|e| Error::io(format!("locking {}", p.display()), e))?;
+        Ok(Lock { _file: f })
+    }
+
+    /// Read the configuration; a missing one says how to create it.
+    pub fn config(&self) -> Result<Config> {
+        let p = self.path(CONFIG_FILE);
+        if !p.exists() {
+            return Err(Error::Usage(format!(
+                "no CA in {} (run `secctl ca init` first, or pass --dir)",
+                self.root.display()
+            )));
+        }
+        let text = fsio::read_text(&p)?;
+        serde_json::from_str(&text)
+            .map_err(|e| Error::path(&p, format!("corrupted configuration ({e})")))
+    }
+
+    /// Write the configuration atomically.
+    pub fn write_config(&self, cfg: &Config) -> Result<()> {
+        let text = serde_json::to_string_pretty(cfg).map_err(Error::internal)? + "\n";
+        fsio::write_atomic(&self.path(CONFIG_FILE), text.as_bytes(), PUBLIC_MODE)
+    }
+
+    /// Store an issued certificate and its record: certificate first, record last, so that
+    /// a record always has its certificate. Fails if the serial was already recorded.
+    pub fn add_record(&self, rec: &Record, cert_pem: &str) -> Result<()> {
+        let dir = self.issued_dir();
+        fsio::ensure_dir(&dir)?;
+        fsio::write_new_atomic(
+            &dir.join(format!("{}.crt", rec.serial)),
+            cert_pem.as_bytes(),
+            PUBLIC_MODE,
+        )?;
+        let text = serde_json::to_string_pretty(rec).map_err(Error::internal)? + "\n";
+        fsio::write_new_atomic(
+            &dir.join(format!("{}.json", rec.serial)),
+            text.as_bytes(),
+            PUBLIC_MODE,
+        )
+    }
+
+    /// Every record, sorted by name then issuance time.
+    pub fn records(&self) -> Result<Vec<Record>> {
+        let dir = self.issued_dir();
+        let mut out = Vec::new();
+        let rd = match fs::read_dir(&dir) {
+            Ok(rd) => rd,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+            Err(e) => return Err(Error::io(format!("reading {}", dir.display()), e)),
+        };
+        for ent in rd {
+            let ent = ent.map_err(|e| Error::io(format!("reading {}", dir.display()), e))?;
+            let p = ent.path();
+            if p.extension().is_some_and(|x| x == "json")
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+            {
+                let text = fsio::read_text(&p)?;
+                let rec: Record = serde_json::from_str(&text)
+                    .map_err(|e| Error::path(&p, format!("corrupted record ({e})")))?;
+                out.push(rec);
+            }
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name).then(a.not_before.cmp(&b.not_before)));
+        Ok(out)
+    }
+
+    /// Path of the stored certificate of a record.
+    pub fn record_cert_path(&self, serial: &str) -> PathBuf {
+        self.issued_dir().join(format!("{serial}.crt"))
+    }
+}
