@@ -8,7 +8,6 @@ use rcgen::{
 };
 use serde::Serialize;
 use time::{Duration, OffsetDateTime};
-use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 use crate::pki::ca::{random_serial, IssuingCa, BACKDATE};
@@ -181,7 +180,7 @@ pub fn write(store: &Store, ca: &IssuingCa, issued: &Issued) -> Result<Written> 
         cert: dir.join(format!("{name}.crt")),
         ca: dir.join("ca.crt"),
     };
-    let key_pem = Zeroizing::new(issued.key.serialize_pem());
+    let key_pem = crate::pki::keys::pkcs8_pem(&issued.key)?;
     fsio::write_atomic(&w.key, key_pem.as_bytes(), SECRET_MODE)?;
     fsio::write_atomic(&w.cert, issued.chain_pem.as_bytes(), PUBLIC_MODE)?;
     fsio::write_atomic(&w.ca, ca.bundle_pem.as_bytes(), PUBLIC_MODE)?;

@@ -56,11 +56,47 @@ impl std::fmt::Display for KeyType {
 /// The bytes of a private-key file: PKCS#8 PEM, or that PEM age-encrypted (ASCII armor)
 /// with a passphrase (scrypt) when `passphrase` is given.
 pub fn encode_private_key(key: &KeyPair, passphrase: Option<&SecretString>) -> Result<Vec<u8>> {
-    let pem = Zeroizing::new(key.serialize_pem());
+    let pem = pkcs8_pem(key)?;
     match passphrase {
         None => Ok(pem.as_bytes().to_vec()),
         Some(p) => encrypt_with_passphrase(pem.as_bytes(), p),
     }
+}
+
+/// DER prefix of ring's Ed25519 PKCS#8 v2 document (RFC 5958 `OneAsymmetricKey` with the
+/// public key), up to the 32-byte seed.
+const ED25519_V2_PREFIX: [u8; 16] = [
+    0x30, 0x51, 0x02, 0x01, 0x01, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
+];
+/// DER prefix of the RFC 8410 PKCS#8 v1 form, which OpenSSL 3.0 requires.
+const ED25519_V1_PREFIX: [u8; 16] = [
+    0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
+];
+
+/// The private key as PKCS#8 PEM that OpenSSL, Go and rustls all read. ring writes Ed25519
+/// keys as PKCS#8 v2 (with the public key), which OpenSSL 3.0 refuses ("unsupported"), so
+/// those are re-encoded as the RFC 8410 v1 form: the same seed, without the public key.
+pub fn pkcs8_pem(key: &KeyPair) -> Result<Zeroizing<String>> {
+    let der = Zeroizing::new(key.serialize_der());
+    let der: Zeroizing<Vec<u8>> = if der.starts_with(&ED25519_V2_PREFIX) {
+        let seed = der
+            .get(16..48)
+            .ok_or_else(|| Error::internal("unexpected Ed25519 PKCS#8 layout"))?;
+        let mut v1 = Zeroizing::new(Vec::with_capacity(48));
+        v1.extend_from_slice(&ED25519_V1_PREFIX);
+        v1.extend_from_slice(seed);
+        v1
+    } else {
+        der
+    };
+    let block = pem::Pem::new("PRIVATE KEY", der.to_vec());
+    let text = Zeroizing::new(pem::encode_config(
+        &block,
+        pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF),
+    ));
+    let mut contents = block.into_contents();
+    zeroize::Zeroize::zeroize(&mut contents);
+    Ok(text)
 }
 
 /// age-encrypt `plain` to a passphrase, ASCII-armored.

@@ -1,0 +1,456 @@
+//! The PKI core checked by OpenSSL (an independent verifier) through the real binary.
+
+mod common;
+
+use common::*;
+use serde::Deserialize;
+
+const KEY_TYPES: [&str; 3] = ["ecdsa-p256", "ecdsa-p384", "ed25519"];
+
+fn init(env: &Env, key_type: &str, intermediate: bool) {
+    let mut args = vec![
+        "ca",
+        "init",
+        "--name",
+        "Prod",
+        "--trust-domain",
+        "prod.example",
+        "--key-type",
+        key_type,
+    ];
+    if intermediate {
+        args.push("--intermediate");
+    }
+    env.run(&args).ok();
+}
+
+fn cert_path(env: &Env, name: &str) -> String {
+    env.pki()
+        .join(format!("certs/{name}/{name}.crt"))
+        .display()
+        .to_string()
+}
+fn key_path(env: &Env, name: &str) -> String {
+    env.pki()
+        .join(format!("certs/{name}/{name}.key"))
+        .display()
+        .to_string()
+}
+fn bundle(env: &Env) -> String {
+    env.pki().join("ca.crt").display().to_string()
+}
+
+fn openssl_verify(env: &Env, name: &str, purpose: &str) -> Run {
+    let c = cert_path(env, name);
+    // The certificate file holds the leaf then the intermediate: give it as untrusted too.
+    tool(
+        "openssl",
+        &[
+            "verify",
+            "-CAfile",
+            &bundle(env),
+            "-untrusted",
+            &c,
+            "-purpose",
+            purpose,
+            &c,
+        ],
+    )
+}
+
+fn text(cert: &str) -> String {
+    tool("openssl", &["x509", "-in", cert, "-noout", "-text"])
+        .ok()
+        .stdout
+}
+
+#[test]
+fn openssl_accepts_every_chain_for_every_key_type() {
+    for kt in KEY_TYPES {
+        for inter in [false, true] {
+            let env = Env::new();
+            init(&env, kt, inter);
+            env.run(&[
+                "cert",
+                "node",
+                "db1",
+                "--host",
+                "db1.prod.example",
+                "--host",
+                "10.0.0.7",
+                "--host",
+                "::1",
+                "--role",
+                "praefect",
+            ])
+            .ok();
+            env.run(&["cert", "client", "rails", "--role", "gitlab"])
+                .ok();
+
+            let r = openssl_verify(&env, "db1", "sslserver");
+            assert_eq!(r.code, 0, "{kt} inter={inter}: {}{}", r.stdout, r.stderr);
+            assert!(
+                openssl_verify(&env, "db1", "sslclient").code == 0,
+                "{kt}: node as client"
+            );
+            assert!(
+                openssl_verify(&env, "rails", "sslclient").code == 0,
+                "{kt}: client"
+            );
+            let r = openssl_verify(&env, "rails", "sslserver");
+            assert_ne!(
+                r.code, 0,
+                "{kt}: a client-only certificate must not verify as a server"
+            );
+
+            // Node certificate contents.
+            let t = text(&cert_path(&env, "db1"));
+            for want in [
+                "OU = praefect",
+                "CN = db1",
+                "O = Prod",
+                "URI:spiffe://prod.example/praefect/db1",
+                "DNS:db1.prod.example",
+                "IP Address:10.0.0.7",
+                "IP Address:0:0:0:0:0:0:0:1",
+                "TLS Web Server Authentication, TLS Web Client Authentication",
+                "CA:FALSE",
+            ] {
+                assert!(t.contains(want), "{kt}: node text lacks {want:?}:\n{t}");
+            }
+            let t = text(&cert_path(&env, "rails"));
+            assert!(t.contains("URI:spiffe://prod.example/gitlab/rails"), "{t}");
+            assert!(t.contains("TLS Web Client Authentication"), "{t}");
+            assert!(!t.contains("TLS Web Server Authentication"), "{t}");
+
+            // The CA certificates say CA:TRUE with the right path length.
+            let root = text(&env.pki().join("ca/root.crt").display().to_string());
+            assert!(
+                root.contains(if inter {
+                    "CA:TRUE, pathlen:1"
+                } else {
+                    "CA:TRUE, pathlen:0"
+                }),
+                "{root}"
+            );
+            assert!(root.contains("Certificate Sign, CRL Sign"), "{root}");
+            if inter {
+                let i = text(&env.pki().join("ca/intermediate.crt").display().to_string());
+                assert!(i.contains("CA:TRUE, pathlen:0"), "{i}");
+            }
+
+            // Each key matches its certificate.
+            for n in ["db1", "rails"] {
+                let a = tool("openssl", &["pkey", "-in", &key_path(&env, n), "-pubout"])
+                    .ok()
+                    .stdout;
+                let b = tool(
+                    "openssl",
+                    &["x509", "-in", &cert_path(&env, n), "-noout", "-pubkey"],
+                )
+                .ok()
+                .stdout;
+                assert_eq!(a, b, "{kt}: key of {n} does not match its certificate");
+            }
+        }
+    }
+}
+
+#[test]
+fn keys_are_private_and_dirs_closed() {
+    let env = Env::new();
+    init(&env, "ecdsa-p256", true);
+    env.run(&["cert", "node", "n1", "--host", "localhost"]).ok();
+    let pki = env.pki();
+    for d in ["", "ca", "issued", "certs", "certs/n1"] {
+        assert_eq!(mode(&pki.join(d)), 0o700, "dir {d}");
+    }
+    for k in ["ca/root.key", "ca/intermediate.key", "certs/n1/n1.key"] {
+        assert_eq!(mode(&pki.join(k)), 0o600, "{k}");
+        let pem = std::fs::read_to_string(pki.join(k)).unwrap();
+        assert!(
+            pem.starts_with("-----BEGIN PRIVATE KEY-----"),
+            "{k} is not PKCS#8"
+        );
+    }
+    // No temporary files left behind.
+    let snap = snapshot(&pki);
+    assert!(
+        snap.keys().all(|k| !k.ends_with(".tmp")),
+        "{:?}",
+        snap.keys()
+    );
+}
+
+#[derive(Deserialize)]
+struct Listed {
+    name: String,
+    kind: String,
+    role: String,
+    serial: String,
+    spiffe_id: String,
+    status: String,
+    not_after: String,
+}
+
+#[test]
+fn list_and_show_round_trip_identity() {
+    let env = Env::new();
+    init(&env, "ecdsa-p256", false);
+    env.run(&[
+        "cert", "node", "g1", "--host", "g1.local", "--role", "gitaly",
+    ])
+    .ok();
+    env.run(&["cert", "client", "web", "--role", "gitlab", "--days", "10"])
+        .ok();
+    let items: Vec<Listed> =
+        serde_json::from_str(&env.run(&["-o", "json", "cert", "list"]).ok().stdout).unwrap();
+    assert_eq!(items.len(), 2);
+    let g1 = items.iter().find(|i| i.name == "g1").unwrap();
+    assert_eq!(
+        (g1.kind.as_str(), g1.role.as_str(), g1.status.as_str()),
+        ("node", "gitaly", "valid")
+    );
+    assert_eq!(g1.spiffe_id, "spiffe://prod.example/gitaly/g1");
+    assert!(g1.not_after.starts_with("20"));
+    let web = items.iter().find(|i| i.name == "web").unwrap();
+    assert_eq!(
+        web.status, "expiring",
+        "10 days left is within the 30-day window"
+    );
+    // Serials: random, at least 64 bits, distinct, and the certificate's own serial.
+    assert!(g1.serial.len() >= 16 && g1.serial != web.serial);
+    let t = text(&cert_path(&env, "g1"));
+    assert!(
+        t.to_lowercase().replace(':', "").contains(&g1.serial),
+        "{t}"
+    );
+
+    // Show by name, by serial prefix and by file all agree.
+    for target in [
+        g1.name.clone(),
+        g1.serial[..10].to_string(),
+        cert_path(&env, "g1"),
+    ] {
+        let v = env
+            .run(&["-o", "json", "cert", "show", &target])
+            .ok()
+            .json();
+        assert_eq!(v["certificate"]["role"], "gitaly", "{target}");
+        assert_eq!(
+            v["certificate"]["spiffe_id"],
+            "spiffe://prod.example/gitaly/g1"
+        );
+        assert_eq!(v["certificate"]["common_name"], "g1");
+        assert_eq!(v["record"]["serial"], g1.serial.as_str());
+    }
+    let text_out = env.run(&["cert", "list"]).ok().stdout;
+    assert!(text_out.starts_with("NAME"), "{text_out}");
+    assert!(!text_out.contains('\x1b'), "no colour without a terminal");
+    env.run(&["cert", "show", "nope"])
+        .usage_error(&["nope", "no such certificate"]);
+}
+
+#[test]
+fn encrypted_ca_key_needs_the_passphrase() {
+    let env = Env::new();
+    let pass = env.write("pass", "correct horse battery\n");
+    let pass = pass.to_str().unwrap();
+    // No terminal and no passphrase source: refused, nothing created.
+    env.run(&["ca", "init", "--encrypt-key"])
+        .usage_error(&["--passphrase-file"]);
+    assert!(!env.pki().exists());
+    env.run(&[
+        "--passphrase-file",
+        pass,
+        "ca",
+        "init",
+        "--encrypt-key",
+        "--intermediate",
+    ])
+    .ok();
+    let pki = env.pki();
+    assert!(pki.join("ca/root.key.age").exists() && pki.join("ca/intermediate.key.age").exists());
+    assert!(!pki.join("ca/root.key").exists());
+    let armored = std::fs::read_to_string(pki.join("ca/root.key.age")).unwrap();
+    assert!(armored.starts_with("-----BEGIN AGE ENCRYPTED FILE-----"));
+    assert!(!armored.contains("PRIVATE KEY"));
+    let show = env.run(&["-o", "json", "ca", "show"]).ok().json();
+    assert_eq!(show["key_encrypted"], true);
+
+    // Without the passphrase, or with a wrong one: exit 2, nothing written.
+    let before = snapshot(&pki);
+    env.run(&["cert", "node", "n1", "--host", "n1"])
+        .usage_error(&["passphrase"]);
+    let wrong = env.write("wrong", "not the passphrase\n");
+    env.run(&[
+        "--passphrase-file",
+        wrong.to_str().unwrap(),
+        "cert",
+        "node",
+        "n1",
+        "--host",
+        "n1",
+    ])
+    .usage_error(&["intermediate.key.age", "wrong passphrase"]);
+    let empty = env.write("empty", "");
+    env.run(&[
+        "--passphrase-file",
+        empty.to_str().unwrap(),
+        "cert",
+        "node",
+        "n1",
+        "--host",
+        "n1",
+    ])
+    .usage_error(&["empty", "empty passphrase"]);
+    assert_eq!(before, snapshot(&pki), "state changed by a refused command");
+
+    // The environment variable works too, and the certificate verifies.
+    env.run_env(
+        &["cert", "node", "n1", "--host", "n1"],
+        &[("SECCTL_PASSPHRASE_FILE", pass)],
+    )
+    .ok();
+    assert_eq!(openssl_verify(&env, "n1", "sslserver").code, 0);
+}
+
+#[test]
+fn refusals_are_one_line_and_change_nothing() {
+    let env = Env::new();
+    // Missing CA.
+    env.run(&["cert", "node", "n1", "--host", "x"])
+        .usage_error(&["no CA in", "ca init"]);
+    env.run(&["cert", "list"]).usage_error(&["no CA in"]);
+    env.run(&["ca", "show"]).usage_error(&["no CA in"]);
+    assert!(
+        !env.pki().exists(),
+        "a refused command created the state directory"
+    );
+
+    init(&env, "ecdsa-p256", false);
+    let before = snapshot(&env.pki());
+    // Existing CA without --force, and with --force but no terminal and no --yes.
+    env.run(&["ca", "init"])
+        .usage_error(&["already exists", "--force"]);
+    env.run(&["ca", "init", "--force"]).usage_error(&["--yes"]);
+    // Bad names, roles, hosts, trust domains.
+    env.run(&["cert", "node", "../evil", "--host", "x"])
+        .usage_error(&["invalid node", "../evil"]);
+    env.run(&["cert", "node", "ok", "--host", "bad host"])
+        .usage_error(&["invalid host"]);
+    env.run(&["cert", "node", "ok", "--host", "x", "--role", "a/b"])
+        .usage_error(&["invalid role"]);
+    env.run(&["cert", "client", "c 1", "--role", "r"])
+        .usage_error(&["invalid client"]);
+    env.run(&["cert", "client", "c1", "--role", ""])
+        .usage_error(&["invalid role"]);
+    env.run(&[
+        "cert",
+        "node",
+        "ok",
+        "--host",
+        "x",
+        "--out",
+        env.path("pki/ca.crt").to_str().unwrap(),
+    ])
+    .usage_error(&["ca.crt", "not a directory"]);
+    assert_eq!(before, snapshot(&env.pki()));
+    let env2 = Env::new();
+    env2.run(&["ca", "init", "--trust-domain", "Bad_Domain"])
+        .usage_error(&["invalid trust domain"]);
+    env2.run(&["ca", "init", "--name", "Ünïcode Name"])
+        .usage_error(&["--trust-domain"]);
+    assert!(!env2.pki().exists());
+
+    // Clap usage errors also exit 2.
+    assert_eq!(
+        env.run(&["cert", "node", "n1"]).code,
+        2,
+        "--host is required"
+    );
+    assert_eq!(env.run(&["ca", "init", "--key-type", "rsa"]).code, 2);
+
+    // A second certificate for a live name needs --force.
+    env.run(&["cert", "node", "n1", "--host", "x"]).ok();
+    env.run(&["cert", "node", "n1", "--host", "x"])
+        .usage_error(&["already has a valid certificate", "--force"]);
+    env.run(&["cert", "node", "n1", "--host", "x", "--force"])
+        .ok();
+}
+
+#[test]
+fn force_replaces_the_ca_and_keeps_the_old_one() {
+    let env = Env::new();
+    init(&env, "ecdsa-p256", false);
+    env.run(&["cert", "node", "n1", "--host", "x"]).ok();
+    let old_root = std::fs::read(env.pki().join("ca/root.crt")).unwrap();
+    let r = env
+        .run(&["--yes", "-o", "json", "ca", "init", "--force"])
+        .ok()
+        .json();
+    let attic = std::path::PathBuf::from(r["replaced_into"].as_str().unwrap());
+    assert_eq!(std::fs::read(attic.join("ca/root.crt")).unwrap(), old_root);
+    assert!(attic.join("ca/root.key").exists() && attic.join("issued").exists());
+    assert_ne!(
+        std::fs::read(env.pki().join("ca/root.crt")).unwrap(),
+        old_root
+    );
+    let items = env.run(&["-o", "json", "cert", "list"]).ok().json();
+    assert_eq!(items.as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn validity_is_capped_at_the_issuer() {
+    let env = Env::new();
+    env.run(&["ca", "init", "--days", "30"]).ok();
+    let r = env.run(&[
+        "-o", "json", "cert", "node", "n1", "--host", "x", "--days", "365",
+    ]);
+    assert!(r.stderr.contains("validity cut"), "{}", r.stderr);
+    let v = r.ok().json();
+    assert_eq!(v["validity_capped"], true);
+    let root = env.run(&["-o", "json", "ca", "show"]).ok().json();
+    assert_eq!(v["not_after"], root["root"]["not_after"]);
+}
+
+#[test]
+fn concurrent_issuers_never_lose_or_reuse_a_record() {
+    let env = Env::new();
+    init(&env, "ecdsa-p256", false);
+    let children: Vec<_> = (0..4)
+        .map(|p| {
+            let dir = env.pki();
+            std::thread::spawn(move || {
+                for i in 0..5 {
+                    let o = std::process::Command::new(bin())
+                        .args([
+                            "--dir",
+                            dir.to_str().unwrap(),
+                            "cert",
+                            "client",
+                            &format!("c{p}-{i}"),
+                            "--role",
+                            "r",
+                        ])
+                        .output()
+                        .unwrap();
+                    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+                }
+            })
+        })
+        .collect();
+    for c in children {
+        c.join().unwrap();
+    }
+    let items = env.run(&["-o", "json", "cert", "list"]).ok().json();
+    let serials: std::collections::BTreeSet<String> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["serial"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(serials.len(), 20);
+    let crts = std::fs::read_dir(env.pki().join("issued")).unwrap().count();
+    assert_eq!(crts, 40, "one .crt and one .json per serial");
+}
