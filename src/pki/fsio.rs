@@ -114,3 +114,130 @@ pub fn read_text(path: &Path) -> Result<String> {
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     fs::read(path).map_err(|e| Error::read(path, e))
 }
+
+struct Staged {
+    tmp: PathBuf,
+    dest: PathBuf,
+    replace: bool,
+    file: Option<File>,
+}
+
+/// Several files written as one step: every file is staged (temporary file, mode set
+/// before the first byte), all are fsynced together, then renamed into place in the order
+/// they were added, then each directory is fsynced once. Put the file that marks the step
+/// as done (a record) last. Staged files left by an error are removed.
+#[derive(Default)]
+pub struct Batch {
+    staged: Vec<Staged>,
+}
+
+impl Batch {
+    /// An empty batch.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Stage `bytes` for `path`, replacing an existing file.
+    pub fn write(&mut self, path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
+        self.stage(path, bytes, mode, true)
+    }
+
+    /// Stage `bytes` for `path`, which must not exist when the batch commits.
+    pub fn write_new(&mut self, path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
+        self.stage(path, bytes, mode, false)
+    }
+
+    fn stage(&mut self, path: &Path, bytes: &[u8], mode: u32, replace: bool) -> Result<()> {
+        let tmp = temp_path(path);
+        let ctx = |e| Error::io(format!("writing {}", path.display()), e);
+        let mut f = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(mode)
+            .open(&tmp)
+            .map_err(ctx)?;
+        self.staged.push(Staged {
+            tmp,
+            dest: path.to_path_buf(),
+            replace,
+            file: None,
+        });
+        f.set_permissions(fs::Permissions::from_mode(mode))
+            .map_err(ctx)?;
+        f.write_all(bytes).map_err(ctx)?;
+        if let Some(s) = self.staged.last_mut() {
+            s.file = Some(f);
+        }
+        Ok(())
+    }
+
+    /// Make every staged file durable and move it into place.
+    pub fn commit(mut self) -> Result<()> {
+        // fsync in parallel: the journal commits them together.
+        let results: Vec<Result<()>> = std::thread::scope(|sc| {
+            let handles: Vec<_> = self
+                .staged
+                .iter_mut()
+                .map(|s| {
+                    let f = s.file.take();
+                    let dest = &s.dest;
+                    sc.spawn(move || match f {
+                        Some(f) => f
+                            .sync_all()
+                            .map_err(|e| Error::io(format!("syncing {}", dest.display()), e)),
+                        None => Ok(()),
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(Error::internal("fsync thread panicked")))
+                })
+                .collect()
+        });
+        results.into_iter().collect::<Result<Vec<()>>>()?;
+        let mut dirs: Vec<PathBuf> = Vec::new();
+        for s in &self.staged {
+            if s.replace {
+                fs::rename(&s.tmp, &s.dest).map_err(|e| {
+                    Error::io(format!("renaming into place {}", s.dest.display()), e)
+                })?;
+            } else {
+                fs::hard_link(&s.tmp, &s.dest).map_err(|e| {
+                    if e.kind() == ErrorKind::AlreadyExists {
+                        Error::path(&s.dest, "already exists")
+                    } else {
+                        Error::io(format!("linking into place {}", s.dest.display()), e)
+                    }
+                })?;
+                let _ = fs::remove_file(&s.tmp);
+            }
+            let d = s.dest.parent().unwrap_or(Path::new(".")).to_path_buf();
+            if !dirs.contains(&d) {
+                dirs.push(d);
+            }
+        }
+        self.staged.clear();
+        let results: Vec<Result<()>> = std::thread::scope(|sc| {
+            let hs: Vec<_> = dirs.iter().map(|d| sc.spawn(move || sync_dir(d))).collect();
+            hs.into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(Error::internal("fsync thread panicked")))
+                })
+                .collect()
+        });
+        results.into_iter().collect::<Result<Vec<()>>>()?;
+        Ok(())
+    }
+}
+
+impl Drop for Batch {
+    fn drop(&mut self) {
+        for s in &self.staged {
+            let _ = fs::remove_file(&s.tmp);
+        }
+    }
+}

@@ -181,10 +181,12 @@ pub fn write(store: &Store, ca: &IssuingCa, issued: &Issued) -> Result<Written> 
         ca: dir.join("ca.crt"),
     };
     let key_pem = crate::pki::keys::pkcs8_pem(&issued.key)?;
-    fsio::write_atomic(&w.key, key_pem.as_bytes(), SECRET_MODE)?;
-    fsio::write_atomic(&w.cert, issued.chain_pem.as_bytes(), PUBLIC_MODE)?;
-    fsio::write_atomic(&w.ca, ca.bundle_pem.as_bytes(), PUBLIC_MODE)?;
-    store.add_record(&issued.record, &issued.cert_pem)?;
+    let mut batch = fsio::Batch::new();
+    batch.write(&w.key, key_pem.as_bytes(), SECRET_MODE)?;
+    batch.write(&w.cert, issued.chain_pem.as_bytes(), PUBLIC_MODE)?;
+    batch.write(&w.ca, ca.bundle_pem.as_bytes(), PUBLIC_MODE)?;
+    store.stage_record(&mut batch, &issued.record, &issued.cert_pem)?;
+    batch.commit()?;
     Ok(w)
 }
 

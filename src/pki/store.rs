@@ -178,18 +178,24 @@ impl Store {
         fsio::write_atomic(&self.path(CONFIG_FILE), text.as_bytes(), PUBLIC_MODE)
     }
 
-    /// Store an issued certificate and its record: certificate first, record last, so that
-    /// a record always has its certificate. Fails if the serial was already recorded.
-    pub fn add_record(&self, rec: &Record, cert_pem: &str) -> Result<()> {
+    /// Stage an issued certificate and its record in `batch`: certificate first, record
+    /// last, so that a record always has its certificate. The commit fails if the serial
+    /// was already recorded.
+    pub fn stage_record(
+        &self,
+        batch: &mut fsio::Batch,
+        rec: &Record,
+        cert_pem: &str,
+    ) -> Result<()> {
         let dir = self.issued_dir();
         fsio::ensure_dir(&dir)?;
-        fsio::write_new_atomic(
+        batch.write_new(
             &dir.join(format!("{}.crt", rec.serial)),
             cert_pem.as_bytes(),
             PUBLIC_MODE,
         )?;
         let text = serde_json::to_string_pretty(rec).map_err(Error::internal)? + "\n";
-        fsio::write_new_atomic(
+        batch.write_new(
             &dir.join(format!("{}.json", rec.serial)),
             text.as_bytes(),
             PUBLIC_MODE,

@@ -137,3 +137,113 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, (u32, Vec<u8>)> {
 pub fn mode(p: &Path) -> u32 {
     std::fs::metadata(p).unwrap().permissions().mode() & 0o777
 }
+
+/// A free loopback port (bound then released; the race is acceptable in tests).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Whether a program is on PATH.
+pub fn have(prog: &str) -> bool {
+    std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).any(|d| d.join(prog).is_file()))
+        .unwrap_or(false)
+}
+
+/// Find nginx (PATH, then /usr/sbin where Debian puts it).
+pub fn nginx_bin() -> Option<PathBuf> {
+    ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.is_file())
+}
+
+/// An nginx started by a test on 127.0.0.1; stopped by PID when dropped.
+pub struct Nginx {
+    child: std::process::Child,
+    pub port: u16,
+    pub dir: PathBuf,
+}
+
+impl Nginx {
+    /// Start nginx with `server_body` inside `server { listen 127.0.0.1:PORT ssl; ... }`.
+    pub fn start(dir: &Path, server_body: &str) -> Nginx {
+        let bin = nginx_bin().expect("nginx is not installed (apt-get install nginx)");
+        std::fs::create_dir_all(dir).unwrap();
+        let d = dir.display();
+        for attempt in 0..5 {
+            let port = free_port();
+            let conf = format!(
+                "daemon off;\nmaster_process off;\npid {d}/nginx.pid;\nerror_log {d}/error.log info;\n\
+                 events {{ worker_connections 64; }}\n\
+                 http {{\n access_log off;\n client_body_temp_path {d}/body;\n proxy_temp_path {d}/proxy;\n\
+                 fastcgi_temp_path {d}/fcgi;\n uwsgi_temp_path {d}/uwsgi;\n scgi_temp_path {d}/scgi;\n\
+                 server {{\n  listen 127.0.0.1:{port} ssl;\n{server_body}\n }}\n}}\n"
+            );
+            let conf_path = dir.join("nginx.conf");
+            std::fs::write(&conf_path, conf).unwrap();
+            let mut child = Command::new(&bin)
+                .arg("-p")
+                .arg(dir)
+                .arg("-e")
+                .arg(dir.join("error.log"))
+                .arg("-c")
+                .arg(&conf_path)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+            loop {
+                if let Some(st) = child.try_wait().unwrap() {
+                    let log = std::fs::read_to_string(dir.join("error.log")).unwrap_or_default();
+                    if log.contains("Address already in use") && attempt < 4 {
+                        break;
+                    }
+                    panic!("nginx exited ({st}): {log}");
+                }
+                if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                    return Nginx {
+                        child,
+                        port,
+                        dir: dir.to_path_buf(),
+                    };
+                }
+                if std::time::Instant::now() > deadline {
+                    let _ = child.kill();
+                    panic!("nginx did not start listening on {port}");
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+        }
+        unreachable!()
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `curl` a URL; returns (HTTP status, body). Status 0 when the TLS handshake failed.
+pub fn curl(url: &str, extra: &[&str]) -> (u16, String) {
+    let mut args = vec![
+        "--silent",
+        "--max-time",
+        "10",
+        "--write-out",
+        "\n%{http_code}",
+        url,
+    ];
+    args.extend_from_slice(extra);
+    let r = tool("curl", &args);
+    let (body, code) = r.stdout.rsplit_once('\n').unwrap_or(("", "0"));
+    (code.trim().parse().unwrap_or(0), body.to_string())
+}

@@ -1,0 +1,277 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'secctl'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'secctl' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the CA passphrase from this file (first line) instead of prompting')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive actions without a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('ca', 'ca', [CompletionResultType]::ParameterValue, 'Create and inspect the certificate authority')
+            [CompletionResult]::new('cert', 'cert', [CompletionResultType]::ParameterValue, 'Issue and inspect node and client certificates')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages (one per subcommand) into a directory')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'secctl;ca' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the CA passphrase from this file (first line) instead of prompting')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive actions without a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create a root CA (and optionally an issuing intermediate) in the state directory')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the CA: subject, key type, validity, fingerprints, key encryption')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'secctl;ca;init' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Cluster name: the O of every certificate subject')
+            [CompletionResult]::new('--trust-domain', '--trust-domain', [CompletionResultType]::ParameterName, 'SPIFFE trust domain of the URI SANs [default: the cluster name, lowercased, + ".local"]')
+            [CompletionResult]::new('--key-type', '--key-type', [CompletionResultType]::ParameterName, 'Key algorithm of the CA (and default for issued certificates)')
+            [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Validity of the root in days')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the CA passphrase from this file (first line) instead of prompting')
+            [CompletionResult]::new('--intermediate', '--intermediate', [CompletionResultType]::ParameterName, 'Also create an intermediate CA that signs everything afterwards')
+            [CompletionResult]::new('--encrypt-key', '--encrypt-key', [CompletionResultType]::ParameterName, 'Protect the CA key(s) with a passphrase (age, scrypt)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing CA (moved to DIR/attic/, never deleted)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive actions without a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'secctl;ca;show' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the CA passphrase from this file (first line) instead of prompting')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive actions without a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'secctl;ca;help' {
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create a root CA (and optionally an issuing intermediate) in the state directory')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the CA: subject, key type, validity, fingerprints, key encryption')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'secctl;ca;help;init' {
+            break
+        }
+        'secctl;ca;help;show' {
+            break
+        }
+        'secctl;ca;help;help' {
+            break
+        }
+        'secctl;cert' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the CA passphrase from this file (first line) instead of prompting')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive actions without a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('node', 'node', [CompletionResultType]::ParameterValue, 'Issue a node certificate (TLS server and client)')
+            [CompletionResult]::new('client', 'client', [CompletionResultType]::ParameterValue, 'Issue a client certificate (TLS client only)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List issued certificates with role, serial, expiry and status')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one certificate: by name, serial, or certificate file')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'secctl;cert;node' {
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'DNS name or IP address the node is reached at (repeatable)')
+            [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'Role (OU and SPIFFE path), e.g. praefect, gitaly')
+            [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Validity in days (capped at the issuing CA''s end of validity)')
+            [CompletionResult]::new('--key-type', '--key-type', [CompletionResultType]::ParameterName, 'Key algorithm [default: the CA''s]')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Output directory [default: DIR/certs/NAME]')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the CA passphrase from this file (first line) instead of prompting')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Issue even if a valid certificate with this name exists')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive actions without a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'secctl;cert;client' {
+            [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'Role (OU and SPIFFE path), e.g. gitlab')
+            [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Validity in days (capped at the issuing CA''s end of validity)')
+            [CompletionResult]::new('--key-type', '--key-type', [CompletionResultType]::ParameterName, 'Key algorithm [default: the CA''s]')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Output directory [default: DIR/certs/NAME]')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the CA passphrase from this file (first line) instead of prompting')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Issue even if a valid certificate with this name exists')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive actions without a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'secctl;cert;list' {
+            [CompletionResult]::new('--expiring-within', '--expiring-within', [CompletionResultType]::ParameterName, 'Certificates ending within this many days are listed as expiring')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the CA passphrase from this file (first line) instead of prompting')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive actions without a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'secctl;cert;show' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the CA passphrase from this file (first line) instead of prompting')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive actions without a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'secctl;cert;help' {
+            [CompletionResult]::new('node', 'node', [CompletionResultType]::ParameterValue, 'Issue a node certificate (TLS server and client)')
+            [CompletionResult]::new('client', 'client', [CompletionResultType]::ParameterValue, 'Issue a client certificate (TLS client only)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List issued certificates with role, serial, expiry and status')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one certificate: by name, serial, or certificate file')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'secctl;cert;help;node' {
+            break
+        }
+        'secctl;cert;help;client' {
+            break
+        }
+        'secctl;cert;help;list' {
+            break
+        }
+        'secctl;cert;help;show' {
+            break
+        }
+        'secctl;cert;help;help' {
+            break
+        }
+        'secctl;completions' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the CA passphrase from this file (first line) instead of prompting')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive actions without a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'secctl;man' {
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Output directory')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the CA passphrase from this file (first line) instead of prompting')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive actions without a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'secctl;help' {
+            [CompletionResult]::new('ca', 'ca', [CompletionResultType]::ParameterValue, 'Create and inspect the certificate authority')
+            [CompletionResult]::new('cert', 'cert', [CompletionResultType]::ParameterValue, 'Issue and inspect node and client certificates')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages (one per subcommand) into a directory')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'secctl;help;ca' {
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create a root CA (and optionally an issuing intermediate) in the state directory')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the CA: subject, key type, validity, fingerprints, key encryption')
+            break
+        }
+        'secctl;help;ca;init' {
+            break
+        }
+        'secctl;help;ca;show' {
+            break
+        }
+        'secctl;help;cert' {
+            [CompletionResult]::new('node', 'node', [CompletionResultType]::ParameterValue, 'Issue a node certificate (TLS server and client)')
+            [CompletionResult]::new('client', 'client', [CompletionResultType]::ParameterValue, 'Issue a client certificate (TLS client only)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List issued certificates with role, serial, expiry and status')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one certificate: by name, serial, or certificate file')
+            break
+        }
+        'secctl;help;cert;node' {
+            break
+        }
+        'secctl;help;cert;client' {
+            break
+        }
+        'secctl;help;cert;list' {
+            break
+        }
+        'secctl;help;cert;show' {
+            break
+        }
+        'secctl;help;completions' {
+            break
+        }
+        'secctl;help;man' {
+            break
+        }
+        'secctl;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

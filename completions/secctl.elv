@@ -1,0 +1,239 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[secctl] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'secctl'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'secctl'= {
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand ca 'Create and inspect the certificate authority'
+            cand cert 'Issue and inspect node and client certificates'
+            cand completions 'Print a shell completion script to stdout'
+            cand man 'Write man pages (one per subcommand) into a directory'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'secctl;ca'= {
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand init 'Create a root CA (and optionally an issuing intermediate) in the state directory'
+            cand show 'Show the CA: subject, key type, validity, fingerprints, key encryption'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'secctl;ca;init'= {
+            cand --name 'Cluster name: the O of every certificate subject'
+            cand --trust-domain 'SPIFFE trust domain of the URI SANs [default: the cluster name, lowercased, + ".local"]'
+            cand --key-type 'Key algorithm of the CA (and default for issued certificates)'
+            cand --days 'Validity of the root in days'
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting'
+            cand --intermediate 'Also create an intermediate CA that signs everything afterwards'
+            cand --encrypt-key 'Protect the CA key(s) with a passphrase (age, scrypt)'
+            cand --force 'Replace an existing CA (moved to DIR/attic/, never deleted)'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'secctl;ca;show'= {
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'secctl;ca;help'= {
+            cand init 'Create a root CA (and optionally an issuing intermediate) in the state directory'
+            cand show 'Show the CA: subject, key type, validity, fingerprints, key encryption'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'secctl;ca;help;init'= {
+        }
+        &'secctl;ca;help;show'= {
+        }
+        &'secctl;ca;help;help'= {
+        }
+        &'secctl;cert'= {
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand node 'Issue a node certificate (TLS server and client)'
+            cand client 'Issue a client certificate (TLS client only)'
+            cand list 'List issued certificates with role, serial, expiry and status'
+            cand show 'Show one certificate: by name, serial, or certificate file'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'secctl;cert;node'= {
+            cand --host 'DNS name or IP address the node is reached at (repeatable)'
+            cand --role 'Role (OU and SPIFFE path), e.g. praefect, gitaly'
+            cand --days 'Validity in days (capped at the issuing CA''s end of validity)'
+            cand --key-type 'Key algorithm [default: the CA''s]'
+            cand --out 'Output directory [default: DIR/certs/NAME]'
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting'
+            cand --force 'Issue even if a valid certificate with this name exists'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'secctl;cert;client'= {
+            cand --role 'Role (OU and SPIFFE path), e.g. gitlab'
+            cand --days 'Validity in days (capped at the issuing CA''s end of validity)'
+            cand --key-type 'Key algorithm [default: the CA''s]'
+            cand --out 'Output directory [default: DIR/certs/NAME]'
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting'
+            cand --force 'Issue even if a valid certificate with this name exists'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'secctl;cert;list'= {
+            cand --expiring-within 'Certificates ending within this many days are listed as expiring'
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'secctl;cert;show'= {
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'secctl;cert;help'= {
+            cand node 'Issue a node certificate (TLS server and client)'
+            cand client 'Issue a client certificate (TLS client only)'
+            cand list 'List issued certificates with role, serial, expiry and status'
+            cand show 'Show one certificate: by name, serial, or certificate file'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'secctl;cert;help;node'= {
+        }
+        &'secctl;cert;help;client'= {
+        }
+        &'secctl;cert;help;list'= {
+        }
+        &'secctl;cert;help;show'= {
+        }
+        &'secctl;cert;help;help'= {
+        }
+        &'secctl;completions'= {
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'secctl;man'= {
+            cand --out 'Output directory'
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'secctl;help'= {
+            cand ca 'Create and inspect the certificate authority'
+            cand cert 'Issue and inspect node and client certificates'
+            cand completions 'Print a shell completion script to stdout'
+            cand man 'Write man pages (one per subcommand) into a directory'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'secctl;help;ca'= {
+            cand init 'Create a root CA (and optionally an issuing intermediate) in the state directory'
+            cand show 'Show the CA: subject, key type, validity, fingerprints, key encryption'
+        }
+        &'secctl;help;ca;init'= {
+        }
+        &'secctl;help;ca;show'= {
+        }
+        &'secctl;help;cert'= {
+            cand node 'Issue a node certificate (TLS server and client)'
+            cand client 'Issue a client certificate (TLS client only)'
+            cand list 'List issued certificates with role, serial, expiry and status'
+            cand show 'Show one certificate: by name, serial, or certificate file'
+        }
+        &'secctl;help;cert;node'= {
+        }
+        &'secctl;help;cert;client'= {
+        }
+        &'secctl;help;cert;list'= {
+        }
+        &'secctl;help;cert;show'= {
+        }
+        &'secctl;help;completions'= {
+        }
+        &'secctl;help;man'= {
+        }
+        &'secctl;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

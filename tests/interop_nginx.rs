@@ -1,0 +1,181 @@
+//! nginx from Debian accepts secctl certificates for mutual TLS and refuses others.
+//!
+//! Needs `nginx` and `curl`: ignored by plain `cargo test`, run by `.ci/run` (which installs
+//! them) with `cargo test --test interop_nginx -- --ignored`.
+
+mod common;
+
+use common::*;
+
+const NEEDS: &str = "needs nginx and curl (apt-get install nginx curl); run by .ci/run";
+
+fn issue(env: &Env, args: &[&str]) {
+    env.run(args).ok();
+}
+
+#[test]
+#[ignore = "needs nginx and curl (apt-get install nginx curl); run by .ci/run"]
+fn nginx_mtls_accepts_secctl_client_and_refuses_others() {
+    assert!(nginx_bin().is_some() && have("curl"), "{NEEDS}");
+    let env = Env::new();
+    issue(&env, &["ca", "init", "--name", "Prod", "--intermediate"]);
+    issue(
+        &env,
+        &[
+            "cert",
+            "node",
+            "web1",
+            "--host",
+            "localhost",
+            "--host",
+            "127.0.0.1",
+            "--role",
+            "praefect",
+        ],
+    );
+    issue(&env, &["cert", "client", "rails", "--role", "gitlab"]);
+    issue(
+        &env,
+        &[
+            "cert", "node", "gitaly1", "--host", "gitaly1", "--role", "gitaly",
+        ],
+    );
+    // A client from another CA.
+    let other = Env::new();
+    other.run(&["ca", "init", "--name", "Other"]).ok();
+    other
+        .run(&["cert", "client", "mallory", "--role", "gitlab"])
+        .ok();
+
+    let c = |e: &Env, n: &str, f: &str| {
+        e.pki()
+            .join(format!("certs/{n}/{n}.{f}"))
+            .display()
+            .to_string()
+    };
+    let ca = env.pki().join("ca.crt").display().to_string();
+    let body = format!(
+        "  ssl_certificate {};\n  ssl_certificate_key {};\n  ssl_client_certificate {ca};\n  \
+         ssl_verify_client on;\n  ssl_verify_depth 3;\n  \
+         location / {{ return 200 \"hello $ssl_client_s_dn\\n\"; }}",
+        c(&env, "web1", "crt"),
+        c(&env, "web1", "key"),
+    );
+    let nginx = Nginx::start(&env.path("nginx"), &body);
+    let url = format!("https://localhost:{}/", nginx.port);
+    let ip_url = format!("https://127.0.0.1:{}/", nginx.port);
+
+    // curl checks the server chain and hostname against our ca.crt (both SANs) and nginx
+    // checks the client chain through the intermediate.
+    for u in [&url, &ip_url] {
+        let (code, body) = curl(
+            u,
+            &[
+                "--cacert",
+                &ca,
+                "--cert",
+                &c(&env, "rails", "crt"),
+                "--key",
+                &c(&env, "rails", "key"),
+            ],
+        );
+        assert_eq!(code, 200, "good client refused at {u}: {body}");
+        assert!(
+            body.contains("OU=gitlab") && body.contains("CN=rails"),
+            "{body}"
+        );
+    }
+    // A node certificate is a client certificate too.
+    let (code, body) = curl(
+        &url,
+        &[
+            "--cacert",
+            &ca,
+            "--cert",
+            &c(&env, "gitaly1", "crt"),
+            "--key",
+            &c(&env, "gitaly1", "key"),
+        ],
+    );
+    assert_eq!(code, 200, "{body}");
+    assert!(body.contains("OU=gitaly"), "{body}");
+
+    // Another CA's client and no client certificate: refused.
+    let (code, body) = curl(
+        &url,
+        &[
+            "--cacert",
+            &ca,
+            "--cert",
+            &c(&other, "mallory", "crt"),
+            "--key",
+            &c(&other, "mallory", "key"),
+        ],
+    );
+    assert_eq!(code, 400, "foreign client accepted: {body}");
+    assert!(
+        body.contains("certificate error") || body.contains("SSL certificate"),
+        "{body}"
+    );
+    let (code, body) = curl(&url, &["--cacert", &ca]);
+    assert_eq!(code, 400, "{body}");
+    assert!(body.contains("No required SSL certificate"), "{body}");
+
+    // The server certificate does not verify against another CA's bundle.
+    let other_ca = other.pki().join("ca.crt").display().to_string();
+    let (code, _) = curl(
+        &url,
+        &[
+            "--cacert",
+            &other_ca,
+            "--cert",
+            &c(&env, "rails", "crt"),
+            "--key",
+            &c(&env, "rails", "key"),
+        ],
+    );
+    assert_eq!(
+        code, 0,
+        "curl accepted a server certificate from another CA"
+    );
+    drop(nginx);
+}
+
+#[test]
+#[ignore = "needs nginx and curl (apt-get install nginx curl); run by .ci/run"]
+fn nginx_serves_every_key_type() {
+    assert!(nginx_bin().is_some() && have("curl"), "{NEEDS}");
+    for kt in ["ecdsa-p256", "ecdsa-p384", "ed25519"] {
+        let env = Env::new();
+        issue(&env, &["ca", "init", "--key-type", kt]);
+        issue(&env, &["cert", "node", "n", "--host", "localhost"]);
+        issue(&env, &["cert", "client", "c", "--role", "ops"]);
+        let p = |n: &str, f: &str| {
+            env.pki()
+                .join(format!("certs/{n}/{n}.{f}"))
+                .display()
+                .to_string()
+        };
+        let ca = env.pki().join("ca.crt").display().to_string();
+        let body = format!(
+            "  ssl_certificate {};\n  ssl_certificate_key {};\n  ssl_client_certificate {ca};\n  \
+             ssl_verify_client on;\n  location / {{ return 200 \"ok $ssl_client_s_dn\\n\"; }}",
+            p("n", "crt"),
+            p("n", "key")
+        );
+        let nginx = Nginx::start(&env.path("nginx"), &body);
+        let (code, body) = curl(
+            &format!("https://localhost:{}/", nginx.port),
+            &[
+                "--cacert",
+                &ca,
+                "--cert",
+                &p("c", "crt"),
+                "--key",
+                &p("c", "key"),
+            ],
+        );
+        assert_eq!(code, 200, "{kt}: {body}");
+        assert!(body.contains("OU=ops"), "{kt}: {body}");
+    }
+}
