@@ -65,6 +65,16 @@ pub enum Command {
     /// Issue and inspect node and client certificates.
     #[command(subcommand)]
     Cert(CertCommand),
+    /// Revoke certificates (by name, serial or file) and publish a new CRL.
+    Revoke(RevokeArgs),
+    /// Publish `crl.pem`: one CRL per trusted CA, signed by the issuing CA.
+    Crl {
+        /// Days until nextUpdate (peers refuse the CRL afterwards: republish before).
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=3650))]
+        days: u32,
+    },
+    /// Verify a certificate file offline: chain, validity, usage, CRL, host and role.
+    Verify(VerifyArgs),
     /// Print a shell completion script to stdout.
     Completions {
         /// The shell.
@@ -86,6 +96,57 @@ pub enum CaCommand {
     Init(CaInitArgs),
     /// Show the CA: subject, key type, validity, fingerprints, key encryption.
     Show,
+    /// Make a new CA; the trust bundle keeps the old one until it expires.
+    Rotate(CaRotateArgs),
+}
+
+/// Arguments of `ca rotate`.
+#[derive(Debug, Args)]
+pub struct CaRotateArgs {
+    /// Key algorithm of the new CA [default: the current one's].
+    #[arg(long, value_enum)]
+    pub key_type: Option<KeyType>,
+    /// Validity of the new root in days.
+    #[arg(long, default_value_t = 3650, value_parser = clap::value_parser!(u32).range(1..=36500))]
+    pub days: u32,
+}
+
+/// Arguments of `revoke`.
+#[derive(Debug, Args)]
+pub struct RevokeArgs {
+    /// A name (every live certificate of it), a serial (or unique prefix) or a certificate file.
+    pub target: String,
+    /// RFC 5280 reason.
+    #[arg(long, value_enum, default_value_t = crate::revocation::Reason::Unspecified)]
+    pub reason: crate::revocation::Reason,
+    /// Days until nextUpdate of the regenerated CRL.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub crl_days: u32,
+}
+
+/// Arguments of `verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The certificate file (PEM chain or DER).
+    pub target: PathBuf,
+    /// Trust bundle [default: DIR/ca.crt].
+    #[arg(long, value_name = "BUNDLE")]
+    pub ca: Option<PathBuf>,
+    /// CRL file(s) in one PEM file [default: DIR/crl.pem when --ca is not given and it exists].
+    #[arg(long, value_name = "FILE")]
+    pub crl: Option<PathBuf>,
+    /// Host name or IP address the certificate must be valid for.
+    #[arg(long)]
+    pub host: Option<String>,
+    /// Role the certificate must carry (OU and SPIFFE id).
+    #[arg(long)]
+    pub role: Option<String>,
+    /// Purpose the certificate must allow.
+    #[arg(long, value_enum)]
+    pub usage: Option<crate::verify::Usage>,
+    /// Verify as of this time (RFC 3339, e.g. 2027-01-01T00:00:00Z, or @UNIX-SECONDS).
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
 }
 
 /// Arguments of `ca init`.
@@ -123,6 +184,8 @@ pub enum CertCommand {
     Client(ClientArgs),
     /// List issued certificates with role, serial, expiry and status.
     List(ListArgs),
+    /// Issue a new certificate for the same identity (new serial; new key unless --reuse-key).
+    Renew(RenewArgs),
     /// Show one certificate: by name, serial, or certificate file.
     Show {
         /// A name, a serial (hex, at least 8 digits) or a certificate file.
@@ -174,6 +237,22 @@ pub struct ClientArgs {
     /// Issuance options.
     #[command(flatten)]
     pub issue: IssueArgs,
+}
+
+/// Arguments of `cert renew`.
+#[derive(Debug, Args)]
+pub struct RenewArgs {
+    /// A name (its latest certificate), a serial or a certificate file.
+    pub target: String,
+    /// Validity in days (capped at the issuing CA's end of validity).
+    #[arg(long, default_value_t = 365, value_parser = clap::value_parser!(u32).range(1..=36500))]
+    pub days: u32,
+    /// Keep the existing private key (read from the certificate's output directory).
+    #[arg(long)]
+    pub reuse_key: bool,
+    /// Revoke the old certificate (reason superseded) and publish a new CRL.
+    #[arg(long)]
+    pub revoke_old: bool,
 }
 
 /// Arguments of `cert list`.

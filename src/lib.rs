@@ -12,6 +12,8 @@ pub mod cmd;
 pub mod error;
 pub mod output;
 pub mod pki;
+pub mod revocation;
+pub mod verify;
 
 use std::io::Write;
 use std::process::ExitCode;

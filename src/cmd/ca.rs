@@ -2,11 +2,11 @@
 
 use serde::Serialize;
 
-use crate::cli::{CaCommand, CaInitArgs};
+use crate::cli::{CaCommand, CaInitArgs, CaRotateArgs};
 use crate::cmd::Ctx;
 use crate::error::{Error, Result};
 use crate::output::fmt_time;
-use crate::pki::ca::{self, InitOptions};
+use crate::pki::ca::{self, InitMode, InitOptions};
 use crate::pki::inspect::{self, CertInfo};
 use crate::pki::names;
 use crate::pki::store::Config;
@@ -16,6 +16,7 @@ pub fn run(ctx: &Ctx, cmd: CaCommand) -> Result<u8> {
     match cmd {
         CaCommand::Init(a) => init(ctx, a),
         CaCommand::Show => show(ctx),
+        CaCommand::Rotate(a) => rotate(ctx, a),
     }
 }
 
@@ -72,7 +73,12 @@ fn init(ctx: &Ctx, a: CaInitArgs) -> Result<u8> {
         days: a.days,
         intermediate: a.intermediate,
     };
-    let rep = ca::init(store, &opts, passphrase.as_ref(), store.is_initialized())?;
+    let mode = if store.is_initialized() {
+        InitMode::Replace
+    } else {
+        InitMode::Fresh
+    };
+    let rep = ca::init(store, &opts, passphrase.as_ref(), mode)?;
     let p = &ctx.printer;
     if p.is_json() {
         p.json(&rep)?;
@@ -169,5 +175,92 @@ fn show(ctx: &Ctx) -> Result<u8> {
         push("intermediate", i);
     }
     p.kv(&rows)?;
+    Ok(0)
+}
+
+#[derive(Serialize)]
+struct RotateReport {
+    #[serde(flatten)]
+    created: ca::InitReport,
+    bundle: Vec<CertInfo>,
+    to_renew: Vec<crate::pki::store::Record>,
+}
+
+fn rotate(ctx: &Ctx, a: CaRotateArgs) -> Result<u8> {
+    let store = &ctx.store;
+    let cfg = store.config()?;
+    ctx.confirm(&format!(
+        "Rotate the CA in {}? New certificates will come from a new CA; the old one stays in the trust bundle until it expires.",
+        store.root().display()
+    ))?;
+    let passphrase = if cfg.encrypted {
+        Some(ctx.passphrase(false)?)
+    } else {
+        None
+    };
+    let _lock = store.lock()?;
+    // The passphrase must open the current CA: rotation keeps one passphrase for all.
+    ca::load_issuing(store, &cfg, passphrase.as_ref())?;
+    let opts = InitOptions {
+        cluster: cfg.cluster.clone(),
+        trust_domain: cfg.trust_domain.clone(),
+        key_type: a.key_type.unwrap_or(cfg.key_type),
+        days: a.days,
+        intermediate: cfg.intermediate,
+    };
+    let created = ca::init(store, &opts, passphrase.as_ref(), InitMode::Rotate)?;
+    let bundle_path = store.path("ca.crt");
+    let bundle = crate::verify::read_pem_or_der(&bundle_path, "CERTIFICATE", "certificate")?
+        .iter()
+        .map(|d| CertInfo::from_der(&bundle_path.display().to_string(), d))
+        .collect::<Result<Vec<_>>>()?;
+    let revoked = crate::cmd::cert::revoked_set(ctx)?;
+    let gens = ca::generations(store)?;
+    let now = time::OffsetDateTime::now_utc();
+    let to_renew: Vec<_> = store
+        .records()?
+        .into_iter()
+        .filter(|r| {
+            crate::cmd::cert::ca_label(&gens, &r.issuer_fingerprint) != "current"
+                && r.not_after > now
+                && !revoked.contains(&r.serial)
+        })
+        .collect();
+    let p = &ctx.printer;
+    if p.is_json() {
+        p.json(&RotateReport {
+            created,
+            bundle,
+            to_renew,
+        })?;
+        return Ok(0);
+    }
+    p.line(&format!(
+        "rotated the CA in {}: new root {} (sha256 {})",
+        store.root().display(),
+        created.root.subject,
+        created.root.sha256_fingerprint
+    ))?;
+    p.line(&format!(
+        "trust bundle {} now holds {} root(s): distribute it to every node first",
+        bundle_path.display(),
+        bundle.len()
+    ))?;
+    if to_renew.is_empty() {
+        p.line("no live certificate from the previous CA")?;
+    } else {
+        p.line(&format!(
+            "{} certificate(s) from the previous CA to renew (`secctl cert renew NAME`):",
+            to_renew.len()
+        ))?;
+        for r in &to_renew {
+            p.line(&format!(
+                "  {} {} (until {})",
+                r.kind.as_str(),
+                r.name,
+                r.not_after.date()
+            ))?;
+        }
+    }
     Ok(0)
 }

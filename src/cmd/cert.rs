@@ -5,7 +5,7 @@ use std::path::Path;
 use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
-use crate::cli::{CertCommand, IssueArgs, ListArgs};
+use crate::cli::{CertCommand, IssueArgs, ListArgs, RenewArgs};
 use crate::cmd::Ctx;
 use crate::error::{Error, Result};
 use crate::output::{fmt_time, Tone};
@@ -14,6 +14,7 @@ use crate::pki::inspect::{self, CertInfo};
 use crate::pki::issue::{self, LeafSpec, Written};
 use crate::pki::names;
 use crate::pki::store::{CertKind, Record};
+use crate::revocation;
 
 /// Dispatch `cert` subcommands.
 pub fn run(ctx: &Ctx, cmd: CertCommand) -> Result<u8> {
@@ -29,6 +30,7 @@ pub fn run(ctx: &Ctx, cmd: CertCommand) -> Result<u8> {
         CertCommand::Client(a) => issue_cmd(ctx, CertKind::Client, a.name, a.role, vec![], a.issue),
         CertCommand::List(a) => list(ctx, &a),
         CertCommand::Show { target } => show(ctx, &target),
+        CertCommand::Renew(a) => renew(ctx, a),
     }
 }
 
@@ -121,7 +123,7 @@ fn issue_cmd(
     check_existing()?;
     let issuing = ca::load_issuing(store, &cfg, passphrase.as_ref())?;
     drop(passphrase);
-    let issued = issue::issue(&cfg, &issuing, &spec, &out_dir)?;
+    let issued = issue::issue(&cfg, &issuing, &spec, &out_dir, None)?;
     let files = issue::write(store, &issuing, &issued)?;
     let p = &ctx.printer;
     if issued.capped {
@@ -161,18 +163,26 @@ struct ListItem<'a> {
     #[serde(flatten)]
     record: &'a Record,
     status: &'static str,
+    ca: &'static str,
 }
 
 fn list(ctx: &Ctx, a: &ListArgs) -> Result<u8> {
     let store = &ctx.store;
     store.config()?;
     let recs = store.records()?;
+    let revoked = revoked_set(ctx)?;
+    let gens = ca::generations(store)?;
     let now = OffsetDateTime::now_utc();
     let items: Vec<ListItem> = recs
         .iter()
         .map(|r| ListItem {
             record: r,
-            status: status(r.not_before, r.not_after, now, a.expiring_within),
+            status: if revoked.contains(&r.serial) {
+                "revoked"
+            } else {
+                status(r.not_before, r.not_after, now, a.expiring_within)
+            },
+            ca: ca_label(&gens, &r.issuer_fingerprint),
         })
         .collect();
     let p = &ctx.printer;
@@ -192,15 +202,54 @@ fn list(ctx: &Ctx, a: &ListArgs) -> Result<u8> {
                 i.record.role.clone(),
                 i.record.serial.clone(),
                 i.record.not_after.date().to_string(),
+                i.ca.to_string(),
                 p.paint(i.status, tone(i.status)),
             ]
         })
         .collect();
     p.table(
-        &["NAME", "KIND", "ROLE", "SERIAL", "NOT AFTER", "STATUS"],
+        &[
+            "NAME",
+            "KIND",
+            "ROLE",
+            "SERIAL",
+            "NOT AFTER",
+            "CA",
+            "STATUS",
+        ],
         &rows,
     )?;
+    let old: Vec<&ListItem> = items
+        .iter()
+        .filter(|i| i.ca != "current" && matches!(i.status, "valid" | "expiring"))
+        .collect();
+    if !old.is_empty() {
+        p.note(&format!(
+            "{} certificate(s) still from a previous CA: renew them before that CA leaves the bundle",
+            old.len()
+        ));
+    }
     Ok(0)
+}
+
+/// Which CA generation issued a certificate: "current", "previous" or "unknown".
+pub fn ca_label(gens: &[ca::Generation], issuer_fp: &str) -> &'static str {
+    match gens
+        .iter()
+        .find(|g| g.issuing.sha256_fingerprint == issuer_fp)
+    {
+        Some(g) if g.current => "current",
+        Some(_) => "previous",
+        None => "unknown",
+    }
+}
+
+/// Serials of revoked certificates.
+pub fn revoked_set(ctx: &Ctx) -> Result<std::collections::HashSet<String>> {
+    Ok(revocation::read_log(&ctx.store)?
+        .into_iter()
+        .map(|r| r.serial)
+        .collect())
 }
 
 #[derive(Serialize)]
@@ -210,15 +259,32 @@ struct ShowReport {
     status: &'static str,
 }
 
-/// Find a record by serial (full or a unique prefix of 8+ hex digits) or by name (latest).
-fn find_record(ctx: &Ctx, target: &str) -> Result<Option<Record>> {
+/// Resolve a target to records: a certificate file (its serial), a serial or a unique
+/// serial prefix of 8+ hex digits, or a name (all its records, oldest first). Unknown
+/// targets are bad input.
+pub fn resolve(ctx: &Ctx, target: &str) -> Result<Vec<Record>> {
     let recs = ctx.store.records()?;
+    let path = Path::new(target);
+    if path.exists() {
+        let (_, info) = inspect::read_cert_file(path)?;
+        return match recs.into_iter().find(|r| r.serial == info.serial) {
+            Some(r) => Ok(vec![r]),
+            None => Err(Error::path(
+                path,
+                format!(
+                    "serial {} was not issued from {}",
+                    info.serial,
+                    ctx.store.root().display()
+                ),
+            )),
+        };
+    }
     let t = target.to_ascii_lowercase().replace(':', "");
     if t.len() >= 8 && t.chars().all(|c| c.is_ascii_hexdigit()) {
         let hits: Vec<&Record> = recs.iter().filter(|r| r.serial.starts_with(&t)).collect();
         match hits.len() {
             0 => {}
-            1 => return Ok(Some(hits[0].clone())),
+            1 => return Ok(vec![hits[0].clone()]),
             n => {
                 return Err(Error::input(
                     target,
@@ -227,13 +293,23 @@ fn find_record(ctx: &Ctx, target: &str) -> Result<Option<Record>> {
             }
         }
     }
-    Ok(recs.into_iter().rfind(|r| r.name == target))
+    let named: Vec<Record> = recs.into_iter().filter(|r| r.name == target).collect();
+    if named.is_empty() {
+        return Err(Error::input(
+            target,
+            format!(
+                "no such certificate name, serial or file in {}",
+                ctx.store.root().display()
+            ),
+        ));
+    }
+    Ok(named)
 }
 
 fn show(ctx: &Ctx, target: &str) -> Result<u8> {
     let path = Path::new(target);
     let (record, info) = if path.exists() {
-        let (_, info) = inspect::read_cert_file(path)?;
+        let info = inspect::read_cert_file(path)?.1;
         let rec = if ctx.store.is_initialized() {
             ctx.store
                 .records()?
@@ -245,28 +321,26 @@ fn show(ctx: &Ctx, target: &str) -> Result<u8> {
         (rec, info)
     } else {
         ctx.store.config()?;
-        match find_record(ctx, target)? {
-            Some(r) => {
-                let info = issue::record_info(&ctx.store, &r)?;
-                (Some(r), info)
-            }
-            None => {
-                return Err(Error::input(
-                    target,
-                    format!(
-                        "no such certificate name, serial or file in {}",
-                        ctx.store.root().display()
-                    ),
-                ))
-            }
-        }
+        let r = resolve(ctx, target)?
+            .pop()
+            .ok_or_else(|| Error::internal("empty resolution"))?;
+        let info = issue::record_info(&ctx.store, &r)?;
+        (Some(r), info)
     };
-    let st = status(
-        info.not_before,
-        info.not_after,
-        OffsetDateTime::now_utc(),
-        30,
-    );
+    let revoked = match &record {
+        Some(r) => revoked_set(ctx)?.contains(&r.serial),
+        None => false,
+    };
+    let st = if revoked {
+        "revoked"
+    } else {
+        status(
+            info.not_before,
+            info.not_after,
+            OffsetDateTime::now_utc(),
+            30,
+        )
+    };
     let p = &ctx.printer;
     let rep = ShowReport {
         record,
@@ -303,5 +377,95 @@ fn show(ctx: &Ctx, target: &str) -> Result<u8> {
         ("status", p.paint(st, tone(st))),
         ("sha256", c.sha256_fingerprint.clone()),
     ])?;
+    Ok(0)
+}
+
+fn renew(ctx: &Ctx, a: RenewArgs) -> Result<u8> {
+    let store = &ctx.store;
+    let cfg = store.config()?;
+    let old = resolve(ctx, &a.target)?
+        .pop()
+        .ok_or_else(|| Error::internal("empty resolution"))?;
+    let hosts = old
+        .hosts
+        .iter()
+        .map(|h| names::parse_host(h))
+        .collect::<Result<Vec<_>>>()?;
+    let spec = LeafSpec {
+        name: old.name.clone(),
+        kind: old.kind,
+        role: old.role.clone(),
+        hosts,
+        days: a.days,
+        key_type: old.key_type,
+    };
+    spec.validate()?;
+    let key = if a.reuse_key {
+        let kp = old.out_dir.join(format!("{}.key", old.name));
+        let key = crate::pki::keys::load_private_key(&kp, None)?;
+        let (der, _) = inspect::read_cert_file(&store.record_cert_path(&old.serial))?;
+        ca::check_key_matches(&kp, &key, &der)?;
+        Some(key)
+    } else {
+        None
+    };
+    let passphrase = if cfg.encrypted {
+        Some(ctx.passphrase(false)?)
+    } else {
+        None
+    };
+    let _lock = store.lock()?;
+    let issuing = ca::load_issuing(store, &cfg, passphrase.as_ref())?;
+    let issued = issue::issue(&cfg, &issuing, &spec, &old.out_dir, key)?;
+    let files = issue::write(store, &issuing, &issued)?;
+    let p = &ctx.printer;
+    let mut crl = None;
+    if a.revoke_old && !revoked_set(ctx)?.contains(&old.serial) {
+        revocation::append(
+            store,
+            &[revocation::Revocation {
+                serial: old.serial.clone(),
+                reason: revocation::Reason::Superseded,
+                revoked_at: OffsetDateTime::now_utc(),
+            }],
+        )?;
+        crl = Some(revocation::publish(store, passphrase.as_ref(), 30)?);
+    }
+    let r = &issued.record;
+    if p.is_json() {
+        p.json(&serde_json::json!({
+            "renewed": old.serial,
+            "old_revoked": crl.is_some(),
+            "key_reused": a.reuse_key,
+            "certificate": IssueReport { record: r, files, validity_capped: issued.capped },
+        }))?;
+    } else {
+        p.line(&format!(
+            "renewed {} {:?}: serial {} -> {}, valid until {}{}",
+            r.kind.as_str(),
+            r.name,
+            old.serial,
+            r.serial,
+            r.not_after.date(),
+            if a.reuse_key {
+                " (same key)"
+            } else {
+                " (new key)"
+            }
+        ))?;
+        p.kv(&[
+            ("key", files.key.display().to_string()),
+            ("cert", files.cert.display().to_string()),
+            ("ca", files.ca.display().to_string()),
+        ])?;
+        if let Some(c) = &crl {
+            p.line(&format!(
+                "revoked {} (superseded); CRL {} published to {}",
+                old.serial,
+                c.number,
+                c.path.display()
+            ))?;
+        }
+    }
     Ok(0)
 }

@@ -13,6 +13,8 @@ use crate::pki::store::Store;
 pub mod ca;
 pub mod cert;
 pub mod docs;
+pub mod revoke;
+pub mod verify;
 
 /// What every command gets: the state directory, the printer, and the global answers.
 pub struct Ctx {
@@ -37,6 +39,9 @@ pub fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Ca(c) => ca::run(&ctx, c),
         Command::Cert(c) => cert::run(&ctx, c),
+        Command::Revoke(a) => revoke::revoke(&ctx, a),
+        Command::Crl { days } => revoke::crl(&ctx, days),
+        Command::Verify(a) => verify::run(&ctx, a),
         Command::Completions { shell } => docs::completions(&ctx, shell),
         Command::Man { out } => docs::man(&ctx, &out),
     }

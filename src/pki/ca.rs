@@ -1,7 +1,7 @@
 //! The certificate authority: creating a root (and intermediate), loading the issuer.
 
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use age::secrecy::SecretString;
 use rcgen::{
@@ -86,22 +86,43 @@ pub struct InitReport {
     pub replaced_into: Option<PathBuf>,
 }
 
-fn key_file(store: &Store, stem: &str, encrypted: bool) -> PathBuf {
-    store.ca_dir().join(if encrypted {
+fn key_file(dir: &Path, stem: &str, encrypted: bool) -> PathBuf {
+    dir.join(if encrypted {
         format!("{stem}.key.age")
     } else {
         format!("{stem}.key")
     })
 }
 
-/// Create a CA in `store`. The caller holds the lock and has already checked (or, with
-/// `replace`, confirmed) an existing CA. All keys and certificates are made in memory
-/// before the first file is written; the configuration file is written last.
+/// The key file of `stem` in a CA directory: the `.age` one when it exists.
+pub fn existing_key_file(dir: &Path, stem: &str) -> PathBuf {
+    let enc = key_file(dir, stem, true);
+    if enc.exists() {
+        enc
+    } else {
+        key_file(dir, stem, false)
+    }
+}
+
+/// What happens to a CA already in the state directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InitMode {
+    /// There is none.
+    Fresh,
+    /// `ca init --force`: move it and everything it issued to the attic.
+    Replace,
+    /// `ca rotate`: keep it as a previous generation, trusted in the bundle until it expires.
+    Rotate,
+}
+
+/// Create a CA in `store`. The caller holds the lock and has already checked (or
+/// confirmed) an existing CA. All keys and certificates are made in memory before the
+/// first file is written; the configuration file is written last.
 pub fn init(
     store: &Store,
     opts: &InitOptions,
     passphrase: Option<&SecretString>,
-    replace: bool,
+    mode: InitMode,
 ) -> Result<InitReport> {
     let now = OffsetDateTime::now_utc();
     let not_before = now - BACKDATE;
@@ -145,33 +166,64 @@ pub fn init(
         None => None,
     };
 
-    let replaced_into = if replace {
-        move_aside(store, now)?
-    } else {
-        None
+    let replaced_into = match mode {
+        InitMode::Replace => move_aside(store, now)?,
+        _ => None,
     };
-
     let encrypted = passphrase.is_some();
-    fsio::ensure_dir(&store.ca_dir())?;
-    fsio::write_atomic(
-        &key_file(store, "root", encrypted),
+    let ca_dir = store.ca_dir();
+    let mut bundle = root_pem.clone();
+    if let InitMode::Rotate = mode {
+        let prev = ca_dir.join("previous").join(format!(
+            "{}-{}",
+            now.unix_timestamp(),
+            std::process::id()
+        ));
+        fsio::ensure_dir(&prev)?;
+        for name in [
+            "root.crt",
+            "root.key",
+            "root.key.age",
+            "intermediate.crt",
+            "intermediate.key",
+            "intermediate.key.age",
+        ] {
+            let from = ca_dir.join(name);
+            if from.exists() {
+                fs::rename(&from, prev.join(name))
+                    .map_err(|e| Error::io(format!("moving {} aside", from.display()), e))?;
+            }
+        }
+        fsio::sync_dir(&ca_dir)?;
+        // The bundle keeps every previous root that has not expired.
+        for g in generations(store)?.iter().filter(|g| !g.current) {
+            if g.root.not_after > now {
+                bundle.push_str(&g.root_pem);
+            }
+        }
+    }
+    fsio::ensure_dir(&ca_dir)?;
+    let mut batch = fsio::Batch::new();
+    batch.write(
+        &key_file(&ca_dir, "root", encrypted),
         &root_key_bytes,
         SECRET_MODE,
     )?;
-    fsio::write_atomic(
-        &store.ca_dir().join("root.crt"),
-        root_pem.as_bytes(),
-        PUBLIC_MODE,
-    )?;
+    batch.write(&ca_dir.join("root.crt"), root_pem.as_bytes(), PUBLIC_MODE)?;
     if let (Some((_, pem)), Some(kb)) = (&inter, &inter_key_bytes) {
-        fsio::write_atomic(&key_file(store, "intermediate", encrypted), kb, SECRET_MODE)?;
-        fsio::write_atomic(
-            &store.ca_dir().join("intermediate.crt"),
+        batch.write(
+            &key_file(&ca_dir, "intermediate", encrypted),
+            kb,
+            SECRET_MODE,
+        )?;
+        batch.write(
+            &ca_dir.join("intermediate.crt"),
             pem.as_bytes(),
             PUBLIC_MODE,
         )?;
     }
-    fsio::write_atomic(&store.path("ca.crt"), root_pem.as_bytes(), PUBLIC_MODE)?;
+    batch.write(&store.path("ca.crt"), bundle.as_bytes(), PUBLIC_MODE)?;
+    batch.commit()?;
     store.write_config(&Config {
         version: 1,
         cluster: opts.cluster.clone(),
@@ -239,29 +291,86 @@ pub struct IssuingCa {
     pub bundle_pem: String,
 }
 
-/// Whether a CA key file is encrypted, without reading secrets.
+/// Path of the issuing CA's key file.
 pub fn key_path(store: &Store, cfg: &Config) -> PathBuf {
-    let stem = if cfg.intermediate {
-        "intermediate"
-    } else {
-        "root"
-    };
-    key_file(store, stem, cfg.encrypted)
+    existing_key_file(&store.ca_dir(), issuing_stem(cfg))
 }
 
-/// Load the issuing CA (the intermediate when there is one). The passphrase is needed when
-/// the configuration says the keys are encrypted.
-pub fn load_issuing(
-    store: &Store,
-    cfg: &Config,
-    passphrase: Option<&SecretString>,
-) -> Result<IssuingCa> {
-    let stem = if cfg.intermediate {
+fn issuing_stem(cfg: &Config) -> &'static str {
+    if cfg.intermediate {
         "intermediate"
     } else {
         "root"
+    }
+}
+
+/// One CA generation: the current one in `ca/`, or a previous one kept by `ca rotate` in
+/// `ca/previous/*/`.
+#[derive(Debug, Clone)]
+pub struct Generation {
+    /// Directory holding its certificates and keys.
+    pub dir: PathBuf,
+    /// Whether it is the one that issues now.
+    pub current: bool,
+    /// Its root certificate.
+    pub root: CertInfo,
+    /// PEM of the root.
+    pub root_pem: String,
+    /// The certificate that signs leaves (the intermediate when there is one).
+    pub issuing: CertInfo,
+    /// File stem of the issuing certificate ("root" or "intermediate").
+    pub issuing_stem: &'static str,
+}
+
+fn load_generation(dir: &Path, current: bool) -> Result<Generation> {
+    let root_path = dir.join("root.crt");
+    let root_pem = fsio::read_text(&root_path)?;
+    let (_, root) = inspect::read_cert_file(&root_path)?;
+    let inter_path = dir.join("intermediate.crt");
+    let (issuing, issuing_stem) = if inter_path.exists() {
+        (inspect::read_cert_file(&inter_path)?.1, "intermediate")
+    } else {
+        (root.clone(), "root")
     };
-    let cert_path = store.ca_dir().join(format!("{stem}.crt"));
+    Ok(Generation {
+        dir: dir.to_path_buf(),
+        current,
+        root,
+        root_pem,
+        issuing,
+        issuing_stem,
+    })
+}
+
+/// Every CA generation, current first, then previous ones newest first.
+pub fn generations(store: &Store) -> Result<Vec<Generation>> {
+    let mut out = vec![];
+    if store.ca_dir().join("root.crt").exists() {
+        out.push(load_generation(&store.ca_dir(), true)?);
+    }
+    let prev = store.ca_dir().join("previous");
+    if let Ok(rd) = fs::read_dir(&prev) {
+        let mut dirs: Vec<PathBuf> = rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_dir())
+            .collect();
+        dirs.sort();
+        dirs.reverse();
+        for d in dirs {
+            out.push(load_generation(&d, false)?);
+        }
+    }
+    Ok(out)
+}
+
+/// Load the signing side of one generation: the issuing CA (`root_only`: the root).
+pub fn load_signer(
+    gen: &Generation,
+    root_only: bool,
+    passphrase: Option<&SecretString>,
+) -> Result<IssuingCa> {
+    let stem = if root_only { "root" } else { gen.issuing_stem };
+    let cert_path = gen.dir.join(format!("{stem}.crt"));
     let cert_pem = fsio::read_text(&cert_path)?;
     let der = inspect::parse_pem_certs(&cert_path.display().to_string(), &cert_pem)?.swap_remove(0);
     let info = CertInfo::from_der(&cert_path.display().to_string(), &der)?;
@@ -271,20 +380,32 @@ pub fn load_issuing(
             "is not a CA certificate (basicConstraints CA:FALSE)",
         ));
     }
-    let key_p = key_file(store, stem, cfg.encrypted);
+    let key_p = existing_key_file(&gen.dir, stem);
     let key = keys::load_private_key(&key_p, passphrase)?;
-    let der_cert = rustls_pki_types::CertificateDer::from(der.as_slice());
     check_key_matches(&key_p, &key, &der)?;
+    let der_cert = rustls_pki_types::CertificateDer::from(der.as_slice());
     let issuer = Issuer::from_ca_cert_der(&der_cert, key)
         .map_err(|e| Error::path(&cert_path, format!("unusable CA certificate ({e})")))?;
-    let bundle_path = store.path("ca.crt");
-    let bundle_pem = fsio::read_text(&bundle_path)?;
     Ok(IssuingCa {
         issuer,
         info,
-        intermediate_pem: cfg.intermediate.then_some(cert_pem),
-        bundle_pem,
+        intermediate_pem: (stem == "intermediate").then_some(cert_pem),
+        bundle_pem: String::new(),
     })
+}
+
+/// Load the issuing CA (the intermediate when there is one) of the current generation,
+/// with the trust bundle. The passphrase is needed when the keys are encrypted.
+pub fn load_issuing(
+    store: &Store,
+    cfg: &Config,
+    passphrase: Option<&SecretString>,
+) -> Result<IssuingCa> {
+    let _ = cfg;
+    let gen = load_generation(&store.ca_dir(), true)?;
+    let mut ca = load_signer(&gen, false, passphrase)?;
+    ca.bundle_pem = fsio::read_text(&store.path("ca.crt"))?;
+    Ok(ca)
 }
 
 /// Refuse a key whose public half is not the certificate's.

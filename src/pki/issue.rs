@@ -74,8 +74,14 @@ pub struct Issued {
     pub capped: bool,
 }
 
-/// Build and sign a leaf certificate in memory.
-pub fn issue(cfg: &Config, ca: &IssuingCa, spec: &LeafSpec, out_dir: &Path) -> Result<Issued> {
+/// Build and sign a leaf certificate in memory, with a new key or the given one.
+pub fn issue(
+    cfg: &Config,
+    ca: &IssuingCa,
+    spec: &LeafSpec,
+    out_dir: &Path,
+    key: Option<KeyPair>,
+) -> Result<Issued> {
     spec.validate()?;
     let now = OffsetDateTime::now_utc();
     let mut not_after = now + Duration::days(i64::from(spec.days));
@@ -129,7 +135,10 @@ pub fn issue(cfg: &Config, ca: &IssuingCa, spec: &LeafSpec, out_dir: &Path) -> R
     p.serial_number = Some(serial);
     p.use_authority_key_identifier_extension = true;
 
-    let key = spec.key_type.generate()?;
+    let key = match key {
+        Some(k) => k,
+        None => spec.key_type.generate()?,
+    };
     let cert = p.signed_by(&key, &ca.issuer).map_err(Error::internal)?;
     let cert_pem = cert.pem();
     let mut chain_pem = cert_pem.clone();

@@ -1,0 +1,126 @@
+//! `secctl verify FILE`: offline verification, every check named.
+
+use time::OffsetDateTime;
+
+use crate::cli::VerifyArgs;
+use crate::cmd::Ctx;
+use crate::error::{Error, Result, EXIT_CHECK_FAILED};
+use crate::output::Tone;
+use crate::pki::names;
+use crate::verify::{self, Request};
+
+/// Parse `--at`: RFC 3339, or `@` and Unix seconds.
+pub fn parse_time(s: &str) -> Result<OffsetDateTime> {
+    if let Some(secs) = s.strip_prefix('@') {
+        let n: i64 = secs
+            .parse()
+            .map_err(|_| Error::Usage(format!("invalid --at {s:?}: expected @UNIX-SECONDS")))?;
+        return OffsetDateTime::from_unix_timestamp(n)
+            .map_err(|_| Error::Usage(format!("invalid --at {s:?}: out of range")));
+    }
+    OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).map_err(|_| {
+        Error::Usage(format!(
+            "invalid --at {s:?}: expected RFC 3339 (2027-01-01T00:00:00Z) or @UNIX-SECONDS"
+        ))
+    })
+}
+
+/// Run `verify`.
+pub fn run(ctx: &Ctx, a: VerifyArgs) -> Result<u8> {
+    let target = &a.target;
+    if !target.exists() && looks_like_endpoint(&target.to_string_lossy()) {
+        return Err(Error::input(
+            target.display(),
+            "no such file (live verification of HOST:PORT is not available in this version)",
+        ));
+    }
+    let at = match &a.at {
+        Some(s) => parse_time(s)?,
+        None => OffsetDateTime::now_utc(),
+    };
+    let host = a.host.as_deref().map(names::parse_host).transpose()?;
+    if let Some(r) = &a.role {
+        names::check_role(r)?;
+    }
+    let (bundle_path, crl_path) = match &a.ca {
+        Some(b) => (b.clone(), a.crl.clone()),
+        None => {
+            let b = ctx.store.path("ca.crt");
+            if !b.exists() {
+                return Err(Error::Usage(format!(
+                    "no trust bundle: pass --ca BUNDLE (or --dir to a state directory; {} does not exist)",
+                    b.display()
+                )));
+            }
+            let c = a.crl.clone().or_else(|| {
+                let p = ctx.store.path("crl.pem");
+                p.exists().then_some(p)
+            });
+            (b, c)
+        }
+    };
+    let chain = verify::read_chain(target)?;
+    let bundle = verify::read_pem_or_der(&bundle_path, "CERTIFICATE", "certificate")?;
+    let crls = match &crl_path {
+        Some(p) => verify::read_pem_or_der(p, "X509 CRL", "CRL")?,
+        None => vec![],
+    };
+    let cert_name = target.display().to_string();
+    let bundle_name = bundle_path.display().to_string();
+    let crl_name = crl_path.as_ref().map(|p| p.display().to_string());
+    let report = verify::verify(&Request {
+        cert_name: &cert_name,
+        chain,
+        bundle_name: &bundle_name,
+        bundle,
+        crl_name: crl_name.as_deref(),
+        crls,
+        host,
+        role: a.role.clone(),
+        usage: a.usage,
+        at,
+    })?;
+    let p = &ctx.printer;
+    if p.is_json() {
+        p.json(&report)?;
+    } else {
+        let c = &report.certificate;
+        p.line(&format!(
+            "{}: {} (serial {})",
+            cert_name, c.subject, c.serial
+        ))?;
+        let rows: Vec<Vec<String>> = report
+            .checks
+            .iter()
+            .map(|ch| {
+                vec![
+                    ch.check.to_string(),
+                    if ch.ok {
+                        p.paint("ok", Tone::Good)
+                    } else {
+                        p.paint("FAILED", Tone::Bad)
+                    },
+                    ch.detail.clone(),
+                ]
+            })
+            .collect();
+        p.table(&["CHECK", "RESULT", "DETAIL"], &rows)?;
+        let failed: Vec<&str> = report
+            .checks
+            .iter()
+            .filter(|c| !c.ok)
+            .map(|c| c.check)
+            .collect();
+        if failed.is_empty() {
+            p.line("verified")?;
+        } else {
+            p.line(&format!("NOT verified: {} failed", failed.join(", ")))?;
+        }
+    }
+    Ok(if report.ok { 0 } else { EXIT_CHECK_FAILED })
+}
+
+fn looks_like_endpoint(s: &str) -> bool {
+    s.rsplit_once(':')
+        .is_some_and(|(h, p)| !h.is_empty() && !h.contains('/') && p.parse::<u16>().is_ok())
+}

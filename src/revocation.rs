@@ -1,0 +1,324 @@
+//! Revocation: the revocation log, and CRLs signed by each CA generation.
+//!
+//! `DIR/revocations.log` holds one line per revocation, `SERIAL REASON UNIX-TIME`, appended
+//! under the state lock and fsynced. An append cut short by a crash leaves a last line
+//! without its newline; it is ignored when read and cut off before the next append.
+//! `DIR/crl.pem` holds one CRL per CA generation still trusted (and, with an intermediate,
+//! an empty CRL signed by the root, which `-crl_check_all` and nginx's `ssl_crl` require);
+//! `DIR/crl.json` keeps the last CRL number, which only grows.
+
+use std::collections::HashMap;
+use std::fs::OpenOptions;
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::os::unix::fs::OpenOptionsExt;
+
+use age::secrecy::SecretString;
+use rcgen::{CertificateRevocationListParams, KeyIdMethod, RevocationReason, RevokedCertParams};
+use serde::{Deserialize, Serialize};
+use time::{Duration, OffsetDateTime};
+
+use crate::error::{Error, Result};
+use crate::pki::ca::{self, Generation};
+use crate::pki::fsio::{self, PUBLIC_MODE};
+use crate::pki::store::Store;
+
+/// Why a certificate was revoked (RFC 5280 reason codes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "camelCase")]
+#[clap(rename_all = "camelCase")]
+pub enum Reason {
+    /// No reason given (the reason code is then left out of the CRL, as RFC 5280 asks).
+    Unspecified,
+    /// The private key leaked.
+    KeyCompromise,
+    /// The CA key leaked.
+    CaCompromise,
+    /// The subject changed organisation or role.
+    AffiliationChanged,
+    /// Replaced by a newer certificate.
+    Superseded,
+    /// The node or client is gone.
+    CessationOfOperation,
+    /// Temporarily on hold.
+    CertificateHold,
+    /// A privilege was withdrawn.
+    PrivilegeWithdrawn,
+}
+
+impl Reason {
+    /// The RFC 5280 name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Unspecified => "unspecified",
+            Reason::KeyCompromise => "keyCompromise",
+            Reason::CaCompromise => "caCompromise",
+            Reason::AffiliationChanged => "affiliationChanged",
+            Reason::Superseded => "superseded",
+            Reason::CessationOfOperation => "cessationOfOperation",
+            Reason::CertificateHold => "certificateHold",
+            Reason::PrivilegeWithdrawn => "privilegeWithdrawn",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        <Self as clap::ValueEnum>::value_variants()
+            .iter()
+            .copied()
+            .find(|r| r.as_str() == s)
+    }
+
+    fn code(self) -> Option<RevocationReason> {
+        Some(match self {
+            Reason::Unspecified => return None,
+            Reason::KeyCompromise => RevocationReason::KeyCompromise,
+            Reason::CaCompromise => RevocationReason::CaCompromise,
+            Reason::AffiliationChanged => RevocationReason::AffiliationChanged,
+            Reason::Superseded => RevocationReason::Superseded,
+            Reason::CessationOfOperation => RevocationReason::CessationOfOperation,
+            Reason::CertificateHold => RevocationReason::CertificateHold,
+            Reason::PrivilegeWithdrawn => RevocationReason::PrivilegeWithdrawn,
+        })
+    }
+}
+
+/// One revocation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Revocation {
+    /// Serial, lowercase hex.
+    pub serial: String,
+    /// Reason.
+    pub reason: Reason,
+    /// When it was revoked.
+    #[serde(with = "time::serde::rfc3339")]
+    pub revoked_at: OffsetDateTime,
+}
+
+const LOG: &str = "revocations.log";
+
+/// Every revocation, in order (at most one per serial).
+pub fn read_log(store: &Store) -> Result<Vec<Revocation>> {
+    let p = store.path(LOG);
+    let text = match std::fs::read(&p) {
+        Ok(b) => String::from_utf8(b).map_err(|_| Error::path(&p, "corrupted (not text)"))?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
+        Err(e) => return Err(Error::read(&p, e)),
+    };
+    // A last line without its newline is an append cut short: not a revocation yet.
+    let complete = match text.rfind('\n') {
+        Some(i) => &text[..=i],
+        None => "",
+    };
+    let mut out = Vec::new();
+    for (n, line) in complete.lines().enumerate() {
+        let bad = || Error::path(&p, format!("line {}: corrupted revocation entry", n + 1));
+        let mut f = line.split(' ');
+        let (Some(serial), Some(reason), Some(t), None) = (f.next(), f.next(), f.next(), f.next())
+        else {
+            return Err(bad());
+        };
+        if serial.is_empty() || serial.len() > 40 || !serial.chars().all(|c| c.is_ascii_hexdigit())
+        {
+            return Err(bad());
+        }
+        let reason = Reason::parse(reason).ok_or_else(bad)?;
+        let t: i64 = t.parse().map_err(|_| bad())?;
+        let revoked_at = OffsetDateTime::from_unix_timestamp(t).map_err(|_| bad())?;
+        out.push(Revocation {
+            serial: serial.to_string(),
+            reason,
+            revoked_at,
+        });
+    }
+    Ok(out)
+}
+
+/// Append revocations (the caller holds the lock and has checked for duplicates).
+pub fn append(store: &Store, revs: &[Revocation]) -> Result<()> {
+    let p = store.path(LOG);
+    let ctx = |e| Error::io(format!("writing {}", p.display()), e);
+    let mut f = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(PUBLIC_MODE)
+        .open(&p)
+        .map_err(ctx)?;
+    // Cut off a torn last line left by a crash.
+    let mut text = Vec::new();
+    f.read_to_end(&mut text).map_err(ctx)?;
+    if !text.is_empty() && !text.ends_with(b"\n") {
+        let keep = text.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        f.set_len(keep as u64).map_err(ctx)?;
+    }
+    f.seek(SeekFrom::End(0)).map_err(ctx)?;
+    let mut lines = String::new();
+    for r in revs {
+        lines.push_str(&format!(
+            "{} {} {}\n",
+            r.serial,
+            r.reason.as_str(),
+            r.revoked_at.unix_timestamp()
+        ));
+    }
+    f.write_all(lines.as_bytes()).map_err(ctx)?;
+    f.sync_all().map_err(ctx)?;
+    fsio::sync_dir(store.root())
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct CrlState {
+    number: u64,
+}
+
+/// One CRL written into `crl.pem`.
+#[derive(Debug, Serialize)]
+pub struct CrlInfo {
+    /// Issuer subject.
+    pub issuer: String,
+    /// Number of revoked entries.
+    pub entries: usize,
+    /// Whether the issuer is the current generation.
+    pub current: bool,
+}
+
+/// What `crl` wrote.
+#[derive(Debug, Serialize)]
+pub struct CrlReport {
+    /// The file.
+    pub path: std::path::PathBuf,
+    /// CRL number.
+    pub number: u64,
+    /// thisUpdate.
+    #[serde(with = "time::serde::rfc3339")]
+    pub this_update: OffsetDateTime,
+    /// nextUpdate.
+    #[serde(with = "time::serde::rfc3339")]
+    pub next_update: OffsetDateTime,
+    /// The CRLs in the file.
+    pub crls: Vec<CrlInfo>,
+    /// Issues worth a note (a root key that is offline, ...).
+    pub notes: Vec<String>,
+}
+
+fn fingerprint_of(gen: &Generation) -> &str {
+    &gen.issuing.sha256_fingerprint
+}
+
+/// Sign a CRL for every trusted CA generation (and the root above an intermediate) and write
+/// `crl.pem` and the new CRL number. The caller holds the lock.
+pub fn publish(store: &Store, passphrase: Option<&SecretString>, days: u32) -> Result<CrlReport> {
+    let now = OffsetDateTime::now_utc();
+    let this_update = now - Duration::minutes(1);
+    let next_update = now + Duration::days(i64::from(days));
+    let gens: Vec<Generation> = ca::generations(store)?
+        .into_iter()
+        .filter(|g| g.current || g.root.not_after > now)
+        .collect();
+    let revs = read_log(store)?;
+    let issuer_of: HashMap<String, String> = store
+        .records()?
+        .into_iter()
+        .map(|r| (r.serial, r.issuer_fingerprint))
+        .collect();
+    let state_path = store.path("crl.json");
+    let state: CrlState = match std::fs::read_to_string(&state_path) {
+        Ok(t) => serde_json::from_str(&t)
+            .map_err(|e| Error::path(&state_path, format!("corrupted ({e})")))?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => CrlState::default(),
+        Err(e) => return Err(Error::read(&state_path, e)),
+    };
+    let number = state.number + 1;
+    let mut pem = String::new();
+    let mut crls = Vec::new();
+    let mut notes = Vec::new();
+    for gen in &gens {
+        let fp = fingerprint_of(gen);
+        let mut entries = Vec::new();
+        for r in &revs {
+            let mine = match issuer_of.get(&r.serial) {
+                Some(f) => f == fp,
+                None => gen.current,
+            };
+            if mine {
+                entries.push(RevokedCertParams {
+                    serial_number: rcgen::SerialNumber::from_slice(
+                        &hex::decode(&r.serial).map_err(Error::internal)?,
+                    ),
+                    revocation_time: r.revoked_at,
+                    reason_code: r.reason.code(),
+                    invalidity_date: None,
+                });
+            }
+        }
+        let signer = ca::load_signer(gen, false, passphrase)?;
+        crls.push(CrlInfo {
+            issuer: gen.issuing.subject.clone(),
+            entries: entries.len(),
+            current: gen.current,
+        });
+        pem.push_str(&sign_crl(
+            &signer,
+            entries,
+            this_update,
+            next_update,
+            number,
+        )?);
+        if gen.issuing_stem == "intermediate" {
+            match ca::load_signer(gen, true, passphrase) {
+                Ok(root) => {
+                    pem.push_str(&sign_crl(&root, vec![], this_update, next_update, number)?);
+                    crls.push(CrlInfo {
+                        issuer: gen.root.subject.clone(),
+                        entries: 0,
+                        current: gen.current,
+                    });
+                }
+                Err(Error::Input { input, problem }) if problem == "no such file" => notes.push(format!(
+                    "root key {input} is offline: no root CRL written (peers that check the whole chain need one)"
+                )),
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    let state_text = serde_json::to_string(&CrlState { number }).map_err(Error::internal)? + "\n";
+    let path = store.path("crl.pem");
+    let mut batch = fsio::Batch::new();
+    batch.write(&path, pem.as_bytes(), PUBLIC_MODE)?;
+    batch.write(&state_path, state_text.as_bytes(), PUBLIC_MODE)?;
+    batch.commit()?;
+    Ok(CrlReport {
+        path,
+        number,
+        this_update,
+        next_update,
+        crls,
+        notes,
+    })
+}
+
+fn sign_crl(
+    signer: &ca::IssuingCa,
+    revoked: Vec<RevokedCertParams>,
+    this_update: OffsetDateTime,
+    next_update: OffsetDateTime,
+    number: u64,
+) -> Result<String> {
+    let ski = signer
+        .info
+        .subject_key_id
+        .as_deref()
+        .and_then(|h| hex::decode(h).ok())
+        .map(KeyIdMethod::PreSpecified)
+        .unwrap_or(KeyIdMethod::Sha256);
+    let params = CertificateRevocationListParams {
+        this_update,
+        next_update,
+        crl_number: rcgen::SerialNumber::from(number),
+        issuing_distribution_point: None,
+        revoked_certs: revoked,
+        key_identifier_method: ski,
+    };
+    let crl = params.signed_by(&signer.issuer).map_err(Error::internal)?;
+    crl.pem().map_err(Error::internal)
+}

@@ -1,0 +1,467 @@
+//! Offline verification of a certificate: chain to a trust bundle (rustls-webpki), validity,
+//! extended key usage, revocation against CRLs, host name and role. Every check is reported
+//! by name; unusable input is an error (exit 2), a failed check is a result (exit 1).
+
+use std::path::Path;
+
+use ::time::OffsetDateTime;
+use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
+use serde::Serialize;
+use webpki::{EndEntityCert, KeyPurposeIdIter};
+use x509_parser::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::pki::inspect::{self, CertInfo};
+use crate::pki::names::Host;
+
+/// The purpose a certificate must serve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Usage {
+    /// TLS server (EKU serverAuth).
+    Server,
+    /// TLS client (EKU clientAuth).
+    Client,
+}
+
+/// What to verify and against what.
+pub struct Request<'a> {
+    /// Name of the certificate input, for messages.
+    pub cert_name: &'a str,
+    /// The certificate then any intermediates sent with it (DER).
+    pub chain: Vec<Vec<u8>>,
+    /// Name of the bundle input.
+    pub bundle_name: &'a str,
+    /// Trust anchors (DER).
+    pub bundle: Vec<Vec<u8>>,
+    /// Name of the CRL input.
+    pub crl_name: Option<&'a str>,
+    /// CRLs (DER).
+    pub crls: Vec<Vec<u8>>,
+    /// Expected host.
+    pub host: Option<Host>,
+    /// Expected role.
+    pub role: Option<String>,
+    /// Expected usage.
+    pub usage: Option<Usage>,
+    /// Verification time.
+    pub at: OffsetDateTime,
+}
+
+/// One named check.
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    /// chain, validity, usage, revocation, host, role.
+    pub check: &'static str,
+    /// Whether it passed.
+    pub ok: bool,
+    /// What was found.
+    pub detail: String,
+}
+
+/// The result of a verification.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    /// The certificate input.
+    pub input: String,
+    /// The certificate, parsed.
+    pub certificate: CertInfo,
+    /// Verification time.
+    #[serde(with = "::time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    /// Every check made.
+    pub checks: Vec<Check>,
+    /// All checks passed.
+    pub ok: bool,
+}
+
+static ALGS: &[&dyn rustls_pki_types::SignatureVerificationAlgorithm] = &[
+    webpki::ring::ECDSA_P256_SHA256,
+    webpki::ring::ECDSA_P256_SHA384,
+    webpki::ring::ECDSA_P384_SHA256,
+    webpki::ring::ECDSA_P384_SHA384,
+    webpki::ring::ED25519,
+    webpki::ring::RSA_PKCS1_2048_8192_SHA256,
+    webpki::ring::RSA_PKCS1_2048_8192_SHA384,
+    webpki::ring::RSA_PKCS1_2048_8192_SHA512,
+    webpki::ring::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
+    webpki::ring::RSA_PSS_2048_8192_SHA384_LEGACY_KEY,
+    webpki::ring::RSA_PSS_2048_8192_SHA512_LEGACY_KEY,
+];
+
+/// Accepts any extended key usage: the chain check is about signatures and CA rules only.
+struct AnyUsage;
+impl webpki::ExtendedKeyUsageValidator for AnyUsage {
+    fn validate(&self, _iter: KeyPurposeIdIter<'_, '_>) -> Result<(), webpki::Error> {
+        Ok(())
+    }
+}
+
+fn unix(t: OffsetDateTime) -> UnixTime {
+    UnixTime::since_unix_epoch(std::time::Duration::from_secs(
+        t.unix_timestamp().max(0) as u64
+    ))
+}
+
+/// Read a file of PEM blocks with `tag` (or one DER object), refusing empty and truncated input.
+pub fn read_pem_or_der(path: &Path, tag: &str, what: &str) -> Result<Vec<Vec<u8>>> {
+    let bytes = crate::pki::fsio::read_bytes(path)?;
+    if bytes.is_empty() {
+        return Err(Error::path(path, "empty file"));
+    }
+    if bytes[0] == 0x30 {
+        return Ok(vec![bytes]);
+    }
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| Error::path(path, format!("not a PEM or DER {what}")))?;
+    let blocks =
+        ::pem::parse_many(text).map_err(|e| Error::path(path, format!("malformed PEM ({e})")))?;
+    let out: Vec<Vec<u8>> = blocks
+        .into_iter()
+        .filter(|b| b.tag() == tag)
+        .map(|b| b.into_contents())
+        .collect();
+    if out.is_empty() {
+        return Err(Error::path(
+            path,
+            format!("contains no PEM {what} (no \"{tag}\" block)"),
+        ));
+    }
+    Ok(out)
+}
+
+struct ParsedCrl<'a> {
+    crl: CertificateRevocationList<'a>,
+}
+
+/// Verify. `Err` means the input cannot be used at all.
+pub fn verify(req: &Request<'_>) -> Result<Report> {
+    let leaf_der = req
+        .chain
+        .first()
+        .ok_or_else(|| Error::input(req.cert_name, "contains no certificate"))?;
+    let info = CertInfo::from_der(req.cert_name, leaf_der)?;
+    let intermediates: Vec<CertificateDer<'_>> = req.chain[1..]
+        .iter()
+        .map(|d| CertificateDer::from(d.as_slice()))
+        .collect();
+    for (i, d) in req.chain[1..].iter().enumerate() {
+        CertInfo::from_der(&format!("{} (certificate {})", req.cert_name, i + 2), d)?;
+    }
+    // Trust anchors: each must parse and be a CA.
+    let mut anchor_infos = Vec::new();
+    let bundle_ders: Vec<CertificateDer<'_>> = req
+        .bundle
+        .iter()
+        .map(|d| CertificateDer::from(d.as_slice()))
+        .collect();
+    let mut anchors = Vec::new();
+    for (i, d) in bundle_ders.iter().enumerate() {
+        let ai = CertInfo::from_der(req.bundle_name, d)?;
+        if !ai.is_ca {
+            return Err(Error::input(
+                req.bundle_name,
+                format!(
+                    "certificate {} ({}) is not a CA certificate",
+                    i + 1,
+                    ai.subject
+                ),
+            ));
+        }
+        anchors.push(webpki::anchor_from_trusted_cert(d).map_err(|e| {
+            Error::input(
+                req.bundle_name,
+                format!("certificate {} unusable as trust anchor ({e:?})", i + 1),
+            )
+        })?);
+        anchor_infos.push(ai);
+    }
+    if anchors.is_empty() {
+        return Err(Error::input(req.bundle_name, "no CA certificate"));
+    }
+    // CRLs: each must parse and be signed by a CA of the bundle or the chain.
+    let mut crls = Vec::new();
+    if let Some(crl_name) = req.crl_name {
+        let cas: Vec<X509Certificate<'_>> = req
+            .bundle
+            .iter()
+            .chain(req.chain[1..].iter())
+            .filter_map(|d| X509Certificate::from_der(d).ok().map(|(_, c)| c))
+            .collect();
+        for (i, der) in req.crls.iter().enumerate() {
+            let (rest, crl) = CertificateRevocationList::from_der(der)
+                .map_err(|e| Error::input(crl_name, format!("CRL {} is malformed ({e})", i + 1)))?;
+            if !rest.is_empty() {
+                return Err(Error::input(
+                    crl_name,
+                    format!("CRL {} has trailing data", i + 1),
+                ));
+            }
+            let signed = cas.iter().any(|c| {
+                c.subject().as_raw() == crl.issuer().as_raw()
+                    && crl.verify_signature(c.public_key()).is_ok()
+            });
+            if !signed {
+                return Err(Error::input(
+                    crl_name,
+                    format!(
+                        "CRL {} (issuer {}) is not signed by any CA in {} or the chain",
+                        i + 1,
+                        crl.issuer(),
+                        req.bundle_name
+                    ),
+                ));
+            }
+            crls.push(ParsedCrl { crl });
+        }
+    }
+
+    let mut checks = Vec::new();
+    let at = req.at;
+    // validity
+    let validity = if at < info.not_before {
+        Check {
+            check: "validity",
+            ok: false,
+            detail: format!("not valid before {}", fmt(info.not_before)),
+        }
+    } else if at > info.not_after {
+        Check {
+            check: "validity",
+            ok: false,
+            detail: format!("expired at {}", fmt(info.not_after)),
+        }
+    } else {
+        Check {
+            check: "validity",
+            ok: true,
+            detail: format!("valid {} .. {}", fmt(info.not_before), fmt(info.not_after)),
+        }
+    };
+    checks.push(validity);
+    // chain, at a time inside the leaf's validity so that this check is about the CAs.
+    let t = at.clamp(info.not_before, info.not_after);
+    let ee_der = CertificateDer::from(leaf_der.as_slice());
+    let ee = EndEntityCert::try_from(&ee_der)
+        .map_err(|e| Error::input(req.cert_name, format!("unusable certificate ({e:?})")))?;
+    let chain = ee.verify_for_usage(
+        ALGS,
+        &anchors,
+        &intermediates,
+        unix(t),
+        AnyUsage,
+        None,
+        None,
+    );
+    checks.push(match chain {
+        Ok(path) => {
+            let anchor_subject = anchor_infos
+                .iter()
+                .zip(bundle_ders.iter())
+                .find(|(_, d)| {
+                    webpki::anchor_from_trusted_cert(d).is_ok_and(|a| {
+                        a.subject_public_key_info == path.anchor().subject_public_key_info
+                    })
+                })
+                .map(|(i, _)| i.subject.clone())
+                .unwrap_or_default();
+            Check {
+                check: "chain",
+                ok: true,
+                detail: format!("issued by {}, anchored at {anchor_subject}", info.issuer),
+            }
+        }
+        Err(e) => Check {
+            check: "chain",
+            ok: false,
+            detail: chain_error(&e, req.bundle_name),
+        },
+    });
+    if let Some(u) = req.usage {
+        let (want, name) = match u {
+            Usage::Server => ("serverAuth", "server"),
+            Usage::Client => ("clientAuth", "client"),
+        };
+        let ok =
+            info.extended_key_usage.is_empty() || info.extended_key_usage.iter().any(|e| e == want);
+        checks.push(Check {
+            check: "usage",
+            ok,
+            detail: if ok {
+                format!("{want} allowed")
+            } else {
+                format!(
+                    "not usable as a TLS {name}: extended key usage is {}",
+                    info.extended_key_usage.join(", ")
+                )
+            },
+        });
+    }
+    if req.crl_name.is_some() {
+        checks.push(revocation_check(&info, leaf_der, &crls, at)?);
+    }
+    if let Some(h) = &req.host {
+        let name = match h {
+            Host::Dns(d) => ServerName::try_from(d.as_str()).map(|n| n.to_owned()),
+            Host::Ip(ip) => Ok(ServerName::IpAddress((*ip).into())),
+        };
+        let ok = match name {
+            Ok(n) => ee.verify_is_valid_for_subject_name(&n).is_ok(),
+            Err(_) => false,
+        };
+        let mut names = info.dns_names.clone();
+        names.extend(info.ip_addresses.iter().cloned());
+        checks.push(Check {
+            check: "host",
+            ok,
+            detail: if ok {
+                format!("{h} matches")
+            } else {
+                format!(
+                    "{h} is not among the certificate's names ({})",
+                    names.join(", ")
+                )
+            },
+        });
+    }
+    if let Some(role) = &req.role {
+        let ou = info.role.as_deref();
+        let spiffe_role = info
+            .spiffe_id
+            .as_deref()
+            .and_then(|s| s.strip_prefix("spiffe://"))
+            .and_then(|s| s.split('/').nth(1));
+        let ok = ou == Some(role.as_str()) && spiffe_role.is_none_or(|r| r == role);
+        checks.push(Check {
+            check: "role",
+            ok,
+            detail: if ok {
+                format!("role {role}")
+            } else {
+                format!(
+                    "expected role {role}, certificate has OU={} and SPIFFE id {}",
+                    ou.unwrap_or("(none)"),
+                    info.spiffe_id.as_deref().unwrap_or("(none)")
+                )
+            },
+        });
+    }
+    let ok = checks.iter().all(|c| c.ok);
+    Ok(Report {
+        input: req.cert_name.to_string(),
+        certificate: info,
+        at,
+        checks,
+        ok,
+    })
+}
+
+fn fmt(t: OffsetDateTime) -> String {
+    crate::output::fmt_time(t)
+}
+
+fn chain_error(e: &webpki::Error, bundle: &str) -> String {
+    use webpki::Error as E;
+    match e {
+        E::UnknownIssuer => format!("not issued by a CA in {bundle}"),
+        E::CertExpired { .. } => "a CA certificate in the chain has expired".into(),
+        E::CertNotValidYet { .. } => "a CA certificate in the chain is not yet valid".into(),
+        E::CaUsedAsEndEntity => "the certificate is a CA certificate, not a leaf".into(),
+        E::InvalidSignatureForPublicKey => "bad signature: not signed by the CA it names".into(),
+        other => format!("chain rejected ({other:?})"),
+    }
+}
+
+fn revocation_check(
+    info: &CertInfo,
+    leaf_der: &[u8],
+    crls: &[ParsedCrl<'_>],
+    at: OffsetDateTime,
+) -> Result<Check> {
+    let (_, leaf) =
+        X509Certificate::from_der(leaf_der).map_err(|e| Error::internal(e.to_string()))?;
+    let issuer_raw = leaf.issuer().as_raw();
+    let Some(p) = crls.iter().find(|p| p.crl.issuer().as_raw() == issuer_raw) else {
+        return Ok(Check {
+            check: "revocation",
+            ok: false,
+            detail: format!("no CRL from the issuer {}", info.issuer),
+        });
+    };
+    let crl = &p.crl;
+    let this_update = crl.last_update().to_datetime();
+    if at < this_update {
+        return Ok(Check {
+            check: "revocation",
+            ok: false,
+            detail: format!("CRL not valid before {}", fmt(this_update)),
+        });
+    }
+    if let Some(next) = crl.next_update() {
+        if at > next.to_datetime() {
+            return Ok(Check {
+                check: "revocation",
+                ok: false,
+                detail: format!(
+                    "CRL expired at {} (publish a new one with `secctl crl`)",
+                    fmt(next.to_datetime())
+                ),
+            });
+        }
+    }
+    let serial = leaf.raw_serial();
+    let number = crl
+        .crl_number()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|| "?".into());
+    match crl
+        .iter_revoked_certificates()
+        .find(|r| r.raw_serial() == serial)
+    {
+        Some(r) => {
+            let reason = r
+                .reason_code()
+                .map(|(_, c)| format!(", reason {}", reason_name(c.0)))
+                .unwrap_or_default();
+            Ok(Check {
+                check: "revocation",
+                ok: false,
+                detail: format!(
+                    "revoked at {}{reason} (CRL number {number})",
+                    fmt(r.revocation_date.to_datetime())
+                ),
+            })
+        }
+        None => Ok(Check {
+            check: "revocation",
+            ok: true,
+            detail: format!("not revoked (CRL number {number})"),
+        }),
+    }
+}
+
+fn reason_name(code: u8) -> &'static str {
+    match code {
+        0 => "unspecified",
+        1 => "keyCompromise",
+        2 => "caCompromise",
+        3 => "affiliationChanged",
+        4 => "superseded",
+        5 => "cessationOfOperation",
+        6 => "certificateHold",
+        8 => "removeFromCRL",
+        9 => "privilegeWithdrawn",
+        10 => "aACompromise",
+        _ => "unknown",
+    }
+}
+
+/// Read and parse a certificate chain file for `verify`.
+pub fn read_chain(path: &Path) -> Result<Vec<Vec<u8>>> {
+    read_pem_or_der(path, "CERTIFICATE", "certificate")
+}
+
+/// Parse a leaf for messages.
+pub fn leaf_info(name: &str, der: &[u8]) -> Result<CertInfo> {
+    inspect::CertInfo::from_der(name, der)
+}
