@@ -32,6 +32,9 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('ca', 'ca', [CompletionResultType]::ParameterValue, 'Create and inspect the certificate authority')
             [CompletionResult]::new('cert', 'cert', [CompletionResultType]::ParameterValue, 'Issue and inspect node and client certificates')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke certificates (by name, serial or file) and publish a new CRL')
+            [CompletionResult]::new('crl', 'crl', [CompletionResultType]::ParameterValue, 'Publish `crl.pem`: one CRL per trusted CA, signed by the issuing CA')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify a certificate file offline: chain, validity, usage, CRL, host and role')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages (one per subcommand) into a directory')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -49,6 +52,7 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create a root CA (and optionally an issuing intermediate) in the state directory')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the CA: subject, key type, validity, fingerprints, key encryption')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Make a new CA; the trust bundle keeps the old one until it expires')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -83,9 +87,24 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'secctl;ca;rotate' {
+            [CompletionResult]::new('--key-type', '--key-type', [CompletionResultType]::ParameterName, 'Key algorithm of the new CA [default: the current one''s]')
+            [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Validity of the new root in days')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the CA passphrase from this file (first line) instead of prompting')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive actions without a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'secctl;ca;help' {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create a root CA (and optionally an issuing intermediate) in the state directory')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the CA: subject, key type, validity, fingerprints, key encryption')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Make a new CA; the trust bundle keeps the old one until it expires')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -93,6 +112,9 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             break
         }
         'secctl;ca;help;show' {
+            break
+        }
+        'secctl;ca;help;rotate' {
             break
         }
         'secctl;ca;help;help' {
@@ -111,6 +133,7 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             [CompletionResult]::new('node', 'node', [CompletionResultType]::ParameterValue, 'Issue a node certificate (TLS server and client)')
             [CompletionResult]::new('client', 'client', [CompletionResultType]::ParameterValue, 'Issue a client certificate (TLS client only)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List issued certificates with role, serial, expiry and status')
+            [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one certificate: by name, serial, or certificate file')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -163,6 +186,21 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'secctl;cert;renew' {
+            [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Validity in days (capped at the issuing CA''s end of validity)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the CA passphrase from this file (first line) instead of prompting')
+            [CompletionResult]::new('--reuse-key', '--reuse-key', [CompletionResultType]::ParameterName, 'Keep the existing private key (read from the certificate''s output directory)')
+            [CompletionResult]::new('--revoke-old', '--revoke-old', [CompletionResultType]::ParameterName, 'Revoke the old certificate (reason superseded) and publish a new CRL')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive actions without a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'secctl;cert;show' {
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
@@ -179,6 +217,7 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             [CompletionResult]::new('node', 'node', [CompletionResultType]::ParameterValue, 'Issue a node certificate (TLS server and client)')
             [CompletionResult]::new('client', 'client', [CompletionResultType]::ParameterValue, 'Issue a client certificate (TLS client only)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List issued certificates with role, serial, expiry and status')
+            [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one certificate: by name, serial, or certificate file')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -192,10 +231,58 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
         'secctl;cert;help;list' {
             break
         }
+        'secctl;cert;help;renew' {
+            break
+        }
         'secctl;cert;help;show' {
             break
         }
         'secctl;cert;help;help' {
+            break
+        }
+        'secctl;revoke' {
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'RFC 5280 reason')
+            [CompletionResult]::new('--crl-days', '--crl-days', [CompletionResultType]::ParameterName, 'Days until nextUpdate of the regenerated CRL')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the CA passphrase from this file (first line) instead of prompting')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive actions without a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'secctl;crl' {
+            [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Days until nextUpdate (peers refuse the CRL afterwards: republish before)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the CA passphrase from this file (first line) instead of prompting')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive actions without a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'secctl;verify' {
+            [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'Trust bundle [default: DIR/ca.crt]')
+            [CompletionResult]::new('--crl', '--crl', [CompletionResultType]::ParameterName, 'CRL file(s) in one PEM file [default: DIR/crl.pem when --ca is not given and it exists]')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Host name or IP address the certificate must be valid for')
+            [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'Role the certificate must carry (OU and SPIFFE id)')
+            [CompletionResult]::new('--usage', '--usage', [CompletionResultType]::ParameterName, 'Purpose the certificate must allow')
+            [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Verify as of this time (RFC 3339, e.g. 2027-01-01T00:00:00Z, or @UNIX-SECONDS)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the CA passphrase from this file (first line) instead of prompting')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive actions without a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'secctl;completions' {
@@ -226,6 +313,9 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
         'secctl;help' {
             [CompletionResult]::new('ca', 'ca', [CompletionResultType]::ParameterValue, 'Create and inspect the certificate authority')
             [CompletionResult]::new('cert', 'cert', [CompletionResultType]::ParameterValue, 'Issue and inspect node and client certificates')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke certificates (by name, serial or file) and publish a new CRL')
+            [CompletionResult]::new('crl', 'crl', [CompletionResultType]::ParameterValue, 'Publish `crl.pem`: one CRL per trusted CA, signed by the issuing CA')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify a certificate file offline: chain, validity, usage, CRL, host and role')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages (one per subcommand) into a directory')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -234,6 +324,7 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
         'secctl;help;ca' {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create a root CA (and optionally an issuing intermediate) in the state directory')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the CA: subject, key type, validity, fingerprints, key encryption')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Make a new CA; the trust bundle keeps the old one until it expires')
             break
         }
         'secctl;help;ca;init' {
@@ -242,10 +333,14 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
         'secctl;help;ca;show' {
             break
         }
+        'secctl;help;ca;rotate' {
+            break
+        }
         'secctl;help;cert' {
             [CompletionResult]::new('node', 'node', [CompletionResultType]::ParameterValue, 'Issue a node certificate (TLS server and client)')
             [CompletionResult]::new('client', 'client', [CompletionResultType]::ParameterValue, 'Issue a client certificate (TLS client only)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List issued certificates with role, serial, expiry and status')
+            [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one certificate: by name, serial, or certificate file')
             break
         }
@@ -258,7 +353,19 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
         'secctl;help;cert;list' {
             break
         }
+        'secctl;help;cert;renew' {
+            break
+        }
         'secctl;help;cert;show' {
+            break
+        }
+        'secctl;help;revoke' {
+            break
+        }
+        'secctl;help;crl' {
+            break
+        }
+        'secctl;help;verify' {
             break
         }
         'secctl;help;completions' {

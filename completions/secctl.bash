@@ -25,17 +25,29 @@ _secctl() {
             secctl,completions)
                 cmd="secctl__subcmd__completions"
                 ;;
+            secctl,crl)
+                cmd="secctl__subcmd__crl"
+                ;;
             secctl,help)
                 cmd="secctl__subcmd__help"
                 ;;
             secctl,man)
                 cmd="secctl__subcmd__man"
                 ;;
+            secctl,revoke)
+                cmd="secctl__subcmd__revoke"
+                ;;
+            secctl,verify)
+                cmd="secctl__subcmd__verify"
+                ;;
             secctl__subcmd__ca,help)
                 cmd="secctl__subcmd__ca__subcmd__help"
                 ;;
             secctl__subcmd__ca,init)
                 cmd="secctl__subcmd__ca__subcmd__init"
+                ;;
+            secctl__subcmd__ca,rotate)
+                cmd="secctl__subcmd__ca__subcmd__rotate"
                 ;;
             secctl__subcmd__ca,show)
                 cmd="secctl__subcmd__ca__subcmd__show"
@@ -45,6 +57,9 @@ _secctl() {
                 ;;
             secctl__subcmd__ca__subcmd__help,init)
                 cmd="secctl__subcmd__ca__subcmd__help__subcmd__init"
+                ;;
+            secctl__subcmd__ca__subcmd__help,rotate)
+                cmd="secctl__subcmd__ca__subcmd__help__subcmd__rotate"
                 ;;
             secctl__subcmd__ca__subcmd__help,show)
                 cmd="secctl__subcmd__ca__subcmd__help__subcmd__show"
@@ -61,6 +76,9 @@ _secctl() {
             secctl__subcmd__cert,node)
                 cmd="secctl__subcmd__cert__subcmd__node"
                 ;;
+            secctl__subcmd__cert,renew)
+                cmd="secctl__subcmd__cert__subcmd__renew"
+                ;;
             secctl__subcmd__cert,show)
                 cmd="secctl__subcmd__cert__subcmd__show"
                 ;;
@@ -76,6 +94,9 @@ _secctl() {
             secctl__subcmd__cert__subcmd__help,node)
                 cmd="secctl__subcmd__cert__subcmd__help__subcmd__node"
                 ;;
+            secctl__subcmd__cert__subcmd__help,renew)
+                cmd="secctl__subcmd__cert__subcmd__help__subcmd__renew"
+                ;;
             secctl__subcmd__cert__subcmd__help,show)
                 cmd="secctl__subcmd__cert__subcmd__help__subcmd__show"
                 ;;
@@ -88,14 +109,26 @@ _secctl() {
             secctl__subcmd__help,completions)
                 cmd="secctl__subcmd__help__subcmd__completions"
                 ;;
+            secctl__subcmd__help,crl)
+                cmd="secctl__subcmd__help__subcmd__crl"
+                ;;
             secctl__subcmd__help,help)
                 cmd="secctl__subcmd__help__subcmd__help"
                 ;;
             secctl__subcmd__help,man)
                 cmd="secctl__subcmd__help__subcmd__man"
                 ;;
+            secctl__subcmd__help,revoke)
+                cmd="secctl__subcmd__help__subcmd__revoke"
+                ;;
+            secctl__subcmd__help,verify)
+                cmd="secctl__subcmd__help__subcmd__verify"
+                ;;
             secctl__subcmd__help__subcmd__ca,init)
                 cmd="secctl__subcmd__help__subcmd__ca__subcmd__init"
+                ;;
+            secctl__subcmd__help__subcmd__ca,rotate)
+                cmd="secctl__subcmd__help__subcmd__ca__subcmd__rotate"
                 ;;
             secctl__subcmd__help__subcmd__ca,show)
                 cmd="secctl__subcmd__help__subcmd__ca__subcmd__show"
@@ -109,6 +142,9 @@ _secctl() {
             secctl__subcmd__help__subcmd__cert,node)
                 cmd="secctl__subcmd__help__subcmd__cert__subcmd__node"
                 ;;
+            secctl__subcmd__help__subcmd__cert,renew)
+                cmd="secctl__subcmd__help__subcmd__cert__subcmd__renew"
+                ;;
             secctl__subcmd__help__subcmd__cert,show)
                 cmd="secctl__subcmd__help__subcmd__cert__subcmd__show"
                 ;;
@@ -119,7 +155,7 @@ _secctl() {
 
     case "${cmd}" in
         secctl)
-            opts="-o -h -V --dir --output --yes --passphrase-file --help --version ca cert completions man help"
+            opts="-o -h -V --dir --output --yes --passphrase-file --help --version ca cert revoke crl verify completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -149,7 +185,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__ca)
-            opts="-o -h -V --dir --output --yes --passphrase-file --help --version init show help"
+            opts="-o -h -V --dir --output --yes --passphrase-file --help --version init show rotate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -179,7 +215,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__ca__subcmd__help)
-            opts="init show help"
+            opts="init show rotate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -207,6 +243,20 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__ca__subcmd__help__subcmd__init)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secctl__subcmd__ca__subcmd__help__subcmd__rotate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -280,6 +330,44 @@ _secctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        secctl__subcmd__ca__subcmd__rotate)
+            opts="-o -h -V --key-type --days --dir --output --yes --passphrase-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --key-type)
+                    COMPREPLY=($(compgen -W "ecdsa-p256 ecdsa-p384 ed25519" -- "${cur}"))
+                    return 0
+                    ;;
+                --days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         secctl__subcmd__ca__subcmd__show)
             opts="-o -h -V --dir --output --yes --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -311,7 +399,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__cert)
-            opts="-o -h -V --dir --output --yes --passphrase-file --help --version node client list show help"
+            opts="-o -h -V --dir --output --yes --passphrase-file --help --version node client list renew show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -387,7 +475,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__cert__subcmd__help)
-            opts="node client list show help"
+            opts="node client list renew show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -443,6 +531,20 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__cert__subcmd__help__subcmd__node)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secctl__subcmd__cert__subcmd__help__subcmd__renew)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -554,6 +656,40 @@ _secctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        secctl__subcmd__cert__subcmd__renew)
+            opts="-o -h -V --days --reuse-key --revoke-old --dir --output --yes --passphrase-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         secctl__subcmd__cert__subcmd__show)
             opts="-o -h -V --dir --output --yes --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -614,8 +750,42 @@ _secctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        secctl__subcmd__crl)
+            opts="-o -h -V --days --dir --output --yes --passphrase-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         secctl__subcmd__help)
-            opts="ca cert completions man help"
+            opts="ca cert revoke crl verify completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -629,7 +799,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__help__subcmd__ca)
-            opts="init show"
+            opts="init show rotate"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -643,6 +813,20 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__help__subcmd__ca__subcmd__init)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secctl__subcmd__help__subcmd__ca__subcmd__rotate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -671,7 +855,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__help__subcmd__cert)
-            opts="node client list show"
+            opts="node client list renew show"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -726,6 +910,20 @@ _secctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        secctl__subcmd__help__subcmd__cert__subcmd__renew)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         secctl__subcmd__help__subcmd__cert__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -741,6 +939,20 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secctl__subcmd__help__subcmd__crl)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -782,6 +994,34 @@ _secctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        secctl__subcmd__help__subcmd__revoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secctl__subcmd__help__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         secctl__subcmd__man)
             opts="-o -h -V --out --dir --output --yes --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -790,6 +1030,98 @@ _secctl() {
             fi
             case "${prev}" in
                 --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secctl__subcmd__revoke)
+            opts="-o -h -V --reason --crl-days --dir --output --yes --passphrase-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --reason)
+                    COMPREPLY=($(compgen -W "unspecified keyCompromise caCompromise affiliationChanged superseded cessationOfOperation certificateHold privilegeWithdrawn" -- "${cur}"))
+                    return 0
+                    ;;
+                --crl-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secctl__subcmd__verify)
+            opts="-o -h -V --ca --crl --host --role --usage --at --dir --output --yes --passphrase-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --crl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --usage)
+                    COMPREPLY=($(compgen -W "server client" -- "${cur}"))
+                    return 0
+                    ;;
+                --at)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -29,6 +29,9 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand --version 'Print version'
             cand ca 'Create and inspect the certificate authority'
             cand cert 'Issue and inspect node and client certificates'
+            cand revoke 'Revoke certificates (by name, serial or file) and publish a new CRL'
+            cand crl 'Publish `crl.pem`: one CRL per trusted CA, signed by the issuing CA'
+            cand verify 'Verify a certificate file offline: chain, validity, usage, CRL, host and role'
             cand completions 'Print a shell completion script to stdout'
             cand man 'Write man pages (one per subcommand) into a directory'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -45,6 +48,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand --version 'Print version'
             cand init 'Create a root CA (and optionally an issuing intermediate) in the state directory'
             cand show 'Show the CA: subject, key type, validity, fingerprints, key encryption'
+            cand rotate 'Make a new CA; the trust bundle keeps the old one until it expires'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'secctl;ca;init'= {
@@ -76,14 +80,30 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'secctl;ca;rotate'= {
+            cand --key-type 'Key algorithm of the new CA [default: the current one''s]'
+            cand --days 'Validity of the new root in days'
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'secctl;ca;help'= {
             cand init 'Create a root CA (and optionally an issuing intermediate) in the state directory'
             cand show 'Show the CA: subject, key type, validity, fingerprints, key encryption'
+            cand rotate 'Make a new CA; the trust bundle keeps the old one until it expires'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'secctl;ca;help;init'= {
         }
         &'secctl;ca;help;show'= {
+        }
+        &'secctl;ca;help;rotate'= {
         }
         &'secctl;ca;help;help'= {
         }
@@ -100,6 +120,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand node 'Issue a node certificate (TLS server and client)'
             cand client 'Issue a client certificate (TLS client only)'
             cand list 'List issued certificates with role, serial, expiry and status'
+            cand renew 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key)'
             cand show 'Show one certificate: by name, serial, or certificate file'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -148,6 +169,20 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'secctl;cert;renew'= {
+            cand --days 'Validity in days (capped at the issuing CA''s end of validity)'
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting'
+            cand --reuse-key 'Keep the existing private key (read from the certificate''s output directory)'
+            cand --revoke-old 'Revoke the old certificate (reason superseded) and publish a new CRL'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'secctl;cert;show'= {
             cand --dir 'State directory (CA, records, issued certificates)'
             cand -o 'Output format: a human table, or one JSON document on stdout'
@@ -163,6 +198,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand node 'Issue a node certificate (TLS server and client)'
             cand client 'Issue a client certificate (TLS client only)'
             cand list 'List issued certificates with role, serial, expiry and status'
+            cand renew 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key)'
             cand show 'Show one certificate: by name, serial, or certificate file'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -172,9 +208,53 @@ set edit:completion:arg-completer[secctl] = {|@words|
         }
         &'secctl;cert;help;list'= {
         }
+        &'secctl;cert;help;renew'= {
+        }
         &'secctl;cert;help;show'= {
         }
         &'secctl;cert;help;help'= {
+        }
+        &'secctl;revoke'= {
+            cand --reason 'RFC 5280 reason'
+            cand --crl-days 'Days until nextUpdate of the regenerated CRL'
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'secctl;crl'= {
+            cand --days 'Days until nextUpdate (peers refuse the CRL afterwards: republish before)'
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'secctl;verify'= {
+            cand --ca 'Trust bundle [default: DIR/ca.crt]'
+            cand --crl 'CRL file(s) in one PEM file [default: DIR/crl.pem when --ca is not given and it exists]'
+            cand --host 'Host name or IP address the certificate must be valid for'
+            cand --role 'Role the certificate must carry (OU and SPIFFE id)'
+            cand --usage 'Purpose the certificate must allow'
+            cand --at 'Verify as of this time (RFC 3339, e.g. 2027-01-01T00:00:00Z, or @UNIX-SECONDS)'
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'secctl;completions'= {
             cand --dir 'State directory (CA, records, issued certificates)'
@@ -202,6 +282,9 @@ set edit:completion:arg-completer[secctl] = {|@words|
         &'secctl;help'= {
             cand ca 'Create and inspect the certificate authority'
             cand cert 'Issue and inspect node and client certificates'
+            cand revoke 'Revoke certificates (by name, serial or file) and publish a new CRL'
+            cand crl 'Publish `crl.pem`: one CRL per trusted CA, signed by the issuing CA'
+            cand verify 'Verify a certificate file offline: chain, validity, usage, CRL, host and role'
             cand completions 'Print a shell completion script to stdout'
             cand man 'Write man pages (one per subcommand) into a directory'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -209,15 +292,19 @@ set edit:completion:arg-completer[secctl] = {|@words|
         &'secctl;help;ca'= {
             cand init 'Create a root CA (and optionally an issuing intermediate) in the state directory'
             cand show 'Show the CA: subject, key type, validity, fingerprints, key encryption'
+            cand rotate 'Make a new CA; the trust bundle keeps the old one until it expires'
         }
         &'secctl;help;ca;init'= {
         }
         &'secctl;help;ca;show'= {
         }
+        &'secctl;help;ca;rotate'= {
+        }
         &'secctl;help;cert'= {
             cand node 'Issue a node certificate (TLS server and client)'
             cand client 'Issue a client certificate (TLS client only)'
             cand list 'List issued certificates with role, serial, expiry and status'
+            cand renew 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key)'
             cand show 'Show one certificate: by name, serial, or certificate file'
         }
         &'secctl;help;cert;node'= {
@@ -226,7 +313,15 @@ set edit:completion:arg-completer[secctl] = {|@words|
         }
         &'secctl;help;cert;list'= {
         }
+        &'secctl;help;cert;renew'= {
+        }
         &'secctl;help;cert;show'= {
+        }
+        &'secctl;help;revoke'= {
+        }
+        &'secctl;help;crl'= {
+        }
+        &'secctl;help;verify'= {
         }
         &'secctl;help;completions'= {
         }

@@ -33,19 +33,23 @@ complete -c secctl -n "__fish_secctl_needs_command" -s h -l help -d 'Print help 
 complete -c secctl -n "__fish_secctl_needs_command" -s V -l version -d 'Print version'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "ca" -d 'Create and inspect the certificate authority'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "cert" -d 'Issue and inspect node and client certificates'
+complete -c secctl -n "__fish_secctl_needs_command" -f -a "revoke" -d 'Revoke certificates (by name, serial or file) and publish a new CRL'
+complete -c secctl -n "__fish_secctl_needs_command" -f -a "crl" -d 'Publish `crl.pem`: one CRL per trusted CA, signed by the issuing CA'
+complete -c secctl -n "__fish_secctl_needs_command" -f -a "verify" -d 'Verify a certificate file offline: chain, validity, usage, CRL, host and role'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "man" -d 'Write man pages (one per subcommand) into a directory'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show help" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show help" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate help" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate help" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show help" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show help" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show help" -s V -l version -d 'Print version'
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show help" -f -a "init" -d 'Create a root CA (and optionally an issuing intermediate) in the state directory'
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show help" -f -a "show" -d 'Show the CA: subject, key type, validity, fingerprints, key encryption'
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate help" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate help" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate help" -s V -l version -d 'Print version'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate help" -f -a "init" -d 'Create a root CA (and optionally an issuing intermediate) in the state directory'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate help" -f -a "show" -d 'Show the CA: subject, key type, validity, fingerprints, key encryption'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate help" -f -a "rotate" -d 'Make a new CA; the trust bundle keeps the old one until it expires'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from init" -l name -d 'Cluster name: the O of every certificate subject' -r
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from init" -l trust-domain -d 'SPIFFE trust domain of the URI SANs [default: the cluster name, lowercased, + ".local"]' -r
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from init" -l key-type -d 'Key algorithm of the CA (and default for issued certificates)' -r -f -a "ecdsa-p256\t'ECDSA on NIST P-256 with SHA-256 (the default; every TLS stack accepts it)'
@@ -69,21 +73,34 @@ complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcom
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from show" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -l key-type -d 'Key algorithm of the new CA [default: the current one\'s]' -r -f -a "ecdsa-p256\t'ECDSA on NIST P-256 with SHA-256 (the default; every TLS stack accepts it)'
+ecdsa-p384\t'ECDSA on NIST P-384 with SHA-384'
+ed25519\t'Ed25519 (OpenSSL 1.1.1+, Go, rustls; not every browser or appliance)'"
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -l days -d 'Validity of the new root in days' -r
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
+json\t'One stable JSON document'"
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -s V -l version -d 'Print version'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "init" -d 'Create a root CA (and optionally an issuing intermediate) in the state directory'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show the CA: subject, key type, validity, fingerprints, key encryption'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "rotate" -d 'Make a new CA; the trust bundle keeps the old one until it expires'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list show help" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list show help" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list show help" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list show help" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list show help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list show help" -s V -l version -d 'Print version'
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list show help" -f -a "node" -d 'Issue a node certificate (TLS server and client)'
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list show help" -f -a "client" -d 'Issue a client certificate (TLS client only)'
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list show help" -f -a "list" -d 'List issued certificates with role, serial, expiry and status'
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list show help" -f -a "show" -d 'Show one certificate: by name, serial, or certificate file'
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -s V -l version -d 'Print version'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -f -a "node" -d 'Issue a node certificate (TLS server and client)'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -f -a "client" -d 'Issue a client certificate (TLS client only)'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -f -a "list" -d 'List issued certificates with role, serial, expiry and status'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -f -a "renew" -d 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key)'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -f -a "show" -d 'Show one certificate: by name, serial, or certificate file'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -l host -d 'DNS name or IP address the node is reached at (repeatable)' -r
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -l role -d 'Role (OU and SPIFFE path), e.g. praefect, gitaly' -r
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -l days -d 'Validity in days (capped at the issuing CA\'s end of validity)' -r
@@ -121,6 +138,16 @@ complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subc
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l days -d 'Validity in days (capped at the issuing CA\'s end of validity)' -r
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
+json\t'One stable JSON document'"
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l reuse-key -d 'Keep the existing private key (read from the certificate\'s output directory)'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l revoke-old -d 'Revoke the old certificate (reason superseded) and publish a new CRL'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -s V -l version -d 'Print version'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from show" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
@@ -131,8 +158,47 @@ complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subc
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "node" -d 'Issue a node certificate (TLS server and client)'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "client" -d 'Issue a client certificate (TLS client only)'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "list" -d 'List issued certificates with role, serial, expiry and status'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "renew" -d 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key)'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one certificate: by name, serial, or certificate file'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c secctl -n "__fish_secctl_using_subcommand revoke" -l reason -d 'RFC 5280 reason' -r -f -a "unspecified\t'No reason given (the reason code is then left out of the CRL, as RFC 5280 asks)'
+keyCompromise\t'The private key leaked'
+caCompromise\t'The CA key leaked'
+affiliationChanged\t'The subject changed organisation or role'
+superseded\t'Replaced by a newer certificate'
+cessationOfOperation\t'The node or client is gone'
+certificateHold\t'Temporarily on hold'
+privilegeWithdrawn\t'A privilege was withdrawn'"
+complete -c secctl -n "__fish_secctl_using_subcommand revoke" -l crl-days -d 'Days until nextUpdate of the regenerated CRL' -r
+complete -c secctl -n "__fish_secctl_using_subcommand revoke" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand revoke" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
+json\t'One stable JSON document'"
+complete -c secctl -n "__fish_secctl_using_subcommand revoke" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand revoke" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
+complete -c secctl -n "__fish_secctl_using_subcommand revoke" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c secctl -n "__fish_secctl_using_subcommand revoke" -s V -l version -d 'Print version'
+complete -c secctl -n "__fish_secctl_using_subcommand crl" -l days -d 'Days until nextUpdate (peers refuse the CRL afterwards: republish before)' -r
+complete -c secctl -n "__fish_secctl_using_subcommand crl" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand crl" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
+json\t'One stable JSON document'"
+complete -c secctl -n "__fish_secctl_using_subcommand crl" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand crl" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
+complete -c secctl -n "__fish_secctl_using_subcommand crl" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c secctl -n "__fish_secctl_using_subcommand crl" -s V -l version -d 'Print version'
+complete -c secctl -n "__fish_secctl_using_subcommand verify" -l ca -d 'Trust bundle [default: DIR/ca.crt]' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand verify" -l crl -d 'CRL file(s) in one PEM file [default: DIR/crl.pem when --ca is not given and it exists]' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand verify" -l host -d 'Host name or IP address the certificate must be valid for' -r
+complete -c secctl -n "__fish_secctl_using_subcommand verify" -l role -d 'Role the certificate must carry (OU and SPIFFE id)' -r
+complete -c secctl -n "__fish_secctl_using_subcommand verify" -l usage -d 'Purpose the certificate must allow' -r -f -a "server\t'TLS server (EKU serverAuth)'
+client\t'TLS client (EKU clientAuth)'"
+complete -c secctl -n "__fish_secctl_using_subcommand verify" -l at -d 'Verify as of this time (RFC 3339, e.g. 2027-01-01T00:00:00Z, or @UNIX-SECONDS)' -r
+complete -c secctl -n "__fish_secctl_using_subcommand verify" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand verify" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
+json\t'One stable JSON document'"
+complete -c secctl -n "__fish_secctl_using_subcommand verify" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand verify" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
+complete -c secctl -n "__fish_secctl_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c secctl -n "__fish_secctl_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c secctl -n "__fish_secctl_using_subcommand completions" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand completions" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
@@ -148,14 +214,19 @@ complete -c secctl -n "__fish_secctl_using_subcommand man" -l passphrase-file -d
 complete -c secctl -n "__fish_secctl_using_subcommand man" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert completions man help" -f -a "ca" -d 'Create and inspect the certificate authority'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert completions man help" -f -a "cert" -d 'Issue and inspect node and client certificates'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert completions man help" -f -a "man" -d 'Write man pages (one per subcommand) into a directory'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify completions man help" -f -a "ca" -d 'Create and inspect the certificate authority'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify completions man help" -f -a "cert" -d 'Issue and inspect node and client certificates'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify completions man help" -f -a "revoke" -d 'Revoke certificates (by name, serial or file) and publish a new CRL'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify completions man help" -f -a "crl" -d 'Publish `crl.pem`: one CRL per trusted CA, signed by the issuing CA'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify completions man help" -f -a "verify" -d 'Verify a certificate file offline: chain, validity, usage, CRL, host and role'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify completions man help" -f -a "man" -d 'Write man pages (one per subcommand) into a directory'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "init" -d 'Create a root CA (and optionally an issuing intermediate) in the state directory'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "show" -d 'Show the CA: subject, key type, validity, fingerprints, key encryption'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "rotate" -d 'Make a new CA; the trust bundle keeps the old one until it expires'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "node" -d 'Issue a node certificate (TLS server and client)'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "client" -d 'Issue a client certificate (TLS client only)'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "list" -d 'List issued certificates with role, serial, expiry and status'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "renew" -d 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key)'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "show" -d 'Show one certificate: by name, serial, or certificate file'

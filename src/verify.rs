@@ -188,6 +188,10 @@ pub fn verify(req: &Request<'_>) -> Result<Report> {
             .chain(req.chain[1..].iter())
             .filter_map(|d| X509Certificate::from_der(d).ok().map(|(_, c)| c))
             .collect();
+        // A CRL whose issuer is one of our CAs must carry that CA's signature. A CRL from
+        // a CA we do not know is ignored when the file has one of ours (a `crl.pem` holds
+        // one CRL per CA generation), and refused when none is ours.
+        let mut foreign = None;
         for (i, der) in req.crls.iter().enumerate() {
             let (rest, crl) = CertificateRevocationList::from_der(der)
                 .map_err(|e| Error::input(crl_name, format!("CRL {} is malformed ({e})", i + 1)))?;
@@ -197,22 +201,38 @@ pub fn verify(req: &Request<'_>) -> Result<Report> {
                     format!("CRL {} has trailing data", i + 1),
                 ));
             }
-            let signed = cas.iter().any(|c| {
-                c.subject().as_raw() == crl.issuer().as_raw()
-                    && crl.verify_signature(c.public_key()).is_ok()
-            });
-            if !signed {
+            let named: Vec<&X509Certificate<'_>> = cas
+                .iter()
+                .filter(|c| c.subject().as_raw() == crl.issuer().as_raw())
+                .collect();
+            if named.is_empty() {
+                foreign.get_or_insert(format!("{} (CRL {})", crl.issuer(), i + 1));
+                continue;
+            }
+            if !named
+                .iter()
+                .any(|c| crl.verify_signature(c.public_key()).is_ok())
+            {
                 return Err(Error::input(
                     crl_name,
                     format!(
-                        "CRL {} (issuer {}) is not signed by any CA in {} or the chain",
+                        "CRL {} claims issuer {} but is not signed by that CA's key",
                         i + 1,
-                        crl.issuer(),
-                        req.bundle_name
+                        crl.issuer()
                     ),
                 ));
             }
             crls.push(ParsedCrl { crl });
+        }
+        if crls.is_empty() {
+            return Err(Error::input(
+                crl_name,
+                format!(
+                    "CRL from another CA: issuer {} is not a CA in {} or the chain",
+                    foreign.unwrap_or_else(|| "(none)".into()),
+                    req.bundle_name
+                ),
+            ));
         }
     }
 

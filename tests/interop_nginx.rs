@@ -179,3 +179,70 @@ fn nginx_serves_every_key_type() {
         assert!(body.contains("OU=ops"), "{kt}: {body}");
     }
 }
+
+#[test]
+#[ignore = "needs nginx and curl (apt-get install nginx curl); run by .ci/run"]
+fn nginx_ssl_crl_refuses_a_revoked_client() {
+    assert!(nginx_bin().is_some() && have("curl"), "{NEEDS}");
+    let env = Env::new();
+    // With an intermediate: nginx's ssl_crl checks the whole chain, so the root's CRL is needed too.
+    issue(&env, &["ca", "init", "--name", "Prod", "--intermediate"]);
+    issue(&env, &["cert", "node", "web1", "--host", "localhost"]);
+    issue(&env, &["cert", "client", "good", "--role", "gitlab"]);
+    issue(&env, &["cert", "client", "stolen", "--role", "gitlab"]);
+    issue(
+        &env,
+        &["--yes", "revoke", "stolen", "--reason", "keyCompromise"],
+    );
+    let c = |n: &str, f: &str| {
+        env.pki()
+            .join(format!("certs/{n}/{n}.{f}"))
+            .display()
+            .to_string()
+    };
+    let ca = env.pki().join("ca.crt").display().to_string();
+    let crl = env.pki().join("crl.pem").display().to_string();
+    let body = format!(
+        "  ssl_certificate {};\n  ssl_certificate_key {};\n  ssl_client_certificate {ca};\n  \
+         ssl_crl {crl};\n  ssl_verify_client on;\n  ssl_verify_depth 3;\n  \
+         location / {{ return 200 \"hello $ssl_client_s_dn\\n\"; }}",
+        c("web1", "crt"),
+        c("web1", "key"),
+    );
+    let nginx = Nginx::start(&env.path("nginx"), &body);
+    let url = format!("https://localhost:{}/", nginx.port);
+    let (code, body) = curl(
+        &url,
+        &[
+            "--cacert",
+            &ca,
+            "--cert",
+            &c("good", "crt"),
+            "--key",
+            &c("good", "key"),
+        ],
+    );
+    assert_eq!(code, 200, "good client refused: {body}");
+    assert!(body.contains("CN=good"), "{body}");
+    let (code, body) = curl(
+        &url,
+        &[
+            "--cacert",
+            &ca,
+            "--cert",
+            &c("stolen", "crt"),
+            "--key",
+            &c("stolen", "key"),
+        ],
+    );
+    assert_eq!(code, 400, "revoked client accepted: {body}");
+    assert!(
+        body.contains("certificate error") || body.contains("SSL certificate"),
+        "{body}"
+    );
+    let log = std::fs::read_to_string(nginx.dir.join("error.log")).unwrap_or_default();
+    assert!(
+        log.contains("certificate revoked"),
+        "nginx log should say why: {log}"
+    );
+}

@@ -54,9 +54,13 @@ fn ca_params(
     has_parent: bool,
 ) -> Result<CertificateParams> {
     let mut p = CertificateParams::default();
+    let serial = random_serial()?;
+    // Each CA generation gets a distinct name (a tag from its serial), so that after
+    // `ca rotate` path building and CRL matching never confuse old and new CAs.
+    let tag = hex::encode(&serial.to_bytes()[..4]);
     let mut dn = DistinguishedName::new();
     dn.push(DnType::OrganizationName, cluster);
-    dn.push(DnType::CommonName, cn);
+    dn.push(DnType::CommonName, format!("{cn} {tag}"));
     p.distinguished_name = dn;
     p.is_ca = IsCa::Ca(BasicConstraints::Constrained(path_len));
     p.key_usages = vec![
@@ -66,7 +70,7 @@ fn ca_params(
     ];
     p.not_before = not_before;
     p.not_after = not_after;
-    p.serial_number = Some(random_serial()?);
+    p.serial_number = Some(serial);
     p.use_authority_key_identifier_extension = has_parent;
     Ok(p)
 }

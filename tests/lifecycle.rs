@@ -1,0 +1,544 @@
+//! Revocation, CRLs, renewal, CA rotation and offline verification, checked against OpenSSL.
+
+mod common;
+
+use common::*;
+use serde::Deserialize;
+
+fn p(env: &Env, rel: &str) -> String {
+    env.pki().join(rel).display().to_string()
+}
+fn crt(env: &Env, n: &str) -> String {
+    p(env, &format!("certs/{n}/{n}.crt"))
+}
+
+/// `openssl verify -crl_check_all` with the leaf file's own intermediate as untrusted.
+fn openssl_crl_verify(env: &Env, name: &str) -> Run {
+    let c = crt(env, name);
+    tool(
+        "openssl",
+        &[
+            "verify",
+            "-crl_check_all",
+            "-CAfile",
+            &p(env, "ca.crt"),
+            "-untrusted",
+            &c,
+            "-CRLfile",
+            &p(env, "crl.pem"),
+            &c,
+        ],
+    )
+}
+
+#[test]
+fn openssl_crl_check_refuses_exactly_the_revoked() {
+    for inter in [false, true] {
+        let env = Env::new();
+        let mut init = vec!["ca", "init", "--name", "Prod"];
+        if inter {
+            init.push("--intermediate");
+        }
+        env.run(&init).ok();
+        for n in ["a", "b", "c", "d"] {
+            env.run(&["cert", "client", n, "--role", "gitlab"]).ok();
+        }
+        env.run(&["cert", "node", "n1", "--host", "n1"]).ok();
+        // Before any revocation, `crl` publishes an empty but valid CRL.
+        env.run(&["crl"]).ok();
+        for n in ["a", "b", "c", "d", "n1"] {
+            let r = openssl_crl_verify(&env, n);
+            assert_eq!(r.code, 0, "inter={inter} {n}: {}{}", r.stdout, r.stderr);
+        }
+        env.run(&["--yes", "revoke", "b", "--reason", "keyCompromise"])
+            .ok();
+        env.run(&["--yes", "revoke", "n1", "--reason", "cessationOfOperation"])
+            .ok();
+        for (n, revoked) in [
+            ("a", false),
+            ("b", true),
+            ("c", false),
+            ("d", false),
+            ("n1", true),
+        ] {
+            let r = openssl_crl_verify(&env, n);
+            if revoked {
+                assert_ne!(r.code, 0, "inter={inter}: revoked {n} accepted");
+                assert!(
+                    r.stdout.contains("certificate revoked")
+                        || r.stderr.contains("certificate revoked"),
+                    "{}{}",
+                    r.stdout,
+                    r.stderr
+                );
+            } else {
+                assert_eq!(
+                    r.code, 0,
+                    "inter={inter}: {n} refused: {}{}",
+                    r.stdout, r.stderr
+                );
+            }
+        }
+        // The CRL says what RFC 5280 asks: AKI, number, reasons, next update.
+        let text = tool(
+            "openssl",
+            &["crl", "-in", &p(&env, "crl.pem"), "-noout", "-text"],
+        )
+        .ok()
+        .stdout;
+        for want in [
+            "Authority Key Identifier",
+            "CRL Number",
+            "Key Compromise",
+            "Cessation Of Operation",
+            "Next Update",
+        ] {
+            assert!(text.contains(want), "CRL lacks {want}: {text}");
+        }
+        // openssl crl -verify against the issuing CA.
+        let issuing = if inter {
+            p(&env, "ca/intermediate.crt")
+        } else {
+            p(&env, "ca/root.crt")
+        };
+        let first_crl = std::fs::read_to_string(p(&env, "crl.pem")).unwrap();
+        let first_crl = first_crl
+            .split_inclusive("-----END X509 CRL-----\n")
+            .next()
+            .unwrap()
+            .to_string();
+        let f = env.write("first.crl", &first_crl);
+        let r = tool(
+            "openssl",
+            &[
+                "crl",
+                "-in",
+                f.to_str().unwrap(),
+                "-CAfile",
+                &issuing,
+                "-noout",
+                "-verify",
+            ],
+        );
+        assert!(
+            r.stderr.contains("verify OK") || r.stdout.contains("verify OK"),
+            "{}{}",
+            r.stdout,
+            r.stderr
+        );
+
+        // cert list shows them revoked.
+        let list = env.run(&["-o", "json", "cert", "list"]).ok().json();
+        for i in list.as_array().unwrap() {
+            let want = if ["b", "n1"].contains(&i["name"].as_str().unwrap()) {
+                "revoked"
+            } else {
+                "valid"
+            };
+            assert_eq!(i["status"], want, "{i}");
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct CrlOut {
+    number: u64,
+}
+
+#[test]
+fn revoke_semantics_and_crl_numbers() {
+    let env = Env::new();
+    env.run(&["ca", "init"]).ok();
+    env.run(&["cert", "client", "c1", "--role", "r"]).ok();
+    let before = snapshot(&env.pki());
+    // No terminal, no --yes: refused, nothing changed.
+    env.run(&["revoke", "c1"]).usage_error(&["--yes"]);
+    env.run(&["--yes", "revoke", "nobody"])
+        .usage_error(&["nobody", "no such certificate"]);
+    env.run(&["--yes", "revoke", "c1", "--reason", "bogus"]);
+    assert_eq!(before, snapshot(&env.pki()));
+
+    let n1: CrlOut = serde_json::from_str(&env.run(&["-o", "json", "crl"]).ok().stdout).unwrap();
+    let r = env
+        .run(&["--yes", "-o", "json", "revoke", "c1"])
+        .ok()
+        .json();
+    assert_eq!(r["revoked"][0]["name"], "c1");
+    let n2 = r["crl"]["number"].as_u64().unwrap();
+    assert!(
+        n2 > n1.number,
+        "CRL number must grow: {} then {n2}",
+        n1.number
+    );
+    // Twice: a no-op with a message, exit 0, no new CRL.
+    let before = snapshot(&env.pki());
+    let again = env.run(&["--yes", "revoke", "c1"]).ok();
+    assert!(again.stdout.contains("already revoked"), "{}", again.stdout);
+    assert_eq!(before, snapshot(&env.pki()));
+    let n3: CrlOut =
+        serde_json::from_str(&env.run(&["-o", "json", "crl", "--days", "2"]).ok().stdout).unwrap();
+    assert!(n3.number > n2);
+}
+
+#[test]
+fn renew_reuse_key_and_revoke_old() {
+    let env = Env::new();
+    env.run(&["ca", "init"]).ok();
+    env.run(&[
+        "cert", "node", "n1", "--host", "n1.local", "--host", "10.1.1.1", "--role", "gitaly",
+    ])
+    .ok();
+    let pubkey = |env: &Env| {
+        tool(
+            "openssl",
+            &["x509", "-in", &crt(env, "n1"), "-noout", "-pubkey"],
+        )
+        .ok()
+        .stdout
+    };
+    let serial = |env: &Env| {
+        tool(
+            "openssl",
+            &["x509", "-in", &crt(env, "n1"), "-noout", "-serial"],
+        )
+        .ok()
+        .stdout
+    };
+    let (k0, s0) = (pubkey(&env), serial(&env));
+    env.run(&["cert", "renew", "n1", "--reuse-key"]).ok();
+    let (k1, s1) = (pubkey(&env), serial(&env));
+    assert_eq!(k0, k1, "--reuse-key kept the key");
+    assert_ne!(s0, s1, "a new serial");
+    let v = env
+        .run(&["-o", "json", "cert", "renew", "n1", "--revoke-old"])
+        .ok()
+        .json();
+    assert_eq!(v["old_revoked"], true);
+    let (k2, _) = (pubkey(&env), serial(&env));
+    assert_ne!(k1, k2, "a new key without --reuse-key");
+    // Same identity: SANs, role, SPIFFE id.
+    let t = tool(
+        "openssl",
+        &["x509", "-in", &crt(&env, "n1"), "-noout", "-text"],
+    )
+    .ok()
+    .stdout;
+    for want in [
+        "DNS:n1.local",
+        "IP Address:10.1.1.1",
+        "URI:spiffe://secctl.local/gitaly/n1",
+        "OU = gitaly",
+    ] {
+        assert!(t.contains(want), "{want}: {t}");
+    }
+    let list = env.run(&["-o", "json", "cert", "list"]).ok().json();
+    let statuses: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        ["valid", "revoked", "valid"],
+        "oldest first: original, superseded (revoked), current"
+    );
+    env.run(&["cert", "renew", "ghost"]).usage_error(&["ghost"]);
+}
+
+#[test]
+fn rotation_keeps_old_and_new_certificates_trusted() {
+    for inter in [false, true] {
+        let env = Env::new();
+        let mut init = vec!["ca", "init", "--name", "Prod"];
+        if inter {
+            init.push("--intermediate");
+        }
+        env.run(&init).ok();
+        env.run(&["cert", "node", "old", "--host", "old.local"])
+            .ok();
+        let r = env
+            .run(&["--yes", "-o", "json", "ca", "rotate"])
+            .ok()
+            .json();
+        assert_eq!(r["bundle"].as_array().unwrap().len(), 2);
+        assert_eq!(r["to_renew"][0]["name"], "old");
+        env.run(&["cert", "node", "new", "--host", "new.local"])
+            .ok();
+        env.run(&["crl"]).ok();
+        for n in ["old", "new"] {
+            let c = crt(&env, n);
+            let r = tool(
+                "openssl",
+                &[
+                    "verify",
+                    "-CAfile",
+                    &p(&env, "ca.crt"),
+                    "-untrusted",
+                    &c,
+                    &c,
+                ],
+            );
+            assert_eq!(r.code, 0, "inter={inter} {n}: {}{}", r.stdout, r.stderr);
+            assert_eq!(
+                openssl_crl_verify(&env, n).code,
+                0,
+                "inter={inter} {n} with CRLs"
+            );
+            env.run(&["verify", &c, "--usage", "server"]).ok();
+        }
+        // The new node's bundle holds both roots, so it trusts the old node and vice versa.
+        let bundle = std::fs::read_to_string(p(&env, "certs/new/ca.crt")).unwrap();
+        assert_eq!(bundle.matches("BEGIN CERTIFICATE").count(), 2);
+        let list = env.run(&["-o", "json", "cert", "list"]).ok().json();
+        let ca_of = |n: &str| {
+            list.as_array()
+                .unwrap()
+                .iter()
+                .find(|i| i["name"] == n)
+                .unwrap()["ca"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(
+            (ca_of("old"), ca_of("new")),
+            ("previous".into(), "current".into())
+        );
+        // Revoking a certificate of the previous CA lands in that CA's CRL.
+        env.run(&["--yes", "revoke", "old"]).ok();
+        assert_ne!(
+            openssl_crl_verify(&env, "old").code,
+            0,
+            "inter={inter}: revoked old cert accepted"
+        );
+        assert_eq!(openssl_crl_verify(&env, "new").code, 0);
+        env.run(&["cert", "renew", "old"]).ok();
+        assert_eq!(
+            openssl_crl_verify(&env, "old").code,
+            0,
+            "renewed from the new CA"
+        );
+    }
+}
+
+/// One row of the agreement table: secctl's verdict and the check it names, and openssl's.
+#[test]
+fn verify_agrees_with_openssl() {
+    let env = Env::new();
+    env.run(&["ca", "init", "--intermediate"]).ok();
+    env.run(&[
+        "cert",
+        "node",
+        "srv",
+        "--host",
+        "srv.local",
+        "--role",
+        "gitaly",
+    ])
+    .ok();
+    env.run(&["cert", "client", "cli", "--role", "gitlab"]).ok();
+    env.run(&["cert", "client", "bad", "--role", "gitlab"]).ok();
+    env.run(&["--yes", "revoke", "bad"]).ok();
+    let other = Env::new();
+    other.run(&["ca", "init"]).ok();
+    other
+        .run(&[
+            "cert",
+            "node",
+            "srv",
+            "--host",
+            "srv.local",
+            "--role",
+            "gitaly",
+        ])
+        .ok();
+
+    let ca = p(&env, "ca.crt");
+    let crl = p(&env, "crl.pem");
+    let far_future = "2099-01-01T00:00:00Z";
+    let past = "2001-01-01T00:00:00Z";
+    // (case, secctl args, openssl args, expected secctl failed check or None)
+    // At another time the CRL is out of its validity too: both checks fail, as in openssl.
+    let cases: Vec<(&str, Vec<String>, Vec<String>, Option<&[&str]>)> = vec![
+        (
+            "good",
+            vec![
+                crt(&env, "srv"),
+                "--host".into(),
+                "srv.local".into(),
+                "--usage".into(),
+                "server".into(),
+            ],
+            vec![
+                "-verify_hostname".into(),
+                "srv.local".into(),
+                "-purpose".into(),
+                "sslserver".into(),
+                crt(&env, "srv"),
+            ],
+            None,
+        ),
+        (
+            "expired",
+            vec![crt(&env, "srv"), "--at".into(), far_future.into()],
+            vec!["-attime".into(), "4070908800".into(), crt(&env, "srv")],
+            Some(&["validity", "revocation"]),
+        ),
+        (
+            "not yet valid",
+            vec![crt(&env, "srv"), "--at".into(), past.into()],
+            vec!["-attime".into(), "978307200".into(), crt(&env, "srv")],
+            Some(&["validity", "revocation"]),
+        ),
+        (
+            "wrong host",
+            vec![crt(&env, "srv"), "--host".into(), "evil.local".into()],
+            vec![
+                "-verify_hostname".into(),
+                "evil.local".into(),
+                crt(&env, "srv"),
+            ],
+            Some(&["host"]),
+        ),
+        (
+            "revoked",
+            vec![crt(&env, "bad")],
+            vec![crt(&env, "bad")],
+            Some(&["revocation"]),
+        ),
+        (
+            "client as server",
+            vec![crt(&env, "cli"), "--usage".into(), "server".into()],
+            vec!["-purpose".into(), "sslserver".into(), crt(&env, "cli")],
+            Some(&["usage"]),
+        ),
+    ];
+    for (case, sargs, oargs, failed) in cases {
+        let mut s: Vec<&str> = vec!["-o", "json", "verify", "--ca", &ca, "--crl", &crl];
+        s.extend(sargs.iter().map(String::as_str));
+        let r = env.run(&s);
+        let leaf = oargs.last().unwrap().clone();
+        let mut o: Vec<&str> = vec![
+            "verify",
+            "-crl_check_all",
+            "-CAfile",
+            &ca,
+            "-CRLfile",
+            &crl,
+            "-untrusted",
+            &leaf,
+        ];
+        o.extend(oargs.iter().map(String::as_str));
+        let ossl = tool("openssl", &o);
+        let v = r.json();
+        match failed {
+            None => {
+                assert_eq!(
+                    (r.code, ossl.code),
+                    (0, 0),
+                    "{case}: {}{}",
+                    r.stdout,
+                    ossl.stderr
+                );
+                assert_eq!(v["ok"], true);
+            }
+            Some(checks) => {
+                assert_eq!(r.code, 1, "{case}: secctl should fail: {}", r.stdout);
+                assert_ne!(ossl.code, 0, "{case}: openssl should fail: {}", ossl.stdout);
+                let failed: Vec<&str> = v["checks"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|c| c["ok"] == false)
+                    .map(|c| c["check"].as_str().unwrap())
+                    .collect();
+                assert_eq!(failed, checks, "{case}");
+            }
+        }
+    }
+    // Another CA: both refuse (secctl names the chain check).
+    let r = env.run(&["-o", "json", "verify", "--ca", &ca, &crt(&other, "srv")]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("not issued by a CA in"), "{}", r.stdout);
+    let o = tool("openssl", &["verify", "-CAfile", &ca, &crt(&other, "srv")]);
+    assert_ne!(o.code, 0);
+    // Wrong role: openssl has no role check; the subject it prints shows the OU secctl reads.
+    let r = env.run(&["verify", &crt(&env, "srv"), "--role", "praefect"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stdout.contains("expected role praefect") && r.stdout.contains("OU=gitaly"),
+        "{}",
+        r.stdout
+    );
+    let subj = tool(
+        "openssl",
+        &["x509", "-in", &crt(&env, "srv"), "-noout", "-subject"],
+    )
+    .ok()
+    .stdout;
+    assert!(subj.contains("OU = gitaly"), "{subj}");
+    env.run(&["verify", &crt(&env, "srv"), "--role", "gitaly"])
+        .ok();
+}
+
+#[test]
+fn verify_refuses_unusable_input() {
+    let env = Env::new();
+    env.run(&["ca", "init"]).ok();
+    env.run(&["cert", "client", "c", "--role", "r"]).ok();
+    env.run(&["crl"]).ok();
+    let other = Env::new();
+    other.run(&["ca", "init"]).ok();
+    other.run(&["crl"]).ok();
+    let c = crt(&env, "c");
+    let ca = p(&env, "ca.crt");
+    let garbage = env.write(
+        "garbage.pem",
+        "-----BEGIN X509 CRL-----\nnot base64 at all!!\n-----END X509 CRL-----\n",
+    );
+    let garbage = garbage.to_str().unwrap();
+    let full = std::fs::read_to_string(p(&env, "crl.pem")).unwrap();
+    let truncated = env.write("trunc.pem", &full[..full.len() / 2]);
+    let notcert = env.write("notes.txt", "hello\n");
+    let empty = env.write("empty.pem", "");
+    let key_only = p(&env, "certs/c/c.key");
+    let other_crl = p(&other, "crl.pem");
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec!["verify", &c, "--ca", &ca, "--crl", garbage],
+            "garbage.pem",
+        ),
+        (
+            vec![
+                "verify",
+                &c,
+                "--ca",
+                &ca,
+                "--crl",
+                truncated.to_str().unwrap(),
+            ],
+            "trunc.pem",
+        ),
+        (
+            vec!["verify", &c, "--ca", &ca, "--crl", &other_crl],
+            "CRL from another CA",
+        ),
+        (vec!["verify", notcert.to_str().unwrap()], "notes.txt"),
+        (vec!["verify", empty.to_str().unwrap()], "empty file"),
+        (vec!["verify", &key_only], "no PEM certificate"),
+        (vec!["verify", &c, "--ca", &c], "not a CA certificate"),
+        (
+            vec!["verify", &c, "--ca", &ca, "--at", "tomorrow"],
+            "invalid --at",
+        ),
+        (vec!["verify", "/nonexistent/x.pem"], "/nonexistent/x.pem"),
+        (
+            vec!["verify", env.tmp.path().to_str().unwrap()],
+            "directory",
+        ),
+    ];
+    for (args, needle) in cases {
+        env.run(&args).usage_error(&[needle]);
+    }
+}
