@@ -322,6 +322,9 @@ fn rotation_keeps_old_and_new_certificates_trusted() {
     }
 }
 
+/// (case, secctl arguments, openssl arguments, the checks secctl must name as failed).
+type Case<'a> = (&'a str, Vec<String>, Vec<String>, Option<&'a [&'a str]>);
+
 /// One row of the agreement table: secctl's verdict and the check it names, and openssl's.
 #[test]
 fn verify_agrees_with_openssl() {
@@ -360,7 +363,7 @@ fn verify_agrees_with_openssl() {
     let past = "2001-01-01T00:00:00Z";
     // (case, secctl args, openssl args, expected secctl failed check or None)
     // At another time the CRL is out of its validity too: both checks fail, as in openssl.
-    let cases: Vec<(&str, Vec<String>, Vec<String>, Option<&[&str]>)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "good",
             vec![
