@@ -105,33 +105,37 @@ fn unix(t: OffsetDateTime) -> UnixTime {
 
 /// Read a file of PEM blocks with `tag` (or one DER object), refusing empty and truncated input.
 pub fn read_pem_or_der(path: &Path, tag: &str, what: &str) -> Result<Vec<Vec<u8>>> {
-    let bytes = crate::pki::fsio::read_bytes(path)?;
-    if bytes.is_empty() {
-        return Err(Error::path(path, "empty file"));
-    }
-    if bytes[0] == 0x30 {
-        return Ok(vec![bytes]);
-    }
-    let text = std::str::from_utf8(&bytes)
-        .map_err(|_| Error::path(path, format!("not a PEM or DER {what}")))?;
-    let blocks =
-        ::pem::parse_many(text).map_err(|e| Error::path(path, format!("malformed PEM ({e})")))?;
-    let out: Vec<Vec<u8>> = blocks
-        .into_iter()
-        .filter(|b| b.tag() == tag)
-        .map(|b| b.into_contents())
-        .collect();
-    if out.is_empty() {
-        return Err(Error::path(
-            path,
-            format!("contains no PEM {what} (no \"{tag}\" block)"),
-        ));
-    }
-    Ok(out)
+    crate::pki::pemfile::read_file(path, tag, what)
 }
 
-struct ParsedCrl<'a> {
-    crl: CertificateRevocationList<'a>,
+/// A CRL, parsed lazily: webpki walks the entries only when looking a serial up, so a
+/// CRL with 100,000 entries costs no allocation per entry.
+struct Crl<'a> {
+    list: webpki::CertRevocationList<'a>,
+    /// DER of the issuer Name, tag included (comparable with a certificate's subject).
+    issuer_raw: &'a [u8],
+    issuer: String,
+    this_update: OffsetDateTime,
+    next_update: Option<OffsetDateTime>,
+}
+
+/// Issuer, thisUpdate and nextUpdate from a CRL's TBS header, without reading its entries.
+fn crl_header(der: &[u8]) -> Option<(&[u8], OffsetDateTime, Option<OffsetDateTime>)> {
+    use x509_parser::asn1_rs::{Any, FromDer as _, Tag};
+    let (_, outer) = Any::from_der(der).ok()?;
+    let (_, tbs) = Any::from_der(outer.data).ok()?;
+    let mut i = tbs.data;
+    let (rest, first) = Any::from_der(i).ok()?;
+    if first.tag() == Tag::Integer {
+        i = rest;
+    }
+    let (rest, _sig_alg) = Any::from_der(i).ok()?;
+    i = rest;
+    let (rest, _issuer) = Any::from_der(i).ok()?;
+    let issuer_raw = &i[..i.len() - rest.len()];
+    let (rest, this) = ASN1Time::from_der(rest).ok()?;
+    let next = ASN1Time::from_der(rest).ok().map(|(_, t)| t.to_datetime());
+    Some((issuer_raw, this.to_datetime(), next))
 }
 
 /// Verify. `Err` means the input cannot be used at all.
@@ -188,41 +192,31 @@ pub fn verify(req: &Request<'_>) -> Result<Report> {
             .chain(req.chain[1..].iter())
             .filter_map(|d| X509Certificate::from_der(d).ok().map(|(_, c)| c))
             .collect();
-        // A CRL whose issuer is one of our CAs must carry that CA's signature. A CRL from
-        // a CA we do not know is ignored when the file has one of ours (a `crl.pem` holds
-        // one CRL per CA generation), and refused when none is ours.
+        // A CRL from a CA we do not know is ignored when the file has one of ours (a
+        // `crl.pem` holds one CRL per CA generation), and refused when none is ours. The
+        // signature of the CRL that decides is checked by webpki below.
         let mut foreign = None;
         for (i, der) in req.crls.iter().enumerate() {
-            let (rest, crl) = CertificateRevocationList::from_der(der)
-                .map_err(|e| Error::input(crl_name, format!("CRL {} is malformed ({e})", i + 1)))?;
-            if !rest.is_empty() {
-                return Err(Error::input(
-                    crl_name,
-                    format!("CRL {} has trailing data", i + 1),
-                ));
-            }
-            let named: Vec<&X509Certificate<'_>> = cas
-                .iter()
-                .filter(|c| c.subject().as_raw() == crl.issuer().as_raw())
-                .collect();
-            if named.is_empty() {
-                foreign.get_or_insert(format!("{} (CRL {})", crl.issuer(), i + 1));
+            let bad =
+                |why: String| Error::input(crl_name, format!("CRL {} is malformed ({why})", i + 1));
+            let list = webpki::BorrowedCertRevocationList::from_der(der)
+                .map_err(|e| bad(format!("{e:?}")))?;
+            let (issuer_raw, this_update, next_update) =
+                crl_header(der).ok_or_else(|| bad("unreadable header".into()))?;
+            let issuer = X509Name::from_der(issuer_raw)
+                .map(|(_, n)| n.to_string())
+                .map_err(|e| bad(e.to_string()))?;
+            if !cas.iter().any(|c| c.subject().as_raw() == issuer_raw) {
+                foreign.get_or_insert(issuer);
                 continue;
             }
-            if !named
-                .iter()
-                .any(|c| crl.verify_signature(c.public_key()).is_ok())
-            {
-                return Err(Error::input(
-                    crl_name,
-                    format!(
-                        "CRL {} claims issuer {} but is not signed by that CA's key",
-                        i + 1,
-                        crl.issuer()
-                    ),
-                ));
-            }
-            crls.push(ParsedCrl { crl });
+            crls.push(Crl {
+                list: list.into(),
+                issuer_raw,
+                issuer,
+                this_update,
+                next_update,
+            });
         }
         if crls.is_empty() {
             return Err(Error::input(
@@ -317,8 +311,15 @@ pub fn verify(req: &Request<'_>) -> Result<Report> {
             },
         });
     }
-    if req.crl_name.is_some() {
-        checks.push(revocation_check(&info, leaf_der, &crls, at)?);
+    if let Some(crl_name) = req.crl_name {
+        let ctx = RevocationContext {
+            crl_name,
+            ee: &ee,
+            anchors: &anchors,
+            intermediates: &intermediates,
+            time: unix(t),
+        };
+        checks.push(revocation_check(&ctx, &info, leaf_der, &crls, at)?);
     }
     if let Some(h) = &req.host {
         let name = match h {
@@ -392,71 +393,88 @@ fn chain_error(e: &webpki::Error, bundle: &str) -> String {
     }
 }
 
+struct RevocationContext<'a, 'p> {
+    crl_name: &'a str,
+    ee: &'p EndEntityCert<'p>,
+    anchors: &'p [rustls_pki_types::TrustAnchor<'p>],
+    intermediates: &'p [CertificateDer<'p>],
+    time: UnixTime,
+}
+
 fn revocation_check(
+    ctx: &RevocationContext<'_, '_>,
     info: &CertInfo,
     leaf_der: &[u8],
-    crls: &[ParsedCrl<'_>],
+    crls: &[Crl<'_>],
     at: OffsetDateTime,
 ) -> Result<Check> {
+    let fail = |detail: String| {
+        Ok(Check {
+            check: "revocation",
+            ok: false,
+            detail,
+        })
+    };
     let (_, leaf) =
         X509Certificate::from_der(leaf_der).map_err(|e| Error::internal(e.to_string()))?;
-    let issuer_raw = leaf.issuer().as_raw();
-    let Some(p) = crls.iter().find(|p| p.crl.issuer().as_raw() == issuer_raw) else {
-        return Ok(Check {
-            check: "revocation",
-            ok: false,
-            detail: format!("no CRL from the issuer {}", info.issuer),
-        });
+    let Some(crl) = crls.iter().find(|c| c.issuer_raw == leaf.issuer().as_raw()) else {
+        return fail(format!("no CRL from the issuer {}", info.issuer));
     };
-    let crl = &p.crl;
-    let this_update = crl.last_update().to_datetime();
-    if at < this_update {
-        return Ok(Check {
-            check: "revocation",
-            ok: false,
-            detail: format!("CRL not valid before {}", fmt(this_update)),
-        });
+    if at < crl.this_update {
+        return fail(format!("CRL not valid before {}", fmt(crl.this_update)));
     }
-    if let Some(next) = crl.next_update() {
-        if at > next.to_datetime() {
-            return Ok(Check {
-                check: "revocation",
-                ok: false,
-                detail: format!(
-                    "CRL expired at {} (publish a new one with `secctl crl`)",
-                    fmt(next.to_datetime())
-                ),
-            });
-        }
+    if let Some(next) = crl.next_update.filter(|n| at > *n) {
+        return fail(format!(
+            "CRL expired at {} (publish a new one with `secctl crl`)",
+            fmt(next)
+        ));
     }
-    let serial = leaf.raw_serial();
-    let number = crl
-        .crl_number()
-        .map(|n| n.to_string())
-        .unwrap_or_else(|| "?".into());
-    match crl
-        .iter_revoked_certificates()
-        .find(|r| r.raw_serial() == serial)
-    {
-        Some(r) => {
-            let reason = r
-                .reason_code()
-                .map(|(_, c)| format!(", reason {}", reason_name(c.0)))
-                .unwrap_or_default();
-            Ok(Check {
-                check: "revocation",
-                ok: false,
-                detail: format!(
-                    "revoked at {}{reason} (CRL number {number})",
-                    fmt(r.revocation_date.to_datetime())
-                ),
-            })
-        }
-        None => Ok(Check {
+    let lists = [&crl.list];
+    let opts = webpki::RevocationOptionsBuilder::new(&lists)
+        .map_err(|_| Error::internal("no CRL"))?
+        .with_depth(webpki::RevocationCheckDepth::EndEntity)
+        .with_status_policy(webpki::UnknownStatusPolicy::Deny)
+        .with_expiration_policy(webpki::ExpirationPolicy::Ignore)
+        .build();
+    let r = ctx.ee.verify_for_usage(
+        ALGS,
+        ctx.anchors,
+        ctx.intermediates,
+        ctx.time,
+        AnyUsage,
+        Some(opts),
+        None,
+    );
+    match r {
+        Ok(_) => Ok(Check {
             check: "revocation",
             ok: true,
-            detail: format!("not revoked (CRL number {number})"),
+            detail: format!("not revoked (CRL of {})", crl.issuer),
         }),
+        Err(webpki::Error::CertRevoked) => {
+            let entry = crl.list.find_serial(leaf.raw_serial()).ok().flatten();
+            let when = entry
+                .as_ref()
+                .and_then(|e| {
+                    OffsetDateTime::from_unix_timestamp(e.revocation_date.as_secs() as i64).ok()
+                })
+                .map(fmt)
+                .unwrap_or_else(|| "?".into());
+            let reason = entry
+                .and_then(|e| e.reason_code)
+                .map(|c| format!(", reason {}", reason_name(c as u8)))
+                .unwrap_or_default();
+            fail(format!("revoked at {when}{reason}"))
+        }
+        Err(webpki::Error::InvalidCrlSignatureForPublicKey) => Err(Error::input(
+            ctx.crl_name,
+            format!("the CRL of {} is not signed by that CA's key", crl.issuer),
+        )),
+        Err(webpki::Error::UnknownRevocationStatus) => fail(format!(
+            "the CRL of {} does not cover this certificate",
+            crl.issuer
+        )),
+        Err(_) => fail("not checked: no valid chain to verify the CRL with".into()),
     }
 }
 

@@ -179,33 +179,13 @@ fn ip_to_string(b: &[u8]) -> String {
 /// Parse every `CERTIFICATE` block of a PEM text; `input` names the source in errors.
 /// Refuses text with no certificate, a truncated block, or other block types only.
 pub fn parse_pem_certs(input: &str, text: &str) -> Result<Vec<Vec<u8>>> {
-    let blocks =
-        ::pem::parse_many(text).map_err(|e| Error::input(input, format!("malformed PEM ({e})")))?;
-    let certs: Vec<Vec<u8>> = blocks
-        .into_iter()
-        .filter(|b| b.tag() == "CERTIFICATE")
-        .map(|b| b.into_contents())
-        .collect();
-    if certs.is_empty() {
-        return Err(Error::input(input, "contains no PEM certificate"));
-    }
-    Ok(certs)
+    crate::pki::pemfile::blocks_of(input, text, "CERTIFICATE", "certificate")
 }
 
 /// Read a certificate file (PEM, first certificate; or DER) and parse it.
 pub fn read_cert_file(path: &Path) -> Result<(Vec<u8>, CertInfo)> {
-    let bytes = crate::pki::fsio::read_bytes(path)?;
     let name = path.display().to_string();
-    if bytes.is_empty() {
-        return Err(Error::path(path, "empty file"));
-    }
-    let der = if bytes.starts_with(b"\x30") {
-        bytes
-    } else {
-        let text =
-            std::str::from_utf8(&bytes).map_err(|_| Error::path(path, "neither PEM nor DER"))?;
-        parse_pem_certs(&name, text)?.swap_remove(0)
-    };
+    let der = crate::pki::pemfile::read_file(path, "CERTIFICATE", "certificate")?.swap_remove(0);
     let info = CertInfo::from_der(&name, &der)?;
     Ok((der, info))
 }

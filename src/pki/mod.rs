@@ -6,4 +6,5 @@ pub mod inspect;
 pub mod issue;
 pub mod keys;
 pub mod names;
+pub mod pemfile;
 pub mod store;
