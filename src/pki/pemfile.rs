@@ -4,7 +4,8 @@
 
 use base64::Engine;
 
-/// One PEM block.
+/// One PEM block (certificates and CRLs only: key files are read by rcgen).
+#[derive(Debug)]
 pub struct Block {
     /// The label after `BEGIN `.
     pub tag: String,
