@@ -72,35 +72,6 @@ pub fn parse(text: &str) -> Result<Vec<Block>, String> {
     Ok(out)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn blocks_and_refusals() {
-        let ok = "junk\n-----BEGIN X-----\nAQID\nBA==\n-----END X-----\n-----BEGIN Y-----\nBQ==\n-----END Y-----\n";
-        let b = parse(ok).unwrap();
-        assert_eq!(
-            (b[0].tag.as_str(), b[0].der.as_slice()),
-            ("X", &[1u8, 2, 3, 4][..])
-        );
-        assert_eq!(b[1].tag, "Y");
-        assert!(parse("-----BEGIN X-----\nAQID\n")
-            .unwrap_err()
-            .contains("truncated"));
-        assert!(parse("-----BEGIN X-----\n!!!!\n-----END X-----\n")
-            .unwrap_err()
-            .contains("base64"));
-        assert!(parse("-----BEGIN X-----\n-----END X-----\n")
-            .unwrap_err()
-            .contains("empty"));
-        assert!(parse("-----BEGIN X-----\nAQID\n-----BEGIN Y-----\n")
-            .unwrap_err()
-            .contains("not closed"));
-        assert!(parse("no pem here").unwrap().is_empty());
-    }
-}
-
 /// The contents of every `tag` block of `text`; `input` names the source in errors, and
 /// `what` says what was expected ("certificate", "CRL").
 pub fn blocks_of(
@@ -141,4 +112,33 @@ pub fn read_file(
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| Error::path(path, format!("not a PEM or DER {what}")))?;
     blocks_of(&path.display().to_string(), text, tag, what)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_and_refusals() {
+        let ok = "junk\n-----BEGIN X-----\nAQID\nBA==\n-----END X-----\n-----BEGIN Y-----\nBQ==\n-----END Y-----\n";
+        let b = parse(ok).unwrap();
+        assert_eq!(
+            (b[0].tag.as_str(), b[0].der.as_slice()),
+            ("X", &[1u8, 2, 3, 4][..])
+        );
+        assert_eq!(b[1].tag, "Y");
+        assert!(parse("-----BEGIN X-----\nAQID\n")
+            .unwrap_err()
+            .contains("truncated"));
+        assert!(parse("-----BEGIN X-----\n!!!!\n-----END X-----\n")
+            .unwrap_err()
+            .contains("base64"));
+        assert!(parse("-----BEGIN X-----\n-----END X-----\n")
+            .unwrap_err()
+            .contains("empty"));
+        assert!(parse("-----BEGIN X-----\nAQID\n-----BEGIN Y-----\n")
+            .unwrap_err()
+            .contains("not closed"));
+        assert!(parse("no pem here").unwrap().is_empty());
+    }
 }
