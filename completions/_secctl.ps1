@@ -35,6 +35,8 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke certificates (by name, serial or file) and publish a new CRL')
             [CompletionResult]::new('crl', 'crl', [CompletionResultType]::ParameterValue, 'Publish `crl.pem`: one CRL per trusted CA, signed by the issuing CA')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify a certificate file offline: chain, validity, usage, CRL, host and role')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run a reference single-port node: TLS (HTTP/1.1, HTTP/2, gRPC) and a plaintext redirect')
+            [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Classify every transport of one or more ports: encrypted? who is authenticated?')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages (one per subcommand) into a directory')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -268,6 +270,10 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             break
         }
         'secctl;verify' {
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate for a live check with mTLS')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Client key for a live check with mTLS')
+            [CompletionResult]::new('--servername', '--servername', [CompletionResultType]::ParameterName, 'Server name for SNI (live) [default: the target''s host]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout of each network step (live), in seconds')
             [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'Trust bundle [default: DIR/ca.crt]')
             [CompletionResult]::new('--crl', '--crl', [CompletionResultType]::ParameterName, 'CRL file(s) in one PEM file [default: DIR/crl.pem when --ca is not given and it exists]')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Host name or IP address the certificate must be valid for')
@@ -278,6 +284,49 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the CA passphrase from this file (first line) instead of prompting')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive actions without a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'secctl;serve' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on (port 0 picks a free port; the first line printed says which)')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Serve the node certificate NAME from DIR/certs/NAME/ (instead of --cert/--key)')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Server certificate chain (PEM)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Server private key (PKCS#8 PEM)')
+            [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'Bundle that verifies client certificates [default: DIR/ca.crt]')
+            [CompletionResult]::new('--crl', '--crl', [CompletionResultType]::ParameterName, 'CRL for client certificates [default: DIR/crl.pem when it exists and --ca is not given]')
+            [CompletionResult]::new('--client-auth', '--client-auth', [CompletionResultType]::ParameterName, 'Client certificates at the handshake')
+            [CompletionResult]::new('--grpc-auth', '--grpc-auth', [CompletionResultType]::ParameterName, 'Per-request authentication of gRPC calls (status 16 without a verified certificate)')
+            [CompletionResult]::new('--allow-role', '--allow-role', [CompletionResultType]::ParameterName, 'Only these roles may call (per request: HTTP 403 / gRPC status 7 for others). Repeatable')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the CA passphrase from this file (first line) instead of prompting')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'No TLS: plaintext HTTP/1.1, h2c and gRPC (for comparison and tests)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log one line per connection (with the peer''s identity) on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log one line per connection (with the peer''s identity) on stderr')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive actions without a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'secctl;probe' {
+            [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'Trust bundle for the server chain [default: DIR/ca.crt when it exists]')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate for mTLS')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Client key for mTLS')
+            [CompletionResult]::new('--servername', '--servername', [CompletionResultType]::ParameterName, 'Server name for SNI and verification [default: the target''s host]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout of each network step, in seconds')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Targets probed at once')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the CA passphrase from this file (first line) instead of prompting')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Exit 1 when any transport serves plaintext content or TLS does not enforce client certificates')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive actions without a terminal)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -316,6 +365,8 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke certificates (by name, serial or file) and publish a new CRL')
             [CompletionResult]::new('crl', 'crl', [CompletionResultType]::ParameterValue, 'Publish `crl.pem`: one CRL per trusted CA, signed by the issuing CA')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify a certificate file offline: chain, validity, usage, CRL, host and role')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run a reference single-port node: TLS (HTTP/1.1, HTTP/2, gRPC) and a plaintext redirect')
+            [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Classify every transport of one or more ports: encrypted? who is authenticated?')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages (one per subcommand) into a directory')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -366,6 +417,12 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             break
         }
         'secctl;help;verify' {
+            break
+        }
+        'secctl;help;serve' {
+            break
+        }
+        'secctl;help;probe' {
             break
         }
         'secctl;help;completions' {

@@ -32,6 +32,8 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand revoke 'Revoke certificates (by name, serial or file) and publish a new CRL'
             cand crl 'Publish `crl.pem`: one CRL per trusted CA, signed by the issuing CA'
             cand verify 'Verify a certificate file offline: chain, validity, usage, CRL, host and role'
+            cand serve 'Run a reference single-port node: TLS (HTTP/1.1, HTTP/2, gRPC) and a plaintext redirect'
+            cand probe 'Classify every transport of one or more ports: encrypted? who is authenticated?'
             cand completions 'Print a shell completion script to stdout'
             cand man 'Write man pages (one per subcommand) into a directory'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -240,6 +242,10 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand --version 'Print version'
         }
         &'secctl;verify'= {
+            cand --cert 'Client certificate for a live check with mTLS'
+            cand --key 'Client key for a live check with mTLS'
+            cand --servername 'Server name for SNI (live) [default: the target''s host]'
+            cand --timeout 'Timeout of each network step (live), in seconds'
             cand --ca 'Trust bundle [default: DIR/ca.crt]'
             cand --crl 'CRL file(s) in one PEM file [default: DIR/crl.pem when --ca is not given and it exists]'
             cand --host 'Host name or IP address the certificate must be valid for'
@@ -250,6 +256,47 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand -o 'Output format: a human table, or one JSON document on stdout'
             cand --output 'Output format: a human table, or one JSON document on stdout'
             cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'secctl;serve'= {
+            cand --listen 'Address to listen on (port 0 picks a free port; the first line printed says which)'
+            cand --name 'Serve the node certificate NAME from DIR/certs/NAME/ (instead of --cert/--key)'
+            cand --cert 'Server certificate chain (PEM)'
+            cand --key 'Server private key (PKCS#8 PEM)'
+            cand --ca 'Bundle that verifies client certificates [default: DIR/ca.crt]'
+            cand --crl 'CRL for client certificates [default: DIR/crl.pem when it exists and --ca is not given]'
+            cand --client-auth 'Client certificates at the handshake'
+            cand --grpc-auth 'Per-request authentication of gRPC calls (status 16 without a verified certificate)'
+            cand --allow-role 'Only these roles may call (per request: HTTP 403 / gRPC status 7 for others). Repeatable'
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting'
+            cand --insecure 'No TLS: plaintext HTTP/1.1, h2c and gRPC (for comparison and tests)'
+            cand -v 'Log one line per connection (with the peer''s identity) on stderr'
+            cand --verbose 'Log one line per connection (with the peer''s identity) on stderr'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'secctl;probe'= {
+            cand --ca 'Trust bundle for the server chain [default: DIR/ca.crt when it exists]'
+            cand --cert 'Client certificate for mTLS'
+            cand --key 'Client key for mTLS'
+            cand --servername 'Server name for SNI and verification [default: the target''s host]'
+            cand --timeout 'Timeout of each network step, in seconds'
+            cand --concurrency 'Targets probed at once'
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting'
+            cand --strict 'Exit 1 when any transport serves plaintext content or TLS does not enforce client certificates'
             cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -285,6 +332,8 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand revoke 'Revoke certificates (by name, serial or file) and publish a new CRL'
             cand crl 'Publish `crl.pem`: one CRL per trusted CA, signed by the issuing CA'
             cand verify 'Verify a certificate file offline: chain, validity, usage, CRL, host and role'
+            cand serve 'Run a reference single-port node: TLS (HTTP/1.1, HTTP/2, gRPC) and a plaintext redirect'
+            cand probe 'Classify every transport of one or more ports: encrypted? who is authenticated?'
             cand completions 'Print a shell completion script to stdout'
             cand man 'Write man pages (one per subcommand) into a directory'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -322,6 +371,10 @@ set edit:completion:arg-completer[secctl] = {|@words|
         &'secctl;help;crl'= {
         }
         &'secctl;help;verify'= {
+        }
+        &'secctl;help;serve'= {
+        }
+        &'secctl;help;probe'= {
         }
         &'secctl;help;completions'= {
         }

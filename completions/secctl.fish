@@ -36,6 +36,8 @@ complete -c secctl -n "__fish_secctl_needs_command" -f -a "cert" -d 'Issue and i
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "revoke" -d 'Revoke certificates (by name, serial or file) and publish a new CRL'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "crl" -d 'Publish `crl.pem`: one CRL per trusted CA, signed by the issuing CA'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "verify" -d 'Verify a certificate file offline: chain, validity, usage, CRL, host and role'
+complete -c secctl -n "__fish_secctl_needs_command" -f -a "serve" -d 'Run a reference single-port node: TLS (HTTP/1.1, HTTP/2, gRPC) and a plaintext redirect'
+complete -c secctl -n "__fish_secctl_needs_command" -f -a "probe" -d 'Classify every transport of one or more ports: encrypted? who is authenticated?'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "man" -d 'Write man pages (one per subcommand) into a directory'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -185,6 +187,10 @@ complete -c secctl -n "__fish_secctl_using_subcommand crl" -l passphrase-file -d
 complete -c secctl -n "__fish_secctl_using_subcommand crl" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand crl" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand crl" -s V -l version -d 'Print version'
+complete -c secctl -n "__fish_secctl_using_subcommand verify" -l cert -d 'Client certificate for a live check with mTLS' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand verify" -l key -d 'Client key for a live check with mTLS' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand verify" -l servername -d 'Server name for SNI (live) [default: the target\'s host]' -r
+complete -c secctl -n "__fish_secctl_using_subcommand verify" -l timeout -d 'Timeout of each network step (live), in seconds' -r
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l ca -d 'Trust bundle [default: DIR/ca.crt]' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l crl -d 'CRL file(s) in one PEM file [default: DIR/crl.pem when --ca is not given and it exists]' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l host -d 'Host name or IP address the certificate must be valid for' -r
@@ -199,6 +205,41 @@ complete -c secctl -n "__fish_secctl_using_subcommand verify" -l passphrase-file
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -s V -l version -d 'Print version'
+complete -c secctl -n "__fish_secctl_using_subcommand serve" -l listen -d 'Address to listen on (port 0 picks a free port; the first line printed says which)' -r
+complete -c secctl -n "__fish_secctl_using_subcommand serve" -l name -d 'Serve the node certificate NAME from DIR/certs/NAME/ (instead of --cert/--key)' -r
+complete -c secctl -n "__fish_secctl_using_subcommand serve" -l cert -d 'Server certificate chain (PEM)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand serve" -l key -d 'Server private key (PKCS#8 PEM)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand serve" -l ca -d 'Bundle that verifies client certificates [default: DIR/ca.crt]' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand serve" -l crl -d 'CRL for client certificates [default: DIR/crl.pem when it exists and --ca is not given]' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand serve" -l client-auth -d 'Client certificates at the handshake' -r -f -a "none\t'Never ask for one'
+optional\t'Ask; verify it if given; let everyone in'
+required\t'Refuse the handshake without a valid one'"
+complete -c secctl -n "__fish_secctl_using_subcommand serve" -l grpc-auth -d 'Per-request authentication of gRPC calls (status 16 without a verified certificate)' -r -f -a "none\t'Anyone'
+mtls\t'Status 16 UNAUTHENTICATED without a verified client certificate'"
+complete -c secctl -n "__fish_secctl_using_subcommand serve" -l allow-role -d 'Only these roles may call (per request: HTTP 403 / gRPC status 7 for others). Repeatable' -r
+complete -c secctl -n "__fish_secctl_using_subcommand serve" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand serve" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
+json\t'One stable JSON document'"
+complete -c secctl -n "__fish_secctl_using_subcommand serve" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand serve" -l insecure -d 'No TLS: plaintext HTTP/1.1, h2c and gRPC (for comparison and tests)'
+complete -c secctl -n "__fish_secctl_using_subcommand serve" -s v -l verbose -d 'Log one line per connection (with the peer\'s identity) on stderr'
+complete -c secctl -n "__fish_secctl_using_subcommand serve" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
+complete -c secctl -n "__fish_secctl_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c secctl -n "__fish_secctl_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c secctl -n "__fish_secctl_using_subcommand probe" -l ca -d 'Trust bundle for the server chain [default: DIR/ca.crt when it exists]' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand probe" -l cert -d 'Client certificate for mTLS' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand probe" -l key -d 'Client key for mTLS' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand probe" -l servername -d 'Server name for SNI and verification [default: the target\'s host]' -r
+complete -c secctl -n "__fish_secctl_using_subcommand probe" -l timeout -d 'Timeout of each network step, in seconds' -r
+complete -c secctl -n "__fish_secctl_using_subcommand probe" -l concurrency -d 'Targets probed at once' -r
+complete -c secctl -n "__fish_secctl_using_subcommand probe" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand probe" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
+json\t'One stable JSON document'"
+complete -c secctl -n "__fish_secctl_using_subcommand probe" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand probe" -l strict -d 'Exit 1 when any transport serves plaintext content or TLS does not enforce client certificates'
+complete -c secctl -n "__fish_secctl_using_subcommand probe" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
+complete -c secctl -n "__fish_secctl_using_subcommand probe" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c secctl -n "__fish_secctl_using_subcommand probe" -s V -l version -d 'Print version'
 complete -c secctl -n "__fish_secctl_using_subcommand completions" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand completions" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
@@ -214,14 +255,16 @@ complete -c secctl -n "__fish_secctl_using_subcommand man" -l passphrase-file -d
 complete -c secctl -n "__fish_secctl_using_subcommand man" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify completions man help" -f -a "ca" -d 'Create and inspect the certificate authority'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify completions man help" -f -a "cert" -d 'Issue and inspect node and client certificates'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify completions man help" -f -a "revoke" -d 'Revoke certificates (by name, serial or file) and publish a new CRL'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify completions man help" -f -a "crl" -d 'Publish `crl.pem`: one CRL per trusted CA, signed by the issuing CA'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify completions man help" -f -a "verify" -d 'Verify a certificate file offline: chain, validity, usage, CRL, host and role'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify completions man help" -f -a "man" -d 'Write man pages (one per subcommand) into a directory'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe completions man help" -f -a "ca" -d 'Create and inspect the certificate authority'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe completions man help" -f -a "cert" -d 'Issue and inspect node and client certificates'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe completions man help" -f -a "revoke" -d 'Revoke certificates (by name, serial or file) and publish a new CRL'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe completions man help" -f -a "crl" -d 'Publish `crl.pem`: one CRL per trusted CA, signed by the issuing CA'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe completions man help" -f -a "verify" -d 'Verify a certificate file offline: chain, validity, usage, CRL, host and role'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe completions man help" -f -a "serve" -d 'Run a reference single-port node: TLS (HTTP/1.1, HTTP/2, gRPC) and a plaintext redirect'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe completions man help" -f -a "probe" -d 'Classify every transport of one or more ports: encrypted? who is authenticated?'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe completions man help" -f -a "man" -d 'Write man pages (one per subcommand) into a directory'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "init" -d 'Create a root CA (and optionally an issuing intermediate) in the state directory'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "show" -d 'Show the CA: subject, key type, validity, fingerprints, key encryption'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "rotate" -d 'Make a new CA; the trust bundle keeps the old one until it expires'

@@ -75,6 +75,10 @@ pub enum Command {
     },
     /// Verify a certificate file offline: chain, validity, usage, CRL, host and role.
     Verify(VerifyArgs),
+    /// Run a reference single-port node: TLS (HTTP/1.1, HTTP/2, gRPC) and a plaintext redirect.
+    Serve(ServeArgs),
+    /// Classify every transport of one or more ports: encrypted? who is authenticated?
+    Probe(ProbeArgs),
     /// Print a shell completion script to stdout.
     Completions {
         /// The shell.
@@ -124,11 +128,98 @@ pub struct RevokeArgs {
     pub crl_days: u32,
 }
 
+/// Arguments of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port; the first line printed says which).
+    #[arg(long, default_value = "127.0.0.1:8443")]
+    pub listen: std::net::SocketAddr,
+    /// Serve the node certificate NAME from DIR/certs/NAME/ (instead of --cert/--key).
+    #[arg(long, conflicts_with_all = ["cert", "key"])]
+    pub name: Option<String>,
+    /// Server certificate chain (PEM).
+    #[arg(long, requires = "key")]
+    pub cert: Option<PathBuf>,
+    /// Server private key (PKCS#8 PEM).
+    #[arg(long, requires = "cert")]
+    pub key: Option<PathBuf>,
+    /// Bundle that verifies client certificates [default: DIR/ca.crt].
+    #[arg(long, value_name = "BUNDLE")]
+    pub ca: Option<PathBuf>,
+    /// CRL for client certificates [default: DIR/crl.pem when it exists and --ca is not given].
+    #[arg(long, value_name = "FILE")]
+    pub crl: Option<PathBuf>,
+    /// Client certificates at the handshake.
+    #[arg(long, value_enum, default_value_t = crate::serve::ClientAuth::Optional)]
+    pub client_auth: crate::serve::ClientAuth,
+    /// Per-request authentication of gRPC calls (status 16 without a verified certificate).
+    #[arg(long, value_enum, default_value_t = crate::serve::GrpcAuth::None)]
+    pub grpc_auth: crate::serve::GrpcAuth,
+    /// Only these roles may call (per request: HTTP 403 / gRPC status 7 for others). Repeatable.
+    #[arg(long = "allow-role", value_name = "ROLE")]
+    pub allow_roles: Vec<String>,
+    /// No TLS: plaintext HTTP/1.1, h2c and gRPC (for comparison and tests).
+    #[arg(long, conflicts_with_all = ["name", "cert", "key"])]
+    pub insecure: bool,
+    /// Log one line per connection (with the peer's identity) on stderr.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+/// Arguments of `probe`.
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// Targets, HOST:PORT or [IPv6]:PORT.
+    #[arg(value_name = "HOST:PORT", required = true)]
+    pub targets: Vec<String>,
+    /// Trust bundle, client certificate, server name, timeout.
+    #[command(flatten)]
+    pub live: LiveArgs,
+    /// Targets probed at once.
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub concurrency: u32,
+    /// Exit 1 when any transport serves plaintext content or TLS does not enforce client certificates.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// Options of live TLS checks (`probe`, `verify HOST:PORT`).
+#[derive(Debug, Args)]
+pub struct LiveArgs {
+    /// Trust bundle for the server chain [default: DIR/ca.crt when it exists].
+    #[arg(long, value_name = "BUNDLE")]
+    pub ca: Option<PathBuf>,
+    /// Client certificate for mTLS.
+    #[arg(long, requires = "key")]
+    pub cert: Option<PathBuf>,
+    /// Client key for mTLS.
+    #[arg(long, requires = "cert")]
+    pub key: Option<PathBuf>,
+    /// Server name for SNI and verification [default: the target's host].
+    #[arg(long)]
+    pub servername: Option<String>,
+    /// Timeout of each network step, in seconds.
+    #[arg(long, default_value_t = 3.0)]
+    pub timeout: f64,
+}
+
 /// Arguments of `verify`.
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// The certificate file (PEM chain or DER).
-    pub target: PathBuf,
+    /// A certificate file (PEM chain or DER), or HOST:PORT for a live handshake.
+    pub target: String,
+    /// Client certificate for a live check with mTLS.
+    #[arg(long, requires = "key")]
+    pub cert: Option<PathBuf>,
+    /// Client key for a live check with mTLS.
+    #[arg(long, requires = "cert")]
+    pub key: Option<PathBuf>,
+    /// Server name for SNI (live) [default: the target's host].
+    #[arg(long)]
+    pub servername: Option<String>,
+    /// Timeout of each network step (live), in seconds.
+    #[arg(long, default_value_t = 3.0)]
+    pub timeout: f64,
     /// Trust bundle [default: DIR/ca.crt].
     #[arg(long, value_name = "BUNDLE")]
     pub ca: Option<PathBuf>,

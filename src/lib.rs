@@ -12,7 +12,10 @@ pub mod cmd;
 pub mod error;
 pub mod output;
 pub mod pki;
+pub mod probe;
 pub mod revocation;
+pub mod serve;
+pub mod tlsconf;
 pub mod verify;
 
 use std::io::Write;

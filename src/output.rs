@@ -152,3 +152,8 @@ pub fn fmt_time(t: time::OffsetDateTime) -> String {
     t.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_else(|_| t.to_string())
 }
+
+/// One log line on stderr (server logs with `-v`).
+pub fn log_line(s: &str) {
+    let _ = writeln!(io::stderr().lock(), "{s}");
+}

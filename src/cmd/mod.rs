@@ -13,7 +13,9 @@ use crate::pki::store::Store;
 pub mod ca;
 pub mod cert;
 pub mod docs;
+pub mod probe;
 pub mod revoke;
+pub mod serve;
 pub mod verify;
 
 /// What every command gets: the state directory, the printer, and the global answers.
@@ -42,6 +44,8 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Revoke(a) => revoke::revoke(&ctx, a),
         Command::Crl { days } => revoke::crl(&ctx, days),
         Command::Verify(a) => verify::run(&ctx, a),
+        Command::Serve(a) => serve::run(&ctx, a),
+        Command::Probe(a) => probe::run(&ctx, a),
         Command::Completions { shell } => docs::completions(&ctx, shell),
         Command::Man { out } => docs::man(&ctx, &out),
     }
@@ -119,4 +123,22 @@ impl Ctx {
             .map_err(|e| Error::Usage(format!("passphrase prompt failed: {e}")))?;
         Ok(SecretString::from(s))
     }
+}
+
+/// A tokio runtime for the network commands.
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io("starting the async runtime", e))
+}
+
+/// A timeout in seconds from the command line.
+pub fn timeout_arg(secs: f64) -> Result<std::time::Duration> {
+    if !(0.01..=3600.0).contains(&secs) {
+        return Err(Error::Usage(format!(
+            "invalid --timeout {secs}: give seconds between 0.01 and 3600"
+        )));
+    }
+    Ok(std::time::Duration::from_secs_f64(secs))
 }

@@ -1,0 +1,172 @@
+//! `secctl probe HOST:PORT...`: the transport matrix of every target.
+
+use std::io::IsTerminal;
+use std::sync::Arc;
+
+use crate::cli::{LiveArgs, ProbeArgs};
+use crate::cmd::Ctx;
+use crate::error::{Result, EXIT_CHECK_FAILED};
+use crate::output::{Printer, Tone};
+use crate::probe::{self, Config, TargetReport};
+
+/// Build the probe configuration from the live options (bundle, client certificate).
+pub fn config(ctx: &Ctx, a: &LiveArgs) -> Result<Config> {
+    let ca = match &a.ca {
+        Some(c) => Some(c.clone()),
+        None => {
+            let b = ctx.store.path("ca.crt");
+            b.exists().then_some(b)
+        }
+    };
+    let roots = ca.as_deref().map(crate::tlsconf::load_roots).transpose()?;
+    let client = match (&a.cert, &a.key) {
+        (Some(c), Some(k)) => Some(crate::tlsconf::load_certified_key(c, k)?),
+        _ => None,
+    };
+    Ok(Config {
+        roots,
+        client,
+        servername: a.servername.clone(),
+        timeout: crate::cmd::timeout_arg(a.timeout)?,
+    })
+}
+
+/// Probe targets concurrently (at most `concurrency` at once), in input order.
+pub fn probe_all(
+    cfg: Config,
+    targets: Vec<probe::Target>,
+    concurrency: usize,
+) -> Result<Vec<TargetReport>> {
+    let rt = crate::cmd::runtime()?;
+    let cfg = Arc::new(cfg);
+    let bar = if targets.len() > 1 && std::io::stderr().is_terminal() {
+        let b = indicatif::ProgressBar::new(targets.len() as u64);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("probing {bar:30} {pos}/{len} {elapsed}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let out = rt.block_on(async {
+        let sem = Arc::new(tokio::sync::Semaphore::new(concurrency));
+        let mut handles = Vec::with_capacity(targets.len());
+        for t in targets {
+            let cfg = cfg.clone();
+            let sem = sem.clone();
+            let bar = bar.clone();
+            handles.push(tokio::spawn(async move {
+                let _permit = sem.acquire_owned().await;
+                let r = probe::probe(cfg, t).await;
+                bar.inc(1);
+                r
+            }));
+        }
+        let mut out = Vec::with_capacity(handles.len());
+        for h in handles {
+            if let Ok(r) = h.await {
+                out.push(r);
+            }
+        }
+        out
+    });
+    bar.finish_and_clear();
+    Ok(out)
+}
+
+/// Print reports as a table per target (text) or the JSON contract.
+pub fn print_reports(p: &Printer, reports: &[TargetReport]) -> Result<()> {
+    if p.is_json() {
+        return p.json(reports);
+    }
+    for (i, r) in reports.iter().enumerate() {
+        if i > 0 {
+            p.line("")?;
+        }
+        p.line(&r.target)?;
+        let yes_no = |b: bool, good: bool| {
+            p.paint(
+                if b { "yes" } else { "no" },
+                if b == good { Tone::Good } else { Tone::Plain },
+            )
+        };
+        let rows: Vec<Vec<String>> = r
+            .transports
+            .iter()
+            .map(|t| {
+                let enc = if !t.served {
+                    "-".to_string()
+                } else if t.encrypted {
+                    p.paint("yes", Tone::Good)
+                } else if t.redirect.is_some() {
+                    p.paint("redirect", Tone::Good)
+                } else {
+                    p.paint("NO", Tone::Bad)
+                };
+                let auth_tone = match t.client_auth.as_str() {
+                    "required" | "per-request" => Tone::Good,
+                    _ if !t.served => Tone::Plain,
+                    _ => Tone::Warn,
+                };
+                vec![
+                    t.transport.clone(),
+                    yes_no(t.served, true),
+                    enc,
+                    if t.served {
+                        p.paint(
+                            &t.server_auth,
+                            if t.server_auth == "trusted" {
+                                Tone::Good
+                            } else {
+                                Tone::Warn
+                            },
+                        )
+                    } else {
+                        "-".into()
+                    },
+                    if t.served {
+                        p.paint(&t.client_auth, auth_tone)
+                    } else {
+                        "-".into()
+                    },
+                    t.detail.clone(),
+                ]
+            })
+            .collect();
+        p.table(
+            &[
+                "TRANSPORT",
+                "SERVED",
+                "ENCRYPTED",
+                "SERVER AUTH",
+                "CLIENT AUTH",
+                "DETAIL",
+            ],
+            &rows,
+        )?;
+        let tone = |ok: bool| if ok { Tone::Good } else { Tone::Bad };
+        p.line(&format!(
+            "summary: encrypted {}, mtls {}",
+            p.paint(&r.summary.encrypted, tone(r.summary.encrypted == "all")),
+            p.paint(&r.summary.mtls, tone(r.summary.mtls == "enforced"))
+        ))?;
+    }
+    Ok(())
+}
+
+/// Run `probe`.
+pub fn run(ctx: &Ctx, a: ProbeArgs) -> Result<u8> {
+    let targets = a
+        .targets
+        .iter()
+        .map(|t| probe::parse_target(t))
+        .collect::<Result<Vec<_>>>()?;
+    let cfg = config(ctx, &a.live)?;
+    let reports = probe_all(cfg, targets, a.concurrency as usize)?;
+    print_reports(&ctx.printer, &reports)?;
+    if a.strict && reports.iter().any(|r| !r.strict_ok()) {
+        return Ok(EXIT_CHECK_FAILED);
+    }
+    Ok(0)
+}

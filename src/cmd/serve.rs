@@ -1,0 +1,97 @@
+//! `secctl serve`.
+
+use crate::cli::ServeArgs;
+use crate::cmd::Ctx;
+use crate::error::{Error, Result};
+use crate::pki::names;
+use crate::serve::{Options, Server};
+
+/// Run the reference node until Ctrl-C or SIGTERM.
+pub fn run(ctx: &Ctx, a: ServeArgs) -> Result<u8> {
+    for r in &a.allow_roles {
+        names::check_role(r)?;
+    }
+    let (cert, key) = match (&a.name, a.cert, a.key) {
+        (Some(n), _, _) => {
+            names::check_name("node", n)?;
+            let d = ctx.store.path("certs").join(n);
+            (
+                Some(d.join(format!("{n}.crt"))),
+                Some(d.join(format!("{n}.key"))),
+            )
+        }
+        (None, c, k) => (c, k),
+    };
+    if !a.insecure && cert.is_none() {
+        return Err(Error::Usage(
+            "serve needs --name NAME or --cert/--key (or --insecure for plaintext)".into(),
+        ));
+    }
+    let (ca, crl) = match a.ca {
+        Some(ca) => (Some(ca), a.crl),
+        None => {
+            let b = ctx.store.path("ca.crt");
+            let crl = a.crl.or_else(|| {
+                let p = ctx.store.path("crl.pem");
+                p.exists().then_some(p)
+            });
+            (b.exists().then_some(b), crl)
+        }
+    };
+    let opts = Options {
+        listen: a.listen,
+        cert,
+        key,
+        ca,
+        crl,
+        client_auth: a.client_auth,
+        grpc_auth: a.grpc_auth,
+        allow_roles: a.allow_roles,
+        insecure: a.insecure,
+        verbose: a.verbose,
+    };
+    let rt = crate::cmd::runtime()?;
+    rt.block_on(async {
+        let server = Server::bind(opts.clone()).await?;
+        let addr = server.local_addr()?;
+        let p = &ctx.printer;
+        if p.is_json() {
+            p.json(&serde_json::json!({
+                "listening": addr.to_string(),
+                "tls": !opts.insecure,
+                "client_auth": opts.client_auth,
+                "grpc_auth": opts.grpc_auth,
+                "allow_roles": opts.allow_roles,
+            }))?;
+        } else {
+            p.line(&format!(
+                "listening on {addr} ({})",
+                if opts.insecure {
+                    "plaintext HTTP/1.1, h2c and gRPC".to_string()
+                } else {
+                    format!(
+                        "TLS with HTTP/1.1, h2 and gRPC; plaintext redirected; client-auth {:?}, grpc-auth {:?}",
+                        opts.client_auth, opts.grpc_auth
+                    )
+                    .to_lowercase()
+                }
+            ))?;
+        }
+        let shutdown = async {
+            #[cfg(unix)]
+            {
+                let mut term =
+                    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending::<()>().await } } => {}
+                }
+            }
+            #[cfg(not(unix))]
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        server.run(shutdown).await?;
+        ctx.printer.note("stopped");
+        Ok(0)
+    })
+}

@@ -1,0 +1,247 @@
+//! The request handlers of `serve`: JSON identity on HTTP, gRPC health with per-request
+//! authentication and authorization by role, and the plaintext redirect.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
+use http_body_util::BodyExt;
+use hyper::body::{Frame, Incoming};
+
+use super::{GrpcAuth, State};
+
+/// The caller's identity from a verified client certificate.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Identity {
+    /// CN.
+    pub name: String,
+    /// OU.
+    pub role: String,
+    /// SPIFFE id.
+    pub spiffe_id: Option<String>,
+}
+
+/// A response body: some bytes, then optional trailers (gRPC needs them).
+pub struct Body {
+    data: Option<Bytes>,
+    trailers: Option<HeaderMap>,
+}
+
+impl Body {
+    fn full(b: impl Into<Bytes>) -> Self {
+        Body {
+            data: Some(b.into()),
+            trailers: None,
+        }
+    }
+    fn empty() -> Self {
+        Body {
+            data: None,
+            trailers: None,
+        }
+    }
+}
+
+impl hyper::body::Body for Body {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        if let Some(d) = self.data.take() {
+            return Poll::Ready(Some(Ok(Frame::data(d))));
+        }
+        if let Some(t) = self.trailers.take() {
+            return Poll::Ready(Some(Ok(Frame::trailers(t))));
+        }
+        Poll::Ready(None)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.data.is_none() && self.trailers.is_none()
+    }
+}
+
+type Fut = Pin<Box<dyn Future<Output = Result<Response<Body>, Infallible>> + Send>>;
+
+/// The service behind TLS (or plaintext with `--insecure`).
+#[derive(Clone)]
+pub struct Svc {
+    pub(super) state: Arc<State>,
+    pub(super) identity: Option<Identity>,
+    pub(super) tls: bool,
+}
+
+const HEALTH_CHECK: &str = "/grpc.health.v1.Health/Check";
+
+fn grpc_error(code: u8, msg: &str) -> Response<Body> {
+    let mut r = Response::new(Body::empty());
+    let h = r.headers_mut();
+    h.insert("content-type", HeaderValue::from_static("application/grpc"));
+    h.insert("grpc-status", HeaderValue::from(u16::from(code)));
+    if let Ok(v) = HeaderValue::from_str(msg) {
+        h.insert("grpc-message", v);
+    }
+    r
+}
+
+impl Svc {
+    /// 16 without a verified identity when one is needed, 7 for a role not allowed.
+    fn authorize(&self, needs_identity: bool) -> Result<(), (u8, String)> {
+        let roles = &self.state.opts.allow_roles;
+        match &self.identity {
+            None if needs_identity || !roles.is_empty() => {
+                Err((16, "a verified client certificate is required".into()))
+            }
+            Some(id) if !roles.is_empty() && !roles.contains(&id.role) => Err((
+                7,
+                format!(
+                    "role {:?} is not allowed (allowed: {})",
+                    id.role,
+                    roles.join(", ")
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    async fn handle(self, req: Request<Incoming>) -> Response<Body> {
+        let is_grpc = req
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/grpc"));
+        let h2 = req.version() == http::Version::HTTP_2;
+        let path = req.uri().path().to_string();
+        // Read (and bound) the request body.
+        let body = http_body_util::Limited::new(req.into_body(), 1 << 20)
+            .collect()
+            .await;
+        if body.is_err() {
+            return status(StatusCode::PAYLOAD_TOO_LARGE, "request body too large\n");
+        }
+        if is_grpc {
+            if !h2 {
+                return status(
+                    StatusCode::HTTP_VERSION_NOT_SUPPORTED,
+                    "gRPC needs HTTP/2\n",
+                );
+            }
+            if path != HEALTH_CHECK {
+                return grpc_error(12, "only grpc.health.v1.Health/Check is served");
+            }
+            if let Err((code, msg)) = self.authorize(self.state.opts.grpc_auth == GrpcAuth::Mtls) {
+                return grpc_error(code, &msg);
+            }
+            // HealthCheckResponse { status: SERVING (1) }, length-prefixed, uncompressed.
+            let mut r = Response::new(Body {
+                data: Some(Bytes::from_static(&[0, 0, 0, 0, 2, 0x08, 0x01])),
+                trailers: Some({
+                    let mut t = HeaderMap::new();
+                    t.insert("grpc-status", HeaderValue::from_static("0"));
+                    t
+                }),
+            });
+            r.headers_mut()
+                .insert("content-type", HeaderValue::from_static("application/grpc"));
+            return r;
+        }
+        if let Err((code, msg)) = self.authorize(false) {
+            let st = if code == 16 {
+                StatusCode::UNAUTHORIZED
+            } else {
+                StatusCode::FORBIDDEN
+            };
+            return status(st, &format!("{msg}\n"));
+        }
+        let doc = serde_json::json!({
+            "authenticated": self.identity.is_some(),
+            "name": self.identity.as_ref().map(|i| i.name.clone()),
+            "role": self.identity.as_ref().map(|i| i.role.clone()),
+            "spiffe_id": self.identity.as_ref().and_then(|i| i.spiffe_id.clone()),
+            "protocol": if h2 { "h2" } else { "http/1.1" },
+            "tls": self.tls,
+            "path": path,
+        });
+        let mut r = Response::new(Body::full(doc.to_string() + "\n"));
+        r.headers_mut()
+            .insert("content-type", HeaderValue::from_static("application/json"));
+        r
+    }
+}
+
+fn status(code: StatusCode, text: &str) -> Response<Body> {
+    let mut r = Response::new(Body::full(text.to_string()));
+    *r.status_mut() = code;
+    r.headers_mut()
+        .insert("content-type", HeaderValue::from_static("text/plain"));
+    r
+}
+
+impl hyper::service::Service<Request<Incoming>> for Svc {
+    type Response = Response<Body>;
+    type Error = Infallible;
+    type Future = Fut;
+
+    fn call(&self, req: Request<Incoming>) -> Fut {
+        let me = self.clone();
+        Box::pin(async move { Ok(me.handle(req).await) })
+    }
+}
+
+/// Plaintext HTTP/1.1 on the TLS port: 308 to the https URL of the same port and path.
+#[derive(Clone)]
+pub struct Redirect {
+    pub(super) port: u16,
+}
+
+impl hyper::service::Service<Request<Incoming>> for Redirect {
+    type Response = Response<Body>;
+    type Error = Infallible;
+    type Future = Fut;
+
+    fn call(&self, req: Request<Incoming>) -> Fut {
+        let host = req
+            .headers()
+            .get("host")
+            .and_then(|h| h.to_str().ok())
+            .map(strip_port)
+            .filter(|h| {
+                !h.is_empty()
+                    && h.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || ".-[]:".contains(c))
+            })
+            .unwrap_or("localhost")
+            .to_string();
+        let path = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/".into());
+        let location = format!("https://{host}:{}{path}", self.port);
+        Box::pin(async move {
+            let mut r = Response::new(Body::full(format!("use {location}\n")));
+            *r.status_mut() = StatusCode::PERMANENT_REDIRECT;
+            if let Ok(v) = HeaderValue::from_str(&location) {
+                r.headers_mut().insert("location", v);
+            }
+            r.headers_mut()
+                .insert("connection", HeaderValue::from_static("close"));
+            Ok(r)
+        })
+    }
+}
+
+fn strip_port(h: &str) -> &str {
+    if let Some(rest) = h.strip_prefix('[') {
+        // [v6]:port
+        return rest.split(']').next().map_or(h, |v6| &h[..v6.len() + 2]);
+    }
+    h.rsplit_once(':').map_or(h, |(host, _)| host)
+}
