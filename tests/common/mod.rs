@@ -247,3 +247,94 @@ pub fn curl(url: &str, extra: &[&str]) -> (u16, String) {
     let (body, code) = r.stdout.rsplit_once('\n').unwrap_or(("", "0"));
     (code.trim().parse().unwrap_or(0), body.to_string())
 }
+
+/// A `secctl serve` started by a test on an ephemeral loopback port; killed by PID on drop.
+pub struct Serve {
+    child: std::process::Child,
+    pub addr: String,
+}
+
+impl Serve {
+    pub fn start(env: &Env, args: &[&str]) -> Serve {
+        use std::io::BufRead;
+        let mut child = Command::new(bin())
+            .current_dir(env.tmp.path())
+            .arg("--dir")
+            .arg(env.pki())
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(args)
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let out = child.stdout.take().unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(out).read_line(&mut line).unwrap();
+        let addr = line
+            .strip_prefix("listening on ")
+            .and_then(|r| r.split_whitespace().next())
+            .unwrap_or_else(|| {
+                let _ = child.kill();
+                panic!("serve did not start: {line:?}")
+            })
+            .to_string();
+        Serve { child, addr }
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Run `secctl probe -o json` and return the matrix of the first target.
+pub fn probe_json(env: &Env, args: &[&str]) -> (i32, serde_json::Value) {
+    let mut a = vec!["-o", "json", "probe"];
+    a.extend_from_slice(args);
+    let r = env.run(&a);
+    assert!(
+        r.code == 0 || r.code == 1,
+        "probe failed: {} {}",
+        r.code,
+        r.stderr
+    );
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    let v = r.json();
+    (r.code, v[0].clone())
+}
+
+/// The row of a transport in a target's matrix.
+pub fn transport<'a>(target: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    target["transports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["transport"] == name)
+        .unwrap_or_else(|| panic!("no transport {name} in {target}"))
+}
+
+/// Assert (served, encrypted, server_auth, client_auth) of a transport, and its redirect.
+pub fn expect_row(
+    target: &serde_json::Value,
+    name: &str,
+    served: bool,
+    server_auth: &str,
+    client_auth: &str,
+) {
+    let t = transport(target, name);
+    let encrypted = !["http1", "h2c", "grpc"].contains(&name);
+    assert_eq!(
+        (
+            t["served"].as_bool().unwrap(),
+            t["encrypted"].as_bool().unwrap(),
+            t["server_auth"].as_str().unwrap(),
+            t["client_auth"].as_str().unwrap()
+        ),
+        (served, encrypted, server_auth, client_auth),
+        "{name}: {t}"
+    );
+}

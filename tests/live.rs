@@ -1,0 +1,338 @@
+//! `serve`, `probe` and `verify HOST:PORT` against each other, on loopback, mode by mode:
+//! every row of the matrix asserted field by field.
+
+mod common;
+
+use common::*;
+
+struct Pki {
+    env: Env,
+}
+
+impl Pki {
+    fn new() -> Pki {
+        let env = Env::new();
+        env.run(&["ca", "init", "--name", "Prod", "--intermediate"])
+            .ok();
+        env.run(&[
+            "cert",
+            "node",
+            "srv",
+            "--host",
+            "localhost",
+            "--host",
+            "127.0.0.1",
+            "--role",
+            "gitaly",
+        ])
+        .ok();
+        env.run(&["cert", "client", "rails", "--role", "gitlab"])
+            .ok();
+        env.run(&["cert", "client", "ops", "--role", "ops"]).ok();
+        Pki { env }
+    }
+    fn f(&self, n: &str, ext: &str) -> String {
+        self.env
+            .pki()
+            .join(format!("certs/{n}/{n}.{ext}"))
+            .display()
+            .to_string()
+    }
+    fn probe(&self, addr: &str, client: Option<&str>, extra: &[&str]) -> (i32, serde_json::Value) {
+        let (c, k);
+        let mut args = vec![addr, "--timeout", "2"];
+        if let Some(n) = client {
+            c = self.f(n, "crt");
+            k = self.f(n, "key");
+            args.extend_from_slice(&["--cert", &c, "--key", &k]);
+        }
+        args.extend_from_slice(extra);
+        probe_json(&self.env, &args)
+    }
+}
+
+fn redirect_row(m: &serde_json::Value, addr: &str) {
+    expect_row(m, "http1", true, "none", "none");
+    let port = addr.rsplit(':').next().unwrap();
+    assert_eq!(
+        transport(m, "http1")["redirect"],
+        format!("https://127.0.0.1:{port}/"),
+        "{m}"
+    );
+    expect_row(m, "h2c", false, "none", "none");
+    expect_row(m, "grpc", false, "none", "none");
+}
+
+fn summary(m: &serde_json::Value) -> (String, String) {
+    (
+        m["summary"]["encrypted"].as_str().unwrap().into(),
+        m["summary"]["mtls"].as_str().unwrap().into(),
+    )
+}
+
+#[test]
+fn optional_client_auth_matrix() {
+    let pki = Pki::new();
+    let s = Serve::start(&pki.env, &["--name", "srv"]);
+    let (code, m) = pki.probe(&s.addr, Some("rails"), &[]);
+    assert_eq!(code, 0);
+    assert_eq!(m["target"], s.addr.as_str());
+    redirect_row(&m, &s.addr);
+    for t in ["tls", "https1", "h2", "grpcs"] {
+        expect_row(&m, t, true, "trusted", "optional");
+    }
+    let tls = transport(&m, "tls")["detail"].as_str().unwrap().to_string();
+    assert!(
+        tls.contains("TLSv1_3") && tls.contains("alpn=h2") && tls.contains("requested"),
+        "{tls}"
+    );
+    assert!(transport(&m, "grpcs")["detail"]
+        .as_str()
+        .unwrap()
+        .contains("grpc-status 0"));
+    assert_eq!(summary(&m), ("all".into(), "none".into()));
+    // --strict: mTLS is not enforced.
+    let (code, _) = pki.probe(&s.addr, Some("rails"), &["--strict"]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn required_client_auth_matrix() {
+    let pki = Pki::new();
+    let s = Serve::start(&pki.env, &["--name", "srv", "--client-auth", "required"]);
+    let (code, m) = pki.probe(&s.addr, Some("rails"), &["--strict"]);
+    assert_eq!(code, 0, "{m}");
+    redirect_row(&m, &s.addr);
+    for t in ["tls", "https1", "h2", "grpcs"] {
+        expect_row(&m, t, true, "trusted", "required");
+    }
+    // TLS 1.3: the handshake completes, the refusal comes after.
+    let d = transport(&m, "https1")["detail"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        d.contains("without client cert: refused by TLS")
+            && d.contains("with client cert: HTTP/1.1 200"),
+        "{d}"
+    );
+    assert_eq!(summary(&m), ("all".into(), "enforced".into()));
+    // Without a client certificate the probe still sees the refusal.
+    let (_, m) = pki.probe(&s.addr, None, &[]);
+    expect_row(&m, "tls", true, "trusted", "required");
+    assert_eq!(transport(&m, "https1")["served"], false);
+}
+
+#[test]
+fn no_client_auth_matrix() {
+    let pki = Pki::new();
+    let s = Serve::start(&pki.env, &["--name", "srv", "--client-auth", "none"]);
+    let (_, m) = pki.probe(&s.addr, Some("rails"), &[]);
+    redirect_row(&m, &s.addr);
+    for t in ["tls", "https1", "h2", "grpcs"] {
+        expect_row(&m, t, true, "trusted", "none");
+    }
+    assert!(transport(&m, "tls")["detail"]
+        .as_str()
+        .unwrap()
+        .contains("not requested"));
+    assert_eq!(summary(&m), ("all".into(), "none".into()));
+}
+
+#[test]
+fn grpc_mtls_is_per_request() {
+    let pki = Pki::new();
+    let s = Serve::start(&pki.env, &["--name", "srv", "--grpc-auth", "mtls"]);
+    let (_, m) = pki.probe(&s.addr, Some("rails"), &[]);
+    redirect_row(&m, &s.addr);
+    expect_row(&m, "tls", true, "trusted", "optional");
+    expect_row(&m, "https1", true, "trusted", "optional");
+    expect_row(&m, "h2", true, "trusted", "optional");
+    expect_row(&m, "grpcs", true, "trusted", "per-request");
+    let d = transport(&m, "grpcs")["detail"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        d.contains("without client cert: grpc-status 16")
+            && d.contains("with client cert: grpc-status 0"),
+        "{d}"
+    );
+    assert_eq!(summary(&m), ("all".into(), "partial".into()));
+}
+
+#[test]
+fn allow_role_authorizes_per_request() {
+    let pki = Pki::new();
+    let s = Serve::start(&pki.env, &["--name", "srv", "--allow-role", "gitlab"]);
+    let (code, m) = pki.probe(&s.addr, Some("rails"), &["--strict"]);
+    assert_eq!(code, 0, "{m}");
+    for t in ["https1", "h2", "grpcs"] {
+        expect_row(&m, t, true, "trusted", "per-request");
+    }
+    let d = transport(&m, "https1")["detail"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        d.contains("without client cert: HTTP/1.1 401")
+            && d.contains("with client cert: HTTP/1.1 200"),
+        "{d}"
+    );
+    assert_eq!(summary(&m), ("all".into(), "enforced".into()));
+    // A certificate with another role is refused too: status 7 / 403.
+    let (_, m) = pki.probe(&s.addr, Some("ops"), &[]);
+    let d = transport(&m, "grpcs")["detail"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        d.contains("with client cert: grpc-status 7 PERMISSION_DENIED"),
+        "{d}"
+    );
+    assert!(transport(&m, "h2")["detail"]
+        .as_str()
+        .unwrap()
+        .contains("with client cert: HTTP/2 403"));
+}
+
+#[test]
+fn insecure_mode_is_all_plaintext() {
+    let pki = Pki::new();
+    let s = Serve::start(&pki.env, &["--insecure"]);
+    let (code, m) = pki.probe(&s.addr, Some("rails"), &["--strict"]);
+    assert_eq!(code, 1);
+    expect_row(&m, "http1", true, "none", "none");
+    assert!(transport(&m, "http1")["redirect"].is_null());
+    expect_row(&m, "h2c", true, "none", "none");
+    expect_row(&m, "grpc", true, "none", "none");
+    assert!(transport(&m, "grpc")["detail"]
+        .as_str()
+        .unwrap()
+        .contains("grpc-status 0"));
+    for t in ["tls", "https1", "h2", "grpcs"] {
+        expect_row(&m, t, false, "none", "none");
+    }
+    assert_eq!(summary(&m), ("none".into(), "none".into()));
+}
+
+#[test]
+fn untrusted_server_and_text_output() {
+    let pki = Pki::new();
+    let other = Env::new();
+    other.run(&["ca", "init"]).ok();
+    let s = Serve::start(&pki.env, &["--name", "srv"]);
+    let other_ca = other.pki().join("ca.crt").display().to_string();
+    let (_, m) = pki.probe(&s.addr, None, &["--ca", &other_ca]);
+    expect_row(&m, "tls", true, "untrusted", "optional");
+    assert!(
+        transport(&m, "tls")["detail"]
+            .as_str()
+            .unwrap()
+            .contains("untrusted"),
+        "{m}"
+    );
+    let r = pki.env.run(&["probe", &s.addr, "--timeout", "2"]).ok();
+    assert!(
+        r.stdout.contains("TRANSPORT") && r.stdout.contains("summary: encrypted all, mtls none"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn live_verify() {
+    let pki = Pki::new();
+    let s = Serve::start(&pki.env, &["--name", "srv", "--client-auth", "required"]);
+    let (c, k) = (pki.f("rails", "crt"), pki.f("rails", "key"));
+    let v = pki
+        .env
+        .run(&[
+            "-o",
+            "json",
+            "verify",
+            &s.addr,
+            "--host",
+            "localhost",
+            "--role",
+            "gitaly",
+            "--cert",
+            &c,
+            "--key",
+            &k,
+        ])
+        .ok()
+        .json();
+    let checks: Vec<(&str, bool)> = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["check"].as_str().unwrap(), c["ok"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(
+        checks,
+        [
+            ("tls", true),
+            ("validity", true),
+            ("chain", true),
+            ("usage", true),
+            ("host", true),
+            ("role", true),
+            ("client-cert", true)
+        ]
+    );
+    // Wrong host and wrong role: exit 1, both named.
+    let r = pki.env.run(&[
+        "-o",
+        "json",
+        "verify",
+        &s.addr,
+        "--host",
+        "evil.local",
+        "--role",
+        "praefect",
+        "--cert",
+        &c,
+        "--key",
+        &k,
+    ]);
+    assert_eq!(r.code, 1);
+    let failed: Vec<String> = r.json()["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["ok"] == false)
+        .map(|c| c["check"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(failed, ["host", "role"]);
+    // Revoked server certificate: the CRL check fails.
+    pki.env.run(&["--yes", "revoke", "srv"]).ok();
+    let r = pki.env.run(&["verify", &s.addr, "--host", "localhost"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stdout.contains("revocation  FAILED"), "{}", r.stdout);
+    // Nothing listening: exit 2, one line.
+    let port = free_port();
+    pki.env
+        .run(&["verify", &format!("127.0.0.1:{port}"), "--timeout", "1"])
+        .usage_error(&["no TLS certificate"]);
+}
+
+#[test]
+fn bad_targets_are_refused_before_any_network() {
+    let env = Env::new();
+    for bad in [
+        "localhost",
+        "host:0",
+        "host:99999",
+        ":443",
+        "::1:443",
+        "[zz]:443",
+        "a b:1",
+        "host:port",
+    ] {
+        env.run(&["probe", bad])
+            .usage_error(&["not a HOST:PORT target"]);
+    }
+    env.run(&["probe", "127.0.0.1:1", "--timeout", "0"])
+        .usage_error(&["--timeout"]);
+}
