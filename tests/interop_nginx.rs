@@ -246,3 +246,116 @@ fn nginx_ssl_crl_refuses_a_revoked_client() {
         "nginx log should say why: {log}"
     );
 }
+
+/// nginx on one port: `ssl_verify_client optional`, plaintext HTTP redirected with
+/// `error_page 497`, and 403 without a verified client certificate: the probe's matrix.
+#[test]
+#[ignore = "needs nginx and curl (apt-get install nginx curl); run by .ci/run"]
+fn probe_classifies_nginx_per_request_mtls() {
+    assert!(nginx_bin().is_some() && have("curl"), "{NEEDS}");
+    let env = Env::new();
+    issue(&env, &["ca", "init", "--name", "Prod"]);
+    issue(
+        &env,
+        &[
+            "cert",
+            "node",
+            "web1",
+            "--host",
+            "localhost",
+            "--host",
+            "127.0.0.1",
+        ],
+    );
+    issue(&env, &["cert", "client", "rails", "--role", "gitlab"]);
+    let c = |n: &str, f: &str| {
+        env.pki()
+            .join(format!("certs/{n}/{n}.{f}"))
+            .display()
+            .to_string()
+    };
+    let ca = env.pki().join("ca.crt").display().to_string();
+    let body = format!(
+        "  ssl_certificate {};\n  ssl_certificate_key {};\n  ssl_client_certificate {ca};\n  \
+         ssl_verify_client optional;\n  error_page 497 =301 https://$host:$server_port$request_uri;\n  \
+         location / {{\n    if ($ssl_client_verify != SUCCESS) {{ return 403; }}\n    return 200 \"hello $ssl_client_s_dn\\n\";\n  }}",
+        c("web1", "crt"),
+        c("web1", "key"),
+    );
+    // `listen ... ssl http2` works on every nginx (Debian 12 has 1.22, before `http2 on;`).
+    let nginx = Nginx::start_with(&env.path("nginx"), "ssl http2", &body);
+    let addr = format!("127.0.0.1:{}", nginx.port);
+    let (code, m) = probe_json(
+        &env,
+        &[
+            &addr,
+            "--cert",
+            &c("rails", "crt"),
+            "--key",
+            &c("rails", "key"),
+            "--timeout",
+            "3",
+        ],
+    );
+    assert_eq!(code, 0);
+    expect_row(&m, "http1", true, "none", "none");
+    let redirect = transport(&m, "http1")["redirect"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        redirect.starts_with("https://") && redirect.contains(&nginx.port.to_string()),
+        "{m}"
+    );
+    // A plaintext HTTP/2 preface gets an HTTP/1.1 error from nginx: not served.
+    expect_row(&m, "h2c", false, "none", "none");
+    expect_row(&m, "grpc", false, "none", "none");
+    expect_row(&m, "tls", true, "trusted", "optional");
+    expect_row(&m, "https1", true, "trusted", "per-request");
+    let d = transport(&m, "https1")["detail"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        d.contains("without client cert: HTTP/1.1 403")
+            && d.contains("with client cert: HTTP/1.1 200"),
+        "{d}"
+    );
+    expect_row(&m, "h2", true, "trusted", "per-request");
+    let d = transport(&m, "h2")["detail"].as_str().unwrap().to_string();
+    assert!(
+        d.contains("without client cert: HTTP/2 403") && d.contains("with client cert: HTTP/2 200"),
+        "{d}"
+    );
+
+    // `ssl_verify_client on`: nginx answers 400 without a certificate, after the handshake.
+    drop(nginx);
+    let body_on = body.replace("ssl_verify_client optional", "ssl_verify_client on");
+    let nginx = Nginx::start_with(&env.path("nginx-on"), "ssl http2", &body_on);
+    let addr = format!("127.0.0.1:{}", nginx.port);
+    let (code, m2) = probe_json(
+        &env,
+        &[
+            &addr,
+            "--cert",
+            &c("rails", "crt"),
+            "--key",
+            &c("rails", "key"),
+            "--strict",
+        ],
+    );
+    expect_row(&m2, "https1", true, "trusted", "per-request");
+    expect_row(&m2, "h2", true, "trusted", "per-request");
+    assert!(
+        transport(&m2, "https1")["detail"]
+            .as_str()
+            .unwrap()
+            .contains("without client cert: HTTP/1.1 400"),
+        "{m2}"
+    );
+    assert_eq!(code, 0, "strict: everything encrypted and enforced: {m2}");
+    // nginx is no gRPC server: a 403/200 without grpc-status is not gRPC.
+    expect_row(&m, "grpcs", false, "none", "none");
+    assert_eq!(m["summary"]["encrypted"], "all", "{m}");
+    assert_eq!(m["summary"]["mtls"], "enforced", "{m}");
+}

@@ -55,7 +55,13 @@ impl std::fmt::Display for Outcome {
 pub fn tls_error(e: &std::io::Error, in_handshake: bool) -> Outcome {
     if let Some(re) = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
         return match re {
-            rustls::Error::AlertReceived(a) => Outcome::TlsRefused(format!("alert {a:?}")),
+            rustls::Error::AlertReceived(a) if refuses_identity(*a) => {
+                Outcome::TlsRefused(format!("alert {a:?}"))
+            }
+            rustls::Error::AlertReceived(rustls::AlertDescription::NoApplicationProtocol) => {
+                Outcome::NoAnswer("no common ALPN protocol".into())
+            }
+            rustls::Error::AlertReceived(a) => Outcome::NoAnswer(format!("TLS alert {a:?}")),
             rustls::Error::InvalidMessage(_) | rustls::Error::InappropriateMessage { .. }
                 if in_handshake =>
             {
@@ -77,6 +83,24 @@ pub fn tls_error(e: &std::io::Error, in_handshake: bool) -> Outcome {
         }
         _ => Outcome::NoAnswer(format!("{e}")),
     }
+}
+
+/// Alerts with which a server refuses the client's identity (or its absence).
+fn refuses_identity(a: rustls::AlertDescription) -> bool {
+    use rustls::AlertDescription as A;
+    matches!(
+        a,
+        A::CertificateRequired
+            | A::BadCertificate
+            | A::UnsupportedCertificate
+            | A::CertificateRevoked
+            | A::CertificateExpired
+            | A::CertificateUnknown
+            | A::UnknownCA
+            | A::AccessDenied
+            | A::HandshakeFailure
+            | A::DecryptError
+    )
 }
 
 fn io_outcome(e: &std::io::Error, tls: bool) -> Outcome {

@@ -404,6 +404,16 @@ fn classify(
     let client_auth = match (&no.0, with.map(|w| &w.0)) {
         (Outcome::TlsRefused(_), _) => "required",
         (Outcome::Answer { denied: true, .. }, _) => "per-request",
+        // A 4xx without the certificate and a success with it (nginx answers 400 "No
+        // required SSL certificate was sent" with `ssl_verify_client on`): refused per request.
+        (
+            Outcome::Answer {
+                code: 400..=499, ..
+            },
+            Some(Outcome::Answer {
+                code: 200..=399, ..
+            }),
+        ) => "per-request",
         (Outcome::Answer { .. }, _) if requested => "optional",
         (Outcome::Answer { .. }, _) => "none",
         (Outcome::NoAnswer(_), Some(Outcome::Answer { .. })) => "required",

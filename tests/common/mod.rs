@@ -172,6 +172,11 @@ pub struct Nginx {
 impl Nginx {
     /// Start nginx with `server_body` inside `server { listen 127.0.0.1:PORT ssl; ... }`.
     pub fn start(dir: &Path, server_body: &str) -> Nginx {
+        Self::start_with(dir, "ssl", server_body)
+    }
+
+    /// Start nginx with `listen 127.0.0.1:PORT {listen_flags};` (e.g. "ssl http2").
+    pub fn start_with(dir: &Path, listen_flags: &str, server_body: &str) -> Nginx {
         let bin = nginx_bin().expect("nginx is not installed (apt-get install nginx)");
         std::fs::create_dir_all(dir).unwrap();
         let d = dir.display();
@@ -182,7 +187,7 @@ impl Nginx {
                  events {{ worker_connections 64; }}\n\
                  http {{\n access_log off;\n client_body_temp_path {d}/body;\n proxy_temp_path {d}/proxy;\n\
                  fastcgi_temp_path {d}/fcgi;\n uwsgi_temp_path {d}/uwsgi;\n scgi_temp_path {d}/scgi;\n\
-                 server {{\n  listen 127.0.0.1:{port} ssl;\n{server_body}\n }}\n}}\n"
+                 server {{\n  listen 127.0.0.1:{port} {listen_flags};\n{server_body}\n }}\n}}\n"
             );
             let conf_path = dir.join("nginx.conf");
             std::fs::write(&conf_path, conf).unwrap();
