@@ -292,7 +292,7 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             break
         }
         'secctl;serve' {
-            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on (port 0 picks a free port; the first line printed says which)')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on, repeatable (port 0 picks a free port; the first line printed says which)')
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Serve the node certificate NAME from DIR/certs/NAME/ (instead of --cert/--key)')
             [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Server certificate chain (PEM)')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Server private key (PKCS#8 PEM)')

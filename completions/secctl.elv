@@ -263,7 +263,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand --version 'Print version'
         }
         &'secctl;serve'= {
-            cand --listen 'Address to listen on (port 0 picks a free port; the first line printed says which)'
+            cand --listen 'Address to listen on, repeatable (port 0 picks a free port; the first line printed says which)'
             cand --name 'Serve the node certificate NAME from DIR/certs/NAME/ (instead of --cert/--key)'
             cand --cert 'Server certificate chain (PEM)'
             cand --key 'Server private key (PKCS#8 PEM)'

@@ -205,7 +205,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand verify" -l passphrase-file
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -s V -l version -d 'Print version'
-complete -c secctl -n "__fish_secctl_using_subcommand serve" -l listen -d 'Address to listen on (port 0 picks a free port; the first line printed says which)' -r
+complete -c secctl -n "__fish_secctl_using_subcommand serve" -l listen -d 'Address to listen on, repeatable (port 0 picks a free port; the first line printed says which)' -r
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l name -d 'Serve the node certificate NAME from DIR/certs/NAME/ (instead of --cert/--key)' -r
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l cert -d 'Server certificate chain (PEM)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l key -d 'Server private key (PKCS#8 PEM)' -r -F

@@ -131,9 +131,9 @@ pub struct RevokeArgs {
 /// Arguments of `serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address to listen on (port 0 picks a free port; the first line printed says which).
+    /// Address to listen on, repeatable (port 0 picks a free port; the first line printed says which).
     #[arg(long, default_value = "127.0.0.1:8443")]
-    pub listen: std::net::SocketAddr,
+    pub listen: Vec<std::net::SocketAddr>,
     /// Serve the node certificate NAME from DIR/certs/NAME/ (instead of --cert/--key).
     #[arg(long, conflicts_with_all = ["cert", "key"])]
     pub name: Option<String>,

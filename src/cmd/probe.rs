@@ -37,7 +37,16 @@ pub fn probe_all(
     targets: Vec<probe::Target>,
     concurrency: usize,
 ) -> Result<Vec<TargetReport>> {
-    let rt = crate::cmd::runtime()?;
+    // One target: a single-threaded runtime (no cross-thread wake-ups on the critical
+    // path); many: all cores.
+    let rt = if targets.len() == 1 {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| crate::error::Error::io("starting the async runtime", e))?
+    } else {
+        crate::cmd::runtime()?
+    };
     let cfg = Arc::new(cfg);
     let bar = if targets.len() > 1 && std::io::stderr().is_terminal() {
         let b = indicatif::ProgressBar::new(targets.len() as u64);

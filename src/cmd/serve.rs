@@ -53,11 +53,16 @@ pub fn run(ctx: &Ctx, a: ServeArgs) -> Result<u8> {
     let rt = crate::cmd::runtime()?;
     rt.block_on(async {
         let server = Server::bind(opts.clone()).await?;
-        let addr = server.local_addr()?;
+        let addrs = server.local_addrs()?;
+        let addr = addrs
+            .iter()
+            .map(|a| a.to_string())
+            .collect::<Vec<_>>()
+            .join(" ");
         let p = &ctx.printer;
         if p.is_json() {
             p.json(&serde_json::json!({
-                "listening": addr.to_string(),
+                "listening": addrs.iter().map(|a| a.to_string()).collect::<Vec<_>>(),
                 "tls": !opts.insecure,
                 "client_auth": opts.client_auth,
                 "grpc_auth": opts.grpc_auth,

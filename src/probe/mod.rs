@@ -237,7 +237,12 @@ struct Pass {
 
 async fn tls_pass(cfg: &Config, t: &Target, with_cert: bool) -> Pass {
     let authority = t.to_string();
-    let (c1, hs) = tls_connect(cfg, t, &[b"h2", b"http/1.1"], with_cert).await;
+    // The handshake offering both protocols, and one offering only http/1.1, at once: most
+    // servers pick h2 on the first, so the second carries the HTTP/1.1 request.
+    let ((c1, hs), (c2, hs2)) = tokio::join!(
+        tls_connect(cfg, t, &[b"h2", b"http/1.1"], with_cert),
+        tls_connect(cfg, t, &[b"http/1.1"], with_cert)
+    );
     let stream = match c1 {
         Ok(s) => s,
         Err(o) => {
@@ -250,53 +255,54 @@ async fn tls_pass(cfg: &Config, t: &Target, with_cert: bool) -> Pass {
             }
         }
     };
-    let h2_first = hs.alpn.as_deref() == Some("h2");
     let (https1, h2, grpcs);
-    if h2_first {
-        let mut r = exchange::h2_calls(
+    if hs.alpn.as_deref() == Some("h2") {
+        let calls = exchange::h2_calls(
             stream,
             &authority,
             true,
             &[Call::Get, Call::Grpc],
             cfg.timeout,
-        )
-        .await;
+        );
+        let h1 = async {
+            match c2 {
+                Ok(mut s) => (
+                    exchange::http1_get(&mut s, &authority, cfg.timeout).await,
+                    Some(hs2),
+                ),
+                Err(o) => (o, Some(hs2)),
+            }
+        };
+        let (mut r, h1) = tokio::join!(calls, h1);
+        https1 = h1;
         grpcs = (r.pop().unwrap_or_else(missing), Some(hs.clone()));
         h2 = (r.pop().unwrap_or_else(missing), Some(hs.clone()));
-        let (c2, hs2) = tls_connect(cfg, t, &[b"http/1.1"], with_cert).await;
-        https1 = match c2 {
-            Ok(mut s) => (
-                exchange::http1_get(&mut s, &authority, cfg.timeout).await,
-                Some(hs2),
-            ),
-            Err(o) => (o, Some(hs2)),
-        };
     } else {
+        drop(c2);
         let mut s = stream;
-        https1 = (
-            exchange::http1_get(&mut s, &authority, cfg.timeout).await,
-            Some(hs.clone()),
-        );
-        let (c2, hs2) = tls_connect(cfg, t, &[b"h2"], with_cert).await;
-        match c2 {
-            Ok(s2) if hs2.alpn.as_deref() == Some("h2") => {
+        let h1 = exchange::http1_get(&mut s, &authority, cfg.timeout);
+        let h2_conn = tls_connect(cfg, t, &[b"h2"], with_cert);
+        let (h1, (c3, hs3)) = tokio::join!(h1, h2_conn);
+        https1 = (h1, Some(hs.clone()));
+        match c3 {
+            Ok(s3) if hs3.alpn.as_deref() == Some("h2") => {
                 let mut r =
-                    exchange::h2_calls(s2, &authority, true, &[Call::Get, Call::Grpc], cfg.timeout)
+                    exchange::h2_calls(s3, &authority, true, &[Call::Get, Call::Grpc], cfg.timeout)
                         .await;
-                grpcs = (r.pop().unwrap_or_else(missing), Some(hs2.clone()));
-                h2 = (r.pop().unwrap_or_else(missing), Some(hs2));
+                grpcs = (r.pop().unwrap_or_else(missing), Some(hs3.clone()));
+                h2 = (r.pop().unwrap_or_else(missing), Some(hs3));
             }
             Ok(_) => {
                 let o = Outcome::NoAnswer(format!(
                     "the server does not offer h2 (ALPN {})",
-                    hs2.alpn.as_deref().unwrap_or("none")
+                    hs3.alpn.as_deref().unwrap_or("none")
                 ));
-                h2 = (o.clone(), Some(hs2.clone()));
-                grpcs = (o, Some(hs2));
+                h2 = (o.clone(), Some(hs3.clone()));
+                grpcs = (o, Some(hs3));
             }
             Err(o) => {
-                h2 = (o.clone(), Some(hs2.clone()));
-                grpcs = (o, Some(hs2));
+                h2 = (o.clone(), Some(hs3.clone()));
+                grpcs = (o, Some(hs3));
             }
         }
     }

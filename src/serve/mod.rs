@@ -47,8 +47,8 @@ pub enum GrpcAuth {
 /// Everything `serve` needs.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Address to listen on (port 0: an ephemeral port).
-    pub listen: SocketAddr,
+    /// Addresses to listen on (port 0: an ephemeral port), all served alike.
+    pub listen: Vec<SocketAddr>,
     /// Server chain and key (not with `insecure`).
     pub cert: Option<PathBuf>,
     /// Server key.
@@ -73,7 +73,6 @@ pub struct Options {
 pub struct State {
     opts: Options,
     tls: Option<tokio_rustls::TlsAcceptor>,
-    port: u16,
 }
 
 fn build_tls(o: &Options) -> Result<tokio_rustls::TlsAcceptor> {
@@ -122,57 +121,62 @@ fn build_tls(o: &Options) -> Result<tokio_rustls::TlsAcceptor> {
 
 /// A bound server, ready to run.
 pub struct Server {
-    listener: TcpListener,
+    listeners: Vec<TcpListener>,
     state: Arc<State>,
 }
 
 impl Server {
-    /// Load the TLS material and bind.
+    /// Load the TLS material and bind every address.
     pub async fn bind(opts: Options) -> Result<Server> {
         let tls = if opts.insecure {
             None
         } else {
             Some(build_tls(&opts)?)
         };
-        let listener = TcpListener::bind(opts.listen)
-            .await
-            .map_err(|e| Error::input(opts.listen, format!("cannot listen ({e})")))?;
-        let port = listener
-            .local_addr()
-            .map_err(|e| Error::io("local address", e))?
-            .port();
+        let mut listeners = Vec::with_capacity(opts.listen.len());
+        for addr in &opts.listen {
+            listeners.push(
+                TcpListener::bind(addr)
+                    .await
+                    .map_err(|e| Error::input(addr, format!("cannot listen ({e})")))?,
+            );
+        }
         Ok(Server {
-            listener,
-            state: Arc::new(State { opts, tls, port }),
+            listeners,
+            state: Arc::new(State { opts, tls }),
         })
     }
 
-    /// The bound address.
-    pub fn local_addr(&self) -> Result<SocketAddr> {
-        self.listener
-            .local_addr()
-            .map_err(|e| Error::io("local address", e))
+    /// The bound addresses.
+    pub fn local_addrs(&self) -> Result<Vec<SocketAddr>> {
+        self.listeners
+            .iter()
+            .map(|l| l.local_addr().map_err(|e| Error::io("local address", e)))
+            .collect()
     }
 
     /// Serve until `shutdown` resolves.
     pub async fn run(self, shutdown: impl std::future::Future<Output = ()>) -> Result<()> {
-        tokio::pin!(shutdown);
-        loop {
-            tokio::select! {
-                _ = &mut shutdown => return Ok(()),
-                acc = self.listener.accept() => {
-                    let (stream, peer) = match acc {
-                        Ok(x) => x,
-                        Err(_) => {
-                            tokio::time::sleep(Duration::from_millis(10)).await;
-                            continue;
+        let mut loops = Vec::new();
+        for listener in self.listeners {
+            let state = self.state.clone();
+            loops.push(tokio::spawn(async move {
+                let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
+                loop {
+                    match listener.accept().await {
+                        Ok((stream, peer)) => {
+                            tokio::spawn(handle(state.clone(), stream, peer, port));
                         }
-                    };
-                    let state = self.state.clone();
-                    tokio::spawn(async move { handle(state, stream, peer).await });
+                        Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+                    }
                 }
-            }
+            }));
         }
+        shutdown.await;
+        for l in loops {
+            l.abort();
+        }
+        Ok(())
     }
 }
 
@@ -182,7 +186,7 @@ fn log(state: &State, line: &str) {
     }
 }
 
-async fn handle(state: Arc<State>, stream: TcpStream, peer: SocketAddr) {
+async fn handle(state: Arc<State>, stream: TcpStream, peer: SocketAddr, port: u16) {
     let _ = stream.set_nodelay(true);
     let mut first = [0u8; 1];
     let n = match tokio::time::timeout(Duration::from_secs(10), stream.peek(&mut first)).await {
@@ -261,7 +265,7 @@ async fn handle(state: Arc<State>, stream: TcpStream, peer: SocketAddr) {
         }
         (Some(_), false) => {
             log(&state, &format!("{peer}: plaintext: redirecting to https"));
-            let svc = service::Redirect { port: state.port };
+            let svc = service::Redirect { port };
             let _ = hyper::server::conn::http1::Builder::new()
                 .max_buf_size(64 * 1024)
                 .serve_connection(TokioIo::new(stream), svc)
