@@ -28,6 +28,9 @@ _secctl() {
             secctl,crl)
                 cmd="secctl__subcmd__crl"
                 ;;
+            secctl,demo)
+                cmd="secctl__subcmd__demo"
+                ;;
             secctl,help)
                 cmd="secctl__subcmd__help"
                 ;;
@@ -118,6 +121,9 @@ _secctl() {
             secctl__subcmd__help,crl)
                 cmd="secctl__subcmd__help__subcmd__crl"
                 ;;
+            secctl__subcmd__help,demo)
+                cmd="secctl__subcmd__help__subcmd__demo"
+                ;;
             secctl__subcmd__help,help)
                 cmd="secctl__subcmd__help__subcmd__help"
                 ;;
@@ -167,7 +173,7 @@ _secctl() {
 
     case "${cmd}" in
         secctl)
-            opts="-o -h -V --dir --output --yes --passphrase-file --help --version ca cert revoke crl verify serve probe completions man help"
+            opts="-o -h -V --dir --output --yes --passphrase-file --help --version ca cert revoke crl verify serve probe demo completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -796,8 +802,38 @@ _secctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        secctl__subcmd__demo)
+            opts="-o -h -V --dir --output --yes --passphrase-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         secctl__subcmd__help)
-            opts="ca cert revoke crl verify serve probe completions man help"
+            opts="ca cert revoke crl verify serve probe demo completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -965,6 +1001,20 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__help__subcmd__crl)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secctl__subcmd__help__subcmd__demo)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

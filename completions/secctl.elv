@@ -34,6 +34,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand verify 'Verify a certificate file offline: chain, validity, usage, CRL, host and role'
             cand serve 'Run a reference single-port node: TLS (HTTP/1.1, HTTP/2, gRPC) and a plaintext redirect'
             cand probe 'Classify every transport of one or more ports: encrypted? who is authenticated?'
+            cand demo 'The whole product in seconds: temporary CA, certificates, serve on loopback, probe it'
             cand completions 'Print a shell completion script to stdout'
             cand man 'Write man pages (one per subcommand) into a directory'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -303,6 +304,17 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'secctl;demo'= {
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'secctl;completions'= {
             cand --dir 'State directory (CA, records, issued certificates)'
             cand -o 'Output format: a human table, or one JSON document on stdout'
@@ -334,6 +346,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand verify 'Verify a certificate file offline: chain, validity, usage, CRL, host and role'
             cand serve 'Run a reference single-port node: TLS (HTTP/1.1, HTTP/2, gRPC) and a plaintext redirect'
             cand probe 'Classify every transport of one or more ports: encrypted? who is authenticated?'
+            cand demo 'The whole product in seconds: temporary CA, certificates, serve on loopback, probe it'
             cand completions 'Print a shell completion script to stdout'
             cand man 'Write man pages (one per subcommand) into a directory'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -375,6 +388,8 @@ set edit:completion:arg-completer[secctl] = {|@words|
         &'secctl;help;serve'= {
         }
         &'secctl;help;probe'= {
+        }
+        &'secctl;help;demo'= {
         }
         &'secctl;help;completions'= {
         }

@@ -79,6 +79,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Classify every transport of one or more ports: encrypted? who is authenticated?
     Probe(ProbeArgs),
+    /// The whole product in seconds: temporary CA, certificates, serve on loopback, probe it.
+    Demo,
     /// Print a shell completion script to stdout.
     Completions {
         /// The shell.

@@ -336,3 +336,27 @@ fn bad_targets_are_refused_before_any_network() {
     env.run(&["probe", "127.0.0.1:1", "--timeout", "0"])
         .usage_error(&["--timeout"]);
 }
+
+#[test]
+fn demo_runs_and_cleans_up() {
+    let env = Env::new();
+    let r = env.run(&["demo"]).ok();
+    assert!(
+        r.stdout.contains("summary: encrypted all, mtls enforced"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("per-request"), "{}", r.stdout);
+    let removed = r
+        .stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("secctl: 5. removed "))
+        .unwrap_or_else(|| panic!("{}", r.stderr));
+    assert!(
+        !std::path::Path::new(removed).exists(),
+        "demo left {removed}"
+    );
+    assert!(!env.pki().exists(), "demo must not touch --dir");
+    let v = env.run(&["-o", "json", "demo"]).ok().json();
+    assert_eq!(v[0]["summary"]["mtls"], "enforced");
+}

@@ -12,6 +12,7 @@ use crate::pki::store::Store;
 
 pub mod ca;
 pub mod cert;
+pub mod demo;
 pub mod docs;
 pub mod probe;
 pub mod revoke;
@@ -45,6 +46,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Crl { days } => revoke::crl(&ctx, days),
         Command::Verify(a) => verify::run(&ctx, a),
         Command::Serve(a) => serve::run(&ctx, a),
+        Command::Demo => demo::run(&ctx),
         Command::Probe(a) => probe::run(&ctx, a),
         Command::Completions { shell } => docs::completions(&ctx, shell),
         Command::Man { out } => docs::man(&ctx, &out),

@@ -296,14 +296,14 @@ fn h2_failure(e: &h2::Error, tls: bool, seen: &[u8]) -> Outcome {
         let line = line.split("\r\n").next().unwrap_or("");
         return Outcome::NoAnswer(format!("answered HTTP/1.1 to the HTTP/2 preface ({line})"));
     }
+    if seen.is_empty() && !tls {
+        return Outcome::NoAnswer("closed without answering the HTTP/2 preface".into());
+    }
     if let Some(io) = e.get_io() {
         return io_outcome(io, tls);
     }
-    if seen.is_empty() && tls {
-        return Outcome::TlsRefused(format!("closed before any HTTP/2 frame ({e})"));
-    }
     if seen.is_empty() {
-        return Outcome::NoAnswer("closed without answering the HTTP/2 preface".into());
+        return Outcome::TlsRefused(format!("closed before any HTTP/2 frame ({e})"));
     }
     if !seen.is_empty() && seen[0] == 0x15 {
         return Outcome::NoAnswer("answered with a TLS alert: the port expects TLS".into());
