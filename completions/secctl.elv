@@ -35,6 +35,8 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand serve 'Run a reference single-port node: TLS (HTTP/1.1, HTTP/2, gRPC) and a plaintext redirect'
             cand probe 'Classify every transport of one or more ports: encrypted? who is authenticated?'
             cand demo 'The whole product in seconds: temporary CA, certificates, serve on loopback, probe it'
+            cand key 'Split a secret file into K-of-N Shamir shares, or combine shares back'
+            cand backup 'Backups of the state directory that need K of N custodians to restore'
             cand completions 'Print a shell completion script to stdout'
             cand man 'Write man pages (one per subcommand) into a directory'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -315,6 +317,134 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'secctl;key'= {
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand split 'Split FILE into N shares, any K of which restore it (Shamir over GF(256))'
+            cand combine 'Combine K shares into the secret (on a terminal without SHARE: paste them one by one)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'secctl;key;split'= {
+            cand --threshold 'K: shares needed to restore'
+            cand --shares 'N: shares made'
+            cand --recipient 'Custodian public key (age1... or ssh-ed25519 ...), one per share, in share order. Repeatable'
+            cand --recipients-file 'File of custodian public keys, one per line (# comments allowed)'
+            cand --out 'Directory for the share files [default: FILE.shares]'
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'secctl;key;combine'= {
+            cand -i 'age identity file or OpenSSH private key to decrypt encrypted shares. Repeatable'
+            cand --identity 'age identity file or OpenSSH private key to decrypt encrypted shares. Repeatable'
+            cand --out 'Where to write the secret (mode 0600; must not exist)'
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'secctl;key;help'= {
+            cand split 'Split FILE into N shares, any K of which restore it (Shamir over GF(256))'
+            cand combine 'Combine K shares into the secret (on a terminal without SHARE: paste them one by one)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'secctl;key;help;split'= {
+        }
+        &'secctl;key;help;combine'= {
+        }
+        &'secctl;key;help;help'= {
+        }
+        &'secctl;backup'= {
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand init 'Make a backup key pair: the public half stays in DIR, the private half leaves only as K-of-N shares'
+            cand create 'Archive the state directory, encrypted to the backup public key (no secret needed)'
+            cand restore 'Restore a backup into an empty directory with K shares of the backup key'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'secctl;backup;init'= {
+            cand --threshold 'K'
+            cand --shares 'N'
+            cand --recipient 'Custodian public key (age1... or ssh-ed25519 ...), one per share, in share order. Repeatable'
+            cand --recipients-file 'File of custodian public keys, one per line (# comments allowed)'
+            cand --out 'Directory for the share files [default: ./backup-shares-SPLIT]'
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting'
+            cand --force 'Replace an existing backup key (backups made with the old one then need the old shares)'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'secctl;backup;create'= {
+            cand --out 'Output file [default: secctl-backup-TIMESTAMP.age]'
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'secctl;backup;restore'= {
+            cand --share 'Share files. Repeatable'
+            cand -i 'Identity files to decrypt encrypted shares. Repeatable'
+            cand --identity 'Identity files to decrypt encrypted shares. Repeatable'
+            cand --to 'Target directory: must not exist or be empty'
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'secctl;backup;help'= {
+            cand init 'Make a backup key pair: the public half stays in DIR, the private half leaves only as K-of-N shares'
+            cand create 'Archive the state directory, encrypted to the backup public key (no secret needed)'
+            cand restore 'Restore a backup into an empty directory with K shares of the backup key'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'secctl;backup;help;init'= {
+        }
+        &'secctl;backup;help;create'= {
+        }
+        &'secctl;backup;help;restore'= {
+        }
+        &'secctl;backup;help;help'= {
+        }
         &'secctl;completions'= {
             cand --dir 'State directory (CA, records, issued certificates)'
             cand -o 'Output format: a human table, or one JSON document on stdout'
@@ -347,6 +477,8 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand serve 'Run a reference single-port node: TLS (HTTP/1.1, HTTP/2, gRPC) and a plaintext redirect'
             cand probe 'Classify every transport of one or more ports: encrypted? who is authenticated?'
             cand demo 'The whole product in seconds: temporary CA, certificates, serve on loopback, probe it'
+            cand key 'Split a secret file into K-of-N Shamir shares, or combine shares back'
+            cand backup 'Backups of the state directory that need K of N custodians to restore'
             cand completions 'Print a shell completion script to stdout'
             cand man 'Write man pages (one per subcommand) into a directory'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -390,6 +522,25 @@ set edit:completion:arg-completer[secctl] = {|@words|
         &'secctl;help;probe'= {
         }
         &'secctl;help;demo'= {
+        }
+        &'secctl;help;key'= {
+            cand split 'Split FILE into N shares, any K of which restore it (Shamir over GF(256))'
+            cand combine 'Combine K shares into the secret (on a terminal without SHARE: paste them one by one)'
+        }
+        &'secctl;help;key;split'= {
+        }
+        &'secctl;help;key;combine'= {
+        }
+        &'secctl;help;backup'= {
+            cand init 'Make a backup key pair: the public half stays in DIR, the private half leaves only as K-of-N shares'
+            cand create 'Archive the state directory, encrypted to the backup public key (no secret needed)'
+            cand restore 'Restore a backup into an empty directory with K shares of the backup key'
+        }
+        &'secctl;help;backup;init'= {
+        }
+        &'secctl;help;backup;create'= {
+        }
+        &'secctl;help;backup;restore'= {
         }
         &'secctl;help;completions'= {
         }

@@ -39,6 +39,8 @@ complete -c secctl -n "__fish_secctl_needs_command" -f -a "verify" -d 'Verify a 
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "serve" -d 'Run a reference single-port node: TLS (HTTP/1.1, HTTP/2, gRPC) and a plaintext redirect'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "probe" -d 'Classify every transport of one or more ports: encrypted? who is authenticated?'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "demo" -d 'The whole product in seconds: temporary CA, certificates, serve on loopback, probe it'
+complete -c secctl -n "__fish_secctl_needs_command" -f -a "key" -d 'Split a secret file into K-of-N Shamir shares, or combine shares back'
+complete -c secctl -n "__fish_secctl_needs_command" -f -a "backup" -d 'Backups of the state directory that need K of N custodians to restore'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "man" -d 'Write man pages (one per subcommand) into a directory'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -248,6 +250,86 @@ complete -c secctl -n "__fish_secctl_using_subcommand demo" -l passphrase-file -
 complete -c secctl -n "__fish_secctl_using_subcommand demo" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand demo" -s V -l version -d 'Print version'
+complete -c secctl -n "__fish_secctl_using_subcommand key; and not __fish_seen_subcommand_from split combine help" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand key; and not __fish_seen_subcommand_from split combine help" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
+json\t'One stable JSON document'"
+complete -c secctl -n "__fish_secctl_using_subcommand key; and not __fish_seen_subcommand_from split combine help" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand key; and not __fish_seen_subcommand_from split combine help" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
+complete -c secctl -n "__fish_secctl_using_subcommand key; and not __fish_seen_subcommand_from split combine help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c secctl -n "__fish_secctl_using_subcommand key; and not __fish_seen_subcommand_from split combine help" -s V -l version -d 'Print version'
+complete -c secctl -n "__fish_secctl_using_subcommand key; and not __fish_seen_subcommand_from split combine help" -f -a "split" -d 'Split FILE into N shares, any K of which restore it (Shamir over GF(256))'
+complete -c secctl -n "__fish_secctl_using_subcommand key; and not __fish_seen_subcommand_from split combine help" -f -a "combine" -d 'Combine K shares into the secret (on a terminal without SHARE: paste them one by one)'
+complete -c secctl -n "__fish_secctl_using_subcommand key; and not __fish_seen_subcommand_from split combine help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from split" -l threshold -d 'K: shares needed to restore' -r
+complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from split" -l shares -d 'N: shares made' -r
+complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from split" -l recipient -d 'Custodian public key (age1... or ssh-ed25519 ...), one per share, in share order. Repeatable' -r
+complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from split" -l recipients-file -d 'File of custodian public keys, one per line (# comments allowed)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from split" -l out -d 'Directory for the share files [default: FILE.shares]' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from split" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from split" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
+json\t'One stable JSON document'"
+complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from split" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from split" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
+complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from split" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from split" -s V -l version -d 'Print version'
+complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from combine" -s i -l identity -d 'age identity file or OpenSSH private key to decrypt encrypted shares. Repeatable' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from combine" -l out -d 'Where to write the secret (mode 0600; must not exist)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from combine" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from combine" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
+json\t'One stable JSON document'"
+complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from combine" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from combine" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
+complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from combine" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from combine" -s V -l version -d 'Print version'
+complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "split" -d 'Split FILE into N shares, any K of which restore it (Shamir over GF(256))'
+complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "combine" -d 'Combine K shares into the secret (on a terminal without SHARE: paste them one by one)'
+complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and not __fish_seen_subcommand_from init create restore help" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and not __fish_seen_subcommand_from init create restore help" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
+json\t'One stable JSON document'"
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and not __fish_seen_subcommand_from init create restore help" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and not __fish_seen_subcommand_from init create restore help" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and not __fish_seen_subcommand_from init create restore help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and not __fish_seen_subcommand_from init create restore help" -s V -l version -d 'Print version'
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and not __fish_seen_subcommand_from init create restore help" -f -a "init" -d 'Make a backup key pair: the public half stays in DIR, the private half leaves only as K-of-N shares'
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and not __fish_seen_subcommand_from init create restore help" -f -a "create" -d 'Archive the state directory, encrypted to the backup public key (no secret needed)'
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and not __fish_seen_subcommand_from init create restore help" -f -a "restore" -d 'Restore a backup into an empty directory with K shares of the backup key'
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and not __fish_seen_subcommand_from init create restore help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from init" -l threshold -d 'K' -r
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from init" -l shares -d 'N' -r
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from init" -l recipient -d 'Custodian public key (age1... or ssh-ed25519 ...), one per share, in share order. Repeatable' -r
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from init" -l recipients-file -d 'File of custodian public keys, one per line (# comments allowed)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from init" -l out -d 'Directory for the share files [default: ./backup-shares-SPLIT]' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from init" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from init" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
+json\t'One stable JSON document'"
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from init" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from init" -l force -d 'Replace an existing backup key (backups made with the old one then need the old shares)'
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from init" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from init" -s V -l version -d 'Print version'
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l out -d 'Output file [default: secctl-backup-TIMESTAMP.age]' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
+json\t'One stable JSON document'"
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l share -d 'Share files. Repeatable' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -s i -l identity -d 'Identity files to decrypt encrypted shares. Repeatable' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l to -d 'Target directory: must not exist or be empty' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
+json\t'One stable JSON document'"
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -s V -l version -d 'Print version'
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "init" -d 'Make a backup key pair: the public half stays in DIR, the private half leaves only as K-of-N shares'
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "create" -d 'Archive the state directory, encrypted to the backup public key (no secret needed)'
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "restore" -d 'Restore a backup into an empty directory with K shares of the backup key'
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c secctl -n "__fish_secctl_using_subcommand completions" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand completions" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
@@ -263,17 +345,19 @@ complete -c secctl -n "__fish_secctl_using_subcommand man" -l passphrase-file -d
 complete -c secctl -n "__fish_secctl_using_subcommand man" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo completions man help" -f -a "ca" -d 'Create and inspect the certificate authority'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo completions man help" -f -a "cert" -d 'Issue and inspect node and client certificates'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo completions man help" -f -a "revoke" -d 'Revoke certificates (by name, serial or file) and publish a new CRL'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo completions man help" -f -a "crl" -d 'Publish `crl.pem`: one CRL per trusted CA, signed by the issuing CA'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo completions man help" -f -a "verify" -d 'Verify a certificate file offline: chain, validity, usage, CRL, host and role'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo completions man help" -f -a "serve" -d 'Run a reference single-port node: TLS (HTTP/1.1, HTTP/2, gRPC) and a plaintext redirect'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo completions man help" -f -a "probe" -d 'Classify every transport of one or more ports: encrypted? who is authenticated?'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo completions man help" -f -a "demo" -d 'The whole product in seconds: temporary CA, certificates, serve on loopback, probe it'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo completions man help" -f -a "man" -d 'Write man pages (one per subcommand) into a directory'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo key backup completions man help" -f -a "ca" -d 'Create and inspect the certificate authority'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo key backup completions man help" -f -a "cert" -d 'Issue and inspect node and client certificates'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo key backup completions man help" -f -a "revoke" -d 'Revoke certificates (by name, serial or file) and publish a new CRL'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo key backup completions man help" -f -a "crl" -d 'Publish `crl.pem`: one CRL per trusted CA, signed by the issuing CA'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo key backup completions man help" -f -a "verify" -d 'Verify a certificate file offline: chain, validity, usage, CRL, host and role'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo key backup completions man help" -f -a "serve" -d 'Run a reference single-port node: TLS (HTTP/1.1, HTTP/2, gRPC) and a plaintext redirect'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo key backup completions man help" -f -a "probe" -d 'Classify every transport of one or more ports: encrypted? who is authenticated?'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo key backup completions man help" -f -a "demo" -d 'The whole product in seconds: temporary CA, certificates, serve on loopback, probe it'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo key backup completions man help" -f -a "key" -d 'Split a secret file into K-of-N Shamir shares, or combine shares back'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo key backup completions man help" -f -a "backup" -d 'Backups of the state directory that need K of N custodians to restore'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo key backup completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo key backup completions man help" -f -a "man" -d 'Write man pages (one per subcommand) into a directory'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo key backup completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "init" -d 'Create a root CA (and optionally an issuing intermediate) in the state directory'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "show" -d 'Show the CA: subject, key type, validity, fingerprints, key encryption'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "rotate" -d 'Make a new CA; the trust bundle keeps the old one until it expires'
@@ -282,3 +366,8 @@ complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subc
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "list" -d 'List issued certificates with role, serial, expiry and status'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "renew" -d 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key)'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "show" -d 'Show one certificate: by name, serial, or certificate file'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "split" -d 'Split FILE into N shares, any K of which restore it (Shamir over GF(256))'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "combine" -d 'Combine K shares into the secret (on a terminal without SHARE: paste them one by one)'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "init" -d 'Make a backup key pair: the public half stays in DIR, the private half leaves only as K-of-N shares'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "create" -d 'Archive the state directory, encrypted to the backup public key (no secret needed)'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "restore" -d 'Restore a backup into an empty directory with K shares of the backup key'

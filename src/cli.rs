@@ -81,6 +81,12 @@ pub enum Command {
     Probe(ProbeArgs),
     /// The whole product in seconds: temporary CA, certificates, serve on loopback, probe it.
     Demo,
+    /// Split a secret file into K-of-N Shamir shares, or combine shares back.
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Backups of the state directory that need K of N custodians to restore.
+    #[command(subcommand)]
+    Backup(BackupCommand),
     /// Print a shell completion script to stdout.
     Completions {
         /// The shell.
@@ -354,4 +360,92 @@ pub struct ListArgs {
     /// Certificates ending within this many days are listed as expiring.
     #[arg(long, default_value_t = 30)]
     pub expiring_within: u32,
+}
+
+/// Where shares go to: custodians' public keys.
+#[derive(Debug, Args)]
+pub struct RecipientArgs {
+    /// Custodian public key (age1... or ssh-ed25519 ...), one per share, in share order. Repeatable.
+    #[arg(long = "recipient", value_name = "KEY")]
+    pub recipients: Vec<String>,
+    /// File of custodian public keys, one per line (# comments allowed).
+    #[arg(long, value_name = "FILE")]
+    pub recipients_file: Option<PathBuf>,
+}
+
+/// `secctl key ...`
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Split FILE into N shares, any K of which restore it (Shamir over GF(256)).
+    Split {
+        /// The secret file.
+        file: PathBuf,
+        /// K: shares needed to restore.
+        #[arg(long, value_parser = clap::value_parser!(u8).range(2..=255))]
+        threshold: u8,
+        /// N: shares made.
+        #[arg(long, value_parser = clap::value_parser!(u8).range(2..=255))]
+        shares: u8,
+        /// Custodians to encrypt the shares to.
+        #[command(flatten)]
+        to: RecipientArgs,
+        /// Directory for the share files [default: FILE.shares].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Combine K shares into the secret (on a terminal without SHARE: paste them one by one).
+    Combine {
+        /// Share files (armored text, or age-encrypted).
+        #[arg(value_name = "SHARE")]
+        shares: Vec<PathBuf>,
+        /// age identity file or OpenSSH private key to decrypt encrypted shares. Repeatable.
+        #[arg(long = "identity", short = 'i', value_name = "FILE")]
+        identities: Vec<PathBuf>,
+        /// Where to write the secret (mode 0600; must not exist).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+/// `secctl backup ...`
+#[derive(Debug, Subcommand)]
+pub enum BackupCommand {
+    /// Make a backup key pair: the public half stays in DIR, the private half leaves only as K-of-N shares.
+    Init {
+        /// K.
+        #[arg(long, value_parser = clap::value_parser!(u8).range(2..=255))]
+        threshold: u8,
+        /// N.
+        #[arg(long, value_parser = clap::value_parser!(u8).range(2..=255))]
+        shares: u8,
+        /// Custodians to encrypt the shares to.
+        #[command(flatten)]
+        to: RecipientArgs,
+        /// Directory for the share files [default: ./backup-shares-SPLIT].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Replace an existing backup key (backups made with the old one then need the old shares).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Archive the state directory, encrypted to the backup public key (no secret needed).
+    Create {
+        /// Output file [default: secctl-backup-TIMESTAMP.age].
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Restore a backup into an empty directory with K shares of the backup key.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        /// Share files. Repeatable.
+        #[arg(long = "share", value_name = "SHARE", required = true)]
+        shares: Vec<PathBuf>,
+        /// Identity files to decrypt encrypted shares. Repeatable.
+        #[arg(long = "identity", short = 'i', value_name = "FILE")]
+        identities: Vec<PathBuf>,
+        /// Target directory: must not exist or be empty.
+        #[arg(long, value_name = "DIR")]
+        to: PathBuf,
+    },
 }

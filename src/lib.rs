@@ -15,6 +15,7 @@ pub mod pki;
 pub mod probe;
 pub mod revocation;
 pub mod serve;
+pub mod shares;
 pub mod tlsconf;
 pub mod verify;
 

@@ -10,10 +10,12 @@ use crate::error::{Error, Result};
 use crate::output::Printer;
 use crate::pki::store::Store;
 
+pub mod backup;
 pub mod ca;
 pub mod cert;
 pub mod demo;
 pub mod docs;
+pub mod key;
 pub mod probe;
 pub mod revoke;
 pub mod serve;
@@ -47,6 +49,8 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Verify(a) => verify::run(&ctx, a),
         Command::Serve(a) => serve::run(&ctx, a),
         Command::Demo => demo::run(&ctx),
+        Command::Key(c) => key::run(&ctx, c),
+        Command::Backup(c) => backup::run(&ctx, c),
         Command::Probe(a) => probe::run(&ctx, a),
         Command::Completions { shell } => docs::completions(&ctx, shell),
         Command::Man { out } => docs::man(&ctx, &out),

@@ -31,6 +31,14 @@ pub fn ensure_dir(dir: &Path) -> Result<()> {
     }
 }
 
+/// The directory holding `path` ("." for a bare file name).
+fn parent_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
 fn temp_path(path: &Path) -> PathBuf {
     let name = path
         .file_name()
@@ -58,7 +66,7 @@ pub fn write_new_atomic(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
 }
 
 fn write_impl(path: &Path, bytes: &[u8], mode: u32, replace: bool) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
+    let dir = parent_of(path);
     let tmp = temp_path(path);
     let ctx = |what: &str| format!("{what} {}", path.display());
     let result = (|| {
@@ -214,7 +222,7 @@ impl Batch {
                 })?;
                 let _ = fs::remove_file(&s.tmp);
             }
-            let d = s.dest.parent().unwrap_or(Path::new(".")).to_path_buf();
+            let d = parent_of(&s.dest).to_path_buf();
             if !dirs.contains(&d) {
                 dirs.push(d);
             }
