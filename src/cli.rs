@@ -81,6 +81,8 @@ pub enum Command {
     Probe(ProbeArgs),
     /// The whole product in seconds: temporary CA, certificates, serve on loopback, probe it.
     Demo,
+    /// Provision a whole cluster from a YAML inventory: issue what is missing, renew what expires.
+    Apply(ApplyArgs),
     /// Split a secret file into K-of-N Shamir shares, or combine shares back.
     #[command(subcommand)]
     Key(KeyCommand),
@@ -174,12 +176,28 @@ pub struct ServeArgs {
     pub verbose: bool,
 }
 
+/// Arguments of `apply`.
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// The inventory (YAML; schema in the README).
+    pub inventory: PathBuf,
+    /// Change nothing; exit 1 when there is work to do.
+    #[arg(long)]
+    pub check: bool,
+    /// Renew certificates that expire within this many days [default: the inventory's, or 30].
+    #[arg(long, value_name = "DAYS")]
+    pub renew_before: Option<u32>,
+}
+
 /// Arguments of `probe`.
 #[derive(Debug, Args)]
 pub struct ProbeArgs {
     /// Targets, HOST:PORT or [IPv6]:PORT.
-    #[arg(value_name = "HOST:PORT", required = true)]
+    #[arg(value_name = "HOST:PORT", required_unless_present = "inventory")]
     pub targets: Vec<String>,
+    /// Probe the inventory's targets and compare with their expectations (exit 1 on a difference).
+    #[arg(long, value_name = "FILE")]
+    pub inventory: Option<PathBuf>,
     /// Trust bundle, client certificate, server name, timeout.
     #[command(flatten)]
     pub live: LiveArgs,

@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::output::Printer;
 use crate::pki::store::Store;
 
+pub mod apply;
 pub mod backup;
 pub mod ca;
 pub mod cert;
@@ -49,6 +50,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Verify(a) => verify::run(&ctx, a),
         Command::Serve(a) => serve::run(&ctx, a),
         Command::Demo => demo::run(&ctx),
+        Command::Apply(a) => apply::run(&ctx, a),
         Command::Key(c) => key::run(&ctx, c),
         Command::Backup(c) => backup::run(&ctx, c),
         Command::Probe(a) => probe::run(&ctx, a),

@@ -32,11 +32,13 @@ pub fn config(ctx: &Ctx, a: &LiveArgs) -> Result<Config> {
 }
 
 /// Probe targets concurrently (at most `concurrency` at once), in input order.
-pub fn probe_all(
-    cfg: Config,
-    targets: Vec<probe::Target>,
-    concurrency: usize,
-) -> Result<Vec<TargetReport>> {
+pub fn probe_all(cfg: Config, targets: Vec<probe::Target>, concurrency: usize) -> Result<Vec<TargetReport>> {
+    let cfg = Arc::new(cfg);
+    probe_each(targets.into_iter().map(|t| (cfg.clone(), t)).collect(), concurrency)
+}
+
+/// Probe targets, each with its own configuration.
+pub fn probe_each(targets: Vec<(Arc<Config>, probe::Target)>, concurrency: usize) -> Result<Vec<TargetReport>> {
     // One target: a single-threaded runtime (no cross-thread wake-ups on the critical
     // path); many: all cores.
     let rt = if targets.len() == 1 {
@@ -47,7 +49,6 @@ pub fn probe_all(
     } else {
         crate::cmd::runtime()?
     };
-    let cfg = Arc::new(cfg);
     let bar = if targets.len() > 1 && std::io::stderr().is_terminal() {
         let b = indicatif::ProgressBar::new(targets.len() as u64);
         b.set_style(
@@ -61,8 +62,7 @@ pub fn probe_all(
     let out = rt.block_on(async {
         let sem = Arc::new(tokio::sync::Semaphore::new(concurrency));
         let mut handles = Vec::with_capacity(targets.len());
-        for t in targets {
-            let cfg = cfg.clone();
+        for (cfg, t) in targets {
             let sem = sem.clone();
             let bar = bar.clone();
             handles.push(tokio::spawn(async move {
@@ -166,6 +166,9 @@ pub fn print_reports(p: &Printer, reports: &[TargetReport]) -> Result<()> {
 
 /// Run `probe`.
 pub fn run(ctx: &Ctx, a: ProbeArgs) -> Result<u8> {
+    if let Some(inv) = &a.inventory {
+        return run_inventory(ctx, &a, inv);
+    }
     let targets = a
         .targets
         .iter()
@@ -178,4 +181,62 @@ pub fn run(ctx: &Ctx, a: ProbeArgs) -> Result<u8> {
         return Ok(EXIT_CHECK_FAILED);
     }
     Ok(0)
+}
+
+/// `probe --inventory F`: probe every target of the inventory and compare with its
+/// expectation; exit 1 when any differs, naming the difference.
+fn run_inventory(ctx: &Ctx, a: &ProbeArgs, inv: &std::path::Path) -> Result<u8> {
+    let plan = crate::inventory::load(inv)?;
+    if !a.targets.is_empty() {
+        return Err(crate::error::Error::Usage("give targets or --inventory, not both".into()));
+    }
+    let base = config(ctx, &a.live)?;
+    let records = if ctx.store.is_initialized() { ctx.store.records()? } else { vec![] };
+    let mut jobs = Vec::new();
+    for (t, servername, as_client, _) in &plan.probes {
+        let mut cfg = base.clone();
+        if let Some(s) = servername {
+            cfg.servername = Some(s.clone());
+        }
+        if let Some(name) = as_client {
+            let rec = records.iter().rfind(|r| &r.name == name).ok_or_else(|| {
+                crate::error::Error::input(
+                    inv.display(),
+                    format!("`as: {name}`: no certificate issued for {name} yet (run `secctl apply` first)"),
+                )
+            })?;
+            cfg.client = Some(crate::tlsconf::load_certified_key(
+                &rec.out_dir.join(format!("{name}.crt")),
+                &rec.out_dir.join(format!("{name}.key")),
+            )?);
+        }
+        jobs.push((Arc::new(cfg), t.clone()));
+    }
+    let mut reports = probe_each(jobs, a.concurrency as usize)?;
+    let mut failed = false;
+    for (r, (_, _, _, expect)) in reports.iter_mut().zip(&plan.probes) {
+        let mut diffs = Vec::new();
+        if let Some(e) = &expect.encrypted {
+            if &r.summary.encrypted != e {
+                diffs.push(format!("encrypted is {}, expected {e}", r.summary.encrypted));
+            }
+        }
+        if let Some(m) = &expect.mtls {
+            if &r.summary.mtls != m {
+                diffs.push(format!("mtls is {}, expected {m}", r.summary.mtls));
+            }
+        }
+        failed |= !diffs.is_empty();
+        r.differences = Some(diffs);
+    }
+    print_reports(&ctx.printer, &reports)?;
+    if !ctx.printer.is_json() {
+        for r in &reports {
+            match r.differences.as_deref() {
+                Some([]) | None => ctx.printer.line(&format!("{}: as expected", r.target))?,
+                Some(d) => ctx.printer.line(&format!("{}: DIFFERS: {}", r.target, d.join("; ")))?,
+            }
+        }
+    }
+    Ok(if failed || (a.strict && reports.iter().any(|r| !r.strict_ok())) { EXIT_CHECK_FAILED } else { 0 })
 }

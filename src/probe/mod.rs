@@ -120,6 +120,9 @@ pub struct TargetReport {
     pub transports: Vec<Transport>,
     /// Summary.
     pub summary: Summary,
+    /// With `--inventory`: how the target differs from its expectation (empty: as expected).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub differences: Option<Vec<String>>,
 }
 
 impl TargetReport {
@@ -467,6 +470,7 @@ pub async fn probe(cfg: Arc<Config>, t: Target) -> TargetReport {
                     encrypted: "none".into(),
                     mtls: "none".into(),
                 },
+                differences: None,
             }
         }
     }
@@ -607,6 +611,7 @@ async fn probe_inner(cfg: Arc<Config>, t: Target) -> TargetReport {
         target: authority,
         transports: rows,
         summary,
+        differences: None,
     }
 }
 

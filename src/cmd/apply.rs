@@ -1,0 +1,375 @@
+//! `secctl apply INVENTORY`: idempotent provisioning of a whole cluster.
+
+use std::collections::{HashMap, HashSet};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use serde::Serialize;
+use time::{Duration, OffsetDateTime};
+
+use crate::cli::ApplyArgs;
+use crate::cmd::Ctx;
+use crate::error::{Error, Result, EXIT_CHECK_FAILED};
+use crate::inventory::{self, Item, Plan};
+use crate::output::Tone;
+use crate::pki::ca::{self, InitMode, InitOptions, IssuingCa};
+use crate::pki::fsio::{self, PUBLIC_MODE, SECRET_MODE};
+use crate::pki::issue::{self, Issued, LeafSpec};
+use crate::pki::store::{Config, Record, Store};
+
+/// What happens to one inventory item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// Issued for the first time.
+    Created,
+    /// Issued again.
+    Renewed,
+    /// Left as it is.
+    Unchanged,
+    /// Could not be done (the rest went on).
+    Failed,
+}
+
+/// The report line of one item.
+#[derive(Debug, Serialize)]
+pub struct ItemReport {
+    /// Name.
+    pub name: String,
+    /// node or client.
+    pub kind: &'static str,
+    /// Role.
+    pub role: String,
+    /// What was (or, with --check, would be) done.
+    pub action: Action,
+    /// Why.
+    pub detail: String,
+    /// New serial.
+    pub serial: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Report {
+    inventory: PathBuf,
+    check: bool,
+    ca_created: bool,
+    items: Vec<ItemReport>,
+    summary: HashMap<&'static str, usize>,
+}
+
+fn decide(item: &Item, rec: Option<&Record>, issuer_fp: Option<&str>, out_dir: &std::path::Path, default_kt: crate::pki::keys::KeyType, renew_before: u32, now: OffsetDateTime) -> (Action, String) {
+    let Some(r) = rec else {
+        return (Action::Created, "not issued yet".into());
+    };
+    if r.kind != item.kind {
+        return (Action::Renewed, format!("kind changed ({} -> {})", r.kind.as_str(), item.kind.as_str()));
+    }
+    if r.role != item.role {
+        return (Action::Renewed, format!("role changed ({} -> {})", r.role, item.role));
+    }
+    let have: HashSet<String> = r.hosts.iter().cloned().collect();
+    let want: HashSet<String> = item.hosts.iter().map(ToString::to_string).collect();
+    if have != want {
+        return (Action::Renewed, "hosts changed".into());
+    }
+    if r.key_type != item.key_type.unwrap_or(default_kt) {
+        return (Action::Renewed, format!("key type changed ({} -> {})", r.key_type, item.key_type.unwrap_or(default_kt)));
+    }
+    if issuer_fp.is_some_and(|fp| fp != r.issuer_fingerprint) {
+        return (Action::Renewed, "issued by a previous CA".into());
+    }
+    if r.out_dir != out_dir {
+        return (Action::Renewed, format!("output directory changed (was {})", r.out_dir.display()));
+    }
+    for f in [format!("{}.key", r.name), format!("{}.crt", r.name)] {
+        if !r.out_dir.join(&f).is_file() {
+            return (Action::Renewed, format!("{f} is missing from {}", r.out_dir.display()));
+        }
+    }
+    if r.not_after - now < Duration::days(i64::from(renew_before)) {
+        return (Action::Renewed, format!("expires {}", r.not_after.date()));
+    }
+    (Action::Unchanged, format!("valid until {}", r.not_after.date()))
+}
+
+/// Run `apply`.
+pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
+    let plan = inventory::load(&a.inventory)?;
+    let store = &ctx.store;
+    let inv_name = a.inventory.display().to_string();
+    let existing = if store.is_initialized() { Some(store.config()?) } else { None };
+    if let Some(cfg) = &existing {
+        if cfg.cluster != plan.cluster || cfg.trust_domain != plan.trust_domain {
+            return Err(Error::input(
+                &inv_name,
+                format!(
+                    "cluster {:?} / trust domain {:?} do not match the CA in {} ({:?} / {:?})",
+                    plan.cluster,
+                    plan.trust_domain,
+                    store.root().display(),
+                    cfg.cluster,
+                    cfg.trust_domain
+                ),
+            ));
+        }
+    }
+    let renew_before = a.renew_before.unwrap_or(plan.renew_before_days);
+    let default_kt = existing.as_ref().map(|c| c.key_type).or(plan.key_type).unwrap_or_default();
+    let now = OffsetDateTime::now_utc();
+    let out_dirs: Vec<PathBuf> = plan
+        .items
+        .iter()
+        .map(|i| {
+            let d = i.out.clone().unwrap_or_else(|| store.path("certs").join(&i.name));
+            std::path::absolute(&d).unwrap_or(d)
+        })
+        .collect();
+
+    let decisions = |store: &Store, issuer_fp: Option<&str>| -> Result<Vec<(Action, String)>> {
+        let revoked: HashSet<String> = crate::revocation::read_log(store)?.into_iter().map(|r| r.serial).collect();
+        let mut latest: HashMap<String, Record> = HashMap::new();
+        for r in store.records()? {
+            if !revoked.contains(&r.serial) {
+                latest.insert(r.name.clone(), r); // records are sorted oldest first
+            }
+        }
+        Ok(plan
+            .items
+            .iter()
+            .zip(&out_dirs)
+            .map(|(i, d)| decide(i, latest.get(&i.name), issuer_fp, d, default_kt, renew_before, now))
+            .collect())
+    };
+    let current_fp = |store: &Store| -> Result<Option<String>> {
+        Ok(ca::generations(store)?.into_iter().find(|g| g.current).map(|g| g.issuing.sha256_fingerprint))
+    };
+
+    if a.check {
+        let fp = if existing.is_some() { current_fp(store)? } else { None };
+        let d = decisions(store, fp.as_deref())?;
+        let report = build_report(&a, &plan, existing.is_none(), &d, &[]);
+        print(ctx, &report)?;
+        let pending = existing.is_none() || d.iter().any(|(act, _)| *act != Action::Unchanged);
+        return Ok(if pending { EXIT_CHECK_FAILED } else { 0 });
+    }
+
+    // The passphrase is asked (or read) once, and only when there is something to sign.
+    let mut passphrase = None;
+    let needs_key = |cfg: Option<&Config>| cfg.is_some_and(|c| c.encrypted);
+    if needs_key(existing.as_ref()) {
+        let fp = current_fp(store)?;
+        if decisions(store, fp.as_deref())?.iter().any(|(a, _)| *a != Action::Unchanged) {
+            passphrase = Some(ctx.passphrase(false)?);
+        }
+    }
+    let _lock = store.lock()?;
+    let ca_created = !store.is_initialized();
+    if ca_created {
+        ca::init(
+            store,
+            &InitOptions {
+                cluster: plan.cluster.clone(),
+                trust_domain: plan.trust_domain.clone(),
+                key_type: plan.key_type.unwrap_or_default(),
+                days: plan.ca_days,
+                intermediate: plan.intermediate,
+            },
+            None,
+            InitMode::Fresh,
+        )?;
+    }
+    let cfg = store.config()?;
+    let fp = current_fp(store)?;
+    let d = decisions(store, fp.as_deref())?;
+    let work: Vec<usize> = (0..plan.items.len()).filter(|&i| d[i].0 != Action::Unchanged).collect();
+    let mut outcomes: Vec<Option<std::result::Result<String, String>>> = vec![None; plan.items.len()];
+    if !work.is_empty() {
+        let issuing = ca::load_issuing(store, &cfg, passphrase.as_ref())?;
+        drop(passphrase);
+        let bar = if std::io::stderr().is_terminal() {
+            let b = indicatif::ProgressBar::new(work.len() as u64);
+            b.set_style(
+                indicatif::ProgressStyle::with_template("issuing {bar:30} {pos}/{len} {elapsed}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            b
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        // Sign in parallel, write in chunks (one filesystem sync per chunk).
+        for chunk in work.chunks(1024) {
+            let issued = sign_parallel(&cfg, &issuing, &plan, &out_dirs, chunk, default_kt);
+            let mut batch = fsio::Batch::new();
+            let mut staged = Vec::new();
+            for (idx, res) in chunk.iter().zip(issued) {
+                let r = res.and_then(|iss| stage(store, &issuing, &iss, &mut batch).map(|_| iss.record.serial.clone()));
+                match r {
+                    Ok(serial) => staged.push((*idx, serial)),
+                    Err(e) => outcomes[*idx] = Some(Err(e.to_string())),
+                }
+            }
+            match batch.commit() {
+                Ok(()) => {
+                    for (idx, serial) in staged {
+                        outcomes[idx] = Some(Ok(serial));
+                    }
+                }
+                Err(e) => {
+                    for (idx, _) in staged {
+                        outcomes[idx] = Some(Err(e.to_string()));
+                    }
+                }
+            }
+            bar.inc(chunk.len() as u64);
+        }
+        bar.finish_and_clear();
+    }
+    let report = build_report(&a, &plan, ca_created, &d, &outcomes);
+    print(ctx, &report)?;
+    Ok(if report.items.iter().any(|i| i.action == Action::Failed) {
+        crate::error::EXIT_IO
+    } else {
+        0
+    })
+}
+
+fn sign_parallel(
+    cfg: &Config,
+    issuing: &IssuingCa,
+    plan: &Plan,
+    out_dirs: &[PathBuf],
+    idx: &[usize],
+    default_kt: crate::pki::keys::KeyType,
+) -> Vec<Result<Issued>> {
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).min(idx.len().max(1));
+    let per = idx.len().div_ceil(workers);
+    std::thread::scope(|sc| {
+        let handles: Vec<_> = idx
+            .chunks(per.max(1))
+            .map(|part| {
+                sc.spawn(move || {
+                    part.iter()
+                        .map(|&i| {
+                            let it = &plan.items[i];
+                            let spec = LeafSpec {
+                                name: it.name.clone(),
+                                kind: it.kind,
+                                role: it.role.clone(),
+                                hosts: it.hosts.clone(),
+                                days: it.days,
+                                key_type: it.key_type.unwrap_or(default_kt),
+                            };
+                            issue::issue(cfg, issuing, &spec, &out_dirs[i], None)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|_| vec![Err(Error::internal("signing thread panicked"))]))
+            .collect()
+    })
+}
+
+fn stage(store: &Store, ca: &IssuingCa, iss: &Issued, batch: &mut fsio::Batch) -> Result<()> {
+    let dir = &iss.record.out_dir;
+    fsio::ensure_dir(dir)?;
+    let name = &iss.record.name;
+    let key_pem = crate::pki::keys::pkcs8_pem(&iss.key)?;
+    batch.write(&dir.join(format!("{name}.key")), key_pem.as_bytes(), SECRET_MODE)?;
+    batch.write(&dir.join(format!("{name}.crt")), iss.chain_pem.as_bytes(), PUBLIC_MODE)?;
+    batch.write(&dir.join("ca.crt"), ca.bundle_pem.as_bytes(), PUBLIC_MODE)?;
+    store.stage_record(batch, &iss.record, &iss.cert_pem)
+}
+
+fn build_report(
+    a: &ApplyArgs,
+    plan: &Plan,
+    ca_created: bool,
+    d: &[(Action, String)],
+    outcomes: &[Option<std::result::Result<String, String>>],
+) -> Report {
+    let mut summary: HashMap<&'static str, usize> = HashMap::new();
+    let items: Vec<ItemReport> = plan
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, it)| {
+            let (mut action, mut detail) = d[i].clone();
+            let mut serial = None;
+            match outcomes.get(i).cloned().flatten() {
+                Some(Ok(s)) => serial = Some(s),
+                Some(Err(e)) => {
+                    action = Action::Failed;
+                    detail = e;
+                }
+                None => {}
+            }
+            *summary
+                .entry(match action {
+                    Action::Created => "created",
+                    Action::Renewed => "renewed",
+                    Action::Unchanged => "unchanged",
+                    Action::Failed => "failed",
+                })
+                .or_default() += 1;
+            ItemReport {
+                name: it.name.clone(),
+                kind: it.kind.as_str(),
+                role: it.role.clone(),
+                action,
+                detail,
+                serial,
+            }
+        })
+        .collect();
+    Report {
+        inventory: a.inventory.clone(),
+        check: a.check,
+        ca_created,
+        items,
+        summary,
+    }
+}
+
+fn print(ctx: &Ctx, r: &Report) -> Result<()> {
+    let p = &ctx.printer;
+    if p.is_json() {
+        return p.json(r);
+    }
+    if r.ca_created {
+        p.line(if r.check { "CA: would be created" } else { "CA: created" })?;
+    }
+    let verb = |a: Action| -> (&'static str, Tone) {
+        match (a, r.check) {
+            (Action::Created, true) => ("create", Tone::Warn),
+            (Action::Renewed, true) => ("renew", Tone::Warn),
+            (Action::Created, false) => ("created", Tone::Good),
+            (Action::Renewed, false) => ("renewed", Tone::Good),
+            (Action::Unchanged, _) => ("unchanged", Tone::Plain),
+            (Action::Failed, _) => ("FAILED", Tone::Bad),
+        }
+    };
+    let rows: Vec<Vec<String>> = r
+        .items
+        .iter()
+        .map(|i| {
+            let (v, t) = verb(i.action);
+            vec![i.name.clone(), i.kind.to_string(), i.role.clone(), p.paint(v, t), i.detail.clone()]
+        })
+        .collect();
+    if !rows.is_empty() {
+        p.table(&["NAME", "KIND", "ROLE", "ACTION", "DETAIL"], &rows)?;
+    }
+    let n = |k: &str| r.summary.get(k).copied().unwrap_or(0);
+    p.line(&format!(
+        "{}{} created, {} renewed, {} unchanged, {} failed",
+        if r.check { "would be: " } else { "" },
+        n("created"),
+        n("renewed"),
+        n("unchanged"),
+        n("failed")
+    ))?;
+    Ok(())
+}

@@ -1,0 +1,288 @@
+//! The YAML inventory of a cluster: nodes, clients and probe targets with expectations.
+//! Parsed with serde-saphyr (pure Rust, input budgets against hostile YAML); every problem is
+//! reported with its line.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use crate::error::{Error, Result};
+use crate::pki::keys::KeyType;
+use crate::pki::names::{self, Host};
+use crate::pki::store::CertKind;
+
+/// The inventory file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inventory {
+    /// Cluster name (O of every subject); must match the CA's.
+    pub cluster: Spanned<String>,
+    /// SPIFFE trust domain [default: cluster name lowercased + ".local"].
+    #[serde(default)]
+    pub trust_domain: Option<Spanned<String>>,
+    /// How to create the CA when the state directory has none.
+    #[serde(default)]
+    pub ca: CaSection,
+    /// Defaults for every certificate.
+    #[serde(default)]
+    pub defaults: Defaults,
+    /// Node certificates (server + client).
+    #[serde(default)]
+    pub nodes: Vec<Entry>,
+    /// Client certificates.
+    #[serde(default)]
+    pub clients: Vec<Entry>,
+    /// Probe targets and what they must show.
+    #[serde(default)]
+    pub probe: Vec<ProbeEntry>,
+}
+
+/// `ca:`
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaSection {
+    /// Create an intermediate.
+    #[serde(default)]
+    pub intermediate: bool,
+    /// Root validity in days.
+    #[serde(default)]
+    pub days: Option<u32>,
+}
+
+/// `defaults:`
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Defaults {
+    /// Key algorithm.
+    #[serde(default)]
+    pub key_type: Option<KeyType>,
+    /// Validity in days.
+    #[serde(default)]
+    pub days: Option<u32>,
+    /// Renew certificates that expire within this many days.
+    #[serde(default)]
+    pub renew_before_days: Option<u32>,
+}
+
+/// A node or a client.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    /// CN.
+    pub name: Spanned<String>,
+    /// OU and SPIFFE role.
+    pub role: Spanned<String>,
+    /// SANs (nodes only).
+    #[serde(default)]
+    pub hosts: Vec<Spanned<String>>,
+    /// Output directory [default: DIR/certs/NAME].
+    #[serde(default)]
+    pub out: Option<PathBuf>,
+    /// Validity in days.
+    #[serde(default)]
+    pub days: Option<u32>,
+    /// Key algorithm.
+    #[serde(default)]
+    pub key_type: Option<KeyType>,
+}
+
+/// What a probe target must show.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    /// all, partial or none.
+    #[serde(default)]
+    pub encrypted: Option<String>,
+    /// enforced, partial or none.
+    #[serde(default)]
+    pub mtls: Option<String>,
+}
+
+/// A probe target.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProbeEntry {
+    /// HOST:PORT.
+    pub target: Spanned<String>,
+    /// SNI name.
+    #[serde(default)]
+    pub servername: Option<String>,
+    /// Probe as this client of the inventory (its certificate and key).
+    #[serde(default, rename = "as")]
+    pub as_client: Option<Spanned<String>>,
+    /// Expectations.
+    #[serde(default)]
+    pub expect: Expect,
+}
+
+/// A validated certificate to provision.
+#[derive(Debug, Clone)]
+pub struct Item {
+    /// CN.
+    pub name: String,
+    /// Node or client.
+    pub kind: CertKind,
+    /// Role.
+    pub role: String,
+    /// SANs.
+    pub hosts: Vec<Host>,
+    /// Output directory (None: the default).
+    pub out: Option<PathBuf>,
+    /// Validity.
+    pub days: u32,
+    /// Key type (None: the CA's default).
+    pub key_type: Option<KeyType>,
+}
+
+/// A validated inventory.
+#[derive(Debug)]
+pub struct Plan {
+    /// Cluster name.
+    pub cluster: String,
+    /// Trust domain.
+    pub trust_domain: String,
+    /// Intermediate wanted when creating the CA.
+    pub intermediate: bool,
+    /// Root validity.
+    pub ca_days: u32,
+    /// Default key type.
+    pub key_type: Option<KeyType>,
+    /// Renewal window in days.
+    pub renew_before_days: u32,
+    /// Certificates, in file order (nodes, then clients).
+    pub items: Vec<Item>,
+    /// Probe targets.
+    pub probes: Vec<(crate::probe::Target, Option<String>, Option<String>, Expect)>,
+}
+
+/// Largest inventory read (a hostile file must not exhaust memory).
+const MAX_BYTES: u64 = 64 << 20;
+
+/// Read and validate an inventory; every problem names the file and the line.
+pub fn load(path: &Path) -> Result<Plan> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::read(path, e))?;
+    if meta.is_dir() {
+        return Err(Error::path(path, "is a directory, expected an inventory file"));
+    }
+    if meta.len() > MAX_BYTES {
+        return Err(Error::path(path, "larger than 64 MiB"));
+    }
+    let text = crate::pki::fsio::read_text(path)?;
+    if text.trim().is_empty() {
+        return Err(Error::path(path, "empty inventory"));
+    }
+    let inv: Inventory = serde_saphyr::from_str(&text).map_err(|e| {
+        let msg = e.to_string();
+        let first = msg.lines().next().unwrap_or("invalid YAML").trim();
+        let first = first.strip_prefix("error: ").unwrap_or(first).to_string();
+        match e.location() {
+            Some(l) if !first.contains("line") => Error::path(path, format!("line {}: {first}", l.line())),
+            _ => Error::path(path, first),
+        }
+    })?;
+    validate(path, inv)
+}
+
+fn at<T>(path: &Path, s: &Spanned<T>, msg: impl std::fmt::Display) -> Error {
+    Error::path(path, format!("line {}: {msg}", s.referenced.line()))
+}
+
+fn validate(path: &Path, inv: Inventory) -> Result<Plan> {
+    let cluster = inv.cluster.value.clone();
+    names::check_cluster_name(&cluster).map_err(|e| at(path, &inv.cluster, e))?;
+    let trust_domain = match &inv.trust_domain {
+        Some(td) => {
+            names::check_trust_domain(&td.value).map_err(|e| at(path, td, e))?;
+            td.value.clone()
+        }
+        None => {
+            let td = format!("{}.local", cluster.to_ascii_lowercase());
+            names::check_trust_domain(&td)
+                .map_err(|_| at(path, &inv.cluster, "cannot derive a trust domain from the cluster name: set trust_domain"))?;
+            td
+        }
+    };
+    let days_ok = |d: u32| (1..=36500).contains(&d);
+    let default_days = inv.defaults.days.unwrap_or(365);
+    if !days_ok(default_days) {
+        return Err(Error::path(path, "defaults.days must be 1 to 36500"));
+    }
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut items = Vec::new();
+    for (kind, list) in [(CertKind::Node, &inv.nodes), (CertKind::Client, &inv.clients)] {
+        for e in list {
+            let line = e.name.referenced.line();
+            names::check_name(kind.as_str(), &e.name.value).map_err(|x| at(path, &e.name, x))?;
+            if e.role.value.is_empty() {
+                return Err(at(path, &e.name, format!("{} {:?}: missing role", kind.as_str(), e.name.value)));
+            }
+            names::check_role(&e.role.value).map_err(|x| at(path, &e.role, x))?;
+            if let Some(prev) = seen.insert(e.name.value.clone(), line) {
+                return Err(at(
+                    path,
+                    &e.name,
+                    format!("duplicate name {:?} (first at line {prev})", e.name.value),
+                ));
+            }
+            let mut hosts = Vec::new();
+            for h in &e.hosts {
+                hosts.push(names::parse_host(&h.value).map_err(|x| at(path, h, x))?);
+            }
+            if kind == CertKind::Node && hosts.is_empty() {
+                return Err(at(path, &e.name, format!("node {:?}: no hosts", e.name.value)));
+            }
+            if kind == CertKind::Client && !hosts.is_empty() {
+                return Err(at(path, &e.name, format!("client {:?}: clients have no hosts", e.name.value)));
+            }
+            let days = e.days.unwrap_or(default_days);
+            if !days_ok(days) {
+                return Err(at(path, &e.name, "days must be 1 to 36500"));
+            }
+            items.push(Item {
+                name: e.name.value.clone(),
+                kind,
+                role: e.role.value.clone(),
+                hosts,
+                out: e.out.clone(),
+                days,
+                key_type: e.key_type.or(inv.defaults.key_type),
+            });
+        }
+    }
+    let mut probes = Vec::new();
+    for p in &inv.probe {
+        let t = crate::probe::parse_target(&p.target.value).map_err(|e| at(path, &p.target, e))?;
+        for (field, v, allowed) in [
+            ("encrypted", &p.expect.encrypted, &["all", "partial", "none"][..]),
+            ("mtls", &p.expect.mtls, &["enforced", "partial", "none"][..]),
+        ] {
+            if let Some(v) = v {
+                if !allowed.contains(&v.as_str()) {
+                    return Err(at(path, &p.target, format!("expect.{field} must be one of {}", allowed.join(", "))));
+                }
+            }
+        }
+        let as_client = match &p.as_client {
+            Some(c) => {
+                if !inv.clients.iter().chain(inv.nodes.iter()).any(|e| e.name.value == c.value) {
+                    return Err(at(path, c, format!("`as: {}` is not a client or node of this inventory", c.value)));
+                }
+                Some(c.value.clone())
+            }
+            None => None,
+        };
+        probes.push((t, p.servername.clone(), as_client, p.expect.clone()));
+    }
+    Ok(Plan {
+        cluster,
+        trust_domain,
+        intermediate: inv.ca.intermediate,
+        ca_days: inv.ca.days.unwrap_or(3650),
+        key_type: inv.defaults.key_type,
+        renew_before_days: inv.defaults.renew_before_days.unwrap_or(30),
+        items,
+        probes,
+    })
+}
