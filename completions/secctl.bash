@@ -16,6 +16,9 @@ _secctl() {
             ",$1")
                 cmd="secctl"
                 ;;
+            secctl,apply)
+                cmd="secctl__subcmd__apply"
+                ;;
             secctl,backup)
                 cmd="secctl__subcmd__backup"
                 ;;
@@ -139,6 +142,9 @@ _secctl() {
             secctl__subcmd__cert__subcmd__help,show)
                 cmd="secctl__subcmd__cert__subcmd__help__subcmd__show"
                 ;;
+            secctl__subcmd__help,apply)
+                cmd="secctl__subcmd__help__subcmd__apply"
+                ;;
             secctl__subcmd__help,backup)
                 cmd="secctl__subcmd__help__subcmd__backup"
                 ;;
@@ -242,12 +248,46 @@ _secctl() {
 
     case "${cmd}" in
         secctl)
-            opts="-o -h -V --dir --output --yes --passphrase-file --help --version ca cert revoke crl verify serve probe demo key backup completions man help"
+            opts="-o -h -V --dir --output --yes --passphrase-file --help --version ca cert revoke crl verify serve probe demo apply key backup completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secctl__subcmd__apply)
+            opts="-o -h -V --check --renew-before --dir --output --yes --passphrase-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --renew-before)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1132,8 +1172,22 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__help)
-            opts="ca cert revoke crl verify serve probe demo key backup completions man help"
+            opts="ca cert revoke crl verify serve probe demo apply key backup completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secctl__subcmd__help__subcmd__apply)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1722,12 +1776,16 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__probe)
-            opts="-o -h -V --ca --cert --key --servername --timeout --concurrency --strict --dir --output --yes --passphrase-file --help --version"
+            opts="-o -h -V --inventory --ca --cert --key --servername --timeout --concurrency --strict --dir --output --yes --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --inventory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --ca)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -35,6 +35,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand serve 'Run a reference single-port node: TLS (HTTP/1.1, HTTP/2, gRPC) and a plaintext redirect'
             cand probe 'Classify every transport of one or more ports: encrypted? who is authenticated?'
             cand demo 'The whole product in seconds: temporary CA, certificates, serve on loopback, probe it'
+            cand apply 'Provision a whole cluster from a YAML inventory: issue what is missing, renew what expires'
             cand key 'Split a secret file into K-of-N Shamir shares, or combine shares back'
             cand backup 'Backups of the state directory that need K of N custodians to restore'
             cand completions 'Print a shell completion script to stdout'
@@ -289,6 +290,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand --version 'Print version'
         }
         &'secctl;probe'= {
+            cand --inventory 'Probe the inventory''s targets and compare with their expectations (exit 1 on a difference)'
             cand --ca 'Trust bundle for the server chain [default: DIR/ca.crt when it exists]'
             cand --cert 'Client certificate for mTLS'
             cand --key 'Client key for mTLS'
@@ -311,6 +313,19 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand -o 'Output format: a human table, or one JSON document on stdout'
             cand --output 'Output format: a human table, or one JSON document on stdout'
             cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'secctl;apply'= {
+            cand --renew-before 'Renew certificates that expire within this many days [default: the inventory''s, or 30]'
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting'
+            cand --check 'Change nothing; exit 1 when there is work to do'
             cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -477,6 +492,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand serve 'Run a reference single-port node: TLS (HTTP/1.1, HTTP/2, gRPC) and a plaintext redirect'
             cand probe 'Classify every transport of one or more ports: encrypted? who is authenticated?'
             cand demo 'The whole product in seconds: temporary CA, certificates, serve on loopback, probe it'
+            cand apply 'Provision a whole cluster from a YAML inventory: issue what is missing, renew what expires'
             cand key 'Split a secret file into K-of-N Shamir shares, or combine shares back'
             cand backup 'Backups of the state directory that need K of N custodians to restore'
             cand completions 'Print a shell completion script to stdout'
@@ -522,6 +538,8 @@ set edit:completion:arg-completer[secctl] = {|@words|
         &'secctl;help;probe'= {
         }
         &'secctl;help;demo'= {
+        }
+        &'secctl;help;apply'= {
         }
         &'secctl;help;key'= {
             cand split 'Split FILE into N shares, any K of which restore it (Shamir over GF(256))'

@@ -39,6 +39,7 @@ complete -c secctl -n "__fish_secctl_needs_command" -f -a "verify" -d 'Verify a 
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "serve" -d 'Run a reference single-port node: TLS (HTTP/1.1, HTTP/2, gRPC) and a plaintext redirect'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "probe" -d 'Classify every transport of one or more ports: encrypted? who is authenticated?'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "demo" -d 'The whole product in seconds: temporary CA, certificates, serve on loopback, probe it'
+complete -c secctl -n "__fish_secctl_needs_command" -f -a "apply" -d 'Provision a whole cluster from a YAML inventory: issue what is missing, renew what expires'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "key" -d 'Split a secret file into K-of-N Shamir shares, or combine shares back'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "backup" -d 'Backups of the state directory that need K of N custodians to restore'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
@@ -229,6 +230,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand serve" -s v -l verbose -d 
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c secctl -n "__fish_secctl_using_subcommand probe" -l inventory -d 'Probe the inventory\'s targets and compare with their expectations (exit 1 on a difference)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -l ca -d 'Trust bundle for the server chain [default: DIR/ca.crt when it exists]' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -l cert -d 'Client certificate for mTLS' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -l key -d 'Client key for mTLS' -r -F
@@ -250,6 +252,15 @@ complete -c secctl -n "__fish_secctl_using_subcommand demo" -l passphrase-file -
 complete -c secctl -n "__fish_secctl_using_subcommand demo" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand demo" -s V -l version -d 'Print version'
+complete -c secctl -n "__fish_secctl_using_subcommand apply" -l renew-before -d 'Renew certificates that expire within this many days [default: the inventory\'s, or 30]' -r
+complete -c secctl -n "__fish_secctl_using_subcommand apply" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand apply" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
+json\t'One stable JSON document'"
+complete -c secctl -n "__fish_secctl_using_subcommand apply" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand apply" -l check -d 'Change nothing; exit 1 when there is work to do'
+complete -c secctl -n "__fish_secctl_using_subcommand apply" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
+complete -c secctl -n "__fish_secctl_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c secctl -n "__fish_secctl_using_subcommand apply" -s V -l version -d 'Print version'
 complete -c secctl -n "__fish_secctl_using_subcommand key; and not __fish_seen_subcommand_from split combine help" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand key; and not __fish_seen_subcommand_from split combine help" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
@@ -345,19 +356,20 @@ complete -c secctl -n "__fish_secctl_using_subcommand man" -l passphrase-file -d
 complete -c secctl -n "__fish_secctl_using_subcommand man" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo key backup completions man help" -f -a "ca" -d 'Create and inspect the certificate authority'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo key backup completions man help" -f -a "cert" -d 'Issue and inspect node and client certificates'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo key backup completions man help" -f -a "revoke" -d 'Revoke certificates (by name, serial or file) and publish a new CRL'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo key backup completions man help" -f -a "crl" -d 'Publish `crl.pem`: one CRL per trusted CA, signed by the issuing CA'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo key backup completions man help" -f -a "verify" -d 'Verify a certificate file offline: chain, validity, usage, CRL, host and role'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo key backup completions man help" -f -a "serve" -d 'Run a reference single-port node: TLS (HTTP/1.1, HTTP/2, gRPC) and a plaintext redirect'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo key backup completions man help" -f -a "probe" -d 'Classify every transport of one or more ports: encrypted? who is authenticated?'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo key backup completions man help" -f -a "demo" -d 'The whole product in seconds: temporary CA, certificates, serve on loopback, probe it'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo key backup completions man help" -f -a "key" -d 'Split a secret file into K-of-N Shamir shares, or combine shares back'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo key backup completions man help" -f -a "backup" -d 'Backups of the state directory that need K of N custodians to restore'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo key backup completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo key backup completions man help" -f -a "man" -d 'Write man pages (one per subcommand) into a directory'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo key backup completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup completions man help" -f -a "ca" -d 'Create and inspect the certificate authority'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup completions man help" -f -a "cert" -d 'Issue and inspect node and client certificates'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup completions man help" -f -a "revoke" -d 'Revoke certificates (by name, serial or file) and publish a new CRL'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup completions man help" -f -a "crl" -d 'Publish `crl.pem`: one CRL per trusted CA, signed by the issuing CA'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup completions man help" -f -a "verify" -d 'Verify a certificate file offline: chain, validity, usage, CRL, host and role'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup completions man help" -f -a "serve" -d 'Run a reference single-port node: TLS (HTTP/1.1, HTTP/2, gRPC) and a plaintext redirect'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup completions man help" -f -a "probe" -d 'Classify every transport of one or more ports: encrypted? who is authenticated?'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup completions man help" -f -a "demo" -d 'The whole product in seconds: temporary CA, certificates, serve on loopback, probe it'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup completions man help" -f -a "apply" -d 'Provision a whole cluster from a YAML inventory: issue what is missing, renew what expires'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup completions man help" -f -a "key" -d 'Split a secret file into K-of-N Shamir shares, or combine shares back'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup completions man help" -f -a "backup" -d 'Backups of the state directory that need K of N custodians to restore'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup completions man help" -f -a "man" -d 'Write man pages (one per subcommand) into a directory'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "init" -d 'Create a root CA (and optionally an issuing intermediate) in the state directory'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "show" -d 'Show the CA: subject, key type, validity, fingerprints, key encryption'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "rotate" -d 'Make a new CA; the trust bundle keeps the old one until it expires'

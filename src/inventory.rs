@@ -164,7 +164,10 @@ const MAX_BYTES: u64 = 64 << 20;
 pub fn load(path: &Path) -> Result<Plan> {
     let meta = std::fs::metadata(path).map_err(|e| Error::read(path, e))?;
     if meta.is_dir() {
-        return Err(Error::path(path, "is a directory, expected an inventory file"));
+        return Err(Error::path(
+            path,
+            "is a directory, expected an inventory file",
+        ));
     }
     if meta.len() > MAX_BYTES {
         return Err(Error::path(path, "larger than 64 MiB"));
@@ -178,7 +181,9 @@ pub fn load(path: &Path) -> Result<Plan> {
         let first = msg.lines().next().unwrap_or("invalid YAML").trim();
         let first = first.strip_prefix("error: ").unwrap_or(first).to_string();
         match e.location() {
-            Some(l) if !first.contains("line") => Error::path(path, format!("line {}: {first}", l.line())),
+            Some(l) if !first.contains("line") => {
+                Error::path(path, format!("line {}: {first}", l.line()))
+            }
             _ => Error::path(path, first),
         }
     })?;
@@ -199,8 +204,13 @@ fn validate(path: &Path, inv: Inventory) -> Result<Plan> {
         }
         None => {
             let td = format!("{}.local", cluster.to_ascii_lowercase());
-            names::check_trust_domain(&td)
-                .map_err(|_| at(path, &inv.cluster, "cannot derive a trust domain from the cluster name: set trust_domain"))?;
+            names::check_trust_domain(&td).map_err(|_| {
+                at(
+                    path,
+                    &inv.cluster,
+                    "cannot derive a trust domain from the cluster name: set trust_domain",
+                )
+            })?;
             td
         }
     };
@@ -211,12 +221,19 @@ fn validate(path: &Path, inv: Inventory) -> Result<Plan> {
     }
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut items = Vec::new();
-    for (kind, list) in [(CertKind::Node, &inv.nodes), (CertKind::Client, &inv.clients)] {
+    for (kind, list) in [
+        (CertKind::Node, &inv.nodes),
+        (CertKind::Client, &inv.clients),
+    ] {
         for e in list {
             let line = e.name.referenced.line();
             names::check_name(kind.as_str(), &e.name.value).map_err(|x| at(path, &e.name, x))?;
             if e.role.value.is_empty() {
-                return Err(at(path, &e.name, format!("{} {:?}: missing role", kind.as_str(), e.name.value)));
+                return Err(at(
+                    path,
+                    &e.name,
+                    format!("{} {:?}: missing role", kind.as_str(), e.name.value),
+                ));
             }
             names::check_role(&e.role.value).map_err(|x| at(path, &e.role, x))?;
             if let Some(prev) = seen.insert(e.name.value.clone(), line) {
@@ -231,10 +248,18 @@ fn validate(path: &Path, inv: Inventory) -> Result<Plan> {
                 hosts.push(names::parse_host(&h.value).map_err(|x| at(path, h, x))?);
             }
             if kind == CertKind::Node && hosts.is_empty() {
-                return Err(at(path, &e.name, format!("node {:?}: no hosts", e.name.value)));
+                return Err(at(
+                    path,
+                    &e.name,
+                    format!("node {:?}: no hosts", e.name.value),
+                ));
             }
             if kind == CertKind::Client && !hosts.is_empty() {
-                return Err(at(path, &e.name, format!("client {:?}: clients have no hosts", e.name.value)));
+                return Err(at(
+                    path,
+                    &e.name,
+                    format!("client {:?}: clients have no hosts", e.name.value),
+                ));
             }
             let days = e.days.unwrap_or(default_days);
             if !days_ok(days) {
@@ -255,19 +280,39 @@ fn validate(path: &Path, inv: Inventory) -> Result<Plan> {
     for p in &inv.probe {
         let t = crate::probe::parse_target(&p.target.value).map_err(|e| at(path, &p.target, e))?;
         for (field, v, allowed) in [
-            ("encrypted", &p.expect.encrypted, &["all", "partial", "none"][..]),
+            (
+                "encrypted",
+                &p.expect.encrypted,
+                &["all", "partial", "none"][..],
+            ),
             ("mtls", &p.expect.mtls, &["enforced", "partial", "none"][..]),
         ] {
             if let Some(v) = v {
                 if !allowed.contains(&v.as_str()) {
-                    return Err(at(path, &p.target, format!("expect.{field} must be one of {}", allowed.join(", "))));
+                    return Err(at(
+                        path,
+                        &p.target,
+                        format!("expect.{field} must be one of {}", allowed.join(", ")),
+                    ));
                 }
             }
         }
         let as_client = match &p.as_client {
             Some(c) => {
-                if !inv.clients.iter().chain(inv.nodes.iter()).any(|e| e.name.value == c.value) {
-                    return Err(at(path, c, format!("`as: {}` is not a client or node of this inventory", c.value)));
+                if !inv
+                    .clients
+                    .iter()
+                    .chain(inv.nodes.iter())
+                    .any(|e| e.name.value == c.value)
+                {
+                    return Err(at(
+                        path,
+                        c,
+                        format!(
+                            "`as: {}` is not a client or node of this inventory",
+                            c.value
+                        ),
+                    ));
                 }
                 Some(c.value.clone())
             }

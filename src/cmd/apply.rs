@@ -57,15 +57,33 @@ struct Report {
     summary: HashMap<&'static str, usize>,
 }
 
-fn decide(item: &Item, rec: Option<&Record>, issuer_fp: Option<&str>, out_dir: &std::path::Path, default_kt: crate::pki::keys::KeyType, renew_before: u32, now: OffsetDateTime) -> (Action, String) {
+fn decide(
+    item: &Item,
+    rec: Option<&Record>,
+    issuer_fp: Option<&str>,
+    out_dir: &std::path::Path,
+    default_kt: crate::pki::keys::KeyType,
+    renew_before: u32,
+    now: OffsetDateTime,
+) -> (Action, String) {
     let Some(r) = rec else {
         return (Action::Created, "not issued yet".into());
     };
     if r.kind != item.kind {
-        return (Action::Renewed, format!("kind changed ({} -> {})", r.kind.as_str(), item.kind.as_str()));
+        return (
+            Action::Renewed,
+            format!(
+                "kind changed ({} -> {})",
+                r.kind.as_str(),
+                item.kind.as_str()
+            ),
+        );
     }
     if r.role != item.role {
-        return (Action::Renewed, format!("role changed ({} -> {})", r.role, item.role));
+        return (
+            Action::Renewed,
+            format!("role changed ({} -> {})", r.role, item.role),
+        );
     }
     let have: HashSet<String> = r.hosts.iter().cloned().collect();
     let want: HashSet<String> = item.hosts.iter().map(ToString::to_string).collect();
@@ -73,23 +91,39 @@ fn decide(item: &Item, rec: Option<&Record>, issuer_fp: Option<&str>, out_dir: &
         return (Action::Renewed, "hosts changed".into());
     }
     if r.key_type != item.key_type.unwrap_or(default_kt) {
-        return (Action::Renewed, format!("key type changed ({} -> {})", r.key_type, item.key_type.unwrap_or(default_kt)));
+        return (
+            Action::Renewed,
+            format!(
+                "key type changed ({} -> {})",
+                r.key_type,
+                item.key_type.unwrap_or(default_kt)
+            ),
+        );
     }
     if issuer_fp.is_some_and(|fp| fp != r.issuer_fingerprint) {
         return (Action::Renewed, "issued by a previous CA".into());
     }
     if r.out_dir != out_dir {
-        return (Action::Renewed, format!("output directory changed (was {})", r.out_dir.display()));
+        return (
+            Action::Renewed,
+            format!("output directory changed (was {})", r.out_dir.display()),
+        );
     }
     for f in [format!("{}.key", r.name), format!("{}.crt", r.name)] {
         if !r.out_dir.join(&f).is_file() {
-            return (Action::Renewed, format!("{f} is missing from {}", r.out_dir.display()));
+            return (
+                Action::Renewed,
+                format!("{f} is missing from {}", r.out_dir.display()),
+            );
         }
     }
     if r.not_after - now < Duration::days(i64::from(renew_before)) {
         return (Action::Renewed, format!("expires {}", r.not_after.date()));
     }
-    (Action::Unchanged, format!("valid until {}", r.not_after.date()))
+    (
+        Action::Unchanged,
+        format!("valid until {}", r.not_after.date()),
+    )
 }
 
 /// Run `apply`.
@@ -97,7 +131,11 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
     let plan = inventory::load(&a.inventory)?;
     let store = &ctx.store;
     let inv_name = a.inventory.display().to_string();
-    let existing = if store.is_initialized() { Some(store.config()?) } else { None };
+    let existing = if store.is_initialized() {
+        Some(store.config()?)
+    } else {
+        None
+    };
     if let Some(cfg) = &existing {
         if cfg.cluster != plan.cluster || cfg.trust_domain != plan.trust_domain {
             return Err(Error::input(
@@ -114,19 +152,29 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
         }
     }
     let renew_before = a.renew_before.unwrap_or(plan.renew_before_days);
-    let default_kt = existing.as_ref().map(|c| c.key_type).or(plan.key_type).unwrap_or_default();
+    let default_kt = existing
+        .as_ref()
+        .map(|c| c.key_type)
+        .or(plan.key_type)
+        .unwrap_or_default();
     let now = OffsetDateTime::now_utc();
     let out_dirs: Vec<PathBuf> = plan
         .items
         .iter()
         .map(|i| {
-            let d = i.out.clone().unwrap_or_else(|| store.path("certs").join(&i.name));
+            let d = i
+                .out
+                .clone()
+                .unwrap_or_else(|| store.path("certs").join(&i.name));
             std::path::absolute(&d).unwrap_or(d)
         })
         .collect();
 
     let decisions = |store: &Store, issuer_fp: Option<&str>| -> Result<Vec<(Action, String)>> {
-        let revoked: HashSet<String> = crate::revocation::read_log(store)?.into_iter().map(|r| r.serial).collect();
+        let revoked: HashSet<String> = crate::revocation::read_log(store)?
+            .into_iter()
+            .map(|r| r.serial)
+            .collect();
         let mut latest: HashMap<String, Record> = HashMap::new();
         for r in store.records()? {
             if !revoked.contains(&r.serial) {
@@ -137,15 +185,32 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
             .items
             .iter()
             .zip(&out_dirs)
-            .map(|(i, d)| decide(i, latest.get(&i.name), issuer_fp, d, default_kt, renew_before, now))
+            .map(|(i, d)| {
+                decide(
+                    i,
+                    latest.get(&i.name),
+                    issuer_fp,
+                    d,
+                    default_kt,
+                    renew_before,
+                    now,
+                )
+            })
             .collect())
     };
     let current_fp = |store: &Store| -> Result<Option<String>> {
-        Ok(ca::generations(store)?.into_iter().find(|g| g.current).map(|g| g.issuing.sha256_fingerprint))
+        Ok(ca::generations(store)?
+            .into_iter()
+            .find(|g| g.current)
+            .map(|g| g.issuing.sha256_fingerprint))
     };
 
     if a.check {
-        let fp = if existing.is_some() { current_fp(store)? } else { None };
+        let fp = if existing.is_some() {
+            current_fp(store)?
+        } else {
+            None
+        };
         let d = decisions(store, fp.as_deref())?;
         let report = build_report(&a, &plan, existing.is_none(), &d, &[]);
         print(ctx, &report)?;
@@ -158,7 +223,10 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
     let needs_key = |cfg: Option<&Config>| cfg.is_some_and(|c| c.encrypted);
     if needs_key(existing.as_ref()) {
         let fp = current_fp(store)?;
-        if decisions(store, fp.as_deref())?.iter().any(|(a, _)| *a != Action::Unchanged) {
+        if decisions(store, fp.as_deref())?
+            .iter()
+            .any(|(a, _)| *a != Action::Unchanged)
+        {
             passphrase = Some(ctx.passphrase(false)?);
         }
     }
@@ -181,8 +249,11 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
     let cfg = store.config()?;
     let fp = current_fp(store)?;
     let d = decisions(store, fp.as_deref())?;
-    let work: Vec<usize> = (0..plan.items.len()).filter(|&i| d[i].0 != Action::Unchanged).collect();
-    let mut outcomes: Vec<Option<std::result::Result<String, String>>> = vec![None; plan.items.len()];
+    let work: Vec<usize> = (0..plan.items.len())
+        .filter(|&i| d[i].0 != Action::Unchanged)
+        .collect();
+    let mut outcomes: Vec<Option<std::result::Result<String, String>>> =
+        vec![None; plan.items.len()];
     if !work.is_empty() {
         let issuing = ca::load_issuing(store, &cfg, passphrase.as_ref())?;
         drop(passphrase);
@@ -202,7 +273,9 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
             let mut batch = fsio::Batch::new();
             let mut staged = Vec::new();
             for (idx, res) in chunk.iter().zip(issued) {
-                let r = res.and_then(|iss| stage(store, &issuing, &iss, &mut batch).map(|_| iss.record.serial.clone()));
+                let r = res.and_then(|iss| {
+                    stage(store, &issuing, &iss, &mut batch).map(|_| iss.record.serial.clone())
+                });
                 match r {
                     Ok(serial) => staged.push((*idx, serial)),
                     Err(e) => outcomes[*idx] = Some(Err(e.to_string())),
@@ -241,7 +314,9 @@ fn sign_parallel(
     idx: &[usize],
     default_kt: crate::pki::keys::KeyType,
 ) -> Vec<Result<Issued>> {
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).min(idx.len().max(1));
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(idx.len().max(1));
     let per = idx.len().div_ceil(workers);
     std::thread::scope(|sc| {
         let handles: Vec<_> = idx
@@ -267,7 +342,10 @@ fn sign_parallel(
             .collect();
         handles
             .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|_| vec![Err(Error::internal("signing thread panicked"))]))
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| vec![Err(Error::internal("signing thread panicked"))])
+            })
             .collect()
     })
 }
@@ -277,8 +355,16 @@ fn stage(store: &Store, ca: &IssuingCa, iss: &Issued, batch: &mut fsio::Batch) -
     fsio::ensure_dir(dir)?;
     let name = &iss.record.name;
     let key_pem = crate::pki::keys::pkcs8_pem(&iss.key)?;
-    batch.write(&dir.join(format!("{name}.key")), key_pem.as_bytes(), SECRET_MODE)?;
-    batch.write(&dir.join(format!("{name}.crt")), iss.chain_pem.as_bytes(), PUBLIC_MODE)?;
+    batch.write(
+        &dir.join(format!("{name}.key")),
+        key_pem.as_bytes(),
+        SECRET_MODE,
+    )?;
+    batch.write(
+        &dir.join(format!("{name}.crt")),
+        iss.chain_pem.as_bytes(),
+        PUBLIC_MODE,
+    )?;
     batch.write(&dir.join("ca.crt"), ca.bundle_pem.as_bytes(), PUBLIC_MODE)?;
     store.stage_record(batch, &iss.record, &iss.cert_pem)
 }
@@ -339,7 +425,11 @@ fn print(ctx: &Ctx, r: &Report) -> Result<()> {
         return p.json(r);
     }
     if r.ca_created {
-        p.line(if r.check { "CA: would be created" } else { "CA: created" })?;
+        p.line(if r.check {
+            "CA: would be created"
+        } else {
+            "CA: created"
+        })?;
     }
     let verb = |a: Action| -> (&'static str, Tone) {
         match (a, r.check) {
@@ -356,7 +446,13 @@ fn print(ctx: &Ctx, r: &Report) -> Result<()> {
         .iter()
         .map(|i| {
             let (v, t) = verb(i.action);
-            vec![i.name.clone(), i.kind.to_string(), i.role.clone(), p.paint(v, t), i.detail.clone()]
+            vec![
+                i.name.clone(),
+                i.kind.to_string(),
+                i.role.clone(),
+                p.paint(v, t),
+                i.detail.clone(),
+            ]
         })
         .collect();
     if !rows.is_empty() {

@@ -32,13 +32,23 @@ pub fn config(ctx: &Ctx, a: &LiveArgs) -> Result<Config> {
 }
 
 /// Probe targets concurrently (at most `concurrency` at once), in input order.
-pub fn probe_all(cfg: Config, targets: Vec<probe::Target>, concurrency: usize) -> Result<Vec<TargetReport>> {
+pub fn probe_all(
+    cfg: Config,
+    targets: Vec<probe::Target>,
+    concurrency: usize,
+) -> Result<Vec<TargetReport>> {
     let cfg = Arc::new(cfg);
-    probe_each(targets.into_iter().map(|t| (cfg.clone(), t)).collect(), concurrency)
+    probe_each(
+        targets.into_iter().map(|t| (cfg.clone(), t)).collect(),
+        concurrency,
+    )
 }
 
 /// Probe targets, each with its own configuration.
-pub fn probe_each(targets: Vec<(Arc<Config>, probe::Target)>, concurrency: usize) -> Result<Vec<TargetReport>> {
+pub fn probe_each(
+    targets: Vec<(Arc<Config>, probe::Target)>,
+    concurrency: usize,
+) -> Result<Vec<TargetReport>> {
     // One target: a single-threaded runtime (no cross-thread wake-ups on the critical
     // path); many: all cores.
     let rt = if targets.len() == 1 {
@@ -188,10 +198,16 @@ pub fn run(ctx: &Ctx, a: ProbeArgs) -> Result<u8> {
 fn run_inventory(ctx: &Ctx, a: &ProbeArgs, inv: &std::path::Path) -> Result<u8> {
     let plan = crate::inventory::load(inv)?;
     if !a.targets.is_empty() {
-        return Err(crate::error::Error::Usage("give targets or --inventory, not both".into()));
+        return Err(crate::error::Error::Usage(
+            "give targets or --inventory, not both".into(),
+        ));
     }
     let base = config(ctx, &a.live)?;
-    let records = if ctx.store.is_initialized() { ctx.store.records()? } else { vec![] };
+    let records = if ctx.store.is_initialized() {
+        ctx.store.records()?
+    } else {
+        vec![]
+    };
     let mut jobs = Vec::new();
     for (t, servername, as_client, _) in &plan.probes {
         let mut cfg = base.clone();
@@ -218,7 +234,10 @@ fn run_inventory(ctx: &Ctx, a: &ProbeArgs, inv: &std::path::Path) -> Result<u8> 
         let mut diffs = Vec::new();
         if let Some(e) = &expect.encrypted {
             if &r.summary.encrypted != e {
-                diffs.push(format!("encrypted is {}, expected {e}", r.summary.encrypted));
+                diffs.push(format!(
+                    "encrypted is {}, expected {e}",
+                    r.summary.encrypted
+                ));
             }
         }
         if let Some(m) = &expect.mtls {
@@ -234,9 +253,17 @@ fn run_inventory(ctx: &Ctx, a: &ProbeArgs, inv: &std::path::Path) -> Result<u8> 
         for r in &reports {
             match r.differences.as_deref() {
                 Some([]) | None => ctx.printer.line(&format!("{}: as expected", r.target))?,
-                Some(d) => ctx.printer.line(&format!("{}: DIFFERS: {}", r.target, d.join("; ")))?,
+                Some(d) => ctx
+                    .printer
+                    .line(&format!("{}: DIFFERS: {}", r.target, d.join("; ")))?,
             }
         }
     }
-    Ok(if failed || (a.strict && reports.iter().any(|r| !r.strict_ok())) { EXIT_CHECK_FAILED } else { 0 })
+    Ok(
+        if failed || (a.strict && reports.iter().any(|r| !r.strict_ok())) {
+            EXIT_CHECK_FAILED
+        } else {
+            0
+        },
+    )
 }

@@ -202,7 +202,10 @@ impl Batch {
                 .collect();
             handles
                 .into_iter()
-                .map(|h| h.join().unwrap_or_else(|_| Err(Error::internal("fsync thread panicked"))))
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(Error::internal("fsync thread panicked")))
+                })
                 .collect()
         });
         results.into_iter().collect::<Result<Vec<()>>>()?;
@@ -210,7 +213,10 @@ impl Batch {
         let results: Vec<Result<()>> = std::thread::scope(|sc| {
             let hs: Vec<_> = dirs.iter().map(|d| sc.spawn(move || sync_dir(d))).collect();
             hs.into_iter()
-                .map(|h| h.join().unwrap_or_else(|_| Err(Error::internal("fsync thread panicked"))))
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(Error::internal("fsync thread panicked")))
+                })
                 .collect()
         });
         results.into_iter().collect::<Result<Vec<()>>>()?;
