@@ -193,11 +193,7 @@ fn rotate(ctx: &Ctx, a: CaRotateArgs) -> Result<u8> {
         "Rotate the CA in {}? New certificates will come from a new CA; the old one stays in the trust bundle until it expires.",
         store.root().display()
     ))?;
-    let passphrase = if cfg.encrypted {
-        Some(ctx.passphrase(false)?)
-    } else {
-        None
-    };
+    let passphrase = ctx.ca_passphrase(&cfg)?;
     let _lock = store.lock()?;
     // The passphrase must open the current CA: rotation keeps one passphrase for all.
     ca::load_issuing(store, &cfg, passphrase.as_ref())?;

@@ -114,11 +114,7 @@ fn issue_cmd(
         Ok(())
     };
     check_existing()?;
-    let passphrase = if cfg.encrypted {
-        Some(ctx.passphrase(false)?)
-    } else {
-        None
-    };
+    let passphrase = ctx.ca_passphrase(&cfg)?;
     let _lock = store.lock()?;
     check_existing()?;
     let issuing = ca::load_issuing(store, &cfg, passphrase.as_ref())?;
@@ -409,11 +405,7 @@ fn renew(ctx: &Ctx, a: RenewArgs) -> Result<u8> {
     } else {
         None
     };
-    let passphrase = if cfg.encrypted {
-        Some(ctx.passphrase(false)?)
-    } else {
-        None
-    };
+    let passphrase = ctx.ca_passphrase(&cfg)?;
     let _lock = store.lock()?;
     let issuing = ca::load_issuing(store, &cfg, passphrase.as_ref())?;
     let issued = issue::issue(&cfg, &issuing, &spec, &old.out_dir, key)?;

@@ -87,6 +87,15 @@ impl Ctx {
         }
     }
 
+    /// The passphrase of the CA's keys when they are encrypted (asked or read once), else None.
+    pub fn ca_passphrase(&self, cfg: &crate::pki::store::Config) -> Result<Option<SecretString>> {
+        if cfg.encrypted {
+            self.passphrase(false).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
     /// The CA passphrase: from `--passphrase-file`/`SECCTL_PASSPHRASE_FILE`, else asked with
     /// a hidden prompt on a terminal (twice when `new`). Never from the command line.
     pub fn passphrase(&self, new: bool) -> Result<SecretString> {

@@ -51,11 +51,7 @@ pub fn revoke(ctx: &Ctx, a: RevokeArgs) -> Result<u8> {
         "Revoke {}? Peers that check the CRL will refuse it.",
         list.join(", ")
     ))?;
-    let passphrase = if cfg.encrypted {
-        Some(ctx.passphrase(false)?)
-    } else {
-        None
-    };
+    let passphrase = ctx.ca_passphrase(&cfg)?;
     let _lock = store.lock()?;
     // Unlock the CA before recording anything, so a wrong passphrase changes nothing.
     ca::load_issuing(store, &cfg, passphrase.as_ref())?;
@@ -124,11 +120,7 @@ fn print_crl(ctx: &Ctx, c: &CrlReport) -> Result<()> {
 pub fn crl(ctx: &Ctx, days: u32) -> Result<u8> {
     let store = &ctx.store;
     let cfg = store.config()?;
-    let passphrase = if cfg.encrypted {
-        Some(ctx.passphrase(false)?)
-    } else {
-        None
-    };
+    let passphrase = ctx.ca_passphrase(&cfg)?;
     let _lock = store.lock()?;
     let c = revocation::publish(store, passphrase.as_ref(), days)?;
     if ctx.printer.is_json() {
