@@ -173,10 +173,15 @@ pub fn load(path: &Path) -> Result<Plan> {
         return Err(Error::path(path, "larger than 64 MiB"));
     }
     let text = crate::pki::fsio::read_text(path)?;
+    parse(path, &text)
+}
+
+/// Parse and validate inventory text; `path` names it in messages.
+pub fn parse(path: &Path, text: &str) -> Result<Plan> {
     if text.trim().is_empty() {
         return Err(Error::path(path, "empty inventory"));
     }
-    let inv: Inventory = serde_saphyr::from_str(&text).map_err(|e| {
+    let inv: Inventory = serde_saphyr::from_str(text).map_err(|e| {
         let msg = e.to_string();
         let first = msg.lines().next().unwrap_or("invalid YAML").trim();
         let first = first.strip_prefix("error: ").unwrap_or(first).to_string();

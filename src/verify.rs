@@ -233,7 +233,17 @@ pub fn verify(req: &Request<'_>) -> Result<Report> {
     let mut checks = Vec::new();
     let at = req.at;
     // validity
-    let validity = if at < info.not_before {
+    let validity = if info.not_before > info.not_after {
+        Check {
+            check: "validity",
+            ok: false,
+            detail: format!(
+                "never valid (not before {} is after not after {})",
+                fmt(info.not_before),
+                fmt(info.not_after)
+            ),
+        }
+    } else if at < info.not_before {
         Check {
             check: "validity",
             ok: false,
@@ -254,7 +264,8 @@ pub fn verify(req: &Request<'_>) -> Result<Report> {
     };
     checks.push(validity);
     // chain, at a time inside the leaf's validity so that this check is about the CAs.
-    let t = at.clamp(info.not_before, info.not_after);
+    // (`max` then `min`, not `clamp`: a hostile certificate may end before it starts.)
+    let t = at.max(info.not_before).min(info.not_after);
     let ee_der = CertificateDer::from(leaf_der.as_slice());
     let ee = EndEntityCert::try_from(&ee_der)
         .map_err(|e| Error::input(req.cert_name, format!("unusable certificate ({e:?})")))?;

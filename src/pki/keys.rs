@@ -145,10 +145,19 @@ pub fn decrypt_with_passphrase(
 /// Load a private key from a PEM or `.age` file.
 pub fn load_private_key(path: &Path, passphrase: Option<&SecretString>) -> Result<KeyPair> {
     let data = Zeroizing::new(crate::pki::fsio::read_bytes(path)?);
-    let plain = if is_age(&data) {
+    parse_private_key(path, &data, passphrase)
+}
+
+/// Parse a private key from the bytes of a PEM or `.age` file; `path` names it in messages.
+pub fn parse_private_key(
+    path: &Path,
+    data: &[u8],
+    passphrase: Option<&SecretString>,
+) -> Result<KeyPair> {
+    let plain = if is_age(data) {
         let p = passphrase
             .ok_or_else(|| Error::path(path, "key is encrypted and no passphrase was given"))?;
-        decrypt_with_passphrase(path, &data, p)?
+        decrypt_with_passphrase(path, data, p)?
     } else {
         Zeroizing::new(data.to_vec())
     };

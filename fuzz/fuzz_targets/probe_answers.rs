@@ -1,0 +1,81 @@
+//! What a probed server sends back: the HTTP/1.1 head parser and the HTTP/2 client, fed
+//! the input as the server's bytes (in chunks of the first byte's size).
+#![no_main]
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use libfuzzer_sys::fuzz_target;
+use secctl::probe::exchange::{self, Call, MaybeTls};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+
+/// A server that answers with fixed bytes, in chunks, then closes; writes are swallowed.
+struct Canned {
+    data: Vec<u8>,
+    pos: usize,
+    chunk: usize,
+}
+
+impl AsyncRead for Canned {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let n = self
+            .chunk
+            .min(buf.remaining())
+            .min(self.data.len() - self.pos);
+        let start = self.pos;
+        buf.put_slice(&self.data[start..start + n]);
+        self.pos += n;
+        Poll::Ready(Ok(()))
+    }
+}
+impl AsyncWrite for Canned {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        b: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        Poll::Ready(Ok(b.len()))
+    }
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+    fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+}
+impl MaybeTls for Canned {
+    fn is_tls(&self) -> bool {
+        self.chunk % 2 == 0
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&first, rest)) = data.split_first() else {
+        return;
+    };
+    let chunk = usize::from(first).max(1);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let t = Duration::from_millis(200);
+        let mut s = Canned {
+            data: rest.to_vec(),
+            pos: 0,
+            chunk,
+        };
+        let _ = exchange::http1_get(&mut s, "node1:443", t).await;
+        let s = Canned {
+            data: rest.to_vec(),
+            pos: 0,
+            chunk,
+        };
+        let _ =
+            exchange::h2_calls(s, "node1:443", chunk % 2 == 0, &[Call::Get, Call::Grpc], t).await;
+    });
+});
