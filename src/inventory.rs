@@ -48,7 +48,7 @@ pub struct CaSection {
     pub intermediate: bool,
     /// Root validity in days.
     #[serde(default)]
-    pub days: Option<u32>,
+    pub days: Option<Spanned<u32>>,
 }
 
 /// `defaults:`
@@ -60,7 +60,7 @@ pub struct Defaults {
     pub key_type: Option<KeyType>,
     /// Validity in days.
     #[serde(default)]
-    pub days: Option<u32>,
+    pub days: Option<Spanned<u32>>,
     /// Renew certificates that expire within this many days.
     #[serde(default)]
     pub renew_before_days: Option<u32>,
@@ -220,10 +220,19 @@ fn validate(path: &Path, inv: Inventory) -> Result<Plan> {
         }
     };
     let days_ok = |d: u32| (1..=36500).contains(&d);
-    let default_days = inv.defaults.days.unwrap_or(365);
-    if !days_ok(default_days) {
-        return Err(Error::path(path, "defaults.days must be 1 to 36500"));
+    for (field, d) in [
+        ("defaults.days", &inv.defaults.days),
+        ("ca.days", &inv.ca.days),
+    ] {
+        if let Some(d) = d.as_ref().filter(|d| !days_ok(d.value)) {
+            return Err(at(
+                path,
+                d,
+                format!("{field} must be 1 to 36500, not {}", d.value),
+            ));
+        }
     }
+    let default_days = inv.defaults.days.as_ref().map_or(365, |d| d.value);
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut items = Vec::new();
     for (kind, list) in [
@@ -329,7 +338,7 @@ fn validate(path: &Path, inv: Inventory) -> Result<Plan> {
         cluster,
         trust_domain,
         intermediate: inv.ca.intermediate,
-        ca_days: inv.ca.days.unwrap_or(3650),
+        ca_days: inv.ca.days.as_ref().map_or(3650, |d| d.value),
         key_type: inv.defaults.key_type,
         renew_before_days: inv.defaults.renew_before_days.unwrap_or(30),
         items,

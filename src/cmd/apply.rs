@@ -13,7 +13,7 @@ use crate::error::{Error, Result, EXIT_CHECK_FAILED};
 use crate::inventory::{self, Item, Plan};
 use crate::output::Tone;
 use crate::pki::ca::{self, InitMode, InitOptions, IssuingCa};
-use crate::pki::fsio::{self, PUBLIC_MODE, SECRET_MODE};
+use crate::pki::fsio;
 use crate::pki::issue::{self, Issued, LeafSpec};
 use crate::pki::store::{Config, Record, Store};
 
@@ -109,13 +109,8 @@ fn decide(
             format!("output directory changed (was {})", r.out_dir.display()),
         );
     }
-    for f in [format!("{}.key", r.name), format!("{}.crt", r.name)] {
-        if !r.out_dir.join(&f).is_file() {
-            return (
-                Action::Renewed,
-                format!("{f} is missing from {}", r.out_dir.display()),
-            );
-        }
+    if let Some(problem) = delivery_problem(r) {
+        return (Action::Renewed, problem);
     }
     if r.not_after - now < Duration::days(i64::from(renew_before)) {
         return (Action::Renewed, format!("expires {}", r.not_after.date()));
@@ -124,6 +119,31 @@ fn decide(
         Action::Unchanged,
         format!("valid until {}", r.not_after.date()),
     )
+}
+
+/// Why the files in a record's output directory are not the ones it records (missing,
+/// replaced, or a key that is not the certificate's, as a crash between renames leaves).
+fn delivery_problem(r: &Record) -> Option<String> {
+    let key = r.out_dir.join(format!("{}.key", r.name));
+    let crt = r.out_dir.join(format!("{}.crt", r.name));
+    for p in [&key, &crt] {
+        if !p.is_file() {
+            return Some(format!("{} is missing", p.display()));
+        }
+    }
+    let der = match crate::pki::inspect::read_cert_file(&crt) {
+        Ok((der, _)) => der,
+        Err(_) => return Some(format!("{} is unreadable", crt.display())),
+    };
+    if crate::pki::inspect::fingerprint(&der) != r.sha256_fingerprint {
+        return Some(format!("{} is not the recorded certificate", crt.display()));
+    }
+    let matches = crate::pki::keys::load_private_key(&key, None)
+        .and_then(|k| ca::check_key_matches(&key, &k, &der));
+    if matches.is_err() {
+        return Some(format!("{} does not match its certificate", key.display()));
+    }
+    None
 }
 
 /// Run `apply`.
@@ -246,6 +266,14 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
             InitMode::Fresh,
         )?;
     }
+    // A run killed half-way left temporary files (and perhaps a certificate whose record
+    // was never written); clear them before deciding.
+    store.repair()?;
+    let mut seen = HashSet::new();
+    for d in out_dirs.iter().filter(|d| seen.insert(*d)) {
+        // Best effort: an output directory that cannot be read fails its own item below.
+        let _ = fsio::remove_stale_temps(d);
+    }
     let cfg = store.config()?;
     let fp = current_fp(store)?;
     let d = decisions(store, fp.as_deref())?;
@@ -274,7 +302,8 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
             let mut staged = Vec::new();
             for (idx, res) in chunk.iter().zip(issued) {
                 let r = res.and_then(|iss| {
-                    stage(store, &issuing, &iss, &mut batch).map(|_| iss.record.serial.clone())
+                    issue::stage(store, &issuing, &iss, &mut batch)
+                        .map(|_| iss.record.serial.clone())
                 });
                 match r {
                     Ok(serial) => staged.push((*idx, serial)),
@@ -348,25 +377,6 @@ fn sign_parallel(
             })
             .collect()
     })
-}
-
-fn stage(store: &Store, ca: &IssuingCa, iss: &Issued, batch: &mut fsio::Batch) -> Result<()> {
-    let dir = &iss.record.out_dir;
-    fsio::ensure_dir(dir)?;
-    let name = &iss.record.name;
-    let key_pem = crate::pki::keys::pkcs8_pem(&iss.key)?;
-    batch.write(
-        &dir.join(format!("{name}.key")),
-        key_pem.as_bytes(),
-        SECRET_MODE,
-    )?;
-    batch.write(
-        &dir.join(format!("{name}.crt")),
-        iss.chain_pem.as_bytes(),
-        PUBLIC_MODE,
-    )?;
-    batch.write(&dir.join("ca.crt"), ca.bundle_pem.as_bytes(), PUBLIC_MODE)?;
-    store.stage_record(batch, &iss.record, &iss.cert_pem)
 }
 
 fn build_report(

@@ -105,6 +105,42 @@ fn write_impl(path: &Path, bytes: &[u8], mode: u32, replace: bool) -> Result<()>
     result
 }
 
+/// Remove temporary files left in `dir` by a secctl process that died before renaming
+/// them into place (killed, or the machine lost power); files of live processes stay.
+/// Returns how many were removed.
+pub fn remove_stale_temps(dir: &Path) -> Result<usize> {
+    let rd = match fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(Error::io(format!("reading {}", dir.display()), e)),
+    };
+    let mut removed = 0;
+    for ent in rd.flatten() {
+        let name = ent.file_name();
+        let Some(pid) = temp_owner(&name.to_string_lossy()) else {
+            continue;
+        };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            fs::remove_file(ent.path())
+                .map_err(|e| Error::io(format!("removing {}", ent.path().display()), e))?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// The process id in a temporary file name made by `temp_path` (".NAME.PID.HEX.tmp").
+fn temp_owner(name: &str) -> Option<u32> {
+    let stem = name.strip_prefix('.')?.strip_suffix(".tmp")?;
+    let mut parts = stem.rsplitn(3, '.');
+    let rnd = parts.next()?;
+    let pid = parts.next()?;
+    parts.next()?;
+    (rnd.len() == 12 && rnd.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| pid.parse().ok())
+        .flatten()
+}
+
 /// fsync a directory so that a rename in it is durable.
 pub fn sync_dir(dir: &Path) -> Result<()> {
     File::open(dir)
@@ -295,5 +331,28 @@ impl Drop for Batch {
         for s in &self.staged {
             let _ = fs::remove_file(&s.tmp);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temp_names_round_trip_and_stale_ones_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = temp_path(&dir.path().join("node1.key"));
+        let name = t.file_name().unwrap().to_string_lossy().into_owned();
+        assert_eq!(temp_owner(&name), Some(std::process::id()));
+        assert_eq!(temp_owner("node1.key"), None);
+        assert_eq!(temp_owner(".x.12.zz.tmp"), None);
+        // A live process's temp file stays, a dead one's goes (pid 0x7fffffff is never live).
+        fs::write(&t, b"x").unwrap();
+        let dead = dir.path().join(".node1.key.2147483647.0123456789ab.tmp");
+        fs::write(&dead, b"x").unwrap();
+        fs::write(dir.path().join("node1.crt"), b"x").unwrap();
+        assert_eq!(remove_stale_temps(dir.path()).unwrap(), 1);
+        assert!(t.exists() && !dead.exists());
+        assert!(dir.path().join("node1.crt").exists());
     }
 }

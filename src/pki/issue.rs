@@ -181,6 +181,24 @@ pub struct Written {
 
 /// Write key, chain and trust bundle into `out_dir` (0700), then the record.
 pub fn write(store: &Store, ca: &IssuingCa, issued: &Issued) -> Result<Written> {
+    let mut batch = fsio::Batch::new();
+    let w = stage(store, ca, issued, &mut batch)?;
+    batch.commit()?;
+    Ok(w)
+}
+
+/// Stage an issued certificate into `batch`: the record (certificate, then the JSON that
+/// marks it issued) first, then the key, certificate and CA bundle handed out. The batch
+/// renames in this order, so a crash leaves at worst a record whose files were not
+/// delivered (the next `apply` sees the mismatch and issues again) or a certificate
+/// without a record that was never delivered (`Store::repair` removes it); never a
+/// delivered certificate that the CA has no record of.
+pub fn stage(
+    store: &Store,
+    ca: &IssuingCa,
+    issued: &Issued,
+    batch: &mut fsio::Batch,
+) -> Result<Written> {
     let dir = &issued.record.out_dir;
     fsio::ensure_dir(dir)?;
     let name = &issued.record.name;
@@ -190,12 +208,10 @@ pub fn write(store: &Store, ca: &IssuingCa, issued: &Issued) -> Result<Written> 
         ca: dir.join("ca.crt"),
     };
     let key_pem = crate::pki::keys::pkcs8_pem(&issued.key)?;
-    let mut batch = fsio::Batch::new();
+    store.stage_record(batch, &issued.record, &issued.cert_pem)?;
     batch.write(&w.key, key_pem.as_bytes(), SECRET_MODE)?;
     batch.write(&w.cert, issued.chain_pem.as_bytes(), PUBLIC_MODE)?;
     batch.write(&w.ca, ca.bundle_pem.as_bytes(), PUBLIC_MODE)?;
-    store.stage_record(&mut batch, &issued.record, &issued.cert_pem)?;
-    batch.commit()?;
     Ok(w)
 }
 

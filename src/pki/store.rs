@@ -202,6 +202,32 @@ impl Store {
         )
     }
 
+    /// After a crash: remove temporary files of dead processes from the state directory,
+    /// and certificates in `issued/` whose record was never written (a record is written
+    /// after its certificate and before anything is delivered, so such a certificate was
+    /// never handed out). Call with the lock held. Returns how many files were removed.
+    pub fn repair(&self) -> Result<usize> {
+        let mut n = 0;
+        for d in [self.root.clone(), self.path("ca"), self.issued_dir()] {
+            n += fsio::remove_stale_temps(&d)?;
+        }
+        let dir = self.issued_dir();
+        let rd = match fs::read_dir(&dir) {
+            Ok(rd) => rd,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(n),
+            Err(e) => return Err(Error::io(format!("reading {}", dir.display()), e)),
+        };
+        for ent in rd.flatten() {
+            let p = ent.path();
+            if p.extension().is_some_and(|x| x == "crt") && !p.with_extension("json").exists() {
+                fs::remove_file(&p)
+                    .map_err(|e| Error::io(format!("removing {}", p.display()), e))?;
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
     /// Every record, sorted by name then issuance time.
     pub fn records(&self) -> Result<Vec<Record>> {
         let dir = self.issued_dir();
