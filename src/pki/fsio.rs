@@ -310,6 +310,7 @@ impl Batch {
                     let _ = fs::remove_file(&s.tmp);
                 }
                 done += 1;
+                crash_point();
                 let d = parent_of(&s.dest).to_path_buf();
                 if seen.insert(d.clone()) {
                     dirs.push(d);
@@ -322,6 +323,22 @@ impl Batch {
         result.map(|_| dirs)
     }
 }
+
+/// Debug builds only (the test suite's binary): with `SECCTL_TEST_ABORT_AFTER_RENAMES=N`
+/// the process aborts right after its N-th rename into place, so that tests can stop a
+/// run at every step of a commit, not only where a random kill happens to land.
+#[cfg(debug_assertions)]
+fn crash_point() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static RENAMES: AtomicUsize = AtomicUsize::new(0);
+    let n = RENAMES.fetch_add(1, Ordering::SeqCst) + 1;
+    if std::env::var("SECCTL_TEST_ABORT_AFTER_RENAMES").is_ok_and(|v| v == n.to_string()) {
+        std::process::abort();
+    }
+}
+
+#[cfg(not(debug_assertions))]
+fn crash_point() {}
 
 /// Batches at least this large commit with `syncfs` instead of per-file fsyncs.
 const BULK: usize = 32;
