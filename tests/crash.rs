@@ -5,6 +5,8 @@
 //! an unrecorded certificate, a key that is not its certificate's) and converges to the
 //! state an uninterrupted run gives.
 
+#![allow(clippy::disallowed_macros)] // tests report seeds and skips on stderr
+
 mod common;
 
 use std::collections::BTreeSet;

@@ -1,6 +1,8 @@
 //! Every inventory under `examples/` applies cleanly, converges, and gives certificates that
 //! openssl accepts; `examples/provision.sh` runs end to end against a live `secctl serve`.
 
+#![allow(clippy::disallowed_macros)] // tests report seeds and skips on stderr
+
 mod common;
 
 use std::path::{Path, PathBuf};
