@@ -28,7 +28,30 @@ use clap::Parser;
 /// Parse the process arguments, run, print an error as one line on stderr, and return the
 /// exit code of the contract (0 ok, 1 check failed, 2 bad input, 3 I/O, 4 internal).
 pub fn main_entry() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
+                let _ = e.print();
+                return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(error::EXIT_USAGE));
+            }
+            // One line, like every other error; `--help` has the rest.
+            let text = e.to_string();
+            let first = text.lines().next().unwrap_or("invalid arguments");
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "secctl: error: {first} (see --help)"
+            );
+            return ExitCode::from(error::EXIT_USAGE);
+        }
+    };
     match cmd::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {

@@ -243,15 +243,26 @@ fn restore(
         ));
     }
     let sealed = fsio::read_bytes(file)?;
+    if sealed.is_empty() {
+        return Err(Error::path(file, "empty file: not a secctl backup"));
+    }
+    if !crate::shares::custody::is_age(&sealed) {
+        return Err(Error::path(file, "not a secctl backup (not an age file)"));
+    }
     let shares = key::load_shares(share_files, identity_files)?;
+    let share_names = share_files
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let not_a_key = || {
+        Error::Usage(format!(
+            "{share_names}: these shares do not hold a backup key (not an age identity)"
+        ))
+    };
     let secret = key::combine_shares(&shares)?;
-    let id_text = Zeroizing::new(
-        String::from_utf8(secret.to_vec())
-            .map_err(|_| Error::Usage("the shares do not hold a backup key".into()))?,
-    );
-    let identity: age::x25519::Identity = id_text.trim().parse().map_err(|_| {
-        Error::Usage("the shares do not hold a backup key (not an age identity)".into())
-    })?;
+    let id_text = Zeroizing::new(String::from_utf8(secret.to_vec()).map_err(|_| not_a_key())?);
+    let identity: age::x25519::Identity = id_text.trim().parse().map_err(|_| not_a_key())?;
     drop(id_text);
     let ids: Vec<Box<dyn age::Identity + Send + Sync>> = vec![Box::new(identity)];
     let json = crate::shares::custody::decrypt_with(&file.display().to_string(), &sealed, &ids)?
