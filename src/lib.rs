@@ -42,9 +42,15 @@ pub fn main_entry() -> ExitCode {
                 return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(error::EXIT_USAGE));
             }
             // One line, like every other error; `--help` has the rest.
+            // clap's first paragraph (the error and any "[possible values: ...]"), joined.
             let text = e.to_string();
-            let first = text.lines().next().unwrap_or("invalid arguments");
-            let first = first.strip_prefix("error: ").unwrap_or(first);
+            let first = text
+                .lines()
+                .take_while(|l| !l.trim().is_empty())
+                .map(str::trim)
+                .collect::<Vec<_>>()
+                .join(" ");
+            let first = first.strip_prefix("error: ").unwrap_or(&first);
             let _ = writeln!(
                 std::io::stderr().lock(),
                 "secctl: error: {first} (see --help)"
