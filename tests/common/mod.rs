@@ -85,7 +85,9 @@ impl Env {
         for (k, v) in env {
             c.env(k, v);
         }
-        to_run(c.output().unwrap())
+        let r = to_run(c.output().unwrap());
+        assert_no_secrets(self.tmp.path(), &r, args);
+        r
     }
     pub fn write(&self, rel: &str, content: &str) -> PathBuf {
         let p = self.path(rel);
@@ -342,4 +344,80 @@ pub fn expect_row(
         (served, encrypted, server_auth, client_auth),
         "{name}: {t}"
     );
+}
+
+/// Secret material in the files under `root`: the base64 lines of every PEM private key,
+/// the body lines of every secctl share, every age secret key, and the contents of
+/// passphrase files (named `pass*` or `*.pass`). Public files (certificates, records,
+/// CRLs) are not read.
+pub fn secrets_under(root: &Path) -> Vec<String> {
+    fn walk(d: &Path, out: &mut Vec<String>) {
+        let Ok(rd) = std::fs::read_dir(d) else { return };
+        for e in rd.flatten() {
+            let p = e.path();
+            let Ok(m) = std::fs::symlink_metadata(&p) else {
+                continue;
+            };
+            if m.is_dir() {
+                if !p.ends_with("issued") {
+                    walk(&p, out);
+                }
+                continue;
+            }
+            let ext = p.extension().and_then(|x| x.to_str()).unwrap_or("");
+            if m.len() > 256 * 1024 || ["crt", "json", "pem", "yaml", "log", "lock"].contains(&ext)
+            {
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(&p) else {
+                continue;
+            };
+            let name = p.file_name().unwrap().to_string_lossy().to_string();
+            if name.starts_with("pass") || name.ends_with(".pass") {
+                let t = text.trim();
+                if t.len() >= 6 {
+                    out.push(t.to_string());
+                }
+            }
+            let mut in_key = false;
+            let mut in_share_body = false;
+            for line in text.lines() {
+                let l = line.trim();
+                if l.starts_with("-----BEGIN") && l.contains("PRIVATE KEY") {
+                    in_key = true;
+                } else if l.starts_with("-----END") {
+                    in_key = false;
+                    in_share_body = false;
+                } else if in_key && l.len() >= 16 {
+                    out.push(l.to_string());
+                } else if l.starts_with("Checksum: ") {
+                    in_share_body = true; // the body follows the headers
+                } else if in_share_body && l.len() >= 12 {
+                    out.push(l.to_string());
+                }
+                if let Some(i) = l.find("AGE-SECRET-KEY-") {
+                    out.push(l[i..].split_whitespace().next().unwrap().to_string());
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(root, &mut out);
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Fail when a run printed any secret that exists under `root` (after the run).
+pub fn assert_no_secrets(root: &Path, r: &Run, args: &[&str]) {
+    for s in secrets_under(root) {
+        assert!(
+            !r.stdout.contains(&s) && !r.stderr.contains(&s),
+            "secctl {args:?} printed a secret ({}...)",
+            &s[..6]
+        );
+        for a in args {
+            assert!(!a.contains(&s), "a secret was passed in argv: {args:?}");
+        }
+    }
 }
