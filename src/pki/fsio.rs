@@ -40,18 +40,64 @@ fn parent_of(path: &Path) -> &Path {
 }
 
 fn temp_path(path: &Path) -> PathBuf {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::OnceLock;
+    // A random 48-bit base per process, counted up per file: unique names without a
+    // getrandom and a getpid per file (create_new refuses a collision anyway).
+    static BASE: OnceLock<(u32, u64)> = OnceLock::new();
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let (pid, base) = *BASE.get_or_init(|| {
+        let mut rnd = [0u8; 8];
+        // A failing system RNG only makes the name less unique.
+        let _ = ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut rnd);
+        (std::process::id(), u64::from_le_bytes(rnd))
+    });
+    let n = base.wrapping_add(NEXT.fetch_add(1, Ordering::Relaxed)) & 0xffff_ffff_ffff;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut rnd = [0u8; 6];
-    // A failing system RNG only makes the name less unique; create_new still protects us.
-    let _ = ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut rnd);
-    path.with_file_name(format!(
-        ".{name}.{}.{}.tmp",
-        std::process::id(),
-        hex::encode(rnd)
-    ))
+    path.with_file_name(format!(".{name}.{pid}.{n:012x}.tmp"))
+}
+
+/// Whether the process umask would remove bits of `mode` (then the mode is set explicitly
+/// after creation; otherwise the creation mode is already exact and a `fchmod` is saved).
+fn umask_strips(mode: u32) -> bool {
+    use std::sync::OnceLock;
+    static UMASK: OnceLock<Option<u32>> = OnceLock::new();
+    let umask = UMASK.get_or_init(|| {
+        let status = fs::read_to_string("/proc/self/status").ok()?;
+        let line = status.lines().find(|l| l.starts_with("Umask:"))?;
+        u32::from_str_radix(line["Umask:".len()..].trim(), 8).ok()
+    });
+    umask.is_none_or(|u| u & mode != 0)
+}
+
+/// Move `tmp` to `dest`, failing with "already exists" when `dest` exists: one
+/// `renameat2(RENAME_NOREPLACE)`, or a hard link then unlink where the filesystem lacks it.
+fn rename_noreplace(tmp: &Path, dest: &Path) -> Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    let exists = || Error::path(dest, "already exists");
+    match renameat_with(CWD, tmp, CWD, dest, RenameFlags::NOREPLACE) {
+        Ok(()) => return Ok(()),
+        Err(rustix::io::Errno::EXIST) => return Err(exists()),
+        Err(rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS) => {}
+        Err(e) => {
+            return Err(Error::io(
+                format!("moving into place {}", dest.display()),
+                e.into(),
+            ))
+        }
+    }
+    fs::hard_link(tmp, dest).map_err(|e| {
+        if e.kind() == ErrorKind::AlreadyExists {
+            exists()
+        } else {
+            Error::io(format!("linking into place {}", dest.display()), e)
+        }
+    })?;
+    let _ = fs::remove_file(tmp);
+    Ok(())
 }
 
 /// Write `bytes` to `path` atomically with `mode`, replacing any existing file.
@@ -78,8 +124,10 @@ fn write_impl(path: &Path, bytes: &[u8], mode: u32, replace: bool) -> Result<()>
             .map_err(|e| Error::io(ctx("writing"), e))?;
         // The umask may have removed bits from `mode`; it can only remove, so secrets stay
         // 0600, but public files are set explicitly.
-        f.set_permissions(fs::Permissions::from_mode(mode))
-            .map_err(|e| Error::io(ctx("setting mode of"), e))?;
+        if umask_strips(mode) {
+            f.set_permissions(fs::Permissions::from_mode(mode))
+                .map_err(|e| Error::io(ctx("setting mode of"), e))?;
+        }
         f.write_all(bytes)
             .map_err(|e| Error::io(ctx("writing"), e))?;
         f.sync_all().map_err(|e| Error::io(ctx("syncing"), e))?;
@@ -87,15 +135,8 @@ fn write_impl(path: &Path, bytes: &[u8], mode: u32, replace: bool) -> Result<()>
         if replace {
             fs::rename(&tmp, path).map_err(|e| Error::io(ctx("renaming into place"), e))?;
         } else {
-            // hard_link fails when the target exists: no silent overwrite.
-            fs::hard_link(&tmp, path).map_err(|e| {
-                if e.kind() == ErrorKind::AlreadyExists {
-                    Error::path(path, "already exists")
-                } else {
-                    Error::io(ctx("linking into place"), e)
-                }
-            })?;
-            let _ = fs::remove_file(&tmp);
+            // No silent overwrite.
+            rename_noreplace(&tmp, path)?;
         }
         sync_dir(dir)
     })();
@@ -206,8 +247,10 @@ impl Batch {
             replace,
             file: None,
         });
-        f.set_permissions(fs::Permissions::from_mode(mode))
-            .map_err(ctx)?;
+        if umask_strips(mode) {
+            f.set_permissions(fs::Permissions::from_mode(mode))
+                .map_err(ctx)?;
+        }
         f.write_all(bytes).map_err(ctx)?;
         if let Some(s) = self.staged.last_mut() {
             s.file = Some(f);
@@ -300,14 +343,7 @@ impl Batch {
                         Error::io(format!("renaming into place {}", s.dest.display()), e)
                     })?;
                 } else {
-                    fs::hard_link(&s.tmp, &s.dest).map_err(|e| {
-                        if e.kind() == ErrorKind::AlreadyExists {
-                            Error::path(&s.dest, "already exists")
-                        } else {
-                            Error::io(format!("linking into place {}", s.dest.display()), e)
-                        }
-                    })?;
-                    let _ = fs::remove_file(&s.tmp);
+                    rename_noreplace(&s.tmp, &s.dest)?;
                 }
                 done += 1;
                 crash_point();
@@ -366,6 +402,7 @@ mod tests {
         // A live process's temp file stays, a dead one's goes (pid 0x7fffffff is never live).
         fs::write(&t, b"x").unwrap();
         let dead = dir.path().join(".node1.key.2147483647.0123456789ab.tmp");
+        assert_ne!(temp_path(&dir.path().join("node1.key")), t, "names repeat");
         fs::write(&dead, b"x").unwrap();
         fs::write(dir.path().join("node1.crt"), b"x").unwrap();
         assert_eq!(remove_stale_temps(dir.path()).unwrap(), 1);
