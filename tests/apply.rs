@@ -539,3 +539,30 @@ clients:
     env.run(&["probe", "--inventory", p.to_str().unwrap()])
         .usage_error(&["later", "no certificate issued for later yet"]);
 }
+
+#[test]
+fn a_fleet_sized_run_stays_within_a_small_open_file_limit() {
+    // 600 certificates are 3,000 staged files in one commit; with `ulimit -n 128` apply
+    // must still succeed (bulk batches keep one open file per filesystem).
+    let env = Env::new();
+    let mut inv = String::from("cluster: Fleet\nnodes:\n");
+    for i in 0..600 {
+        inv.push_str(&format!(
+            "  - name: e{i}\n    role: edge\n    hosts: [e{i}.fleet.test]\n"
+        ));
+    }
+    let p = env.write("fleet.yaml", &inv);
+    let script = format!(
+        "ulimit -n 128 && exec '{}' --dir '{}' -o json apply '{}'",
+        common::bin(),
+        env.pki().display(),
+        p.display()
+    );
+    let r = tool("sh", &["-c", &script]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["summary"]["created"], 600);
+    openssl_accepts(&env.pki().join("certs/e599"), "e599");
+    let (code, _) = apply(&env, &["--check", p.to_str().unwrap()]);
+    assert_eq!(code, 0);
+}

@@ -14,7 +14,7 @@ use crate::inventory::{self, Item, Plan};
 use crate::output::Tone;
 use crate::pki::ca::{self, InitMode, InitOptions, IssuingCa};
 use crate::pki::fsio;
-use crate::pki::issue::{self, Issued, LeafSpec};
+use crate::pki::issue::{self, LeafSpec};
 use crate::pki::store::{Config, Record, Store};
 
 /// What happens to one inventory item.
@@ -295,31 +295,18 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
         } else {
             indicatif::ProgressBar::hidden()
         };
-        // Sign in parallel, write in chunks (one filesystem sync per chunk).
+        // Each worker signs its share of a chunk and stages the files into its own batch;
+        // the batches commit together (one filesystem sync before and after the renames).
         for chunk in work.chunks(1024) {
-            let issued = sign_parallel(&cfg, &issuing, &plan, &out_dirs, chunk, default_kt);
-            let mut batch = fsio::Batch::new();
-            let mut staged = Vec::new();
-            for (idx, res) in chunk.iter().zip(issued) {
-                let r = res.and_then(|iss| {
-                    issue::stage(store, &issuing, &iss, &mut batch)
-                        .map(|_| iss.record.serial.clone())
-                });
-                match r {
-                    Ok(serial) => staged.push((*idx, serial)),
-                    Err(e) => outcomes[*idx] = Some(Err(e.to_string())),
-                }
-            }
-            match batch.commit() {
-                Ok(()) => {
-                    for (idx, serial) in staged {
-                        outcomes[idx] = Some(Ok(serial));
-                    }
-                }
-                Err(e) => {
-                    for (idx, _) in staged {
-                        outcomes[idx] = Some(Err(e.to_string()));
-                    }
+            let done = issue_parallel(store, &cfg, &issuing, &plan, &out_dirs, chunk, default_kt);
+            let (batches, items): (Vec<_>, Vec<_>) = done.into_iter().unzip();
+            for (committed, items) in fsio::commit_all(batches).into_iter().zip(items) {
+                for (idx, res) in items {
+                    outcomes[idx] = Some(match (res, &committed) {
+                        (Ok(serial), Ok(())) => Ok(serial),
+                        (Ok(_), Err(e)) => Err(e.to_string()),
+                        (Err(e), _) => Err(e),
+                    });
                 }
             }
             bar.inc(chunk.len() as u64);
@@ -335,45 +322,68 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
     })
 }
 
-fn sign_parallel(
+/// What one worker made: its batch of staged files, and per item the serial or the error.
+type WorkerOutput = (
+    fsio::Batch,
+    Vec<(usize, std::result::Result<String, String>)>,
+);
+
+/// Sign and stage the items `idx` on every core. An item whose signing or staging fails
+/// leaves nothing staged (its own small batch is dropped, removing its temporary files).
+fn issue_parallel(
+    store: &Store,
     cfg: &Config,
     issuing: &IssuingCa,
     plan: &Plan,
     out_dirs: &[PathBuf],
     idx: &[usize],
     default_kt: crate::pki::keys::KeyType,
-) -> Vec<Result<Issued>> {
+) -> Vec<WorkerOutput> {
     let workers = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
         .min(idx.len().max(1));
     let per = idx.len().div_ceil(workers);
+    let one = |i: usize, batch: &mut fsio::Batch| -> Result<String> {
+        let it = &plan.items[i];
+        let spec = LeafSpec {
+            name: it.name.clone(),
+            kind: it.kind,
+            role: it.role.clone(),
+            hosts: it.hosts.clone(),
+            days: it.days,
+            key_type: it.key_type.unwrap_or(default_kt),
+        };
+        let iss = issue::issue(cfg, issuing, &spec, &out_dirs[i], None)?;
+        let mut mine = fsio::Batch::new();
+        issue::stage(store, issuing, &iss, &mut mine)?;
+        batch.append(mine)?;
+        Ok(iss.record.serial.clone())
+    };
     std::thread::scope(|sc| {
         let handles: Vec<_> = idx
             .chunks(per.max(1))
             .map(|part| {
                 sc.spawn(move || {
-                    part.iter()
-                        .map(|&i| {
-                            let it = &plan.items[i];
-                            let spec = LeafSpec {
-                                name: it.name.clone(),
-                                kind: it.kind,
-                                role: it.role.clone(),
-                                hosts: it.hosts.clone(),
-                                days: it.days,
-                                key_type: it.key_type.unwrap_or(default_kt),
-                            };
-                            issue::issue(cfg, issuing, &spec, &out_dirs[i], None)
-                        })
-                        .collect::<Vec<_>>()
+                    let mut batch = fsio::Batch::new();
+                    let items = part
+                        .iter()
+                        .map(|&i| (i, one(i, &mut batch).map_err(|e| e.to_string())))
+                        .collect();
+                    (batch, items)
                 })
             })
             .collect();
         handles
             .into_iter()
-            .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| vec![Err(Error::internal("signing thread panicked"))])
+            .zip(idx.chunks(per.max(1)))
+            .map(|(h, part)| {
+                h.join().unwrap_or_else(|_| {
+                    let items = part
+                        .iter()
+                        .map(|&i| (i, Err("internal error: signing thread panicked".into())))
+                        .collect();
+                    (fsio::Batch::new(), items)
+                })
             })
             .collect()
     })

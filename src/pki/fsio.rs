@@ -211,9 +211,14 @@ struct Staged {
 /// before the first byte), all are fsynced together, then renamed into place in the order
 /// they were added, then each directory is fsynced once. Put the file that marks the step
 /// as done (a record) last. Staged files left by an error are removed.
+///
+/// A batch of at least `BULK` files commits with `syncfs` and keeps only one open file per
+/// filesystem, so that a fleet-sized batch never runs into the open-file limit.
 #[derive(Default)]
 pub struct Batch {
     staged: Vec<Staged>,
+    /// One open file per filesystem (device), once the batch is bulk-sized.
+    per_dev: Vec<(u64, File)>,
 }
 
 impl Batch {
@@ -255,7 +260,51 @@ impl Batch {
         if let Some(s) = self.staged.last_mut() {
             s.file = Some(f);
         }
+        if self.staged.len() >= BULK {
+            self.keep_one_file_per_device()?;
+        }
         Ok(())
+    }
+
+    /// Close staged files, keeping one per filesystem for `syncfs`.
+    fn keep_one_file_per_device(&mut self) -> Result<()> {
+        use std::os::unix::fs::MetadataExt;
+        for s in &mut self.staged {
+            if let Some(f) = s.file.take() {
+                let dev = f
+                    .metadata()
+                    .map_err(|e| Error::io(format!("reading {}", s.tmp.display()), e))?
+                    .dev();
+                if !self.per_dev.iter().any(|(d, _)| *d == dev) {
+                    self.per_dev.push((dev, f));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Move every file staged in `other` to the end of this batch.
+    pub fn append(&mut self, mut other: Batch) -> Result<()> {
+        self.staged.append(&mut other.staged);
+        for (dev, f) in other.per_dev.drain(..) {
+            if !self.per_dev.iter().any(|(d, _)| *d == dev) {
+                self.per_dev.push((dev, f));
+            }
+        }
+        if self.staged.len() >= BULK {
+            self.keep_one_file_per_device()?;
+        }
+        Ok(())
+    }
+
+    /// Number of staged files.
+    pub fn len(&self) -> usize {
+        self.staged.len()
+    }
+
+    /// Whether nothing is staged.
+    pub fn is_empty(&self) -> bool {
+        self.staged.is_empty()
     }
 
     /// Make every staged file durable and move it into place.
@@ -305,29 +354,8 @@ impl Batch {
     /// Many files (`apply` on a fleet): one `syncfs` per filesystem makes every staged file
     /// durable before the renames, and one more makes the renames durable, instead of two
     /// fsyncs per file. Same guarantee: a crash leaves the old file or the new one.
-    fn commit_bulk(mut self) -> Result<()> {
-        use std::os::unix::fs::MetadataExt;
-        let mut per_dev: Vec<(u64, File)> = Vec::new();
-        for s in &mut self.staged {
-            if let Some(f) = s.file.take() {
-                let dev = f
-                    .metadata()
-                    .map_err(|e| Error::io(format!("reading {}", s.tmp.display()), e))?
-                    .dev();
-                if !per_dev.iter().any(|(d, _)| *d == dev) {
-                    per_dev.push((dev, f));
-                }
-            }
-        }
-        let sync_all_fs = |per_dev: &[(u64, File)]| -> Result<()> {
-            for (_, f) in per_dev {
-                rustix::fs::syncfs(f).map_err(|e| Error::io("syncing the filesystem", e.into()))?;
-            }
-            Ok(())
-        };
-        sync_all_fs(&per_dev)?;
-        self.move_into_place()?;
-        sync_all_fs(&per_dev)
+    fn commit_bulk(self) -> Result<()> {
+        commit_all(vec![self]).pop().unwrap_or(Ok(()))
     }
 
     /// Rename (or link, for new-only files) every staged file into place, in order; return
@@ -357,6 +385,67 @@ impl Batch {
         // What was moved is no longer ours to clean up on drop.
         self.staged.drain(..done);
         result.map(|_| dirs)
+    }
+}
+
+/// Commit several batches at once (the workers of `apply` each stage their own): one
+/// `syncfs` per filesystem before and after, the batches renamed into place in parallel
+/// (each in its own order). Returns one result per batch; a failed sync fails them all.
+pub fn commit_all(mut batches: Vec<Batch>) -> Vec<Result<()>> {
+    let total: usize = batches.iter().map(Batch::len).sum();
+    if total < BULK {
+        return batches.into_iter().map(Batch::commit).collect();
+    }
+    let mut per_dev: Vec<(u64, File)> = Vec::new();
+    let n = batches.len();
+    let fail_all = |e: &Error| (0..n).map(|_| Err(dup(e))).collect();
+    for b in &mut batches {
+        if let Err(e) = b.keep_one_file_per_device() {
+            return fail_all(&e);
+        }
+        for (dev, f) in b.per_dev.drain(..) {
+            if !per_dev.iter().any(|(d, _)| *d == dev) {
+                per_dev.push((dev, f));
+            }
+        }
+    }
+    let sync_all_fs = || -> Result<()> {
+        for (_, f) in &per_dev {
+            rustix::fs::syncfs(f).map_err(|e| Error::io("syncing the filesystem", e.into()))?;
+        }
+        Ok(())
+    };
+    if let Err(e) = sync_all_fs() {
+        return fail_all(&e);
+    }
+    let results: Vec<Result<()>> = std::thread::scope(|sc| {
+        let hs: Vec<_> = batches
+            .iter_mut()
+            .map(|b| sc.spawn(move || b.move_into_place().map(|_| ())))
+            .collect();
+        hs.into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(Error::internal("rename thread panicked")))
+            })
+            .collect()
+    });
+    if let Err(e) = sync_all_fs() {
+        return fail_all(&e);
+    }
+    results
+}
+
+/// The same error again (one per batch that it fails).
+fn dup(e: &Error) -> Error {
+    match e {
+        Error::Io { context, source } => Error::io(
+            context.clone(),
+            std::io::Error::new(source.kind(), source.to_string()),
+        ),
+        Error::Usage(m) => Error::Usage(m.clone()),
+        Error::Input { input, problem } => Error::input(input, problem.clone()),
+        Error::Internal(m) => Error::Internal(m.clone()),
     }
 }
 
