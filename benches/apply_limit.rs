@@ -29,7 +29,7 @@ fn main() {
     };
     ca::init(&store, &opts, None, InitMode::Fresh).expect("CA");
     let cfg = store.config().expect("config");
-    let issuing = ca::load_issuing(&store, &cfg, None).expect("issuing CA");
+    let issuing = ca::load_issuing(&store, None).expect("issuing CA");
     let specs: Vec<LeafSpec> = (0..n)
         .map(|i| LeafSpec {
             name: format!("edge-{i:05}"),

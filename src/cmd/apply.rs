@@ -283,7 +283,7 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
     let mut outcomes: Vec<Option<std::result::Result<String, String>>> =
         vec![None; plan.items.len()];
     if !work.is_empty() {
-        let issuing = ca::load_issuing(store, &cfg, passphrase.as_ref())?;
+        let issuing = ca::load_issuing(store, passphrase.as_ref())?;
         drop(passphrase);
         let bar = if std::io::stderr().is_terminal() {
             let b = indicatif::ProgressBar::new(work.len() as u64);

@@ -196,7 +196,7 @@ fn rotate(ctx: &Ctx, a: CaRotateArgs) -> Result<u8> {
     let passphrase = ctx.ca_passphrase(&cfg)?;
     let _lock = store.lock()?;
     // The passphrase must open the current CA: rotation keeps one passphrase for all.
-    ca::load_issuing(store, &cfg, passphrase.as_ref())?;
+    ca::load_issuing(store, passphrase.as_ref())?;
     let opts = InitOptions {
         cluster: cfg.cluster.clone(),
         trust_domain: cfg.trust_domain.clone(),

@@ -117,7 +117,7 @@ fn issue_cmd(
     let passphrase = ctx.ca_passphrase(&cfg)?;
     let _lock = store.lock()?;
     check_existing()?;
-    let issuing = ca::load_issuing(store, &cfg, passphrase.as_ref())?;
+    let issuing = ca::load_issuing(store, passphrase.as_ref())?;
     drop(passphrase);
     let issued = issue::issue(&cfg, &issuing, &spec, &out_dir, None)?;
     let files = issue::write(store, &issuing, &issued)?;
@@ -407,7 +407,7 @@ fn renew(ctx: &Ctx, a: RenewArgs) -> Result<u8> {
     };
     let passphrase = ctx.ca_passphrase(&cfg)?;
     let _lock = store.lock()?;
-    let issuing = ca::load_issuing(store, &cfg, passphrase.as_ref())?;
+    let issuing = ca::load_issuing(store, passphrase.as_ref())?;
     let issued = issue::issue(&cfg, &issuing, &spec, &old.out_dir, key)?;
     let files = issue::write(store, &issuing, &issued)?;
     let p = &ctx.printer;

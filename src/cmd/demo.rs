@@ -39,7 +39,7 @@ fn issue_one(
     cfg: &crate::pki::store::Config,
     spec: LeafSpec,
 ) -> Result<(PathBuf, PathBuf)> {
-    let issuing = ca::load_issuing(store, cfg, None)?;
+    let issuing = ca::load_issuing(store, None)?;
     let out = store.path("certs").join(&spec.name);
     let issued = issue::issue(cfg, &issuing, &spec, &out, None)?;
     let w = issue::write(store, &issuing, &issued)?;

@@ -400,12 +400,7 @@ pub fn load_signer(
 
 /// Load the issuing CA (the intermediate when there is one) of the current generation,
 /// with the trust bundle. The passphrase is needed when the keys are encrypted.
-pub fn load_issuing(
-    store: &Store,
-    cfg: &Config,
-    passphrase: Option<&SecretString>,
-) -> Result<IssuingCa> {
-    let _ = cfg;
+pub fn load_issuing(store: &Store, passphrase: Option<&SecretString>) -> Result<IssuingCa> {
     let gen = load_generation(&store.ca_dir(), true)?;
     let mut ca = load_signer(&gen, false, passphrase)?;
     ca.bundle_pem = fsio::read_text(&store.path("ca.crt"))?;
