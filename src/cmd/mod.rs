@@ -63,7 +63,49 @@ fn interactive() -> bool {
     std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
 }
 
+/// Trust material for checking certificates: `--ca BUNDLE` with `--crl` as given, or by
+/// default the state directory's `ca.crt` and, when it exists, its `crl.pem` (an explicit
+/// `--crl` wins).
+pub struct Trust {
+    /// The trust bundle, when given or present in the state directory.
+    pub bundle: Option<PathBuf>,
+    /// The CRL file, when given or (with the default bundle) present.
+    pub crl: Option<PathBuf>,
+}
+
+impl Trust {
+    /// The bundle, or a usage error saying how to give one.
+    pub fn require_bundle(&self, ctx: &Ctx) -> Result<PathBuf> {
+        self.bundle.clone().ok_or_else(|| {
+            Error::Usage(format!(
+                "no trust bundle: pass --ca BUNDLE (or --dir to a state directory; {} does not exist)",
+                ctx.store.path("ca.crt").display()
+            ))
+        })
+    }
+}
+
 impl Ctx {
+    /// Resolve `--ca` / `--crl` against the state directory's defaults.
+    pub fn trust(&self, ca: Option<&PathBuf>, crl: Option<&PathBuf>) -> Trust {
+        match ca {
+            Some(b) => Trust {
+                bundle: Some(b.clone()),
+                crl: crl.cloned(),
+            },
+            None => {
+                let b = self.store.path("ca.crt");
+                let default_crl = self.store.path("crl.pem");
+                Trust {
+                    bundle: b.exists().then_some(b),
+                    crl: crl
+                        .cloned()
+                        .or_else(|| default_crl.exists().then_some(default_crl)),
+                }
+            }
+        }
+    }
+
     /// Ask for confirmation: `--yes` answers it; on a terminal the user is asked; without
     /// a terminal the action is refused (never a hidden prompt in a pipeline).
     pub fn confirm(&self, question: &str) -> Result<()> {

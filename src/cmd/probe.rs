@@ -11,13 +11,7 @@ use crate::probe::{self, Config, TargetReport};
 
 /// Build the probe configuration from the live options (bundle, client certificate).
 pub fn config(ctx: &Ctx, a: &LiveArgs) -> Result<Config> {
-    let ca = match &a.ca {
-        Some(c) => Some(c.clone()),
-        None => {
-            let b = ctx.store.path("ca.crt");
-            b.exists().then_some(b)
-        }
-    };
+    let ca = ctx.trust(a.ca.as_ref(), None).bundle;
     let roots = ca.as_deref().map(crate::tlsconf::load_roots).transpose()?;
     let client = match (&a.cert, &a.key) {
         (Some(c), Some(k)) => Some(crate::tlsconf::load_certified_key(c, k)?),

@@ -27,17 +27,7 @@ pub fn run(ctx: &Ctx, a: ServeArgs) -> Result<u8> {
             "serve needs --name NAME or --cert/--key (or --insecure for plaintext)".into(),
         ));
     }
-    let (ca, crl) = match a.ca {
-        Some(ca) => (Some(ca), a.crl),
-        None => {
-            let b = ctx.store.path("ca.crt");
-            let crl = a.crl.or_else(|| {
-                let p = ctx.store.path("crl.pem");
-                p.exists().then_some(p)
-            });
-            (b.exists().then_some(b), crl)
-        }
-    };
+    let crate::cmd::Trust { bundle: ca, crl } = ctx.trust(a.ca.as_ref(), a.crl.as_ref());
     let opts = Options {
         listen: a.listen,
         cert,

@@ -39,23 +39,9 @@ pub fn run(ctx: &Ctx, a: VerifyArgs) -> Result<u8> {
     if let Some(r) = &a.role {
         names::check_role(r)?;
     }
-    let (bundle_path, crl_path) = match &a.ca {
-        Some(b) => (b.clone(), a.crl.clone()),
-        None => {
-            let b = ctx.store.path("ca.crt");
-            if !b.exists() {
-                return Err(Error::Usage(format!(
-                    "no trust bundle: pass --ca BUNDLE (or --dir to a state directory; {} does not exist)",
-                    b.display()
-                )));
-            }
-            let c = a.crl.clone().or_else(|| {
-                let p = ctx.store.path("crl.pem");
-                p.exists().then_some(p)
-            });
-            (b, c)
-        }
-    };
+    let trust = ctx.trust(a.ca.as_ref(), a.crl.as_ref());
+    let bundle_path = trust.require_bundle(ctx)?;
+    let crl_path = trust.crl;
     let chain = verify::read_chain(target)?;
     let bundle = verify::read_pem_or_der(&bundle_path, "CERTIFICATE", "certificate")?;
     let crls = match &crl_path {
@@ -130,24 +116,9 @@ fn live(ctx: &Ctx, a: &VerifyArgs) -> Result<u8> {
         timeout: a.timeout,
     };
     let cfg = crate::cmd::probe::config(ctx, &live_args)?;
-    let bundle_path = match &a.ca {
-        Some(b) => b.clone(),
-        None => {
-            let b = ctx.store.path("ca.crt");
-            if !b.exists() {
-                return Err(Error::Usage(format!(
-                    "no trust bundle: pass --ca BUNDLE ({} does not exist)",
-                    b.display()
-                )));
-            }
-            b
-        }
-    };
-    let crl_path = a.crl.clone().or_else(|| {
-        a.ca.is_none()
-            .then(|| ctx.store.path("crl.pem"))
-            .filter(|p| p.exists())
-    });
+    let trust = ctx.trust(a.ca.as_ref(), a.crl.as_ref());
+    let bundle_path = trust.require_bundle(ctx)?;
+    let crl_path = trust.crl;
     let host = match &a.host {
         Some(h) => Some(names::parse_host(h)?),
         None => names::parse_host(a.servername.as_deref().unwrap_or(&t.host)).ok(),
