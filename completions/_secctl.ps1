@@ -274,11 +274,11 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             break
         }
         'secctl;verify' {
-            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate for a live check with mTLS')
-            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Client key for a live check with mTLS')
-            [CompletionResult]::new('--servername', '--servername', [CompletionResultType]::ParameterName, 'Server name for SNI (live) [default: the target''s host]')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout of each network step (live), in seconds')
-            [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'Trust bundle [default: DIR/ca.crt]')
+            [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'Trust bundle for the server chain [default: DIR/ca.crt when it exists]')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate for mTLS')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Client key for mTLS')
+            [CompletionResult]::new('--servername', '--servername', [CompletionResultType]::ParameterName, 'Server name for SNI and verification [default: the target''s host]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout of each network step, in seconds')
             [CompletionResult]::new('--crl', '--crl', [CompletionResultType]::ParameterName, 'CRL file(s) in one PEM file [default: DIR/crl.pem when --ca is not given and it exists]')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Host name or IP address the certificate must be valid for')
             [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'Role the certificate must carry (OU and SPIFFE id)')

@@ -1938,12 +1938,16 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__verify)
-            opts="-o -h -V --cert --key --servername --timeout --ca --crl --host --role --usage --at --dir --output --yes --passphrase-file --help --version"
+            opts="-o -h -V --ca --cert --key --servername --timeout --crl --host --role --usage --at --dir --output --yes --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1957,10 +1961,6 @@ _secctl() {
                     return 0
                     ;;
                 --timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --ca)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -246,11 +246,11 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand --version 'Print version'
         }
         &'secctl;verify'= {
-            cand --cert 'Client certificate for a live check with mTLS'
-            cand --key 'Client key for a live check with mTLS'
-            cand --servername 'Server name for SNI (live) [default: the target''s host]'
-            cand --timeout 'Timeout of each network step (live), in seconds'
-            cand --ca 'Trust bundle [default: DIR/ca.crt]'
+            cand --ca 'Trust bundle for the server chain [default: DIR/ca.crt when it exists]'
+            cand --cert 'Client certificate for mTLS'
+            cand --key 'Client key for mTLS'
+            cand --servername 'Server name for SNI and verification [default: the target''s host]'
+            cand --timeout 'Timeout of each network step, in seconds'
             cand --crl 'CRL file(s) in one PEM file [default: DIR/crl.pem when --ca is not given and it exists]'
             cand --host 'Host name or IP address the certificate must be valid for'
             cand --role 'Role the certificate must carry (OU and SPIFFE id)'

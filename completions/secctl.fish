@@ -191,11 +191,11 @@ complete -c secctl -n "__fish_secctl_using_subcommand crl" -l passphrase-file -d
 complete -c secctl -n "__fish_secctl_using_subcommand crl" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand crl" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand crl" -s V -l version -d 'Print version'
-complete -c secctl -n "__fish_secctl_using_subcommand verify" -l cert -d 'Client certificate for a live check with mTLS' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand verify" -l key -d 'Client key for a live check with mTLS' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand verify" -l servername -d 'Server name for SNI (live) [default: the target\'s host]' -r
-complete -c secctl -n "__fish_secctl_using_subcommand verify" -l timeout -d 'Timeout of each network step (live), in seconds' -r
-complete -c secctl -n "__fish_secctl_using_subcommand verify" -l ca -d 'Trust bundle [default: DIR/ca.crt]' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand verify" -l ca -d 'Trust bundle for the server chain [default: DIR/ca.crt when it exists]' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand verify" -l cert -d 'Client certificate for mTLS' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand verify" -l key -d 'Client key for mTLS' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand verify" -l servername -d 'Server name for SNI and verification [default: the target\'s host]' -r
+complete -c secctl -n "__fish_secctl_using_subcommand verify" -l timeout -d 'Timeout of each network step, in seconds' -r
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l crl -d 'CRL file(s) in one PEM file [default: DIR/crl.pem when --ca is not given and it exists]' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l host -d 'Host name or IP address the certificate must be valid for' -r
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l role -d 'Role the certificate must carry (OU and SPIFFE id)' -r

@@ -234,21 +234,10 @@ pub struct LiveArgs {
 pub struct VerifyArgs {
     /// A certificate file (PEM chain or DER), or HOST:PORT for a live handshake.
     pub target: String,
-    /// Client certificate for a live check with mTLS.
-    #[arg(long, requires = "key")]
-    pub cert: Option<PathBuf>,
-    /// Client key for a live check with mTLS.
-    #[arg(long, requires = "cert")]
-    pub key: Option<PathBuf>,
-    /// Server name for SNI (live) [default: the target's host].
-    #[arg(long)]
-    pub servername: Option<String>,
-    /// Timeout of each network step (live), in seconds.
-    #[arg(long, default_value_t = 3.0)]
-    pub timeout: f64,
-    /// Trust bundle [default: DIR/ca.crt].
-    #[arg(long, value_name = "BUNDLE")]
-    pub ca: Option<PathBuf>,
+    /// Trust bundle, client certificate, server name and timeout (the last three for a
+    /// live check).
+    #[command(flatten)]
+    pub live: LiveArgs,
     /// CRL file(s) in one PEM file [default: DIR/crl.pem when --ca is not given and it exists].
     #[arg(long, value_name = "FILE")]
     pub crl: Option<PathBuf>,

@@ -39,7 +39,7 @@ pub fn run(ctx: &Ctx, a: VerifyArgs) -> Result<u8> {
     if let Some(r) = &a.role {
         names::check_role(r)?;
     }
-    let trust = ctx.trust(a.ca.as_ref(), a.crl.as_ref());
+    let trust = ctx.trust(a.live.ca.as_ref(), a.crl.as_ref());
     let bundle_path = trust.require_bundle(ctx)?;
     let crl_path = trust.crl;
     let chain = verify::read_chain(target)?;
@@ -108,20 +108,13 @@ fn print(ctx: &Ctx, name: &str, report: &verify::Report) -> Result<u8> {
 fn live(ctx: &Ctx, a: &VerifyArgs) -> Result<u8> {
     use crate::probe::{self, exchange_outcome_is_refusal};
     let t = probe::parse_target(&a.target)?;
-    let live_args = crate::cli::LiveArgs {
-        ca: a.ca.clone(),
-        cert: a.cert.clone(),
-        key: a.key.clone(),
-        servername: a.servername.clone(),
-        timeout: a.timeout,
-    };
-    let cfg = crate::cmd::probe::config(ctx, &live_args)?;
-    let trust = ctx.trust(a.ca.as_ref(), a.crl.as_ref());
+    let cfg = crate::cmd::probe::config(ctx, &a.live)?;
+    let trust = ctx.trust(a.live.ca.as_ref(), a.crl.as_ref());
     let bundle_path = trust.require_bundle(ctx)?;
     let crl_path = trust.crl;
     let host = match &a.host {
         Some(h) => Some(names::parse_host(h)?),
-        None => names::parse_host(a.servername.as_deref().unwrap_or(&t.host)).ok(),
+        None => names::parse_host(a.live.servername.as_deref().unwrap_or(&t.host)).ok(),
     };
     if let Some(r) = &a.role {
         names::check_role(r)?;
