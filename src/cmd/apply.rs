@@ -201,22 +201,46 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
                 latest.insert(r.name.clone(), r); // records are sorted oldest first
             }
         }
-        Ok(plan
-            .items
-            .iter()
-            .zip(&out_dirs)
-            .map(|(i, d)| {
-                decide(
-                    i,
-                    latest.get(&i.name),
-                    issuer_fp,
-                    d,
-                    default_kt,
-                    renew_before,
-                    now,
-                )
-            })
-            .collect())
+        // Deciding reads and checks every delivered key and certificate: on every core.
+        let pairs: Vec<(&Item, &PathBuf)> = plan.items.iter().zip(&out_dirs).collect();
+        let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let per = pairs.len().div_ceil(workers).max(64);
+        let latest = &latest;
+        Ok(std::thread::scope(|sc| {
+            let hs: Vec<_> = pairs
+                .chunks(per)
+                .map(|part| {
+                    let n = part.len();
+                    let h = sc.spawn(move || {
+                        part.iter()
+                            .map(|(i, d)| {
+                                decide(
+                                    i,
+                                    latest.get(&i.name),
+                                    issuer_fp,
+                                    d,
+                                    default_kt,
+                                    renew_before,
+                                    now,
+                                )
+                            })
+                            .collect::<Vec<_>>()
+                    });
+                    (h, n)
+                })
+                .collect();
+            hs.into_iter()
+                .flat_map(|(h, n)| {
+                    h.join().unwrap_or_else(|_| {
+                        let e = (
+                            Action::Failed,
+                            "internal error: check thread panicked".into(),
+                        );
+                        vec![e; n]
+                    })
+                })
+                .collect()
+        }))
     };
     let current_fp = |store: &Store| -> Result<Option<String>> {
         Ok(ca::generations(store)?
