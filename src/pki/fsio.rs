@@ -209,8 +209,8 @@ struct Staged {
 
 /// Several files written as one step: every file is staged (temporary file, mode set
 /// before the first byte), all are fsynced together, then renamed into place in the order
-/// they were added, then each directory is fsynced once. Put the file that marks the step
-/// as done (a record) last. Staged files left by an error are removed.
+/// they were added, then each directory is fsynced once. Add the files in the order a
+/// crash may reveal them (see `issue::stage`). Staged files left by an error are removed.
 ///
 /// A batch of at least `BULK` files commits with `syncfs` and keeps only one open file per
 /// filesystem, so that a fleet-sized batch never runs into the open-file limit.
@@ -219,6 +219,8 @@ pub struct Batch {
     staged: Vec<Staged>,
     /// One open file per filesystem (device), once the batch is bulk-sized.
     per_dev: Vec<(u64, File)>,
+    /// Staged files before this index have been closed already.
+    closed_upto: usize,
 }
 
 impl Batch {
@@ -269,7 +271,9 @@ impl Batch {
     /// Close staged files, keeping one per filesystem for `syncfs`.
     fn keep_one_file_per_device(&mut self) -> Result<()> {
         use std::os::unix::fs::MetadataExt;
-        for s in &mut self.staged {
+        let from = self.closed_upto.min(self.staged.len());
+        self.closed_upto = self.staged.len();
+        for s in &mut self.staged[from..] {
             if let Some(f) = s.file.take() {
                 let dev = f
                     .metadata()
@@ -384,6 +388,7 @@ impl Batch {
         })();
         // What was moved is no longer ours to clean up on drop.
         self.staged.drain(..done);
+        self.closed_upto = self.closed_upto.saturating_sub(done);
         result.map(|_| dirs)
     }
 }
