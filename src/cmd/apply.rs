@@ -290,9 +290,8 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
             InitMode::Fresh,
         )?;
     }
-    // A run killed half-way left temporary files (and perhaps a certificate whose record
-    // was never written); clear them before deciding.
-    store.repair()?;
+    // A run killed half-way left temporary files in the output directories (the lock
+    // cleared the state directory's); clear them before deciding.
     let mut seen = HashSet::new();
     for d in out_dirs.iter().filter(|d| seen.insert(*d)) {
         // Best effort: an output directory that cannot be read fails its own item below.

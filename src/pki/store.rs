@@ -155,6 +155,8 @@ impl Store {
             .map_err(|e| Error::io(format!("opening lock {}", p.display()), e))?;
         f.lock()
             .map_err(|e| Error::io(format!("locking {}", p.display()), e))?;
+        // Whoever holds the lock next clears what a killed writer left behind.
+        self.repair()?;
         Ok(Lock { _file: f })
     }
 
@@ -205,7 +207,8 @@ impl Store {
     /// After a crash: remove temporary files of dead processes from the state directory,
     /// and certificates in `issued/` whose record was never written (a record is written
     /// after its certificate and before anything is delivered, so such a certificate was
-    /// never handed out). Call with the lock held. Returns how many files were removed.
+    /// never handed out). Runs under the lock, every time it is taken. Returns how many
+    /// files were removed.
     pub fn repair(&self) -> Result<usize> {
         let mut n = 0;
         for d in [self.root.clone(), self.path("ca"), self.issued_dir()] {

@@ -255,25 +255,31 @@ pub fn curl(url: &str, extra: &[&str]) -> (u16, String) {
     (code.trim().parse().unwrap_or(0), body.to_string())
 }
 
-/// A `secctl serve` started by a test on an ephemeral loopback port; killed by PID on drop.
+/// A `secctl serve` started by a test on an ephemeral loopback port, logging every request
+/// (`-v`) to a file; killed by PID on drop, and its log scanned for secrets.
 pub struct Serve {
     child: std::process::Child,
     pub addr: String,
+    root: PathBuf,
+    log: PathBuf,
 }
 
 impl Serve {
     pub fn start(env: &Env, args: &[&str]) -> Serve {
         use std::io::BufRead;
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let log = env.path(&format!("serve-{n}.log"));
         let mut child = Command::new(bin())
             .current_dir(env.tmp.path())
             .arg("--dir")
             .arg(env.pki())
-            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(["serve", "-v", "--listen", "127.0.0.1:0"])
             .args(args)
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
             .unwrap();
         let out = child.stdout.take().unwrap();
@@ -287,7 +293,12 @@ impl Serve {
                 panic!("serve did not start: {line:?}")
             })
             .to_string();
-        Serve { child, addr }
+        Serve {
+            child,
+            addr,
+            root: env.tmp.path().to_path_buf(),
+            log,
+        }
     }
 }
 
@@ -295,6 +306,15 @@ impl Drop for Serve {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if !std::thread::panicking() {
+            let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+            let r = Run {
+                code: 0,
+                stdout: String::new(),
+                stderr: log,
+            };
+            assert_no_secrets(&self.root, &r, &["serve -v"]);
+        }
     }
 }
 
