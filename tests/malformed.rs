@@ -159,6 +159,7 @@ fn cases(c: &Corpus) -> Vec<Case> {
         "-----BEGIN X509 CRL-----\nMIIBAAAA\n-----END X509 CRL-----\n",
     );
     let cert_as_crl = n1crt.clone();
+    let forged_crl = forge_crl(c);
     // Keys.
     let other_key = c
         .other
@@ -277,6 +278,11 @@ fn cases(c: &Corpus) -> Vec<Case> {
             "garbage CRL",
             &["verify", &n1crt, "--ca", &ca, "--crl", &garbage_crl],
             &["garbage-crl.pem"],
+        ),
+        case(
+            "CRL forged under our CA's exact name with another key",
+            &["verify", &n1crt, "--ca", &ca, "--crl", &forged_crl],
+            &["forged.crl", "not signed by that CA's key"],
         ),
         case(
             "certificate as CRL",
@@ -717,6 +723,88 @@ fn cases(c: &Corpus) -> Vec<Case> {
         ));
     }
     v
+}
+
+/// A CRL whose issuer name is exactly our issuing CA's (the intermediate that signed the
+/// leaves), signed by an impostor's key (openssl ca).
+fn forge_crl(c: &Corpus) -> String {
+    let d = c.bad.join("forge");
+    std::fs::create_dir(&d).unwrap();
+    let p = |n: &str| d.join(n).to_str().unwrap().to_string();
+    let subject = tool(
+        "openssl",
+        &[
+            "x509",
+            "-in",
+            &c.p("pki/ca/intermediate.crt"),
+            "-noout",
+            "-subject",
+            "-nameopt",
+            "compat",
+        ],
+    )
+    .ok()
+    .stdout;
+    let subject = subject.trim().trim_start_matches("subject=").to_string();
+    tool(
+        "openssl",
+        &[
+            "genpkey",
+            "-algorithm",
+            "EC",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-out",
+            &p("f.key"),
+        ],
+    )
+    .ok();
+    tool(
+        "openssl",
+        &[
+            "req",
+            "-new",
+            "-x509",
+            "-key",
+            &p("f.key"),
+            "-subj",
+            &subject,
+            "-days",
+            "30",
+            "-out",
+            &p("f.crt"),
+        ],
+    )
+    .ok();
+    std::fs::write(
+        d.join("ca.cnf"),
+        format!(
+            "[ca]\ndefault_ca=d\n[d]\ndatabase={}\ncrlnumber={}\ndefault_md=sha256\ndefault_crl_days=30\n",
+            p("index.txt"),
+            p("crlnumber")
+        ),
+    )
+    .unwrap();
+    std::fs::write(d.join("index.txt"), "").unwrap();
+    std::fs::write(d.join("crlnumber"), "01\n").unwrap();
+    let out = c.bad.join("forged.crl").to_str().unwrap().to_string();
+    tool(
+        "openssl",
+        &[
+            "ca",
+            "-config",
+            &p("ca.cnf"),
+            "-gencrl",
+            "-keyfile",
+            &p("f.key"),
+            "-cert",
+            &p("f.crt"),
+            "-out",
+            &out,
+        ],
+    )
+    .ok();
+    out
 }
 
 fn fuzz(name: &str) -> String {
