@@ -279,9 +279,7 @@ impl Batch {
                     .metadata()
                     .map_err(|e| Error::io(format!("reading {}", s.tmp.display()), e))?
                     .dev();
-                if !self.per_dev.iter().any(|(d, _)| *d == dev) {
-                    self.per_dev.push((dev, f));
-                }
+                keep_per_device(&mut self.per_dev, dev, f);
             }
         }
         Ok(())
@@ -291,9 +289,7 @@ impl Batch {
     pub fn append(&mut self, mut other: Batch) -> Result<()> {
         self.staged.append(&mut other.staged);
         for (dev, f) in other.per_dev.drain(..) {
-            if !self.per_dev.iter().any(|(d, _)| *d == dev) {
-                self.per_dev.push((dev, f));
-            }
+            keep_per_device(&mut self.per_dev, dev, f);
         }
         if self.staged.len() >= BULK {
             self.keep_one_file_per_device()?;
@@ -393,6 +389,13 @@ impl Batch {
     }
 }
 
+/// Keep `f` as the open file of device `dev` unless one is kept already (then `f` closes).
+fn keep_per_device(kept: &mut Vec<(u64, File)>, dev: u64, f: File) {
+    if !kept.iter().any(|(d, _)| *d == dev) {
+        kept.push((dev, f));
+    }
+}
+
 /// Commit several batches at once (the workers of `apply` each stage their own): one
 /// `syncfs` per filesystem before and after, the batches renamed into place in parallel
 /// (each in its own order). Returns one result per batch; a failed sync fails them all.
@@ -409,9 +412,7 @@ pub fn commit_all(mut batches: Vec<Batch>) -> Vec<Result<()>> {
             return fail_all(&e);
         }
         for (dev, f) in b.per_dev.drain(..) {
-            if !per_dev.iter().any(|(d, _)| *d == dev) {
-                per_dev.push((dev, f));
-            }
+            keep_per_device(&mut per_dev, dev, f);
         }
     }
     let sync_all_fs = || -> Result<()> {
