@@ -6,7 +6,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::{mode, snapshot, tool, Env, Serve};
+use common::{mode, openssl_verify_chain, snapshot, tool, Env, Serve};
 
 const INVENTORY: &str = "\
 cluster: Gitaly Test
@@ -78,18 +78,7 @@ fn only(v: &serde_json::Value, action: &str) -> Vec<String> {
 fn openssl_accepts(dir: &Path, name: &str) {
     let crt = dir.join(format!("{name}.crt"));
     let key = dir.join(format!("{name}.key"));
-    let ca = dir.join("ca.crt");
-    let r = tool(
-        "openssl",
-        &[
-            "verify",
-            "-CAfile",
-            ca.to_str().unwrap(),
-            "-untrusted",
-            crt.to_str().unwrap(),
-            crt.to_str().unwrap(),
-        ],
-    );
+    let r = openssl_verify_chain(&dir.join("ca.crt"), &crt, None);
     assert_eq!(r.code, 0, "openssl verify {name}: {}{}", r.stdout, r.stderr);
     let pub_of = |args: &[&str]| tool("openssl", args).ok().stdout;
     assert_eq!(

@@ -3,18 +3,7 @@
 
 mod common;
 
-use age::secrecy::ExposeSecret;
 use common::*;
-
-/// A custodian: (identity file, recipient string).
-fn custodian(env: &Env, name: &str) -> (String, String) {
-    let id = age::x25519::Identity::generate();
-    let p = env.write(
-        &format!("{name}.key"),
-        &format!("{}\n", id.to_string().expose_secret()),
-    );
-    (p.display().to_string(), id.to_public().to_string())
-}
 
 fn files_in(dir: &std::path::Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)

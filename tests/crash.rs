@@ -14,7 +14,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{bin, tool, Env};
+use common::{bin, Env};
 
 const NODES: usize = 80;
 const TRIALS: usize = 60;
@@ -379,21 +379,8 @@ fn crl_survives_sigkill() {
         ));
     }
     std::fs::write(env.pki().join("revocations.log"), log).unwrap();
-    let crl = env.pki().join("crl.pem");
-    let ca = env.pki().join("ca.crt");
     let openssl_ok = |what: &str| {
-        let r = tool(
-            "openssl",
-            &[
-                "crl",
-                "-in",
-                crl.to_str().unwrap(),
-                "-CAfile",
-                ca.to_str().unwrap(),
-                "-verify",
-                "-noout",
-            ],
-        );
+        let r = common::openssl_crl_verify(&env.pki(), &[]);
         assert!(
             r.code == 0 && r.stderr.contains("verify OK"),
             "{what}: {}",

@@ -8,7 +8,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use common::{bin, snapshot, tool, Env, Serve};
+use common::{bin, snapshot, Env, Serve};
 
 fn example(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -53,21 +53,25 @@ fn outputs(env: &Env) -> Vec<(String, PathBuf)> {
 
 fn openssl_verify(dir: &Path, name: &str, purpose: &str) {
     let crt = dir.join(format!("{name}.crt"));
-    let ca = dir.join("ca.crt");
-    let r = tool(
-        "openssl",
-        &[
-            "verify",
-            "-purpose",
-            purpose,
-            "-CAfile",
-            ca.to_str().unwrap(),
-            "-untrusted",
-            crt.to_str().unwrap(),
-            crt.to_str().unwrap(),
-        ],
-    );
+    let r = common::openssl_verify_chain(&dir.join("ca.crt"), &crt, Some(purpose));
     assert_eq!(r.code, 0, "{name}: {}{}", r.stdout, r.stderr);
+}
+
+/// Run `examples/provision.sh INVENTORY` as a pipeline would: (exit code, stdout + stderr).
+fn provision(env: &Env, inventory: &str) -> (Option<i32>, String) {
+    let out = Command::new("bash")
+        .arg(example("provision.sh"))
+        .arg(inventory)
+        .current_dir(env.tmp.path())
+        .env("SECCTL", bin())
+        .env("SECCTL_DIR", env.pki())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.code(), text)
 }
 
 #[test]
@@ -142,19 +146,8 @@ fn synnax_example_and_the_provisioning_pipeline_against_a_live_node() {
     assert!(r.stdout.contains("as expected"), "{}", r.stdout);
 
     // The pipeline script: plan, converge (nothing to do), CRL, list, probe.
-    let out = Command::new("bash")
-        .arg(example("provision.sh"))
-        .arg("synnax.yaml")
-        .current_dir(env.tmp.path())
-        .env("SECCTL", bin())
-        .env("SECCTL_DIR", env.pki())
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{text}");
+    let (status, text) = provision(&env, "synnax.yaml");
+    assert_eq!(status, Some(0), "{text}");
     assert!(text.contains("certificates up to date"), "{text}");
     assert!(text.contains("cluster converged and verified"), "{text}");
     assert!(env.path("probe.json").is_file() && env.pki().join("crl.pem").is_file());
@@ -167,31 +160,13 @@ fn synnax_example_and_the_provisioning_pipeline_against_a_live_node() {
             "clients:\n  - name: console-2\n    role: console\n",
         );
     env.write("synnax.yaml", &grown);
-    let out = Command::new("bash")
-        .arg(example("provision.sh"))
-        .arg("synnax.yaml")
-        .current_dir(env.tmp.path())
-        .env("SECCTL", bin())
-        .env("SECCTL_DIR", env.pki())
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{text}");
+    let (status, text) = provision(&env, "synnax.yaml");
+    assert_eq!(status, Some(0), "{text}");
     assert!(text.contains("pending:"), "{text}");
     assert!(env.pki().join("certs/console-2/console-2.crt").is_file());
 
     // A broken inventory stops the pipeline with exit 2.
     env.write("synnax.yaml", "cluster: [\n");
-    let out = Command::new("bash")
-        .arg(example("provision.sh"))
-        .arg("synnax.yaml")
-        .current_dir(env.tmp.path())
-        .env("SECCTL", bin())
-        .env("SECCTL_DIR", env.pki())
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    let (status, text) = provision(&env, "synnax.yaml");
+    assert_eq!(status, Some(2), "{text}");
 }

@@ -42,19 +42,10 @@ fn bundle(env: &Env) -> String {
 
 fn openssl_verify(env: &Env, name: &str, purpose: &str) -> Run {
     let c = cert_path(env, name);
-    // The certificate file holds the leaf then the intermediate: give it as untrusted too.
-    tool(
-        "openssl",
-        &[
-            "verify",
-            "-CAfile",
-            &bundle(env),
-            "-untrusted",
-            &c,
-            "-purpose",
-            purpose,
-            &c,
-        ],
+    openssl_verify_chain(
+        std::path::Path::new(&bundle(env)),
+        std::path::Path::new(&c),
+        Some(purpose),
     )
 }
 

@@ -9,8 +9,6 @@ mod common;
 
 use std::path::Path;
 
-use age::secrecy::ExposeSecret;
-
 use common::{assert_no_secrets, secrets_under, tool, Env, Run};
 
 const PASS: &str = "tr0ub4dor&3-correct-horse";
@@ -57,14 +55,7 @@ fn secretful(output: &str) -> Env {
     // Three custodians with age keys; the backup key's shares are encrypted to them.
     let ids: Vec<(String, String)> = ["ann", "bob", "cy"]
         .iter()
-        .map(|n| {
-            let id = age::x25519::Identity::generate();
-            let p = env.write(
-                &format!("{n}.agekey"),
-                &format!("{}\n", id.to_string().expose_secret()),
-            );
-            (p.display().to_string(), id.to_public().to_string())
-        })
+        .map(|n| common::custodian(&env, n))
         .collect();
     let bk = env.path("backup");
     let mut init = vec![

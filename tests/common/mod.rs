@@ -441,3 +441,43 @@ pub fn assert_no_secrets(root: &Path, r: &Run, args: &[&str]) {
         }
     }
 }
+
+/// `openssl verify` of the certificate file `crt` (leaf, then any intermediate, which is
+/// also given as untrusted) against `bundle`, for `purpose` (sslserver, sslclient) if given.
+pub fn openssl_verify_chain(bundle: &Path, crt: &Path, purpose: Option<&str>) -> Run {
+    let (bundle, crt) = (bundle.to_str().unwrap(), crt.to_str().unwrap());
+    let mut args = vec!["verify", "-CAfile", bundle, "-untrusted", crt];
+    if let Some(p) = purpose {
+        args.extend_from_slice(&["-purpose", p]);
+    }
+    args.push(crt);
+    tool("openssl", &args)
+}
+
+/// `openssl crl -verify -noout` of `PKI/crl.pem` against `PKI/ca.crt`, with `extra` options.
+pub fn openssl_crl_verify(pki: &Path, extra: &[&str]) -> Run {
+    let crl = pki.join("crl.pem");
+    let ca = pki.join("ca.crt");
+    let mut args = vec![
+        "crl",
+        "-in",
+        crl.to_str().unwrap(),
+        "-CAfile",
+        ca.to_str().unwrap(),
+        "-verify",
+        "-noout",
+    ];
+    args.extend_from_slice(extra);
+    tool("openssl", &args)
+}
+
+/// A key custodian with an age X25519 key: (identity file `NAME.key`, recipient string).
+pub fn custodian(env: &Env, name: &str) -> (String, String) {
+    use age::secrecy::ExposeSecret;
+    let id = age::x25519::Identity::generate();
+    let p = env.write(
+        &format!("{name}.key"),
+        &format!("{}\n", id.to_string().expose_secret()),
+    );
+    (p.display().to_string(), id.to_public().to_string())
+}
