@@ -131,8 +131,10 @@ fn delivery_problem(r: &Record) -> Option<String> {
             return Some(format!("{} is missing", p.display()));
         }
     }
-    let der = match crate::pki::inspect::read_cert_file(&crt) {
-        Ok((der, _)) => der,
+    // The leaf's DER only: the fingerprint says whether it is the recorded certificate, and
+    // the key check parses it.
+    let der = match crate::pki::pemfile::read_file(&crt, "CERTIFICATE", "certificate") {
+        Ok(mut blocks) => blocks.swap_remove(0),
         Err(_) => return Some(format!("{} is unreadable", crt.display())),
     };
     if crate::pki::inspect::fingerprint(&der) != r.sha256_fingerprint {
