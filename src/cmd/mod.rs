@@ -21,6 +21,7 @@ pub mod probe;
 pub mod revoke;
 pub mod serve;
 pub mod verify;
+pub mod verify_live;
 
 /// What every command gets: the state directory, the printer, and the global answers.
 pub struct Ctx {
