@@ -173,7 +173,18 @@ impl Prober {
         }
         let mut stream = match res {
             Ok(Ok(s)) => s,
-            Ok(Err(e)) => return (Err(exchange::tls_fate(&e, true, hs.requested)), hs, watch),
+            Ok(Err(e)) => {
+                // A refusal whose alert the failed read or write did not surface (the server
+                // reset the connection right after it): the record watch read it.
+                let fate = match (
+                    exchange::tls_fate(&e, true, hs.requested),
+                    watch.plaintext_alert(),
+                ) {
+                    (Fate::NoTls(_), Some(a)) => exchange::alert_fate(a, true, hs.requested),
+                    (f, _) => f,
+                };
+                return (Err(fate), hs, watch);
+            }
             Err(_) => {
                 return (
                     Err(Fate::NoTls(format!(
