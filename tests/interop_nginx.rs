@@ -330,7 +330,11 @@ fn probe_classifies_nginx_per_request_mtls() {
     );
     for t in ["tls", "https1", "h2"] {
         assert_eq!(transport(&m, t)["given_cert"], "accepted", "{t}: {m}");
-        assert_eq!(transport(&m, t)["untrusted_client_accepted"], false, "{t}: {m}");
+        assert_eq!(
+            transport(&m, t)["untrusted_client_accepted"],
+            false,
+            "{t}: {m}"
+        );
     }
 
     // `ssl_verify_client on`: nginx answers 400 without a certificate, after the handshake.

@@ -436,3 +436,24 @@ fn demo_runs_and_cleans_up() {
     let v = env.run(&["-o", "json", "demo"]).ok().json();
     assert_eq!(v[0]["summary"]["mtls"], "enforced");
 }
+
+#[test]
+fn the_same_server_gives_the_same_rows_every_run() {
+    // Twenty probes per mode and identity (none, valid, revoked): identical rows each time
+    // (a refusal must never flip to "not served" or the chain to "none").
+    let pki = Pki::new();
+    pki.env
+        .run(&["cert", "client", "gone", "--role", "gitlab"])
+        .ok();
+    pki.env.run(&["--yes", "revoke", "gone"]).ok();
+    for mode in ["required", "optional", "none"] {
+        let s = Serve::start(&pki.env, &["--name", "srv", "--client-auth", mode]);
+        for client in [None, Some("rails"), Some("gone")] {
+            let (_, first) = pki.probe(&s.addr, client, &[]);
+            for _ in 0..19 {
+                let (_, m) = pki.probe(&s.addr, client, &[]);
+                assert_eq!(m["transports"], first["transports"], "{mode} {client:?}");
+            }
+        }
+    }
+}

@@ -3,6 +3,8 @@
 //! these cases are exercised by tests/live.rs, tests/interop_nginx.rs and
 //! tests/interop_servers.rs.
 
+#![allow(clippy::cloned_ref_to_slice_refs)]
+
 use secctl::probe::classify::classify;
 use secctl::probe::exchange::{alert_fate, http_denial};
 use secctl::probe::observation::*;
