@@ -442,5 +442,11 @@ fn days_left(leaf: &CertificateDer<'_>) -> Option<i64> {
     let (_, c) = X509Certificate::from_der(leaf.as_ref()).ok()?;
     let end = c.validity().not_after.timestamp();
     let now = ::time::OffsetDateTime::now_utc().unix_timestamp();
-    Some((end - now).div_euclid(86_400))
+    // Rounded up: a certificate issued a second ago for 365 days "expires in 365 days".
+    let left = end - now;
+    Some(if left >= 0 {
+        (left + 86_399) / 86_400
+    } else {
+        left.div_euclid(86_400)
+    })
 }
