@@ -253,6 +253,12 @@ pub struct VerifyArgs {
     /// Verify as of this time (RFC 3339, e.g. 2027-01-01T00:00:00Z, or @UNIX-SECONDS).
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
+    /// More certificates (PEM bundle) that may serve as intermediates; never trusted by themselves.
+    #[arg(long, value_name = "FILE")]
+    pub untrusted: Vec<PathBuf>,
+    /// Accept a revocation status that cannot be established (no CRL, expired CRL); revoked still fails.
+    #[arg(long)]
+    pub no_revocation: bool,
 }
 
 /// Arguments of `ca init`.

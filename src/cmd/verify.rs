@@ -7,7 +7,7 @@ use crate::cmd::Ctx;
 use crate::error::{Error, Result, EXIT_CHECK_FAILED};
 use crate::output::Tone;
 use crate::pki::names;
-use crate::verify::{self, Request};
+use crate::verify::{self, Request, RevocationStatus};
 
 /// Parse `--at`: RFC 3339, or `@` and Unix seconds.
 pub fn parse_time(s: &str) -> Result<OffsetDateTime> {
@@ -48,6 +48,11 @@ pub fn run(ctx: &Ctx, a: VerifyArgs) -> Result<u8> {
         Some(p) => verify::read_pem_or_der(p, "X509 CRL", "CRL")?,
         None => vec![],
     };
+    let mut untrusted = Vec::new();
+    for f in &a.untrusted {
+        untrusted.extend(verify::read_pem_or_der(f, "CERTIFICATE", "certificate")?);
+    }
+    untrusted.extend(state_intermediates(ctx));
     let cert_name = target.display().to_string();
     let bundle_name = bundle_path.display().to_string();
     let crl_name = crl_path.as_ref().map(|p| p.display().to_string());
@@ -62,12 +67,36 @@ pub fn run(ctx: &Ctx, a: VerifyArgs) -> Result<u8> {
         role: a.role.clone(),
         usage: a.usage,
         at,
+        untrusted,
+        require_revocation: !a.no_revocation,
     })?;
     print(ctx, &cert_name, &report)
 }
 
+/// The intermediates of every CA generation in the state directory (`ca/intermediate.crt`,
+/// `ca/previous/*/intermediate.crt`), so that a leaf file without its chain still verifies.
+/// Files that cannot be read are skipped: they are candidates, not input.
+fn state_intermediates(ctx: &Ctx) -> Vec<Vec<u8>> {
+    let ca_dir = ctx.store.ca_dir();
+    let mut files = vec![ca_dir.join("intermediate.crt")];
+    if let Ok(rd) = std::fs::read_dir(ca_dir.join("previous")) {
+        let mut dirs: Vec<_> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        dirs.sort();
+        files.extend(dirs.into_iter().map(|d| d.join("intermediate.crt")));
+    }
+    files
+        .iter()
+        .filter(|f| f.is_file())
+        .filter_map(|f| verify::read_pem_or_der(f, "CERTIFICATE", "certificate").ok())
+        .flatten()
+        .collect()
+}
+
 pub(crate) fn print(ctx: &Ctx, name: &str, report: &verify::Report) -> Result<u8> {
     let p = &ctx.printer;
+    for w in &report.warnings {
+        p.note(&format!("warning: {w}"));
+    }
     if p.is_json() {
         p.json(report)?;
     } else {
@@ -77,15 +106,20 @@ pub(crate) fn print(ctx: &Ctx, name: &str, report: &verify::Report) -> Result<u8
             .checks
             .iter()
             .map(|ch| {
-                vec![
-                    ch.check.to_string(),
-                    if ch.ok {
-                        p.paint("ok", Tone::Good)
-                    } else {
-                        p.paint("FAILED", Tone::Bad)
-                    },
-                    ch.detail.clone(),
-                ]
+                let result = if ch.check == "revocation" {
+                    let r = &report.revocation;
+                    match (r.status, r.ok) {
+                        (RevocationStatus::Ok, _) => p.paint("ok", Tone::Good),
+                        (RevocationStatus::Revoked, _) => p.paint("REVOKED", Tone::Bad),
+                        (RevocationStatus::NotChecked, true) => p.paint("not checked", Tone::Warn),
+                        (RevocationStatus::NotChecked, false) => p.paint("NOT CHECKED", Tone::Bad),
+                    }
+                } else if ch.ok {
+                    p.paint("ok", Tone::Good)
+                } else {
+                    p.paint("FAILED", Tone::Bad)
+                };
+                vec![ch.check.to_string(), result, ch.detail.clone()]
             })
             .collect();
         p.table(&["CHECK", "RESULT", "DETAIL"], &rows)?;

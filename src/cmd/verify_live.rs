@@ -75,6 +75,8 @@ pub fn run(ctx: &Ctx, a: &VerifyArgs) -> Result<u8> {
         role: a.role.clone(),
         usage: Some(verify::Usage::Server),
         at,
+        untrusted: vec![],
+        require_revocation: false,
     })?;
     report.checks.insert(
         0,
