@@ -72,6 +72,9 @@ pub enum Command {
         /// Days until nextUpdate (peers refuse the CRL afterwards: republish before).
         #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=3650))]
         days: u32,
+        /// Days until nextUpdate of the root's CRL above an intermediate [default: until the intermediate expires].
+        #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..=36500))]
+        root_crl_days: Option<u32>,
     },
     /// Verify a certificate file offline: chain, validity, usage, CRL, host and role.
     Verify(VerifyArgs),
@@ -136,6 +139,9 @@ pub struct RevokeArgs {
     /// Days until nextUpdate of the regenerated CRL.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=3650))]
     pub crl_days: u32,
+    /// Days until nextUpdate of the root's CRL above an intermediate [default: until the intermediate expires].
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..=36500))]
+    pub root_crl_days: Option<u32>,
 }
 
 /// Arguments of `serve`.
