@@ -300,13 +300,19 @@ pub fn verify(req: &Request<'_>) -> Result<Report> {
     let mut crls = Vec::new();
     if let Some(crl_name) = req.crl_name {
         let mut foreign = None;
+        // A CRL under a known CA's name that none of the certificates of that name signed:
+        // refused (a forgery) unless another CRL of that name is ours (a key rollover leaves
+        // CRLs of the new key that the old certificates cannot check).
+        let mut unverified = Vec::new();
         for (i, der) in req.crls.iter().enumerate() {
             let bad =
                 |why: String| Error::input(crl_name, format!("CRL {} is malformed ({why})", i + 1));
-            let (_, parsed) =
+            let (rest, parsed) =
                 x509_parser::revocation_list::CertificateRevocationList::from_der(der)
                     .map_err(|e| bad(e.to_string()))?;
-            webpki::BorrowedCertRevocationList::from_der(der).map_err(|e| bad(format!("{e:?}")))?;
+            if !rest.is_empty() {
+                return Err(bad("trailing data".into()));
+            }
             let (issuer_raw, this_update, next_update) =
                 crl_header(der).ok_or_else(|| bad("unreadable header".into()))?;
             let issuer = X509Name::from_der(issuer_raw)
@@ -325,10 +331,8 @@ pub fn verify(req: &Request<'_>) -> Result<Report> {
                 .iter()
                 .any(|c| parsed.verify_signature(c.public_key()).is_ok())
             {
-                return Err(Error::input(
-                    crl_name,
-                    format!("the CRL of {issuer} is not signed by that CA's key"),
-                ));
+                unverified.push((issuer_raw, issuer));
+                continue;
             }
             crls.push(Crl {
                 parsed,
@@ -337,6 +341,15 @@ pub fn verify(req: &Request<'_>) -> Result<Report> {
                 this_update,
                 next_update,
             });
+        }
+        if let Some((_, issuer)) = unverified
+            .iter()
+            .find(|(raw, _)| !crls.iter().any(|c| c.issuer_raw == *raw))
+        {
+            return Err(Error::input(
+                crl_name,
+                format!("the CRL of {issuer} is not signed by that CA's key"),
+            ));
         }
         if crls.is_empty() {
             return Err(Error::input(
@@ -371,7 +384,13 @@ pub fn verify(req: &Request<'_>) -> Result<Report> {
             let owned: Vec<X509Certificate<'_>> = p.iter().map(|c| (*c).clone()).collect();
             rfc5280::check_path(&owned, t, purpose)
         }
-        None => Vec::new(),
+        // Without a path, the leaf's own defects (a signature algorithm mismatch, an
+        // unsupported version) explain more than "no issuer".
+        None => {
+            let mut f = Vec::new();
+            rfc5280::check_cert(&leaf, 0, rfc5280::Position::Leaf, t, purpose, &mut f);
+            f
+        }
     };
     // webpki: signatures, path building and its own rules, as a second opinion.
     let ee_der = CertificateDer::from(leaf_der.as_slice());
