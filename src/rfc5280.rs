@@ -78,6 +78,9 @@ const KNOWN_CRITICAL: &[&str] = &[
 /// indicator (refused by its own rule).
 const KNOWN_CRL_CRITICAL: &[&str] = &["2.5.29.20", "2.5.29.35", "2.5.29.28"];
 
+/// Largest certificate accepted (the DER length limit of rustls-webpki).
+pub const MAX_CERT_LEN: usize = 0xffff;
+
 /// Subject as RFC 4514 text.
 pub fn subject_of(c: &X509Certificate<'_>) -> String {
     c.subject().to_string()
@@ -136,6 +139,15 @@ pub fn check_cert(
         out,
     };
     let is_ca_pos = pos != Position::Leaf;
+    if c.as_raw().len() > MAX_CERT_LEN {
+        s.push(
+            "secctl limit",
+            format!(
+                "certificate of {} bytes (over the 64 KiB limit webpki and secctl accept)",
+                c.as_raw().len()
+            ),
+        );
+    }
     if c.version() != X509Version::V3 {
         s.push(
             "RFC 5280 4.1.2.1",

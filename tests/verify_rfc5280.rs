@@ -881,7 +881,7 @@ fn rows(alg: Alg, k: &Keys, dir: &Path) -> Vec<Case> {
     let lbig = issue(&s, alg, k, &i);
     out.push(
         case(format!("{a} leaf over 64 KiB"), &r, &[&lbig, &i], crls())
-            .refused("unusable certificate")
+            .refused("over the 64 KiB limit")
             .openssl(
                 true,
                 "webpki refuses certificates over 64 KiB (a DoS guard); openssl has no such limit",

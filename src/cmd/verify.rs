@@ -123,6 +123,12 @@ pub(crate) fn print(ctx: &Ctx, name: &str, report: &verify::Report) -> Result<u8
             })
             .collect();
         p.table(&["CHECK", "RESULT", "DETAIL"], &rows)?;
+        // The chain row names the first broken rule; the others follow.
+        if report.findings.len() > 1 {
+            for f in &report.findings {
+                p.line(&format!("  {f}"))?;
+            }
+        }
         let failed: Vec<&str> = report
             .checks
             .iter()
