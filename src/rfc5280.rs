@@ -119,8 +119,8 @@ fn fmt_time(t: OffsetDateTime) -> String {
 
 fn same_alg(a: &AlgorithmIdentifier<'_>, b: &AlgorithmIdentifier<'_>) -> bool {
     a.algorithm == b.algorithm
-        && a.parameters.as_ref().map(|p| (p.tag(), p.data.as_ref()))
-            == b.parameters.as_ref().map(|p| (p.tag(), p.data.as_ref()))
+        && a.parameters.as_ref().map(|p| (p.tag(), p.data))
+            == b.parameters.as_ref().map(|p| (p.tag(), p.data))
 }
 
 /// The checks of one certificate by itself, at time `at` (CAs only: the leaf's validity is
@@ -370,7 +370,7 @@ fn invalid_constraint(st: &GeneralSubtree<'_>) -> Option<String> {
             "invalid IP address constraint ({} bytes, expected address and mask: 8 or 32)",
             b.len()
         )),
-        GeneralName::URI(u) if u.is_empty() => Some("empty URI constraint".into()),
+        GeneralName::URI("") => Some("empty URI constraint".into()),
         GeneralName::Invalid(_, _) => Some("malformed name constraint".into()),
         _ => None,
     }

@@ -522,6 +522,9 @@ impl Case {
     }
 }
 
+/// A defect of one certificate: (row name, how the spec is changed, the reason secctl gives).
+type Defect = (&'static str, Box<dyn Fn(&mut Spec)>, &'static str);
+
 /// Good chains and every rule, for one key algorithm.
 fn rows(alg: Alg, k: &Keys, dir: &Path) -> Vec<Case> {
     let a = format!("{alg:?}");
@@ -587,7 +590,7 @@ fn rows(alg: Alg, k: &Keys, dir: &Path) -> Vec<Case> {
         )
         .refused("CA certificate not valid before"),
     );
-    let anchor_rows: Vec<(&str, Box<dyn Fn(&mut Spec)>, &str)> = vec![
+    let anchor_rows: Vec<Defect> = vec![
         (
             "root with unknown critical extension",
             Box::new(|s: &mut Spec| s.unknown_critical = true),
@@ -659,7 +662,7 @@ fn rows(alg: Alg, k: &Keys, dir: &Path) -> Vec<Case> {
     out.push(c);
 
     // Intermediates.
-    let inter_rows: Vec<(&str, Box<dyn Fn(&mut Spec)>, &str)> = vec![
+    let inter_rows: Vec<Defect> = vec![
         (
             "intermediate with unknown critical extension",
             Box::new(|s: &mut Spec| s.unknown_critical = true),
@@ -788,7 +791,7 @@ fn rows(alg: Alg, k: &Keys, dir: &Path) -> Vec<Case> {
     );
 
     // Leaves.
-    let leaf_rows: Vec<(&str, Box<dyn Fn(&mut Spec)>, &str)> = vec![
+    let leaf_rows: Vec<Defect> = vec![
         (
             "leaf with unknown critical extension",
             Box::new(|s: &mut Spec| s.unknown_critical = true),
