@@ -1280,6 +1280,28 @@ fn openssl_rows(k: &Keys, dir: &Path) -> Vec<Case> {
     out
 }
 
+/// With `SECCTL_FUZZ_CORPUS=DIR`, write the row as an input of the `verify` fuzz target
+/// (leaf DER, 0xff 0x00, first bundle certificate, 0xff 0x00, first CRL), named by its SHA-1
+/// as libFuzzer names corpus files.
+fn write_fuzz_input(c: &Case) {
+    let Some(dir) = std::env::var_os("SECCTL_FUZZ_CORPUS") else {
+        return;
+    };
+    let der = |p: &str| pem::parse(p).unwrap().into_contents();
+    let mut data = der(&c.chain[0]);
+    data.extend([0xff, 0x00]);
+    data.extend(der(&c.bundle[0]));
+    if let Some(crl) = c.crls.as_ref().and_then(|v| v.first()) {
+        data.extend([0xff, 0x00]);
+        data.extend(der(crl));
+    }
+    let name = hex::encode(ring::digest::digest(
+        &ring::digest::SHA1_FOR_LEGACY_USE_ONLY,
+        &data,
+    ));
+    std::fs::write(Path::new(&dir).join(name), data).unwrap();
+}
+
 struct Outcome {
     code: i32,
     text: String,
@@ -1320,6 +1342,7 @@ fn run_case(env: &Env, n: usize, c: &Case) -> Outcome {
         args.extend(["--untrusted".into(), untrusted.clone()]);
     }
     args.extend(c.args.iter().cloned());
+    write_fuzz_input(c);
     let argv: Vec<&str> = args.iter().map(String::as_str).collect();
     let r = env.run(&argv);
     assert!(!r.stderr.contains("panicked"), "{}: {}", c.name, r.stderr);
