@@ -739,7 +739,8 @@ pub enum PathFailure {
         /// Whether the candidate with that name is a trust anchor (a key rollover).
         anchor_named: bool,
     },
-    /// The path grew longer than allowed.
+    /// The path grew longer than allowed, or building it took more signature checks than
+    /// allowed (a hostile bundle of look-alike certificates).
     TooLong,
 }
 
@@ -754,6 +755,9 @@ pub struct Candidate<'a> {
 /// Longest path tried (leaf and anchor included).
 pub const MAX_PATH: usize = 8;
 
+/// Most signature checks spent building one path (webpki has a similar budget).
+pub const MAX_SIGNATURE_CHECKS: usize = 200;
+
 /// Build a path from `leaf` to an anchor among `cands`, by issuer name and verified signature
 /// (anchors tried first). Returns the indices of the candidates, leaf excluded.
 pub fn build_path(
@@ -764,7 +768,8 @@ pub fn build_path(
     order.sort_by_key(|&i| !cands[i].anchor);
     let mut path = Vec::new();
     let mut worst: Option<PathFailure> = None;
-    if extend(leaf, cands, &order, &mut path, &mut worst) {
+    let mut budget = MAX_SIGNATURE_CHECKS;
+    if extend(leaf, cands, &order, &mut path, &mut worst, &mut budget) {
         Ok(path)
     } else {
         Err(worst.unwrap_or(PathFailure::TooLong))
@@ -785,9 +790,10 @@ fn extend(
     order: &[usize],
     path: &mut Vec<usize>,
     worst: &mut Option<PathFailure>,
+    budget: &mut usize,
 ) -> bool {
     let depth = path.len();
-    if depth + 1 >= MAX_PATH {
+    if depth + 1 >= MAX_PATH || *budget == 0 {
         note(worst, PathFailure::TooLong);
         return false;
     }
@@ -802,13 +808,26 @@ fn extend(
         if c.cert.as_raw() == cur.as_raw() {
             continue;
         }
+        // RFC 4158 loop detection: no two certificates with the same name and key in a path.
+        let same = |x: &X509Certificate<'_>| {
+            x.subject().as_raw() == c.cert.subject().as_raw()
+                && x.public_key().raw == c.cert.public_key().raw
+        };
+        if path.iter().any(|&j| same(&cands[j].cert)) {
+            continue;
+        }
         named = true;
         anchor_named |= c.anchor;
+        if *budget == 0 {
+            note(worst, PathFailure::TooLong);
+            return false;
+        }
+        *budget -= 1;
         if cur.verify_signature(Some(c.cert.public_key())).is_err() {
             continue;
         }
         path.push(i);
-        if c.anchor || extend(&c.cert, cands, order, path, worst) {
+        if c.anchor || extend(&c.cert, cands, order, path, worst, budget) {
             return true;
         }
         path.pop();
@@ -864,6 +883,91 @@ mod tests {
         assert!(!uri_matches("spiffe://evil.local/x", "prod.local"));
         assert!(!uri_matches("not a uri", "prod.local"));
         assert_eq!(uri_host("https://u@[::1]:443/"), Some("::1".into()));
+    }
+
+    /// (name, CA or leaf, path length, issued by) -> a chain made with rcgen, leaf first.
+    fn chain(specs: &[(&str, bool, Option<u8>)]) -> Vec<Vec<u8>> {
+        use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+        let mut made: Vec<(CertificateParams, KeyPair)> = Vec::new();
+        let mut ders = Vec::new();
+        for (name, ca, path_len) in specs.iter().rev() {
+            let mut p = CertificateParams::new(vec![format!("{name}.test")]).unwrap();
+            p.distinguished_name.push(DnType::CommonName, *name);
+            p.is_ca = match (ca, path_len) {
+                (true, Some(n)) => IsCa::Ca(BasicConstraints::Constrained(*n)),
+                (true, None) => IsCa::Ca(BasicConstraints::Unconstrained),
+                _ => IsCa::ExplicitNoCa,
+            };
+            if *ca {
+                p.key_usages = vec![
+                    rcgen::KeyUsagePurpose::KeyCertSign,
+                    rcgen::KeyUsagePurpose::CrlSign,
+                ];
+            }
+            p.use_authority_key_identifier_extension = !made.is_empty();
+            let key = KeyPair::generate().unwrap();
+            let cert = match made.last() {
+                None => p.self_signed(&key).unwrap(),
+                Some((ip, ik)) => p.signed_by(&key, &Issuer::from_params(ip, ik)).unwrap(),
+            };
+            ders.push(cert.der().to_vec());
+            made.push((p, key));
+        }
+        ders.reverse();
+        ders
+    }
+
+    fn findings_of(specs: &[(&str, bool, Option<u8>)]) -> Vec<Finding> {
+        let ders = chain(specs);
+        let certs: Vec<X509Certificate<'_>> = ders
+            .iter()
+            .map(|d| X509Certificate::from_der(d).unwrap().1)
+            .collect();
+        check_path(&certs, OffsetDateTime::now_utc(), None)
+    }
+
+    #[test]
+    fn path_length_does_not_count_self_issued() {
+        // (case, chain leaf first, expected rule of the first finding)
+        let table: &[(&str, &[(&str, bool, Option<u8>)], Option<&str>)] = &[
+            (
+                "root only above a leaf",
+                &[("n1", false, None), ("Root", true, Some(0))],
+                None,
+            ),
+            (
+                "pathLen 0 above an intermediate",
+                &[
+                    ("n1", false, None),
+                    ("Inter", true, None),
+                    ("Root", true, Some(0)),
+                ],
+                Some("RFC 5280 4.2.1.9"),
+            ),
+            (
+                "pathLen 0 above a self-issued key rollover",
+                &[
+                    ("n1", false, None),
+                    ("Root", true, None),
+                    ("Root", true, Some(0)),
+                ],
+                None,
+            ),
+            (
+                "pathLen 1 above two intermediates",
+                &[
+                    ("n1", false, None),
+                    ("I2", true, None),
+                    ("I1", true, None),
+                    ("Root", true, Some(1)),
+                ],
+                Some("RFC 5280 4.2.1.9"),
+            ),
+        ];
+        for (case, specs, want) in table {
+            let f = findings_of(specs);
+            assert_eq!(f.first().map(|f| f.rule), *want, "{case}: {f:?}");
+        }
     }
 
     #[test]

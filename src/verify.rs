@@ -290,11 +290,6 @@ pub fn verify(req: &Request<'_>) -> Result<Report> {
             push_unique(&mut cands, c);
         }
     }
-    let intermediates: Vec<CertificateDer<'_>> = cands
-        .iter()
-        .filter(|c| !c.anchor)
-        .map(|c| CertificateDer::from(c.cert.as_raw()))
-        .collect();
 
     // CRLs: each must parse; one whose issuer is a CA we know must be signed by it.
     let mut crls = Vec::new();
@@ -392,7 +387,21 @@ pub fn verify(req: &Request<'_>) -> Result<Report> {
             f
         }
     };
-    // webpki: signatures, path building and its own rules, as a second opinion.
+    // webpki: signatures, path building and its own rules, as a second opinion, given the
+    // intermediates of the path found (all candidates when none was: its error then names
+    // the problem), so that a bundle of look-alikes cannot exhaust its budget.
+    let intermediates: Vec<CertificateDer<'_>> = match &built {
+        Ok(ix) => ix
+            .iter()
+            .filter(|&&i| !cands[i].anchor)
+            .map(|&i| CertificateDer::from(cands[i].cert.as_raw()))
+            .collect(),
+        Err(_) => cands
+            .iter()
+            .filter(|c| !c.anchor)
+            .map(|c| CertificateDer::from(c.cert.as_raw()))
+            .collect(),
+    };
     let ee_der = CertificateDer::from(leaf_der.as_slice());
     let webpki_result = match EndEntityCert::try_from(&ee_der) {
         Ok(ee) => ee
@@ -445,7 +454,6 @@ pub fn verify(req: &Request<'_>) -> Result<Report> {
             Err(e) => Check::new("chain", false, e),
         }
     };
-    let chain_ok = chain_check.ok;
     checks.push(chain_check);
     if let Some(u) = req.usage {
         let (want, name) = match u {
@@ -467,7 +475,7 @@ pub fn verify(req: &Request<'_>) -> Result<Report> {
             },
         ));
     }
-    let (revocation, crl_findings) = revocation_check(req, path.as_deref(), chain_ok, &crls, at);
+    let (revocation, crl_findings) = revocation_check(req, path.as_deref(), &crls, at);
     checks.push(Check::new(
         "revocation",
         revocation.ok,
@@ -626,8 +634,9 @@ fn path_failure(f: &rfc5280::PathFailure, bundle: &str) -> String {
             "bad signature at depth {depth}: no certificate named {issuer} holds the key that signed it"
         ),
         F::TooLong => format!(
-            "no path to {bundle} within {} certificates",
-            rfc5280::MAX_PATH
+            "no path to {bundle} within {} certificates and {} signature checks",
+            rfc5280::MAX_PATH,
+            rfc5280::MAX_SIGNATURE_CHECKS
         ),
     }
 }
@@ -637,7 +646,6 @@ fn path_failure(f: &rfc5280::PathFailure, bundle: &str) -> String {
 fn revocation_check(
     req: &Request<'_>,
     path: Option<&[&X509Certificate<'_>]>,
-    chain_ok: bool,
     crls: &[Crl<'_>],
     at: OffsetDateTime,
 ) -> (Revocation, Vec<rfc5280::Finding>) {
@@ -658,7 +666,6 @@ fn revocation_check(
             vec![],
         );
     };
-    let _ = chain_ok;
     let Some(path) = path else {
         return (
             not_checked("no chain to a trust anchor to check CRLs along".into()),

@@ -1265,6 +1265,28 @@ fn openssl_rows(k: &Keys, dir: &Path) -> Vec<Case> {
         );
     c.chain.insert(0, pem_of("CERTIFICATE", &der));
     out.push(c);
+    // A hostile --untrusted bundle: 60 look-alike intermediates (the right name, other keys).
+    let look_alikes: Vec<Made> = (0..60)
+        .map(|_| issue(&Spec::ca("Inter"), alg, k, &r))
+        .collect();
+    let mut c = case(
+        "P256 60 look-alike intermediates, none the issuer",
+        &r,
+        &[&l],
+        vec![ok_crl(&r)],
+    )
+    .refused("bad signature at depth 0");
+    c.untrusted = look_alikes.iter().map(Made::pem).collect();
+    out.push(c);
+    let mut c = case(
+        "P256 60 look-alike intermediates and the issuer",
+        &r,
+        &[&l],
+        vec![ok_crl(&i), ok_crl(&r)],
+    );
+    c.untrusted = look_alikes.iter().map(Made::pem).collect();
+    c.untrusted.push(i.pem());
+    out.push(c);
     // Fixed time with --at / -attime: valid then, expired later.
     let at = (OffsetDateTime::now_utc() + Duration::days(400)).unix_timestamp();
     out.push(
