@@ -885,8 +885,11 @@ mod tests {
         assert_eq!(uri_host("https://u@[::1]:443/"), Some("::1".into()));
     }
 
-    /// (name, CA or leaf, path length, issued by) -> a chain made with rcgen, leaf first.
-    fn chain(specs: &[(&str, bool, Option<u8>)]) -> Vec<Vec<u8>> {
+    /// One certificate of a test chain: name, CA or not, pathLenConstraint.
+    type Link<'a> = (&'a str, bool, Option<u8>);
+
+    /// A chain made with rcgen, leaf first, each certificate signed by the next.
+    fn chain(specs: &[Link<'_>]) -> Vec<Vec<u8>> {
         use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
         let mut made: Vec<(CertificateParams, KeyPair)> = Vec::new();
         let mut ders = Vec::new();
@@ -917,7 +920,7 @@ mod tests {
         ders
     }
 
-    fn findings_of(specs: &[(&str, bool, Option<u8>)]) -> Vec<Finding> {
+    fn findings_of(specs: &[Link<'_>]) -> Vec<Finding> {
         let ders = chain(specs);
         let certs: Vec<X509Certificate<'_>> = ders
             .iter()
@@ -929,7 +932,8 @@ mod tests {
     #[test]
     fn path_length_does_not_count_self_issued() {
         // (case, chain leaf first, expected rule of the first finding)
-        let table: &[(&str, &[(&str, bool, Option<u8>)], Option<&str>)] = &[
+        type Row<'a> = (&'a str, &'a [Link<'a>], Option<&'a str>);
+        let table: &[Row<'_>] = &[
             (
                 "root only above a leaf",
                 &[("n1", false, None), ("Root", true, Some(0))],
