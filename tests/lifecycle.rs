@@ -705,3 +705,116 @@ fn root_crl_survives_an_offline_root_key() {
     );
     assert_eq!(openssl_crl_verify(&env, "good").code, 0);
 }
+
+#[derive(Deserialize)]
+struct VerifyReport {
+    ok: bool,
+    checks: Vec<VerifyCheck>,
+    revocation: VerifyRevocation,
+    findings: Vec<VerifyFinding>,
+}
+#[derive(Deserialize)]
+struct VerifyCheck {
+    check: String,
+    ok: bool,
+    detail: String,
+}
+#[derive(Deserialize)]
+struct VerifyRevocation {
+    status: String,
+}
+#[derive(Deserialize)]
+struct VerifyFinding {
+    depth: usize,
+    subject: String,
+    rule: String,
+}
+
+/// A file holding only the leaf verifies: its intermediate is found in the state directory
+/// (the current generation's and, after `ca rotate`, the previous one's) or in `--untrusted`.
+#[test]
+fn verify_finds_intermediates_in_the_state_directory_and_untrusted() {
+    let env = Env::new();
+    env.run(&["ca", "init", "--intermediate"]).ok();
+    env.run(&["cert", "node", "old", "--host", "old.local"])
+        .ok();
+    let leaf_only = |n: &str| {
+        let out = env.path(&format!("{n}-leaf.pem"));
+        tool(
+            "openssl",
+            &["x509", "-in", &crt(&env, n), "-out", out.to_str().unwrap()],
+        )
+        .ok();
+        out.display().to_string()
+    };
+    let report = |args: &[&str]| -> (i32, VerifyReport) {
+        let mut a = vec!["-o", "json", "verify"];
+        a.extend_from_slice(args);
+        let r = env.run(&a);
+        (r.code, serde_json::from_str(&r.stdout).unwrap())
+    };
+    let old = leaf_only("old");
+    let (code, v) = report(&[&old]);
+    assert_eq!((code, v.ok), (0, true));
+    assert_eq!(v.revocation.status, "ok");
+    assert_eq!(
+        v.checks
+            .iter()
+            .map(|c| c.check.as_str())
+            .collect::<Vec<_>>(),
+        ["validity", "chain", "revocation"]
+    );
+    env.run(&["--yes", "ca", "rotate"]).ok();
+    env.run(&["cert", "node", "new", "--host", "new.local"])
+        .ok();
+    env.run(&["crl"]).ok();
+    for f in [&old, &leaf_only("new")] {
+        let (code, v) = report(&[f]);
+        assert_eq!(
+            code,
+            0,
+            "{f}: {:?}",
+            v.checks.iter().map(|c| &c.detail).collect::<Vec<_>>()
+        );
+    }
+    // Another state directory (no intermediates there): refused, unless --untrusted has it.
+    let elsewhere = Env::new();
+    let ca = p(&env, "ca.crt");
+    let crl = p(&env, "crl.pem");
+    let r = elsewhere.run(&["-o", "json", "verify", &old, "--ca", &ca, "--crl", &crl]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let v: VerifyReport = serde_json::from_str(&r.stdout).unwrap();
+    let chain = v.checks.iter().find(|c| c.check == "chain").unwrap();
+    assert!(
+        !chain.ok && chain.detail.contains("not issued by a CA in"),
+        "{}",
+        chain.detail
+    );
+    let prev = std::fs::read_dir(env.pki().join("ca/previous"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path()
+        .join("intermediate.crt");
+    let r = elsewhere.run(&[
+        "-o",
+        "json",
+        "verify",
+        &old,
+        "--ca",
+        &ca,
+        "--crl",
+        &crl,
+        "--untrusted",
+        prev.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    // A refusal names the certificate (depth, subject) and the rule: a CA certificate given
+    // as the leaf is a finding at depth 0.
+    let (code, v) = report(&[&p(&env, "ca/intermediate.crt")]);
+    assert_eq!(code, 1);
+    let f = &v.findings[0];
+    assert_eq!((f.depth, f.rule.as_str()), (0, "RFC 5280 4.2.1.9"));
+    assert!(f.subject.contains("Intermediate CA"), "{}", f.subject);
+}
