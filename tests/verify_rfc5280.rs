@@ -641,8 +641,28 @@ fn rows(alg: Alg, k: &Keys, dir: &Path) -> Vec<Case> {
         let mut s = Spec::ca("Root");
         f(&mut s);
         let rb = root(&s, alg, k);
+        // At depth 1 (the leaf's issuer) and at depth 2 (above an intermediate).
         let lb = issue(&Spec::leaf("n1"), alg, k, &rb);
-        out.push(case(format!("{a} {name}"), &rb, &[&lb], vec![ok_crl(&rb)]).refused(needle));
+        out.push(
+            case(
+                format!("{a} {name}, depth 1"),
+                &rb,
+                &[&lb],
+                vec![ok_crl(&rb)],
+            )
+            .refused(needle),
+        );
+        let ib = issue(&Spec::ca("Inter"), alg, k, &rb);
+        let lb = issue(&Spec::leaf("n1"), alg, k, &ib);
+        out.push(
+            case(
+                format!("{a} {name}, depth 2"),
+                &rb,
+                &[&lb, &ib],
+                vec![ok_crl(&ib), ok_crl(&rb)],
+            )
+            .refused(needle),
+        );
     }
 
     // A bundle certificate that is not a CA at all (no basicConstraints) is unusable as a
@@ -714,6 +734,16 @@ fn rows(alg: Alg, k: &Keys, dir: &Path) -> Vec<Case> {
             "subjectKeyIdentifier is marked critical",
         ),
         (
+            "intermediate with empty subject",
+            Box::new(|s: &mut Spec| s.empty_subject = true),
+            "depth 1 (empty subject): CA certificate with an empty subject",
+        ),
+        (
+            "intermediate nameConstraints not critical",
+            Box::new(|s: &mut Spec| s.nc = Some((false, nc(&[dns_sub("prod.test")], &[])))),
+            "nameConstraints is not marked critical",
+        ),
+        (
             "expired intermediate",
             Box::new(|s: &mut Spec| {
                 s.not_before = OffsetDateTime::now_utc() - Duration::days(100);
@@ -745,6 +775,12 @@ fn rows(alg: Alg, k: &Keys, dir: &Path) -> Vec<Case> {
         .refused(needle);
         if name.contains("--usage server") {
             c = c.args(&["--usage", "server"]);
+        }
+        if name == "intermediate nameConstraints not critical" {
+            c = c.openssl(
+                true,
+                "RFC 5280 4.2.1.10: conforming CAs MUST mark nameConstraints critical (a verifier that skips a non-critical one would not enforce it); openssl enforces it either way",
+            );
         }
         out.push(c);
     }
