@@ -12,7 +12,6 @@ use ::time::OffsetDateTime;
 use serde::Serialize;
 use x509_parser::extensions::{GeneralName, GeneralSubtree, ParsedExtension};
 use x509_parser::prelude::*;
-use x509_parser::revocation_list::CertificateRevocationList;
 
 /// One refusal: which certificate (depth in the path, 0 = the leaf, and subject), which rule,
 /// and what was found.
@@ -673,30 +672,123 @@ pub fn check_path(
     out
 }
 
+/// A CRL read without its entries (a CRL of 100,000 entries costs no allocation per entry):
+/// what the signature covers, the header and the extensions.
+pub struct CrlView<'a> {
+    /// The signed part (tbsCertList), tag included.
+    pub tbs_raw: &'a [u8],
+    /// The outer signature algorithm.
+    pub signature_algorithm: AlgorithmIdentifier<'a>,
+    /// The signature.
+    pub signature_value: x509_parser::asn1_rs::BitString<'a>,
+    /// The issuer Name, tag included.
+    pub issuer_raw: &'a [u8],
+    /// thisUpdate.
+    pub this_update: OffsetDateTime,
+    /// nextUpdate.
+    pub next_update: Option<OffsetDateTime>,
+    /// crlExtensions.
+    pub extensions: Vec<X509Extension<'a>>,
+}
+
+impl<'a> CrlView<'a> {
+    /// Read a DER CRL; `None` when it is not one (or has trailing data).
+    pub fn from_der(der: &'a [u8]) -> Option<CrlView<'a>> {
+        use x509_parser::asn1_rs::{Any, BitString, Class, FromDer as _, Tag};
+        let (rest, outer) = Any::from_der(der).ok()?;
+        if !rest.is_empty() || outer.tag() != Tag::Sequence {
+            return None;
+        }
+        let body = outer.data;
+        let (rest, tbs) = Any::from_der(body).ok()?;
+        let tbs_raw = &body[..body.len() - rest.len()];
+        let (rest, signature_algorithm) = AlgorithmIdentifier::from_der(rest).ok()?;
+        let (rest, signature_value) = BitString::from_der(rest).ok()?;
+        if !rest.is_empty() || tbs.tag() != Tag::Sequence {
+            return None;
+        }
+        let mut i = tbs.data;
+        let (rest, first) = Any::from_der(i).ok()?;
+        if first.tag() == Tag::Integer {
+            i = rest;
+        }
+        let (rest, _alg) = AlgorithmIdentifier::from_der(i).ok()?;
+        i = rest;
+        let (rest, issuer) = Any::from_der(i).ok()?;
+        if issuer.tag() != Tag::Sequence {
+            return None;
+        }
+        let issuer_raw = &i[..i.len() - rest.len()];
+        let (mut i, this) = ASN1Time::from_der(rest).ok()?;
+        let mut next_update = None;
+        if let Ok((rest, t)) = ASN1Time::from_der(i) {
+            next_update = Some(t.to_datetime());
+            i = rest;
+        }
+        let mut extensions = Vec::new();
+        while !i.is_empty() {
+            let (rest, any) = Any::from_der(i).ok()?;
+            i = rest;
+            if any.tag() == Tag::Sequence && any.class() == Class::Universal {
+                continue; // revokedCertificates: looked up lazily by webpki
+            }
+            if any.class() != Class::ContextSpecific || any.tag() != Tag(0) {
+                return None;
+            }
+            let (rest, seq) = Any::from_der(any.data).ok()?;
+            if !rest.is_empty() || seq.tag() != Tag::Sequence {
+                return None;
+            }
+            let mut e = seq.data;
+            while !e.is_empty() {
+                let (rest, ext) = X509Extension::from_der(e).ok()?;
+                extensions.push(ext);
+                e = rest;
+            }
+        }
+        Some(CrlView {
+            tbs_raw,
+            signature_algorithm,
+            signature_value,
+            issuer_raw,
+            this_update: this.to_datetime(),
+            next_update,
+            extensions,
+        })
+    }
+
+    /// Whether `spki` (the issuer's key) verifies the signature (ring, through x509-parser).
+    pub fn verify_signature(&self, spki: &SubjectPublicKeyInfo<'_>) -> bool {
+        x509_parser::verify::verify_signature(
+            spki,
+            &self.signature_algorithm,
+            &self.signature_value,
+            self.tbs_raw,
+        )
+        .is_ok()
+    }
+}
+
 /// The checks of a CRL against the CA that signed it: the issuer may sign CRLs (keyUsage
 /// cRLSign), the CRL has a non-critical CRL number, no unknown critical extension, is not a
 /// delta CRL. `depth` is the depth of the certificate the CRL is used for.
-pub fn check_crl(
-    crl: &CertificateRevocationList<'_>,
-    issuer: &X509Certificate<'_>,
-    depth: usize,
-) -> Vec<Finding> {
+pub fn check_crl(crl: &CrlView<'_>, issuer: &X509Certificate<'_>, depth: usize) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut s = Sink {
         depth,
         subject: subject_of(issuer),
         out: &mut out,
     };
-    match issuer.key_usage() {
-        Ok(Some(k)) if !k.value.crl_sign() => s.push(
-            "RFC 5280 4.2.1.3",
-            "the CRL's issuer may not sign CRLs (keyUsage lacks cRLSign)",
-        ),
-        Ok(None) if issuer.version() == X509Version::V3 => {}
-        _ => {}
+    if let Ok(Some(k)) = issuer.key_usage() {
+        if !k.value.crl_sign() {
+            s.push(
+                "RFC 5280 4.2.1.3",
+                "the CRL's issuer may not sign CRLs (keyUsage lacks cRLSign)",
+            );
+        }
     }
     let mut number = None;
-    for e in crl.extensions() {
+    for e in &crl.extensions {
         let oid = e.oid.to_id_string();
         if oid == "2.5.29.20" {
             number = Some(e.critical);

@@ -177,9 +177,11 @@ pub fn read_pem_or_der(path: &Path, tag: &str, what: &str) -> Result<Vec<Vec<u8>
     crate::pki::pemfile::read_file(path, tag, what)
 }
 
-/// A CRL of a CA we know, parsed.
+/// A CRL of a CA we know: its header and extensions, and webpki's lazy view of its entries
+/// (`Err` when webpki refuses it for a rule, e.g. an unsupported critical extension).
 struct Crl<'a> {
-    parsed: x509_parser::revocation_list::CertificateRevocationList<'a>,
+    view: rfc5280::CrlView<'a>,
+    list: std::result::Result<webpki::CertRevocationList<'a>, String>,
     /// DER of the issuer Name, tag included (comparable with a certificate's subject).
     issuer_raw: &'a [u8],
     issuer: String,
@@ -302,14 +304,17 @@ pub fn verify(req: &Request<'_>) -> Result<Report> {
         for (i, der) in req.crls.iter().enumerate() {
             let bad =
                 |why: String| Error::input(crl_name, format!("CRL {} is malformed ({why})", i + 1));
-            let (rest, parsed) =
-                x509_parser::revocation_list::CertificateRevocationList::from_der(der)
-                    .map_err(|e| bad(e.to_string()))?;
-            if !rest.is_empty() {
-                return Err(bad("trailing data".into()));
-            }
+            let view =
+                rfc5280::CrlView::from_der(der).ok_or_else(|| bad("not a DER CRL".into()))?;
+            // webpki reads the entries lazily; its structural errors make the input unusable,
+            // its refusals of a rule ("Unsupported...") are reported as such.
+            let list = match webpki::BorrowedCertRevocationList::from_der(der) {
+                Ok(l) => Ok(webpki::CertRevocationList::from(l)),
+                Err(e) if format!("{e:?}").starts_with("Unsupported") => Err(format!("{e:?}")),
+                Err(e) => return Err(bad(format!("{e:?}"))),
+            };
             let (issuer_raw, this_update, next_update) =
-                crl_header(der).ok_or_else(|| bad("unreadable header".into()))?;
+                (view.issuer_raw, view.this_update, view.next_update);
             let issuer = X509Name::from_der(issuer_raw)
                 .map(|(_, n)| n.to_string())
                 .map_err(|e| bad(e.to_string()))?;
@@ -322,15 +327,13 @@ pub fn verify(req: &Request<'_>) -> Result<Report> {
                 foreign.get_or_insert(issuer);
                 continue;
             }
-            if !named
-                .iter()
-                .any(|c| parsed.verify_signature(c.public_key()).is_ok())
-            {
+            if !named.iter().any(|c| view.verify_signature(c.public_key())) {
                 unverified.push((issuer_raw, issuer));
                 continue;
             }
             crls.push(Crl {
-                parsed,
+                view,
+                list,
                 issuer_raw,
                 issuer,
                 this_update,
@@ -679,8 +682,7 @@ fn revocation_check(
         let cert = path[d];
         let issuer = path[d + 1];
         let Some(crl) = crls.iter().find(|c| {
-            c.issuer_raw == cert.issuer().as_raw()
-                && c.parsed.verify_signature(issuer.public_key()).is_ok()
+            c.issuer_raw == cert.issuer().as_raw() && c.view.verify_signature(issuer.public_key())
         }) else {
             problems.push(format!(
                 "no CRL from {} in {crl_name} (depth {d})",
@@ -689,13 +691,17 @@ fn revocation_check(
             continue;
         };
         // Revoked wins over every other finding: a revocation is never undone by a stale CRL.
-        if let Some(e) = crl
-            .parsed
-            .iter_revoked_certificates()
-            .find(|e| e.raw_serial() == cert.raw_serial())
-        {
-            let when = e.revocation_date.to_datetime();
-            let reason = e.reason_code().map(|(_, r)| reason_name(r.0));
+        let entry = match &crl.list {
+            Ok(list) => list.find_serial(cert.raw_serial()).ok().flatten(),
+            Err(why) => {
+                problems.push(format!("the CRL of {} is unusable ({why})", crl.issuer));
+                None
+            }
+        };
+        if let Some(e) = entry {
+            let when = OffsetDateTime::from_unix_timestamp(e.revocation_date.as_secs() as i64)
+                .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+            let reason = e.reason_code.map(|c| reason_name(c as u8));
             let subject = if d == 0 {
                 String::new()
             } else {
@@ -715,8 +721,11 @@ fn revocation_check(
             };
             return (r, findings);
         }
-        let f = rfc5280::check_crl(&crl.parsed, issuer, d);
+        let f = rfc5280::check_crl(&crl.view, issuer, d);
         if let Some(first) = f.first() {
+            // The named rule explains more than webpki's refusal of the same CRL.
+            let unusable = format!("the CRL of {} is unusable", crl.issuer);
+            problems.retain(|p| !p.starts_with(&unusable));
             problems.push(format!(
                 "the CRL of {} is unacceptable: {first}",
                 crl.issuer
