@@ -223,6 +223,7 @@ pub fn check_cert(
     }
     // basicConstraints.
     let bc = c.basic_constraints().ok().flatten();
+    let bc_ca = bc.as_ref().is_some_and(|b| b.value.ca);
     if is_ca_pos {
         match bc {
             None => s.push(
@@ -238,7 +239,7 @@ pub fn check_cert(
             ),
             _ => {}
         }
-    } else if bc.is_some_and(|b| b.value.ca) {
+    } else if bc_ca {
         s.push(
             "RFC 5280 4.2.1.9",
             "a CA certificate (basicConstraints CA:TRUE) used as the leaf",
@@ -258,7 +259,7 @@ pub fn check_cert(
             ),
             _ => {}
         }
-    } else if ku.is_some_and(|k| k.value.key_cert_sign()) {
+    } else if ku.is_some_and(|k| k.value.key_cert_sign()) && !bc_ca {
         s.push(
             "RFC 5280 4.2.1.3",
             "keyUsage keyCertSign in a certificate that is not a CA",

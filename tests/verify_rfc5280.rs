@@ -1524,3 +1524,33 @@ fn verify_follows_rfc5280_and_agrees_with_openssl() {
     );
     assert!(cases.len() >= 120, "only {} cases", cases.len());
 }
+
+/// Subjects are untrusted text: an escape sequence in a CA's or a leaf's name never reaches
+/// the terminal raw (text output), and every finding still names the certificate.
+#[test]
+fn hostile_names_are_escaped_in_text_output() {
+    let env = Env::new();
+    let k = Keys {
+        rsa: vec![],
+        rsa1024_spki: vec![],
+    };
+    let mut rs = Spec::ca("Root\u{1b}[2J");
+    rs.ski = None; // a finding at depth 1 that names the hostile subject
+    let r = root(&rs, Alg::P256, &k);
+    let l = issue(&Spec::leaf("n1\u{1b}[32m verified"), Alg::P256, &k, &r);
+    let ca = env.write("ca.pem", &r.pem());
+    let leaf = env.write("leaf.pem", &l.pem());
+    let crl = env.write("crl.pem", &ok_crl(&r));
+    let out = env.run(&[
+        "verify",
+        leaf.to_str().unwrap(),
+        "--ca",
+        ca.to_str().unwrap(),
+        "--crl",
+        crl.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(!out.stdout.contains('\u{1b}'), "{:?}", out.stdout);
+    assert!(!out.stderr.contains('\u{1b}'), "{:?}", out.stderr);
+    assert!(out.stdout.contains("depth 1"), "{}", out.stdout);
+}

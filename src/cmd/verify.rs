@@ -95,13 +95,18 @@ fn state_intermediates(ctx: &Ctx) -> Vec<Vec<u8>> {
 pub(crate) fn print(ctx: &Ctx, name: &str, report: &verify::Report) -> Result<u8> {
     let p = &ctx.printer;
     for w in &report.warnings {
-        p.note(&format!("warning: {w}"));
+        p.note(&format!("warning: {}", terminal_safe(w)));
     }
     if p.is_json() {
         p.json(report)?;
     } else {
         let c = &report.certificate;
-        p.line(&format!("{}: {} (serial {})", name, c.subject, c.serial))?;
+        p.line(&format!(
+            "{}: {} (serial {})",
+            name,
+            terminal_safe(&c.subject),
+            c.serial
+        ))?;
         let rows: Vec<Vec<String>> = report
             .checks
             .iter()
@@ -119,14 +124,14 @@ pub(crate) fn print(ctx: &Ctx, name: &str, report: &verify::Report) -> Result<u8
                 } else {
                     p.paint("FAILED", Tone::Bad)
                 };
-                vec![ch.check.to_string(), result, ch.detail.clone()]
+                vec![ch.check.to_string(), result, terminal_safe(&ch.detail)]
             })
             .collect();
         p.table(&["CHECK", "RESULT", "DETAIL"], &rows)?;
         // The chain row names the first broken rule; the others follow.
         if report.findings.len() > 1 {
             for f in &report.findings {
-                p.line(&format!("  {f}"))?;
+                p.line(&format!("  {}", terminal_safe(&f.to_string())))?;
             }
         }
         let failed: Vec<&str> = report
@@ -142,6 +147,21 @@ pub(crate) fn print(ctx: &Ctx, name: &str, report: &verify::Report) -> Result<u8
         }
     }
     Ok(if report.ok { 0 } else { EXIT_CHECK_FAILED })
+}
+
+/// Certificate subjects and names are untrusted text: control characters (an escape
+/// sequence that would redraw the verdict) are shown escaped, never sent to the terminal.
+pub(crate) fn terminal_safe(s: &str) -> String {
+    s.chars()
+        .flat_map(|c| {
+            let esc: Vec<char> = if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            esc
+        })
+        .collect()
 }
 
 fn looks_like_endpoint(s: &str) -> bool {
