@@ -450,7 +450,7 @@ pub fn verify(req: &Request<'_>) -> Result<Report> {
                 "chain",
                 true,
                 format!(
-                    "issued by {}, anchored at {anchor_subject} (name constraints and path length checked by RFC 5280)",
+                    "issued by {}, anchored at {anchor_subject} (name constraints and path length checked by secctl's RFC 5280 rules)",
                     info.issuer
                 ),
             ),
@@ -681,20 +681,25 @@ fn revocation_check(
     for d in 0..path.len().saturating_sub(1) {
         let cert = path[d];
         let issuer = path[d + 1];
+        let at_depth = format!("depth {d} ({})", cert.subject());
         let Some(crl) = crls.iter().find(|c| {
             c.issuer_raw == cert.issuer().as_raw() && c.view.verify_signature(issuer.public_key())
         }) else {
             problems.push(format!(
-                "no CRL from {} in {crl_name} (depth {d})",
+                "{at_depth}: no CRL from its issuer {} in {crl_name} [RFC 5280 6.3.3]",
                 issuer.subject()
             ));
             continue;
         };
         // Revoked wins over every other finding: a revocation is never undone by a stale CRL.
+        let mut unusable = None;
         let entry = match &crl.list {
             Ok(list) => list.find_serial(cert.raw_serial()).ok().flatten(),
             Err(why) => {
-                problems.push(format!("the CRL of {} is unusable ({why})", crl.issuer));
+                unusable = Some(format!(
+                    "{at_depth}: the CRL of {} is unusable ({why})",
+                    crl.issuer
+                ));
                 None
             }
         };
@@ -705,7 +710,7 @@ fn revocation_check(
             let subject = if d == 0 {
                 String::new()
             } else {
-                format!(" (depth {d}: {})", cert.subject())
+                format!(" ({at_depth})")
             };
             let r = Revocation {
                 status: RevocationStatus::Revoked,
@@ -722,25 +727,24 @@ fn revocation_check(
             return (r, findings);
         }
         let f = rfc5280::check_crl(&crl.view, issuer, d);
-        if let Some(first) = f.first() {
+        match f.first() {
             // The named rule explains more than webpki's refusal of the same CRL.
-            let unusable = format!("the CRL of {} is unusable", crl.issuer);
-            problems.retain(|p| !p.starts_with(&unusable));
-            problems.push(format!(
-                "the CRL of {} is unacceptable: {first}",
-                crl.issuer
-            ));
+            Some(first) => problems.push(format!(
+                "{at_depth}: the CRL of {} is unacceptable: {} [{}]",
+                crl.issuer, first.detail, first.rule
+            )),
+            None => problems.extend(unusable),
         }
         findings.extend(f);
         if at < crl.this_update {
             problems.push(format!(
-                "the CRL of {} is not valid before {}",
+                "{at_depth}: the CRL of {} is not valid before {} [RFC 5280 6.3.3]",
                 crl.issuer,
                 fmt(crl.this_update)
             ));
         } else if let Some(next) = crl.next_update.filter(|n| at > *n) {
             problems.push(format!(
-                "the CRL of {} expired at {} (publish a new one with `secctl crl`)",
+                "{at_depth}: the CRL of {} expired at {} (publish a new one with `secctl crl`) [RFC 5280 6.3.3]",
                 crl.issuer,
                 fmt(next)
             ));

@@ -1099,7 +1099,7 @@ fn rows(alg: Alg, k: &Keys, dir: &Path) -> Vec<Case> {
     );
     out.push(
         case(format!("{a} no root CRL"), &r, &[&l, &i], vec![ok_crl(&i)])
-            .refused("not checked: no CRL from O=Prod, CN=Root"),
+            .refused("depth 1 (O=Prod, CN=Inter): no CRL from its issuer O=Prod, CN=Root"),
     );
     out.push(
         case(
@@ -1108,7 +1108,7 @@ fn rows(alg: Alg, k: &Keys, dir: &Path) -> Vec<Case> {
             &[&l, &i],
             vec![ok_crl(&r)],
         )
-        .refused("not checked: no CRL from O=Prod, CN=Inter"),
+        .refused("depth 0 (O=Prod, CN=n1): no CRL from its issuer O=Prod, CN=Inter"),
     );
     out.push(
         case(
