@@ -1068,6 +1068,65 @@ mod tests {
     }
 
     #[test]
+    fn crl_view_reads_header_extensions_and_signature_without_entries() {
+        use rcgen::{
+            CertificateParams, CertificateRevocationListParams, IsCa, Issuer, KeyIdMethod, KeyPair,
+            KeyUsagePurpose, RevokedCertParams, SerialNumber,
+        };
+        let key = KeyPair::generate().unwrap();
+        let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
+        p.is_ca = IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        p.key_usages = vec![KeyUsagePurpose::KeyCertSign];
+        let ca_der = p.self_signed(&key).unwrap().der().to_vec();
+        let (_, ca) = X509Certificate::from_der(&ca_der).unwrap();
+        let now = OffsetDateTime::now_utc();
+        let mut signer = p.clone();
+        signer.key_usages = vec![];
+        let crl = CertificateRevocationListParams {
+            this_update: now,
+            next_update: now + ::time::Duration::days(1),
+            crl_number: SerialNumber::from(9u64),
+            issuing_distribution_point: None,
+            revoked_certs: (0..50u64)
+                .map(|n| RevokedCertParams {
+                    serial_number: SerialNumber::from(n + 1),
+                    revocation_time: now,
+                    reason_code: None,
+                    invalidity_date: None,
+                })
+                .collect(),
+            key_identifier_method: KeyIdMethod::Sha256,
+        }
+        .signed_by(&Issuer::from_params(&signer, &key))
+        .unwrap();
+        let der = crl.der().to_vec();
+        let view = CrlView::from_der(&der).unwrap();
+        assert_eq!(view.issuer_raw, ca.subject().as_raw());
+        assert!(view.next_update.is_some());
+        assert!(view.verify_signature(ca.public_key()));
+        // (case, findings' rules): the issuer lacks cRLSign; the CRL number is there.
+        let f = check_crl(&view, &ca, 0);
+        assert_eq!(
+            f.iter().map(|f| f.rule).collect::<Vec<_>>(),
+            ["RFC 5280 4.2.1.3"],
+            "{f:?}"
+        );
+        // Tampered, truncated or with trailing bytes: refused or unverifiable.
+        let mut bad = der.clone();
+        let n = bad.len();
+        bad[n - 5] ^= 1;
+        assert!(CrlView::from_der(&bad).is_none_or(|v| !v.verify_signature(ca.public_key())));
+        assert!(CrlView::from_der(&der[..der.len() - 1]).is_none());
+        let mut long = der.clone();
+        long.push(0);
+        assert!(CrlView::from_der(&long).is_none());
+        assert!(
+            CrlView::from_der(&ca_der).is_none(),
+            "a certificate is no CRL"
+        );
+    }
+
+    #[test]
     fn email_constraints() {
         assert!(email_matches("a@example.com", "example.com"));
         assert!(email_matches("a@x.example.com", ".example.com"));
