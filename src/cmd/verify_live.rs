@@ -63,6 +63,8 @@ pub fn run(ctx: &Ctx, a: &VerifyArgs) -> Result<u8> {
         role: a.role.clone(),
         usage: Some(verify::Usage::Server),
         at,
+        untrusted: vec![],
+        require_revocation: false,
     })?;
     report_v.checks.insert(
         0,
