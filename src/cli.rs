@@ -218,9 +218,10 @@ pub struct ProbeArgs {
 
 /// The verdicts of `probe`, for `--help` and the man page (the README has the full contract).
 const PROBE_HELP: &str = "\
-Rows: http1, h2c, grpc (plaintext), tls (the handshake), https1, h2, grpcs (over TLS). Each TLS
-row is tried with three client identities: none, a throwaway certificate from a CA made in
-memory for this run, and the given --cert.
+Rows: http1, h2c, grpc (plaintext), tls (the handshake), https1, h2, grpcs (over TLS), then
+postgres, postgres-tls, redis, redis-tls, mqtt, mqtt-tls (tried when the port does not answer
+HTTP). Each TLS row is tried with three client identities: none, a throwaway certificate from
+a CA made in memory for this run, and the given --cert.
 
 client_auth:
   required     the handshake refuses a client without a certificate

@@ -76,7 +76,7 @@ pub fn run(ctx: &Ctx, a: VerifyArgs) -> Result<u8> {
 /// The intermediates of every CA generation in the state directory (`ca/intermediate.crt`,
 /// `ca/previous/*/intermediate.crt`), so that a leaf file without its chain still verifies.
 /// Files that cannot be read are skipped: they are candidates, not input.
-fn state_intermediates(ctx: &Ctx) -> Vec<Vec<u8>> {
+pub(crate) fn state_intermediates(ctx: &Ctx) -> Vec<Vec<u8>> {
     let ca_dir = ctx.store.ca_dir();
     let mut files = vec![ca_dir.join("intermediate.crt")];
     if let Ok(rd) = std::fs::read_dir(ca_dir.join("previous")) {
