@@ -142,6 +142,24 @@ fn io_fate(e: &std::io::Error, tls: bool) -> Fate {
     }
 }
 
+/// After a failed write (the server refused and closed while the request was on its way),
+/// what the server had sent first: its alert is still in the receive queue.
+pub async fn alert_after_write_error<S>(s: &mut S, e: &std::io::Error, tls: bool) -> Fate
+where
+    S: AsyncRead + Unpin,
+{
+    if tls {
+        let mut b = [0u8; 512];
+        if let Ok(Err(re)) = tokio::time::timeout(Duration::from_millis(200), s.read(&mut b)).await
+        {
+            if let f @ Fate::Refused(_) = tls_fate(&re, false, true) {
+                return f;
+            }
+        }
+    }
+    io_fate(e, tls)
+}
+
 /// Whether an answer is a refusal, from its status and the start of its body.
 pub fn http_denial(code: u16, body: &str, tls: bool) -> Denial {
     let b = body.to_ascii_lowercase();
@@ -205,7 +223,7 @@ where
     );
     let work = async {
         if let Err(e) = s.write_all(req.as_bytes()).await {
-            return Err(io_fate(&e, tls));
+            return Err(alert_after_write_error(s, &e, tls).await);
         }
         let _ = s.flush().await;
         let mut buf = Vec::with_capacity(4096);

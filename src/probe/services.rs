@@ -150,20 +150,22 @@ pub fn parse_pg(buf: &[u8], tls: bool) -> Parsed {
             let mut code = String::new();
             for field in body.split(|&b| b == 0) {
                 match field.split_first() {
-                    Some((b'M', m)) => msg = String::from_utf8_lossy(m).chars().take(160).collect(),
+                    Some((b'M', m)) => msg = String::from_utf8_lossy(m).into_owned(),
                     Some((b'C', c)) => code = String::from_utf8_lossy(c).chars().take(8).collect(),
                     _ => {}
                 }
             }
             let low = msg.to_ascii_lowercase();
-            let denial =
-                if !tls && low.contains("no pg_hba.conf entry") && low.contains("no encryption") {
-                    Denial::TlsRequired
-                } else if tls && low.contains("certificate") {
-                    Denial::Identity
-                } else {
-                    Denial::None
-                };
+            // "no pg_hba.conf entry for host ..., no encryption" or "pg_hba.conf rejects
+            // connection for host ..., no encryption": only TLS would be let in.
+            let denial = if !tls && low.contains("pg_hba.conf") && low.contains("no encryption") {
+                Denial::TlsRequired
+            } else if tls && low.contains("certificate") {
+                Denial::Identity
+            } else {
+                Denial::None
+            };
+            let msg: String = msg.chars().take(200).collect();
             answer(0, denial, format!("PostgreSQL error {code}: {msg}"))
         }
         _ => answer(0, Denial::None, "PostgreSQL answered".into()),
@@ -237,7 +239,7 @@ where
     let tls = s.is_tls();
     let work = async {
         if let Err(e) = s.write_all(request).await {
-            return closed_or(&e, tls);
+            return super::exchange::alert_after_write_error(s, &e, tls).await;
         }
         let _ = s.flush().await;
         let mut buf = Vec::new();

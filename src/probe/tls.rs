@@ -235,6 +235,10 @@ pub struct RecordWatch {
     pub renegotiation: AtomicBool,
     /// Woken when it does.
     pub notify: tokio::sync::Notify,
+    /// Complete records received after the handshake.
+    pub records_after: std::sync::atomic::AtomicUsize,
+    /// Woken when one completes.
+    pub record_notify: tokio::sync::Notify,
     state: Mutex<RecordState>,
 }
 
@@ -270,6 +274,10 @@ impl RecordWatch {
                 }
                 st.body_left -= n;
                 bytes = &bytes[n..];
+                if st.body_left == 0 && self.handshake_done.load(Ordering::SeqCst) {
+                    self.records_after.fetch_add(1, Ordering::SeqCst);
+                    self.record_notify.notify_one();
+                }
                 continue;
             }
             let need = 5 - st.header.len();

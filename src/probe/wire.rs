@@ -30,6 +30,10 @@ pub enum Versions {
     Tls12,
 }
 
+/// Longest wait for a TLS 1.3 server's verdict on the client's certificate before a
+/// request is sent.
+const SETTLE: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// Probing one target.
 pub struct Prober {
     cfg: Arc<Config>,
@@ -277,20 +281,28 @@ impl Prober {
         watch.handshake_done.store(true, Ordering::SeqCst);
         let mut prefix = Vec::new();
         if hs.version.as_deref() == Some("TLSv1.3") && !tickets.seen.load(Ordering::SeqCst) {
+            // The server's verdict on the client's half of the handshake: a record after
+            // it judged the client's certificate, a session ticket or the answer to a
+            // KeyUpdate that asks for one (the server admitted the client; Go and rustls
+            // answer at once, OpenSSL with its next write), an alert (it refused), data, or
+            // a close. Silence for SETTLE is taken as admission: a request follows on every
+            // connection but the `tls` row's own, and a late alert still ends that request
+            // as a refusal.
+            use tokio::io::AsyncWriteExt;
+            let _ = stream.get_mut().1.refresh_traffic_keys();
+            let _ = stream.flush().await;
             let mut buf = [0u8; 4096];
-            // The server's verdict on the client's half of the handshake: a session ticket,
-            // an alert, data, or a close. Silence is taken as admission only after the
-            // whole timeout: a loaded server answers late, and a late alert must not be
-            // read as a welcome. (A TLS 1.3 server that sends no tickets costs the timeout.)
-            let wait = self.cfg.timeout;
+            let wait = self.cfg.timeout.min(SETTLE);
             tokio::select! {
-                _ = tickets.notify.notified() => {}
-                _ = tokio::time::sleep(wait) => {}
+                biased;
                 r = stream.read(&mut buf) => match r {
                     Ok(0) => return (Err(Fate::Closed), hs, watch),
                     Ok(n) => prefix.extend_from_slice(&buf[..n]),
                     Err(e) => return (Err(exchange::tls_fate(&e, false, hs.requested)), hs, watch),
                 },
+                _ = tickets.notify.notified() => {}
+                _ = watch.record_notify.notified() => {}
+                _ = tokio::time::sleep(wait) => {}
             }
         }
         (
@@ -401,8 +413,16 @@ impl Prober {
             hs: hs.clone(),
             fate,
         };
+        let mut tls = tls;
         let (h2, grpcs) = match carried {
             Carried::H2(mut fates) => {
+                // A refusal that came after the wait for the verdict (a loaded server) ends
+                // the requests made over the `tls` row's connection: it is the handshake's.
+                if tls.fate == Fate::Admitted {
+                    if let Some(r) = fates.iter().find(|f| matches!(f, Fate::Refused(_))) {
+                        tls.fate = r.clone();
+                    }
+                }
                 let grpc = fates.pop().unwrap_or(Fate::Closed);
                 (fates.into_iter().map(attempt).collect(), attempt(grpc))
             }

@@ -1,0 +1,434 @@
+//! PostgreSQL from Debian, started by the test on loopback: the probe's `postgres` and
+//! `postgres-tls` rows and `verify HOST:PORT` against `hostssl ... clientcert=verify-ca` (with
+//! a CRL) and against a server that also accepts plaintext, with no certificate, a valid one,
+//! a revoked one and one from another CA; psql confirms each verdict first.
+//!
+//! Needs PostgreSQL (apt-get install postgresql) and root (the server runs as the
+//! `postgres` user): ignored by plain `cargo test`, run by `.ci/run`.
+
+mod common;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+const NEEDS: &str = "needs postgresql (apt-get install postgresql) and root; run by .ci/run";
+
+fn pg_bin() -> Option<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .flatten()
+        .map(|e| e.path().join("bin"))
+        .filter(|p| p.join("postgres").exists())
+        .collect();
+    v.sort();
+    v.pop()
+}
+
+struct Postgres {
+    port: u16,
+    child: Child,
+    dir: PathBuf,
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn as_postgres(args: &[&str]) -> std::process::Output {
+    Command::new("runuser")
+        .args(["-u", "postgres", "--"])
+        .args(args)
+        .output()
+        .expect("runuser")
+}
+
+impl Postgres {
+    /// initdb in `dir` (owned by postgres), TLS with the given server files, `hba` lines.
+    fn start(
+        dir: &Path,
+        srv_crt: &Path,
+        srv_key: &Path,
+        ca: &Path,
+        crl: &Path,
+        hba: &str,
+    ) -> Postgres {
+        let bin = pg_bin().expect(NEEDS);
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        // Every ancestor must be traversable by the postgres user.
+        let mut a = dir.parent();
+        while let Some(p) = a {
+            if p.starts_with("/tmp") && p != Path::new("/tmp") {
+                let m = std::fs::metadata(p).unwrap().permissions().mode();
+                std::fs::set_permissions(p, std::fs::Permissions::from_mode(m | 0o711)).unwrap();
+            }
+            a = p.parent();
+        }
+        let data = dir.join("data");
+        let files = dir.join("tls");
+        std::fs::create_dir_all(&files).unwrap();
+        for (src, name) in [
+            (srv_crt, "srv.crt"),
+            (srv_key, "srv.key"),
+            (ca, "ca.crt"),
+            (crl, "crl.pem"),
+        ] {
+            std::fs::copy(src, files.join(name)).unwrap();
+        }
+        let chown = |p: &Path| {
+            assert!(Command::new("chown")
+                .args(["-R", "postgres:postgres", &p.display().to_string()])
+                .status()
+                .unwrap()
+                .success());
+        };
+        chown(dir);
+        std::fs::set_permissions(
+            files.join("srv.key"),
+            std::fs::Permissions::from_mode(0o600),
+        )
+        .unwrap();
+        let out = as_postgres(&[
+            &bin.join("initdb").display().to_string(),
+            "-D",
+            &data.display().to_string(),
+            "-U",
+            "postgres",
+            "--auth-local=trust",
+            "-E",
+            "UTF8",
+        ]);
+        assert!(
+            out.status.success(),
+            "initdb: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let port = free_port();
+        let f = |n: &str| files.join(n).display().to_string();
+        let conf = format!(
+            "listen_addresses = '127.0.0.1'\nport = {port}\nunix_socket_directories = '{}'\n\
+             ssl = on\nssl_cert_file = '{}'\nssl_key_file = '{}'\nssl_ca_file = '{}'\n\
+             ssl_crl_file = '{}'\nfsync = off\nshared_buffers = 16MB\n",
+            dir.display(),
+            f("srv.crt"),
+            f("srv.key"),
+            f("ca.crt"),
+            f("crl.pem")
+        );
+        std::fs::write(data.join("postgresql.conf"), conf).unwrap();
+        std::fs::write(
+            data.join("pg_hba.conf"),
+            format!("local all all trust\n{hba}\n"),
+        )
+        .unwrap();
+        chown(dir);
+        let log = std::fs::File::create(dir.join("server.log")).unwrap();
+        let child = Command::new("runuser")
+            .args(["-u", "postgres", "--"])
+            .arg(bin.join("postgres"))
+            .args(["-D", &data.display().to_string()])
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("postgres");
+        let pg = Postgres {
+            port,
+            child,
+            dir: dir.to_path_buf(),
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let ok = Command::new(bin.join("pg_isready"))
+                .args(["-h", &dir.display().to_string(), "-p", &port.to_string()])
+                .stdout(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
+            if ok {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "postgres did not start: {}",
+                std::fs::read_to_string(dir.join("server.log")).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        // The role the probe and psql log in as.
+        let out = as_postgres(&[
+            "psql",
+            "-h",
+            &dir.display().to_string(),
+            "-p",
+            &port.to_string(),
+            "-U",
+            "postgres",
+            "-c",
+            "CREATE ROLE secctl_probe LOGIN",
+            "-c",
+            "CREATE DATABASE secctl_probe OWNER secctl_probe",
+        ]);
+        assert!(
+            out.status.success(),
+            "psql: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        pg
+    }
+
+    /// psql over TCP with `sslmode` and an optional client certificate: Ok(()) when it
+    /// logged in, Err(stderr) otherwise.
+    fn psql(&self, sslmode: &str, cert: Option<(&str, &str)>, ca: &str) -> Result<(), String> {
+        let mut conn = format!(
+            "host=127.0.0.1 port={} user=secctl_probe dbname=secctl_probe sslmode={sslmode} sslrootcert={ca} connect_timeout=5",
+            self.port
+        );
+        // libpq refuses a key readable by others; copies with 0600.
+        if let Some((c, k)) = cert {
+            let key = self.dir.join(format!("client-{}.key", self.port));
+            std::fs::copy(k, &key).unwrap();
+            std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+            conn.push_str(&format!(" sslcert={c} sslkey={}", key.display()));
+        } else {
+            conn.push_str(" sslcert=/nonexistent sslkey=/nonexistent");
+        }
+        let out = Command::new("psql")
+            .args([&conn, "-tAc", "select 1"])
+            .env("PGPASSWORD", "")
+            .output()
+            .unwrap();
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).into_owned())
+        }
+    }
+}
+
+struct Pki {
+    env: Env,
+    other: Env,
+}
+
+impl Pki {
+    fn new() -> Pki {
+        let env = Env::new();
+        env.run(&["ca", "init", "--name", "Prod", "--intermediate"])
+            .ok();
+        env.run(&[
+            "cert",
+            "node",
+            "srv",
+            "--host",
+            "localhost",
+            "--host",
+            "127.0.0.1",
+        ])
+        .ok();
+        env.run(&["cert", "client", "rails", "--role", "gitlab"])
+            .ok();
+        env.run(&["cert", "client", "gone", "--role", "gitlab"])
+            .ok();
+        env.run(&["--yes", "revoke", "gone"]).ok();
+        let other = Env::new();
+        other.run(&["ca", "init", "--name", "Other"]).ok();
+        other
+            .run(&["cert", "client", "mallory", "--role", "gitlab"])
+            .ok();
+        Pki { env, other }
+    }
+    fn f(e: &Env, n: &str, ext: &str) -> String {
+        e.pki()
+            .join(format!("certs/{n}/{n}.{ext}"))
+            .display()
+            .to_string()
+    }
+    fn ids(&self) -> Vec<(&'static str, Option<(String, String)>)> {
+        vec![
+            ("none", None),
+            (
+                "valid",
+                Some((
+                    Self::f(&self.env, "rails", "crt"),
+                    Self::f(&self.env, "rails", "key"),
+                )),
+            ),
+            (
+                "revoked",
+                Some((
+                    Self::f(&self.env, "gone", "crt"),
+                    Self::f(&self.env, "gone", "key"),
+                )),
+            ),
+            (
+                "foreign",
+                Some((
+                    Self::f(&self.other, "mallory", "crt"),
+                    Self::f(&self.other, "mallory", "key"),
+                )),
+            ),
+        ]
+    }
+}
+
+fn rows(m: &serde_json::Value, name: &str) -> (bool, String, bool, serde_json::Value) {
+    let t = transport(m, name);
+    (
+        t["served"].as_bool().unwrap(),
+        t["client_auth"].as_str().unwrap().to_string(),
+        t["untrusted_client_accepted"].as_bool().unwrap(),
+        t["given_cert"].clone(),
+    )
+}
+
+fn probe(pki: &Pki, port: u16, id: &Option<(String, String)>) -> serde_json::Value {
+    let addr = format!("127.0.0.1:{port}");
+    let ca = pki.env.pki().join("ca.crt").display().to_string();
+    let mut args = vec![
+        addr.as_str(),
+        "--ca",
+        &ca,
+        "--servername",
+        "localhost",
+        "--timeout",
+        "3",
+    ];
+    if let Some((c, k)) = id {
+        args.extend_from_slice(&["--cert", c, "--key", k]);
+    }
+    let (_, m) = probe_json(&pki.env, &args);
+    m
+}
+
+#[test]
+#[ignore = "needs postgresql (apt-get install postgresql) and root; run by .ci/run"]
+fn postgres_hostssl_clientcert_verify_ca() {
+    assert!(pg_bin().is_some() && have("runuser"), "{NEEDS}");
+    let pki = Pki::new();
+    let p = |n: &str| pki.env.pki().join(n);
+    let pg = Postgres::start(
+        &pki.env.path("pg"),
+        &p("certs/srv/srv.crt"),
+        &p("certs/srv/srv.key"),
+        &p("ca.crt"),
+        &p("crl.pem"),
+        "hostssl all all 127.0.0.1/32 trust clientcert=verify-ca\nhost all all 127.0.0.1/32 reject",
+    );
+    let ca = p("ca.crt").display().to_string();
+    // Ground truth from psql.
+    let e = pg.psql("disable", None, &ca).unwrap_err();
+    assert!(e.contains("no encryption"), "{e}");
+    let e = pg.psql("verify-full", None, &ca).unwrap_err();
+    assert!(e.contains("certificate"), "{e}");
+    let ids = pki.ids();
+    pg.psql(
+        "verify-full",
+        ids[1].1.as_ref().map(|(c, k)| (c.as_str(), k.as_str())),
+        &ca,
+    )
+    .expect("psql with the valid certificate");
+    for k in [2, 3] {
+        let e = pg
+            .psql(
+                "verify-full",
+                ids[k].1.as_ref().map(|(c, k)| (c.as_str(), k.as_str())),
+                &ca,
+            )
+            .unwrap_err();
+        assert!(
+            e.contains("certificate") || e.contains("alert"),
+            "{}: {e}",
+            ids[k].0
+        );
+    }
+    for (name, id) in &ids {
+        let m = probe(&pki, pg.port, id);
+        let (served, auth, untrusted, _) = rows(&m, "postgres");
+        assert!(!served && auth == "none" && !untrusted, "{name}: {m}");
+        assert!(
+            transport(&m, "postgres")["detail"]
+                .as_str()
+                .unwrap()
+                .contains("TLS required"),
+            "{m}"
+        );
+        let (served, auth, untrusted, given) = rows(&m, "postgres-tls");
+        assert_eq!(auth, "per-request", "{name}: {m}");
+        assert!(!untrusted, "{name}: {m}");
+        // PostgreSQL answers (with its refusal) a client without a certificate: served.
+        assert!(served, "{name}: {m}");
+        match *name {
+            "none" => assert!(given.is_null()),
+            "valid" => assert_eq!(given, "accepted", "{m}"),
+            "revoked" => assert_eq!(given, "refused: alert certificate_revoked", "{m}"),
+            _ => assert_eq!(given, "refused: alert unknown_ca", "{m}"),
+        }
+        assert_eq!(transport(&m, "tls")["served"], false, "{m}");
+        assert_eq!(m["summary"]["encrypted"], "all", "{name}: {m}");
+        assert_eq!(m["summary"]["mtls"], "enforced", "{name}: {m}");
+        // The same rows every time.
+        for _ in 0..4 {
+            assert_eq!(
+                probe(&pki, pg.port, id)["transports"],
+                m["transports"],
+                "{name}"
+            );
+        }
+    }
+}
+
+#[test]
+#[ignore = "needs postgresql (apt-get install postgresql) and root; run by .ci/run"]
+fn postgres_accepting_plaintext_is_partial() {
+    assert!(pg_bin().is_some() && have("runuser"), "{NEEDS}");
+    let pki = Pki::new();
+    let p = |n: &str| pki.env.pki().join(n);
+    let pg = Postgres::start(
+        &pki.env.path("pg"),
+        &p("certs/srv/srv.crt"),
+        &p("certs/srv/srv.key"),
+        &p("ca.crt"),
+        &p("crl.pem"),
+        "host all all 127.0.0.1/32 trust",
+    );
+    let ca = p("ca.crt").display().to_string();
+    pg.psql("disable", None, &ca).expect("plaintext login");
+    let m = probe(&pki, pg.port, &None);
+    let (served, _, _, _) = rows(&m, "postgres");
+    assert!(served, "{m}");
+    assert_eq!(transport(&m, "postgres")["encrypted"], false);
+    let (served, auth, _, _) = rows(&m, "postgres-tls");
+    assert!(served, "{m}");
+    // ssl_ca_file makes the server ask for a certificate; nothing demands one.
+    assert_eq!(auth, "optional", "{m}");
+    assert_eq!(m["summary"]["encrypted"], "partial", "{m}");
+    assert_eq!(m["summary"]["mtls"], "optional", "{m}");
+    let (code, _) = probe_json(
+        &pki.env,
+        &[
+            &format!("127.0.0.1:{}", pg.port),
+            "--ca",
+            &ca,
+            "--servername",
+            "localhost",
+            "--strict",
+        ],
+    );
+    assert_eq!(code, 1, "plaintext database content fails --strict");
+}
