@@ -227,6 +227,10 @@ pub struct LiveArgs {
     /// Timeout of each network step, in seconds.
     #[arg(long, default_value_t = 3.0)]
     pub timeout: f64,
+    /// Path requested over HTTP (repeatable, for per-location client authentication)
+    /// [default: /].
+    #[arg(long = "path", value_name = "PATH")]
+    pub paths: Vec<String>,
 }
 
 /// Arguments of `verify`.

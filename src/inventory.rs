@@ -297,9 +297,13 @@ fn validate(path: &Path, inv: Inventory) -> Result<Plan> {
             (
                 "encrypted",
                 &p.expect.encrypted,
-                &["all", "partial", "none"][..],
+                &["all", "partial", "none", "unreachable"][..],
             ),
-            ("mtls", &p.expect.mtls, &["enforced", "partial", "none"][..]),
+            (
+                "mtls",
+                &p.expect.mtls,
+                &["enforced", "partial", "optional", "unverified", "none"][..],
+            ),
         ] {
             if let Some(v) = v {
                 if !allowed.contains(&v.as_str()) {

@@ -69,13 +69,20 @@ fuzz_target!(|data: &[u8]| {
             pos: 0,
             chunk,
         };
-        let _ = exchange::http1_get(&mut s, "node1:443", t).await;
+        let _ = exchange::http1_get(&mut s, "node1:443", "/", t).await;
         let s = Canned {
             data: rest.to_vec(),
             pos: 0,
             chunk,
         };
         let _ =
-            exchange::h2_calls(s, "node1:443", chunk % 2 == 0, &[Call::Get, Call::Grpc], t).await;
+            exchange::h2_calls(
+                s,
+                "node1:443",
+                chunk % 2 == 0,
+                &[Call::Get("/".into()), Call::Grpc],
+                t,
+            )
+            .await;
     });
 });

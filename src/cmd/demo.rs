@@ -118,6 +118,7 @@ pub fn run(ctx: &Ctx) -> Result<u8> {
         client: Some(crate::tlsconf::load_certified_key(&cli_crt, &cli_key)?),
         servername: Some("localhost".into()),
         timeout: Duration::from_secs(3),
+        paths: vec!["/".into()],
     };
     let rt = crate::cmd::runtime()?;
     let report = rt.block_on(async {

@@ -17,11 +17,24 @@ pub fn config(ctx: &Ctx, a: &LiveArgs) -> Result<Config> {
         (Some(c), Some(k)) => Some(crate::tlsconf::load_certified_key(c, k)?),
         _ => None,
     };
+    let mut paths = Vec::new();
+    for p in &a.paths {
+        if !p.starts_with('/') || p.chars().any(|c| c.is_ascii_control() || c == ' ') {
+            return Err(crate::error::Error::Usage(format!(
+                "invalid --path {p:?}: expected an absolute path such as /secure"
+            )));
+        }
+        paths.push(p.clone());
+    }
+    if paths.is_empty() {
+        paths.push("/".into());
+    }
     Ok(Config {
         roots,
         client,
         servername: a.servername.clone(),
         timeout: crate::cmd::timeout_arg(a.timeout)?,
+        paths,
     })
 }
 
@@ -110,23 +123,34 @@ pub fn print_reports(p: &Printer, reports: &[TargetReport]) -> Result<()> {
             .map(|t| {
                 let enc = if !t.served {
                     "-".to_string()
-                } else if t.encrypted {
+                } else if t.encrypted == Some(true) {
                     p.paint("yes", Tone::Good)
                 } else if t.redirect.is_some() {
                     p.paint("redirect", Tone::Good)
                 } else {
                     p.paint("NO", Tone::Bad)
                 };
+                let reached = t.served || t.client_auth == "required";
                 let auth_tone = match t.client_auth.as_str() {
-                    "required" | "per-request" => Tone::Good,
-                    _ if !t.served => Tone::Plain,
+                    _ if t.untrusted_client_accepted => Tone::Bad,
+                    "required" | "per-request" if t.open_paths.is_empty() => Tone::Good,
+                    _ if !reached => Tone::Plain,
                     _ => Tone::Warn,
+                };
+                let mut client_auth = t.client_auth.clone();
+                if t.untrusted_client_accepted {
+                    client_auth.push_str(" (ANY CA)");
+                }
+                let given = match &t.given_cert {
+                    None => "-".to_string(),
+                    Some(g) if g == "accepted" => p.paint("accepted", Tone::Good),
+                    Some(g) => p.paint(g.split(':').next().unwrap_or(g), Tone::Bad),
                 };
                 vec![
                     t.transport.clone(),
                     yes_no(t.served, true),
                     enc,
-                    if t.served {
+                    if reached {
                         p.paint(
                             &t.server_auth,
                             if t.server_auth == "trusted" {
@@ -138,11 +162,12 @@ pub fn print_reports(p: &Printer, reports: &[TargetReport]) -> Result<()> {
                     } else {
                         "-".into()
                     },
-                    if t.served {
-                        p.paint(&t.client_auth, auth_tone)
+                    if reached {
+                        p.paint(&client_auth, auth_tone)
                     } else {
                         "-".into()
                     },
+                    given,
                     t.detail.clone(),
                 ]
             })
@@ -154,6 +179,7 @@ pub fn print_reports(p: &Printer, reports: &[TargetReport]) -> Result<()> {
                 "ENCRYPTED",
                 "SERVER AUTH",
                 "CLIENT AUTH",
+                "GIVEN CERT",
                 "DETAIL",
             ],
             &rows,
@@ -164,6 +190,14 @@ pub fn print_reports(p: &Printer, reports: &[TargetReport]) -> Result<()> {
             p.paint(&r.summary.encrypted, tone(r.summary.encrypted == "all")),
             p.paint(&r.summary.mtls, tone(r.summary.mtls == "enforced"))
         ))?;
+        if let Some(g) = r
+            .transports
+            .iter()
+            .filter_map(|t| t.given_cert.as_deref())
+            .find(|g| *g != "accepted")
+        {
+            p.line(&format!("given certificate: {}", p.paint(g, Tone::Bad)))?;
+        }
     }
     Ok(())
 }
@@ -182,6 +216,15 @@ pub fn run(ctx: &Ctx, a: ProbeArgs) -> Result<u8> {
     let reports = probe_all(cfg, targets, a.concurrency as usize)?;
     print_reports(&ctx.printer, &reports)?;
     if a.strict && reports.iter().any(|r| !r.strict_ok()) {
+        if !ctx.printer.is_json() {
+            for r in reports.iter().filter(|r| !r.strict_ok()) {
+                ctx.printer.line(&format!(
+                    "{}: --strict failed: {}",
+                    r.target,
+                    r.strict_failures().join(", ")
+                ))?;
+            }
+        }
         return Ok(EXIT_CHECK_FAILED);
     }
     Ok(0)

@@ -1,4 +1,9 @@
-//! `secctl verify HOST:PORT`: a live handshake, then the offline checks on the presented chain.
+//! `secctl verify HOST:PORT`: the probe's observations of one server, then the offline
+//! checks on the chain it presented. The given certificate counts as accepted only when the
+//! server answered a request made with it (or, for a TLS service that does not speak HTTP,
+//! admitted it at the TLS layer).
+
+use std::sync::Arc;
 
 use time::OffsetDateTime;
 
@@ -7,11 +12,11 @@ use crate::cmd::verify::{parse_time, print};
 use crate::cmd::Ctx;
 use crate::error::{Error, Result};
 use crate::pki::names;
+use crate::probe::{self, TargetReport};
 use crate::verify::{self, Request};
 
-/// `verify HOST:PORT`: a live handshake, then the offline checks on the presented chain.
+/// Run `verify HOST:PORT`.
 pub fn run(ctx: &Ctx, a: &VerifyArgs) -> Result<u8> {
-    use crate::probe::{self, exchange_outcome_is_refusal};
     let t = probe::parse_target(&a.target)?;
     let cfg = crate::cmd::probe::config(ctx, &a.live)?;
     let trust = ctx.trust(a.live.ca.as_ref(), a.crl.as_ref());
@@ -30,32 +35,17 @@ pub fn run(ctx: &Ctx, a: &VerifyArgs) -> Result<u8> {
     };
     let with_cert = cfg.client.is_some();
     let rt = crate::cmd::runtime()?;
-    let (hs, accepted) = rt.block_on(async {
-        let (res, hs) = probe::tls_connect(&cfg, &t, &[b"h2", b"http/1.1"], with_cert).await;
-        let accepted = match res {
-            Ok(stream) => {
-                Ok(probe::first_answer(stream, &t, hs.alpn.as_deref(), cfg.timeout).await)
-            }
-            Err(o) => Err(o),
+    let (report, chain) = rt.block_on(probe::probe_with_chain(Arc::new(cfg), t.clone()));
+    let tls = row(&report, "tls");
+    if chain.is_empty() {
+        let why = if report.summary.encrypted == "unreachable" {
+            tls.detail.clone()
+        } else {
+            format!("no TLS certificate from the server ({})", tls.detail)
         };
-        (hs, accepted)
-    });
-    if hs.server.chain.is_empty() {
-        let why = match &accepted {
-            Err(o) => o.to_string(),
-            Ok(o) => o.to_string(),
-        };
-        return Err(Error::input(
-            &t,
-            format!("no TLS certificate from the server ({why})"),
-        ));
+        return Err(Error::input(&t, why));
     }
-    let chain: Vec<Vec<u8>> = hs
-        .server
-        .chain
-        .iter()
-        .map(|c| c.as_ref().to_vec())
-        .collect();
+    let chain: Vec<Vec<u8>> = chain.iter().map(|c| c.as_ref().to_vec()).collect();
     let bundle = verify::read_pem_or_der(&bundle_path, "CERTIFICATE", "certificate")?;
     let crls = match &crl_path {
         Some(p) => verify::read_pem_or_der(p, "X509 CRL", "CRL")?,
@@ -64,7 +54,7 @@ pub fn run(ctx: &Ctx, a: &VerifyArgs) -> Result<u8> {
     let name = t.to_string();
     let bundle_name = bundle_path.display().to_string();
     let crl_name = crl_path.as_ref().map(|p| p.display().to_string());
-    let mut report = verify::verify(&Request {
+    let mut report_v = verify::verify(&Request {
         cert_name: &name,
         chain,
         bundle_name: &bundle_name,
@@ -76,38 +66,98 @@ pub fn run(ctx: &Ctx, a: &VerifyArgs) -> Result<u8> {
         usage: Some(verify::Usage::Server),
         at,
     })?;
-    report.checks.insert(
+    report_v.checks.insert(
         0,
         verify::Check {
             check: "tls",
-            ok: accepted.is_ok(),
-            detail: match &accepted {
-                Ok(_) => format!(
-                    "{} {} alpn={}",
-                    hs.version,
-                    hs.cipher,
-                    hs.alpn.as_deref().unwrap_or("none")
-                ),
-                Err(o) => format!("handshake failed: {o}"),
-            },
+            ok: tls.served,
+            detail: tls.detail.clone(),
         },
     );
     if with_cert {
-        let (ok, detail) = match &accepted {
-            _ if !hs.cert_requested => (
-                false,
-                "the server did not ask for a client certificate".to_string(),
-            ),
-            Ok(o) if exchange_outcome_is_refusal(o) => (false, format!("refused: {o}")),
-            Ok(o) => (true, format!("accepted ({o})")),
-            Err(o) => (false, format!("refused: {o}")),
-        };
-        report.checks.push(verify::Check {
+        let (ok, detail) = given_verdict(&report);
+        report_v.checks.push(verify::Check {
             check: "client-cert",
             ok,
             detail,
         });
     }
-    report.ok = report.checks.iter().all(|c| c.ok);
-    print(ctx, &name, &report)
+    report_v.ok = report_v.checks.iter().all(|c| c.ok);
+    print(ctx, &name, &report_v)
+}
+
+fn row<'a>(r: &'a TargetReport, name: &str) -> &'a probe::Transport {
+    r.transports
+        .iter()
+        .find(|t| t.transport == name)
+        .expect("the probe reports every transport")
+}
+
+/// Whether the given certificate was accepted, from the probe's rows: refused or not
+/// checked anywhere fails; accepted needs an application answer over a TLS transport, or
+/// the TLS layer's admission when no TLS transport speaks HTTP or gRPC.
+pub fn given_verdict(r: &TargetReport) -> (bool, String) {
+    let tls = row(r, "tls");
+    let requested = tls.detail.contains("client certificate requested")
+        || ["https1", "h2", "grpcs"]
+            .iter()
+            .any(|n| row(r, n).client_auth != "none");
+    let apps: Vec<&probe::Transport> = ["https1", "h2", "grpcs"]
+        .iter()
+        .map(|n| row(r, n))
+        .filter(|t| t.given_cert.is_some())
+        .collect();
+    if let Some(t) = std::iter::once(tls).chain(apps.iter().copied()).find(|t| {
+        t.given_cert
+            .as_deref()
+            .is_some_and(|g| g.starts_with("refused"))
+    }) {
+        return (
+            false,
+            format!(
+                "{} ({})",
+                t.given_cert.as_deref().unwrap_or_default(),
+                t.transport
+            ),
+        );
+    }
+    if let Some(t) = apps.iter().find(|t| {
+        t.given_cert
+            .as_deref()
+            .is_some_and(|g| g.starts_with("not checked"))
+    }) {
+        return (
+            false,
+            format!(
+                "{} ({})",
+                t.given_cert.as_deref().unwrap_or_default(),
+                t.transport
+            ),
+        );
+    }
+    if !requested {
+        return (
+            false,
+            "the server did not ask for a client certificate".to_string(),
+        );
+    }
+    if let Some(t) = apps
+        .iter()
+        .find(|t| t.served && t.given_cert.as_deref() == Some("accepted"))
+    {
+        return (true, format!("accepted: answered over {}", t.transport));
+    }
+    let any_app_served = ["https1", "h2", "grpcs"].iter().any(|n| row(r, n).served);
+    match tls.given_cert.as_deref() {
+        Some("accepted") if !any_app_served => (
+            true,
+            "accepted at the TLS layer (the service does not speak HTTP or gRPC: no request made)"
+                .to_string(),
+        ),
+        Some(g) => (
+            false,
+            format!("not checked: no answer with it ({g} at the TLS layer)"),
+        ),
+        None => (false, "not checked: no TLS session with it".to_string()),
+    }
 }

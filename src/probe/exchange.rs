@@ -12,81 +12,47 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 /// Largest response head read (headers beyond that are hostile).
 pub const MAX_HEAD: usize = 64 * 1024;
 
-/// What one request got.
-#[derive(Debug, Clone)]
-pub enum Outcome {
-    /// The protocol answered: an HTTP status or a grpc-status.
-    Answer {
-        /// HTTP status, or grpc-status for gRPC.
-        code: u16,
-        /// Refused for lack of (or a wrong) identity: 401/403, grpc 16/7.
-        denied: bool,
-        /// `Location` of an HTTP answer.
-        location: Option<String>,
-        /// Human text.
-        text: String,
-    },
-    /// The TLS layer refused us: an alert in the handshake or right after it (TLS 1.3
-    /// refuses a missing certificate after the client's handshake is done), or a close
-    /// before any answer.
-    TlsRefused(String),
-    /// Nothing usable: timeout, closed, garbage, another protocol.
-    NoAnswer(String),
+use super::observation::{Answer, Denial, Fate};
+
+/// The name TLS gives an alert (RFC 8446 section 6): `certificate_required`, `unknown_ca`.
+pub fn alert_name(a: rustls::AlertDescription) -> String {
+    use rustls::AlertDescription as A;
+    let s = match a {
+        A::CloseNotify => "close_notify",
+        A::UnexpectedMessage => "unexpected_message",
+        A::BadRecordMac => "bad_record_mac",
+        A::RecordOverflow => "record_overflow",
+        A::HandshakeFailure => "handshake_failure",
+        A::BadCertificate => "bad_certificate",
+        A::UnsupportedCertificate => "unsupported_certificate",
+        A::CertificateRevoked => "certificate_revoked",
+        A::CertificateExpired => "certificate_expired",
+        A::CertificateUnknown => "certificate_unknown",
+        A::IllegalParameter => "illegal_parameter",
+        A::UnknownCA => "unknown_ca",
+        A::AccessDenied => "access_denied",
+        A::DecodeError => "decode_error",
+        A::DecryptError => "decrypt_error",
+        A::ProtocolVersion => "protocol_version",
+        A::InsufficientSecurity => "insufficient_security",
+        A::InternalError => "internal_error",
+        A::InappropriateFallback => "inappropriate_fallback",
+        A::UserCanceled => "user_canceled",
+        A::NoRenegotiation => "no_renegotiation",
+        A::MissingExtension => "missing_extension",
+        A::UnsupportedExtension => "unsupported_extension",
+        A::UnrecognisedName => "unrecognized_name",
+        A::CertificateRequired => "certificate_required",
+        A::NoApplicationProtocol => "no_application_protocol",
+        other => return format!("alert {}", u8::from(other)),
+    };
+    s.to_string()
 }
 
-impl Outcome {
-    /// Whether the protocol answered.
-    pub fn is_answer(&self) -> bool {
-        matches!(self, Outcome::Answer { .. })
-    }
-}
-
-impl std::fmt::Display for Outcome {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Outcome::Answer { text, .. } => f.write_str(text),
-            Outcome::TlsRefused(s) => write!(f, "refused by TLS ({s})"),
-            Outcome::NoAnswer(s) => f.write_str(s),
-        }
-    }
-}
-
-/// Map an I/O error from a TLS stream: alerts from the server are refusals.
-pub fn tls_error(e: &std::io::Error, in_handshake: bool) -> Outcome {
-    if let Some(re) = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
-        return match re {
-            rustls::Error::AlertReceived(a) if refuses_identity(*a) => {
-                Outcome::TlsRefused(format!("alert {a:?}"))
-            }
-            rustls::Error::AlertReceived(rustls::AlertDescription::NoApplicationProtocol) => {
-                Outcome::NoAnswer("no common ALPN protocol".into())
-            }
-            rustls::Error::AlertReceived(a) => Outcome::NoAnswer(format!("TLS alert {a:?}")),
-            rustls::Error::InvalidMessage(_) | rustls::Error::InappropriateMessage { .. }
-                if in_handshake =>
-            {
-                Outcome::NoAnswer(format!("not TLS ({re})"))
-            }
-            other => Outcome::NoAnswer(format!("TLS: {other}")),
-        };
-    }
-    match e.kind() {
-        std::io::ErrorKind::UnexpectedEof
-        | std::io::ErrorKind::ConnectionReset
-        | std::io::ErrorKind::BrokenPipe
-            if !in_handshake =>
-        {
-            Outcome::TlsRefused(format!("closed after the handshake: {e}"))
-        }
-        std::io::ErrorKind::UnexpectedEof => {
-            Outcome::NoAnswer("closed during the TLS handshake".into())
-        }
-        _ => Outcome::NoAnswer(format!("{e}")),
-    }
-}
-
-/// Alerts with which a server refuses the client's identity (or its absence).
-fn refuses_identity(a: rustls::AlertDescription) -> bool {
+/// Alerts with which a server refuses the client's identity (or its absence). With a
+/// CertificateRequest on the wire, `handshake_failure` and `decrypt_error` are also that
+/// (OpenSSL's answer to a missing certificate in TLS 1.2 is `handshake_failure`).
+fn refuses_identity(a: rustls::AlertDescription, requested: bool) -> bool {
     use rustls::AlertDescription as A;
     matches!(
         a,
@@ -98,30 +64,93 @@ fn refuses_identity(a: rustls::AlertDescription) -> bool {
             | A::CertificateUnknown
             | A::UnknownCA
             | A::AccessDenied
-            | A::HandshakeFailure
-            | A::DecryptError
-    )
+    ) || (requested && matches!(a, A::HandshakeFailure | A::DecryptError))
 }
 
-fn io_outcome(e: &std::io::Error, tls: bool) -> Outcome {
-    if tls {
-        tls_error(e, false)
-    } else {
-        Outcome::NoAnswer(e.to_string())
+/// An OS error in the probe's words (no raw `os error N`).
+pub fn io_words(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::ConnectionRefused => "connection refused".into(),
+        K::ConnectionReset => "connection reset".into(),
+        K::ConnectionAborted => "connection aborted".into(),
+        K::BrokenPipe => "connection closed while sending".into(),
+        K::UnexpectedEof => "closed without answering".into(),
+        K::TimedOut => "timed out".into(),
+        K::AddrNotAvailable => "address not available".into(),
+        K::PermissionDenied => "permission denied".into(),
+        K::HostUnreachable => "host unreachable".into(),
+        K::NetworkUnreachable => "network unreachable".into(),
+        _ => {
+            let s = e.to_string();
+            match s.find(" (os error") {
+                Some(i) => s[..i].to_string(),
+                None => s,
+            }
+        }
     }
 }
 
-fn printable(b: &[u8]) -> String {
-    b.iter()
-        .take(24)
-        .map(|&c| {
-            if (0x20..0x7f).contains(&c) {
-                (c as char).to_string()
-            } else {
-                format!("\\x{c:02x}")
+/// How a TLS stream error ends an attempt. `in_handshake`: before the handshake completed;
+/// `requested`: the server had sent a CertificateRequest.
+pub fn tls_fate(e: &std::io::Error, in_handshake: bool, requested: bool) -> Fate {
+    if let Some(re) = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+        return match re {
+            rustls::Error::AlertReceived(a) if refuses_identity(*a, requested) => {
+                Fate::Refused(alert_name(*a))
             }
-        })
-        .collect()
+            rustls::Error::AlertReceived(rustls::AlertDescription::NoApplicationProtocol) => {
+                Fate::NoTls("no common application protocol (ALPN)".into())
+            }
+            rustls::Error::AlertReceived(a) if in_handshake => {
+                Fate::NoTls(format!("handshake refused: alert {}", alert_name(*a)))
+            }
+            rustls::Error::AlertReceived(a) => Fate::Other(format!("alert {}", alert_name(*a))),
+            rustls::Error::InvalidMessage(_) | rustls::Error::InappropriateMessage { .. }
+                if in_handshake =>
+            {
+                Fate::NoTls("not TLS".into())
+            }
+            other if in_handshake => Fate::NoTls(format!("TLS handshake failed: {other}")),
+            other => Fate::Other(format!("TLS error: {other}")),
+        };
+    }
+    match e.kind() {
+        std::io::ErrorKind::UnexpectedEof if in_handshake => {
+            Fate::NoTls("closed during the TLS handshake".into())
+        }
+        std::io::ErrorKind::UnexpectedEof => Fate::Closed,
+        _ if in_handshake => Fate::NoTls(format!("{} during the TLS handshake", io_words(e))),
+        std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::BrokenPipe => Fate::Closed,
+        _ => Fate::Other(io_words(e)),
+    }
+}
+
+fn io_fate(e: &std::io::Error, tls: bool) -> Fate {
+    if tls {
+        tls_fate(e, false, false)
+    } else {
+        match e.kind() {
+            std::io::ErrorKind::UnexpectedEof
+            | std::io::ErrorKind::ConnectionReset
+            | std::io::ErrorKind::BrokenPipe => Fate::Closed,
+            _ => Fate::Other(io_words(e)),
+        }
+    }
+}
+
+/// Whether an answer is a refusal, from its status and the start of its body.
+pub fn http_denial(code: u16, body: &str, tls: bool) -> Denial {
+    let b = body.to_ascii_lowercase();
+    match code {
+        401 | 403 | 495 | 496 => Denial::Identity,
+        400 | 497 if !tls && (b.contains("https") || b.contains("ssl") || b.contains(" tls")) => {
+            Denial::TlsRequired
+        }
+        497 if !tls => Denial::TlsRequired,
+        400 if tls && b.contains("certificate") => Denial::Identity,
+        _ => Denial::None,
+    }
 }
 
 /// Whether a stream is TLS (for error classification).
@@ -139,68 +168,120 @@ impl<S> MaybeTls for tokio_rustls::client::TlsStream<S> {
         true
     }
 }
+impl<S: MaybeTls> MaybeTls for super::tls::Prefixed<S> {
+    fn is_tls(&self) -> bool {
+        self.inner.is_tls()
+    }
+}
 
-/// `GET /` over HTTP/1.1; reads the response head (at most 64 KiB).
-pub async fn http1_get<S>(s: &mut S, authority: &str, timeout: Duration) -> Outcome
+/// Longest part of a refusal's body read (to tell a TLS-required or certificate page).
+const MAX_BODY: usize = 2048;
+
+fn printable(b: &[u8]) -> String {
+    b.iter()
+        .take(24)
+        .map(|&c| {
+            if (0x20..0x7f).contains(&c) {
+                (c as char).to_string()
+            } else {
+                format!("\\x{c:02x}")
+            }
+        })
+        .collect()
+}
+
+/// `GET path` over HTTP/1.1 with `Host: host`; reads the response head (at most 64 KiB)
+/// and, for a 4xx, the start of the body.
+pub async fn http1_get<S>(s: &mut S, host: &str, path: &str, timeout: Duration) -> Fate
 where
     S: AsyncRead + AsyncWrite + Unpin + MaybeTls,
 {
     let tls = s.is_tls();
     let req = format!(
-        "GET / HTTP/1.1\r\nHost: {authority}\r\nUser-Agent: secctl-probe\r\nAccept: */*\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: secctl-probe\r\nAccept: */*\r\nConnection: close\r\n\r\n"
     );
     let work = async {
         if let Err(e) = s.write_all(req.as_bytes()).await {
-            return io_outcome(&e, tls);
+            return Err(io_fate(&e, tls));
         }
         let _ = s.flush().await;
         let mut buf = Vec::with_capacity(4096);
         let mut chunk = [0u8; 4096];
         loop {
             if let Some(end) = find(&buf, b"\r\n\r\n") {
-                return parse_head(&buf[..end]);
+                return Ok((buf, end));
             }
             if buf.len() > MAX_HEAD {
-                return Outcome::NoAnswer(format!(
+                return Err(Fate::Other(format!(
                     "response head larger than {} KiB",
                     MAX_HEAD / 1024
-                ));
+                )));
             }
             match s.read(&mut chunk).await {
-                Ok(0) if buf.is_empty() => {
-                    return if tls {
-                        Outcome::TlsRefused("closed without answering".into())
-                    } else {
-                        Outcome::NoAnswer("closed without answering".into())
-                    }
-                }
+                Ok(0) if buf.is_empty() => return Err(Fate::Closed),
                 Ok(0) => {
-                    if buf.starts_with(b"HTTP/1.") {
-                        return parse_head(&buf);
-                    }
-                    return not_http(&buf);
+                    let end = buf.len();
+                    return Ok((buf, end));
                 }
                 Ok(n) => {
                     buf.extend_from_slice(&chunk[..n]);
-                    if !buf.is_empty() && !b"HTTP/1.".starts_with(&buf[..buf.len().min(7)]) {
-                        return not_http(&buf);
+                    if !b"HTTP/1.".starts_with(&buf[..buf.len().min(7)]) {
+                        return Err(not_http(&buf));
                     }
                 }
-                Err(e) => return io_outcome(&e, tls),
+                Err(e) => return Err(io_fate(&e, tls)),
             }
         }
     };
-    match tokio::time::timeout(timeout, work).await {
-        Ok(o) => o,
-        Err(_) => Outcome::NoAnswer(format!("no complete HTTP/1.1 answer within {timeout:?}")),
+    let (mut buf, end) = match tokio::time::timeout(timeout, work).await {
+        Ok(Ok(x)) => x,
+        Ok(Err(f)) => return f,
+        Err(_) => return Fate::Silent(format!("no HTTP/1.1 answer within {}", secs(timeout))),
+    };
+    let Some((code, location, text)) = parse_head(&buf[..end]) else {
+        return not_http(&buf);
+    };
+    let body_start = (end + 4).min(buf.len());
+    if (400..500).contains(&code) {
+        // Read a little of the body, briefly: it tells a TLS-required page (plaintext) or
+        // a certificate refusal (nginx's 400) from any other 4xx.
+        let more = async {
+            let mut chunk = [0u8; 1024];
+            while buf.len() - body_start < MAX_BODY {
+                match s.read(&mut chunk).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                }
+            }
+        };
+        let _ = tokio::time::timeout(timeout.min(Duration::from_millis(300)), more).await;
     }
+    let body = String::from_utf8_lossy(&buf[body_start..buf.len().min(body_start + MAX_BODY)]);
+    Fate::Answer(Answer {
+        code,
+        grpc: false,
+        denial: http_denial(code, &body, tls),
+        location,
+        text,
+    })
 }
 
-fn not_http(buf: &[u8]) -> Outcome {
+/// Seconds for messages: `3s`, `0.5s`.
+pub fn secs(d: Duration) -> String {
+    format!("{}s", d.as_secs_f64())
+}
+
+fn not_http(buf: &[u8]) -> Fate {
     if buf.first() == Some(&0x15) {
-        Outcome::NoAnswer("answered with a TLS alert: the port expects TLS".into())
+        Fate::Answer(Answer {
+            code: 0,
+            grpc: false,
+            location: None,
+            denial: Denial::TlsRequired,
+            text: "answered with a TLS alert".into(),
+        })
     } else {
-        Outcome::NoAnswer(format!("not HTTP/1.1 (first bytes \"{}\")", printable(buf)))
+        Fate::Other(format!("not HTTP (first bytes \"{}\")", printable(buf)))
     }
 }
 
@@ -208,41 +289,34 @@ fn find(h: &[u8], n: &[u8]) -> Option<usize> {
     h.windows(n.len()).position(|w| w == n)
 }
 
-fn parse_head(head: &[u8]) -> Outcome {
+fn parse_head(head: &[u8]) -> Option<(u16, Option<String>, String)> {
     let text = String::from_utf8_lossy(head);
     let mut lines = text.split("\r\n");
     let status_line = lines.next().unwrap_or("");
     let mut parts = status_line.splitn(3, ' ');
     let (Some(v), Some(code)) = (parts.next(), parts.next()) else {
-        return not_http(head);
+        return None;
     };
-    let Ok(code) = code.parse::<u16>() else {
-        return not_http(head);
-    };
-    if !v.starts_with("HTTP/1.") {
-        return not_http(head);
+    let code = code.parse::<u16>().ok()?;
+    if !v.starts_with("HTTP/1.") || !(100..1000).contains(&code) {
+        return None;
     }
     let location = lines
         .filter_map(|l| l.split_once(':'))
         .find(|(k, _)| k.trim().eq_ignore_ascii_case("location"))
-        .map(|(_, v)| v.trim().to_string());
+        .map(|(_, v)| v.trim().chars().take(200).collect::<String>());
     let mut text = format!("{v} {code}");
     if let Some(l) = &location {
         text.push_str(&format!(" -> {l}"));
     }
-    Outcome::Answer {
-        code,
-        denied: code == 401 || code == 403,
-        location,
-        text,
-    }
+    Some((code, location, text))
 }
 
 /// A request made over HTTP/2.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub enum Call {
-    /// `GET /`.
-    Get,
+    /// `GET path`.
+    Get(String),
     /// `grpc.health.v1.Health/Check`.
     Grpc,
 }
@@ -263,9 +337,9 @@ impl<S: AsyncRead + Unpin> AsyncRead for Sniff<S> {
         let r = Pin::new(&mut self.inner).poll_read(cx, buf);
         if let Poll::Ready(Ok(())) = &r {
             if let Ok(mut seen) = self.seen.lock() {
-                if seen.len() < 64 {
+                if seen.len() < 256 {
                     let new = &buf.filled()[before..];
-                    let take = new.len().min(64 - seen.len());
+                    let take = new.len().min(256 - seen.len());
                     seen.extend_from_slice(&new[..take]);
                 }
             }
@@ -290,35 +364,48 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Sniff<S> {
     }
 }
 
-fn h2_failure(e: &h2::Error, tls: bool, seen: &[u8]) -> Outcome {
+fn h2_failure(e: &h2::Error, tls: bool, seen: &[u8]) -> Fate {
     if seen.starts_with(b"HTTP/1.") {
-        let line = String::from_utf8_lossy(seen);
-        let line = line.split("\r\n").next().unwrap_or("");
-        return Outcome::NoAnswer(format!("answered HTTP/1.1 to the HTTP/2 preface ({line})"));
+        let text = String::from_utf8_lossy(seen);
+        let line = text.split("\r\n").next().unwrap_or("").to_string();
+        let body = text.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
+        let code = line
+            .split(' ')
+            .nth(1)
+            .and_then(|c| c.parse::<u16>().ok())
+            .unwrap_or(0);
+        if http_denial(code, body, false) == Denial::TlsRequired {
+            return Fate::Answer(Answer {
+                code,
+                grpc: false,
+                location: None,
+                denial: Denial::TlsRequired,
+                text: line,
+            });
+        }
+        return Fate::Other(format!("answered HTTP/1.1 to the HTTP/2 preface ({line})"));
     }
-    if seen.is_empty() && !tls {
-        return Outcome::NoAnswer("closed without answering the HTTP/2 preface".into());
+    if seen.first() == Some(&0x15) {
+        return not_http(seen);
     }
     if let Some(io) = e.get_io() {
-        return io_outcome(io, tls);
+        return io_fate(io, tls);
     }
     if seen.is_empty() {
-        return Outcome::TlsRefused(format!("closed before any HTTP/2 frame ({e})"));
+        return Fate::Closed;
     }
-    if !seen.is_empty() && seen[0] == 0x15 {
-        return Outcome::NoAnswer("answered with a TLS alert: the port expects TLS".into());
-    }
-    Outcome::NoAnswer(format!("HTTP/2: {e}"))
+    Fate::Other(format!("not HTTP/2 ({e})"))
 }
 
-/// Make `calls` over one HTTP/2 connection (prior knowledge on plaintext, ALPN h2 on TLS).
+/// Make `calls` over one HTTP/2 connection (prior knowledge on plaintext, ALPN h2 on TLS),
+/// with `:authority` `authority`.
 pub async fn h2_calls<S>(
     io: S,
     authority: &str,
     tls: bool,
     calls: &[Call],
     timeout: Duration,
-) -> Vec<Outcome>
+) -> Vec<Fate>
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
@@ -328,7 +415,7 @@ where
         seen: seen.clone(),
     };
     let sniffed = || seen.lock().map(|s| s.clone()).unwrap_or_default();
-    let fail_all = |o: Outcome| vec![o; calls.len()];
+    let fail_all = |o: Fate| vec![o; calls.len()];
     let hs = h2::client::Builder::new()
         .max_header_list_size(MAX_HEAD as u32)
         .initial_window_size(1 << 20)
@@ -336,7 +423,12 @@ where
     let (client, conn) = match tokio::time::timeout(timeout, hs).await {
         Ok(Ok(x)) => x,
         Ok(Err(e)) => return fail_all(h2_failure(&e, tls, &sniffed())),
-        Err(_) => return fail_all(Outcome::NoAnswer("HTTP/2 handshake timed out".into())),
+        Err(_) => {
+            return fail_all(Fate::Silent(format!(
+                "no HTTP/2 answer within {}",
+                secs(timeout)
+            )))
+        }
     };
     let driver = tokio::spawn(async move {
         let _ = conn.await;
@@ -351,7 +443,7 @@ where
                 .await
                 .map_err(|e| h2_failure(&e, tls, &sniffed()))?;
             let req = match call {
-                Call::Get => http::Request::get(format!("{scheme}://{authority}/"))
+                Call::Get(path) => http::Request::get(format!("{scheme}://{authority}{path}"))
                     .header("user-agent", "secctl-probe")
                     .body(()),
                 Call::Grpc => http::Request::post(format!(
@@ -362,8 +454,8 @@ where
                 .header("user-agent", "secctl-probe")
                 .body(()),
             }
-            .map_err(|e| Outcome::NoAnswer(format!("bad request: {e}")))?;
-            let end = matches!(call, Call::Get);
+            .map_err(|e| Fate::Other(format!("bad request: {e}")))?;
+            let end = matches!(call, Call::Get(_));
             let (resp, mut send) = client
                 .send_request(req, end)
                 .map_err(|e| h2_failure(&e, tls, &sniffed()))?;
@@ -374,30 +466,52 @@ where
             }
             let resp = resp.await.map_err(|e| h2_failure(&e, tls, &sniffed()))?;
             let status = resp.status().as_u16();
-            match call {
-                Call::Get => Ok(Outcome::Answer {
+            let location = resp
+                .headers()
+                .get("location")
+                .and_then(|l| l.to_str().ok())
+                .map(|l| l.chars().take(200).collect::<String>());
+            let header_status = grpc_status(resp.headers());
+            let mut body = resp.into_body();
+            let mut head = Vec::new();
+            let mut total = 0usize;
+            let wants_body = matches!(call, Call::Grpc) && header_status.is_none()
+                || (400..500).contains(&status);
+            if wants_body {
+                while let Some(chunk) = body.data().await {
+                    let chunk = chunk.map_err(|e| h2_failure(&e, tls, &sniffed()))?;
+                    total += chunk.len();
+                    let _ = body.flow_control().release_capacity(chunk.len());
+                    if head.len() < MAX_BODY {
+                        head.extend_from_slice(&chunk[..chunk.len().min(MAX_BODY - head.len())]);
+                    }
+                    if total > 1 << 20 {
+                        return Err(Fate::Other("answer larger than 1 MiB".into()));
+                    }
+                    if matches!(call, Call::Get(_)) && head.len() >= MAX_BODY {
+                        break;
+                    }
+                }
+            }
+            let http_answer = |text: String| {
+                let mut text = text;
+                if let Some(l) = &location {
+                    text.push_str(&format!(" -> {l}"));
+                }
+                Answer {
                     code: status,
-                    denied: status == 401 || status == 403,
-                    location: None,
-                    text: format!("HTTP/2 {status}"),
-                }),
+                    grpc: false,
+                    denial: http_denial(status, &String::from_utf8_lossy(&head), tls),
+                    location: location.clone(),
+                    text,
+                }
+            };
+            match call {
+                Call::Get(_) => Ok(Fate::Answer(http_answer(format!("HTTP/2 {status}")))),
                 Call::Grpc => {
-                    let header_status = grpc_status(resp.headers());
                     let st = match header_status {
                         Some(s) => Some(s),
                         None => {
-                            let mut body = resp.into_body();
-                            let mut total = 0usize;
-                            while let Some(chunk) = body.data().await {
-                                let chunk = chunk.map_err(|e| h2_failure(&e, tls, &sniffed()))?;
-                                total += chunk.len();
-                                let _ = body.flow_control().release_capacity(chunk.len());
-                                if total > 1 << 20 {
-                                    return Err(Outcome::NoAnswer(
-                                        "gRPC answer larger than 1 MiB".into(),
-                                    ));
-                                }
-                            }
                             let trailers = body
                                 .trailers()
                                 .await
@@ -406,9 +520,14 @@ where
                         }
                     };
                     match st {
-                        Some((code, msg)) => Ok(Outcome::Answer {
+                        Some((code, msg)) => Ok(Fate::Answer(Answer {
                             code,
-                            denied: code == 16 || code == 7,
+                            grpc: true,
+                            denial: if code == 16 || code == 7 {
+                                Denial::Identity
+                            } else {
+                                Denial::None
+                            },
                             location: None,
                             text: format!(
                                 "grpc-status {code} {}{}",
@@ -419,17 +538,22 @@ where
                                     format!(" ({msg})")
                                 }
                             ),
-                        }),
-                        None => Err(Outcome::NoAnswer(format!(
-                            "HTTP/2 {status} without grpc-status: not gRPC"
-                        ))),
+                        })),
+                        None => {
+                            let a = http_answer(format!("HTTP/2 {status} without grpc-status"));
+                            if a.denial == Denial::Identity {
+                                Ok(Fate::Answer(a))
+                            } else {
+                                Err(Fate::Other(format!("not gRPC ({})", a.text)))
+                            }
+                        }
                     }
                 }
             }
         };
         let o = match tokio::time::timeout(timeout, one).await {
             Ok(Ok(o)) | Ok(Err(o)) => o,
-            Err(_) => Outcome::NoAnswer(format!("no HTTP/2 answer within {timeout:?}")),
+            Err(_) => Fate::Silent(format!("no HTTP/2 answer within {}", secs(timeout))),
         };
         out.push(o);
     }

@@ -139,3 +139,236 @@ impl ResolvesClientCert for RecordingResolver {
         true
     }
 }
+
+/// A session store that keeps nothing (no resumption: a resumed session would skip the
+/// client-certificate check) but tells when the server sent a TLS 1.3 ticket. OpenSSL, Go
+/// and rustls servers send tickets only after they accepted the client's Finished (and its
+/// certificate): a ticket is the server's word that the handshake, identity included, went
+/// through.
+#[derive(Debug, Default)]
+pub struct TicketWatch {
+    /// A ticket arrived.
+    pub seen: AtomicBool,
+    /// Woken when a ticket arrives.
+    pub notify: tokio::sync::Notify,
+}
+
+impl rustls::client::ClientSessionStore for TicketWatch {
+    fn set_kx_hint(&self, _: ServerName<'static>, _: rustls::NamedGroup) {}
+    fn kx_hint(&self, _: &ServerName<'_>) -> Option<rustls::NamedGroup> {
+        None
+    }
+    fn set_tls12_session(
+        &self,
+        _: ServerName<'static>,
+        _: rustls::client::Tls12ClientSessionValue,
+    ) {
+    }
+    fn tls12_session(&self, _: &ServerName<'_>) -> Option<rustls::client::Tls12ClientSessionValue> {
+        None
+    }
+    fn remove_tls12_session(&self, _: &ServerName<'static>) {}
+    fn insert_tls13_ticket(
+        &self,
+        _: ServerName<'static>,
+        _: rustls::client::Tls13ClientSessionValue,
+    ) {
+        self.seen.store(true, Ordering::SeqCst);
+        self.notify.notify_one();
+    }
+    fn take_tls13_ticket(
+        &self,
+        _: &ServerName<'static>,
+    ) -> Option<rustls::client::Tls13ClientSessionValue> {
+        None
+    }
+}
+
+/// Watches the TLS record headers the server sends (they are plaintext in every version):
+/// a handshake record after a TLS 1.2 handshake is a HelloRequest, the server asking to
+/// renegotiate (how TLS 1.2 servers ask for a client certificate per request). Records are
+/// only delimited, never decrypted.
+#[derive(Debug, Default)]
+pub struct RecordWatch {
+    /// Set by the prober once its handshake is complete.
+    pub handshake_done: AtomicBool,
+    /// A handshake record arrived after that.
+    pub renegotiation: AtomicBool,
+    /// Woken when it does.
+    pub notify: tokio::sync::Notify,
+    state: Mutex<RecordState>,
+}
+
+#[derive(Debug, Default)]
+struct RecordState {
+    header: Vec<u8>,
+    body_left: usize,
+}
+
+impl RecordWatch {
+    /// Account for bytes read from the server.
+    pub fn feed(&self, mut bytes: &[u8]) {
+        let Ok(mut st) = self.state.lock() else {
+            return;
+        };
+        while !bytes.is_empty() {
+            if st.body_left > 0 {
+                let n = st.body_left.min(bytes.len());
+                st.body_left -= n;
+                bytes = &bytes[n..];
+                continue;
+            }
+            let need = 5 - st.header.len();
+            let n = need.min(bytes.len());
+            st.header.extend_from_slice(&bytes[..n]);
+            bytes = &bytes[n..];
+            if st.header.len() == 5 {
+                let kind = st.header[0];
+                st.body_left = u16::from_be_bytes([st.header[3], st.header[4]]) as usize;
+                st.header.clear();
+                if kind == 22 && self.handshake_done.load(Ordering::SeqCst) {
+                    self.renegotiation.store(true, Ordering::SeqCst);
+                    self.notify.notify_one();
+                }
+            }
+        }
+    }
+}
+
+/// A TCP stream whose incoming bytes go through a [`RecordWatch`].
+pub struct Watched<S> {
+    /// The stream.
+    pub inner: S,
+    /// The watch.
+    pub watch: Arc<RecordWatch>,
+}
+
+impl<S: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for Watched<S> {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let r = std::pin::Pin::new(&mut self.inner).poll_read(cx, buf);
+        if let std::task::Poll::Ready(Ok(())) = &r {
+            self.watch.feed(&buf.filled()[before..]);
+        }
+        r
+    }
+}
+
+impl<S: tokio::io::AsyncWrite + Unpin> tokio::io::AsyncWrite for Watched<S> {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::pin::Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_flush(cx)
+    }
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+/// A stream that first yields bytes already read from it (read while waiting for the
+/// server's verdict on the handshake), then the stream itself.
+pub struct Prefixed<S> {
+    /// Bytes to yield first.
+    pub prefix: Vec<u8>,
+    /// The stream.
+    pub inner: S,
+}
+
+impl<S: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for Prefixed<S> {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        if !self.prefix.is_empty() {
+            let n = self.prefix.len().min(buf.remaining());
+            buf.put_slice(&self.prefix[..n]);
+            self.prefix.drain(..n);
+            return std::task::Poll::Ready(Ok(()));
+        }
+        std::pin::Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl<S: tokio::io::AsyncWrite + Unpin> tokio::io::AsyncWrite for Prefixed<S> {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::pin::Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_flush(cx)
+    }
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+/// A client identity from a CA made in memory for this process and never written anywhere:
+/// a certificate no server can have a reason to trust. A server that lets it in where a
+/// certificate is demanded does not verify client certificates.
+pub fn throwaway_identity() -> Option<Arc<rustls::sign::CertifiedKey>> {
+    static ID: std::sync::OnceLock<Option<Arc<rustls::sign::CertifiedKey>>> =
+        std::sync::OnceLock::new();
+    ID.get_or_init(|| {
+        use rcgen::{
+            BasicConstraints, CertificateParams, DistinguishedName, DnType,
+            ExtendedKeyUsagePurpose, IsCa, KeyPair, KeyUsagePurpose,
+        };
+        let mut tag = [0u8; 6];
+        ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut tag).ok()?;
+        let tag = hex::encode(tag);
+        let ca_key = KeyPair::generate().ok()?;
+        let mut ca = CertificateParams::default();
+        let mut dn = DistinguishedName::new();
+        dn.push(
+            DnType::CommonName,
+            format!("secctl probe throwaway CA {tag}"),
+        );
+        ca.distinguished_name = dn;
+        ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        let ca_cert = ca.self_signed(&ca_key).ok()?;
+        let issuer = rcgen::Issuer::new(ca, ca_key);
+        let leaf_key = KeyPair::generate().ok()?;
+        let mut leaf = CertificateParams::default();
+        let mut dn = DistinguishedName::new();
+        dn.push(DnType::CommonName, format!("secctl probe throwaway {tag}"));
+        leaf.distinguished_name = dn;
+        leaf.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+        leaf.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+        let leaf_cert = leaf.signed_by(&leaf_key, &issuer).ok()?;
+        let key_der = rustls::pki_types::PrivateKeyDer::Pkcs8(
+            rustls::pki_types::PrivatePkcs8KeyDer::from(leaf_key.serialize_der()),
+        );
+        let signer = rustls::crypto::ring::sign::any_supported_type(&key_der).ok()?;
+        Some(Arc::new(rustls::sign::CertifiedKey::new(
+            vec![leaf_cert.der().clone(), ca_cert.der().clone()],
+            signer,
+        )))
+    })
+    .clone()
+}

@@ -1,0 +1,562 @@
+//! The verdicts: a pure function from [`Observations`] to the rows of the matrix and the
+//! summary. No sockets here; `tests/probe_table.rs` checks it case by case.
+
+use super::observation::{Answer, Attempt, Denial, Fate, Handshake, IdentityObs, Observations};
+use super::{Summary, Transport};
+
+const RUSTLS_CANNOT: &str = "secctl's TLS library (rustls) cannot answer a certificate request \
+                             made after the handshake";
+
+/// The rows (http1, h2c, grpc, tls, https1, h2, grpcs) and the summary of one target.
+pub fn classify(o: &Observations) -> (Vec<Transport>, Summary) {
+    let unreachable = all_unreachable(o);
+    let mut rows = vec![
+        plain_http("http1", &o.paths, &o.http1),
+        plain_http("h2c", &o.paths, &o.h2c),
+        plain_grpc(&o.grpc),
+        tls_row(o),
+        tls_app("https1", o, |i| &i.https1),
+        tls_app("h2", o, |i| &i.h2),
+        grpcs_row(o),
+    ];
+    if unreachable {
+        let why = match &o.none.tls.fate {
+            Fate::Unreachable(w) => w.clone(),
+            _ => "unreachable".into(),
+        };
+        for r in &mut rows {
+            r.detail = format!("unreachable: {why}");
+        }
+    }
+    let summary = summarize(&rows, unreachable);
+    (rows, summary)
+}
+
+fn all_unreachable(o: &Observations) -> bool {
+    let mut fates: Vec<&Fate> = vec![&o.grpc, &o.none.tls.fate, &o.throwaway.tls.fate];
+    fates.extend(o.http1.iter());
+    fates.extend(o.h2c.iter());
+    fates.iter().all(|f| matches!(f, Fate::Unreachable(_)))
+}
+
+/// The summary from every row, the `tls` row included (README, "Summary").
+pub fn summarize(rows: &[Transport], unreachable: bool) -> Summary {
+    let get = |n: &str| rows.iter().find(|r| r.transport == n);
+    let plaintext_content = ["http1", "h2c", "grpc"]
+        .iter()
+        .filter_map(|n| get(n))
+        .any(|r| r.served && r.redirect.is_none());
+    let tls = get("tls");
+    let tls_served = tls.is_some_and(|r| r.served);
+    // TLS application rows reached: answered, or refused at the handshake for identity.
+    let apps: Vec<&Transport> = ["https1", "h2", "grpcs"]
+        .iter()
+        .filter_map(|n| get(n))
+        .filter(|r| r.served || r.client_auth == "required")
+        .collect();
+    let judged: Vec<&Transport> = if !apps.is_empty() {
+        apps
+    } else {
+        tls.filter(|r| r.served).into_iter().collect()
+    };
+    let encrypted = if unreachable {
+        "unreachable"
+    } else {
+        match (tls_served || !judged.is_empty(), plaintext_content) {
+            (true, false) => "all",
+            (true, true) => "partial",
+            (false, _) => "none",
+        }
+    };
+    let untrusted = rows.iter().any(|r| r.untrusted_client_accepted);
+    let enforced = judged
+        .iter()
+        .filter(|r| {
+            matches!(r.client_auth.as_str(), "required" | "per-request") && r.open_paths.is_empty()
+        })
+        .count();
+    let some_enforcement = judged
+        .iter()
+        .any(|r| matches!(r.client_auth.as_str(), "required" | "per-request"));
+    let mtls = if judged.is_empty() {
+        "none"
+    } else if untrusted {
+        "unverified"
+    } else if enforced == judged.len() && !plaintext_content {
+        "enforced"
+    } else if some_enforcement {
+        "partial"
+    } else if judged.iter().any(|r| r.client_auth == "optional") {
+        "optional"
+    } else {
+        "none"
+    };
+    Summary {
+        encrypted: encrypted.into(),
+        mtls: mtls.into(),
+    }
+}
+
+fn row(name: &str) -> Transport {
+    Transport {
+        transport: name.into(),
+        served: false,
+        encrypted: None,
+        redirect: None,
+        server_auth: "none".into(),
+        client_auth: "none".into(),
+        untrusted_client_accepted: false,
+        given_cert: None,
+        open_paths: vec![],
+        detail: String::new(),
+    }
+}
+
+/// One wording for every way an attempt ended.
+pub fn describe(f: &Fate) -> String {
+    match f {
+        Fate::Unreachable(w) => format!("unreachable: {w}"),
+        Fate::NoTls(w) => w.clone(),
+        Fate::Refused(a) => format!("refused: alert {a}"),
+        Fate::Admitted => "admitted".into(),
+        Fate::Answer(a) => match a.denial {
+            Denial::None => a.text.clone(),
+            Denial::Identity => format!("refused: {}", a.text),
+            Denial::TlsRequired => format!("refused: TLS required ({})", a.text),
+        },
+        Fate::Renegotiation => "the server asked to renegotiate (TLS 1.2) for a certificate".into(),
+        Fate::Closed => "closed without answering".into(),
+        Fate::Other(w) => w.clone(),
+        Fate::Silent(w) => w.clone(),
+    }
+}
+
+fn is_https_redirect(a: &Answer) -> Option<String> {
+    match &a.location {
+        Some(l)
+            if (300..400).contains(&a.code) && l.to_ascii_lowercase().starts_with("https://") =>
+        {
+            Some(l.clone())
+        }
+        _ => None,
+    }
+}
+
+fn plain_http(name: &str, paths: &[String], fates: &[Fate]) -> Transport {
+    let mut r = row(name);
+    let mut redirects = Vec::new();
+    let mut content = false;
+    let mut parts = Vec::new();
+    for (p, f) in paths.iter().zip(fates) {
+        if let Fate::Answer(a) = f {
+            if a.denial != Denial::TlsRequired {
+                r.served = true;
+                match is_https_redirect(a) {
+                    Some(l) => redirects.push(l),
+                    None => content = true,
+                }
+            }
+        }
+        parts.push(if paths.len() > 1 {
+            format!("{p}: {}", describe(f))
+        } else {
+            describe(f)
+        });
+    }
+    if r.served {
+        r.encrypted = Some(false);
+        if !content {
+            r.redirect = redirects.into_iter().next();
+        }
+    }
+    r.detail = parts.join("; ");
+    r
+}
+
+fn plain_grpc(f: &Fate) -> Transport {
+    let mut r = row("grpc");
+    if let Fate::Answer(a) = f {
+        r.served = a.grpc;
+        if r.served {
+            r.encrypted = Some(false);
+        }
+    }
+    r.detail = describe(f);
+    r
+}
+
+fn server_auth<'a>(hss: &[&'a Handshake]) -> (&'static str, Option<&'a Handshake>) {
+    // The first handshake that saw the server's certificate decides; every attempt sees
+    // the same certificate, so the order only matters for a server that changes it.
+    match hss.iter().find(|h| h.server.trusted.is_some()) {
+        Some(h) if h.server.trusted == Some(true) => ("trusted", Some(h)),
+        Some(h) => ("untrusted", Some(h)),
+        None => ("none", None),
+    }
+}
+
+fn hs_text(h: &Handshake) -> String {
+    let mut d = String::new();
+    if let Some(v) = &h.version {
+        d.push_str(v);
+    }
+    if let Some(c) = &h.cipher {
+        d.push_str(&format!(" {c}"));
+    }
+    if let Some(a) = &h.alpn {
+        d.push_str(&format!(" alpn={a}"));
+    }
+    d
+}
+
+fn server_text(h: Option<&Handshake>) -> String {
+    let Some(h) = h else {
+        return "no server certificate seen".into();
+    };
+    let mut d = match h.server.trusted {
+        Some(true) => "server certificate trusted".to_string(),
+        _ => format!("server certificate untrusted: {}", h.server.why),
+    };
+    if let Some(days) = h.server.days_left {
+        if days < 0 {
+            d.push_str(&format!(", expired {} days ago", -days));
+        } else {
+            d.push_str(&format!(", expires in {days} days"));
+        }
+    }
+    d
+}
+
+fn identities(o: &Observations) -> Vec<(&'static str, &IdentityObs)> {
+    let mut v = vec![("none", &o.none), ("throwaway", &o.throwaway)];
+    if let Some(g) = &o.given {
+        v.push(("given", g));
+    }
+    v
+}
+
+fn tls_row(o: &Observations) -> Transport {
+    let mut r = row("tls");
+    let ids = identities(o);
+    let spoken = |a: &Attempt| a.hs.version.is_some() || matches!(a.fate, Fate::Refused(_));
+    r.served = ids.iter().any(|(_, i)| spoken(&i.tls)) || o.tls12.as_ref().is_some_and(spoken);
+    let mut hss: Vec<&Handshake> = ids.iter().map(|(_, i)| &i.tls.hs).collect();
+    if let Some(t) = &o.tls12 {
+        hss.push(&t.hs);
+    }
+    let (auth, seen) = server_auth(&hss);
+    if !r.served {
+        r.detail = describe(&o.none.tls.fate);
+        return r;
+    }
+    r.encrypted = Some(true);
+    r.server_auth = auth.into();
+    let requested = ids.iter().any(|(_, i)| i.tls.hs.requested);
+    let none_refused = matches!(o.none.tls.fate, Fate::Refused(_));
+    r.client_auth = if none_refused {
+        "required"
+    } else if requested {
+        "optional"
+    } else {
+        "none"
+    }
+    .into();
+    r.untrusted_client_accepted = none_refused && o.throwaway.tls.fate == Fate::Admitted;
+    r.given_cert = o.given.as_ref().map(|g| match &g.tls.fate {
+        Fate::Admitted => "accepted".to_string(),
+        Fate::Refused(a) => format!("refused: alert {a}"),
+        f => format!("not checked: {}", describe(f)),
+    });
+    let main = ids
+        .iter()
+        .map(|(_, i)| &i.tls.hs)
+        .find(|h| h.version.is_some());
+    let mut versions = Vec::new();
+    if let Some(v) = main.and_then(|h| h.version.clone()) {
+        versions.push(v);
+    }
+    if let Some(t) = &o.tls12 {
+        if spoken(t) && !versions.iter().any(|v| v == "TLSv1.2") {
+            versions.push("TLSv1.2".into());
+        }
+    }
+    let mut d = main.map(hs_text).unwrap_or_default();
+    if !versions.is_empty() {
+        d.push_str(&format!("; versions {}", versions.join(", ")));
+    }
+    d.push_str(&format!(
+        "; client certificate {}",
+        if requested {
+            "requested"
+        } else {
+            "not requested"
+        }
+    ));
+    let fates: Vec<String> = ids
+        .iter()
+        .map(|(n, i)| format!("{n}: {}", describe(&i.tls.fate)))
+        .collect();
+    d.push_str(&format!("; {}", fates.join(", ")));
+    if r.untrusted_client_accepted {
+        d.push_str("; a certificate from an unknown CA is let in");
+    }
+    d.push_str(&format!("; {}", server_text(seen)));
+    r.detail = d.trim_start_matches("; ").to_string();
+    r
+}
+
+/// The server's policy on one path of one transport, from the three identities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Policy {
+    Required,
+    PerRequest,
+    Optional,
+    None,
+    /// Denied with and without a certificate, none ever requested.
+    DeniedAll,
+    NotServed,
+}
+
+fn admitted(f: &Fate) -> bool {
+    matches!(f, Fate::Answer(a) if a.denial == Denial::None)
+}
+
+fn denied(f: &Fate) -> bool {
+    matches!(f, Fate::Answer(a) if a.denial == Denial::Identity) || *f == Fate::Renegotiation
+}
+
+fn refused_tls(f: &Fate) -> bool {
+    matches!(f, Fate::Refused(_))
+}
+
+struct PathVerdict {
+    policy: Policy,
+    served: bool,
+    untrusted: bool,
+    given: Option<String>,
+    mechanism: Option<String>,
+}
+
+fn judge_path(
+    n: &Attempt,
+    t: &Attempt,
+    g: Option<&Attempt>,
+    reneg: Option<&Attempt>,
+    grpc: bool,
+) -> PathVerdict {
+    let served_by = |f: &Fate| match f {
+        Fate::Answer(a) => !grpc || a.grpc,
+        Fate::Renegotiation => true,
+        _ => false,
+    };
+    let served = served_by(&n.fate) || served_by(&t.fate) || g.is_some_and(|g| served_by(&g.fate));
+    let requested = n.hs.requested || t.hs.requested || g.is_some_and(|g| g.hs.requested);
+    let renegotiates =
+        n.fate == Fate::Renegotiation || reneg.is_some_and(|r| r.fate == Fate::Renegotiation);
+    let mut mechanism = None;
+    let policy = if refused_tls(&n.fate) {
+        Policy::Required
+    } else if denied(&n.fate) {
+        if renegotiates {
+            mechanism = Some(if n.fate == Fate::Renegotiation {
+                "asks for a certificate by TLS 1.2 renegotiation".to_string()
+            } else {
+                format!(
+                    "refuses every identity over {}, and asks for a certificate by \
+                     renegotiation over TLS 1.2: a certificate requested after the handshake \
+                     (TLS 1.3 post-handshake authentication)",
+                    n.hs.version.as_deref().unwrap_or("TLS")
+                )
+            });
+            Policy::PerRequest
+        } else if admitted(&t.fate) || requested || g.is_some_and(|g| admitted(&g.fate)) {
+            Policy::PerRequest
+        } else {
+            Policy::DeniedAll
+        }
+    } else if admitted(&n.fate) {
+        if requested {
+            Policy::Optional
+        } else {
+            Policy::None
+        }
+    } else if g.is_some_and(|g| admitted(&g.fate)) && !grpc {
+        // Nothing without a certificate, an answer with one: the server refuses the
+        // absence of a certificate its own way (a close, a timeout).
+        mechanism = Some(format!("without a certificate: {}", describe(&n.fate)));
+        Policy::Required
+    } else {
+        Policy::NotServed
+    };
+    let untrusted = matches!(policy, Policy::Required | Policy::PerRequest) && admitted(&t.fate);
+    let given = g.map(|g| {
+        if admitted(&g.fate) {
+            "accepted".to_string()
+        } else if renegotiates && (denied(&g.fate)) {
+            format!("not checked: {RUSTLS_CANNOT}")
+        } else {
+            match &g.fate {
+                Fate::Refused(a) => format!("refused: alert {a}"),
+                Fate::Answer(a) if a.denial == Denial::Identity => format!("refused: {}", a.text),
+                f => format!("not checked: {}", describe(f)),
+            }
+        }
+    });
+    PathVerdict {
+        policy,
+        served,
+        untrusted,
+        given,
+        mechanism,
+    }
+}
+
+fn tls_app(name: &str, o: &Observations, pick: fn(&IdentityObs) -> &Vec<Attempt>) -> Transport {
+    let mut r = row(name);
+    let ids = identities(o);
+    let mut hss: Vec<&Handshake> = Vec::new();
+    for (_, i) in &ids {
+        hss.extend(pick(i).iter().map(|a| &a.hs));
+    }
+    let (auth, seen) = server_auth(&hss);
+    let mut verdicts = Vec::new();
+    let mut parts = Vec::new();
+    for (k, path) in o.paths.iter().enumerate() {
+        let at = |i: &IdentityObs| pick(i).get(k).cloned();
+        let (Some(n), Some(t)) = (at(&o.none), at(&o.throwaway)) else {
+            continue;
+        };
+        let g = o.given.as_ref().and_then(at);
+        let reneg = o
+            .renegotiation
+            .iter()
+            .find(|(p, _)| *p == k)
+            .map(|(_, a)| a);
+        let v = judge_path(&n, &t, g.as_ref(), reneg, false);
+        let mut fates = vec![
+            format!("none {}", describe(&n.fate)),
+            format!("throwaway {}", describe(&t.fate)),
+        ];
+        if let Some(g) = &g {
+            fates.push(format!("given {}", describe(&g.fate)));
+        }
+        let mut text = format!("GET {path}: {}", fates.join(", "));
+        if v.policy == Policy::DeniedAll {
+            text.push_str(" (denied with and without a certificate: not by client certificate)");
+        }
+        if let Some(m) = &v.mechanism {
+            text.push_str(&format!(" ({m})"));
+        }
+        parts.push(text);
+        verdicts.push((path.clone(), v));
+    }
+    apply_verdicts(&mut r, &verdicts, auth, seen, parts);
+    r
+}
+
+fn grpcs_row(o: &Observations) -> Transport {
+    let mut r = row("grpcs");
+    let ids = identities(o);
+    let hss: Vec<&Handshake> = ids.iter().map(|(_, i)| &i.grpcs.hs).collect();
+    let (auth, seen) = server_auth(&hss);
+    let g = o.given.as_ref().map(|g| &g.grpcs);
+    let v = judge_path(&o.none.grpcs, &o.throwaway.grpcs, g, None, true);
+    let mut fates = vec![
+        format!("none {}", describe(&o.none.grpcs.fate)),
+        format!("throwaway {}", describe(&o.throwaway.grpcs.fate)),
+    ];
+    if let Some(g) = g {
+        fates.push(format!("given {}", describe(&g.fate)));
+    }
+    let text = format!("Health/Check: {}", fates.join(", "));
+    apply_verdicts(&mut r, &[("grpc".into(), v)], auth, seen, vec![text]);
+    r
+}
+
+fn apply_verdicts(
+    r: &mut Transport,
+    verdicts: &[(String, PathVerdict)],
+    auth: &str,
+    seen: Option<&Handshake>,
+    parts: Vec<String>,
+) {
+    r.served = verdicts.iter().any(|(_, v)| v.served);
+    let has = |p: Policy| verdicts.iter().any(|(_, v)| v.policy == p);
+    let reached = r.served || has(Policy::Required);
+    if reached {
+        r.server_auth = auth.into();
+    }
+    if r.served {
+        r.encrypted = Some(true);
+    }
+    r.client_auth = if !reached {
+        "none"
+    } else if has(Policy::Required) {
+        "required"
+    } else if has(Policy::PerRequest) {
+        "per-request"
+    } else if has(Policy::Optional) {
+        "optional"
+    } else {
+        "none"
+    }
+    .into();
+    if r.client_auth == "per-request" {
+        r.open_paths = verdicts
+            .iter()
+            .filter(|(_, v)| matches!(v.policy, Policy::Optional | Policy::None))
+            .map(|(p, _)| p.clone())
+            .collect();
+    }
+    r.untrusted_client_accepted = verdicts.iter().any(|(_, v)| v.untrusted);
+    // The given certificate: refused anywhere beats not checked beats accepted.
+    let givens: Vec<(&String, &String)> = verdicts
+        .iter()
+        .filter_map(|(p, v)| v.given.as_ref().map(|g| (p, g)))
+        .collect();
+    let many = verdicts.len() > 1;
+    let with_path = |p: &str, g: &str| {
+        if many {
+            format!("{g} (on {p})")
+        } else {
+            g.to_string()
+        }
+    };
+    r.given_cert = if givens.is_empty() || !reached {
+        givens
+            .iter()
+            .find(|(_, g)| g.starts_with("refused"))
+            .map(|(p, g)| with_path(p, g))
+    } else if let Some((p, g)) = givens.iter().find(|(_, g)| g.starts_with("refused")) {
+        Some(with_path(p, g))
+    } else if let Some((p, g)) = givens.iter().find(|(_, g)| g.starts_with("not checked")) {
+        Some(with_path(p, g))
+    } else {
+        Some("accepted".into())
+    };
+    let mut d = seen.map(hs_text).unwrap_or_default();
+    for p in parts {
+        if !d.is_empty() {
+            d.push_str("; ");
+        }
+        d.push_str(&p);
+    }
+    if !r.open_paths.is_empty() {
+        d.push_str(&format!(
+            "; open without a certificate: {}",
+            r.open_paths.join(", ")
+        ));
+    }
+    if r.untrusted_client_accepted {
+        d.push_str("; a certificate from an unknown CA is let in");
+    }
+    if reached {
+        d.push_str(&format!("; {}", server_text(seen)));
+    }
+    r.detail = d;
+}
+
+/// Refused by an application answer (HTTP 401/403, a certificate page, grpc 16/7).
+pub fn denied_by_status(f: &Fate) -> bool {
+    matches!(f, Fate::Answer(a) if a.denial == Denial::Identity)
+}

@@ -1,0 +1,147 @@
+//! What the probe saw on the wire, as plain data: the network code fills these in and
+//! [`super::classify`] judges them without touching a socket.
+
+/// The client identity a TLS attempt presented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Identity {
+    /// No certificate.
+    NoCert,
+    /// A certificate from a CA made in memory for this run (no server can trust it).
+    Throwaway,
+    /// The operator's `--cert`.
+    Given,
+}
+
+/// What the server presented about itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServerCert {
+    /// Some(true) trusted, Some(false) untrusted, None no certificate seen.
+    pub trusted: Option<bool>,
+    /// Why not trusted.
+    pub why: String,
+    /// Days until the server certificate expires (negative: expired).
+    pub days_left: Option<i64>,
+}
+
+/// One TLS handshake.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Handshake {
+    /// Negotiated version (TLSv1.3), when the handshake completed.
+    pub version: Option<String>,
+    /// Negotiated cipher suite.
+    pub cipher: Option<String>,
+    /// Negotiated ALPN protocol.
+    pub alpn: Option<String>,
+    /// The server sent a CertificateRequest.
+    pub requested: bool,
+    /// The server's certificate, as soon as it was presented (even if the handshake then
+    /// failed).
+    pub server: ServerCert,
+}
+
+/// Why an application answer is not content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Denial {
+    /// Content (any status that is not a refusal).
+    None,
+    /// Refused for the client's identity: HTTP 401/403/495/496, a 400 that names the
+    /// client certificate (nginx), gRPC UNAUTHENTICATED/PERMISSION_DENIED.
+    Identity,
+    /// An error page for plaintext sent to a TLS port.
+    TlsRequired,
+}
+
+/// An application answer (HTTP status or grpc-status).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    /// HTTP status, or the grpc-status for gRPC.
+    pub code: u16,
+    /// A gRPC answer (grpc-status seen).
+    pub grpc: bool,
+    /// `Location` of an HTTP redirect.
+    pub location: Option<String>,
+    /// Whether (and why) this answer is a refusal.
+    pub denial: Denial,
+    /// How it reads: `HTTP/1.1 403`, `grpc-status 16 UNAUTHENTICATED`.
+    pub text: String,
+}
+
+/// How one attempt ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fate {
+    /// No TCP connection (refused, unresolvable, connect timeout).
+    Unreachable(String),
+    /// No TLS session: not TLS, a failure that is not about the client's identity, a timeout.
+    NoTls(String),
+    /// The TLS layer refused the client's identity (or its absence) with this alert, in the
+    /// handshake or, in TLS 1.3, right after the client's half of it.
+    Refused(String),
+    /// The handshake went through and the server raised nothing (the `tls` attempt only).
+    Admitted,
+    /// The application protocol answered.
+    Answer(Answer),
+    /// The server asked to renegotiate (TLS 1.2 HelloRequest) instead of answering.
+    Renegotiation,
+    /// The connection was closed before any answer, without an alert.
+    Closed,
+    /// Something answered, but not this protocol.
+    Other(String),
+    /// Nothing in time.
+    Silent(String),
+}
+
+/// A connection attempt: its handshake (default for plaintext) and how it ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempt {
+    /// The TLS handshake.
+    pub hs: Handshake,
+    /// The end.
+    pub fate: Fate,
+}
+
+impl Attempt {
+    /// An attempt that ended with `fate` and showed nothing of TLS.
+    pub fn bare(fate: Fate) -> Attempt {
+        Attempt {
+            hs: Handshake::default(),
+            fate,
+        }
+    }
+}
+
+/// Every TLS attempt made with one identity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdentityObs {
+    /// Handshake with ALPN `h2, http/1.1`, then waiting for the server's verdict.
+    pub tls: Attempt,
+    /// HTTP/1.1 GET of each path (ALPN `http/1.1`).
+    pub https1: Vec<Attempt>,
+    /// HTTP/2 GET of each path (ALPN `h2`).
+    pub h2: Vec<Attempt>,
+    /// gRPC health check over HTTP/2.
+    pub grpcs: Attempt,
+}
+
+/// Everything seen of one target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Observations {
+    /// The paths requested, in order.
+    pub paths: Vec<String>,
+    /// Plaintext HTTP/1.1 GET of each path.
+    pub http1: Vec<Fate>,
+    /// Plaintext HTTP/2 (prior knowledge) GET of each path.
+    pub h2c: Vec<Fate>,
+    /// Plaintext gRPC health check.
+    pub grpc: Fate,
+    /// TLS without a certificate.
+    pub none: IdentityObs,
+    /// TLS with the throwaway certificate.
+    pub throwaway: IdentityObs,
+    /// TLS with `--cert`, when given.
+    pub given: Option<IdentityObs>,
+    /// A TLS 1.2-only handshake without a certificate (which versions are accepted).
+    pub tls12: Option<Attempt>,
+    /// HTTP/1.1 over TLS 1.2, without a certificate, of the paths every identity was denied:
+    /// (index of the path, attempt). Shows a server that asks for a certificate per request.
+    pub renegotiation: Vec<(usize, Attempt)>,
+}

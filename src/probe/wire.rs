@@ -1,0 +1,435 @@
+//! The network side of the probe: connections, handshakes and requests, recorded as
+//! [`Observations`]. Nothing here decides a verdict.
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rustls::client::WebPkiServerVerifier;
+use rustls::pki_types::{CertificateDer, ServerName};
+use tokio::io::AsyncReadExt;
+use tokio::net::TcpStream;
+use tokio_rustls::client::TlsStream;
+
+use super::exchange::{self, Call};
+use super::observation::{
+    Attempt, Fate, Handshake, Identity, IdentityObs, Observations, ServerCert,
+};
+use super::tls::{self, Prefixed, RecordWatch, TicketWatch, Watched};
+use super::{Config, Target};
+
+/// How long a TLS 1.3 client waits for the server's verdict on its half of the handshake
+/// (a session ticket, an alert, data) before taking silence as admission.
+const SETTLE: Duration = Duration::from_millis(250);
+
+/// An established TLS session, ready for a request.
+pub type Session = Prefixed<TlsStream<Watched<TcpStream>>>;
+
+/// TLS versions to offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Versions {
+    /// TLS 1.3 and 1.2.
+    Any,
+    /// TLS 1.2 only.
+    Tls12,
+}
+
+/// Probing one target.
+pub struct Prober {
+    cfg: Arc<Config>,
+    target: Target,
+    /// `Host` and `:authority`: the server name (or host) and the port.
+    authority: String,
+    sni: ServerName<'static>,
+    /// Chain the server presented (first seen).
+    chain: std::sync::Mutex<Vec<CertificateDer<'static>>>,
+}
+
+fn connect_words(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    if s.contains("failed to lookup address") || s.contains("Name or service not known") {
+        "name not resolved".into()
+    } else {
+        exchange::io_words(e)
+    }
+}
+
+impl Prober {
+    /// A prober for `target` with `cfg`.
+    pub fn new(cfg: Arc<Config>, target: Target) -> Prober {
+        let name = cfg
+            .servername
+            .clone()
+            .unwrap_or_else(|| target.host.clone());
+        let authority = if name.contains(':') {
+            format!("[{name}]:{}", target.port)
+        } else {
+            format!("{name}:{}", target.port)
+        };
+        let sni = ServerName::try_from(name)
+            .unwrap_or_else(|_| ServerName::try_from("invalid.invalid").expect("static name"));
+        Prober {
+            cfg,
+            target,
+            authority,
+            sni,
+            chain: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The chain the server presented, if any attempt saw one.
+    pub fn chain(&self) -> Vec<CertificateDer<'static>> {
+        self.chain.lock().map(|c| c.clone()).unwrap_or_default()
+    }
+
+    async fn tcp(&self) -> Result<TcpStream, Fate> {
+        let t = &self.target;
+        match tokio::time::timeout(
+            self.cfg.timeout,
+            TcpStream::connect((t.host.as_str(), t.port)),
+        )
+        .await
+        {
+            Ok(Ok(s)) => {
+                let _ = s.set_nodelay(true);
+                Ok(s)
+            }
+            Ok(Err(e)) => Err(Fate::Unreachable(connect_words(&e))),
+            Err(_) => Err(Fate::Unreachable(format!(
+                "no TCP connection within {}",
+                exchange::secs(self.cfg.timeout)
+            ))),
+        }
+    }
+
+    fn key(&self, id: Identity) -> Option<Arc<rustls::sign::CertifiedKey>> {
+        match id {
+            Identity::NoCert => None,
+            Identity::Throwaway => tls::throwaway_identity(),
+            Identity::Given => self.cfg.client.clone(),
+        }
+    }
+
+    /// A TLS handshake, then (TLS 1.3) waiting for the server's verdict on the client's
+    /// certificate: a ticket or silence admits, an alert refuses. `Ok` is a session the
+    /// server admitted.
+    pub async fn tls(
+        &self,
+        id: Identity,
+        alpn: &[&[u8]],
+        versions: Versions,
+    ) -> (Result<Session, Fate>, Handshake, Arc<RecordWatch>) {
+        let watch = Arc::new(RecordWatch::default());
+        let mut hs = Handshake::default();
+        let provider = crate::tlsconf::provider();
+        let inner = self.cfg.roots.as_ref().and_then(|r| {
+            WebPkiServerVerifier::builder_with_provider(r.clone(), provider.clone())
+                .build()
+                .ok()
+        });
+        let verifier = Arc::new(tls::RecordingVerifier::new(inner, provider.clone()));
+        let resolver = Arc::new(tls::RecordingResolver::new(self.key(id)));
+        let tickets = Arc::new(TicketWatch::default());
+        let vs: &[&rustls::SupportedProtocolVersion] = match versions {
+            Versions::Any => &[&rustls::version::TLS13, &rustls::version::TLS12],
+            Versions::Tls12 => &[&rustls::version::TLS12],
+        };
+        let mut config = match rustls::ClientConfig::builder_with_provider(provider)
+            .with_protocol_versions(vs)
+        {
+            Ok(b) => b
+                .dangerous()
+                .with_custom_certificate_verifier(verifier.clone())
+                .with_client_cert_resolver(resolver.clone()),
+            Err(e) => return (Err(Fate::NoTls(format!("TLS setup: {e}"))), hs, watch),
+        };
+        config.alpn_protocols = alpn.iter().map(|a| a.to_vec()).collect();
+        config.resumption = rustls::client::Resumption::store(tickets.clone());
+        let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+        let tcp = match self.tcp().await {
+            Ok(s) => s,
+            Err(f) => return (Err(f), hs, watch),
+        };
+        let io = Watched {
+            inner: tcp,
+            watch: watch.clone(),
+        };
+        let res =
+            tokio::time::timeout(self.cfg.timeout, connector.connect(self.sni.clone(), io)).await;
+        hs.requested = resolver.requested.load(Ordering::SeqCst);
+        if let Ok(s) = verifier.seen.lock() {
+            if let Some(leaf) = s.chain.first() {
+                hs.server = ServerCert {
+                    trusted: s.trusted,
+                    why: s.why.clone(),
+                    days_left: days_left(leaf),
+                };
+                if let Ok(mut c) = self.chain.lock() {
+                    if c.is_empty() {
+                        *c = s.chain.clone();
+                    }
+                }
+            }
+        }
+        let mut stream = match res {
+            Ok(Ok(s)) => s,
+            Ok(Err(e)) => return (Err(exchange::tls_fate(&e, true, hs.requested)), hs, watch),
+            Err(_) => {
+                return (
+                    Err(Fate::NoTls(format!(
+                        "no TLS handshake within {}",
+                        exchange::secs(self.cfg.timeout)
+                    ))),
+                    hs,
+                    watch,
+                )
+            }
+        };
+        {
+            let (_, c) = stream.get_ref();
+            hs.version = c.protocol_version().map(version_name);
+            hs.cipher = c
+                .negotiated_cipher_suite()
+                .map(|s| format!("{:?}", s.suite()));
+            hs.alpn = c
+                .alpn_protocol()
+                .map(|a| String::from_utf8_lossy(a).into_owned());
+        }
+        watch.handshake_done.store(true, Ordering::SeqCst);
+        let mut prefix = Vec::new();
+        if hs.version.as_deref() == Some("TLSv1.3") && !tickets.seen.load(Ordering::SeqCst) {
+            let mut buf = [0u8; 4096];
+            let wait = SETTLE.min(self.cfg.timeout);
+            tokio::select! {
+                _ = tickets.notify.notified() => {}
+                _ = tokio::time::sleep(wait) => {}
+                r = stream.read(&mut buf) => match r {
+                    Ok(0) => return (Err(Fate::Closed), hs, watch),
+                    Ok(n) => prefix.extend_from_slice(&buf[..n]),
+                    Err(e) => return (Err(exchange::tls_fate(&e, false, hs.requested)), hs, watch),
+                },
+            }
+        }
+        (
+            Ok(Prefixed {
+                prefix,
+                inner: stream,
+            }),
+            hs,
+            watch,
+        )
+    }
+
+    /// The `tls` attempt: the handshake and the server's verdict, no request.
+    async fn tls_attempt(&self, id: Identity, versions: Versions) -> Attempt {
+        let (r, hs, _) = self.tls(id, &[b"h2", b"http/1.1"], versions).await;
+        Attempt {
+            hs,
+            fate: match r {
+                Ok(_) => Fate::Admitted,
+                Err(f) => f,
+            },
+        }
+    }
+
+    /// HTTP/1.1 GET of `path` over TLS; a renegotiation request ends it at once.
+    async fn https1_get(&self, id: Identity, path: &str, versions: Versions) -> Attempt {
+        let (r, hs, watch) = self.tls(id, &[b"http/1.1"], versions).await;
+        let fate = match r {
+            Err(f) => f,
+            Ok(mut s) => {
+                let get = exchange::http1_get(&mut s, &self.authority, path, self.cfg.timeout);
+                tokio::select! {
+                    f = get => if watch.renegotiation.load(Ordering::SeqCst) {
+                        Fate::Renegotiation
+                    } else {
+                        f
+                    },
+                    _ = watch.notify.notified() => Fate::Renegotiation,
+                }
+            }
+        };
+        Attempt { hs, fate }
+    }
+
+    /// HTTP/2 GETs of every path and the gRPC health check, over one TLS connection.
+    async fn h2_all(&self, id: Identity, paths: &[String]) -> (Vec<Attempt>, Attempt) {
+        let (r, hs, _) = self.tls(id, &[b"h2"], Versions::Any).await;
+        let fates = match r {
+            Err(f) => vec![f; paths.len() + 1],
+            Ok(_) if hs.alpn.as_deref() != Some("h2") => vec![
+                Fate::Other(format!(
+                    "HTTP/2 not offered (ALPN {})",
+                    hs.alpn.as_deref().unwrap_or("none")
+                ));
+                paths.len() + 1
+            ],
+            Ok(s) => {
+                let mut calls: Vec<Call> = paths.iter().map(|p| Call::Get(p.clone())).collect();
+                calls.push(Call::Grpc);
+                exchange::h2_calls(s, &self.authority, true, &calls, self.cfg.timeout).await
+            }
+        };
+        let mut attempts: Vec<Attempt> = fates
+            .into_iter()
+            .map(|fate| Attempt {
+                hs: hs.clone(),
+                fate,
+            })
+            .collect();
+        let grpc = attempts
+            .pop()
+            .unwrap_or_else(|| Attempt::bare(Fate::Closed));
+        (attempts, grpc)
+    }
+
+    async fn identity(&self, id: Identity, paths: &[String]) -> IdentityObs {
+        let https1 = futures_join_all(
+            paths
+                .iter()
+                .map(|p| self.https1_get(id, p, Versions::Any))
+                .collect(),
+        );
+        let (tls, https1, (h2, grpcs)) = tokio::join!(
+            self.tls_attempt(id, Versions::Any),
+            https1,
+            self.h2_all(id, paths)
+        );
+        IdentityObs {
+            tls,
+            https1,
+            h2,
+            grpcs,
+        }
+    }
+
+    async fn plain(&self, paths: &[String]) -> (Vec<Fate>, Vec<Fate>, Fate) {
+        let http1 = futures_join_all(
+            paths
+                .iter()
+                .map(|p| async move {
+                    match self.tcp().await {
+                        Ok(mut s) => {
+                            exchange::http1_get(&mut s, &self.authority, p, self.cfg.timeout).await
+                        }
+                        Err(f) => f,
+                    }
+                })
+                .collect(),
+        );
+        let h2c = async {
+            match self.tcp().await {
+                Ok(s) => {
+                    let mut calls: Vec<Call> = paths.iter().map(|p| Call::Get(p.clone())).collect();
+                    calls.push(Call::Grpc);
+                    exchange::h2_calls(s, &self.authority, false, &calls, self.cfg.timeout).await
+                }
+                Err(f) => vec![f; paths.len() + 1],
+            }
+        };
+        let (http1, mut h2c) = tokio::join!(http1, h2c);
+        let grpc = h2c.pop().unwrap_or(Fate::Closed);
+        (http1, h2c, grpc)
+    }
+
+    /// Everything the probe does against the target.
+    pub async fn observe(&self) -> Observations {
+        let paths = self.cfg.paths.clone();
+        let given = async {
+            if self.cfg.client.is_some() {
+                Some(self.identity(Identity::Given, &paths).await)
+            } else {
+                None
+            }
+        };
+        let ((http1, h2c, grpc), none, throwaway, given, tls12) = tokio::join!(
+            self.plain(&paths),
+            self.identity(Identity::NoCert, &paths),
+            self.identity(Identity::Throwaway, &paths),
+            given,
+            self.tls_attempt(Identity::NoCert, Versions::Tls12)
+        );
+        // Paths every identity was denied without a certificate ever being requested: ask
+        // again over TLS 1.2, where a server that wants a certificate for that path alone
+        // says so by renegotiating.
+        let mut renegotiation = Vec::new();
+        let tls12_spoken = tls12.hs.version.is_some();
+        if tls12_spoken {
+            let retry: Vec<usize> = (0..paths.len())
+                .filter(|&k| {
+                    let denied = |i: &IdentityObs| {
+                        i.https1.get(k).is_some_and(|a| {
+                            super::classify::denied_by_status(&a.fate) && !a.hs.requested
+                        })
+                    };
+                    denied(&none)
+                        && denied(&throwaway)
+                        && given.as_ref().is_none_or(denied)
+                        && none.https1[k].hs.version.as_deref() != Some("TLSv1.2")
+                })
+                .collect();
+            let attempts = futures_join_all(
+                retry
+                    .iter()
+                    .map(|&k| self.https1_get(Identity::NoCert, &paths[k], Versions::Tls12))
+                    .collect(),
+            )
+            .await;
+            renegotiation = retry.into_iter().zip(attempts).collect();
+        }
+        Observations {
+            paths,
+            http1,
+            h2c,
+            grpc,
+            none,
+            throwaway,
+            given,
+            tls12: Some(tls12),
+            renegotiation,
+        }
+    }
+}
+
+/// Await every future, keeping their order.
+async fn futures_join_all<F: std::future::Future>(fs: Vec<F>) -> Vec<F::Output> {
+    let mut set = Vec::with_capacity(fs.len());
+    for f in fs {
+        set.push(Box::pin(f));
+    }
+    let mut out: Vec<Option<F::Output>> = (0..set.len()).map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (i, f) in set.iter_mut().enumerate() {
+            if out[i].is_none() {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => out[i] = Some(v),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    out.into_iter().flatten().collect()
+}
+
+fn version_name(v: rustls::ProtocolVersion) -> String {
+    match v {
+        rustls::ProtocolVersion::TLSv1_3 => "TLSv1.3".into(),
+        rustls::ProtocolVersion::TLSv1_2 => "TLSv1.2".into(),
+        other => format!("{other:?}"),
+    }
+}
+
+fn days_left(leaf: &CertificateDer<'_>) -> Option<i64> {
+    use x509_parser::prelude::*;
+    let (_, c) = X509Certificate::from_der(leaf.as_ref()).ok()?;
+    let end = c.validity().not_after.timestamp();
+    let now = ::time::OffsetDateTime::now_utc().unix_timestamp();
+    Some((end - now).div_euclid(86_400))
+}
