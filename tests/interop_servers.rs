@@ -11,3 +11,410 @@ mod common;
 
 use common::peers::*;
 use common::*;
+
+use Id::*;
+
+/// How many times each probe runs; every run must give the same rows.
+fn repeat() -> usize {
+    std::env::var("SECCTL_INTEROP_REPEAT")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(20)
+}
+
+/// A server variant under test: the rows the contract implies for what its own client
+/// showed, identity by identity.
+struct Case<'a> {
+    name: &'a str,
+    pki: &'a Pki,
+    port: u16,
+    /// Extra probe options (`--path`).
+    extra: &'a [&'a str],
+    rows: &'a dyn Fn(Id) -> Vec<Exp>,
+    /// summary.encrypted, summary.mtls
+    summary: (&'a str, &'a str),
+    /// Exit code of `probe --strict` (without a client certificate).
+    strict: i32,
+    /// Exit codes of `verify HOST:PORT --cert` for Valid, Revoked, Foreign.
+    verify: [i32; 3],
+}
+
+fn run(c: &Case) {
+    let mut bad: Vec<String> = Vec::new();
+    for id in IDS {
+        let ctx = format!("{id:?}");
+        let (code, first) = probe(c.pki, c.port, id, c.extra);
+        let text = rows_text(&first);
+        eprintln!("{} with {id:?}: exit {code}\n{text}", c.name);
+        let names: Vec<&str> = first["transports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["transport"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ORDER, "{}: row order", c.name);
+        assert_eq!(first["target"], format!("127.0.0.1:{}", c.port));
+        let exp = (c.rows)(id);
+        assert_eq!(exp.len(), 7, "the test gives every row");
+        let before = bad.len();
+        for e in &exp {
+            bad.extend(check_row(&first, e, &ctx));
+        }
+        let summary = (
+            first["summary"]["encrypted"].as_str().unwrap_or("?"),
+            first["summary"]["mtls"].as_str().unwrap_or("?"),
+        );
+        if summary != c.summary {
+            bad.push(format!("{ctx}: summary {summary:?}, want {:?}", c.summary));
+        }
+        if code != 0 {
+            bad.push(format!("{ctx}: probe without --strict exited {code}"));
+        }
+        if bad.len() > before {
+            bad.push(format!("{ctx}: the rows were\n{text}"));
+        }
+        for n in 1..repeat() {
+            let (code2, again) = probe(c.pki, c.port, id, c.extra);
+            if (code2, &again["transports"], &again["summary"])
+                != (code, &first["transports"], &first["summary"])
+            {
+                bad.push(format!(
+                    "{ctx}: run {n} differs from the first:\n{}",
+                    rows_text(&again)
+                ));
+                break;
+            }
+        }
+    }
+    let mut strict = c.extra.to_vec();
+    strict.push("--strict");
+    let (code, _) = probe(c.pki, c.port, NoCert, &strict);
+    if code != c.strict {
+        bad.push(format!("probe --strict exited {code}, want {}", c.strict));
+    }
+    for (id, want) in [Valid, Revoked, Foreign].into_iter().zip(c.verify) {
+        let (crt, key) = c.pki.id(id).unwrap();
+        let target = format!("127.0.0.1:{}", c.port);
+        let ca = c.pki.ca();
+        let r = c.pki.env.run(&[
+            "verify",
+            &target,
+            "--ca",
+            &ca,
+            "--servername",
+            "localhost",
+            "--timeout",
+            "3",
+            "--cert",
+            &crt,
+            "--key",
+            &key,
+        ]);
+        if r.code != want {
+            bad.push(format!(
+                "verify --cert {id:?} exited {}, want {want}: {}{}",
+                r.code, r.stdout, r.stderr
+            ));
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "{}: the probe differs from the server's ground truth:\n{}",
+        c.name,
+        bad.join("\n")
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Ground truth helpers
+
+/// curl over HTTP/1.1 and HTTP/2 at `path`: the status for NoCert, Valid, Revoked, Foreign
+/// (0: refused at the handshake or closed), each answered over the version asked for.
+fn http_truth(pki: &Pki, port: u16, path: &str, h1: [u16; 4], h2: [u16; 4]) {
+    for (id, (w1, w2)) in IDS.into_iter().zip(h1.into_iter().zip(h2)) {
+        for (is_h2, want) in [(false, w1), (true, w2)] {
+            let g = get(pki, port, path, id, is_h2, &[]);
+            assert_eq!(
+                g.status, want,
+                "ground truth: curl {path} {id:?} h2={is_h2}: {g:?}"
+            );
+            if want != 0 {
+                let v = if is_h2 { "2" } else { "1.1" };
+                assert_eq!(g.version, v, "ground truth: curl {path} {id:?}: {g:?}");
+            }
+        }
+    }
+}
+
+/// `openssl s_client` for NoCert, Valid, Revoked, Foreign: whether a certificate is
+/// requested in the handshake, the alert each got (None: admitted, or closed silently),
+/// and the TLS version.
+fn hs_truth(pki: &Pki, port: u16, requested: bool, alerts: [Option<&str>; 4], version: &str) {
+    for (id, want) in IDS.into_iter().zip(alerts) {
+        let h = s_client(pki, port, id, "", &[]);
+        assert_eq!(
+            h.requested, requested,
+            "ground truth: s_client {id:?} certificate request: {}",
+            h.raw
+        );
+        assert_eq!(
+            h.alert.as_deref(),
+            want,
+            "ground truth: s_client {id:?} alert: {}",
+            h.raw
+        );
+        assert!(
+            h.version.starts_with(version),
+            "ground truth: s_client {id:?} version {:?}, want {version}",
+            h.version
+        );
+    }
+}
+
+/// Plaintext on the port: curl's status for HTTP/1.1 and for h2c (prior knowledge).
+fn plain_truth(port: u16, h1: u16, h2c: u16) -> (String, String) {
+    let (c1, b1) = curl_plain(port, &["-i"]);
+    assert_eq!(c1, h1, "ground truth: plaintext HTTP/1.1: {b1}");
+    let (c2, b2) = curl_plain(port, &["-i", "--http2-prior-knowledge"]);
+    assert_eq!(c2, h2c, "ground truth: plaintext h2c: {b2}");
+    (b1, b2)
+}
+
+fn need(progs: &[&str]) {
+    for p in progs {
+        assert!(installed(p), "{p} is not installed: see .ci/run");
+    }
+}
+
+/// The three plaintext rows of a TLS-only port.
+fn tls_only() -> Vec<Exp> {
+    PLAIN.iter().map(|t| Exp::no_plain(t)).collect()
+}
+
+/// A port whose handshake refuses a client without a certificate (and the throwaway).
+/// `admits`: the identities the handshake lets in; `serves`: the application transports
+/// that answered them; `refusal`: what `given_cert` says for a refused identity.
+fn required(id: Id, admits: &[Id], serves: &[&str], refusal: impl Fn(Id) -> G) -> Vec<Exp> {
+    let mut rows = tls_only();
+    let in_ = admits.contains(&id);
+    let given = match id {
+        NoCert => G::Null,
+        _ if in_ => G::Accepted,
+        _ => refusal(id),
+    };
+    rows.push(Exp::tls("tls", "required", given));
+    for t in APPS {
+        rows.push(match (id, in_, serves.contains(&t)) {
+            (NoCert, _, _) => Exp::unserved(t, "required", G::Null).detail(&["handshake"]),
+            (_, true, true) => Exp::tls(t, "required", G::Accepted),
+            (_, true, false) => Exp::unserved(t, "required", G::NotChecked),
+            (_, false, _) => Exp::unserved(t, "required", refusal(id)),
+        });
+    }
+    rows
+}
+
+// ---------------------------------------------------------------------------------------
+// nginx
+
+const NGINX: &str = "needs nginx and curl (apt-get install nginx curl); run by .ci/run";
+const OK: &str = "location / { return 200 \"ok\\n\"; }";
+
+#[test]
+#[ignore = "needs nginx and curl (apt-get install nginx curl); run by .ci/run"]
+fn nginx_verify_client_on_with_crl() {
+    need(&["nginx", "curl", "openssl"]);
+    let _ = NGINX;
+    let pki = Pki::new();
+    let crl = pki.crl();
+    let n = nginx(
+        &pki,
+        "nginx",
+        &format!("ssl_verify_client on;\nssl_crl {crl};\n{OK}"),
+    );
+    // nginx 1.22 speaks TLS 1.2 by default; it admits every handshake and answers 400.
+    hs_truth(&pki, n.port, true, [None; 4], "TLSv1.2");
+    http_truth(
+        &pki,
+        n.port,
+        "/",
+        [400, 200, 400, 400],
+        [400, 200, 400, 400],
+    );
+    let (b, _) = plain_truth(n.port, 400, 0);
+    assert!(
+        b.contains("plain HTTP request was sent to HTTPS port"),
+        "{b}"
+    );
+    let rows = |id: Id| {
+        let mut r = tls_only();
+        let tls_given = if id == NoCert { G::Null } else { G::Accepted };
+        r.push(Exp::tls("tls", "optional", tls_given).detail(&["TLSv1.2"]));
+        let app = match id {
+            NoCert => G::Null,
+            Valid => G::Accepted,
+            _ => G::Refused("400"),
+        };
+        r.push(Exp::tls("https1", "per-request", app));
+        r.push(Exp::tls("h2", "per-request", app));
+        let grpc = match id {
+            NoCert => G::Null,
+            Valid => G::NotChecked,
+            _ => G::Refused("400"),
+        };
+        r.push(Exp::unserved("grpcs", "none", grpc));
+        r
+    };
+    run(&Case {
+        name: "nginx ssl_verify_client on",
+        pki: &pki,
+        port: n.port,
+        extra: &[],
+        rows: &rows,
+        summary: ("all", "enforced"),
+        strict: 0,
+        verify: [0, 1, 1],
+    });
+}
+
+#[test]
+#[ignore = "needs nginx and curl (apt-get install nginx curl); run by .ci/run"]
+fn nginx_verify_client_optional() {
+    need(&["nginx", "curl", "openssl"]);
+    let pki = Pki::new();
+    let n = nginx(&pki, "nginx", &format!("ssl_verify_client optional;\n{OK}"));
+    hs_truth(&pki, n.port, true, [None; 4], "TLSv1.2");
+    // No CRL configured: the revoked client gets in; another CA's gets 400.
+    http_truth(
+        &pki,
+        n.port,
+        "/",
+        [200, 200, 200, 400],
+        [200, 200, 200, 400],
+    );
+    plain_truth(n.port, 400, 0);
+    let rows = |id: Id| {
+        let mut r = tls_only();
+        let tls_given = if id == NoCert { G::Null } else { G::Accepted };
+        r.push(Exp::tls("tls", "optional", tls_given));
+        let app = match id {
+            NoCert => G::Null,
+            Foreign => G::Refused("400"),
+            _ => G::Accepted,
+        };
+        r.push(Exp::tls("https1", "optional", app));
+        r.push(Exp::tls("h2", "optional", app));
+        let grpc = match id {
+            NoCert => G::Null,
+            Foreign => G::Refused("400"),
+            _ => G::NotChecked,
+        };
+        r.push(Exp::unserved("grpcs", "none", grpc));
+        r
+    };
+    run(&Case {
+        name: "nginx ssl_verify_client optional",
+        pki: &pki,
+        port: n.port,
+        extra: &[],
+        rows: &rows,
+        summary: ("all", "optional"),
+        strict: 1,
+        verify: [0, 0, 1],
+    });
+}
+
+#[test]
+#[ignore = "needs nginx and curl (apt-get install nginx curl); run by .ci/run"]
+fn nginx_verify_client_optional_no_ca() {
+    need(&["nginx", "curl", "openssl"]);
+    let pki = Pki::new();
+    let n = nginx(
+        &pki,
+        "nginx",
+        &format!("ssl_verify_client optional_no_ca;\n{OK}"),
+    );
+    hs_truth(&pki, n.port, true, [None; 4], "TLSv1.2");
+    // Everyone gets in, another CA's client too.
+    http_truth(&pki, n.port, "/", [200; 4], [200; 4]);
+    plain_truth(n.port, 400, 0);
+    let rows = |id: Id| {
+        let mut r = tls_only();
+        let g = if id == NoCert { G::Null } else { G::Accepted };
+        r.push(Exp::tls("tls", "optional", g));
+        r.push(Exp::tls("https1", "optional", g));
+        r.push(Exp::tls("h2", "optional", g));
+        let grpc = if id == NoCert { G::Null } else { G::NotChecked };
+        r.push(Exp::unserved("grpcs", "none", grpc));
+        r
+    };
+    run(&Case {
+        name: "nginx ssl_verify_client optional_no_ca",
+        pki: &pki,
+        port: n.port,
+        extra: &[],
+        rows: &rows,
+        summary: ("all", "optional"),
+        strict: 1,
+        verify: [0, 0, 0],
+    });
+}
+
+#[test]
+#[ignore = "needs nginx and curl (apt-get install nginx curl); run by .ci/run"]
+fn nginx_per_location() {
+    need(&["nginx", "curl", "openssl"]);
+    let pki = Pki::new();
+    let n = nginx(
+        &pki,
+        "nginx",
+        &format!(
+            "ssl_verify_client optional;\n{OK}\nlocation /secure {{\n  \
+             if ($ssl_client_verify != SUCCESS) {{ return 403; }}\n  return 200 \"secure\\n\";\n}}"
+        ),
+    );
+    hs_truth(&pki, n.port, true, [None; 4], "TLSv1.2");
+    http_truth(
+        &pki,
+        n.port,
+        "/",
+        [200, 200, 200, 400],
+        [200, 200, 200, 400],
+    );
+    http_truth(
+        &pki,
+        n.port,
+        "/secure",
+        [403, 200, 200, 400],
+        [403, 200, 200, 400],
+    );
+    let rows = |id: Id| {
+        let mut r = tls_only();
+        let tls_given = if id == NoCert { G::Null } else { G::Accepted };
+        r.push(Exp::tls("tls", "optional", tls_given));
+        let app = match id {
+            NoCert => G::Null,
+            Foreign => G::Refused("400"),
+            _ => G::Accepted,
+        };
+        r.push(Exp::tls("https1", "per-request", app).detail(&["/secure"]));
+        r.push(Exp::tls("h2", "per-request", app).detail(&["/secure"]));
+        let grpc = match id {
+            NoCert => G::Null,
+            Foreign => G::Refused("400"),
+            _ => G::NotChecked,
+        };
+        r.push(Exp::unserved("grpcs", "none", grpc));
+        r
+    };
+    run(&Case {
+        name: "nginx per-location",
+        pki: &pki,
+        port: n.port,
+        extra: &["--path", "/", "--path", "/secure"],
+        rows: &rows,
+        summary: ("all", "partial"),
+        strict: 1,
+        verify: [0, 0, 1],
+    });
+}

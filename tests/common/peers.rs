@@ -588,7 +588,7 @@ pub fn s_client(pki: &Pki, port: u16, id: Id, send: &str, extra: &[&str]) -> Han
     let connect = format!("127.0.0.1:{port}");
     let ca = pki.ca();
     let mut args: Vec<String> = [
-        "4",
+        "3",
         "openssl",
         "s_client",
         "-connect",
@@ -625,7 +625,7 @@ pub fn s_client(pki: &Pki, port: u16, id: Id, send: &str, extra: &[&str]) -> Han
     let w = std::thread::spawn(move || {
         std::thread::sleep(Duration::from_millis(300));
         let _ = stdin.write_all(send.as_bytes());
-        std::thread::sleep(Duration::from_secs(3));
+        std::thread::sleep(Duration::from_millis(1500));
         drop(stdin);
     });
     let o = child.wait_with_output().unwrap();
@@ -757,4 +757,222 @@ pub fn tool_timeout(prog: &str, args: &[&str]) -> Run {
     let mut a = vec!["15", prog];
     a.extend_from_slice(args);
     tool("timeout", &a)
+}
+
+// ---------------------------------------------------------------------------------------
+// The probe and its rows.
+
+/// `secctl -o json probe 127.0.0.1:PORT --ca pki/ca.crt --servername localhost --timeout 3`
+/// with identity `id` as `--cert/--key` and `extra` options: (exit code, first target).
+pub fn probe(pki: &Pki, port: u16, id: Id, extra: &[&str]) -> (i32, serde_json::Value) {
+    let target = format!("127.0.0.1:{port}");
+    let ca = pki.ca();
+    let mut args: Vec<String> = [
+        target.as_str(),
+        "--ca",
+        &ca,
+        "--servername",
+        "localhost",
+        "--timeout",
+        "3",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    if let Some((c, k)) = pki.id(id) {
+        args.extend(["--cert".into(), c, "--key".into(), k]);
+    }
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let a: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
+    probe_json(&pki.env, &a)
+}
+
+/// One line per row, for failure messages: the fields that are asserted.
+pub fn rows_text(target: &serde_json::Value) -> String {
+    let mut out = String::new();
+    for t in target["transports"].as_array().into_iter().flatten() {
+        out.push_str(&format!(
+            "  {:7} served={} enc={} redirect={} server={} client={} untrusted_ok={} given={} | {}\n",
+            t["transport"].as_str().unwrap_or("?"),
+            t["served"],
+            t["encrypted"],
+            t["redirect"],
+            t["server_auth"],
+            t["client_auth"],
+            t["untrusted_client_accepted"],
+            t["given_cert"],
+            t["detail"].as_str().unwrap_or("")
+        ));
+    }
+    out.push_str(&format!("  summary {}\n", target["summary"]));
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// Expected rows.
+
+/// What `given_cert` must be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum G {
+    /// null (no `--cert`, or a plaintext row).
+    Null,
+    /// "accepted".
+    Accepted,
+    /// "refused: ..." containing this text ("" when only the prefix is certain).
+    Refused(&'static str),
+    /// "not checked: ...".
+    NotChecked,
+}
+
+/// One expected row of the matrix.
+#[derive(Clone, Debug)]
+pub struct Exp {
+    pub transport: &'static str,
+    pub served: bool,
+    pub encrypted: Option<bool>,
+    /// The redirect's prefix (`https://`), or none.
+    pub redirect: Option<&'static str>,
+    pub server_auth: &'static str,
+    pub client_auth: &'static str,
+    pub untrusted: bool,
+    pub given: G,
+    /// Texts the detail must contain.
+    pub detail: Vec<&'static str>,
+}
+
+pub const PLAIN: [&str; 3] = ["http1", "h2c", "grpc"];
+pub const APPS: [&str; 3] = ["https1", "h2", "grpcs"];
+pub const ORDER: [&str; 7] = ["http1", "h2c", "grpc", "tls", "https1", "h2", "grpcs"];
+
+impl Exp {
+    /// A served TLS row (`tls` or an application row) with a trusted server chain.
+    pub fn tls(transport: &'static str, client_auth: &'static str, given: G) -> Exp {
+        Exp {
+            transport,
+            served: true,
+            encrypted: Some(true),
+            redirect: None,
+            server_auth: "trusted",
+            client_auth,
+            untrusted: false,
+            given,
+            detail: vec![],
+        }
+    }
+    /// A TLS row the server did not serve after presenting its (trusted) chain.
+    pub fn unserved(transport: &'static str, client_auth: &'static str, given: G) -> Exp {
+        Exp {
+            served: false,
+            encrypted: None,
+            ..Exp::tls(transport, client_auth, given)
+        }
+    }
+    /// A plaintext row with nothing served (refused, closed or TLS-only).
+    pub fn no_plain(transport: &'static str) -> Exp {
+        Exp {
+            transport,
+            served: false,
+            encrypted: None,
+            redirect: None,
+            server_auth: "none",
+            client_auth: "none",
+            untrusted: false,
+            given: G::Null,
+            detail: vec![],
+        }
+    }
+    /// A plaintext row answered with content.
+    pub fn plain(transport: &'static str) -> Exp {
+        Exp {
+            served: true,
+            encrypted: Some(false),
+            ..Exp::no_plain(transport)
+        }
+    }
+    /// A plaintext row that only redirects to https://.
+    pub fn redirect(transport: &'static str) -> Exp {
+        Exp {
+            redirect: Some("https://"),
+            ..Exp::plain(transport)
+        }
+    }
+    /// A TLS row where nothing was presented (a plaintext-only port).
+    pub fn no_tls(transport: &'static str) -> Exp {
+        Exp::no_plain(transport)
+    }
+    pub fn untrusted(mut self) -> Exp {
+        self.untrusted = true;
+        self
+    }
+    pub fn detail(mut self, needles: &[&'static str]) -> Exp {
+        self.detail.extend_from_slice(needles);
+        self
+    }
+}
+
+/// Every field of one row that differs from `e`, one message each.
+pub fn check_row(target: &serde_json::Value, e: &Exp, ctx: &str) -> Vec<String> {
+    let t = transport(target, e.transport);
+    let mut bad = Vec::new();
+    let mut want = |field: &str, ok: bool, expected: String| {
+        if !ok {
+            bad.push(format!(
+                "{ctx}: {} {field} is {}, want {expected}",
+                e.transport, t[field]
+            ));
+        }
+    };
+    want(
+        "served",
+        t["served"].as_bool() == Some(e.served),
+        e.served.to_string(),
+    );
+    want(
+        "encrypted",
+        t["encrypted"].as_bool() == e.encrypted
+            && (e.encrypted.is_some() || t["encrypted"].is_null()),
+        format!("{:?}", e.encrypted),
+    );
+    want(
+        "redirect",
+        match e.redirect {
+            None => t["redirect"].is_null(),
+            Some(p) => t["redirect"].as_str().is_some_and(|r| r.starts_with(p)),
+        },
+        format!("{:?}", e.redirect),
+    );
+    want(
+        "server_auth",
+        t["server_auth"] == e.server_auth,
+        e.server_auth.to_string(),
+    );
+    want(
+        "client_auth",
+        t["client_auth"] == e.client_auth,
+        e.client_auth.to_string(),
+    );
+    want(
+        "untrusted_client_accepted",
+        t["untrusted_client_accepted"].as_bool() == Some(e.untrusted),
+        e.untrusted.to_string(),
+    );
+    let g = &t["given_cert"];
+    let ok = match e.given {
+        G::Null => g.is_null(),
+        G::Accepted => g == "accepted",
+        G::Refused(s) => g
+            .as_str()
+            .is_some_and(|g| g.starts_with("refused: ") && g.contains(s)),
+        G::NotChecked => g.as_str().is_some_and(|g| g.starts_with("not checked: ")),
+    };
+    want("given_cert", ok, format!("{:?}", e.given));
+    let detail = t["detail"].as_str().unwrap_or("");
+    for n in &e.detail {
+        want(
+            "detail",
+            detail.contains(n),
+            format!("one containing {n:?}"),
+        );
+    }
+    bad
 }
