@@ -205,7 +205,7 @@ fn required(id: Id, admits: &[Id], serves: &[&str], refusal: impl Fn(Id) -> G) -
     rows.push(Exp::tls("tls", "required", given));
     for t in APPS {
         rows.push(match (id, in_, serves.contains(&t)) {
-            (NoCert, _, _) => Exp::unserved(t, "required", G::Null).detail(&["handshake"]),
+            (NoCert, _, _) => Exp::unserved(t, "required", G::Null).detail(&["refused"]),
             (_, true, true) => Exp::tls(t, "required", G::Accepted),
             (_, true, false) => Exp::unserved(t, "required", G::NotChecked),
             (_, false, _) => Exp::unserved(t, "required", refusal(id)),
@@ -416,5 +416,231 @@ fn nginx_per_location() {
         summary: ("all", "partial"),
         strict: 1,
         verify: [0, 0, 1],
+    });
+}
+
+// ---------------------------------------------------------------------------------------
+// apache2
+
+/// `given_cert` of a certificate an OpenSSL server refused at the handshake, by the alert.
+fn openssl_refusal(id: Id) -> G {
+    match id {
+        Revoked => G::Refused("certificate_revoked"),
+        Foreign => G::Refused("unknown_ca"),
+        _ => G::Null,
+    }
+}
+
+fn apache_global_require(tls12: bool) {
+    need(&["apache2", "curl", "openssl"]);
+    let pki = Pki::new();
+    let crl = pki.crl();
+    let proto = if tls12 { "SSLProtocol TLSv1.2\n" } else { "" };
+    let a = apache(
+        &pki,
+        "apache",
+        &format!(
+            "{proto}SSLVerifyClient require\nSSLCARevocationFile {crl}\nSSLCARevocationCheck chain"
+        ),
+    );
+    let (none_alert, version) = if tls12 {
+        ("handshake_failure", "TLSv1.2")
+    } else {
+        ("certificate_required", "TLSv1.3")
+    };
+    hs_truth(
+        &pki,
+        a.port,
+        true,
+        [
+            Some(none_alert),
+            None,
+            Some("certificate_revoked"),
+            Some("unknown_ca"),
+        ],
+        version,
+    );
+    http_truth(&pki, a.port, "/", [0, 200, 0, 0], [0, 200, 0, 0]);
+    let (b, _) = plain_truth(a.port, 400, 0);
+    assert!(
+        b.contains("speaking plain HTTP to an SSL-enabled server port"),
+        "{b}"
+    );
+    let rows = |id: Id| required(id, &[Valid], &["https1", "h2"], openssl_refusal);
+    run(&Case {
+        name: if tls12 {
+            "apache2 TLS 1.2 SSLVerifyClient require"
+        } else {
+            "apache2 SSLVerifyClient require"
+        },
+        pki: &pki,
+        port: a.port,
+        extra: &[],
+        rows: &rows,
+        summary: ("all", "enforced"),
+        strict: 0,
+        verify: [0, 1, 1],
+    });
+}
+
+#[test]
+#[ignore = "needs apache2 and curl (apt-get install apache2 curl); run by .ci/run"]
+fn apache_verify_client_require_with_crl() {
+    apache_global_require(false);
+}
+
+#[test]
+#[ignore = "needs apache2 and curl (apt-get install apache2 curl); run by .ci/run"]
+fn apache_tls12_verify_client_require_with_crl() {
+    apache_global_require(true);
+}
+
+#[test]
+#[ignore = "needs apache2 and curl (apt-get install apache2 curl); run by .ci/run"]
+fn apache_verify_client_optional() {
+    need(&["apache2", "curl", "openssl"]);
+    let pki = Pki::new();
+    let a = apache(&pki, "apache", "SSLVerifyClient optional");
+    // Another CA's certificate is refused at the handshake; no CRL: the revoked one gets in.
+    hs_truth(
+        &pki,
+        a.port,
+        true,
+        [None, None, None, Some("unknown_ca")],
+        "TLSv1.3",
+    );
+    http_truth(&pki, a.port, "/", [200, 200, 200, 0], [200, 200, 200, 0]);
+    plain_truth(a.port, 400, 0);
+    let rows = |id: Id| {
+        let g = match id {
+            NoCert => G::Null,
+            Foreign => G::Refused("unknown_ca"),
+            _ => G::Accepted,
+        };
+        let mut r = tls_only();
+        r.push(Exp::tls("tls", "optional", g));
+        r.push(Exp::tls("https1", "optional", g));
+        r.push(Exp::tls("h2", "optional", g));
+        let grpc = if g == G::Accepted { G::NotChecked } else { g };
+        r.push(Exp::unserved("grpcs", "none", grpc));
+        r
+    };
+    run(&Case {
+        name: "apache2 SSLVerifyClient optional",
+        pki: &pki,
+        port: a.port,
+        extra: &[],
+        rows: &rows,
+        summary: ("all", "optional"),
+        strict: 1,
+        verify: [0, 0, 1],
+    });
+}
+
+fn apache_per_location(tls12: bool) {
+    need(&["apache2", "curl", "openssl"]);
+    let pki = Pki::new();
+    let proto = if tls12 { "SSLProtocol TLSv1.2\n" } else { "" };
+    let a = apache(
+        &pki,
+        "apache",
+        &format!("{proto}<Location /secure>\n  SSLVerifyClient require\n</Location>"),
+    );
+    let version = if tls12 { "TLSv1.2" } else { "TLSv1.3" };
+    // No certificate request in the handshake: apache asks on /secure only, by
+    // renegotiation (TLS 1.2) or post-handshake authentication (TLS 1.3).
+    hs_truth(&pki, a.port, false, [None; 4], version);
+    http_truth(&pki, a.port, "/", [200; 4], [200; 4]);
+    for (id, want) in IDS.into_iter().zip([0, 200, 200, 0]) {
+        let g = get(&pki, a.port, "/secure", id, false, &[]);
+        assert_eq!(g.status, want, "ground truth: /secure {id:?}: {g:?}");
+        // HTTP/2 cannot renegotiate: apache resets the stream (HTTP_1_1_REQUIRED) and curl
+        // retries over HTTP/1.1.
+        let g2 = get(&pki, a.port, "/secure", id, true, &[]);
+        assert_eq!(g2.status, want, "ground truth: /secure h2 {id:?}: {g2:?}");
+        if want != 0 {
+            assert_eq!(g2.version, "1.1", "ground truth: /secure h2 {id:?}: {g2:?}");
+        }
+    }
+    plain_truth(a.port, 400, 0);
+    let rows = |id: Id| {
+        let (tls, g) = if id == NoCert {
+            (G::Null, G::Null)
+        } else {
+            (G::Accepted, G::NotChecked)
+        };
+        let mut r = tls_only();
+        // The handshake admits every certificate (none is asked for).
+        r.push(Exp::tls("tls", "none", tls));
+        // Over HTTP/1.1 a client without post-handshake auth / renegotiation gets 403.
+        r.push(Exp::tls("https1", "per-request", g).detail(&["/secure"]));
+        // Over HTTP/2 no certificate is ever asked for: /secure resets every stream
+        // (HTTP_1_1_REQUIRED), / admits everyone.
+        r.push(Exp::tls("h2", "none", g).detail(&["/secure"]));
+        r.push(Exp::unserved("grpcs", "none", g));
+        r
+    };
+    run(&Case {
+        name: if tls12 {
+            "apache2 TLS 1.2 <Location /secure> SSLVerifyClient require (renegotiation)"
+        } else {
+            "apache2 <Location /secure> SSLVerifyClient require (post-handshake auth)"
+        },
+        pki: &pki,
+        port: a.port,
+        extra: &["--path", "/", "--path", "/secure"],
+        rows: &rows,
+        summary: ("all", "partial"),
+        strict: 1,
+        verify: [1, 1, 1],
+    });
+}
+
+#[test]
+#[ignore = "needs apache2 and curl (apt-get install apache2 curl); run by .ci/run"]
+fn apache_per_location_post_handshake_auth() {
+    apache_per_location(false);
+}
+
+#[test]
+#[ignore = "needs apache2 and curl (apt-get install apache2 curl); run by .ci/run"]
+fn apache_per_location_renegotiation_tls12() {
+    apache_per_location(true);
+}
+
+#[test]
+#[ignore = "needs apache2 and curl (apt-get install apache2 curl); run by .ci/run"]
+fn apache_require_all_denied() {
+    need(&["apache2", "curl", "openssl"]);
+    let pki = Pki::new();
+    let a = apache(
+        &pki,
+        "apache",
+        "<Location />\n  Require all denied\n</Location>",
+    );
+    hs_truth(&pki, a.port, false, [None; 4], "TLSv1.3");
+    http_truth(&pki, a.port, "/", [403; 4], [403; 4]);
+    let rows = |id: Id| {
+        let (tls, app) = if id == NoCert {
+            (G::Null, G::Null)
+        } else {
+            (G::Accepted, G::Refused("403"))
+        };
+        let mut r = tls_only();
+        r.push(Exp::tls("tls", "none", tls));
+        r.push(Exp::tls("https1", "none", app));
+        r.push(Exp::tls("h2", "none", app));
+        r.push(Exp::unserved("grpcs", "none", app));
+        r
+    };
+    run(&Case {
+        name: "apache2 Require all denied",
+        pki: &pki,
+        port: a.port,
+        extra: &[],
+        rows: &rows,
+        summary: ("all", "none"),
+        strict: 1,
+        verify: [1, 1, 1],
     });
 }
