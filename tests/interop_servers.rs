@@ -79,8 +79,8 @@ fn run(c: &Case) {
                 != (code, &first["transports"], &first["summary"])
             {
                 bad.push(format!(
-                    "{ctx}: run {n} differs from the first:\n{}",
-                    rows_text(&again)
+                    "{ctx}: run {n} differs from the first: {}",
+                    differences(&first, &again)
                 ));
                 break;
             }
@@ -123,6 +123,24 @@ fn run(c: &Case) {
         c.name,
         bad.join("\n")
     );
+}
+
+/// The fields (transport.field or summary) that differ between two runs, with both values.
+fn differences(a: &serde_json::Value, b: &serde_json::Value) -> String {
+    let mut out = Vec::new();
+    let (ta, tb) = (&a["transports"], &b["transports"]);
+    for (i, t) in ORDER.iter().enumerate() {
+        let (ra, rb) = (&ta[i], &tb[i]);
+        for (k, v) in ra.as_object().into_iter().flatten() {
+            if rb[k] != *v {
+                out.push(format!("{t}.{k}: {v} then {}", rb[k]));
+            }
+        }
+    }
+    if a["summary"] != b["summary"] {
+        out.push(format!("summary: {} then {}", a["summary"], b["summary"]));
+    }
+    out.join("; ")
 }
 
 // ---------------------------------------------------------------------------------------
@@ -642,5 +660,270 @@ fn apache_require_all_denied() {
         summary: ("all", "none"),
         strict: 1,
         verify: [1, 1, 1],
+    });
+}
+
+// ---------------------------------------------------------------------------------------
+// haproxy
+
+const HAPROXY_OK: &str = "  http-request return status 200 content-type text/plain string ok\n";
+
+fn haproxy_bind(pki: &Pki, verify: &str) -> Peer {
+    haproxy(
+        pki,
+        "haproxy",
+        &format!(
+            "frontend fe\n  mode http\n  bind 127.0.0.1:@PORT@ ssl crt @CRT@ ca-file @CA@ \
+             {verify} alpn h2,http/1.1\n{HAPROXY_OK}"
+        ),
+    )
+}
+
+#[test]
+#[ignore = "needs haproxy and curl (apt-get install haproxy curl); run by .ci/run"]
+fn haproxy_verify_optional() {
+    need(&["haproxy", "curl", "openssl"]);
+    let pki = Pki::new();
+    let h = haproxy_bind(&pki, "verify optional");
+    hs_truth(
+        &pki,
+        h.port,
+        true,
+        [None, None, None, Some("unknown_ca")],
+        "TLSv1.3",
+    );
+    http_truth(&pki, h.port, "/", [200, 200, 200, 0], [200, 200, 200, 0]);
+    plain_truth(h.port, 0, 0);
+    let rows = |id: Id| {
+        let g = match id {
+            NoCert => G::Null,
+            Foreign => G::Refused("unknown_ca"),
+            _ => G::Accepted,
+        };
+        let mut r = tls_only();
+        r.push(Exp::tls("tls", "optional", g));
+        r.push(Exp::tls("https1", "optional", g));
+        r.push(Exp::tls("h2", "optional", g));
+        let grpc = if g == G::Accepted { G::NotChecked } else { g };
+        r.push(Exp::unserved("grpcs", "none", grpc));
+        r
+    };
+    run(&Case {
+        name: "haproxy verify optional",
+        pki: &pki,
+        port: h.port,
+        extra: &[],
+        rows: &rows,
+        summary: ("all", "optional"),
+        strict: 1,
+        verify: [0, 0, 1],
+    });
+}
+
+#[test]
+#[ignore = "needs haproxy and curl (apt-get install haproxy curl); run by .ci/run"]
+fn haproxy_verify_required_with_crl() {
+    need(&["haproxy", "curl", "openssl"]);
+    let pki = Pki::new();
+    let h = haproxy_bind(&pki, "verify required crl-file @CRL@");
+    hs_truth(
+        &pki,
+        h.port,
+        true,
+        [
+            Some("certificate_required"),
+            None,
+            Some("certificate_revoked"),
+            Some("unknown_ca"),
+        ],
+        "TLSv1.3",
+    );
+    http_truth(&pki, h.port, "/", [0, 200, 0, 0], [0, 200, 0, 0]);
+    plain_truth(h.port, 0, 0);
+    let rows = |id: Id| required(id, &[Valid], &["https1", "h2"], openssl_refusal);
+    run(&Case {
+        name: "haproxy verify required crl-file",
+        pki: &pki,
+        port: h.port,
+        extra: &[],
+        rows: &rows,
+        summary: ("all", "enforced"),
+        strict: 0,
+        verify: [0, 1, 1],
+    });
+}
+
+#[test]
+#[ignore = "needs haproxy and curl (apt-get install haproxy curl); run by .ci/run"]
+fn haproxy_verify_required_ignoring_errors() {
+    need(&["haproxy", "curl", "openssl"]);
+    let pki = Pki::new();
+    let h = haproxy_bind(&pki, "verify required ca-ignore-err all crt-ignore-err all");
+    // A certificate is required, but any certificate will do: another CA's gets in.
+    hs_truth(
+        &pki,
+        h.port,
+        true,
+        [Some("certificate_required"), None, None, None],
+        "TLSv1.3",
+    );
+    http_truth(&pki, h.port, "/", [0, 200, 200, 200], [0, 200, 200, 200]);
+    let rows = |id: Id| {
+        let g = if id == NoCert { G::Null } else { G::Accepted };
+        let mut r = tls_only();
+        r.push(Exp::tls("tls", "required", g).untrusted());
+        // The throwaway gets content: served even without --cert.
+        for t in ["https1", "h2"] {
+            r.push(Exp::tls(t, "required", g).untrusted());
+        }
+        // No gRPC answer for anyone: nobody got into gRPC.
+        let grpc = if id == NoCert { G::Null } else { G::NotChecked };
+        r.push(Exp::unserved("grpcs", "required", grpc));
+        r
+    };
+    run(&Case {
+        name: "haproxy verify required ca-ignore-err all crt-ignore-err all",
+        pki: &pki,
+        port: h.port,
+        extra: &[],
+        rows: &rows,
+        summary: ("all", "unverified"),
+        strict: 1,
+        verify: [0, 0, 0],
+    });
+}
+
+#[test]
+#[ignore = "needs haproxy and curl (apt-get install haproxy curl); run by .ci/run"]
+fn haproxy_single_port_tls_or_redirect() {
+    need(&["haproxy", "curl", "openssl"]);
+    let pki = Pki::new();
+    // One bind: a ClientHello goes to the TLS frontend, anything else to a plaintext HTTP
+    // frontend that only redirects to https.
+    let h = haproxy(
+        &pki,
+        "haproxy",
+        &format!(
+            "frontend split\n  mode tcp\n  bind 127.0.0.1:@PORT@\n  tcp-request inspect-delay 5s\n  \
+             tcp-request content accept if {{ req.ssl_hello_type 1 }}\n  \
+             tcp-request content accept if {{ req.len gt 0 }}\n  \
+             use_backend to_tls if {{ req.ssl_hello_type 1 }}\n  default_backend to_plain\n\
+             backend to_tls\n  mode tcp\n  server tls abns@tls-@PORT@ send-proxy-v2\n\
+             backend to_plain\n  mode tcp\n  server plain abns@plain-@PORT@ send-proxy-v2\n\
+             frontend tls\n  mode http\n  bind abns@tls-@PORT@ accept-proxy ssl crt @CRT@ \
+             ca-file @CA@ verify required crl-file @CRL@ alpn h2,http/1.1\n{HAPROXY_OK}\
+             frontend plain\n  mode http\n  bind abns@plain-@PORT@ accept-proxy\n  \
+             http-request redirect scheme https code 308\n"
+        ),
+    );
+    hs_truth(
+        &pki,
+        h.port,
+        true,
+        [
+            Some("certificate_required"),
+            None,
+            Some("certificate_revoked"),
+            Some("unknown_ca"),
+        ],
+        "TLSv1.3",
+    );
+    http_truth(&pki, h.port, "/", [0, 200, 0, 0], [0, 200, 0, 0]);
+    let (b1, b2) = plain_truth(h.port, 308, 308);
+    for b in [b1, b2] {
+        assert!(b.contains("location: https://"), "{b}");
+    }
+    let rows = |id: Id| {
+        let mut r = required(id, &[Valid], &["https1", "h2"], openssl_refusal);
+        r[0] = Exp::redirect("http1");
+        r[1] = Exp::redirect("h2c");
+        r
+    };
+    run(&Case {
+        name: "haproxy single port: TLS or a redirect to https",
+        pki: &pki,
+        port: h.port,
+        extra: &[],
+        rows: &rows,
+        summary: ("all", "enforced"),
+        strict: 0,
+        verify: [0, 1, 1],
+    });
+}
+
+// ---------------------------------------------------------------------------------------
+// caddy (Go: alerts are bad_certificate, only the `refused` prefix is asserted)
+
+#[test]
+#[ignore = "needs caddy and curl (apt-get install caddy curl); run by .ci/run"]
+fn caddy_require_and_verify() {
+    need(&["caddy", "curl", "openssl"]);
+    let pki = Pki::new();
+    let c = caddy(&pki, "caddy", "require_and_verify");
+    // caddy has no CRL: the revoked client gets in.
+    hs_truth(
+        &pki,
+        c.port,
+        true,
+        [Some("bad_certificate"), None, None, Some("bad_certificate")],
+        "TLSv1.3",
+    );
+    http_truth(&pki, c.port, "/", [0, 200, 200, 0], [0, 200, 200, 0]);
+    let (b, _) = plain_truth(c.port, 400, 0);
+    assert!(
+        b.contains("Client sent an HTTP request to an HTTPS server"),
+        "{b}"
+    );
+    let rows = |id: Id| required(id, &[Valid, Revoked], &["https1", "h2"], |_| G::Refused(""));
+    run(&Case {
+        name: "caddy client_auth require_and_verify",
+        pki: &pki,
+        port: c.port,
+        extra: &[],
+        rows: &rows,
+        summary: ("all", "enforced"),
+        strict: 0,
+        verify: [0, 0, 1],
+    });
+}
+
+#[test]
+#[ignore = "needs caddy and curl (apt-get install caddy curl); run by .ci/run"]
+fn caddy_verify_if_given() {
+    need(&["caddy", "curl", "openssl"]);
+    let pki = Pki::new();
+    let c = caddy(&pki, "caddy", "verify_if_given");
+    hs_truth(
+        &pki,
+        c.port,
+        true,
+        [None, None, None, Some("bad_certificate")],
+        "TLSv1.3",
+    );
+    http_truth(&pki, c.port, "/", [200, 200, 200, 0], [200, 200, 200, 0]);
+    plain_truth(c.port, 400, 0);
+    let rows = |id: Id| {
+        let g = match id {
+            NoCert => G::Null,
+            Foreign => G::Refused(""),
+            _ => G::Accepted,
+        };
+        let mut r = tls_only();
+        r.push(Exp::tls("tls", "optional", g));
+        r.push(Exp::tls("https1", "optional", g));
+        r.push(Exp::tls("h2", "optional", g));
+        let grpc = if g == G::Accepted { G::NotChecked } else { g };
+        r.push(Exp::unserved("grpcs", "none", grpc));
+        r
+    };
+    run(&Case {
+        name: "caddy client_auth verify_if_given",
+        pki: &pki,
+        port: c.port,
+        extra: &[],
+        rows: &rows,
+        summary: ("all", "optional"),
+        strict: 1,
+        verify: [0, 0, 1],
     });
 }
