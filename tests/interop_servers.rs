@@ -927,3 +927,304 @@ fn caddy_verify_if_given() {
         verify: [0, 0, 1],
     });
 }
+
+// ---------------------------------------------------------------------------------------
+// etcd (Go: client certificate required at the handshake, CRL checked after it)
+
+#[test]
+#[ignore = "needs etcd and etcdctl (apt-get install etcd-server etcd-client); run by .ci/run"]
+fn etcd_client_cert_auth_with_crl() {
+    need(&["etcd", "etcdctl", "curl", "openssl"]);
+    let pki = Pki::new();
+    let e = etcd(&pki, "etcd");
+    // Go refuses no certificate and another CA's with bad_certificate; the revoked one
+    // completes the handshake and is then closed (etcd checks its CRL after the handshake).
+    hs_truth(
+        &pki,
+        e.port,
+        true,
+        [Some("bad_certificate"), None, None, Some("bad_certificate")],
+        "TLSv1.3",
+    );
+    for (id, ok) in IDS.into_iter().zip([false, true, false, false]) {
+        let r = etcdctl_health(&pki, e.port, id);
+        assert_eq!(
+            r.code == 0,
+            ok,
+            "ground truth: etcdctl {id:?}: {} {}",
+            r.stdout,
+            r.stderr
+        );
+        let g = grpc_check(&pki, e.port, id, false);
+        assert_eq!(
+            g.stdout.starts_with("status OK"),
+            ok,
+            "ground truth: grpc Health/Check {id:?}: {} {}",
+            g.stdout,
+            g.stderr
+        );
+    }
+    // Its HTTP gateway answers 404 at / (content, not a refusal).
+    http_truth(&pki, e.port, "/", [0, 404, 0, 0], [0, 404, 0, 0]);
+    plain_truth(e.port, 0, 0);
+    let rows = |id: Id| required(id, &[Valid], &["https1", "h2", "grpcs"], |_| G::Refused(""));
+    run(&Case {
+        name: "etcd --client-cert-auth --client-crl-file",
+        pki: &pki,
+        port: e.port,
+        extra: &[],
+        rows: &rows,
+        summary: ("all", "enforced"),
+        strict: 0,
+        verify: [0, 1, 1],
+    });
+}
+
+// ---------------------------------------------------------------------------------------
+// python grpcio
+
+#[test]
+#[ignore = "needs python3-grpcio (apt-get install python3-grpcio); run by .ci/run"]
+fn grpcio_required_client_auth() {
+    need(&["curl", "openssl"]);
+    let pki = Pki::new();
+    let g = grpcio(&pki, "grpc", "required");
+    // grpcio has no CRL: the revoked client gets in. Refusals close without an alert.
+    for (id, ok) in IDS.into_iter().zip([false, true, true, false]) {
+        let r = grpc_check(&pki, g.port, id, false);
+        assert_eq!(
+            r.stdout.starts_with("status OK"),
+            ok,
+            "ground truth: grpc Health/Check {id:?}: {} {}",
+            r.stdout,
+            r.stderr
+        );
+    }
+    hs_truth(&pki, g.port, true, [None; 4], "TLSv1.3");
+    // ALPN h2 only: no HTTP/1.1.
+    http_truth(&pki, g.port, "/", [0; 4], [0, 200, 200, 0]);
+    plain_truth(g.port, 0, 0);
+    let rows = |id: Id| required(id, &[Valid, Revoked], &["h2", "grpcs"], |_| G::Refused(""));
+    run(&Case {
+        name: "grpcio require_client_auth",
+        pki: &pki,
+        port: g.port,
+        extra: &[],
+        rows: &rows,
+        summary: ("all", "enforced"),
+        strict: 0,
+        verify: [0, 0, 1],
+    });
+}
+
+#[test]
+#[ignore = "needs python3-grpcio (apt-get install python3-grpcio); run by .ci/run"]
+fn grpcio_insecure() {
+    need(&["curl", "openssl"]);
+    let pki = Pki::new();
+    let g = grpcio(&pki, "grpc", "insecure");
+    let r = grpc_check(&pki, g.port, NoCert, true);
+    assert!(
+        r.stdout.starts_with("status OK"),
+        "ground truth: {} {}",
+        r.stdout,
+        r.stderr
+    );
+    let h = s_client(&pki, g.port, NoCert, "", &[]);
+    assert!(!h.completed, "ground truth: no TLS: {}", h.raw);
+    let (_, b) = plain_truth(g.port, 0, 200);
+    assert!(b.contains("grpc-status"), "{b}");
+    let rows = |_id: Id| {
+        let mut r = vec![
+            Exp::no_plain("http1"),
+            Exp::plain("h2c"),
+            Exp::plain("grpc").detail(&["grpc-status 0"]),
+        ];
+        r.push(Exp::no_tls("tls"));
+        for t in APPS {
+            r.push(Exp::no_tls(t));
+        }
+        r
+    };
+    run(&Case {
+        name: "grpcio insecure",
+        pki: &pki,
+        port: g.port,
+        extra: &[],
+        rows: &rows,
+        summary: ("none", "none"),
+        strict: 1,
+        verify: [2, 2, 2],
+    });
+}
+
+// ---------------------------------------------------------------------------------------
+// mosquitto and redis: TLS services that do not speak HTTP
+
+#[test]
+#[ignore = "needs mosquitto (apt-get install mosquitto mosquitto-clients); run by .ci/run"]
+fn mosquitto_require_certificate_with_crl() {
+    need(&["mosquitto", "mosquitto_pub", "openssl"]);
+    let pki = Pki::new();
+    let m = mosquitto(&pki, "mosquitto", true);
+    for (id, ok) in IDS.into_iter().zip([false, true, false, false]) {
+        let r = mqtt_pub(&pki, m.port, id);
+        assert_eq!(
+            r.code == 0,
+            ok,
+            "ground truth: mosquitto_pub {id:?}: {}",
+            r.stderr
+        );
+    }
+    hs_truth(
+        &pki,
+        m.port,
+        true,
+        [
+            Some("certificate_required"),
+            None,
+            Some("certificate_revoked"),
+            Some("unknown_ca"),
+        ],
+        "TLSv1.3",
+    );
+    let rows = |id: Id| required(id, &[Valid], &[], openssl_refusal);
+    run(&Case {
+        name: "mosquitto require_certificate true + crlfile",
+        pki: &pki,
+        port: m.port,
+        extra: &[],
+        rows: &rows,
+        summary: ("all", "enforced"),
+        strict: 0,
+        verify: [0, 1, 1],
+    });
+}
+
+#[test]
+#[ignore = "needs mosquitto (apt-get install mosquitto mosquitto-clients); run by .ci/run"]
+fn mosquitto_no_certificate() {
+    need(&["mosquitto", "mosquitto_pub", "openssl"]);
+    let pki = Pki::new();
+    let m = mosquitto(&pki, "mosquitto", false);
+    for id in IDS {
+        let r = mqtt_pub(&pki, m.port, id);
+        assert_eq!(
+            r.code, 0,
+            "ground truth: mosquitto_pub {id:?}: {}",
+            r.stderr
+        );
+    }
+    hs_truth(&pki, m.port, false, [None; 4], "TLSv1.3");
+    let rows = |id: Id| {
+        let (tls, app) = if id == NoCert {
+            (G::Null, G::Null)
+        } else {
+            (G::Accepted, G::NotChecked)
+        };
+        let mut r = tls_only();
+        r.push(Exp::tls("tls", "none", tls));
+        for t in APPS {
+            r.push(Exp::unserved(t, "none", app));
+        }
+        r
+    };
+    run(&Case {
+        name: "mosquitto require_certificate false",
+        pki: &pki,
+        port: m.port,
+        extra: &[],
+        rows: &rows,
+        summary: ("all", "none"),
+        strict: 1,
+        verify: [1, 1, 1],
+    });
+}
+
+#[test]
+#[ignore = "needs redis (apt-get install redis-server redis-tools); run by .ci/run"]
+fn redis_tls_auth_clients_yes() {
+    need(&["redis-server", "redis-cli", "openssl"]);
+    let pki = Pki::new();
+    let r = redis(&pki, "redis", "yes");
+    // redis has no CRL: the revoked client gets in.
+    for (id, ok) in IDS.into_iter().zip([false, true, true, false]) {
+        let p = redis_ping(&pki, r.port, id);
+        assert_eq!(
+            p.stdout.trim() == "PONG",
+            ok,
+            "ground truth: redis-cli {id:?}: {}",
+            p.stderr
+        );
+    }
+    hs_truth(
+        &pki,
+        r.port,
+        true,
+        [Some("certificate_required"), None, None, Some("unknown_ca")],
+        "TLSv1.3",
+    );
+    let rows = |id: Id| required(id, &[Valid, Revoked], &[], openssl_refusal);
+    run(&Case {
+        name: "redis tls-auth-clients yes",
+        pki: &pki,
+        port: r.port,
+        extra: &[],
+        rows: &rows,
+        summary: ("all", "enforced"),
+        strict: 0,
+        verify: [0, 0, 1],
+    });
+}
+
+#[test]
+#[ignore = "needs redis (apt-get install redis-server redis-tools); run by .ci/run"]
+fn redis_tls_auth_clients_optional() {
+    need(&["redis-server", "redis-cli", "openssl"]);
+    let pki = Pki::new();
+    let r = redis(&pki, "redis", "optional");
+    for (id, ok) in IDS.into_iter().zip([true, true, true, false]) {
+        let p = redis_ping(&pki, r.port, id);
+        assert_eq!(
+            p.stdout.trim() == "PONG",
+            ok,
+            "ground truth: redis-cli {id:?}: {}",
+            p.stderr
+        );
+    }
+    hs_truth(
+        &pki,
+        r.port,
+        true,
+        [None, None, None, Some("unknown_ca")],
+        "TLSv1.3",
+    );
+    let rows = |id: Id| {
+        let tls = match id {
+            NoCert => G::Null,
+            Foreign => G::Refused("unknown_ca"),
+            _ => G::Accepted,
+        };
+        let app = if tls == G::Accepted {
+            G::NotChecked
+        } else {
+            tls
+        };
+        let mut r = tls_only();
+        r.push(Exp::tls("tls", "optional", tls));
+        for t in APPS {
+            r.push(Exp::unserved(t, "none", app));
+        }
+        r
+    };
+    run(&Case {
+        name: "redis tls-auth-clients optional",
+        pki: &pki,
+        port: r.port,
+        extra: &[],
+        rows: &rows,
+        summary: ("all", "optional"),
+        strict: 1,
+        verify: [0, 0, 1],
+    });
+}
