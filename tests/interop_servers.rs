@@ -1228,3 +1228,129 @@ fn redis_tls_auth_clients_optional() {
         verify: [0, 0, 1],
     });
 }
+
+// ---------------------------------------------------------------------------------------
+// secctl serve (rustls): TLS and a plaintext redirect on one port
+
+fn serve(pki: &Pki, client_auth: &str) -> (Serve, u16) {
+    let s = Serve::start(&pki.env, &["--name", "srv", "--client-auth", client_auth]);
+    let port = s.addr.rsplit(':').next().unwrap().parse().unwrap();
+    (s, port)
+}
+
+fn serve_plain_truth(port: u16) {
+    let (b, _) = plain_truth(port, 308, 0);
+    assert!(b.contains("location: https://"), "{b}");
+}
+
+#[test]
+#[ignore = "needs curl and openssl (apt-get install curl openssl); run by .ci/run"]
+fn serve_client_auth_none() {
+    let pki = Pki::new();
+    let (_s, port) = serve(&pki, "none");
+    hs_truth(&pki, port, false, [None; 4], "TLSv1.3");
+    http_truth(&pki, port, "/", [200; 4], [200; 4]);
+    serve_plain_truth(port);
+    let rows = |id: Id| {
+        let g = if id == NoCert { G::Null } else { G::Accepted };
+        let mut r = vec![
+            Exp::redirect("http1"),
+            Exp::no_plain("h2c"),
+            Exp::no_plain("grpc"),
+        ];
+        r.push(Exp::tls("tls", "none", g));
+        for t in APPS {
+            r.push(Exp::tls(t, "none", g));
+        }
+        r
+    };
+    run(&Case {
+        name: "secctl serve --client-auth none",
+        pki: &pki,
+        port,
+        extra: &[],
+        rows: &rows,
+        summary: ("all", "none"),
+        strict: 1,
+        verify: [1, 1, 1],
+    });
+}
+
+#[test]
+#[ignore = "needs curl and openssl (apt-get install curl openssl); run by .ci/run"]
+fn serve_client_auth_optional() {
+    let pki = Pki::new();
+    let (_s, port) = serve(&pki, "optional");
+    hs_truth(
+        &pki,
+        port,
+        true,
+        [None, None, Some("certificate_revoked"), Some("unknown_ca")],
+        "TLSv1.3",
+    );
+    http_truth(&pki, port, "/", [200, 200, 0, 0], [200, 200, 0, 0]);
+    serve_plain_truth(port);
+    let rows = |id: Id| {
+        let g = match id {
+            NoCert => G::Null,
+            Valid => G::Accepted,
+            _ => openssl_refusal(id),
+        };
+        let mut r = vec![
+            Exp::redirect("http1"),
+            Exp::no_plain("h2c"),
+            Exp::no_plain("grpc"),
+        ];
+        r.push(Exp::tls("tls", "optional", g));
+        for t in APPS {
+            r.push(Exp::tls(t, "optional", g));
+        }
+        r
+    };
+    run(&Case {
+        name: "secctl serve --client-auth optional",
+        pki: &pki,
+        port,
+        extra: &[],
+        rows: &rows,
+        summary: ("all", "optional"),
+        strict: 1,
+        verify: [0, 1, 1],
+    });
+}
+
+#[test]
+#[ignore = "needs curl and openssl (apt-get install curl openssl); run by .ci/run"]
+fn serve_client_auth_required() {
+    let pki = Pki::new();
+    let (_s, port) = serve(&pki, "required");
+    hs_truth(
+        &pki,
+        port,
+        true,
+        [
+            Some("certificate_required"),
+            None,
+            Some("certificate_revoked"),
+            Some("unknown_ca"),
+        ],
+        "TLSv1.3",
+    );
+    http_truth(&pki, port, "/", [0, 200, 0, 0], [0, 200, 0, 0]);
+    serve_plain_truth(port);
+    let rows = |id: Id| {
+        let mut r = required(id, &[Valid], &APPS, openssl_refusal);
+        r[0] = Exp::redirect("http1");
+        r
+    };
+    run(&Case {
+        name: "secctl serve --client-auth required",
+        pki: &pki,
+        port,
+        extra: &[],
+        rows: &rows,
+        summary: ("all", "enforced"),
+        strict: 0,
+        verify: [0, 1, 1],
+    });
+}
