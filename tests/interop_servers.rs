@@ -198,6 +198,16 @@ fn plain_truth(port: u16, h1: u16, h2c: u16) -> (String, String) {
     (b1, b2)
 }
 
+/// python3-grpcio for Debian's python.
+fn need_grpcio() {
+    let r = tool(PY, &["-c", "import grpc"]);
+    assert_eq!(
+        r.code, 0,
+        "python3-grpcio is not installed: see .ci/run: {}",
+        r.stderr
+    );
+}
+
 fn need(progs: &[&str]) {
     for p in progs {
         assert!(installed(p), "{p} is not installed: see .ci/run");
@@ -987,6 +997,7 @@ fn etcd_client_cert_auth_with_crl() {
 #[ignore = "needs python3-grpcio (apt-get install python3-grpcio); run by .ci/run"]
 fn grpcio_required_client_auth() {
     need(&["curl", "openssl"]);
+    need_grpcio();
     let pki = Pki::new();
     let g = grpcio(&pki, "grpc", "required");
     // grpcio has no CRL: the revoked client gets in. Refusals close without an alert.
@@ -1021,6 +1032,7 @@ fn grpcio_required_client_auth() {
 #[ignore = "needs python3-grpcio (apt-get install python3-grpcio); run by .ci/run"]
 fn grpcio_insecure() {
     need(&["curl", "openssl"]);
+    need_grpcio();
     let pki = Pki::new();
     let g = grpcio(&pki, "grpc", "insecure");
     let r = grpc_check(&pki, g.port, NoCert, true);

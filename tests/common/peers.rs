@@ -362,7 +362,7 @@ pub fn haproxy(pki: &Pki, name: &str, body: &str) -> Peer {
         .replace("@DIR@", &d);
         let conf_path = format!("{d}/haproxy.cfg");
         std::fs::write(&conf_path, conf).unwrap();
-        let mut c = Command::new("haproxy");
+        let mut c = Command::new(program("haproxy"));
         c.args(["-db", "-f", &conf_path]);
         c
     })
@@ -384,7 +384,7 @@ pub fn caddy(pki: &Pki, name: &str, mode: &str) -> Peer {
         );
         let conf_path = format!("{d}/Caddyfile");
         std::fs::write(&conf_path, conf).unwrap();
-        let mut c = Command::new("caddy");
+        let mut c = Command::new(program("caddy"));
         c.args(["run", "--adapter", "caddyfile", "--config", &conf_path])
             .env("HOME", &d)
             .env("XDG_DATA_HOME", format!("{d}/data"))
@@ -403,7 +403,7 @@ pub fn etcd(pki: &Pki, name: &str) -> Peer {
         let peer = free_port();
         let client = format!("https://127.0.0.1:{port}");
         let peer_url = format!("http://127.0.0.1:{peer}");
-        let mut c = Command::new("etcd");
+        let mut c = Command::new(program("etcd"));
         c.args([
             "--name",
             "t",
@@ -469,7 +469,7 @@ pub fn mosquitto(pki: &Pki, name: &str, require: bool) -> Peer {
         );
         let conf_path = format!("{d}/mosquitto.conf");
         std::fs::write(&conf_path, conf).unwrap();
-        let mut c = Command::new("mosquitto");
+        let mut c = Command::new(program("mosquitto"));
         c.args(["-c", &conf_path]);
         c
     })
@@ -489,10 +489,20 @@ pub fn redis(pki: &Pki, name: &str, auth: &str) -> Peer {
         );
         let conf_path = format!("{d}/redis.conf");
         std::fs::write(&conf_path, conf).unwrap();
-        let mut c = Command::new("redis-server");
+        let mut c = Command::new(program("redis-server"));
         c.arg(&conf_path);
         c
     })
+}
+
+/// A server's program: /usr/sbin/NAME where Debian puts daemons, else NAME on PATH.
+pub fn program(name: &str) -> PathBuf {
+    let sbin = Path::new("/usr/sbin").join(name);
+    if sbin.is_file() {
+        sbin
+    } else {
+        PathBuf::from(name)
+    }
 }
 
 /// Whether a program is installed (PATH or /usr/sbin).
