@@ -1776,7 +1776,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__probe)
-            opts="-o -h -V --inventory --ca --cert --key --servername --timeout --concurrency --strict --dir --output --yes --passphrase-file --help --version"
+            opts="-o -h -V --inventory --ca --cert --key --servername --timeout --path --concurrency --strict --dir --output --yes --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1803,6 +1803,10 @@ _secctl() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1938,7 +1942,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__verify)
-            opts="-o -h -V --ca --cert --key --servername --timeout --crl --host --role --usage --at --dir --output --yes --passphrase-file --help --version"
+            opts="-o -h -V --ca --cert --key --servername --timeout --path --crl --host --role --usage --at --dir --output --yes --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1961,6 +1965,10 @@ _secctl() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

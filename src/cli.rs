@@ -78,6 +78,7 @@ pub enum Command {
     /// Run a reference single-port node: TLS (HTTP/1.1, HTTP/2, gRPC) and a plaintext redirect.
     Serve(ServeArgs),
     /// Classify every transport of one or more ports: encrypted? who is authenticated?
+    #[command(after_long_help = PROBE_HELP)]
     Probe(ProbeArgs),
     /// The whole product in seconds: temporary CA, certificates, serve on loopback, probe it.
     Demo,
@@ -208,6 +209,30 @@ pub struct ProbeArgs {
     #[arg(long)]
     pub strict: bool,
 }
+
+/// The verdicts of `probe`, for `--help` and the man page (the README has the full contract).
+const PROBE_HELP: &str = "\
+Rows: http1, h2c, grpc (plaintext), tls (the handshake), https1, h2, grpcs (over TLS). Each TLS
+row is tried with three client identities: none, a throwaway certificate from a CA made in
+memory for this run, and the given --cert.
+
+client_auth:
+  required     the handshake refuses a client without a certificate
+  per-request  the handshake admits none and the throwaway, the request is refused
+               (HTTP 401/403, nginx's 400, gRPC 16/7, a renegotiation)
+  optional     a certificate is requested, a client without one is admitted
+  none         no certificate requested (denied with and without one is not per-request)
+untrusted_client_accepted: the throwaway got in where a certificate is demanded.
+given_cert: accepted | refused: <alert or status> | not checked: <why> | null.
+
+summary encrypted: all | partial (plaintext content too) | none | unreachable
+summary mtls: enforced | partial | optional | unverified (untrusted certificate admitted) | none
+--strict exits 1 on plaintext content, mtls other than enforced, an untrusted server
+certificate or an unreachable target.
+
+Examples:
+  secctl probe 10.0.0.5:8443 --servername node1 --strict
+  secctl probe 127.0.0.1:443 --cert rails.crt --key rails.key --path / --path /admin -o json";
 
 /// Options of live TLS checks (`probe`, `verify HOST:PORT`).
 #[derive(Debug, Args)]

@@ -317,16 +317,25 @@ fn probe_classifies_nginx_per_request_mtls() {
         .unwrap()
         .to_string();
     assert!(
-        d.contains("without client cert: HTTP/1.1 403")
-            && d.contains("with client cert: HTTP/1.1 200"),
+        d.contains("none refused: HTTP/1.1 403")
+            && d.contains("throwaway refused: HTTP/1.1 400")
+            && d.contains("given HTTP/1.1 200"),
         "{d}"
     );
     expect_row(&m, "h2", true, "trusted", "per-request");
     let d = transport(&m, "h2")["detail"].as_str().unwrap().to_string();
     assert!(
-        d.contains("without client cert: HTTP/2 403") && d.contains("with client cert: HTTP/2 200"),
+        d.contains("none refused: HTTP/2 403") && d.contains("given HTTP/2 200"),
         "{d}"
     );
+    for t in ["tls", "https1", "h2"] {
+        assert_eq!(transport(&m, t)["given_cert"], "accepted", "{t}: {m}");
+        assert_eq!(
+            transport(&m, t)["untrusted_client_accepted"],
+            false,
+            "{t}: {m}"
+        );
+    }
 
     // `ssl_verify_client on`: nginx answers 400 without a certificate, after the handshake.
     drop(nginx);
@@ -350,9 +359,12 @@ fn probe_classifies_nginx_per_request_mtls() {
         transport(&m2, "https1")["detail"]
             .as_str()
             .unwrap()
-            .contains("without client cert: HTTP/1.1 400"),
+            .contains("none refused: HTTP/1.1 400"),
         "{m2}"
     );
+    // The tls row says what the handshake did: nginx requests a certificate and admits
+    // every client; the refusal is nginx's, per request.
+    expect_row(&m2, "tls", true, "trusted", "optional");
     assert_eq!(code, 0, "strict: everything encrypted and enforced: {m2}");
     // nginx is no gRPC server: a 403/200 without grpc-status is not gRPC.
     expect_row(&m, "grpcs", false, "none", "none");

@@ -80,17 +80,28 @@ fn optional_client_auth_matrix() {
     redirect_row(&m, &s.addr);
     for t in ["tls", "https1", "h2", "grpcs"] {
         expect_row(&m, t, true, "trusted", "optional");
+        assert_eq!(transport(&m, t)["given_cert"], "accepted", "{t}: {m}");
+        assert_eq!(
+            transport(&m, t)["untrusted_client_accepted"],
+            false,
+            "{t}: {m}"
+        );
     }
     let tls = transport(&m, "tls")["detail"].as_str().unwrap().to_string();
     assert!(
-        tls.contains("TLSv1_3") && tls.contains("alpn=h2") && tls.contains("requested"),
+        tls.contains("TLSv1.3") && tls.contains("alpn=h2") && tls.contains(" requested"),
+        "{tls}"
+    );
+    // Verified if given: the throwaway certificate is refused.
+    assert!(
+        tls.contains("throwaway: refused: alert unknown_ca"),
         "{tls}"
     );
     assert!(transport(&m, "grpcs")["detail"]
         .as_str()
         .unwrap()
         .contains("grpc-status 0"));
-    assert_eq!(summary(&m), ("all".into(), "none".into()));
+    assert_eq!(summary(&m), ("all".into(), "optional".into()));
     // --strict: mTLS is not enforced.
     let (code, _) = pki.probe(&s.addr, Some("rails"), &["--strict"]);
     assert_eq!(code, 1);
@@ -112,15 +123,38 @@ fn required_client_auth_matrix() {
         .unwrap()
         .to_string();
     assert!(
-        d.contains("without client cert: refused by TLS")
-            && d.contains("with client cert: HTTP/1.1 200"),
+        d.contains("none refused: alert certificate_required")
+            && d.contains("throwaway refused: alert unknown_ca")
+            && d.contains("given HTTP/1.1 200"),
         "{d}"
     );
     assert_eq!(summary(&m), ("all".into(), "enforced".into()));
-    // Without a client certificate the probe still sees the refusal.
-    let (_, m) = pki.probe(&s.addr, None, &[]);
+    // Without a client certificate: the refusal is still mTLS enforced, not "none".
+    let (code, m) = pki.probe(&s.addr, None, &["--strict"]);
+    assert_eq!(code, 0, "{m}");
     expect_row(&m, "tls", true, "trusted", "required");
-    assert_eq!(transport(&m, "https1")["served"], false);
+    for t in ["https1", "h2", "grpcs"] {
+        expect_row(&m, t, false, "trusted", "required");
+        assert!(transport(&m, t)["given_cert"].is_null());
+    }
+    assert_eq!(summary(&m), ("all".into(), "enforced".into()));
+    // A revoked certificate: refused, named by its alert, and the policy is unchanged.
+    pki.env
+        .run(&["cert", "client", "gone", "--role", "gitlab"])
+        .ok();
+    pki.env.run(&["--yes", "revoke", "gone"]).ok();
+    drop(s);
+    let s = Serve::start(&pki.env, &["--name", "srv", "--client-auth", "required"]);
+    let (code, m) = pki.probe(&s.addr, Some("gone"), &[]);
+    assert_eq!(code, 0);
+    for t in ["tls", "https1", "h2", "grpcs"] {
+        assert_eq!(
+            transport(&m, t)["given_cert"],
+            "refused: alert certificate_revoked",
+            "{t}: {m}"
+        );
+    }
+    assert_eq!(summary(&m), ("all".into(), "enforced".into()));
 }
 
 #[test]
@@ -131,6 +165,7 @@ fn no_client_auth_matrix() {
     redirect_row(&m, &s.addr);
     for t in ["tls", "https1", "h2", "grpcs"] {
         expect_row(&m, t, true, "trusted", "none");
+        assert_eq!(transport(&m, t)["given_cert"], "accepted", "{t}: {m}");
     }
     assert!(transport(&m, "tls")["detail"]
         .as_str()
@@ -154,8 +189,7 @@ fn grpc_mtls_is_per_request() {
         .unwrap()
         .to_string();
     assert!(
-        d.contains("without client cert: grpc-status 16")
-            && d.contains("with client cert: grpc-status 0"),
+        d.contains("none refused: grpc-status 16") && d.contains("given grpc-status 0"),
         "{d}"
     );
     assert_eq!(summary(&m), ("all".into(), "partial".into()));
@@ -175,25 +209,20 @@ fn allow_role_authorizes_per_request() {
         .unwrap()
         .to_string();
     assert!(
-        d.contains("without client cert: HTTP/1.1 401")
-            && d.contains("with client cert: HTTP/1.1 200"),
+        d.contains("none refused: HTTP/1.1 401") && d.contains("given HTTP/1.1 200"),
         "{d}"
     );
     assert_eq!(summary(&m), ("all".into(), "enforced".into()));
     // A certificate with another role is refused too: status 7 / 403.
     let (_, m) = pki.probe(&s.addr, Some("ops"), &[]);
-    let d = transport(&m, "grpcs")["detail"]
+    assert!(transport(&m, "grpcs")["given_cert"]
         .as_str()
         .unwrap()
-        .to_string();
-    assert!(
-        d.contains("with client cert: grpc-status 7 PERMISSION_DENIED"),
-        "{d}"
-    );
-    assert!(transport(&m, "h2")["detail"]
-        .as_str()
-        .unwrap()
-        .contains("with client cert: HTTP/2 403"));
+        .starts_with("refused: grpc-status 7 PERMISSION_DENIED"));
+    assert_eq!(transport(&m, "h2")["given_cert"], "refused: HTTP/2 403");
+    for t in ["https1", "h2", "grpcs"] {
+        expect_row(&m, t, true, "trusted", "per-request");
+    }
 }
 
 #[test]
@@ -234,7 +263,8 @@ fn untrusted_server_and_text_output() {
     );
     let r = pki.env.run(&["probe", &s.addr, "--timeout", "2"]).ok();
     assert!(
-        r.stdout.contains("TRANSPORT") && r.stdout.contains("summary: encrypted all, mtls none"),
+        r.stdout.contains("TRANSPORT")
+            && r.stdout.contains("summary: encrypted all, mtls optional"),
         "{}",
         r.stdout
     );
@@ -305,6 +335,52 @@ fn live_verify() {
         .map(|c| c["check"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(failed, ["host", "role"]);
+    // A revoked client certificate and one from another CA: refused, exit 1, the alert named.
+    pki.env
+        .run(&["cert", "client", "gone", "--role", "gitlab"])
+        .ok();
+    pki.env.run(&["--yes", "revoke", "gone"]).ok();
+    let other = Env::new();
+    other.run(&["ca", "init", "--name", "Other"]).ok();
+    other
+        .run(&["cert", "client", "mallory", "--role", "gitlab"])
+        .ok();
+    let m = |n: &str, e: &str| {
+        other
+            .pki()
+            .join(format!("certs/{n}/{n}.{e}"))
+            .display()
+            .to_string()
+    };
+    drop(s);
+    let s = Serve::start(&pki.env, &["--name", "srv", "--client-auth", "required"]);
+    for (crt, key, alert) in [
+        (
+            pki.f("gone", "crt"),
+            pki.f("gone", "key"),
+            "certificate_revoked",
+        ),
+        (m("mallory", "crt"), m("mallory", "key"), "unknown_ca"),
+    ] {
+        let r = pki.env.run(&[
+            "verify",
+            &s.addr,
+            "--host",
+            "localhost",
+            "--cert",
+            &crt,
+            "--key",
+            &key,
+        ]);
+        assert_eq!(r.code, 1, "{}", r.stdout);
+        let line = r
+            .stdout
+            .lines()
+            .find(|l| l.starts_with("client-cert"))
+            .unwrap();
+        assert!(line.contains("FAILED") && line.contains(alert), "{line}");
+        assert!(!line.contains("accepted"), "{line}");
+    }
     // Revoked server certificate: the CRL check fails.
     pki.env.run(&["--yes", "revoke", "srv"]).ok();
     let r = pki.env.run(&["verify", &s.addr, "--host", "localhost"]);
@@ -359,4 +435,25 @@ fn demo_runs_and_cleans_up() {
     assert!(!env.pki().exists(), "demo must not touch --dir");
     let v = env.run(&["-o", "json", "demo"]).ok().json();
     assert_eq!(v[0]["summary"]["mtls"], "enforced");
+}
+
+#[test]
+fn the_same_server_gives_the_same_rows_every_run() {
+    // Twenty probes per mode and identity (none, valid, revoked): identical rows each time
+    // (a refusal must never flip to "not served" or the chain to "none").
+    let pki = Pki::new();
+    pki.env
+        .run(&["cert", "client", "gone", "--role", "gitlab"])
+        .ok();
+    pki.env.run(&["--yes", "revoke", "gone"]).ok();
+    for mode in ["required", "optional", "none"] {
+        let s = Serve::start(&pki.env, &["--name", "srv", "--client-auth", mode]);
+        for client in [None, Some("rails"), Some("gone")] {
+            let (_, first) = pki.probe(&s.addr, client, &[]);
+            for _ in 0..19 {
+                let (_, m) = pki.probe(&s.addr, client, &[]);
+                assert_eq!(m["transports"], first["transports"], "{mode} {client:?}");
+            }
+        }
+    }
 }

@@ -38,12 +38,10 @@ pub fn run(ctx: &Ctx, a: &VerifyArgs) -> Result<u8> {
     let (report, chain) = rt.block_on(probe::probe_with_chain(Arc::new(cfg), t.clone()));
     let tls = row(&report, "tls");
     if chain.is_empty() {
-        let why = if report.summary.encrypted == "unreachable" {
-            tls.detail.clone()
-        } else {
-            format!("no TLS certificate from the server ({})", tls.detail)
-        };
-        return Err(Error::input(&t, why));
+        return Err(Error::input(
+            &t,
+            format!("no TLS certificate from the server ({})", tls.detail),
+        ));
     }
     let chain: Vec<Vec<u8>> = chain.iter().map(|c| c.as_ref().to_vec()).collect();
     let bundle = verify::read_pem_or_der(&bundle_path, "CERTIFICATE", "certificate")?;

@@ -238,7 +238,13 @@ fn identities(o: &Observations) -> Vec<(&'static str, &IdentityObs)> {
 fn tls_row(o: &Observations) -> Transport {
     let mut r = row("tls");
     let ids = identities(o);
-    let spoken = |a: &Attempt| a.hs.version.is_some() || matches!(a.fate, Fate::Refused(_));
+    // TLS is spoken when a handshake completed, a server refused an identity, or a server
+    // presented its certificate (a handshake cut short after that is still TLS).
+    let spoken = |a: &Attempt| {
+        a.hs.version.is_some()
+            || matches!(a.fate, Fate::Refused(_))
+            || a.hs.server.trusted.is_some()
+    };
     r.served = ids.iter().any(|(_, i)| spoken(&i.tls)) || o.tls12.as_ref().is_some_and(spoken);
     let mut hss: Vec<&Handshake> = ids.iter().map(|(_, i)| &i.tls.hs).collect();
     if let Some(t) = &o.tls12 {
@@ -522,7 +528,8 @@ fn apply_verdicts(
             g.to_string()
         }
     };
-    r.given_cert = if givens.is_empty() || !reached {
+    // On a row nothing answered, only a refusal says something about the certificate.
+    r.given_cert = if givens.is_empty() || !r.served {
         givens
             .iter()
             .find(|(_, g)| g.starts_with("refused"))

@@ -96,16 +96,7 @@ pub fn io_words(e: &std::io::Error) -> String {
 pub fn tls_fate(e: &std::io::Error, in_handshake: bool, requested: bool) -> Fate {
     if let Some(re) = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
         return match re {
-            rustls::Error::AlertReceived(a) if refuses_identity(*a, requested) => {
-                Fate::Refused(alert_name(*a))
-            }
-            rustls::Error::AlertReceived(rustls::AlertDescription::NoApplicationProtocol) => {
-                Fate::NoTls("no common application protocol (ALPN)".into())
-            }
-            rustls::Error::AlertReceived(a) if in_handshake => {
-                Fate::NoTls(format!("handshake refused: alert {}", alert_name(*a)))
-            }
-            rustls::Error::AlertReceived(a) => Fate::Other(format!("alert {}", alert_name(*a))),
+            rustls::Error::AlertReceived(a) => alert_fate(*a, in_handshake, requested),
             rustls::Error::InvalidMessage(_) | rustls::Error::InappropriateMessage { .. }
                 if in_handshake =>
             {
@@ -123,6 +114,18 @@ pub fn tls_fate(e: &std::io::Error, in_handshake: bool, requested: bool) -> Fate
         _ if in_handshake => Fate::NoTls(format!("{} during the TLS handshake", io_words(e))),
         std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::BrokenPipe => Fate::Closed,
         _ => Fate::Other(io_words(e)),
+    }
+}
+
+/// How an alert from the server ends an attempt.
+pub fn alert_fate(a: rustls::AlertDescription, in_handshake: bool, requested: bool) -> Fate {
+    match a {
+        a if refuses_identity(a, requested) => Fate::Refused(alert_name(a)),
+        rustls::AlertDescription::NoApplicationProtocol => {
+            Fate::NoTls("no common application protocol (ALPN)".into())
+        }
+        a if in_handshake => Fate::NoTls(format!("handshake refused: alert {}", alert_name(a))),
+        a => Fate::Other(format!("alert {}", alert_name(a))),
     }
 }
 

@@ -203,6 +203,14 @@ pub struct RecordWatch {
 struct RecordState {
     header: Vec<u8>,
     body_left: usize,
+    /// Type of the record being skipped.
+    kind: u8,
+    /// The server sent ChangeCipherSpec (TLS 1.2: what follows is encrypted).
+    ccs: bool,
+    /// Body of a plaintext alert record.
+    alert: Vec<u8>,
+    /// A plaintext alert the server sent during the handshake (level, description).
+    seen_alert: Option<u8>,
 }
 
 impl RecordWatch {
@@ -214,6 +222,13 @@ impl RecordWatch {
         while !bytes.is_empty() {
             if st.body_left > 0 {
                 let n = st.body_left.min(bytes.len());
+                if st.kind == 21 && !st.ccs && st.alert.len() < 2 {
+                    let take = n.min(2 - st.alert.len());
+                    st.alert.extend_from_slice(&bytes[..take]);
+                    if st.alert.len() == 2 && st.seen_alert.is_none() {
+                        st.seen_alert = Some(st.alert[1]);
+                    }
+                }
                 st.body_left -= n;
                 bytes = &bytes[n..];
                 continue;
@@ -226,6 +241,11 @@ impl RecordWatch {
                 let kind = st.header[0];
                 st.body_left = u16::from_be_bytes([st.header[3], st.header[4]]) as usize;
                 st.header.clear();
+                st.kind = kind;
+                st.alert.clear();
+                if kind == 20 {
+                    st.ccs = true;
+                }
                 if kind == 22 && self.handshake_done.load(Ordering::SeqCst) {
                     self.renegotiation.store(true, Ordering::SeqCst);
                     self.notify.notify_one();
@@ -235,12 +255,38 @@ impl RecordWatch {
     }
 }
 
+impl RecordWatch {
+    /// The description of a plaintext alert the server sent before encryption started
+    /// (TLS 1.2 handshake refusals), if one was seen.
+    pub fn plaintext_alert(&self) -> Option<rustls::AlertDescription> {
+        self.state
+            .lock()
+            .ok()
+            .and_then(|s| s.seen_alert)
+            .map(rustls::AlertDescription::from)
+    }
+}
+
 /// A TCP stream whose incoming bytes go through a [`RecordWatch`].
 pub struct Watched<S> {
     /// The stream.
     pub inner: S,
     /// The watch.
     pub watch: Arc<RecordWatch>,
+}
+
+impl Watched<tokio::net::TcpStream> {
+    /// After a failed write (the server reset the connection while refusing the handshake),
+    /// read what it had sent before: its alert is in there.
+    fn drain(&self) {
+        let mut buf = [0u8; 4096];
+        for _ in 0..16 {
+            match self.inner.try_read(&mut buf) {
+                Ok(n) if n > 0 => self.watch.feed(&buf[..n]),
+                _ => break,
+            }
+        }
+    }
 }
 
 impl<S: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for Watched<S> {
@@ -258,13 +304,17 @@ impl<S: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for Watched<S> {
     }
 }
 
-impl<S: tokio::io::AsyncWrite + Unpin> tokio::io::AsyncWrite for Watched<S> {
+impl tokio::io::AsyncWrite for Watched<tokio::net::TcpStream> {
     fn poll_write(
         mut self: std::pin::Pin<&mut Self>,
         cx: &mut std::task::Context<'_>,
         buf: &[u8],
     ) -> std::task::Poll<std::io::Result<usize>> {
-        std::pin::Pin::new(&mut self.inner).poll_write(cx, buf)
+        let r = std::pin::Pin::new(&mut self.inner).poll_write(cx, buf);
+        if let std::task::Poll::Ready(Err(_)) = &r {
+            self.drain();
+        }
+        r
     }
     fn poll_flush(
         mut self: std::pin::Pin<&mut Self>,

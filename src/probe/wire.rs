@@ -173,7 +173,18 @@ impl Prober {
         }
         let mut stream = match res {
             Ok(Ok(s)) => s,
-            Ok(Err(e)) => return (Err(exchange::tls_fate(&e, true, hs.requested)), hs, watch),
+            Ok(Err(e)) => {
+                // A refusal whose alert the failed read or write did not surface (the server
+                // reset the connection right after it): the record watch read it.
+                let fate = match (
+                    exchange::tls_fate(&e, true, hs.requested),
+                    watch.plaintext_alert(),
+                ) {
+                    (Fate::NoTls(_), Some(a)) => exchange::alert_fate(a, true, hs.requested),
+                    (f, _) => f,
+                };
+                return (Err(fate), hs, watch);
+            }
             Err(_) => {
                 return (
                     Err(Fate::NoTls(format!(
@@ -431,5 +442,11 @@ fn days_left(leaf: &CertificateDer<'_>) -> Option<i64> {
     let (_, c) = X509Certificate::from_der(leaf.as_ref()).ok()?;
     let end = c.validity().not_after.timestamp();
     let now = ::time::OffsetDateTime::now_utc().unix_timestamp();
-    Some((end - now).div_euclid(86_400))
+    // Rounded up: a certificate issued a second ago for 365 days "expires in 365 days".
+    let left = end - now;
+    Some(if left >= 0 {
+        (left + 86_399) / 86_400
+    } else {
+        left.div_euclid(86_400)
+    })
 }

@@ -1,0 +1,956 @@
+//! The probe's verdicts as data: one row per case met in the field, observations in,
+//! rows and summary out, no sockets (`secctl::probe::classify`). The real servers behind
+//! these cases are exercised by tests/live.rs, tests/interop_nginx.rs and
+//! tests/interop_servers.rs.
+
+#![allow(clippy::cloned_ref_to_slice_refs)]
+
+use secctl::probe::classify::classify;
+use secctl::probe::exchange::{alert_fate, http_denial};
+use secctl::probe::observation::*;
+use secctl::probe::{Summary, TargetReport, Transport};
+
+// ---- building observations -------------------------------------------------------------
+
+fn hs(version: &str, requested: bool) -> Handshake {
+    Handshake {
+        version: Some(version.into()),
+        cipher: Some("TLS13_AES_256_GCM_SHA384".into()),
+        alpn: None,
+        requested,
+        server: ServerCert {
+            trusted: Some(true),
+            why: String::new(),
+            days_left: Some(364),
+        },
+    }
+}
+
+/// A handshake refused with `alert` (the server's certificate was seen).
+fn refused_hs(requested: bool) -> Handshake {
+    Handshake {
+        version: None,
+        cipher: None,
+        alpn: None,
+        ..hs("", requested)
+    }
+}
+
+fn http(code: u16, denial: Denial) -> Fate {
+    Fate::Answer(Answer {
+        code,
+        grpc: false,
+        location: None,
+        denial,
+        text: format!("HTTP/1.1 {code}"),
+    })
+}
+
+fn ok200() -> Fate {
+    http(200, Denial::None)
+}
+
+fn grpc(code: u16) -> Fate {
+    Fate::Answer(Answer {
+        code,
+        grpc: true,
+        location: None,
+        denial: if code == 16 || code == 7 {
+            Denial::Identity
+        } else {
+            Denial::None
+        },
+        text: format!("grpc-status {code}"),
+    })
+}
+
+fn redirect(code: u16) -> Fate {
+    Fate::Answer(Answer {
+        code,
+        grpc: false,
+        location: Some("https://node1:8443/".into()),
+        denial: Denial::None,
+        text: format!("HTTP/1.1 {code}"),
+    })
+}
+
+fn refused(alert: &str) -> Fate {
+    Fate::Refused(alert.into())
+}
+
+fn closed() -> Fate {
+    Fate::Closed
+}
+
+/// What one identity saw: `tls` is the handshake attempt's end, `app` the end of every
+/// request on every path (and of the gRPC call), `requested` whether a certificate was
+/// asked for, `version` of the handshakes.
+#[derive(Clone)]
+struct Id {
+    tls: Fate,
+    app: Vec<Fate>,
+    grpc: Fate,
+    requested: bool,
+    version: &'static str,
+}
+
+fn id(tls: Fate, app: &[Fate], grpc: Fate, requested: bool) -> Id {
+    Id {
+        tls,
+        app: app.to_vec(),
+        grpc,
+        requested,
+        version: "TLSv1.3",
+    }
+}
+
+fn attempt(f: &Fate, requested: bool, version: &str) -> Attempt {
+    let hs = match f {
+        Fate::Refused(_) | Fate::Unreachable(_) | Fate::NoTls(_) => {
+            if matches!(f, Fate::Refused(_)) {
+                refused_hs(requested)
+            } else {
+                Handshake::default()
+            }
+        }
+        _ => hs(version, requested),
+    };
+    Attempt {
+        hs,
+        fate: f.clone(),
+    }
+}
+
+fn obs_of(i: &Id) -> IdentityObs {
+    IdentityObs {
+        tls: attempt(&i.tls, i.requested, i.version),
+        https1: i
+            .app
+            .iter()
+            .map(|f| attempt(f, i.requested, i.version))
+            .collect(),
+        h2: i
+            .app
+            .iter()
+            .map(|f| attempt(f, i.requested, i.version))
+            .collect(),
+        grpcs: attempt(&i.grpc, i.requested, i.version),
+    }
+}
+
+struct Case {
+    paths: Vec<String>,
+    plain: Fate,
+    h2c: Fate,
+    none: Id,
+    throwaway: Id,
+    given: Option<Id>,
+    tls12: Option<Fate>,
+    renegotiation: Vec<(usize, Fate)>,
+}
+
+fn case(none: Id, throwaway: Id, given: Option<Id>) -> Case {
+    Case {
+        paths: vec!["/".into()],
+        plain: http(400, Denial::TlsRequired),
+        h2c: Fate::Other("answered HTTP/1.1 to the HTTP/2 preface".into()),
+        none,
+        throwaway,
+        given,
+        tls12: None,
+        renegotiation: vec![],
+    }
+}
+
+impl Case {
+    fn run(&self) -> (Vec<Transport>, Summary) {
+        let o = Observations {
+            paths: self.paths.clone(),
+            http1: vec![self.plain.clone(); self.paths.len()],
+            h2c: vec![self.h2c.clone(); self.paths.len()],
+            grpc: self.h2c.clone(),
+            none: obs_of(&self.none),
+            throwaway: obs_of(&self.throwaway),
+            given: self.given.as_ref().map(obs_of),
+            tls12: self
+                .tls12
+                .as_ref()
+                .map(|f| attempt(f, self.none.requested, "TLSv1.2")),
+            renegotiation: self
+                .renegotiation
+                .iter()
+                .map(|(k, f)| (*k, attempt(f, false, "TLSv1.2")))
+                .collect(),
+        };
+        classify(&o)
+    }
+}
+
+// ---- checking rows ---------------------------------------------------------------------
+
+#[derive(Debug)]
+struct Want {
+    transport: &'static str,
+    served: bool,
+    client_auth: &'static str,
+    untrusted: bool,
+    /// Prefix of given_cert; None for null.
+    given: Option<&'static str>,
+}
+
+fn w(
+    transport: &'static str,
+    served: bool,
+    client_auth: &'static str,
+    untrusted: bool,
+    given: Option<&'static str>,
+) -> Want {
+    Want {
+        transport,
+        served,
+        client_auth,
+        untrusted,
+        given,
+    }
+}
+
+fn check(name: &str, rows: &[Transport], summary: &Summary, wants: &[Want], enc: &str, mtls: &str) {
+    for want in wants {
+        let r = rows
+            .iter()
+            .find(|r| r.transport == want.transport)
+            .unwrap_or_else(|| panic!("{name}: no row {}", want.transport));
+        let ctx = format!("{name}: row {} = {r:?}", want.transport);
+        assert_eq!(r.served, want.served, "served; {ctx}");
+        assert_eq!(r.client_auth, want.client_auth, "client_auth; {ctx}");
+        assert_eq!(
+            r.untrusted_client_accepted, want.untrusted,
+            "untrusted; {ctx}"
+        );
+        match want.given {
+            None => assert_eq!(r.given_cert, None, "given_cert; {ctx}"),
+            Some(p) => assert!(
+                r.given_cert.as_deref().is_some_and(|g| g.starts_with(p)),
+                "given_cert should start with {p:?}; {ctx}"
+            ),
+        }
+        let tls = !["http1", "h2c", "grpc"].contains(&want.transport);
+        assert_eq!(
+            r.encrypted,
+            if r.served { Some(tls) } else { None },
+            "encrypted; {ctx}"
+        );
+        assert!(!r.detail.contains("os error"), "raw OS error; {ctx}");
+    }
+    assert_eq!(summary.encrypted, enc, "{name}: summary {summary:?}");
+    assert_eq!(summary.mtls, mtls, "{name}: summary {summary:?}");
+}
+
+// ---- the table -------------------------------------------------------------------------
+
+const NOT_GRPC: fn() -> Fate = || Fate::Other("not gRPC (HTTP/2 200 without grpc-status)".into());
+
+#[test]
+fn handshake_required_without_cert_is_required_not_none() {
+    // etcd, grpcio, apache/haproxy/caddy `require`, `secctl serve --client-auth required`,
+    // no --cert: the app rows are not reached, but mTLS is enforced (issue: "mtls none").
+    let n = id(
+        refused("certificate_required"),
+        &[refused("certificate_required")],
+        refused("certificate_required"),
+        true,
+    );
+    let t = id(
+        refused("unknown_ca"),
+        &[refused("unknown_ca")],
+        refused("unknown_ca"),
+        true,
+    );
+    let (rows, s) = case(n, t, None).run();
+    check(
+        "required/no cert",
+        &rows,
+        &s,
+        &[
+            w("tls", true, "required", false, None),
+            w("https1", false, "required", false, None),
+            w("h2", false, "required", false, None),
+            w("grpcs", false, "required", false, None),
+            w("http1", false, "none", false, None),
+        ],
+        "all",
+        "enforced",
+    );
+}
+
+#[test]
+fn required_with_valid_revoked_and_foreign_certs() {
+    let n = id(
+        refused("certificate_required"),
+        &[refused("certificate_required")],
+        refused("certificate_required"),
+        true,
+    );
+    let t = id(
+        refused("unknown_ca"),
+        &[refused("unknown_ca")],
+        refused("unknown_ca"),
+        true,
+    );
+    let valid = id(Fate::Admitted, &[ok200()], grpc(0), true);
+    let (rows, s) = case(n.clone(), t.clone(), Some(valid)).run();
+    check(
+        "required/valid",
+        &rows,
+        &s,
+        &[
+            w("tls", true, "required", false, Some("accepted")),
+            w("https1", true, "required", false, Some("accepted")),
+            w("h2", true, "required", false, Some("accepted")),
+            w("grpcs", true, "required", false, Some("accepted")),
+        ],
+        "all",
+        "enforced",
+    );
+    // A revoked certificate refused by TLS 1.3 after the handshake (apache, haproxy with
+    // crl-file): "refused", never "accepted (received fatal alert)".
+    let revoked = id(
+        refused("certificate_revoked"),
+        &[refused("certificate_revoked")],
+        refused("certificate_revoked"),
+        true,
+    );
+    let (rows, s) = case(n.clone(), t.clone(), Some(revoked)).run();
+    check(
+        "required/revoked",
+        &rows,
+        &s,
+        &[
+            w(
+                "tls",
+                true,
+                "required",
+                false,
+                Some("refused: alert certificate_revoked"),
+            ),
+            w(
+                "https1",
+                false,
+                "required",
+                false,
+                Some("refused: alert certificate_revoked"),
+            ),
+        ],
+        "all",
+        "enforced",
+    );
+    // From another CA (the new CA during a roll): refused, and still mTLS enforced.
+    let foreign = id(
+        refused("unknown_ca"),
+        &[refused("unknown_ca")],
+        refused("unknown_ca"),
+        true,
+    );
+    let (rows, s) = case(n, t, Some(foreign)).run();
+    check(
+        "required/foreign",
+        &rows,
+        &s,
+        &[w(
+            "h2",
+            false,
+            "required",
+            false,
+            Some("refused: alert unknown_ca"),
+        )],
+        "all",
+        "enforced",
+    );
+}
+
+#[test]
+fn any_certificate_admitted_is_unverified_never_enforced() {
+    // haproxy `verify required ca-ignore-err all crt-ignore-err all`.
+    let n = id(
+        refused("certificate_required"),
+        &[refused("certificate_required")],
+        NOT_GRPC(),
+        true,
+    );
+    let t = id(Fate::Admitted, &[ok200()], NOT_GRPC(), true);
+    let (rows, s) = case(n, t, None).run();
+    check(
+        "ca-ignore-err",
+        &rows,
+        &s,
+        &[
+            w("tls", true, "required", true, None),
+            w("https1", true, "required", true, None),
+            w("grpcs", false, "none", false, None),
+        ],
+        "all",
+        "unverified",
+    );
+    let tls = rows.iter().find(|r| r.transport == "tls").unwrap();
+    assert!(
+        tls.detail.contains("unknown CA is let in"),
+        "{}",
+        tls.detail
+    );
+}
+
+#[test]
+fn denied_with_and_without_certificate_is_not_per_request() {
+    // apache `Require all denied`, no certificate ever requested.
+    let n = id(
+        Fate::Admitted,
+        &[http(403, Denial::Identity)],
+        NOT_GRPC(),
+        false,
+    );
+    let t = n.clone();
+    let g = n.clone();
+    let (rows, s) = case(n, t, Some(g)).run();
+    check(
+        "require all denied",
+        &rows,
+        &s,
+        &[
+            w("tls", true, "none", false, Some("accepted")),
+            w("https1", true, "none", false, Some("refused: HTTP/1.1 403")),
+        ],
+        "all",
+        "none",
+    );
+    let h1 = rows.iter().find(|r| r.transport == "https1").unwrap();
+    assert!(
+        h1.detail.contains("not by client certificate"),
+        "{}",
+        h1.detail
+    );
+}
+
+#[test]
+fn nginx_verify_on_is_per_request_and_enforced() {
+    // nginx `ssl_verify_client on`: the handshake admits everybody (tls row optional),
+    // HTTP 400 "No required SSL certificate was sent" without a valid certificate.
+    let deny = http(400, Denial::Identity);
+    let n = id(Fate::Admitted, &[deny.clone()], deny.clone(), true);
+    let t = n.clone();
+    let (rows, s) = case(n.clone(), t.clone(), None).run();
+    check(
+        "nginx on/no cert",
+        &rows,
+        &s,
+        &[
+            w("tls", true, "optional", false, None),
+            w("https1", true, "per-request", false, None),
+            w("h2", true, "per-request", false, None),
+        ],
+        "all",
+        "enforced",
+    );
+    let valid = id(Fate::Admitted, &[ok200()], NOT_GRPC(), true);
+    let (rows, s) = case(n.clone(), t.clone(), Some(valid)).run();
+    check(
+        "nginx on/valid",
+        &rows,
+        &s,
+        &[w("https1", true, "per-request", false, Some("accepted"))],
+        "all",
+        "enforced",
+    );
+    // nginx answering 400 to a revoked certificate: refused, not "accepted (HTTP/2 400)".
+    let revoked = id(Fate::Admitted, &[deny.clone()], deny, true);
+    let (rows, s) = case(n, t, Some(revoked)).run();
+    check(
+        "nginx on/revoked",
+        &rows,
+        &s,
+        &[
+            w("tls", true, "optional", false, Some("accepted")),
+            w(
+                "https1",
+                true,
+                "per-request",
+                false,
+                Some("refused: HTTP/1.1 400"),
+            ),
+        ],
+        "all",
+        "enforced",
+    );
+}
+
+#[test]
+fn optional_and_optional_no_ca() {
+    // Requested, verified if given (throwaway refused): optional.
+    let n = id(Fate::Admitted, &[ok200()], grpc(0), true);
+    let t = id(
+        refused("unknown_ca"),
+        &[refused("unknown_ca")],
+        refused("unknown_ca"),
+        true,
+    );
+    let (rows, s) = case(n.clone(), t, None).run();
+    check(
+        "optional",
+        &rows,
+        &s,
+        &[
+            w("tls", true, "optional", false, None),
+            w("https1", true, "optional", false, None),
+            w("grpcs", true, "optional", false, None),
+        ],
+        "all",
+        "optional",
+    );
+    // nginx optional_no_ca: requested, everybody admitted: optional, not "unverified"
+    // (nothing is demanded).
+    let (rows, s) = case(n.clone(), n, None).run();
+    check(
+        "optional_no_ca",
+        &rows,
+        &s,
+        &[w("https1", true, "optional", false, None)],
+        "all",
+        "optional",
+    );
+}
+
+#[test]
+fn no_client_auth() {
+    let n = id(Fate::Admitted, &[ok200()], grpc(0), false);
+    let (rows, s) = case(n.clone(), n.clone(), Some(n)).run();
+    check(
+        "none",
+        &rows,
+        &s,
+        &[
+            w("tls", true, "none", false, Some("accepted")),
+            w("h2", true, "none", false, Some("accepted")),
+        ],
+        "all",
+        "none",
+    );
+}
+
+#[test]
+fn grpc_per_request() {
+    // A gRPC server checking the peer per RPC: UNAUTHENTICATED without a valid certificate.
+    let n = id(Fate::Admitted, &[ok200()], grpc(16), true);
+    let t = n.clone();
+    let g = id(Fate::Admitted, &[ok200()], grpc(0), true);
+    let (rows, s) = case(n, t, Some(g)).run();
+    check(
+        "grpc per request",
+        &rows,
+        &s,
+        &[
+            w("grpcs", true, "per-request", false, Some("accepted")),
+            w("https1", true, "optional", false, Some("accepted")),
+        ],
+        "all",
+        "partial",
+    );
+}
+
+#[test]
+fn tls_required_error_pages_are_refusals_not_plaintext() {
+    // nginx/apache/Go answering plaintext on a TLS port: not content.
+    let n = id(Fate::Admitted, &[ok200()], NOT_GRPC(), false);
+    let mut c = case(n.clone(), n, None);
+    c.plain = http(400, Denial::TlsRequired);
+    let (rows, s) = c.run();
+    check(
+        "tls required page",
+        &rows,
+        &s,
+        &[w("http1", false, "none", false, None)],
+        "all",
+        "none",
+    );
+    let h1 = rows.iter().find(|r| r.transport == "http1").unwrap();
+    assert!(
+        h1.detail.starts_with("refused: TLS required"),
+        "{}",
+        h1.detail
+    );
+    for (code, body, tls, want) in [
+        (
+            400,
+            "<center>The plain HTTP request was sent to HTTPS port</center>",
+            false,
+            Denial::TlsRequired,
+        ),
+        (
+            400,
+            "You're speaking plain HTTP to an SSL-enabled server port.",
+            false,
+            Denial::TlsRequired,
+        ),
+        (
+            400,
+            "Client sent an HTTP request to an HTTPS server.\n",
+            false,
+            Denial::TlsRequired,
+        ),
+        (400, "Bad Request", false, Denial::None),
+        (
+            400,
+            "<center>No required SSL certificate was sent</center>",
+            true,
+            Denial::Identity,
+        ),
+        (
+            400,
+            "<center>The SSL certificate error</center>",
+            true,
+            Denial::Identity,
+        ),
+        (400, "Bad Request", true, Denial::None),
+        (403, "", true, Denial::Identity),
+        (401, "", false, Denial::Identity),
+        (495, "", true, Denial::Identity),
+        (404, "not found", true, Denial::None),
+        (421, "Misdirected Request", true, Denial::None),
+    ] {
+        assert_eq!(
+            http_denial(code, body, tls),
+            want,
+            "{code} {body:?} tls={tls}"
+        );
+    }
+}
+
+#[test]
+fn plaintext_redirects_on_http1_and_h2c() {
+    // haproxy single-port split: 308 to https on http1 and h2c.
+    let n = id(
+        refused("certificate_required"),
+        &[refused("certificate_required")],
+        refused("certificate_required"),
+        true,
+    );
+    let t = id(
+        refused("unknown_ca"),
+        &[refused("unknown_ca")],
+        refused("unknown_ca"),
+        true,
+    );
+    let mut c = case(n, t, None);
+    c.plain = redirect(308);
+    c.h2c = redirect(308);
+    let (rows, s) = c.run();
+    check(
+        "split",
+        &rows,
+        &s,
+        &[
+            w("http1", true, "none", false, None),
+            w("h2c", true, "none", false, None),
+        ],
+        "all",
+        "enforced",
+    );
+    for n in ["http1", "h2c"] {
+        let r = rows.iter().find(|r| r.transport == n).unwrap();
+        assert_eq!(r.redirect.as_deref(), Some("https://node1:8443/"));
+        assert_eq!(r.encrypted, Some(false));
+    }
+}
+
+#[test]
+fn plaintext_content_beside_enforced_tls_is_partial() {
+    let n = id(
+        refused("certificate_required"),
+        &[refused("certificate_required")],
+        refused("certificate_required"),
+        true,
+    );
+    let t = n.clone();
+    let mut c = case(n, t, None);
+    c.plain = ok200();
+    let (rows, s) = c.run();
+    check(
+        "plaintext too",
+        &rows,
+        &s,
+        &[w("http1", true, "none", false, None)],
+        "partial",
+        "partial",
+    );
+}
+
+#[test]
+fn non_http_tls_services() {
+    // mosquitto / redis with a required certificate: TLS row required, no HTTP invented;
+    // with a valid certificate the service closes on the HTTP request: not served, and
+    // not a refusal of the certificate.
+    let n = id(
+        refused("certificate_required"),
+        &[refused("certificate_required")],
+        refused("certificate_required"),
+        true,
+    );
+    let t = id(
+        refused("unknown_ca"),
+        &[refused("unknown_ca")],
+        refused("unknown_ca"),
+        true,
+    );
+    let g = id(
+        Fate::Admitted,
+        &[closed()],
+        Fate::Other("HTTP/2 not offered (ALPN none)".into()),
+        true,
+    );
+    let mut c = case(n, t, Some(g));
+    c.plain = Fate::Other("not HTTP (first bytes \"\\x20\\x02\")".into());
+    let (rows, s) = c.run();
+    check(
+        "mosquitto required/valid",
+        &rows,
+        &s,
+        &[
+            w("tls", true, "required", false, Some("accepted")),
+            w("https1", false, "required", false, None),
+            w("http1", false, "none", false, None),
+        ],
+        "all",
+        "enforced",
+    );
+    // Without client authentication: the tls row alone, mtls none.
+    let n = id(
+        Fate::Admitted,
+        &[closed()],
+        Fate::Other("HTTP/2 not offered (ALPN none)".into()),
+        false,
+    );
+    let mut c = case(n.clone(), n.clone(), Some(n));
+    c.plain = closed();
+    let (rows, s) = c.run();
+    check(
+        "redis no client auth",
+        &rows,
+        &s,
+        &[
+            w("tls", true, "none", false, Some("accepted")),
+            w("https1", false, "none", false, None),
+            w("h2", false, "none", false, None),
+        ],
+        "all",
+        "none",
+    );
+    // tls-auth-clients optional.
+    let n = id(Fate::Admitted, &[closed()], closed(), true);
+    let t = id(
+        refused("unknown_ca"),
+        &[refused("unknown_ca")],
+        refused("unknown_ca"),
+        true,
+    );
+    let (rows, s) = case(n, t, None).run();
+    check(
+        "redis optional",
+        &rows,
+        &s,
+        &[w("tls", true, "optional", false, None)],
+        "all",
+        "optional",
+    );
+}
+
+#[test]
+fn per_location_renegotiation_tls12() {
+    // apache per-<Location> SSLVerifyClient require over TLS 1.2: / is open, /secure makes
+    // the server renegotiate, which rustls cannot answer: per-request, named, not "not served".
+    let mut n = id(
+        Fate::Admitted,
+        &[ok200(), Fate::Renegotiation],
+        NOT_GRPC(),
+        false,
+    );
+    n.version = "TLSv1.2";
+    let t = n.clone();
+    let g = n.clone();
+    let mut c = case(n, t, Some(g));
+    c.paths = vec!["/".into(), "/secure".into()];
+    c.tls12 = Some(Fate::Admitted);
+    let (rows, s) = c.run();
+    check(
+        "renegotiation",
+        &rows,
+        &s,
+        &[w("https1", true, "per-request", false, Some("not checked"))],
+        "all",
+        "partial",
+    );
+    let h1 = rows.iter().find(|r| r.transport == "https1").unwrap();
+    assert_eq!(h1.open_paths, vec!["/".to_string()]);
+    assert!(h1.detail.contains("renegotiation"), "{}", h1.detail);
+}
+
+#[test]
+fn per_location_post_handshake_auth_tls13() {
+    // The same over TLS 1.3: apache answers 403 (rustls offers no post-handshake auth);
+    // the TLS 1.2 retry of /secure shows the renegotiation: per-request, mechanism named.
+    let n = id(
+        Fate::Admitted,
+        &[ok200(), http(403, Denial::Identity)],
+        NOT_GRPC(),
+        false,
+    );
+    let t = n.clone();
+    let g = n.clone();
+    let mut c = case(n, t, Some(g));
+    c.paths = vec!["/".into(), "/secure".into()];
+    c.tls12 = Some(Fate::Admitted);
+    c.renegotiation = vec![(1, Fate::Renegotiation)];
+    let (rows, s) = c.run();
+    check(
+        "post-handshake",
+        &rows,
+        &s,
+        &[w("https1", true, "per-request", false, Some("not checked"))],
+        "all",
+        "partial",
+    );
+    let h1 = rows.iter().find(|r| r.transport == "https1").unwrap();
+    assert!(h1.detail.contains("post-handshake"), "{}", h1.detail);
+    // Only /secure probed: enforced.
+    let n = id(
+        Fate::Admitted,
+        &[http(403, Denial::Identity)],
+        NOT_GRPC(),
+        false,
+    );
+    let mut c = case(n.clone(), n, None);
+    c.paths = vec!["/secure".into()];
+    c.renegotiation = vec![(0, Fate::Renegotiation)];
+    let (_, s) = c.run();
+    assert_eq!(s.mtls, "enforced");
+}
+
+#[test]
+fn refusal_by_close_when_a_certificate_answers() {
+    // No alert, a close without a certificate, an answer with one: required, named.
+    let n = id(Fate::Admitted, &[closed()], closed(), true);
+    let t = n.clone();
+    let g = id(Fate::Admitted, &[ok200()], NOT_GRPC(), true);
+    let (rows, s) = case(n, t, Some(g)).run();
+    check(
+        "close",
+        &rows,
+        &s,
+        &[w("https1", true, "required", false, Some("accepted"))],
+        "all",
+        "enforced",
+    );
+}
+
+#[test]
+fn unreachable_target() {
+    let u = Fate::Unreachable("connection refused".into());
+    let n = id(u.clone(), &[u.clone()], u.clone(), false);
+    let mut c = case(n.clone(), n, None);
+    c.plain = u.clone();
+    c.h2c = u;
+    let (rows, s) = c.run();
+    check(
+        "unreachable",
+        &rows,
+        &s,
+        &[w("tls", false, "none", false, None)],
+        "unreachable",
+        "none",
+    );
+    let report = TargetReport {
+        target: "127.0.0.1:1".into(),
+        transports: rows,
+        summary: s,
+        differences: None,
+    };
+    assert!(!report.strict_ok());
+    assert!(report.strict_failures().iter().any(|f| f == "unreachable"));
+}
+
+#[test]
+fn untrusted_server_fails_strict() {
+    let n = id(
+        refused("certificate_required"),
+        &[refused("certificate_required")],
+        refused("certificate_required"),
+        true,
+    );
+    let mut o = case(n.clone(), n, None);
+    o.plain = closed();
+    let (mut rows, s) = o.run();
+    assert_eq!(s.mtls, "enforced");
+    let report = TargetReport {
+        target: "x:1".into(),
+        transports: rows.clone(),
+        summary: s.clone(),
+        differences: None,
+    };
+    assert!(report.strict_ok());
+    for r in &mut rows {
+        if r.server_auth == "trusted" {
+            r.server_auth = "untrusted".into();
+        }
+    }
+    let report = TargetReport {
+        target: "x:1".into(),
+        transports: rows,
+        summary: s,
+        differences: None,
+    };
+    assert!(!report.strict_ok());
+}
+
+#[test]
+fn server_identity_is_kept_after_a_refusal() {
+    // TLS 1.2 refusal for lack of a certificate: the chain was presented first, so
+    // server_auth is "trusted", not "none".
+    let mut n = id(
+        refused("handshake_failure"),
+        &[refused("handshake_failure")],
+        refused("handshake_failure"),
+        true,
+    );
+    n.version = "TLSv1.2";
+    let (rows, _) = case(n.clone(), n, None).run();
+    for name in ["tls", "https1", "h2", "grpcs"] {
+        let r = rows.iter().find(|r| r.transport == name).unwrap();
+        assert_eq!(r.server_auth, "trusted", "{r:?}");
+    }
+}
+
+#[test]
+fn alerts_that_refuse_an_identity() {
+    use rustls::AlertDescription as A;
+    for (a, in_hs, requested, refused) in [
+        (A::CertificateRequired, false, true, true),
+        (A::UnknownCA, true, true, true),
+        (A::CertificateRevoked, false, true, true),
+        (A::BadCertificate, true, true, true),
+        (A::AccessDenied, false, false, true),
+        // OpenSSL's TLS 1.2 answer to a missing certificate, after a CertificateRequest.
+        (A::HandshakeFailure, true, true, true),
+        // Without a CertificateRequest it is about something else (no common cipher).
+        (A::HandshakeFailure, true, false, false),
+        (A::ProtocolVersion, true, false, false),
+        (A::InternalError, false, true, false),
+    ] {
+        let f = alert_fate(a, in_hs, requested);
+        assert_eq!(
+            matches!(f, Fate::Refused(_)),
+            refused,
+            "{a:?} in_hs={in_hs} requested={requested}: {f:?}"
+        );
+    }
+    assert_eq!(
+        alert_fate(A::CertificateRevoked, false, true),
+        Fate::Refused("certificate_revoked".into())
+    );
+}
