@@ -824,7 +824,7 @@ pub fn rows_text(target: &serde_json::Value) -> String {
 /// What `given_cert` must be.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum G {
-    /// null (no `--cert`, or a plaintext row).
+    /// null (no `--cert`, a plaintext row, or a row nothing answered and nothing refused).
     Null,
     /// "accepted".
     Accepted,
@@ -832,6 +832,8 @@ pub enum G {
     Refused(&'static str),
     /// "not checked: ...".
     NotChecked,
+    /// Anything but "accepted": refused, not checked, or null.
+    NotAccepted,
 }
 
 /// One expected row of the matrix.
@@ -974,6 +976,7 @@ pub fn check_row(target: &serde_json::Value, e: &Exp, ctx: &str) -> Vec<String> 
             .as_str()
             .is_some_and(|g| g.starts_with("refused: ") && g.contains(s)),
         G::NotChecked => g.as_str().is_some_and(|g| g.starts_with("not checked: ")),
+        G::NotAccepted => g != "accepted",
     };
     want("given_cert", ok, format!("{:?}", e.given));
     let detail = t["detail"].as_str().unwrap_or("");
