@@ -372,8 +372,7 @@ fn nginx_verify_client_optional_no_ca() {
         r.push(Exp::tls("tls", "optional", g));
         r.push(Exp::tls("https1", "optional", g));
         r.push(Exp::tls("h2", "optional", g));
-        let grpc = if id == NoCert { G::Null } else { G::Null };
-        r.push(Exp::unserved("grpcs", "none", grpc));
+        r.push(Exp::unserved("grpcs", "none", G::Null));
         r
     };
     run(&Case {
@@ -788,8 +787,7 @@ fn haproxy_verify_required_ignoring_errors() {
             r.push(Exp::tls(t, "required", g).untrusted());
         }
         // No gRPC answer for anyone: nobody got into gRPC.
-        let grpc = if id == NoCert { G::Null } else { G::Null };
-        r.push(Exp::unserved("grpcs", "required", grpc));
+        r.push(Exp::unserved("grpcs", "required", G::Null));
         r
     };
     run(&Case {
