@@ -708,6 +708,12 @@ fn non_http_tls_services() {
     let mut c = case(n, t, Some(g));
     c.plain = Fate::Other("not HTTP (first bytes \"\\x20\\x02\")".into());
     let (rows, s) = c.run();
+    let tls = rows.iter().find(|r| r.transport == "tls").unwrap();
+    assert!(
+        tls.detail.contains("application protocol not HTTP"),
+        "{}",
+        tls.detail
+    );
     check(
         "mosquitto required/valid",
         &rows,

@@ -306,6 +306,17 @@ fn tls_row(o: &Observations) -> Transport {
     if r.untrusted_client_accepted {
         d.push_str("; a certificate from an unknown CA is let in");
     }
+    let answered = |i: &IdentityObs| {
+        i.https1
+            .iter()
+            .chain(i.h2.iter())
+            .chain(std::iter::once(&i.grpcs))
+            .any(|a| matches!(a.fate, Fate::Answer(_)))
+    };
+    let admitted_any = ids.iter().any(|(_, i)| i.tls.fate == Fate::Admitted);
+    if admitted_any && !ids.iter().any(|(_, i)| answered(i)) {
+        d.push_str("; application protocol not HTTP (no HTTP or gRPC answer over TLS)");
+    }
     d.push_str(&format!("; {}", server_text(seen)));
     r.detail = d.trim_start_matches("; ").to_string();
     r

@@ -178,8 +178,9 @@ pub async fn probe_with_chain(
     cfg: Arc<Config>,
     t: Target,
 ) -> (TargetReport, Vec<CertificateDer<'static>>) {
-    // Connect, handshake and request each have the timeout, the TLS 1.2 retries come after.
-    let deadline = cfg.timeout * 5 + Duration::from_secs(1);
+    // Connect, handshake, the TLS 1.3 verdict and the request each have the timeout; the
+    // TLS 1.2 retries come after.
+    let deadline = cfg.timeout * 7 + Duration::from_secs(1);
     let target = t.to_string();
     let prober = wire::Prober::new(cfg, t);
     match tokio::time::timeout(deadline, prober.observe()).await {

@@ -28,16 +28,30 @@ pub struct ServerAuthSeen {
 pub struct RecordingVerifier {
     inner: Option<Arc<WebPkiServerVerifier>>,
     provider: Arc<CryptoProvider>,
+    cache: Arc<VerdictCache>,
     /// The verdict.
     pub seen: Mutex<ServerAuthSeen>,
 }
 
+/// webpki's verdicts on the chains one probe saw (every connection to a server sees the
+/// same chain, for the same name, at the same time: one path validation is enough).
+#[derive(Debug, Default)]
+pub struct VerdictCache {
+    entries: Mutex<Vec<(Vec<Vec<u8>>, Result<(), String>)>>,
+}
+
 impl RecordingVerifier {
-    /// With the bundle's roots (None: every server is untrusted).
-    pub fn new(inner: Option<Arc<WebPkiServerVerifier>>, provider: Arc<CryptoProvider>) -> Self {
+    /// With the bundle's roots (None: every server is untrusted), sharing `cache` with the
+    /// other connections of the probe.
+    pub fn new(
+        inner: Option<Arc<WebPkiServerVerifier>>,
+        provider: Arc<CryptoProvider>,
+        cache: Arc<VerdictCache>,
+    ) -> Self {
         RecordingVerifier {
             inner,
             provider,
+            cache,
             seen: Mutex::new(ServerAuthSeen::default()),
         }
     }
@@ -52,9 +66,31 @@ impl ServerCertVerifier for RecordingVerifier {
         ocsp: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        let verdict = match &self.inner {
-            Some(v) => v.verify_server_cert(end_entity, intermediates, server_name, ocsp, now),
-            None => Err(rustls::Error::General("no --ca bundle given".into())),
+        let key: Vec<Vec<u8>> = std::iter::once(end_entity)
+            .chain(intermediates.iter())
+            .map(|c| c.as_ref().to_vec())
+            .collect();
+        let cached = self
+            .cache
+            .entries
+            .lock()
+            .ok()
+            .and_then(|e| e.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone()));
+        let verdict = match cached {
+            Some(v) => v,
+            None => {
+                let v = match &self.inner {
+                    Some(v) => v
+                        .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
+                        .map(|_| ())
+                        .map_err(|e| e.to_string()),
+                    None => Err("no --ca bundle given".to_string()),
+                };
+                if let Ok(mut e) = self.cache.entries.lock() {
+                    e.push((key, v.clone()));
+                }
+                v
+            }
         };
         if let Ok(mut s) = self.seen.lock() {
             s.chain = std::iter::once(end_entity)
@@ -65,7 +101,7 @@ impl ServerCertVerifier for RecordingVerifier {
                 Ok(_) => s.trusted = Some(true),
                 Err(e) => {
                     s.trusted = Some(false);
-                    s.why = e.to_string();
+                    s.why = e;
                 }
             }
         }

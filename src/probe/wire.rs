@@ -3,7 +3,6 @@
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::Duration;
 
 use rustls::client::WebPkiServerVerifier;
 use rustls::pki_types::{CertificateDer, ServerName};
@@ -17,10 +16,6 @@ use super::observation::{
 };
 use super::tls::{self, Prefixed, RecordWatch, TicketWatch, Watched};
 use super::{Config, Target};
-
-/// How long a TLS 1.3 client waits for the server's verdict on its half of the handshake
-/// (a session ticket, an alert, data) before taking silence as admission.
-const SETTLE: Duration = Duration::from_millis(250);
 
 /// An established TLS session, ready for a request.
 pub type Session = Prefixed<TlsStream<Watched<TcpStream>>>;
@@ -43,6 +38,10 @@ pub struct Prober {
     sni: ServerName<'static>,
     /// Chain the server presented (first seen).
     chain: std::sync::Mutex<Vec<CertificateDer<'static>>>,
+    /// webpki's verdicts on the chains seen.
+    verdicts: Arc<tls::VerdictCache>,
+    /// The verifier of the bundle (built once).
+    webpki: Option<Arc<WebPkiServerVerifier>>,
 }
 
 fn connect_words(e: &std::io::Error) -> String {
@@ -68,12 +67,19 @@ impl Prober {
         };
         let sni = ServerName::try_from(name)
             .unwrap_or_else(|_| ServerName::try_from("invalid.invalid").expect("static name"));
+        let webpki = cfg.roots.as_ref().and_then(|r| {
+            WebPkiServerVerifier::builder_with_provider(r.clone(), crate::tlsconf::provider())
+                .build()
+                .ok()
+        });
         Prober {
             cfg,
             target,
             authority,
             sni,
             chain: std::sync::Mutex::new(Vec::new()),
+            verdicts: Arc::default(),
+            webpki,
         }
     }
 
@@ -122,12 +128,12 @@ impl Prober {
         let watch = Arc::new(RecordWatch::default());
         let mut hs = Handshake::default();
         let provider = crate::tlsconf::provider();
-        let inner = self.cfg.roots.as_ref().and_then(|r| {
-            WebPkiServerVerifier::builder_with_provider(r.clone(), provider.clone())
-                .build()
-                .ok()
-        });
-        let verifier = Arc::new(tls::RecordingVerifier::new(inner, provider.clone()));
+        let inner = self.webpki.clone();
+        let verifier = Arc::new(tls::RecordingVerifier::new(
+            inner,
+            provider.clone(),
+            self.verdicts.clone(),
+        ));
         let resolver = Arc::new(tls::RecordingResolver::new(self.key(id)));
         let tickets = Arc::new(TicketWatch::default());
         let vs: &[&rustls::SupportedProtocolVersion] = match versions {
@@ -210,7 +216,11 @@ impl Prober {
         let mut prefix = Vec::new();
         if hs.version.as_deref() == Some("TLSv1.3") && !tickets.seen.load(Ordering::SeqCst) {
             let mut buf = [0u8; 4096];
-            let wait = SETTLE.min(self.cfg.timeout);
+            // The server's verdict on the client's half of the handshake: a session ticket,
+            // an alert, data, or a close. Silence is taken as admission only after the
+            // whole timeout: a loaded server answers late, and a late alert must not be
+            // read as a welcome. (A TLS 1.3 server that sends no tickets costs the timeout.)
+            let wait = self.cfg.timeout;
             tokio::select! {
                 _ = tickets.notify.notified() => {}
                 _ = tokio::time::sleep(wait) => {}
@@ -243,69 +253,84 @@ impl Prober {
         }
     }
 
-    /// HTTP/1.1 GET of `path` over TLS; a renegotiation request ends it at once.
+    /// HTTP/1.1 GET of `path` on an established session; a renegotiation request ends it.
+    async fn get_on(&self, s: &mut Session, watch: &RecordWatch, path: &str) -> Fate {
+        let get = exchange::http1_get(s, &self.authority, path, self.cfg.timeout);
+        tokio::select! {
+            f = get => if watch.renegotiation.load(Ordering::SeqCst) {
+                Fate::Renegotiation
+            } else {
+                f
+            },
+            _ = watch.notify.notified() => Fate::Renegotiation,
+        }
+    }
+
+    /// HTTP/1.1 GET of `path` over a new TLS connection (ALPN http/1.1).
     async fn https1_get(&self, id: Identity, path: &str, versions: Versions) -> Attempt {
         let (r, hs, watch) = self.tls(id, &[b"http/1.1"], versions).await;
         let fate = match r {
             Err(f) => f,
-            Ok(mut s) => {
-                let get = exchange::http1_get(&mut s, &self.authority, path, self.cfg.timeout);
-                tokio::select! {
-                    f = get => if watch.renegotiation.load(Ordering::SeqCst) {
-                        Fate::Renegotiation
-                    } else {
-                        f
-                    },
-                    _ = watch.notify.notified() => Fate::Renegotiation,
-                }
-            }
+            Ok(mut s) => self.get_on(&mut s, &watch, path).await,
         };
         Attempt { hs, fate }
     }
 
-    /// HTTP/2 GETs of every path and the gRPC health check, over one TLS connection.
-    async fn h2_all(&self, id: Identity, paths: &[String]) -> (Vec<Attempt>, Attempt) {
-        let (r, hs, _) = self.tls(id, &[b"h2"], Versions::Any).await;
-        let fates = match r {
-            Err(f) => vec![f; paths.len() + 1],
-            Ok(_) if hs.alpn.as_deref() != Some("h2") => vec![
-                Fate::Other(format!(
-                    "HTTP/2 not offered (ALPN {})",
-                    hs.alpn.as_deref().unwrap_or("none")
-                ));
-                paths.len() + 1
-            ],
-            Ok(s) => {
-                let mut calls: Vec<Call> = paths.iter().map(|p| Call::Get(p.clone())).collect();
-                calls.push(Call::Grpc);
-                exchange::h2_calls(s, &self.authority, true, &calls, self.cfg.timeout).await
-            }
-        };
-        let mut attempts: Vec<Attempt> = fates
-            .into_iter()
-            .map(|fate| Attempt {
-                hs: hs.clone(),
-                fate,
-            })
-            .collect();
-        let grpc = attempts
-            .pop()
-            .unwrap_or_else(|| Attempt::bare(Fate::Closed));
-        (attempts, grpc)
+    /// HTTP/2 GETs of every path and the gRPC health check over one session.
+    async fn h2_on(&self, s: Session, paths: &[String]) -> Vec<Fate> {
+        let mut calls: Vec<Call> = paths.iter().map(|p| Call::Get(p.clone())).collect();
+        calls.push(Call::Grpc);
+        exchange::h2_calls(s, &self.authority, true, &calls, self.cfg.timeout).await
     }
 
+    /// Every TLS attempt of one identity. The handshake of the `tls` row (ALPN h2 and
+    /// http/1.1) carries on with HTTP/2 when the server chose it, or with the HTTP/1.1 GET
+    /// of the first path: one handshake fewer per identity.
     async fn identity(&self, id: Identity, paths: &[String]) -> IdentityObs {
+        let first = async {
+            let (r, hs, _) = self.tls(id, &[b"h2", b"http/1.1"], Versions::Any).await;
+            let tls = Attempt {
+                hs: hs.clone(),
+                fate: match &r {
+                    Ok(_) => Fate::Admitted,
+                    Err(f) => f.clone(),
+                },
+            };
+            let h2_alpn = hs.alpn.as_deref() == Some("h2");
+            let carried = match r {
+                Err(f) => Carried::Failed(f),
+                Ok(s) if h2_alpn => Carried::H2(self.h2_on(s, paths).await),
+                Ok(_) => Carried::NoH2,
+            };
+            (tls, hs, carried)
+        };
+        // HTTP/1.1 on connections of its own, one per path.
         let https1 = futures_join_all(
             paths
                 .iter()
                 .map(|p| self.https1_get(id, p, Versions::Any))
                 .collect(),
         );
-        let (tls, https1, (h2, grpcs)) = tokio::join!(
-            self.tls_attempt(id, Versions::Any),
-            https1,
-            self.h2_all(id, paths)
-        );
+        let ((tls, hs, carried), https1) = tokio::join!(first, https1);
+        let attempt = |fate: Fate| Attempt {
+            hs: hs.clone(),
+            fate,
+        };
+        let (h2, grpcs) = match carried {
+            Carried::H2(mut fates) => {
+                let grpc = fates.pop().unwrap_or(Fate::Closed);
+                (fates.into_iter().map(attempt).collect(), attempt(grpc))
+            }
+            Carried::NoH2 => {
+                // Offered h2 and http/1.1, the server did not choose h2.
+                let no = Fate::Other(format!(
+                    "HTTP/2 not offered (ALPN {})",
+                    hs.alpn.as_deref().unwrap_or("none")
+                ));
+                (vec![attempt(no.clone()); paths.len()], attempt(no))
+            }
+            Carried::Failed(f) => (vec![attempt(f.clone()); paths.len()], attempt(f)),
+        };
         IdentityObs {
             tls,
             https1,
@@ -400,6 +425,16 @@ impl Prober {
             renegotiation,
         }
     }
+}
+
+/// What the `tls` row's connection carried after its handshake.
+enum Carried {
+    /// The HTTP/2 calls (paths, then gRPC).
+    H2(Vec<Fate>),
+    /// Nothing: the server did not choose h2.
+    NoH2,
+    /// Nothing: the handshake failed.
+    Failed(Fate),
 }
 
 /// Await every future, keeping their order.
