@@ -1108,13 +1108,17 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__crl)
-            opts="-o -h -V --days --dir --output --yes --passphrase-file --help --version"
+            opts="-o -h -V --days --root-crl-days --dir --output --yes --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root-crl-days)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1838,7 +1842,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__revoke)
-            opts="-o -h -V --reason --crl-days --dir --output --yes --passphrase-file --help --version"
+            opts="-o -h -V --reason --crl-days --root-crl-days --dir --output --yes --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1849,6 +1853,10 @@ _secctl() {
                     return 0
                     ;;
                 --crl-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root-crl-days)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1942,7 +1950,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__verify)
-            opts="-o -h -V --ca --cert --key --servername --timeout --path --crl --host --role --usage --at --dir --output --yes --passphrase-file --help --version"
+            opts="-o -h -V --ca --cert --key --servername --timeout --path --crl --host --role --usage --at --untrusted --no-revocation --dir --output --yes --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1989,6 +1997,10 @@ _secctl() {
                     return 0
                     ;;
                 --at)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --untrusted)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -223,6 +223,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
         &'secctl;revoke'= {
             cand --reason 'RFC 5280 reason'
             cand --crl-days 'Days until nextUpdate of the regenerated CRL'
+            cand --root-crl-days 'Days until nextUpdate of the root''s CRL above an intermediate [default: until the intermediate expires]'
             cand --dir 'State directory (CA, records, issued certificates)'
             cand -o 'Output format: a human table, or one JSON document on stdout'
             cand --output 'Output format: a human table, or one JSON document on stdout'
@@ -235,6 +236,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
         }
         &'secctl;crl'= {
             cand --days 'Days until nextUpdate (peers refuse the CRL afterwards: republish before)'
+            cand --root-crl-days 'Days until nextUpdate of the root''s CRL above an intermediate [default: until the intermediate expires]'
             cand --dir 'State directory (CA, records, issued certificates)'
             cand -o 'Output format: a human table, or one JSON document on stdout'
             cand --output 'Output format: a human table, or one JSON document on stdout'
@@ -257,10 +259,12 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand --role 'Role the certificate must carry (OU and SPIFFE id)'
             cand --usage 'Purpose the certificate must allow'
             cand --at 'Verify as of this time (RFC 3339, e.g. 2027-01-01T00:00:00Z, or @UNIX-SECONDS)'
+            cand --untrusted 'More certificates (PEM bundle) that may serve as intermediates; never trusted by themselves'
             cand --dir 'State directory (CA, records, issued certificates)'
             cand -o 'Output format: a human table, or one JSON document on stdout'
             cand --output 'Output format: a human table, or one JSON document on stdout'
             cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting'
+            cand --no-revocation 'Accept a revocation status that cannot be established (no CRL, expired CRL); revoked still fails'
             cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'

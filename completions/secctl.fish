@@ -176,6 +176,7 @@ cessationOfOperation\t'The node or client is gone'
 certificateHold\t'Temporarily on hold'
 privilegeWithdrawn\t'A privilege was withdrawn'"
 complete -c secctl -n "__fish_secctl_using_subcommand revoke" -l crl-days -d 'Days until nextUpdate of the regenerated CRL' -r
+complete -c secctl -n "__fish_secctl_using_subcommand revoke" -l root-crl-days -d 'Days until nextUpdate of the root\'s CRL above an intermediate [default: until the intermediate expires]' -r
 complete -c secctl -n "__fish_secctl_using_subcommand revoke" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand revoke" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
@@ -184,6 +185,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand revoke" -l yes -d 'Answer 
 complete -c secctl -n "__fish_secctl_using_subcommand revoke" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand revoke" -s V -l version -d 'Print version'
 complete -c secctl -n "__fish_secctl_using_subcommand crl" -l days -d 'Days until nextUpdate (peers refuse the CRL afterwards: republish before)' -r
+complete -c secctl -n "__fish_secctl_using_subcommand crl" -l root-crl-days -d 'Days until nextUpdate of the root\'s CRL above an intermediate [default: until the intermediate expires]' -r
 complete -c secctl -n "__fish_secctl_using_subcommand crl" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand crl" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
@@ -203,10 +205,12 @@ complete -c secctl -n "__fish_secctl_using_subcommand verify" -l role -d 'Role t
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l usage -d 'Purpose the certificate must allow' -r -f -a "server\t'TLS server (EKU serverAuth)'
 client\t'TLS client (EKU clientAuth)'"
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l at -d 'Verify as of this time (RFC 3339, e.g. 2027-01-01T00:00:00Z, or @UNIX-SECONDS)' -r
+complete -c secctl -n "__fish_secctl_using_subcommand verify" -l untrusted -d 'More certificates (PEM bundle) that may serve as intermediates; never trusted by themselves' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand verify" -l no-revocation -d 'Accept a revocation status that cannot be established (no CRL, expired CRL); revoked still fails'
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -s V -l version -d 'Print version'

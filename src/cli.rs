@@ -72,6 +72,9 @@ pub enum Command {
         /// Days until nextUpdate (peers refuse the CRL afterwards: republish before).
         #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=3650))]
         days: u32,
+        /// Days until nextUpdate of the root's CRL above an intermediate [default: until the intermediate expires].
+        #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..=36500))]
+        root_crl_days: Option<u32>,
     },
     /// Verify a certificate file offline: chain, validity, usage, CRL, host and role.
     Verify(VerifyArgs),
@@ -137,6 +140,9 @@ pub struct RevokeArgs {
     /// Days until nextUpdate of the regenerated CRL.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=3650))]
     pub crl_days: u32,
+    /// Days until nextUpdate of the root's CRL above an intermediate [default: until the intermediate expires].
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..=36500))]
+    pub root_crl_days: Option<u32>,
 }
 
 /// Arguments of `serve`.
@@ -212,9 +218,10 @@ pub struct ProbeArgs {
 
 /// The verdicts of `probe`, for `--help` and the man page (the README has the full contract).
 const PROBE_HELP: &str = "\
-Rows: http1, h2c, grpc (plaintext), tls (the handshake), https1, h2, grpcs (over TLS). Each TLS
-row is tried with three client identities: none, a throwaway certificate from a CA made in
-memory for this run, and the given --cert.
+Rows: http1, h2c, grpc (plaintext), tls (the handshake), https1, h2, grpcs (over TLS), then
+postgres, postgres-tls, redis, redis-tls, mqtt, mqtt-tls (tried when the port does not answer
+HTTP). Each TLS row is tried with three client identities: none, a throwaway certificate from
+a CA made in memory for this run, and the given --cert.
 
 client_auth:
   required     the handshake refuses a client without a certificate
@@ -282,6 +289,12 @@ pub struct VerifyArgs {
     /// Verify as of this time (RFC 3339, e.g. 2027-01-01T00:00:00Z, or @UNIX-SECONDS).
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
+    /// More certificates (PEM bundle) that may serve as intermediates; never trusted by themselves.
+    #[arg(long, value_name = "FILE")]
+    pub untrusted: Vec<PathBuf>,
+    /// Accept a revocation status that cannot be established (no CRL, expired CRL); revoked still fails.
+    #[arg(long)]
+    pub no_revocation: bool,
 }
 
 /// Arguments of `ca init`.

@@ -15,6 +15,7 @@ pub mod output;
 pub mod pki;
 pub mod probe;
 pub mod revocation;
+pub mod rfc5280;
 pub mod serve;
 pub mod shares;
 pub mod tlsconf;

@@ -207,8 +207,23 @@ fn fingerprint_of(gen: &Generation) -> &str {
 
 /// Sign a CRL for every trusted CA generation (and the root above an intermediate) and write
 /// `crl.pem` and the new CRL number. The caller holds the lock.
-pub fn publish(store: &Store, passphrase: Option<&SecretString>, days: u32) -> Result<CrlReport> {
+///
+/// The root's CRL above an intermediate is signed with its own lifetime, `root_days` (by
+/// default until the intermediate expires), while the root key is online; while it is offline
+/// the root CRL already in `crl.pem` is kept as it is, so that `-crl_check_all` peers (nginx
+/// `ssl_crl`, `openssl verify`) keep accepting valid certificates.
+pub fn publish(
+    store: &Store,
+    passphrase: Option<&SecretString>,
+    days: u32,
+    root_days: Option<u32>,
+) -> Result<CrlReport> {
     let now = OffsetDateTime::now_utc();
+    let previous_pem = match std::fs::read_to_string(store.path("crl.pem")) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(Error::read(&store.path("crl.pem"), e)),
+    };
     let this_update = now - Duration::minutes(1);
     let next_update = now + Duration::days(i64::from(days));
     let gens: Vec<Generation> = ca::generations(store)?
@@ -265,18 +280,38 @@ pub fn publish(store: &Store, passphrase: Option<&SecretString>, days: u32) -> R
             number,
         )?);
         if gen.issuing_stem == "intermediate" {
+            let root_next = match root_days {
+                Some(d) => now + Duration::days(i64::from(d)),
+                None => gen.issuing.not_after.max(now + Duration::days(1)),
+            };
             match ca::load_signer(gen, true, passphrase) {
                 Ok(root) => {
-                    pem.push_str(&sign_crl(&root, vec![], this_update, next_update, number)?);
+                    pem.push_str(&sign_crl(&root, vec![], this_update, root_next, number)?);
                     crls.push(CrlInfo {
                         issuer: gen.root.subject.clone(),
                         entries: 0,
                         current: gen.current,
                     });
                 }
-                Err(Error::Input { input, problem }) if problem == "no such file" => notes.push(format!(
-                    "root key {input} is offline: no root CRL written (peers that check the whole chain need one)"
-                )),
+                Err(Error::Input { input, problem }) if problem == "no such file" => {
+                    match previous_crl_of(&previous_pem, &gen.root_pem) {
+                        Some((block, next)) => {
+                            pem.push_str(&block);
+                            crls.push(CrlInfo {
+                                issuer: gen.root.subject.clone(),
+                                entries: 0,
+                                current: gen.current,
+                            });
+                            notes.push(format!(
+                                "root key {input} is offline: the root CRL in crl.pem is kept as it is (next update {}; sign a new one with the root key online before then)",
+                                crate::output::fmt_time(next)
+                            ));
+                        }
+                        None => notes.push(format!(
+                            "root key {input} is offline and crl.pem has no root CRL: peers that check the whole chain (nginx ssl_crl, openssl -crl_check_all) will refuse every certificate; bring the root key back and run `secctl crl`"
+                        )),
+                    }
+                }
                 Err(e) => return Err(e),
             }
         }
@@ -295,6 +330,45 @@ pub fn publish(store: &Store, passphrase: Option<&SecretString>, days: u32) -> R
         crls,
         notes,
     })
+}
+
+/// The PEM block of the CRL signed by the root `root_pem` in a previous `crl.pem`, with its
+/// nextUpdate (the newest one, when there are several).
+fn previous_crl_of(previous: &str, root_pem: &str) -> Option<(String, OffsetDateTime)> {
+    use x509_parser::prelude::*;
+    let root_der = ::pem::parse(root_pem).ok()?;
+    let (_, root) = X509Certificate::from_der(root_der.contents()).ok()?;
+    let mut best: Option<(String, OffsetDateTime, OffsetDateTime)> = None;
+    for text in previous.split_inclusive("-----END X509 CRL-----\n") {
+        let Some(start) = text.find("-----BEGIN X509 CRL-----") else {
+            continue;
+        };
+        let text = &text[start..];
+        let Ok(block) = ::pem::parse(text) else {
+            continue;
+        };
+        if block.tag() != "X509 CRL" {
+            continue;
+        }
+        let Ok((_, crl)) =
+            x509_parser::revocation_list::CertificateRevocationList::from_der(block.contents())
+        else {
+            continue;
+        };
+        if crl.issuer().as_raw() != root.subject().as_raw()
+            || crl.verify_signature(root.public_key()).is_err()
+        {
+            continue;
+        }
+        let this = crl.last_update().to_datetime();
+        let Some(next) = crl.next_update().map(|t| t.to_datetime()) else {
+            continue;
+        };
+        if best.as_ref().is_none_or(|b| this > b.1) {
+            best = Some((text.to_string(), this, next));
+        }
+    }
+    best.map(|(b, _, n)| (b, n))
 }
 
 fn sign_crl(

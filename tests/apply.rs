@@ -115,6 +115,10 @@ fn apply_creates_everything_then_changes_nothing() {
     let (code, v) = apply(&env, &[inv]);
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["ca_created"], true);
+    // Creating the CA publishes its (empty) CRL, so `verify` can check revocation at once.
+    let crl = env.pki().join("crl.pem");
+    assert!(crl.exists(), "apply created a CA without crl.pem");
+    tool("openssl", &["crl", "-in", crl.to_str().unwrap(), "-noout"]).ok();
     assert_eq!(only(&v, "created").len(), 4, "{v}");
     assert_eq!(v["summary"]["created"], 4);
     let serials: Vec<&str> = v["items"]

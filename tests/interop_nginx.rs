@@ -247,6 +247,91 @@ fn nginx_ssl_crl_refuses_a_revoked_client() {
     );
 }
 
+/// The root key moved offline after `ca init --intermediate`: `revoke` keeps the root's CRL
+/// (copied forward) in crl.pem, so nginx `ssl_crl` (which checks the whole chain) still
+/// admits a valid client and refuses the revoked one; `openssl verify -crl_check_all` and
+/// `secctl verify` agree.
+#[test]
+#[ignore = "needs nginx and curl (apt-get install nginx curl); run by .ci/run"]
+fn nginx_ssl_crl_after_the_root_key_went_offline() {
+    assert!(nginx_bin().is_some() && have("curl"), "{NEEDS}");
+    let env = Env::new();
+    issue(&env, &["ca", "init", "--name", "Prod", "--intermediate"]);
+    issue(&env, &["cert", "node", "web1", "--host", "localhost"]);
+    issue(&env, &["cert", "client", "good", "--role", "gitlab"]);
+    issue(&env, &["cert", "client", "stolen", "--role", "gitlab"]);
+    // The root key leaves the machine (kept by its custodians).
+    let offline = env.path("root.key.offline");
+    std::fs::rename(env.pki().join("ca/root.key"), &offline).unwrap();
+    let r = env
+        .run(&["--yes", "revoke", "stolen", "--reason", "keyCompromise"])
+        .ok();
+    assert!(r.stderr.contains("offline"), "{}", r.stderr);
+    let crl = env.pki().join("crl.pem");
+    let text = std::fs::read_to_string(&crl).unwrap();
+    assert_eq!(text.matches("BEGIN X509 CRL").count(), 2, "{text}");
+    let c = |n: &str, f: &str| {
+        env.pki()
+            .join(format!("certs/{n}/{n}.{f}"))
+            .display()
+            .to_string()
+    };
+    let ca = env.pki().join("ca.crt").display().to_string();
+    let crl = crl.display().to_string();
+    for (n, ok) in [("good", true), ("stolen", false)] {
+        let o = tool(
+            "openssl",
+            &[
+                "verify",
+                "-crl_check_all",
+                "-CAfile",
+                &ca,
+                "-untrusted",
+                &c(n, "crt"),
+                "-CRLfile",
+                &crl,
+                &c(n, "crt"),
+            ],
+        );
+        assert_eq!(o.code == 0, ok, "openssl {n}: {}{}", o.stdout, o.stderr);
+        let v = env.run(&["verify", &c(n, "crt")]);
+        assert_eq!(v.code == 0, ok, "secctl {n}: {}", v.stdout);
+    }
+    let body = format!(
+        "  ssl_certificate {};\n  ssl_certificate_key {};\n  ssl_client_certificate {ca};\n  \
+         ssl_crl {crl};\n  ssl_verify_client on;\n  ssl_verify_depth 3;\n  \
+         location / {{ return 200 \"hello $ssl_client_s_dn\\n\"; }}",
+        c("web1", "crt"),
+        c("web1", "key"),
+    );
+    let nginx = Nginx::start(&env.path("nginx"), &body);
+    let url = format!("https://localhost:{}/", nginx.port);
+    let get = |n: &str| {
+        curl(
+            &url,
+            &[
+                "--cacert",
+                &ca,
+                "--cert",
+                &c(n, "crt"),
+                "--key",
+                &c(n, "key"),
+            ],
+        )
+    };
+    let (code, body) = get("good");
+    assert_eq!(
+        code, 200,
+        "valid client refused after the root went offline: {body}"
+    );
+    assert!(body.contains("CN=good"), "{body}");
+    let (code, body) = get("stolen");
+    assert_eq!(code, 400, "revoked client accepted: {body}");
+    let log = std::fs::read_to_string(nginx.dir.join("error.log")).unwrap_or_default();
+    assert!(log.contains("certificate revoked"), "{log}");
+    assert!(!log.contains("unable to get certificate CRL"), "{log}");
+}
+
 /// nginx on one port: `ssl_verify_client optional`, plaintext HTTP redirected with
 /// `error_page 497`, and 403 without a verified client certificate: the probe's matrix.
 #[test]

@@ -545,3 +545,276 @@ fn verify_refuses_unusable_input() {
         env.run(&args).usage_error(&[needle]);
     }
 }
+
+fn revocation_of(r: &Run) -> (String, bool) {
+    let v = r.json();
+    let row = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["check"] == "revocation")
+        .unwrap_or_else(|| panic!("no revocation row: {v}"))
+        .clone();
+    assert_eq!(row["ok"], v["revocation"]["ok"], "{v}");
+    (
+        v["revocation"]["status"].as_str().unwrap().to_string(),
+        row["ok"].as_bool().unwrap(),
+    )
+}
+
+/// A revoked certificate is never `verified`: not with `--ca` alone, not without crl.pem,
+/// not with a CRL past its nextUpdate, not with a CRL from another CA.
+#[test]
+fn verify_never_skips_revocation() {
+    let env = Env::new();
+    env.run(&["ca", "init", "--intermediate"]).ok();
+    assert!(
+        env.pki().join("crl.pem").exists(),
+        "ca init publishes an empty CRL"
+    );
+    env.run(&["cert", "client", "good", "--role", "r"]).ok();
+    env.run(&["cert", "client", "bad", "--role", "r"]).ok();
+    env.run(&["--yes", "revoke", "bad", "--reason", "keyCompromise"])
+        .ok();
+    let ca = p(&env, "ca.crt");
+    let (good, bad) = (crt(&env, "good"), crt(&env, "bad"));
+    let json = |args: &[&str]| {
+        let mut a = vec!["-o", "json", "verify"];
+        a.extend_from_slice(args);
+        env.run(&a)
+    };
+    // The state directory's crl.pem: revoked, with date and reason.
+    let r = json(&[&bad]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert_eq!(revocation_of(&r), ("revoked".into(), false));
+    assert_eq!(r.json()["revocation"]["reason"], "keyCompromise");
+    assert!(r.json()["revocation"]["revoked_at"].is_string());
+    let r = json(&[&good]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert_eq!(revocation_of(&r), ("ok".into(), true));
+    // --ca alone (no --crl): not checked, which fails.
+    for c in [&bad, &good] {
+        let r = json(&[c, "--ca", &ca]);
+        assert_eq!(r.code, 1, "{}", r.stdout);
+        assert_eq!(revocation_of(&r), ("not checked".into(), false));
+    }
+    let t = env.run(&["verify", &bad, "--ca", &ca]);
+    assert!(t.stdout.contains("revocation  NOT CHECKED"), "{}", t.stdout);
+    assert!(!t.stdout.contains("\nverified"), "{}", t.stdout);
+    // --no-revocation accepts the unknown status, never a revocation.
+    let r = json(&[&good, "--ca", &ca, "--no-revocation"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert_eq!(revocation_of(&r), ("not checked".into(), true));
+    let r = json(&[&bad, "--no-revocation"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert_eq!(revocation_of(&r), ("revoked".into(), false));
+    // No crl.pem at all.
+    let saved = std::fs::read(env.pki().join("crl.pem")).unwrap();
+    std::fs::remove_file(env.pki().join("crl.pem")).unwrap();
+    for c in [&bad, &good] {
+        let r = json(&[c]);
+        assert_eq!(r.code, 1, "{}", r.stdout);
+        assert_eq!(revocation_of(&r), ("not checked".into(), false));
+    }
+    std::fs::write(env.pki().join("crl.pem"), &saved).unwrap();
+    // Past nextUpdate (30 days): not checked for the good one, still revoked for the bad one.
+    let later = (time::OffsetDateTime::now_utc() + time::Duration::days(40))
+        .unix_timestamp()
+        .to_string();
+    let at = format!("@{later}");
+    let r = json(&[&good, "--at", &at]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert_eq!(revocation_of(&r), ("not checked".into(), false));
+    assert!(r.stdout.contains("expired at"), "{}", r.stdout);
+    assert!(r.stderr.contains("warning"), "{}", r.stderr);
+    let o = tool(
+        "openssl",
+        &[
+            "verify",
+            "-crl_check_all",
+            "-attime",
+            &later,
+            "-CAfile",
+            &ca,
+            "-untrusted",
+            &good,
+            "-CRLfile",
+            &p(&env, "crl.pem"),
+            &good,
+        ],
+    );
+    assert_ne!(o.code, 0, "openssl accepts an expired CRL");
+    let r = json(&[&bad, "--at", &at]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    // A CRL from another CA only: never verified.
+    let other = Env::new();
+    other.run(&["ca", "init"]).ok();
+    for c in [&bad, &good] {
+        let r = env.run(&["verify", c, "--crl", &p(&other, "crl.pem")]);
+        assert_ne!(r.code, 0, "{}", r.stdout);
+        assert!(!r.stdout.contains("verified"), "{}", r.stdout);
+    }
+    // A CRL close to its nextUpdate: verified, with a warning (and in `ca show`).
+    env.run(&["crl", "--days", "3"]).ok();
+    let r = json(&[&good]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(r.stderr.contains("within 7 days"), "{}", r.stderr);
+    assert!(!r.json()["warnings"].as_array().unwrap().is_empty());
+    let s = env.run(&["ca", "show"]).ok();
+    assert!(s.stderr.contains("within 7 days"), "{}", s.stderr);
+}
+
+/// The root key offline: `revoke` keeps the root's CRL in crl.pem (copied forward), so that
+/// `openssl verify -crl_check_all` accepts a valid certificate and refuses the revoked one.
+/// Back online, `crl --root-crl-days` signs a new root CRL with its own lifetime.
+#[test]
+fn root_crl_survives_an_offline_root_key() {
+    let env = Env::new();
+    env.run(&["ca", "init", "--intermediate"]).ok();
+    env.run(&["cert", "client", "good", "--role", "r"]).ok();
+    env.run(&["cert", "client", "bad", "--role", "r"]).ok();
+    let key = env.pki().join("ca/root.key");
+    let away = env.path("root.key.offline");
+    std::fs::rename(&key, &away).unwrap();
+    let r = env.run(&["--yes", "revoke", "bad"]).ok();
+    assert!(
+        r.stderr.contains("root CRL in crl.pem is kept"),
+        "{}",
+        r.stderr
+    );
+    for (n, ok) in [("good", true), ("bad", false)] {
+        let o = openssl_crl_verify(&env, n);
+        assert_eq!(o.code == 0, ok, "{n}: {}{}", o.stdout, o.stderr);
+        let v = env.run(&["verify", &crt(&env, n)]);
+        assert_eq!(v.code == 0, ok, "{n}: {}", v.stdout);
+    }
+    env.run(&["crl"]).ok();
+    assert_eq!(openssl_crl_verify(&env, "good").code, 0);
+    // Root key back: a root CRL with its own lifetime.
+    std::fs::rename(&away, &key).unwrap();
+    let c = env
+        .run(&["-o", "json", "crl", "--root-crl-days", "3"])
+        .ok()
+        .json();
+    assert_eq!(c["crls"].as_array().unwrap().len(), 2, "{c}");
+    let s = env.run(&["ca", "show"]).ok();
+    assert!(
+        s.stderr.contains("Root CA") && s.stderr.contains("within 7 days"),
+        "{}",
+        s.stderr
+    );
+    assert_eq!(openssl_crl_verify(&env, "good").code, 0);
+}
+
+#[derive(Deserialize)]
+struct VerifyReport {
+    ok: bool,
+    checks: Vec<VerifyCheck>,
+    revocation: VerifyRevocation,
+    findings: Vec<VerifyFinding>,
+}
+#[derive(Deserialize)]
+struct VerifyCheck {
+    check: String,
+    ok: bool,
+    detail: String,
+}
+#[derive(Deserialize)]
+struct VerifyRevocation {
+    status: String,
+}
+#[derive(Deserialize)]
+struct VerifyFinding {
+    depth: usize,
+    subject: String,
+    rule: String,
+}
+
+/// A file holding only the leaf verifies: its intermediate is found in the state directory
+/// (the current generation's and, after `ca rotate`, the previous one's) or in `--untrusted`.
+#[test]
+fn verify_finds_intermediates_in_the_state_directory_and_untrusted() {
+    let env = Env::new();
+    env.run(&["ca", "init", "--intermediate"]).ok();
+    env.run(&["cert", "node", "old", "--host", "old.local"])
+        .ok();
+    let leaf_only = |n: &str| {
+        let out = env.path(&format!("{n}-leaf.pem"));
+        tool(
+            "openssl",
+            &["x509", "-in", &crt(&env, n), "-out", out.to_str().unwrap()],
+        )
+        .ok();
+        out.display().to_string()
+    };
+    let report = |args: &[&str]| -> (i32, VerifyReport) {
+        let mut a = vec!["-o", "json", "verify"];
+        a.extend_from_slice(args);
+        let r = env.run(&a);
+        (r.code, serde_json::from_str(&r.stdout).unwrap())
+    };
+    let old = leaf_only("old");
+    let (code, v) = report(&[&old]);
+    assert_eq!((code, v.ok), (0, true));
+    assert_eq!(v.revocation.status, "ok");
+    assert_eq!(
+        v.checks
+            .iter()
+            .map(|c| c.check.as_str())
+            .collect::<Vec<_>>(),
+        ["validity", "chain", "revocation"]
+    );
+    env.run(&["--yes", "ca", "rotate"]).ok();
+    env.run(&["cert", "node", "new", "--host", "new.local"])
+        .ok();
+    env.run(&["crl"]).ok();
+    for f in [&old, &leaf_only("new")] {
+        let (code, v) = report(&[f]);
+        assert_eq!(
+            code,
+            0,
+            "{f}: {:?}",
+            v.checks.iter().map(|c| &c.detail).collect::<Vec<_>>()
+        );
+    }
+    // Another state directory (no intermediates there): refused, unless --untrusted has it.
+    let elsewhere = Env::new();
+    let ca = p(&env, "ca.crt");
+    let crl = p(&env, "crl.pem");
+    let r = elsewhere.run(&["-o", "json", "verify", &old, "--ca", &ca, "--crl", &crl]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let v: VerifyReport = serde_json::from_str(&r.stdout).unwrap();
+    let chain = v.checks.iter().find(|c| c.check == "chain").unwrap();
+    assert!(
+        !chain.ok && chain.detail.contains("not issued by a CA in"),
+        "{}",
+        chain.detail
+    );
+    let prev = std::fs::read_dir(env.pki().join("ca/previous"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path()
+        .join("intermediate.crt");
+    let r = elsewhere.run(&[
+        "-o",
+        "json",
+        "verify",
+        &old,
+        "--ca",
+        &ca,
+        "--crl",
+        &crl,
+        "--untrusted",
+        prev.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    // A refusal names the certificate (depth, subject) and the rule: a CA certificate given
+    // as the leaf is a finding at depth 0.
+    let (code, v) = report(&[&p(&env, "ca/intermediate.crt")]);
+    assert_eq!(code, 1);
+    let f = &v.findings[0];
+    assert_eq!((f.depth, f.rule.as_str()), (0, "RFC 5280 4.2.1.9"));
+    assert!(f.subject.contains("Intermediate CA"), "{}", f.subject);
+}

@@ -147,6 +147,7 @@ struct Case {
     given: Option<Id>,
     tls12: Option<Fate>,
     renegotiation: Vec<(usize, Fate)>,
+    services: Vec<ServiceObs>,
 }
 
 fn case(none: Id, throwaway: Id, given: Option<Id>) -> Case {
@@ -159,6 +160,7 @@ fn case(none: Id, throwaway: Id, given: Option<Id>) -> Case {
         given,
         tls12: None,
         renegotiation: vec![],
+        services: vec![],
     }
 }
 
@@ -181,6 +183,7 @@ impl Case {
                 .iter()
                 .map(|(k, f)| (*k, attempt(f, false, "TLSv1.2")))
                 .collect(),
+            services: self.services.clone(),
         };
         classify(&o)
     }
@@ -234,7 +237,7 @@ fn check(name: &str, rows: &[Transport], summary: &Summary, wants: &[Want], enc:
                 "given_cert should start with {p:?}; {ctx}"
             ),
         }
-        let tls = !["http1", "h2c", "grpc"].contains(&want.transport);
+        let tls = !["http1", "h2c", "grpc", "postgres", "redis", "mqtt"].contains(&want.transport);
         assert_eq!(
             r.encrypted,
             if r.served { Some(tls) } else { None },
@@ -959,4 +962,278 @@ fn alerts_that_refuse_an_identity() {
         alert_fate(A::CertificateRevoked, false, true),
         Fate::Refused("certificate_revoked".into())
     );
+}
+
+// ---- the cluster services (PostgreSQL, Redis, MQTT) ------------------------------------
+
+use secctl::probe::services::{self, Service};
+
+fn svc(
+    service: Service,
+    plain: Result<Fate, &str>,
+    tls: Result<(Fate, Fate, Option<Fate>), &str>,
+) -> ServiceObs {
+    ServiceObs {
+        service,
+        plain: plain.map_err(|s| s.to_string()),
+        tls: tls
+            .map(|(n, t, g)| {
+                (
+                    attempt(&n, true, "TLSv1.3"),
+                    attempt(&t, true, "TLSv1.3"),
+                    g.map(|g| attempt(&g, true, "TLSv1.3")),
+                )
+            })
+            .map_err(|s| s.to_string()),
+    }
+}
+
+fn pg_answer(text: &str, denial: Denial) -> Fate {
+    Fate::Answer(Answer {
+        code: 0,
+        grpc: false,
+        location: None,
+        denial,
+        text: text.into(),
+    })
+}
+
+/// A port that speaks no HTTP and no direct TLS (PostgreSQL, plaintext Redis, MQTT).
+fn quiet_port() -> Case {
+    let n = id(
+        Fate::NoTls("not TLS".into()),
+        &[Fate::NoTls("not TLS".into())],
+        Fate::NoTls("not TLS".into()),
+        false,
+    );
+    let mut c = case(n.clone(), n.clone(), Some(n));
+    c.plain = closed();
+    c.h2c = closed();
+    c
+}
+
+#[test]
+fn postgres_hostssl_clientcert_verify_ca() {
+    // pg_hba: `hostssl all all 127.0.0.1/32 trust clientcert=verify-ca`, `host ... reject`.
+    let mut c = quiet_port();
+    c.services = vec![
+        svc(
+            Service::Postgres,
+            Ok(pg_answer(
+                "PostgreSQL error 28000: no pg_hba.conf entry for host \"127.0.0.1\", user \"secctl_probe\", database \"secctl_probe\", no encryption",
+                Denial::TlsRequired,
+            )),
+            Ok((
+                pg_answer("PostgreSQL error 28000: connection requires a valid client certificate", Denial::Identity),
+                refused("unknown_ca"),
+                Some(pg_answer("PostgreSQL: authentication ok", Denial::None)),
+            )),
+        ),
+        svc(Service::Redis, Ok(closed()), Err("not tried: no TLS on this port")),
+        svc(Service::Mqtt, Ok(closed()), Err("not tried: no TLS on this port")),
+    ];
+    let (rows, s) = c.run();
+    check(
+        "postgres verify-ca",
+        &rows,
+        &s,
+        &[
+            w("postgres", false, "none", false, None),
+            w("postgres-tls", true, "per-request", false, Some("accepted")),
+            w("tls", false, "none", false, None),
+        ],
+        "all",
+        "enforced",
+    );
+    // The same server accepting plaintext too: plaintext database content.
+    let mut c = quiet_port();
+    c.services = vec![
+        svc(
+            Service::Postgres,
+            Ok(pg_answer(
+                "PostgreSQL: SASL (SCRAM) requested",
+                Denial::None,
+            )),
+            Ok((
+                pg_answer("PostgreSQL: SASL (SCRAM) requested", Denial::None),
+                refused("unknown_ca"),
+                None,
+            )),
+        ),
+        svc(Service::Redis, Ok(closed()), Err("not tried")),
+        svc(Service::Mqtt, Ok(closed()), Err("not tried")),
+    ];
+    let (rows, s) = c.run();
+    check(
+        "postgres plaintext too",
+        &rows,
+        &s,
+        &[
+            w("postgres", true, "none", false, None),
+            w("postgres-tls", true, "optional", false, None),
+        ],
+        "partial",
+        "optional",
+    );
+}
+
+#[test]
+fn redis_and_mqtt() {
+    // Plaintext Redis: content, no TLS.
+    let mut c = quiet_port();
+    c.services = vec![
+        svc(
+            Service::Postgres,
+            Err("not tried: the port speaks Redis"),
+            Err("not tried"),
+        ),
+        svc(
+            Service::Redis,
+            Ok(pg_answer("Redis: +PONG", Denial::None)),
+            Err("not tried"),
+        ),
+        svc(
+            Service::Mqtt,
+            Err("not tried: the port speaks Redis"),
+            Err("not tried"),
+        ),
+    ];
+    let (rows, s) = c.run();
+    check(
+        "redis plain",
+        &rows,
+        &s,
+        &[w("redis", true, "none", false, None)],
+        "none",
+        "none",
+    );
+    // -NOAUTH is still Redis answering in plaintext.
+    assert!(matches!(
+        services::parse_redis(b"-NOAUTH Authentication required.\r\n"),
+        Some(Fate::Answer(_))
+    ));
+    // mosquitto `require_certificate true`: mqtt-tls required, the revoked one refused.
+    let n = id(refused("certificate_required"), &[closed()], closed(), true);
+    let mut c = case(n.clone(), n, None);
+    c.plain = closed();
+    c.services = vec![
+        svc(
+            Service::Postgres,
+            Err("not tried: the port speaks TLS"),
+            Err("not tried"),
+        ),
+        svc(
+            Service::Redis,
+            Err("not tried: the port speaks TLS"),
+            Ok((
+                refused("certificate_required"),
+                refused("unknown_ca"),
+                Some(refused("certificate_revoked")),
+            )),
+        ),
+        svc(
+            Service::Mqtt,
+            Err("not tried: the port speaks TLS"),
+            Ok((
+                refused("certificate_required"),
+                refused("unknown_ca"),
+                Some(refused("certificate_revoked")),
+            )),
+        ),
+    ];
+    let (rows, s) = c.run();
+    check(
+        "mosquitto revoked",
+        &rows,
+        &s,
+        &[w(
+            "mqtt-tls",
+            false,
+            "required",
+            false,
+            Some("refused: alert certificate_revoked"),
+        )],
+        "all",
+        "enforced",
+    );
+    // A broker that lets the throwaway in (no CA check): unverified.
+    let n = id(refused("certificate_required"), &[closed()], closed(), true);
+    let mut c = case(n.clone(), n, None);
+    c.plain = closed();
+    c.services = vec![
+        svc(Service::Postgres, Err("not tried"), Err("not tried")),
+        svc(
+            Service::Redis,
+            Err("not tried"),
+            Ok((refused("certificate_required"), closed(), None)),
+        ),
+        svc(
+            Service::Mqtt,
+            Err("not tried"),
+            Ok((
+                refused("certificate_required"),
+                pg_answer("MQTT CONNACK 0 (connection accepted)", Denial::None),
+                None,
+            )),
+        ),
+    ];
+    let (rows, s) = c.run();
+    check(
+        "mqtt any ca",
+        &rows,
+        &s,
+        &[w("mqtt-tls", true, "required", true, None)],
+        "all",
+        "unverified",
+    );
+}
+
+#[test]
+fn service_parsers_on_hostile_bytes() {
+    // Complete answers.
+    let mut auth = vec![b'R', 0, 0, 0, 8, 0, 0, 0, 10];
+    assert!(matches!(
+        services::parse_pg(&auth, false),
+        Some(Fate::Answer(_))
+    ));
+    auth.truncate(6);
+    assert_eq!(services::parse_pg(&auth, false), None, "needs more bytes");
+    // A 1 GiB length field is refused at once, not waited for.
+    let huge = [b'E', 0x40, 0, 0, 0];
+    assert!(matches!(
+        services::parse_pg(&huge, false),
+        Some(Fate::Other(_))
+    ));
+    assert!(matches!(
+        services::parse_pg(b"HTTP/1.1 400", false),
+        Some(Fate::Other(_))
+    ));
+    assert!(
+        matches!(services::parse_mqtt(&[0x20, 2, 0, 5]), Some(Fate::Answer(a)) if a.denial == Denial::Identity)
+    );
+    assert!(matches!(
+        services::parse_mqtt(&[0x20, 200, 0, 0]),
+        Some(Fate::Other(_))
+    ));
+    assert!(matches!(
+        services::parse_mqtt(b"-ERR"),
+        Some(Fate::Other(_))
+    ));
+    assert_eq!(services::parse_redis(b"+PO"), None);
+    assert!(matches!(
+        services::parse_redis(&[0u8; 600]),
+        Some(Fate::Other(_))
+    ));
+    assert!(matches!(
+        services::parse_redis(b"\x15\x03\x03"),
+        Some(Fate::Other(_))
+    ));
+    // The requests are well formed.
+    let s = services::pg_startup();
+    assert_eq!(
+        u32::from_be_bytes([s[0], s[1], s[2], s[3]]) as usize,
+        s.len()
+    );
+    let m = services::mqtt_connect();
+    assert_eq!(m[1] as usize, m.len() - 2);
 }

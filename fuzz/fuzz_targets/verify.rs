@@ -29,6 +29,8 @@ fuzz_target!(|data: &[u8]| {
         role: Some("praefect".into()),
         usage: Some(Usage::Server),
         at: time::OffsetDateTime::UNIX_EPOCH + time::Duration::days(20_000),
+        untrusted: vec![],
+        require_revocation: true,
     };
     let _ = verify(&req);
 });

@@ -143,6 +143,21 @@ fn show(ctx: &Ctx) -> Result<u8> {
         },
     };
     let p = &ctx.printer;
+    let crl_path = store.path("crl.pem");
+    if crl_path.exists() {
+        let crls = crate::verify::read_pem_or_der(&crl_path, "X509 CRL", "CRL")?;
+        let name = crl_path.display().to_string();
+        for w in
+            crate::verify::crl_freshness_warnings(&name, &crls, time::OffsetDateTime::now_utc())
+        {
+            p.note(&format!("warning: {w}"));
+        }
+    } else {
+        p.note(&format!(
+            "warning: {} does not exist: publish one with `secctl crl`",
+            crl_path.display()
+        ));
+    }
     if p.is_json() {
         return p.json(&rep).map(|_| 0);
     }

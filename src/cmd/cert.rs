@@ -421,7 +421,7 @@ fn renew(ctx: &Ctx, a: RenewArgs) -> Result<u8> {
                 revoked_at: OffsetDateTime::now_utc(),
             }],
         )?;
-        crl = Some(revocation::publish(store, passphrase.as_ref(), 30)?);
+        crl = Some(revocation::publish(store, passphrase.as_ref(), 30, None)?);
     }
     let r = &issued.record;
     if p.is_json() {

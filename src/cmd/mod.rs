@@ -47,7 +47,10 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Ca(c) => ca::run(&ctx, c),
         Command::Cert(c) => cert::run(&ctx, c),
         Command::Revoke(a) => revoke::revoke(&ctx, a),
-        Command::Crl { days } => revoke::crl(&ctx, days),
+        Command::Crl {
+            days,
+            root_crl_days,
+        } => revoke::crl(&ctx, days, root_crl_days),
         Command::Verify(a) => verify::run(&ctx, a),
         Command::Serve(a) => serve::run(&ctx, a),
         Command::Demo => demo::run(&ctx),

@@ -67,11 +67,12 @@ pub fn revoke(ctx: &Ctx, a: RevokeArgs) -> Result<u8> {
         })
         .collect();
     revocation::append(store, &revs)?;
-    let crl = revocation::publish(store, passphrase.as_ref(), a.crl_days).map_err(|e| {
-        Error::Usage(format!(
-            "revocation recorded but the CRL was not updated ({e}); run `secctl crl`"
-        ))
-    })?;
+    let crl = revocation::publish(store, passphrase.as_ref(), a.crl_days, a.root_crl_days)
+        .map_err(|e| {
+            Error::Usage(format!(
+                "revocation recorded but the CRL was not updated ({e}); run `secctl crl`"
+            ))
+        })?;
     if p.is_json() {
         p.json(&RevokeReport {
             revoked: todo,
@@ -117,12 +118,12 @@ fn print_crl(ctx: &Ctx, c: &CrlReport) -> Result<()> {
 }
 
 /// `secctl crl`.
-pub fn crl(ctx: &Ctx, days: u32) -> Result<u8> {
+pub fn crl(ctx: &Ctx, days: u32, root_days: Option<u32>) -> Result<u8> {
     let store = &ctx.store;
     let cfg = store.config()?;
     let passphrase = ctx.ca_passphrase(&cfg)?;
     let _lock = store.lock()?;
-    let c = revocation::publish(store, passphrase.as_ref(), days)?;
+    let c = revocation::publish(store, passphrase.as_ref(), days, root_days)?;
     if ctx.printer.is_json() {
         ctx.printer.json(&c)?;
     } else {

@@ -7,7 +7,7 @@ use crate::cmd::Ctx;
 use crate::error::{Error, Result, EXIT_CHECK_FAILED};
 use crate::output::Tone;
 use crate::pki::names;
-use crate::verify::{self, Request};
+use crate::verify::{self, Request, RevocationStatus};
 
 /// Parse `--at`: RFC 3339, or `@` and Unix seconds.
 pub fn parse_time(s: &str) -> Result<OffsetDateTime> {
@@ -48,6 +48,11 @@ pub fn run(ctx: &Ctx, a: VerifyArgs) -> Result<u8> {
         Some(p) => verify::read_pem_or_der(p, "X509 CRL", "CRL")?,
         None => vec![],
     };
+    let mut untrusted = Vec::new();
+    for f in &a.untrusted {
+        untrusted.extend(verify::read_pem_or_der(f, "CERTIFICATE", "certificate")?);
+    }
+    untrusted.extend(state_intermediates(ctx));
     let cert_name = target.display().to_string();
     let bundle_name = bundle_path.display().to_string();
     let crl_name = crl_path.as_ref().map(|p| p.display().to_string());
@@ -62,33 +67,73 @@ pub fn run(ctx: &Ctx, a: VerifyArgs) -> Result<u8> {
         role: a.role.clone(),
         usage: a.usage,
         at,
+        untrusted,
+        require_revocation: !a.no_revocation,
     })?;
     print(ctx, &cert_name, &report)
 }
 
+/// The intermediates of every CA generation in the state directory (`ca/intermediate.crt`,
+/// `ca/previous/*/intermediate.crt`), so that a leaf file without its chain still verifies.
+/// Files that cannot be read are skipped: they are candidates, not input.
+pub(crate) fn state_intermediates(ctx: &Ctx) -> Vec<Vec<u8>> {
+    let ca_dir = ctx.store.ca_dir();
+    let mut files = vec![ca_dir.join("intermediate.crt")];
+    if let Ok(rd) = std::fs::read_dir(ca_dir.join("previous")) {
+        let mut dirs: Vec<_> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        dirs.sort();
+        files.extend(dirs.into_iter().map(|d| d.join("intermediate.crt")));
+    }
+    files
+        .iter()
+        .filter(|f| f.is_file())
+        .filter_map(|f| verify::read_pem_or_der(f, "CERTIFICATE", "certificate").ok())
+        .flatten()
+        .collect()
+}
+
 pub(crate) fn print(ctx: &Ctx, name: &str, report: &verify::Report) -> Result<u8> {
     let p = &ctx.printer;
+    for w in &report.warnings {
+        p.note(&format!("warning: {}", terminal_safe(w)));
+    }
     if p.is_json() {
         p.json(report)?;
     } else {
         let c = &report.certificate;
-        p.line(&format!("{}: {} (serial {})", name, c.subject, c.serial))?;
+        p.line(&format!(
+            "{}: {} (serial {})",
+            name,
+            terminal_safe(&c.subject),
+            c.serial
+        ))?;
         let rows: Vec<Vec<String>> = report
             .checks
             .iter()
             .map(|ch| {
-                vec![
-                    ch.check.to_string(),
-                    if ch.ok {
-                        p.paint("ok", Tone::Good)
-                    } else {
-                        p.paint("FAILED", Tone::Bad)
-                    },
-                    ch.detail.clone(),
-                ]
+                let result = if ch.check == "revocation" {
+                    let r = &report.revocation;
+                    match (r.status, r.ok) {
+                        (RevocationStatus::Ok, _) => p.paint("ok", Tone::Good),
+                        (RevocationStatus::Revoked, _) => p.paint("REVOKED", Tone::Bad),
+                        (RevocationStatus::NotChecked, true) => p.paint("not checked", Tone::Warn),
+                        (RevocationStatus::NotChecked, false) => p.paint("NOT CHECKED", Tone::Bad),
+                    }
+                } else if ch.ok {
+                    p.paint("ok", Tone::Good)
+                } else {
+                    p.paint("FAILED", Tone::Bad)
+                };
+                vec![ch.check.to_string(), result, terminal_safe(&ch.detail)]
             })
             .collect();
         p.table(&["CHECK", "RESULT", "DETAIL"], &rows)?;
+        // The chain row names the first broken rule; the others follow.
+        if report.findings.len() > 1 {
+            for f in &report.findings {
+                p.line(&format!("  {}", terminal_safe(&f.to_string())))?;
+            }
+        }
         let failed: Vec<&str> = report
             .checks
             .iter()
@@ -102,6 +147,21 @@ pub(crate) fn print(ctx: &Ctx, name: &str, report: &verify::Report) -> Result<u8
         }
     }
     Ok(if report.ok { 0 } else { EXIT_CHECK_FAILED })
+}
+
+/// Certificate subjects and names are untrusted text: control characters (an escape
+/// sequence that would redraw the verdict) are shown escaped, never sent to the terminal.
+pub(crate) fn terminal_safe(s: &str) -> String {
+    s.chars()
+        .flat_map(|c| {
+            let esc: Vec<char> = if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            esc
+        })
+        .collect()
 }
 
 fn looks_like_endpoint(s: &str) -> bool {

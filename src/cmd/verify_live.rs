@@ -49,6 +49,11 @@ pub fn run(ctx: &Ctx, a: &VerifyArgs) -> Result<u8> {
         Some(p) => verify::read_pem_or_der(p, "X509 CRL", "CRL")?,
         None => vec![],
     };
+    let mut untrusted = Vec::new();
+    for f in &a.untrusted {
+        untrusted.extend(verify::read_pem_or_der(f, "CERTIFICATE", "certificate")?);
+    }
+    untrusted.extend(crate::cmd::verify::state_intermediates(ctx));
     let name = t.to_string();
     let bundle_name = bundle_path.display().to_string();
     let crl_name = crl_path.as_ref().map(|p| p.display().to_string());
@@ -63,6 +68,8 @@ pub fn run(ctx: &Ctx, a: &VerifyArgs) -> Result<u8> {
         role: a.role.clone(),
         usage: Some(verify::Usage::Server),
         at,
+        untrusted,
+        require_revocation: !a.no_revocation,
     })?;
     report_v.checks.insert(
         0,

@@ -21,6 +21,9 @@ use crate::pki::store::{Config, Store, CONFIG_FILE};
 /// certificate.
 pub const BACKDATE: Duration = Duration::minutes(5);
 
+/// Days until nextUpdate of the CRL published by `ca init` and `ca rotate`.
+pub const INITIAL_CRL_DAYS: u32 = 30;
+
 /// What `ca init` is asked to create.
 #[derive(Debug, Clone)]
 pub struct InitOptions {
@@ -237,6 +240,9 @@ pub fn init(
         encrypted,
         created: now,
     })?;
+    // An empty CRL from the start, so that peers configured with crl.pem (and `verify`)
+    // have one before the first revocation.
+    crate::revocation::publish(store, passphrase, INITIAL_CRL_DAYS, None)?;
 
     Ok(InitReport {
         dir: store.root().to_path_buf(),

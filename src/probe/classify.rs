@@ -1,7 +1,9 @@
 //! The verdicts: a pure function from [`Observations`] to the rows of the matrix and the
 //! summary. No sockets here; `tests/probe_table.rs` checks it case by case.
 
-use super::observation::{Answer, Attempt, Denial, Fate, Handshake, IdentityObs, Observations};
+use super::observation::{
+    Answer, Attempt, Denial, Fate, Handshake, IdentityObs, Observations, ServiceObs,
+};
 use super::{Summary, Transport};
 
 const RUSTLS_CANNOT: &str = "secctl's TLS library (rustls) cannot answer a certificate request \
@@ -19,6 +21,10 @@ pub fn classify(o: &Observations) -> (Vec<Transport>, Summary) {
         tls_app("h2", o, |i| &i.h2),
         grpcs_row(o),
     ];
+    for svc in &o.services {
+        rows.push(service_plain_row(svc));
+        rows.push(service_tls_row(svc));
+    }
     if unreachable {
         let why = match &o.none.tls.fate {
             Fate::Unreachable(w) => w.clone(),
@@ -39,17 +45,79 @@ fn all_unreachable(o: &Observations) -> bool {
     fates.iter().all(|f| matches!(f, Fate::Unreachable(_)))
 }
 
+/// Rows of plaintext protocols.
+pub const PLAINTEXT: [&str; 6] = ["http1", "h2c", "grpc", "postgres", "redis", "mqtt"];
+/// Rows of application protocols over TLS.
+pub const TLS_APPS: [&str; 6] = [
+    "https1",
+    "h2",
+    "grpcs",
+    "postgres-tls",
+    "redis-tls",
+    "mqtt-tls",
+];
+
+fn service_plain_row(svc: &ServiceObs) -> Transport {
+    let mut r = row(svc.service.name());
+    match &svc.plain {
+        Err(why) => r.detail = why.clone(),
+        Ok(f) => {
+            if let Fate::Answer(a) = f {
+                r.served = a.denial != Denial::TlsRequired;
+            }
+            if r.served {
+                r.encrypted = Some(false);
+            }
+            r.detail = describe(f);
+        }
+    }
+    r
+}
+
+fn service_tls_row(svc: &ServiceObs) -> Transport {
+    let mut r = row(svc.service.tls_name());
+    let (n, t, g) = match &svc.tls {
+        Err(why) => {
+            r.detail = why.clone();
+            return r;
+        }
+        Ok(x) => x,
+    };
+    let mut hss = vec![&n.hs, &t.hs];
+    if let Some(g) = g {
+        hss.push(&g.hs);
+    }
+    let (auth, seen) = server_auth(&hss);
+    let v = judge_path(n, t, g.as_ref(), None, false);
+    let mut fates = vec![
+        format!("none {}", describe(&n.fate)),
+        format!("throwaway {}", describe(&t.fate)),
+    ];
+    if let Some(g) = g {
+        fates.push(format!("given {}", describe(&g.fate)));
+    }
+    let mut text = fates.join(", ");
+    if v.policy == Policy::DeniedAll {
+        text.push_str(" (denied with and without a certificate: not by client certificate)");
+    }
+    if let Some(m) = &v.mechanism {
+        text.push_str(&format!(" ({m})"));
+    }
+    apply_verdicts(&mut r, &[("-".into(), v)], auth, seen, vec![text]);
+    r
+}
+
 /// The summary from every row, the `tls` row included (README, "Summary").
 pub fn summarize(rows: &[Transport], unreachable: bool) -> Summary {
     let get = |n: &str| rows.iter().find(|r| r.transport == n);
-    let plaintext_content = ["http1", "h2c", "grpc"]
+    let plaintext_content = PLAINTEXT
         .iter()
         .filter_map(|n| get(n))
         .any(|r| r.served && r.redirect.is_none());
     let tls = get("tls");
     let tls_served = tls.is_some_and(|r| r.served);
     // TLS application rows reached: answered, or refused at the handshake for identity.
-    let apps: Vec<&Transport> = ["https1", "h2", "grpcs"]
+    let apps: Vec<&Transport> = TLS_APPS
         .iter()
         .filter_map(|n| get(n))
         .filter(|r| r.served || r.client_auth == "required")

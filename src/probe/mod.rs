@@ -10,6 +10,7 @@
 pub mod classify;
 pub mod exchange;
 pub mod observation;
+pub mod services;
 mod tls;
 pub mod wire;
 
@@ -166,7 +167,21 @@ impl TargetReport {
 }
 
 /// The names of the rows, in order.
-pub const TRANSPORTS: [&str; 7] = ["http1", "h2c", "grpc", "tls", "https1", "h2", "grpcs"];
+pub const TRANSPORTS: [&str; 13] = [
+    "http1",
+    "h2c",
+    "grpc",
+    "tls",
+    "https1",
+    "h2",
+    "grpcs",
+    "postgres",
+    "postgres-tls",
+    "redis",
+    "redis-tls",
+    "mqtt",
+    "mqtt-tls",
+];
 
 /// Probe one target.
 pub async fn probe(cfg: Arc<Config>, t: Target) -> TargetReport {
@@ -180,7 +195,8 @@ pub async fn probe_with_chain(
 ) -> (TargetReport, Vec<CertificateDer<'static>>) {
     // Connect, handshake, the TLS 1.3 verdict and the request each have the timeout; the
     // TLS 1.2 retries come after.
-    let deadline = cfg.timeout * 7 + Duration::from_secs(1);
+    // The service protocols come after that (at most four more steps).
+    let deadline = cfg.timeout * 11 + Duration::from_secs(1);
     let target = t.to_string();
     let prober = wire::Prober::new(cfg, t);
     match tokio::time::timeout(deadline, prober.observe()).await {

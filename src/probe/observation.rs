@@ -144,4 +144,17 @@ pub struct Observations {
     /// HTTP/1.1 over TLS 1.2, without a certificate, of the paths every identity was denied:
     /// (index of the path, attempt). Shows a server that asks for a certificate per request.
     pub renegotiation: Vec<(usize, Attempt)>,
+    /// The cluster services' protocols (PostgreSQL, Redis, MQTT), in that order.
+    pub services: Vec<ServiceObs>,
+}
+
+/// One service protocol, in plaintext and over TLS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceObs {
+    /// The protocol.
+    pub service: super::services::Service,
+    /// Plaintext: how the exchange ended, or why it was not tried.
+    pub plain: Result<Fate, String>,
+    /// Over TLS with each identity (none, throwaway, given), or why it was not tried.
+    pub tls: Result<(Attempt, Attempt, Option<Attempt>), String>,
 }

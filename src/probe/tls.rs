@@ -37,8 +37,11 @@ pub struct RecordingVerifier {
 /// same chain, for the same name, at the same time: one path validation is enough).
 #[derive(Debug, Default)]
 pub struct VerdictCache {
-    entries: Mutex<Vec<(Vec<Vec<u8>>, Result<(), String>)>>,
+    entries: Mutex<Vec<(ChainDer, Result<(), String>)>>,
 }
+
+/// A presented chain, leaf first (DER).
+type ChainDer = Vec<Vec<u8>>;
 
 impl RecordingVerifier {
     /// With the bundle's roots (None: every server is untrusted), sharing `cache` with the

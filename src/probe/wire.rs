@@ -12,8 +12,9 @@ use tokio_rustls::client::TlsStream;
 
 use super::exchange::{self, Call};
 use super::observation::{
-    Attempt, Fate, Handshake, Identity, IdentityObs, Observations, ServerCert,
+    Attempt, Fate, Handshake, Identity, IdentityObs, Observations, ServerCert, ServiceObs,
 };
+use super::services::{self, Service};
 use super::tls::{self, Prefixed, RecordWatch, TicketWatch, Watched};
 use super::{Config, Target};
 
@@ -125,6 +126,26 @@ impl Prober {
         alpn: &[&[u8]],
         versions: Versions,
     ) -> (Result<Session, Fate>, Handshake, Arc<RecordWatch>) {
+        self.tls_with(id, alpn, versions, None).await
+    }
+
+    /// TLS after a plaintext preamble that must be answered `S` (PostgreSQL's SSLRequest).
+    async fn tls_after(
+        &self,
+        id: Identity,
+        alpn: &[&[u8]],
+        pre: Option<&[u8]>,
+    ) -> (Result<Session, Fate>, Handshake, Arc<RecordWatch>) {
+        self.tls_with(id, alpn, Versions::Any, pre).await
+    }
+
+    async fn tls_with(
+        &self,
+        id: Identity,
+        alpn: &[&[u8]],
+        versions: Versions,
+        pre: Option<&[u8]>,
+    ) -> (Result<Session, Fate>, Handshake, Arc<RecordWatch>) {
         let watch = Arc::new(RecordWatch::default());
         let mut hs = Handshake::default();
         let provider = crate::tlsconf::provider();
@@ -152,10 +173,51 @@ impl Prober {
         config.alpn_protocols = alpn.iter().map(|a| a.to_vec()).collect();
         config.resumption = rustls::client::Resumption::store(tickets.clone());
         let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
-        let tcp = match self.tcp().await {
+        let mut tcp = match self.tcp().await {
             Ok(s) => s,
             Err(f) => return (Err(f), hs, watch),
         };
+        if let Some(pre) = pre {
+            use tokio::io::AsyncWriteExt;
+            let ask = async {
+                tcp.write_all(pre).await?;
+                let mut b = [0u8; 1];
+                tcp.read_exact(&mut b).await?;
+                Ok::<u8, std::io::Error>(b[0])
+            };
+            match tokio::time::timeout(self.cfg.timeout, ask).await {
+                Ok(Ok(b'S')) => {}
+                Ok(Ok(b'N')) => {
+                    return (
+                        Err(Fate::NoTls(
+                            "the server declines TLS (SSLRequest answered N)".into(),
+                        )),
+                        hs,
+                        watch,
+                    )
+                }
+                Ok(Ok(b)) => {
+                    return (
+                        Err(Fate::Other(format!(
+                            "not PostgreSQL (SSLRequest answered 0x{b:02x})"
+                        ))),
+                        hs,
+                        watch,
+                    )
+                }
+                Ok(Err(_)) => return (Err(Fate::Closed), hs, watch),
+                Err(_) => {
+                    return (
+                        Err(Fate::Silent(format!(
+                            "no answer to the SSLRequest within {}",
+                            exchange::secs(self.cfg.timeout)
+                        ))),
+                        hs,
+                        watch,
+                    )
+                }
+            }
+        }
         let io = Watched {
             inner: tcp,
             watch: watch.clone(),
@@ -413,7 +475,7 @@ impl Prober {
             .await;
             renegotiation = retry.into_iter().zip(attempts).collect();
         }
-        Observations {
+        let mut o = Observations {
             paths,
             http1,
             h2c,
@@ -423,7 +485,163 @@ impl Prober {
             given,
             tls12: Some(tls12),
             renegotiation,
+            services: vec![],
+        };
+        o.services = self.services(&o).await;
+        o
+    }
+
+    /// PostgreSQL, Redis and MQTT, each in plaintext and over TLS with the three
+    /// identities, unless the first round showed the port speaks something else.
+    async fn services(&self, o: &Observations) -> Vec<ServiceObs> {
+        let answered = |f: &Fate| matches!(f, Fate::Answer(_));
+        let ids: Vec<&IdentityObs> = [&o.none, &o.throwaway]
+            .into_iter()
+            .chain(o.given.as_ref())
+            .collect();
+        let http_plain = o.http1.iter().chain(o.h2c.iter()).any(answered);
+        let http_tls = ids.iter().any(|i| {
+            i.https1
+                .iter()
+                .chain(i.h2.iter())
+                .chain(std::iter::once(&i.grpcs))
+                .any(|a| answered(&a.fate))
+        });
+        let tls_spoken = ids.iter().any(|i| {
+            i.tls.hs.version.is_some()
+                || i.tls.hs.server.trusted.is_some()
+                || matches!(i.tls.fate, Fate::Refused(_))
+        });
+        let unreachable = o.http1.iter().all(|f| matches!(f, Fate::Unreachable(_)));
+        let silent = o.http1.iter().all(|f| matches!(f, Fate::Silent(_)));
+        let plain_skip = if unreachable {
+            Some("not tried: unreachable")
+        } else if http_plain {
+            Some("not tried: the port answers HTTP")
+        } else if tls_spoken {
+            Some("not tried: the port speaks TLS")
+        } else if silent {
+            Some("not tried: the port stays silent")
+        } else {
+            None
+        };
+        let direct_skip = if !tls_spoken {
+            Some("not tried: no TLS on this port")
+        } else if http_tls {
+            Some("not tried: the port answers HTTP over TLS")
+        } else {
+            None
+        };
+        let one = |svc: Service| async move {
+            let plain = match plain_skip {
+                Some(why) => Err(why.to_string()),
+                None => Ok(self.service_plain(svc).await),
+            };
+            let tls = match svc {
+                Service::Postgres => match &plain {
+                    // TLS after an SSLRequest, only on a port that answered as PostgreSQL.
+                    Ok(Fate::Answer(_)) => Ok(self.service_tls_all(svc).await),
+                    Ok(_) => Err("not tried: the port does not speak PostgreSQL".to_string()),
+                    Err(why) if tls_spoken => Err(format!(
+                        "{why} (PostgreSQL 17's direct TLS needs ALPN postgresql: not probed)"
+                    )),
+                    Err(why) => Err(why.clone()),
+                },
+                _ => match direct_skip {
+                    Some(why) => Err(why.to_string()),
+                    None => Ok(self.service_tls_all(svc).await),
+                },
+            };
+            ServiceObs {
+                service: svc,
+                plain,
+                tls,
+            }
+        };
+        // Redis first: PostgreSQL and MQTT servers close at once on a PING, while Redis
+        // waits silently for the end of a line that a startup or CONNECT never sends.
+        let redis = one(Service::Redis).await;
+        let spoke = |o: &ServiceObs| {
+            matches!(o.plain, Ok(Fate::Answer(_)))
+                || o.tls.as_ref().is_ok_and(|(n, t, g)| {
+                    [Some(n), Some(t), g.as_ref()]
+                        .into_iter()
+                        .flatten()
+                        .any(|a| matches!(a.fate, Fate::Answer(_)))
+                })
+        };
+        let (pg, mqtt) = if spoke(&redis) {
+            let skip = |svc| ServiceObs {
+                service: svc,
+                plain: Err("not tried: the port speaks Redis".into()),
+                tls: Err("not tried: the port speaks Redis".into()),
+            };
+            (skip(Service::Postgres), skip(Service::Mqtt))
+        } else {
+            tokio::join!(one(Service::Postgres), one(Service::Mqtt))
+        };
+        vec![pg, redis, mqtt]
+    }
+
+    async fn service_plain(&self, svc: Service) -> Fate {
+        match self.tcp().await {
+            Ok(mut s) => {
+                let f = services::exchange(
+                    &mut s,
+                    &services::request_of(svc),
+                    |b| services::parse_of(svc, b, false),
+                    self.cfg.timeout,
+                )
+                .await;
+                if svc == Service::Mqtt && matches!(f, Fate::Answer(_)) {
+                    let _ = tokio::io::AsyncWriteExt::write_all(&mut s, &services::MQTT_DISCONNECT)
+                        .await;
+                }
+                f
+            }
+            Err(f) => f,
         }
+    }
+
+    async fn service_tls_all(&self, svc: Service) -> (Attempt, Attempt, Option<Attempt>) {
+        let given = async {
+            if self.cfg.client.is_some() {
+                Some(self.service_tls(svc, Identity::Given).await)
+            } else {
+                None
+            }
+        };
+        tokio::join!(
+            self.service_tls(svc, Identity::NoCert),
+            self.service_tls(svc, Identity::Throwaway),
+            given
+        )
+    }
+
+    /// One identity over TLS: PostgreSQL negotiates TLS with an SSLRequest first.
+    async fn service_tls(&self, svc: Service, id: Identity) -> Attempt {
+        let pre: Option<&[u8]> = match svc {
+            Service::Postgres => Some(&services::PG_SSL_REQUEST),
+            _ => None,
+        };
+        let alpn: &[&[u8]] = match svc {
+            Service::Postgres => &[b"postgresql"],
+            _ => &[],
+        };
+        let (r, hs, _) = self.tls_after(id, alpn, pre).await;
+        let fate = match r {
+            Err(f) => f,
+            Ok(mut s) => {
+                services::exchange(
+                    &mut s,
+                    &services::request_of(svc),
+                    |b| services::parse_of(svc, b, true),
+                    self.cfg.timeout,
+                )
+                .await
+            }
+        };
+        Attempt { hs, fate }
     }
 }
 
