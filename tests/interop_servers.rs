@@ -37,6 +37,26 @@ struct Case<'a> {
     strict: i32,
     /// Exit codes of `verify HOST:PORT --cert` for Valid, Revoked, Foreign.
     verify: [i32; 3],
+    /// The service the TLS port speaks, if not HTTP.
+    service: Service<'a>,
+}
+
+/// What a port speaks besides HTTP: the one service row it serves (`mqtt-tls`,
+/// `redis-tls`), asserted like the others; every other service row is not served.
+#[derive(Clone, Copy)]
+enum Service<'a> {
+    NoService,
+    Speaks(&'a dyn Fn(Id) -> Exp),
+}
+
+/// Append the six service rows expected for `service` with identity `id`.
+fn service_rows(exp: &mut Vec<Exp>, id: Id, service: Service) {
+    for t in SERVICES {
+        exp.push(match service {
+            Service::Speaks(row) if row(id).transport == t => row(id),
+            _ => Exp::not_spoken(t),
+        });
+    }
 }
 
 fn run(c: &Case) {
@@ -52,10 +72,19 @@ fn run(c: &Case) {
             .iter()
             .map(|t| t["transport"].as_str().unwrap())
             .collect();
-        assert_eq!(names, ORDER, "{}: row order", c.name);
+        // The seven HTTP/TLS rows first; a probe that also tries the services (PostgreSQL,
+        // Redis, MQTT) lists their rows after them, in this order.
+        assert!(names.len() >= 7, "{}: rows {names:?}", c.name);
+        assert_eq!(names[..7], ORDER, "{}: row order", c.name);
+        if names.len() > 7 {
+            assert_eq!(names[7..], SERVICES, "{}: row order", c.name);
+        }
         assert_eq!(first["target"], format!("127.0.0.1:{}", c.port));
-        let exp = (c.rows)(id);
-        assert_eq!(exp.len(), 7, "the test gives every row");
+        let mut exp = (c.rows)(id);
+        assert!(exp.len() >= 7, "the test gives every row");
+        if names.len() > 7 {
+            service_rows(&mut exp, id, c.service);
+        }
         let before = bad.len();
         for e in &exp {
             bad.extend(check_row(&first, e, &ctx));
@@ -96,6 +125,7 @@ fn run(c: &Case) {
         let (crt, key) = c.pki.id(id).unwrap();
         let target = format!("127.0.0.1:{}", c.port);
         let ca = c.pki.ca();
+        let crl = c.pki.crl();
         let r = c.pki.env.run(&[
             "verify",
             &target,
@@ -105,6 +135,8 @@ fn run(c: &Case) {
             "localhost",
             "--timeout",
             "3",
+            "--crl",
+            &crl,
             "--cert",
             &crt,
             "--key",
@@ -232,14 +264,26 @@ fn required(id: Id, admits: &[Id], serves: &[&str], refusal: impl Fn(Id) -> G) -
     };
     rows.push(Exp::tls("tls", "required", given));
     for t in APPS {
-        rows.push(match (id, in_, serves.contains(&t)) {
-            (NoCert, _, _) => Exp::unserved(t, "required", G::Null).detail(&["refused"]),
-            (_, true, true) => Exp::tls(t, "required", G::Accepted),
-            (_, true, false) => Exp::unserved(t, "required", G::Null),
-            (_, false, _) => Exp::unserved(t, "required", refusal(id)),
-        });
+        rows.push(required_row(t, id, admits, serves.contains(&t), &refusal));
     }
     rows
+}
+
+/// One application row `t` over a port whose handshake refuses a client without a
+/// certificate; `serves`: `t` answered the admitted identities.
+fn required_row(
+    t: &'static str,
+    id: Id,
+    admits: &[Id],
+    serves: bool,
+    refusal: &dyn Fn(Id) -> G,
+) -> Exp {
+    match (id, admits.contains(&id), serves) {
+        (NoCert, _, _) => Exp::unserved(t, "required", G::Null).detail(&["refused"]),
+        (_, true, true) => Exp::tls(t, "required", G::Accepted),
+        (_, true, false) => Exp::unserved(t, "required", G::Null),
+        (_, false, _) => Exp::unserved(t, "required", refusal(id)),
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -301,6 +345,7 @@ fn nginx_verify_client_on_with_crl() {
         rows: &rows,
         summary: ("all", "enforced"),
         strict: 0,
+        service: Service::NoService,
         verify: [0, 1, 1],
     });
 }
@@ -348,6 +393,7 @@ fn nginx_verify_client_optional() {
         rows: &rows,
         summary: ("all", "optional"),
         strict: 1,
+        service: Service::NoService,
         verify: [0, 0, 1],
     });
 }
@@ -383,6 +429,7 @@ fn nginx_verify_client_optional_no_ca() {
         rows: &rows,
         summary: ("all", "optional"),
         strict: 1,
+        service: Service::NoService,
         verify: [0, 0, 0],
     });
 }
@@ -442,6 +489,7 @@ fn nginx_per_location() {
         rows: &rows,
         summary: ("all", "partial"),
         strict: 1,
+        service: Service::NoService,
         verify: [0, 0, 1],
     });
 }
@@ -506,6 +554,7 @@ fn apache_global_require(tls12: bool) {
         rows: &rows,
         summary: ("all", "enforced"),
         strict: 0,
+        service: Service::NoService,
         verify: [0, 1, 1],
     });
 }
@@ -560,6 +609,7 @@ fn apache_verify_client_optional() {
         rows: &rows,
         summary: ("all", "optional"),
         strict: 1,
+        service: Service::NoService,
         verify: [0, 0, 1],
     });
 }
@@ -620,6 +670,7 @@ fn apache_per_location(tls12: bool) {
         rows: &rows,
         summary: ("all", "partial"),
         strict: 1,
+        service: Service::NoService,
         verify: [1, 1, 1],
     });
 }
@@ -669,6 +720,7 @@ fn apache_require_all_denied() {
         rows: &rows,
         summary: ("all", "none"),
         strict: 1,
+        service: Service::NoService,
         verify: [1, 1, 1],
     });
 }
@@ -726,6 +778,7 @@ fn haproxy_verify_optional() {
         rows: &rows,
         summary: ("all", "optional"),
         strict: 1,
+        service: Service::NoService,
         verify: [0, 0, 1],
     });
 }
@@ -759,6 +812,7 @@ fn haproxy_verify_required_with_crl() {
         rows: &rows,
         summary: ("all", "enforced"),
         strict: 0,
+        service: Service::NoService,
         verify: [0, 1, 1],
     });
 }
@@ -798,6 +852,7 @@ fn haproxy_verify_required_ignoring_errors() {
         rows: &rows,
         summary: ("all", "unverified"),
         strict: 1,
+        service: Service::NoService,
         verify: [0, 0, 0],
     });
 }
@@ -856,6 +911,7 @@ fn haproxy_single_port_tls_or_redirect() {
         rows: &rows,
         summary: ("all", "enforced"),
         strict: 0,
+        service: Service::NoService,
         verify: [0, 1, 1],
     });
 }
@@ -892,6 +948,7 @@ fn caddy_require_and_verify() {
         rows: &rows,
         summary: ("all", "enforced"),
         strict: 0,
+        service: Service::NoService,
         verify: [0, 0, 1],
     });
 }
@@ -933,6 +990,7 @@ fn caddy_verify_if_given() {
         rows: &rows,
         summary: ("all", "optional"),
         strict: 1,
+        service: Service::NoService,
         verify: [0, 0, 1],
     });
 }
@@ -994,6 +1052,7 @@ fn etcd_client_cert_auth_with_crl() {
         rows: &rows,
         summary: ("all", "enforced"),
         strict: 0,
+        service: Service::NoService,
         verify: [0, 1, 1],
     });
 }
@@ -1032,6 +1091,7 @@ fn grpcio_required_client_auth() {
         rows: &rows,
         summary: ("all", "enforced"),
         strict: 0,
+        service: Service::NoService,
         verify: [0, 0, 1],
     });
 }
@@ -1074,6 +1134,7 @@ fn grpcio_insecure() {
         rows: &rows,
         summary: ("none", "none"),
         strict: 1,
+        service: Service::NoService,
         verify: [2, 2, 2],
     });
 }
@@ -1109,6 +1170,7 @@ fn mosquitto_require_certificate_with_crl() {
         "TLSv1.3",
     );
     let rows = |id: Id| required(id, &[Valid], &[], openssl_refusal);
+    let svc = |id: Id| required_row("mqtt-tls", id, &[Valid], true, &openssl_refusal);
     run(&Case {
         name: "mosquitto require_certificate true + crlfile",
         pki: &pki,
@@ -1117,6 +1179,7 @@ fn mosquitto_require_certificate_with_crl() {
         rows: &rows,
         summary: ("all", "enforced"),
         strict: 0,
+        service: Service::Speaks(&svc),
         verify: [0, 1, 1],
     });
 }
@@ -1149,6 +1212,10 @@ fn mosquitto_no_certificate() {
         }
         r
     };
+    let svc = |id: Id| {
+        let g = if id == NoCert { G::Null } else { G::Accepted };
+        Exp::tls("mqtt-tls", "none", g)
+    };
     run(&Case {
         name: "mosquitto require_certificate false",
         pki: &pki,
@@ -1157,6 +1224,7 @@ fn mosquitto_no_certificate() {
         rows: &rows,
         summary: ("all", "none"),
         strict: 1,
+        service: Service::Speaks(&svc),
         verify: [1, 1, 1],
     });
 }
@@ -1185,6 +1253,7 @@ fn redis_tls_auth_clients_yes() {
         "TLSv1.3",
     );
     let rows = |id: Id| required(id, &[Valid, Revoked], &[], openssl_refusal);
+    let svc = |id: Id| required_row("redis-tls", id, &[Valid, Revoked], true, &openssl_refusal);
     run(&Case {
         name: "redis tls-auth-clients yes",
         pki: &pki,
@@ -1193,6 +1262,7 @@ fn redis_tls_auth_clients_yes() {
         rows: &rows,
         summary: ("all", "enforced"),
         strict: 0,
+        service: Service::Speaks(&svc),
         verify: [0, 0, 1],
     });
 }
@@ -1233,6 +1303,14 @@ fn redis_tls_auth_clients_optional() {
         }
         r
     };
+    let svc = |id: Id| {
+        let g = match id {
+            NoCert => G::Null,
+            Foreign => G::Refused("unknown_ca"),
+            _ => G::Accepted,
+        };
+        Exp::tls("redis-tls", "optional", g)
+    };
     run(&Case {
         name: "redis tls-auth-clients optional",
         pki: &pki,
@@ -1241,6 +1319,7 @@ fn redis_tls_auth_clients_optional() {
         rows: &rows,
         summary: ("all", "optional"),
         strict: 1,
+        service: Service::Speaks(&svc),
         verify: [0, 0, 1],
     });
 }
@@ -1288,6 +1367,7 @@ fn serve_client_auth_none() {
         rows: &rows,
         summary: ("all", "none"),
         strict: 1,
+        service: Service::NoService,
         verify: [1, 1, 1],
     });
 }
@@ -1331,6 +1411,7 @@ fn serve_client_auth_optional() {
         rows: &rows,
         summary: ("all", "optional"),
         strict: 1,
+        service: Service::NoService,
         verify: [0, 1, 1],
     });
 }
@@ -1367,6 +1448,7 @@ fn serve_client_auth_required() {
         rows: &rows,
         summary: ("all", "enforced"),
         strict: 0,
+        service: Service::NoService,
         verify: [0, 1, 1],
     });
 }
