@@ -92,6 +92,7 @@ struct Id {
     grpc: Fate,
     requested: bool,
     version: &'static str,
+    idle: Option<Fate>,
 }
 
 fn id(tls: Fate, app: &[Fate], grpc: Fate, requested: bool) -> Id {
@@ -101,6 +102,7 @@ fn id(tls: Fate, app: &[Fate], grpc: Fate, requested: bool) -> Id {
         grpc,
         requested,
         version: "TLSv1.3",
+        idle: None,
     }
 }
 
@@ -135,6 +137,7 @@ fn obs_of(i: &Id) -> IdentityObs {
             .map(|f| attempt(f, i.requested, i.version))
             .collect(),
         grpcs: attempt(&i.grpc, i.requested, i.version),
+        idle: i.idle.clone(),
     }
 }
 
@@ -1236,4 +1239,49 @@ fn service_parsers_on_hostile_bytes() {
     );
     let m = services::mqtt_connect();
     assert_eq!(m[1] as usize, m.len() - 2);
+}
+
+#[test]
+fn refusal_by_a_close_right_after_the_handshake() {
+    // etcd with --client-crl-file: Go's TLS stack admits the revoked certificate (session
+    // ticket), then etcd closes the connection before any request. Never "accepted".
+    let n = id(
+        refused("certificate_required"),
+        &[refused("certificate_required")],
+        refused("certificate_required"),
+        true,
+    );
+    let t = id(
+        refused("bad_certificate"),
+        &[refused("bad_certificate")],
+        refused("bad_certificate"),
+        true,
+    );
+    let mut revoked = id(Fate::Admitted, &[closed()], closed(), true);
+    revoked.idle = Some(closed());
+    let (rows, s) = case(n.clone(), t.clone(), Some(revoked)).run();
+    check(
+        "etcd revoked",
+        &rows,
+        &s,
+        &[
+            w(
+                "tls",
+                true,
+                "required",
+                false,
+                Some("refused: closed by the server right after the handshake"),
+            ),
+            w("https1", false, "required", false, Some("refused: closed")),
+        ],
+        "all",
+        "enforced",
+    );
+    // A TLS service that keeps an idle connection open (mosquitto, redis) and closes on an
+    // HTTP request: accepted at the TLS layer, nothing invented.
+    let mut valid = id(Fate::Admitted, &[closed()], closed(), true);
+    valid.idle = Some(Fate::Admitted);
+    let (rows, _) = case(n, t, Some(valid)).run();
+    let tls = rows.iter().find(|r| r.transport == "tls").unwrap();
+    assert_eq!(tls.given_cert.as_deref(), Some("accepted"), "{tls:?}");
 }

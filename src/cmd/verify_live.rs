@@ -104,10 +104,10 @@ fn row<'a>(r: &'a TargetReport, name: &str) -> &'a probe::Transport {
 pub fn given_verdict(r: &TargetReport) -> (bool, String) {
     let tls = row(r, "tls");
     let requested = tls.detail.contains("client certificate requested")
-        || ["https1", "h2", "grpcs"]
+        || crate::probe::classify::TLS_APPS
             .iter()
             .any(|n| row(r, n).client_auth != "none");
-    let apps: Vec<&probe::Transport> = ["https1", "h2", "grpcs"]
+    let apps: Vec<&probe::Transport> = crate::probe::classify::TLS_APPS
         .iter()
         .map(|n| row(r, n))
         .filter(|t| t.given_cert.is_some())
@@ -152,11 +152,14 @@ pub fn given_verdict(r: &TargetReport) -> (bool, String) {
     {
         return (true, format!("accepted: answered over {}", t.transport));
     }
-    let any_app_served = ["https1", "h2", "grpcs"].iter().any(|n| row(r, n).served);
+    let any_app_served = crate::probe::classify::TLS_APPS
+        .iter()
+        .any(|n| row(r, n).served);
     match tls.given_cert.as_deref() {
         Some("accepted") if !any_app_served => (
             true,
-            "accepted at the TLS layer (the service does not speak HTTP or gRPC: no request made)"
+            "accepted at the TLS layer (no protocol secctl speaks answered over TLS; the \
+             server kept an idle connection open)"
                 .to_string(),
         ),
         Some(g) => (

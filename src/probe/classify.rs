@@ -3,14 +3,47 @@
 
 use super::observation::{
     Answer, Attempt, Denial, Fate, Handshake, IdentityObs, Observations, ServiceObs,
+    CLOSED_AFTER_HANDSHAKE,
 };
 use super::{Summary, Transport};
 
 const RUSTLS_CANNOT: &str = "secctl's TLS library (rustls) cannot answer a certificate request \
                              made after the handshake";
 
-/// The rows (http1, h2c, grpc, tls, https1, h2, grpcs) and the summary of one target.
+/// An identity whose fresh, idle connection the server closed right after admitting it was
+/// refused: its admission and the closes of its requests are that refusal.
+fn with_idle_refusals(o: &Observations) -> Observations {
+    let mut o = o.clone();
+    for i in [Some(&mut o.none), Some(&mut o.throwaway), o.given.as_mut()]
+        .into_iter()
+        .flatten()
+    {
+        let refusal = match &i.idle {
+            Some(Fate::Closed) => CLOSED_AFTER_HANDSHAKE.to_string(),
+            Some(Fate::Refused(a)) => a.clone(),
+            _ => continue,
+        };
+        if i.tls.fate == Fate::Admitted {
+            i.tls.fate = Fate::Refused(refusal.clone());
+        }
+        for a in i
+            .https1
+            .iter_mut()
+            .chain(i.h2.iter_mut())
+            .chain(std::iter::once(&mut i.grpcs))
+        {
+            if a.fate == Fate::Closed {
+                a.fate = Fate::Refused(refusal.clone());
+            }
+        }
+    }
+    o
+}
+
+/// The rows (http1, h2c, grpc, tls, https1, h2, grpcs, then the services) and the summary
+/// of one target.
 pub fn classify(o: &Observations) -> (Vec<Transport>, Summary) {
+    let o = &with_idle_refusals(o);
     let unreachable = all_unreachable(o);
     let mut rows = vec![
         plain_http("http1", &o.paths, &o.http1),
@@ -185,6 +218,7 @@ pub fn describe(f: &Fate) -> String {
     match f {
         Fate::Unreachable(w) => format!("unreachable: {w}"),
         Fate::NoTls(w) => w.clone(),
+        Fate::Refused(a) if a == CLOSED_AFTER_HANDSHAKE => format!("refused: {a}"),
         Fate::Refused(a) => format!("refused: alert {a}"),
         Fate::Admitted => "admitted".into(),
         Fate::Answer(a) => match a.denial {
@@ -338,7 +372,7 @@ fn tls_row(o: &Observations) -> Transport {
     r.untrusted_client_accepted = none_refused && o.throwaway.tls.fate == Fate::Admitted;
     r.given_cert = o.given.as_ref().map(|g| match &g.tls.fate {
         Fate::Admitted => "accepted".to_string(),
-        Fate::Refused(a) => format!("refused: alert {a}"),
+        f @ Fate::Refused(_) => describe(f),
         f => format!("not checked: {}", describe(f)),
     });
     let main = ids
@@ -481,7 +515,7 @@ fn judge_path(
             format!("not checked: {RUSTLS_CANNOT}")
         } else {
             match &g.fate {
-                Fate::Refused(a) => format!("refused: alert {a}"),
+                f @ Fate::Refused(_) => describe(f),
                 Fate::Answer(a) if a.denial == Denial::Identity => format!("refused: {}", a.text),
                 f => format!("not checked: {}", describe(f)),
             }

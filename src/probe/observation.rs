@@ -120,7 +120,16 @@ pub struct IdentityObs {
     pub h2: Vec<Attempt>,
     /// gRPC health check over HTTP/2.
     pub grpcs: Attempt,
+    /// When the handshake admitted this identity but no request got an answer: a fresh
+    /// connection left idle after the handshake, and how it ended (a server that refuses a
+    /// certificate after its own TLS stack accepted it, as etcd does with its CRL, closes
+    /// it at once; a service that does not speak HTTP keeps it open).
+    pub idle: Option<Fate>,
 }
+
+/// How [`Fate::Refused`] names a refusal without an alert: the server closed a connection
+/// it had just admitted, before any request.
+pub const CLOSED_AFTER_HANDSHAKE: &str = "closed by the server right after the handshake";
 
 /// Everything seen of one target.
 #[derive(Debug, Clone, PartialEq, Eq)]

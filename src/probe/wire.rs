@@ -315,6 +315,29 @@ impl Prober {
         }
     }
 
+    /// A TLS connection left idle after the handshake, for at most a second: how it ended
+    /// (a close or an alert, or [`Fate::Admitted`] when it stayed open).
+    async fn idle(&self, id: Identity) -> Fate {
+        let (r, _, _) = self.tls(id, &[b"h2", b"http/1.1"], Versions::Any).await;
+        let mut s = match r {
+            Ok(s) => s,
+            Err(f) => return f,
+        };
+        if !s.prefix.is_empty() {
+            return Fate::Admitted;
+        }
+        let mut buf = [0u8; 1024];
+        let wait = self.cfg.timeout.min(std::time::Duration::from_secs(1));
+        match tokio::time::timeout(wait, s.inner.read(&mut buf)).await {
+            Err(_) | Ok(Ok(1..)) => Fate::Admitted,
+            Ok(Ok(0)) => Fate::Closed,
+            Ok(Err(e)) => match exchange::tls_fate(&e, false, true) {
+                Fate::Refused(a) => Fate::Refused(a),
+                _ => Fate::Closed,
+            },
+        }
+    }
+
     /// HTTP/1.1 GET of `path` on an established session; a renegotiation request ends it.
     async fn get_on(&self, s: &mut Session, watch: &RecordWatch, path: &str) -> Fate {
         let get = exchange::http1_get(s, &self.authority, path, self.cfg.timeout);
@@ -398,6 +421,7 @@ impl Prober {
             https1,
             h2,
             grpcs,
+            idle: None,
         }
     }
 
@@ -488,6 +512,34 @@ impl Prober {
             services: vec![],
         };
         o.services = self.services(&o).await;
+        // Admitted by the handshake, answered by no request over TLS (HTTP, gRPC or a
+        // service): is a fresh connection closed on the spot even when no request is made?
+        let mut idles = Vec::new();
+        for (k, id) in [Identity::NoCert, Identity::Throwaway, Identity::Given]
+            .into_iter()
+            .enumerate()
+        {
+            let obs = match id {
+                Identity::NoCert => Some(&o.none),
+                Identity::Throwaway => Some(&o.throwaway),
+                Identity::Given => o.given.as_ref(),
+            };
+            if obs.is_some_and(silent_after_admission) && !service_answered(&o, k) {
+                idles.push(id);
+            }
+        }
+        let results = futures_join_all(idles.iter().map(|&id| self.idle(id)).collect()).await;
+        for (id, f) in idles.into_iter().zip(results) {
+            match id {
+                Identity::NoCert => o.none.idle = Some(f),
+                Identity::Throwaway => o.throwaway.idle = Some(f),
+                Identity::Given => {
+                    if let Some(g) = o.given.as_mut() {
+                        g.idle = Some(f);
+                    }
+                }
+            }
+        }
         o
     }
 
@@ -643,6 +695,31 @@ impl Prober {
         };
         Attempt { hs, fate }
     }
+}
+
+/// Whether a service answered identity `k` (0 none, 1 throwaway, 2 given) over TLS.
+fn service_answered(o: &Observations, k: usize) -> bool {
+    o.services.iter().any(|s| {
+        s.tls.as_ref().is_ok_and(|(n, t, g)| {
+            let a = match k {
+                0 => Some(n),
+                1 => Some(t),
+                _ => g.as_ref(),
+            };
+            a.is_some_and(|a| matches!(a.fate, Fate::Answer(_)))
+        })
+    })
+}
+
+/// Admitted at the handshake, and no request over TLS got any answer.
+fn silent_after_admission(i: &IdentityObs) -> bool {
+    i.tls.fate == Fate::Admitted
+        && !i
+            .https1
+            .iter()
+            .chain(i.h2.iter())
+            .chain(std::iter::once(&i.grpcs))
+            .any(|a| matches!(a.fate, Fate::Answer(_)))
 }
 
 /// What the `tls` row's connection carried after its handshake.
