@@ -6,6 +6,8 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+pub mod peers;
+
 pub struct Env {
     pub tmp: tempfile::TempDir,
 }
