@@ -14,6 +14,27 @@ const RUSTLS_CANNOT: &str = "secctl's TLS library (rustls) cannot answer a certi
 /// refused: its admission and the closes of its requests are that refusal.
 fn with_idle_refusals(o: &Observations) -> Observations {
     let mut o = o.clone();
+    let closed_refusal = Fate::Refused(CLOSED_AFTER_HANDSHAKE.to_string());
+    for i in [Some(&mut o.none), Some(&mut o.throwaway), o.given.as_mut()]
+        .into_iter()
+        .flatten()
+    {
+        // An identity the `tls` row's handshake admitted was not refused by a close right
+        // after another handshake of its own: that close is about the protocol offered
+        // there (a gRPC server closes an HTTP/1.1-only connection).
+        if i.tls.fate == Fate::Admitted {
+            for a in i
+                .https1
+                .iter_mut()
+                .chain(i.h2.iter_mut())
+                .chain(std::iter::once(&mut i.grpcs))
+            {
+                if a.fate == closed_refusal {
+                    a.fate = Fate::Closed;
+                }
+            }
+        }
+    }
     for i in [Some(&mut o.none), Some(&mut o.throwaway), o.given.as_mut()]
         .into_iter()
         .flatten()
@@ -353,6 +374,7 @@ fn tls_row(o: &Observations) -> Transport {
         hss.push(&t.hs);
     }
     let (auth, seen) = server_auth(&hss);
+    r.server_auth = auth.into();
     if !r.served {
         r.detail = describe(&o.none.tls.fate);
         return r;
@@ -602,9 +624,8 @@ fn apply_verdicts(
     r.served = verdicts.iter().any(|(_, v)| v.served);
     let has = |p: Policy| verdicts.iter().any(|(_, v)| v.policy == p);
     let reached = r.served || has(Policy::Required);
-    if reached {
-        r.server_auth = auth.into();
-    }
+    // The server's certificate, whenever one was presented (`none`: none seen).
+    r.server_auth = auth.into();
     if r.served {
         r.encrypted = Some(true);
     }
@@ -670,7 +691,7 @@ fn apply_verdicts(
     if r.untrusted_client_accepted {
         d.push_str("; a certificate from an unknown CA is let in");
     }
-    if reached {
+    if seen.is_some() {
         d.push_str(&format!("; {}", server_text(seen)));
     }
     r.detail = d;

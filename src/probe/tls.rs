@@ -323,20 +323,22 @@ pub struct Watched<S> {
 }
 
 impl Watched<tokio::net::TcpStream> {
-    /// After a failed write (the server reset the connection while refusing the handshake),
-    /// read what it had sent before: its alert is in there.
+    /// After a failed write or a reset (the server refused the handshake and closed while
+    /// the client's flight was on its way), read what it had sent before: its alert is still
+    /// in the receive queue. A direct non-blocking recv: tokio's `try_read` would not look
+    /// without a readiness event.
     fn drain(&self) {
         let mut buf = [0u8; 4096];
         for _ in 0..16 {
-            match self.inner.try_read(&mut buf) {
-                Ok(n) if n > 0 => self.watch.feed(&buf[..n]),
+            match rustix::net::recv(&self.inner, &mut buf, rustix::net::RecvFlags::DONTWAIT) {
+                Ok((n, _)) if n > 0 => self.watch.feed(&buf[..n]),
                 _ => break,
             }
         }
     }
 }
 
-impl<S: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for Watched<S> {
+impl tokio::io::AsyncRead for Watched<tokio::net::TcpStream> {
     fn poll_read(
         mut self: std::pin::Pin<&mut Self>,
         cx: &mut std::task::Context<'_>,
@@ -344,8 +346,10 @@ impl<S: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for Watched<S> {
     ) -> std::task::Poll<std::io::Result<()>> {
         let before = buf.filled().len();
         let r = std::pin::Pin::new(&mut self.inner).poll_read(cx, buf);
-        if let std::task::Poll::Ready(Ok(())) = &r {
-            self.watch.feed(&buf.filled()[before..]);
+        match &r {
+            std::task::Poll::Ready(Ok(())) => self.watch.feed(&buf.filled()[before..]),
+            std::task::Poll::Ready(Err(_)) => self.drain(),
+            std::task::Poll::Pending => {}
         }
         r
     }

@@ -13,6 +13,7 @@ use tokio_rustls::client::TlsStream;
 use super::exchange::{self, Call};
 use super::observation::{
     Attempt, Fate, Handshake, Identity, IdentityObs, Observations, ServerCert, ServiceObs,
+    CLOSED_AFTER_HANDSHAKE,
 };
 use super::services::{self, Service};
 use super::tls::{self, Prefixed, RecordWatch, TicketWatch, Watched};
@@ -282,23 +283,35 @@ impl Prober {
         let mut prefix = Vec::new();
         if hs.version.as_deref() == Some("TLSv1.3") && !tickets.seen.load(Ordering::SeqCst) {
             // The server's verdict on the client's half of the handshake: a record after
-            // it judged the client's certificate, a session ticket or the answer to a
-            // KeyUpdate that asks for one (the server admitted the client; Go and rustls
-            // answer at once, OpenSSL with its next write), an alert (it refused), data, or
-            // a close. Silence for SETTLE is taken as admission: a request follows on every
-            // connection but the `tls` row's own, and a late alert still ends that request
-            // as a refusal.
-            use tokio::io::AsyncWriteExt;
-            let _ = stream.get_mut().1.refresh_traffic_keys();
-            let _ = stream.flush().await;
+            // it judged the client's certificate (a session ticket: the server admitted the
+            // client), an alert (it refused), data, or a close. Silence for SETTLE is taken
+            // as admission: a request follows on every connection but the `tls` row's own,
+            // and a late alert still ends that request as a refusal. (No KeyUpdate is sent
+            // to provoke an answer: OpenSSL reports it to apache's mod_ssl as a new
+            // handshake, and apache then refuses requests at random.)
             let mut buf = [0u8; 4096];
             let wait = self.cfg.timeout.min(SETTLE);
             tokio::select! {
                 biased;
                 r = stream.read(&mut buf) => match r {
-                    Ok(0) => return (Err(Fate::Closed), hs, watch),
+                    // Closed before any request: the server refused what it had just
+                    // admitted (etcd's CRL check, a gRPC server's silent refusal).
+                    Ok(0) => {
+                        return (
+                            Err(Fate::Refused(CLOSED_AFTER_HANDSHAKE.into())),
+                            hs,
+                            watch,
+                        )
+                    }
                     Ok(n) => prefix.extend_from_slice(&buf[..n]),
-                    Err(e) => return (Err(exchange::tls_fate(&e, false, hs.requested)), hs, watch),
+                    Err(e) => {
+                        let f = match exchange::tls_fate(&e, false, hs.requested) {
+                            // A close without close_notify (or a reset) before any request.
+                            Fate::Closed => Fate::Refused(CLOSED_AFTER_HANDSHAKE.into()),
+                            f => f,
+                        };
+                        return (Err(f), hs, watch);
+                    }
                 },
                 _ = tickets.notify.notified() => {}
                 _ = watch.record_notify.notified() => {}
