@@ -108,7 +108,7 @@ fn run(c: &Case) {
                 != (code, &first["transports"], &first["summary"])
             {
                 bad.push(format!(
-                    "{ctx}: run {n} differs from the first: {}",
+                    "{ctx}: run {n} differs from the first (exit {code2}, first {code}): {}",
                     differences(&first, &again)
                 ));
                 break;
@@ -161,8 +161,10 @@ fn run(c: &Case) {
 fn differences(a: &serde_json::Value, b: &serde_json::Value) -> String {
     let mut out = Vec::new();
     let (ta, tb) = (&a["transports"], &b["transports"]);
-    for (i, t) in ORDER.iter().enumerate() {
+    let n = ta.as_array().map_or(0, |v| v.len());
+    for i in 0..n {
         let (ra, rb) = (&ta[i], &tb[i]);
+        let t = ra["transport"].as_str().unwrap_or("?");
         for (k, v) in ra.as_object().into_iter().flatten() {
             if rb[k] != *v {
                 out.push(format!("{t}.{k}: {v} then {}", rb[k]));

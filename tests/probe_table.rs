@@ -1285,3 +1285,49 @@ fn refusal_by_a_close_right_after_the_handshake() {
     let tls = rows.iter().find(|r| r.transport == "tls").unwrap();
     assert_eq!(tls.given_cert.as_deref(), Some("accepted"), "{tls:?}");
 }
+
+#[test]
+fn grpc_server_closing_without_alert() {
+    // grpcio with require_client_auth: BoringSSL completes the client's handshake, then the
+    // server closes without an alert. A close right after the handshake, before any request,
+    // is a refusal of that identity: required, not "optional".
+    let closed_after = || Fate::Refused("closed by the server right after the handshake".into());
+    let n = id(closed_after(), &[closed_after()], closed_after(), true);
+    let t = n.clone();
+    let (rows, s) = case(n.clone(), t.clone(), None).run();
+    check(
+        "grpcio none",
+        &rows,
+        &s,
+        &[
+            w("tls", true, "required", false, None),
+            w("grpcs", false, "required", false, None),
+        ],
+        "all",
+        "enforced",
+    );
+    // With a valid certificate: answered over h2; its HTTP/1.1-only connection is closed
+    // too, which is about the protocol (the same identity's tls handshake was admitted),
+    // not a refusal of the certificate.
+    let mut valid = id(Fate::Admitted, &[ok200()], grpc(0), true);
+    valid.app = vec![closed_after()];
+    let valid_obs = Id {
+        grpc: grpc(0),
+        ..valid
+    };
+    let mut c = case(n, t, Some(valid_obs));
+    c.given.as_mut().unwrap().app = vec![closed_after()];
+    let (rows, s) = c.run();
+    let grpcs = rows.iter().find(|r| r.transport == "grpcs").unwrap();
+    assert_eq!(grpcs.given_cert.as_deref(), Some("accepted"), "{grpcs:?}");
+    let https1 = rows.iter().find(|r| r.transport == "https1").unwrap();
+    assert!(
+        !https1
+            .given_cert
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("refused"),
+        "{https1:?}"
+    );
+    assert_eq!(s.mtls, "enforced");
+}

@@ -10,42 +10,44 @@ use super::{Summary, Transport};
 const RUSTLS_CANNOT: &str = "secctl's TLS library (rustls) cannot answer a certificate request \
                              made after the handshake";
 
-/// An identity whose fresh, idle connection the server closed right after admitting it was
-/// refused: its admission and the closes of its requests are that refusal.
+/// One identity's closes, read consistently across its connections. An identity refused at
+/// its `tls` handshake, or whose fresh idle connection the server closed right after
+/// admitting it (etcd's CRL check after Go's handshake), was refused: a close of any of its
+/// connections before an answer is that refusal. An identity the `tls` handshake admitted
+/// and nothing refused was not refused by a close right after another handshake: that close
+/// is about the protocol offered there (a gRPC server closes an HTTP/1.1-only connection).
 fn with_idle_refusals(o: &Observations) -> Observations {
     let mut o = o.clone();
     let closed_refusal = Fate::Refused(CLOSED_AFTER_HANDSHAKE.to_string());
-    for i in [Some(&mut o.none), Some(&mut o.throwaway), o.given.as_mut()]
-        .into_iter()
-        .flatten()
-    {
-        // An identity the `tls` row's handshake admitted was not refused by a close right
-        // after another handshake of its own: that close is about the protocol offered
-        // there (a gRPC server closes an HTTP/1.1-only connection).
-        if i.tls.fate == Fate::Admitted {
-            for a in i
-                .https1
-                .iter_mut()
-                .chain(i.h2.iter_mut())
-                .chain(std::iter::once(&mut i.grpcs))
-            {
-                if a.fate == closed_refusal {
-                    a.fate = Fate::Closed;
-                }
-            }
-        }
-    }
-    for i in [Some(&mut o.none), Some(&mut o.throwaway), o.given.as_mut()]
-        .into_iter()
-        .flatten()
-    {
-        let refusal = match &i.idle {
-            Some(Fate::Closed) => CLOSED_AFTER_HANDSHAKE.to_string(),
-            Some(Fate::Refused(a)) => a.clone(),
-            _ => continue,
+    for k in 0..3 {
+        let Some(i) = (match k {
+            0 => Some(&o.none),
+            1 => Some(&o.throwaway),
+            _ => o.given.as_ref(),
+        }) else {
+            continue;
         };
-        if i.tls.fate == Fate::Admitted {
-            i.tls.fate = Fate::Refused(refusal.clone());
+        let refusal = match (&i.tls.fate, &i.idle) {
+            (Fate::Refused(r), _) => Some(Fate::Refused(r.clone())),
+            (_, Some(Fate::Closed)) => Some(closed_refusal.clone()),
+            (_, Some(Fate::Refused(a))) => Some(Fate::Refused(a.clone())),
+            _ => None,
+        };
+        let admitted = i.tls.fate == Fate::Admitted;
+        let fix = |f: &mut Fate| match &refusal {
+            Some(r) if *f == Fate::Closed || *f == closed_refusal => *f = r.clone(),
+            None if admitted && *f == closed_refusal => *f = Fate::Closed,
+            _ => {}
+        };
+        let i = match k {
+            0 => &mut o.none,
+            1 => &mut o.throwaway,
+            _ => o.given.as_mut().expect("checked above"),
+        };
+        if let Some(r) = &refusal {
+            if i.tls.fate == Fate::Admitted {
+                i.tls.fate = r.clone();
+            }
         }
         for a in i
             .https1
@@ -53,8 +55,18 @@ fn with_idle_refusals(o: &Observations) -> Observations {
             .chain(i.h2.iter_mut())
             .chain(std::iter::once(&mut i.grpcs))
         {
-            if a.fate == Fate::Closed {
-                a.fate = Fate::Refused(refusal.clone());
+            fix(&mut a.fate);
+        }
+        for svc in o.services.iter_mut() {
+            if let Ok((n, t, g)) = svc.tls.as_mut() {
+                let a = match k {
+                    0 => Some(n),
+                    1 => Some(t),
+                    _ => g.as_mut(),
+                };
+                if let Some(a) = a {
+                    fix(&mut a.fate);
+                }
             }
         }
     }
