@@ -452,7 +452,9 @@ fn probe_classifies_nginx_per_request_mtls() {
     expect_row(&m2, "tls", true, "trusted", "optional");
     assert_eq!(code, 0, "strict: everything encrypted and enforced: {m2}");
     // nginx is no gRPC server: a 403/200 without grpc-status is not gRPC.
-    expect_row(&m, "grpcs", false, "none", "none");
+    // The server certificate was presented, so server_auth is known although nothing
+    // answered gRPC.
+    expect_row(&m, "grpcs", false, "trusted", "none");
     assert_eq!(m["summary"]["encrypted"], "all", "{m}");
     assert_eq!(m["summary"]["mtls"], "enforced", "{m}");
 }
