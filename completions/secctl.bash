@@ -1780,7 +1780,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__probe)
-            opts="-o -h -V --inventory --ca --cert --key --servername --timeout --path --concurrency --strict --dir --output --yes --passphrase-file --help --version"
+            opts="-o -h -V --inventory --ca --cert --key --servername --timeout --path --min-tls --warn-days --concurrency --strict --dir --output --yes --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1811,6 +1811,14 @@ _secctl() {
                     return 0
                     ;;
                 --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-tls)
+                    COMPREPLY=($(compgen -W "1.0 1.1 1.2 1.3" -- "${cur}"))
+                    return 0
+                    ;;
+                --warn-days)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1950,7 +1958,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__verify)
-            opts="-o -h -V --ca --cert --key --servername --timeout --path --crl --host --role --usage --at --untrusted --no-revocation --dir --output --yes --passphrase-file --help --version"
+            opts="-o -h -V --ca --cert --key --servername --timeout --path --min-tls --warn-days --crl --host --role --usage --at --untrusted --no-revocation --dir --output --yes --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1977,6 +1985,14 @@ _secctl() {
                     return 0
                     ;;
                 --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-tls)
+                    COMPREPLY=($(compgen -W "1.0 1.1 1.2 1.3" -- "${cur}"))
+                    return 0
+                    ;;
+                --warn-days)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -199,6 +199,11 @@ complete -c secctl -n "__fish_secctl_using_subcommand verify" -l key -d 'Client 
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l servername -d 'Server name for SNI and verification [default: the target\'s host]' -r
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l timeout -d 'Timeout of each network step, in seconds' -r
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l path -d 'Path requested over HTTP (repeatable, for per-location client authentication) [default: /]' -r
+complete -c secctl -n "__fish_secctl_using_subcommand verify" -l min-tls -d 'Lowest TLS version the port may accept; `probe --strict` fails on an older one' -r -f -a "1.0\t''
+1.1\t''
+1.2\t''
+1.3\t''"
+complete -c secctl -n "__fish_secctl_using_subcommand verify" -l warn-days -d '`probe --strict` fails when the server certificate expires within DAYS' -r
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l crl -d 'CRL file(s) in one PEM file [default: DIR/crl.pem when --ca is not given and it exists]' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l host -d 'Host name or IP address the certificate must be valid for' -r
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l role -d 'Role the certificate must carry (OU and SPIFFE id)' -r
@@ -242,6 +247,11 @@ complete -c secctl -n "__fish_secctl_using_subcommand probe" -l key -d 'Client k
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -l servername -d 'Server name for SNI and verification [default: the target\'s host]' -r
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -l timeout -d 'Timeout of each network step, in seconds' -r
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -l path -d 'Path requested over HTTP (repeatable, for per-location client authentication) [default: /]' -r
+complete -c secctl -n "__fish_secctl_using_subcommand probe" -l min-tls -d 'Lowest TLS version the port may accept; `probe --strict` fails on an older one' -r -f -a "1.0\t''
+1.1\t''
+1.2\t''
+1.3\t''"
+complete -c secctl -n "__fish_secctl_using_subcommand probe" -l warn-days -d '`probe --strict` fails when the server certificate expires within DAYS' -r
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -l concurrency -d 'Targets probed at once' -r
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'

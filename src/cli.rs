@@ -235,7 +235,8 @@ given_cert: accepted | refused: <alert or status> | not checked: <why> | null.
 summary encrypted: all | partial (plaintext content too) | none | unreachable
 summary mtls: enforced | partial | optional | unverified (untrusted certificate admitted) | none
 --strict exits 1 on plaintext content, mtls other than enforced, an untrusted server
-certificate or an unreachable target.
+certificate, an unreachable target, a TLS version below --min-tls (1.0 and 1.1 are tried with
+a minimal ClientHello) or a server certificate within --warn-days of expiry.
 
 Examples:
   secctl probe 10.0.0.5:8443 --servername node1 --strict
@@ -263,6 +264,13 @@ pub struct LiveArgs {
     /// [default: /].
     #[arg(long = "path", value_name = "PATH")]
     pub paths: Vec<String>,
+    /// Lowest TLS version the port may accept; `probe --strict` fails on an older one.
+    #[arg(long, value_name = "VERSION", default_value = "1.2",
+          value_parser = ["1.0", "1.1", "1.2", "1.3"])]
+    pub min_tls: String,
+    /// `probe --strict` fails when the server certificate expires within DAYS.
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    pub warn_days: u32,
 }
 
 /// Arguments of `verify`.

@@ -458,3 +458,86 @@ fn probe_classifies_nginx_per_request_mtls() {
     assert_eq!(m["summary"]["encrypted"], "all", "{m}");
     assert_eq!(m["summary"]["mtls"], "enforced", "{m}");
 }
+
+#[test]
+#[ignore = "needs nginx and openssl (apt-get install nginx openssl); run by .ci/run"]
+fn probe_reports_the_tls_versions_nginx_accepts() {
+    assert!(nginx_bin().is_some() && have("openssl"), "{NEEDS}");
+    let env = Env::new();
+    issue(&env, &["ca", "init", "--name", "Prod"]);
+    issue(
+        &env,
+        &[
+            "cert",
+            "node",
+            "web1",
+            "--host",
+            "localhost",
+            "--host",
+            "127.0.0.1",
+        ],
+    );
+    let crt = env.pki().join("certs/web1/web1.crt").display().to_string();
+    let key = env.pki().join("certs/web1/web1.key").display().to_string();
+    let ca = env.pki().join("ca.crt").display().to_string();
+    let versions = |protocols: &str, ciphers: &str| {
+        let body = format!(
+            "  ssl_certificate {crt};\n  ssl_certificate_key {key};\n  ssl_protocols {protocols};\n  \
+             ssl_ciphers {ciphers};\n  location / {{ return 200 \"ok\\n\"; }}"
+        );
+        let nginx = Nginx::start_with(
+            &env.path(&format!("nginx-{}", protocols.len())),
+            "ssl",
+            &body,
+        );
+        let addr = format!("127.0.0.1:{}", nginx.port);
+        // Ground truth: openssl s_client offering exactly one version.
+        let truth: Vec<&str> = [("-tls1_3", "TLSv1.3"), ("-tls1_2", "TLSv1.2"), ("-tls1_1", "TLSv1.1"), ("-tls1", "TLSv1.0")]
+            .into_iter()
+            .filter(|(flag, _)| {
+                let r = tool(
+                    "sh",
+                    &[
+                        "-c",
+                        &format!(
+                            "echo | openssl s_client -connect {addr} {flag} -cipher 'ALL:@SECLEVEL=0' 2>&1"
+                        ),
+                    ],
+                );
+                r.stdout.contains("Cipher is") && !r.stdout.contains("Cipher is (NONE)")
+            })
+            .map(|(_, v)| v)
+            .collect();
+        let (code, m) = probe_json(
+            &env,
+            &[&addr, "--ca", &ca, "--servername", "localhost", "--strict"],
+        );
+        let tls = transport(&m, "tls");
+        let got: Vec<String> = tls["tls_versions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(got, truth, "{m}");
+        (code, m, got)
+    };
+    // Old versions enabled (and the ciphers they need): reported, and --strict refuses them.
+    let (code, m, got) = versions("TLSv1 TLSv1.1 TLSv1.2", "ALL:@SECLEVEL=0");
+    assert!(
+        got.contains(&"TLSv1.0".to_string()) && got.contains(&"TLSv1.1".to_string()),
+        "{m}"
+    );
+    assert_eq!(code, 1, "{m}");
+    assert!(
+        m["warnings"][0]
+            .as_str()
+            .unwrap_or("")
+            .contains("below --min-tls 1.2"),
+        "{m}"
+    );
+    // TLS 1.3 only.
+    let (_, m, got) = versions("TLSv1.3", "HIGH");
+    assert_eq!(got, ["TLSv1.3"], "{m}");
+    assert!(m.get("warnings").is_none(), "{m}");
+}

@@ -17,6 +17,7 @@ fn hs(version: &str, requested: bool) -> Handshake {
         version: Some(version.into()),
         cipher: Some("TLS13_AES_256_GCM_SHA384".into()),
         alpn: None,
+        group: None,
         requested,
         server: ServerCert {
             trusted: Some(true),
@@ -151,6 +152,7 @@ struct Case {
     tls12: Option<Fate>,
     renegotiation: Vec<(usize, Fate)>,
     services: Vec<ServiceObs>,
+    legacy: Vec<LegacyVersion>,
 }
 
 fn case(none: Id, throwaway: Id, given: Option<Id>) -> Case {
@@ -164,6 +166,7 @@ fn case(none: Id, throwaway: Id, given: Option<Id>) -> Case {
         tls12: None,
         renegotiation: vec![],
         services: vec![],
+        legacy: vec![],
     }
 }
 
@@ -187,6 +190,7 @@ impl Case {
                 .map(|(k, f)| (*k, attempt(f, false, "TLSv1.2")))
                 .collect(),
             services: self.services.clone(),
+            legacy: self.legacy.clone(),
         };
         classify(&o)
     }
@@ -882,6 +886,7 @@ fn unreachable_target() {
         transports: rows,
         summary: s,
         differences: None,
+        warnings: vec![],
     };
     assert!(!report.strict_ok());
     assert!(report.strict_failures().iter().any(|f| f == "unreachable"));
@@ -904,6 +909,7 @@ fn untrusted_server_fails_strict() {
         transports: rows.clone(),
         summary: s.clone(),
         differences: None,
+        warnings: vec![],
     };
     assert!(report.strict_ok());
     for r in &mut rows {
@@ -916,6 +922,7 @@ fn untrusted_server_fails_strict() {
         transports: rows,
         summary: s,
         differences: None,
+        warnings: vec![],
     };
     assert!(!report.strict_ok());
 }
@@ -1330,4 +1337,50 @@ fn grpc_server_closing_without_alert() {
         "{https1:?}"
     );
     assert_eq!(s.mtls, "enforced");
+}
+
+#[test]
+fn tls_posture_versions_and_expiry() {
+    use secctl::probe::classify::posture;
+    use secctl::probe::Policy;
+    let n = id(Fate::Admitted, &[ok200()], grpc(0), false);
+    let mut c = case(n.clone(), n, None);
+    c.tls12 = Some(Fate::Admitted);
+    c.legacy = vec![
+        LegacyVersion {
+            version: "TLSv1.0".into(),
+            accepted: Some(true),
+            detail: "TLSv1.0 accepted".into(),
+        },
+        LegacyVersion {
+            version: "TLSv1.1".into(),
+            accepted: Some(false),
+            detail: "TLSv1.1 refused: alert protocol_version".into(),
+        },
+    ];
+    let (rows, _) = c.run();
+    let tls = rows.iter().find(|r| r.transport == "tls").unwrap();
+    assert_eq!(tls.tls_versions, ["TLSv1.3", "TLSv1.2", "TLSv1.0"]);
+    assert_eq!(tls.cert_days_left, Some(364));
+    let w = posture(&rows, &Policy::default());
+    assert_eq!(w, ["accepts TLSv1.0 (below --min-tls 1.2)"]);
+    let w = posture(
+        &rows,
+        &Policy {
+            min_tls: 0x0301,
+            warn_days: 400,
+        },
+    );
+    assert_eq!(
+        w,
+        ["server certificate expires in 364 days (--warn-days 400)"]
+    );
+    let w = posture(
+        &rows,
+        &Policy {
+            min_tls: 0x0304,
+            warn_days: 30,
+        },
+    );
+    assert_eq!(w, ["accepts TLSv1.2, TLSv1.0 (below --min-tls 1.3)"]);
 }

@@ -57,6 +57,13 @@ fuzz_target!(|data: &[u8]| {
     let Some((&first, rest)) = data.split_first() else {
         return;
     };
+    // The service parsers (PostgreSQL, Redis, MQTT answers) on every prefix.
+    for end in [rest.len().min(5), rest.len()] {
+        let b = &rest[..end];
+        let _ = secctl::probe::services::parse_pg(b, first % 2 == 0);
+        let _ = secctl::probe::services::parse_redis(b);
+        let _ = secctl::probe::services::parse_mqtt(b);
+    }
     let chunk = usize::from(first).max(1);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_time()

@@ -119,6 +119,7 @@ pub fn run(ctx: &Ctx) -> Result<u8> {
         servername: Some("localhost".into()),
         timeout: Duration::from_secs(3),
         paths: vec!["/".into()],
+        policy: probe::Policy::default(),
     };
     let rt = crate::cmd::runtime()?;
     let report = rt.block_on(async {

@@ -29,12 +29,22 @@ pub fn config(ctx: &Ctx, a: &LiveArgs) -> Result<Config> {
     if paths.is_empty() {
         paths.push("/".into());
     }
+    let min_tls = match a.min_tls.as_str() {
+        "1.0" => 0x0301,
+        "1.1" => 0x0302,
+        "1.3" => 0x0304,
+        _ => 0x0303,
+    };
     Ok(Config {
         roots,
         client,
         servername: a.servername.clone(),
         timeout: crate::cmd::timeout_arg(a.timeout)?,
         paths,
+        policy: crate::probe::Policy {
+            min_tls,
+            warn_days: i64::from(a.warn_days),
+        },
     })
 }
 
@@ -197,6 +207,9 @@ pub fn print_reports(p: &Printer, reports: &[TargetReport]) -> Result<()> {
             .find(|g| *g != "accepted")
         {
             p.line(&format!("given certificate: {}", p.paint(g, Tone::Bad)))?;
+        }
+        for w in &r.warnings {
+            p.line(&format!("warning: {}", p.paint(w, Tone::Warn)))?;
         }
     }
     Ok(())

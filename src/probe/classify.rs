@@ -242,8 +242,54 @@ fn row(name: &str) -> Transport {
         untrusted_client_accepted: false,
         given_cert: None,
         open_paths: vec![],
+        tls_versions: vec![],
+        cert_days_left: None,
         detail: String::new(),
     }
+}
+
+/// The TLS posture findings of a target's rows under `policy` (`--min-tls`,
+/// `--warn-days`): versions accepted below the minimum, a server certificate that expires
+/// within the window or has expired.
+pub fn posture(rows: &[Transport], policy: &super::Policy) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(tls) = rows.iter().find(|r| r.transport == "tls" && r.served) else {
+        return out;
+    };
+    let code = |v: &str| match v {
+        "TLSv1.0" => 0x0301,
+        "TLSv1.1" => 0x0302,
+        "TLSv1.2" => 0x0303,
+        "TLSv1.3" => 0x0304,
+        _ => 0,
+    };
+    let min_name = match policy.min_tls {
+        0x0301 => "1.0",
+        0x0302 => "1.1",
+        0x0303 => "1.2",
+        _ => "1.3",
+    };
+    let low: Vec<&str> = tls
+        .tls_versions
+        .iter()
+        .filter(|v| code(v) < policy.min_tls)
+        .map(|v| v.as_str())
+        .collect();
+    if !low.is_empty() {
+        out.push(format!(
+            "accepts {} (below --min-tls {min_name})",
+            low.join(", ")
+        ));
+    }
+    match tls.cert_days_left {
+        Some(d) if d < 0 => out.push(format!("server certificate expired {} days ago", -d)),
+        Some(d) if d <= policy.warn_days => out.push(format!(
+            "server certificate expires in {d} days (--warn-days {})",
+            policy.warn_days
+        )),
+        _ => {}
+    }
+    out
 }
 
 /// One wording for every way an attempt ended.
@@ -422,9 +468,24 @@ fn tls_row(o: &Observations) -> Transport {
             versions.push("TLSv1.2".into());
         }
     }
+    let mut legacy_text = Vec::new();
+    for l in o.legacy.iter().rev() {
+        if l.accepted == Some(true) {
+            versions.push(l.version.clone());
+        }
+        legacy_text.push(l.detail.clone());
+    }
+    r.tls_versions = versions.clone();
+    r.cert_days_left = seen.and_then(|h| h.server.days_left);
     let mut d = main.map(hs_text).unwrap_or_default();
+    if let Some(g) = main.and_then(|h| h.group.as_deref()) {
+        d.push_str(&format!(" group={g}"));
+    }
     if !versions.is_empty() {
         d.push_str(&format!("; versions {}", versions.join(", ")));
+    }
+    if !legacy_text.is_empty() {
+        d.push_str(&format!(" ({})", legacy_text.join(", ")));
     }
     d.push_str(&format!(
         "; client certificate {}",

@@ -37,6 +37,26 @@ pub struct Config {
     pub servername: Option<String>,
     /// Timeout of each network step.
     pub timeout: Duration,
+    /// What `--strict` also holds the TLS posture to.
+    pub policy: Policy,
+}
+
+/// The TLS posture `--strict` demands: `--min-tls` and `--warn-days`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policy {
+    /// Lowest acceptable version: 0x0301 (1.0) .. 0x0304 (1.3).
+    pub min_tls: u16,
+    /// A server certificate expiring within this many days is a finding.
+    pub warn_days: i64,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            min_tls: 0x0303,
+            warn_days: 30,
+        }
+    }
 }
 
 /// A `host:port` target.
@@ -111,6 +131,12 @@ pub struct Transport {
     /// Paths answered without a certificate on a transport that demands one elsewhere.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub open_paths: Vec<String>,
+    /// `tls` row: the TLS versions the port accepts, newest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tls_versions: Vec<String>,
+    /// `tls` row: days until the server certificate expires (negative: expired).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cert_days_left: Option<i64>,
     /// Version, cipher, ALPN, status codes, grpc-status, the refusal.
     pub detail: String,
 }
@@ -136,6 +162,10 @@ pub struct TargetReport {
     /// With `--inventory`: how the target differs from its expectation (empty: as expected).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub differences: Option<Vec<String>>,
+    /// TLS posture findings (versions below `--min-tls`, a certificate within
+    /// `--warn-days` of expiry); `--strict` fails on any.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 impl TargetReport {
@@ -145,6 +175,7 @@ impl TargetReport {
         self.summary.encrypted == "all"
             && self.summary.mtls == "enforced"
             && !self.transports.iter().any(|t| t.server_auth == "untrusted")
+            && self.warnings.is_empty()
     }
 
     /// Why `--strict` fails, in words.
@@ -162,6 +193,7 @@ impl TargetReport {
         if self.transports.iter().any(|t| t.server_auth == "untrusted") {
             out.push("untrusted server certificate".to_string());
         }
+        out.extend(self.warnings.iter().cloned());
         out
     }
 }
@@ -198,16 +230,19 @@ pub async fn probe_with_chain(
     // The service protocols come after that (at most four more steps).
     let deadline = cfg.timeout * 11 + Duration::from_secs(1);
     let target = t.to_string();
+    let policy = cfg.policy;
     let prober = wire::Prober::new(cfg, t);
     match tokio::time::timeout(deadline, prober.observe()).await {
         Ok(obs) => {
             let (transports, summary) = classify::classify(&obs);
+            let warnings = classify::posture(&transports, &policy);
             (
                 TargetReport {
                     target,
                     transports,
                     summary,
                     differences: None,
+                    warnings,
                 },
                 prober.chain(),
             )
@@ -225,6 +260,8 @@ pub async fn probe_with_chain(
                     untrusted_client_accepted: false,
                     given_cert: None,
                     open_paths: vec![],
+                    tls_versions: vec![],
+                    cert_days_left: None,
                     detail: format!("gave up after {}", exchange::secs(deadline)),
                 })
                 .collect();
@@ -235,6 +272,7 @@ pub async fn probe_with_chain(
                     transports,
                     summary,
                     differences: None,
+                    warnings: vec![],
                 },
                 prober.chain(),
             )

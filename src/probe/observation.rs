@@ -32,6 +32,8 @@ pub struct Handshake {
     pub cipher: Option<String>,
     /// Negotiated ALPN protocol.
     pub alpn: Option<String>,
+    /// Negotiated key exchange group.
+    pub group: Option<String>,
     /// The server sent a CertificateRequest.
     pub requested: bool,
     /// The server's certificate, as soon as it was presented (even if the handshake then
@@ -155,6 +157,20 @@ pub struct Observations {
     pub renegotiation: Vec<(usize, Attempt)>,
     /// The cluster services' protocols (PostgreSQL, Redis, MQTT), in that order.
     pub services: Vec<ServiceObs>,
+    /// TLS 1.0 and 1.1, offered alone in a minimal ClientHello (rustls speaks neither).
+    pub legacy: Vec<LegacyVersion>,
+}
+
+/// What a port answered to a ClientHello of one old TLS version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LegacyVersion {
+    /// `TLSv1.0` or `TLSv1.1`.
+    pub version: String,
+    /// Some(true): a ServerHello of that version; Some(false): an alert or another
+    /// version; None: no TLS answer.
+    pub accepted: Option<bool>,
+    /// What came back.
+    pub detail: String,
 }
 
 /// One service protocol, in plaintext and over TLS.

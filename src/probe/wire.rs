@@ -12,8 +12,8 @@ use tokio_rustls::client::TlsStream;
 
 use super::exchange::{self, Call};
 use super::observation::{
-    Attempt, Fate, Handshake, Identity, IdentityObs, Observations, ServerCert, ServiceObs,
-    CLOSED_AFTER_HANDSHAKE,
+    Attempt, Fate, Handshake, Identity, IdentityObs, LegacyVersion, Observations, ServerCert,
+    ServiceObs, CLOSED_AFTER_HANDSHAKE,
 };
 use super::services::{self, Service};
 use super::tls::{self, Prefixed, RecordWatch, TicketWatch, Watched};
@@ -278,6 +278,9 @@ impl Prober {
             hs.alpn = c
                 .alpn_protocol()
                 .map(|a| String::from_utf8_lossy(a).into_owned());
+            hs.group = c
+                .negotiated_key_exchange_group()
+                .map(|g| format!("{:?}", g.name()));
         }
         watch.handshake_done.store(true, Ordering::SeqCst);
         let mut prefix = Vec::new();
@@ -337,6 +340,69 @@ impl Prober {
                 Ok(_) => Fate::Admitted,
                 Err(f) => f,
             },
+        }
+    }
+
+    /// A minimal ClientHello offering only `version` (0x0301 TLS 1.0, 0x0302 TLS 1.1), and
+    /// the version of the ServerHello or the alert that answers it. No session follows.
+    async fn legacy(&self, version: u16) -> LegacyVersion {
+        use tokio::io::AsyncWriteExt;
+        let name = if version == 0x0301 {
+            "TLSv1.0"
+        } else {
+            "TLSv1.1"
+        };
+        let out = |accepted, detail: String| LegacyVersion {
+            version: name.into(),
+            accepted,
+            detail,
+        };
+        let mut s = match self.tcp().await {
+            Ok(s) => s,
+            Err(f) => return out(None, super::classify::describe(&f)),
+        };
+        let hello = legacy_client_hello(version, self.sni_host());
+        let work = async {
+            s.write_all(&hello).await?;
+            let mut head = [0u8; 5];
+            s.read_exact(&mut head).await?;
+            let len = u16::from_be_bytes([head[3], head[4]]) as usize;
+            let mut body = vec![0u8; len.min(16 * 1024)];
+            s.read_exact(&mut body).await?;
+            Ok::<_, std::io::Error>((head, body))
+        };
+        match tokio::time::timeout(self.cfg.timeout, work).await {
+            Ok(Ok((head, body)))
+                if head[0] == 22 && body.first() == Some(&2) && body.len() >= 6 =>
+            {
+                let v = u16::from_be_bytes([body[4], body[5]]);
+                if v == version {
+                    out(Some(true), format!("{name} accepted"))
+                } else {
+                    out(
+                        Some(false),
+                        format!("{name} answered with version 0x{v:04x}"),
+                    )
+                }
+            }
+            Ok(Ok((head, body))) if head[0] == 21 && body.len() >= 2 => out(
+                Some(false),
+                format!(
+                    "{name} refused: alert {}",
+                    exchange::alert_name(rustls::AlertDescription::from(body[1]))
+                ),
+            ),
+            Ok(Ok(_)) => out(None, format!("{name}: not a TLS answer")),
+            Ok(Err(_)) => out(Some(false), format!("{name} refused: closed")),
+            Err(_) => out(None, format!("{name}: no answer")),
+        }
+    }
+
+    /// The server name for SNI, when it is a DNS name.
+    fn sni_host(&self) -> Option<String> {
+        match &self.sni {
+            ServerName::DnsName(d) => Some(d.as_ref().to_string()),
+            _ => None,
         }
     }
 
@@ -543,8 +609,16 @@ impl Prober {
             tls12: Some(tls12),
             renegotiation,
             services: vec![],
+            legacy: vec![],
         };
         o.services = self.services(&o).await;
+        let tls_spoken = [&o.none, &o.throwaway]
+            .iter()
+            .any(|i| i.tls.hs.version.is_some() || matches!(i.tls.fate, Fate::Refused(_)));
+        if tls_spoken {
+            let (v10, v11) = tokio::join!(self.legacy(0x0301), self.legacy(0x0302));
+            o.legacy = vec![v10, v11];
+        }
         // Admitted by the handshake, answered by no request over TLS (HTTP, gRPC or a
         // service): is a fresh connection closed on the spot even when no request is made?
         let mut idles = Vec::new();
@@ -728,6 +802,48 @@ impl Prober {
         };
         Attempt { hs, fate }
     }
+}
+
+/// A TLS 1.0/1.1 ClientHello: random, no session, common suites of that era (ECDHE and RSA
+/// with AES-CBC), SNI, P-256/P-384 and uncompressed points. Only bytes: no key is made.
+fn legacy_client_hello(version: u16, sni: Option<String>) -> Vec<u8> {
+    let mut random = [0u8; 32];
+    let _ = ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut random);
+    let suites: [u16; 8] = [
+        0xc009, 0xc00a, 0xc013, 0xc014, 0x002f, 0x0035, 0x000a, 0x00ff,
+    ];
+    let mut ext = Vec::new();
+    if let Some(host) = sni {
+        let h = host.as_bytes();
+        let mut list = vec![0u8];
+        list.extend_from_slice(&(h.len() as u16).to_be_bytes());
+        list.extend_from_slice(h);
+        ext.extend_from_slice(&0u16.to_be_bytes());
+        ext.extend_from_slice(&((list.len() + 2) as u16).to_be_bytes());
+        ext.extend_from_slice(&(list.len() as u16).to_be_bytes());
+        ext.extend_from_slice(&list);
+    }
+    // supported_groups: secp256r1, secp384r1; ec_point_formats: uncompressed.
+    ext.extend_from_slice(&[0x00, 0x0a, 0x00, 0x06, 0x00, 0x04, 0x00, 0x17, 0x00, 0x18]);
+    ext.extend_from_slice(&[0x00, 0x0b, 0x00, 0x02, 0x01, 0x00]);
+    let mut body = Vec::new();
+    body.extend_from_slice(&version.to_be_bytes());
+    body.extend_from_slice(&random);
+    body.push(0);
+    body.extend_from_slice(&((suites.len() * 2) as u16).to_be_bytes());
+    for c in suites {
+        body.extend_from_slice(&c.to_be_bytes());
+    }
+    body.extend_from_slice(&[1, 0]);
+    body.extend_from_slice(&(ext.len() as u16).to_be_bytes());
+    body.extend_from_slice(&ext);
+    let mut hs = vec![1u8];
+    hs.extend_from_slice(&(body.len() as u32).to_be_bytes()[1..]);
+    hs.extend_from_slice(&body);
+    let mut rec = vec![22u8, 0x03, 0x01];
+    rec.extend_from_slice(&(hs.len() as u16).to_be_bytes());
+    rec.extend_from_slice(&hs);
+    rec
 }
 
 /// Whether a service answered identity `k` (0 none, 1 throwaway, 2 given) over TLS.
