@@ -119,7 +119,11 @@ pub fn run(ctx: &Ctx) -> Result<u8> {
         servername: Some("localhost".into()),
         timeout: Duration::from_secs(3),
         paths: vec!["/".into()],
-        policy: probe::Policy::default(),
+        // The demo's certificates live a week: no expiry warning for them.
+        policy: probe::Policy {
+            warn_days: 1,
+            ..probe::Policy::default()
+        },
     };
     let rt = crate::cmd::runtime()?;
     let report = rt.block_on(async {
@@ -133,7 +137,7 @@ pub fn run(ctx: &Ctx) -> Result<u8> {
         let handle = tokio::spawn(server.run(async {
             let _ = rx.await;
         }));
-        step(&format!("4. probe {addr} as rails (role gitlab): every transport, without and with the certificate"));
+        step(&format!("4. probe {addr} as rails (role gitlab): every transport, with no certificate, a throwaway one from an unknown CA, and rails's"));
         let target = probe::parse_target(&addr.to_string())?;
         let report = probe::probe(Arc::new(probe_cfg), target).await;
         let _ = tx.send(());
