@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::peers::{Id, Pki};
 use common::*;
 
 const NEEDS: &str = "needs postgresql (apt-get install postgresql) and root; run by .ci/run";
@@ -221,70 +222,17 @@ impl Postgres {
     }
 }
 
-struct Pki {
-    env: Env,
-    other: Env,
-}
-
-impl Pki {
-    fn new() -> Pki {
-        let env = Env::new();
-        env.run(&["ca", "init", "--name", "Prod", "--intermediate"])
-            .ok();
-        env.run(&[
-            "cert",
-            "node",
-            "srv",
-            "--host",
-            "localhost",
-            "--host",
-            "127.0.0.1",
-        ])
-        .ok();
-        env.run(&["cert", "client", "rails", "--role", "gitlab"])
-            .ok();
-        env.run(&["cert", "client", "gone", "--role", "gitlab"])
-            .ok();
-        env.run(&["--yes", "revoke", "gone"]).ok();
-        let other = Env::new();
-        other.run(&["ca", "init", "--name", "Other"]).ok();
-        other
-            .run(&["cert", "client", "mallory", "--role", "gitlab"])
-            .ok();
-        Pki { env, other }
-    }
-    fn f(e: &Env, n: &str, ext: &str) -> String {
-        e.pki()
-            .join(format!("certs/{n}/{n}.{ext}"))
-            .display()
-            .to_string()
-    }
-    fn ids(&self) -> Vec<(&'static str, Option<(String, String)>)> {
-        vec![
-            ("none", None),
-            (
-                "valid",
-                Some((
-                    Self::f(&self.env, "rails", "crt"),
-                    Self::f(&self.env, "rails", "key"),
-                )),
-            ),
-            (
-                "revoked",
-                Some((
-                    Self::f(&self.env, "gone", "crt"),
-                    Self::f(&self.env, "gone", "key"),
-                )),
-            ),
-            (
-                "foreign",
-                Some((
-                    Self::f(&self.other, "mallory", "crt"),
-                    Self::f(&self.other, "mallory", "key"),
-                )),
-            ),
-        ]
-    }
+/// The four identities, by name, as (name, --cert/--key).
+fn ids(pki: &Pki) -> Vec<(&'static str, Option<(String, String)>)> {
+    [
+        ("none", Id::NoCert),
+        ("valid", Id::Valid),
+        ("revoked", Id::Revoked),
+        ("foreign", Id::Foreign),
+    ]
+    .into_iter()
+    .map(|(n, id)| (n, pki.id(id)))
+    .collect()
 }
 
 fn rows(m: &serde_json::Value, name: &str) -> (bool, String, bool, serde_json::Value) {
@@ -336,7 +284,7 @@ fn postgres_hostssl_clientcert_verify_ca() {
     assert!(e.contains("no encryption"), "{e}");
     let e = pg.psql("verify-full", None, &ca).unwrap_err();
     assert!(e.contains("certificate"), "{e}");
-    let ids = pki.ids();
+    let ids = ids(&pki);
     pg.psql(
         "verify-full",
         ids[1].1.as_ref().map(|(c, k)| (c.as_str(), k.as_str())),

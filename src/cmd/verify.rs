@@ -48,11 +48,7 @@ pub fn run(ctx: &Ctx, a: VerifyArgs) -> Result<u8> {
         Some(p) => verify::read_pem_or_der(p, "X509 CRL", "CRL")?,
         None => vec![],
     };
-    let mut untrusted = Vec::new();
-    for f in &a.untrusted {
-        untrusted.extend(verify::read_pem_or_der(f, "CERTIFICATE", "certificate")?);
-    }
-    untrusted.extend(state_intermediates(ctx));
+    let untrusted = untrusted_certs(ctx, &a.untrusted)?;
     let cert_name = target.display().to_string();
     let bundle_name = bundle_path.display().to_string();
     let crl_name = crl_path.as_ref().map(|p| p.display().to_string());
@@ -73,10 +69,21 @@ pub fn run(ctx: &Ctx, a: VerifyArgs) -> Result<u8> {
     print(ctx, &cert_name, &report)
 }
 
+/// The `--untrusted` bundles, then the state directory's intermediates: candidates for
+/// the path.
+pub(crate) fn untrusted_certs(ctx: &Ctx, files: &[std::path::PathBuf]) -> Result<Vec<Vec<u8>>> {
+    let mut untrusted = Vec::new();
+    for f in files {
+        untrusted.extend(verify::read_pem_or_der(f, "CERTIFICATE", "certificate")?);
+    }
+    untrusted.extend(state_intermediates(ctx));
+    Ok(untrusted)
+}
+
 /// The intermediates of every CA generation in the state directory (`ca/intermediate.crt`,
 /// `ca/previous/*/intermediate.crt`), so that a leaf file without its chain still verifies.
 /// Files that cannot be read are skipped: they are candidates, not input.
-pub(crate) fn state_intermediates(ctx: &Ctx) -> Vec<Vec<u8>> {
+fn state_intermediates(ctx: &Ctx) -> Vec<Vec<u8>> {
     let ca_dir = ctx.store.ca_dir();
     let mut files = vec![ca_dir.join("intermediate.crt")];
     if let Ok(rd) = std::fs::read_dir(ca_dir.join("previous")) {

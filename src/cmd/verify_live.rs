@@ -49,11 +49,7 @@ pub fn run(ctx: &Ctx, a: &VerifyArgs) -> Result<u8> {
         Some(p) => verify::read_pem_or_der(p, "X509 CRL", "CRL")?,
         None => vec![],
     };
-    let mut untrusted = Vec::new();
-    for f in &a.untrusted {
-        untrusted.extend(verify::read_pem_or_der(f, "CERTIFICATE", "certificate")?);
-    }
-    untrusted.extend(crate::cmd::verify::state_intermediates(ctx));
+    let untrusted = crate::cmd::verify::untrusted_certs(ctx, &a.untrusted)?;
     let name = t.to_string();
     let bundle_name = bundle_path.display().to_string();
     let crl_name = crl_path.as_ref().map(|p| p.display().to_string());
@@ -112,33 +108,18 @@ pub fn given_verdict(r: &TargetReport) -> (bool, String) {
         .map(|n| row(r, n))
         .filter(|t| t.given_cert.is_some())
         .collect();
-    if let Some(t) = std::iter::once(tls).chain(apps.iter().copied()).find(|t| {
-        t.given_cert
-            .as_deref()
-            .is_some_and(|g| g.starts_with("refused"))
-    }) {
-        return (
-            false,
-            format!(
-                "{} ({})",
-                t.given_cert.as_deref().unwrap_or_default(),
-                t.transport
-            ),
-        );
-    }
-    if let Some(t) = apps.iter().find(|t| {
-        t.given_cert
-            .as_deref()
-            .is_some_and(|g| g.starts_with("not checked"))
-    }) {
-        return (
-            false,
-            format!(
-                "{} ({})",
-                t.given_cert.as_deref().unwrap_or_default(),
-                t.transport
-            ),
-        );
+    // Refused anywhere (the TLS layer included) fails first, then a transport where it
+    // could not be tried.
+    let rows: Vec<&probe::Transport> = std::iter::once(tls).chain(apps.iter().copied()).collect();
+    for (prefix, among) in [("refused", &rows[..]), ("not checked", &rows[1..])] {
+        if let Some((t, g)) = among.iter().find_map(|t| {
+            t.given_cert
+                .as_deref()
+                .filter(|g| g.starts_with(prefix))
+                .map(|g| (t, g))
+        }) {
+            return (false, format!("{g} ({})", t.transport));
+        }
     }
     if !requested {
         return (

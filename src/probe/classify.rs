@@ -231,7 +231,8 @@ pub fn summarize(rows: &[Transport], unreachable: bool) -> Summary {
     }
 }
 
-fn row(name: &str) -> Transport {
+/// A row with nothing served, nothing seen.
+pub fn row(name: &str) -> Transport {
     Transport {
         transport: name.into(),
         served: false,

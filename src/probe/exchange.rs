@@ -198,7 +198,8 @@ impl<S: MaybeTls> MaybeTls for super::tls::Prefixed<S> {
 /// Longest part of a refusal's body read (to tell a TLS-required or certificate page).
 const MAX_BODY: usize = 2048;
 
-fn printable(b: &[u8]) -> String {
+/// The first bytes of an answer, printable ASCII kept, the rest escaped.
+pub fn printable(b: &[u8]) -> String {
     b.iter()
         .take(24)
         .map(|&c| {

@@ -251,18 +251,8 @@ pub async fn probe_with_chain(
             let transports: Vec<Transport> = TRANSPORTS
                 .iter()
                 .map(|n| Transport {
-                    transport: n.to_string(),
-                    served: false,
-                    encrypted: None,
-                    redirect: None,
-                    server_auth: "none".into(),
-                    client_auth: "none".into(),
-                    untrusted_client_accepted: false,
-                    given_cert: None,
-                    open_paths: vec![],
-                    tls_versions: vec![],
-                    cert_days_left: None,
                     detail: format!("gave up after {}", exchange::secs(deadline)),
+                    ..classify::row(n)
                 })
                 .collect();
             let summary = classify::summarize(&transports, false);

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
-use super::exchange::{secs, MaybeTls};
+use super::exchange::{printable, secs, MaybeTls};
 use super::observation::{Answer, Denial, Fate};
 
 /// A service protocol.
@@ -92,19 +92,6 @@ fn answer(code: u16, denial: Denial, text: String) -> Fate {
         denial,
         text,
     })
-}
-
-fn printable(b: &[u8]) -> String {
-    b.iter()
-        .take(24)
-        .map(|&c| {
-            if (0x20..0x7f).contains(&c) {
-                (c as char).to_string()
-            } else {
-                format!("\\x{c:02x}")
-            }
-        })
-        .collect()
 }
 
 /// Read PostgreSQL's first answer to a StartupMessage. `tls`: over TLS (a certificate
