@@ -37,15 +37,26 @@ struct Postgres {
 
 impl Drop for Postgres {
     fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
-            .status();
+        // The child is runuser; the postmaster's own PID is in postmaster.pid (a fast
+        // shutdown on SIGINT), runuser exits with it.
+        let pid = std::fs::read_to_string(self.dir.join("data/postmaster.pid"))
+            .ok()
+            .and_then(|s| s.lines().next().map(str::to_string));
+        for p in pid
+            .iter()
+            .chain(std::iter::once(&self.child.id().to_string()))
+        {
+            let _ = Command::new("kill").args(["-INT", p]).status();
+        }
         let deadline = Instant::now() + Duration::from_secs(10);
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.child.try_wait() {
                 return;
             }
             std::thread::sleep(Duration::from_millis(50));
+        }
+        if let Some(p) = &pid {
+            let _ = Command::new("kill").args(["-KILL", p]).status();
         }
         let _ = self.child.kill();
         let _ = self.child.wait();
