@@ -99,7 +99,9 @@ fn row<'a>(r: &'a TargetReport, name: &str) -> &'a probe::Transport {
 /// the TLS layer's admission when no TLS transport speaks HTTP or gRPC.
 pub fn given_verdict(r: &TargetReport) -> (bool, String) {
     let tls = row(r, "tls");
-    let requested = tls.detail.contains("client certificate requested")
+    // A certificate was asked for when any row's policy is not `none` (the tls row's is
+    // `optional` or `required` exactly when the handshake carried a CertificateRequest).
+    let requested = tls.client_auth != "none"
         || crate::probe::classify::TLS_APPS
             .iter()
             .any(|n| row(r, n).client_auth != "none");
