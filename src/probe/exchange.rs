@@ -129,7 +129,9 @@ pub fn alert_fate(a: rustls::AlertDescription, in_handshake: bool, requested: bo
     }
 }
 
-fn io_fate(e: &std::io::Error, tls: bool) -> Fate {
+/// How a read or write error ends an exchange: over TLS by [`tls_fate`], in plaintext a
+/// close or the error in words.
+pub fn io_fate(e: &std::io::Error, tls: bool) -> Fate {
     if tls {
         tls_fate(e, false, false)
     } else {

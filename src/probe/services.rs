@@ -247,26 +247,13 @@ where
                     ))
                 }
                 Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                Err(e) => return closed_or(&e, tls),
+                Err(e) => return super::exchange::io_fate(&e, tls),
             }
         }
     };
     match tokio::time::timeout(timeout, work).await {
         Ok(f) => f,
         Err(_) => Fate::Silent(format!("no answer within {}", secs(timeout))),
-    }
-}
-
-fn closed_or(e: &std::io::Error, tls: bool) -> Fate {
-    if tls {
-        super::exchange::tls_fate(e, false, false)
-    } else {
-        match e.kind() {
-            std::io::ErrorKind::UnexpectedEof
-            | std::io::ErrorKind::ConnectionReset
-            | std::io::ErrorKind::BrokenPipe => Fate::Closed,
-            _ => Fate::Other(super::exchange::io_words(e)),
-        }
     }
 }
 
