@@ -350,6 +350,87 @@ fn postgres_hostssl_clientcert_verify_ca() {
             );
         }
     }
+    // verify HOST:PORT detects PostgreSQL: the chain, host and CRL of the server, and
+    // whether PostgreSQL itself answered with the given certificate.
+    for ((name, id), want) in ids.iter().zip([0, 0, 1, 1]) {
+        let (code, v) = verify(&pki, pg.port, id, &[]);
+        assert_eq!(code, want, "verify with {name}: {v}");
+        let protocol = check(&v, "protocol");
+        assert_eq!(protocol["ok"], true, "{v}");
+        assert!(
+            protocol["detail"]
+                .as_str()
+                .unwrap()
+                .starts_with("PostgreSQL answered over TLS (detected"),
+            "{v}"
+        );
+        assert_eq!(check(&v, "tls")["ok"], true, "{v}");
+        let given = check(&v, "client-cert");
+        match *name {
+            "none" => assert!(given.is_null(), "{v}"),
+            "valid" => assert_eq!(given["ok"], true, "{v}"),
+            "revoked" => assert_eq!(
+                given["detail"], "refused: alert certificate_revoked (postgres-tls)",
+                "{v}"
+            ),
+            _ => assert_eq!(
+                given["detail"], "refused: alert unknown_ca (postgres-tls)",
+                "{v}"
+            ),
+        }
+    }
+    // Asked for another protocol: the port does not speak it over TLS, and the check says
+    // so instead of passing on the handshake.
+    let (code, v) = verify(&pki, pg.port, &ids[1].1, &["--protocol", "http"]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(check(&v, "protocol")["ok"], false, "{v}");
+    assert_eq!(check(&v, "tls")["ok"], false, "{v}");
+    let (code, v) = verify(&pki, pg.port, &ids[1].1, &["--protocol", "postgres"]);
+    assert_eq!(code, 0, "{v}");
+}
+
+/// `verify HOST:PORT -o json` with the state's CA and CRL: (exit code, report).
+fn verify(
+    pki: &Pki,
+    port: u16,
+    id: &Option<(String, String)>,
+    extra: &[&str],
+) -> (i32, serde_json::Value) {
+    let addr = format!("127.0.0.1:{port}");
+    let (ca, crl) = (pki.ca(), pki.crl());
+    let mut args = vec![
+        "verify",
+        addr.as_str(),
+        "--ca",
+        &ca,
+        "--crl",
+        &crl,
+        "--servername",
+        "localhost",
+        "--timeout",
+        "3",
+        "-o",
+        "json",
+    ];
+    if let Some((c, k)) = id {
+        args.extend_from_slice(&["--cert", c, "--key", k]);
+    }
+    args.extend_from_slice(extra);
+    let r = pki.env.run(&args);
+    let v = serde_json::from_str(&r.stdout)
+        .unwrap_or_else(|e| panic!("verify -o json: {e}: {}{}", r.stdout, r.stderr));
+    (r.code, v)
+}
+
+/// One check of a verify report (null when absent).
+fn check(v: &serde_json::Value, name: &str) -> serde_json::Value {
+    v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["check"] == name)
+        .cloned()
+        .unwrap_or(serde_json::Value::Null)
 }
 
 #[test]
@@ -390,4 +471,11 @@ fn postgres_accepting_plaintext_is_partial() {
         ],
     );
     assert_eq!(code, 1, "plaintext database content fails --strict");
+    // The server asks for a certificate and accepts the valid one.
+    let (code, v) = verify(&pki, pg.port, &pki.id(Id::Valid), &[]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(
+        check(&v, "client-cert")["detail"],
+        "accepted: answered over postgres-tls"
+    );
 }

@@ -9,6 +9,7 @@
 
 pub mod classify;
 pub mod exchange;
+pub mod expect;
 pub mod observation;
 pub mod services;
 mod tls;
