@@ -30,14 +30,17 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 wait_port() { for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done; echo "port $1 did not open"; exit 1; }
 
 "$bin" --dir pki ca init >/dev/null
-"$bin" --dir pki cert node srv --host localhost --host 127.0.0.1 --out srv >/dev/null
-"$bin" --dir pki cert client cli --role gitlab --out cli >/dev/null
+"$bin" --dir pki cert node srv --host localhost --host 127.0.0.1 >/dev/null
+"$bin" --dir pki cert client cli --role gitlab >/dev/null
+ln -s pki/certs/srv srv
+ln -s pki/certs/cli cli
 ports=()
 names=()
 
-"$bin" --dir pki serve --name srv --client-auth required --listen 127.0.0.1:0 > serve.out 2>/dev/null &
+"$bin" --dir pki serve --name srv --client-auth required --listen 127.0.0.1:0 > serve.out 2>serve.err &
 pids+=($!)
-while ! grep -q listening serve.out 2>/dev/null; do sleep 0.05; done
+for _ in $(seq 200); do grep -q listening serve.out 2>/dev/null && break; sleep 0.05; done
+grep -q listening serve.out || { cat serve.err; exit 1; }
 addr=$(awk '/listening on/ {print $3; exit}' serve.out)
 ports+=("${addr##*:}"); names+=("secctl serve (HTTP, mTLS required)")
 

@@ -182,20 +182,41 @@ pub fn http_denial(code: u16, body: &str, tls: bool) -> Denial {
 pub trait MaybeTls {
     /// True for TLS streams.
     fn is_tls(&self) -> bool;
+    /// Acknowledge the server's next segments at once (TCP_QUICKACK), before waiting for a
+    /// small answer: a server with Nagle on that still has unacknowledged data in flight
+    /// (TLS 1.3 session tickets) holds its answer until our delayed ACK, up to 40 ms.
+    fn quickack(&self) {}
 }
 impl MaybeTls for tokio::net::TcpStream {
     fn is_tls(&self) -> bool {
         false
     }
+    fn quickack(&self) {
+        let _ = rustix::net::sockopt::set_tcp_quickack(self, true);
+    }
 }
-impl<S> MaybeTls for tokio_rustls::client::TlsStream<S> {
+impl<S: MaybeTls> MaybeTls for tokio_rustls::client::TlsStream<S> {
     fn is_tls(&self) -> bool {
         true
+    }
+    fn quickack(&self) {
+        self.get_ref().0.quickack()
     }
 }
 impl<S: MaybeTls> MaybeTls for super::tls::Prefixed<S> {
     fn is_tls(&self) -> bool {
         self.inner.is_tls()
+    }
+    fn quickack(&self) {
+        self.inner.quickack()
+    }
+}
+impl<S: MaybeTls> MaybeTls for super::tls::Watched<S> {
+    fn is_tls(&self) -> bool {
+        self.inner.is_tls()
+    }
+    fn quickack(&self) {
+        self.inner.quickack()
     }
 }
 

@@ -235,6 +235,7 @@ where
             if let Some(f) = parse(&buf) {
                 return f;
             }
+            s.quickack();
             if buf.len() > MAX_ANSWER {
                 return Fate::Other("answer larger than 16 KiB".into());
             }
