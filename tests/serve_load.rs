@@ -269,14 +269,14 @@ fn a_valid_client_keeps_getting_answers_under_load() {
         let (line, _) = valid_get(&addr, &valid).await;
         assert!(line.starts_with("HTTP/1.1 200"), "{line}");
         let per_conn = (under.saturating_sub(before)) * 1024 / conns as u64;
-        eprintln!("{}", format!(
+        eprintln!(
             "serve_load: {conns} hostile connections held (opened in {:.1}s; h2 streams requested {h2_open}, \
              server allows {advertised:?} per connection); valid client: 20/20 answered 200, slowest {:.0} ms; \
              serve VmRSS before {before} KiB, under load {under} KiB (+{} bytes per connection), after {after} KiB",
             connected.as_secs_f64(),
             worst.as_secs_f64() * 1000.0,
             per_conn
-        ));
+        );
         assert!(
             advertised.iter().all(|&n| n <= 32),
             "HTTP/2 streams not bounded: {advertised:?}"
