@@ -522,3 +522,95 @@ fn authorization_comes_before_the_body() {
         assert!(line.starts_with("HTTP/1.1 200"), "{line}");
     });
 }
+
+/// A serve started with few descriptors (`prlimit --nofile=200`) lowers its cap below the
+/// limit (saying so), so a flood never runs it out of descriptors: connections over the
+/// cap are closed at once instead of waiting in the listen backlog of a server whose
+/// accept() fails with EMFILE, and the valid client is served again once the flood ends.
+#[test]
+fn the_cap_stays_below_the_open_files_limit() {
+    use std::io::BufRead;
+    if !have("prlimit") {
+        assert!(
+            std::env::var("CI").is_err(),
+            "prlimit (util-linux) is needed in CI"
+        );
+        eprintln!("skipped: prlimit is not installed");
+        return;
+    }
+    let env = pki();
+    let mut child = std::process::Command::new("prlimit")
+        .args(["--nofile=200:200", bin(), "--dir"])
+        .arg(env.pki())
+        .args([
+            "-o",
+            "json",
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--name",
+            "srv",
+        ])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    let _kill = Kill(child);
+    // The first document printed (pretty JSON, up to its closing brace).
+    let mut doc = String::new();
+    loop {
+        let mut l = String::new();
+        assert!(out.read_line(&mut l).unwrap() > 0, "serve ended: {doc}");
+        doc += &l;
+        if l == "}\n" {
+            break;
+        }
+    }
+    let v: serde_json::Value = serde_json::from_str(&doc).unwrap();
+    assert_eq!(v["limits"]["max_connections"], 136, "{v}");
+    let addr = v["listening"][0].as_str().unwrap().to_string();
+    let mut note = String::new();
+    err.read_line(&mut note).unwrap();
+    assert!(
+        note.contains("lowered to 136") && note.contains("200"),
+        "{note}"
+    );
+    let valid = tls_config(&env, Some("rails"), b"http/1.1");
+    rt().block_on(async {
+        let mut held = Vec::new();
+        for _ in 0..300 {
+            let mut c = TcpStream::connect(&addr).await.unwrap();
+            let _ = c.write_all(b"GET / HTTP/1.1\r\n").await;
+            held.push(c);
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        // Which of them the server has closed (EOF or reset) by now.
+        let mut closed = 0;
+        for c in &mut held {
+            let mut b = [0u8; 64];
+            if let Ok(r) = tokio::time::timeout(Duration::from_millis(5), c.read(&mut b)).await {
+                if matches!(r, Ok(0) | Err(_)) {
+                    closed += 1;
+                }
+            }
+        }
+        assert!(closed >= 300 - 136, "only {closed} of 300 closed");
+        drop(held);
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let (line, _) = valid_get(&addr, &valid).await;
+        assert!(line.starts_with("HTTP/1.1 200"), "{line}");
+        eprintln!(
+            "serve_load: ulimit -n 200: cap 136, {closed} of 300 flood connections closed at once"
+        );
+    });
+}

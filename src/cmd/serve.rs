@@ -44,7 +44,7 @@ pub fn run(ctx: &Ctx, a: ServeArgs) -> Result<u8> {
     let allow_role = (!a.allow_roles.is_empty()).then_some("--allow-role");
     let trust_domain = ctx.trust_domain(a.trust_domain.as_ref(), allow_role)?;
     let limits = Limits {
-        max_connections: a.max_connections as usize,
+        max_connections: connection_cap(ctx, a.max_connections as usize),
         header_timeout: seconds("--header-timeout", a.header_timeout)?,
         idle_timeout: seconds("--idle-timeout", a.idle_timeout)?,
     };
@@ -129,4 +129,24 @@ fn seconds(flag: &str, secs: f64) -> Result<std::time::Duration> {
         )));
     }
     Ok(std::time::Duration::from_secs_f64(secs))
+}
+
+/// Descriptors kept free for the listeners, the CRL, the runtime and standard streams.
+const SPARE_FDS: u64 = 64;
+
+/// The connection cap, lowered (with a note) when the open-files limit would be reached
+/// first: a server out of descriptors can no longer even close what it cannot serve.
+fn connection_cap(ctx: &Ctx, asked: usize) -> usize {
+    use rustix::process::{getrlimit, Resource};
+    let Some(soft) = getrlimit(Resource::Nofile).current else {
+        return asked;
+    };
+    let room = usize::try_from(soft.saturating_sub(SPARE_FDS).max(1)).unwrap_or(usize::MAX);
+    if asked <= room {
+        return asked;
+    }
+    ctx.printer.note(&format!(
+        "--max-connections {asked} lowered to {room}: the open-files limit (ulimit -n) is {soft}"
+    ));
+    room
 }
