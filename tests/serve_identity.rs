@@ -354,3 +354,90 @@ fn revocation_after_start_is_applied_without_restart() {
         "logged once per change: {log}"
     );
 }
+
+/// One HTTP/1.1 request on an open connection: the status line and the body (read up to
+/// Content-Length).
+async fn exchange<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(
+    s: &mut S,
+) -> (String, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        let n = s.read(&mut chunk).await.unwrap();
+        assert!(n > 0, "closed: {}", String::from_utf8_lossy(&buf));
+        buf.extend_from_slice(&chunk[..n]);
+        let text = String::from_utf8_lossy(&buf).to_string();
+        if let Some((head, body)) = text.split_once("\r\n\r\n") {
+            let len: usize = head
+                .lines()
+                .find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .strip_prefix("content-length:")
+                        .map(|v| v.trim().parse().unwrap())
+                })
+                .unwrap_or(0);
+            if body.len() >= len {
+                return (head.lines().next().unwrap().to_string(), body.to_string());
+            }
+        }
+    }
+}
+
+/// A connection opened (and its certificate verified) before a revocation does not keep
+/// the revoked client in: its next request is checked against the reloaded CRL and
+/// refused (403, connection closed). Before, a keep-alive connection kept going.
+#[test]
+fn an_open_connection_is_checked_again_after_a_reload() {
+    let env = pki();
+    let s = Serve::start(&env, &["--name", "srv", "--client-auth", "required"]);
+    let roots = secctl::tlsconf::load_roots(&env.pki().join("ca.crt")).unwrap();
+    let (crt, key) = cert_of(&env, "rails");
+    let mut cfg = rustls::ClientConfig::builder_with_provider(secctl::tlsconf::provider())
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_client_auth_cert(
+            secctl::tlsconf::load_chain(std::path::Path::new(&crt)).unwrap(),
+            secctl::tlsconf::load_key(std::path::Path::new(&key)).unwrap(),
+        )
+        .unwrap();
+    cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let mut conn = rt.block_on(async {
+        let tcp = tokio::net::TcpStream::connect(&s.addr).await.unwrap();
+        tokio_rustls::TlsConnector::from(std::sync::Arc::new(cfg))
+            .connect(
+                rustls_pki_types::ServerName::try_from("127.0.0.1").unwrap(),
+                tcp,
+            )
+            .await
+            .unwrap()
+    });
+    let (line, _) = rt.block_on(exchange(&mut conn));
+    assert!(line.starts_with("HTTP/1.1 200"), "{line}");
+    env.run(&["--yes", "revoke", "rails"]).ok();
+    within(Duration::from_secs(5), || {
+        serve_logs(&env).contains("crl.pem reloaded")
+    })
+    .expect("the CRL was not reloaded");
+    let (line, body) = rt.block_on(exchange(&mut conn));
+    assert!(line.starts_with("HTTP/1.1 403"), "{line} {body}");
+    assert!(
+        body.contains("no longer accepted") && body.to_lowercase().contains("revoked"),
+        "{body}"
+    );
+    // And the connection is closed.
+    let n = rt.block_on(async {
+        use tokio::io::AsyncReadExt;
+        let mut b = [0u8; 16];
+        tokio::time::timeout(Duration::from_secs(2), conn.read(&mut b))
+            .await
+            .expect("still open")
+            .unwrap_or(0)
+    });
+    assert_eq!(n, 0);
+}

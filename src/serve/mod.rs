@@ -20,9 +20,10 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use rustls::server::danger::ClientCertVerifier;
 use rustls::server::{ResolvesServerCert, WebPkiClientVerifier};
 use rustls::RootCertStore;
-use rustls_pki_types::CertificateRevocationListDer;
+use rustls_pki_types::{CertificateDer, CertificateRevocationListDer};
 use serde::Serialize;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
@@ -144,11 +145,52 @@ impl Options {
 pub struct State {
     opts: Options,
     /// The current TLS configuration; replaced when the CRL changes.
-    tls: RwLock<Option<tokio_rustls::TlsAcceptor>>,
+    tls: RwLock<Option<Current>>,
     /// What a new configuration is built from.
     parts: Option<TlsParts>,
     /// Connection slots.
     slots: Arc<Semaphore>,
+}
+
+/// The TLS configuration in force, the client certificate verifier inside it, and its
+/// generation (one more at each CRL reload).
+#[derive(Clone)]
+struct Current {
+    acceptor: tokio_rustls::TlsAcceptor,
+    verifier: Option<Arc<dyn ClientCertVerifier>>,
+    generation: u64,
+}
+
+/// A verified client certificate chain of an open connection, checked again against the
+/// current verifier (the new CRL) when a request comes after a reload.
+pub struct PeerChain {
+    chain: Vec<CertificateDer<'static>>,
+    /// The generation last checked against, and the outcome.
+    checked: std::sync::Mutex<(u64, std::result::Result<(), String>)>,
+}
+
+impl State {
+    /// Whether the connection's client certificate is still accepted by the verifier in
+    /// force (the same for the generation it was verified with at the handshake).
+    pub fn still_accepted(&self, peer: &PeerChain) -> std::result::Result<(), String> {
+        let Some(cur) = self.tls.read().ok().and_then(|g| g.clone()) else {
+            return Ok(());
+        };
+        let Ok(mut checked) = peer.checked.lock() else {
+            return Err("internal error".into());
+        };
+        if checked.0 != cur.generation {
+            let outcome = match (&cur.verifier, peer.chain.split_first()) {
+                (Some(v), Some((ee, rest))) => v
+                    .verify_client_cert(ee, rest, rustls_pki_types::UnixTime::now())
+                    .map(|_| ())
+                    .map_err(|e| e.to_string()),
+                _ => Ok(()),
+            };
+            *checked = (cur.generation, outcome);
+        }
+        checked.1.clone()
+    }
 }
 
 /// The unchanging parts of the TLS configuration.
@@ -158,11 +200,13 @@ struct TlsParts {
     roots: Option<Arc<RootCertStore>>,
 }
 
+type WantsCert = rustls::ConfigBuilder<rustls::ServerConfig, rustls::server::WantsServerCert>;
+
 fn server_config(
     o: &Options,
     roots: Option<&Arc<RootCertStore>>,
     crls: Vec<CertificateRevocationListDer<'static>>,
-) -> Result<rustls::ConfigBuilder<rustls::ServerConfig, rustls::server::WantsServerCert>> {
+) -> Result<(WantsCert, Option<Arc<dyn ClientCertVerifier>>)> {
     let builder = rustls::ServerConfig::builder_with_provider(tlsconf::provider())
         .with_safe_default_protocol_versions()
         .map_err(Error::internal)?;
@@ -179,9 +223,9 @@ fn server_config(
             let v = vb
                 .build()
                 .map_err(|e| Error::Usage(format!("cannot verify client certificates: {e}")))?;
-            builder.with_client_cert_verifier(v)
+            (builder.with_client_cert_verifier(v.clone()), Some(v))
         }
-        None => builder.with_no_client_auth(),
+        None => (builder.with_no_client_auth(), None),
     })
 }
 
@@ -190,7 +234,7 @@ fn finish(mut cfg: rustls::ServerConfig) -> tokio_rustls::TlsAcceptor {
     tokio_rustls::TlsAcceptor::from(Arc::new(cfg))
 }
 
-fn build_tls(o: &Options) -> Result<(tokio_rustls::TlsAcceptor, TlsParts)> {
+fn build_tls(o: &Options) -> Result<(Current, TlsParts)> {
     let (cert, key) = match (&o.cert, &o.key) {
         (Some(c), Some(k)) => (c, k),
         _ => {
@@ -213,36 +257,53 @@ fn build_tls(o: &Options) -> Result<(tokio_rustls::TlsAcceptor, TlsParts)> {
         (Some(_), Some(crl)) => tlsconf::load_crls(crl)?,
         _ => Vec::new(),
     };
-    let cfg = server_config(o, roots.as_ref(), crls)
-        .map_err(|e| match (e, &o.crl) {
+    let (builder, verifier) =
+        server_config(o, roots.as_ref(), crls).map_err(|e| match (e, &o.crl) {
             (Error::Usage(m), Some(crl)) => Error::path(crl, m),
             (e, _) => e,
-        })?
+        })?;
+    let cfg = builder
         .with_single_cert(chain, key_der)
         .map_err(|e| Error::path(key, format!("does not match {} ({e})", cert.display())))?;
     let parts = TlsParts {
         resolver: cfg.cert_resolver.clone(),
         roots,
     };
-    Ok((finish(cfg), parts))
+    let current = Current {
+        acceptor: finish(cfg),
+        verifier,
+        generation: 0,
+    };
+    Ok((current, parts))
 }
 
 /// A new TLS configuration with the CRL as it is now in `path` (same certificate, same
 /// roots; a fresh session cache, so no session made before resumes past a revocation).
-fn rebuild_with_crl(state: &State, path: &Path) -> Result<(tokio_rustls::TlsAcceptor, usize)> {
+fn rebuild_with_crl(state: &State, path: &Path) -> Result<(Current, usize)> {
     let parts = state
         .parts
         .as_ref()
         .ok_or_else(|| Error::internal("no TLS"))?;
     let crls = tlsconf::load_crls(path)?;
     let n = crls.len();
-    let cfg = server_config(&state.opts, parts.roots.as_ref(), crls)
-        .map_err(|e| match e {
+    let (builder, verifier) =
+        server_config(&state.opts, parts.roots.as_ref(), crls).map_err(|e| match e {
             Error::Usage(m) => Error::path(path, m),
             e => e,
-        })?
-        .with_cert_resolver(parts.resolver.clone());
-    Ok((finish(cfg), n))
+        })?;
+    let cfg = builder.with_cert_resolver(parts.resolver.clone());
+    let generation = state
+        .tls
+        .read()
+        .ok()
+        .and_then(|g| g.as_ref().map(|c| c.generation + 1))
+        .unwrap_or(0);
+    let current = Current {
+        acceptor: finish(cfg),
+        verifier,
+        generation,
+    };
+    Ok((current, n))
 }
 
 /// What identifies a version of a file: device, inode, size, mtime and ctime.
@@ -280,9 +341,9 @@ async fn watch_crl(state: Arc<State>, path: PathBuf) {
             continue;
         }
         match rebuild_with_crl(&state, &path) {
-            Ok((acceptor, n)) => {
+            Ok((current, n)) => {
                 if let Ok(mut g) = state.tls.write() {
-                    *g = Some(acceptor);
+                    *g = Some(current);
                 }
                 crate::output::log_line(&format!(
                     "serve: CRL {} reloaded ({n} CRL{})",
@@ -537,10 +598,10 @@ async fn handle(state: Arc<State>, stream: TcpStream, peer: SocketAddr, port: u1
         return;
     }
     let is_tls = first[0] == 0x16;
-    let acceptor = state.tls.read().ok().and_then(|g| g.clone());
+    let current = state.tls.read().ok().and_then(|g| g.clone());
     let act = Activity::new();
-    match (acceptor, is_tls) {
-        (Some(acceptor), true) => {
+    match (current.map(|c| (c.acceptor, c.generation)), is_tls) {
+        (Some((acceptor, generation)), true) => {
             let tls =
                 match tokio::time::timeout(limits.header_timeout, acceptor.accept(stream)).await {
                     Ok(Ok(s)) => s,
@@ -558,6 +619,12 @@ async fn handle(state: Arc<State>, stream: TcpStream, peer: SocketAddr, port: u1
                 .peer_certificates()
                 .and_then(|c| c.first())
                 .and_then(|c| Identity::of(c, state.opts.trust_domain.as_deref()));
+            let peer_chain = conn.peer_certificates().map(|c| {
+                Arc::new(PeerChain {
+                    chain: c.to_vec(),
+                    checked: std::sync::Mutex::new((generation, Ok(()))),
+                })
+            });
             let h2 = conn.alpn_protocol() == Some(b"h2");
             log(
                 &state,
@@ -578,6 +645,7 @@ async fn handle(state: Arc<State>, stream: TcpStream, peer: SocketAddr, port: u1
             let svc = service::Svc {
                 state: state.clone(),
                 identity,
+                peer_chain,
                 tls: true,
                 activity: act.clone(),
             };
@@ -611,6 +679,7 @@ async fn handle(state: Arc<State>, stream: TcpStream, peer: SocketAddr, port: u1
             let svc = service::Svc {
                 state: state.clone(),
                 identity: None,
+                peer_chain: None,
                 tls: false,
                 activity: act.clone(),
             };

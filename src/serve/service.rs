@@ -13,7 +13,7 @@ use http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
 use http_body_util::BodyExt;
 use hyper::body::{Frame, Incoming};
 
-use super::{Activity, GrpcAuth, State, MAX_BODY};
+use super::{Activity, GrpcAuth, PeerChain, State, MAX_BODY};
 
 /// The caller's identity from a verified client certificate.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -98,6 +98,8 @@ type Fut = Pin<Box<dyn Future<Output = Result<Response<Body>, Infallible>> + Sen
 pub struct Svc {
     pub(super) state: Arc<State>,
     pub(super) identity: Option<Identity>,
+    /// The verified client chain, checked again after a CRL reload.
+    pub(super) peer_chain: Option<Arc<PeerChain>>,
     pub(super) tls: bool,
     pub(super) activity: Arc<Activity>,
 }
@@ -147,6 +149,24 @@ impl Svc {
             .is_some_and(|v| v.starts_with("application/grpc"));
         let h2 = req.version() == http::Version::HTTP_2;
         let path = req.uri().path().to_string();
+        // A connection verified before a CRL reload: its certificate must still pass.
+        if let Some(Err(why)) = self
+            .peer_chain
+            .as_ref()
+            .map(|p| self.state.still_accepted(p))
+        {
+            let msg = format!("the client certificate is no longer accepted: {why}");
+            let mut r = if is_grpc {
+                grpc_error(16, &msg)
+            } else {
+                status(StatusCode::FORBIDDEN, &format!("{msg}\n"))
+            };
+            if !h2 {
+                r.headers_mut()
+                    .insert("connection", HeaderValue::from_static("close"));
+            }
+            return r;
+        }
         // Everything is decided before a byte of the body is read: a refused caller gets
         // its answer and the body is never read (HTTP/1.1 then closes the connection,
         // HTTP/2 resets the stream).
