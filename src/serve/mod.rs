@@ -150,6 +150,8 @@ pub struct State {
     parts: Option<TlsParts>,
     /// Connection slots.
     slots: Arc<Semaphore>,
+    /// The CRL file's version when it was loaded.
+    crl_seen: Option<FileVersion>,
 }
 
 /// The TLS configuration in force, the client certificate verifier inside it, and its
@@ -307,7 +309,7 @@ fn rebuild_with_crl(state: &State, path: &Path) -> Result<(Current, usize)> {
 }
 
 /// What identifies a version of a file: device, inode, size, mtime and ctime.
-fn file_version(p: &Path) -> std::io::Result<(u64, u64, u64, i64, i64, i64, i64)> {
+fn file_version(p: &Path) -> std::io::Result<FileVersion> {
     use std::os::unix::fs::MetadataExt;
     let m = std::fs::metadata(p)?;
     Ok((
@@ -321,10 +323,12 @@ fn file_version(p: &Path) -> std::io::Result<(u64, u64, u64, i64, i64, i64, i64)
     ))
 }
 
-/// Poll the CRL file every second; on a change, load it and swap the TLS configuration.
-/// A CRL that cannot be used keeps the previous one; each outcome is logged once.
-async fn watch_crl(state: Arc<State>, path: PathBuf) {
-    let mut seen = file_version(&path).ok();
+type FileVersion = (u64, u64, u64, i64, i64, i64, i64);
+
+/// Poll the CRL file every second; on a change from `seen` (the version stat'ed before the
+/// CRL in force was loaded), load it and swap the TLS configuration. A CRL that cannot be
+/// used keeps the previous one; each outcome is logged once.
+async fn watch_crl(state: Arc<State>, path: PathBuf, mut seen: Option<FileVersion>) {
     loop {
         tokio::time::sleep(Duration::from_secs(1)).await;
         let now = file_version(&path);
@@ -370,6 +374,7 @@ impl Server {
         if opts.limits.max_connections == 0 {
             return Err(Error::Usage("--max-connections must be at least 1".into()));
         }
+        let crl_seen = opts.crl.as_deref().and_then(|p| file_version(p).ok());
         let (tls, parts) = if opts.insecure {
             (None, None)
         } else {
@@ -392,6 +397,7 @@ impl Server {
                 tls: RwLock::new(tls),
                 parts,
                 slots,
+                crl_seen,
             }),
         })
     }
@@ -414,7 +420,8 @@ impl Server {
             .and_then(|p| p.roots.as_ref())
             .and(self.state.opts.crl.clone());
         if let Some(path) = watched {
-            loops.push(tokio::spawn(watch_crl(self.state.clone(), path)));
+            let seen = self.state.crl_seen;
+            loops.push(tokio::spawn(watch_crl(self.state.clone(), path, seen)));
         }
         for listener in self.listeners {
             let state = self.state.clone();
