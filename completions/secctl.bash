@@ -1892,7 +1892,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__serve)
-            opts="-v -o -h -V --listen --name --cert --key --ca --crl --client-auth --grpc-auth --allow-role --insecure --verbose --dir --output --yes --passphrase-file --help --version"
+            opts="-v -o -h -V --listen --name --cert --key --ca --crl --no-crl --trust-domain --max-connections --header-timeout --idle-timeout --client-auth --grpc-auth --allow-role --insecure --verbose --dir --output --yes --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1919,6 +1919,22 @@ _secctl() {
                     return 0
                     ;;
                 --crl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trust-domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1958,7 +1974,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__verify)
-            opts="-o -h -V --ca --cert --key --servername --timeout --path --min-tls --warn-days --crl --host --role --usage --at --untrusted --no-revocation --protocol --dir --output --yes --passphrase-file --help --version"
+            opts="-o -h -V --ca --cert --key --servername --timeout --path --min-tls --warn-days --crl --host --role --trust-domain --usage --at --untrusted --no-revocation --protocol --dir --output --yes --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2005,6 +2021,10 @@ _secctl() {
                     return 0
                     ;;
                 --role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trust-domain)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -207,6 +207,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand verify" -l warn-days -d '`
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l crl -d 'CRL file(s) in one PEM file [default: DIR/crl.pem when --ca is not given and it exists]' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l host -d 'Host name or IP address the certificate must be valid for' -r
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l role -d 'Role the certificate must carry (OU and SPIFFE id)' -r
+complete -c secctl -n "__fish_secctl_using_subcommand verify" -l trust-domain -d 'The cluster\'s SPIFFE trust domain, which --role requires of the certificate\'s SPIFFE id [default: DIR\'s]' -r
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l usage -d 'Purpose the certificate must allow' -r -f -a "server\t'TLS server (EKU serverAuth)'
 client\t'TLS client (EKU clientAuth)'"
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l at -d 'Verify as of this time (RFC 3339, e.g. 2027-01-01T00:00:00Z, or @UNIX-SECONDS)' -r
@@ -231,7 +232,11 @@ complete -c secctl -n "__fish_secctl_using_subcommand serve" -l name -d 'Serve t
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l cert -d 'Server certificate chain (PEM)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l key -d 'Server private key (PKCS#8 PEM)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l ca -d 'Bundle that verifies client certificates [default: DIR/ca.crt]' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand serve" -l crl -d 'CRL for client certificates [default: DIR/crl.pem when it exists and --ca is not given]' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand serve" -l crl -d 'CRL for client certificates, reloaded when the file changes [default: DIR/crl.pem, also with --ca]. Verifying client certificates without a CRL needs --no-crl' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand serve" -l trust-domain -d 'The cluster\'s SPIFFE trust domain, which --allow-role requires of the client\'s SPIFFE id [default: DIR\'s]' -r
+complete -c secctl -n "__fish_secctl_using_subcommand serve" -l max-connections -d 'Connections served at once; over it, new connections are closed at once' -r
+complete -c secctl -n "__fish_secctl_using_subcommand serve" -l header-timeout -d 'Seconds allowed for the first byte, the TLS handshake, and each request\'s head and body' -r
+complete -c secctl -n "__fish_secctl_using_subcommand serve" -l idle-timeout -d 'Seconds a connection may stay open with no request in flight (HTTP/1.1 and HTTP/2)' -r
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l client-auth -d 'Client certificates at the handshake' -r -f -a "none\t'Never ask for one'
 optional\t'Ask; verify it if given; let everyone in'
 required\t'Refuse the handshake without a valid one'"
@@ -242,6 +247,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand serve" -l dir -d 'State di
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand serve" -l no-crl -d 'Verify client certificates without any CRL (revoked certificates are accepted)'
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l insecure -d 'No TLS: plaintext HTTP/1.1, h2c and gRPC (for comparison and tests)'
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -s v -l verbose -d 'Log one line per connection (with the peer\'s identity) on stderr'
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'

@@ -163,9 +163,27 @@ pub struct ServeArgs {
     /// Bundle that verifies client certificates [default: DIR/ca.crt].
     #[arg(long, value_name = "BUNDLE")]
     pub ca: Option<PathBuf>,
-    /// CRL for client certificates [default: DIR/crl.pem when it exists and --ca is not given].
+    /// CRL for client certificates, reloaded when the file changes [default: DIR/crl.pem,
+    /// also with --ca]. Verifying client certificates without a CRL needs --no-crl.
     #[arg(long, value_name = "FILE")]
     pub crl: Option<PathBuf>,
+    /// Verify client certificates without any CRL (revoked certificates are accepted).
+    #[arg(long, conflicts_with = "crl")]
+    pub no_crl: bool,
+    /// The cluster's SPIFFE trust domain, which --allow-role requires of the client's SPIFFE
+    /// id [default: DIR's].
+    #[arg(long, value_name = "DOMAIN")]
+    pub trust_domain: Option<String>,
+    /// Connections served at once; over it, new connections are closed at once.
+    #[arg(long, value_name = "N", default_value_t = crate::serve::DEFAULT_MAX_CONNECTIONS,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub max_connections: u32,
+    /// Seconds allowed for the first byte, the TLS handshake, and each request's head and body.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    pub header_timeout: f64,
+    /// Seconds a connection may stay open with no request in flight (HTTP/1.1 and HTTP/2).
+    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+    pub idle_timeout: f64,
     /// Client certificates at the handshake.
     #[arg(long, value_enum, default_value_t = crate::serve::ClientAuth::Optional)]
     pub client_auth: crate::serve::ClientAuth,
@@ -291,6 +309,10 @@ pub struct VerifyArgs {
     /// Role the certificate must carry (OU and SPIFFE id).
     #[arg(long)]
     pub role: Option<String>,
+    /// The cluster's SPIFFE trust domain, which --role requires of the certificate's SPIFFE id
+    /// [default: DIR's].
+    #[arg(long, value_name = "DOMAIN")]
+    pub trust_domain: Option<String>,
     /// Purpose the certificate must allow.
     #[arg(long, value_enum)]
     pub usage: Option<crate::verify::Usage>,

@@ -41,8 +41,10 @@ pub struct Request<'a> {
     pub crls: Vec<Vec<u8>>,
     /// Expected host.
     pub host: Option<Host>,
-    /// Expected role.
+    /// Expected role (the identity rule of `pki::identity`).
     pub role: Option<String>,
+    /// The cluster's SPIFFE trust domain, which the role check requires.
+    pub trust_domain: Option<String>,
     /// Expected usage.
     pub usage: Option<Usage>,
     /// Verification time.
@@ -509,26 +511,25 @@ pub fn verify(req: &Request<'_>) -> Result<Report> {
         ));
     }
     if let Some(role) = &req.role {
-        let ou = info.role.as_deref();
-        let spiffe_role = info
-            .spiffe_id
-            .as_deref()
-            .and_then(|s| s.strip_prefix("spiffe://"))
-            .and_then(|s| s.split('/').nth(1));
-        let ok = ou == Some(role.as_str()) && spiffe_role.is_none_or(|r| r == role);
-        checks.push(Check::new(
-            "role",
-            ok,
-            if ok {
-                format!("role {role}")
-            } else {
+        let found = match &req.trust_domain {
+            Some(td) => crate::pki::identity::establish(leaf_der, td),
+            None => Err("the cluster's trust domain is unknown (pass --trust-domain)".into()),
+        };
+        let (ok, detail) = match found {
+            Ok(id) if id.role == *role => (true, format!("role {role}")),
+            Ok(id) => (
+                false,
                 format!(
                     "expected role {role}, certificate has OU={} and SPIFFE id {}",
-                    ou.unwrap_or("(none)"),
-                    info.spiffe_id.as_deref().unwrap_or("(none)")
-                )
-            },
-        ));
+                    id.role, id.spiffe_id
+                ),
+            ),
+            Err(why) => (
+                false,
+                format!("expected role {role}, the certificate has none: {why}"),
+            ),
+        };
+        checks.push(Check::new("role", ok, detail));
     }
     let warnings = match req.crl_name {
         Some(n) => crl_freshness_warnings(n, &req.crls, at),

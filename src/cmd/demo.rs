@@ -12,7 +12,7 @@ use crate::pki::keys::KeyType;
 use crate::pki::names::Host;
 use crate::pki::store::{CertKind, Store};
 use crate::probe;
-use crate::serve::{ClientAuth, GrpcAuth, Options, Server};
+use crate::serve::{ClientAuth, GrpcAuth, Limits, Options, Server};
 
 /// A temporary directory (0700) removed on drop, even when the demo fails.
 struct TempDir(PathBuf);
@@ -106,12 +106,14 @@ pub fn run(ctx: &Ctx) -> Result<u8> {
         cert: Some(node_crt),
         key: Some(node_key),
         ca: Some(bundle.clone()),
-        crl: None,
+        crl: Some(store.path("crl.pem")),
         client_auth: ClientAuth::Optional,
         grpc_auth: GrpcAuth::Mtls,
         allow_roles: vec!["gitlab".into()],
+        trust_domain: Some(cfg.trust_domain.clone()),
         insecure: false,
         verbose: false,
+        limits: Limits::default(),
     };
     let probe_cfg = probe::Config {
         roots: Some(crate::tlsconf::load_roots(&bundle)?),

@@ -110,6 +110,30 @@ impl Ctx {
         }
     }
 
+    /// The cluster's SPIFFE trust domain for the identity rule (`pki::identity`): `--trust-domain`
+    /// when given, else the state directory's. `needed_by` names the option that needs it
+    /// (`--role`, `--allow-role`): without it, an unknown trust domain is no error.
+    pub fn trust_domain(
+        &self,
+        flag: Option<&String>,
+        needed_by: Option<&str>,
+    ) -> Result<Option<String>> {
+        if let Some(td) = flag {
+            crate::pki::names::check_trust_domain(td)?;
+            return Ok(Some(td.clone()));
+        }
+        if self.store.is_initialized() {
+            return Ok(Some(self.store.config()?.trust_domain));
+        }
+        match needed_by {
+            Some(opt) => Err(Error::Usage(format!(
+                "{opt} needs the cluster's SPIFFE trust domain: pass --trust-domain DOMAIN (no CA in {})",
+                self.store.root().display()
+            ))),
+            None => Ok(None),
+        }
+    }
+
     /// Ask for confirmation: `--yes` answers it; on a terminal the user is asked; without
     /// a terminal the action is refused (never a hidden prompt in a pipeline).
     pub fn confirm(&self, question: &str) -> Result<()> {

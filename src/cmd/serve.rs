@@ -4,7 +4,7 @@ use crate::cli::ServeArgs;
 use crate::cmd::Ctx;
 use crate::error::{Error, Result};
 use crate::pki::names;
-use crate::serve::{Options, Server};
+use crate::serve::{Limits, Options, Server};
 
 /// Run the reference node until Ctrl-C or SIGTERM.
 pub fn run(ctx: &Ctx, a: ServeArgs) -> Result<u8> {
@@ -27,7 +27,27 @@ pub fn run(ctx: &Ctx, a: ServeArgs) -> Result<u8> {
             "serve needs --name NAME or --cert/--key (or --insecure for plaintext)".into(),
         ));
     }
-    let crate::cmd::Trust { bundle: ca, crl } = ctx.trust(a.ca.as_ref(), a.crl.as_ref());
+    let ca = a.ca.clone().or_else(|| {
+        let b = ctx.store.path("ca.crt");
+        b.exists().then_some(b)
+    });
+    // The CRL applies whenever client certificates are verified, with the default bundle
+    // or an explicit --ca alike; only --no-crl goes without.
+    let crl = if a.no_crl {
+        None
+    } else {
+        a.crl.clone().or_else(|| {
+            let c = ctx.store.path("crl.pem");
+            c.exists().then_some(c)
+        })
+    };
+    let allow_role = (!a.allow_roles.is_empty()).then_some("--allow-role");
+    let trust_domain = ctx.trust_domain(a.trust_domain.as_ref(), allow_role)?;
+    let limits = Limits {
+        max_connections: connection_cap(ctx, a.max_connections as usize),
+        header_timeout: seconds("--header-timeout", a.header_timeout)?,
+        idle_timeout: seconds("--idle-timeout", a.idle_timeout)?,
+    };
     let opts = Options {
         listen: a.listen,
         cert,
@@ -37,9 +57,17 @@ pub fn run(ctx: &Ctx, a: ServeArgs) -> Result<u8> {
         client_auth: a.client_auth,
         grpc_auth: a.grpc_auth,
         allow_roles: a.allow_roles,
+        trust_domain,
         insecure: a.insecure,
         verbose: a.verbose,
+        limits,
     };
+    if opts.verifies_client_certs() && opts.ca.is_some() && opts.crl.is_none() && !a.no_crl {
+        return Err(Error::Usage(format!(
+            "client certificates would be verified without a CRL ({} does not exist): pass --crl FILE, or --no-crl to accept revoked certificates",
+            ctx.store.path("crl.pem").display()
+        )));
+    }
     let rt = crate::cmd::runtime()?;
     rt.block_on(async {
         let server = Server::bind(opts.clone()).await?;
@@ -57,6 +85,9 @@ pub fn run(ctx: &Ctx, a: ServeArgs) -> Result<u8> {
                 "client_auth": opts.client_auth,
                 "grpc_auth": opts.grpc_auth,
                 "allow_roles": opts.allow_roles,
+                "crl": opts.crl.as_ref().map(|p| p.display().to_string()),
+                "trust_domain": opts.trust_domain,
+                "limits": opts.limits,
             }))?;
         } else {
             p.line(&format!(
@@ -89,4 +120,33 @@ pub fn run(ctx: &Ctx, a: ServeArgs) -> Result<u8> {
         ctx.printer.note("stopped");
         Ok(0)
     })
+}
+
+fn seconds(flag: &str, secs: f64) -> Result<std::time::Duration> {
+    if !(0.1..=86_400.0).contains(&secs) {
+        return Err(Error::Usage(format!(
+            "invalid {flag} {secs}: give seconds between 0.1 and 86400"
+        )));
+    }
+    Ok(std::time::Duration::from_secs_f64(secs))
+}
+
+/// Descriptors kept free for the listeners, the CRL, the runtime and standard streams.
+const SPARE_FDS: u64 = 64;
+
+/// The connection cap, lowered (with a note) when the open-files limit would be reached
+/// first: a server out of descriptors can no longer even close what it cannot serve.
+fn connection_cap(ctx: &Ctx, asked: usize) -> usize {
+    use rustix::process::{getrlimit, Resource};
+    let Some(soft) = getrlimit(Resource::Nofile).current else {
+        return asked;
+    };
+    let room = usize::try_from(soft.saturating_sub(SPARE_FDS).max(1)).unwrap_or(usize::MAX);
+    if asked <= room {
+        return asked;
+    }
+    ctx.printer.note(&format!(
+        "--max-connections {asked} lowered to {room}: the open-files limit (ulimit -n) is {soft}"
+    ));
+    room
 }

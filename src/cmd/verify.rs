@@ -39,6 +39,8 @@ pub fn run(ctx: &Ctx, a: VerifyArgs) -> Result<u8> {
     if let Some(r) = &a.role {
         names::check_role(r)?;
     }
+    let trust_domain =
+        ctx.trust_domain(a.trust_domain.as_ref(), a.role.as_ref().map(|_| "--role"))?;
     let trust = ctx.trust(a.live.ca.as_ref(), a.crl.as_ref());
     let bundle_path = trust.require_bundle(ctx)?;
     let crl_path = trust.crl;
@@ -61,6 +63,7 @@ pub fn run(ctx: &Ctx, a: VerifyArgs) -> Result<u8> {
         crls,
         host,
         role: a.role.clone(),
+        trust_domain,
         usage: a.usage,
         at,
         untrusted,

@@ -29,6 +29,8 @@ pub fn run(ctx: &Ctx, a: &VerifyArgs) -> Result<u8> {
     if let Some(r) = &a.role {
         names::check_role(r)?;
     }
+    let trust_domain =
+        ctx.trust_domain(a.trust_domain.as_ref(), a.role.as_ref().map(|_| "--role"))?;
     let at = match &a.at {
         Some(s) => parse_time(s)?,
         None => OffsetDateTime::now_utc(),
@@ -66,6 +68,7 @@ pub fn run(ctx: &Ctx, a: &VerifyArgs) -> Result<u8> {
         crls,
         host,
         role: a.role.clone(),
+        trust_domain,
         usage: Some(verify::Usage::Server),
         at,
         untrusted,

@@ -2,6 +2,7 @@
 
 pub mod ca;
 pub mod fsio;
+pub mod identity;
 pub mod inspect;
 pub mod issue;
 pub mod keys;

@@ -506,12 +506,18 @@ where
             let (resp, mut send) = client
                 .send_request(req, end)
                 .map_err(|e| h2_failure(&e, tls, &sniffed()))?;
-            if let Call::Grpc = call {
-                // An empty HealthCheckRequest: no compression, length 0.
-                send.send_data(Bytes::from_static(&[0, 0, 0, 0, 0]), true)
-                    .map_err(|e| h2_failure(&e, tls, &sniffed()))?;
-            }
-            let resp = resp.await.map_err(|e| h2_failure(&e, tls, &sniffed()))?;
+            // An empty HealthCheckRequest: no compression, length 0. A server may answer
+            // (a refusal needs no body) and close the stream before it is sent: then its
+            // answer is what counts, and the send error only when there is none.
+            let send_error = match call {
+                Call::Grpc => send
+                    .send_data(Bytes::from_static(&[0, 0, 0, 0, 0]), true)
+                    .err(),
+                _ => None,
+            };
+            let resp = resp
+                .await
+                .map_err(|e| h2_failure(send_error.as_ref().unwrap_or(&e), tls, &sniffed()))?;
             let status = resp.status().as_u16();
             let location = resp
                 .headers()

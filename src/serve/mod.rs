@@ -4,18 +4,29 @@
 //! 308 redirect to the https URL of the same port and path. Over TLS it serves HTTP/1.1,
 //! HTTP/2 and gRPC `grpc.health.v1.Health/Check`. `--insecure` serves plaintext HTTP/1.1,
 //! h2c and gRPC instead.
+//!
+//! Exhaustion limits (see [`Limits`]): a connection cap (over it, new connections are closed
+//! at once), a deadline for the first byte, the TLS handshake and each request head and body,
+//! an idle timeout for connections with no request in flight (HTTP/1.1 and HTTP/2), bounded
+//! HTTP/2 streams, windows, frames and header lists, and authorization before any byte of a
+//! request body is read. The CRL is reloaded when its file changes.
 
 mod service;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::sync::Arc;
-use std::time::Duration;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use rustls::server::WebPkiClientVerifier;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use rustls::server::danger::ClientCertVerifier;
+use rustls::server::{ResolvesServerCert, WebPkiClientVerifier};
+use rustls::RootCertStore;
+use rustls_pki_types::{CertificateDer, CertificateRevocationListDer};
 use serde::Serialize;
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Semaphore;
 
 use crate::error::{Error, Result};
 use crate::tlsconf;
@@ -44,6 +55,51 @@ pub enum GrpcAuth {
     Mtls,
 }
 
+/// What a connection may cost before it is closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Limits {
+    /// Connections served at once; over it, a new connection is closed at once.
+    pub max_connections: usize,
+    /// Deadline for the first byte, the TLS handshake, each request head (HTTP/1.1: from
+    /// the moment the connection waits for it, keep-alive included) and each request body.
+    #[serde(serialize_with = "secs")]
+    pub header_timeout: Duration,
+    /// A connection with no request in flight for this long is closed (HTTP/1.1, HTTP/2).
+    #[serde(serialize_with = "secs")]
+    pub idle_timeout: Duration,
+}
+
+fn secs<S: serde::Serializer>(d: &Duration, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_f64(d.as_secs_f64())
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_connections: DEFAULT_MAX_CONNECTIONS as usize,
+            header_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Below the usual `ulimit -n` of 1024, with room for the listeners, the CRL and the runtime.
+pub const DEFAULT_MAX_CONNECTIONS: u32 = 768;
+/// Largest request body accepted (the handlers need none: it is read, counted and dropped).
+pub const MAX_BODY: u64 = 1 << 20;
+/// HTTP/2 streams open at once per connection.
+pub const MAX_STREAMS: u32 = 32;
+/// HTTP/2 flow-control windows: what a peer may make us buffer per stream and per connection.
+const STREAM_WINDOW: u32 = 64 * 1024;
+const CONN_WINDOW: u32 = 256 * 1024;
+/// HTTP/2 frame size, header list size and send buffer.
+const MAX_FRAME: u32 = 16 * 1024;
+const MAX_HEADER_LIST: u32 = 16 * 1024;
+const MAX_SEND_BUF: usize = 64 * 1024;
+/// HTTP/1.1 read buffer (the whole request head must fit) and header count.
+const H1_MAX_BUF: usize = 32 * 1024;
+const H1_MAX_HEADERS: usize = 64;
+
 /// Everything `serve` needs.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -55,7 +111,7 @@ pub struct Options {
     pub key: Option<PathBuf>,
     /// Bundle that verifies client certificates.
     pub ca: Option<PathBuf>,
-    /// CRL checked for client certificates.
+    /// CRL checked for client certificates, reloaded when the file changes.
     pub crl: Option<PathBuf>,
     /// Handshake policy.
     pub client_auth: ClientAuth,
@@ -63,19 +119,124 @@ pub struct Options {
     pub grpc_auth: GrpcAuth,
     /// Roles allowed per request (empty: any).
     pub allow_roles: Vec<String>,
+    /// The cluster's SPIFFE trust domain: roles are established under the identity rule
+    /// (`pki::identity`) only with it.
+    pub trust_domain: Option<String>,
     /// Plaintext only.
     pub insecure: bool,
     /// Log one line per connection.
     pub verbose: bool,
+    /// Connection cap and timeouts.
+    pub limits: Limits,
+}
+
+impl Options {
+    /// Whether the handshake asks for (and verifies) client certificates: for
+    /// `--client-auth optional|required` and for per-request checks.
+    pub fn verifies_client_certs(&self) -> bool {
+        !self.insecure
+            && (self.client_auth != ClientAuth::None
+                || self.grpc_auth == GrpcAuth::Mtls
+                || !self.allow_roles.is_empty())
+    }
 }
 
 /// Shared state of a running server.
 pub struct State {
     opts: Options,
-    tls: Option<tokio_rustls::TlsAcceptor>,
+    /// The current TLS configuration; replaced when the CRL changes.
+    tls: RwLock<Option<Current>>,
+    /// What a new configuration is built from.
+    parts: Option<TlsParts>,
+    /// Connection slots.
+    slots: Arc<Semaphore>,
+    /// The CRL file's version when it was loaded.
+    crl_seen: Option<FileVersion>,
 }
 
-fn build_tls(o: &Options) -> Result<tokio_rustls::TlsAcceptor> {
+/// The TLS configuration in force, the client certificate verifier inside it, and its
+/// generation (one more at each CRL reload).
+#[derive(Clone)]
+struct Current {
+    acceptor: tokio_rustls::TlsAcceptor,
+    verifier: Option<Arc<dyn ClientCertVerifier>>,
+    generation: u64,
+}
+
+/// A verified client certificate chain of an open connection, checked again against the
+/// current verifier (the new CRL) when a request comes after a reload.
+pub struct PeerChain {
+    chain: Vec<CertificateDer<'static>>,
+    /// The generation last checked against, and the outcome.
+    checked: std::sync::Mutex<(u64, std::result::Result<(), String>)>,
+}
+
+impl State {
+    /// Whether the connection's client certificate is still accepted by the verifier in
+    /// force (the same for the generation it was verified with at the handshake).
+    pub fn still_accepted(&self, peer: &PeerChain) -> std::result::Result<(), String> {
+        let Some(cur) = self.tls.read().ok().and_then(|g| g.clone()) else {
+            return Ok(());
+        };
+        let Ok(mut checked) = peer.checked.lock() else {
+            return Err("internal error".into());
+        };
+        if checked.0 != cur.generation {
+            let outcome = match (&cur.verifier, peer.chain.split_first()) {
+                (Some(v), Some((ee, rest))) => v
+                    .verify_client_cert(ee, rest, rustls_pki_types::UnixTime::now())
+                    .map(|_| ())
+                    .map_err(|e| e.to_string()),
+                _ => Ok(()),
+            };
+            *checked = (cur.generation, outcome);
+        }
+        checked.1.clone()
+    }
+}
+
+/// The unchanging parts of the TLS configuration.
+struct TlsParts {
+    resolver: Arc<dyn ResolvesServerCert>,
+    /// Roots that verify client certificates (None: none asked for).
+    roots: Option<Arc<RootCertStore>>,
+}
+
+type WantsCert = rustls::ConfigBuilder<rustls::ServerConfig, rustls::server::WantsServerCert>;
+
+fn server_config(
+    o: &Options,
+    roots: Option<&Arc<RootCertStore>>,
+    crls: Vec<CertificateRevocationListDer<'static>>,
+) -> Result<(WantsCert, Option<Arc<dyn ClientCertVerifier>>)> {
+    let builder = rustls::ServerConfig::builder_with_provider(tlsconf::provider())
+        .with_safe_default_protocol_versions()
+        .map_err(Error::internal)?;
+    Ok(match roots {
+        Some(roots) => {
+            let mut vb =
+                WebPkiClientVerifier::builder_with_provider(roots.clone(), tlsconf::provider());
+            if !crls.is_empty() {
+                vb = vb.with_crls(crls);
+            }
+            if o.client_auth != ClientAuth::Required {
+                vb = vb.allow_unauthenticated();
+            }
+            let v = vb
+                .build()
+                .map_err(|e| Error::Usage(format!("cannot verify client certificates: {e}")))?;
+            (builder.with_client_cert_verifier(v.clone()), Some(v))
+        }
+        None => (builder.with_no_client_auth(), None),
+    })
+}
+
+fn finish(mut cfg: rustls::ServerConfig) -> tokio_rustls::TlsAcceptor {
+    cfg.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    tokio_rustls::TlsAcceptor::from(Arc::new(cfg))
+}
+
+fn build_tls(o: &Options) -> Result<(Current, TlsParts)> {
     let (cert, key) = match (&o.cert, &o.key) {
         (Some(c), Some(k)) => (c, k),
         _ => {
@@ -86,37 +247,119 @@ fn build_tls(o: &Options) -> Result<tokio_rustls::TlsAcceptor> {
     };
     let chain = tlsconf::load_chain(cert)?;
     let key_der = tlsconf::load_key(key)?;
-    // Asking for a certificate is needed for per-request checks too.
-    let wants_certs = o.client_auth != ClientAuth::None
-        || o.grpc_auth == GrpcAuth::Mtls
-        || !o.allow_roles.is_empty();
-    let builder = rustls::ServerConfig::builder_with_provider(tlsconf::provider())
-        .with_safe_default_protocol_versions()
-        .map_err(Error::internal)?;
-    let builder = if wants_certs {
+    let roots = if o.verifies_client_certs() {
         let ca = o.ca.as_ref().ok_or_else(|| {
             Error::Usage("client certificates need --ca BUNDLE to verify them against".into())
         })?;
-        let roots = tlsconf::load_roots(ca)?;
-        let mut vb = WebPkiClientVerifier::builder_with_provider(roots, tlsconf::provider());
-        if let Some(crl) = &o.crl {
-            vb = vb.with_crls(tlsconf::load_crls(crl)?);
-        }
-        if o.client_auth != ClientAuth::Required {
-            vb = vb.allow_unauthenticated();
-        }
-        let v = vb
-            .build()
-            .map_err(|e| Error::Usage(format!("cannot verify client certificates: {e}")))?;
-        builder.with_client_cert_verifier(v)
+        Some(tlsconf::load_roots(ca)?)
     } else {
-        builder.with_no_client_auth()
+        None
     };
-    let mut cfg = builder
+    let crls = match (&roots, &o.crl) {
+        (Some(_), Some(crl)) => tlsconf::load_crls(crl)?,
+        _ => Vec::new(),
+    };
+    let (builder, verifier) =
+        server_config(o, roots.as_ref(), crls).map_err(|e| match (e, &o.crl) {
+            (Error::Usage(m), Some(crl)) => Error::path(crl, m),
+            (e, _) => e,
+        })?;
+    let cfg = builder
         .with_single_cert(chain, key_der)
         .map_err(|e| Error::path(key, format!("does not match {} ({e})", cert.display())))?;
-    cfg.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(cfg)))
+    let parts = TlsParts {
+        resolver: cfg.cert_resolver.clone(),
+        roots,
+    };
+    let current = Current {
+        acceptor: finish(cfg),
+        verifier,
+        generation: 0,
+    };
+    Ok((current, parts))
+}
+
+/// A new TLS configuration with the CRL as it is now in `path` (same certificate, same
+/// roots; a fresh session cache, so no session made before resumes past a revocation).
+fn rebuild_with_crl(state: &State, path: &Path) -> Result<(Current, usize)> {
+    let parts = state
+        .parts
+        .as_ref()
+        .ok_or_else(|| Error::internal("no TLS"))?;
+    let crls = tlsconf::load_crls(path)?;
+    let n = crls.len();
+    let (builder, verifier) =
+        server_config(&state.opts, parts.roots.as_ref(), crls).map_err(|e| match e {
+            Error::Usage(m) => Error::path(path, m),
+            e => e,
+        })?;
+    let cfg = builder.with_cert_resolver(parts.resolver.clone());
+    let generation = state
+        .tls
+        .read()
+        .ok()
+        .and_then(|g| g.as_ref().map(|c| c.generation + 1))
+        .unwrap_or(0);
+    let current = Current {
+        acceptor: finish(cfg),
+        verifier,
+        generation,
+    };
+    Ok((current, n))
+}
+
+/// What identifies a version of a file: device, inode, size, mtime and ctime.
+fn file_version(p: &Path) -> std::io::Result<FileVersion> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(p)?;
+    Ok((
+        m.dev(),
+        m.ino(),
+        m.size(),
+        m.mtime(),
+        m.mtime_nsec(),
+        m.ctime(),
+        m.ctime_nsec(),
+    ))
+}
+
+type FileVersion = (u64, u64, u64, i64, i64, i64, i64);
+
+/// Poll the CRL file every second; on a change from `seen` (the version stat'ed before the
+/// CRL in force was loaded), load it and swap the TLS configuration. A CRL that cannot be
+/// used keeps the previous one; each outcome is logged once.
+async fn watch_crl(state: Arc<State>, path: PathBuf, mut seen: Option<FileVersion>) {
+    loop {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let now = file_version(&path);
+        let key = now.as_ref().ok().copied();
+        if key == seen {
+            continue;
+        }
+        seen = key;
+        if let Err(e) = now {
+            crate::output::log_line(&format!(
+                "serve: CRL {} cannot be read ({e}); keeping the previous one",
+                path.display()
+            ));
+            continue;
+        }
+        match rebuild_with_crl(&state, &path) {
+            Ok((current, n)) => {
+                if let Ok(mut g) = state.tls.write() {
+                    *g = Some(current);
+                }
+                crate::output::log_line(&format!(
+                    "serve: CRL {} reloaded ({n} CRL{})",
+                    path.display(),
+                    if n == 1 { "" } else { "s" }
+                ));
+            }
+            Err(e) => crate::output::log_line(&format!(
+                "serve: CRL not reloaded, keeping the previous one: {e}"
+            )),
+        }
+    }
 }
 
 /// A bound server, ready to run.
@@ -128,10 +371,15 @@ pub struct Server {
 impl Server {
     /// Load the TLS material and bind every address.
     pub async fn bind(opts: Options) -> Result<Server> {
-        let tls = if opts.insecure {
-            None
+        if opts.limits.max_connections == 0 {
+            return Err(Error::Usage("--max-connections must be at least 1".into()));
+        }
+        let crl_seen = opts.crl.as_deref().and_then(|p| file_version(p).ok());
+        let (tls, parts) = if opts.insecure {
+            (None, None)
         } else {
-            Some(build_tls(&opts)?)
+            let (t, p) = build_tls(&opts)?;
+            (Some(t), Some(p))
         };
         let mut listeners = Vec::with_capacity(opts.listen.len());
         for addr in &opts.listen {
@@ -141,9 +389,16 @@ impl Server {
                     .map_err(|e| Error::input(addr, format!("cannot listen ({e})")))?,
             );
         }
+        let slots = Arc::new(Semaphore::new(opts.limits.max_connections));
         Ok(Server {
             listeners,
-            state: Arc::new(State { opts, tls }),
+            state: Arc::new(State {
+                opts,
+                tls: RwLock::new(tls),
+                parts,
+                slots,
+                crl_seen,
+            }),
         })
     }
 
@@ -158,15 +413,43 @@ impl Server {
     /// Serve until `shutdown` resolves.
     pub async fn run(self, shutdown: impl std::future::Future<Output = ()>) -> Result<()> {
         let mut loops = Vec::new();
+        let watched = self
+            .state
+            .parts
+            .as_ref()
+            .and_then(|p| p.roots.as_ref())
+            .and(self.state.opts.crl.clone());
+        if let Some(path) = watched {
+            let seen = self.state.crl_seen;
+            loops.push(tokio::spawn(watch_crl(self.state.clone(), path, seen)));
+        }
         for listener in self.listeners {
             let state = self.state.clone();
             loops.push(tokio::spawn(async move {
                 let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
                 loop {
                     match listener.accept().await {
-                        Ok((stream, peer)) => {
-                            tokio::spawn(handle(state.clone(), stream, peer, port));
-                        }
+                        Ok((stream, peer)) => match state.slots.clone().try_acquire_owned() {
+                            Ok(permit) => {
+                                let state = state.clone();
+                                tokio::spawn(async move {
+                                    handle(state, stream, peer, port).await;
+                                    drop(permit);
+                                });
+                            }
+                            Err(_) => {
+                                // Closed at once: a full server must not queue connections
+                                // (each one an open descriptor) behind slow ones.
+                                drop(stream);
+                                log(
+                                    &state,
+                                    &format!(
+                                        "{peer}: closed: {} connections open (--max-connections)",
+                                        state.opts.limits.max_connections
+                                    ),
+                                );
+                            }
+                        },
                         Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
                     }
                 }
@@ -186,10 +469,129 @@ fn log(state: &State, line: &str) {
     }
 }
 
+/// Requests in flight on one connection and when the last one ended: what the idle timeout
+/// looks at (bytes do not count: HTTP/2 PINGs or a trickled header keep nothing alive).
+pub struct Activity {
+    start: Instant,
+    in_flight: AtomicUsize,
+    last_ms: AtomicU64,
+}
+
+impl Activity {
+    fn new() -> Arc<Activity> {
+        Arc::new(Activity {
+            start: Instant::now(),
+            in_flight: AtomicUsize::new(0),
+            last_ms: AtomicU64::new(0),
+        })
+    }
+
+    /// Count a request in flight until the guard is dropped.
+    pub fn begin(self: &Arc<Self>) -> InFlight {
+        self.in_flight.fetch_add(1, Ordering::SeqCst);
+        InFlight(self.clone())
+    }
+
+    /// How long the connection has had no request in flight (None: one is in flight).
+    fn idle_for(&self) -> Option<Duration> {
+        if self.in_flight.load(Ordering::SeqCst) > 0 {
+            return None;
+        }
+        let last = Duration::from_millis(self.last_ms.load(Ordering::SeqCst));
+        Some(self.start.elapsed().saturating_sub(last))
+    }
+
+    /// Resolves once the connection has been idle for `limit`.
+    async fn idle(&self, limit: Duration) {
+        loop {
+            match self.idle_for() {
+                Some(d) if d >= limit => return,
+                Some(d) => tokio::time::sleep(limit - d).await,
+                None => tokio::time::sleep(limit).await,
+            }
+        }
+    }
+}
+
+/// A request in flight (see [`Activity::begin`]).
+pub struct InFlight(Arc<Activity>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let now = u64::try_from(self.0.start.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.0.last_ms.store(now, Ordering::SeqCst);
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+fn h1_builder(l: &Limits) -> hyper::server::conn::http1::Builder {
+    let mut b = hyper::server::conn::http1::Builder::new();
+    b.timer(TokioTimer::new())
+        .header_read_timeout(l.header_timeout)
+        .max_buf_size(H1_MAX_BUF)
+        .max_headers(H1_MAX_HEADERS);
+    b
+}
+
+fn h2_builder() -> hyper::server::conn::http2::Builder<TokioExecutor> {
+    let mut b = hyper::server::conn::http2::Builder::new(TokioExecutor::new());
+    b.timer(TokioTimer::new())
+        .max_concurrent_streams(MAX_STREAMS)
+        .initial_stream_window_size(STREAM_WINDOW)
+        .initial_connection_window_size(CONN_WINDOW)
+        .adaptive_window(false)
+        .max_frame_size(MAX_FRAME)
+        .max_header_list_size(MAX_HEADER_LIST)
+        .max_send_buf_size(MAX_SEND_BUF)
+        .max_pending_accept_reset_streams(Some(20))
+        .max_local_error_reset_streams(Some(64));
+    b
+}
+
+fn auto_builder(l: &Limits) -> hyper_util::server::conn::auto::Builder<TokioExecutor> {
+    let mut b = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    b.http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(l.header_timeout)
+        .max_buf_size(H1_MAX_BUF)
+        .max_headers(H1_MAX_HEADERS);
+    b.http2()
+        .timer(TokioTimer::new())
+        .max_concurrent_streams(MAX_STREAMS)
+        .initial_stream_window_size(STREAM_WINDOW)
+        .initial_connection_window_size(CONN_WINDOW)
+        .adaptive_window(false)
+        .max_frame_size(MAX_FRAME)
+        .max_header_list_size(MAX_HEADER_LIST)
+        .max_send_buf_size(MAX_SEND_BUF)
+        .max_pending_accept_reset_streams(Some(20))
+        .max_local_error_reset_streams(Some(64));
+    b
+}
+
+/// Drive a hyper connection until it ends or has been idle for the idle timeout; then ask
+/// it to shut down gracefully (HTTP/2 GOAWAY) and drop it after one more second.
+macro_rules! serve_watched {
+    ($state:expr, $peer:expr, $act:expr, $conn:expr) => {{
+        let conn = $conn;
+        tokio::pin!(conn);
+        let idle = $state.opts.limits.idle_timeout;
+        tokio::select! {
+            _ = conn.as_mut() => {}
+            _ = $act.idle(idle) => {
+                log(&$state, &format!("{}: idle for {}s: closed", $peer, idle.as_secs_f64()));
+                conn.as_mut().graceful_shutdown();
+                let _ = tokio::time::timeout(Duration::from_secs(1), conn).await;
+            }
+        }
+    }};
+}
+
 async fn handle(state: Arc<State>, stream: TcpStream, peer: SocketAddr, port: u16) {
     let _ = stream.set_nodelay(true);
+    let limits = state.opts.limits;
     let mut first = [0u8; 1];
-    let n = match tokio::time::timeout(Duration::from_secs(10), stream.peek(&mut first)).await {
+    let n = match tokio::time::timeout(limits.header_timeout, stream.peek(&mut first)).await {
         Ok(Ok(n)) => n,
         _ => {
             log(
@@ -203,31 +605,33 @@ async fn handle(state: Arc<State>, stream: TcpStream, peer: SocketAddr, port: u1
         return;
     }
     let is_tls = first[0] == 0x16;
-    match (&state.tls, is_tls) {
-        (Some(acceptor), true) => {
-            let tls = match tokio::time::timeout(Duration::from_secs(10), acceptor.accept(stream))
-                .await
-            {
-                Ok(Ok(s)) => s,
-                Ok(Err(e)) => {
-                    log(&state, &format!("{peer}: TLS handshake failed: {e}"));
-                    return;
-                }
-                Err(_) => {
-                    log(&state, &format!("{peer}: TLS handshake timed out"));
-                    return;
-                }
-            };
+    let current = state.tls.read().ok().and_then(|g| g.clone());
+    let act = Activity::new();
+    match (current.map(|c| (c.acceptor, c.generation)), is_tls) {
+        (Some((acceptor, generation)), true) => {
+            let tls =
+                match tokio::time::timeout(limits.header_timeout, acceptor.accept(stream)).await {
+                    Ok(Ok(s)) => s,
+                    Ok(Err(e)) => {
+                        log(&state, &format!("{peer}: TLS handshake failed: {e}"));
+                        return;
+                    }
+                    Err(_) => {
+                        log(&state, &format!("{peer}: TLS handshake timed out"));
+                        return;
+                    }
+                };
             let (_, conn) = tls.get_ref();
             let identity = conn
                 .peer_certificates()
                 .and_then(|c| c.first())
-                .and_then(|c| tlsconf::identity(c))
-                .map(|(name, role, spiffe)| Identity {
-                    name,
-                    role,
-                    spiffe_id: spiffe,
-                });
+                .and_then(|c| Identity::of(c, state.opts.trust_domain.as_deref()));
+            let peer_chain = conn.peer_certificates().map(|c| {
+                Arc::new(PeerChain {
+                    chain: c.to_vec(),
+                    checked: std::sync::Mutex::new((generation, Ok(()))),
+                })
+            });
             let h2 = conn.alpn_protocol() == Some(b"h2");
             log(
                 &state,
@@ -248,39 +652,51 @@ async fn handle(state: Arc<State>, stream: TcpStream, peer: SocketAddr, port: u1
             let svc = service::Svc {
                 state: state.clone(),
                 identity,
+                peer_chain,
                 tls: true,
+                activity: act.clone(),
             };
             let io = TokioIo::new(tls);
-            let _ = if h2 {
-                hyper::server::conn::http2::Builder::new(TokioExecutor::new())
-                    .max_header_list_size(64 * 1024)
-                    .serve_connection(io, svc)
-                    .await
+            if h2 {
+                serve_watched!(state, peer, act, h2_builder().serve_connection(io, svc));
             } else {
-                hyper::server::conn::http1::Builder::new()
-                    .max_buf_size(64 * 1024)
-                    .serve_connection(io, svc)
-                    .await
-            };
+                serve_watched!(
+                    state,
+                    peer,
+                    act,
+                    h1_builder(&limits).serve_connection(io, svc)
+                );
+            }
         }
         (Some(_), false) => {
             log(&state, &format!("{peer}: plaintext: redirecting to https"));
-            let svc = service::Redirect { port };
-            let _ = hyper::server::conn::http1::Builder::new()
-                .max_buf_size(64 * 1024)
-                .serve_connection(TokioIo::new(stream), svc)
-                .await;
+            let svc = service::Redirect {
+                port,
+                activity: act.clone(),
+            };
+            serve_watched!(
+                state,
+                peer,
+                act,
+                h1_builder(&limits).serve_connection(TokioIo::new(stream), svc)
+            );
         }
         (None, _) => {
             log(&state, &format!("{peer}: plaintext (insecure mode)"));
             let svc = service::Svc {
                 state: state.clone(),
                 identity: None,
+                peer_chain: None,
                 tls: false,
+                activity: act.clone(),
             };
-            let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
-                .serve_connection(TokioIo::new(stream), svc)
-                .await;
+            let builder = auto_builder(&limits);
+            serve_watched!(
+                state,
+                peer,
+                act,
+                builder.serve_connection(TokioIo::new(stream), svc)
+            );
         }
     }
 }

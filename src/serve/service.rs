@@ -6,23 +6,46 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
 use http_body_util::BodyExt;
 use hyper::body::{Frame, Incoming};
 
-use super::{GrpcAuth, State};
+use super::{Activity, GrpcAuth, PeerChain, State, MAX_BODY};
 
 /// The caller's identity from a verified client certificate.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Identity {
     /// CN.
     pub name: String,
-    /// OU.
+    /// The (first) OU, as the certificate says: shown in the log line.
     pub role: String,
     /// SPIFFE id.
     pub spiffe_id: Option<String>,
+    /// The role under the identity rule (`pki::identity`), or why there is none: what
+    /// `--allow-role` checks.
+    #[serde(skip)]
+    pub established: std::result::Result<String, String>,
+}
+
+impl Identity {
+    /// The identity in a verified peer certificate (None without a CN), its role established
+    /// for the trust domain `td`.
+    pub fn of(der: &[u8], td: Option<&str>) -> Option<Identity> {
+        let (name, role, spiffe_id) = crate::tlsconf::identity(der)?;
+        let established = match td {
+            Some(td) => crate::pki::identity::establish(der, td).map(|e| e.role),
+            None => Err("the cluster's trust domain is unknown".into()),
+        };
+        Some(Identity {
+            name,
+            role,
+            spiffe_id,
+            established,
+        })
+    }
 }
 
 /// A response body: some bytes, then optional trailers (gRPC needs them).
@@ -75,7 +98,10 @@ type Fut = Pin<Box<dyn Future<Output = Result<Response<Body>, Infallible>> + Sen
 pub struct Svc {
     pub(super) state: Arc<State>,
     pub(super) identity: Option<Identity>,
+    /// The verified client chain, checked again after a CRL reload.
+    pub(super) peer_chain: Option<Arc<PeerChain>>,
     pub(super) tls: bool,
+    pub(super) activity: Arc<Activity>,
 }
 
 const HEALTH_CHECK: &str = "/grpc.health.v1.Health/Check";
@@ -92,21 +118,25 @@ fn grpc_error(code: u8, msg: &str) -> Response<Body> {
 }
 
 impl Svc {
-    /// 16 without a verified identity when one is needed, 7 for a role not allowed.
+    /// 16 without a verified identity when one is needed, 7 for a role not allowed or a
+    /// certificate that has no role under the identity rule.
     fn authorize(&self, needs_identity: bool) -> Result<(), (u8, String)> {
         let roles = &self.state.opts.allow_roles;
         match &self.identity {
             None if needs_identity || !roles.is_empty() => {
                 Err((16, "a verified client certificate is required".into()))
             }
-            Some(id) if !roles.is_empty() && !roles.contains(&id.role) => Err((
-                7,
-                format!(
-                    "role {:?} is not allowed (allowed: {})",
-                    id.role,
-                    roles.join(", ")
-                ),
-            )),
+            Some(id) if !roles.is_empty() => match &id.established {
+                Ok(role) if roles.contains(role) => Ok(()),
+                Ok(role) => Err((
+                    7,
+                    format!(
+                        "role {role:?} is not allowed (allowed: {})",
+                        roles.join(", ")
+                    ),
+                )),
+                Err(why) => Err((7, format!("the certificate has no role: {why}"))),
+            },
             _ => Ok(()),
         }
     }
@@ -119,13 +149,27 @@ impl Svc {
             .is_some_and(|v| v.starts_with("application/grpc"));
         let h2 = req.version() == http::Version::HTTP_2;
         let path = req.uri().path().to_string();
-        // Read (and bound) the request body.
-        let body = http_body_util::Limited::new(req.into_body(), 1 << 20)
-            .collect()
-            .await;
-        if body.is_err() {
-            return status(StatusCode::PAYLOAD_TOO_LARGE, "request body too large\n");
+        // A connection verified before a CRL reload: its certificate must still pass.
+        if let Some(Err(why)) = self
+            .peer_chain
+            .as_ref()
+            .map(|p| self.state.still_accepted(p))
+        {
+            let msg = format!("the client certificate is no longer accepted: {why}");
+            let mut r = if is_grpc {
+                grpc_error(16, &msg)
+            } else {
+                status(StatusCode::FORBIDDEN, &format!("{msg}\n"))
+            };
+            if !h2 {
+                r.headers_mut()
+                    .insert("connection", HeaderValue::from_static("close"));
+            }
+            return r;
         }
+        // Everything is decided before a byte of the body is read: a refused caller gets
+        // its answer and the body is never read (HTTP/1.1 then closes the connection,
+        // HTTP/2 resets the stream).
         if is_grpc {
             if !h2 {
                 return status(
@@ -139,6 +183,23 @@ impl Svc {
             if let Err((code, msg)) = self.authorize(self.state.opts.grpc_auth == GrpcAuth::Mtls) {
                 return grpc_error(code, &msg);
             }
+        } else if let Err((code, msg)) = self.authorize(false) {
+            let st = if code == 16 {
+                StatusCode::UNAUTHORIZED
+            } else {
+                StatusCode::FORBIDDEN
+            };
+            return status(st, &format!("{msg}\n"));
+        }
+        // Authorized: read (and bound) the body, then drop it; no handler needs it.
+        if let Err(st) = drain(req, self.state.opts.limits.header_timeout).await {
+            return match st {
+                StatusCode::PAYLOAD_TOO_LARGE => status(st, "request body too large\n"),
+                StatusCode::REQUEST_TIMEOUT => status(st, "request body not received in time\n"),
+                _ => status(st, "request body unreadable\n"),
+            };
+        }
+        if is_grpc {
             // HealthCheckResponse { status: SERVING (1) }, length-prefixed, uncompressed.
             let mut r = Response::new(Body {
                 data: Some(Bytes::from_static(&[0, 0, 0, 0, 2, 0x08, 0x01])),
@@ -152,18 +213,12 @@ impl Svc {
                 .insert("content-type", HeaderValue::from_static("application/grpc"));
             return r;
         }
-        if let Err((code, msg)) = self.authorize(false) {
-            let st = if code == 16 {
-                StatusCode::UNAUTHORIZED
-            } else {
-                StatusCode::FORBIDDEN
-            };
-            return status(st, &format!("{msg}\n"));
-        }
+        let established = self.identity.as_ref().map(|i| i.established.clone());
         let doc = serde_json::json!({
             "authenticated": self.identity.is_some(),
             "name": self.identity.as_ref().map(|i| i.name.clone()),
-            "role": self.identity.as_ref().map(|i| i.role.clone()),
+            "role": established.as_ref().and_then(|e| e.as_ref().ok()),
+            "role_error": established.as_ref().and_then(|e| e.as_ref().err()),
             "spiffe_id": self.identity.as_ref().and_then(|i| i.spiffe_id.clone()),
             "protocol": if h2 { "h2" } else { "http/1.1" },
             "tls": self.tls,
@@ -174,6 +229,36 @@ impl Svc {
             .insert("content-type", HeaderValue::from_static("application/json"));
         r
     }
+}
+
+/// Read a request body to its end and drop it: at most [`MAX_BODY`] bytes (a larger
+/// Content-Length is refused unread), within `deadline`.
+async fn drain(req: Request<Incoming>, deadline: Duration) -> Result<(), StatusCode> {
+    let declared = req
+        .headers()
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY) {
+        return Err(StatusCode::PAYLOAD_TOO_LARGE);
+    }
+    let mut body = req.into_body();
+    let read = async {
+        let mut n: u64 = 0;
+        while let Some(frame) = body.frame().await {
+            let frame = frame.map_err(|_| StatusCode::BAD_REQUEST)?;
+            if let Some(d) = frame.data_ref() {
+                n += d.len() as u64;
+                if n > MAX_BODY {
+                    return Err(StatusCode::PAYLOAD_TOO_LARGE);
+                }
+            }
+        }
+        Ok(())
+    };
+    tokio::time::timeout(deadline, read)
+        .await
+        .unwrap_or(Err(StatusCode::REQUEST_TIMEOUT))
 }
 
 fn status(code: StatusCode, text: &str) -> Response<Body> {
@@ -191,7 +276,12 @@ impl hyper::service::Service<Request<Incoming>> for Svc {
 
     fn call(&self, req: Request<Incoming>) -> Fut {
         let me = self.clone();
-        Box::pin(async move { Ok(me.handle(req).await) })
+        let in_flight = self.activity.begin();
+        Box::pin(async move {
+            let r = me.handle(req).await;
+            drop(in_flight);
+            Ok(r)
+        })
     }
 }
 
@@ -199,6 +289,7 @@ impl hyper::service::Service<Request<Incoming>> for Svc {
 #[derive(Clone)]
 pub struct Redirect {
     pub(super) port: u16,
+    pub(super) activity: Arc<Activity>,
 }
 
 impl hyper::service::Service<Request<Incoming>> for Redirect {
@@ -225,7 +316,9 @@ impl hyper::service::Service<Request<Incoming>> for Redirect {
             .map(|p| p.as_str().to_string())
             .unwrap_or_else(|| "/".into());
         let location = format!("https://{host}:{}{path}", self.port);
+        let in_flight = self.activity.begin();
         Box::pin(async move {
+            drop(in_flight);
             let mut r = Response::new(Body::full(format!("use {location}\n")));
             *r.status_mut() = StatusCode::PERMANENT_REDIRECT;
             if let Ok(v) = HeaderValue::from_str(&location) {
