@@ -611,14 +611,19 @@ impl Prober {
             services: vec![],
             legacy: vec![],
         };
-        o.services = self.services(&o).await;
         let tls_spoken = [&o.none, &o.throwaway]
             .iter()
             .any(|i| i.tls.hs.version.is_some() || matches!(i.tls.fate, Fate::Refused(_)));
-        if tls_spoken {
-            let (v10, v11) = tokio::join!(self.legacy(0x0301), self.legacy(0x0302));
-            o.legacy = vec![v10, v11];
-        }
+        // The service protocols and the TLS 1.0/1.1 ClientHellos at the same time.
+        let legacy = async {
+            if tls_spoken {
+                let (v10, v11) = tokio::join!(self.legacy(0x0301), self.legacy(0x0302));
+                vec![v10, v11]
+            } else {
+                vec![]
+            }
+        };
+        (o.services, o.legacy) = tokio::join!(self.services(&o), legacy);
         // Admitted by the handshake, answered by no request over TLS (HTTP, gRPC or a
         // service): is a fresh connection closed on the spot even when no request is made?
         let mut idles = Vec::new();
@@ -736,9 +741,16 @@ impl Prober {
                 tls_direct,
             }
         };
-        // Redis first: PostgreSQL and MQTT servers close at once on a PING, while Redis
-        // waits silently for the end of a line that a startup or CONNECT never sends.
-        let redis = one(Service::Redis).await;
+        // All three at once, but Redis decides: PostgreSQL and MQTT servers close at once
+        // on a PING, while Redis waits silently for the end of a line that a startup or
+        // CONNECT never sends; when Redis answered, the other two are dropped unfinished.
+        let redis = one(Service::Redis);
+        let others = async { tokio::join!(one(Service::Postgres), one(Service::Mqtt)) };
+        tokio::pin!(redis, others);
+        let (redis, done) = tokio::select! {
+            r = &mut redis => (r, None),
+            o = &mut others => (redis.await, Some(o)),
+        };
         let spoke = |o: &ServiceObs| {
             matches!(o.plain, Ok(Fate::Answer(_)))
                 || o.tls.as_ref().is_ok_and(|(n, t, g)| {
@@ -758,7 +770,10 @@ impl Prober {
             };
             (skip(Service::Postgres), skip(Service::Mqtt))
         } else {
-            tokio::join!(one(Service::Postgres), one(Service::Mqtt))
+            match done {
+                Some(o) => o,
+                None => others.await,
+            }
         };
         vec![pg, redis, mqtt]
     }
