@@ -40,7 +40,10 @@ pub fn run(ctx: &Ctx, a: &VerifyArgs) -> Result<u8> {
     if chain.is_empty() {
         return Err(Error::input(
             &t,
-            format!("no TLS certificate from the server ({})", tls.detail),
+            format!(
+                "no TLS certificate from the server ({})",
+                crate::term::escape(&tls.detail)
+            ),
         ));
     }
     let chain: Vec<Vec<u8>> = chain.iter().map(|c| c.as_ref().to_vec()).collect();
