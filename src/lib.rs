@@ -66,6 +66,7 @@ pub fn main_entry() -> ExitCode {
             // One line, and no control character from a quoted peer or file reaches the
             // terminal (line breaks become spaces as before; the rest is shown escaped).
             let msg = e.to_string().replace(['\n', '\r'], " ");
+            let msg = error::redact_secrets(&msg);
             let msg = term::escape_controls(&msg);
             let _ = writeln!(std::io::stderr().lock(), "secctl: error: {msg}");
             ExitCode::from(e.exit_code())
