@@ -60,7 +60,15 @@ fn init(ctx: &Ctx, a: CaInitArgs) -> Result<u8> {
             store.root().display()
         ))?;
     }
-    let passphrase = if a.encrypt_key {
+    // A passphrase file (`--passphrase-file`, `SECCTL_PASSPHRASE_FILE`) means the key is
+    // to be encrypted with it: never a key written in clear while a passphrase was given.
+    let encrypt = a.encrypt_key || ctx.passphrase_file.is_some();
+    if encrypt && !a.encrypt_key {
+        ctx.printer.note(
+            "a passphrase file is given: the CA key is encrypted with it (as with --encrypt-key)",
+        );
+    }
+    let passphrase = if encrypt {
         Some(ctx.passphrase(true)?)
     } else {
         None

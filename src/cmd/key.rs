@@ -194,7 +194,7 @@ pub fn print_split(ctx: &Ctx, rep: &SplitReport, what: &str) -> Result<u8> {
 fn identities(paths: &[PathBuf]) -> Result<Identities> {
     let mut ids = Vec::new();
     for p in paths {
-        ids.extend(custody::load_identity(p)?);
+        ids.extend(custody::load_identity(p, &crate::cmd::identity_passphrase)?);
     }
     Ok(ids)
 }

@@ -1,6 +1,6 @@
 //! Custodians: age recipients (X25519 `age1...` or `ssh-ed25519`/`ssh-rsa` public keys) to
-//! encrypt shares to, and identities (age key files, unencrypted SSH private keys) to
-//! decrypt them with.
+//! encrypt shares to, and identities (age key files, SSH private keys, either possibly
+//! passphrase-protected) to decrypt them with.
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -45,8 +45,7 @@ fn safe_label(s: &str) -> String {
 /// is never quoted in a message.
 pub fn looks_secret(s: &str) -> bool {
     let up = s.to_ascii_uppercase();
-    if up.contains("AGE-SECRET-KEY-") || up.contains("PRIVATE KEY") || up.contains("AGE-PLUGIN-")
-    {
+    if up.contains("AGE-SECRET-KEY-") || up.contains("PRIVATE KEY") || up.contains("AGE-PLUGIN-") {
         return true;
     }
     let mut run = 0usize;
@@ -230,28 +229,73 @@ pub fn encrypt_to(c: &Custodian, plain: &[u8]) -> Result<Vec<u8>> {
 /// Identities loaded from files.
 pub type Identities = Vec<Box<dyn age::Identity + Send + Sync>>;
 
-/// Load an identity file: an age key file (`AGE-SECRET-KEY-1...` lines) or an unencrypted
-/// OpenSSH private key.
-pub fn load_identity(path: &Path) -> Result<Identities> {
+/// Asks for the passphrase of an encrypted identity file (a terminal prompt in the CLI).
+pub type AskPassphrase<'a> = &'a dyn Fn(&Path) -> Result<age::secrecy::SecretString>;
+
+/// Load an identity file: an age key file (`AGE-SECRET-KEY-1...` lines), an OpenSSH private
+/// key, or either of them encrypted with a passphrase (an age identity file made with
+/// `age -p`, an OpenSSH key with a passphrase), whose passphrase `ask` supplies, as
+/// `age -d -i` accepts them.
+pub fn load_identity(path: &Path, ask: AskPassphrase<'_>) -> Result<Identities> {
     let data = Zeroizing::new(crate::pki::fsio::read_bytes(path)?);
     if data.is_empty() {
         return Err(Error::path(path, "empty identity file"));
     }
-    if let Ok(f) = age::IdentityFile::from_buffer(&data[..]) {
+    if is_age(&data) {
+        let dec = age::Decryptor::new(age::armor::ArmoredReader::new(&data[..]))
+            .map_err(|e| Error::path(path, format!("not a readable age file ({e})")))?;
+        if !dec.is_scrypt() {
+            return Err(Error::path(
+                path,
+                "an age file encrypted to a key, not an identity file (or a passphrase-encrypted one)",
+            ));
+        }
+        let mut id = age::scrypt::Identity::new(ask(path)?);
+        // age's default bound derives from this machine's speed at the moment (a busy host
+        // refuses files made on an idle one); allow up to N = 2^20 (1 GiB, a few seconds),
+        // which covers what `age -p` makes.
+        id.set_max_work_factor(20);
+        let mut r = dec
+            .decrypt(std::iter::once(&id as &dyn age::Identity))
+            .map_err(|e| match e {
+                age::DecryptError::DecryptionFailed | age::DecryptError::NoMatchingKeys => {
+                    Error::path(path, "wrong passphrase for the encrypted identity")
+                }
+                e => Error::path(path, format!("cannot decrypt the identity ({e})")),
+            })?;
+        let mut plain = Zeroizing::new(Vec::new());
+        r.read_to_end(&mut plain)
+            .map_err(|e| Error::path(path, format!("corrupted encrypted identity ({e})")))?;
+        return plain_identity(path, &plain, ask);
+    }
+    plain_identity(path, &data, ask)
+}
+
+fn plain_identity(path: &Path, data: &[u8], ask: AskPassphrase<'_>) -> Result<Identities> {
+    if let Ok(f) = age::IdentityFile::from_buffer(data) {
         if let Ok(ids) = f.into_identities() {
             if !ids.is_empty() {
                 return Ok(ids);
             }
         }
     }
-    match age::ssh::Identity::from_buffer(&data[..], Some(path.display().to_string())) {
-        Ok(age::ssh::Identity::Unencrypted(k)) => Ok(vec![Box::new(age::ssh::Identity::Unencrypted(k))]),
-        Ok(age::ssh::Identity::Encrypted(_)) => Err(Error::path(
+    match age::ssh::Identity::from_buffer(data, Some(path.display().to_string())) {
+        Ok(age::ssh::Identity::Unencrypted(k)) => {
+            Ok(vec![Box::new(age::ssh::Identity::Unencrypted(k))])
+        }
+        Ok(age::ssh::Identity::Encrypted(k)) => {
+            let key = k
+                .decrypt(ask(path)?)
+                .map_err(|_| Error::path(path, "wrong passphrase for the SSH key"))?;
+            Ok(vec![Box::new(age::ssh::Identity::Unencrypted(key))])
+        }
+        Ok(age::ssh::Identity::Unsupported(_)) => {
+            Err(Error::path(path, "unsupported SSH key type"))
+        }
+        Err(_) => Err(Error::path(
             path,
-            "passphrase-protected SSH keys are not supported: use a copy without passphrase (ssh-keygen -p) or an age key",
+            "not an age identity file or an OpenSSH private key",
         )),
-        Ok(age::ssh::Identity::Unsupported(_)) => Err(Error::path(path, "unsupported SSH key type")),
-        Err(_) => Err(Error::path(path, "not an age identity file or an OpenSSH private key")),
     }
 }
 
