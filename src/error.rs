@@ -140,3 +140,26 @@ pub fn redact_secrets(s: &str) -> std::borrow::Cow<'_, str> {
 
 /// Result type of the library.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::redact_secrets;
+
+    #[test]
+    fn secret_words_are_redacted_and_the_rest_kept() {
+        let key = "AGE-SECRET-KEY-1QYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQS";
+        let m = format!("f line 3: invalid \"{key}\" here");
+        assert_eq!(redact_secrets(&m), "f line 3: invalid [redacted] here");
+        let b64 = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg7Xf1";
+        assert_eq!(redact_secrets(&format!("x: {b64}")), "x: [redacted]");
+        // Hex digests, fingerprints, paths and age recipients stay.
+        for keep in [
+            "sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89",
+            "/tmp/.tmpAbc123/pki/ca/root.key: wrong passphrase",
+            "age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq",
+        ] {
+            assert_eq!(redact_secrets(keep), keep);
+        }
+    }
+}
