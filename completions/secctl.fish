@@ -27,7 +27,7 @@ end
 complete -c secctl -n "__fish_secctl_needs_command" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
 complete -c secctl -n "__fish_secctl_needs_command" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
-complete -c secctl -n "__fish_secctl_needs_command" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_needs_command" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
 complete -c secctl -n "__fish_secctl_needs_command" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_needs_command" -s V -l version -d 'Print version'
@@ -48,7 +48,7 @@ complete -c secctl -n "__fish_secctl_needs_command" -f -a "help" -d 'Print this 
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate help" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate help" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate help" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate help" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate help" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate help" -s V -l version -d 'Print version'
@@ -65,9 +65,9 @@ complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcom
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from init" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from init" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from init" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from init" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from init" -l intermediate -d 'Also create an intermediate CA that signs everything afterwards'
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from init" -l encrypt-key -d 'Protect the CA key(s) with a passphrase (age, scrypt)'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from init" -l encrypt-key -d 'Protect the CA key(s) with a passphrase (age, scrypt); implied by --passphrase-file'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from init" -l force -d 'Replace an existing CA (moved to DIR/attic/, never deleted)'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from init" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -75,7 +75,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcom
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from show" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from show" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from show" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from show" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
@@ -86,7 +86,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcom
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -s V -l version -d 'Print version'
@@ -97,7 +97,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcom
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -s V -l version -d 'Print version'
@@ -117,7 +117,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subc
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -l force -d 'Issue even if a valid certificate with this name exists'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -131,7 +131,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subc
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -l force -d 'Issue even if a valid certificate with this name exists'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -140,7 +140,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subc
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
@@ -148,7 +148,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subc
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l reuse-key -d 'Keep the existing private key (read from the certificate\'s output directory)'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l revoke-old -d 'Revoke the old certificate (reason superseded) and publish a new CRL'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
@@ -157,7 +157,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subc
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from show" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from show" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from show" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from show" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
@@ -180,7 +180,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand revoke" -l root-crl-days -
 complete -c secctl -n "__fish_secctl_using_subcommand revoke" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand revoke" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
-complete -c secctl -n "__fish_secctl_using_subcommand revoke" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand revoke" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand revoke" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand revoke" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand revoke" -s V -l version -d 'Print version'
@@ -189,7 +189,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand crl" -l root-crl-days -d '
 complete -c secctl -n "__fish_secctl_using_subcommand crl" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand crl" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
-complete -c secctl -n "__fish_secctl_using_subcommand crl" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand crl" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand crl" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand crl" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand crl" -s V -l version -d 'Print version'
@@ -222,7 +222,7 @@ tls\t'The TLS handshake only (a protocol secctl does not speak)'"
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
-complete -c secctl -n "__fish_secctl_using_subcommand verify" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand verify" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l no-revocation -d 'Accept a revocation status that cannot be established (no CRL, expired CRL); revoked still fails'
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -246,7 +246,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand serve" -l allow-role -d 'O
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
-complete -c secctl -n "__fish_secctl_using_subcommand serve" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand serve" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l no-crl -d 'Verify client certificates without any CRL (revoked certificates are accepted)'
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l insecure -d 'No TLS: plaintext HTTP/1.1, h2c and gRPC (for comparison and tests)'
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -s v -l verbose -d 'Log one line per connection (with the peer\'s identity) on stderr'
@@ -269,7 +269,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand probe" -l concurrency -d '
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
-complete -c secctl -n "__fish_secctl_using_subcommand probe" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand probe" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -l strict -d 'Exit 1 when any transport serves plaintext content or TLS does not enforce client certificates'
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -277,7 +277,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand probe" -s V -l version -d 
 complete -c secctl -n "__fish_secctl_using_subcommand demo" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand demo" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
-complete -c secctl -n "__fish_secctl_using_subcommand demo" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand demo" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand demo" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand demo" -s V -l version -d 'Print version'
@@ -285,7 +285,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand apply" -l renew-before -d 
 complete -c secctl -n "__fish_secctl_using_subcommand apply" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand apply" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
-complete -c secctl -n "__fish_secctl_using_subcommand apply" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand apply" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand apply" -l check -d 'Change nothing; exit 1 when there is work to do'
 complete -c secctl -n "__fish_secctl_using_subcommand apply" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -293,7 +293,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand apply" -s V -l version -d 
 complete -c secctl -n "__fish_secctl_using_subcommand key; and not __fish_seen_subcommand_from split combine help" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand key; and not __fish_seen_subcommand_from split combine help" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
-complete -c secctl -n "__fish_secctl_using_subcommand key; and not __fish_seen_subcommand_from split combine help" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand key; and not __fish_seen_subcommand_from split combine help" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand key; and not __fish_seen_subcommand_from split combine help" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand key; and not __fish_seen_subcommand_from split combine help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand key; and not __fish_seen_subcommand_from split combine help" -s V -l version -d 'Print version'
@@ -308,7 +308,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subco
 complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from split" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from split" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
-complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from split" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from split" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from split" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from split" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from split" -s V -l version -d 'Print version'
@@ -317,7 +317,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subco
 complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from combine" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from combine" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
-complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from combine" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from combine" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from combine" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from combine" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from combine" -s V -l version -d 'Print version'
@@ -327,7 +327,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subco
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and not __fish_seen_subcommand_from init create restore help" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and not __fish_seen_subcommand_from init create restore help" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
-complete -c secctl -n "__fish_secctl_using_subcommand backup; and not __fish_seen_subcommand_from init create restore help" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and not __fish_seen_subcommand_from init create restore help" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and not __fish_seen_subcommand_from init create restore help" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and not __fish_seen_subcommand_from init create restore help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and not __fish_seen_subcommand_from init create restore help" -s V -l version -d 'Print version'
@@ -343,7 +343,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_su
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from init" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from init" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
-complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from init" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from init" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from init" -l force -d 'Replace an existing backup key (backups made with the old one then need the old shares)'
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from init" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -352,7 +352,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_su
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
-complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
@@ -362,7 +362,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_su
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
-complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -s V -l version -d 'Print version'
@@ -373,7 +373,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_su
 complete -c secctl -n "__fish_secctl_using_subcommand completions" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand completions" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
-complete -c secctl -n "__fish_secctl_using_subcommand completions" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand completions" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand completions" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand completions" -s V -l version -d 'Print version'
@@ -381,7 +381,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand man" -l out -d 'Output dir
 complete -c secctl -n "__fish_secctl_using_subcommand man" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand man" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
-complete -c secctl -n "__fish_secctl_using_subcommand man" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand man" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand man" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand man" -s V -l version -d 'Print version'

@@ -43,7 +43,8 @@ pub struct Cli {
     /// Answer yes to confirmations (required for destructive actions without a terminal).
     #[arg(long, global = true)]
     pub yes: bool,
-    /// Read the CA passphrase from this file (first line) instead of prompting.
+    /// Read the CA passphrase from this file (first line) instead of prompting; with `ca
+    /// init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise).
     #[arg(
         long,
         global = true,
@@ -368,7 +369,7 @@ pub struct CaInitArgs {
     /// Also create an intermediate CA that signs everything afterwards.
     #[arg(long)]
     pub intermediate: bool,
-    /// Protect the CA key(s) with a passphrase (age, scrypt).
+    /// Protect the CA key(s) with a passphrase (age, scrypt); implied by --passphrase-file.
     #[arg(long)]
     pub encrypt_key: bool,
     /// Replace an existing CA (moved to DIR/attic/, never deleted).

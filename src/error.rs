@@ -89,5 +89,77 @@ impl Error {
     }
 }
 
+/// The last guard on the error line: a word that is an age secret key
+/// (`AGE-SECRET-KEY-1...`) or a long mixed-case base64 run (the body of a private key) is
+/// replaced by `[redacted]`, whatever message quoted it. Messages are written not to quote
+/// such lines in the first place (see `shares::custody::looks_secret`).
+pub fn redact_secrets(s: &str) -> std::borrow::Cow<'_, str> {
+    fn secret_word(w: &str) -> bool {
+        if w.to_ascii_uppercase().contains("AGE-SECRET-KEY-") {
+            return true;
+        }
+        let mut run = String::new();
+        let mut best = false;
+        for c in w.chars().chain(std::iter::once(' ')) {
+            if c.is_ascii_alphanumeric() || "+/=".contains(c) {
+                run.push(c);
+            } else {
+                best |= run.len() >= 40
+                    && run.chars().any(|c| c.is_ascii_uppercase())
+                    && run.chars().any(|c| c.is_ascii_lowercase())
+                    && run.chars().any(|c| c.is_ascii_digit());
+                run.clear();
+            }
+        }
+        best
+    }
+    if !s.split_whitespace().any(secret_word) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if secret_word(word) {
+            out.push_str("[redacted]");
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in s.chars() {
+        if c.is_whitespace() {
+            flush(&mut word, &mut out);
+            out.push(c);
+        } else {
+            word.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    std::borrow::Cow::Owned(out)
+}
+
 /// Result type of the library.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::redact_secrets;
+
+    #[test]
+    fn secret_words_are_redacted_and_the_rest_kept() {
+        let key = "AGE-SECRET-KEY-1QYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQS";
+        let m = format!("f line 3: invalid \"{key}\" here");
+        assert_eq!(redact_secrets(&m), "f line 3: invalid [redacted] here");
+        let b64 = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg7Xf1";
+        assert_eq!(redact_secrets(&format!("x: {b64}")), "x: [redacted]");
+        // Hex digests, fingerprints, paths and age recipients stay.
+        for keep in [
+            "sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89",
+            "/tmp/.tmpAbc123/pki/ca/root.key: wrong passphrase",
+            "age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq",
+        ] {
+            assert_eq!(redact_secrets(keep), keep);
+        }
+    }
+}

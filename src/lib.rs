@@ -18,6 +18,7 @@ pub mod revocation;
 pub mod rfc5280;
 pub mod serve;
 pub mod shares;
+pub mod term;
 pub mod tlsconf;
 pub mod verify;
 
@@ -62,7 +63,11 @@ pub fn main_entry() -> ExitCode {
     match cmd::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
+            // One line, and no control character from a quoted peer or file reaches the
+            // terminal (line breaks become spaces as before; the rest is shown escaped).
             let msg = e.to_string().replace(['\n', '\r'], " ");
+            let msg = error::redact_secrets(&msg);
+            let msg = term::escape_controls(&msg);
             let _ = writeln!(std::io::stderr().lock(), "secctl: error: {msg}");
             ExitCode::from(e.exit_code())
         }

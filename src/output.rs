@@ -124,9 +124,14 @@ impl Printer {
         write_out(&format!("{s}\n"))
     }
 
-    /// A note for people on stderr (never part of the result).
+    /// A note for people on stderr (never part of the result). Control characters are
+    /// shown escaped: a note may quote a file or a peer.
     pub fn note(&self, s: &str) {
-        let _ = writeln!(io::stderr().lock(), "secctl: {s}");
+        let _ = writeln!(
+            io::stderr().lock(),
+            "secctl: {}",
+            crate::term::escape_controls(s)
+        );
     }
 }
 
@@ -153,7 +158,9 @@ pub fn fmt_time(t: time::OffsetDateTime) -> String {
         .unwrap_or_else(|_| t.to_string())
 }
 
-/// One log line on stderr (server logs with `-v`).
+/// One log line on stderr (server logs with `-v`). The line quotes what peers sent (the
+/// identity in a client certificate): it is escaped for the terminal, so a newline in an
+/// OU cannot forge a second log line.
 pub fn log_line(s: &str) {
-    let _ = writeln!(io::stderr().lock(), "{s}");
+    let _ = writeln!(io::stderr().lock(), "{}", crate::term::escape(s));
 }

@@ -446,6 +446,8 @@ fn encrypted_ca_passphrase_is_read_once_and_only_when_needed() {
     env.run(&["apply", inv]).usage_error(&["passphrase"]);
     assert_eq!(before, snapshot(&env.pki()));
     let wrong = env.write("wrong", "not it\n");
+    // Mode 0600, as a passphrase file should be (else a warning line precedes the error).
+    std::fs::set_permissions(&wrong, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
     env.run(&["--passphrase-file", wrong.to_str().unwrap(), "apply", inv])
         .usage_error(&["wrong passphrase"]);
     assert_eq!(before, snapshot(&env.pki()));

@@ -274,6 +274,8 @@ fn encrypted_ca_key_needs_the_passphrase() {
     env.run(&["cert", "node", "n1", "--host", "n1"])
         .usage_error(&["passphrase"]);
     let wrong = env.write("wrong", "not the passphrase\n");
+    // Mode 0600, as a passphrase file should be (else a warning line precedes the error).
+    std::fs::set_permissions(&wrong, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
     env.run(&[
         "--passphrase-file",
         wrong.to_str().unwrap(),

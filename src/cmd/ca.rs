@@ -10,6 +10,7 @@ use crate::pki::ca::{self, InitMode, InitOptions};
 use crate::pki::inspect::{self, CertInfo};
 use crate::pki::names;
 use crate::pki::store::Config;
+use crate::term::cell;
 
 /// Dispatch `ca` subcommands.
 pub fn run(ctx: &Ctx, cmd: CaCommand) -> Result<u8> {
@@ -59,7 +60,15 @@ fn init(ctx: &Ctx, a: CaInitArgs) -> Result<u8> {
             store.root().display()
         ))?;
     }
-    let passphrase = if a.encrypt_key {
+    // A passphrase file (`--passphrase-file`, `SECCTL_PASSPHRASE_FILE`) means the key is
+    // to be encrypted with it: never a key written in clear while a passphrase was given.
+    let encrypt = a.encrypt_key || ctx.passphrase_file.is_some();
+    if encrypt && !a.encrypt_key {
+        ctx.printer.note(
+            "a passphrase file is given: the CA key is encrypted with it (as with --encrypt-key)",
+        );
+    }
+    let passphrase = if encrypt {
         Some(ctx.passphrase(true)?)
     } else {
         None
@@ -98,7 +107,7 @@ fn init(ctx: &Ctx, a: CaInitArgs) -> Result<u8> {
             if rep.encrypted { ", key encrypted" } else { "" }
         ))?;
         p.kv(&[
-            ("root", rep.root.subject.clone()),
+            ("root", cell(&rep.root.subject)),
             ("sha256", rep.root.sha256_fingerprint.clone()),
             ("expires", rep.root.not_after.date().to_string()),
             ("trust bundle", store.path("ca.crt").display().to_string()),
@@ -162,8 +171,8 @@ fn show(ctx: &Ctx) -> Result<u8> {
         return p.json(&rep).map(|_| 0);
     }
     let mut rows = vec![
-        ("cluster", rep.cluster.clone()),
-        ("trust domain", rep.trust_domain.clone()),
+        ("cluster", cell(&rep.cluster)),
+        ("trust domain", cell(&rep.trust_domain)),
         (
             "key encrypted",
             if rep.key_encrypted {
@@ -176,9 +185,9 @@ fn show(ctx: &Ctx) -> Result<u8> {
         ("key path", ca::key_path(store, &cfg).display().to_string()),
     ];
     let mut push = |label: &'static str, i: &CertInfo| {
-        rows.push((label, i.subject.clone()));
-        rows.push(("  key type", i.key_type.clone()));
-        rows.push(("  serial", i.serial.clone()));
+        rows.push((label, cell(&i.subject)));
+        rows.push(("  key type", cell(&i.key_type)));
+        rows.push(("  serial", cell(&i.serial)));
         rows.push((
             "  valid",
             format!("{} .. {}", fmt_time(i.not_before), fmt_time(i.not_after)),
@@ -249,7 +258,7 @@ fn rotate(ctx: &Ctx, a: CaRotateArgs) -> Result<u8> {
     p.line(&format!(
         "rotated the CA in {}: new root {} (sha256 {})",
         store.root().display(),
-        created.root.subject,
+        cell(&created.root.subject),
         created.root.sha256_fingerprint
     ))?;
     p.line(&format!(

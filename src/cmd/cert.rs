@@ -15,6 +15,7 @@ use crate::pki::issue::{self, LeafSpec, Written};
 use crate::pki::names;
 use crate::pki::store::{CertKind, Record};
 use crate::revocation;
+use crate::term::cell;
 
 /// Dispatch `cert` subcommands.
 pub fn run(ctx: &Ctx, cmd: CertCommand) -> Result<u8> {
@@ -193,10 +194,10 @@ fn list(ctx: &Ctx, a: &ListArgs) -> Result<u8> {
         .iter()
         .map(|i| {
             vec![
-                i.record.name.clone(),
+                cell(&i.record.name),
                 i.record.kind.as_str().to_string(),
-                i.record.role.clone(),
-                i.record.serial.clone(),
+                cell(&i.record.role),
+                cell(&i.record.serial),
                 i.record.not_after.date().to_string(),
                 i.ca.to_string(),
                 p.paint(i.status, tone(i.status)),
@@ -347,7 +348,9 @@ fn show(ctx: &Ctx, target: &str) -> Result<u8> {
         return p.json(&rep).map(|_| 0);
     }
     let c = &rep.certificate;
-    let opt = |o: &Option<String>| o.clone().unwrap_or_else(|| "-".into());
+    // Everything below but the status word comes from the certificate: escaped, so a
+    // newline in an OU cannot forge a `status valid` line.
+    let opt = |o: &Option<String>| o.as_deref().map_or_else(|| "-".into(), cell);
     let mut sans: Vec<String> = c.dns_names.clone();
     sans.extend(c.ip_addresses.iter().cloned());
     p.kv(&[
@@ -355,19 +358,19 @@ fn show(ctx: &Ctx, target: &str) -> Result<u8> {
         ("role", opt(&c.role)),
         ("cluster", opt(&c.organization)),
         ("spiffe id", opt(&c.spiffe_id)),
-        ("subject", c.subject.clone()),
-        ("issuer", c.issuer.clone()),
-        ("serial", c.serial.clone()),
+        ("subject", cell(&c.subject)),
+        ("issuer", cell(&c.issuer)),
+        ("serial", cell(&c.serial)),
         (
             "hosts",
             if sans.is_empty() {
                 "-".into()
             } else {
-                sans.join(", ")
+                sans.iter().map(|s| cell(s)).collect::<Vec<_>>().join(", ")
             },
         ),
         ("usage", c.extended_key_usage.join(", ")),
-        ("key type", c.key_type.clone()),
+        ("key type", cell(&c.key_type)),
         ("not before", fmt_time(c.not_before)),
         ("not after", fmt_time(c.not_after)),
         ("status", p.paint(st, tone(st))),

@@ -42,8 +42,9 @@ pub fn run(ctx: &Ctx, cmd: KeyCommand) -> Result<u8> {
     }
 }
 
-/// Custodians from `--recipient` and `--recipients-file`, in order.
-pub fn custodians(to: &RecipientArgs) -> Result<Vec<Custodian>> {
+/// Custodians from `--recipient` and `--recipients-file`, in order, with the warnings of
+/// [`custody::check_custodians`] (the same key twice is an error).
+pub fn custodians(to: &RecipientArgs) -> Result<(Vec<Custodian>, Vec<String>)> {
     let mut out: Vec<Custodian> = to
         .recipients
         .iter()
@@ -53,7 +54,8 @@ pub fn custodians(to: &RecipientArgs) -> Result<Vec<Custodian>> {
     if let Some(f) = &to.recipients_file {
         out.extend(custody::read_recipients_file(f)?);
     }
-    Ok(out)
+    let warnings = custody::check_custodians(&out)?;
+    Ok((out, warnings))
 }
 
 /// One written share file.
@@ -80,6 +82,9 @@ pub struct SplitReport {
     pub files: Vec<ShareFile>,
     /// Whether they are age-encrypted to custodians.
     pub encrypted: bool,
+    /// Warnings about the custodians (the same SSH comment on two keys); shown on stderr.
+    #[serde(skip)]
+    pub warnings: Vec<String>,
 }
 
 /// Split `secret` and write one file per share into `out` (which must be new or empty).
@@ -90,7 +95,7 @@ pub fn split_to_files(
     to: &RecipientArgs,
     out: &Path,
 ) -> Result<SplitReport> {
-    let custodians = custodians(to)?;
+    let (custodians, warnings) = custodians(to)?;
     if !custodians.is_empty() && custodians.len() != n as usize {
         return Err(Error::Usage(format!(
             "{} recipients for {n} shares: give exactly one recipient per share",
@@ -146,12 +151,16 @@ pub fn split_to_files(
         shares: n,
         files,
         encrypted: !custodians.is_empty(),
+        warnings,
     })
 }
 
 /// Print a split report.
 pub fn print_split(ctx: &Ctx, rep: &SplitReport, what: &str) -> Result<u8> {
     let p = &ctx.printer;
+    for w in &rep.warnings {
+        p.note(w);
+    }
     if p.is_json() {
         p.json(rep)?;
         return Ok(0);
@@ -185,7 +194,7 @@ pub fn print_split(ctx: &Ctx, rep: &SplitReport, what: &str) -> Result<u8> {
 fn identities(paths: &[PathBuf]) -> Result<Identities> {
     let mut ids = Vec::new();
     for p in paths {
-        ids.extend(custody::load_identity(p)?);
+        ids.extend(custody::load_identity(p, &crate::cmd::identity_passphrase)?);
     }
     Ok(ids)
 }

@@ -167,7 +167,9 @@ impl Ctx {
     }
 
     /// The CA passphrase: from `--passphrase-file`/`SECCTL_PASSPHRASE_FILE`, else asked with
-    /// a hidden prompt on a terminal (twice when `new`). Never from the command line.
+    /// a hidden prompt on a terminal (twice when `new`). Never from the command line. A file
+    /// that others can read is used with a warning; a new passphrase must have at least 8
+    /// characters and not be only whitespace.
     pub fn passphrase(&self, new: bool) -> Result<SecretString> {
         if let Some(p) = &self.passphrase_file {
             let text = zeroize::Zeroizing::new(crate::pki::fsio::read_text(p)?);
@@ -178,11 +180,11 @@ impl Ctx {
                     "empty passphrase (the first line of the file is used)",
                 ));
             }
-            if new && line.chars().count() < 8 {
-                return Err(Error::path(
-                    p,
-                    "passphrase too short (at least 8 characters)",
-                ));
+            if new {
+                check_new_passphrase(line).map_err(|why| Error::path(p, why))?;
+            }
+            if let Some(w) = readable_by_others(p) {
+                self.printer.note(&w);
             }
             return Ok(SecretString::from(line.to_owned()));
         }
@@ -197,19 +199,60 @@ impl Ctx {
         if new {
             prompt = prompt
                 .with_confirmation("Repeat the passphrase", "the passphrases do not match")
-                .validate_with(|s: &String| {
-                    if s.chars().count() >= 8 {
-                        Ok(())
-                    } else {
-                        Err("at least 8 characters")
-                    }
-                });
+                .validate_with(|s: &String| check_new_passphrase(s));
         }
         let s = prompt
             .interact()
             .map_err(|e| Error::Usage(format!("passphrase prompt failed: {e}")))?;
         Ok(SecretString::from(s))
     }
+}
+
+/// Whether `s` may protect a new key: at least 8 characters, not only whitespace.
+fn check_new_passphrase(s: &str) -> std::result::Result<(), &'static str> {
+    if s.trim().is_empty() {
+        Err("passphrase is only whitespace: choose one with at least 8 other characters")
+    } else if s.chars().count() < 8 {
+        Err("passphrase too short (at least 8 characters)")
+    } else {
+        Ok(())
+    }
+}
+
+/// A warning when a passphrase file can be read by its group or by others (as ssh warns
+/// about a private key with open permissions).
+fn readable_by_others(p: &std::path::Path) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(p).ok()?.permissions().mode();
+    (mode & 0o044 != 0).then(|| {
+        format!(
+            "warning: passphrase file {} is readable by others (mode {:04o}): chmod 600 it",
+            p.display(),
+            mode & 0o7777
+        )
+    })
+}
+
+/// Ask for the passphrase of an encrypted custodian identity (an age identity file
+/// encrypted with a passphrase, or a passphrase-protected OpenSSH key) on the terminal, as
+/// the age CLI does; without a terminal, a one-line error naming the file.
+pub fn identity_passphrase(path: &std::path::Path) -> Result<SecretString> {
+    if !interactive() {
+        return Err(Error::path(
+            path,
+            "the identity is passphrase-protected and there is no terminal to ask for its \
+             passphrase on: run on a terminal, or decrypt a copy first (age -d, ssh-keygen -p)",
+        ));
+    }
+    let s = dialoguer::Password::new()
+        .with_prompt(format!(
+            "Passphrase for identity {}",
+            crate::term::escape(&path.display().to_string())
+        ))
+        .allow_empty_password(false)
+        .interact()
+        .map_err(|e| Error::Usage(format!("passphrase prompt failed: {e}")))?;
+    Ok(SecretString::from(s))
 }
 
 /// A tokio runtime for the network commands.

@@ -8,6 +8,7 @@ use crate::cmd::Ctx;
 use crate::error::{Result, EXIT_CHECK_FAILED};
 use crate::output::{Printer, Tone};
 use crate::probe::{self, Config, TargetReport};
+use crate::term::{cell, escape};
 
 /// Build the probe configuration from the live options (bundle, client certificate).
 pub fn config(ctx: &Ctx, a: &LiveArgs) -> Result<Config> {
@@ -120,7 +121,7 @@ pub fn print_reports(p: &Printer, reports: &[TargetReport]) -> Result<()> {
         if i > 0 {
             p.line("")?;
         }
-        p.line(&r.target)?;
+        p.line(&escape(&r.target))?;
         let yes_no = |b: bool, good: bool| {
             p.paint(
                 if b { "yes" } else { "no" },
@@ -147,22 +148,22 @@ pub fn print_reports(p: &Printer, reports: &[TargetReport]) -> Result<()> {
                     _ if !reached => Tone::Plain,
                     _ => Tone::Warn,
                 };
-                let mut client_auth = t.client_auth.clone();
+                let mut client_auth = cell(&t.client_auth);
                 if t.untrusted_client_accepted {
                     client_auth.push_str(" (ANY CA)");
                 }
                 let given = match &t.given_cert {
                     None => "-".to_string(),
                     Some(g) if g == "accepted" => p.paint("accepted", Tone::Good),
-                    Some(g) => p.paint(g.split(':').next().unwrap_or(g), Tone::Bad),
+                    Some(g) => p.paint(&escape(g.split(':').next().unwrap_or(g)), Tone::Bad),
                 };
                 vec![
-                    t.transport.clone(),
+                    cell(&t.transport),
                     yes_no(t.served, true),
                     enc,
                     if reached {
                         p.paint(
-                            &t.server_auth,
+                            &escape(&t.server_auth),
                             if t.server_auth == "trusted" {
                                 Tone::Good
                             } else {
@@ -178,7 +179,7 @@ pub fn print_reports(p: &Printer, reports: &[TargetReport]) -> Result<()> {
                         "-".into()
                     },
                     given,
-                    t.detail.clone(),
+                    cell(&t.detail),
                 ]
             })
             .collect();
@@ -197,8 +198,11 @@ pub fn print_reports(p: &Printer, reports: &[TargetReport]) -> Result<()> {
         let tone = |ok: bool| if ok { Tone::Good } else { Tone::Bad };
         p.line(&format!(
             "summary: encrypted {}, mtls {}",
-            p.paint(&r.summary.encrypted, tone(r.summary.encrypted == "all")),
-            p.paint(&r.summary.mtls, tone(r.summary.mtls == "enforced"))
+            p.paint(
+                &escape(&r.summary.encrypted),
+                tone(r.summary.encrypted == "all")
+            ),
+            p.paint(&escape(&r.summary.mtls), tone(r.summary.mtls == "enforced"))
         ))?;
         if let Some(g) = r
             .transports
@@ -206,10 +210,13 @@ pub fn print_reports(p: &Printer, reports: &[TargetReport]) -> Result<()> {
             .filter_map(|t| t.given_cert.as_deref())
             .find(|g| *g != "accepted")
         {
-            p.line(&format!("given certificate: {}", p.paint(g, Tone::Bad)))?;
+            p.line(&format!(
+                "given certificate: {}",
+                p.paint(&escape(g), Tone::Bad)
+            ))?;
         }
         for w in &r.warnings {
-            p.line(&format!("warning: {}", p.paint(w, Tone::Warn)))?;
+            p.line(&format!("warning: {}", p.paint(&escape(w), Tone::Warn)))?;
         }
     }
     Ok(())
@@ -233,8 +240,8 @@ pub fn run(ctx: &Ctx, a: ProbeArgs) -> Result<u8> {
             for r in reports.iter().filter(|r| !r.strict_ok()) {
                 ctx.printer.line(&format!(
                     "{}: --strict failed: {}",
-                    r.target,
-                    r.strict_failures().join(", ")
+                    escape(&r.target),
+                    escape(&r.strict_failures().join(", "))
                 ))?;
             }
         }
@@ -305,10 +312,14 @@ fn run_inventory(ctx: &Ctx, a: &ProbeArgs, inv: &std::path::Path) -> Result<u8> 
     if !ctx.printer.is_json() {
         for r in &reports {
             match r.differences.as_deref() {
-                Some([]) | None => ctx.printer.line(&format!("{}: as expected", r.target))?,
-                Some(d) => ctx
+                Some([]) | None => ctx
                     .printer
-                    .line(&format!("{}: DIFFERS: {}", r.target, d.join("; ")))?,
+                    .line(&format!("{}: as expected", escape(&r.target)))?,
+                Some(d) => ctx.printer.line(&format!(
+                    "{}: DIFFERS: {}",
+                    escape(&r.target),
+                    escape(&d.join("; "))
+                ))?,
             }
         }
     }

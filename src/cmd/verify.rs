@@ -7,6 +7,7 @@ use crate::cmd::Ctx;
 use crate::error::{Error, Result, EXIT_CHECK_FAILED};
 use crate::output::Tone;
 use crate::pki::names;
+use crate::term::{cell, escape};
 use crate::verify::{self, Request, RevocationStatus};
 
 /// Parse `--at`: RFC 3339, or `@` and Unix seconds.
@@ -105,7 +106,7 @@ fn state_intermediates(ctx: &Ctx) -> Vec<Vec<u8>> {
 pub(crate) fn print(ctx: &Ctx, name: &str, report: &verify::Report) -> Result<u8> {
     let p = &ctx.printer;
     for w in &report.warnings {
-        p.note(&format!("warning: {}", terminal_safe(w)));
+        p.note(&format!("warning: {}", escape(w)));
     }
     if p.is_json() {
         p.json(report)?;
@@ -113,9 +114,9 @@ pub(crate) fn print(ctx: &Ctx, name: &str, report: &verify::Report) -> Result<u8
         let c = &report.certificate;
         p.line(&format!(
             "{}: {} (serial {})",
-            name,
-            terminal_safe(&c.subject),
-            c.serial
+            escape(name),
+            escape(&c.subject),
+            escape(&c.serial)
         ))?;
         let rows: Vec<Vec<String>> = report
             .checks
@@ -134,14 +135,14 @@ pub(crate) fn print(ctx: &Ctx, name: &str, report: &verify::Report) -> Result<u8
                 } else {
                     p.paint("FAILED", Tone::Bad)
                 };
-                vec![ch.check.to_string(), result, terminal_safe(&ch.detail)]
+                vec![ch.check.to_string(), result, cell(&ch.detail)]
             })
             .collect();
         p.table(&["CHECK", "RESULT", "DETAIL"], &rows)?;
         // The chain row names the first broken rule; the others follow.
         if report.findings.len() > 1 {
             for f in &report.findings {
-                p.line(&format!("  {}", terminal_safe(&f.to_string())))?;
+                p.line(&format!("  {}", escape(&f.to_string())))?;
             }
         }
         let failed: Vec<&str> = report
@@ -157,21 +158,6 @@ pub(crate) fn print(ctx: &Ctx, name: &str, report: &verify::Report) -> Result<u8
         }
     }
     Ok(if report.ok { 0 } else { EXIT_CHECK_FAILED })
-}
-
-/// Certificate subjects and names are untrusted text: control characters (an escape
-/// sequence that would redraw the verdict) are shown escaped, never sent to the terminal.
-pub(crate) fn terminal_safe(s: &str) -> String {
-    s.chars()
-        .flat_map(|c| {
-            let esc: Vec<char> = if c.is_control() {
-                c.escape_default().collect()
-            } else {
-                vec![c]
-            };
-            esc
-        })
-        .collect()
 }
 
 fn looks_like_endpoint(s: &str) -> bool {

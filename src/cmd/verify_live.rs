@@ -45,7 +45,7 @@ pub fn run(ctx: &Ctx, a: &VerifyArgs) -> Result<u8> {
             &t,
             format!(
                 "no TLS certificate from the server ({})",
-                row(&report, "tls").detail
+                crate::term::escape(&row(&report, "tls").detail)
             ),
         ));
     }
