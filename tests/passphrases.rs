@@ -208,8 +208,12 @@ fn on_a_terminal(cmd: &str, answers: &[(&str, &str)], dir: &Path) -> String {
         have("tmux"),
         "tmux is a required test peer (terminal prompts)"
     );
-    let session = format!("secctl-pass-{}", std::process::id());
-    let sock = dir.join("tmux.sock");
+    // A fresh server per call: reusing the socket of a server that is still shutting
+    // down makes `new-session` fail with "server exited unexpectedly".
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let session = format!("secctl-pass-{}-{n}", std::process::id());
+    let sock = dir.join(format!("tmux-{n}.sock"));
     let sock = sock.to_str().unwrap();
     let done = dir.join("done");
     let _ = std::fs::remove_file(&done);
