@@ -51,6 +51,10 @@ pub struct Cli {
         value_name = "FILE"
     )]
     pub passphrase_file: Option<PathBuf>,
+    /// Accept state and output directories that other users could write (group- or
+    /// world-writable, or owned by another user); refused by default.
+    #[arg(long, global = true, env = "SECCTL_INSECURE_DIRS")]
+    pub insecure_dirs: bool,
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,

@@ -252,6 +252,9 @@ fn combine_cmd(ctx: &Ctx, paths: &[PathBuf], identity_files: &[PathBuf], out: &P
         if !d.is_dir() {
             return Err(Error::path(d, "no such directory"));
         }
+        fsio::check_dir(d)?;
+    } else {
+        fsio::check_dir(Path::new("."))?;
     }
     fsio::write_new_atomic(out, &secret, SECRET_MODE)?;
     let p = &ctx.printer;
