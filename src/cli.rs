@@ -494,6 +494,10 @@ pub enum BackupCommand {
         /// Output file [default: secctl-backup-TIMESTAMP.age].
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// Encrypt to a backup.pub whose fingerprint differs from the one pinned by `backup init`
+        /// (only after checking the new fingerprint with the custodians), and pin the new one.
+        #[arg(long)]
+        accept_new_backup_key: bool,
     },
     /// Restore a backup into an empty directory with K shares of the backup key.
     Restore {
