@@ -53,7 +53,12 @@ pub struct Cli {
     pub passphrase_file: Option<PathBuf>,
     /// Accept state and output directories that other users could write (group- or
     /// world-writable, or owned by another user); refused by default.
-    #[arg(long, global = true, env = "SECCTL_INSECURE_DIRS")]
+    #[arg(
+        long,
+        global = true,
+        env = "SECCTL_INSECURE_DIRS",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
     pub insecure_dirs: bool,
     /// The command to run.
     #[command(subcommand)]
