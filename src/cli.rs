@@ -21,7 +21,8 @@ Exit codes:
   1  a check found a problem (verify failed, probe --strict, apply --check has work)
   2  bad usage or bad input (one line on stderr names the input and the problem)
   3  I/O error (state directory not writable, disk full)
-  4  internal error";
+  4  internal error
+  130, 143  interrupted by SIGINT or SIGTERM (staged secret files removed first)";
 
 /// Certificates and cluster security: a private CA, role-bearing node and client
 /// certificates, and checks against the live cluster.

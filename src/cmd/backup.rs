@@ -506,6 +506,7 @@ fn restore(
             "exists and is not an empty directory: restore only into an empty one",
         ));
     }
+    fsio::check_dir(to)?;
     let sealed = fsio::read_bytes(file)?;
     if sealed.is_empty() {
         return Err(Error::path(file, "empty file: not a secctl backup"));

@@ -242,6 +242,11 @@ fn combine_cmd(ctx: &Ctx, paths: &[PathBuf], identity_files: &[PathBuf], out: &P
             "already exists (the secret is never written over a file)",
         ));
     }
+    // The secret goes into this directory: no other user may be able to write there.
+    match out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(d) => fsio::check_dir(d)?,
+        None => fsio::check_dir(Path::new("."))?,
+    }
     let shares = if paths.is_empty() {
         ceremony(ctx, identity_files)?
     } else {
@@ -252,9 +257,6 @@ fn combine_cmd(ctx: &Ctx, paths: &[PathBuf], identity_files: &[PathBuf], out: &P
         if !d.is_dir() {
             return Err(Error::path(d, "no such directory"));
         }
-        fsio::check_dir(d)?;
-    } else {
-        fsio::check_dir(Path::new("."))?;
     }
     fsio::write_new_atomic(out, &secret, SECRET_MODE)?;
     let p = &ctx.printer;

@@ -415,6 +415,13 @@ pub fn load_issuing(store: &Store, passphrase: Option<&SecretString>) -> Result<
     Ok(ca)
 }
 
+/// The issuing CA without the trust-bundle check (for revocation, which delivers no bundle
+/// and must work even while `ca.crt` is being repaired).
+pub fn load_issuing_signer(store: &Store, passphrase: Option<&SecretString>) -> Result<IssuingCa> {
+    let gen = load_generation(&store.ca_dir(), true)?;
+    load_signer(&gen, false, passphrase)
+}
+
 /// Refuse a trust bundle holding a certificate that is not the root of one of the CA
 /// generations the store records (`ca/root.crt`, `ca/previous/*/root.crt`): `ca.crt` is
 /// delivered to every node as the roots it trusts, so a root appended by someone else
