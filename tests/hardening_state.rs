@@ -130,6 +130,20 @@ fn group_or_world_writable_state_dir_is_refused_unless_overridden() {
     ])
     .usage_error(&["shared-out", "world-writable"]);
     assert!(files_under(&out).is_empty(), "{:?}", files_under(&out));
+    // And an inventory's `out:` directory.
+    let inv = env.write(
+        "inv.yaml",
+        &format!(
+            "cluster: secctl\nnodes:\n  - name: n4\n    role: node\n    hosts: [n4.local]\n    out: {}\n",
+            out.display()
+        ),
+    );
+    env.run(&["apply", inv.to_str().unwrap()])
+        .usage_error(&["shared-out", "world-writable"]);
+    assert!(files_under(&out).is_empty(), "{:?}", files_under(&out));
+    chmod(&out, 0o700);
+    env.run(&["apply", inv.to_str().unwrap()]).ok();
+    assert!(out.join("n4.key").exists());
     // So is a CA subdirectory made writable.
     chmod(&env.pki().join("ca"), 0o750 | 0o020);
     env.run(&["cert", "list"])

@@ -182,6 +182,8 @@ fn init(
     key::print_split(ctx, &rep, "backup private key split into")
 }
 
+/// One file or directory of the archive. Its base64 contents (CA keys among them) are
+/// wiped when the entry is dropped.
 #[derive(Serialize, Deserialize)]
 struct Entry {
     path: String,
@@ -189,6 +191,14 @@ struct Entry {
     sha256: String,
     /// base64 of the contents; absent for directories.
     data: Option<String>,
+}
+
+impl Drop for Entry {
+    fn drop(&mut self) {
+        if let Some(d) = &mut self.data {
+            zeroize::Zeroize::zeroize(d);
+        }
+    }
 }
 
 /// The manifest of a backup: every file and directory of the state directory.

@@ -122,12 +122,13 @@ pub fn split_to_files(
         let (name, bytes, label) = match custodians.get(i) {
             Some(c) => (
                 format!("share-{}-of-{n}-{}.age", s.index, c.label),
-                custody::encrypt_to(c, text.as_bytes())?,
+                zeroize::Zeroizing::new(custody::encrypt_to(c, text.as_bytes())?),
                 Some(c.label.clone()),
             ),
             None => (
                 format!("share-{}-of-{n}.txt", s.index),
-                text.as_bytes().to_vec(),
+                // A clear share: wiped from memory once written.
+                zeroize::Zeroizing::new(text.as_bytes().to_vec()),
                 None,
             ),
         };

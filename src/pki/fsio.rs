@@ -628,7 +628,8 @@ pub fn open_nofollow(path: &Path, flags: rustix::fs::OFlags, mode: u32) -> std::
 
 /// Temporary files and staging directories that exist right now; removed by the signal
 /// handler before the process exits on SIGINT or SIGTERM.
-static LIVE_TEMPS: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+static LIVE_TEMPS: std::sync::Mutex<Option<std::collections::HashSet<PathBuf>>> =
+    std::sync::Mutex::new(None);
 
 /// Register a temporary file or staging directory (before creating it): a SIGINT or
 /// SIGTERM from now on removes it before the process exits.
@@ -638,15 +639,19 @@ pub fn register_temp(path: &Path) {
     LIVE_TEMPS
         .lock()
         .unwrap_or_else(|p| p.into_inner())
-        .push(abs);
+        .get_or_insert_with(Default::default)
+        .insert(abs);
 }
 
 /// Forget a temporary path (renamed into place or removed).
 pub fn unregister_temp(path: &Path) {
     let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut live = LIVE_TEMPS.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(i) = live.iter().rposition(|p| *p == abs) {
-        live.swap_remove(i);
+    if let Some(live) = LIVE_TEMPS
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .as_mut()
+    {
+        live.remove(&abs);
     }
 }
 
@@ -683,7 +688,7 @@ fn install_signal_cleanup() {
                 if let Some(code) = code {
                     // Hold the list while exiting: nothing new is registered meanwhile.
                     let live = LIVE_TEMPS.lock().unwrap_or_else(|p| p.into_inner());
-                    for p in live.iter() {
+                    for p in live.iter().flatten() {
                         match fs::symlink_metadata(p) {
                             Ok(m) if m.is_dir() => {
                                 let _ = fs::remove_dir_all(p);
