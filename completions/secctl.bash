@@ -1958,7 +1958,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__verify)
-            opts="-o -h -V --ca --cert --key --servername --timeout --path --min-tls --warn-days --crl --host --role --usage --at --untrusted --no-revocation --dir --output --yes --passphrase-file --insecure-dirs --help --version"
+            opts="-o -h -V --ca --cert --key --servername --timeout --path --min-tls --warn-days --crl --host --role --usage --at --untrusted --no-revocation --protocol --dir --output --yes --passphrase-file --insecure-dirs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2018,6 +2018,10 @@ _secctl() {
                     ;;
                 --untrusted)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --protocol)
+                    COMPREPLY=($(compgen -W "auto http grpc postgres redis mqtt tls" -- "${cur}"))
                     return 0
                     ;;
                 --dir)

@@ -275,6 +275,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand --usage 'Purpose the certificate must allow'
             cand --at 'Verify as of this time (RFC 3339, e.g. 2027-01-01T00:00:00Z, or @UNIX-SECONDS)'
             cand --untrusted 'More certificates (PEM bundle) that may serve as intermediates; never trusted by themselves'
+            cand --protocol 'Live check: the protocol the port speaks over TLS, whose answer decides whether the handshake and --cert were accepted [default: detected from what the port answered]'
             cand --dir 'State directory (CA, records, issued certificates)'
             cand -o 'Output format: a human table, or one JSON document on stdout'
             cand --output 'Output format: a human table, or one JSON document on stdout'

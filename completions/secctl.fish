@@ -224,6 +224,13 @@ complete -c secctl -n "__fish_secctl_using_subcommand verify" -l usage -d 'Purpo
 client\t'TLS client (EKU clientAuth)'"
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l at -d 'Verify as of this time (RFC 3339, e.g. 2027-01-01T00:00:00Z, or @UNIX-SECONDS)' -r
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l untrusted -d 'More certificates (PEM bundle) that may serve as intermediates; never trusted by themselves' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand verify" -l protocol -d 'Live check: the protocol the port speaks over TLS, whose answer decides whether the handshake and --cert were accepted [default: detected from what the port answered]' -r -f -a "auto\t'The protocol the port answered (PostgreSQL, Redis, MQTT, gRPC, HTTP), else plain TLS'
+http\t'HTTP/1.1 or HTTP/2 over TLS'
+grpc\t'gRPC (health check) over TLS'
+postgres\t'PostgreSQL: SSLRequest, then TLS, then a startup message'
+redis\t'Redis over TLS (PING)'
+mqtt\t'MQTT 3.1.1 over TLS (CONNECT)'
+tls\t'The TLS handshake only (a protocol secctl does not speak)'"
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"

@@ -313,6 +313,29 @@ pub struct VerifyArgs {
     /// Accept a revocation status that cannot be established (no CRL, expired CRL); revoked still fails.
     #[arg(long)]
     pub no_revocation: bool,
+    /// Live check: the protocol the port speaks over TLS, whose answer decides whether the
+    /// handshake and --cert were accepted [default: detected from what the port answered].
+    #[arg(long, value_enum, default_value_t = Protocol::Auto)]
+    pub protocol: Protocol,
+}
+
+/// The protocol `verify HOST:PORT` checks a port with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Protocol {
+    /// The protocol the port answered (PostgreSQL, Redis, MQTT, gRPC, HTTP), else plain TLS.
+    Auto,
+    /// HTTP/1.1 or HTTP/2 over TLS.
+    Http,
+    /// gRPC (health check) over TLS.
+    Grpc,
+    /// PostgreSQL: SSLRequest, then TLS, then a startup message.
+    Postgres,
+    /// Redis over TLS (PING).
+    Redis,
+    /// MQTT 3.1.1 over TLS (CONNECT).
+    Mqtt,
+    /// The TLS handshake only (a protocol secctl does not speak).
+    Tls,
 }
 
 /// Arguments of `ca init`.

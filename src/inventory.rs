@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::pki::keys::KeyType;
 use crate::pki::names::{self, Host};
 use crate::pki::store::CertKind;
+use crate::probe::expect::ProtocolExpect;
 
 /// The inventory file.
 #[derive(Debug, Deserialize)]
@@ -98,6 +99,37 @@ pub struct Expect {
     /// enforced, partial or none.
     #[serde(default)]
     pub mtls: Option<String>,
+    /// HTTP (http1/h2c, https1/h2).
+    #[serde(default)]
+    pub http: Option<ProtocolExpect>,
+    /// gRPC (grpc, grpcs).
+    #[serde(default)]
+    pub grpc: Option<ProtocolExpect>,
+    /// PostgreSQL (postgres, postgres-tls).
+    #[serde(default)]
+    pub postgres: Option<ProtocolExpect>,
+    /// Redis (redis, redis-tls).
+    #[serde(default)]
+    pub redis: Option<ProtocolExpect>,
+    /// MQTT (mqtt, mqtt-tls).
+    #[serde(default)]
+    pub mqtt: Option<ProtocolExpect>,
+}
+
+impl Expect {
+    /// The per-protocol expectations given, by protocol name.
+    pub fn protocols(&self) -> Vec<(&'static str, &ProtocolExpect)> {
+        [
+            ("http", &self.http),
+            ("grpc", &self.grpc),
+            ("postgres", &self.postgres),
+            ("redis", &self.redis),
+            ("mqtt", &self.mqtt),
+        ]
+        .into_iter()
+        .filter_map(|(n, e)| e.as_ref().map(|e| (n, e)))
+        .collect()
+    }
 }
 
 /// A probe target.
@@ -313,6 +345,33 @@ fn validate(path: &Path, inv: Inventory) -> Result<Plan> {
                         format!("expect.{field} must be one of {}", allowed.join(", ")),
                     ));
                 }
+            }
+        }
+        for (proto, e) in p.expect.protocols() {
+            use crate::probe::expect::{CLIENT_CERT_VALUES, TLS_VALUES};
+            for (field, v, allowed) in [
+                ("tls", &e.tls, &TLS_VALUES[..]),
+                ("client_cert", &e.client_cert, &CLIENT_CERT_VALUES[..]),
+            ] {
+                if let Some(v) = v {
+                    if !allowed.contains(&v.as_str()) {
+                        return Err(at(
+                            path,
+                            &p.target,
+                            format!(
+                                "expect.{proto}.{field} must be one of {}",
+                                allowed.join(", ")
+                            ),
+                        ));
+                    }
+                }
+            }
+            if e.tls.is_none() && e.client_cert.is_none() {
+                return Err(at(
+                    path,
+                    &p.target,
+                    format!("expect.{proto} states nothing (give tls: and/or client_cert:)"),
+                ));
             }
         }
         let as_client = match &p.as_client {

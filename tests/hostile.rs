@@ -232,3 +232,167 @@ fn bad_server_certificates_are_untrusted() {
         assert_eq!(r.code, 1, "{why}: {}{}", r.stdout, r.stderr);
     }
 }
+
+// ---- hostile peers of the service exchanges (PostgreSQL, Redis, MQTT) -----------------
+
+/// Read what the client sent first (up to 512 bytes, 3 s at most).
+fn first_bytes(c: &mut TcpStream) -> Vec<u8> {
+    let _ = c.set_read_timeout(Some(Duration::from_secs(3)));
+    let mut b = [0u8; 512];
+    match c.read(&mut b) {
+        Ok(n) => b[..n].to_vec(),
+        Err(_) => vec![],
+    }
+}
+
+/// Stay connected, reading, until the client leaves (at most 10 s).
+fn linger(mut c: TcpStream) {
+    let _ = c.set_read_timeout(Some(Duration::from_secs(10)));
+    let mut b = [0u8; 1024];
+    while let Ok(n) = c.read(&mut b) {
+        if n == 0 {
+            break;
+        }
+    }
+}
+
+const SSL_REQUEST: [u8; 8] = [0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f];
+
+/// A PostgreSQL startup message (length, protocol 3.0).
+fn is_startup(b: &[u8]) -> bool {
+    b.len() >= 8 && b[4..8] == [0, 3, 0, 0]
+}
+
+#[test]
+fn postgres_answer_with_a_1gib_length() {
+    // 'N' to the SSLRequest; to the startup message an 'R' whose length says 1 GiB, then
+    // silence: the parser refuses the length at once instead of waiting for a gigabyte.
+    let p = Peer::start(|mut c| loop {
+        let b = first_bytes(&mut c);
+        if b == SSL_REQUEST {
+            let _ = c.write_all(b"N");
+        } else if is_startup(&b) {
+            let _ = c.write_all(&[b'R', 0x40, 0, 0, 0, 0, 0, 0, 0]);
+            return linger(c);
+        } else {
+            return;
+        }
+    });
+    let m = probe_timed(&Env::new(), &p.addr, &[]);
+    nothing_served(&m);
+    for t in ["postgres", "postgres-tls"] {
+        assert_eq!(transport(&m, t)["served"], false, "{t}: {m}");
+    }
+    assert!(
+        detail(&m, "postgres").contains("not postgresql (message length 1073741824)"),
+        "{m}"
+    );
+}
+
+#[test]
+fn postgres_yes_to_tls_then_silence_or_garbage() {
+    // 'S' to the SSLRequest, then nothing / garbage where the ServerHello should be; the
+    // plaintext startup gets an authentication request (the port is PostgreSQL).
+    for garbage in [false, true] {
+        let p = if garbage {
+            Peer::start(|mut c| {
+                let b = first_bytes(&mut c);
+                if b == SSL_REQUEST {
+                    let _ = c.write_all(b"S\x00\xff\xfe garbage, not a TLS record \x01\x02");
+                    linger(c)
+                } else if is_startup(&b) {
+                    let _ = c.write_all(&[b'R', 0, 0, 0, 8, 0, 0, 0, 3]);
+                    linger(c)
+                }
+            })
+        } else {
+            Peer::start(|mut c| {
+                let b = first_bytes(&mut c);
+                if b == SSL_REQUEST {
+                    let _ = c.write_all(b"S");
+                    linger(c)
+                } else if is_startup(&b) {
+                    let _ = c.write_all(&[b'R', 0, 0, 0, 8, 0, 0, 0, 3]);
+                    linger(c)
+                }
+            })
+        };
+        let m = probe_timed(&Env::new(), &p.addr, &[]);
+        let pg = transport(&m, "postgres");
+        assert_eq!(pg["served"], true, "{m}");
+        assert!(detail(&m, "postgres").contains("password requested"), "{m}");
+        let tls = transport(&m, "postgres-tls");
+        assert_eq!(tls["served"], false, "garbage {garbage}: {m}");
+        assert_eq!(tls["client_auth"], "none", "garbage {garbage}: {m}");
+        let d = detail(&m, "postgres-tls");
+        let want = if garbage { "tls" } else { "within 1s" };
+        assert!(d.contains(want), "garbage {garbage}: {d}");
+        assert_eq!(m["summary"]["encrypted"], "none", "{m}");
+    }
+}
+
+#[test]
+fn redis_closes_in_the_middle_of_an_answer() {
+    let p = Peer::start(|mut c| {
+        let b = first_bytes(&mut c);
+        if b.starts_with(b"*1\r\n$4\r\nPING") {
+            let _ = c.write_all(b"+PO");
+        }
+    });
+    let m = probe_timed(&Env::new(), &p.addr, &[]);
+    nothing_served(&m);
+    assert_eq!(transport(&m, "redis")["served"], false, "{m}");
+    assert!(
+        detail(&m, "redis").contains("closed in the middle of an answer"),
+        "{m}"
+    );
+}
+
+#[test]
+fn redis_answer_that_never_ends() {
+    // A bulk string header, then endless bytes without a line end: bounded by 16 KiB.
+    let p = Peer::start(|mut c| {
+        let b = first_bytes(&mut c);
+        if b.starts_with(b"*1\r\n$4\r\nPING") {
+            let _ = c.write_all(b"+");
+            let junk = [b'a'; 4096];
+            for _ in 0..10_000 {
+                if c.write_all(&junk).is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    let m = probe_timed(&Env::new(), &p.addr, &[]);
+    assert_eq!(transport(&m, "redis")["served"], false, "{m}");
+    assert!(detail(&m, "redis").contains("not redis"), "{m}");
+}
+
+#[test]
+fn mqtt_connack_with_a_huge_remaining_length() {
+    let p = Peer::start(|mut c| {
+        let b = first_bytes(&mut c);
+        if b.first() == Some(&0x10) {
+            let _ = c.write_all(&[0x20, 0xff, 0xff, 0xff, 0x7f]);
+            linger(c)
+        }
+    });
+    let m = probe_timed(&Env::new(), &p.addr, &[]);
+    nothing_served(&m);
+    assert_eq!(transport(&m, "mqtt")["served"], false, "{m}");
+    assert!(detail(&m, "mqtt").contains("malformed connack"), "{m}");
+}
+
+#[test]
+fn mqtt_silent_after_connect() {
+    let p = Peer::start(|mut c| {
+        let b = first_bytes(&mut c);
+        if b.first() == Some(&0x10) {
+            linger(c)
+        }
+    });
+    let m = probe_timed(&Env::new(), &p.addr, &[]);
+    nothing_served(&m);
+    assert_eq!(transport(&m, "mqtt")["served"], false, "{m}");
+    assert!(detail(&m, "mqtt").contains("no answer within 1s"), "{m}");
+}

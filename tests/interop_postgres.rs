@@ -82,6 +82,21 @@ impl Postgres {
         hba: &str,
     ) -> Postgres {
         let bin = pg_bin().expect(NEEDS);
+        Postgres::start_with(&bin, dir, srv_crt, srv_key, ca, crl, hba)
+    }
+
+    /// The same with the server programs (initdb, postgres) of `bin`; pg_isready and psql
+    /// stay Debian's.
+    fn start_with(
+        bin: &Path,
+        dir: &Path,
+        srv_crt: &Path,
+        srv_key: &Path,
+        ca: &Path,
+        crl: &Path,
+        hba: &str,
+    ) -> Postgres {
+        let client_bin = pg_bin().expect(NEEDS);
         std::fs::create_dir_all(dir).unwrap();
         std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
         // Every ancestor must be traversable by the postgres user.
@@ -167,7 +182,7 @@ impl Postgres {
         };
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
-            let ok = Command::new(bin.join("pg_isready"))
+            let ok = Command::new(client_bin.join("pg_isready"))
                 .args(["-h", &dir.display().to_string(), "-p", &port.to_string()])
                 .stdout(Stdio::null())
                 .status()
@@ -339,6 +354,8 @@ fn postgres_hostssl_clientcert_verify_ca() {
             _ => assert_eq!(given, "refused: alert unknown_ca", "{m}"),
         }
         assert_eq!(transport(&m, "tls")["served"], false, "{m}");
+        // PostgreSQL 15 has no direct TLS: a ClientHello is not a startup packet.
+        assert_eq!(transport(&m, "postgres-tls")["direct_tls"], false, "{m}");
         assert_eq!(m["summary"]["encrypted"], "all", "{name}: {m}");
         assert_eq!(m["summary"]["mtls"], "enforced", "{name}: {m}");
         // The same rows every time.
@@ -350,6 +367,87 @@ fn postgres_hostssl_clientcert_verify_ca() {
             );
         }
     }
+    // verify HOST:PORT detects PostgreSQL: the chain, host and CRL of the server, and
+    // whether PostgreSQL itself answered with the given certificate.
+    for ((name, id), want) in ids.iter().zip([0, 0, 1, 1]) {
+        let (code, v) = verify(&pki, pg.port, id, &[]);
+        assert_eq!(code, want, "verify with {name}: {v}");
+        let protocol = check(&v, "protocol");
+        assert_eq!(protocol["ok"], true, "{v}");
+        assert!(
+            protocol["detail"]
+                .as_str()
+                .unwrap()
+                .starts_with("PostgreSQL answered over TLS (detected"),
+            "{v}"
+        );
+        assert_eq!(check(&v, "tls")["ok"], true, "{v}");
+        let given = check(&v, "client-cert");
+        match *name {
+            "none" => assert!(given.is_null(), "{v}"),
+            "valid" => assert_eq!(given["ok"], true, "{v}"),
+            "revoked" => assert_eq!(
+                given["detail"], "refused: alert certificate_revoked (postgres-tls)",
+                "{v}"
+            ),
+            _ => assert_eq!(
+                given["detail"], "refused: alert unknown_ca (postgres-tls)",
+                "{v}"
+            ),
+        }
+    }
+    // Asked for another protocol: the port does not speak it over TLS, and the check says
+    // so instead of passing on the handshake.
+    let (code, v) = verify(&pki, pg.port, &ids[1].1, &["--protocol", "http"]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(check(&v, "protocol")["ok"], false, "{v}");
+    assert_eq!(check(&v, "tls")["ok"], false, "{v}");
+    let (code, v) = verify(&pki, pg.port, &ids[1].1, &["--protocol", "postgres"]);
+    assert_eq!(code, 0, "{v}");
+}
+
+/// `verify HOST:PORT -o json` with the state's CA and CRL: (exit code, report).
+fn verify(
+    pki: &Pki,
+    port: u16,
+    id: &Option<(String, String)>,
+    extra: &[&str],
+) -> (i32, serde_json::Value) {
+    let addr = format!("127.0.0.1:{port}");
+    let (ca, crl) = (pki.ca(), pki.crl());
+    let mut args = vec![
+        "verify",
+        addr.as_str(),
+        "--ca",
+        &ca,
+        "--crl",
+        &crl,
+        "--servername",
+        "localhost",
+        "--timeout",
+        "3",
+        "-o",
+        "json",
+    ];
+    if let Some((c, k)) = id {
+        args.extend_from_slice(&["--cert", c, "--key", k]);
+    }
+    args.extend_from_slice(extra);
+    let r = pki.env.run(&args);
+    let v = serde_json::from_str(&r.stdout)
+        .unwrap_or_else(|e| panic!("verify -o json: {e}: {}{}", r.stdout, r.stderr));
+    (r.code, v)
+}
+
+/// One check of a verify report (null when absent).
+fn check(v: &serde_json::Value, name: &str) -> serde_json::Value {
+    v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["check"] == name)
+        .cloned()
+        .unwrap_or(serde_json::Value::Null)
 }
 
 #[test]
@@ -390,4 +488,104 @@ fn postgres_accepting_plaintext_is_partial() {
         ],
     );
     assert_eq!(code, 1, "plaintext database content fails --strict");
+    // The server asks for a certificate and accepts the valid one.
+    let (code, v) = verify(&pki, pg.port, &pki.id(Id::Valid), &[]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(
+        check(&v, "client-cert")["detail"],
+        "accepted: answered over postgres-tls"
+    );
+}
+
+/// The PostgreSQL 17 server programs fetched by `tests/peers/fetch-pg17.sh` (.ci/run runs it).
+fn pg17_bin() -> Option<PathBuf> {
+    let dir = std::env::var_os("SECCTL_PG17_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/opt/secctl-peers/pg17/bin"));
+    dir.join("postgres").exists().then_some(dir)
+}
+
+/// `openssl s_client` with ALPN `alpn` straight to the port (no SSLRequest): the ALPN
+/// protocol the server chose, or the failure.
+fn s_client_alpn(port: u16, alpn: &str, ca: &str) -> String {
+    let out = Command::new("timeout")
+        .args(["10", "openssl", "s_client", "-connect"])
+        .arg(format!("127.0.0.1:{port}"))
+        .args(["-alpn", alpn, "-CAfile", ca, "-servername", "localhost"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
+}
+
+#[test]
+#[ignore = "needs PostgreSQL 17 (tests/peers/fetch-pg17.sh), Debian's postgresql-client and root; run by .ci/run"]
+fn postgres17_direct_tls() {
+    let bin = pg17_bin().expect("PostgreSQL 17 missing: run tests/peers/fetch-pg17.sh");
+    assert!(pg_bin().is_some() && have("runuser"), "{NEEDS}");
+    let pki = Pki::new();
+    let p = |n: &str| pki.env.pki().join(n);
+    let pg = Postgres::start_with(
+        &bin,
+        &pki.env.path("pg17"),
+        &p("certs/srv/srv.crt"),
+        &p("certs/srv/srv.key"),
+        &p("ca.crt"),
+        &p("crl.pem"),
+        "hostssl all all 127.0.0.1/32 trust clientcert=verify-ca\nhost all all 127.0.0.1/32 reject",
+    );
+    let ca = p("ca.crt").display().to_string();
+    // Ground truth from openssl: TLS from the first byte with ALPN postgresql; refused
+    // (no_application_protocol) with any other ALPN.
+    let direct = s_client_alpn(pg.port, "postgresql", &ca);
+    assert!(direct.contains("ALPN protocol: postgresql"), "{direct}");
+    assert!(direct.contains("Verify return code: 0 (ok)"), "{direct}");
+    let h2 = s_client_alpn(pg.port, "h2,http/1.1", &ca);
+    assert!(h2.contains("no application protocol"), "{h2}");
+    // And from psql (SSLRequest): the valid certificate logs in, none does not.
+    let ids = ids(&pki);
+    pg.psql(
+        "verify-full",
+        ids[1].1.as_ref().map(|(c, k)| (c.as_str(), k.as_str())),
+        &ca,
+    )
+    .expect("psql with the valid certificate");
+    assert!(pg.psql("verify-full", None, &ca).is_err());
+    for (name, id) in &ids {
+        let m = probe(&pki, pg.port, id);
+        let row = transport(&m, "postgres-tls");
+        assert_eq!(row["direct_tls"], true, "{name}: {m}");
+        assert_eq!(row["served"], true, "{name}: {m}");
+        assert_eq!(row["client_auth"], "per-request", "{name}: {m}");
+        assert!(
+            row["detail"].as_str().unwrap().contains(
+                "direct TLS (ALPN postgresql) spoken: none refused: PostgreSQL error 28000"
+            ),
+            "{name}: {m}"
+        );
+        let tls = transport(&m, "tls");
+        assert_eq!(tls["served"], false, "{m}");
+        assert_eq!(
+            tls["detail"], "no common application protocol (ALPN)",
+            "{m}"
+        );
+        assert_eq!(transport(&m, "postgres")["served"], false, "{m}");
+        assert_eq!(m["summary"]["encrypted"], "all", "{name}: {m}");
+        assert_eq!(m["summary"]["mtls"], "enforced", "{name}: {m}");
+        match *name {
+            "none" => assert!(row["given_cert"].is_null()),
+            "valid" => assert_eq!(row["given_cert"], "accepted", "{m}"),
+            "revoked" => assert_eq!(
+                row["given_cert"], "refused: alert certificate_revoked",
+                "{m}"
+            ),
+            _ => assert_eq!(row["given_cert"], "refused: alert unknown_ca", "{m}"),
+        }
+    }
+    let (code, v) = verify(&pki, pg.port, &ids[1].1, &[]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(
+        check(&v, "client-cert")["detail"],
+        "accepted: answered over postgres-tls"
+    );
 }

@@ -1326,6 +1326,149 @@ fn redis_tls_auth_clients_optional() {
     });
 }
 
+/// Plaintext Redis and MQTT (redis-cli and mosquitto_pub confirm the ground truth), and an
+/// EdgeX-style inventory stating per protocol whether TLS and a client certificate are
+/// required: `probe --inventory` names each drift and exits 1.
+#[test]
+#[ignore = "needs redis and mosquitto (apt-get install redis-server redis-tools mosquitto mosquitto-clients); run by .ci/run"]
+fn plaintext_services_and_inventory_expectations() {
+    need(&[
+        "redis-server",
+        "redis-cli",
+        "mosquitto",
+        "mosquitto_pub",
+        "openssl",
+    ]);
+    let pki = Pki::new();
+    let rp = redis_plain(&pki, "redis-plain");
+    let mp = mosquitto_plain(&pki, "mqtt-plain");
+    let ry = redis(&pki, "redis-yes", "yes");
+    let ro = redis(&pki, "redis-optional", "optional");
+    // Ground truth: both plaintext services answer their own clients without TLS.
+    let ping = tool_timeout(
+        "redis-cli",
+        &["-h", "127.0.0.1", "-p", &rp.port.to_string(), "PING"],
+    );
+    assert_eq!(ping.stdout.trim(), "PONG", "ground truth: {}", ping.stderr);
+    let publ = tool_timeout(
+        "mosquitto_pub",
+        &[
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &mp.port.to_string(),
+            "-t",
+            "t",
+            "-m",
+            "m",
+            "-q",
+            "1",
+        ],
+    );
+    assert_eq!(publ.code, 0, "ground truth: {}", publ.stderr);
+    for (port, svc) in [(rp.port, "redis"), (mp.port, "mqtt")] {
+        let (code, m) = probe(&pki, port, NoCert, &[]);
+        assert_eq!(code, 0, "{m}");
+        let row = transport(&m, svc);
+        assert_eq!(row["served"], true, "{svc}: {m}");
+        assert_eq!(row["encrypted"], false, "{svc}: {m}");
+        for other in ["http1", "h2c", "grpc", "tls", "postgres", "redis", "mqtt"] {
+            if other != svc {
+                assert_eq!(transport(&m, other)["served"], false, "{svc}: {other}: {m}");
+            }
+        }
+        assert_eq!(transport(&m, &format!("{svc}-tls"))["served"], false, "{m}");
+        assert_eq!(m["summary"]["encrypted"], "none", "{svc}: {m}");
+        let (code, _) = probe(&pki, port, NoCert, &["--strict"]);
+        assert_eq!(code, 1, "{svc}: plaintext content fails --strict");
+    }
+    // The redis-cli ground truth of the two TLS servers is asserted by their own tests
+    // above (yes: no certificate refused; optional: admitted).
+    let inv = pki.env.path("edgex.yaml");
+    let redis_tls = "{ redis: { tls: required, client_cert: required } }";
+    std::fs::write(
+        &inv,
+        format!(
+            "cluster: Prod\nca: {{ intermediate: true }}\nclients:\n  - {{ name: edge-core, role: edgex }}\n\
+             probe:\n\
+             \x20 - target: 127.0.0.1:{}\n    servername: localhost\n    expect: {redis_tls}\n\
+             \x20 - target: 127.0.0.1:{}\n    servername: localhost\n    as: edge-core\n    expect: {redis_tls}\n\
+             \x20 - target: 127.0.0.1:{}\n    servername: localhost\n    expect: {redis_tls}\n\
+             \x20 - target: 127.0.0.1:{}\n    servername: localhost\n    expect: {redis_tls}\n\
+             \x20 - target: 127.0.0.1:{}\n    servername: localhost\n    expect: {{ mqtt: {{ tls: none }} }}\n\
+             \x20 - target: 127.0.0.1:{}\n    servername: localhost\n    expect: {{ mqtt: {{ tls: optional }} }}\n",
+            ry.port, ry.port, ro.port, rp.port, mp.port, mp.port
+        ),
+    )
+    .unwrap();
+    let ca = pki.ca();
+    // The client the inventory probes as (`as: edge-core`), issued by the same CA.
+    pki.env.run(&["apply", &inv.display().to_string()]).ok();
+    let r = pki.env.run(&[
+        "-o",
+        "json",
+        "probe",
+        "--inventory",
+        &inv.display().to_string(),
+        "--ca",
+        &ca,
+        "--timeout",
+        "3",
+    ]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let v = r.json();
+    let diffs: Vec<Vec<String>> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            t["differences"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d.as_str().unwrap().to_string())
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        diffs,
+        vec![
+            vec![],
+            vec![],
+            vec!["redis: client_cert is optional on redis-tls, expected required".to_string()],
+            vec!["redis: not served over TLS, expected TLS required".to_string()],
+            vec![],
+            vec!["mqtt: not served over TLS, expected TLS optional".to_string()],
+        ],
+        "{v}"
+    );
+    // The text form names the drift per target.
+    let r = pki.env.run(&[
+        "probe",
+        "--inventory",
+        &inv.display().to_string(),
+        "--ca",
+        &ca,
+        "--timeout",
+        "3",
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.contains(&format!(
+            "127.0.0.1:{}: DIFFERS: redis: client_cert is optional on redis-tls, expected required",
+            ro.port
+        )),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains(&format!("127.0.0.1:{}: as expected", ry.port)),
+        "{}",
+        r.stdout
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // secctl serve (rustls): TLS and a plaintext redirect on one port
 

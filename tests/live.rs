@@ -303,6 +303,7 @@ fn live_verify() {
         checks,
         [
             ("tls", true),
+            ("protocol", true),
             ("validity", true),
             ("chain", true),
             ("usage", true),
@@ -312,6 +313,49 @@ fn live_verify() {
             ("client-cert", true)
         ]
     );
+    // serve speaks HTTP: detected, and the given certificate got an HTTP answer.
+    let detail = |name: &str| {
+        v["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["check"] == name)
+            .unwrap()["detail"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(
+        detail("protocol").starts_with("HTTP answered over TLS (detected; "),
+        "{v}"
+    );
+    assert!(
+        detail("client-cert").starts_with("accepted: answered over "),
+        "{v}"
+    );
+    // Asked to check it as PostgreSQL: it does not answer that, and verify fails.
+    let r = pki.env.run(&[
+        "-o",
+        "json",
+        "verify",
+        &s.addr,
+        "--protocol",
+        "postgres",
+        "--cert",
+        &c,
+        "--key",
+        &k,
+    ]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let pv = r.json();
+    let failed: Vec<&str> = pv["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["ok"] == false)
+        .map(|c| c["check"].as_str().unwrap())
+        .collect();
+    assert_eq!(failed, ["tls", "protocol", "client-cert"], "{pv}");
     // Wrong host and wrong role: exit 1, both named.
     let r = pki.env.run(&[
         "-o",

@@ -697,6 +697,48 @@ fn cases(c: &Corpus) -> Vec<Case> {
             &["expect.yaml", "encrypted"],
         ),
         case(
+            "inventory: bad protocol expectation",
+            &[
+                "probe",
+                "--inventory",
+                &inv(
+                    "proto.yaml",
+                    &(inv_ok.to_string()
+                        + "probe:\n  - target: n9:6379\n    expect: { redis: { tls: maybe } }\n"),
+                ),
+            ],
+            &[
+                "proto.yaml",
+                "expect.redis.tls must be one of required, optional, none",
+            ],
+        ),
+        case(
+            "inventory: unknown protocol in an expectation",
+            &[
+                "probe",
+                "--inventory",
+                &inv(
+                    "smtp.yaml",
+                    &(inv_ok.to_string()
+                        + "probe:\n  - target: n9:25\n    expect: { smtp: { tls: required } }\n"),
+                ),
+            ],
+            &["smtp.yaml", "smtp"],
+        ),
+        case(
+            "inventory: empty protocol expectation",
+            &[
+                "probe",
+                "--inventory",
+                &inv(
+                    "empty-proto.yaml",
+                    &(inv_ok.to_string()
+                        + "probe:\n  - target: n9:1883\n    expect: { mqtt: {} }\n"),
+                ),
+            ],
+            &["empty-proto.yaml", "expect.mqtt states nothing"],
+        ),
+        case(
             "inventory: directory",
             &["apply", &dir_as_file],
             &["a-directory.crt", "directory"],

@@ -995,6 +995,8 @@ fn svc(
                 )
             })
             .map_err(|s| s.to_string()),
+        direct: None,
+        tls_direct: false,
     }
 }
 
@@ -1085,6 +1087,116 @@ fn postgres_hostssl_clientcert_verify_ca() {
         "partial",
         "optional",
     );
+}
+
+/// The `postgres-tls` row of `c`, run.
+fn pg_row(c: &Case) -> Transport {
+    let (rows, _) = c.run();
+    rows.into_iter()
+        .find(|r| r.transport == "postgres-tls")
+        .unwrap()
+}
+
+#[test]
+fn postgres_direct_tls() {
+    let verify_ca = || {
+        svc(
+            Service::Postgres,
+            Ok(pg_answer(
+                "PostgreSQL error 28000: no pg_hba.conf entry for host \"127.0.0.1\", user \"secctl_probe\", database \"secctl_probe\", no encryption",
+                Denial::TlsRequired,
+            )),
+            Ok((
+                pg_answer("PostgreSQL error 28000: connection requires a valid client certificate", Denial::Identity),
+                refused("unknown_ca"),
+                None,
+            )),
+        )
+    };
+    // PostgreSQL 17: the SSLRequest path and direct TLS with ALPN postgresql both work.
+    let mut c = quiet_port();
+    // The `tls` handshake (ALPN h2, http/1.1) is refused: no_application_protocol.
+    let alpn = id(
+        Fate::NoTls("no common application protocol (ALPN)".into()),
+        &[Fate::NoTls("no common application protocol (ALPN)".into())],
+        Fate::NoTls("no common application protocol (ALPN)".into()),
+        false,
+    );
+    c.none = alpn.clone();
+    c.throwaway = alpn;
+    let mut pg = verify_ca();
+    pg.direct = Some(attempt(
+        &pg_answer(
+            "PostgreSQL error 28000: connection requires a valid client certificate",
+            Denial::Identity,
+        ),
+        true,
+        "TLSv1.3",
+    ));
+    c.services = vec![
+        pg,
+        svc(Service::Redis, Ok(closed()), Err("not tried")),
+        svc(Service::Mqtt, Ok(closed()), Err("not tried")),
+    ];
+    let r = pg_row(&c);
+    assert_eq!(r.direct_tls, Some(true), "{r:?}");
+    assert!(r.detail.ends_with("; direct TLS (ALPN postgresql) spoken: none refused: PostgreSQL error 28000: connection requires a valid client certificate"), "{}", r.detail);
+    assert_eq!((r.served, r.client_auth.as_str()), (true, "per-request"));
+    // PostgreSQL 15/16: a direct ClientHello is not a startup packet; the server closes.
+    let mut c = quiet_port();
+    let mut pg = verify_ca();
+    pg.direct = Some(Attempt::bare(Fate::NoTls(
+        "closed during the TLS handshake".into(),
+    )));
+    c.services = vec![
+        pg,
+        svc(Service::Redis, Ok(closed()), Err("not tried")),
+        svc(Service::Mqtt, Ok(closed()), Err("not tried")),
+    ];
+    let r = pg_row(&c);
+    assert_eq!(r.direct_tls, Some(false), "{r:?}");
+    assert!(
+        r.detail.ends_with(
+            "; direct TLS (ALPN postgresql) not spoken: none closed during the TLS handshake"
+        ),
+        "{}",
+        r.detail
+    );
+    // A port that speaks only direct TLS (a TLS-terminating proxy with ALPN postgresql,
+    // requiring a certificate): the rows come from direct TLS.
+    let mut c = quiet_port();
+    c.services = vec![
+        ServiceObs {
+            tls_direct: true,
+            ..svc(
+                Service::Postgres,
+                Ok(closed()),
+                Ok((refused("certificate_required"), refused("unknown_ca"), None)),
+            )
+        },
+        svc(Service::Redis, Ok(closed()), Err("not tried")),
+        svc(Service::Mqtt, Ok(closed()), Err("not tried")),
+    ];
+    let r = pg_row(&c);
+    assert_eq!(r.direct_tls, Some(true), "{r:?}");
+    assert_eq!(r.client_auth, "required", "{r:?}");
+    assert!(
+        r.detail.starts_with("direct TLS (ALPN postgresql): "),
+        "{}",
+        r.detail
+    );
+    // Not tried: no field.
+    let mut c = quiet_port();
+    c.services = vec![
+        svc(
+            Service::Postgres,
+            Ok(closed()),
+            Err("not tried: the port does not speak PostgreSQL"),
+        ),
+        svc(Service::Redis, Ok(closed()), Err("not tried")),
+        svc(Service::Mqtt, Ok(closed()), Err("not tried")),
+    ];
+    assert_eq!(pg_row(&c).direct_tls, None);
 }
 
 #[test]

@@ -1,5 +1,6 @@
-//! What a probed server sends back: the HTTP/1.1 head parser and the HTTP/2 client, fed
-//! the input as the server's bytes (in chunks of the first byte's size).
+//! What a probed server sends back: the HTTP/1.1 head parser, the HTTP/2 client and the
+//! PostgreSQL/Redis/MQTT exchanges, fed the input as the server's bytes (in chunks of the
+//! first byte's size).
 #![no_main]
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -7,6 +8,7 @@ use std::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
 use secctl::probe::exchange::{self, Call, MaybeTls};
+use secctl::probe::services::{self, Service};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 /// A server that answers with fixed bytes, in chunks, then closes; writes are swallowed.
@@ -60,9 +62,9 @@ fuzz_target!(|data: &[u8]| {
     // The service parsers (PostgreSQL, Redis, MQTT answers) on every prefix.
     for end in [rest.len().min(5), rest.len()] {
         let b = &rest[..end];
-        let _ = secctl::probe::services::parse_pg(b, first % 2 == 0);
-        let _ = secctl::probe::services::parse_redis(b);
-        let _ = secctl::probe::services::parse_mqtt(b);
+        let _ = services::parse_pg(b, first % 2 == 0);
+        let _ = services::parse_redis(b);
+        let _ = services::parse_mqtt(b);
     }
     let chunk = usize::from(first).max(1);
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -77,6 +79,22 @@ fuzz_target!(|data: &[u8]| {
             chunk,
         };
         let _ = exchange::http1_get(&mut s, "node1:443", "/", t).await;
+        // The service exchanges: the same bytes as PostgreSQL's, Redis's and MQTT's answer.
+        for svc in [Service::Postgres, Service::Redis, Service::Mqtt] {
+            let mut s = Canned {
+                data: rest.to_vec(),
+                pos: 0,
+                chunk,
+            };
+            let tls = chunk % 2 == 0;
+            let _ = services::exchange(
+                &mut s,
+                &services::request_of(svc),
+                |b| services::parse_of(svc, b, tls),
+                t,
+            )
+            .await;
+        }
         let s = Canned {
             data: rest.to_vec(),
             pos: 0,

@@ -295,6 +295,9 @@ fn run_inventory(ctx: &Ctx, a: &ProbeArgs, inv: &std::path::Path) -> Result<u8> 
                 diffs.push(format!("mtls is {}, expected {m}", r.summary.mtls));
             }
         }
+        for (proto, e) in expect.protocols() {
+            diffs.extend(crate::probe::expect::differences(r, proto, e));
+        }
         failed |= !diffs.is_empty();
         r.differences = Some(diffs);
     }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use time::OffsetDateTime;
 
-use crate::cli::VerifyArgs;
+use crate::cli::{Protocol, VerifyArgs};
 use crate::cmd::verify::{parse_time, print};
 use crate::cmd::Ctx;
 use crate::error::{Error, Result};
@@ -36,11 +36,15 @@ pub fn run(ctx: &Ctx, a: &VerifyArgs) -> Result<u8> {
     let with_cert = cfg.client.is_some();
     let rt = crate::cmd::runtime()?;
     let (report, chain) = rt.block_on(probe::probe_with_chain(Arc::new(cfg), t.clone()));
-    let tls = row(&report, "tls");
+    let proto = resolve(a.protocol, &report);
+    let tls = row(&report, proto.handshake_row());
     if chain.is_empty() {
         return Err(Error::input(
             &t,
-            format!("no TLS certificate from the server ({})", tls.detail),
+            format!(
+                "no TLS certificate from the server ({})",
+                row(&report, "tls").detail
+            ),
         ));
     }
     let chain: Vec<Vec<u8>> = chain.iter().map(|c| c.as_ref().to_vec()).collect();
@@ -72,11 +76,21 @@ pub fn run(ctx: &Ctx, a: &VerifyArgs) -> Result<u8> {
         verify::Check {
             check: "tls",
             ok: tls.served,
-            detail: tls.detail.clone(),
+            detail: format!("{} ({})", tls.detail, tls.transport),
         },
     );
+    if let Some((ok, detail)) = protocol_check(proto, a.protocol, &report) {
+        report_v.checks.insert(
+            1,
+            verify::Check {
+                check: "protocol",
+                ok,
+                detail,
+            },
+        );
+    }
     if with_cert {
-        let (ok, detail) = given_verdict(&report);
+        let (ok, detail) = given_verdict(&report, proto);
         report_v.checks.push(verify::Check {
             check: "client-cert",
             ok,
@@ -94,26 +108,138 @@ fn row<'a>(r: &'a TargetReport, name: &str) -> &'a probe::Transport {
         .expect("the probe reports every transport")
 }
 
-/// Whether the given certificate was accepted, from the probe's rows: refused or not
-/// checked anywhere fails; accepted needs an application answer over a TLS transport, or
-/// the TLS layer's admission when no TLS transport speaks HTTP or gRPC.
-pub fn given_verdict(r: &TargetReport) -> (bool, String) {
-    let tls = row(r, "tls");
-    // A certificate was asked for when any row's policy is not `none` (the tls row's is
-    // `optional` or `required` exactly when the handshake carried a CertificateRequest).
-    let requested = tls.client_auth != "none"
-        || crate::probe::classify::TLS_APPS
-            .iter()
-            .any(|n| row(r, n).client_auth != "none");
-    let apps: Vec<&probe::Transport> = crate::probe::classify::TLS_APPS
+/// The protocol checked: the one asked for, or (auto) the first the port answered over
+/// TLS, in the order PostgreSQL, Redis, MQTT, gRPC, HTTP; plain TLS when none answered.
+pub fn resolve(asked: Protocol, r: &TargetReport) -> Protocol {
+    if asked != Protocol::Auto {
+        return asked;
+    }
+    [
+        Protocol::Postgres,
+        Protocol::Redis,
+        Protocol::Mqtt,
+        Protocol::Http,
+        Protocol::Grpc,
+    ]
+    .into_iter()
+    .find(|p| p.app_rows().iter().any(|n| row(r, n).served))
+    .unwrap_or(Protocol::Tls)
+}
+
+/// What the rows of a protocol are.
+trait Rows {
+    /// The row whose handshake is the protocol's TLS session.
+    fn handshake_row(self) -> &'static str;
+    /// The rows where the protocol answers over TLS.
+    fn app_rows(self) -> &'static [&'static str];
+    /// The protocol's name in messages.
+    fn name(self) -> &'static str;
+}
+
+impl Rows for Protocol {
+    fn handshake_row(self) -> &'static str {
+        match self {
+            Protocol::Postgres => "postgres-tls",
+            Protocol::Redis => "redis-tls",
+            Protocol::Mqtt => "mqtt-tls",
+            _ => "tls",
+        }
+    }
+
+    fn app_rows(self) -> &'static [&'static str] {
+        match self {
+            Protocol::Http => &["https1", "h2"],
+            Protocol::Grpc => &["grpcs"],
+            Protocol::Postgres => &["postgres-tls"],
+            Protocol::Redis => &["redis-tls"],
+            Protocol::Mqtt => &["mqtt-tls"],
+            Protocol::Tls | Protocol::Auto => &[],
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Protocol::Auto => "auto",
+            Protocol::Http => "HTTP",
+            Protocol::Grpc => "gRPC",
+            Protocol::Postgres => "PostgreSQL",
+            Protocol::Redis => "Redis",
+            Protocol::Mqtt => "MQTT",
+            Protocol::Tls => "TLS",
+        }
+    }
+}
+
+/// The `protocol` check: the protocol answered over TLS (it was asked for, or detected).
+/// None for plain TLS found by detection (nothing to claim).
+pub fn protocol_check(
+    proto: Protocol,
+    asked: Protocol,
+    r: &TargetReport,
+) -> Option<(bool, String)> {
+    if proto == Protocol::Tls {
+        return (asked == Protocol::Tls).then(|| {
+            (
+                true,
+                "TLS only: no application protocol checked (--protocol tls)".to_string(),
+            )
+        });
+    }
+    let how = if asked == Protocol::Auto {
+        "detected"
+    } else {
+        "--protocol"
+    };
+    match proto
+        .app_rows()
+        .iter()
+        .map(|n| row(r, n))
+        .find(|t| t.served)
+    {
+        Some(t) => Some((
+            true,
+            format!(
+                "{} answered over TLS ({how}; {})",
+                proto.name(),
+                t.transport
+            ),
+        )),
+        None => {
+            let t = row(r, proto.app_rows()[0]);
+            Some((
+                false,
+                format!("{} did not answer over TLS: {}", proto.name(), t.detail),
+            ))
+        }
+    }
+}
+
+/// Whether the given certificate was accepted, from the rows of the protocol checked:
+/// refused anywhere fails; accepted needs the protocol's answer with it. For plain TLS
+/// (`--protocol tls`, or nothing secctl speaks answered), the TLS layer's admission.
+pub fn given_verdict(r: &TargetReport, proto: Protocol) -> (bool, String) {
+    let tls = row(r, proto.handshake_row());
+    let apps: Vec<&probe::Transport> = proto
+        .app_rows()
         .iter()
         .map(|n| row(r, n))
         .filter(|t| t.given_cert.is_some())
         .collect();
-    // Refused anywhere (the TLS layer included) fails first, then a transport where it
-    // could not be tried.
-    let rows: Vec<&probe::Transport> = std::iter::once(tls).chain(apps.iter().copied()).collect();
-    for (prefix, among) in [("refused", &rows[..]), ("not checked", &rows[1..])] {
+    // A certificate was asked for when any of these rows' policy is not `none` (the
+    // handshake row's is `optional` or `required` exactly when the handshake carried a
+    // CertificateRequest).
+    let requested = std::iter::once(tls)
+        .chain(proto.app_rows().iter().map(|n| row(r, n)))
+        .any(|t| t.client_auth != "none");
+    // Refused anywhere (the TLS layer included) fails first, then a row where it could
+    // not be tried.
+    let mut rows: Vec<&probe::Transport> = vec![tls];
+    rows.extend(
+        apps.iter()
+            .copied()
+            .filter(|t| t.transport != tls.transport),
+    );
+    for (prefix, among) in [("refused", &rows[..]), ("not checked", &apps[..])] {
         if let Some((t, g)) = among.iter().find_map(|t| {
             t.given_cert
                 .as_deref()
@@ -135,14 +261,21 @@ pub fn given_verdict(r: &TargetReport) -> (bool, String) {
     {
         return (true, format!("accepted: answered over {}", t.transport));
     }
-    let any_app_served = crate::probe::classify::TLS_APPS
-        .iter()
-        .any(|n| row(r, n).served);
+    if !proto.app_rows().is_empty() {
+        return (
+            false,
+            format!(
+                "not checked: {} did not answer with it ({})",
+                proto.name(),
+                tls.given_cert.as_deref().unwrap_or("no TLS session")
+            ),
+        );
+    }
     match tls.given_cert.as_deref() {
-        Some("accepted") if !any_app_served => (
+        Some("accepted") => (
             true,
-            "accepted at the TLS layer (no protocol secctl speaks answered over TLS; the \
-             server kept an idle connection open)"
+            "accepted at the TLS layer (no protocol secctl speaks was checked; the server \
+             completed the handshake and raised nothing)"
                 .to_string(),
         ),
         Some(g) => (

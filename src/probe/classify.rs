@@ -169,7 +169,29 @@ fn service_tls_row(svc: &ServiceObs) -> Transport {
     if let Some(m) = &v.mechanism {
         text.push_str(&format!(" ({m})"));
     }
+    if svc.tls_direct {
+        text = format!("direct TLS (ALPN postgresql): {text}");
+    }
     apply_verdicts(&mut r, &[("-".into(), v)], auth, seen, vec![text]);
+    let spoke_tls = |a: &Attempt| a.hs.version.is_some() || matches!(a.fate, Fate::Refused(_));
+    if svc.tls_direct {
+        r.direct_tls = Some(
+            r.served
+                || [Some(n), Some(t), g.as_ref()]
+                    .into_iter()
+                    .flatten()
+                    .any(spoke_tls),
+        );
+    }
+    if let Some(d) = &svc.direct {
+        let ok = spoke_tls(d);
+        r.direct_tls = Some(ok);
+        let what = if ok { "spoken" } else { "not spoken" };
+        r.detail.push_str(&format!(
+            "; direct TLS (ALPN postgresql) {what}: none {}",
+            describe(&d.fate)
+        ));
+    }
     r
 }
 
@@ -245,6 +267,7 @@ pub fn row(name: &str) -> Transport {
         open_paths: vec![],
         tls_versions: vec![],
         cert_days_left: None,
+        direct_tls: None,
         detail: String::new(),
     }
 }

@@ -117,13 +117,15 @@ pub fn tls_fate(e: &std::io::Error, in_handshake: bool, requested: bool) -> Fate
     }
 }
 
+/// How [`Fate::NoTls`] names a server that refused every ALPN protocol offered (PostgreSQL
+/// 17 refuses a direct TLS handshake without ALPN `postgresql`).
+pub const NO_ALPN: &str = "no common application protocol (ALPN)";
+
 /// How an alert from the server ends an attempt.
 pub fn alert_fate(a: rustls::AlertDescription, in_handshake: bool, requested: bool) -> Fate {
     match a {
         a if refuses_identity(a, requested) => Fate::Refused(alert_name(a)),
-        rustls::AlertDescription::NoApplicationProtocol => {
-            Fate::NoTls("no common application protocol (ALPN)".into())
-        }
+        rustls::AlertDescription::NoApplicationProtocol => Fate::NoTls(NO_ALPN.into()),
         a if in_handshake => Fate::NoTls(format!("handshake refused: alert {}", alert_name(a))),
         a => Fate::Other(format!("alert {}", alert_name(a))),
     }

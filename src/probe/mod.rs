@@ -9,6 +9,7 @@
 
 pub mod classify;
 pub mod exchange;
+pub mod expect;
 pub mod observation;
 pub mod services;
 mod tls;
@@ -134,6 +135,10 @@ pub struct Transport {
     /// `tls` row: the TLS versions the port accepts, newest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tls_versions: Vec<String>,
+    /// `postgres-tls` row: whether the port takes TLS from the first byte (PostgreSQL 17's
+    /// direct TLS, ALPN `postgresql`); absent when not tried.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direct_tls: Option<bool>,
     /// `tls` row: days until the server certificate expires (negative: expired).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cert_days_left: Option<i64>,

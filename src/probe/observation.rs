@@ -182,4 +182,10 @@ pub struct ServiceObs {
     pub plain: Result<Fate, String>,
     /// Over TLS with each identity (none, throwaway, given), or why it was not tried.
     pub tls: Result<(Attempt, Attempt, Option<Attempt>), String>,
+    /// PostgreSQL only: TLS from the first byte (PostgreSQL 17's direct TLS, ALPN
+    /// `postgresql`) without a certificate, when `tls` went through an SSLRequest; when
+    /// the port speaks only direct TLS, `tls` holds those attempts and this is None.
+    pub direct: Option<Attempt>,
+    /// PostgreSQL only: `tls` holds direct TLS attempts (no SSLRequest).
+    pub tls_direct: bool,
 }

@@ -671,6 +671,11 @@ impl Prober {
                 || i.tls.hs.server.trusted.is_some()
                 || matches!(i.tls.fate, Fate::Refused(_))
         });
+        // A server that refuses the ALPN protocols of the `tls` handshake (h2, http/1.1)
+        // speaks TLS too, for another protocol (PostgreSQL 17's direct TLS).
+        let alpn_refused = ids
+            .iter()
+            .any(|i| matches!(&i.tls.fate, Fate::NoTls(d) if d == super::exchange::NO_ALPN));
         let unreachable = o.http1.iter().all(|f| matches!(f, Fate::Unreachable(_)));
         let silent = o.http1.iter().all(|f| matches!(f, Fate::Silent(_)));
         let plain_skip = if unreachable {
@@ -696,25 +701,39 @@ impl Prober {
                 Some(why) => Err(why.to_string()),
                 None => Ok(self.service_plain(svc).await),
             };
+            let (mut direct, mut tls_direct) = (None, false);
             let tls = match svc {
                 Service::Postgres => match &plain {
-                    // TLS after an SSLRequest, only on a port that answered as PostgreSQL.
-                    Ok(Fate::Answer(_)) => Ok(self.service_tls_all(svc).await),
+                    // TLS after an SSLRequest, only on a port that answered as PostgreSQL;
+                    // then whether it also takes TLS from the first byte (PostgreSQL 17).
+                    Ok(Fate::Answer(_)) => {
+                        let (all, d) = tokio::join!(
+                            self.service_tls_all(svc, false),
+                            self.service_tls(svc, Identity::NoCert, true)
+                        );
+                        direct = Some(d);
+                        Ok(all)
+                    }
+                    // A TLS port that answers no HTTP over TLS may be PostgreSQL 17's
+                    // direct TLS (ALPN postgresql).
+                    _ if (tls_spoken || alpn_refused) && !http_tls => {
+                        tls_direct = true;
+                        Ok(self.service_tls_all(svc, true).await)
+                    }
                     Ok(_) => Err("not tried: the port does not speak PostgreSQL".to_string()),
-                    Err(why) if tls_spoken => Err(format!(
-                        "{why} (PostgreSQL 17's direct TLS needs ALPN postgresql: not probed)"
-                    )),
                     Err(why) => Err(why.clone()),
                 },
                 _ => match direct_skip {
                     Some(why) => Err(why.to_string()),
-                    None => Ok(self.service_tls_all(svc).await),
+                    None => Ok(self.service_tls_all(svc, false).await),
                 },
             };
             ServiceObs {
                 service: svc,
                 plain,
                 tls,
+                direct,
+                tls_direct,
             }
         };
         // Redis first: PostgreSQL and MQTT servers close at once on a PING, while Redis
@@ -734,6 +753,8 @@ impl Prober {
                 service: svc,
                 plain: Err("not tried: the port speaks Redis".into()),
                 tls: Err("not tried: the port speaks Redis".into()),
+                direct: None,
+                tls_direct: false,
             };
             (skip(Service::Postgres), skip(Service::Mqtt))
         } else {
@@ -762,25 +783,30 @@ impl Prober {
         }
     }
 
-    async fn service_tls_all(&self, svc: Service) -> (Attempt, Attempt, Option<Attempt>) {
+    async fn service_tls_all(
+        &self,
+        svc: Service,
+        direct: bool,
+    ) -> (Attempt, Attempt, Option<Attempt>) {
         let given = async {
             if self.cfg.client.is_some() {
-                Some(self.service_tls(svc, Identity::Given).await)
+                Some(self.service_tls(svc, Identity::Given, direct).await)
             } else {
                 None
             }
         };
         tokio::join!(
-            self.service_tls(svc, Identity::NoCert),
-            self.service_tls(svc, Identity::Throwaway),
+            self.service_tls(svc, Identity::NoCert, direct),
+            self.service_tls(svc, Identity::Throwaway, direct),
             given
         )
     }
 
-    /// One identity over TLS: PostgreSQL negotiates TLS with an SSLRequest first.
-    async fn service_tls(&self, svc: Service, id: Identity) -> Attempt {
+    /// One identity over TLS: PostgreSQL negotiates TLS with an SSLRequest first, unless
+    /// `direct` (PostgreSQL 17: TLS from the first byte, ALPN postgresql).
+    async fn service_tls(&self, svc: Service, id: Identity, direct: bool) -> Attempt {
         let pre: Option<&[u8]> = match svc {
-            Service::Postgres => Some(&services::PG_SSL_REQUEST),
+            Service::Postgres if !direct => Some(&services::PG_SSL_REQUEST),
             _ => None,
         };
         let alpn: &[&[u8]] = match svc {

@@ -475,6 +475,40 @@ pub fn mosquitto(pki: &Pki, name: &str, require: bool) -> Peer {
     })
 }
 
+/// redis-server with only a plaintext port, no password (protected mode off: loopback).
+pub fn redis_plain(pki: &Pki, name: &str) -> Peer {
+    let dir = pki.dir(name);
+    let d = s(&dir);
+    launch("redis-server", &dir, &[], move |port| {
+        let conf = format!(
+            "port {port}\nbind 127.0.0.1\ndaemonize no\nsave \"\"\nappendonly no\n\
+             protected-mode no\ndir {d}\n"
+        );
+        let conf_path = format!("{d}/redis.conf");
+        std::fs::write(&conf_path, conf).unwrap();
+        let mut c = Command::new(program("redis-server"));
+        c.arg(&conf_path);
+        c
+    })
+}
+
+/// mosquitto with one plaintext listener, anonymous clients allowed.
+pub fn mosquitto_plain(pki: &Pki, name: &str) -> Peer {
+    let dir = pki.dir(name);
+    let d = s(&dir);
+    launch("mosquitto", &dir, &[], move |port| {
+        let conf = format!(
+            "user root\npersistence false\nlog_dest stderr\nlog_type all\n\
+             per_listener_settings false\nallow_anonymous true\nlistener {port} 127.0.0.1\n"
+        );
+        let conf_path = format!("{d}/mosquitto.conf");
+        std::fs::write(&conf_path, conf).unwrap();
+        let mut c = Command::new(program("mosquitto"));
+        c.args(["-c", &conf_path]);
+        c
+    })
+}
+
 /// redis-server with only a TLS port (`port 0`), `tls-auth-clients` = `auth`.
 pub fn redis(pki: &Pki, name: &str, auth: &str) -> Peer {
     let dir = pki.dir(name);
