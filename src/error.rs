@@ -78,7 +78,7 @@ impl Error {
         if source.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) {
             return Self::path(
                 path,
-                "is a symbolic link inside the state directory (never followed)",
+                "is a symbolic link, which secctl does not follow in the state directory (or a loop of links)",
             );
         }
         match source.kind() {

@@ -67,7 +67,7 @@ pub struct Issued {
     /// The private key. rcgen's `zeroize` feature only implements `Zeroize` for `KeyPair`
     /// (it wipes rcgen's PKCS#8 copy when called; there is no `Drop` doing it), so
     /// `Issued`'s own `Drop` calls it. The signing key inside ring's key pair object is not
-    /// wiped: ring offers no way to (see README, Secrets in memory).
+    /// wiped: ring offers no way to (see README, State directory, "Secrets in the process").
     pub key: KeyPair,
     /// The leaf certificate alone.
     pub cert_pem: String,
