@@ -244,8 +244,21 @@ pub fn split_sealed(plain: &[u8]) -> std::result::Result<([u8; 32], &[u8]), Stri
 pub fn parse_manifest(
     body: &[u8],
 ) -> std::result::Result<(Archive, BTreeMap<PathBuf, Planned>), String> {
-    let archive: Archive =
-        serde_json::from_slice(body).map_err(|e| format!("corrupted backup archive ({e})"))?;
+    // serde's message may quote the input (an unknown field name, with newlines or escape
+    // sequences in it): only its category and position are shown.
+    let archive: Archive = serde_json::from_slice(body).map_err(|e| {
+        let what = match e.classify() {
+            serde_json::error::Category::Io => "unreadable",
+            serde_json::error::Category::Syntax => "not JSON",
+            serde_json::error::Category::Data => "unexpected content",
+            serde_json::error::Category::Eof => "truncated",
+        };
+        format!(
+            "corrupted backup archive ({what} at line {}, column {})",
+            e.line(),
+            e.column()
+        )
+    })?;
     if archive.format != "secctl-backup" || archive.version != 2 {
         return Err("not a secctl backup (format or version)".into());
     }
@@ -645,4 +658,29 @@ fn random_hex() -> String {
     // A failing RNG leaves zeros: the exclusive mkdir still refuses an existing name.
     let _ = ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut b);
     hex::encode(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifest_errors_never_quote_the_input() {
+        // Found by the backup_manifest fuzz target: an unknown field name with a newline.
+        let body = b"{\"format\":\"secctl-backup\",\"f\\n\\u001b[2J\":1}";
+        let e = parse_manifest(body).err().unwrap();
+        assert!(!e.contains('\n') && !e.contains('\u{1b}'), "{e:?}");
+        assert!(
+            e.starts_with("corrupted backup archive (unexpected content at line 1"),
+            "{e}"
+        );
+        let e = split_sealed(b"secctl-backup v2 hmac-sha256 00\n")
+            .err()
+            .unwrap();
+        assert!(e.contains("malformed MAC"), "{e}");
+        assert!(split_sealed(b"{\"format\":1}")
+            .err()
+            .unwrap()
+            .contains("format 1"));
+    }
 }
