@@ -960,3 +960,50 @@ fn no_core_file_from_a_running_apply_with_an_encrypted_ca() {
         cores(&run_dir)
     );
 }
+
+#[test]
+fn second_user_plants_a_symlink_in_a_world_writable_state_dir() {
+    // Two users: the attacker runs as uid 4244 (setpriv, no account needed), the operator is
+    // root. The state directory is world-writable with the sticky bit (like /tmp): the
+    // attacker cannot replace root's files but can create the ones that do not exist yet.
+    if rustix_uid() != 0 || !have("setpriv") {
+        assert_ne!(
+            std::env::var("CI").as_deref(),
+            Ok("true"),
+            "CI runs as root with setpriv (util-linux)"
+        );
+        skip("second-user attack: needs root and setpriv");
+        return;
+    }
+    let env = Env::new();
+    env.run(&["ca", "init"]).ok();
+    env.run(&["cert", "node", "n1", "--host", "n1.local"]).ok();
+    chmod(env.tmp.path(), 0o711);
+    chmod(&env.pki(), 0o1777);
+    let victim = env.write("victim.conf", "root's file\n");
+    chmod(&victim, 0o644);
+    let log = env.pki().join("revocations.log");
+    assert!(!log.exists());
+    // The attack: as the other user, plant revocations.log -> victim.conf.
+    let planted = Command::new("setpriv")
+        .args(["--reuid=4244", "--regid=4244", "--clear-groups", "ln", "-s"])
+        .arg(&victim)
+        .arg(&log)
+        .status()
+        .unwrap();
+    assert!(
+        planted.success(),
+        "the other user could not write the directory"
+    );
+    {
+        use std::os::unix::fs::MetadataExt;
+        assert_eq!(std::fs::symlink_metadata(&log).unwrap().uid(), 4244);
+    }
+    // The operator's revoke is refused: first for the directory...
+    env.run(&["--yes", "revoke", "n1"])
+        .usage_error(&["world-writable", "--insecure-dirs"]);
+    // ...and even with the override, the planted link is not followed.
+    env.run(&["--insecure-dirs", "--yes", "revoke", "n1"])
+        .usage_error(&["revocations.log", "symbolic link"]);
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "root's file\n");
+}
