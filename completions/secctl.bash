@@ -248,7 +248,7 @@ _secctl() {
 
     case "${cmd}" in
         secctl)
-            opts="-o -h -V --dir --output --yes --passphrase-file --help --version ca cert revoke crl verify serve probe demo apply key backup completions man help"
+            opts="-o -h -V --dir --output --yes --passphrase-file --insecure-dirs --help --version ca cert revoke crl verify serve probe demo apply key backup completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -278,7 +278,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__apply)
-            opts="-o -h -V --check --renew-before --dir --output --yes --passphrase-file --help --version"
+            opts="-o -h -V --check --renew-before --dir --output --yes --passphrase-file --insecure-dirs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -312,7 +312,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__backup)
-            opts="-o -h -V --dir --output --yes --passphrase-file --help --version init create restore help"
+            opts="-o -h -V --dir --output --yes --passphrase-file --insecure-dirs --help --version init create restore help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -342,7 +342,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__backup__subcmd__create)
-            opts="-o -h -V --out --dir --output --yes --passphrase-file --help --version"
+            opts="-o -h -V --out --accept-new-backup-key --dir --output --yes --passphrase-file --insecure-dirs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -446,7 +446,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__backup__subcmd__init)
-            opts="-o -h -V --threshold --shares --recipient --recipients-file --out --force --dir --output --yes --passphrase-file --help --version"
+            opts="-o -h -V --threshold --shares --recipient --recipients-file --out --force --dir --output --yes --passphrase-file --insecure-dirs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -496,7 +496,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__backup__subcmd__restore)
-            opts="-i -o -h -V --share --identity --to --dir --output --yes --passphrase-file --help --version"
+            opts="-i -o -h -V --share --identity --to --dir --output --yes --passphrase-file --insecure-dirs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -542,7 +542,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__ca)
-            opts="-o -h -V --dir --output --yes --passphrase-file --help --version init show rotate help"
+            opts="-o -h -V --dir --output --yes --passphrase-file --insecure-dirs --help --version init show rotate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -642,7 +642,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__ca__subcmd__init)
-            opts="-o -h -V --name --trust-domain --key-type --days --intermediate --encrypt-key --force --dir --output --yes --passphrase-file --help --version"
+            opts="-o -h -V --name --trust-domain --key-type --days --intermediate --encrypt-key --force --dir --output --yes --passphrase-file --insecure-dirs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -688,7 +688,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__ca__subcmd__rotate)
-            opts="-o -h -V --key-type --days --dir --output --yes --passphrase-file --help --version"
+            opts="-o -h -V --key-type --days --dir --output --yes --passphrase-file --insecure-dirs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -726,7 +726,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__ca__subcmd__show)
-            opts="-o -h -V --dir --output --yes --passphrase-file --help --version"
+            opts="-o -h -V --dir --output --yes --passphrase-file --insecure-dirs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -756,7 +756,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__cert)
-            opts="-o -h -V --dir --output --yes --passphrase-file --help --version node client list renew show help"
+            opts="-o -h -V --dir --output --yes --passphrase-file --insecure-dirs --help --version node client list renew show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -786,7 +786,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__cert__subcmd__client)
-            opts="-o -h -V --role --days --key-type --out --force --dir --output --yes --passphrase-file --help --version"
+            opts="-o -h -V --role --days --key-type --out --force --dir --output --yes --passphrase-file --insecure-dirs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -930,7 +930,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__cert__subcmd__list)
-            opts="-o -h -V --expiring-within --dir --output --yes --passphrase-file --help --version"
+            opts="-o -h -V --expiring-within --dir --output --yes --passphrase-file --insecure-dirs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -964,7 +964,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__cert__subcmd__node)
-            opts="-o -h -V --host --role --days --key-type --out --force --dir --output --yes --passphrase-file --help --version"
+            opts="-o -h -V --host --role --days --key-type --out --force --dir --output --yes --passphrase-file --insecure-dirs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1014,7 +1014,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__cert__subcmd__renew)
-            opts="-o -h -V --days --reuse-key --revoke-old --dir --output --yes --passphrase-file --help --version"
+            opts="-o -h -V --days --reuse-key --revoke-old --dir --output --yes --passphrase-file --insecure-dirs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1048,7 +1048,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__cert__subcmd__show)
-            opts="-o -h -V --dir --output --yes --passphrase-file --help --version"
+            opts="-o -h -V --dir --output --yes --passphrase-file --insecure-dirs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1078,7 +1078,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__completions)
-            opts="-o -h -V --dir --output --yes --passphrase-file --help --version bash elvish fish powershell zsh"
+            opts="-o -h -V --dir --output --yes --passphrase-file --insecure-dirs --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1108,7 +1108,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__crl)
-            opts="-o -h -V --days --root-crl-days --dir --output --yes --passphrase-file --help --version"
+            opts="-o -h -V --days --root-crl-days --dir --output --yes --passphrase-file --insecure-dirs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1146,7 +1146,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__demo)
-            opts="-o -h -V --dir --output --yes --passphrase-file --help --version"
+            opts="-o -h -V --dir --output --yes --passphrase-file --insecure-dirs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1568,7 +1568,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__key)
-            opts="-o -h -V --dir --output --yes --passphrase-file --help --version split combine help"
+            opts="-o -h -V --dir --output --yes --passphrase-file --insecure-dirs --help --version split combine help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1598,7 +1598,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__key__subcmd__combine)
-            opts="-i -o -h -V --identity --out --dir --output --yes --passphrase-file --help --version"
+            opts="-i -o -h -V --identity --out --dir --output --yes --passphrase-file --insecure-dirs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1696,7 +1696,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__key__subcmd__split)
-            opts="-o -h -V --threshold --shares --recipient --recipients-file --out --dir --output --yes --passphrase-file --help --version"
+            opts="-o -h -V --threshold --shares --recipient --recipients-file --out --dir --output --yes --passphrase-file --insecure-dirs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1746,7 +1746,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__man)
-            opts="-o -h -V --out --dir --output --yes --passphrase-file --help --version"
+            opts="-o -h -V --out --dir --output --yes --passphrase-file --insecure-dirs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1780,7 +1780,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__probe)
-            opts="-o -h -V --inventory --ca --cert --key --servername --timeout --path --min-tls --warn-days --concurrency --strict --dir --output --yes --passphrase-file --help --version"
+            opts="-o -h -V --inventory --ca --cert --key --servername --timeout --path --min-tls --warn-days --concurrency --strict --dir --output --yes --passphrase-file --insecure-dirs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1850,7 +1850,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__revoke)
-            opts="-o -h -V --reason --crl-days --root-crl-days --dir --output --yes --passphrase-file --help --version"
+            opts="-o -h -V --reason --crl-days --root-crl-days --dir --output --yes --passphrase-file --insecure-dirs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1892,7 +1892,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__serve)
-            opts="-v -o -h -V --listen --name --cert --key --ca --crl --no-crl --trust-domain --max-connections --header-timeout --idle-timeout --client-auth --grpc-auth --allow-role --insecure --verbose --dir --output --yes --passphrase-file --help --version"
+            opts="-v -o -h -V --listen --name --cert --key --ca --crl --no-crl --trust-domain --max-connections --header-timeout --idle-timeout --client-auth --grpc-auth --allow-role --insecure --verbose --dir --output --yes --passphrase-file --insecure-dirs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1974,7 +1974,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__verify)
-            opts="-o -h -V --ca --cert --key --servername --timeout --path --min-tls --warn-days --crl --host --role --trust-domain --usage --at --untrusted --no-revocation --protocol --dir --output --yes --passphrase-file --help --version"
+            opts="-o -h -V --ca --cert --key --servername --timeout --path --min-tls --warn-days --crl --host --role --trust-domain --usage --at --untrusted --no-revocation --protocol --dir --output --yes --passphrase-file --insecure-dirs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

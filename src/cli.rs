@@ -21,7 +21,8 @@ Exit codes:
   1  a check found a problem (verify failed, probe --strict, apply --check has work)
   2  bad usage or bad input (one line on stderr names the input and the problem)
   3  I/O error (state directory not writable, disk full)
-  4  internal error";
+  4  internal error
+  130, 143  interrupted by SIGINT or SIGTERM (staged secret files removed first)";
 
 /// Certificates and cluster security: a private CA, role-bearing node and client
 /// certificates, and checks against the live cluster.
@@ -52,6 +53,15 @@ pub struct Cli {
         value_name = "FILE"
     )]
     pub passphrase_file: Option<PathBuf>,
+    /// Accept state and output directories that other users could write (group- or
+    /// world-writable, or owned by another user); refused by default.
+    #[arg(
+        long,
+        global = true,
+        env = "SECCTL_INSECURE_DIRS",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub insecure_dirs: bool,
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,
@@ -536,6 +546,10 @@ pub enum BackupCommand {
         /// Output file [default: secctl-backup-TIMESTAMP.age].
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// Encrypt to a backup.pub whose fingerprint differs from the one pinned by `backup init`
+        /// (only after checking the new fingerprint with the custodians), and pin the new one.
+        #[arg(long)]
+        accept_new_backup_key: bool,
     },
     /// Restore a backup into an empty directory with K shares of the backup key.
     Restore {

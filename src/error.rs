@@ -74,6 +74,13 @@ impl Error {
     /// input (exit 2); anything else is an I/O error.
     pub fn read(path: &Path, source: std::io::Error) -> Self {
         use std::io::ErrorKind::*;
+        // ELOOP: a symbolic link where secctl opens without following links.
+        if source.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) {
+            return Self::path(
+                path,
+                "is a symbolic link, which secctl does not follow in the state directory (or a loop of links)",
+            );
+        }
         match source.kind() {
             NotFound => Self::path(path, "no such file"),
             PermissionDenied => Self::path(path, "permission denied"),

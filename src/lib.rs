@@ -30,6 +30,7 @@ use clap::Parser;
 /// Parse the process arguments, run, print an error as one line on stderr, and return the
 /// exit code of the contract (0 ok, 1 check failed, 2 bad input, 3 I/O, 4 internal).
 pub fn main_entry() -> ExitCode {
+    harden_process();
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -72,4 +73,21 @@ pub fn main_entry() -> ExitCode {
             ExitCode::from(e.exit_code())
         }
     }
+}
+
+/// Keep secrets out of core files and away from debuggers, before anything is read: the
+/// core-file size limit is set to 0 (soft and hard), and the process is made non-dumpable
+/// (`PR_SET_DUMPABLE 0`: no core, no `ptrace` attach by the same user, `/proc/PID/mem` and
+/// `environ` closed to the user). Both are best effort: a kernel or sandbox that refuses
+/// them leaves the process as it was.
+pub fn harden_process() {
+    use rustix::process::{setrlimit, Resource, Rlimit};
+    let _ = setrlimit(
+        Resource::Core,
+        Rlimit {
+            current: Some(0),
+            maximum: Some(0),
+        },
+    );
+    let _ = rustix::process::set_dumpable_behavior(rustix::process::DumpableBehavior::NotDumpable);
 }

@@ -8,9 +8,7 @@
 //! `DIR/crl.json` keeps the last CRL number, which only grows.
 
 use std::collections::HashMap;
-use std::fs::OpenOptions;
 use std::io::{Read, Seek, SeekFrom, Write};
-use std::os::unix::fs::OpenOptionsExt;
 
 use age::secrecy::SecretString;
 use rcgen::{CertificateRevocationListParams, KeyIdMethod, RevocationReason, RevokedCertParams};
@@ -98,11 +96,17 @@ const LOG: &str = "revocations.log";
 /// Every revocation, in order (at most one per serial).
 pub fn read_log(store: &Store) -> Result<Vec<Revocation>> {
     let p = store.path(LOG);
-    let text = match std::fs::read(&p) {
-        Ok(b) => String::from_utf8(b).map_err(|_| Error::path(&p, "corrupted (not text)"))?,
+    store.check_trusted()?;
+    let bytes = match fsio::open_nofollow(&p, rustix::fs::OFlags::RDONLY, 0) {
+        Ok(mut f) => {
+            let mut b = Vec::new();
+            f.read_to_end(&mut b).map_err(|e| Error::read(&p, e))?;
+            b
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
         Err(e) => return Err(Error::read(&p, e)),
     };
+    let text = String::from_utf8(bytes).map_err(|_| Error::path(&p, "corrupted (not text)"))?;
     // A last line without its newline is an append cut short: not a revocation yet.
     let complete = match text.rfind('\n') {
         Some(i) => &text[..=i],
@@ -136,14 +140,17 @@ pub fn read_log(store: &Store) -> Result<Vec<Revocation>> {
 pub fn append(store: &Store, revs: &[Revocation]) -> Result<()> {
     let p = store.path(LOG);
     let ctx = |e| Error::io(format!("writing {}", p.display()), e);
-    let mut f = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .mode(PUBLIC_MODE)
-        .open(&p)
-        .map_err(ctx)?;
+    store.check_trusted()?;
+    // Never through a symbolic link: the log is appended to, a link would redirect the write.
+    let mut f = fsio::open_nofollow(
+        &p,
+        rustix::fs::OFlags::RDWR | rustix::fs::OFlags::CREATE,
+        PUBLIC_MODE,
+    )
+    .map_err(|e| match e.raw_os_error() {
+        Some(n) if n == rustix::io::Errno::LOOP.raw_os_error() => Error::read(&p, e),
+        _ => ctx(e),
+    })?;
     // Cut off a torn last line left by a crash.
     let mut text = Vec::new();
     f.read_to_end(&mut text).map_err(ctx)?;
@@ -219,10 +226,11 @@ pub fn publish(
     root_days: Option<u32>,
 ) -> Result<CrlReport> {
     let now = OffsetDateTime::now_utc();
-    let previous_pem = match std::fs::read_to_string(store.path("crl.pem")) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(Error::read(&store.path("crl.pem"), e)),
+    let crl_path = store.path("crl.pem");
+    let previous_pem = if std::fs::symlink_metadata(&crl_path).is_ok() {
+        fsio::read_text(&crl_path)?
+    } else {
+        String::new()
     };
     let this_update = now - Duration::minutes(1);
     let next_update = now + Duration::days(i64::from(days));

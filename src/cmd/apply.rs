@@ -191,6 +191,11 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
             std::path::absolute(&d).unwrap_or(d)
         })
         .collect();
+    // Output directories another user could write are refused before anything is done
+    // (exit 2 naming the first), not item by item.
+    for d in &out_dirs {
+        crate::pki::fsio::check_dir(d)?;
+    }
 
     let decisions = |store: &Store, issuer_fp: Option<&str>| -> Result<Vec<(Action, String)>> {
         let revoked: HashSet<String> = crate::revocation::read_log(store)?

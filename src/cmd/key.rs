@@ -127,12 +127,13 @@ pub fn split_to_files(
         let (name, bytes, label) = match custodians.get(i) {
             Some(c) => (
                 format!("share-{}-of-{n}-{}.age", s.index, c.label),
-                custody::encrypt_to(c, text.as_bytes())?,
+                zeroize::Zeroizing::new(custody::encrypt_to(c, text.as_bytes())?),
                 Some(c.label.clone()),
             ),
             None => (
                 format!("share-{}-of-{n}.txt", s.index),
-                text.as_bytes().to_vec(),
+                // A clear share: wiped from memory once written.
+                zeroize::Zeroizing::new(text.as_bytes().to_vec()),
                 None,
             ),
         };
@@ -250,6 +251,11 @@ fn combine_cmd(ctx: &Ctx, paths: &[PathBuf], identity_files: &[PathBuf], out: &P
             out,
             "already exists (the secret is never written over a file)",
         ));
+    }
+    // The secret goes into this directory: no other user may be able to write there.
+    match out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(d) => fsio::check_dir(d)?,
+        None => fsio::check_dir(Path::new("."))?,
     }
     let shares = if paths.is_empty() {
         ceremony(ctx, identity_files)?

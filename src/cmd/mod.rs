@@ -37,6 +37,16 @@ pub struct Ctx {
 
 /// Run a parsed command line; `Ok(code)` is 0 or 1 (a check found a problem).
 pub fn run(cli: Cli) -> Result<u8> {
+    // The state directory: refused when another user could write it, and its files are
+    // never opened through a symbolic link (as OpenSSH's StrictModes).
+    crate::pki::fsio::allow_insecure_dirs(cli.insecure_dirs);
+    if !matches!(
+        cli.command,
+        Command::Completions { .. } | Command::Man { .. } | Command::Demo
+    ) {
+        crate::pki::fsio::protect_root(&cli.dir);
+        crate::pki::fsio::check_dir(&cli.dir)?;
+    }
     let ctx = Ctx {
         store: Store::new(cli.dir.clone()),
         printer: Printer::new(cli.output),

@@ -54,7 +54,7 @@ pub fn revoke(ctx: &Ctx, a: RevokeArgs) -> Result<u8> {
     let passphrase = ctx.ca_passphrase(&cfg)?;
     let _lock = store.lock()?;
     // Unlock the CA before recording anything, so a wrong passphrase changes nothing.
-    ca::load_issuing(store, passphrase.as_ref())?;
+    ca::load_issuing_signer(store, passphrase.as_ref())?;
     let done = revoked_set(ctx)?;
     let now = OffsetDateTime::now_utc();
     let revs: Vec<Revocation> = todo

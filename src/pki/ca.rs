@@ -409,8 +409,42 @@ pub fn load_signer(
 pub fn load_issuing(store: &Store, passphrase: Option<&SecretString>) -> Result<IssuingCa> {
     let gen = load_generation(&store.ca_dir(), true)?;
     let mut ca = load_signer(&gen, false, passphrase)?;
-    ca.bundle_pem = fsio::read_text(&store.path("ca.crt"))?;
+    let bundle_path = store.path("ca.crt");
+    ca.bundle_pem = fsio::read_text(&bundle_path)?;
+    check_bundle(store, &bundle_path, &ca.bundle_pem)?;
     Ok(ca)
+}
+
+/// The issuing CA without the trust-bundle check (for revocation, which delivers no bundle
+/// and must work even while `ca.crt` is being repaired).
+pub fn load_issuing_signer(store: &Store, passphrase: Option<&SecretString>) -> Result<IssuingCa> {
+    let gen = load_generation(&store.ca_dir(), true)?;
+    load_signer(&gen, false, passphrase)
+}
+
+/// Refuse a trust bundle holding a certificate that is not the root of one of the CA
+/// generations the store records (`ca/root.crt`, `ca/previous/*/root.crt`): `ca.crt` is
+/// delivered to every node as the roots it trusts, so a root appended by someone else
+/// would make the whole cluster trust that someone.
+pub fn check_bundle(store: &Store, bundle_path: &Path, bundle_pem: &str) -> Result<()> {
+    let known: Vec<String> = generations(store)?
+        .into_iter()
+        .map(|g| g.root.sha256_fingerprint)
+        .collect();
+    let ders = inspect::parse_pem_certs(&bundle_path.display().to_string(), bundle_pem)?;
+    for der in &ders {
+        let fp = inspect::fingerprint(der);
+        if !known.contains(&fp) {
+            return Err(Error::path(
+                bundle_path,
+                format!(
+                    "holds a certificate that is not the root of any CA generation of this state directory \
+                     (SHA-256 {fp}): refusing to hand it out as trusted; remove it from the bundle"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Refuse a key whose public half is not the certificate's.

@@ -18,9 +18,20 @@ pub const DIR_MODE: u32 = 0o700;
 
 /// Create `dir` (and its parents) with mode 0700 when missing; refuse a path that exists
 /// and is not a directory.
+///
+/// An existing directory must be one that no other user could write (see [`check_dir`]);
+/// inside the state directory it must not be a symbolic link.
 pub fn ensure_dir(dir: &Path) -> Result<()> {
+    if protected_rel(dir).is_some()
+        && fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink())
+    {
+        return Err(Error::path(
+            dir,
+            "is a symbolic link inside the state directory (never followed)",
+        ));
+    }
     match fs::metadata(dir) {
-        Ok(m) if m.is_dir() => Ok(()),
+        Ok(m) if m.is_dir() => check_dir(dir),
         Ok(_) => Err(Error::path(dir, "exists and is not a directory")),
         Err(e) if e.kind() == ErrorKind::NotFound => fs::DirBuilder::new()
             .recursive(true)
@@ -115,6 +126,7 @@ fn write_impl(path: &Path, bytes: &[u8], mode: u32, replace: bool) -> Result<()>
     let dir = parent_of(path);
     let tmp = temp_path(path);
     let ctx = |what: &str| format!("{what} {}", path.display());
+    register_temp(&tmp);
     let result = (|| {
         let mut f = OpenOptions::new()
             .write(true)
@@ -132,6 +144,7 @@ fn write_impl(path: &Path, bytes: &[u8], mode: u32, replace: bool) -> Result<()>
             .map_err(|e| Error::io(ctx("writing"), e))?;
         f.sync_all().map_err(|e| Error::io(ctx("syncing"), e))?;
         drop(f);
+        test_pause("staged");
         if replace {
             fs::rename(&tmp, path).map_err(|e| Error::io(ctx("renaming into place"), e))?;
         } else {
@@ -143,6 +156,7 @@ fn write_impl(path: &Path, bytes: &[u8], mode: u32, replace: bool) -> Result<()>
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
+    unregister_temp(&tmp);
     result
 }
 
@@ -191,13 +205,24 @@ pub fn sync_dir(dir: &Path) -> Result<()> {
 
 /// Read a text file, mapping failures to clear one-line errors naming the file.
 pub fn read_text(path: &Path) -> Result<String> {
-    let bytes = fs::read(path).map_err(|e| Error::read(path, e))?;
+    let bytes = read_bytes(path)?;
     String::from_utf8(bytes).map_err(|_| Error::path(path, "not a PEM or text file (binary data)"))
 }
 
 /// Read a file as bytes, mapping failures to clear one-line errors naming the file.
+///
+/// A file inside the state directory is opened without following any symbolic link
+/// (see [`open_nofollow`]); a file named by the user elsewhere is read as given.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
-    fs::read(path).map_err(|e| Error::read(path, e))
+    use std::io::Read;
+    if protected_rel(path).is_none() {
+        return fs::read(path).map_err(|e| Error::read(path, e));
+    }
+    let mut f =
+        open_nofollow(path, rustix::fs::OFlags::RDONLY, 0).map_err(|e| Error::read(path, e))?;
+    let mut out = Vec::new();
+    f.read_to_end(&mut out).map_err(|e| Error::read(path, e))?;
+    Ok(out)
 }
 
 struct Staged {
@@ -242,12 +267,19 @@ impl Batch {
     fn stage(&mut self, path: &Path, bytes: &[u8], mode: u32, replace: bool) -> Result<()> {
         let tmp = temp_path(path);
         let ctx = |e| Error::io(format!("writing {}", path.display()), e);
-        let mut f = OpenOptions::new()
+        register_temp(&tmp);
+        let mut f = match OpenOptions::new()
             .write(true)
             .create_new(true)
             .mode(mode)
             .open(&tmp)
-            .map_err(ctx)?;
+        {
+            Ok(f) => f,
+            Err(e) => {
+                unregister_temp(&tmp);
+                return Err(ctx(e));
+            }
+        };
         self.staged.push(Staged {
             tmp,
             dest: path.to_path_buf(),
@@ -339,6 +371,7 @@ impl Batch {
                 .collect()
         });
         results.into_iter().collect::<Result<Vec<()>>>()?;
+        test_pause("staged");
         let dirs = self.move_into_place()?;
         let results: Vec<Result<()>> = std::thread::scope(|sc| {
             let hs: Vec<_> = dirs.iter().map(|d| sc.spawn(move || sync_dir(d))).collect();
@@ -369,6 +402,7 @@ impl Batch {
                     rename_noreplace(&s.tmp, &s.dest)?;
                 }
                 done += 1;
+                unregister_temp(&s.tmp);
                 crash_point();
                 let d = parent_of(&s.dest).to_path_buf();
                 if seen.insert(d.clone()) {
@@ -419,6 +453,7 @@ pub fn commit_all(mut batches: Vec<Batch>) -> Vec<Result<()>> {
     if let Err(e) = sync_all_fs() {
         return fail_all(&e);
     }
+    test_pause("staged");
     let results: Vec<Result<()>> = std::thread::scope(|sc| {
         let hs: Vec<_> = batches
             .iter_mut()
@@ -473,9 +508,219 @@ impl Drop for Batch {
     fn drop(&mut self) {
         for s in &self.staged {
             let _ = fs::remove_file(&s.tmp);
+            unregister_temp(&s.tmp);
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Trusted directories (as OpenSSH's StrictModes treats ~/.ssh)
+
+/// Set by `--insecure-dirs` / `SECCTL_INSECURE_DIRS`: accept directories other users can write.
+static INSECURE_DIRS_OK: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Accept (or, by default, refuse) state and output directories that another user could
+/// write; see [`check_dir`].
+pub fn allow_insecure_dirs(yes: bool) {
+    INSECURE_DIRS_OK.store(yes, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Refuse a directory that another user could write into: group- or world-writable (the
+/// sticky bit does not make it acceptable), or owned by a user other than the caller and
+/// root. A missing directory passes (secctl creates it 0700). `--insecure-dirs` turns the
+/// check off.
+pub fn check_dir(dir: &Path) -> Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    if INSECURE_DIRS_OK.load(std::sync::atomic::Ordering::Relaxed) {
+        return Ok(());
+    }
+    let m = match fs::metadata(dir) {
+        Ok(m) => m,
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::read(dir, e)),
+    };
+    if !m.is_dir() {
+        return Ok(());
+    }
+    let mode = m.mode() & 0o7777;
+    if mode & 0o022 != 0 {
+        let who = if mode & 0o002 != 0 { "world" } else { "group" };
+        return Err(Error::path(
+            dir,
+            format!(
+                "directory is {who}-writable (mode {mode:04o}): another user could replace the files in it; \
+                 run `chmod go-w {}` or pass --insecure-dirs",
+                dir.display()
+            ),
+        ));
+    }
+    let me = rustix::process::geteuid().as_raw();
+    if m.uid() != me && m.uid() != 0 {
+        return Err(Error::path(
+            dir,
+            format!(
+                "directory is owned by uid {}, not by you (uid {me}) or root: its owner could replace the files in it; \
+                 use a directory of your own or pass --insecure-dirs",
+                m.uid()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Absolute roots of the state directories in use: files below them are opened without
+/// following symbolic links.
+static PROTECTED: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// Mark `root` (the state directory) as one whose files are never opened through a
+/// symbolic link.
+pub fn protect_root(root: &Path) {
+    let abs = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    let mut roots = PROTECTED.lock().unwrap_or_else(|p| p.into_inner());
+    if !roots.contains(&abs) {
+        roots.push(abs);
+    }
+}
+
+/// The protected root holding `path` and the path relative to it, when `path` is strictly
+/// inside one.
+fn protected_rel(path: &Path) -> Option<(PathBuf, PathBuf)> {
+    let abs = std::path::absolute(path).ok()?;
+    let roots = PROTECTED.lock().unwrap_or_else(|p| p.into_inner());
+    roots.iter().find_map(|r| {
+        let rel = abs.strip_prefix(r).ok()?;
+        (!rel.as_os_str().is_empty()).then(|| (r.clone(), rel.to_path_buf()))
+    })
+}
+
+/// Open a file without following symbolic links. Inside the state directory no component
+/// below the state directory may be a link (`openat2` with `RESOLVE_NO_SYMLINKS |
+/// RESOLVE_BENEATH`; `O_NOFOLLOW` on the last component where the kernel lacks `openat2`);
+/// elsewhere the last component may not be one. A link fails with `ELOOP` (or `EXDEV`).
+pub fn open_nofollow(path: &Path, flags: rustix::fs::OFlags, mode: u32) -> std::io::Result<File> {
+    use rustix::fs::{Mode, OFlags, ResolveFlags, CWD};
+    let flags = flags | OFlags::CLOEXEC | OFlags::NOFOLLOW;
+    let mode = Mode::from_raw_mode(mode);
+    if let Some((root, rel)) = protected_rel(path) {
+        let dir = rustix::fs::open(
+            &root,
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )?;
+        match rustix::fs::openat2(
+            &dir,
+            &rel,
+            flags,
+            mode,
+            ResolveFlags::NO_SYMLINKS | ResolveFlags::BENEATH | ResolveFlags::NO_MAGICLINKS,
+        ) {
+            Ok(fd) => return Ok(File::from(fd)),
+            Err(rustix::io::Errno::NOSYS | rustix::io::Errno::PERM) => {}
+            Err(rustix::io::Errno::XDEV) => return Err(rustix::io::Errno::LOOP.into()),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(File::from(rustix::fs::openat(CWD, path, flags, mode)?))
+}
+
+// ---------------------------------------------------------------------------------------
+// Temporary files removed on SIGINT / SIGTERM
+
+/// Temporary files and staging directories that exist right now; removed by the signal
+/// handler before the process exits on SIGINT or SIGTERM.
+static LIVE_TEMPS: std::sync::Mutex<Option<std::collections::HashSet<PathBuf>>> =
+    std::sync::Mutex::new(None);
+
+/// Register a temporary file or staging directory (before creating it): a SIGINT or
+/// SIGTERM from now on removes it before the process exits.
+pub fn register_temp(path: &Path) {
+    install_signal_cleanup();
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    LIVE_TEMPS
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get_or_insert_with(Default::default)
+        .insert(abs);
+}
+
+/// Forget a temporary path (renamed into place or removed).
+pub fn unregister_temp(path: &Path) {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    if let Some(live) = LIVE_TEMPS
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .as_mut()
+    {
+        live.remove(&abs);
+    }
+}
+
+/// Start, once per process, a thread that waits for SIGINT or SIGTERM, removes every
+/// registered temporary path, and exits with 130 or 143 (128 + the signal) as a shell
+/// would. Returns once the handlers are installed.
+fn install_signal_cleanup() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let spawned = std::thread::Builder::new()
+            .name("secctl-signals".into())
+            .spawn(move || {
+                use tokio::signal::unix::{signal, SignalKind};
+                let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                    .enable_io()
+                    .build()
+                else {
+                    let _ = tx.send(());
+                    return;
+                };
+                let code = rt.block_on(async move {
+                    let term = signal(SignalKind::terminate());
+                    let int = signal(SignalKind::interrupt());
+                    let _ = tx.send(());
+                    let (Ok(mut term), Ok(mut int)) = (term, int) else {
+                        return None;
+                    };
+                    tokio::select! {
+                        _ = term.recv() => Some(143),
+                        _ = int.recv() => Some(130),
+                    }
+                });
+                if let Some(code) = code {
+                    // Hold the list while exiting: nothing new is registered meanwhile.
+                    let live = LIVE_TEMPS.lock().unwrap_or_else(|p| p.into_inner());
+                    for p in live.iter().flatten() {
+                        match fs::symlink_metadata(p) {
+                            Ok(m) if m.is_dir() => {
+                                let _ = fs::remove_dir_all(p);
+                            }
+                            Ok(_) => {
+                                let _ = fs::remove_file(p);
+                            }
+                            Err(_) => {}
+                        }
+                    }
+                    std::process::exit(code);
+                }
+            });
+        if spawned.is_ok() {
+            let _ = rx.recv();
+        }
+    });
+}
+
+/// Debug builds only (the test suite's binary): with `SECCTL_TEST_PAUSE=POINT` the process
+/// sleeps (up to 60 s) at that point, so a test can signal or inspect it there. Points:
+/// `staged` (temporary files written, not yet renamed into place).
+#[cfg(debug_assertions)]
+pub fn test_pause(point: &str) {
+    if std::env::var("SECCTL_TEST_PAUSE").is_ok_and(|v| v == point) {
+        std::thread::sleep(std::time::Duration::from_secs(60));
+    }
+}
+
+/// Release builds: no pause points.
+#[cfg(not(debug_assertions))]
+pub fn test_pause(_point: &str) {}
 
 #[cfg(test)]
 mod tests {

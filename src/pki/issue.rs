@@ -64,7 +64,10 @@ pub fn spiffe_id(trust_domain: &str, role: &str, name: &str) -> String {
 pub struct Issued {
     /// The record to store.
     pub record: Record,
-    /// The private key (zeroized on drop by rcgen's `zeroize` feature).
+    /// The private key. rcgen's `zeroize` feature only implements `Zeroize` for `KeyPair`
+    /// (it wipes rcgen's PKCS#8 copy when called; there is no `Drop` doing it), so
+    /// `Issued`'s own `Drop` calls it. The signing key inside ring's key pair object is not
+    /// wiped: ring offers no way to (see README, State directory, "Secrets in the process").
     pub key: KeyPair,
     /// The leaf certificate alone.
     pub cert_pem: String,
@@ -72,6 +75,12 @@ pub struct Issued {
     pub chain_pem: String,
     /// Set when the requested validity was cut to the issuer's.
     pub capped: bool,
+}
+
+impl Drop for Issued {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.key);
+    }
 }
 
 /// Build and sign a leaf certificate in memory, with a new key or the given one.

@@ -12,8 +12,7 @@
 //! DIR/.lock                advisory lock taken by every command that writes
 //! ```
 
-use std::fs::{self, File, OpenOptions};
-use std::os::unix::fs::OpenOptionsExt;
+use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -136,6 +135,24 @@ impl Store {
         self.root.join("issued")
     }
 
+    /// Refuse a state directory (or its `ca/`, `issued/`) that another user could write,
+    /// and from now on open its files without following symbolic links.
+    pub fn check_trusted(&self) -> Result<()> {
+        fsio::check_dir(&self.root)?;
+        fsio::protect_root(&self.root);
+        for sub in ["ca", "issued"] {
+            let d = self.path(sub);
+            if fs::symlink_metadata(&d).is_ok_and(|m| m.file_type().is_symlink()) {
+                return Err(Error::path(
+                    &d,
+                    "is a symbolic link inside the state directory (never followed)",
+                ));
+            }
+            fsio::check_dir(&d)?;
+        }
+        Ok(())
+    }
+
     /// Whether a CA has been initialized here.
     pub fn is_initialized(&self) -> bool {
         self.path(CONFIG_FILE).exists()
@@ -143,16 +160,22 @@ impl Store {
 
     /// Create the directory (0700) if needed and take the exclusive lock, waiting for any
     /// other secctl process that holds it.
+    ///
+    /// The directory must be one no other user could write (see [`fsio::check_dir`]);
+    /// `.lock` is opened without following a symbolic link.
     pub fn lock(&self) -> Result<Lock> {
         fsio::ensure_dir(&self.root)?;
+        fsio::protect_root(&self.root);
         let p = self.path(".lock");
-        let f = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .mode(0o600)
-            .open(&p)
-            .map_err(|e| Error::io(format!("opening lock {}", p.display()), e))?;
+        let f = fsio::open_nofollow(
+            &p,
+            rustix::fs::OFlags::CREATE | rustix::fs::OFlags::WRONLY,
+            0o600,
+        )
+        .map_err(|e| match e.raw_os_error() {
+            Some(n) if n == rustix::io::Errno::LOOP.raw_os_error() => Error::read(&p, e),
+            _ => Error::io(format!("opening lock {}", p.display()), e),
+        })?;
         f.lock()
             .map_err(|e| Error::io(format!("locking {}", p.display()), e))?;
         // Whoever holds the lock next clears what a killed writer left behind.
@@ -161,7 +184,10 @@ impl Store {
     }
 
     /// Read the configuration; a missing one says how to create it.
+    ///
+    /// Refuses a state directory that another user could write (see [`fsio::check_dir`]).
     pub fn config(&self) -> Result<Config> {
+        self.check_trusted()?;
         let p = self.path(CONFIG_FILE);
         if !p.exists() {
             return Err(Error::Usage(format!(
