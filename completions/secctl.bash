@@ -55,6 +55,9 @@ _secctl() {
             secctl,serve)
                 cmd="secctl__subcmd__serve"
                 ;;
+            secctl,store)
+                cmd="secctl__subcmd__store"
+                ;;
             secctl,verify)
                 cmd="secctl__subcmd__verify"
                 ;;
@@ -181,6 +184,9 @@ _secctl() {
             secctl__subcmd__help,serve)
                 cmd="secctl__subcmd__help__subcmd__serve"
                 ;;
+            secctl__subcmd__help,store)
+                cmd="secctl__subcmd__help__subcmd__store"
+                ;;
             secctl__subcmd__help,verify)
                 cmd="secctl__subcmd__help__subcmd__verify"
                 ;;
@@ -223,6 +229,9 @@ _secctl() {
             secctl__subcmd__help__subcmd__key,split)
                 cmd="secctl__subcmd__help__subcmd__key__subcmd__split"
                 ;;
+            secctl__subcmd__help__subcmd__store,check)
+                cmd="secctl__subcmd__help__subcmd__store__subcmd__check"
+                ;;
             secctl__subcmd__key,combine)
                 cmd="secctl__subcmd__key__subcmd__combine"
                 ;;
@@ -241,6 +250,18 @@ _secctl() {
             secctl__subcmd__key__subcmd__help,split)
                 cmd="secctl__subcmd__key__subcmd__help__subcmd__split"
                 ;;
+            secctl__subcmd__store,check)
+                cmd="secctl__subcmd__store__subcmd__check"
+                ;;
+            secctl__subcmd__store,help)
+                cmd="secctl__subcmd__store__subcmd__help"
+                ;;
+            secctl__subcmd__store__subcmd__help,check)
+                cmd="secctl__subcmd__store__subcmd__help__subcmd__check"
+                ;;
+            secctl__subcmd__store__subcmd__help,help)
+                cmd="secctl__subcmd__store__subcmd__help__subcmd__help"
+                ;;
             *)
                 ;;
         esac
@@ -248,7 +269,7 @@ _secctl() {
 
     case "${cmd}" in
         secctl)
-            opts="-o -h -V --dir --output --yes --passphrase-file --insecure-dirs --help --version ca cert revoke crl verify serve probe demo apply key backup completions man help"
+            opts="-o -h -V --dir --output --yes --passphrase-file --insecure-dirs --help --version ca cert revoke crl verify serve probe demo apply key backup store completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1176,7 +1197,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__help)
-            opts="ca cert revoke crl verify serve probe demo apply key backup completions man help"
+            opts="ca cert revoke crl verify serve probe demo apply key backup store completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1542,6 +1563,34 @@ _secctl() {
         secctl__subcmd__help__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secctl__subcmd__help__subcmd__store)
+            opts="check"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secctl__subcmd__help__subcmd__store__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1966,6 +2015,108 @@ _secctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secctl__subcmd__store)
+            opts="-o -h -V --dir --output --yes --passphrase-file --insecure-dirs --help --version check help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secctl__subcmd__store__subcmd__check)
+            opts="-o -h -V --repair --dir --output --yes --passphrase-file --insecure-dirs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secctl__subcmd__store__subcmd__help)
+            opts="check help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secctl__subcmd__store__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secctl__subcmd__store__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

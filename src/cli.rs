@@ -104,6 +104,9 @@ pub enum Command {
     /// Backups of the state directory that need K of N custodians to restore.
     #[command(subcommand)]
     Backup(BackupCommand),
+    /// Check the state directory's parts against each other (records, index, CRL, delivered files).
+    #[command(subcommand)]
+    Store(StoreCommand),
     /// Print a shell completion script to stdout.
     Completions {
         /// The shell.
@@ -115,6 +118,19 @@ pub enum Command {
         /// Output directory.
         #[arg(long, default_value = "man", value_name = "DIR")]
         out: PathBuf,
+    },
+}
+
+/// `secctl store ...`
+#[derive(Debug, Subcommand)]
+pub enum StoreCommand {
+    /// Check every record against its certificate, the name index against the records, the
+    /// revocation log against the records and crl.pem, and the delivered files against the
+    /// newest record of each name; exit 1 on any disagreement.
+    Check {
+        /// First take the lock, remove what a killed writer left and rebuild the name index.
+        #[arg(long)]
+        repair: bool,
     },
 }
 
