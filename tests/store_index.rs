@@ -230,3 +230,24 @@ fn lookups_open_a_bounded_number_of_files() {
     let n = opened_records(&env, &["cert", "list"]);
     assert!(n >= 2000, "cert list opened {n} record files");
 }
+
+#[test]
+fn an_inventory_of_100000_nodes_is_accepted_and_an_alias_bomb_still_is_not() {
+    let text = inventory(100_000);
+    let plan = secctl::inventory::parse(std::path::Path::new("fleet.yaml"), &text)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(plan.items.len(), 100_000);
+    // One node map repeated through 60,000 aliases (420 kB expanding to 480,000 nodes):
+    // still refused, the error says why.
+    let mut bomb =
+        String::from("cluster: Fleet\nnodes:\n  - &n {name: a, role: r, hosts: [h.example]}\n");
+    for _ in 0..60_000 {
+        bomb.push_str("  - *n\n");
+    }
+    let e = secctl::inventory::parse(std::path::Path::new("bomb.yaml"), &bomb)
+        .err()
+        .expect("an alias bomb is refused")
+        .to_string();
+    assert!(e.contains("the YAML expands beyond its size"), "{e}");
+    assert!(e.starts_with("bomb.yaml"), "{e}");
+}
