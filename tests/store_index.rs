@@ -244,10 +244,10 @@ fn an_inventory_of_100000_nodes_is_accepted_and_an_alias_bomb_still_is_not() {
     for _ in 0..60_000 {
         bomb.push_str("  - *n\n");
     }
-    let e = secctl::inventory::parse(std::path::Path::new("bomb.yaml"), &bomb)
-        .err()
-        .expect("an alias bomb is refused")
-        .to_string();
+    let e = match secctl::inventory::parse(std::path::Path::new("bomb.yaml"), &bomb) {
+        Ok(_) => panic!("an alias bomb was accepted"),
+        Err(e) => e.to_string(),
+    };
     assert!(e.contains("the YAML expands beyond its size"), "{e}");
     assert!(e.starts_with("bomb.yaml"), "{e}");
 }
