@@ -190,6 +190,10 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
         }
         'secctl;cert;list' {
             [CompletionResult]::new('--expiring-within', '--expiring-within', [CompletionResultType]::ParameterName, 'Certificates ending within this many days are listed as expiring')
+            [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'Only certificates of this role')
+            [CompletionResult]::new('--kind', '--kind', [CompletionResultType]::ParameterName, 'Only nodes or only clients')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only certificates in this status (repeatable): valid, expiring, expired, not-yet-valid, revoked, superseded (a newer certificate has the same name)')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Only certificates of this name')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')

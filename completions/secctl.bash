@@ -951,13 +951,29 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__cert__subcmd__list)
-            opts="-o -h -V --expiring-within --dir --output --yes --passphrase-file --insecure-dirs --help --version"
+            opts="-o -h -V --expiring-within --role --kind --status --name --dir --output --yes --passphrase-file --insecure-dirs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --expiring-within)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kind)
+                    COMPREPLY=($(compgen -W "node client" -- "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -W "valid expiring expired not-yet-valid revoked superseded" -- "${cur}"))
+                    return 0
+                    ;;
+                --name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

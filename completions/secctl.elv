@@ -174,6 +174,10 @@ set edit:completion:arg-completer[secctl] = {|@words|
         }
         &'secctl;cert;list'= {
             cand --expiring-within 'Certificates ending within this many days are listed as expiring'
+            cand --role 'Only certificates of this role'
+            cand --kind 'Only nodes or only clients'
+            cand --status 'Only certificates in this status (repeatable): valid, expiring, expired, not-yet-valid, revoked, superseded (a newer certificate has the same name)'
+            cand --name 'Only certificates of this name'
             cand --dir 'State directory (CA, records, issued certificates)'
             cand -o 'Output format: a human table, or one JSON document on stdout'
             cand --output 'Output format: a human table, or one JSON document on stdout'

@@ -146,6 +146,16 @@ complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subc
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -s V -l version -d 'Print version'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -l expiring-within -d 'Certificates ending within this many days are listed as expiring' -r
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -l role -d 'Only certificates of this role' -r
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -l kind -d 'Only nodes or only clients' -r -f -a "node\t'serverAuth + clientAuth'
+client\t'clientAuth only'"
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -l status -d 'Only certificates in this status (repeatable): valid, expiring, expired, not-yet-valid, revoked, superseded (a newer certificate has the same name)' -r -f -a "valid\t''
+expiring\t''
+expired\t''
+not-yet-valid\t''
+revoked\t''
+superseded\t''"
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -l name -d 'Only certificates of this name' -r
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"

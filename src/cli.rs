@@ -489,6 +489,29 @@ pub struct ListArgs {
     /// Certificates ending within this many days are listed as expiring.
     #[arg(long, default_value_t = 30)]
     pub expiring_within: u32,
+    /// Only certificates of this role.
+    #[arg(long)]
+    pub role: Option<String>,
+    /// Only nodes or only clients.
+    #[arg(long, value_enum)]
+    pub kind: Option<ListKind>,
+    /// Only certificates in this status (repeatable): valid, expiring, expired,
+    /// not-yet-valid, revoked, superseded (a newer certificate has the same name).
+    #[arg(long = "status", value_name = "STATUS",
+          value_parser = ["valid", "expiring", "expired", "not-yet-valid", "revoked", "superseded"])]
+    pub statuses: Vec<String>,
+    /// Only certificates of this name.
+    #[arg(long)]
+    pub name: Option<String>,
+}
+
+/// `cert list --kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListKind {
+    /// serverAuth + clientAuth.
+    Node,
+    /// clientAuth only.
+    Client,
 }
 
 /// Where shares go to: custodians' public keys.

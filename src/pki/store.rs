@@ -366,6 +366,22 @@ impl Store {
         Ok(out)
     }
 
+    /// Every name in the index, sorted.
+    pub fn indexed_names(&self) -> Result<Vec<String>> {
+        let dir = self.names_dir();
+        let mut out: Vec<String> = match fs::read_dir(&dir) {
+            Ok(rd) => rd
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| !n.starts_with('.'))
+                .collect(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => vec![],
+            Err(e) => return Err(Error::io(format!("reading {}", dir.display()), e)),
+        };
+        out.sort();
+        Ok(out)
+    }
+
     /// The serials of every record, from the file names alone (no record is parsed).
     pub fn serials(&self) -> Result<Vec<String>> {
         let dir = self.issued_dir();
