@@ -80,6 +80,16 @@ fn eight_issuers_with_revoke_and_crl_beside_them() {
         assert!(env.pki().join(format!("issued/{s}.crt")).is_file());
         assert!(env.pki().join(format!("issued/{s}.json")).is_file());
     }
+    // No index entry lost to a concurrent writer: every name's index file lists its serial,
+    // and store check finds records, index, revocations, CRL and delivered files agreeing.
+    let indexed = std::fs::read_dir(env.pki().join("names"))
+        .unwrap()
+        .flatten()
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .count();
+    assert_eq!(indexed, WORKERS * EACH);
+    let r = env.run(&["store", "check"]);
+    assert_eq!(r.code, 0, "store check: {}{}", r.stdout, r.stderr);
     let n_revoked = list.iter().filter(|c| c["status"] == "revoked").count();
     assert_eq!(n_revoked, revoked.len());
     assert_eq!(revoked.len(), WORKERS * EACH / 5);

@@ -191,6 +191,9 @@ fn check_converged(env: &Env, inv: &Path, trial: usize) -> BTreeSet<String> {
     }
     let r = env.run(&["apply", "--check", inv.to_str().unwrap()]);
     assert_eq!(r.code, 0, "trial {trial}: not converged: {}", r.stdout);
+    // Records, certificates, the name index and the delivered files agree.
+    let r = env.run(&["store", "check"]);
+    assert_eq!(r.code, 0, "trial {trial}: store check: {}", r.stdout);
     let list = env.run(&["-o", "json", "cert", "list"]).ok().json();
     // What is delivered is what the latest record says, and each key is its certificate's.
     let mut latest = std::collections::BTreeMap::new();
