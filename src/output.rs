@@ -127,12 +127,44 @@ impl Printer {
     /// A note for people on stderr (never part of the result). Control characters are
     /// shown escaped: a note may quote a file or a peer.
     pub fn note(&self, s: &str) {
-        let _ = writeln!(
-            io::stderr().lock(),
-            "secctl: {}",
-            crate::term::escape_controls(s)
-        );
+        note(s);
     }
+}
+
+/// A spinner on stderr while something slow runs (scrypt, a lock wait), shown only when
+/// stderr is a terminal; cleared when dropped.
+pub struct Spinner(indicatif::ProgressBar);
+
+impl Spinner {
+    /// Start a spinner with `msg` (nothing is shown off a terminal).
+    pub fn start(msg: &str) -> Spinner {
+        if !io::stderr().is_terminal() {
+            return Spinner(indicatif::ProgressBar::hidden());
+        }
+        let b = indicatif::ProgressBar::new_spinner();
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        b.set_message(msg.to_string());
+        b.enable_steady_tick(std::time::Duration::from_millis(100));
+        Spinner(b)
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
+    }
+}
+
+/// A note on stderr, as [`Printer::note`], for code that has no printer.
+pub fn note(s: &str) {
+    let _ = writeln!(
+        io::stderr().lock(),
+        "secctl: {}",
+        crate::term::escape_controls(s)
+    );
 }
 
 fn strip_ansi(s: &str) -> String {
@@ -152,10 +184,73 @@ fn strip_ansi(s: &str) -> String {
     out
 }
 
-/// A time as RFC 3339 (UTC), the one format used in text output.
+/// A time cut to whole seconds (certificates and CRLs carry seconds; so do records).
+pub fn secs(t: time::OffsetDateTime) -> time::OffsetDateTime {
+    t.replace_nanosecond(0).unwrap_or(t)
+}
+
+/// A time as RFC 3339 in UTC with whole seconds (`2026-12-24T18:55:42Z`), the one format
+/// used in text and JSON output.
 pub fn fmt_time(t: time::OffsetDateTime) -> String {
+    let t = secs(t).to_offset(time::UtcOffset::UTC);
     t.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_else(|_| t.to_string())
+}
+
+/// A UTC time for a file or directory name (`20261224T185542Z`): readable, sorts in time
+/// order, no colons.
+pub fn file_stamp(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+/// Serde for times in JSON: written as RFC 3339 with whole seconds (as [`fmt_time`]), read
+/// as any RFC 3339 time (records written by older versions carry nanoseconds).
+pub mod rfc3339s {
+    use serde::{Deserializer, Serializer};
+    use time::OffsetDateTime;
+
+    /// Write `t` with whole seconds.
+    pub fn serialize<S: Serializer>(t: &OffsetDateTime, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::fmt_time(*t))
+    }
+
+    /// Read any RFC 3339 time.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<OffsetDateTime, D::Error> {
+        time::serde::rfc3339::deserialize(d)
+    }
+
+    /// The same for `Option<OffsetDateTime>`.
+    pub mod option {
+        use serde::{Deserializer, Serializer};
+        use time::OffsetDateTime;
+
+        /// Write `t` with whole seconds, or null.
+        pub fn serialize<S: Serializer>(
+            t: &Option<OffsetDateTime>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            match t {
+                Some(t) => s.serialize_str(&crate::output::fmt_time(*t)),
+                None => s.serialize_none(),
+            }
+        }
+
+        /// Read any RFC 3339 time, or null.
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<OffsetDateTime>, D::Error> {
+            time::serde::rfc3339::option::deserialize(d)
+        }
+    }
 }
 
 /// One log line on stderr (server logs with `-v`). The line quotes what peers sent (the

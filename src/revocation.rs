@@ -87,7 +87,7 @@ pub struct Revocation {
     /// Reason.
     pub reason: Reason,
     /// When it was revoked.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::output::rfc3339s")]
     pub revoked_at: OffsetDateTime,
 }
 
@@ -197,10 +197,10 @@ pub struct CrlReport {
     /// CRL number.
     pub number: u64,
     /// thisUpdate.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::output::rfc3339s")]
     pub this_update: OffsetDateTime,
     /// nextUpdate.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::output::rfc3339s")]
     pub next_update: OffsetDateTime,
     /// The CRLs in the file.
     pub crls: Vec<CrlInfo>,

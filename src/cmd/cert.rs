@@ -115,10 +115,10 @@ fn issue_cmd(
         Ok(())
     };
     check_existing()?;
-    let passphrase = ctx.ca_passphrase(&cfg)?;
+    let mut passphrase = ctx.ca_passphrase(&cfg)?;
     let _lock = store.lock()?;
     check_existing()?;
-    let issuing = ca::load_issuing(store, passphrase.as_ref())?;
+    let issuing = ctx.with_ca_key(&mut passphrase, |p| ca::load_issuing(store, p))?;
     drop(passphrase);
     let issued = issue::issue(&cfg, &issuing, &spec, &out_dir, None)?;
     let files = issue::write(store, &issuing, &issued)?;
@@ -408,9 +408,9 @@ fn renew(ctx: &Ctx, a: RenewArgs) -> Result<u8> {
     } else {
         None
     };
-    let passphrase = ctx.ca_passphrase(&cfg)?;
+    let mut passphrase = ctx.ca_passphrase(&cfg)?;
     let _lock = store.lock()?;
-    let issuing = ca::load_issuing(store, passphrase.as_ref())?;
+    let issuing = ctx.with_ca_key(&mut passphrase, |p| ca::load_issuing(store, p))?;
     let issued = issue::issue(&cfg, &issuing, &spec, &old.out_dir, key)?;
     let files = issue::write(store, &issuing, &issued)?;
     let p = &ctx.printer;
@@ -424,7 +424,7 @@ fn renew(ctx: &Ctx, a: RenewArgs) -> Result<u8> {
                 revoked_at: OffsetDateTime::now_utc(),
             }],
         )?;
-        crl = Some(revocation::publish(store, passphrase.as_ref(), 30, None)?);
+        crl = Some(ctx.with_ca_key(&mut passphrase, |p| revocation::publish(store, p, 30, None))?);
     }
     let r = &issued.record;
     if p.is_json() {

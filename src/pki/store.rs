@@ -42,7 +42,7 @@ pub struct Config {
     /// Whether the CA keys are passphrase-encrypted.
     pub encrypted: bool,
     /// When the CA was created.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::output::rfc3339s")]
     pub created: OffsetDateTime,
 }
 
@@ -84,10 +84,10 @@ pub struct Record {
     /// Key algorithm.
     pub key_type: KeyType,
     /// Start of validity.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::output::rfc3339s")]
     pub not_before: OffsetDateTime,
     /// End of validity.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::output::rfc3339s")]
     pub not_after: OffsetDateTime,
     /// SHA-256 fingerprint of the issuing CA certificate.
     pub issuer_fingerprint: String,
@@ -176,8 +176,35 @@ impl Store {
             Some(n) if n == rustix::io::Errno::LOOP.raw_os_error() => Error::read(&p, e),
             _ => Error::io(format!("opening lock {}", p.display()), e),
         })?;
-        f.lock()
-            .map_err(|e| Error::io(format!("locking {}", p.display()), e))?;
+        match f.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                // Say who is being waited for: the holder wrote its PID into the file.
+                let holder = fsio::read_text(&p)
+                    .ok()
+                    .and_then(|t| t.trim().parse::<u32>().ok())
+                    .map_or_else(
+                        || "another secctl process".to_string(),
+                        |pid| format!("PID {pid}"),
+                    );
+                crate::output::note(&format!(
+                    "waiting for the lock on {} held by {holder}",
+                    self.root.display()
+                ));
+                let _s = crate::output::Spinner::start("waiting for the state lock");
+                f.lock()
+                    .map_err(|e| Error::io(format!("locking {}", p.display()), e))?;
+            }
+            Err(fs::TryLockError::Error(e)) => {
+                return Err(Error::io(format!("locking {}", p.display()), e))
+            }
+        }
+        // Tell a process that waits for us who we are.
+        {
+            use std::io::Write;
+            let _ = f.set_len(0);
+            let _ = (&f).write_all(format!("{}\n", std::process::id()).as_bytes());
+        }
         // Whoever holds the lock next clears what a killed writer left behind.
         self.repair()?;
         Ok(Lock { _file: f })
@@ -263,7 +290,7 @@ impl Store {
         let mut out = Vec::new();
         let rd = match fs::read_dir(&dir) {
             Ok(rd) => rd,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
             Err(e) => return Err(Error::io(format!("reading {}", dir.display()), e)),
         };
         for ent in rd {
@@ -277,11 +304,19 @@ impl Store {
                 let text = fsio::read_text(&p)?;
                 let rec: Record = serde_json::from_str(&text)
                     .map_err(|e| Error::path(&p, format!("corrupted record ({e})")))?;
-                out.push(rec);
+                // Records carry whole seconds: two issued in the same second are told
+                // apart by when their record was written.
+                let written = ent.metadata().and_then(|m| m.modified()).ok();
+                out.push((rec, written));
             }
         }
-        out.sort_by(|a, b| a.name.cmp(&b.name).then(a.not_before.cmp(&b.not_before)));
-        Ok(out)
+        out.sort_by(|(a, ta), (b, tb)| {
+            a.name
+                .cmp(&b.name)
+                .then(a.not_before.cmp(&b.not_before))
+                .then(ta.cmp(tb))
+        });
+        Ok(out.into_iter().map(|(r, _)| r).collect())
     }
 
     /// Path of the stored certificate of a record.
