@@ -37,7 +37,9 @@ pub enum Reason {
     Superseded,
     /// The node or client is gone.
     CessationOfOperation,
-    /// Temporarily on hold.
+    /// Temporarily on hold. Not offered: a revocation here is final (no "undo" removes a
+    /// serial from the CRL), so a hold could never be lifted. Still read from older logs.
+    #[value(skip)]
     CertificateHold,
     /// A privilege was withdrawn.
     PrivilegeWithdrawn,
@@ -59,10 +61,18 @@ impl Reason {
     }
 
     fn parse(s: &str) -> Option<Self> {
-        <Self as clap::ValueEnum>::value_variants()
-            .iter()
-            .copied()
-            .find(|r| r.as_str() == s)
+        [
+            Reason::Unspecified,
+            Reason::KeyCompromise,
+            Reason::CaCompromise,
+            Reason::AffiliationChanged,
+            Reason::Superseded,
+            Reason::CessationOfOperation,
+            Reason::CertificateHold,
+            Reason::PrivilegeWithdrawn,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
     }
 
     fn code(self) -> Option<RevocationReason> {

@@ -161,20 +161,49 @@ struct ListItem<'a> {
     record: &'a Record,
     status: &'static str,
     ca: &'static str,
+    /// When and why it was revoked; null when it was not.
+    revocation: Option<RevocationInfo>,
+}
+
+/// When and why a certificate was revoked, as `cert list/show -o json` report it.
+#[derive(Serialize, Clone)]
+pub struct RevocationInfo {
+    /// When it was revoked.
+    #[serde(with = "crate::output::rfc3339s")]
+    pub revoked_at: OffsetDateTime,
+    /// The RFC 5280 reason.
+    pub reason: &'static str,
+}
+
+/// Every revocation by serial.
+pub fn revocations(ctx: &Ctx) -> Result<std::collections::HashMap<String, RevocationInfo>> {
+    Ok(revocation::read_log(&ctx.store)?
+        .into_iter()
+        .map(|r| {
+            (
+                r.serial,
+                RevocationInfo {
+                    revoked_at: r.revoked_at,
+                    reason: r.reason.as_str(),
+                },
+            )
+        })
+        .collect())
 }
 
 fn list(ctx: &Ctx, a: &ListArgs) -> Result<u8> {
     let store = &ctx.store;
     store.config()?;
     let recs = store.records()?;
-    let revoked = revoked_set(ctx)?;
+    let revoked = revocations(ctx)?;
     let gens = ca::generations(store)?;
     let now = OffsetDateTime::now_utc();
     let items: Vec<ListItem> = recs
         .iter()
         .map(|r| ListItem {
             record: r,
-            status: if revoked.contains(&r.serial) {
+            revocation: revoked.get(&r.serial).cloned(),
+            status: if revoked.contains_key(&r.serial) {
                 "revoked"
             } else {
                 status(r.not_before, r.not_after, now, a.expiring_within)
@@ -254,6 +283,8 @@ struct ShowReport {
     record: Option<Record>,
     certificate: CertInfo,
     status: &'static str,
+    /// When and why it was revoked; null when it was not.
+    revocation: Option<RevocationInfo>,
 }
 
 /// Resolve a target to records: a certificate file (its serial), a serial or a unique
@@ -277,7 +308,8 @@ pub fn resolve(ctx: &Ctx, target: &str) -> Result<Vec<Record>> {
         };
     }
     let t = target.to_ascii_lowercase().replace(':', "");
-    if t.len() >= 8 && t.chars().all(|c| c.is_ascii_hexdigit()) {
+    let hexlike = !t.is_empty() && t.chars().all(|c| c.is_ascii_hexdigit());
+    if hexlike && t.len() >= 8 {
         let hits: Vec<&Record> = recs.iter().filter(|r| r.serial.starts_with(&t)).collect();
         match hits.len() {
             0 => {}
@@ -291,6 +323,15 @@ pub fn resolve(ctx: &Ctx, target: &str) -> Result<Vec<Record>> {
         }
     }
     let named: Vec<Record> = recs.into_iter().filter(|r| r.name == target).collect();
+    if named.is_empty() && hexlike && t.len() < 8 {
+        return Err(Error::input(
+            target,
+            format!(
+                "no certificate of that name in {}; a serial prefix needs at least 8 hex digits",
+                ctx.store.root().display()
+            ),
+        ));
+    }
     if named.is_empty() {
         return Err(Error::input(
             target,
@@ -324,11 +365,11 @@ fn show(ctx: &Ctx, target: &str) -> Result<u8> {
         let info = issue::record_info(&ctx.store, &r)?;
         (Some(r), info)
     };
-    let revoked = match &record {
-        Some(r) => revoked_set(ctx)?.contains(&r.serial),
-        None => false,
+    let revocation = match &record {
+        Some(r) => revocations(ctx)?.remove(&r.serial),
+        None => None,
     };
-    let st = if revoked {
+    let st = if revocation.is_some() {
         "revoked"
     } else {
         status(
@@ -343,6 +384,7 @@ fn show(ctx: &Ctx, target: &str) -> Result<u8> {
         record,
         certificate: info,
         status: st,
+        revocation,
     };
     if p.is_json() {
         return p.json(&rep).map(|_| 0);
@@ -374,6 +416,13 @@ fn show(ctx: &Ctx, target: &str) -> Result<u8> {
         ("not before", fmt_time(c.not_before)),
         ("not after", fmt_time(c.not_after)),
         ("status", p.paint(st, tone(st))),
+        (
+            "revoked",
+            rep.revocation.as_ref().map_or_else(
+                || "-".into(),
+                |r| format!("{} ({})", fmt_time(r.revoked_at), r.reason),
+            ),
+        ),
         ("sha256", c.sha256_fingerprint.clone()),
     ])?;
     Ok(0)
