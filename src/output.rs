@@ -106,7 +106,8 @@ impl Printer {
     /// Print a table with a header row; widths ignore colour codes. On a terminal the table
     /// fits its width (see [`output_width`]): the widest columns are narrowed, their cells
     /// wrapped at spaces and punctuation inside the column, and a word longer than its
-    /// column is cut with `…`; headers and coloured status words are never cut.
+    /// column (and than 12 characters) is cut with `…`; headers, short words and coloured
+    /// status words are never cut.
     pub fn table(&self, headers: &[&str], rows: &[Vec<String>]) -> Result<()> {
         let mut w: Vec<usize> = headers.iter().map(|h| h.len()).collect();
         let mut mins: Vec<usize> = headers.iter().map(|h| h.len().max(4)).collect();
@@ -115,6 +116,10 @@ impl Printer {
                 w[i] = w[i].max(vis(c));
                 if c.contains('\x1b') {
                     mins[i] = mins[i].max(vis(c));
+                } else {
+                    // Words up to 12 characters are never cut.
+                    let word = c.split(' ').map(|x| x.chars().count()).max().unwrap_or(0);
+                    mins[i] = mins[i].max(word.min(12));
                 }
             }
         }
@@ -264,7 +269,7 @@ fn wrap_cell(s: &str, width: usize) -> Vec<String> {
     let mut line = String::new();
     for p in pieces {
         if len(&line) + len(p.trim_end()) <= width {
-            line.push_str(&p);
+            line.push_str(if line.is_empty() { p.trim_start() } else { &p });
             continue;
         }
         if !line.trim().is_empty() {

@@ -327,7 +327,7 @@ pub fn resolve(ctx: &Ctx, target: &str) -> Result<Vec<Record>> {
         return Err(Error::input(
             target,
             format!(
-                "no certificate of that name in {}; a serial prefix needs at least 8 hex digits",
+                "no certificate of that name in {}; if it is a serial prefix, give at least 8 hex digits",
                 ctx.store.root().display()
             ),
         ));
