@@ -513,9 +513,15 @@ fn waiting_for_the_state_lock_says_who_holds_it() {
         .unwrap();
     // Wait until it holds the lock (its temporary files are staged).
     let t0 = std::time::Instant::now();
-    while std::fs::read_to_string(env.pki().join(".lock"))
-        .map_or(true, |t| t.trim() != holder.id().to_string())
-    {
+    let staged = || {
+        std::fs::read_dir(env.pki().join("issued"))
+            .map(|d| d.count() > 0)
+            .unwrap_or(false)
+            || std::fs::read_dir(env.pki())
+                .unwrap()
+                .any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".tmp"))
+    };
+    while !staged() {
         assert!(
             t0.elapsed().as_secs() < 30,
             "the first writer never took the lock"

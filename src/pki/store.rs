@@ -97,6 +97,22 @@ pub struct Record {
     pub out_dir: PathBuf,
 }
 
+/// The PID holding a flock on `f`, from `/proc/locks` (Linux); None elsewhere or when
+/// it cannot be told.
+fn lock_holder(f: &File) -> Option<u32> {
+    use std::os::unix::fs::MetadataExt;
+    let ino = f.metadata().ok()?.ino();
+    let locks = fs::read_to_string("/proc/locks").ok()?;
+    locks.lines().find_map(|l| {
+        // "1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF"
+        let f: Vec<&str> = l.split_whitespace().collect();
+        let (kind, pid, dev) = (f.get(1)?, f.get(4)?, f.get(5)?);
+        (*kind == "FLOCK" && dev.rsplit(':').next()? == ino.to_string())
+            .then(|| pid.parse().ok())
+            .flatten()
+    })
+}
+
 /// An opened state directory.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -179,14 +195,11 @@ impl Store {
         match f.try_lock() {
             Ok(()) => {}
             Err(fs::TryLockError::WouldBlock) => {
-                // Say who is being waited for: the holder wrote its PID into the file.
-                let holder = fsio::read_text(&p)
-                    .ok()
-                    .and_then(|t| t.trim().parse::<u32>().ok())
-                    .map_or_else(
-                        || "another secctl process".to_string(),
-                        |pid| format!("PID {pid}"),
-                    );
+                // Say who is being waited for (Linux: /proc/locks names the holder).
+                let holder = lock_holder(&f).map_or_else(
+                    || "another secctl process".to_string(),
+                    |pid| format!("PID {pid}"),
+                );
                 crate::output::note(&format!(
                     "waiting for the lock on {} held by {holder}",
                     self.root.display()
@@ -198,12 +211,6 @@ impl Store {
             Err(fs::TryLockError::Error(e)) => {
                 return Err(Error::io(format!("locking {}", p.display()), e))
             }
-        }
-        // Tell a process that waits for us who we are.
-        {
-            use std::io::Write;
-            let _ = f.set_len(0);
-            let _ = (&f).write_all(format!("{}\n", std::process::id()).as_bytes());
         }
         // Whoever holds the lock next clears what a killed writer left behind.
         self.repair()?;
