@@ -36,7 +36,7 @@ pub fn run(ctx: &Ctx, cmd: KeyCommand) -> Result<u8> {
                 "{} is still in place: the shares protect it only once it is gone from this \
                  machine. Test a restore (`secctl key combine ... --out /tmp/check`, compare, \
                  delete the copy), then move the original offline or delete it (shred -u). \
-                 Hand each share file to its custodian and delete {}.",
+                 Hand each share file to its custodian, then delete the directory {}.",
                 file.display(),
                 out.display()
             ));
