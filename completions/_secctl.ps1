@@ -354,6 +354,7 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             break
         }
         'secctl;probe' {
+            [CompletionResult]::new('--targets-file', '--targets-file', [CompletionResultType]::ParameterName, 'Read targets from FILE too: one HOST:PORT per line; blank lines and `#` comments are skipped')
             [CompletionResult]::new('--inventory', '--inventory', [CompletionResultType]::ParameterName, 'Probe the inventory''s targets and compare with their expectations (exit 1 on a difference)')
             [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'Trust bundle for the server chain [default: DIR/ca.crt when it exists]')
             [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate for mTLS')

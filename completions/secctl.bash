@@ -1845,12 +1845,16 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__probe)
-            opts="-o -h -V --inventory --ca --cert --key --servername --timeout --path --min-tls --warn-days --concurrency --strict --dir --output --yes --passphrase-file --insecure-dirs --help --version"
+            opts="-o -h -V --targets-file --inventory --ca --cert --key --servername --timeout --path --min-tls --warn-days --concurrency --strict --dir --output --yes --passphrase-file --insecure-dirs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --targets-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --inventory)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1922,7 +1926,7 @@ _secctl() {
             fi
             case "${prev}" in
                 --reason)
-                    COMPREPLY=($(compgen -W "unspecified keyCompromise caCompromise affiliationChanged superseded cessationOfOperation certificateHold privilegeWithdrawn" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "unspecified keyCompromise caCompromise affiliationChanged superseded cessationOfOperation privilegeWithdrawn" -- "${cur}"))
                     return 0
                     ;;
                 --crl-days)

@@ -324,6 +324,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand --version 'Print version'
         }
         &'secctl;probe'= {
+            cand --targets-file 'Read targets from FILE too: one HOST:PORT per line; blank lines and `#` comments are skipped'
             cand --inventory 'Probe the inventory''s targets and compare with their expectations (exit 1 on a difference)'
             cand --ca 'Trust bundle for the server chain [default: DIR/ca.crt when it exists]'
             cand --cert 'Client certificate for mTLS'

@@ -195,7 +195,6 @@ caCompromise\t'The CA key leaked'
 affiliationChanged\t'The subject changed organisation or role'
 superseded\t'Replaced by a newer certificate'
 cessationOfOperation\t'The node or client is gone'
-certificateHold\t'Temporarily on hold'
 privilegeWithdrawn\t'A privilege was withdrawn'"
 complete -c secctl -n "__fish_secctl_using_subcommand revoke" -l crl-days -d 'Days until nextUpdate of the regenerated CRL' -r
 complete -c secctl -n "__fish_secctl_using_subcommand revoke" -l root-crl-days -d 'Days until nextUpdate of the root\'s CRL above an intermediate [default: until the intermediate expires]' -r
@@ -279,6 +278,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand serve" -l yes -d 'Answer y
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c secctl -n "__fish_secctl_using_subcommand probe" -l targets-file -d 'Read targets from FILE too: one HOST:PORT per line; blank lines and `#` comments are skipped' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -l inventory -d 'Probe the inventory\'s targets and compare with their expectations (exit 1 on a difference)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -l ca -d 'Trust bundle for the server chain [default: DIR/ca.crt when it exists]' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -l cert -d 'Client certificate for mTLS' -r -F

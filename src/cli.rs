@@ -245,8 +245,11 @@ pub struct ApplyArgs {
 #[derive(Debug, Args)]
 pub struct ProbeArgs {
     /// Targets, HOST:PORT or [IPv6]:PORT.
-    #[arg(value_name = "HOST:PORT", required_unless_present = "inventory")]
+    #[arg(value_name = "HOST:PORT", required_unless_present_any = ["inventory", "targets_file"])]
     pub targets: Vec<String>,
+    /// Read targets from FILE too: one HOST:PORT per line; blank lines and `#` comments are skipped.
+    #[arg(long, value_name = "FILE", conflicts_with = "inventory")]
+    pub targets_file: Option<PathBuf>,
     /// Probe the inventory's targets and compare with their expectations (exit 1 on a difference).
     #[arg(long, value_name = "FILE")]
     pub inventory: Option<PathBuf>,

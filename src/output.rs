@@ -13,6 +13,33 @@ use crate::error::{Error, Result};
 pub struct Printer {
     format: Format,
     color: bool,
+    width: Option<usize>,
+}
+
+/// The width tables and `key: value` lines must fit in: `SECCTL_WIDTH` when set (tests,
+/// or a pager); on a terminal `COLUMNS`, else the terminal's width, else 80; not on a
+/// terminal (a pipe, a file), no limit: nothing is cut for a script.
+pub fn output_width() -> Option<usize> {
+    let env = |k: &str| {
+        std::env::var(k)
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .filter(|&n| n > 0)
+    };
+    if let Some(n) = env("SECCTL_WIDTH") {
+        return Some(n.max(20));
+    }
+    let out = io::stdout();
+    if !out.is_terminal() {
+        return None;
+    }
+    if let Some(n) = env("COLUMNS") {
+        return Some(n.max(20));
+    }
+    match rustix::termios::tcgetwinsize(&out) {
+        Ok(ws) if ws.ws_col > 0 => Some(usize::from(ws.ws_col).max(20)),
+        _ => Some(80),
+    }
 }
 
 /// A cell colour for status words.
@@ -43,7 +70,11 @@ impl Printer {
         let color = io::stdout().is_terminal()
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
             && std::env::var("TERM").map_or(true, |t| t != "dumb");
-        Printer { format, color }
+        Printer {
+            format,
+            color,
+            width: output_width(),
+        }
     }
 
     /// Whether JSON was asked for.
@@ -72,25 +103,56 @@ impl Printer {
         }
     }
 
-    /// Print a table with a header row; widths ignore colour codes.
+    /// Print a table with a header row; widths ignore colour codes. On a terminal the table
+    /// fits its width (see [`output_width`]): the widest columns are narrowed, their cells
+    /// wrapped at spaces and punctuation inside the column, and a word longer than its
+    /// column (and than 12 characters) is cut with `…`; headers, short words and coloured
+    /// status words are never cut.
     pub fn table(&self, headers: &[&str], rows: &[Vec<String>]) -> Result<()> {
-        let vis = |s: &str| strip_ansi(s).chars().count();
         let mut w: Vec<usize> = headers.iter().map(|h| h.len()).collect();
+        let mut mins: Vec<usize> = headers.iter().map(|h| h.len().max(4)).collect();
         for r in rows {
             for (i, c) in r.iter().enumerate() {
                 w[i] = w[i].max(vis(c));
+                if c.contains('\x1b') {
+                    mins[i] = mins[i].max(vis(c));
+                } else {
+                    // Words up to 12 characters are never cut.
+                    let word = c.split(' ').map(|x| x.chars().count()).max().unwrap_or(0);
+                    mins[i] = mins[i].max(word.min(12));
+                }
             }
+        }
+        if let Some(limit) = self.width {
+            fit_columns(&mut w, &mins, limit);
         }
         let mut out = String::new();
         let line = |cells: Vec<String>, out: &mut String| {
             let n = cells.len();
-            for (i, c) in cells.into_iter().enumerate() {
-                out.push_str(&c);
-                if i + 1 < n {
-                    out.push_str(&" ".repeat(w[i] - vis(&c) + 2));
+            let wrapped: Vec<Vec<String>> = cells
+                .into_iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    if vis(&c) <= w[i] || c.contains('\x1b') {
+                        vec![c]
+                    } else {
+                        wrap_cell(&c, w[i])
+                    }
+                })
+                .collect();
+            let height = wrapped.iter().map(Vec::len).max().unwrap_or(1);
+            for k in 0..height {
+                let mut l = String::new();
+                for (i, c) in wrapped.iter().enumerate() {
+                    let c = c.get(k).map_or("", String::as_str);
+                    l.push_str(c);
+                    if i + 1 < n {
+                        l.push_str(&" ".repeat(w[i].saturating_sub(vis(c)) + 2));
+                    }
                 }
+                out.push_str(l.trim_end());
+                out.push('\n');
             }
-            out.push('\n');
         };
         let head = headers
             .iter()
@@ -109,12 +171,21 @@ impl Printer {
         write_out(&out)
     }
 
-    /// Print aligned `key: value` lines.
+    /// Print aligned `key: value` lines; on a terminal, long values wrap under themselves.
     pub fn kv(&self, pairs: &[(&str, String)]) -> Result<()> {
         let w = pairs.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+        let room = self.width.map(|l| l.saturating_sub(w + 2).max(16));
         let mut out = String::new();
         for (k, v) in pairs {
-            out.push_str(&format!("{k:<w$}  {v}\n"));
+            let lines = match room {
+                Some(r) if vis(v) > r && !v.contains('\x1b') => wrap_cell(v, r),
+                _ => vec![v.clone()],
+            };
+            for (n, l) in lines.iter().enumerate() {
+                let k = if n == 0 { *k } else { "" };
+                out.push_str(format!("{k:<w$}  {l}").trim_end());
+                out.push('\n');
+            }
         }
         write_out(&out)
     }
@@ -127,12 +198,108 @@ impl Printer {
     /// A note for people on stderr (never part of the result). Control characters are
     /// shown escaped: a note may quote a file or a peer.
     pub fn note(&self, s: &str) {
-        let _ = writeln!(
-            io::stderr().lock(),
-            "secctl: {}",
-            crate::term::escape_controls(s)
-        );
+        note(s);
     }
+}
+
+/// A spinner on stderr while something slow runs (scrypt, a lock wait), shown only when
+/// stderr is a terminal; cleared when dropped.
+pub struct Spinner(indicatif::ProgressBar);
+
+impl Spinner {
+    /// Start a spinner with `msg` (nothing is shown off a terminal).
+    pub fn start(msg: &str) -> Spinner {
+        if !io::stderr().is_terminal() {
+            return Spinner(indicatif::ProgressBar::hidden());
+        }
+        let b = indicatif::ProgressBar::new_spinner();
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        b.set_message(msg.to_string());
+        b.enable_steady_tick(std::time::Duration::from_millis(100));
+        Spinner(b)
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
+    }
+}
+
+/// Visible width of a cell (colour codes do not count).
+fn vis(s: &str) -> usize {
+    strip_ansi(s).chars().count()
+}
+
+/// Narrow the widest columns, one character at a time, until the row fits in `limit`
+/// (columns two spaces apart) or no column can narrow below its minimum.
+fn fit_columns(w: &mut [usize], mins: &[usize], limit: usize) {
+    let total = |w: &[usize]| w.iter().sum::<usize>() + 2 * w.len().saturating_sub(1);
+    while total(w) > limit {
+        let Some(i) = (0..w.len())
+            .filter(|&i| w[i] > mins[i])
+            .max_by_key(|&i| (w[i], std::cmp::Reverse(i)))
+        else {
+            break;
+        };
+        w[i] -= 1;
+    }
+}
+
+/// Break `s` into lines of at most `width` characters: after spaces and after `,` `;` `/`
+/// `-` `:`; a piece still longer than `width` is cut and ends with `…`.
+fn wrap_cell(s: &str, width: usize) -> Vec<String> {
+    let width = width.max(2);
+    let mut pieces: Vec<String> = vec![];
+    let mut cur = String::new();
+    for c in s.chars() {
+        cur.push(c);
+        if matches!(c, ' ' | ',' | ';' | '/' | '-' | ':') {
+            pieces.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.is_empty() {
+        pieces.push(cur);
+    }
+    let len = |s: &str| s.chars().count();
+    let mut lines: Vec<String> = vec![];
+    let mut line = String::new();
+    for p in pieces {
+        if len(&line) + len(p.trim_end()) <= width {
+            line.push_str(if line.is_empty() { p.trim_start() } else { &p });
+            continue;
+        }
+        if !line.trim().is_empty() {
+            lines.push(line.trim_end().to_string());
+        }
+        let p = p.trim_start();
+        if len(p.trim_end()) <= width {
+            line = p.to_string();
+        } else {
+            let cut: String = p.chars().take(width - 1).collect();
+            lines.push(format!("{cut}…"));
+            line = String::new();
+        }
+    }
+    if !line.trim().is_empty() {
+        lines.push(line.trim_end().to_string());
+    }
+    if lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines
+}
+
+/// A note on stderr, as [`Printer::note`], for code that has no printer.
+pub fn note(s: &str) {
+    let _ = writeln!(
+        io::stderr().lock(),
+        "secctl: {}",
+        crate::term::escape_controls(s)
+    );
 }
 
 fn strip_ansi(s: &str) -> String {
@@ -152,10 +319,73 @@ fn strip_ansi(s: &str) -> String {
     out
 }
 
-/// A time as RFC 3339 (UTC), the one format used in text output.
+/// A time cut to whole seconds (certificates and CRLs carry seconds; so do records).
+pub fn secs(t: time::OffsetDateTime) -> time::OffsetDateTime {
+    t.replace_nanosecond(0).unwrap_or(t)
+}
+
+/// A time as RFC 3339 in UTC with whole seconds (`2026-12-24T18:55:42Z`), the one format
+/// used in text and JSON output.
 pub fn fmt_time(t: time::OffsetDateTime) -> String {
+    let t = secs(t).to_offset(time::UtcOffset::UTC);
     t.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_else(|_| t.to_string())
+}
+
+/// A UTC time for a file or directory name (`20261224T185542Z`): readable, sorts in time
+/// order, no colons.
+pub fn file_stamp(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+/// Serde for times in JSON: written as RFC 3339 with whole seconds (as [`fmt_time`]), read
+/// as any RFC 3339 time (records written by older versions carry nanoseconds).
+pub mod rfc3339s {
+    use serde::{Deserializer, Serializer};
+    use time::OffsetDateTime;
+
+    /// Write `t` with whole seconds.
+    pub fn serialize<S: Serializer>(t: &OffsetDateTime, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::fmt_time(*t))
+    }
+
+    /// Read any RFC 3339 time.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<OffsetDateTime, D::Error> {
+        time::serde::rfc3339::deserialize(d)
+    }
+
+    /// The same for `Option<OffsetDateTime>`.
+    pub mod option {
+        use serde::{Deserializer, Serializer};
+        use time::OffsetDateTime;
+
+        /// Write `t` with whole seconds, or null.
+        pub fn serialize<S: Serializer>(
+            t: &Option<OffsetDateTime>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            match t {
+                Some(t) => s.serialize_str(&crate::output::fmt_time(*t)),
+                None => s.serialize_none(),
+            }
+        }
+
+        /// Read any RFC 3339 time, or null.
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<OffsetDateTime>, D::Error> {
+            time::serde::rfc3339::option::deserialize(d)
+        }
+    }
 }
 
 /// One log line on stderr (server logs with `-v`). The line quotes what peers sent (the
@@ -163,4 +393,28 @@ pub fn fmt_time(t: time::OffsetDateTime) -> String {
 /// OU cannot forge a second log line.
 pub fn log_line(s: &str) {
     let _ = writeln!(io::stderr().lock(), "{}", crate::term::escape(s));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_keeps_words_and_fits() {
+        let l = wrap_cell("serverAuth, clientAuth, codeSigning", 12);
+        assert_eq!(l, ["serverAuth,", "clientAuth,", "codeSigning"]);
+        let l = wrap_cell("0123456789abcdef0123", 10);
+        assert_eq!(l, ["012345678…"]);
+        for l in wrap_cell("issued from the previous CA: renew it soon", 15) {
+            assert!(l.chars().count() <= 15, "{l}");
+        }
+    }
+
+    #[test]
+    fn columns_narrow_widest_first() {
+        let mut w = vec![30, 4, 40];
+        fit_columns(&mut w, &[4, 4, 6], 50);
+        assert_eq!(w.iter().sum::<usize>() + 4, 50);
+        assert!(w[0] >= 4 && w[2] >= 6 && w[1] == 4);
+    }
 }

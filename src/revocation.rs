@@ -37,7 +37,9 @@ pub enum Reason {
     Superseded,
     /// The node or client is gone.
     CessationOfOperation,
-    /// Temporarily on hold.
+    /// Temporarily on hold. Not offered: a revocation here is final (no "undo" removes a
+    /// serial from the CRL), so a hold could never be lifted. Still read from older logs.
+    #[value(skip)]
     CertificateHold,
     /// A privilege was withdrawn.
     PrivilegeWithdrawn,
@@ -59,10 +61,18 @@ impl Reason {
     }
 
     fn parse(s: &str) -> Option<Self> {
-        <Self as clap::ValueEnum>::value_variants()
-            .iter()
-            .copied()
-            .find(|r| r.as_str() == s)
+        [
+            Reason::Unspecified,
+            Reason::KeyCompromise,
+            Reason::CaCompromise,
+            Reason::AffiliationChanged,
+            Reason::Superseded,
+            Reason::CessationOfOperation,
+            Reason::CertificateHold,
+            Reason::PrivilegeWithdrawn,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
     }
 
     fn code(self) -> Option<RevocationReason> {
@@ -87,7 +97,7 @@ pub struct Revocation {
     /// Reason.
     pub reason: Reason,
     /// When it was revoked.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::output::rfc3339s")]
     pub revoked_at: OffsetDateTime,
 }
 
@@ -199,10 +209,10 @@ pub struct CrlReport {
     /// CRL number.
     pub number: u64,
     /// thisUpdate.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::output::rfc3339s")]
     pub this_update: OffsetDateTime,
     /// nextUpdate.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::output::rfc3339s")]
     pub next_update: OffsetDateTime,
     /// The CRLs in the file.
     pub crls: Vec<CrlInfo>,

@@ -116,7 +116,7 @@ pub struct Revocation {
     /// What was found, or why it could not be checked.
     pub detail: String,
     /// When the certificate was revoked.
-    #[serde(with = "::time::serde::rfc3339::option")]
+    #[serde(with = "crate::output::rfc3339s::option")]
     pub revoked_at: Option<OffsetDateTime>,
     /// The CRL reason code, when the CRL gives one.
     pub reason: Option<&'static str>,
@@ -132,7 +132,7 @@ pub struct Report {
     /// The certificate, parsed.
     pub certificate: CertInfo,
     /// Verification time.
-    #[serde(with = "::time::serde::rfc3339")]
+    #[serde(with = "crate::output::rfc3339s")]
     pub at: OffsetDateTime,
     /// Every check made.
     pub checks: Vec<Check>,

@@ -1,6 +1,6 @@
 //! `secctl apply INVENTORY`: idempotent provisioning of a whole cluster.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -44,7 +44,8 @@ pub struct ItemReport {
     pub action: Action,
     /// Why.
     pub detail: String,
-    /// New serial.
+    /// The serial in use: the new one when issued, else the current one (null when the
+    /// name has none).
     pub serial: Option<String>,
 }
 
@@ -54,7 +55,7 @@ struct Report {
     check: bool,
     ca_created: bool,
     items: Vec<ItemReport>,
-    summary: HashMap<&'static str, usize>,
+    summary: BTreeMap<&'static str, usize>,
 }
 
 fn decide(
@@ -198,16 +199,7 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
     }
 
     let decisions = |store: &Store, issuer_fp: Option<&str>| -> Result<Vec<(Action, String)>> {
-        let revoked: HashSet<String> = crate::revocation::read_log(store)?
-            .into_iter()
-            .map(|r| r.serial)
-            .collect();
-        let mut latest: HashMap<String, Record> = HashMap::new();
-        for r in store.records()? {
-            if !revoked.contains(&r.serial) {
-                latest.insert(r.name.clone(), r); // records are sorted oldest first
-            }
-        }
+        let latest = latest_records(store)?;
         // Deciding reads and checks every delivered key and certificate: on every core.
         let pairs: Vec<(&Item, &PathBuf)> = plan.items.iter().zip(&out_dirs).collect();
         let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -263,7 +255,8 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
             None
         };
         let d = decisions(store, fp.as_deref())?;
-        let report = build_report(&a, &plan, existing.is_none(), &d, &[]);
+        let current = latest_records(store)?;
+        let report = build_report(&a, &current, &plan, existing.is_none(), &d, &[]);
         print(ctx, &report)?;
         let pending = existing.is_none() || d.iter().any(|(act, _)| *act != Action::Unchanged);
         return Ok(if pending { EXIT_CHECK_FAILED } else { 0 });
@@ -313,7 +306,7 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
     let mut outcomes: Vec<Option<std::result::Result<String, String>>> =
         vec![None; plan.items.len()];
     if !work.is_empty() {
-        let issuing = ca::load_issuing(store, passphrase.as_ref())?;
+        let issuing = ctx.with_ca_key(&mut passphrase, |p| ca::load_issuing(store, p))?;
         drop(passphrase);
         let bar = if std::io::stderr().is_terminal() {
             let b = indicatif::ProgressBar::new(work.len() as u64);
@@ -343,7 +336,8 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
         }
         bar.finish_and_clear();
     }
-    let report = build_report(&a, &plan, ca_created, &d, &outcomes);
+    let current = latest_records(store)?;
+    let report = build_report(&a, &current, &plan, ca_created, &d, &outcomes);
     print(ctx, &report)?;
     Ok(if report.items.iter().any(|i| i.action == Action::Failed) {
         crate::error::EXIT_IO
@@ -419,21 +413,44 @@ fn issue_parallel(
     })
 }
 
+/// The newest certificate of each name that is not revoked.
+fn latest_records(store: &Store) -> Result<HashMap<String, Record>> {
+    let revoked: HashSet<String> = crate::revocation::read_log(store)?
+        .into_iter()
+        .map(|r| r.serial)
+        .collect();
+    let mut latest: HashMap<String, Record> = HashMap::new();
+    if store.is_initialized() {
+        for r in store.records()? {
+            if !revoked.contains(&r.serial) {
+                latest.insert(r.name.clone(), r); // records are sorted oldest first
+            }
+        }
+    }
+    Ok(latest)
+}
+
 fn build_report(
     a: &ApplyArgs,
+    current: &HashMap<String, Record>,
     plan: &Plan,
     ca_created: bool,
     d: &[(Action, String)],
     outcomes: &[Option<std::result::Result<String, String>>],
 ) -> Report {
-    let mut summary: HashMap<&'static str, usize> = HashMap::new();
+    // Every count, zeros included: a script reads `summary["failed"]`.
+    let mut summary: BTreeMap<&'static str, usize> = ["created", "renewed", "unchanged", "failed"]
+        .into_iter()
+        .map(|k| (k, 0))
+        .collect();
     let items: Vec<ItemReport> = plan
         .items
         .iter()
         .enumerate()
         .map(|(i, it)| {
             let (mut action, mut detail) = d[i].clone();
-            let mut serial = None;
+            // The serial in use: the new one when issued, else the current one.
+            let mut serial = current.get(&it.name).map(|r| r.serial.clone());
             match outcomes.get(i).cloned().flatten() {
                 Some(Ok(s)) => serial = Some(s),
                 Some(Err(e)) => {

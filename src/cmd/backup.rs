@@ -427,9 +427,7 @@ fn create(ctx: &Ctx, out: Option<PathBuf>, accept_new: bool) -> Result<u8> {
     let out = out.unwrap_or_else(|| {
         PathBuf::from(format!(
             "secctl-backup-{}.age",
-            crate::output::fmt_time(now)
-                .replace([':', '-'], "")
-                .trim_end_matches('Z')
+            crate::output::file_stamp(now)
         ))
     });
     if out.exists() {

@@ -87,7 +87,12 @@ fn init(ctx: &Ctx, a: CaInitArgs) -> Result<u8> {
     } else {
         InitMode::Fresh
     };
-    let rep = ca::init(store, &opts, passphrase.as_ref(), mode)?;
+    let rep = {
+        let _s = passphrase
+            .as_ref()
+            .map(|_| crate::output::Spinner::start("encrypting the CA key (scrypt)"));
+        ca::init(store, &opts, passphrase.as_ref(), mode)?
+    };
     let p = &ctx.printer;
     if p.is_json() {
         p.json(&rep)?;
@@ -217,10 +222,10 @@ fn rotate(ctx: &Ctx, a: CaRotateArgs) -> Result<u8> {
         "Rotate the CA in {}? New certificates will come from a new CA; the old one stays in the trust bundle until it expires.",
         store.root().display()
     ))?;
-    let passphrase = ctx.ca_passphrase(&cfg)?;
+    let mut passphrase = ctx.ca_passphrase(&cfg)?;
     let _lock = store.lock()?;
     // The passphrase must open the current CA: rotation keeps one passphrase for all.
-    ca::load_issuing(store, passphrase.as_ref())?;
+    ctx.with_ca_key(&mut passphrase, |p| ca::load_issuing(store, p))?;
     let opts = InitOptions {
         cluster: cfg.cluster.clone(),
         trust_domain: cfg.trust_domain.clone(),
@@ -228,7 +233,12 @@ fn rotate(ctx: &Ctx, a: CaRotateArgs) -> Result<u8> {
         days: a.days,
         intermediate: cfg.intermediate,
     };
-    let created = ca::init(store, &opts, passphrase.as_ref(), InitMode::Rotate)?;
+    let created = {
+        let _s = passphrase
+            .as_ref()
+            .map(|_| crate::output::Spinner::start("encrypting the new CA key (scrypt)"));
+        ca::init(store, &opts, passphrase.as_ref(), InitMode::Rotate)?
+    };
     let bundle_path = store.path("ca.crt");
     let bundle = crate::verify::read_pem_or_der(&bundle_path, "CERTIFICATE", "certificate")?
         .iter()

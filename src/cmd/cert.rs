@@ -115,10 +115,10 @@ fn issue_cmd(
         Ok(())
     };
     check_existing()?;
-    let passphrase = ctx.ca_passphrase(&cfg)?;
+    let mut passphrase = ctx.ca_passphrase(&cfg)?;
     let _lock = store.lock()?;
     check_existing()?;
-    let issuing = ca::load_issuing(store, passphrase.as_ref())?;
+    let issuing = ctx.with_ca_key(&mut passphrase, |p| ca::load_issuing(store, p))?;
     drop(passphrase);
     let issued = issue::issue(&cfg, &issuing, &spec, &out_dir, None)?;
     let files = issue::write(store, &issuing, &issued)?;
@@ -161,12 +161,40 @@ struct ListItem<'a> {
     record: &'a Record,
     status: &'static str,
     ca: &'static str,
+    /// When and why it was revoked; null when it was not.
+    revocation: Option<RevocationInfo>,
+}
+
+/// When and why a certificate was revoked, as `cert list/show -o json` report it.
+#[derive(Serialize, Clone)]
+pub struct RevocationInfo {
+    /// When it was revoked.
+    #[serde(with = "crate::output::rfc3339s")]
+    pub revoked_at: OffsetDateTime,
+    /// The RFC 5280 reason.
+    pub reason: &'static str,
+}
+
+/// Every revocation by serial.
+pub fn revocations(ctx: &Ctx) -> Result<std::collections::HashMap<String, RevocationInfo>> {
+    Ok(revocation::read_log(&ctx.store)?
+        .into_iter()
+        .map(|r| {
+            (
+                r.serial,
+                RevocationInfo {
+                    revoked_at: r.revoked_at,
+                    reason: r.reason.as_str(),
+                },
+            )
+        })
+        .collect())
 }
 
 fn list(ctx: &Ctx, a: &ListArgs) -> Result<u8> {
     let store = &ctx.store;
     store.config()?;
-    let revoked = revoked_set(ctx)?;
+    let revoked = revocations(ctx)?;
     let gens = ca::generations(store)?;
     let now = OffsetDateTime::now_utc();
     let p = &ctx.printer;
@@ -201,13 +229,16 @@ fn list(ctx: &Ctx, a: &ListArgs) -> Result<u8> {
             Some(v) => v.clone(),
             None => store.records_named(name)?,
         };
-        let newest = recs.iter().map(|r| r.not_before).max();
+        // Oldest first (issuance order from the index for certificates of the same
+        // second): all but the last are superseded.
+        let last = recs.len().saturating_sub(1);
         Ok(recs
             .into_iter()
-            .map(|r| {
-                let st = if revoked.contains(&r.serial) {
+            .enumerate()
+            .map(|(i, r)| {
+                let st = if revoked.contains_key(&r.serial) {
                     "revoked"
-                } else if newest.is_some_and(|n| n > r.not_before) {
+                } else if i < last {
                     "superseded"
                 } else {
                     status(r.not_before, r.not_after, now, a.expiring_within)
@@ -226,6 +257,7 @@ fn list(ctx: &Ctx, a: &ListArgs) -> Result<u8> {
                     record: &r,
                     status: st,
                     ca: ca_label(&gens, &r.issuer_fingerprint),
+                    revocation: revoked.get(&r.serial).cloned(),
                 };
                 let s = serde_json::to_string(&item).map_err(Error::internal)?;
                 p.line(&format!("{}{s}", if first { "  " } else { ", " }))?;
@@ -243,6 +275,7 @@ fn list(ctx: &Ctx, a: &ListArgs) -> Result<u8> {
         .iter()
         .map(|(r, st)| ListItem {
             record: r,
+            revocation: revoked.get(&r.serial).cloned(),
             status: st,
             ca: ca_label(&gens, &r.issuer_fingerprint),
         })
@@ -315,6 +348,8 @@ struct ShowReport {
     record: Option<Record>,
     certificate: CertInfo,
     status: &'static str,
+    /// When and why it was revoked; null when it was not.
+    revocation: Option<RevocationInfo>,
 }
 
 /// Resolve a target to records: a certificate file (its serial), a serial or a unique
@@ -342,7 +377,8 @@ pub fn resolve(ctx: &Ctx, target: &str) -> Result<Vec<Record>> {
     if let Some(r) = store.record(&t)? {
         return Ok(vec![r]);
     }
-    if t.len() >= 8 && t.chars().all(|c| c.is_ascii_hexdigit()) {
+    let hexlike = !t.is_empty() && t.chars().all(|c| c.is_ascii_hexdigit());
+    if hexlike && t.len() >= 8 {
         // A prefix: the file names of the records, none parsed.
         let hits: Vec<String> = store
             .serials()?
@@ -369,6 +405,15 @@ pub fn resolve(ctx: &Ctx, target: &str) -> Result<Vec<Record>> {
     } else {
         vec![]
     };
+    if named.is_empty() && hexlike && t.len() < 8 {
+        return Err(Error::input(
+            target,
+            format!(
+                "no certificate of that name in {}; if it is a serial prefix, give at least 8 hex digits",
+                ctx.store.root().display()
+            ),
+        ));
+    }
     if named.is_empty() {
         return Err(Error::input(
             target,
@@ -399,11 +444,11 @@ fn show(ctx: &Ctx, target: &str) -> Result<u8> {
         let info = issue::record_info(&ctx.store, &r)?;
         (Some(r), info)
     };
-    let revoked = match &record {
-        Some(r) => revoked_set(ctx)?.contains(&r.serial),
-        None => false,
+    let revocation = match &record {
+        Some(r) => revocations(ctx)?.remove(&r.serial),
+        None => None,
     };
-    let st = if revoked {
+    let st = if revocation.is_some() {
         "revoked"
     } else {
         status(
@@ -418,6 +463,7 @@ fn show(ctx: &Ctx, target: &str) -> Result<u8> {
         record,
         certificate: info,
         status: st,
+        revocation,
     };
     if p.is_json() {
         return p.json(&rep).map(|_| 0);
@@ -449,6 +495,13 @@ fn show(ctx: &Ctx, target: &str) -> Result<u8> {
         ("not before", fmt_time(c.not_before)),
         ("not after", fmt_time(c.not_after)),
         ("status", p.paint(st, tone(st))),
+        (
+            "revoked",
+            rep.revocation.as_ref().map_or_else(
+                || "-".into(),
+                |r| format!("{} ({})", fmt_time(r.revoked_at), r.reason),
+            ),
+        ),
         ("sha256", c.sha256_fingerprint.clone()),
     ])?;
     Ok(0)
@@ -483,9 +536,9 @@ fn renew(ctx: &Ctx, a: RenewArgs) -> Result<u8> {
     } else {
         None
     };
-    let passphrase = ctx.ca_passphrase(&cfg)?;
+    let mut passphrase = ctx.ca_passphrase(&cfg)?;
     let _lock = store.lock()?;
-    let issuing = ca::load_issuing(store, passphrase.as_ref())?;
+    let issuing = ctx.with_ca_key(&mut passphrase, |p| ca::load_issuing(store, p))?;
     let issued = issue::issue(&cfg, &issuing, &spec, &old.out_dir, key)?;
     let files = issue::write(store, &issuing, &issued)?;
     let p = &ctx.printer;
@@ -499,7 +552,7 @@ fn renew(ctx: &Ctx, a: RenewArgs) -> Result<u8> {
                 revoked_at: OffsetDateTime::now_utc(),
             }],
         )?;
-        crl = Some(revocation::publish(store, passphrase.as_ref(), 30, None)?);
+        crl = Some(ctx.with_ca_key(&mut passphrase, |p| revocation::publish(store, p, 30, None))?);
     }
     let r = &issued.record;
     if p.is_json() {

@@ -26,13 +26,21 @@ pub fn run(ctx: &Ctx, cmd: KeyCommand) -> Result<u8> {
             if secret.is_empty() {
                 return Err(Error::path(&file, "empty file: nothing to split"));
             }
-            let out = out.unwrap_or_else(|| {
-                let mut p = file.clone().into_os_string();
-                p.push(".shares");
-                PathBuf::from(p)
-            });
+            let out = match out {
+                Some(o) => o,
+                None => default_split_out(ctx, &file)?,
+            };
             let rep = split_to_files(&secret, threshold, shares, &to, &out)?;
-            print_split(ctx, &rep, &format!("split {} into", file.display()))
+            print_split(ctx, &rep, &format!("split {} into", file.display()))?;
+            ctx.printer.note(&format!(
+                "{} is still in place: the shares protect it only once it is gone from this \
+                 machine. Test a restore (`secctl key combine ... --out /tmp/check`, compare, \
+                 delete the copy), then move the original offline or delete it (shred -u). \
+                 Hand each share file to its custodian, then delete the directory {}.",
+                file.display(),
+                out.display()
+            ));
+            Ok(0)
         }
         KeyCommand::Combine {
             shares,
@@ -40,6 +48,36 @@ pub fn run(ctx: &Ctx, cmd: KeyCommand) -> Result<u8> {
             out,
         } => combine_cmd(ctx, &shares, &identities, &out),
     }
+}
+
+/// Where `key split FILE` writes without `--out`: `FILE.shares` beside the file, except
+/// for a file inside the state directory (`pki/ca/root.key`), whose shares go to
+/// `./NAME.shares` in the current directory: shares kept next to the key protect nothing.
+fn default_split_out(ctx: &Ctx, file: &Path) -> Result<PathBuf> {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let state = abs(ctx.store.root());
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "secret".into());
+    let beside = {
+        let mut p = file.to_path_buf().into_os_string();
+        p.push(".shares");
+        PathBuf::from(p)
+    };
+    if !abs(file).starts_with(&state) {
+        return Ok(beside);
+    }
+    let here = PathBuf::from(format!("{name}.shares"));
+    if abs(&here).starts_with(&state) {
+        return Err(Error::Usage(format!(
+            "{} is in the state directory {} and so is the current directory: pass --out DIR \
+             outside it (shares must not live beside the key)",
+            file.display(),
+            state.display()
+        )));
+    }
+    Ok(here)
 }
 
 /// Custodians from `--recipient` and `--recipients-file`, in order, with the warnings of
@@ -300,6 +338,9 @@ fn ceremony(ctx: &Ctx, identity_files: &[PathBuf]) -> Result<Vec<(String, Share)
     let p = &ctx.printer;
     let mut got: Vec<(String, Share)> = Vec::new();
     let stdin = std::io::stdin();
+    // A pasted share is never echoed: the next custodian at this terminal must not see it
+    // (nor the scrollback keep it). The terminal is restored when the ceremony ends.
+    let _hidden = NoEcho::new(&stdin);
     let mut lines = stdin.lock().lines();
     loop {
         let need = got.first().map(|(_, s)| s.threshold as usize);
@@ -309,7 +350,10 @@ fn ceremony(ctx: &Ctx, identity_files: &[PathBuf]) -> Result<Vec<(String, Share)
                 "{} of {k} shares; paste the next one (ends with its END line)",
                 got.len()
             )),
-            None => p.note("paste the first share (from BEGIN to END line; Ctrl-D to give up)"),
+            None => p.note(
+                "paste the first share (from BEGIN to END line; Ctrl-D to give up); \
+                 what you paste is not shown",
+            ),
         }
         let mut text = zeroize::Zeroizing::new(String::new());
         loop {
@@ -325,6 +369,10 @@ fn ceremony(ctx: &Ctx, identity_files: &[PathBuf]) -> Result<Vec<(String, Share)
                 break;
             }
         }
+        p.note(&format!(
+            "received {} lines (not shown)",
+            text.lines().count()
+        ));
         let name = format!("pasted share #{}", got.len() + 1);
         match read_share(&name, text.as_bytes(), &ids) {
             Ok(s) => {
@@ -345,6 +393,39 @@ fn ceremony(ctx: &Ctx, identity_files: &[PathBuf]) -> Result<Vec<(String, Share)
                 got.push((name, s));
             }
             Err(e) => p.note(&format!("{e}; paste it again")),
+        }
+    }
+}
+
+/// Terminal echo turned off on stdin while alive (hidden input, as a password prompt);
+/// the previous settings are restored on drop. Does nothing off a terminal.
+struct NoEcho {
+    saved: Option<rustix::termios::Termios>,
+}
+
+impl NoEcho {
+    fn new(stdin: &std::io::Stdin) -> NoEcho {
+        use rustix::termios::{tcgetattr, tcsetattr, LocalModes, OptionalActions};
+        let Ok(saved) = tcgetattr(stdin) else {
+            return NoEcho { saved: None };
+        };
+        let mut t = saved.clone();
+        t.local_modes.remove(LocalModes::ECHO);
+        match tcsetattr(stdin, OptionalActions::Now, &t) {
+            Ok(()) => NoEcho { saved: Some(saved) },
+            Err(_) => NoEcho { saved: None },
+        }
+    }
+}
+
+impl Drop for NoEcho {
+    fn drop(&mut self) {
+        if let Some(s) = &self.saved {
+            let _ = rustix::termios::tcsetattr(
+                std::io::stdin(),
+                rustix::termios::OptionalActions::Now,
+                s,
+            );
         }
     }
 }

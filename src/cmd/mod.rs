@@ -178,13 +178,61 @@ impl Ctx {
         }
     }
 
+    /// Run `f`, which decrypts the CA key with `passphrase`, behind a spinner (scrypt takes
+    /// seconds). A wrong passphrase typed on a terminal is asked again, three tries in all
+    /// (`passphrase` then holds the right one); from a file it fails at once.
+    pub fn with_ca_key<T>(
+        &self,
+        passphrase: &mut Option<SecretString>,
+        f: impl Fn(Option<&SecretString>) -> Result<T>,
+    ) -> Result<T> {
+        const TRIES: u32 = 3;
+        let mut tried = 1;
+        loop {
+            let r = {
+                let _s = passphrase
+                    .as_ref()
+                    .map(|_| crate::output::Spinner::start("decrypting the CA key (scrypt)"));
+                f(passphrase.as_ref())
+            };
+            match r {
+                Err(Error::Input { problem, input })
+                    if passphrase.is_some()
+                        && self.passphrase_file.is_none()
+                        && problem.starts_with("wrong passphrase")
+                        && tried < TRIES
+                        && interactive() =>
+                {
+                    self.printer.note(&format!(
+                        "{input}: {problem}; try again ({} of {TRIES})",
+                        tried + 1
+                    ));
+                    *passphrase = Some(self.passphrase(false)?);
+                    tried += 1;
+                }
+                r => return r,
+            }
+        }
+    }
+
     /// The CA passphrase: from `--passphrase-file`/`SECCTL_PASSPHRASE_FILE`, else asked with
     /// a hidden prompt on a terminal (twice when `new`). Never from the command line. A file
     /// that others can read is used with a warning; a new passphrase must have at least 8
     /// characters and not be only whitespace.
     pub fn passphrase(&self, new: bool) -> Result<SecretString> {
         if let Some(p) = &self.passphrase_file {
-            let text = zeroize::Zeroizing::new(crate::pki::fsio::read_text(p)?);
+            let text =
+                zeroize::Zeroizing::new(crate::pki::fsio::read_text(p).map_err(|e| match e {
+                    Error::Input { input, problem } => Error::Input {
+                        input: format!("passphrase file {input}"),
+                        problem,
+                    },
+                    Error::Io { context, source } => Error::Io {
+                        context: format!("passphrase file: {context}"),
+                        source,
+                    },
+                    e => e,
+                })?);
             let line = text.lines().next().unwrap_or("");
             if line.is_empty() {
                 return Err(Error::path(
@@ -201,11 +249,15 @@ impl Ctx {
             return Ok(SecretString::from(line.to_owned()));
         }
         if !interactive() {
-            return Err(Error::Usage(
+            return Err(Error::Usage(if new {
+                "encrypting the new CA key needs a passphrase and there is no terminal to ask \
+                 for one on: pass --passphrase-file FILE or set SECCTL_PASSPHRASE_FILE"
+                    .into()
+            } else {
                 "the CA key is passphrase-protected and there is no terminal to ask on: \
                  pass --passphrase-file FILE or set SECCTL_PASSPHRASE_FILE"
-                    .into(),
-            ));
+                    .into()
+            }));
         }
         let mut prompt = dialoguer::Password::new().with_prompt("CA key passphrase");
         if new {

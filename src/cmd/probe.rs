@@ -222,19 +222,70 @@ pub fn print_reports(p: &Printer, reports: &[TargetReport]) -> Result<()> {
     Ok(())
 }
 
+/// Targets from a file: one HOST:PORT per line; blank lines and everything after a `#`
+/// are skipped. A bad line is bad input naming the file and the line.
+pub fn read_targets_file(f: &std::path::Path) -> Result<Vec<probe::Target>> {
+    let text = crate::pki::fsio::read_text(f)?;
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let t = line.split('#').next().unwrap_or("").trim();
+        if t.is_empty() {
+            continue;
+        }
+        out.push(
+            probe::parse_target(t)
+                .map_err(|e| crate::error::Error::path(f, format!("line {}: {}", n + 1, e)))?,
+        );
+    }
+    Ok(out)
+}
+
+/// With more than one target, a last line counting the targets by summary (text only).
+pub fn print_overall(p: &Printer, reports: &[TargetReport]) -> Result<()> {
+    if p.is_json() || reports.len() < 2 {
+        return Ok(());
+    }
+    let count = |f: &dyn Fn(&TargetReport) -> &str| {
+        let mut m: std::collections::BTreeMap<String, usize> = Default::default();
+        for r in reports {
+            *m.entry(escape(f(r)).into_owned()).or_default() += 1;
+        }
+        m.into_iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    p.line("")?;
+    p.line(&format!(
+        "overall: {} targets; encrypted: {}; mtls: {}",
+        reports.len(),
+        count(&|r| r.summary.encrypted.as_str()),
+        count(&|r| r.summary.mtls.as_str())
+    ))
+}
+
 /// Run `probe`.
 pub fn run(ctx: &Ctx, a: ProbeArgs) -> Result<u8> {
     if let Some(inv) = &a.inventory {
         return run_inventory(ctx, &a, inv);
     }
-    let targets = a
+    let mut targets = a
         .targets
         .iter()
         .map(|t| probe::parse_target(t))
         .collect::<Result<Vec<_>>>()?;
+    if let Some(f) = &a.targets_file {
+        targets.extend(read_targets_file(f)?);
+    }
+    if targets.is_empty() {
+        return Err(crate::error::Error::Usage(
+            "no targets: give HOST:PORT arguments or a --targets-file with at least one".into(),
+        ));
+    }
     let cfg = config(ctx, &a.live)?;
     let reports = probe_all(cfg, targets, a.concurrency as usize)?;
     print_reports(&ctx.printer, &reports)?;
+    print_overall(&ctx.printer, &reports)?;
     if a.strict && reports.iter().any(|r| !r.strict_ok()) {
         if !ctx.printer.is_json() {
             for r in reports.iter().filter(|r| !r.strict_ok()) {
@@ -309,6 +360,7 @@ fn run_inventory(ctx: &Ctx, a: &ProbeArgs, inv: &std::path::Path) -> Result<u8> 
         r.differences = Some(diffs);
     }
     print_reports(&ctx.printer, &reports)?;
+    print_overall(&ctx.printer, &reports)?;
     if !ctx.printer.is_json() {
         for r in &reports {
             match r.differences.as_deref() {

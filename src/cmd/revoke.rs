@@ -51,10 +51,10 @@ pub fn revoke(ctx: &Ctx, a: RevokeArgs) -> Result<u8> {
         "Revoke {}? Peers that check the CRL will refuse it.",
         list.join(", ")
     ))?;
-    let passphrase = ctx.ca_passphrase(&cfg)?;
+    let mut passphrase = ctx.ca_passphrase(&cfg)?;
     let _lock = store.lock()?;
     // Unlock the CA before recording anything, so a wrong passphrase changes nothing.
-    ca::load_issuing_signer(store, passphrase.as_ref())?;
+    ctx.with_ca_key(&mut passphrase, |p| ca::load_issuing_signer(store, p))?;
     let done = revoked_set(ctx)?;
     let now = OffsetDateTime::now_utc();
     let revs: Vec<Revocation> = todo
@@ -67,7 +67,10 @@ pub fn revoke(ctx: &Ctx, a: RevokeArgs) -> Result<u8> {
         })
         .collect();
     revocation::append(store, &revs)?;
-    let crl = revocation::publish(store, passphrase.as_ref(), a.crl_days, a.root_crl_days)
+    let crl = ctx
+        .with_ca_key(&mut passphrase, |p| {
+            revocation::publish(store, p, a.crl_days, a.root_crl_days)
+        })
         .map_err(|e| {
             Error::Usage(format!(
                 "revocation recorded but the CRL was not updated ({e}); run `secctl crl`"
@@ -121,9 +124,11 @@ fn print_crl(ctx: &Ctx, c: &CrlReport) -> Result<()> {
 pub fn crl(ctx: &Ctx, days: u32, root_days: Option<u32>) -> Result<u8> {
     let store = &ctx.store;
     let cfg = store.config()?;
-    let passphrase = ctx.ca_passphrase(&cfg)?;
+    let mut passphrase = ctx.ca_passphrase(&cfg)?;
     let _lock = store.lock()?;
-    let c = revocation::publish(store, passphrase.as_ref(), days, root_days)?;
+    let c = ctx.with_ca_key(&mut passphrase, |p| {
+        revocation::publish(store, p, days, root_days)
+    })?;
     if ctx.printer.is_json() {
         ctx.printer.json(&c)?;
     } else {

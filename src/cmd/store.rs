@@ -266,11 +266,27 @@ pub fn inspect_store(store: &Store) -> Result<Report> {
     // Delivered files: the newest record of each name, unless revoked.
     let revoked: HashSet<&str> = revs.iter().map(|r| r.serial.as_str()).collect();
     let mut delivered = 0;
-    for serials in by_name.values() {
-        let newest = serials
-            .iter()
-            .filter_map(|s| records.iter().find(|r| r.serial == *s))
-            .max_by_key(|r| r.not_before);
+    for (name, serials) in &by_name {
+        // The newest: last in issuance order (the index's order, which tells apart
+        // certificates of the same second), else the latest notBefore.
+        let order: Vec<&str> = match indexed.get(*name) {
+            Some(ix) if serials.iter().all(|s| ix.iter().any(|x| x == s)) => ix
+                .iter()
+                .map(String::as_str)
+                .filter(|s| serials.contains(s))
+                .collect(),
+            _ => {
+                let mut v: Vec<&Record> = serials
+                    .iter()
+                    .filter_map(|s| records.iter().find(|r| r.serial == *s))
+                    .collect();
+                v.sort_by_key(|r| r.not_before);
+                v.iter().map(|r| r.serial.as_str()).collect()
+            }
+        };
+        let newest = order
+            .last()
+            .and_then(|s| records.iter().find(|r| r.serial == *s));
         if let Some(r) = newest.filter(|r| !revoked.contains(r.serial.as_str())) {
             delivered += 1;
             if let Some(why) = crate::cmd::apply::delivery_problem(r) {

@@ -87,7 +87,8 @@ pub struct InitReport {
     pub root: CertInfo,
     /// The intermediate certificate, if any.
     pub intermediate: Option<CertInfo>,
-    /// Whether the keys are passphrase-encrypted.
+    /// Whether the keys are passphrase-encrypted (`key_encrypted`, as in `ca show`).
+    #[serde(rename = "key_encrypted")]
     pub encrypted: bool,
     /// Where a replaced CA was moved, with `--force`.
     pub replaced_into: Option<PathBuf>,
@@ -181,11 +182,7 @@ pub fn init(
     let ca_dir = store.ca_dir();
     let mut bundle = root_pem.clone();
     if let InitMode::Rotate = mode {
-        let prev = ca_dir.join("previous").join(format!(
-            "{}-{}",
-            now.unix_timestamp(),
-            std::process::id()
-        ));
+        let prev = unused_dir(&ca_dir.join("previous"), now);
         fsio::ensure_dir(&prev)?;
         for name in [
             "root.crt",
@@ -261,13 +258,24 @@ fn cert_info_from_pem(name: &str, pem: &str) -> Result<CertInfo> {
     CertInfo::from_der(name, &der)
 }
 
+/// A directory name under `parent` for `now` that is not taken yet: the UTC time
+/// (`20261224T185542Z`), with `-2`, `-3`... when the same second was used already (the
+/// caller holds the state lock). Names sort in time order.
+fn unused_dir(parent: &Path, now: OffsetDateTime) -> PathBuf {
+    let stamp = crate::output::file_stamp(now);
+    let mut p = parent.join(&stamp);
+    let mut n = 2;
+    while p.symlink_metadata().is_ok() {
+        p = parent.join(format!("{stamp}-{n}"));
+        n += 1;
+    }
+    p
+}
+
 /// Move an existing CA and everything it issued into `attic/TIMESTAMP/` (never deleted:
 /// `--force` must not destroy a key someone may still need).
 fn move_aside(store: &Store, now: OffsetDateTime) -> Result<Option<PathBuf>> {
-    let stamp = now.unix_timestamp();
-    let attic = store
-        .path("attic")
-        .join(format!("{stamp}-{}", std::process::id()));
+    let attic = unused_dir(&store.path("attic"), now);
     let mut moved = false;
     for name in [
         CONFIG_FILE,

@@ -132,7 +132,7 @@ fn parse_spiffe(id: &str) -> Result<(&str, &str, &str), String> {
     if names::check_trust_domain(td).is_err() {
         return bad("invalid trust domain");
     }
-    if names::check_role(role).is_err() || names::check_name("name", name).is_err() {
+    if names::check_role_chars(role).is_err() || names::check_name("name", name).is_err() {
         return bad("invalid path segment");
     }
     Ok((td, role, name))

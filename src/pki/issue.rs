@@ -92,7 +92,8 @@ pub fn issue(
     key: Option<KeyPair>,
 ) -> Result<Issued> {
     spec.validate()?;
-    let now = OffsetDateTime::now_utc();
+    // Whole seconds: the certificate carries seconds, and its record says the same.
+    let now = crate::output::secs(OffsetDateTime::now_utc());
     let mut not_after = now + Duration::days(i64::from(spec.days));
     let capped = not_after > ca.info.not_after;
     if capped {

@@ -10,8 +10,23 @@ pub fn check_name(what: &str, name: &str) -> Result<()> {
     check_segment(what, name, 64)
 }
 
-/// Check a role: it becomes the OU and a segment of the SPIFFE id.
+/// Check a role given by a user (issuance, inventories, `--allow-role`): it becomes the OU
+/// and a segment of the SPIFFE id, where case matters (`role/Praefect` and `role/praefect`
+/// are two identities). Uppercase letters are refused with the lowercase spelling, rather
+/// than silently changed: a role is written once and matched everywhere afterwards.
 pub fn check_role(role: &str) -> Result<()> {
+    check_role_chars(role)?;
+    if role.chars().any(|c| c.is_ascii_uppercase()) {
+        return Err(Error::Usage(format!(
+            "invalid role {role:?}: roles are lowercase (case matters in SPIFFE ids); use {:?}",
+            role.to_ascii_lowercase()
+        )));
+    }
+    Ok(())
+}
+
+/// The characters a role may have, any case: for roles read from existing certificates.
+pub fn check_role_chars(role: &str) -> Result<()> {
     check_segment("role", role, 64)
 }
 

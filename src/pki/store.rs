@@ -45,7 +45,7 @@ pub struct Config {
     /// Whether the CA keys are passphrase-encrypted.
     pub encrypted: bool,
     /// When the CA was created.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::output::rfc3339s")]
     pub created: OffsetDateTime,
 }
 
@@ -87,10 +87,10 @@ pub struct Record {
     /// Key algorithm.
     pub key_type: KeyType,
     /// Start of validity.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::output::rfc3339s")]
     pub not_before: OffsetDateTime,
     /// End of validity.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::output::rfc3339s")]
     pub not_after: OffsetDateTime,
     /// SHA-256 fingerprint of the issuing CA certificate.
     pub issuer_fingerprint: String,
@@ -98,6 +98,22 @@ pub struct Record {
     pub sha256_fingerprint: String,
     /// Directory the key and certificate were written to.
     pub out_dir: PathBuf,
+}
+
+/// The PID holding a flock on `f`, from `/proc/locks` (Linux); None elsewhere or when
+/// it cannot be told.
+fn lock_holder(f: &File) -> Option<u32> {
+    use std::os::unix::fs::MetadataExt;
+    let ino = f.metadata().ok()?.ino();
+    let locks = fs::read_to_string("/proc/locks").ok()?;
+    locks.lines().find_map(|l| {
+        // "1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF"
+        let f: Vec<&str> = l.split_whitespace().collect();
+        let (kind, pid, dev) = (f.get(1)?, f.get(4)?, f.get(5)?);
+        (*kind == "FLOCK" && dev.rsplit(':').next()? == ino.to_string())
+            .then(|| pid.parse().ok())
+            .flatten()
+    })
 }
 
 /// An opened state directory.
@@ -189,8 +205,26 @@ impl Store {
             Some(n) if n == rustix::io::Errno::LOOP.raw_os_error() => Error::read(&p, e),
             _ => Error::io(format!("opening lock {}", p.display()), e),
         })?;
-        f.lock()
-            .map_err(|e| Error::io(format!("locking {}", p.display()), e))?;
+        match f.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                // Say who is being waited for (Linux: /proc/locks names the holder).
+                let holder = lock_holder(&f).map_or_else(
+                    || "another secctl process".to_string(),
+                    |pid| format!("PID {pid}"),
+                );
+                crate::output::note(&format!(
+                    "waiting for the lock on {} held by {holder}",
+                    self.root.display()
+                ));
+                let _s = crate::output::Spinner::start("waiting for the state lock");
+                f.lock()
+                    .map_err(|e| Error::io(format!("locking {}", p.display()), e))?;
+            }
+            Err(fs::TryLockError::Error(e)) => {
+                return Err(Error::io(format!("locking {}", p.display()), e))
+            }
+        }
         // Whoever holds the lock next clears what a killed writer left behind: a writer
         // marks the directory `.writing` while it holds the lock and unmarks it when it
         // lets go, so the full scan runs only after one was killed (or in a directory
@@ -199,13 +233,9 @@ impl Store {
         let killed = fs::symlink_metadata(&mark).is_ok();
         if killed || !self.indexed() {
             self.repair()?;
-            if self.serials()?.is_empty() {
-                // Nothing issued yet (a new state directory): the empty index is complete.
-                fsio::ensure_dir(&self.names_dir())?;
-                mark_file(&self.path("names/.complete"), b"1\n", PUBLIC_MODE)?;
-            } else {
-                self.rebuild_index()?;
-            }
+            // From the records (none in a new state directory: the empty index is then
+            // complete; index entries a killed writer left without a record go away).
+            self.rebuild_index()?;
         }
         mark_file(&mark, format!("{}\n", std::process::id()).as_bytes(), 0o600)?;
         Ok(Lock {
@@ -411,6 +441,19 @@ impl Store {
         for r in self.records()? {
             by_name.entry(r.name).or_default().push(r.serial);
         }
+        // Keep the issuance order the index already has (certificates issued within the
+        // same second are told apart by it); serials it lacked go after, oldest first.
+        for (name, serials) in by_name.iter_mut() {
+            let known = self.indexed_serials(name).unwrap_or_default();
+            let mut ordered: Vec<String> =
+                known.into_iter().filter(|s| serials.contains(s)).collect();
+            for s in serials.iter() {
+                if !ordered.contains(s) {
+                    ordered.push(s.clone());
+                }
+            }
+            *serials = ordered;
+        }
         let mut batch = fsio::Batch::new();
         for (name, serials) in &by_name {
             batch.write(
@@ -439,7 +482,7 @@ impl Store {
         let mut out = Vec::new();
         let rd = match fs::read_dir(&dir) {
             Ok(rd) => rd,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
             Err(e) => return Err(Error::io(format!("reading {}", dir.display()), e)),
         };
         for ent in rd {
@@ -453,11 +496,19 @@ impl Store {
                 let text = fsio::read_text(&p)?;
                 let rec: Record = serde_json::from_str(&text)
                     .map_err(|e| Error::path(&p, format!("corrupted record ({e})")))?;
-                out.push(rec);
+                // Records carry whole seconds: two issued in the same second are told
+                // apart by when their record was written.
+                let written = ent.metadata().and_then(|m| m.modified()).ok();
+                out.push((rec, written));
             }
         }
-        out.sort_by(|a, b| a.name.cmp(&b.name).then(a.not_before.cmp(&b.not_before)));
-        Ok(out)
+        out.sort_by(|(a, ta), (b, tb)| {
+            a.name
+                .cmp(&b.name)
+                .then(a.not_before.cmp(&b.not_before))
+                .then(ta.cmp(tb))
+        });
+        Ok(out.into_iter().map(|(r, _)| r).collect())
     }
 
     /// Path of the stored certificate of a record.

@@ -1,0 +1,362 @@
+//! Every command's `-o json` output, validated against its published schema in
+//! `docs/schemas/` (issue #17). The validator is a small structural one driven by the
+//! schema files (type, enum, properties, required, additionalProperties: false, items,
+//! format: date-time): the subset of JSON Schema the files use; an unknown keyword in a
+//! schema fails the test, so the files cannot drift past what is checked.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use serde_json::Value;
+
+use common::{free_port, Env, Serve};
+
+fn schema_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/schemas")
+}
+
+const KEYWORDS: &[&str] = &[
+    "$schema",
+    "title",
+    "description",
+    "type",
+    "enum",
+    "properties",
+    "required",
+    "additionalProperties",
+    "items",
+    "format",
+];
+
+fn type_ok(t: &str, v: &Value) -> bool {
+    match t {
+        "null" => v.is_null(),
+        "boolean" => v.is_boolean(),
+        "integer" => v.is_i64() || v.is_u64(),
+        "number" => v.is_number(),
+        "string" => v.is_string(),
+        "array" => v.is_array(),
+        "object" => v.is_object(),
+        other => panic!("unknown type {other:?} in a schema"),
+    }
+}
+
+/// RFC 3339 in UTC with whole seconds, as secctl writes every time.
+fn is_time(s: &str) -> bool {
+    let b = s.as_bytes();
+    s.len() == 20
+        && s.chars().enumerate().all(|(i, c)| match i {
+            4 | 7 => c == '-',
+            10 => c == 'T',
+            13 | 16 => c == ':',
+            19 => c == 'Z',
+            _ => c.is_ascii_digit(),
+        })
+        && &b[5..7] <= b"12".as_slice()
+}
+
+fn validate(schema: &Value, v: &Value, at: &str, errs: &mut Vec<String>) {
+    let s = schema.as_object().expect("a schema is an object");
+    for k in s.keys() {
+        assert!(
+            KEYWORDS.contains(&k.as_str()),
+            "unsupported keyword {k:?} at {at}"
+        );
+    }
+    if let Some(t) = s.get("type") {
+        let ok = match t {
+            Value::String(t) => type_ok(t, v),
+            Value::Array(ts) => ts.iter().any(|t| type_ok(t.as_str().unwrap(), v)),
+            _ => panic!("bad type at {at}"),
+        };
+        if !ok {
+            errs.push(format!("{at}: {v} is not of type {t}"));
+            return;
+        }
+    }
+    if let Some(Value::Array(e)) = s.get("enum") {
+        if !v.is_null() && !e.contains(v) {
+            errs.push(format!("{at}: {v} is not one of {e:?}"));
+        }
+    }
+    if s.get("format").and_then(Value::as_str) == Some("date-time") {
+        if let Some(t) = v.as_str() {
+            if !is_time(t) {
+                errs.push(format!(
+                    "{at}: {t:?} is not an RFC 3339 time in whole seconds"
+                ));
+            }
+        }
+    }
+    if let Value::Object(o) = v {
+        let props = s.get("properties").and_then(Value::as_object);
+        if let Some(Value::Array(req)) = s.get("required") {
+            for r in req {
+                if !o.contains_key(r.as_str().unwrap()) {
+                    errs.push(format!("{at}: missing required {r}"));
+                }
+            }
+        }
+        for (k, x) in o {
+            match props.and_then(|p| p.get(k)) {
+                Some(ps) => validate(ps, x, &format!("{at}.{k}"), errs),
+                None if s.get("additionalProperties") == Some(&Value::Bool(false)) => {
+                    errs.push(format!("{at}: unexpected property {k:?}"))
+                }
+                None => {}
+            }
+        }
+    }
+    if let (Value::Array(a), Some(items)) = (v, s.get("items")) {
+        for (i, x) in a.iter().enumerate() {
+            validate(items, x, &format!("{at}[{i}]"), errs);
+        }
+    }
+}
+
+static USED: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+
+/// Run a command with `-o json` and check its output against `docs/schemas/NAME.json`.
+fn check(env: &Env, name: &str, args: &[&str]) -> Value {
+    let mut a = vec!["-o", "json"];
+    a.extend_from_slice(args);
+    let r = env.run(&a);
+    assert!(
+        r.code == 0 || r.code == 1,
+        "{args:?} failed ({}): {}",
+        r.code,
+        r.stderr
+    );
+    let v = r.json();
+    // Samples for (re)writing the schemas by hand: SECCTL_SCHEMA_SAMPLES=DIR.
+    if let Some(d) = std::env::var_os("SECCTL_SCHEMA_SAMPLES") {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        std::fs::write(Path::new(&d).join(format!("{name}-{n}.json")), &r.stdout).unwrap();
+    }
+    let path = schema_dir().join(format!("{name}.json"));
+    let schema: Value = serde_json::from_slice(
+        &std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+    )
+    .unwrap();
+    let mut errs = vec![];
+    validate(&schema, &v, "$", &mut errs);
+    assert!(
+        errs.is_empty() || std::env::var_os("SECCTL_SCHEMA_SAMPLES").is_some(),
+        "{args:?} does not match docs/schemas/{name}.json:\n{}\n{v:#}",
+        errs.join("\n")
+    );
+    USED.lock().unwrap().insert(name.to_string());
+    v
+}
+
+#[test]
+fn the_validator_rejects_what_does_not_match() {
+    let schema: Value =
+        serde_json::from_slice(&std::fs::read(schema_dir().join("apply.json")).unwrap()).unwrap();
+    let bad = serde_json::json!({
+        "inventory": "inv.yaml", "check": false, "ca_created": true,
+        "items": [{"name": "n", "kind": "node", "role": "r", "action": "exploded",
+                   "detail": "", "serial": null, "extra": 1}],
+        "summary": {"created": 1, "renewed": 0, "unchanged": 0}
+    });
+    let mut errs = vec![];
+    validate(&schema, &bad, "$", &mut errs);
+    let all = errs.join("\n");
+    assert!(all.contains("exploded"), "{all}");
+    assert!(all.contains("\"extra\""), "{all}");
+    assert!(all.contains("missing required \"failed\""), "{all}");
+    assert!(!is_time("2026-12-24T18:55:42.940035909Z"));
+    assert!(is_time("2026-12-24T18:55:42Z"));
+}
+
+#[test]
+fn every_command_output_matches_its_schema() {
+    let env = Env::new();
+    check(
+        &env,
+        "ca-init",
+        &["ca", "init", "--name", "acme", "--intermediate"],
+    );
+    check(&env, "ca-show", &["ca", "show"]);
+    check(
+        &env,
+        "cert-issue",
+        &[
+            "cert",
+            "node",
+            "n1",
+            "--role",
+            "gitaly",
+            "--host",
+            "n1.test",
+            "--host",
+            "127.0.0.1",
+        ],
+    );
+    check(
+        &env,
+        "cert-issue",
+        &["cert", "client", "c1", "--role", "app"],
+    );
+    check(
+        &env,
+        "cert-issue",
+        &["cert", "client", "c2", "--role", "app"],
+    );
+    check(&env, "cert-renew", &["cert", "renew", "c1", "--revoke-old"]);
+    check(&env, "cert-renew", &["cert", "renew", "n1", "--reuse-key"]);
+    check(
+        &env,
+        "revoke",
+        &["revoke", "c2", "--yes", "--reason", "keyCompromise"],
+    );
+    check(&env, "revoke", &["revoke", "c2", "--yes"]);
+    check(&env, "crl", &["crl"]);
+    let list = check(&env, "cert-list", &["cert", "list"]);
+    assert!(list
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| !i["revocation"].is_null()));
+    check(&env, "cert-show", &["cert", "show", "c2"]);
+    check(&env, "cert-show", &["cert", "show", "n1"]);
+    check(&env, "cert-show", &["cert", "show", "pki/certs/n1/n1.crt"]);
+    check(
+        &env,
+        "verify",
+        &[
+            "verify",
+            "pki/certs/n1/n1.crt",
+            "--host",
+            "n1.test",
+            "--role",
+            "gitaly",
+        ],
+    );
+    check(&env, "verify", &["verify", "pki/certs/c2/c2.crt"]);
+    check(&env, "ca-rotate", &["ca", "rotate", "--yes"]);
+    check(&env, "ca-show", &["ca", "show"]);
+    check(&env, "cert-list", &["cert", "list"]);
+
+    // Shares and backups, with age custodians made by the age crate.
+    env.write("secret", "s3cret\n");
+    let split = check(
+        &env,
+        "key-split",
+        &[
+            "key",
+            "split",
+            "--threshold",
+            "2",
+            "--shares",
+            "3",
+            "secret",
+        ],
+    );
+    let files: Vec<String> = split["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    check(
+        &env,
+        "key-combine",
+        &["key", "combine", &files[0], &files[2], "--out", "restored"],
+    );
+    let (id_a, pub_a) = common::custodian(&env, "alice");
+    let (id_b, pub_b) = common::custodian(&env, "bob");
+    let ra = format!("{pub_a} alice");
+    let rb = format!("{pub_b} bob");
+    let init = check(
+        &env,
+        "backup-init",
+        &[
+            "backup",
+            "init",
+            "--threshold",
+            "2",
+            "--shares",
+            "2",
+            "--recipient",
+            &ra,
+            "--recipient",
+            &rb,
+            "--out",
+            "bshares",
+        ],
+    );
+    let shares: Vec<String> = init["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    check(
+        &env,
+        "backup-create",
+        &["backup", "create", "--out", "b.age"],
+    );
+    check(
+        &env,
+        "backup-restore",
+        &[
+            "backup",
+            "restore",
+            "b.age",
+            "--share",
+            &shares[0],
+            "--share",
+            &shares[1],
+            "-i",
+            &id_a,
+            "-i",
+            &id_b,
+            "--to",
+            "restored-state",
+        ],
+    );
+
+    // apply: first run, second run (unchanged), --check.
+    let env2 = Env::new();
+    let inv = env2.write(
+        "inv.yaml",
+        "cluster: other\nnodes:\n  - name: a1\n    role: gitaly\n    hosts: [a1.test]\nclients:\n  - name: b1\n    role: app\n",
+    );
+    let inv = inv.to_str().unwrap();
+    check(&env2, "apply", &["apply", "--check", inv]);
+    check(&env2, "apply", &["apply", inv]);
+    check(&env2, "apply", &["apply", inv]);
+    check(&env2, "apply", &["apply", "--check", inv]);
+
+    // probe and live verify against secctl's own server, and an unreachable target.
+    let srv = Serve::start(&env, &["--name", "n1"]);
+    let cert = "pki/certs/n1/n1.crt";
+    let key = "pki/certs/n1/n1.key";
+    check(
+        &env,
+        "probe",
+        &["probe", &srv.addr, "--cert", cert, "--key", key],
+    );
+    let closed = format!("127.0.0.1:{}", free_port());
+    check(
+        &env,
+        "probe",
+        &["probe", &srv.addr, &closed, "--timeout", "2"],
+    );
+    check(&env, "verify", &["verify", &srv.addr, "--host", "n1.test"]);
+
+    // Every published schema was exercised.
+    let published: BTreeSet<String> = std::fs::read_dir(schema_dir())
+        .unwrap()
+        .filter_map(|e| {
+            let p = e.unwrap().path();
+            (p.extension()? == "json").then(|| p.file_stem()?.to_str().map(String::from))?
+        })
+        .collect();
+    assert_eq!(*USED.lock().unwrap(), published);
+}
