@@ -1,5 +1,6 @@
 //! Every inventory under `examples/` applies cleanly, converges, and gives certificates that
-//! openssl accepts; `examples/provision.sh` runs end to end against a live `secctl serve`.
+//! openssl accepts; `examples/provision.sh` runs end to end against a live `secctl serve`;
+//! `examples/tour.sh` (the README's Tour) runs as written.
 
 #![allow(clippy::disallowed_macros)] // tests report seeds and skips on stderr
 
@@ -170,4 +171,51 @@ fn synnax_example_and_the_provisioning_pipeline_against_a_live_node() {
     env.write("synnax.yaml", "cluster: [\n");
     let (status, text) = provision(&env, "synnax.yaml");
     assert_eq!(status, Some(2), "{text}");
+}
+
+/// The README's Tour, as one script: CA, certificates, offline and live verification
+/// against `secctl serve`, revocation, rotation, a Shamir split. It runs with the built
+/// binary and leaves nothing behind.
+#[test]
+fn the_tour_runs_as_written() {
+    let env = Env::new();
+    let out = Command::new("bash")
+        .arg(example("tour.sh"))
+        .current_dir(env.tmp.path())
+        .env("SECCTL", bin())
+        .env("TMPDIR", env.tmp.path())
+        .env_remove("SECCTL_DIR")
+        .env_remove("SECCTL_PASSPHRASE_FILE")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    for needle in [
+        "summary: encrypted all, mtls enforced",
+        "client-cert  ok      accepted",
+        "revocation  REVOKED",
+        "restored.bin is identical to secret.bin",
+        "tour complete",
+    ] {
+        assert!(
+            text.contains(needle),
+            "tour output lacks {needle:?}:\n{text}"
+        );
+    }
+    if common::have("openssl") {
+        assert!(text.contains("node-1.crt: OK"), "{text}");
+    }
+    // Its temporary directory is gone (only this test's own files remain in TMPDIR).
+    let left: Vec<_> = std::fs::read_dir(env.tmp.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert!(left.is_empty(), "the tour left {left:?}");
+    // The README's Tour points at the script.
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    assert!(readme.contains("examples/tour.sh"));
 }
