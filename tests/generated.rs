@@ -130,3 +130,42 @@ fn man_pages_render_without_warnings() {
     }
     assert!(n > 20, "only {n} pages");
 }
+
+/// Directory options complete directories and file arguments files (not the reverse).
+#[test]
+fn completions_know_directories_from_files() {
+    let env = Env::new();
+    let fish = env.run(&["completions", "fish"]).ok().stdout;
+    let line = |sub: &str, long: &str| -> String {
+        fish.lines()
+            .find(|l| l.contains(sub) && l.contains(&format!(" -l {long} ")))
+            .unwrap_or_else(|| panic!("no completion of --{long} for {sub}"))
+            .to_string()
+    };
+    for (sub, long) in [
+        ("__fish_secctl_needs_command", "dir"),
+        ("__fish_seen_subcommand_from node", "out"),
+        ("__fish_seen_subcommand_from split", "out"),
+        ("__fish_seen_subcommand_from restore", "to"),
+        ("__fish_secctl_using_subcommand man", "out"),
+    ] {
+        let l = line(sub, long);
+        assert!(l.contains("__fish_complete_directories"), "{l}");
+    }
+    for (sub, long) in [
+        ("__fish_secctl_needs_command", "passphrase-file"),
+        ("__fish_seen_subcommand_from combine", "out"),
+        ("__fish_seen_subcommand_from create", "out"),
+        ("__fish_secctl_using_subcommand verify", "crl"),
+    ] {
+        let l = line(sub, long);
+        assert!(
+            l.contains(" -F") && !l.contains("__fish_complete_directories"),
+            "{l}"
+        );
+    }
+    let zsh = env.run(&["completions", "zsh"]).ok().stdout;
+    assert!(
+        zsh.contains("'--dir=[State directory (CA, records, issued certificates)]:DIR:_files -/'")
+    );
+}
