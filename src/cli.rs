@@ -154,7 +154,7 @@ fn decorate(cmd: clap::Command, path: &str) -> clap::Command {
         let before = cmd.get_after_help().map(|h| h.to_string());
         let long = cmd.get_after_long_help().map(|h| h.to_string());
         let join = |b: Option<String>| match b {
-            Some(b) => format!("{b}\n\nExamples:\n{ex}"),
+            Some(b) => format!("{}\n\nExamples:\n{ex}", b.trim_end()),
             None => format!("Examples:\n{ex}"),
         };
         cmd = cmd.after_help(join(before));
