@@ -30,106 +30,217 @@ const GLOBAL: &str = "Global options";
 /// Examples of every command, shown under "Examples:" at the end of its `--help` and as the
 /// EXAMPLES section of its man page. Keyed by the command path without `secctl`.
 pub const EXAMPLES: &[(&str, &str)] = &[
-    ("", "\
-secctl demo                                  # the whole product on loopback, nothing kept
+    (
+        "",
+        "\
+# the whole product on loopback, nothing kept
+secctl demo
 secctl --dir ./pki ca init --name Prod --intermediate
-secctl cert node node-1 --host node-1.prod.example --host 10.0.0.11 --role gitaly
-secctl -o json cert list                     # for scripts
-secctl help cert node                        # or: secctl cert node --help"),
-    ("ca", "\
+secctl cert node node-1 --host node-1.prod.example --role gitaly
+# JSON for scripts
+secctl -o json cert list
+# this help for one command
+secctl help cert node",
+    ),
+    (
+        "ca",
+        "\
 secctl ca init --name Prod --trust-domain prod.example --intermediate
 secctl ca show
-secctl ca rotate"),
-    ("ca init", "\
+secctl ca rotate",
+    ),
+    (
+        "ca init",
+        "\
 secctl ca init --name Prod --trust-domain prod.example --intermediate
-secctl ca init --key-type ed25519 --days 1825 --encrypt-key     # asks the passphrase twice
-SECCTL_PASSPHRASE_FILE=./ca-pass secctl ca init                # pipelines (file mode 0600)"),
-    ("ca show", "\
+# asks the passphrase twice
+secctl ca init --key-type ed25519 --days 1825 --encrypt-key
+# pipelines: the passphrase from a file (mode 0600)
+SECCTL_PASSPHRASE_FILE=./ca-pass secctl ca init --intermediate",
+    ),
+    (
+        "ca show",
+        "\
 secctl ca show
-secctl -o json ca show"),
-    ("ca rotate", "\
+secctl -o json ca show",
+    ),
+    (
+        "ca rotate",
+        "\
 secctl ca rotate
-secctl ca rotate --key-type ecdsa-p384 --days 1825"),
-    ("cert", "\
+secctl ca rotate --key-type ecdsa-p384 --days 1825",
+    ),
+    (
+        "cert",
+        "\
 secctl cert node node-1 --host node-1.prod.example --role gitaly
 secctl cert client rails --role gitlab
-secctl cert list --expiring-within 60"),
-    ("cert node", "\
-secctl cert node praefect-1 --host praefect-1.prod.example --host 10.0.0.11 --role praefect
-secctl cert node web --host '*.apps.example' --days 90 --out ./web-tls"),
-    ("cert client", "\
+secctl cert list --expiring-within 60",
+    ),
+    (
+        "cert node",
+        "\
+secctl cert node praefect-1 --role praefect \\
+    --host praefect-1.prod.example --host 10.0.0.11
+secctl cert node web --host '*.apps.example' --days 90 --out ./web-tls",
+    ),
+    (
+        "cert client",
+        "\
 secctl cert client rails --role gitlab
-secctl cert client console-1 --role console --days 30 --key-type ed25519"),
-    ("cert list", "\
+secctl cert client console-1 --role console --days 30 --key-type ed25519",
+    ),
+    (
+        "cert list",
+        "\
 secctl cert list
 secctl cert list --expiring-within 60
-secctl -o json cert list"),
-    ("cert renew", "\
+secctl -o json cert list",
+    ),
+    (
+        "cert renew",
+        "\
 secctl cert renew praefect-1
 secctl cert renew praefect-1 --reuse-key --days 90
-secctl --yes cert renew 5e4b6cac --revoke-old        # a serial prefix (8+ hex digits)"),
-    ("cert show", "\
+# by serial prefix (8+ hex digits), revoking the old one
+secctl --yes cert renew 5e4b6cac --revoke-old",
+    ),
+    (
+        "cert show",
+        "\
 secctl cert show praefect-1
 secctl cert show 5e4b6cac
-secctl cert show pki/certs/praefect-1/praefect-1.crt"),
-    ("revoke", "\
-secctl --yes revoke gitaly-3 --reason keyCompromise    # every live certificate of gitaly-3
-secctl revoke 5e4b6cac                                 # one serial (unique prefix), asks first
-secctl --yes revoke ./old/node.crt --crl-days 7"),
-    ("crl", "\
+secctl cert show pki/certs/praefect-1/praefect-1.crt",
+    ),
+    (
+        "revoke",
+        "\
+# every live certificate of gitaly-3
+secctl --yes revoke gitaly-3 --reason keyCompromise
+# one serial (a unique prefix); asks first on a terminal
+secctl revoke 5e4b6cac
+secctl --yes revoke ./old/node.crt --crl-days 7",
+    ),
+    (
+        "crl",
+        "\
 secctl crl
-secctl crl --days 7                                    # republish before nextUpdate (cron)"),
-    ("verify", "\
-secctl verify pki/certs/node-1/node-1.crt --host node-1.prod.example --role gitaly
-secctl verify node.crt --ca ca.crt --crl crl.pem --usage server --at 2027-01-01T00:00:00Z
-secctl verify node-1.prod.example:8443 --cert rails.crt --key rails.key --role gitaly"),
-    ("serve", "\
+# republish before nextUpdate (from cron)
+secctl crl --days 7",
+    ),
+    (
+        "verify",
+        "\
+secctl verify pki/certs/node-1/node-1.crt --host localhost --role gitaly
+secctl verify node.crt --ca ca.crt --crl crl.pem --usage server \\
+    --at 2027-01-01T00:00:00Z
+# a live server, with a client certificate
+secctl verify node-1.prod.example:8443 --role gitaly \\
+    --cert rails.crt --key rails.key",
+    ),
+    (
+        "serve",
+        "\
 secctl serve --name node-1 --listen 127.0.0.1:8443
 secctl serve --name node-1 --listen 127.0.0.1:0 --client-auth required -v
 secctl serve --name node-1 --grpc-auth mtls --allow-role console
-secctl serve --insecure --listen 127.0.0.1:8080           # plaintext, for comparison"),
-    ("probe", "\
+# plaintext, for comparison
+secctl serve --insecure --listen 127.0.0.1:8080",
+    ),
+    (
+        "probe",
+        "\
 secctl probe 127.0.0.1:8443
-secctl probe node-1.prod.example:8443 --servername node-1.prod.example --strict
-secctl probe 127.0.0.1:443 --cert rails.crt --key rails.key --path / --path /admin -o json
-secctl probe --inventory cluster.yaml"),
-    ("demo", "\
+secctl probe node-1.prod.example:8443 --strict
+secctl probe 127.0.0.1:443 --cert rails.crt --key rails.key \\
+    --path / --path /admin -o json
+secctl probe --inventory cluster.yaml",
+    ),
+    (
+        "demo",
+        "\
 secctl demo
-secctl -o json demo"),
-    ("apply", "\
-secctl apply --check cluster.yaml       # exit 1 when there is work, changes nothing
+secctl -o json demo",
+    ),
+    (
+        "apply",
+        "\
+# exit 1 when there is work to do; changes nothing
+secctl apply --check cluster.yaml
 secctl apply cluster.yaml
-secctl -o json apply cluster.yaml --renew-before 45"),
-    ("key", "\
-secctl key split ca.key --threshold 2 --shares 3 --recipients-file custodians.txt --out ./shares
-secctl key combine ./shares/share-1.age ./shares/share-2.age -i alice.key --out ca.key"),
-    ("key split", "\
-secctl key split ca.key --threshold 2 --shares 3 --out ./shares          # clear shares
-secctl key split ca.key --threshold 2 --shares 3 --recipients-file custodians.txt --out ./shares"),
-    ("key combine", "\
-secctl key combine ./shares/share-1.txt ./shares/share-3.txt --out ./ca.key
-secctl key combine ./shares/share-1.age -i ~/.ssh/id_ed25519 ./shares/share-2.age -i bob.key --out ./ca.key
-secctl key combine --out ./ca.key       # on a terminal: paste the shares one by one"),
-    ("backup", "\
-secctl backup init --threshold 2 --shares 3 --recipients-file custodians.txt --out ./backup-shares
+secctl -o json apply cluster.yaml --renew-before 45",
+    ),
+    (
+        "key",
+        "\
+secctl key split ca.key --threshold 2 --shares 3 \\
+    --recipients-file custodians.txt --out ./shares
+secctl key combine ./shares/share-1-of-3-alice.age \\
+    ./shares/share-2-of-3-bob.age -i alice.key -i bob.key --out ca.key",
+    ),
+    (
+        "key split",
+        "\
+# clear shares (print them, hand each to one custodian)
+secctl key split ca.key --threshold 2 --shares 3 --out ./shares
+# each share encrypted to one custodian's age or SSH public key
+secctl key split ca.key --threshold 2 --shares 3 \\
+    --recipients-file custodians.txt --out ./shares",
+    ),
+    (
+        "key combine",
+        "\
+secctl key combine ./shares/share-1-of-3.txt ./shares/share-3-of-3.txt \\
+    --out ./ca.key
+secctl key combine ./shares/share-1-of-3-alice.age -i ~/.ssh/id_ed25519 \\
+    ./shares/share-2-of-3-bob.age -i bob.key --out ./ca.key
+# on a terminal: the custodians paste their shares one by one
+secctl key combine --out ./ca.key",
+    ),
+    (
+        "backup",
+        "\
+secctl backup init --threshold 2 --shares 3 \\
+    --recipients-file custodians.txt --out ./backup-shares
 secctl backup create --out pki-backup.age
-secctl backup restore pki-backup.age --share s1.age --share s2.age -i alice.key --to ./pki-restored"),
-    ("backup init", "\
-secctl backup init --threshold 2 --shares 3 --recipients-file custodians.txt --out ./backup-shares
-secctl --yes backup init --threshold 3 --shares 5 --recipients-file custodians.txt --force"),
-    ("backup create", "\
+secctl backup restore pki-backup.age --share s1.age --share s2.age \\
+    -i alice.key --to ./pki-restored",
+    ),
+    (
+        "backup init",
+        "\
+secctl backup init --threshold 2 --shares 3 \\
+    --recipients-file custodians.txt --out ./backup-shares
+secctl --yes backup init --threshold 3 --shares 5 \\
+    --recipients-file custodians.txt --force",
+    ),
+    (
+        "backup create",
+        "\
 secctl backup create
-secctl backup create --out /srv/backups/pki-2026-11-30.age"),
-    ("backup restore", "\
-secctl backup restore pki-backup.age --share s1.age --share s2.age -i alice.key --to ./pki-restored
-secctl backup restore pki-backup.age --share share-1.txt --share share-3.txt --to ./pki-restored"),
-    ("completions", "\
+secctl backup create --out /srv/backups/pki-2026-11-30.age",
+    ),
+    (
+        "backup restore",
+        "\
+secctl backup restore pki-backup.age --share s1.age --share s2.age \\
+    -i alice.key --to ./pki-restored
+secctl backup restore pki-backup.age --share share-1-of-3.txt \\
+    --share share-3-of-3.txt --to ./pki-restored",
+    ),
+    (
+        "completions",
+        "\
 secctl completions bash > ~/.local/share/bash-completion/completions/secctl
 secctl completions zsh > ~/.zfunc/_secctl
-secctl completions fish > ~/.config/fish/completions/secctl.fish"),
-    ("man", "\
+secctl completions fish > ~/.config/fish/completions/secctl.fish",
+    ),
+    (
+        "man",
+        "\
 secctl man --out ./man && man -l ./man/secctl.1
-secctl man --out ~/.local/share/man/man1"),
+secctl man --out ~/.local/share/man/man1",
+    ),
 ];
 
 /// The examples of the command at `path` ("" for `secctl` itself, else e.g. "cert node").

@@ -59,8 +59,9 @@ fn every_help_matches_its_snapshot_and_has_examples() {
     let mut stale = Vec::new();
     for path in &paths {
         let text = help(&env, path);
+        let examples = text.split("\nExamples:\n").nth(1).unwrap_or("");
         assert!(
-            text.contains("\nExamples:\n  secctl "),
+            examples.starts_with("  ") && examples.contains("  secctl "),
             "`secctl {path} --help` has no Examples section:\n{text}"
         );
         assert!(
@@ -112,7 +113,26 @@ fn words(line: &str) -> Vec<String> {
 fn every_example_parses() {
     let mut n = 0;
     for (path, text) in secctl::cli::EXAMPLES {
+        // Commands continue over lines ending in a backslash; `#` lines are comments.
+        let mut commands: Vec<String> = Vec::new();
+        let mut cont = false;
         for line in text.lines() {
+            assert!(
+                line.len() <= 78,
+                "example of `{path}` wider than an 80-column terminal: {line}"
+            );
+            let body = line.trim_end_matches('\\').trim_end();
+            if cont {
+                let last = commands.last_mut().unwrap();
+                last.push(' ');
+                last.push_str(body.trim_start());
+            } else if !line.starts_with('#') {
+                commands.push(body.to_string());
+            }
+            cont = line.ends_with('\\');
+        }
+        assert!(!commands.is_empty(), "`{path}` has only comments");
+        for line in &commands {
             let w = words(line);
             assert_eq!(w.first().map(String::as_str), Some("secctl"), "{line}");
             if w.get(1).map(String::as_str) == Some("help") {
