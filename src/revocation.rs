@@ -239,11 +239,17 @@ pub fn publish(
         .filter(|g| g.current || g.root.not_after > now)
         .collect();
     let revs = read_log(store)?;
-    let issuer_of: HashMap<String, String> = store
-        .records()?
-        .into_iter()
-        .map(|r| (r.serial, r.issuer_fingerprint))
-        .collect();
+    // The issuer of each revoked serial: one record read per revocation, not a read of
+    // every record (a CRL costs in proportion to the revocations).
+    let mut issuer_of: HashMap<String, String> = HashMap::new();
+    for rev in &revs {
+        if issuer_of.contains_key(&rev.serial) {
+            continue;
+        }
+        if let Some(r) = store.record(&rev.serial)? {
+            issuer_of.insert(r.serial, r.issuer_fingerprint);
+        }
+    }
     let state_path = store.path("crl.json");
     let state: CrlState = match std::fs::read_to_string(&state_path) {
         Ok(t) => serde_json::from_str(&t)

@@ -291,8 +291,8 @@ pub fn parse_manifest(
 }
 
 /// The mode a restored entry gets, whatever the archive says: directories 0700; files 0644
-/// only for public kinds (certificates, CRLs, records, the log, backup.pub), everything else
-/// (keys, encrypted keys, pins, anything unknown) 0600.
+/// only for public kinds (certificates, CRLs, records, the log, backup.pub, the name index),
+/// everything else (keys, encrypted keys, pins, anything unknown) 0600.
 fn restored_mode(path: &str, dir: bool) -> u32 {
     if dir {
         return fsio::DIR_MODE;
@@ -300,7 +300,8 @@ fn restored_mode(path: &str, dir: bool) -> u32 {
     let public = Path::new(path)
         .extension()
         .and_then(|x| x.to_str())
-        .is_some_and(|x| matches!(x, "crt" | "pem" | "json" | "log" | "pub"));
+        .is_some_and(|x| matches!(x, "crt" | "pem" | "json" | "log" | "pub"))
+        || path.starts_with("names/");
     if public {
         PUBLIC_MODE
     } else {
@@ -322,6 +323,7 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<Entry>) -> Result<()> {
         let p = e.path();
         let name = e.file_name().to_string_lossy().into_owned();
         if name == ".lock"
+            || name == ".writing"
             || (name.starts_with('.') && name.ends_with(".tmp"))
             || (dir == root && name == AUTH_FILE)
         {

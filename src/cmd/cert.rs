@@ -100,9 +100,9 @@ fn issue_cmd(
         }
         let now = OffsetDateTime::now_utc();
         if let Some(r) = store
-            .records()?
+            .records_named(&spec.name)?
             .into_iter()
-            .rfind(|r| r.name == spec.name && r.not_after > now)
+            .rfind(|r| r.not_after > now)
         {
             return Err(Error::Usage(format!(
                 "{} {:?} already has a valid certificate (serial {}, until {}); pass --force to issue another",
@@ -260,11 +260,11 @@ struct ShowReport {
 /// serial prefix of 8+ hex digits, or a name (all its records, oldest first). Unknown
 /// targets are bad input.
 pub fn resolve(ctx: &Ctx, target: &str) -> Result<Vec<Record>> {
-    let recs = ctx.store.records()?;
+    let store = &ctx.store;
     let path = Path::new(target);
     if path.exists() {
         let (_, info) = inspect::read_cert_file(path)?;
-        return match recs.into_iter().find(|r| r.serial == info.serial) {
+        return match store.record(&info.serial)? {
             Some(r) => Ok(vec![r]),
             None => Err(Error::path(
                 path,
@@ -277,11 +277,24 @@ pub fn resolve(ctx: &Ctx, target: &str) -> Result<Vec<Record>> {
         };
     }
     let t = target.to_ascii_lowercase().replace(':', "");
+    // A whole serial: one file read.
+    if let Some(r) = store.record(&t)? {
+        return Ok(vec![r]);
+    }
     if t.len() >= 8 && t.chars().all(|c| c.is_ascii_hexdigit()) {
-        let hits: Vec<&Record> = recs.iter().filter(|r| r.serial.starts_with(&t)).collect();
+        // A prefix: the file names of the records, none parsed.
+        let hits: Vec<String> = store
+            .serials()?
+            .into_iter()
+            .filter(|s| s.starts_with(&t))
+            .collect();
         match hits.len() {
             0 => {}
-            1 => return Ok(vec![hits[0].clone()]),
+            1 => {
+                if let Some(r) = store.record(&hits[0])? {
+                    return Ok(vec![r]);
+                }
+            }
             n => {
                 return Err(Error::input(
                     target,
@@ -290,7 +303,11 @@ pub fn resolve(ctx: &Ctx, target: &str) -> Result<Vec<Record>> {
             }
         }
     }
-    let named: Vec<Record> = recs.into_iter().filter(|r| r.name == target).collect();
+    let named: Vec<Record> = if crate::pki::names::check_name("name", target).is_ok() {
+        store.records_named(target)?
+    } else {
+        vec![]
+    };
     if named.is_empty() {
         return Err(Error::input(
             target,
@@ -308,10 +325,7 @@ fn show(ctx: &Ctx, target: &str) -> Result<u8> {
     let (record, info) = if path.exists() {
         let info = inspect::read_cert_file(path)?.1;
         let rec = if ctx.store.is_initialized() {
-            ctx.store
-                .records()?
-                .into_iter()
-                .find(|r| r.serial == info.serial)
+            ctx.store.record(&info.serial)?
         } else {
             None
         };

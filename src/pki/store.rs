@@ -8,6 +8,9 @@
 //! DIR/ca/intermediate.*    the issuing intermediate, when there is one
 //! DIR/issued/SERIAL.crt    every issued certificate, named by its random serial
 //! DIR/issued/SERIAL.json   one record per issued certificate
+//! DIR/names/NAME           the serials issued to NAME, one per line (an index: the records
+//!                          are the truth; a serial whose record is missing is ignored)
+//! DIR/.writing             present while a writer holds the lock (left by a killed one)
 //! DIR/certs/NAME/          default output: NAME.key, NAME.crt (chain), ca.crt
 //! DIR/.lock                advisory lock taken by every command that writes
 //! ```
@@ -107,6 +110,16 @@ pub struct Store {
 #[derive(Debug)]
 pub struct Lock {
     _file: File,
+    /// `.writing`, removed when the lock is let go.
+    mark: Option<PathBuf>,
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        if let Some(m) = self.mark.take() {
+            let _ = fs::remove_file(m);
+        }
+    }
 }
 
 impl Store {
@@ -178,9 +191,27 @@ impl Store {
         })?;
         f.lock()
             .map_err(|e| Error::io(format!("locking {}", p.display()), e))?;
-        // Whoever holds the lock next clears what a killed writer left behind.
-        self.repair()?;
-        Ok(Lock { _file: f })
+        // Whoever holds the lock next clears what a killed writer left behind: a writer
+        // marks the directory `.writing` while it holds the lock and unmarks it when it
+        // lets go, so the full scan runs only after one was killed (or in a directory
+        // this version has not written yet), never on every command.
+        let mark = self.path(".writing");
+        let killed = fs::symlink_metadata(&mark).is_ok();
+        if killed || !self.indexed() {
+            self.repair()?;
+            if self.serials()?.is_empty() {
+                // Nothing issued yet (a new state directory): the empty index is complete.
+                fsio::ensure_dir(&self.names_dir())?;
+                mark_file(&self.path("names/.complete"), b"1\n", PUBLIC_MODE)?;
+            } else {
+                self.rebuild_index()?;
+            }
+        }
+        mark_file(&mark, format!("{}\n", std::process::id()).as_bytes(), 0o600)?;
+        Ok(Lock {
+            _file: f,
+            mark: Some(mark),
+        })
     }
 
     /// Read the configuration; a missing one says how to create it.
@@ -206,9 +237,9 @@ impl Store {
         fsio::write_atomic(&self.path(CONFIG_FILE), text.as_bytes(), PUBLIC_MODE)
     }
 
-    /// Stage an issued certificate and its record in `batch`: certificate first, record
-    /// last, so that a record always has its certificate. The commit fails if the serial
-    /// was already recorded.
+    /// Stage an issued certificate and its record in `batch`: the name index first, then
+    /// the certificate, the record last, so that a record always has its certificate and
+    /// is always in the index. The commit fails if the serial was already recorded.
     pub fn stage_record(
         &self,
         batch: &mut fsio::Batch,
@@ -217,6 +248,17 @@ impl Store {
     ) -> Result<()> {
         let dir = self.issued_dir();
         fsio::ensure_dir(&dir)?;
+        let names = self.names_dir();
+        fsio::ensure_dir(&names)?;
+        let mut serials = self.indexed_serials(&rec.name)?;
+        if !serials.contains(&rec.serial) {
+            serials.push(rec.serial.clone());
+        }
+        batch.write(
+            &names.join(&rec.name),
+            (serials.join("\n") + "\n").as_bytes(),
+            PUBLIC_MODE,
+        )?;
         batch.write_new(
             &dir.join(format!("{}.crt", rec.serial)),
             cert_pem.as_bytes(),
@@ -237,7 +279,12 @@ impl Store {
     /// files were removed.
     pub fn repair(&self) -> Result<usize> {
         let mut n = 0;
-        for d in [self.root.clone(), self.path("ca"), self.issued_dir()] {
+        for d in [
+            self.root.clone(),
+            self.path("ca"),
+            self.issued_dir(),
+            self.names_dir(),
+        ] {
             n += fsio::remove_stale_temps(&d)?;
         }
         let dir = self.issued_dir();
@@ -255,6 +302,119 @@ impl Store {
             }
         }
         Ok(n)
+    }
+
+    /// The name index directory.
+    pub fn names_dir(&self) -> PathBuf {
+        self.root.join("names")
+    }
+
+    /// The serials the index lists for `name` (some may have no record: a writer killed
+    /// between the index and the record).
+    fn indexed_serials(&self, name: &str) -> Result<Vec<String>> {
+        let p = self.names_dir().join(name);
+        if fs::symlink_metadata(&p).is_err() {
+            return Ok(vec![]);
+        }
+        Ok(fsio::read_text(&p)?
+            .lines()
+            .filter(|l| is_serial(l))
+            .map(str::to_string)
+            .collect())
+    }
+
+    /// Whether the name index covers every record (it is built the first time a writer
+    /// takes the lock in a state directory made before it existed).
+    pub fn indexed(&self) -> bool {
+        self.path("names/.complete").exists()
+    }
+
+    /// The record of `serial` (full, lowercase hex), if any: one file read.
+    pub fn record(&self, serial: &str) -> Result<Option<Record>> {
+        if !is_serial(serial) {
+            return Ok(None);
+        }
+        let p = self.issued_dir().join(format!("{serial}.json"));
+        if fs::symlink_metadata(&p).is_err() {
+            return Ok(None);
+        }
+        let text = fsio::read_text(&p)?;
+        serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|e| Error::path(&p, format!("corrupted record ({e})")))
+    }
+
+    /// The records of `name`, oldest first: from the index (a few file reads), or by
+    /// reading every record in a directory not indexed yet.
+    pub fn records_named(&self, name: &str) -> Result<Vec<Record>> {
+        if !self.indexed() {
+            return Ok(self
+                .records()?
+                .into_iter()
+                .filter(|r| r.name == name)
+                .collect());
+        }
+        let mut out = Vec::new();
+        for serial in self.indexed_serials(name)? {
+            if let Some(r) = self.record(&serial)? {
+                if r.name == name {
+                    out.push(r);
+                }
+            }
+        }
+        out.sort_by(|a, b| a.not_before.cmp(&b.not_before));
+        Ok(out)
+    }
+
+    /// The serials of every record, from the file names alone (no record is parsed).
+    pub fn serials(&self) -> Result<Vec<String>> {
+        let dir = self.issued_dir();
+        let rd = match fs::read_dir(&dir) {
+            Ok(rd) => rd,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
+            Err(e) => return Err(Error::io(format!("reading {}", dir.display()), e)),
+        };
+        let mut out = Vec::new();
+        for ent in rd.flatten() {
+            let n = ent.file_name();
+            let n = n.to_string_lossy();
+            if let Some(serial) = n.strip_suffix(".json") {
+                if is_serial(serial) {
+                    out.push(serial.to_string());
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// (Re)build the name index from the records, under the lock. Returns how many names.
+    pub fn rebuild_index(&self) -> Result<usize> {
+        let names = self.names_dir();
+        fsio::ensure_dir(&names)?;
+        let mut by_name: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+        for r in self.records()? {
+            by_name.entry(r.name).or_default().push(r.serial);
+        }
+        let mut batch = fsio::Batch::new();
+        for (name, serials) in &by_name {
+            batch.write(
+                &names.join(name),
+                (serials.join("\n") + "\n").as_bytes(),
+                PUBLIC_MODE,
+            )?;
+        }
+        batch.commit()?;
+        // Index files of names that no longer have a record.
+        if let Ok(rd) = fs::read_dir(&names) {
+            for ent in rd.flatten() {
+                let n = ent.file_name().to_string_lossy().into_owned();
+                if !n.starts_with('.') && !by_name.contains_key(&n) {
+                    let _ = fs::remove_file(ent.path());
+                }
+            }
+        }
+        mark_file(&names.join(".complete"), b"1\n", PUBLIC_MODE)?;
+        Ok(by_name.len())
     }
 
     /// Every record, sorted by name then issuance time.
@@ -288,4 +448,25 @@ impl Store {
     pub fn record_cert_path(&self, serial: &str) -> PathBuf {
         self.issued_dir().join(format!("{serial}.crt"))
     }
+}
+
+/// A full serial as secctl writes it: 32 lowercase hex digits (128 random bits).
+pub fn is_serial(s: &str) -> bool {
+    (16..=40).contains(&s.len()) && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// Create (or truncate) a small marker file whose presence is what matters, durable once
+/// this returns; not followed if it is a symbolic link.
+fn mark_file(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
+    use std::io::Write;
+    let mut f = fsio::open_nofollow(
+        path,
+        rustix::fs::OFlags::CREATE | rustix::fs::OFlags::WRONLY | rustix::fs::OFlags::TRUNC,
+        mode,
+    )
+    .map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+    f.write_all(bytes)
+        .and_then(|_| f.sync_all())
+        .map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+    fsio::sync_dir(path.parent().unwrap_or(Path::new(".")))
 }
