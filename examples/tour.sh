@@ -56,8 +56,8 @@ done
 echo "serve listens on $addr"
 
 step "5. Probe it as the client rails: every transport encrypted, mTLS enforced (--strict: exit 1 otherwise)"
-run probe "$addr" --cert pki/certs/rails/rails.crt --key pki/certs/rails/rails.key \
-    --servername localhost --strict
+run probe "$addr" --servername localhost --strict \
+    --cert pki/certs/rails/rails.crt --key pki/certs/rails/rails.key
 
 step "6. Verify the live server: its certificate, its role, and that it accepts rails"
 run verify "$addr" --servername localhost --role gitaly \
@@ -80,8 +80,7 @@ step "9. Split a secret into 2-of-3 Shamir shares and combine two of them back"
 head -c 32 /dev/urandom > secret.bin
 chmod 600 secret.bin
 run key split secret.bin --threshold 2 --shares 3 --out shares
-set -- shares/*
-run key combine "$1" "$3" --out restored.bin
+run key combine shares/share-1-of-3.txt shares/share-3-of-3.txt --out restored.bin
 cmp secret.bin restored.bin && echo "restored.bin is identical to secret.bin"
 
 printf '\ntour complete\n'

@@ -214,8 +214,34 @@ fn the_tour_runs_as_written() {
         .map(|e| e.file_name())
         .collect();
     assert!(left.is_empty(), "the tour left {left:?}");
-    // The README's Tour points at the script.
+    // The README's Tour points at the script, and each of its commands is in it.
     let readme =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
     assert!(readme.contains("examples/tour.sh"));
+    let script = std::fs::read_to_string(example("tour.sh")).unwrap();
+    let tour = readme.split("\n## Tour\n").nth(1).unwrap();
+    let block = tour
+        .split("```sh\n")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    let mut n = 0;
+    for line in block.lines() {
+        for cmd in line.split(" && ") {
+            let Some(rest) = cmd.trim().strip_prefix("secctl ") else {
+                continue;
+            };
+            let head: Vec<&str> = rest.split_whitespace().take(3).collect();
+            // The script serves on a free port instead of 8443.
+            let head = head.join(" ").replace("127.0.0.1:8443", "\"$addr\"");
+            assert!(
+                script.contains(&head),
+                "the README's Tour runs `secctl {head}`, examples/tour.sh does not"
+            );
+            n += 1;
+        }
+    }
+    assert!(n >= 12, "only {n} commands in the README's Tour");
 }
