@@ -362,7 +362,7 @@ impl Store {
                 }
             }
         }
-        out.sort_by(|a, b| a.not_before.cmp(&b.not_before));
+        out.sort_by_key(|a| a.not_before);
         Ok(out)
     }
 
