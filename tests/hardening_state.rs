@@ -712,7 +712,11 @@ fn sigterm_during_key_combine_leaves_no_temp_file_and_no_secret() {
         ],
         "staged",
     );
-    wait_for("the staged secret", || temp_files_under(&outdir).len() == 1);
+    // The temporary file exists a moment before its bytes are written: wait for them.
+    wait_for("the staged secret", || {
+        let t = temp_files_under(&outdir);
+        t.len() == 1 && std::fs::read(outdir.join(&t[0])).is_ok_and(|b| b.len() >= SECRET.len())
+    });
     // The staged file holds the reconstructed secret: the attack of the review.
     let staged = outdir.join(&temp_files_under(&outdir)[0]);
     assert_eq!(std::fs::read_to_string(&staged).unwrap(), SECRET);
