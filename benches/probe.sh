@@ -67,6 +67,21 @@ many_cmd="$bin --dir pki -o json probe ${targets[*]} --cert pki/certs/cli/cli.cr
 $many_cmd > many.json
 hyperfine --style basic -N --warmup 1 --runs 5 --export-json many-time.json -n many "$many_cmd" >/dev/null 2>&1
 
+# The same endpoints from an inventory (`probe --inventory`, as the inventory's client),
+# with the peak RSS of the run.
+{
+    echo "cluster: secctl"
+    echo "clients:"
+    echo "  - { name: cli, role: gitlab }"
+    echo "probe:"
+    for t in "${targets[@]}"; do
+        echo "  - { target: \"$t\", servername: localhost, as: cli, expect: { encrypted: all, mtls: enforced } }"
+    done
+} > inventory.yaml
+inv_cmd="$bin --dir pki -o json probe --inventory inventory.yaml --concurrency 128"
+/usr/bin/time -f "%M" -o inv-rss.txt $inv_cmd > inv.json || true
+hyperfine --style basic -N --warmup 0 --runs 3 --export-json inv-time.json -n inv "$inv_cmd" -i >/dev/null 2>&1
+
 python3 - "$n" <<'PY'
 import json, sys
 n = int(sys.argv[1])
@@ -79,4 +94,10 @@ print(f"full probe of one endpoint (every row, 3 client identities, TLS 1.0-1.3)
 print(f"the same checks by hand (3 curl plaintext, 6 openssl s_client, 9 curl over TLS): median {hand*1e3:.1f} ms")
 print(f"ratio by hand / probe: {hand/one:.1f}x   (target >= 30x)")
 print(f"probe of {n} loopback endpoints: median {many:.2f} s   (target < 5 s); {enforced}/{len(reports)} classified encrypted=all mtls=enforced")
+inv = json.load(open("inv-time.json"))["results"][0]["median"]
+inv_reports = json.load(open("inv.json"))
+as_expected = sum(1 for r in inv_reports if r.get("differences") == [])
+rss = int(open("inv-rss.txt").read().split()[-1]) / 1024
+print(f"probe --inventory of {n} endpoints (as the inventory's client): median {inv:.2f} s   (target < 30 s at 10,000); "
+      f"{as_expected}/{len(inv_reports)} as expected; peak RSS {rss:.0f} MB")
 PY

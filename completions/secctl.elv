@@ -39,6 +39,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand apply 'Provision a whole cluster from a YAML inventory: issue what is missing, renew what expires'
             cand key 'Split a secret file into K-of-N Shamir shares, or combine shares back'
             cand backup 'Backups of the state directory that need K of N custodians to restore'
+            cand store 'Check the state directory''s parts against each other (records, index, CRL, delivered files)'
             cand completions 'Print a shell completion script to stdout'
             cand man 'Write man pages (one per subcommand) into a directory'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -173,6 +174,10 @@ set edit:completion:arg-completer[secctl] = {|@words|
         }
         &'secctl;cert;list'= {
             cand --expiring-within 'Certificates ending within this many days are listed as expiring'
+            cand --role 'Only certificates of this role'
+            cand --kind 'Only nodes or only clients'
+            cand --status 'Only certificates in this status (repeatable): valid, expiring, expired, not-yet-valid, revoked, superseded (a newer certificate has the same name)'
+            cand --name 'Only certificates of this name'
             cand --dir 'State directory (CA, records, issued certificates)'
             cand -o 'Output format: a human table, or one JSON document on stdout'
             cand --output 'Output format: a human table, or one JSON document on stdout'
@@ -503,6 +508,41 @@ set edit:completion:arg-completer[secctl] = {|@words|
         }
         &'secctl;backup;help;help'= {
         }
+        &'secctl;store'= {
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand --insecure-dirs 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand check 'Check every record against its certificate, the name index against the records, the revocation log against the records and crl.pem, and the delivered files against the newest record of each name; exit 1 on any disagreement'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'secctl;store;check'= {
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)'
+            cand --repair 'First take the lock, remove what a killed writer left and rebuild the name index'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand --insecure-dirs 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'secctl;store;help'= {
+            cand check 'Check every record against its certificate, the name index against the records, the revocation log against the records and crl.pem, and the delivered files against the newest record of each name; exit 1 on any disagreement'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'secctl;store;help;check'= {
+        }
+        &'secctl;store;help;help'= {
+        }
         &'secctl;completions'= {
             cand --dir 'State directory (CA, records, issued certificates)'
             cand -o 'Output format: a human table, or one JSON document on stdout'
@@ -540,6 +580,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand apply 'Provision a whole cluster from a YAML inventory: issue what is missing, renew what expires'
             cand key 'Split a secret file into K-of-N Shamir shares, or combine shares back'
             cand backup 'Backups of the state directory that need K of N custodians to restore'
+            cand store 'Check the state directory''s parts against each other (records, index, CRL, delivered files)'
             cand completions 'Print a shell completion script to stdout'
             cand man 'Write man pages (one per subcommand) into a directory'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -604,6 +645,11 @@ set edit:completion:arg-completer[secctl] = {|@words|
         &'secctl;help;backup;create'= {
         }
         &'secctl;help;backup;restore'= {
+        }
+        &'secctl;help;store'= {
+            cand check 'Check every record against its certificate, the name index against the records, the revocation log against the records and crl.pem, and the delivered files against the newest record of each name; exit 1 on any disagreement'
+        }
+        &'secctl;help;store;check'= {
         }
         &'secctl;help;completions'= {
         }

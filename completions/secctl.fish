@@ -43,6 +43,7 @@ complete -c secctl -n "__fish_secctl_needs_command" -f -a "demo" -d 'The whole p
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "apply" -d 'Provision a whole cluster from a YAML inventory: issue what is missing, renew what expires'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "key" -d 'Split a secret file into K-of-N Shamir shares, or combine shares back'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "backup" -d 'Backups of the state directory that need K of N custodians to restore'
+complete -c secctl -n "__fish_secctl_needs_command" -f -a "store" -d 'Check the state directory\'s parts against each other (records, index, CRL, delivered files)'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "man" -d 'Write man pages (one per subcommand) into a directory'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -145,6 +146,16 @@ complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subc
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -s V -l version -d 'Print version'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -l expiring-within -d 'Certificates ending within this many days are listed as expiring' -r
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -l role -d 'Only certificates of this role' -r
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -l kind -d 'Only nodes or only clients' -r -f -a "node\t'serverAuth + clientAuth'
+client\t'clientAuth only'"
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -l status -d 'Only certificates in this status (repeatable): valid, expiring, expired, not-yet-valid, revoked, superseded (a newer certificate has the same name)' -r -f -a "valid\t''
+expiring\t''
+expired\t''
+not-yet-valid\t''
+revoked\t''
+superseded\t''"
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -l name -d 'Only certificates of this name' -r
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
@@ -396,6 +407,27 @@ complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_su
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "create" -d 'Archive the state directory, encrypted to the backup public key (no secret needed)'
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "restore" -d 'Restore a backup into an empty directory with K shares of the backup key'
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c secctl -n "__fish_secctl_using_subcommand store; and not __fish_seen_subcommand_from check help" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
+complete -c secctl -n "__fish_secctl_using_subcommand store; and not __fish_seen_subcommand_from check help" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
+json\t'One stable JSON document'"
+complete -c secctl -n "__fish_secctl_using_subcommand store; and not __fish_seen_subcommand_from check help" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand store; and not __fish_seen_subcommand_from check help" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
+complete -c secctl -n "__fish_secctl_using_subcommand store; and not __fish_seen_subcommand_from check help" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
+complete -c secctl -n "__fish_secctl_using_subcommand store; and not __fish_seen_subcommand_from check help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c secctl -n "__fish_secctl_using_subcommand store; and not __fish_seen_subcommand_from check help" -s V -l version -d 'Print version'
+complete -c secctl -n "__fish_secctl_using_subcommand store; and not __fish_seen_subcommand_from check help" -f -a "check" -d 'Check every record against its certificate, the name index against the records, the revocation log against the records and crl.pem, and the delivered files against the newest record of each name; exit 1 on any disagreement'
+complete -c secctl -n "__fish_secctl_using_subcommand store; and not __fish_seen_subcommand_from check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c secctl -n "__fish_secctl_using_subcommand store; and __fish_seen_subcommand_from check" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
+complete -c secctl -n "__fish_secctl_using_subcommand store; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
+json\t'One stable JSON document'"
+complete -c secctl -n "__fish_secctl_using_subcommand store; and __fish_seen_subcommand_from check" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand store; and __fish_seen_subcommand_from check" -l repair -d 'First take the lock, remove what a killed writer left and rebuild the name index'
+complete -c secctl -n "__fish_secctl_using_subcommand store; and __fish_seen_subcommand_from check" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
+complete -c secctl -n "__fish_secctl_using_subcommand store; and __fish_seen_subcommand_from check" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
+complete -c secctl -n "__fish_secctl_using_subcommand store; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c secctl -n "__fish_secctl_using_subcommand store; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
+complete -c secctl -n "__fish_secctl_using_subcommand store; and __fish_seen_subcommand_from help" -f -a "check" -d 'Check every record against its certificate, the name index against the records, the revocation log against the records and crl.pem, and the delivered files against the newest record of each name; exit 1 on any disagreement'
+complete -c secctl -n "__fish_secctl_using_subcommand store; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c secctl -n "__fish_secctl_using_subcommand completions" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand completions" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
@@ -413,20 +445,21 @@ complete -c secctl -n "__fish_secctl_using_subcommand man" -l yes -d 'Answer yes
 complete -c secctl -n "__fish_secctl_using_subcommand man" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
 complete -c secctl -n "__fish_secctl_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup completions man help" -f -a "ca" -d 'Create and inspect the certificate authority'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup completions man help" -f -a "cert" -d 'Issue and inspect node and client certificates'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup completions man help" -f -a "revoke" -d 'Revoke certificates (by name, serial or file) and publish a new CRL'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup completions man help" -f -a "crl" -d 'Publish `crl.pem`: one CRL per trusted CA, signed by the issuing CA'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup completions man help" -f -a "verify" -d 'Verify a certificate file, or a live server\'s (HOST:PORT): chain, validity, usage, CRL, host, role'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup completions man help" -f -a "serve" -d 'Run a reference single-port node: TLS (HTTP/1.1, HTTP/2, gRPC) and a plaintext redirect'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup completions man help" -f -a "probe" -d 'Classify every transport of one or more ports: encrypted? who is authenticated?'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup completions man help" -f -a "demo" -d 'The whole product in seconds: temporary CA, certificates, serve on loopback, probe it'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup completions man help" -f -a "apply" -d 'Provision a whole cluster from a YAML inventory: issue what is missing, renew what expires'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup completions man help" -f -a "key" -d 'Split a secret file into K-of-N Shamir shares, or combine shares back'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup completions man help" -f -a "backup" -d 'Backups of the state directory that need K of N custodians to restore'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup completions man help" -f -a "man" -d 'Write man pages (one per subcommand) into a directory'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup store completions man help" -f -a "ca" -d 'Create and inspect the certificate authority'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup store completions man help" -f -a "cert" -d 'Issue and inspect node and client certificates'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup store completions man help" -f -a "revoke" -d 'Revoke certificates (by name, serial or file) and publish a new CRL'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup store completions man help" -f -a "crl" -d 'Publish `crl.pem`: one CRL per trusted CA, signed by the issuing CA'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup store completions man help" -f -a "verify" -d 'Verify a certificate file, or a live server\'s (HOST:PORT): chain, validity, usage, CRL, host, role'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup store completions man help" -f -a "serve" -d 'Run a reference single-port node: TLS (HTTP/1.1, HTTP/2, gRPC) and a plaintext redirect'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup store completions man help" -f -a "probe" -d 'Classify every transport of one or more ports: encrypted? who is authenticated?'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup store completions man help" -f -a "demo" -d 'The whole product in seconds: temporary CA, certificates, serve on loopback, probe it'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup store completions man help" -f -a "apply" -d 'Provision a whole cluster from a YAML inventory: issue what is missing, renew what expires'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup store completions man help" -f -a "key" -d 'Split a secret file into K-of-N Shamir shares, or combine shares back'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup store completions man help" -f -a "backup" -d 'Backups of the state directory that need K of N custodians to restore'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup store completions man help" -f -a "store" -d 'Check the state directory\'s parts against each other (records, index, CRL, delivered files)'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup store completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup store completions man help" -f -a "man" -d 'Write man pages (one per subcommand) into a directory'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup store completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "init" -d 'Create a root CA (and optionally an issuing intermediate) in the state directory'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "show" -d 'Show the CA: subject, key type, validity, fingerprints, key encryption'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "rotate" -d 'Make a new CA; the trust bundle keeps the old one until it expires'
@@ -440,3 +473,4 @@ complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subc
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "init" -d 'Make a backup key pair: the public half stays in DIR, the private half leaves only as K-of-N shares'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "create" -d 'Archive the state directory, encrypted to the backup public key (no secret needed)'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "restore" -d 'Restore a backup into an empty directory with K shares of the backup key'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from store" -f -a "check" -d 'Check every record against its certificate, the name index against the records, the revocation log against the records and crl.pem, and the delivered files against the newest record of each name; exit 1 on any disagreement'

@@ -95,7 +95,9 @@ secctl cert client console-1 --role console --days 30 --key-type ed25519",
         "\
 secctl cert list
 secctl cert list --expiring-within 60
-secctl -o json cert list",
+# a cron job: what needs attention
+secctl cert list --status expiring --status expired
+secctl -o json cert list --role gitaly",
     ),
     (
         "cert renew",
@@ -227,6 +229,20 @@ secctl backup restore pki-backup.age --share s1.age --share s2.age \\
     -i alice.key --to ./pki-restored
 secctl backup restore pki-backup.age --share share-1-of-3.txt \\
     --share share-3-of-3.txt --to ./pki-restored",
+    ),
+    (
+        "store",
+        "\
+secctl store check
+secctl store check --repair",
+    ),
+    (
+        "store check",
+        "\
+# exit 1 when records, index, CRL or delivered files disagree
+secctl store check
+# after a killed writer: clean up and rebuild the name index first
+secctl store check --repair",
     ),
     (
         "completions",
@@ -383,6 +399,9 @@ pub enum Command {
     /// Backups of the state directory that need K of N custodians to restore.
     #[command(subcommand)]
     Backup(BackupCommand),
+    /// Check the state directory's parts against each other (records, index, CRL, delivered files).
+    #[command(subcommand)]
+    Store(StoreCommand),
     /// Print a shell completion script to stdout.
     Completions {
         /// The shell.
@@ -394,6 +413,19 @@ pub enum Command {
         /// Output directory.
         #[arg(long, default_value = "man", value_name = "DIR", value_hint = ValueHint::DirPath)]
         out: PathBuf,
+    },
+}
+
+/// `secctl store ...`
+#[derive(Debug, Subcommand)]
+pub enum StoreCommand {
+    /// Check every record against its certificate, the name index against the records, the
+    /// revocation log against the records and crl.pem, and the delivered files against the
+    /// newest record of each name; exit 1 on any disagreement.
+    Check {
+        /// First take the lock, remove what a killed writer left and rebuild the name index.
+        #[arg(long)]
+        repair: bool,
     },
 }
 
@@ -749,6 +781,29 @@ pub struct ListArgs {
     /// Certificates ending within this many days are listed as expiring.
     #[arg(long, default_value_t = 30)]
     pub expiring_within: u32,
+    /// Only certificates of this role.
+    #[arg(long)]
+    pub role: Option<String>,
+    /// Only nodes or only clients.
+    #[arg(long, value_enum)]
+    pub kind: Option<ListKind>,
+    /// Only certificates in this status (repeatable): valid, expiring, expired,
+    /// not-yet-valid, revoked, superseded (a newer certificate has the same name).
+    #[arg(long = "status", value_name = "STATUS",
+          value_parser = ["valid", "expiring", "expired", "not-yet-valid", "revoked", "superseded"])]
+    pub statuses: Vec<String>,
+    /// Only certificates of this name.
+    #[arg(long)]
+    pub name: Option<String>,
+}
+
+/// `cert list --kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListKind {
+    /// serverAuth + clientAuth.
+    Node,
+    /// clientAuth only.
+    Client,
 }
 
 /// Where shares go to: custodians' public keys.

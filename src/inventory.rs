@@ -213,10 +213,26 @@ pub fn parse(path: &Path, text: &str) -> Result<Plan> {
     if text.trim().is_empty() {
         return Err(Error::path(path, "empty inventory"));
     }
-    let inv: Inventory = serde_saphyr::from_str(text).map_err(|e| {
+    // The parser's budgets are sized to the input: every node and event costs at least a
+    // byte of it, so a large fleet is accepted (100,000 nodes is about 6 MB) while an alias
+    // bomb, whose expansion outgrows its own size, is still stopped.
+    let (max_nodes, max_events) = yaml_budget(text.len());
+    let options = serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_nodes: max_nodes,
+            max_events: max_events,
+        },
+    };
+    let inv: Inventory = serde_saphyr::from_str_with_options(text, options).map_err(|e| {
         let msg = e.to_string();
         let first = msg.lines().next().unwrap_or("invalid YAML").trim();
-        let first = first.strip_prefix("error: ").unwrap_or(first).to_string();
+        let mut first = first.strip_prefix("error: ").unwrap_or(first).to_string();
+        if first.contains("budget") {
+            first = format!(
+                "the YAML expands beyond its size (more than {max_nodes} nodes or {max_events} events for {} bytes: aliases?); {first}",
+                text.len()
+            );
+        }
         match e.location() {
             Some(l) if !first.contains("line") => {
                 Error::path(path, format!("line {}: {first}", l.line()))
@@ -225,6 +241,13 @@ pub fn parse(path: &Path, text: &str) -> Result<Plan> {
         }
     })?;
     validate(path, inv)
+}
+
+/// The YAML parser's node and event limits for an input of `len` bytes: never below the
+/// parser's defaults (250,000 nodes, 1,000,000 events), else one node and two events per
+/// byte of input.
+pub fn yaml_budget(len: usize) -> (usize, usize) {
+    (len.max(250_000), (2 * len).max(1_000_000))
 }
 
 fn at<T>(path: &Path, s: &Spanned<T>, msg: impl std::fmt::Display) -> Error {

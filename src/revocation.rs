@@ -170,7 +170,9 @@ pub fn append(store: &Store, revs: &[Revocation]) -> Result<()> {
     }
     f.write_all(lines.as_bytes()).map_err(ctx)?;
     f.sync_all().map_err(ctx)?;
-    fsio::sync_dir(store.root())
+    fsio::sync_dir(store.root())?;
+    fsio::crash_point();
+    Ok(())
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]

@@ -240,9 +240,39 @@ fn renew_reuse_key_and_revoke_old() {
         .collect();
     assert_eq!(
         statuses,
-        ["valid", "revoked", "valid"],
-        "oldest first: original, superseded (revoked), current"
+        ["superseded", "revoked", "valid"],
+        "oldest first: original (superseded by a newer one of its name), revoked, current"
     );
+    // Filters: the current one, the superseded ones, a role, a kind.
+    let only = |args: &[&str]| -> Vec<String> {
+        let mut a = vec!["-o", "json", "cert", "list"];
+        a.extend_from_slice(args);
+        env.run(&a)
+            .ok()
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                format!(
+                    "{} {}",
+                    i["name"].as_str().unwrap(),
+                    i["status"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    assert_eq!(only(&["--status", "valid"]), ["n1 valid"]);
+    assert_eq!(
+        only(&["--status", "superseded", "--status", "revoked"]),
+        ["n1 superseded", "n1 revoked"]
+    );
+    assert_eq!(
+        only(&["--role", "gitaly", "--kind", "node", "--name", "n1"]).len(),
+        3
+    );
+    assert!(only(&["--role", "praefect"]).is_empty());
+    assert!(only(&["--kind", "client"]).is_empty());
     env.run(&["cert", "renew", "ghost"]).usage_error(&["ghost"]);
 }
 

@@ -123,7 +123,7 @@ fn decide(
 
 /// Why the files in a record's output directory are not the ones it records (missing,
 /// replaced, or a key that is not the certificate's, as a crash between renames leaves).
-fn delivery_problem(r: &Record) -> Option<String> {
+pub fn delivery_problem(r: &Record) -> Option<String> {
     let key = r.out_dir.join(format!("{}.key", r.name));
     let crt = r.out_dir.join(format!("{}.crt", r.name));
     for p in [&key, &crt] {

@@ -166,26 +166,87 @@ struct ListItem<'a> {
 fn list(ctx: &Ctx, a: &ListArgs) -> Result<u8> {
     let store = &ctx.store;
     store.config()?;
-    let recs = store.records()?;
     let revoked = revoked_set(ctx)?;
     let gens = ca::generations(store)?;
     let now = OffsetDateTime::now_utc();
-    let items: Vec<ListItem> = recs
+    let p = &ctx.printer;
+    // Name by name, oldest first within a name: a certificate is superseded when a newer
+    // one has its name. From the index, names come sorted and each name's records are read
+    // when it is its turn, so JSON is written as it is read (a stream: one item per line).
+    // A directory no writer has indexed yet: every record read once, grouped by name.
+    let mut preload: std::collections::BTreeMap<String, Vec<Record>> = Default::default();
+    let names: Vec<String> = match &a.name {
+        Some(n) => vec![n.clone()],
+        None if store.indexed() => store.indexed_names()?,
+        None => {
+            for r in store.records()? {
+                preload.entry(r.name.clone()).or_default().push(r);
+            }
+            preload.keys().cloned().collect()
+        }
+    };
+    let keep = |r: &Record, status: &str| {
+        a.role.as_ref().is_none_or(|x| &r.role == x)
+            && a.kind.is_none_or(|k| {
+                r.kind
+                    == match k {
+                        crate::cli::ListKind::Node => crate::pki::store::CertKind::Node,
+                        crate::cli::ListKind::Client => crate::pki::store::CertKind::Client,
+                    }
+            })
+            && (a.statuses.is_empty() || a.statuses.iter().any(|s| s == status))
+    };
+    let recs_of = |name: &str| -> Result<Vec<(Record, &'static str)>> {
+        let recs = match preload.get(name) {
+            Some(v) => v.clone(),
+            None => store.records_named(name)?,
+        };
+        let newest = recs.iter().map(|r| r.not_before).max();
+        Ok(recs
+            .into_iter()
+            .map(|r| {
+                let st = if revoked.contains(&r.serial) {
+                    "revoked"
+                } else if newest.is_some_and(|n| n > r.not_before) {
+                    "superseded"
+                } else {
+                    status(r.not_before, r.not_after, now, a.expiring_within)
+                };
+                (r, st)
+            })
+            .filter(|(r, st)| keep(r, st))
+            .collect())
+    };
+    if p.is_json() {
+        let mut first = true;
+        p.line("[")?;
+        for name in &names {
+            for (r, st) in recs_of(name)? {
+                let item = ListItem {
+                    record: &r,
+                    status: st,
+                    ca: ca_label(&gens, &r.issuer_fingerprint),
+                };
+                let s = serde_json::to_string(&item).map_err(Error::internal)?;
+                p.line(&format!("{}{s}", if first { "  " } else { ", " }))?;
+                first = false;
+            }
+        }
+        p.line("]")?;
+        return Ok(0);
+    }
+    let mut owned: Vec<(Record, &'static str)> = Vec::new();
+    for name in &names {
+        owned.extend(recs_of(name)?);
+    }
+    let items: Vec<ListItem> = owned
         .iter()
-        .map(|r| ListItem {
+        .map(|(r, st)| ListItem {
             record: r,
-            status: if revoked.contains(&r.serial) {
-                "revoked"
-            } else {
-                status(r.not_before, r.not_after, now, a.expiring_within)
-            },
+            status: st,
             ca: ca_label(&gens, &r.issuer_fingerprint),
         })
         .collect();
-    let p = &ctx.printer;
-    if p.is_json() {
-        return p.json(&items).map(|_| 0);
-    }
     if items.is_empty() {
         p.note("no certificates issued yet");
         return Ok(0);

@@ -20,6 +20,7 @@ pub mod key;
 pub mod probe;
 pub mod revoke;
 pub mod serve;
+pub mod store;
 pub mod verify;
 pub mod verify_live;
 
@@ -67,6 +68,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Apply(a) => apply::run(&ctx, a),
         Command::Key(c) => key::run(&ctx, c),
         Command::Backup(c) => backup::run(&ctx, c),
+        Command::Store(crate::cli::StoreCommand::Check { repair }) => store::check(&ctx, repair),
         Command::Probe(a) => probe::run(&ctx, a),
         Command::Completions { shell } => docs::completions(&ctx, shell),
         Command::Man { out } => docs::man(&ctx, &out),

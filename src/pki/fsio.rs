@@ -151,7 +151,9 @@ fn write_impl(path: &Path, bytes: &[u8], mode: u32, replace: bool) -> Result<()>
             // No silent overwrite.
             rename_noreplace(&tmp, path)?;
         }
-        sync_dir(dir)
+        sync_dir(dir)?;
+        crash_point();
+        Ok(())
     })();
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
@@ -486,10 +488,11 @@ fn dup(e: &Error) -> Error {
 }
 
 /// Debug builds only (the test suite's binary): with `SECCTL_TEST_ABORT_AFTER_RENAMES=N`
-/// the process aborts right after its N-th rename into place, so that tests can stop a
+/// the process aborts right after its N-th durable write (a rename into place, an append
+/// to the revocation log), so that tests can stop a
 /// run at every step of a commit, not only where a random kill happens to land.
 #[cfg(debug_assertions)]
-fn crash_point() {
+pub fn crash_point() {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static RENAMES: AtomicUsize = AtomicUsize::new(0);
     let n = RENAMES.fetch_add(1, Ordering::SeqCst) + 1;
@@ -498,8 +501,9 @@ fn crash_point() {
     }
 }
 
+/// Release builds: no fault point.
 #[cfg(not(debug_assertions))]
-fn crash_point() {}
+pub fn crash_point() {}
 
 /// Batches at least this large commit with `syncfs` instead of per-file fsyncs.
 const BULK: usize = 32;

@@ -362,7 +362,23 @@ impl Store {
                 }
             }
         }
-        out.sort_by_key(|a| a.not_before);
+        out.sort_by_key(|r| r.not_before);
+        Ok(out)
+    }
+
+    /// Every name in the index, sorted.
+    pub fn indexed_names(&self) -> Result<Vec<String>> {
+        let dir = self.names_dir();
+        let mut out: Vec<String> = match fs::read_dir(&dir) {
+            Ok(rd) => rd
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| !n.starts_with('.'))
+                .collect(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => vec![],
+            Err(e) => return Err(Error::io(format!("reading {}", dir.display()), e)),
+        };
+        out.sort();
         Ok(out)
     }
 

@@ -1,0 +1,290 @@
+//! `secctl store check [--repair]`: the state directory's parts checked against each other:
+//! every record with its certificate, the name index with the records, the revocation log
+//! with the records and the published CRL, the delivered files with the current records.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::Serialize;
+
+use crate::cmd::Ctx;
+use crate::error::Result;
+use crate::output::Tone;
+use crate::pki::store::{is_serial, Record, Store};
+use crate::pki::{fsio, inspect};
+
+/// One disagreement.
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct Finding {
+    /// records, index, revocations, crl, delivered, writer.
+    pub part: &'static str,
+    /// What disagrees, in words.
+    pub detail: String,
+}
+
+/// What `store check` found.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    /// Records read.
+    pub records: usize,
+    /// Names in the index.
+    pub names: usize,
+    /// Revocations in the log.
+    pub revocations: usize,
+    /// Delivered certificates checked (the newest record of each name, unless revoked).
+    pub delivered: usize,
+    /// `--repair`: what the locked repair removed or rebuilt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repaired: Option<String>,
+    /// Every disagreement (empty: all agree).
+    pub findings: Vec<Finding>,
+}
+
+/// Run `store check`.
+pub fn check(ctx: &Ctx, repair: bool) -> Result<u8> {
+    let store = &ctx.store;
+    store.config()?;
+    let repaired = if repair {
+        let before = writer_left(store);
+        let _lock = store.lock()?;
+        // Temporary files of dead writers and certificates never recorded (never handed
+        // out: a record precedes every delivery), then the index from the records.
+        let removed = store.repair()?;
+        let names = store.rebuild_index()?;
+        let killed = match before {
+            Some(pid) => format!("a writer (pid {pid}) had been killed; "),
+            None => String::new(),
+        };
+        Some(format!(
+            "{killed}{removed} leftover files removed, index rebuilt ({names} names)"
+        ))
+    } else {
+        None
+    };
+    let mut report = inspect_store(store)?;
+    report.repaired = repaired;
+    let p = &ctx.printer;
+    if p.is_json() {
+        p.json(&report)?;
+    } else {
+        if let Some(r) = &report.repaired {
+            p.line(&format!("repaired: {r}"))?;
+        }
+        p.line(&format!(
+            "{} records, {} names, {} revocations, {} delivered certificates checked",
+            report.records, report.names, report.revocations, report.delivered
+        ))?;
+        for f in &report.findings {
+            p.line(&format!(
+                "{} {}: {}",
+                p.paint("DISAGREES", Tone::Bad),
+                f.part,
+                crate::term::escape(&f.detail)
+            ))?;
+        }
+        if report.findings.is_empty() {
+            p.line(&p.paint(
+                "records, index, revocations, CRL and delivered files agree",
+                Tone::Good,
+            ))?;
+        }
+    }
+    Ok(if report.findings.is_empty() { 0 } else { 1 })
+}
+
+/// The PID in `.writing` when its process is gone (a killed writer).
+fn writer_left(store: &Store) -> Option<u32> {
+    let text = std::fs::read_to_string(store.path(".writing")).ok()?;
+    let pid: u32 = text.trim().parse().ok()?;
+    (!std::path::Path::new(&format!("/proc/{pid}")).exists()).then_some(pid)
+}
+
+/// Check every part against the others (reads everything: this is the one command that
+/// scans the whole directory on purpose).
+pub fn inspect_store(store: &Store) -> Result<Report> {
+    let mut findings = Vec::new();
+    let mut bad = |part: &'static str, detail: String| findings.push(Finding { part, detail });
+    if let Some(pid) = writer_left(store) {
+        bad(
+            "writer",
+            format!("a writer (pid {pid}) was killed and nothing has repaired the directory since (run `secctl store check --repair`)"),
+        );
+    }
+    // Records and their certificates.
+    let dir = store.issued_dir();
+    let mut json = HashSet::new();
+    let mut crt = HashSet::new();
+    if let Ok(rd) = std::fs::read_dir(&dir) {
+        for ent in rd.flatten() {
+            let n = ent.file_name().to_string_lossy().into_owned();
+            if let Some(s) = n.strip_suffix(".json") {
+                json.insert(s.to_string());
+            } else if let Some(s) = n.strip_suffix(".crt") {
+                crt.insert(s.to_string());
+            }
+        }
+    }
+    let mut records: Vec<Record> = Vec::new();
+    for s in &json {
+        match store.record(s) {
+            Ok(Some(r)) if &r.serial == s => records.push(r),
+            Ok(Some(r)) => bad(
+                "records",
+                format!("issued/{s}.json records serial {}", r.serial),
+            ),
+            Ok(None) => bad(
+                "records",
+                format!("issued/{s}.json is not named by a serial"),
+            ),
+            Err(e) => bad("records", e.to_string()),
+        }
+    }
+    for r in &records {
+        if !crt.contains(&r.serial) {
+            bad(
+                "records",
+                format!(
+                    "{} ({}) has no certificate issued/{}.crt",
+                    r.serial, r.name, r.serial
+                ),
+            );
+            continue;
+        }
+        match inspect::read_cert_file(&store.record_cert_path(&r.serial)) {
+            Ok((der, info)) => {
+                if inspect::fingerprint(&der) != r.sha256_fingerprint || info.serial != r.serial {
+                    bad(
+                        "records",
+                        format!(
+                            "issued/{}.crt is not the certificate its record describes",
+                            r.serial
+                        ),
+                    );
+                }
+            }
+            Err(e) => bad("records", e.to_string()),
+        }
+    }
+    for s in crt.difference(&json) {
+        bad("records", format!("issued/{s}.crt has no record"));
+    }
+    // The name index.
+    let mut by_name: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for r in &records {
+        by_name
+            .entry(r.name.as_str())
+            .or_default()
+            .push(r.serial.as_str());
+    }
+    let names_dir = store.names_dir();
+    let mut indexed: HashMap<String, Vec<String>> = HashMap::new();
+    if let Ok(rd) = std::fs::read_dir(&names_dir) {
+        for ent in rd.flatten() {
+            let n = ent.file_name().to_string_lossy().into_owned();
+            if n.starts_with('.') {
+                continue;
+            }
+            let text = fsio::read_text(&ent.path()).unwrap_or_default();
+            indexed.insert(n, text.lines().map(str::to_string).collect());
+        }
+    }
+    if !store.indexed() && !records.is_empty() {
+        bad(
+            "index",
+            "the name index is not built yet (any writing command builds it)".into(),
+        );
+    } else {
+        for (name, serials) in &by_name {
+            let have = indexed.get(*name);
+            for s in serials {
+                if !have.is_some_and(|h| h.iter().any(|x| x == s)) {
+                    bad("index", format!("names/{name} does not list {s}"));
+                }
+            }
+        }
+        for (name, serials) in &indexed {
+            for s in serials {
+                let ok = is_serial(s)
+                    && by_name
+                        .get(name.as_str())
+                        .is_some_and(|v| v.contains(&s.as_str()));
+                if !ok {
+                    bad(
+                        "index",
+                        format!("names/{name} lists {s:?}, which is not a record of {name}"),
+                    );
+                }
+            }
+        }
+    }
+    // Revocations: every one a record, every one in the published CRL.
+    let revs = crate::revocation::read_log(store)?;
+    let serials: HashSet<&str> = records.iter().map(|r| r.serial.as_str()).collect();
+    for rv in &revs {
+        if !serials.contains(rv.serial.as_str()) {
+            bad(
+                "revocations",
+                format!("revocations.log names {}, which has no record", rv.serial),
+            );
+        }
+    }
+    let crl_path = store.path("crl.pem");
+    if !revs.is_empty() {
+        match crate::verify::read_pem_or_der(&crl_path, "X509 CRL", "CRL") {
+            Ok(ders) => {
+                let mut listed = HashSet::new();
+                for d in &ders {
+                    if let Ok((_, crl)) = x509_parser::parse_x509_crl(d) {
+                        for e in crl.iter_revoked_certificates() {
+                            listed.insert(
+                                hex::encode(e.raw_serial())
+                                    .trim_start_matches("00")
+                                    .to_string(),
+                            );
+                        }
+                    }
+                }
+                let now = time::OffsetDateTime::now_utc();
+                for rv in &revs {
+                    let current = records
+                        .iter()
+                        .find(|r| r.serial == rv.serial)
+                        .is_some_and(|r| r.not_after > now);
+                    if current && !listed.contains(rv.serial.trim_start_matches("00")) {
+                        bad(
+                            "crl",
+                            format!(
+                                "{} is revoked but crl.pem does not list it (run `secctl crl`)",
+                                rv.serial
+                            ),
+                        );
+                    }
+                }
+            }
+            Err(e) => bad("crl", e.to_string()),
+        }
+    }
+    // Delivered files: the newest record of each name, unless revoked.
+    let revoked: HashSet<&str> = revs.iter().map(|r| r.serial.as_str()).collect();
+    let mut delivered = 0;
+    for serials in by_name.values() {
+        let newest = serials
+            .iter()
+            .filter_map(|s| records.iter().find(|r| r.serial == *s))
+            .max_by_key(|r| r.not_before);
+        if let Some(r) = newest.filter(|r| !revoked.contains(r.serial.as_str())) {
+            delivered += 1;
+            if let Some(why) = crate::cmd::apply::delivery_problem(r) {
+                bad("delivered", format!("{} ({}): {why}", r.name, r.serial));
+            }
+        }
+    }
+    findings.sort_by(|a, b| (a.part, &a.detail).cmp(&(b.part, &b.detail)));
+    Ok(Report {
+        records: records.len(),
+        names: indexed.len(),
+        revocations: revs.len(),
+        delivered,
+        repaired: None,
+        findings,
+    })
+}
