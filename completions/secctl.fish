@@ -24,7 +24,7 @@ function __fish_secctl_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c secctl -n "__fish_secctl_needs_command" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_needs_command" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_needs_command" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
 complete -c secctl -n "__fish_secctl_needs_command" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
@@ -36,7 +36,7 @@ complete -c secctl -n "__fish_secctl_needs_command" -f -a "ca" -d 'Create and in
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "cert" -d 'Issue and inspect node and client certificates'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "revoke" -d 'Revoke certificates (by name, serial or file) and publish a new CRL'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "crl" -d 'Publish `crl.pem`: one CRL per trusted CA, signed by the issuing CA'
-complete -c secctl -n "__fish_secctl_needs_command" -f -a "verify" -d 'Verify a certificate file offline: chain, validity, usage, CRL, host and role'
+complete -c secctl -n "__fish_secctl_needs_command" -f -a "verify" -d 'Verify a certificate file, or a live server\'s (HOST:PORT): chain, validity, usage, CRL, host, role'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "serve" -d 'Run a reference single-port node: TLS (HTTP/1.1, HTTP/2, gRPC) and a plaintext redirect'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "probe" -d 'Classify every transport of one or more ports: encrypted? who is authenticated?'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "demo" -d 'The whole product in seconds: temporary CA, certificates, serve on loopback, probe it'
@@ -47,7 +47,7 @@ complete -c secctl -n "__fish_secctl_needs_command" -f -a "store" -d 'Check the 
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "man" -d 'Write man pages (one per subcommand) into a directory'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate help" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate help" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate help" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate help" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
@@ -65,7 +65,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcom
 ecdsa-p384\t'ECDSA on NIST P-384 with SHA-384'
 ed25519\t'Ed25519 (OpenSSL 1.1.1+, Go, rustls; not every browser or appliance)'"
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from init" -l days -d 'Validity of the root in days' -r
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from init" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from init" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from init" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from init" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
@@ -76,7 +76,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcom
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from init" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from init" -s V -l version -d 'Print version'
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from show" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from show" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from show" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
@@ -88,7 +88,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcom
 ecdsa-p384\t'ECDSA on NIST P-384 with SHA-384'
 ed25519\t'Ed25519 (OpenSSL 1.1.1+, Go, rustls; not every browser or appliance)'"
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -l days -d 'Validity of the new root in days' -r
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
@@ -100,7 +100,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcom
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show the CA: subject, key type, validity, fingerprints, key encryption'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "rotate" -d 'Make a new CA; the trust bundle keeps the old one until it expires'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
@@ -120,8 +120,8 @@ complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subc
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -l key-type -d 'Key algorithm [default: the CA\'s]' -r -f -a "ecdsa-p256\t'ECDSA on NIST P-256 with SHA-256 (the default; every TLS stack accepts it)'
 ecdsa-p384\t'ECDSA on NIST P-384 with SHA-384'
 ed25519\t'Ed25519 (OpenSSL 1.1.1+, Go, rustls; not every browser or appliance)'"
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -l out -d 'Output directory [default: DIR/certs/NAME]' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -l out -d 'Output directory [default: DIR/certs/NAME]' -r -f -a "(__fish_complete_directories)"
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
@@ -135,8 +135,8 @@ complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subc
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -l key-type -d 'Key algorithm [default: the CA\'s]' -r -f -a "ecdsa-p256\t'ECDSA on NIST P-256 with SHA-256 (the default; every TLS stack accepts it)'
 ecdsa-p384\t'ECDSA on NIST P-384 with SHA-384'
 ed25519\t'Ed25519 (OpenSSL 1.1.1+, Go, rustls; not every browser or appliance)'"
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -l out -d 'Output directory [default: DIR/certs/NAME]' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -l out -d 'Output directory [default: DIR/certs/NAME]' -r -f -a "(__fish_complete_directories)"
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
@@ -156,7 +156,7 @@ not-yet-valid\t''
 revoked\t''
 superseded\t''"
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -l name -d 'Only certificates of this name' -r
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
@@ -165,7 +165,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subc
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l days -d 'Validity in days (capped at the issuing CA\'s end of validity)' -r
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
@@ -175,7 +175,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subc
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -s V -l version -d 'Print version'
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from show" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from show" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from show" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
@@ -198,7 +198,7 @@ cessationOfOperation\t'The node or client is gone'
 privilegeWithdrawn\t'A privilege was withdrawn'"
 complete -c secctl -n "__fish_secctl_using_subcommand revoke" -l crl-days -d 'Days until nextUpdate of the regenerated CRL' -r
 complete -c secctl -n "__fish_secctl_using_subcommand revoke" -l root-crl-days -d 'Days until nextUpdate of the root\'s CRL above an intermediate [default: until the intermediate expires]' -r
-complete -c secctl -n "__fish_secctl_using_subcommand revoke" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand revoke" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand revoke" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
 complete -c secctl -n "__fish_secctl_using_subcommand revoke" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
@@ -208,7 +208,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand revoke" -s h -l help -d 'P
 complete -c secctl -n "__fish_secctl_using_subcommand revoke" -s V -l version -d 'Print version'
 complete -c secctl -n "__fish_secctl_using_subcommand crl" -l days -d 'Days until nextUpdate (peers refuse the CRL afterwards: republish before)' -r
 complete -c secctl -n "__fish_secctl_using_subcommand crl" -l root-crl-days -d 'Days until nextUpdate of the root\'s CRL above an intermediate [default: until the intermediate expires]' -r
-complete -c secctl -n "__fish_secctl_using_subcommand crl" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand crl" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand crl" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
 complete -c secctl -n "__fish_secctl_using_subcommand crl" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
@@ -216,9 +216,6 @@ complete -c secctl -n "__fish_secctl_using_subcommand crl" -l yes -d 'Answer yes
 complete -c secctl -n "__fish_secctl_using_subcommand crl" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
 complete -c secctl -n "__fish_secctl_using_subcommand crl" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand crl" -s V -l version -d 'Print version'
-complete -c secctl -n "__fish_secctl_using_subcommand verify" -l ca -d 'Trust bundle for the server chain [default: DIR/ca.crt when it exists]' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand verify" -l cert -d 'Client certificate for mTLS' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand verify" -l key -d 'Client key for mTLS' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l servername -d 'Server name for SNI and verification [default: the target\'s host]' -r
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l timeout -d 'Timeout of each network step, in seconds' -r
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l path -d 'Path requested over HTTP (repeatable, for per-location client authentication) [default: /]' -r
@@ -227,14 +224,12 @@ complete -c secctl -n "__fish_secctl_using_subcommand verify" -l min-tls -d 'Low
 1.2\t''
 1.3\t''"
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l warn-days -d '`probe --strict` fails when the server certificate expires within DAYS' -r
-complete -c secctl -n "__fish_secctl_using_subcommand verify" -l crl -d 'CRL file(s) in one PEM file [default: DIR/crl.pem when --ca is not given and it exists]' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l host -d 'Host name or IP address the certificate must be valid for' -r
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l role -d 'Role the certificate must carry (OU and SPIFFE id)' -r
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l trust-domain -d 'The cluster\'s SPIFFE trust domain, which --role requires of the certificate\'s SPIFFE id [default: DIR\'s]' -r
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l usage -d 'Purpose the certificate must allow' -r -f -a "server\t'TLS server (EKU serverAuth)'
 client\t'TLS client (EKU clientAuth)'"
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l at -d 'Verify as of this time (RFC 3339, e.g. 2027-01-01T00:00:00Z, or @UNIX-SECONDS)' -r
-complete -c secctl -n "__fish_secctl_using_subcommand verify" -l untrusted -d 'More certificates (PEM bundle) that may serve as intermediates; never trusted by themselves' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l protocol -d 'Live check: the protocol the port speaks over TLS, whose answer decides whether the handshake and --cert were accepted [default: detected from what the port answered]' -r -f -a "auto\t'The protocol the port answered (PostgreSQL, Redis, MQTT, gRPC, HTTP), else plain TLS'
 http\t'HTTP/1.1 or HTTP/2 over TLS'
 grpc\t'gRPC (health check) over TLS'
@@ -242,7 +237,12 @@ postgres\t'PostgreSQL: SSLRequest, then TLS, then a startup message'
 redis\t'Redis over TLS (PING)'
 mqtt\t'MQTT 3.1.1 over TLS (CONNECT)'
 tls\t'The TLS handshake only (a protocol secctl does not speak)'"
-complete -c secctl -n "__fish_secctl_using_subcommand verify" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand verify" -l ca -d 'Trust bundle for the server chain [default: DIR/ca.crt when it exists]' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand verify" -l cert -d 'Client certificate for mTLS' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand verify" -l key -d 'Client key for mTLS' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand verify" -l crl -d 'CRL file(s) in one PEM file [default: DIR/crl.pem when --ca is not given and it exists]' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand verify" -l untrusted -d 'More certificates (PEM bundle) that may serve as intermediates; never trusted by themselves' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand verify" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
@@ -253,10 +253,6 @@ complete -c secctl -n "__fish_secctl_using_subcommand verify" -s h -l help -d 'P
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l listen -d 'Address to listen on, repeatable (port 0 picks a free port; the first line printed says which)' -r
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l name -d 'Serve the node certificate NAME from DIR/certs/NAME/ (instead of --cert/--key)' -r
-complete -c secctl -n "__fish_secctl_using_subcommand serve" -l cert -d 'Server certificate chain (PEM)' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand serve" -l key -d 'Server private key (PKCS#8 PEM)' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand serve" -l ca -d 'Bundle that verifies client certificates [default: DIR/ca.crt]' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand serve" -l crl -d 'CRL for client certificates, reloaded when the file changes [default: DIR/crl.pem, also with --ca]. Verifying client certificates without a CRL needs --no-crl' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l trust-domain -d 'The cluster\'s SPIFFE trust domain, which --allow-role requires of the client\'s SPIFFE id [default: DIR\'s]' -r
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l max-connections -d 'Connections served at once; over it, new connections are closed at once' -r
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l header-timeout -d 'Seconds allowed for the first byte, the TLS handshake, and each request\'s head and body' -r
@@ -267,7 +263,11 @@ required\t'Refuse the handshake without a valid one'"
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l grpc-auth -d 'Per-request authentication of gRPC calls (status 16 without a verified certificate)' -r -f -a "none\t'Anyone'
 mtls\t'Status 16 UNAUTHENTICATED without a verified client certificate'"
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l allow-role -d 'Only these roles may call (per request: HTTP 403 / gRPC status 7 for others). Repeatable' -r
-complete -c secctl -n "__fish_secctl_using_subcommand serve" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand serve" -l cert -d 'Server certificate chain (PEM)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand serve" -l key -d 'Server private key (PKCS#8 PEM)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand serve" -l ca -d 'Bundle that verifies client certificates [default: DIR/ca.crt]' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand serve" -l crl -d 'CRL for client certificates, reloaded when the file changes [default: DIR/crl.pem, also with --ca]. Verifying client certificates without a CRL needs --no-crl' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand serve" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
@@ -278,11 +278,6 @@ complete -c secctl -n "__fish_secctl_using_subcommand serve" -l yes -d 'Answer y
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -s V -l version -d 'Print version'
-complete -c secctl -n "__fish_secctl_using_subcommand probe" -l targets-file -d 'Read targets from FILE too: one HOST:PORT per line; blank lines and `#` comments are skipped' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand probe" -l inventory -d 'Probe the inventory\'s targets and compare with their expectations (exit 1 on a difference)' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand probe" -l ca -d 'Trust bundle for the server chain [default: DIR/ca.crt when it exists]' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand probe" -l cert -d 'Client certificate for mTLS' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand probe" -l key -d 'Client key for mTLS' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -l servername -d 'Server name for SNI and verification [default: the target\'s host]' -r
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -l timeout -d 'Timeout of each network step, in seconds' -r
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -l path -d 'Path requested over HTTP (repeatable, for per-location client authentication) [default: /]' -r
@@ -292,7 +287,12 @@ complete -c secctl -n "__fish_secctl_using_subcommand probe" -l min-tls -d 'Lowe
 1.3\t''"
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -l warn-days -d '`probe --strict` fails when the server certificate expires within DAYS' -r
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -l concurrency -d 'Targets probed at once' -r
-complete -c secctl -n "__fish_secctl_using_subcommand probe" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand probe" -l targets-file -d 'Read targets from FILE too: one HOST:PORT per line; blank lines and `#` comments are skipped' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand probe" -l inventory -d 'Probe the inventory\'s targets and compare with their expectations (exit 1 on a difference)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand probe" -l ca -d 'Trust bundle for the server chain [default: DIR/ca.crt when it exists]' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand probe" -l cert -d 'Client certificate for mTLS' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand probe" -l key -d 'Client key for mTLS' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand probe" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
@@ -301,7 +301,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand probe" -l yes -d 'Answer y
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -s V -l version -d 'Print version'
-complete -c secctl -n "__fish_secctl_using_subcommand demo" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand demo" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand demo" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
 complete -c secctl -n "__fish_secctl_using_subcommand demo" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
@@ -310,7 +310,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand demo" -l insecure-dirs -d 
 complete -c secctl -n "__fish_secctl_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand demo" -s V -l version -d 'Print version'
 complete -c secctl -n "__fish_secctl_using_subcommand apply" -l renew-before -d 'Renew certificates that expire within this many days [default: the inventory\'s, or 30]' -r
-complete -c secctl -n "__fish_secctl_using_subcommand apply" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand apply" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand apply" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
 complete -c secctl -n "__fish_secctl_using_subcommand apply" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
@@ -319,7 +319,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand apply" -l yes -d 'Answer y
 complete -c secctl -n "__fish_secctl_using_subcommand apply" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
 complete -c secctl -n "__fish_secctl_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand apply" -s V -l version -d 'Print version'
-complete -c secctl -n "__fish_secctl_using_subcommand key; and not __fish_seen_subcommand_from split combine help" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand key; and not __fish_seen_subcommand_from split combine help" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand key; and not __fish_seen_subcommand_from split combine help" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
 complete -c secctl -n "__fish_secctl_using_subcommand key; and not __fish_seen_subcommand_from split combine help" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
@@ -333,9 +333,9 @@ complete -c secctl -n "__fish_secctl_using_subcommand key; and not __fish_seen_s
 complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from split" -l threshold -d 'K: shares needed to restore' -r
 complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from split" -l shares -d 'N: shares made' -r
 complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from split" -l recipient -d 'Custodian public key (age1... or ssh-ed25519 ...), one per share, in share order. Repeatable' -r
+complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from split" -l out -d 'Directory for the share files [default: FILE.shares]' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from split" -l recipients-file -d 'File of custodian public keys, one per line (# comments allowed)' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from split" -l out -d 'Directory for the share files [default: FILE.shares]' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from split" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from split" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from split" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
 complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from split" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
@@ -345,7 +345,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subco
 complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from split" -s V -l version -d 'Print version'
 complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from combine" -s i -l identity -d 'age identity file or OpenSSH private key to decrypt encrypted shares. Repeatable' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from combine" -l out -d 'Where to write the secret (mode 0600; must not exist)' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from combine" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from combine" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from combine" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
 complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from combine" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
@@ -356,7 +356,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subco
 complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "split" -d 'Split FILE into N shares, any K of which restore it (Shamir over GF(256))'
 complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "combine" -d 'Combine K shares into the secret (on a terminal without SHARE: paste them one by one)'
 complete -c secctl -n "__fish_secctl_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c secctl -n "__fish_secctl_using_subcommand backup; and not __fish_seen_subcommand_from init create restore help" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and not __fish_seen_subcommand_from init create restore help" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and not __fish_seen_subcommand_from init create restore help" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and not __fish_seen_subcommand_from init create restore help" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
@@ -371,9 +371,9 @@ complete -c secctl -n "__fish_secctl_using_subcommand backup; and not __fish_see
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from init" -l threshold -d 'K' -r
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from init" -l shares -d 'N' -r
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from init" -l recipient -d 'Custodian public key (age1... or ssh-ed25519 ...), one per share, in share order. Repeatable' -r
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from init" -l out -d 'Directory for the share files [default: ./backup-shares-SPLIT]' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from init" -l recipients-file -d 'File of custodian public keys, one per line (# comments allowed)' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from init" -l out -d 'Directory for the share files [default: ./backup-shares-SPLIT]' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from init" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from init" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from init" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from init" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
@@ -383,7 +383,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_su
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from init" -s V -l version -d 'Print version'
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l out -d 'Output file [default: secctl-backup-TIMESTAMP.age]' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
@@ -392,10 +392,10 @@ complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_su
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l to -d 'Target directory: must not exist or be empty' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l share -d 'Share files. Repeatable' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -s i -l identity -d 'Identity files to decrypt encrypted shares. Repeatable' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l to -d 'Target directory: must not exist or be empty' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
@@ -407,7 +407,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_su
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "create" -d 'Archive the state directory, encrypted to the backup public key (no secret needed)'
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "restore" -d 'Restore a backup into an empty directory with K shares of the backup key'
 complete -c secctl -n "__fish_secctl_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c secctl -n "__fish_secctl_using_subcommand store; and not __fish_seen_subcommand_from check help" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand store; and not __fish_seen_subcommand_from check help" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand store; and not __fish_seen_subcommand_from check help" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
 complete -c secctl -n "__fish_secctl_using_subcommand store; and not __fish_seen_subcommand_from check help" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
@@ -417,7 +417,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand store; and not __fish_seen
 complete -c secctl -n "__fish_secctl_using_subcommand store; and not __fish_seen_subcommand_from check help" -s V -l version -d 'Print version'
 complete -c secctl -n "__fish_secctl_using_subcommand store; and not __fish_seen_subcommand_from check help" -f -a "check" -d 'Check every record against its certificate, the name index against the records, the revocation log against the records and crl.pem, and the delivered files against the newest record of each name; exit 1 on any disagreement'
 complete -c secctl -n "__fish_secctl_using_subcommand store; and not __fish_seen_subcommand_from check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c secctl -n "__fish_secctl_using_subcommand store; and __fish_seen_subcommand_from check" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand store; and __fish_seen_subcommand_from check" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand store; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
 complete -c secctl -n "__fish_secctl_using_subcommand store; and __fish_seen_subcommand_from check" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
@@ -428,7 +428,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand store; and __fish_seen_sub
 complete -c secctl -n "__fish_secctl_using_subcommand store; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
 complete -c secctl -n "__fish_secctl_using_subcommand store; and __fish_seen_subcommand_from help" -f -a "check" -d 'Check every record against its certificate, the name index against the records, the revocation log against the records and crl.pem, and the delivered files against the newest record of each name; exit 1 on any disagreement'
 complete -c secctl -n "__fish_secctl_using_subcommand store; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c secctl -n "__fish_secctl_using_subcommand completions" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand completions" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand completions" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
 complete -c secctl -n "__fish_secctl_using_subcommand completions" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
@@ -436,8 +436,8 @@ complete -c secctl -n "__fish_secctl_using_subcommand completions" -l yes -d 'An
 complete -c secctl -n "__fish_secctl_using_subcommand completions" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
 complete -c secctl -n "__fish_secctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c secctl -n "__fish_secctl_using_subcommand man" -l out -d 'Output directory' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand man" -l dir -d 'State directory (CA, records, issued certificates)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand man" -l out -d 'Output directory' -r -f -a "(__fish_complete_directories)"
+complete -c secctl -n "__fish_secctl_using_subcommand man" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand man" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
 complete -c secctl -n "__fish_secctl_using_subcommand man" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
@@ -449,7 +449,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_
 complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup store completions man help" -f -a "cert" -d 'Issue and inspect node and client certificates'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup store completions man help" -f -a "revoke" -d 'Revoke certificates (by name, serial or file) and publish a new CRL'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup store completions man help" -f -a "crl" -d 'Publish `crl.pem`: one CRL per trusted CA, signed by the issuing CA'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup store completions man help" -f -a "verify" -d 'Verify a certificate file offline: chain, validity, usage, CRL, host and role'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup store completions man help" -f -a "verify" -d 'Verify a certificate file, or a live server\'s (HOST:PORT): chain, validity, usage, CRL, host, role'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup store completions man help" -f -a "serve" -d 'Run a reference single-port node: TLS (HTTP/1.1, HTTP/2, gRPC) and a plaintext redirect'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup store completions man help" -f -a "probe" -d 'Classify every transport of one or more ports: encrypted? who is authenticated?'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup store completions man help" -f -a "demo" -d 'The whole product in seconds: temporary CA, certificates, serve on loopback, probe it'

@@ -4,6 +4,7 @@
 # codes, never the human tables.
 #
 #   SECCTL_DIR=/srv/pki SECCTL_PASSPHRASE_FILE=/run/secrets/ca-pass ./provision.sh inventory.yaml
+#   (the two paths are placeholders: your state directory and a 0600 file holding the CA passphrase)
 set -euo pipefail
 inventory=${1:?usage: provision.sh INVENTORY}
 secctl=${SECCTL:-secctl}

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum, ValueHint};
 
 use crate::pki::keys::KeyType;
 
@@ -24,6 +24,295 @@ Exit codes:
   4  internal error
   130, 143  interrupted by SIGINT or SIGTERM (staged secret files removed first)";
 
+/// The heading of the options every command takes.
+const GLOBAL: &str = "Global options";
+
+/// Examples of every command, shown under "Examples:" at the end of its `--help` and as the
+/// EXAMPLES section of its man page. Keyed by the command path without `secctl`.
+pub const EXAMPLES: &[(&str, &str)] = &[
+    (
+        "",
+        "\
+# the whole product on loopback, nothing kept
+secctl demo
+secctl --dir ./pki ca init --name Prod --intermediate
+secctl cert node node-1 --host node-1.prod.example --role gitaly
+# JSON for scripts
+secctl -o json cert list
+# this help for one command
+secctl help cert node",
+    ),
+    (
+        "ca",
+        "\
+secctl ca init --name Prod --trust-domain prod.example --intermediate
+secctl ca show
+secctl ca rotate",
+    ),
+    (
+        "ca init",
+        "\
+secctl ca init --name Prod --trust-domain prod.example --intermediate
+# asks the passphrase twice
+secctl ca init --key-type ed25519 --days 1825 --encrypt-key
+# pipelines: the passphrase from a file (mode 0600)
+SECCTL_PASSPHRASE_FILE=./ca-pass secctl ca init --intermediate",
+    ),
+    (
+        "ca show",
+        "\
+secctl ca show
+secctl -o json ca show",
+    ),
+    (
+        "ca rotate",
+        "\
+secctl ca rotate
+secctl ca rotate --key-type ecdsa-p384 --days 1825",
+    ),
+    (
+        "cert",
+        "\
+secctl cert node node-1 --host node-1.prod.example --role gitaly
+secctl cert client rails --role gitlab
+secctl cert list --expiring-within 60",
+    ),
+    (
+        "cert node",
+        "\
+secctl cert node praefect-1 --role praefect \\
+    --host praefect-1.prod.example --host 10.0.0.11
+secctl cert node web --host '*.apps.example' --days 90 --out ./web-tls",
+    ),
+    (
+        "cert client",
+        "\
+secctl cert client rails --role gitlab
+secctl cert client console-1 --role console --days 30 --key-type ed25519",
+    ),
+    (
+        "cert list",
+        "\
+secctl cert list
+secctl cert list --expiring-within 60
+# a cron job: what needs attention
+secctl cert list --status expiring --status expired
+secctl -o json cert list --role gitaly",
+    ),
+    (
+        "cert renew",
+        "\
+secctl cert renew praefect-1
+secctl cert renew praefect-1 --reuse-key --days 90
+# by serial prefix (8+ hex digits), revoking the old one
+secctl --yes cert renew 5e4b6cac --revoke-old",
+    ),
+    (
+        "cert show",
+        "\
+secctl cert show praefect-1
+secctl cert show 5e4b6cac
+secctl cert show pki/certs/praefect-1/praefect-1.crt",
+    ),
+    (
+        "revoke",
+        "\
+# every live certificate of gitaly-3
+secctl --yes revoke gitaly-3 --reason keyCompromise
+# one serial (a unique prefix); asks first on a terminal
+secctl revoke 5e4b6cac
+secctl --yes revoke ./old/node.crt --crl-days 7",
+    ),
+    (
+        "crl",
+        "\
+secctl crl
+# republish before nextUpdate (from cron)
+secctl crl --days 7",
+    ),
+    (
+        "verify",
+        "\
+secctl verify pki/certs/node-1/node-1.crt --host localhost --role gitaly
+secctl verify node.crt --ca ca.crt --crl crl.pem --usage server \\
+    --at 2027-01-01T00:00:00Z
+# a live server, with a client certificate
+secctl verify node-1.prod.example:8443 --role gitaly \\
+    --cert rails.crt --key rails.key",
+    ),
+    (
+        "serve",
+        "\
+secctl serve --name node-1 --listen 127.0.0.1:8443
+secctl serve --name node-1 --listen 127.0.0.1:0 --client-auth required -v
+secctl serve --name node-1 --grpc-auth mtls --allow-role console
+# plaintext, for comparison
+secctl serve --insecure --listen 127.0.0.1:8080",
+    ),
+    (
+        "probe",
+        "\
+secctl probe 127.0.0.1:8443
+secctl probe node-1.prod.example:8443 --strict
+secctl probe 127.0.0.1:443 --cert rails.crt --key rails.key \\
+    --path / --path /admin -o json
+secctl probe --inventory cluster.yaml",
+    ),
+    (
+        "demo",
+        "\
+secctl demo
+secctl -o json demo",
+    ),
+    (
+        "apply",
+        "\
+# exit 1 when there is work to do; changes nothing
+secctl apply --check cluster.yaml
+secctl apply cluster.yaml
+secctl -o json apply cluster.yaml --renew-before 45",
+    ),
+    (
+        "key",
+        "\
+secctl key split ca.key --threshold 2 --shares 3 \\
+    --recipients-file custodians.txt --out ./shares
+secctl key combine ./shares/share-1-of-3-alice.age \\
+    ./shares/share-2-of-3-bob.age -i alice.key -i bob.key --out ca.key",
+    ),
+    (
+        "key split",
+        "\
+# clear shares (print them, hand each to one custodian)
+secctl key split ca.key --threshold 2 --shares 3 --out ./shares
+# each share encrypted to one custodian's age or SSH public key
+secctl key split ca.key --threshold 2 --shares 3 \\
+    --recipients-file custodians.txt --out ./shares",
+    ),
+    (
+        "key combine",
+        "\
+secctl key combine ./shares/share-1-of-3.txt ./shares/share-3-of-3.txt \\
+    --out ./ca.key
+secctl key combine ./shares/share-1-of-3-alice.age -i ~/.ssh/id_ed25519 \\
+    ./shares/share-2-of-3-bob.age -i bob.key --out ./ca.key
+# on a terminal: the custodians paste their shares one by one
+secctl key combine --out ./ca.key",
+    ),
+    (
+        "backup",
+        "\
+secctl backup init --threshold 2 --shares 3 \\
+    --recipients-file custodians.txt --out ./backup-shares
+secctl backup create --out pki-backup.age
+secctl backup restore pki-backup.age --share s1.age --share s2.age \\
+    -i alice.key --to ./pki-restored",
+    ),
+    (
+        "backup init",
+        "\
+secctl backup init --threshold 2 --shares 3 \\
+    --recipients-file custodians.txt --out ./backup-shares
+secctl --yes backup init --threshold 3 --shares 5 \\
+    --recipients-file custodians.txt --force",
+    ),
+    (
+        "backup create",
+        "\
+secctl backup create
+secctl backup create --out /srv/backups/pki-2026-11-30.age",
+    ),
+    (
+        "backup restore",
+        "\
+secctl backup restore pki-backup.age --share s1.age --share s2.age \\
+    -i alice.key --to ./pki-restored
+secctl backup restore pki-backup.age --share share-1-of-3.txt \\
+    --share share-3-of-3.txt --to ./pki-restored",
+    ),
+    (
+        "store",
+        "\
+secctl store check
+secctl store check --repair",
+    ),
+    (
+        "store check",
+        "\
+# exit 1 when records, index, CRL or delivered files disagree
+secctl store check
+# after a killed writer: clean up and rebuild the name index first
+secctl store check --repair",
+    ),
+    (
+        "completions",
+        "\
+secctl completions bash > ~/.local/share/bash-completion/completions/secctl
+secctl completions zsh > ~/.zfunc/_secctl
+secctl completions fish > ~/.config/fish/completions/secctl.fish",
+    ),
+    (
+        "man",
+        "\
+secctl man --out ./man && man -l ./man/secctl.1
+secctl man --out ~/.local/share/man/man1",
+    ),
+];
+
+/// The examples of the command at `path` ("" for `secctl` itself, else e.g. "cert node").
+pub fn examples(path: &str) -> Option<&'static str> {
+    EXAMPLES.iter().find(|(p, _)| *p == path).map(|(_, e)| *e)
+}
+
+/// The full clap command: the derive definition plus every command's examples (after its
+/// help), and file or directory completion hints. Parsing, completions and man pages use it.
+pub fn command() -> clap::Command {
+    decorate(Cli::command(), "")
+}
+
+fn decorate(cmd: clap::Command, path: &str) -> clap::Command {
+    let mut cmd = cmd;
+    if let Some(ex) = examples(path) {
+        let ex = ex
+            .lines()
+            .map(|l| format!("  {l}"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let before = cmd.get_after_help().map(|h| h.to_string());
+        let long = cmd.get_after_long_help().map(|h| h.to_string());
+        let join = |b: Option<String>| match b {
+            Some(b) => format!("{}\n\nExamples:\n{ex}", b.trim_end()),
+            None => format!("Examples:\n{ex}"),
+        };
+        cmd = cmd.after_help(join(before));
+        if long.is_some() {
+            cmd = cmd.after_long_help(join(long));
+        }
+    }
+    // A path argument completes files unless it says it wants a directory.
+    let paths: Vec<String> = cmd
+        .get_arguments()
+        .filter(|a| a.get_value_hint() == ValueHint::AnyPath)
+        .map(|a| a.get_id().to_string())
+        .collect();
+    for id in paths {
+        cmd = cmd.mut_arg(id, |a| a.value_hint(ValueHint::FilePath));
+    }
+    let subs: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in subs {
+        let sub_path = if path.is_empty() {
+            name.clone()
+        } else {
+            format!("{path} {name}")
+        };
+        cmd = cmd.mut_subcommand(name, |s| decorate(s, &sub_path));
+    }
+    cmd
+}
+
 /// Certificates and cluster security: a private CA, role-bearing node and client
 /// certificates, and checks against the live cluster.
 #[derive(Debug, Parser)]
@@ -35,14 +324,17 @@ pub struct Cli {
         global = true,
         env = "SECCTL_DIR",
         default_value = "pki",
-        value_name = "DIR"
+        value_name = "DIR",
+        value_hint = ValueHint::DirPath,
+        help_heading = GLOBAL
     )]
     pub dir: PathBuf,
     /// Output format: a human table, or one JSON document on stdout.
-    #[arg(short = 'o', long, global = true, value_enum, default_value_t = Format::Text)]
+    #[arg(short = 'o', long, global = true, value_enum, default_value_t = Format::Text,
+          help_heading = GLOBAL)]
     pub output: Format,
     /// Answer yes to confirmations (required for destructive actions without a terminal).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub yes: bool,
     /// Read the CA passphrase from this file (first line) instead of prompting; with `ca
     /// init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise).
@@ -50,7 +342,9 @@ pub struct Cli {
         long,
         global = true,
         env = "SECCTL_PASSPHRASE_FILE",
-        value_name = "FILE"
+        value_name = "FILE",
+        value_hint = ValueHint::FilePath,
+        help_heading = GLOBAL
     )]
     pub passphrase_file: Option<PathBuf>,
     /// Accept state and output directories that other users could write (group- or
@@ -59,7 +353,8 @@ pub struct Cli {
         long,
         global = true,
         env = "SECCTL_INSECURE_DIRS",
-        value_parser = clap::builder::BoolishValueParser::new()
+        value_parser = clap::builder::BoolishValueParser::new(),
+        help_heading = GLOBAL
     )]
     pub insecure_dirs: bool,
     /// The command to run.
@@ -87,7 +382,7 @@ pub enum Command {
         #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..=36500))]
         root_crl_days: Option<u32>,
     },
-    /// Verify a certificate file offline: chain, validity, usage, CRL, host and role.
+    /// Verify a certificate file, or a live server's (HOST:PORT): chain, validity, usage, CRL, host, role.
     Verify(VerifyArgs),
     /// Run a reference single-port node: TLS (HTTP/1.1, HTTP/2, gRPC) and a plaintext redirect.
     Serve(ServeArgs),
@@ -116,7 +411,7 @@ pub enum Command {
     /// Write man pages (one per subcommand) into a directory.
     Man {
         /// Output directory.
-        #[arg(long, default_value = "man", value_name = "DIR")]
+        #[arg(long, default_value = "man", value_name = "DIR", value_hint = ValueHint::DirPath)]
         out: PathBuf,
     },
 }
@@ -285,10 +580,7 @@ summary mtls: enforced | partial | optional | unverified (untrusted certificate 
 --strict exits 1 on plaintext content, mtls other than enforced, an untrusted server
 certificate, an unreachable target, a TLS version below --min-tls (1.0 and 1.1 are tried with
 a minimal ClientHello) or a server certificate within --warn-days of expiry.
-
-Examples:
-  secctl probe 10.0.0.5:8443 --servername node1 --strict
-  secctl probe 127.0.0.1:443 --cert rails.crt --key rails.key --path / --path /admin -o json";
+";
 
 /// Options of live TLS checks (`probe`, `verify HOST:PORT`).
 #[derive(Debug, Args)]
@@ -434,7 +726,7 @@ pub struct IssueArgs {
     #[arg(long, value_enum)]
     pub key_type: Option<KeyType>,
     /// Output directory [default: DIR/certs/NAME].
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub out: Option<PathBuf>,
     /// Issue even if a valid certificate with this name exists.
     #[arg(long)]
@@ -545,7 +837,7 @@ pub enum KeyCommand {
         #[command(flatten)]
         to: RecipientArgs,
         /// Directory for the share files [default: FILE.shares].
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
         out: Option<PathBuf>,
     },
     /// Combine K shares into the secret (on a terminal without SHARE: paste them one by one).
@@ -577,7 +869,7 @@ pub enum BackupCommand {
         #[command(flatten)]
         to: RecipientArgs,
         /// Directory for the share files [default: ./backup-shares-SPLIT].
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
         out: Option<PathBuf>,
         /// Replace an existing backup key (backups made with the old one then need the old shares).
         #[arg(long)]
@@ -604,7 +896,7 @@ pub enum BackupCommand {
         #[arg(long = "identity", short = 'i', value_name = "FILE")]
         identities: Vec<PathBuf>,
         /// Target directory: must not exist or be empty.
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
         to: PathBuf,
     },
 }

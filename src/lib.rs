@@ -25,13 +25,16 @@ pub mod verify;
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 
 /// Parse the process arguments, run, print an error as one line on stderr, and return the
 /// exit code of the contract (0 ok, 1 check failed, 2 bad input, 3 I/O, 4 internal).
 pub fn main_entry() -> ExitCode {
     harden_process();
-    let cli = match cli::Cli::try_parse() {
+    let parsed = cli::command()
+        .try_get_matches()
+        .and_then(|m| cli::Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             use clap::error::ErrorKind;
@@ -54,6 +57,17 @@ pub fn main_entry() -> ExitCode {
                 .collect::<Vec<_>>()
                 .join(" ");
             let first = first.strip_prefix("error: ").unwrap_or(&first);
+            // clap's suggestion ("tip: a similar subcommand exists: 'list'") is kept.
+            let tips: Vec<&str> = text
+                .lines()
+                .map(str::trim)
+                .filter(|l| l.starts_with("tip:") && !first.contains(l))
+                .collect();
+            let first = if tips.is_empty() {
+                first.to_string()
+            } else {
+                format!("{first}; {}", tips.join("; "))
+            };
             let _ = writeln!(
                 std::io::stderr().lock(),
                 "secctl: error: {first} (see --help)"

@@ -12,13 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{bin, custodian, have, mode, snapshot, tool, Env};
-
-/// Say on stderr that a check was skipped (outside CI only; CI fails instead).
-#[allow(clippy::disallowed_macros)]
-fn skip(what: &str) {
-    eprintln!("SKIPPED {what}");
-}
+use common::{bin, custodian, have, mode, require, snapshot, tool, Env};
 
 fn chmod(p: &Path, m: u32) {
     std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap();
@@ -151,22 +145,13 @@ fn group_or_world_writable_state_dir_is_refused_unless_overridden() {
 }
 
 #[test]
+#[ignore = "needs root (chown to another uid); run by .ci/run with --ignored"]
 fn state_dir_owned_by_another_user_is_refused() {
     let env = Env::new();
     env.run(&["ca", "init"]).ok();
     // We run as root in CI; a directory owned by an unprivileged uid is "another user's".
     // chown needs no account for the uid (no useradd needed).
-    let me = rustix_uid();
-    if me != 0 {
-        // An unprivileged tester cannot chown: the substance cannot run.
-        assert_ne!(
-            std::env::var("CI").as_deref(),
-            Ok("true"),
-            "CI runs as root; this test needs root to chown"
-        );
-        skip("state_dir_owned_by_another_user_is_refused: needs root to chown");
-        return;
-    }
+    require(rustix_uid() == 0, "needs root to chown");
     tool("chown", &["-R", "4242:4242", env.pki().to_str().unwrap()]).ok();
     env.run(&["cert", "list"])
         .usage_error(&["owned by uid 4242", "--insecure-dirs"]);
@@ -727,7 +712,11 @@ fn sigterm_during_key_combine_leaves_no_temp_file_and_no_secret() {
         ],
         "staged",
     );
-    wait_for("the staged secret", || temp_files_under(&outdir).len() == 1);
+    // The temporary file exists a moment before its bytes are written: wait for them.
+    wait_for("the staged secret", || {
+        let t = temp_files_under(&outdir);
+        t.len() == 1 && std::fs::read(outdir.join(&t[0])).is_ok_and(|b| b.len() >= SECRET.len())
+    });
     // The staged file holds the reconstructed secret: the attack of the review.
     let staged = outdir.join(&temp_files_under(&outdir)[0]);
     assert_eq!(std::fs::read_to_string(&staged).unwrap(), SECRET);
@@ -779,7 +768,7 @@ fn proc_owner(pid: u32) -> u32 {
 }
 
 #[test]
-fn a_running_secctl_is_not_dumpable_and_has_no_core_limit() {
+fn a_running_secctl_has_no_core_limit() {
     let env = Env::new();
     let secret = env.write("secret.bin", SECRET);
     let out = env.path("shares");
@@ -812,18 +801,19 @@ fn a_running_secctl_is_not_dumpable_and_has_no_core_limit() {
     assert_eq!((f[4], f[5]), ("0", "0"), "{core}");
     signal(&child, "TERM");
     exit_code(child);
+}
 
-    // Dumpable: a non-dumpable process's /proc files belong to root. Visible only when
-    // secctl runs as another uid: setpriv switches to one (no account needed).
-    if rustix_uid() != 0 || !have("setpriv") {
-        assert_ne!(
-            std::env::var("CI").as_deref(),
-            Ok("true"),
-            "CI runs as root with setpriv (util-linux)"
-        );
-        skip("dumpable check: needs root and setpriv");
-        return;
-    }
+/// Dumpable: a non-dumpable process's /proc files belong to root. Visible only when secctl
+/// runs as another uid: setpriv switches to one (no account needed).
+#[test]
+#[ignore = "needs root and setpriv (util-linux); run by .ci/run with --ignored"]
+fn a_running_secctl_is_not_dumpable() {
+    require(
+        rustix_uid() == 0 && have("setpriv"),
+        "needs root and setpriv (util-linux)",
+    );
+    let env = Env::new();
+    let secret = env.write("secret.bin", SECRET);
     let dir = env.path("nobody");
     std::fs::create_dir(&dir).unwrap();
     chmod(env.tmp.path(), 0o711);
@@ -879,6 +869,7 @@ fn a_running_secctl_is_not_dumpable_and_has_no_core_limit() {
 }
 
 #[test]
+#[ignore = "needs a machine that writes plain core files (core_pattern); run by .ci/run with --ignored"]
 fn no_core_file_from_a_running_apply_with_an_encrypted_ca() {
     let env = Env::new();
     let pass = env.write("pass", "correct horse battery staple\n");
@@ -912,17 +903,12 @@ fn no_core_file_from_a_running_apply_with_an_encrypted_ca() {
     tool("kill", &["-ABRT", &control.id().to_string()]).ok();
     control.wait().unwrap();
     let control_cores = cores(&ctl_dir);
-    if !plain_core || control_cores.is_empty() {
-        assert_ne!(
-            std::env::var("CI").as_deref(),
-            Ok("true"),
-            "no core from the control process (core_pattern {core_pattern:?}): the check cannot run"
-        );
-        skip(&format!(
-            "core check: this machine writes no core file (core_pattern {core_pattern:?})"
-        ));
-        return;
-    }
+    require(
+        plain_core && !control_cores.is_empty(),
+        &format!(
+            "no core file from the control process (core_pattern {core_pattern:?}): the check cannot run"
+        ),
+    );
     let run_dir = env.path("apply-cwd");
     std::fs::create_dir(&run_dir).unwrap();
     let child = Command::new("sh")
@@ -962,19 +948,15 @@ fn no_core_file_from_a_running_apply_with_an_encrypted_ca() {
 }
 
 #[test]
+#[ignore = "needs root and setpriv (util-linux); run by .ci/run with --ignored"]
 fn second_user_plants_a_symlink_in_a_world_writable_state_dir() {
     // Two users: the attacker runs as uid 4244 (setpriv, no account needed), the operator is
     // root. The state directory is world-writable with the sticky bit (like /tmp): the
     // attacker cannot replace root's files but can create the ones that do not exist yet.
-    if rustix_uid() != 0 || !have("setpriv") {
-        assert_ne!(
-            std::env::var("CI").as_deref(),
-            Ok("true"),
-            "CI runs as root with setpriv (util-linux)"
-        );
-        skip("second-user attack: needs root and setpriv");
-        return;
-    }
+    require(
+        rustix_uid() == 0 && have("setpriv"),
+        "needs root and setpriv (util-linux)",
+    );
     let env = Env::new();
     env.run(&["ca", "init"]).ok();
     env.run(&["cert", "node", "n1", "--host", "n1.local"]).ok();

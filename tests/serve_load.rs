@@ -572,16 +572,10 @@ fn authorization_comes_before_the_body() {
 /// cap are closed at once instead of waiting in the listen backlog of a server whose
 /// accept() fails with EMFILE, and the valid client is served again once the flood ends.
 #[test]
+#[ignore = "needs prlimit (util-linux); run by .ci/run with --ignored"]
 fn the_cap_stays_below_the_open_files_limit() {
     use std::io::BufRead;
-    if !have("prlimit") {
-        assert!(
-            std::env::var("CI").is_err(),
-            "prlimit (util-linux) is needed in CI"
-        );
-        eprintln!("skipped: prlimit is not installed");
-        return;
-    }
+    common::require(have("prlimit"), "prlimit (util-linux) is not installed");
     let _one_at_a_time = heavy();
     let env = pki();
     let mut child = std::process::Command::new("prlimit")

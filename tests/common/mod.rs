@@ -151,6 +151,17 @@ pub fn free_port() -> u16 {
         .port()
 }
 
+/// The substance of the calling test needs `what` (a tool, root, a machine setting). Such
+/// tests are `#[ignore]`d, so plain `cargo test` counts them as ignored instead of printing
+/// `ok` for a check that did not run; `.ci/run` runs them with `--ignored` on a machine that
+/// has what they need. Run by hand without it, they fail and say what is missing.
+pub fn require(ok: bool, what: &str) {
+    assert!(
+        ok,
+        "cannot run this test's substance: {what} (it is #[ignore]d for that reason; .ci/run provides it)"
+    );
+}
+
 /// Whether a program is on PATH.
 pub fn have(prog: &str) -> bool {
     std::env::var_os("PATH")
