@@ -58,7 +58,7 @@ hyperfine --style basic --warmup 2 --runs 10 --export-json hand.json -n "by hand
 # Many endpoints: one serve process on N ports.
 listen=()
 for _ in $(seq "$n"); do listen+=(--listen 127.0.0.1:0); done
-"$bin" --dir pki serve --name srv --client-auth required "${listen[@]}" > many.out 2>/dev/null &
+"$bin" --dir pki serve --name srv --client-auth required --max-connections 60000 "${listen[@]}" > many.out 2>/dev/null &
 pids+=($!)
 while ! grep -q listening many.out 2>/dev/null; do sleep 0.05; done
 read -r -a targets <<< "$(sed -n 's/^listening on \([^(]*\)(.*/\1/p' many.out)"

@@ -91,10 +91,12 @@ pub fn probe_each(
         let sem = Arc::new(tokio::sync::Semaphore::new(concurrency));
         let mut handles = Vec::with_capacity(targets.len());
         for (cfg, t) in targets {
-            let sem = sem.clone();
+            // The permit first, then the task: at most `concurrency` probes exist at once
+            // (a probe's state is large; 10,000 spawned up front held a gigabyte).
+            let permit = sem.clone().acquire_owned().await;
             let bar = bar.clone();
             handles.push(tokio::spawn(async move {
-                let _permit = sem.acquire_owned().await;
+                let _permit = permit;
                 let r = probe::probe(cfg, t).await;
                 bar.inc(1);
                 r
@@ -317,6 +319,9 @@ fn run_inventory(ctx: &Ctx, a: &ProbeArgs, inv: &std::path::Path) -> Result<u8> 
         vec![]
     };
     let mut jobs = Vec::new();
+    // One key load per client named by `as:` (not one per target).
+    let mut clients: std::collections::HashMap<String, Arc<rustls::sign::CertifiedKey>> =
+        Default::default();
     for (t, servername, as_client, _) in &plan.probes {
         let mut cfg = base.clone();
         if let Some(s) = servername {
@@ -329,10 +334,18 @@ fn run_inventory(ctx: &Ctx, a: &ProbeArgs, inv: &std::path::Path) -> Result<u8> 
                     format!("`as: {name}`: no certificate issued for {name} yet (run `secctl apply` first)"),
                 )
             })?;
-            cfg.client = Some(crate::tlsconf::load_certified_key(
-                &rec.out_dir.join(format!("{name}.crt")),
-                &rec.out_dir.join(format!("{name}.key")),
-            )?);
+            let key = match clients.get(name) {
+                Some(k) => k.clone(),
+                None => {
+                    let k = crate::tlsconf::load_certified_key(
+                        &rec.out_dir.join(format!("{name}.crt")),
+                        &rec.out_dir.join(format!("{name}.key")),
+                    )?;
+                    clients.insert(name.clone(), k.clone());
+                    k
+                }
+            };
+            cfg.client = Some(key);
         }
         jobs.push((Arc::new(cfg), t.clone()));
     }
