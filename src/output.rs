@@ -109,6 +109,13 @@ impl Printer {
     /// column (and than 12 characters) is cut with `…`; headers, short words and coloured
     /// status words are never cut.
     pub fn table(&self, headers: &[&str], rows: &[Vec<String>]) -> Result<()> {
+        self.table_page(headers, rows, true)
+    }
+
+    /// One page of a long table (the header with the first page only): columns are sized
+    /// to the headers and this page's rows, so the first lines of a long listing come out
+    /// before the last rows are read.
+    pub fn table_page(&self, headers: &[&str], rows: &[Vec<String>], header: bool) -> Result<()> {
         let mut w: Vec<usize> = headers.iter().map(|h| h.len()).collect();
         let mut mins: Vec<usize> = headers.iter().map(|h| h.len().max(4)).collect();
         for r in rows {
@@ -164,7 +171,9 @@ impl Printer {
                 }
             })
             .collect();
-        line(head, &mut out);
+        if header {
+            line(head, &mut out);
+        }
         for r in rows {
             line(r.clone(), &mut out);
         }

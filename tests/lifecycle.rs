@@ -273,6 +273,8 @@ fn renew_reuse_key_and_revoke_old() {
     );
     assert!(only(&["--role", "praefect"]).is_empty());
     assert!(only(&["--kind", "client"]).is_empty());
+    let r = env.run(&["cert", "list", "--role", "praefect"]).ok();
+    assert!(r.stderr.contains("no certificate matches"), "{}", r.stderr);
     env.run(&["cert", "renew", "ghost"]).usage_error(&["ghost"]);
 }
 

@@ -267,57 +267,63 @@ fn list(ctx: &Ctx, a: &ListArgs) -> Result<u8> {
         p.line("]")?;
         return Ok(0);
     }
-    let mut owned: Vec<(Record, &'static str)> = Vec::new();
+    // Text: a page of PAGE rows at a time (columns sized per page), so the first lines of a
+    // long listing come out before the last records are read.
+    const PAGE: usize = 1000;
+    const HEADERS: [&str; 7] = [
+        "NAME",
+        "KIND",
+        "ROLE",
+        "SERIAL",
+        "NOT AFTER",
+        "CA",
+        "STATUS",
+    ];
+    let (mut shown, mut old, mut header) = (0usize, 0usize, true);
+    let mut page: Vec<Vec<String>> = Vec::new();
+    let flush = |page: &mut Vec<Vec<String>>, header: &mut bool| -> Result<()> {
+        if !page.is_empty() {
+            p.table_page(&HEADERS, page, *header)?;
+            *header = false;
+            page.clear();
+        }
+        Ok(())
+    };
     for name in &names {
-        owned.extend(recs_of(name)?);
+        for (r, st) in recs_of(name)? {
+            let ca = ca_label(&gens, &r.issuer_fingerprint);
+            if ca != "current" && matches!(st, "valid" | "expiring") {
+                old += 1;
+            }
+            page.push(vec![
+                cell(&r.name),
+                r.kind.as_str().to_string(),
+                cell(&r.role),
+                cell(&r.serial),
+                r.not_after.date().to_string(),
+                ca.to_string(),
+                p.paint(st, tone(st)),
+            ]);
+            shown += 1;
+        }
+        if page.len() >= PAGE {
+            flush(&mut page, &mut header)?;
+        }
     }
-    let items: Vec<ListItem> = owned
-        .iter()
-        .map(|(r, st)| ListItem {
-            record: r,
-            revocation: revoked.get(&r.serial).cloned(),
-            status: st,
-            ca: ca_label(&gens, &r.issuer_fingerprint),
-        })
-        .collect();
-    if items.is_empty() {
-        p.note("no certificates issued yet");
+    flush(&mut page, &mut header)?;
+    if shown == 0 {
+        let filtered =
+            a.role.is_some() || a.kind.is_some() || a.name.is_some() || !a.statuses.is_empty();
+        p.note(if filtered {
+            "no certificate matches"
+        } else {
+            "no certificates issued yet"
+        });
         return Ok(0);
     }
-    let rows: Vec<Vec<String>> = items
-        .iter()
-        .map(|i| {
-            vec![
-                cell(&i.record.name),
-                i.record.kind.as_str().to_string(),
-                cell(&i.record.role),
-                cell(&i.record.serial),
-                i.record.not_after.date().to_string(),
-                i.ca.to_string(),
-                p.paint(i.status, tone(i.status)),
-            ]
-        })
-        .collect();
-    p.table(
-        &[
-            "NAME",
-            "KIND",
-            "ROLE",
-            "SERIAL",
-            "NOT AFTER",
-            "CA",
-            "STATUS",
-        ],
-        &rows,
-    )?;
-    let old: Vec<&ListItem> = items
-        .iter()
-        .filter(|i| i.ca != "current" && matches!(i.status, "valid" | "expiring"))
-        .collect();
-    if !old.is_empty() {
+    if old > 0 {
         p.note(&format!(
-            "{} certificate(s) still from a previous CA: renew them before that CA leaves the bundle",
-            old.len()
+            "{old} certificate(s) still from a previous CA: renew them before that CA leaves the bundle"
         ));
     }
     Ok(0)
