@@ -87,31 +87,34 @@ pub fn probe_each(
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let out = rt.block_on(async {
-        let sem = Arc::new(tokio::sync::Semaphore::new(concurrency));
-        let mut handles = Vec::with_capacity(targets.len());
-        for (cfg, t) in targets {
-            // The permit first, then the task: at most `concurrency` probes exist at once
-            // (a probe's state is large; 10,000 spawned up front held a gigabyte).
-            let permit = sem.clone().acquire_owned().await;
-            let bar = bar.clone();
-            handles.push(tokio::spawn(async move {
-                let _permit = permit;
-                let r = probe::probe(cfg, t).await;
-                bar.inc(1);
-                r
-            }));
-        }
-        let mut out = Vec::with_capacity(handles.len());
-        for h in handles {
-            if let Ok(r) = h.await {
-                out.push(r);
+    let out =
+        rt.block_on(async {
+            let sem = Arc::new(tokio::sync::Semaphore::new(concurrency));
+            let mut handles = Vec::with_capacity(targets.len());
+            for (cfg, t) in targets {
+                // The permit first, then the task: at most `concurrency` probes exist at once
+                // (a probe's state is large; 10,000 spawned up front held a gigabyte).
+                let permit = sem.clone().acquire_owned().await;
+                let bar = bar.clone();
+                handles.push(tokio::spawn(async move {
+                    let _permit = permit;
+                    let r = probe::probe(cfg, t).await;
+                    bar.inc(1);
+                    r
+                }));
             }
-        }
-        out
-    });
+            let mut out = Vec::with_capacity(handles.len());
+            for h in handles {
+                // Every target has its report, in order: `--inventory` pairs them with their
+                // expectations.
+                out.push(h.await.map_err(|e| {
+                    crate::error::Error::internal(format!("a probe task failed: {e}"))
+                })?);
+            }
+            Ok::<_, crate::error::Error>(out)
+        });
     bar.finish_and_clear();
-    Ok(out)
+    out
 }
 
 /// Print reports as a table per target (text) or the JSON contract.
