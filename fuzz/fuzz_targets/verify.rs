@@ -27,6 +27,7 @@ fuzz_target!(|data: &[u8]| {
         crls,
         host: secctl::pki::names::parse_host("node1.example").ok(),
         role: Some("praefect".into()),
+        trust_domain: Some("secctl.local".into()),
         usage: Some(Usage::Server),
         at: time::OffsetDateTime::UNIX_EPOCH + time::Duration::days(20_000),
         untrusted: vec![],
