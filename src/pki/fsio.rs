@@ -50,7 +50,7 @@ fn parent_of(path: &Path) -> &Path {
     }
 }
 
-fn temp_path(path: &Path) -> PathBuf {
+pub(crate) fn temp_path(path: &Path) -> PathBuf {
     use std::sync::atomic::{AtomicU64, Ordering};
     use std::sync::OnceLock;
     // A random 48-bit base per process, counted up per file: unique names without a

@@ -522,18 +522,27 @@ pub fn is_serial(s: &str) -> bool {
     (16..=40).contains(&s.len()) && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
-/// Create (or truncate) a small marker file whose presence is what matters, durable once
-/// this returns; not followed if it is a symbolic link.
+/// Write a small marker file whose presence is what matters: through a temporary file
+/// renamed over it, so a kill leaves the old file or the new one, never an empty one; durable
+/// once this returns; never through a symbolic link. (Not `fsio::write_atomic`: the test
+/// pause and fault points there count the command's own writes, not the lock's marks.)
 fn mark_file(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
     use std::io::Write;
-    let mut f = fsio::open_nofollow(
-        path,
-        rustix::fs::OFlags::CREATE | rustix::fs::OFlags::WRONLY | rustix::fs::OFlags::TRUNC,
-        mode,
-    )
-    .map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
-    f.write_all(bytes)
-        .and_then(|_| f.sync_all())
-        .map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
-    fsio::sync_dir(path.parent().unwrap_or(Path::new(".")))
+    let err = |e| Error::io(format!("writing {}", path.display()), e);
+    let tmp = fsio::temp_path(path);
+    let result = (|| {
+        let mut f = fsio::open_nofollow(
+            &tmp,
+            rustix::fs::OFlags::CREATE | rustix::fs::OFlags::EXCL | rustix::fs::OFlags::WRONLY,
+            mode,
+        )
+        .map_err(err)?;
+        f.write_all(bytes).and_then(|_| f.sync_all()).map_err(err)?;
+        fs::rename(&tmp, path).map_err(err)?;
+        fsio::sync_dir(path.parent().unwrap_or(Path::new(".")))
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
 }
