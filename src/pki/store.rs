@@ -231,6 +231,9 @@ impl Store {
         // this version has not written yet), never on every command.
         let mark = self.path(".writing");
         let killed = fs::symlink_metadata(&mark).is_ok();
+        // The top directory is small: its dead writers' temporary files (a mark's own, from
+        // a writer killed before its mark was in place) go every time.
+        fsio::remove_stale_temps(&self.root)?;
         if killed || !self.indexed() {
             self.repair()?;
             // From the records (none in a new state directory: the empty index is then
