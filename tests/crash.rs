@@ -424,6 +424,8 @@ fn crl_survives_sigkill() {
     std::fs::write(&stale, "-----BEGIN X509 CRL-----\nMIIB").unwrap();
     let orphan = env.pki().join("issued/00aa.crt");
     std::fs::write(&orphan, "never delivered").unwrap();
+    // and the mark of a writer that held the lock (its process is gone).
+    std::fs::write(env.pki().join(".writing"), "2147483647\n").unwrap();
     // The next writer (here `crl`) clears them under the lock, and publishes.
     env.run(&["crl"]).ok();
     assert!(!stale.exists() && !orphan.exists());
