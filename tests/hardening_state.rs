@@ -633,48 +633,30 @@ fn sigterm_during_key_split_leaves_no_temp_file_and_no_share() {
     let env = Env::new();
     let secret = env.write("secret.bin", SECRET);
     let out = env.path("shares");
-    let child = spawn_paused(
-        &env,
-        &[
-            "key",
-            "split",
-            secret.to_str().unwrap(),
-            "--threshold",
-            "2",
-            "--shares",
-            "3",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-        "staged",
-    );
-    wait_for("three staged shares", || temp_files_under(&out).len() == 3);
-    signal(&child, "TERM");
-    let (code, stderr) = exit_code(child);
-    assert_eq!(code, 143, "{stderr}");
-    assert!(files_under(&out).is_empty(), "{:?}", files_under(&out));
-    // The same with SIGINT (Ctrl-C): exit 130.
-    std::fs::remove_dir(&out).unwrap();
-    let child = spawn_paused(
-        &env,
-        &[
-            "key",
-            "split",
-            secret.to_str().unwrap(),
-            "--threshold",
-            "2",
-            "--shares",
-            "3",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-        "staged",
-    );
-    wait_for("three staged shares", || temp_files_under(&out).len() == 3);
-    signal(&child, "INT");
-    let (code, stderr) = exit_code(child);
-    assert_eq!(code, 130, "{stderr}");
-    assert!(files_under(&out).is_empty(), "{:?}", files_under(&out));
+    // SIGTERM, then the same with SIGINT (Ctrl-C).
+    for (sig, want) in [("TERM", 143), ("INT", 130)] {
+        let _ = std::fs::remove_dir(&out);
+        let child = spawn_paused(
+            &env,
+            &[
+                "key",
+                "split",
+                secret.to_str().unwrap(),
+                "--threshold",
+                "2",
+                "--shares",
+                "3",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            "staged",
+        );
+        wait_for("three staged shares", || temp_files_under(&out).len() == 3);
+        signal(&child, sig);
+        let (code, stderr) = exit_code(child);
+        assert_eq!(code, want, "SIG{sig}: {stderr}");
+        assert!(files_under(&out).is_empty(), "{:?}", files_under(&out));
+    }
 }
 
 #[test]

@@ -8,27 +8,6 @@ use std::time::{Duration, Instant};
 
 use common::*;
 
-/// A state directory (root CA only) with a server `srv` and clients `rails` (gitlab) and
-/// `ops` (ops).
-fn pki() -> Env {
-    let env = Env::new();
-    env.run(&["ca", "init", "--name", "Prod"]).ok();
-    env.run(&[
-        "cert",
-        "node",
-        "srv",
-        "--host",
-        "localhost",
-        "--host",
-        "127.0.0.1",
-    ])
-    .ok();
-    env.run(&["cert", "client", "rails", "--role", "gitlab"])
-        .ok();
-    env.run(&["cert", "client", "ops", "--role", "ops"]).ok();
-    env
-}
-
 fn cert_of(env: &Env, n: &str) -> (String, String) {
     let d = env.pki().join("certs").join(n);
     (
@@ -113,7 +92,7 @@ fn forge(env: &Env, file: &str, cn: &str, ous: &[&str], uris: &[&str]) -> (Strin
 /// the first OU only and let all three in.
 #[test]
 fn spiffe_id_and_ou_must_agree_in_serve_and_verify() {
-    let env = pki();
+    let env = serve_pki();
     let td = trust_domain(&env);
     let good = forge(
         &env,
@@ -234,7 +213,7 @@ fn spiffe_id_and_ou_must_agree_in_serve_and_verify() {
 /// (and shows what the attack looked like).
 #[test]
 fn revoked_client_is_refused_with_an_explicit_ca() {
-    let env = pki();
+    let env = serve_pki();
     env.run(&["--yes", "revoke", "rails"]).ok();
     let ca = env.pki().join("ca.crt").display().to_string();
     let rails = cert_of(&env, "rails");
@@ -309,7 +288,7 @@ fn within(limit: Duration, mut f: impl FnMut() -> bool) -> Option<Duration> {
 /// couple of seconds, without a restart; a broken CRL file keeps the previous CRL.
 #[test]
 fn revocation_after_start_is_applied_without_restart() {
-    let env = pki();
+    let env = serve_pki();
     let rails = cert_of(&env, "rails");
     let ops = cert_of(&env, "ops");
     // The default CRL (DIR/crl.pem), rewritten by `secctl revoke`.
@@ -392,7 +371,7 @@ async fn exchange<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(
 /// refused (403, connection closed). Before, a keep-alive connection kept going.
 #[test]
 fn an_open_connection_is_checked_again_after_a_reload() {
-    let env = pki();
+    let env = serve_pki();
     let s = Serve::start(&env, &["--name", "srv", "--client-auth", "required"]);
     let roots = secctl::tlsconf::load_roots(&env.pki().join("ca.crt")).unwrap();
     let (crt, key) = cert_of(&env, "rails");

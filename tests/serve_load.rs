@@ -21,25 +21,6 @@ use tokio::net::TcpStream;
 
 type Tls = tokio_rustls::client::TlsStream<TcpStream>;
 
-fn pki() -> Env {
-    let env = Env::new();
-    env.run(&["ca", "init", "--name", "Prod"]).ok();
-    env.run(&[
-        "cert",
-        "node",
-        "srv",
-        "--host",
-        "localhost",
-        "--host",
-        "127.0.0.1",
-    ])
-    .ok();
-    env.run(&["cert", "client", "rails", "--role", "gitlab"])
-        .ok();
-    env.run(&["cert", "client", "ops", "--role", "ops"]).ok();
-    env
-}
-
 fn client_file(env: &Env, n: &str, ext: &str) -> PathBuf {
     env.pki().join(format!("certs/{n}/{n}.{ext}"))
 }
@@ -214,7 +195,7 @@ fn a_valid_client_keeps_getting_answers_under_load_client_auth_required() {
 
 fn load(mode: &str) {
     let _one_at_a_time = heavy();
-    let env = pki();
+    let env = serve_pki();
     let s = Serve::start(&env, &["--name", "srv", "--client-auth", mode]);
     let pid = serve_pid(&env);
     let addr = s.addr.clone();
@@ -342,7 +323,7 @@ fn load(mode: &str) {
 /// limits each of them was held open for as long as the client liked.
 #[test]
 fn slow_and_idle_connections_are_closed() {
-    let env = pki();
+    let env = serve_pki();
     let s = Serve::start(
         &env,
         &[
@@ -459,7 +440,7 @@ impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send> Stream for 
 /// come back when connections end.
 #[test]
 fn over_the_cap_new_connections_are_closed_at_once() {
-    let env = pki();
+    let env = serve_pki();
     let s = Serve::start(&env, &["--name", "srv", "--max-connections", "20"]);
     let addr = s.addr.clone();
     let valid = tls_config(&env, Some("rails"), b"http/1.1");
@@ -500,7 +481,7 @@ fn over_the_cap_new_connections_are_closed_at_once() {
 /// the certificate.
 #[test]
 fn authorization_comes_before_the_body() {
-    let env = pki();
+    let env = serve_pki();
     let s = Serve::start(
         &env,
         &[
@@ -577,7 +558,7 @@ fn the_cap_stays_below_the_open_files_limit() {
     use std::io::BufRead;
     common::require(have("prlimit"), "prlimit (util-linux) is not installed");
     let _one_at_a_time = heavy();
-    let env = pki();
+    let env = serve_pki();
     let mut child = std::process::Command::new("prlimit")
         .args(["--nofile=200:200", bin(), "--dir"])
         .arg(env.pki())

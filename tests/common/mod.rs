@@ -8,6 +8,28 @@ use std::process::{Command, Output, Stdio};
 
 pub mod peers;
 
+/// A state directory (root CA of cluster "Prod") with a server `srv` (localhost,
+/// 127.0.0.1) and clients `rails` (role gitlab) and `ops` (role ops): the fixture of the
+/// `serve` tests.
+pub fn serve_pki() -> Env {
+    let env = Env::new();
+    env.run(&["ca", "init", "--name", "Prod"]).ok();
+    env.run(&[
+        "cert",
+        "node",
+        "srv",
+        "--host",
+        "localhost",
+        "--host",
+        "127.0.0.1",
+    ])
+    .ok();
+    env.run(&["cert", "client", "rails", "--role", "gitlab"])
+        .ok();
+    env.run(&["cert", "client", "ops", "--role", "ops"]).ok();
+    env
+}
+
 pub struct Env {
     pub tmp: tempfile::TempDir,
 }
