@@ -502,3 +502,160 @@ fn the_same_server_gives_the_same_rows_every_run() {
         }
     }
 }
+
+/// `openssl s_server -www` requiring a client certificate over TLS 1.3, with or without
+/// session tickets, optionally checking the CRL. Stopped by PID on drop.
+struct Openssl {
+    child: std::process::Child,
+    addr: String,
+}
+
+impl Openssl {
+    fn start(pki: &Pki, tickets: bool, crl: bool) -> Openssl {
+        let dir = pki.env.pki();
+        let chain = dir.join("ca.crt");
+        let (crt, key) = (pki.f("srv", "crt"), pki.f("srv", "key"));
+        for _ in 0..5 {
+            let port = free_port();
+            let mut cmd = std::process::Command::new("openssl");
+            cmd.args(["s_server", "-quiet", "-www", "-tls1_3", "-accept"])
+                .arg(format!("127.0.0.1:{port}"))
+                .args(["-cert", &crt, "-cert_chain", &crt, "-key", &key])
+                .arg("-CAfile")
+                .arg(&chain)
+                .args(["-Verify", "3", "-verify_return_error"])
+                .args(["-num_tickets", if tickets { "2" } else { "0" }]);
+            if crl {
+                cmd.args(["-crl_check_all", "-CRL"])
+                    .arg(dir.join("crl.pem"));
+                // s_server reads one CRL from -CRL; the leaf's issuer is the
+                // intermediate, whose CRL comes first in crl.pem.
+            }
+            let mut child = cmd
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("openssl s_server");
+            let t0 = std::time::Instant::now();
+            while t0.elapsed() < std::time::Duration::from_secs(5) {
+                if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                    return Openssl {
+                        child,
+                        addr: format!("127.0.0.1:{port}"),
+                    };
+                }
+                if child.try_wait().unwrap().is_some() {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        panic!("openssl s_server did not start");
+    }
+}
+
+impl Drop for Openssl {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// What `openssl s_client` (the server's own toolkit) sees with a client certificate: the
+/// HTTP answer of `s_server -www`, or the alert.
+fn s_client_get(pki: &Pki, addr: &str, client: &str) -> String {
+    let (c, k) = (pki.f(client, "crt"), pki.f(client, "key"));
+    let ca = pki.env.pki().join("ca.crt");
+    let mut child = std::process::Command::new("openssl")
+        .args(["s_client", "-tls1_3", "-quiet", "-connect", addr])
+        .args(["-cert", &c, "-cert_chain", &c, "-key", &k, "-CAfile"])
+        .arg(&ca)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("openssl s_client");
+    use std::io::Write;
+    let _ = child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"GET / HTTP/1.0\r\n\r\n");
+    let o = child.wait_with_output().unwrap();
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn client_cert_check(pki: &Pki, addr: &str, client: &str) -> (i32, bool, String) {
+    let (c, k) = (pki.f(client, "crt"), pki.f(client, "key"));
+    let r = pki.env.run(&[
+        "-o",
+        "json",
+        "verify",
+        addr,
+        "--protocol",
+        "tls",
+        "--cert",
+        &c,
+        "--key",
+        &k,
+    ]);
+    let v = r.json();
+    let check = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["check"] == "client-cert")
+        .unwrap_or_else(|| panic!("no client-cert check: {v}"))
+        .clone();
+    (
+        r.code,
+        check["ok"].as_bool().unwrap(),
+        check["detail"].as_str().unwrap().to_string(),
+    )
+}
+
+#[test]
+fn tls13_admission_needs_evidence_of_the_servers_verdict() {
+    // In TLS 1.3 the client's certificate travels after the server's Finished: a completed
+    // handshake says nothing about it. `verify --protocol tls` calls the certificate
+    // accepted only on evidence (a session ticket or data after it); a server that sends
+    // nothing is "not checked" (and fails), never "accepted".
+    let pki = Pki::new();
+    pki.env.run(&["--yes", "revoke", "ops"]).ok();
+
+    // Tickets on: the ticket after the client's Finished is the verdict.
+    let s = Openssl::start(&pki, true, false);
+    assert!(s_client_get(&pki, &s.addr, "rails").contains("200 ok"));
+    let (code, ok, detail) = client_cert_check(&pki, &s.addr, "rails");
+    assert!(ok && code == 0, "{code} {detail}");
+    assert!(detail.starts_with("accepted at the TLS layer"), "{detail}");
+    drop(s);
+
+    // No tickets: the server admitted the certificate (its own client gets the page), but
+    // nothing on the wire showed it within the wait: not checked, and verify fails.
+    let s = Openssl::start(&pki, false, false);
+    assert!(s_client_get(&pki, &s.addr, "rails").contains("200 ok"));
+    let (code, ok, detail) = client_cert_check(&pki, &s.addr, "rails");
+    assert!(!ok && code == 1, "{code} {detail}");
+    assert!(detail.starts_with("not checked: no verdict"), "{detail}");
+    drop(s);
+
+    // No tickets, CRL checked: the revoked certificate's alert comes right after the
+    // handshake and is seen as the refusal it is.
+    let s = Openssl::start(&pki, false, true);
+    let truth = s_client_get(&pki, &s.addr, "ops");
+    assert!(
+        truth.contains("revoked") && !truth.contains("200 ok"),
+        "{truth}"
+    );
+    let (code, ok, detail) = client_cert_check(&pki, &s.addr, "ops");
+    assert!(!ok && code == 1, "{code} {detail}");
+    assert!(detail.starts_with("refused"), "{detail}");
+}

@@ -24,6 +24,13 @@ fn hs(version: &str, requested: bool) -> Handshake {
             why: String::new(),
             days_left: Some(364),
         },
+        // What the field shows: a TLS 1.3 server's session ticket after the client's
+        // certificate, the TLS 1.2 Finished.
+        admitted_by: match version {
+            "TLSv1.3" => AdmittedBy::Ticket,
+            "TLSv1.2" => AdmittedBy::Finished,
+            _ => AdmittedBy::Unknown,
+        },
     }
 }
 
@@ -94,6 +101,9 @@ struct Id {
     requested: bool,
     version: &'static str,
     idle: Option<Fate>,
+    /// Overrides what showed the admission of the handshake rows (a TLS 1.3 server that
+    /// sends no session ticket: `Silence`).
+    admitted_by: Option<AdmittedBy>,
 }
 
 fn id(tls: Fate, app: &[Fate], grpc: Fate, requested: bool) -> Id {
@@ -104,6 +114,7 @@ fn id(tls: Fate, app: &[Fate], grpc: Fate, requested: bool) -> Id {
         requested,
         version: "TLSv1.3",
         idle: None,
+        admitted_by: None,
     }
 }
 
@@ -125,8 +136,12 @@ fn attempt(f: &Fate, requested: bool, version: &str) -> Attempt {
 }
 
 fn obs_of(i: &Id) -> IdentityObs {
+    let mut tls = attempt(&i.tls, i.requested, i.version);
+    if let (Some(a), Fate::Admitted) = (i.admitted_by, &tls.fate) {
+        tls.hs.admitted_by = a;
+    }
     IdentityObs {
-        tls: attempt(&i.tls, i.requested, i.version),
+        tls,
         https1: i
             .app
             .iter()
@@ -774,6 +789,65 @@ fn non_http_tls_services() {
         &[w("tls", true, "optional", false, None)],
         "all",
         "optional",
+    );
+}
+
+#[test]
+fn tls13_silence_after_the_handshake_is_no_verdict() {
+    // A TLS 1.3 service that sends no session ticket (PostgreSQL's OpenSSL setup, servers
+    // with tickets off) and speaks no protocol secctl knows: the client's certificate comes
+    // after the server's Finished, so a completed handshake followed by silence says
+    // nothing about it. Neither "accepted" for the given certificate nor "an unknown CA is
+    // let in" for the throwaway one may be derived from it.
+    let n = id(
+        refused("certificate_required"),
+        &[refused("certificate_required")],
+        refused("certificate_required"),
+        true,
+    );
+    let silent = |mut i: Id| {
+        i.admitted_by = Some(AdmittedBy::Silence);
+        i
+    };
+    let t = silent(id(Fate::Admitted, &[closed()], closed(), true));
+    let g = silent(id(Fate::Admitted, &[closed()], closed(), true));
+    let mut c = case(n.clone(), t, Some(g));
+    c.plain = closed();
+    let (rows, s) = c.run();
+    check(
+        "tls13 silent server",
+        &rows,
+        &s,
+        &[w(
+            "tls",
+            true,
+            "required",
+            false,
+            Some("not checked: no verdict"),
+        )],
+        "all",
+        "enforced",
+    );
+    let tls = rows.iter().find(|r| r.transport == "tls").unwrap();
+    assert!(
+        tls.detail.contains("throwaway: admitted (no verdict"),
+        "{}",
+        tls.detail
+    );
+    // The same server, seen sending a session ticket after each certificate: admission
+    // is evidence, the unknown CA's certificate is let in.
+    let t = id(Fate::Admitted, &[closed()], closed(), true);
+    let g = id(Fate::Admitted, &[closed()], closed(), true);
+    let mut c = case(n.clone(), t, Some(g));
+    c.plain = closed();
+    let (rows, s) = c.run();
+    check(
+        "tls13 ticket",
+        &rows,
+        &s,
+        &[w("tls", true, "required", true, Some("accepted"))],
+        "all",
+        "unverified",
     );
 }
 

@@ -278,9 +278,10 @@ pub fn given_verdict(r: &TargetReport, proto: Protocol) -> (bool, String) {
         Some("accepted") => (
             true,
             "accepted at the TLS layer (no protocol secctl speaks was checked; the server \
-             completed the handshake and raised nothing)"
+             let it in: a TLS 1.2 Finished, or a session ticket or data after it in TLS 1.3)"
                 .to_string(),
         ),
+        Some(g) if g.starts_with("not checked") => (false, g.to_string()),
         Some(g) => (
             false,
             format!("not checked: no answer with it ({g} at the TLS layer)"),

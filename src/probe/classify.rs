@@ -473,9 +473,13 @@ fn tls_row(o: &Observations) -> Transport {
         "none"
     }
     .into();
-    r.untrusted_client_accepted = none_refused && o.throwaway.tls.fate == Fate::Admitted;
+    // Admitted means let in only with evidence of the server's verdict: in TLS 1.3 a
+    // completed handshake followed by silence says nothing about the client's certificate.
+    let let_in = |a: &Attempt| a.fate == Fate::Admitted && a.hs.admitted_by.is_verdict();
+    r.untrusted_client_accepted = none_refused && let_in(&o.throwaway.tls);
     r.given_cert = o.given.as_ref().map(|g| match &g.tls.fate {
-        Fate::Admitted => "accepted".to_string(),
+        Fate::Admitted if let_in(&g.tls) => "accepted".to_string(),
+        Fate::Admitted => format!("not checked: {}", g.tls.hs.admitted_by.text()),
         f @ Fate::Refused(_) => describe(f),
         f => format!("not checked: {}", describe(f)),
     });
@@ -521,7 +525,10 @@ fn tls_row(o: &Observations) -> Transport {
     ));
     let fates: Vec<String> = ids
         .iter()
-        .map(|(n, i)| format!("{n}: {}", describe(&i.tls.fate)))
+        .map(|(n, i)| match i.tls.fate {
+            Fate::Admitted => format!("{n}: admitted ({})", i.tls.hs.admitted_by.text()),
+            ref f => format!("{n}: {}", describe(f)),
+        })
         .collect();
     d.push_str(&format!("; {}", fates.join(", ")));
     if r.untrusted_client_accepted {

@@ -39,6 +39,55 @@ pub struct Handshake {
     /// The server's certificate, as soon as it was presented (even if the handshake then
     /// failed).
     pub server: ServerCert,
+    /// What showed, after a completed handshake, that the server let the client in.
+    pub admitted_by: AdmittedBy,
+}
+
+/// The evidence that a completed handshake was the server's verdict on the client. In TLS
+/// 1.2 the server checks the client's certificate before its Finished; in TLS 1.3 the
+/// client's certificate comes after the server's Finished, so the verdict is whatever the
+/// server sends next (a session ticket, data, an alert or a close) — or nothing at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AdmittedBy {
+    /// No completed handshake (or not recorded).
+    #[default]
+    Unknown,
+    /// TLS 1.2: the server's Finished came after it checked the client's certificate.
+    Finished,
+    /// TLS 1.3: a session ticket after the client's certificate.
+    Ticket,
+    /// TLS 1.3: application data after the client's certificate.
+    Data,
+    /// TLS 1.3: a record after the client's certificate (neither a ticket, data nor an
+    /// alert was read from it before the next step).
+    Record,
+    /// TLS 1.3: nothing within the wait (no ticket, no data, no alert, no close): the
+    /// handshake alone says nothing of the server's verdict.
+    Silence,
+}
+
+impl AdmittedBy {
+    /// Whether this is evidence of the server's verdict (everything but silence).
+    pub fn is_verdict(self) -> bool {
+        !matches!(self, AdmittedBy::Silence)
+    }
+
+    /// How it reads in a detail line.
+    pub fn text(self) -> &'static str {
+        match self {
+            AdmittedBy::Unknown => "handshake completed",
+            AdmittedBy::Finished => "TLS 1.2 handshake completed",
+            // One wording for the three: which of them arrives first is a race on the
+            // server's side (an HTTP/2 server's SETTINGS and its tickets), and the rows of
+            // one server must read the same every run.
+            AdmittedBy::Ticket | AdmittedBy::Data | AdmittedBy::Record => {
+                "a ticket or data after the client's certificate"
+            }
+            AdmittedBy::Silence => {
+                "no verdict: nothing after the TLS 1.3 handshake within the wait"
+            }
+        }
+    }
 }
 
 /// Why an application answer is not content.

@@ -12,8 +12,8 @@ use tokio_rustls::client::TlsStream;
 
 use super::exchange::{self, Call};
 use super::observation::{
-    Attempt, Fate, Handshake, Identity, IdentityObs, LegacyVersion, Observations, ServerCert,
-    ServiceObs, CLOSED_AFTER_HANDSHAKE,
+    AdmittedBy, Attempt, Fate, Handshake, Identity, IdentityObs, LegacyVersion, Observations,
+    ServerCert, ServiceObs, CLOSED_AFTER_HANDSHAKE,
 };
 use super::services::{self, Service};
 use super::tls::{self, Prefixed, RecordWatch, TicketWatch, Watched};
@@ -284,7 +284,14 @@ impl Prober {
         }
         watch.handshake_done.store(true, Ordering::SeqCst);
         let mut prefix = Vec::new();
-        if hs.version.as_deref() == Some("TLSv1.3") && !tickets.seen.load(Ordering::SeqCst) {
+        hs.admitted_by = if hs.version.as_deref() != Some("TLSv1.3") {
+            AdmittedBy::Finished
+        } else if tickets.seen.load(Ordering::SeqCst) {
+            AdmittedBy::Ticket
+        } else {
+            AdmittedBy::Silence
+        };
+        if hs.admitted_by == AdmittedBy::Silence {
             // The server's verdict on the client's half of the handshake: a record after
             // it judged the client's certificate (a session ticket: the server admitted the
             // client), an alert (it refused), data, or a close. Silence for SETTLE is taken
@@ -306,7 +313,10 @@ impl Prober {
                             watch,
                         )
                     }
-                    Ok(n) => prefix.extend_from_slice(&buf[..n]),
+                    Ok(n) => {
+                        prefix.extend_from_slice(&buf[..n]);
+                        hs.admitted_by = AdmittedBy::Data;
+                    }
                     Err(e) => {
                         let f = match exchange::tls_fate(&e, false, hs.requested) {
                             // A close without close_notify (or a reset) before any request.
@@ -316,8 +326,14 @@ impl Prober {
                         return (Err(f), hs, watch);
                     }
                 },
-                _ = tickets.notify.notified() => {}
-                _ = watch.record_notify.notified() => {}
+                _ = tickets.notify.notified() => hs.admitted_by = AdmittedBy::Ticket,
+                _ = watch.record_notify.notified() => {
+                    hs.admitted_by = if tickets.seen.load(Ordering::SeqCst) {
+                        AdmittedBy::Ticket
+                    } else {
+                        AdmittedBy::Record
+                    };
+                }
                 _ = tokio::time::sleep(wait) => {}
             }
         }
