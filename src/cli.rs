@@ -237,12 +237,32 @@ secctl store check
 secctl store check --repair",
     ),
     (
+        "store copy",
+        "\
+# move a state directory onto etcd (its CA key must be encrypted)
+secctl store copy --from pki --to etcd://10.0.0.1:2379,10.0.0.2:2379/prod
+# then issue on etcd from any runner (or set SECCTL_STORE)
+secctl --store etcd://10.0.0.1:2379/prod cert node g1 --role gitaly --host g1
+# back to a directory (a backup, or leaving etcd)
+secctl store copy --from etcd://10.0.0.1:2379/prod --to pki-copy",
+    ),
+    (
         "store check",
         "\
 # exit 1 when records, index, CRL or delivered files disagree
 secctl store check
 # after a killed writer: clean up and rebuild the name index first
 secctl store check --repair",
+    ),
+    (
+        "store copy",
+        "\
+# move a state directory onto etcd (its CA key must be encrypted)
+secctl store copy --from pki --to etcd://10.0.0.1:2379,10.0.0.2:2379/prod
+# then issue on etcd from any runner (or set SECCTL_STORE)
+secctl --store etcd://10.0.0.1:2379/prod cert node g1 --role gitaly --host g1
+# back to a directory (a backup, or leaving etcd)
+secctl store copy --from etcd://10.0.0.1:2379/prod --to pki-copy",
     ),
     (
         "completions",
@@ -357,6 +377,27 @@ pub struct Cli {
         help_heading = GLOBAL
     )]
     pub insecure_dirs: bool,
+    /// Keep the state on etcd instead of in --dir: `etcd://HOST:PORT[,HOST:PORT...]/PREFIX`.
+    /// Writers take etcd's lock; every change is written back with compare-and-swap.
+    #[arg(long, global = true, env = "SECCTL_STORE", value_name = "URL", help_heading = GLOBAL)]
+    pub store: Option<String>,
+    /// CA bundle of the etcd members' certificates (TLS to etcd; plain HTTP without it).
+    #[arg(long, global = true, env = "SECCTL_ETCD_CA", value_name = "FILE",
+          value_hint = ValueHint::FilePath, help_heading = GLOBAL)]
+    pub etcd_ca: Option<PathBuf>,
+    /// Client certificate for etcd (with --etcd-key; secctl can issue it: `cert client`).
+    #[arg(long, global = true, env = "SECCTL_ETCD_CERT", value_name = "FILE",
+          value_hint = ValueHint::FilePath, requires = "etcd_key", help_heading = GLOBAL)]
+    pub etcd_cert: Option<PathBuf>,
+    /// Private key of --etcd-cert.
+    #[arg(long, global = true, env = "SECCTL_ETCD_KEY", value_name = "FILE",
+          value_hint = ValueHint::FilePath, requires = "etcd_cert", help_heading = GLOBAL)]
+    pub etcd_key: Option<PathBuf>,
+    /// Seconds each etcd call may take before the next member is tried (exit 3 when none
+    /// answers).
+    #[arg(long, global = true, default_value_t = 5.0, value_name = "SECONDS",
+          help_heading = GLOBAL)]
+    pub etcd_timeout: f64,
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,
@@ -426,6 +467,16 @@ pub enum StoreCommand {
         /// First take the lock, remove what a killed writer left and rebuild the name index.
         #[arg(long)]
         repair: bool,
+    },
+    /// Copy the whole state between a directory and etcd, either way (the target must be
+    /// empty): `--from DIR --to etcd://...` or `--from etcd://... --to DIR`.
+    Copy {
+        /// The state to copy: a directory or an etcd:// address.
+        #[arg(long, value_name = "DIR|URL")]
+        from: String,
+        /// Where to: an empty (or new) directory, or an etcd:// address with no state.
+        #[arg(long, value_name = "DIR|URL")]
+        to: String,
     },
 }
 

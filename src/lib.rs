@@ -10,6 +10,7 @@
 pub mod cli;
 pub mod cmd;
 pub mod error;
+pub mod etcd;
 pub mod inventory;
 pub mod output;
 pub mod pki;

@@ -41,20 +41,60 @@ pub fn run(cli: Cli) -> Result<u8> {
     // The state directory: refused when another user could write it, and its files are
     // never opened through a symbolic link (as OpenSSH's StrictModes).
     crate::pki::fsio::allow_insecure_dirs(cli.insecure_dirs);
+    if let Command::Store(crate::cli::StoreCommand::Copy { from, to }) = &cli.command {
+        let opts = etcd_options(&cli)?;
+        let ctx = Ctx {
+            store: Store::new(cli.dir.clone()),
+            printer: Printer::new(cli.output),
+            yes: cli.yes,
+            passphrase_file: cli.passphrase_file.clone(),
+        };
+        return store::copy(&ctx, from, to, &opts);
+    }
+    // On etcd, the command runs on a working copy of the state (see `crate::etcd`).
+    let session = match &cli.store {
+        Some(url)
+            if !matches!(
+                cli.command,
+                Command::Completions { .. } | Command::Man { .. } | Command::Demo
+            ) =>
+        {
+            let url = crate::etcd::StoreUrl::parse(url)?;
+            if let Command::Ca(crate::cli::CaCommand::Init(a)) = &cli.command {
+                if !a.encrypt_key && cli.passphrase_file.is_none() {
+                    return Err(Error::input(
+                        url.display(),
+                        "CA keys on etcd must be encrypted: pass --encrypt-key (or \
+                         --passphrase-file)",
+                    ));
+                }
+            }
+            let opts = etcd_options(&cli)?;
+            Some(crate::etcd::Session::open(
+                &url,
+                &opts,
+                writes(&cli.command),
+            )?)
+        }
+        _ => None,
+    };
+    let dir = session
+        .as_ref()
+        .map_or_else(|| cli.dir.clone(), |s| s.dir().to_path_buf());
     if !matches!(
         cli.command,
         Command::Completions { .. } | Command::Man { .. } | Command::Demo
     ) {
-        crate::pki::fsio::protect_root(&cli.dir);
-        crate::pki::fsio::check_dir(&cli.dir)?;
+        crate::pki::fsio::protect_root(&dir);
+        crate::pki::fsio::check_dir(&dir)?;
     }
     let ctx = Ctx {
-        store: Store::new(cli.dir.clone()),
+        store: Store::new(dir),
         printer: Printer::new(cli.output),
         yes: cli.yes,
         passphrase_file: cli.passphrase_file.clone(),
     };
-    match cli.command {
+    let r = match cli.command {
         Command::Ca(c) => ca::run(&ctx, c),
         Command::Cert(c) => cert::run(&ctx, c),
         Command::Revoke(a) => revoke::revoke(&ctx, a),
@@ -69,10 +109,52 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Key(c) => key::run(&ctx, c),
         Command::Backup(c) => backup::run(&ctx, c),
         Command::Store(crate::cli::StoreCommand::Check { repair }) => store::check(&ctx, repair),
+        Command::Store(crate::cli::StoreCommand::Copy { .. }) => unreachable!("handled above"),
         Command::Probe(a) => probe::run(&ctx, a),
         Command::Completions { shell } => docs::completions(&ctx, shell),
         Command::Man { out } => docs::man(&ctx, &out),
+    };
+    // What the command changed goes back to etcd even when it failed afterwards (its
+    // writes are crash-consistent); the command's own error comes first.
+    match (r, session.map(crate::etcd::Session::finish)) {
+        (Err(e), _) => Err(e),
+        (Ok(_), Some(Err(e))) => Err(e),
+        (Ok(code), _) => Ok(code),
     }
+}
+
+/// Whether a command may change the state (it then takes etcd's lock and writes back).
+fn writes(c: &Command) -> bool {
+    use crate::cli::{BackupCommand, CaCommand, CertCommand, StoreCommand};
+    !matches!(
+        c,
+        Command::Ca(CaCommand::Show)
+            | Command::Cert(CertCommand::List(_) | CertCommand::Show { .. })
+            | Command::Verify(_)
+            | Command::Probe(_)
+            | Command::Serve(_)
+            | Command::Key(_)
+            | Command::Backup(BackupCommand::Create { .. })
+            | Command::Store(StoreCommand::Check { repair: false })
+            | Command::Completions { .. }
+            | Command::Man { .. }
+            | Command::Demo
+    )
+}
+
+/// The etcd options of the command line.
+pub fn etcd_options(cli: &Cli) -> Result<crate::etcd::Options> {
+    Ok(crate::etcd::Options {
+        tls: cli
+            .etcd_ca
+            .as_ref()
+            .map(|ca| crate::etcd::client::TlsFiles {
+                ca: ca.clone(),
+                client: cli.etcd_cert.clone().zip(cli.etcd_key.clone()),
+            }),
+        timeout: timeout_arg(cli.etcd_timeout)?,
+        cache: crate::etcd::default_cache(),
+    })
 }
 
 fn interactive() -> bool {

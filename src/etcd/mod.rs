@@ -1,0 +1,594 @@
+//! The state on etcd (`--store etcd://HOST:PORT[,HOST:PORT...]/PREFIX`).
+//!
+//! The directory store stays the one implementation of the state's rules (records, index,
+//! revocation log, CRL numbers, crash repair); on etcd each command works on a local
+//! working copy of the state that is exact at one etcd revision:
+//!
+//! 1. a writer takes etcd's lock `PREFIX/.lock/` on a lease kept alive while it runs (a
+//!    killed writer's lock goes when its lease expires); a reader takes none;
+//! 2. every key under `PREFIX/` is read at one revision and the working copy made equal to
+//!    it (files that differ are replaced, files etcd does not have are removed);
+//! 3. the command runs on the working copy with the directory store's own lock;
+//! 4. what it changed is written back in transactions, in the order it wrote the files,
+//!    each transaction comparing that this process still holds the lock and that every key
+//!    is at the revision read in step 2 (a new key must not exist: a record is never
+//!    overwritten), so a lost lock or a writer that bypassed it loses nothing: the
+//!    transaction fails, the command exits 3, and a re-run starts from etcd again.
+//!
+//! A write-back of more than one transaction is bracketed by `PREFIX/.pushing`: a writer
+//! killed in the middle leaves it, and the next writer's working copy gets the directory
+//! store's `.writing` mark, so its lock runs the same crash repair a killed local writer
+//! triggers (records without certificates, index entries without records). Delivered node
+//! files (`certs/`) stay on the machine that issued them; CA keys are stored only
+//! encrypted (a plaintext `.key` is refused before anything is written).
+
+pub mod client;
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use client::{Client, Cmp, Endpoints, Op, TlsFiles};
+
+use crate::error::{Error, Result};
+use crate::pki::fsio;
+
+/// A parsed `etcd://` store address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreUrl {
+    /// `host:port` of each member.
+    pub members: Vec<String>,
+    /// The key prefix, `/NAME/` (always starts and ends with `/`).
+    pub prefix: String,
+}
+
+impl StoreUrl {
+    /// Parse `etcd://HOST:PORT[,HOST:PORT...]/PREFIX`.
+    pub fn parse(s: &str) -> Result<StoreUrl> {
+        let bad = |why: &str| {
+            Error::input(
+                s,
+                format!("{why} (expected etcd://HOST:PORT[,HOST:PORT...]/PREFIX)"),
+            )
+        };
+        let rest = s
+            .strip_prefix("etcd://")
+            .ok_or_else(|| bad("not an etcd:// address"))?;
+        let (hosts, prefix) = rest.split_once('/').ok_or_else(|| bad("no /PREFIX"))?;
+        let prefix = prefix.trim_matches('/');
+        if prefix.is_empty()
+            || prefix
+                .split('/')
+                .any(|c| c.is_empty() || c == "." || c == "..")
+            || !prefix
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+        {
+            return Err(bad("the prefix must be a path of letters, digits, - _ ."));
+        }
+        let mut members = vec![];
+        for h in hosts.split(',') {
+            let ok = h
+                .rsplit_once(':')
+                .is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok());
+            if !ok {
+                return Err(bad(&format!("member {h:?} is not HOST:PORT")));
+            }
+            members.push(h.to_string());
+        }
+        Ok(StoreUrl {
+            members,
+            prefix: format!("/{prefix}/"),
+        })
+    }
+
+    /// How it reads in messages.
+    pub fn display(&self) -> String {
+        format!(
+            "etcd://{}/{}",
+            self.members.join(","),
+            self.prefix.trim_matches('/')
+        )
+    }
+}
+
+/// Options of the etcd store.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// TLS to etcd.
+    pub tls: Option<TlsFiles>,
+    /// Deadline of each call.
+    pub timeout: Duration,
+    /// Where working copies live.
+    pub cache: PathBuf,
+}
+
+/// The default place of working copies: `$SECCTL_CACHE_DIR`, else
+/// `$XDG_CACHE_HOME/secctl`, else `~/.cache/secctl`.
+pub fn default_cache() -> PathBuf {
+    if let Some(d) = std::env::var_os("SECCTL_CACHE_DIR") {
+        return PathBuf::from(d);
+    }
+    if let Some(d) = std::env::var_os("XDG_CACHE_HOME") {
+        return PathBuf::from(d).join("secctl");
+    }
+    let home = std::env::var_os("HOME").unwrap_or_else(|| "/tmp".into());
+    PathBuf::from(home).join(".cache/secctl")
+}
+
+/// What the working copy held of one key when it was read.
+#[derive(Debug, Clone)]
+struct Known {
+    mod_revision: i64,
+    mode: u32,
+    content: Vec<u8>,
+}
+
+/// A file of the working copy as it was after the read (to find what the command changed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    mtime_ns: i128,
+    ino: u64,
+    mode: u32,
+}
+
+/// One command's session on the etcd store.
+pub struct Session {
+    url: StoreUrl,
+    client: Client,
+    rt: tokio::runtime::Runtime,
+    work: PathBuf,
+    _local: fs::File,
+    lock: Option<(String, i64, tokio::task::JoinHandle<()>)>,
+    known: HashMap<String, Known>,
+    stamps: HashMap<String, Stamp>,
+    /// `.pushing` was found (a writer died during its write-back).
+    pushing: Option<i64>,
+}
+
+/// Files of the working copy that never go to etcd.
+fn local_only(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    rel == ".lock"
+        || rel == ".writing"
+        || rel.starts_with("certs/")
+        || (name.starts_with('.') && name.ends_with(".tmp"))
+}
+
+fn encode(mode: u32, content: &[u8]) -> Vec<u8> {
+    let mut v = format!("{mode:o}\n").into_bytes();
+    v.extend_from_slice(content);
+    v
+}
+
+fn decode(key: &str, v: &[u8]) -> Result<(u32, Vec<u8>)> {
+    let bad = || Error::input(key, "not a secctl state value (mode line missing)");
+    let nl = v.iter().position(|b| *b == b'\n').ok_or_else(bad)?;
+    let mode = std::str::from_utf8(&v[..nl])
+        .ok()
+        .and_then(|m| u32::from_str_radix(m, 8).ok())
+        .filter(|m| *m <= 0o777)
+        .ok_or_else(bad)?;
+    Ok((mode, v[nl + 1..].to_vec()))
+}
+
+fn safe_rel(rel: &str) -> bool {
+    !rel.is_empty()
+        && !rel.starts_with('/')
+        && rel
+            .split('/')
+            .all(|c| !c.is_empty() && c != "." && c != "..")
+}
+
+fn stamp(md: &fs::Metadata) -> Stamp {
+    use std::os::unix::fs::MetadataExt;
+    Stamp {
+        len: md.len(),
+        mtime_ns: md.mtime() as i128 * 1_000_000_000 + md.mtime_nsec() as i128,
+        ino: md.ino(),
+        mode: md.mode() & 0o777,
+    }
+}
+
+/// Every file under `root` (relative paths), without the local-only ones.
+fn walk(root: &Path) -> Result<Vec<(String, fs::Metadata)>> {
+    let mut out = vec![];
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let rd = match fs::read_dir(&d) {
+            Ok(r) => r,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(Error::io(format!("reading {}", d.display()), e)),
+        };
+        for e in rd {
+            let e = e.map_err(|e| Error::io(format!("reading {}", d.display()), e))?;
+            let p = e.path();
+            let md = fs::symlink_metadata(&p).map_err(|e| Error::read(&p, e))?;
+            let rel = p
+                .strip_prefix(root)
+                .map_err(Error::internal)?
+                .to_string_lossy()
+                .into_owned();
+            if md.is_dir() {
+                if rel != "certs" {
+                    stack.push(p);
+                }
+            } else if md.is_file() && !local_only(&rel) {
+                out.push((rel, md));
+            }
+        }
+    }
+    Ok(out)
+}
+
+impl Session {
+    /// Open the store: take etcd's lock when `writer`, and make the working copy equal to
+    /// the state on etcd.
+    pub fn open(url: &StoreUrl, opts: &Options, writer: bool) -> Result<Session> {
+        let client = Client::new(Endpoints {
+            members: url.members.clone(),
+            tls: opts.tls.clone(),
+            timeout: opts.timeout,
+        })?;
+        let rt = crate::cmd::runtime()?;
+        // One working copy per store, under the cache directory; processes on this
+        // machine take turns on it.
+        let id = {
+            let d = ring::digest::digest(&ring::digest::SHA256, url.display().as_bytes());
+            hex::encode(&d.as_ref()[..8])
+        };
+        let base = opts.cache.join("etcd").join(id);
+        fsio::ensure_dir(&opts.cache)?;
+        fsio::ensure_dir(&opts.cache.join("etcd"))?;
+        fsio::ensure_dir(&base)?;
+        let lock_path = base.join("lock");
+        let local = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| Error::io(format!("opening {}", lock_path.display()), e))?;
+        local
+            .lock()
+            .map_err(|e| Error::io(format!("locking {}", lock_path.display()), e))?;
+        let work = base.join("state");
+        fsio::ensure_dir(&work)?;
+        let mut s = Session {
+            url: url.clone(),
+            client,
+            rt,
+            work,
+            _local: local,
+            lock: None,
+            known: HashMap::new(),
+            stamps: HashMap::new(),
+            pushing: None,
+        };
+        if writer {
+            s.take_lock(opts.timeout)?;
+        }
+        if let Err(e) = s.read() {
+            s.unlock();
+            return Err(e);
+        }
+        Ok(s)
+    }
+
+    /// The working copy: the state directory the command runs on.
+    pub fn dir(&self) -> &Path {
+        &self.work
+    }
+
+    fn take_lock(&mut self, timeout: Duration) -> Result<()> {
+        let c = self.client.clone();
+        let ttl = 15;
+        let lease = self.rt.block_on(c.lease_grant(ttl))?;
+        // Keep the lease alive from the start: the wait for the lock can outlast it (a
+        // waiter whose lease expired would be handed a lock key that no longer exists).
+        let keep = c.clone();
+        let task = self.rt.spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_secs(ttl as u64 / 3)).await;
+                let _ = keep.lease_keepalive(lease).await;
+            }
+        });
+        let wait = (timeout * 12).max(Duration::from_secs(60));
+        let name = format!("{}.lock", self.url.prefix);
+        let got = self.rt.block_on(async {
+            let key = c.lock(&name, lease, wait).await?;
+            // Held only while the key exists: checked once more before any use.
+            let (kvs, _) = c.range_prefix(&key, true).await?;
+            if !kvs.iter().any(|kv| kv.key == key) {
+                return Err(Error::io(
+                    format!("{}: taking the lock", c.describe()),
+                    std::io::Error::other("the lock was granted after its lease expired"),
+                ));
+            }
+            Ok(key)
+        });
+        match got {
+            Ok(key) => {
+                self.lock = Some((key, lease, task));
+                Ok(())
+            }
+            Err(e) => {
+                task.abort();
+                let _ = self.rt.block_on(c.lease_revoke(lease));
+                Err(e)
+            }
+        }
+    }
+
+    fn unlock(&mut self) {
+        if let Some((_, lease, task)) = self.lock.take() {
+            task.abort();
+            let _ = self.rt.block_on(self.client.lease_revoke(lease));
+        }
+    }
+
+    /// Step 2: the working copy made equal to etcd at one revision.
+    fn read(&mut self) -> Result<()> {
+        let prefix = self.url.prefix.clone();
+        let (kvs, _rev) = self.rt.block_on(self.client.range_prefix(&prefix, false))?;
+        let mut want: HashMap<String, Known> = HashMap::new();
+        for kv in kvs {
+            let rel = kv.key[prefix.len()..].to_string();
+            if rel.starts_with(".lock/") {
+                continue;
+            }
+            if rel == ".pushing" {
+                self.pushing = Some(kv.mod_revision);
+                continue;
+            }
+            if !safe_rel(&rel) || local_only(&rel) {
+                continue;
+            }
+            let (mode, content) = decode(&kv.key, &kv.value)?;
+            want.insert(
+                rel,
+                Known {
+                    mod_revision: kv.mod_revision,
+                    mode,
+                    content,
+                },
+            );
+        }
+        // Remove what etcd does not have (a killed local run's leftovers, another
+        // machine's removals), then write what differs.
+        for (rel, _) in walk(&self.work)? {
+            if !want.contains_key(&rel) {
+                let p = self.work.join(&rel);
+                fs::remove_file(&p)
+                    .map_err(|e| Error::io(format!("removing {}", p.display()), e))?;
+            }
+        }
+        let _ = fs::remove_file(self.work.join(".writing"));
+        for (rel, k) in &want {
+            let p = self.work.join(rel);
+            let same = fs::read(&p).is_ok_and(|b| b == k.content)
+                && fs::metadata(&p).is_ok_and(|m| {
+                    use std::os::unix::fs::PermissionsExt;
+                    m.permissions().mode() & 0o777 == k.mode
+                });
+            if !same {
+                if let Some(parent) = p.parent() {
+                    ensure_dirs(&self.work, parent)?;
+                }
+                fsio::write_atomic(&p, &k.content, k.mode)?;
+            }
+        }
+        if self.pushing.is_some() && self.lock.is_some() {
+            // A writer died during its write-back: the directory store's crash repair
+            // runs when this command takes its lock.
+            fsio::write_atomic(&self.work.join(".writing"), b"0\n", 0o600)?;
+        }
+        self.stamps = walk(&self.work)?
+            .into_iter()
+            .map(|(rel, md)| (rel, stamp(&md)))
+            .collect();
+        self.known = want;
+        Ok(())
+    }
+
+    /// Step 4: write back what the command changed, then let the lock go.
+    pub fn finish(mut self) -> Result<()> {
+        let r = if self.lock.is_some() {
+            self.write_back()
+        } else {
+            Ok(())
+        };
+        self.unlock();
+        r
+    }
+
+    fn write_back(&mut self) -> Result<()> {
+        let prefix = self.url.prefix.clone();
+        let mut puts: Vec<(i128, String, Vec<u8>)> = vec![];
+        let now = walk(&self.work)?;
+        let mut present = std::collections::HashSet::new();
+        for (rel, md) in now {
+            present.insert(rel.clone());
+            let st = stamp(&md);
+            if self.stamps.get(&rel) == Some(&st) {
+                continue;
+            }
+            let p = self.work.join(&rel);
+            let content = fs::read(&p).map_err(|e| Error::read(&p, e))?;
+            if let Some(k) = self.known.get(&rel) {
+                if k.content == content && k.mode == st.mode {
+                    continue;
+                }
+            }
+            if rel.ends_with(".key") {
+                return Err(Error::input(
+                    self.url.display(),
+                    format!(
+                        "refusing to store the plaintext key {rel} on etcd: CA keys on etcd \
+                         must be encrypted (--passphrase-file, or ca init --encrypt-key); \
+                         nothing was written"
+                    ),
+                ));
+            }
+            puts.push((st.mtime_ns, rel, encode(st.mode, &content)));
+        }
+        // In the order the command wrote them: the directory store's commit order.
+        puts.sort();
+        let mut ops: Vec<(Cmp, Op)> = vec![];
+        for (_, rel, value) in puts {
+            let key = format!("{prefix}{rel}");
+            let cmp = match self.known.get(&rel) {
+                Some(k) => Cmp::ModRevision(key.clone(), k.mod_revision),
+                None => Cmp::Absent(key.clone()),
+            };
+            ops.push((cmp, Op::Put(key, value)));
+        }
+        let mut gone: Vec<&String> = self
+            .known
+            .keys()
+            .filter(|rel| !present.contains(*rel))
+            .collect();
+        gone.sort();
+        for rel in gone {
+            let key = format!("{prefix}{rel}");
+            let k = &self.known[rel];
+            ops.push((
+                Cmp::ModRevision(key.clone(), k.mod_revision),
+                Op::Delete(key),
+            ));
+        }
+        let pushing_key = format!("{prefix}.pushing");
+        if ops.is_empty() && self.pushing.is_none() {
+            return Ok(());
+        }
+        let lock_key = self.lock.as_ref().map(|l| l.0.clone()).unwrap_or_default();
+        // etcd's default limit is 128 operations per transaction.
+        const BATCH: usize = 100;
+        let chunks: Vec<&[(Cmp, Op)]> = ops.chunks(BATCH).collect();
+        let n = chunks.len().max(1);
+        let bracket = n > 1;
+        let mut written = 0usize;
+        for i in 0..n {
+            let chunk: &[(Cmp, Op)] = chunks.get(i).copied().unwrap_or(&[]);
+            let mut cmps = vec![Cmp::Present(lock_key.clone())];
+            let mut body: Vec<Op> = vec![];
+            if i == 0 && bracket {
+                body.push(Op::Put(
+                    pushing_key.clone(),
+                    format!("{}\n", std::process::id()).into_bytes(),
+                ));
+            }
+            for (c, o) in chunk {
+                cmps.push(c.clone());
+                body.push(o.clone());
+            }
+            if i == n - 1 && (bracket || self.pushing.is_some()) {
+                body.push(Op::Delete(pushing_key.clone()));
+            }
+            let ok = self.rt.block_on(self.client.txn(&cmps, &body))?;
+            if !ok {
+                return Err(Error::io(
+                    format!("{}: writing back", self.url.display()),
+                    std::io::Error::other(format!(
+                        "the state on etcd changed under this command (its lock was lost, \
+                         or a writer bypassed it): {written} of {} changes written; run the \
+                         command again",
+                        ops.len()
+                    )),
+                ));
+            }
+            written += chunk.len();
+            fsio::crash_point();
+        }
+        Ok(())
+    }
+}
+
+impl Session {
+    /// How many keys of state etcd held when the working copy was made.
+    pub fn keys(&self) -> usize {
+        self.known.len()
+    }
+
+    /// The address.
+    pub fn url(&self) -> &StoreUrl {
+        &self.url
+    }
+}
+
+/// Copy every file of a state directory (delivered files and local marks left out) into
+/// `to`, modes kept; the number of files.
+pub fn copy_tree(from: &Path, to: &Path) -> Result<usize> {
+    let files = walk(from)?;
+    fsio::ensure_dir(to)?;
+    for (rel, md) in &files {
+        use std::os::unix::fs::PermissionsExt;
+        let src = from.join(rel);
+        let dst = to.join(rel);
+        let bytes = fs::read(&src).map_err(|e| Error::read(&src, e))?;
+        if let Some(parent) = dst.parent() {
+            ensure_dirs(to, parent)?;
+        }
+        fsio::write_atomic(&dst, &bytes, md.permissions().mode() & 0o777)?;
+    }
+    Ok(files.len())
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.unlock();
+    }
+}
+
+/// Create the directories from `root` down to `dir` (0700).
+fn ensure_dirs(root: &Path, dir: &Path) -> Result<()> {
+    let rel = dir.strip_prefix(root).map_err(Error::internal)?;
+    let mut cur = root.to_path_buf();
+    for c in rel.components() {
+        cur.push(c);
+        fsio::ensure_dir(&cur)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn store_urls() {
+        let u = StoreUrl::parse("etcd://127.0.0.1:2379,127.0.0.1:22379/prod/ca").unwrap();
+        assert_eq!(u.members, ["127.0.0.1:2379", "127.0.0.1:22379"]);
+        assert_eq!(u.prefix, "/prod/ca/");
+        assert_eq!(u.display(), "etcd://127.0.0.1:2379,127.0.0.1:22379/prod/ca");
+        for bad in [
+            "http://127.0.0.1:2379/p",
+            "etcd://127.0.0.1:2379",
+            "etcd://127.0.0.1:2379/",
+            "etcd://127.0.0.1/p",
+            "etcd://127.0.0.1:99999/p",
+            "etcd://h:1/a/../b",
+            "etcd://h:1/a b",
+        ] {
+            assert!(StoreUrl::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn values_and_paths() {
+        let v = encode(0o600, b"x\ny");
+        assert_eq!(decode("k", &v).unwrap(), (0o600, b"x\ny".to_vec()));
+        assert!(decode("k", b"no mode").is_err());
+        assert!(decode("k", b"1777\nx").is_err());
+        assert!(safe_rel("issued/ab.json"));
+        for bad in ["", "/etc/passwd", "a/../b", "a//b", "./a"] {
+            assert!(!safe_rel(bad), "{bad}");
+        }
+        assert!(local_only("certs/n/n.key"));
+        assert!(local_only(".writing"));
+        assert!(local_only("issued/.ab.json.1.000000000001.tmp"));
+        assert!(!local_only("issued/ab.json"));
+        assert_eq!(client::prefix_end("/p/"), "/p0");
+    }
+}

@@ -1,0 +1,725 @@
+//! The state on a real etcd cluster (`--store etcd://...`): three members on loopback
+//! started by the test (etcd-server from Debian), concurrent writers on different members
+//! and "machines" (working copies), faults (leader killed, quorum lost), `store copy` both
+//! ways, and mTLS to etcd with certificates secctl issued. Needs `etcd` and `etcdctl`:
+//! ignored by plain `cargo test`, run by `.ci/run`.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+const NEEDS: &str =
+    "needs etcd and etcdctl (apt-get install etcd-server etcd-client); run by .ci/run";
+
+struct Member {
+    name: String,
+    client: u16,
+    peer: u16,
+    child: Option<Child>,
+}
+
+/// A three-member etcd cluster on loopback, each member stopped by PID on drop.
+struct Cluster {
+    dir: PathBuf,
+    members: Vec<Member>,
+    tls: Option<EtcdTls>,
+}
+
+/// Files for TLS to etcd (issued by a secctl CA of its own).
+#[derive(Clone)]
+struct EtcdTls {
+    ca: PathBuf,
+    server_crt: PathBuf,
+    server_key: PathBuf,
+    client_crt: PathBuf,
+    client_key: PathBuf,
+}
+
+impl Cluster {
+    fn start(dir: &Path, tls: Option<EtcdTls>) -> Cluster {
+        std::fs::create_dir_all(dir).unwrap();
+        let members: Vec<Member> = (0..3)
+            .map(|i| Member {
+                name: format!("m{i}"),
+                client: free_port(),
+                peer: free_port(),
+                child: None,
+            })
+            .collect();
+        let mut c = Cluster {
+            dir: dir.to_path_buf(),
+            members,
+            tls,
+        };
+        for i in 0..3 {
+            c.start_member(i);
+        }
+        c.wait_healthy();
+        c
+    }
+
+    fn scheme(&self) -> &str {
+        if self.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        }
+    }
+
+    fn start_member(&mut self, i: usize) {
+        let initial: Vec<String> = self
+            .members
+            .iter()
+            .map(|m| format!("{}=http://127.0.0.1:{}", m.name, m.peer))
+            .collect();
+        let scheme = self.scheme().to_string();
+        let m = &self.members[i];
+        let mut cmd = Command::new("etcd");
+        cmd.arg("--name")
+            .arg(&m.name)
+            .arg("--data-dir")
+            .arg(self.dir.join(&m.name))
+            .arg("--listen-client-urls")
+            .arg(format!("{scheme}://127.0.0.1:{}", m.client))
+            .arg("--advertise-client-urls")
+            .arg(format!("{scheme}://127.0.0.1:{}", m.client))
+            .arg("--listen-peer-urls")
+            .arg(format!("http://127.0.0.1:{}", m.peer))
+            .arg("--initial-advertise-peer-urls")
+            .arg(format!("http://127.0.0.1:{}", m.peer))
+            .arg("--initial-cluster")
+            .arg(initial.join(","))
+            .args(["--initial-cluster-token", "secctl-test"])
+            .args(["--heartbeat-interval", "50", "--election-timeout", "500"]);
+        if let Some(t) = &self.tls {
+            cmd.arg("--cert-file")
+                .arg(&t.server_crt)
+                .arg("--key-file")
+                .arg(&t.server_key)
+                .arg("--trusted-ca-file")
+                .arg(&t.ca)
+                .arg("--client-cert-auth");
+        }
+        let log = std::fs::File::create(self.dir.join(format!("{}.log", m.name))).unwrap();
+        let child = cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("etcd");
+        self.members[i].child = Some(child);
+    }
+
+    fn kill(&mut self, i: usize) {
+        if let Some(mut c) = self.members[i].child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    fn endpoints(&self, first: usize) -> String {
+        (0..3)
+            .map(|k| format!("127.0.0.1:{}", self.members[(first + k) % 3].client))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    fn url(&self, first: usize, prefix: &str) -> String {
+        format!("etcd://{}/{prefix}", self.endpoints(first))
+    }
+
+    fn etcdctl(&self, args: &[&str]) -> Run {
+        let eps: Vec<String> = self
+            .members
+            .iter()
+            .filter(|m| m.child.is_some())
+            .map(|m| format!("{}://127.0.0.1:{}", self.scheme(), m.client))
+            .collect();
+        let mut c = Command::new("etcdctl");
+        c.env("ETCDCTL_API", "3")
+            .arg(format!("--endpoints={}", eps.join(",")))
+            .arg("--command-timeout=3s");
+        if let Some(t) = &self.tls {
+            c.arg(format!("--cacert={}", t.ca.display()))
+                .arg(format!("--cert={}", t.client_crt.display()))
+                .arg(format!("--key={}", t.client_key.display()));
+        }
+        to_run(c.args(args).stdin(Stdio::null()).output().unwrap())
+    }
+
+    fn wait_healthy(&self) {
+        let t0 = Instant::now();
+        loop {
+            let r = self.etcdctl(&["endpoint", "health"]);
+            if r.code == 0 {
+                return;
+            }
+            assert!(
+                t0.elapsed() < Duration::from_secs(20),
+                "etcd did not become healthy: {} {}",
+                r.stdout,
+                r.stderr
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    /// The index of the current leader.
+    fn leader(&self) -> usize {
+        let r = self.etcdctl(&["endpoint", "status", "-w", "json"]);
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        let st = v.as_array().unwrap();
+        let leader = st[0]["Status"]["leader"].as_u64().unwrap();
+        let ep = st
+            .iter()
+            .find(|s| s["Status"]["header"]["member_id"].as_u64() == Some(leader))
+            .map(|s| s["Endpoint"].as_str().unwrap().to_string())
+            .unwrap();
+        self.members
+            .iter()
+            .position(|m| ep.ends_with(&format!(":{}", m.client)))
+            .unwrap()
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        for i in 0..3 {
+            self.kill(i);
+        }
+    }
+}
+
+/// secctl against the cluster as one "machine" (its own working copy under `cache`).
+fn on_etcd(env: &Env, url: &str, cache: &str, args: &[&str]) -> Run {
+    let cache = env.path(cache);
+    let pw = env.path("pw");
+    env.run_env(
+        args,
+        &[
+            ("SECCTL_STORE", url),
+            ("SECCTL_CACHE_DIR", cache.to_str().unwrap()),
+            ("SECCTL_PASSPHRASE_FILE", pw.to_str().unwrap()),
+        ],
+    )
+}
+
+fn setup() -> Env {
+    let env = Env::new();
+    env.write("pw", "correct horse battery staple\n");
+    std::fs::set_permissions(
+        env.path("pw"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o600),
+    )
+    .unwrap();
+    env
+}
+
+fn serials(env: &Env, url: &str) -> Vec<String> {
+    let out = on_etcd(env, url, "reader", &["-o", "json", "cert", "list"]).ok();
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["serial"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn crl_number(pem: &Path) -> u64 {
+    let r = tool(
+        "openssl",
+        &["crl", "-in", pem.to_str().unwrap(), "-noout", "-crlnumber"],
+    );
+    let hex = r.stdout.trim().trim_start_matches("crlNumber=");
+    u64::from_str_radix(hex.trim_start_matches("0x"), 16)
+        .unwrap_or_else(|_| panic!("{r:?}", r = r.stdout))
+}
+
+#[test]
+#[ignore = "needs etcd and etcdctl (apt-get install etcd-server etcd-client); run by .ci/run"]
+fn concurrent_writers_on_three_members() {
+    let _ = NEEDS;
+    let env = setup();
+    let cluster = Cluster::start(&env.path("etcd"), None);
+    let url = cluster.url(0, "prod");
+    // A plaintext CA key is refused on etcd, before anything is written.
+    let r = env.run_env(
+        &["ca", "init", "--name", "Prod"],
+        &[
+            ("SECCTL_STORE", &url),
+            ("SECCTL_CACHE_DIR", env.path("a").to_str().unwrap()),
+        ],
+    );
+    r.usage_error(&["must be encrypted"]);
+    on_etcd(&env, &url, "a", &["ca", "init", "--name", "Prod"]).ok();
+    let keys = cluster.etcdctl(&["get", "--prefix", "/prod/", "--keys-only"]);
+    assert!(
+        keys.stdout.contains("/prod/ca/root.key.age"),
+        "{}",
+        keys.stdout
+    );
+    assert!(!keys.stdout.contains("root.key\n"), "{}", keys.stdout);
+
+    // 8 issuers (each its own machine, spread over the three members), a revoker and a
+    // CRL publisher beside them.
+    const PER: usize = 8;
+    let bin = bin().to_string();
+    let mut kids = vec![];
+    for p in 0..8 {
+        let url = cluster.url(p % 3, "prod");
+        let cache = env.path(&format!("m{p}"));
+        let pw = env.path("pw");
+        let out = env.path(&format!("out{p}"));
+        let bin = bin.clone();
+        kids.push(std::thread::spawn(move || {
+            for k in 0..PER {
+                let name = format!("n{p}-{k}");
+                let o = Command::new(&bin)
+                    .args(["cert", "node", &name, "--role", "db", "--host", "127.0.0.1"])
+                    .arg("--out")
+                    .arg(out.join(&name))
+                    .env("SECCTL_STORE", &url)
+                    .env("SECCTL_CACHE_DIR", &cache)
+                    .env("SECCTL_PASSPHRASE_FILE", &pw)
+                    .stdin(Stdio::null())
+                    .output()
+                    .unwrap();
+                assert!(
+                    o.status.success(),
+                    "{name}: {}",
+                    String::from_utf8_lossy(&o.stderr)
+                );
+            }
+        }));
+    }
+    // The revoker: revokes the first certificate of each issuer once it exists; the
+    // publisher runs `crl` in a loop. Every CRL each of them published is kept.
+    let crls = env.path("crls");
+    std::fs::create_dir_all(&crls).unwrap();
+    let mut revoked_names = vec![];
+    let mut published = 0;
+    let t0 = Instant::now();
+    while revoked_names.len() < 8 && t0.elapsed() < Duration::from_secs(600) {
+        for p in 0..8 {
+            let name = format!("n{p}-0");
+            if revoked_names.contains(&name) {
+                continue;
+            }
+            let r = on_etcd(
+                &env,
+                &cluster.url(2, "prod"),
+                "revoker",
+                &["--yes", "revoke", &name],
+            );
+            if r.code == 0 {
+                revoked_names.push(name);
+                let wc = work_copy(&env, "revoker");
+                std::fs::copy(wc.join("crl.pem"), crls.join(format!("{published:04}.pem")))
+                    .unwrap();
+                published += 1;
+            }
+        }
+        on_etcd(&env, &cluster.url(1, "prod"), "publisher", &["crl"]).ok();
+        let wc = work_copy(&env, "publisher");
+        std::fs::copy(wc.join("crl.pem"), crls.join(format!("{published:04}.pem"))).unwrap();
+        published += 1;
+    }
+    for k in kids {
+        k.join().unwrap();
+    }
+    assert_eq!(revoked_names.len(), 8);
+    // Every record, once, distinct serials.
+    let s = serials(&env, &url);
+    let mut uniq = s.clone();
+    uniq.sort();
+    uniq.dedup();
+    assert_eq!(s.len(), 8 * PER, "{s:?}");
+    assert_eq!(uniq.len(), s.len());
+    // CRL numbers strictly increasing across all publications, in the order they were
+    // made (each from a different machine's working copy).
+    let mut files: Vec<_> = std::fs::read_dir(&crls)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let numbers: Vec<u64> = files.iter().map(|f| crl_number(f)).collect();
+    assert!(numbers.windows(2).all(|w| w[0] < w[1]), "{numbers:?}");
+    // The final CRL, read back from etcd by a fresh machine: every revocation in it, and
+    // openssl refuses the revoked certificates and accepts the others.
+    let fresh = env.path("fresh");
+    env.run(&[
+        "store",
+        "copy",
+        "--from",
+        &url,
+        "--to",
+        fresh.to_str().unwrap(),
+    ])
+    .ok();
+    let text = tool(
+        "openssl",
+        &[
+            "crl",
+            "-in",
+            fresh.join("crl.pem").to_str().unwrap(),
+            "-noout",
+            "-text",
+        ],
+    )
+    .stdout;
+    for p in 0..8 {
+        let crt = env.path(&format!("out{p}/n{p}-0/n{p}-0.crt"));
+        let serial = tool(
+            "openssl",
+            &["x509", "-in", crt.to_str().unwrap(), "-noout", "-serial"],
+        )
+        .stdout;
+        let serial = serial.trim().trim_start_matches("serial=").to_uppercase();
+        assert!(
+            text.to_uppercase().contains(&serial),
+            "{serial} not in the CRL"
+        );
+        let v = tool(
+            "openssl",
+            &[
+                "verify",
+                "-crl_check",
+                "-CAfile",
+                fresh.join("ca.crt").to_str().unwrap(),
+                "-CRLfile",
+                fresh.join("crl.pem").to_str().unwrap(),
+                crt.to_str().unwrap(),
+            ],
+        );
+        assert_ne!(v.code, 0, "revoked n{p}-0 verified: {}", v.stdout);
+        let good = env.path(&format!("out{p}/n{p}-1/n{p}-1.crt"));
+        let v = tool(
+            "openssl",
+            &[
+                "verify",
+                "-crl_check",
+                "-CAfile",
+                fresh.join("ca.crt").to_str().unwrap(),
+                "-CRLfile",
+                fresh.join("crl.pem").to_str().unwrap(),
+                good.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(v.code, 0, "{}{}", v.stdout, v.stderr);
+    }
+    // The state agrees with itself.
+    on_etcd(&env, &url, "reader", &["store", "check"]).ok();
+}
+
+/// The working copy of machine `cache` (one store per test).
+fn work_copy(env: &Env, cache: &str) -> PathBuf {
+    let base = env.path(cache).join("etcd");
+    let d = std::fs::read_dir(&base)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    d.join("state")
+}
+
+#[test]
+#[ignore = "needs etcd and etcdctl (apt-get install etcd-server etcd-client); run by .ci/run"]
+fn faults_leader_killed_and_quorum_lost() {
+    let env = setup();
+    let mut cluster = Cluster::start(&env.path("etcd"), None);
+    let leader = cluster.leader();
+    // The leader first in the list: the writes go to it until it dies.
+    let url = cluster.url(leader, "prod");
+    on_etcd(&env, &url, "a", &["ca", "init", "--name", "Prod"]).ok();
+    let mut inv = String::from("cluster: Prod\nnodes:\n");
+    for i in 0..150 {
+        // Delivered files outside the state: every machine sees the same ones.
+        inv.push_str(&format!(
+            "  - name: n{i}\n    role: db\n    hosts: [127.0.0.1]\n    out: {}\n",
+            env.path(&format!("out/n{i}")).display()
+        ));
+    }
+    let inv = env.write("inv.yaml", &inv);
+    let mut child = Command::new(bin())
+        .args(["apply", inv.to_str().unwrap()])
+        .env("SECCTL_STORE", &url)
+        .env("SECCTL_CACHE_DIR", env.path("a"))
+        .env("SECCTL_PASSPHRASE_FILE", env.path("pw"))
+        .env("SECCTL_ETCD_TIMEOUT", "2")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Kill the leader while the apply runs (issuing or writing back).
+    std::thread::sleep(Duration::from_millis(1500));
+    cluster.kill(leader);
+    let st = child.wait().unwrap();
+    let mut err = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+    assert!(
+        st.code() == Some(0) || st.code() == Some(3),
+        "apply: {st:?} {err}"
+    );
+    // The survivors have quorum: a re-run converges to every node once, and a second run
+    // has nothing to do.
+    let url2 = cluster.url((leader + 1) % 3, "prod");
+    on_etcd(&env, &url2, "a", &["apply", inv.to_str().unwrap()]).ok();
+    on_etcd(
+        &env,
+        &url2,
+        "b",
+        &["apply", "--check", inv.to_str().unwrap()],
+    )
+    .ok();
+    let s = serials(&env, &url2);
+    let mut uniq = s.clone();
+    uniq.sort();
+    uniq.dedup();
+    assert_eq!(uniq.len(), s.len());
+    let names = on_etcd(&env, &url2, "b", &["-o", "json", "cert", "list"])
+        .ok()
+        .stdout;
+    let n = names.lines().filter(|l| l.contains("\"name\"")).count();
+    assert!(n >= 150, "{n} current certificates");
+    on_etcd(&env, &url2, "b", &["store", "check"]).ok();
+    // The old leader comes back and catches up.
+    cluster.start_member(leader);
+    cluster.wait_healthy();
+    // Quorum lost: two members stopped. A writer exits 3 with one line, within its
+    // deadline (3 members x 1 s); a re-run after the restart works.
+    let others: Vec<usize> = (0..3).filter(|i| *i != leader).collect();
+    cluster.kill(others[0]);
+    cluster.kill(others[1]);
+    let t0 = Instant::now();
+    let r = env.run_env(
+        &[
+            "cert",
+            "node",
+            "late",
+            "--role",
+            "db",
+            "--host",
+            "127.0.0.1",
+        ],
+        &[
+            ("SECCTL_STORE", &url),
+            ("SECCTL_CACHE_DIR", env.path("a").to_str().unwrap()),
+            ("SECCTL_PASSPHRASE_FILE", env.path("pw").to_str().unwrap()),
+            ("SECCTL_ETCD_TIMEOUT", "1"),
+        ],
+    );
+    assert_eq!(r.code, 3, "{} {}", r.stdout, r.stderr);
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert!(r.stderr.contains("etcd"), "{}", r.stderr);
+    assert!(t0.elapsed() < Duration::from_secs(15), "{:?}", t0.elapsed());
+    cluster.start_member(others[0]);
+    cluster.start_member(others[1]);
+    cluster.wait_healthy();
+    on_etcd(
+        &env,
+        &url,
+        "a",
+        &[
+            "cert",
+            "node",
+            "late",
+            "--role",
+            "db",
+            "--host",
+            "127.0.0.1",
+        ],
+    )
+    .ok();
+    on_etcd(&env, &url, "a", &["store", "check"]).ok();
+}
+
+#[test]
+#[ignore = "needs etcd and etcdctl (apt-get install etcd-server etcd-client); run by .ci/run"]
+fn store_copy_both_ways_and_mtls_to_etcd() {
+    let env = setup();
+    // A local CA that issues etcd's own certificates (server and client).
+    env.run(&["ca", "init", "--name", "Etcd"]).ok();
+    env.run(&[
+        "cert",
+        "node",
+        "etcd",
+        "--role",
+        "etcd",
+        "--host",
+        "127.0.0.1",
+        "--out",
+        env.path("etcd-tls").to_str().unwrap(),
+    ])
+    .ok();
+    env.run(&[
+        "cert",
+        "client",
+        "secctl",
+        "--role",
+        "ops",
+        "--out",
+        env.path("etcd-client").to_str().unwrap(),
+    ])
+    .ok();
+    let tls = EtcdTls {
+        ca: env.pki().join("ca.crt"),
+        server_crt: env.path("etcd-tls/etcd.crt"),
+        server_key: env.path("etcd-tls/etcd.key"),
+        client_crt: env.path("etcd-client/secctl.crt"),
+        client_key: env.path("etcd-client/secctl.key"),
+    };
+    let cluster = Cluster::start(&env.path("etcd"), Some(tls.clone()));
+    let url = cluster.url(0, "copy");
+    // A state directory with certificates and a revocation, copied to etcd.
+    let src = env.path("src");
+    let dir = src.to_str().unwrap();
+    in_dir(&env, &src, &["ca", "init", "--name", "Prod"]).ok();
+    for n in ["a", "b", "c"] {
+        in_dir(
+            &env,
+            &src,
+            &["cert", "node", n, "--role", "db", "--host", "127.0.0.1"],
+        )
+        .ok();
+    }
+    in_dir(&env, &src, &["--yes", "revoke", "b"]).ok();
+    let tls_args = |extra: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = vec![
+            "--etcd-ca".into(),
+            tls.ca.display().to_string(),
+            "--etcd-cert".into(),
+            tls.client_crt.display().to_string(),
+            "--etcd-key".into(),
+            tls.client_key.display().to_string(),
+        ];
+        v.extend(extra.iter().map(|s| s.to_string()));
+        v
+    };
+    let args = tls_args(&["store", "copy", "--from", dir, "--to", &url]);
+    let a: Vec<&str> = args.iter().map(String::as_str).collect();
+    on_etcd(&env, &url, "m", &a).ok();
+    // Without the client certificate etcd refuses: exit 3, one line.
+    let r = on_etcd(
+        &env,
+        &url,
+        "m",
+        &["--etcd-ca", tls.ca.to_str().unwrap(), "cert", "list"],
+    );
+    assert_eq!(r.code, 3, "{} {}", r.stdout, r.stderr);
+    // A second copy into the same prefix is refused.
+    let r = on_etcd(&env, &url, "m", &a);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    // Work on etcd: a new certificate, a revocation.
+    let args = tls_args(&[
+        "cert",
+        "node",
+        "d",
+        "--role",
+        "db",
+        "--host",
+        "127.0.0.1",
+        "--out",
+        env.path("d").to_str().unwrap(),
+    ]);
+    on_etcd(
+        &env,
+        &url,
+        "m",
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+    )
+    .ok();
+    let args = tls_args(&["--yes", "revoke", "c"]);
+    on_etcd(
+        &env,
+        &url,
+        "m",
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+    )
+    .ok();
+    // Back to a directory: the same certificates and the same CRL as etcd's.
+    let back = env.path("back");
+    let args = tls_args(&[
+        "store",
+        "copy",
+        "--from",
+        &url,
+        "--to",
+        back.to_str().unwrap(),
+    ]);
+    on_etcd(
+        &env,
+        &url,
+        "m2",
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+    )
+    .ok();
+    let list_dir = in_dir(&env, &back, &["-o", "json", "cert", "list"])
+        .ok()
+        .stdout;
+    let args = tls_args(&["-o", "json", "cert", "list"]);
+    let list_etcd = on_etcd(
+        &env,
+        &url,
+        "m3",
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+    )
+    .ok()
+    .stdout;
+    assert_eq!(list_dir, list_etcd);
+    assert!(list_dir.matches("\"revoked\"").count() >= 2, "{list_dir}");
+    let v = tool(
+        "openssl",
+        &[
+            "crl",
+            "-in",
+            back.join("crl.pem").to_str().unwrap(),
+            "-CAfile",
+            back.join("ca.crt").to_str().unwrap(),
+            "-verify",
+            "-noout",
+        ],
+    );
+    assert_eq!(v.code, 0, "{}", v.stderr);
+    in_dir(&env, &back, &["store", "check"]).ok();
+    // The copy back into a non-empty directory is refused.
+    let r = on_etcd(
+        &env,
+        &url,
+        "m2",
+        &args_owned(&tls_args(&[
+            "store",
+            "copy",
+            "--from",
+            &url,
+            "--to",
+            back.to_str().unwrap(),
+        ])),
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}
+
+/// secctl with its own `--dir` (not the Env's).
+fn in_dir(env: &Env, dir: &Path, args: &[&str]) -> Run {
+    let o = Command::new(bin())
+        .current_dir(env.path(""))
+        .arg("--dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("SECCTL_STORE")
+        .env("SECCTL_PASSPHRASE_FILE", env.path("pw"))
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    to_run(o)
+}
+
+fn args_owned(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
