@@ -485,8 +485,8 @@ pub struct ServeArgs {
     /// Bundle that verifies client certificates [default: DIR/ca.crt].
     #[arg(long, value_name = "BUNDLE")]
     pub ca: Option<PathBuf>,
-    /// CRL for client certificates, reloaded when the file changes [default: DIR/crl.pem,
-    /// also with --ca]. Verifying client certificates without a CRL needs --no-crl.
+    /// CRL for client certificates [default: DIR/crl.pem, also with --ca]. Verifying client
+    /// certificates without a CRL needs --no-crl.
     #[arg(long, value_name = "FILE")]
     pub crl: Option<PathBuf>,
     /// Verify client certificates without any CRL (revoked certificates are accepted).
@@ -506,6 +506,10 @@ pub struct ServeArgs {
     /// Seconds a connection may stay open with no request in flight (HTTP/1.1 and HTTP/2).
     #[arg(long, value_name = "SECS", default_value_t = 30.0)]
     pub idle_timeout: f64,
+    /// Seconds between looks at the certificate, key, bundle and CRL files, which are
+    /// reloaded when they change (0: only on SIGHUP).
+    #[arg(long, value_name = "SECS", default_value_t = 1.0)]
+    pub watch_interval: f64,
     /// Client certificates at the handshake.
     #[arg(long, value_enum, default_value_t = crate::serve::ClientAuth::Optional)]
     pub client_auth: crate::serve::ClientAuth,
