@@ -97,6 +97,8 @@ secctl cert list
 secctl cert list --expiring-within 60
 # a cron job: what needs attention
 secctl cert list --status expiring --status expired
+# every certificate ever issued, superseded ones too
+secctl cert list --all
 secctl -o json cert list --role gitaly",
     ),
     (
@@ -141,11 +143,22 @@ secctl verify node-1.prod.example:8443 --role gitaly \\
     --cert rails.crt --key rails.key",
     ),
     (
+        "check",
+        "\
+secctl check
+# cron: exit 1 when anything ends within 45 days; metrics for node_exporter
+secctl check --within 45d \\
+    --prometheus /var/lib/prometheus/node-exporter/secctl.prom
+secctl -o json check --within 12h --crl-within 2d",
+    ),
+    (
         "serve",
         "\
 secctl serve --name node-1 --listen 127.0.0.1:8443
 secctl serve --name node-1 --listen 127.0.0.1:0 --client-auth required -v
 secctl serve --name node-1 --grpc-auth mtls --allow-role console
+# reload certificate, key, bundle and CRL now (they are also watched every second)
+kill -HUP \"$(pidof secctl)\"
 # plaintext, for comparison
 secctl serve --insecure --listen 127.0.0.1:8080",
     ),
@@ -384,6 +397,9 @@ pub enum Command {
     },
     /// Verify a certificate file, or a live server's (HOST:PORT): chain, validity, usage, CRL, host, role.
     Verify(VerifyArgs),
+    /// Expiry of every live certificate, CA and CRL, for cron and monitoring: exit 1 when one
+    /// is within the window, expired or out of date; --prometheus writes a textfile.
+    Check(CheckArgs),
     /// Run a reference single-port node: TLS (HTTP/1.1, HTTP/2, gRPC) and a plaintext redirect.
     Serve(ServeArgs),
     /// Classify every transport of one or more ports: encrypted? who is authenticated?
@@ -525,6 +541,25 @@ pub struct ServeArgs {
     /// Log one line per connection (with the peer's identity) on stderr.
     #[arg(short, long)]
     pub verbose: bool,
+}
+
+/// Arguments of `check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Certificates and CAs ending within this are a problem: 30d, 12h, 90m, 3600s, 2w, 1d12h
+    /// (a bare number is days).
+    #[arg(long, value_name = "DURATION", default_value = "30d",
+          value_parser = crate::cmd::check::parse_duration)]
+    pub within: time::Duration,
+    /// CRLs whose nextUpdate is within this are a problem (CRLs are republished often:
+    /// `secctl crl` gives 30 days).
+    #[arg(long, value_name = "DURATION", default_value = "7d",
+          value_parser = crate::cmd::check::parse_duration)]
+    pub crl_within: time::Duration,
+    /// Also write the results as a Prometheus textfile (for node_exporter's textfile
+    /// collector: a FILE ending in .prom), atomically, mode 0644.
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub prometheus: Option<PathBuf>,
 }
 
 /// Arguments of `apply`.
@@ -785,9 +820,13 @@ pub struct RenewArgs {
 /// Arguments of `cert list`.
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Certificates ending within this many days are listed as expiring.
-    #[arg(long, default_value_t = 30)]
-    pub expiring_within: u32,
+    /// Certificates ending within this many days are listed as expiring [default: 30]; when
+    /// given, exit 1 if a listed live certificate is expiring or expired.
+    #[arg(long, value_name = "DAYS")]
+    pub expiring_within: Option<u32>,
+    /// Every certificate ever issued per name (superseded ones too), not only the newest.
+    #[arg(long)]
+    pub all: bool,
     /// Only certificates of this role.
     #[arg(long)]
     pub role: Option<String>,
@@ -795,7 +834,7 @@ pub struct ListArgs {
     #[arg(long, value_enum)]
     pub kind: Option<ListKind>,
     /// Only certificates in this status (repeatable): valid, expiring, expired,
-    /// not-yet-valid, revoked, superseded (a newer certificate has the same name).
+    /// not-yet-valid, revoked, superseded (a newer certificate has the same name; implies --all).
     #[arg(long = "status", value_name = "STATUS",
           value_parser = ["valid", "expiring", "expired", "not-yet-valid", "revoked", "superseded"])]
     pub statuses: Vec<String>,

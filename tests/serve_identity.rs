@@ -331,7 +331,8 @@ fn revocation_after_start_is_applied_without_restart() {
     assert_eq!(get(&env, &s.addr, Some(&ops)).0, 200);
     let log = serve_logs(&env);
     assert_eq!(
-        log.matches("keeping the previous certificate and CRL").count(),
+        log.matches("keeping the previous certificate and CRL")
+            .count(),
         1,
         "logged once per change: {log}"
     );

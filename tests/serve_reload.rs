@@ -26,7 +26,14 @@ fn get(env: &Env, addr: &str, client: &(String, String)) -> u16 {
     curl(
         &format!("https://localhost:{port}/"),
         &[
-            "--resolve", &resolve, "--cacert", &ca, "--cert", &client.0, "--key", &client.1,
+            "--resolve",
+            &resolve,
+            "--cacert",
+            &ca,
+            "--cert",
+            &client.0,
+            "--key",
+            &client.1,
         ],
     )
     .0
