@@ -573,12 +573,6 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<u8> {
     let p = &ctx.printer;
     if let Some(f) = &a.prometheus {
         // Checked before anything is read: bad input changes nothing.
-        if f.extension().is_none_or(|e| e != "prom") {
-            p.note(&format!(
-                "{}: node_exporter's textfile collector reads only files ending in .prom",
-                f.display()
-            ));
-        }
         let dir = match f.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
@@ -588,6 +582,12 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<u8> {
         }
         if f.is_dir() {
             return Err(Error::path(f, "is a directory (--prometheus takes a file)"));
+        }
+        if f.extension().is_none_or(|e| e != "prom") {
+            p.note(&format!(
+                "{}: node_exporter's textfile collector reads only files ending in .prom",
+                f.display()
+            ));
         }
     }
     let now = crate::output::secs(OffsetDateTime::now_utc());
