@@ -157,8 +157,8 @@ secctl -o json check --within 12h --crl-within 2d",
 secctl serve --name node-1 --listen 127.0.0.1:8443
 secctl serve --name node-1 --listen 127.0.0.1:0 --client-auth required -v
 secctl serve --name node-1 --grpc-auth mtls --allow-role console
-# reload certificate, key, bundle and CRL now (they are also watched every second)
-kill -HUP \"$(pidof secctl)\"
+# certificate, key, bundle and CRL reloaded on SIGHUP only, not watched
+secctl serve --name node-1 --watch-interval 0
 # plaintext, for comparison
 secctl serve --insecure --listen 127.0.0.1:8080",
     ),
