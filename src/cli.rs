@@ -18,7 +18,8 @@ pub enum Format {
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success
-  1  a check found a problem (verify failed, probe --strict, apply --check has work)
+  1  a check found a problem (verify failed, probe --strict, apply --check has work,
+     check found something to renew, cert list --expiring-within lists one)
   2  bad usage or bad input (one line on stderr names the input and the problem)
   3  I/O error (state directory not writable, disk full)
   4  internal error

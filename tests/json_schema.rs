@@ -250,7 +250,11 @@ fn every_command_output_matches_its_schema() {
     std::fs::write(&crl, before).unwrap();
     let v = check(&env, "check", &["check", "--within", "400d"]);
     assert_eq!(v["ok"], false);
-    assert!(v["crls"].as_array().unwrap().iter().any(|c| c["status"] == "stale"));
+    assert!(v["crls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["status"] == "stale"));
     check(&env, "crl", &["crl"]);
 
     // Shares and backups, with age custodians made by the age crate.

@@ -1,6 +1,6 @@
 //! Issue #14: `serve` reloads its certificate, key, bundle and CRL on SIGHUP and when the
 //! files change, logging one line; a reload that fails keeps what is in force; SIGINT,
-//! SIGTERM and SIGQUIT end it with a log line and 128 + the signal's number. Clients are
+//! SIGTERM and SIGQUIT end it with a log line and exit 0 (its normal end). Clients are
 //! real: curl, `openssl s_client`, and secctl's own live `verify`.
 
 mod common;
@@ -230,17 +230,18 @@ fn a_broken_reload_keeps_the_previous_certificate_and_crl() {
     assert!(reload_lines <= 8, "{log}");
 }
 
-/// SIGINT, SIGTERM and SIGQUIT end serve with one log line and 128 + the signal's number.
+/// SIGINT, SIGTERM and SIGQUIT end serve with one log line and exit 0: a stop asked for is
+/// its normal end (systemd counts an exit 143 as a failed service).
 #[test]
 fn stop_signals_end_serve_with_a_log_line() {
     let env = serve_pki();
-    for (sig, code) in [("INT", 130), ("TERM", 143), ("QUIT", 131)] {
+    for sig in ["INT", "TERM", "QUIT"] {
         let mut s = Serve::start(&env, &["--name", "srv"]);
         s.signal(sig);
         let st = s
             .wait_exit(Duration::from_secs(10))
             .unwrap_or_else(|| panic!("SIG{sig} did not end serve"));
-        assert_eq!(st.code(), Some(code), "SIG{sig}: {st:?}");
+        assert_eq!(st.code(), Some(0), "SIG{sig}: {st:?}");
         let log = s.log();
         assert!(
             log.contains(&format!("serve: SIG{sig} received: stopped")),

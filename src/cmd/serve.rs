@@ -7,8 +7,9 @@ use crate::pki::names;
 use crate::serve::{Limits, Options, Server};
 use tokio::signal::unix::{signal, Signal, SignalKind};
 
-/// Run the reference node until SIGINT (Ctrl-C), SIGTERM or SIGQUIT (exit 128 + the
-/// signal's number, with a log line); SIGHUP reloads the certificate, key, bundle and CRL.
+/// Run the reference node until SIGINT (Ctrl-C), SIGTERM or SIGQUIT: its normal end, exit 0
+/// with a log line naming the signal (a service manager counts 143 as a failure); SIGHUP
+/// reloads the certificate, key, bundle and CRL.
 pub fn run(ctx: &Ctx, a: ServeArgs) -> Result<u8> {
     for r in &a.allow_roles {
         names::check_role(r)?;
@@ -122,10 +123,10 @@ pub fn run(ctx: &Ctx, a: ServeArgs) -> Result<u8> {
                 reloader.notify_one();
             }
         });
-        let (name, number) = server.run(stop.first()).await?;
+        let name = server.run(stop.first()).await?;
         reloads.abort();
         crate::output::log_line(&format!("serve: {name} received: stopped"));
-        Ok(128 + number)
+        Ok(0)
     })
 }
 
@@ -148,12 +149,12 @@ impl Signals {
         })
     }
 
-    /// The first of them to arrive: its name and number.
-    async fn first(mut self) -> (&'static str, u8) {
+    /// The name of the first of them to arrive.
+    async fn first(mut self) -> &'static str {
         tokio::select! {
-            _ = self.int.recv() => ("SIGINT", 2),
-            _ = self.term.recv() => ("SIGTERM", 15),
-            _ = self.quit.recv() => ("SIGQUIT", 3),
+            _ = self.int.recv() => "SIGINT",
+            _ = self.term.recv() => "SIGTERM",
+            _ = self.quit.recv() => "SIGQUIT",
         }
     }
 }
