@@ -38,6 +38,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand revoke 'Revoke certificates (by name, serial or file) and publish a new CRL'
             cand crl 'Publish `crl.pem`: one CRL per trusted CA, signed by the issuing CA'
             cand verify 'Verify a certificate file, or a live server''s (HOST:PORT): chain, validity, usage, CRL, host, role'
+            cand check 'Expiry of every live certificate, CA and CRL, for cron and monitoring: exit 1 when one is within the window, expired or out of date; --prometheus writes a textfile'
             cand serve 'Run a reference single-port node: TLS (HTTP/1.1, HTTP/2, gRPC) and a plaintext redirect'
             cand probe 'Classify every transport of one or more ports: encrypted? who is authenticated?'
             cand demo 'The whole product in seconds: temporary CA, certificates, serve on loopback, probe it'
@@ -213,10 +214,10 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand --version 'Print version'
         }
         &'secctl;cert;list'= {
-            cand --expiring-within 'Certificates ending within this many days are listed as expiring'
+            cand --expiring-within 'Certificates ending within this many days are listed as expiring [default: 30]; when given, exit 1 if a listed live certificate is expiring or expired'
             cand --role 'Only certificates of this role'
             cand --kind 'Only nodes or only clients'
-            cand --status 'Only certificates in this status (repeatable): valid, expiring, expired, not-yet-valid, revoked, superseded (a newer certificate has the same name)'
+            cand --status 'Only certificates in this status (repeatable): valid, expiring, expired, not-yet-valid, revoked, superseded (a newer certificate has the same name; implies --all)'
             cand --name 'Only certificates of this name'
             cand --dir 'State directory (CA, records, issued certificates)'
             cand -o 'Output format: a human table, or one JSON document on stdout'
@@ -227,6 +228,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand --etcd-cert 'Client certificate for etcd (with --etcd-key; secctl can issue it: `cert client`)'
             cand --etcd-key 'Private key of --etcd-cert'
             cand --etcd-timeout 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)'
+            cand --all 'Every certificate ever issued per name (superseded ones too), not only the newest'
             cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
             cand --insecure-dirs 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
             cand -h 'Print help (see more with ''--help'')'
@@ -364,6 +366,26 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'secctl;check'= {
+            cand --within 'Certificates and CAs ending within this are a problem: 30d, 12h, 90m, 3600s, 2w, 1d12h (a bare number is days)'
+            cand --crl-within 'CRLs whose nextUpdate is within this are a problem (CRLs are republished often: `secctl crl` gives 30 days)'
+            cand --prometheus 'Also write the results as a Prometheus textfile (for node_exporter''s textfile collector: a FILE ending in .prom), atomically, mode 0644'
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)'
+            cand --store 'Keep the state on etcd instead of in --dir: `etcd://HOST:PORT[,HOST:PORT...]/PREFIX`. Writers take etcd''s lock; every change is written back with compare-and-swap'
+            cand --etcd-ca 'CA bundle of the etcd members'' certificates (TLS to etcd; plain HTTP without it)'
+            cand --etcd-cert 'Client certificate for etcd (with --etcd-key; secctl can issue it: `cert client`)'
+            cand --etcd-key 'Private key of --etcd-cert'
+            cand --etcd-timeout 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand --insecure-dirs 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'secctl;serve'= {
             cand --listen 'Address to listen on, repeatable (port 0 picks a free port; the first line printed says which)'
             cand --name 'Serve the node certificate NAME from DIR/certs/NAME/ (instead of --cert/--key)'
@@ -371,13 +393,14 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand --max-connections 'Connections served at once; over it, new connections are closed at once'
             cand --header-timeout 'Seconds allowed for the first byte, the TLS handshake, and each request''s head and body'
             cand --idle-timeout 'Seconds a connection may stay open with no request in flight (HTTP/1.1 and HTTP/2)'
+            cand --watch-interval 'Seconds between looks at the certificate, key, bundle and CRL files, which are reloaded when they change (0: only on SIGHUP)'
             cand --client-auth 'Client certificates at the handshake'
             cand --grpc-auth 'Per-request authentication of gRPC calls (status 16 without a verified certificate)'
             cand --allow-role 'Only these roles may call (per request: HTTP 403 / gRPC status 7 for others). Repeatable'
             cand --cert 'Server certificate chain (PEM)'
             cand --key 'Server private key (PKCS#8 PEM)'
             cand --ca 'Bundle that verifies client certificates [default: DIR/ca.crt]'
-            cand --crl 'CRL for client certificates, reloaded when the file changes [default: DIR/crl.pem, also with --ca]. Verifying client certificates without a CRL needs --no-crl'
+            cand --crl 'CRL for client certificates [default: DIR/crl.pem, also with --ca]. Verifying client certificates without a CRL needs --no-crl'
             cand --dir 'State directory (CA, records, issued certificates)'
             cand -o 'Output format: a human table, or one JSON document on stdout'
             cand --output 'Output format: a human table, or one JSON document on stdout'
@@ -743,6 +766,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand revoke 'Revoke certificates (by name, serial or file) and publish a new CRL'
             cand crl 'Publish `crl.pem`: one CRL per trusted CA, signed by the issuing CA'
             cand verify 'Verify a certificate file, or a live server''s (HOST:PORT): chain, validity, usage, CRL, host, role'
+            cand check 'Expiry of every live certificate, CA and CRL, for cron and monitoring: exit 1 when one is within the window, expired or out of date; --prometheus writes a textfile'
             cand serve 'Run a reference single-port node: TLS (HTTP/1.1, HTTP/2, gRPC) and a plaintext redirect'
             cand probe 'Classify every transport of one or more ports: encrypted? who is authenticated?'
             cand demo 'The whole product in seconds: temporary CA, certificates, serve on loopback, probe it'
@@ -787,6 +811,8 @@ set edit:completion:arg-completer[secctl] = {|@words|
         &'secctl;help;crl'= {
         }
         &'secctl;help;verify'= {
+        }
+        &'secctl;help;check'= {
         }
         &'secctl;help;serve'= {
         }

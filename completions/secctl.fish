@@ -42,6 +42,7 @@ complete -c secctl -n "__fish_secctl_needs_command" -f -a "cert" -d 'Issue and i
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "revoke" -d 'Revoke certificates (by name, serial or file) and publish a new CRL'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "crl" -d 'Publish `crl.pem`: one CRL per trusted CA, signed by the issuing CA'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "verify" -d 'Verify a certificate file, or a live server\'s (HOST:PORT): chain, validity, usage, CRL, host, role'
+complete -c secctl -n "__fish_secctl_needs_command" -f -a "check" -d 'Expiry of every live certificate, CA and CRL, for cron and monitoring: exit 1 when one is within the window, expired or out of date; --prometheus writes a textfile'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "serve" -d 'Run a reference single-port node: TLS (HTTP/1.1, HTTP/2, gRPC) and a plaintext redirect'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "probe" -d 'Classify every transport of one or more ports: encrypted? who is authenticated?'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "demo" -d 'The whole product in seconds: temporary CA, certificates, serve on loopback, probe it'
@@ -185,11 +186,11 @@ complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subc
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -s V -l version -d 'Print version'
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -l expiring-within -d 'Certificates ending within this many days are listed as expiring' -r
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -l expiring-within -d 'Certificates ending within this many days are listed as expiring [default: 30]; when given, exit 1 if a listed live certificate is expiring or expired' -r
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -l role -d 'Only certificates of this role' -r
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -l kind -d 'Only nodes or only clients' -r -f -a "node\t'serverAuth + clientAuth'
 client\t'clientAuth only'"
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -l status -d 'Only certificates in this status (repeatable): valid, expiring, expired, not-yet-valid, revoked, superseded (a newer certificate has the same name)' -r -f -a "valid\t''
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -l status -d 'Only certificates in this status (repeatable): valid, expiring, expired, not-yet-valid, revoked, superseded (a newer certificate has the same name; implies --all)' -r -f -a "valid\t''
 expiring\t''
 expired\t''
 not-yet-valid\t''
@@ -205,6 +206,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subc
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -l etcd-cert -d 'Client certificate for etcd (with --etcd-key; secctl can issue it: `cert client`)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -l etcd-key -d 'Private key of --etcd-cert' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -l etcd-timeout -d 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)' -r
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -l all -d 'Every certificate ever issued per name (superseded ones too), not only the newest'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -321,12 +323,29 @@ complete -c secctl -n "__fish_secctl_using_subcommand verify" -l yes -d 'Answer 
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -s V -l version -d 'Print version'
+complete -c secctl -n "__fish_secctl_using_subcommand check" -l within -d 'Certificates and CAs ending within this are a problem: 30d, 12h, 90m, 3600s, 2w, 1d12h (a bare number is days)' -r
+complete -c secctl -n "__fish_secctl_using_subcommand check" -l crl-within -d 'CRLs whose nextUpdate is within this are a problem (CRLs are republished often: `secctl crl` gives 30 days)' -r
+complete -c secctl -n "__fish_secctl_using_subcommand check" -l prometheus -d 'Also write the results as a Prometheus textfile (for node_exporter\'s textfile collector: a FILE ending in .prom), atomically, mode 0644' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand check" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
+complete -c secctl -n "__fish_secctl_using_subcommand check" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
+json\t'One stable JSON document'"
+complete -c secctl -n "__fish_secctl_using_subcommand check" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand check" -l store -d 'Keep the state on etcd instead of in --dir: `etcd://HOST:PORT[,HOST:PORT...]/PREFIX`. Writers take etcd\'s lock; every change is written back with compare-and-swap' -r
+complete -c secctl -n "__fish_secctl_using_subcommand check" -l etcd-ca -d 'CA bundle of the etcd members\' certificates (TLS to etcd; plain HTTP without it)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand check" -l etcd-cert -d 'Client certificate for etcd (with --etcd-key; secctl can issue it: `cert client`)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand check" -l etcd-key -d 'Private key of --etcd-cert' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand check" -l etcd-timeout -d 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)' -r
+complete -c secctl -n "__fish_secctl_using_subcommand check" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
+complete -c secctl -n "__fish_secctl_using_subcommand check" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
+complete -c secctl -n "__fish_secctl_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c secctl -n "__fish_secctl_using_subcommand check" -s V -l version -d 'Print version'
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l listen -d 'Address to listen on, repeatable (port 0 picks a free port; the first line printed says which)' -r
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l name -d 'Serve the node certificate NAME from DIR/certs/NAME/ (instead of --cert/--key)' -r
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l trust-domain -d 'The cluster\'s SPIFFE trust domain, which --allow-role requires of the client\'s SPIFFE id [default: DIR\'s]' -r
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l max-connections -d 'Connections served at once; over it, new connections are closed at once' -r
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l header-timeout -d 'Seconds allowed for the first byte, the TLS handshake, and each request\'s head and body' -r
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l idle-timeout -d 'Seconds a connection may stay open with no request in flight (HTTP/1.1 and HTTP/2)' -r
+complete -c secctl -n "__fish_secctl_using_subcommand serve" -l watch-interval -d 'Seconds between looks at the certificate, key, bundle and CRL files, which are reloaded when they change (0: only on SIGHUP)' -r
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l client-auth -d 'Client certificates at the handshake' -r -f -a "none\t'Never ask for one'
 optional\t'Ask; verify it if given; let everyone in'
 required\t'Refuse the handshake without a valid one'"
@@ -336,7 +355,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand serve" -l allow-role -d 'O
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l cert -d 'Server certificate chain (PEM)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l key -d 'Server private key (PKCS#8 PEM)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l ca -d 'Bundle that verifies client certificates [default: DIR/ca.crt]' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand serve" -l crl -d 'CRL for client certificates, reloaded when the file changes [default: DIR/crl.pem, also with --ca]. Verifying client certificates without a CRL needs --no-crl' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand serve" -l crl -d 'CRL for client certificates [default: DIR/crl.pem, also with --ca]. Verifying client certificates without a CRL needs --no-crl' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
@@ -607,21 +626,22 @@ complete -c secctl -n "__fish_secctl_using_subcommand man" -l yes -d 'Answer yes
 complete -c secctl -n "__fish_secctl_using_subcommand man" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
 complete -c secctl -n "__fish_secctl_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup store completions man help" -f -a "ca" -d 'Create and inspect the certificate authority'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup store completions man help" -f -a "cert" -d 'Issue and inspect node and client certificates'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup store completions man help" -f -a "revoke" -d 'Revoke certificates (by name, serial or file) and publish a new CRL'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup store completions man help" -f -a "crl" -d 'Publish `crl.pem`: one CRL per trusted CA, signed by the issuing CA'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup store completions man help" -f -a "verify" -d 'Verify a certificate file, or a live server\'s (HOST:PORT): chain, validity, usage, CRL, host, role'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup store completions man help" -f -a "serve" -d 'Run a reference single-port node: TLS (HTTP/1.1, HTTP/2, gRPC) and a plaintext redirect'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup store completions man help" -f -a "probe" -d 'Classify every transport of one or more ports: encrypted? who is authenticated?'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup store completions man help" -f -a "demo" -d 'The whole product in seconds: temporary CA, certificates, serve on loopback, probe it'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup store completions man help" -f -a "apply" -d 'Provision a whole cluster from a YAML inventory: issue what is missing, renew what expires'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup store completions man help" -f -a "key" -d 'Split a secret file into K-of-N Shamir shares, or combine shares back'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup store completions man help" -f -a "backup" -d 'Backups of the state directory that need K of N custodians to restore'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup store completions man help" -f -a "store" -d 'Check the state directory\'s parts against each other (records, index, CRL, delivered files)'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup store completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup store completions man help" -f -a "man" -d 'Write man pages (one per subcommand) into a directory'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify serve probe demo apply key backup store completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify check serve probe demo apply key backup store completions man help" -f -a "ca" -d 'Create and inspect the certificate authority'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify check serve probe demo apply key backup store completions man help" -f -a "cert" -d 'Issue and inspect node and client certificates'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify check serve probe demo apply key backup store completions man help" -f -a "revoke" -d 'Revoke certificates (by name, serial or file) and publish a new CRL'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify check serve probe demo apply key backup store completions man help" -f -a "crl" -d 'Publish `crl.pem`: one CRL per trusted CA, signed by the issuing CA'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify check serve probe demo apply key backup store completions man help" -f -a "verify" -d 'Verify a certificate file, or a live server\'s (HOST:PORT): chain, validity, usage, CRL, host, role'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify check serve probe demo apply key backup store completions man help" -f -a "check" -d 'Expiry of every live certificate, CA and CRL, for cron and monitoring: exit 1 when one is within the window, expired or out of date; --prometheus writes a textfile'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify check serve probe demo apply key backup store completions man help" -f -a "serve" -d 'Run a reference single-port node: TLS (HTTP/1.1, HTTP/2, gRPC) and a plaintext redirect'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify check serve probe demo apply key backup store completions man help" -f -a "probe" -d 'Classify every transport of one or more ports: encrypted? who is authenticated?'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify check serve probe demo apply key backup store completions man help" -f -a "demo" -d 'The whole product in seconds: temporary CA, certificates, serve on loopback, probe it'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify check serve probe demo apply key backup store completions man help" -f -a "apply" -d 'Provision a whole cluster from a YAML inventory: issue what is missing, renew what expires'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify check serve probe demo apply key backup store completions man help" -f -a "key" -d 'Split a secret file into K-of-N Shamir shares, or combine shares back'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify check serve probe demo apply key backup store completions man help" -f -a "backup" -d 'Backups of the state directory that need K of N custodians to restore'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify check serve probe demo apply key backup store completions man help" -f -a "store" -d 'Check the state directory\'s parts against each other (records, index, CRL, delivered files)'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify check serve probe demo apply key backup store completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify check serve probe demo apply key backup store completions man help" -f -a "man" -d 'Write man pages (one per subcommand) into a directory'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify check serve probe demo apply key backup store completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "init" -d 'Create a root CA (and optionally an issuing intermediate) in the state directory'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "show" -d 'Show the CA: subject, key type, validity, fingerprints, key encryption'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "rotate" -d 'Make a new CA; the trust bundle keeps the old one until it expires'

@@ -18,7 +18,8 @@ pub enum Format {
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success
-  1  a check found a problem (verify failed, probe --strict, apply --check has work)
+  1  a check found a problem (verify failed, probe --strict, apply --check has work,
+     check found something to renew, cert list --expiring-within lists one)
   2  bad usage or bad input (one line on stderr names the input and the problem)
   3  I/O error (state directory not writable, disk full)
   4  internal error
@@ -97,6 +98,8 @@ secctl cert list
 secctl cert list --expiring-within 60
 # a cron job: what needs attention
 secctl cert list --status expiring --status expired
+# every certificate ever issued, superseded ones too
+secctl cert list --all
 secctl -o json cert list --role gitaly",
     ),
     (
@@ -141,11 +144,22 @@ secctl verify node-1.prod.example:8443 --role gitaly \\
     --cert rails.crt --key rails.key",
     ),
     (
+        "check",
+        "\
+secctl check
+# cron: exit 1 when anything ends within 45 days; metrics for node_exporter
+secctl check --within 45d \\
+    --prometheus /var/lib/prometheus/node-exporter/secctl.prom
+secctl -o json check --within 12h --crl-within 2d",
+    ),
+    (
         "serve",
         "\
 secctl serve --name node-1 --listen 127.0.0.1:8443
 secctl serve --name node-1 --listen 127.0.0.1:0 --client-auth required -v
 secctl serve --name node-1 --grpc-auth mtls --allow-role console
+# certificate, key, bundle and CRL reloaded on SIGHUP only, not watched
+secctl serve --name node-1 --watch-interval 0
 # plaintext, for comparison
 secctl serve --insecure --listen 127.0.0.1:8080",
     ),
@@ -425,6 +439,9 @@ pub enum Command {
     },
     /// Verify a certificate file, or a live server's (HOST:PORT): chain, validity, usage, CRL, host, role.
     Verify(VerifyArgs),
+    /// Expiry of every live certificate, CA and CRL, for cron and monitoring: exit 1 when one
+    /// is within the window, expired or out of date; --prometheus writes a textfile.
+    Check(CheckArgs),
     /// Run a reference single-port node: TLS (HTTP/1.1, HTTP/2, gRPC) and a plaintext redirect.
     Serve(ServeArgs),
     /// Classify every transport of one or more ports: encrypted? who is authenticated?
@@ -536,8 +553,8 @@ pub struct ServeArgs {
     /// Bundle that verifies client certificates [default: DIR/ca.crt].
     #[arg(long, value_name = "BUNDLE")]
     pub ca: Option<PathBuf>,
-    /// CRL for client certificates, reloaded when the file changes [default: DIR/crl.pem,
-    /// also with --ca]. Verifying client certificates without a CRL needs --no-crl.
+    /// CRL for client certificates [default: DIR/crl.pem, also with --ca]. Verifying client
+    /// certificates without a CRL needs --no-crl.
     #[arg(long, value_name = "FILE")]
     pub crl: Option<PathBuf>,
     /// Verify client certificates without any CRL (revoked certificates are accepted).
@@ -557,6 +574,10 @@ pub struct ServeArgs {
     /// Seconds a connection may stay open with no request in flight (HTTP/1.1 and HTTP/2).
     #[arg(long, value_name = "SECS", default_value_t = 30.0)]
     pub idle_timeout: f64,
+    /// Seconds between looks at the certificate, key, bundle and CRL files, which are
+    /// reloaded when they change (0: only on SIGHUP).
+    #[arg(long, value_name = "SECS", default_value_t = 1.0)]
+    pub watch_interval: f64,
     /// Client certificates at the handshake.
     #[arg(long, value_enum, default_value_t = crate::serve::ClientAuth::Optional)]
     pub client_auth: crate::serve::ClientAuth,
@@ -572,6 +593,25 @@ pub struct ServeArgs {
     /// Log one line per connection (with the peer's identity) on stderr.
     #[arg(short, long)]
     pub verbose: bool,
+}
+
+/// Arguments of `check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Certificates and CAs ending within this are a problem: 30d, 12h, 90m, 3600s, 2w, 1d12h
+    /// (a bare number is days).
+    #[arg(long, value_name = "DURATION", default_value = "30d",
+          value_parser = crate::cmd::check::parse_duration)]
+    pub within: time::Duration,
+    /// CRLs whose nextUpdate is within this are a problem (CRLs are republished often:
+    /// `secctl crl` gives 30 days).
+    #[arg(long, value_name = "DURATION", default_value = "7d",
+          value_parser = crate::cmd::check::parse_duration)]
+    pub crl_within: time::Duration,
+    /// Also write the results as a Prometheus textfile (for node_exporter's textfile
+    /// collector: a FILE ending in .prom), atomically, mode 0644.
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub prometheus: Option<PathBuf>,
 }
 
 /// Arguments of `apply`.
@@ -832,9 +872,13 @@ pub struct RenewArgs {
 /// Arguments of `cert list`.
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Certificates ending within this many days are listed as expiring.
-    #[arg(long, default_value_t = 30)]
-    pub expiring_within: u32,
+    /// Certificates ending within this many days are listed as expiring [default: 30]; when
+    /// given, exit 1 if a listed live certificate is expiring or expired.
+    #[arg(long, value_name = "DAYS")]
+    pub expiring_within: Option<u32>,
+    /// Every certificate ever issued per name (superseded ones too), not only the newest.
+    #[arg(long)]
+    pub all: bool,
     /// Only certificates of this role.
     #[arg(long)]
     pub role: Option<String>,
@@ -842,7 +886,7 @@ pub struct ListArgs {
     #[arg(long, value_enum)]
     pub kind: Option<ListKind>,
     /// Only certificates in this status (repeatable): valid, expiring, expired,
-    /// not-yet-valid, revoked, superseded (a newer certificate has the same name).
+    /// not-yet-valid, revoked, superseded (a newer certificate has the same name; implies --all).
     #[arg(long = "status", value_name = "STATUS",
           value_parser = ["valid", "expiring", "expired", "not-yet-valid", "revoked", "superseded"])]
     pub statuses: Vec<String>,

@@ -124,9 +124,22 @@ impl Printer {
                 if c.contains('\x1b') {
                     mins[i] = mins[i].max(vis(c));
                 } else {
-                    // Words up to 12 characters are never cut.
-                    let word = c.split(' ').map(|x| x.chars().count()).max().unwrap_or(0);
-                    mins[i] = mins[i].max(word.min(12));
+                    // Words up to 12 characters are never cut; a longer one may wrap at
+                    // its punctuation (its longest piece stays whole up to 12).
+                    let word = c
+                        .split(' ')
+                        .map(|x| match x.chars().count() {
+                            n if n <= 12 => n,
+                            _ => x
+                                .split_inclusive([',', ';', '/', '-', ':'])
+                                .map(|p| p.chars().count())
+                                .max()
+                                .unwrap_or(0)
+                                .min(12),
+                        })
+                        .max()
+                        .unwrap_or(0);
+                    mins[i] = mins[i].max(word);
                 }
             }
         }

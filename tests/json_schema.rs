@@ -238,9 +238,24 @@ fn every_command_output_matches_its_schema() {
         ],
     );
     check(&env, "verify", &["verify", "pki/certs/c2/c2.crt"]);
+    check(&env, "check", &["check"]);
     check(&env, "ca-rotate", &["ca", "rotate", "--yes"]);
     check(&env, "ca-show", &["ca", "show"]);
     check(&env, "cert-list", &["cert", "list"]);
+    check(&env, "cert-list", &["cert", "list", "--all"]);
+    // Problems of every kind: a certificate inside the window, a stale CRL.
+    let crl = env.pki().join("crl.pem");
+    let before = std::fs::read(&crl).unwrap();
+    check(&env, "revoke", &["revoke", "n1", "--yes"]);
+    std::fs::write(&crl, before).unwrap();
+    let v = check(&env, "check", &["check", "--within", "400d"]);
+    assert_eq!(v["ok"], false);
+    assert!(v["crls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["status"] == "stale"));
+    check(&env, "crl", &["crl"]);
 
     // Shares and backups, with age custodians made by the age crate.
     env.write("secret", "s3cret\n");

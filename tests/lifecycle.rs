@@ -231,18 +231,25 @@ fn renew_reuse_key_and_revoke_old() {
     ] {
         assert!(t.contains(want), "{want}: {t}");
     }
-    let list = env.run(&["-o", "json", "cert", "list"]).ok().json();
-    let statuses: Vec<&str> = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["status"].as_str().unwrap())
-        .collect();
+    let statuses = |args: &[&str]| -> Vec<String> {
+        let mut a = vec!["-o", "json", "cert", "list"];
+        a.extend_from_slice(args);
+        env.run(&a)
+            .ok()
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["status"].as_str().unwrap().to_string())
+            .collect()
+    };
     assert_eq!(
-        statuses,
+        statuses(&["--all"]),
         ["superseded", "revoked", "valid"],
         "oldest first: original (superseded by a newer one of its name), revoked, current"
     );
+    // By default only the newest certificate of each name: the one that counts.
+    assert_eq!(statuses(&[]), ["valid"]);
     // Filters: the current one, the superseded ones, a role, a kind.
     let only = |args: &[&str]| -> Vec<String> {
         let mut a = vec!["-o", "json", "cert", "list"];
@@ -269,6 +276,10 @@ fn renew_reuse_key_and_revoke_old() {
     );
     assert_eq!(
         only(&["--role", "gitaly", "--kind", "node", "--name", "n1"]).len(),
+        1
+    );
+    assert_eq!(
+        only(&["--role", "gitaly", "--kind", "node", "--name", "n1", "--all"]).len(),
         3
     );
     assert!(only(&["--role", "praefect"]).is_empty());

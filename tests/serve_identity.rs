@@ -302,7 +302,10 @@ fn revocation_after_start_is_applied_without_restart() {
     assert!(took < Duration::from_secs(4), "took {took:?}");
     assert_eq!(get(&env, &s.addr, Some(&ops)).0, 200);
     let log = serve_logs(&env);
-    assert!(log.contains("crl.pem reloaded"), "{log}");
+    assert!(
+        log.contains("serve: reloaded certificate") && log.contains("crl.pem (CRL number 2"),
+        "{log}"
+    );
 
     // A --crl file of our own: replaced by a broken one, the previous CRL stays in force.
     let crl = env.path("copy.pem");
@@ -321,14 +324,15 @@ fn revocation_after_start_is_applied_without_restart() {
     assert_eq!(get(&env, &s.addr, Some(&rails)).0, 0);
     std::fs::write(&crl, "-----BEGIN X509 CRL-----\ngarbage\n").unwrap();
     within(Duration::from_secs(5), || {
-        serve_logs(&env).contains("keeping the previous one")
+        serve_logs(&env).contains("keeping the previous certificate and CRL")
     })
     .expect("no log line about the unusable CRL");
     assert_eq!(get(&env, &s.addr, Some(&rails)).0, 0, "revoked admitted");
     assert_eq!(get(&env, &s.addr, Some(&ops)).0, 200);
     let log = serve_logs(&env);
     assert_eq!(
-        log.matches("keeping the previous one").count(),
+        log.matches("keeping the previous certificate and CRL")
+            .count(),
         1,
         "logged once per change: {log}"
     );
@@ -400,7 +404,7 @@ fn an_open_connection_is_checked_again_after_a_reload() {
     assert!(line.starts_with("HTTP/1.1 200"), "{line}");
     env.run(&["--yes", "revoke", "rails"]).ok();
     within(Duration::from_secs(5), || {
-        serve_logs(&env).contains("crl.pem reloaded")
+        serve_logs(&env).contains("crl.pem (CRL number 2")
     })
     .expect("the CRL was not reloaded");
     let (line, body) = rt.block_on(exchange(&mut conn));

@@ -319,6 +319,7 @@ fn tables_fit_80_columns_without_cutting_words_by_the_terminal() {
         "ROLE",
         "SERIAL",
         "NOT AFTER",
+        "DAYS LEFT",
         "CA",
         "STATUS",
     ] {

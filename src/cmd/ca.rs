@@ -130,6 +130,11 @@ struct ShowReport {
     issuing: &'static str,
     root: CertInfo,
     intermediate: Option<CertInfo>,
+    /// Every CA certificate (root, intermediate) of each generation whose root is in the
+    /// trust bundle `ca.crt`, current generation first, with days left.
+    bundle: Vec<crate::cmd::check::CaItem>,
+    /// The CRLs in `crl.pem` with number and nextUpdate (null: there is no `crl.pem`).
+    crls: Option<Vec<crate::cmd::check::CrlItem>>,
 }
 
 fn show(ctx: &Ctx) -> Result<u8> {
@@ -155,7 +160,20 @@ fn show(ctx: &Ctx) -> Result<u8> {
         } else {
             None
         },
+        bundle: Vec::new(),
+        crls: None,
     };
+    let now = crate::output::secs(time::OffsetDateTime::now_utc());
+    let gens = ca::generations(store)?;
+    // Windows of `secctl check`'s defaults: 30 days for CAs, 7 for CRLs.
+    let mut rep = rep;
+    rep.bundle = crate::cmd::check::bundle_cas(store, &gens, None, now, time::Duration::days(30))?;
+    rep.crls = crate::cmd::check::crl_items(
+        store,
+        &gens,
+        now,
+        time::Duration::days(crate::verify::CRL_WARN_DAYS),
+    )?;
     let p = &ctx.printer;
     let crl_path = store.path("crl.pem");
     if crl_path.exists() {
@@ -204,6 +222,51 @@ fn show(ctx: &Ctx) -> Result<u8> {
         push("intermediate", i);
     }
     p.kv(&rows)?;
+    p.line("")?;
+    let rows: Vec<Vec<String>> = rep
+        .bundle
+        .iter()
+        .map(|c| {
+            vec![
+                c.generation.clone(),
+                c.kind.to_string(),
+                cell(&c.subject),
+                fmt_time(c.not_after),
+                c.days_left.to_string(),
+            ]
+        })
+        .collect();
+    p.table(
+        &["GENERATION", "KIND", "SUBJECT", "NOT AFTER", "DAYS LEFT"],
+        &rows,
+    )?;
+    if let Some(crls) = &rep.crls {
+        p.line("")?;
+        let rows: Vec<Vec<String>> = crls
+            .iter()
+            .map(|c| {
+                vec![
+                    cell(&c.issuer),
+                    c.number.clone().unwrap_or_else(|| "-".into()),
+                    c.next_update.map_or_else(|| "-".into(), fmt_time),
+                    c.days_left.map_or_else(|| "-".into(), |d| d.to_string()),
+                    c.entries.to_string(),
+                    c.status.to_string(),
+                ]
+            })
+            .collect();
+        p.table(
+            &[
+                "CRL ISSUER",
+                "NUMBER",
+                "NEXT UPDATE",
+                "DAYS LEFT",
+                "REVOKED",
+                "STATUS",
+            ],
+            &rows,
+        )?;
+    }
     Ok(0)
 }
 

@@ -53,6 +53,12 @@ pub fn status(
     }
 }
 
+/// Whole days from `now` until `not_after`, rounded down: 0 in the last day, negative once
+/// expired (-1 during the first day after).
+pub fn days_left(not_after: OffsetDateTime, now: OffsetDateTime) -> i64 {
+    (not_after - now).whole_seconds().div_euclid(86_400)
+}
+
 fn tone(status: &str) -> Tone {
     match status {
         "valid" => Tone::Good,
@@ -160,6 +166,8 @@ struct ListItem<'a> {
     #[serde(flatten)]
     record: &'a Record,
     status: &'static str,
+    /// Whole days until notAfter (negative once expired).
+    days_left: i64,
     ca: &'static str,
     /// When and why it was revoked; null when it was not.
     revocation: Option<RevocationInfo>,
@@ -198,6 +206,12 @@ fn list(ctx: &Ctx, a: &ListArgs) -> Result<u8> {
     let gens = ca::generations(store)?;
     let now = OffsetDateTime::now_utc();
     let p = &ctx.printer;
+    let within = a.expiring_within.unwrap_or(30);
+    // Superseded certificates are history: shown with --all (or when asked for by status).
+    let history = a.all || a.statuses.iter().any(|s| s == "superseded");
+    // With --expiring-within, a listed live certificate within the window (or past it)
+    // makes the exit code 1.
+    let mut attention = 0usize;
     // Name by name, oldest first within a name: a certificate is superseded when a newer
     // one has its name. From the index, names come sorted and each name's records are read
     // when it is its turn, so JSON is written as it is read (a stream: one item per line).
@@ -235,27 +249,33 @@ fn list(ctx: &Ctx, a: &ListArgs) -> Result<u8> {
         Ok(recs
             .into_iter()
             .enumerate()
+            .filter(|(i, _)| history || *i == last)
             .map(|(i, r)| {
                 let st = if revoked.contains_key(&r.serial) {
                     "revoked"
                 } else if i < last {
                     "superseded"
                 } else {
-                    status(r.not_before, r.not_after, now, a.expiring_within)
+                    status(r.not_before, r.not_after, now, within)
                 };
                 (r, st)
             })
             .filter(|(r, st)| keep(r, st))
             .collect())
     };
+    let exit = |attention: usize| u8::from(a.expiring_within.is_some() && attention > 0);
     if p.is_json() {
         let mut first = true;
         p.line("[")?;
         for name in &names {
             for (r, st) in recs_of(name)? {
+                if matches!(st, "expiring" | "expired") {
+                    attention += 1;
+                }
                 let item = ListItem {
                     record: &r,
                     status: st,
+                    days_left: days_left(r.not_after, now),
                     ca: ca_label(&gens, &r.issuer_fingerprint),
                     revocation: revoked.get(&r.serial).cloned(),
                 };
@@ -265,17 +285,23 @@ fn list(ctx: &Ctx, a: &ListArgs) -> Result<u8> {
             }
         }
         p.line("]")?;
-        return Ok(0);
+        if exit(attention) == 1 {
+            p.note(&format!(
+                "{attention} live certificate(s) expiring within {within} days or expired"
+            ));
+        }
+        return Ok(exit(attention));
     }
     // Text: a page of PAGE rows at a time (columns sized per page), so the first lines of a
     // long listing come out before the last records are read.
     const PAGE: usize = 1000;
-    const HEADERS: [&str; 7] = [
+    const HEADERS: [&str; 8] = [
         "NAME",
         "KIND",
         "ROLE",
         "SERIAL",
         "NOT AFTER",
+        "DAYS LEFT",
         "CA",
         "STATUS",
     ];
@@ -295,12 +321,16 @@ fn list(ctx: &Ctx, a: &ListArgs) -> Result<u8> {
             if ca != "current" && matches!(st, "valid" | "expiring") {
                 old += 1;
             }
+            if matches!(st, "expiring" | "expired") {
+                attention += 1;
+            }
             page.push(vec![
                 cell(&r.name),
                 r.kind.as_str().to_string(),
                 cell(&r.role),
                 cell(&r.serial),
                 r.not_after.date().to_string(),
+                days_left(r.not_after, now).to_string(),
                 ca.to_string(),
                 p.paint(st, tone(st)),
             ]);
@@ -326,7 +356,12 @@ fn list(ctx: &Ctx, a: &ListArgs) -> Result<u8> {
             "{old} certificate(s) still from a previous CA: renew them before that CA leaves the bundle"
         ));
     }
-    Ok(0)
+    if exit(attention) == 1 {
+        p.note(&format!(
+            "{attention} live certificate(s) expiring within {within} days or expired"
+        ));
+    }
+    Ok(exit(attention))
 }
 
 /// Which CA generation issued a certificate: "current", "previous" or "unknown".

@@ -107,6 +107,7 @@ pub fn run(ctx: &Ctx) -> Result<u8> {
         key: Some(node_key),
         ca: Some(bundle.clone()),
         crl: Some(store.path("crl.pem")),
+        watch_interval: None,
         client_auth: ClientAuth::Optional,
         grpc_auth: GrpcAuth::Mtls,
         allow_roles: vec!["gitlab".into()],

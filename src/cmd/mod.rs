@@ -14,6 +14,7 @@ pub mod apply;
 pub mod backup;
 pub mod ca;
 pub mod cert;
+pub mod check;
 pub mod demo;
 pub mod docs;
 pub mod key;
@@ -103,6 +104,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             root_crl_days,
         } => revoke::crl(&ctx, days, root_crl_days),
         Command::Verify(a) => verify::run(&ctx, a),
+        Command::Check(a) => check::run(&ctx, a),
         Command::Serve(a) => serve::run(&ctx, a),
         Command::Demo => demo::run(&ctx),
         Command::Apply(a) => apply::run(&ctx, a),

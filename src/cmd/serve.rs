@@ -5,8 +5,11 @@ use crate::cmd::Ctx;
 use crate::error::{Error, Result};
 use crate::pki::names;
 use crate::serve::{Limits, Options, Server};
+use tokio::signal::unix::{signal, Signal, SignalKind};
 
-/// Run the reference node until Ctrl-C or SIGTERM.
+/// Run the reference node until SIGINT (Ctrl-C), SIGTERM or SIGQUIT: its normal end, exit 0
+/// with a log line naming the signal (a service manager counts 143 as a failure); SIGHUP
+/// reloads the certificate, key, bundle and CRL.
 pub fn run(ctx: &Ctx, a: ServeArgs) -> Result<u8> {
     for r in &a.allow_roles {
         names::check_role(r)?;
@@ -48,12 +51,18 @@ pub fn run(ctx: &Ctx, a: ServeArgs) -> Result<u8> {
         header_timeout: seconds("--header-timeout", a.header_timeout)?,
         idle_timeout: seconds("--idle-timeout", a.idle_timeout)?,
     };
+    let watch_interval = if a.watch_interval == 0.0 {
+        None
+    } else {
+        Some(seconds("--watch-interval", a.watch_interval)?)
+    };
     let opts = Options {
         listen: a.listen,
         cert,
         key,
         ca,
         crl,
+        watch_interval,
         client_auth: a.client_auth,
         grpc_auth: a.grpc_auth,
         allow_roles: a.allow_roles,
@@ -71,6 +80,12 @@ pub fn run(ctx: &Ctx, a: ServeArgs) -> Result<u8> {
     let rt = crate::cmd::runtime()?;
     rt.block_on(async {
         let server = Server::bind(opts.clone()).await?;
+        // Signals are taken before the first line is printed: from then on SIGHUP reloads
+        // instead of ending the process, and the others end it with a log line.
+        let stop = Signals::new()?;
+        let reloader = server.reloader();
+        let mut hup = signal(SignalKind::hangup())
+            .map_err(|e| Error::io("installing the SIGHUP handler", e))?;
         let addrs = server.local_addrs()?;
         let addr = addrs
             .iter()
@@ -103,23 +118,45 @@ pub fn run(ctx: &Ctx, a: ServeArgs) -> Result<u8> {
                 }
             ))?;
         }
-        let shutdown = async {
-            #[cfg(unix)]
-            {
-                let mut term =
-                    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending::<()>().await } } => {}
-                }
+        let reloads = tokio::spawn(async move {
+            while hup.recv().await.is_some() {
+                reloader.notify_one();
             }
-            #[cfg(not(unix))]
-            let _ = tokio::signal::ctrl_c().await;
-        };
-        server.run(shutdown).await?;
-        ctx.printer.note("stopped");
+        });
+        let name = server.run(stop.first()).await?;
+        reloads.abort();
+        crate::output::log_line(&format!("serve: {name} received: stopped"));
         Ok(0)
     })
+}
+
+/// SIGINT, SIGTERM and SIGQUIT: each ends `serve`.
+struct Signals {
+    int: Signal,
+    term: Signal,
+    quit: Signal,
+}
+
+impl Signals {
+    fn new() -> Result<Signals> {
+        let one = |k: SignalKind, name: &str| {
+            signal(k).map_err(|e| Error::io(format!("installing the {name} handler"), e))
+        };
+        Ok(Signals {
+            int: one(SignalKind::interrupt(), "SIGINT")?,
+            term: one(SignalKind::terminate(), "SIGTERM")?,
+            quit: one(SignalKind::quit(), "SIGQUIT")?,
+        })
+    }
+
+    /// The name of the first of them to arrive.
+    async fn first(mut self) -> &'static str {
+        tokio::select! {
+            _ = self.int.recv() => "SIGINT",
+            _ = self.term.recv() => "SIGTERM",
+            _ = self.quit.recv() => "SIGQUIT",
+        }
+    }
 }
 
 fn seconds(flag: &str, secs: f64) -> Result<std::time::Duration> {

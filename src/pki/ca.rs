@@ -340,6 +340,21 @@ pub struct Generation {
     pub issuing_stem: &'static str,
 }
 
+impl Generation {
+    /// Its id: `current` for the one in `ca/`, else its directory name under `ca/previous/`
+    /// (e.g. `20261224T185542Z`).
+    pub fn id(&self) -> String {
+        if self.current {
+            "current".to_string()
+        } else {
+            self.dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        }
+    }
+}
+
 fn load_generation(dir: &Path, current: bool) -> Result<Generation> {
     let root_path = dir.join("root.crt");
     let root_pem = fsio::read_text(&root_path)?;

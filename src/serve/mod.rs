@@ -9,7 +9,8 @@
 //! at once), a deadline for the first byte, the TLS handshake and each request head and body,
 //! an idle timeout for connections with no request in flight (HTTP/1.1 and HTTP/2), bounded
 //! HTTP/2 streams, windows, frames and header lists, and authorization before any byte of a
-//! request body is read. The CRL is reloaded when its file changes.
+//! request body is read. The certificate, key, bundle and CRL are reloaded when their files
+//! change and on request (SIGHUP); a reload that fails keeps the configuration in force.
 
 mod service;
 
@@ -21,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use rustls::server::danger::ClientCertVerifier;
-use rustls::server::{ResolvesServerCert, WebPkiClientVerifier};
+use rustls::server::WebPkiClientVerifier;
 use rustls::RootCertStore;
 use rustls_pki_types::{CertificateDer, CertificateRevocationListDer};
 use serde::Serialize;
@@ -111,8 +112,11 @@ pub struct Options {
     pub key: Option<PathBuf>,
     /// Bundle that verifies client certificates.
     pub ca: Option<PathBuf>,
-    /// CRL checked for client certificates, reloaded when the file changes.
+    /// CRL checked for client certificates.
     pub crl: Option<PathBuf>,
+    /// How often the certificate, key, bundle and CRL files are looked at for a change
+    /// (None: only reloaded on request, see [`Server::reloader`]).
+    pub watch_interval: Option<Duration>,
     /// Handshake policy.
     pub client_auth: ClientAuth,
     /// gRPC policy.
@@ -144,23 +148,25 @@ impl Options {
 /// Shared state of a running server.
 pub struct State {
     opts: Options,
-    /// The current TLS configuration; replaced when the CRL changes.
+    /// The current TLS configuration; replaced at each reload.
     tls: RwLock<Option<Current>>,
-    /// What a new configuration is built from.
-    parts: Option<TlsParts>,
     /// Connection slots.
     slots: Arc<Semaphore>,
-    /// The CRL file's version when it was loaded.
-    crl_seen: Option<FileVersion>,
+    /// The versions of the watched files when the configuration in force was loaded.
+    loaded: std::sync::Mutex<Vec<Option<FileVersion>>>,
+    /// Wakes the watcher for a reload now (SIGHUP).
+    reload: Arc<tokio::sync::Notify>,
 }
 
 /// The TLS configuration in force, the client certificate verifier inside it, and its
-/// generation (one more at each CRL reload).
+/// generation (one more at each reload).
 #[derive(Clone)]
 struct Current {
     acceptor: tokio_rustls::TlsAcceptor,
     verifier: Option<Arc<dyn ClientCertVerifier>>,
     generation: u64,
+    /// What was loaded, for the log line of a reload.
+    summary: String,
 }
 
 /// A verified client certificate chain of an open connection, checked again against the
@@ -193,13 +199,6 @@ impl State {
         }
         checked.1.clone()
     }
-}
-
-/// The unchanging parts of the TLS configuration.
-struct TlsParts {
-    resolver: Arc<dyn ResolvesServerCert>,
-    /// Roots that verify client certificates (None: none asked for).
-    roots: Option<Arc<RootCertStore>>,
 }
 
 type WantsCert = rustls::ConfigBuilder<rustls::ServerConfig, rustls::server::WantsServerCert>;
@@ -236,7 +235,21 @@ fn finish(mut cfg: rustls::ServerConfig) -> tokio_rustls::TlsAcceptor {
     tokio_rustls::TlsAcceptor::from(Arc::new(cfg))
 }
 
-fn build_tls(o: &Options) -> Result<(Current, TlsParts)> {
+/// The highest CRL number among CRLs (None: none carries one).
+fn crl_number(crls: &[CertificateRevocationListDer<'static>]) -> Option<String> {
+    crls.iter()
+        .filter_map(|d| {
+            let (_, crl) = x509_parser::parse_x509_crl(d.as_ref()).ok()?;
+            crl.crl_number().cloned()
+        })
+        .max()
+        .map(|n| n.to_string())
+}
+
+/// Load the certificate, key, client-verifying bundle and CRL from their files and build a
+/// TLS configuration (a fresh session cache, so no session made before resumes past a
+/// revocation). Everything or nothing: an unusable file is an error and changes nothing.
+fn build_tls(o: &Options, generation: u64) -> Result<Current> {
     let (cert, key) = match (&o.cert, &o.key) {
         (Some(c), Some(k)) => (c, k),
         _ => {
@@ -247,6 +260,9 @@ fn build_tls(o: &Options) -> Result<(Current, TlsParts)> {
     };
     let chain = tlsconf::load_chain(cert)?;
     let key_der = tlsconf::load_key(key)?;
+    let leaf = chain
+        .first()
+        .and_then(|c| crate::pki::inspect::CertInfo::from_der("leaf", c.as_ref()).ok());
     let roots = if o.verifies_client_certs() {
         let ca = o.ca.as_ref().ok_or_else(|| {
             Error::Usage("client certificates need --ca BUNDLE to verify them against".into())
@@ -259,6 +275,25 @@ fn build_tls(o: &Options) -> Result<(Current, TlsParts)> {
         (Some(_), Some(crl)) => tlsconf::load_crls(crl)?,
         _ => Vec::new(),
     };
+    let mut summary = format!(
+        "certificate {}{}",
+        cert.display(),
+        leaf.map(|l| format!(
+            " (serial {}, until {})",
+            l.serial,
+            crate::output::fmt_time(l.not_after)
+        ))
+        .unwrap_or_default()
+    );
+    if let (Some(_), Some(p)) = (&roots, &o.crl) {
+        summary.push_str(&format!(
+            " and CRL {} (CRL number {}, {} CRL{})",
+            p.display(),
+            crl_number(&crls).unwrap_or_else(|| "none".into()),
+            crls.len(),
+            if crls.len() == 1 { "" } else { "s" }
+        ));
+    }
     let (builder, verifier) =
         server_config(o, roots.as_ref(), crls).map_err(|e| match (e, &o.crl) {
             (Error::Usage(m), Some(crl)) => Error::path(crl, m),
@@ -267,45 +302,12 @@ fn build_tls(o: &Options) -> Result<(Current, TlsParts)> {
     let cfg = builder
         .with_single_cert(chain, key_der)
         .map_err(|e| Error::path(key, format!("does not match {} ({e})", cert.display())))?;
-    let parts = TlsParts {
-        resolver: cfg.cert_resolver.clone(),
-        roots,
-    };
-    let current = Current {
-        acceptor: finish(cfg),
-        verifier,
-        generation: 0,
-    };
-    Ok((current, parts))
-}
-
-/// A new TLS configuration with the CRL as it is now in `path` (same certificate, same
-/// roots; a fresh session cache, so no session made before resumes past a revocation).
-fn rebuild_with_crl(state: &State, path: &Path) -> Result<(Current, usize)> {
-    let parts = state
-        .parts
-        .as_ref()
-        .ok_or_else(|| Error::internal("no TLS"))?;
-    let crls = tlsconf::load_crls(path)?;
-    let n = crls.len();
-    let (builder, verifier) =
-        server_config(&state.opts, parts.roots.as_ref(), crls).map_err(|e| match e {
-            Error::Usage(m) => Error::path(path, m),
-            e => e,
-        })?;
-    let cfg = builder.with_cert_resolver(parts.resolver.clone());
-    let generation = state
-        .tls
-        .read()
-        .ok()
-        .and_then(|g| g.as_ref().map(|c| c.generation + 1))
-        .unwrap_or(0);
-    let current = Current {
+    Ok(Current {
         acceptor: finish(cfg),
         verifier,
         generation,
-    };
-    Ok((current, n))
+        summary,
+    })
 }
 
 /// What identifies a version of a file: device, inode, size, mtime and ctime.
@@ -325,40 +327,108 @@ fn file_version(p: &Path) -> std::io::Result<FileVersion> {
 
 type FileVersion = (u64, u64, u64, i64, i64, i64, i64);
 
-/// Poll the CRL file every second; on a change from `seen` (the version stat'ed before the
-/// CRL in force was loaded), load it and swap the TLS configuration. A CRL that cannot be
-/// used keeps the previous one; each outcome is logged once.
-async fn watch_crl(state: Arc<State>, path: PathBuf, mut seen: Option<FileVersion>) {
-    loop {
-        tokio::time::sleep(Duration::from_secs(1)).await;
-        let now = file_version(&path);
-        let key = now.as_ref().ok().copied();
-        if key == seen {
-            continue;
+/// The files a TLS configuration is built from: certificate, key, and (when client
+/// certificates are verified) the bundle and the CRL.
+fn watched_files(o: &Options) -> Vec<PathBuf> {
+    if o.insecure {
+        return vec![];
+    }
+    let mut v: Vec<PathBuf> = [&o.cert, &o.key].into_iter().flatten().cloned().collect();
+    if o.verifies_client_certs() {
+        v.extend([&o.ca, &o.crl].into_iter().flatten().cloned());
+    }
+    v
+}
+
+fn versions(files: &[PathBuf]) -> Vec<Option<FileVersion>> {
+    files.iter().map(|p| file_version(p).ok()).collect()
+}
+
+/// Why a reload happens.
+#[derive(Debug, Clone, Copy)]
+enum Trigger {
+    Signal,
+    FileChange,
+}
+
+impl Trigger {
+    fn as_str(self) -> &'static str {
+        match self {
+            Trigger::Signal => "on SIGHUP",
+            Trigger::FileChange => "after a file change",
         }
-        seen = key;
-        if let Err(e) = now {
-            crate::output::log_line(&format!(
-                "serve: CRL {} cannot be read ({e}); keeping the previous one",
-                path.display()
-            ));
-            continue;
-        }
-        match rebuild_with_crl(&state, &path) {
-            Ok((current, n)) => {
-                if let Ok(mut g) = state.tls.write() {
-                    *g = Some(current);
-                }
-                crate::output::log_line(&format!(
-                    "serve: CRL {} reloaded ({n} CRL{})",
-                    path.display(),
-                    if n == 1 { "" } else { "s" }
-                ));
+    }
+}
+
+/// Load everything again and swap the TLS configuration; on any error keep the one in
+/// force. One log line either way. `seen`: the file versions stat'ed before loading.
+fn reload(state: &State, why: Trigger, seen: Vec<Option<FileVersion>>) {
+    if let Ok(mut l) = state.loaded.lock() {
+        *l = seen;
+    }
+    if state.opts.insecure {
+        crate::output::log_line(&format!(
+            "serve: nothing to reload {} (--insecure serves no certificate)",
+            why.as_str()
+        ));
+        return;
+    }
+    let generation = state
+        .tls
+        .read()
+        .ok()
+        .and_then(|g| g.as_ref().map(|c| c.generation + 1))
+        .unwrap_or(0);
+    match build_tls(&state.opts, generation) {
+        Ok(current) => {
+            let line = format!("serve: reloaded {} {}", current.summary, why.as_str());
+            if let Ok(mut g) = state.tls.write() {
+                *g = Some(current);
             }
-            Err(e) => crate::output::log_line(&format!(
-                "serve: CRL not reloaded, keeping the previous one: {e}"
-            )),
+            crate::output::log_line(&line);
         }
+        Err(e) => crate::output::log_line(&format!(
+            "serve: reload {} failed, keeping the previous certificate and CRL: {e}",
+            why.as_str()
+        )),
+    }
+}
+
+/// Reload on request (SIGHUP), and, every `interval` when given, when a watched file has
+/// changed since the configuration in force was loaded. A change is acted on once the
+/// files have stopped changing for a moment (a renewal replaces key and certificate one
+/// after the other); each change is logged once, a failed one too.
+async fn watch(state: Arc<State>, interval: Option<Duration>) {
+    let files = watched_files(&state.opts);
+    loop {
+        let tick = async {
+            match interval {
+                Some(d) => tokio::time::sleep(d).await,
+                None => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            _ = state.reload.notified() => {
+                reload(&state, Trigger::Signal, versions(&files));
+                continue;
+            }
+            _ = tick => {}
+        }
+        let mut now = versions(&files);
+        let loaded = state.loaded.lock().map(|l| l.clone()).unwrap_or_default();
+        if now == loaded {
+            continue;
+        }
+        // Settle: the same versions twice, 200 ms apart.
+        for _ in 0..25 {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            let again = versions(&files);
+            if again == now {
+                break;
+            }
+            now = again;
+        }
+        reload(&state, Trigger::FileChange, now);
     }
 }
 
@@ -374,12 +444,12 @@ impl Server {
         if opts.limits.max_connections == 0 {
             return Err(Error::Usage("--max-connections must be at least 1".into()));
         }
-        let crl_seen = opts.crl.as_deref().and_then(|p| file_version(p).ok());
-        let (tls, parts) = if opts.insecure {
-            (None, None)
+        // Stat'ed before loading: a change while loading is seen by the next look.
+        let loaded = versions(&watched_files(&opts));
+        let tls = if opts.insecure {
+            None
         } else {
-            let (t, p) = build_tls(&opts)?;
-            (Some(t), Some(p))
+            Some(build_tls(&opts, 0)?)
         };
         let mut listeners = Vec::with_capacity(opts.listen.len());
         for addr in &opts.listen {
@@ -395,9 +465,9 @@ impl Server {
             state: Arc::new(State {
                 opts,
                 tls: RwLock::new(tls),
-                parts,
                 slots,
-                crl_seen,
+                loaded: std::sync::Mutex::new(loaded),
+                reload: Arc::new(tokio::sync::Notify::new()),
             }),
         })
     }
@@ -410,19 +480,19 @@ impl Server {
             .collect()
     }
 
-    /// Serve until `shutdown` resolves.
-    pub async fn run(self, shutdown: impl std::future::Future<Output = ()>) -> Result<()> {
+    /// A handle that asks the running server to reload its certificate, key, bundle and
+    /// CRL now (what SIGHUP does).
+    pub fn reloader(&self) -> Arc<tokio::sync::Notify> {
+        self.state.reload.clone()
+    }
+
+    /// Serve until `shutdown` resolves; returns what it resolved to.
+    pub async fn run<T>(self, shutdown: impl std::future::Future<Output = T>) -> Result<T> {
         let mut loops = Vec::new();
-        let watched = self
-            .state
-            .parts
-            .as_ref()
-            .and_then(|p| p.roots.as_ref())
-            .and(self.state.opts.crl.clone());
-        if let Some(path) = watched {
-            let seen = self.state.crl_seen;
-            loops.push(tokio::spawn(watch_crl(self.state.clone(), path, seen)));
-        }
+        loops.push(tokio::spawn(watch(
+            self.state.clone(),
+            self.state.opts.watch_interval,
+        )));
         for listener in self.listeners {
             let state = self.state.clone();
             loops.push(tokio::spawn(async move {
@@ -455,11 +525,11 @@ impl Server {
                 }
             }));
         }
-        shutdown.await;
+        let out = shutdown.await;
         for l in loops {
             l.abort();
         }
-        Ok(())
+        Ok(out)
     }
 }
 

@@ -337,6 +337,35 @@ impl Serve {
     }
 }
 
+impl Serve {
+    /// The process id (to send it signals).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// What it has logged on stderr so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Send a signal (`HUP`, `TERM`, ...) with kill(1).
+    pub fn signal(&self, sig: &str) {
+        tool("kill", &[&format!("-{sig}"), &self.pid().to_string()]).ok();
+    }
+
+    /// Its exit status once it has ended, waiting up to `limit` (None: still running).
+    pub fn wait_exit(&mut self, limit: std::time::Duration) -> Option<std::process::ExitStatus> {
+        let t = std::time::Instant::now();
+        while t.elapsed() < limit {
+            if let Some(st) = self.child.try_wait().unwrap() {
+                return Some(st);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        None
+    }
+}
+
 impl Drop for Serve {
     fn drop(&mut self) {
         let _ = self.child.kill();
