@@ -26,6 +26,7 @@ fn main() {
         key_type: KeyType::EcdsaP256,
         days: 3650,
         intermediate: false,
+        name_constraints: Default::default(),
     };
     ca::init(&store, &opts, None, InitMode::Fresh).expect("CA");
     let cfg = store.config().expect("config");
