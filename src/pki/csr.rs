@@ -486,7 +486,7 @@ mod tests {
             key_type: KeyType::EcdsaP256,
             intermediate: false,
             encrypted: false,
-            created: time::OffsetDateTime::now_utc(),
+            created: ::time::OffsetDateTime::now_utc(),
         }
     }
 
@@ -538,7 +538,7 @@ mod tests {
                 c.spki_der
             );
             // PEM too.
-            let pem = pem::encode(&pem::Pem::new("CERTIFICATE REQUEST", der.clone()));
+            let pem = ::pem::encode(&::pem::Pem::new("CERTIFICATE REQUEST", der.clone()));
             assert_eq!(parse("t.csr", pem.as_bytes()).unwrap().spki_der, c.spki_der);
         }
     }
