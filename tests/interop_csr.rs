@@ -169,6 +169,7 @@ fn go_makes_a_csr_secctl_signs_it_and_go_verifies() {
         .arg(&bin)
         .arg(&src)
         .env("GOTOOLCHAIN", "local")
+        .env("GOCACHE", env.path("gocache"))
         .env("GO111MODULE", "off")
         .output()
         .unwrap();
