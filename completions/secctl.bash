@@ -127,6 +127,9 @@ _secctl() {
             secctl__subcmd__cert,show)
                 cmd="secctl__subcmd__cert__subcmd__show"
                 ;;
+            secctl__subcmd__cert,sign)
+                cmd="secctl__subcmd__cert__subcmd__sign"
+                ;;
             secctl__subcmd__cert__subcmd__help,client)
                 cmd="secctl__subcmd__cert__subcmd__help__subcmd__client"
                 ;;
@@ -144,6 +147,9 @@ _secctl() {
                 ;;
             secctl__subcmd__cert__subcmd__help,show)
                 cmd="secctl__subcmd__cert__subcmd__help__subcmd__show"
+                ;;
+            secctl__subcmd__cert__subcmd__help,sign)
+                cmd="secctl__subcmd__cert__subcmd__help__subcmd__sign"
                 ;;
             secctl__subcmd__help,apply)
                 cmd="secctl__subcmd__help__subcmd__apply"
@@ -222,6 +228,9 @@ _secctl() {
                 ;;
             secctl__subcmd__help__subcmd__cert,show)
                 cmd="secctl__subcmd__help__subcmd__cert__subcmd__show"
+                ;;
+            secctl__subcmd__help__subcmd__cert,sign)
+                cmd="secctl__subcmd__help__subcmd__cert__subcmd__sign"
                 ;;
             secctl__subcmd__help__subcmd__key,combine)
                 cmd="secctl__subcmd__help__subcmd__key__subcmd__combine"
@@ -822,7 +831,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__ca__subcmd__init)
-            opts="-o -h -V --name --trust-domain --key-type --days --intermediate --encrypt-key --force --dir --output --yes --passphrase-file --insecure-dirs --help --version"
+            opts="-o -h -V --name --trust-domain --key-type --days --intermediate --encrypt-key --force --permit-dns --permit-ip --exclude-dns --exclude-ip --dir --output --yes --passphrase-file --insecure-dirs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -841,6 +850,22 @@ _secctl() {
                     return 0
                     ;;
                 --days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --permit-dns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --permit-ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exclude-dns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exclude-ip)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -978,7 +1003,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__cert)
-            opts="-o -h -V --dir --output --yes --passphrase-file --insecure-dirs --help --version node client list renew show help"
+            opts="-o -h -V --dir --output --yes --passphrase-file --insecure-dirs --help --version node client list sign renew show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1085,7 +1110,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__cert__subcmd__help)
-            opts="node client list renew show help"
+            opts="node client list sign renew show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1169,6 +1194,20 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__cert__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secctl__subcmd__cert__subcmd__help__subcmd__sign)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1314,7 +1353,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__cert__subcmd__renew)
-            opts="-o -h -V --days --reuse-key --revoke-old --dir --output --yes --passphrase-file --insecure-dirs --help --version"
+            opts="-o -h -V --days --reuse-key --revoke-old --csr --dir --output --yes --passphrase-file --insecure-dirs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1322,6 +1361,21 @@ _secctl() {
             case "${prev}" in
                 --days)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --csr)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
                     return 0
                     ;;
                 --dir)
@@ -1368,6 +1422,77 @@ _secctl() {
                 return 0
             fi
             case "${prev}" in
+                --dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secctl__subcmd__cert__subcmd__sign)
+            opts="-o -h -V --role --kind --host --name --days --out --force --dir --output --yes --passphrase-file --insecure-dirs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kind)
+                    COMPREPLY=($(compgen -W "node client" -- "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
                 --dir)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -1686,7 +1811,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__help__subcmd__cert)
-            opts="node client list renew show"
+            opts="node client list sign renew show"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1756,6 +1881,20 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__help__subcmd__cert__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secctl__subcmd__help__subcmd__cert__subcmd__sign)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

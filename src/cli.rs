@@ -114,11 +114,12 @@ secctl cert renew node-1 --csr node-1.csr",
     (
         "cert sign",
         "\
-# on the node: the key never leaves it
-openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \\
-    -keyout node-1.key -subj /CN=node-1 -out node-1.csr
+# on the node, where the key stays:
+#   openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes
+#       -keyout node-1.key -subj /CN=node-1 -out node-1.csr
 # on the CA host
-secctl cert sign node-1.csr --role gitaly --host node-1.prod.example --host 10.0.0.11
+secctl cert sign node-1.csr --role gitaly \\
+    --host node-1.prod.example --host 10.0.0.11
 secctl cert sign app.csr --kind client --role gitlab --name rails",
     ),
     (
