@@ -73,7 +73,16 @@ fn openssl_csrs_are_certified_with_secctls_identity() {
         .ok();
     // EC P-256 with SANs, RSA 3072, EC P-384 signed with SHA-256 (OpenSSL's default for
     // it: the certified key must still be P-384), Ed25519 client.
-    let cases: &[(&str, &str, Option<&str>, &[&str], &str, &str)] = &[
+    // (name, key, SANs asked, --host values, kind, key_type recorded)
+    type Case<'a> = (
+        &'a str,
+        &'a str,
+        Option<&'a str>,
+        &'a [&'a str],
+        &'a str,
+        &'a str,
+    );
+    let cases: &[Case] = &[
         (
             "n-ec",
             "p256",

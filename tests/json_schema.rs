@@ -397,7 +397,15 @@ fn every_command_output_matches_its_schema() {
     let signed = check(
         &env3,
         "cert-issue",
-        &["cert", "sign", &s1, "--role", "db", "--host", "s1.prod.example"],
+        &[
+            "cert",
+            "sign",
+            &s1,
+            "--role",
+            "db",
+            "--host",
+            "s1.prod.example",
+        ],
     );
     assert_eq!(signed["key_source"], "external");
     let s1b = csr("s1");

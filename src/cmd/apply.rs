@@ -156,8 +156,9 @@ pub fn delivery_problem(r: &Record) -> Option<String> {
     // A certificate signed from a CSR has its key on the node: only the certificate is
     // delivered.
     let external = r.key_source == crate::pki::store::KeySource::External;
-    for p in [&key, &crt] {
-        if !p.is_file() && !(external && p == &key) {
+    let expected: &[&std::path::PathBuf] = if external { &[&crt] } else { &[&key, &crt] };
+    for p in expected {
+        if !p.is_file() {
             return Some(format!("{} is missing", p.display()));
         }
     }
