@@ -26,6 +26,7 @@ fn main() {
         key_type: KeyType::EcdsaP256,
         days: 3650,
         intermediate: false,
+        name_constraints: Default::default(),
     };
     ca::init(&store, &opts, None, InitMode::Fresh).expect("CA");
     let cfg = store.config().expect("config");
@@ -52,7 +53,7 @@ fn main() {
     let out = dir.path().join("unused");
     let one = |s: &LeafSpec| {
         let iss = issue::issue(&cfg, &issuing, s, &out, None).expect("issue");
-        let key = keys::pkcs8_pem(&iss.key).expect("pem");
+        let key = keys::pkcs8_pem(iss.key.as_ref().expect("a generated key")).expect("pem");
         key.len() + iss.chain_pem.len()
     };
     let threads = std::thread::available_parallelism().map_or(2, |t| t.get());

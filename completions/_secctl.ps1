@@ -81,6 +81,10 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             [CompletionResult]::new('--trust-domain', '--trust-domain', [CompletionResultType]::ParameterName, 'SPIFFE trust domain of the URI SANs [default: the cluster name, lowercased, + ".local"]')
             [CompletionResult]::new('--key-type', '--key-type', [CompletionResultType]::ParameterName, 'Key algorithm of the CA (and default for issued certificates)')
             [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Validity of the root in days')
+            [CompletionResult]::new('--permit-dns', '--permit-dns', [CompletionResultType]::ParameterName, 'DNS subtree certificates may name (repeatable): `prod.example` permits it and every name below it, `.prod.example` only the names below it. Any --permit-dns makes every other DNS name invalid')
+            [CompletionResult]::new('--permit-ip', '--permit-ip', [CompletionResultType]::ParameterName, 'IP block certificates may name (repeatable), ADDR/PREFIX (e.g. 10.0.0.0/8). Any --permit-ip makes every other IP address (of either family) invalid')
+            [CompletionResult]::new('--exclude-dns', '--exclude-dns', [CompletionResultType]::ParameterName, 'DNS subtree no certificate may name, even inside a permitted one (repeatable)')
+            [CompletionResult]::new('--exclude-ip', '--exclude-ip', [CompletionResultType]::ParameterName, 'IP block no certificate may name, even inside a permitted one (repeatable)')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
@@ -177,7 +181,8 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             [CompletionResult]::new('node', 'node', [CompletionResultType]::ParameterValue, 'Issue a node certificate (TLS server and client)')
             [CompletionResult]::new('client', 'client', [CompletionResultType]::ParameterValue, 'Issue a client certificate (TLS client only)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List issued certificates with role, serial, expiry and status')
-            [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key)')
+            [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Certify a key made on the node: sign its CSR with secctl''s identity (the key never leaves the node)')
+            [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key or --csr)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one certificate: by name, serial, or certificate file')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -253,8 +258,34 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'secctl;cert;sign' {
+            [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'Role (OU and SPIFFE path), e.g. gitaly')
+            [CompletionResult]::new('--kind', '--kind', [CompletionResultType]::ParameterName, 'Node (TLS server and client) or client (TLS client only)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'DNS name or IP address the node is reached at (repeatable; nodes need one). The CSR''s own SANs must be among them')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Certificate name (CN) [default: the CSR''s CN, which must then agree]')
+            [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Validity in days (capped at the issuing CA''s end of validity)')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Output directory for the certificate chain and ca.crt (no key) [default: DIR/certs/NAME]')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Keep the state on etcd instead of in --dir: `etcd://HOST:PORT[,HOST:PORT...]/PREFIX`. Writers take etcd''s lock; every change is written back with compare-and-swap')
+            [CompletionResult]::new('--etcd-ca', '--etcd-ca', [CompletionResultType]::ParameterName, 'CA bundle of the etcd members'' certificates (TLS to etcd; plain HTTP without it)')
+            [CompletionResult]::new('--etcd-cert', '--etcd-cert', [CompletionResultType]::ParameterName, 'Client certificate for etcd (with --etcd-key; secctl can issue it: `cert client`)')
+            [CompletionResult]::new('--etcd-key', '--etcd-key', [CompletionResultType]::ParameterName, 'Private key of --etcd-cert')
+            [CompletionResult]::new('--etcd-timeout', '--etcd-timeout', [CompletionResultType]::ParameterName, 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Issue even if a valid certificate with this name exists')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive actions without a terminal)')
+            [CompletionResult]::new('--insecure-dirs', '--insecure-dirs', [CompletionResultType]::ParameterName, 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'secctl;cert;renew' {
             [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Validity in days (capped at the issuing CA''s end of validity)')
+            [CompletionResult]::new('--csr', '--csr', [CompletionResultType]::ParameterName, 'Certify the key of this new CSR made on the node (required for a certificate that was signed from a CSR: its key is not here). Name, role and hosts stay the certificate''s')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
@@ -296,7 +327,8 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             [CompletionResult]::new('node', 'node', [CompletionResultType]::ParameterValue, 'Issue a node certificate (TLS server and client)')
             [CompletionResult]::new('client', 'client', [CompletionResultType]::ParameterValue, 'Issue a client certificate (TLS client only)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List issued certificates with role, serial, expiry and status')
-            [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key)')
+            [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Certify a key made on the node: sign its CSR with secctl''s identity (the key never leaves the node)')
+            [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key or --csr)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one certificate: by name, serial, or certificate file')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -308,6 +340,9 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             break
         }
         'secctl;cert;help;list' {
+            break
+        }
+        'secctl;cert;help;sign' {
             break
         }
         'secctl;cert;help;renew' {
@@ -857,7 +892,8 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             [CompletionResult]::new('node', 'node', [CompletionResultType]::ParameterValue, 'Issue a node certificate (TLS server and client)')
             [CompletionResult]::new('client', 'client', [CompletionResultType]::ParameterValue, 'Issue a client certificate (TLS client only)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List issued certificates with role, serial, expiry and status')
-            [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key)')
+            [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Certify a key made on the node: sign its CSR with secctl''s identity (the key never leaves the node)')
+            [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key or --csr)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one certificate: by name, serial, or certificate file')
             break
         }
@@ -868,6 +904,9 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             break
         }
         'secctl;help;cert;list' {
+            break
+        }
+        'secctl;help;cert;sign' {
             break
         }
         'secctl;help;cert;renew' {

@@ -130,6 +130,9 @@ _secctl() {
             secctl__subcmd__cert,show)
                 cmd="secctl__subcmd__cert__subcmd__show"
                 ;;
+            secctl__subcmd__cert,sign)
+                cmd="secctl__subcmd__cert__subcmd__sign"
+                ;;
             secctl__subcmd__cert__subcmd__help,client)
                 cmd="secctl__subcmd__cert__subcmd__help__subcmd__client"
                 ;;
@@ -147,6 +150,9 @@ _secctl() {
                 ;;
             secctl__subcmd__cert__subcmd__help,show)
                 cmd="secctl__subcmd__cert__subcmd__help__subcmd__show"
+                ;;
+            secctl__subcmd__cert__subcmd__help,sign)
+                cmd="secctl__subcmd__cert__subcmd__help__subcmd__sign"
                 ;;
             secctl__subcmd__help,apply)
                 cmd="secctl__subcmd__help__subcmd__apply"
@@ -228,6 +234,9 @@ _secctl() {
                 ;;
             secctl__subcmd__help__subcmd__cert,show)
                 cmd="secctl__subcmd__help__subcmd__cert__subcmd__show"
+                ;;
+            secctl__subcmd__help__subcmd__cert,sign)
+                cmd="secctl__subcmd__help__subcmd__cert__subcmd__sign"
                 ;;
             secctl__subcmd__help__subcmd__key,combine)
                 cmd="secctl__subcmd__help__subcmd__key__subcmd__combine"
@@ -1208,7 +1217,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__ca__subcmd__init)
-            opts="-o -h -V --name --trust-domain --key-type --days --intermediate --encrypt-key --force --dir --output --yes --passphrase-file --insecure-dirs --store --etcd-ca --etcd-cert --etcd-key --etcd-timeout --help --version"
+            opts="-o -h -V --name --trust-domain --key-type --days --intermediate --encrypt-key --force --permit-dns --permit-ip --exclude-dns --exclude-ip --dir --output --yes --passphrase-file --insecure-dirs --store --etcd-ca --etcd-cert --etcd-key --etcd-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1227,6 +1236,22 @@ _secctl() {
                     return 0
                     ;;
                 --days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --permit-dns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --permit-ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exclude-dns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exclude-ip)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1523,7 +1548,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__cert)
-            opts="-o -h -V --dir --output --yes --passphrase-file --insecure-dirs --store --etcd-ca --etcd-cert --etcd-key --etcd-timeout --help --version node client list renew show help"
+            opts="-o -h -V --dir --output --yes --passphrase-file --insecure-dirs --store --etcd-ca --etcd-cert --etcd-key --etcd-timeout --help --version node client list sign renew show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1736,7 +1761,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__cert__subcmd__help)
-            opts="node client list renew show help"
+            opts="node client list sign renew show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1820,6 +1845,20 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__cert__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secctl__subcmd__cert__subcmd__help__subcmd__sign)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2071,7 +2110,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__cert__subcmd__renew)
-            opts="-o -h -V --days --reuse-key --revoke-old --dir --output --yes --passphrase-file --insecure-dirs --store --etcd-ca --etcd-cert --etcd-key --etcd-timeout --help --version"
+            opts="-o -h -V --days --reuse-key --revoke-old --csr --dir --output --yes --passphrase-file --insecure-dirs --store --etcd-ca --etcd-cert --etcd-key --etcd-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2079,6 +2118,21 @@ _secctl() {
             case "${prev}" in
                 --days)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --csr)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
                     return 0
                     ;;
                 --dir)
@@ -2178,6 +2232,130 @@ _secctl() {
                 return 0
             fi
             case "${prev}" in
+                --dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --etcd-ca)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --etcd-cert)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --etcd-key)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --etcd-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secctl__subcmd__cert__subcmd__sign)
+            opts="-o -h -V --role --kind --host --name --days --out --force --dir --output --yes --passphrase-file --insecure-dirs --store --etcd-ca --etcd-cert --etcd-key --etcd-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kind)
+                    COMPREPLY=($(compgen -W "node client" -- "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
                 --dir)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -2828,7 +3006,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__help__subcmd__cert)
-            opts="node client list renew show"
+            opts="node client list sign renew show"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2898,6 +3076,20 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__help__subcmd__cert__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secctl__subcmd__help__subcmd__cert__subcmd__sign)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

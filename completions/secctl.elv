@@ -76,6 +76,10 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand --trust-domain 'SPIFFE trust domain of the URI SANs [default: the cluster name, lowercased, + ".local"]'
             cand --key-type 'Key algorithm of the CA (and default for issued certificates)'
             cand --days 'Validity of the root in days'
+            cand --permit-dns 'DNS subtree certificates may name (repeatable): `prod.example` permits it and every name below it, `.prod.example` only the names below it. Any --permit-dns makes every other DNS name invalid'
+            cand --permit-ip 'IP block certificates may name (repeatable), ADDR/PREFIX (e.g. 10.0.0.0/8). Any --permit-ip makes every other IP address (of either family) invalid'
+            cand --exclude-dns 'DNS subtree no certificate may name, even inside a permitted one (repeatable)'
+            cand --exclude-ip 'IP block no certificate may name, even inside a permitted one (repeatable)'
             cand --dir 'State directory (CA, records, issued certificates)'
             cand -o 'Output format: a human table, or one JSON document on stdout'
             cand --output 'Output format: a human table, or one JSON document on stdout'
@@ -164,7 +168,8 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand node 'Issue a node certificate (TLS server and client)'
             cand client 'Issue a client certificate (TLS client only)'
             cand list 'List issued certificates with role, serial, expiry and status'
-            cand renew 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key)'
+            cand sign 'Certify a key made on the node: sign its CSR with secctl''s identity (the key never leaves the node)'
+            cand renew 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key or --csr)'
             cand show 'Show one certificate: by name, serial, or certificate file'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -236,8 +241,33 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'secctl;cert;sign'= {
+            cand --role 'Role (OU and SPIFFE path), e.g. gitaly'
+            cand --kind 'Node (TLS server and client) or client (TLS client only)'
+            cand --host 'DNS name or IP address the node is reached at (repeatable; nodes need one). The CSR''s own SANs must be among them'
+            cand --name 'Certificate name (CN) [default: the CSR''s CN, which must then agree]'
+            cand --days 'Validity in days (capped at the issuing CA''s end of validity)'
+            cand --out 'Output directory for the certificate chain and ca.crt (no key) [default: DIR/certs/NAME]'
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)'
+            cand --store 'Keep the state on etcd instead of in --dir: `etcd://HOST:PORT[,HOST:PORT...]/PREFIX`. Writers take etcd''s lock; every change is written back with compare-and-swap'
+            cand --etcd-ca 'CA bundle of the etcd members'' certificates (TLS to etcd; plain HTTP without it)'
+            cand --etcd-cert 'Client certificate for etcd (with --etcd-key; secctl can issue it: `cert client`)'
+            cand --etcd-key 'Private key of --etcd-cert'
+            cand --etcd-timeout 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)'
+            cand --force 'Issue even if a valid certificate with this name exists'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand --insecure-dirs 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'secctl;cert;renew'= {
             cand --days 'Validity in days (capped at the issuing CA''s end of validity)'
+            cand --csr 'Certify the key of this new CSR made on the node (required for a certificate that was signed from a CSR: its key is not here). Name, role and hosts stay the certificate''s'
             cand --dir 'State directory (CA, records, issued certificates)'
             cand -o 'Output format: a human table, or one JSON document on stdout'
             cand --output 'Output format: a human table, or one JSON document on stdout'
@@ -277,7 +307,8 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand node 'Issue a node certificate (TLS server and client)'
             cand client 'Issue a client certificate (TLS client only)'
             cand list 'List issued certificates with role, serial, expiry and status'
-            cand renew 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key)'
+            cand sign 'Certify a key made on the node: sign its CSR with secctl''s identity (the key never leaves the node)'
+            cand renew 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key or --csr)'
             cand show 'Show one certificate: by name, serial, or certificate file'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -286,6 +317,8 @@ set edit:completion:arg-completer[secctl] = {|@words|
         &'secctl;cert;help;client'= {
         }
         &'secctl;cert;help;list'= {
+        }
+        &'secctl;cert;help;sign'= {
         }
         &'secctl;cert;help;renew'= {
         }
@@ -793,7 +826,8 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand node 'Issue a node certificate (TLS server and client)'
             cand client 'Issue a client certificate (TLS client only)'
             cand list 'List issued certificates with role, serial, expiry and status'
-            cand renew 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key)'
+            cand sign 'Certify a key made on the node: sign its CSR with secctl''s identity (the key never leaves the node)'
+            cand renew 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key or --csr)'
             cand show 'Show one certificate: by name, serial, or certificate file'
         }
         &'secctl;help;cert;node'= {
@@ -801,6 +835,8 @@ set edit:completion:arg-completer[secctl] = {|@words|
         &'secctl;help;cert;client'= {
         }
         &'secctl;help;cert;list'= {
+        }
+        &'secctl;help;cert;sign'= {
         }
         &'secctl;help;cert;renew'= {
         }

@@ -76,6 +76,10 @@ complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcom
 ecdsa-p384\t'ECDSA on NIST P-384 with SHA-384'
 ed25519\t'Ed25519 (OpenSSL 1.1.1+, Go, rustls; not every browser or appliance)'"
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from init" -l days -d 'Validity of the root in days' -r
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from init" -l permit-dns -d 'DNS subtree certificates may name (repeatable): `prod.example` permits it and every name below it, `.prod.example` only the names below it. Any --permit-dns makes every other DNS name invalid' -r
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from init" -l permit-ip -d 'IP block certificates may name (repeatable), ADDR/PREFIX (e.g. 10.0.0.0/8). Any --permit-ip makes every other IP address (of either family) invalid' -r
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from init" -l exclude-dns -d 'DNS subtree no certificate may name, even inside a permitted one (repeatable)' -r
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from init" -l exclude-ip -d 'IP block no certificate may name, even inside a permitted one (repeatable)' -r
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from init" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from init" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
@@ -126,25 +130,26 @@ complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcom
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show the CA: subject, key type, validity, fingerprints, key encryption'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "rotate" -d 'Make a new CA; the trust bundle keeps the old one until it expires'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -l store -d 'Keep the state on etcd instead of in --dir: `etcd://HOST:PORT[,HOST:PORT...]/PREFIX`. Writers take etcd\'s lock; every change is written back with compare-and-swap' -r
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -l etcd-ca -d 'CA bundle of the etcd members\' certificates (TLS to etcd; plain HTTP without it)' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -l etcd-cert -d 'Client certificate for etcd (with --etcd-key; secctl can issue it: `cert client`)' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -l etcd-key -d 'Private key of --etcd-cert' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -l etcd-timeout -d 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)' -r
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -s V -l version -d 'Print version'
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -f -a "node" -d 'Issue a node certificate (TLS server and client)'
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -f -a "client" -d 'Issue a client certificate (TLS client only)'
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -f -a "list" -d 'List issued certificates with role, serial, expiry and status'
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -f -a "renew" -d 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key)'
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -f -a "show" -d 'Show one certificate: by name, serial, or certificate file'
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list renew show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -l store -d 'Keep the state on etcd instead of in --dir: `etcd://HOST:PORT[,HOST:PORT...]/PREFIX`. Writers take etcd\'s lock; every change is written back with compare-and-swap' -r
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -l etcd-ca -d 'CA bundle of the etcd members\' certificates (TLS to etcd; plain HTTP without it)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -l etcd-cert -d 'Client certificate for etcd (with --etcd-key; secctl can issue it: `cert client`)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -l etcd-key -d 'Private key of --etcd-cert' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -l etcd-timeout -d 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)' -r
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -s V -l version -d 'Print version'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -f -a "node" -d 'Issue a node certificate (TLS server and client)'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -f -a "client" -d 'Issue a client certificate (TLS client only)'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -f -a "list" -d 'List issued certificates with role, serial, expiry and status'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -f -a "sign" -d 'Certify a key made on the node: sign its CSR with secctl\'s identity (the key never leaves the node)'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -f -a "renew" -d 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key or --csr)'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -f -a "show" -d 'Show one certificate: by name, serial, or certificate file'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -l host -d 'DNS name or IP address the node is reached at (repeatable)' -r
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -l role -d 'Role (OU and SPIFFE path), e.g. praefect, gitaly' -r
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -l days -d 'Validity in days (capped at the issuing CA\'s end of validity)' -r
@@ -211,7 +216,29 @@ complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subc
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from sign" -l role -d 'Role (OU and SPIFFE path), e.g. gitaly' -r
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from sign" -l kind -d 'Node (TLS server and client) or client (TLS client only)' -r -f -a "node\t'serverAuth + clientAuth'
+client\t'clientAuth only'"
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from sign" -l host -d 'DNS name or IP address the node is reached at (repeatable; nodes need one). The CSR\'s own SANs must be among them' -r
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from sign" -l name -d 'Certificate name (CN) [default: the CSR\'s CN, which must then agree]' -r
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from sign" -l days -d 'Validity in days (capped at the issuing CA\'s end of validity)' -r
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from sign" -l out -d 'Output directory for the certificate chain and ca.crt (no key) [default: DIR/certs/NAME]' -r -f -a "(__fish_complete_directories)"
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from sign" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from sign" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
+json\t'One stable JSON document'"
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from sign" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from sign" -l store -d 'Keep the state on etcd instead of in --dir: `etcd://HOST:PORT[,HOST:PORT...]/PREFIX`. Writers take etcd\'s lock; every change is written back with compare-and-swap' -r
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from sign" -l etcd-ca -d 'CA bundle of the etcd members\' certificates (TLS to etcd; plain HTTP without it)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from sign" -l etcd-cert -d 'Client certificate for etcd (with --etcd-key; secctl can issue it: `cert client`)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from sign" -l etcd-key -d 'Private key of --etcd-cert' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from sign" -l etcd-timeout -d 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)' -r
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from sign" -l force -d 'Issue even if a valid certificate with this name exists'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from sign" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from sign" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from sign" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from sign" -s V -l version -d 'Print version'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l days -d 'Validity in days (capped at the issuing CA\'s end of validity)' -r
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l csr -d 'Certify the key of this new CSR made on the node (required for a certificate that was signed from a CSR: its key is not here). Name, role and hosts stay the certificate\'s' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
@@ -243,7 +270,8 @@ complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subc
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "node" -d 'Issue a node certificate (TLS server and client)'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "client" -d 'Issue a client certificate (TLS client only)'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "list" -d 'List issued certificates with role, serial, expiry and status'
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "renew" -d 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key)'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "sign" -d 'Certify a key made on the node: sign its CSR with secctl\'s identity (the key never leaves the node)'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "renew" -d 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key or --csr)'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one certificate: by name, serial, or certificate file'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c secctl -n "__fish_secctl_using_subcommand revoke" -l reason -d 'RFC 5280 reason' -r -f -a "unspecified\t'No reason given (the reason code is then left out of the CRL, as RFC 5280 asks)'
@@ -648,7 +676,8 @@ complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subc
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "node" -d 'Issue a node certificate (TLS server and client)'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "client" -d 'Issue a client certificate (TLS client only)'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "list" -d 'List issued certificates with role, serial, expiry and status'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "renew" -d 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key)'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "sign" -d 'Certify a key made on the node: sign its CSR with secctl\'s identity (the key never leaves the node)'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "renew" -d 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key or --csr)'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "show" -d 'Show one certificate: by name, serial, or certificate file'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "split" -d 'Split FILE into N shares, any K of which restore it (Shamir over GF(256))'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "combine" -d 'Combine K shares into the secret (on a terminal without SHARE: paste them one by one)'

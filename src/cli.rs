@@ -56,6 +56,8 @@ secctl ca rotate",
 secctl ca init --name Prod --trust-domain prod.example --intermediate
 # asks the passphrase twice
 secctl ca init --key-type ed25519 --days 1825 --encrypt-key
+# only names under prod.example and addresses in 10.0.0.0/8, ever
+secctl ca init --intermediate --permit-dns prod.example --permit-ip 10.0.0.0/8
 # pipelines: the passphrase from a file (mode 0600)
 SECCTL_PASSPHRASE_FILE=./ca-pass secctl ca init --intermediate",
     ),
@@ -108,7 +110,20 @@ secctl -o json cert list --role gitaly",
 secctl cert renew praefect-1
 secctl cert renew praefect-1 --reuse-key --days 90
 # by serial prefix (8+ hex digits), revoking the old one
-secctl --yes cert renew 5e4b6cac --revoke-old",
+secctl --yes cert renew 5e4b6cac --revoke-old
+# a certificate signed from a CSR: renewed from a new CSR
+secctl cert renew node-1 --csr node-1.csr",
+    ),
+    (
+        "cert sign",
+        "\
+# on the node, where the key stays:
+#   openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes
+#       -keyout node-1.key -subj /CN=node-1 -out node-1.csr
+# on the CA host
+secctl cert sign node-1.csr --role gitaly \\
+    --host node-1.prod.example --host 10.0.0.11
+secctl cert sign app.csr --kind client --role gitlab --name rails",
     ),
     (
         "cert show",
@@ -787,6 +802,31 @@ pub struct CaInitArgs {
     /// Replace an existing CA (moved to DIR/attic/, never deleted).
     #[arg(long)]
     pub force: bool,
+    /// Name constraints written on the CA certificates.
+    #[command(flatten)]
+    pub constraints: ConstraintArgs,
+}
+
+/// `ca init`'s name constraints: a critical nameConstraints extension on the root (and the
+/// intermediate), so that nothing below it is valid for other names, even if signed.
+#[derive(Debug, Args, Default)]
+#[command(next_help_heading = "Name constraints")]
+pub struct ConstraintArgs {
+    /// DNS subtree certificates may name (repeatable): `prod.example` permits it and every
+    /// name below it, `.prod.example` only the names below it. Any --permit-dns makes every
+    /// other DNS name invalid.
+    #[arg(long = "permit-dns", value_name = "DOMAIN")]
+    pub permit_dns: Vec<String>,
+    /// IP block certificates may name (repeatable), ADDR/PREFIX (e.g. 10.0.0.0/8). Any
+    /// --permit-ip makes every other IP address (of either family) invalid.
+    #[arg(long = "permit-ip", value_name = "CIDR")]
+    pub permit_ip: Vec<String>,
+    /// DNS subtree no certificate may name, even inside a permitted one (repeatable).
+    #[arg(long = "exclude-dns", value_name = "DOMAIN")]
+    pub exclude_dns: Vec<String>,
+    /// IP block no certificate may name, even inside a permitted one (repeatable).
+    #[arg(long = "exclude-ip", value_name = "CIDR")]
+    pub exclude_ip: Vec<String>,
 }
 
 /// `secctl cert ...`
@@ -798,7 +838,9 @@ pub enum CertCommand {
     Client(ClientArgs),
     /// List issued certificates with role, serial, expiry and status.
     List(ListArgs),
-    /// Issue a new certificate for the same identity (new serial; new key unless --reuse-key).
+    /// Certify a key made on the node: sign its CSR with secctl's identity (the key never leaves the node).
+    Sign(SignArgs),
+    /// Issue a new certificate for the same identity (new serial; new key unless --reuse-key or --csr).
     Renew(RenewArgs),
     /// Show one certificate: by name, serial, or certificate file.
     Show {
@@ -853,6 +895,36 @@ pub struct ClientArgs {
     pub issue: IssueArgs,
 }
 
+/// Arguments of `cert sign`.
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// The certificate signing request (PKCS#10, PEM or DER) made on the node.
+    #[arg(value_name = "CSR")]
+    pub csr: PathBuf,
+    /// Role (OU and SPIFFE path), e.g. gitaly.
+    #[arg(long, required = true)]
+    pub role: String,
+    /// Node (TLS server and client) or client (TLS client only).
+    #[arg(long, value_enum, default_value_t = ListKind::Node)]
+    pub kind: ListKind,
+    /// DNS name or IP address the node is reached at (repeatable; nodes need one). The
+    /// CSR's own SANs must be among them.
+    #[arg(long = "host", value_name = "HOST")]
+    pub hosts: Vec<String>,
+    /// Certificate name (CN) [default: the CSR's CN, which must then agree].
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Validity in days (capped at the issuing CA's end of validity).
+    #[arg(long, default_value_t = 365, value_parser = clap::value_parser!(u32).range(1..=36500))]
+    pub days: u32,
+    /// Output directory for the certificate chain and ca.crt (no key) [default: DIR/certs/NAME].
+    #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
+    pub out: Option<PathBuf>,
+    /// Issue even if a valid certificate with this name exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
 /// Arguments of `cert renew`.
 #[derive(Debug, Args)]
 pub struct RenewArgs {
@@ -862,8 +934,12 @@ pub struct RenewArgs {
     #[arg(long, default_value_t = 365, value_parser = clap::value_parser!(u32).range(1..=36500))]
     pub days: u32,
     /// Keep the existing private key (read from the certificate's output directory).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "csr")]
     pub reuse_key: bool,
+    /// Certify the key of this new CSR made on the node (required for a certificate that was
+    /// signed from a CSR: its key is not here). Name, role and hosts stay the certificate's.
+    #[arg(long, value_name = "CSR")]
+    pub csr: Option<PathBuf>,
     /// Revoke the old certificate (reason superseded) and publish a new CRL.
     #[arg(long)]
     pub revoke_old: bool,

@@ -87,6 +87,9 @@ pub struct Entry {
     /// Key algorithm.
     #[serde(default)]
     pub key_type: Option<KeyType>,
+    /// A CSR made on the node: its key is certified instead of one generated here.
+    #[serde(default)]
+    pub csr: Option<Spanned<String>>,
 }
 
 /// What a probe target must show.
@@ -166,6 +169,8 @@ pub struct Item {
     pub days: u32,
     /// Key type (None: the CA's default).
     pub key_type: Option<KeyType>,
+    /// The CSR whose key is certified (None: secctl generates the key).
+    pub csr: Option<PathBuf>,
 }
 
 /// A validated inventory.
@@ -334,6 +339,25 @@ fn validate(path: &Path, inv: Inventory) -> Result<Plan> {
             if !days_ok(days) {
                 return Err(at(path, &e.name, "days must be 1 to 36500"));
             }
+            if let Some(c) = &e.csr {
+                if e.key_type.is_some() {
+                    return Err(at(
+                        path,
+                        c,
+                        format!(
+                            "{} {:?}: key_type and csr exclude each other (the key is the CSR's)",
+                            kind.as_str(),
+                            e.name.value
+                        ),
+                    ));
+                }
+            } else if e.key_type.or(inv.defaults.key_type) == Some(KeyType::Rsa) {
+                return Err(at(
+                    path,
+                    &e.name,
+                    format!("{} {:?}: secctl does not generate RSA keys; give csr: with a CSR made on the node", kind.as_str(), e.name.value),
+                ));
+            }
             items.push(Item {
                 name: e.name.value.clone(),
                 kind,
@@ -342,6 +366,7 @@ fn validate(path: &Path, inv: Inventory) -> Result<Plan> {
                 out: e.out.clone(),
                 days,
                 key_type: e.key_type.or(inv.defaults.key_type),
+                csr: e.csr.as_ref().map(|c| PathBuf::from(&c.value)),
             });
         }
     }

@@ -365,6 +365,70 @@ fn every_command_output_matches_its_schema() {
     );
     check(&env, "verify", &["verify", &srv.addr, "--host", "n1.test"]);
 
+    // Name constraints and certificates signed from CSRs made by openssl.
+    let env3 = Env::new();
+    let init = check(
+        &env3,
+        "ca-init",
+        &[
+            "ca",
+            "init",
+            "--intermediate",
+            "--permit-dns",
+            "prod.example",
+            "--permit-ip",
+            "10.0.0.0/8",
+            "--exclude-dns",
+            "bad.prod.example",
+        ],
+    );
+    assert!(!init["name_constraints"].is_null());
+    let show = check(&env3, "ca-show", &["ca", "show"]);
+    assert!(!show["name_constraints"]["intermediate"].is_null());
+    let csr = |name: &str| {
+        let p = env3.path(&format!("{name}.csr"));
+        let r = common::tool(
+            "openssl",
+            &[
+                "req",
+                "-new",
+                "-nodes",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-keyout",
+                env3.path(&format!("{name}.key")).to_str().unwrap(),
+                "-subj",
+                &format!("/CN={name}"),
+                "-out",
+                p.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        p.display().to_string()
+    };
+    let s1 = csr("s1");
+    let signed = check(
+        &env3,
+        "cert-issue",
+        &[
+            "cert",
+            "sign",
+            &s1,
+            "--role",
+            "db",
+            "--host",
+            "s1.prod.example",
+        ],
+    );
+    assert_eq!(signed["key_source"], "external");
+    let s1b = csr("s1");
+    check(&env3, "cert-renew", &["cert", "renew", "s1", "--csr", &s1b]);
+    check(&env3, "cert-show", &["cert", "show", "s1"]);
+    check(&env3, "cert-list", &["cert", "list"]);
+    check(&env3, "ca-rotate", &["ca", "rotate", "--yes"]);
+
     // Every published schema was exercised.
     let published: BTreeSet<String> = std::fs::read_dir(schema_dir())
         .unwrap()

@@ -13,9 +13,10 @@ use crate::error::{Error, Result, EXIT_CHECK_FAILED};
 use crate::inventory::{self, Item, Plan};
 use crate::output::Tone;
 use crate::pki::ca::{self, InitMode, InitOptions, IssuingCa};
+use crate::pki::csr::{self, Csr};
 use crate::pki::fsio;
 use crate::pki::issue::{self, LeafSpec};
-use crate::pki::store::{Config, Record, Store};
+use crate::pki::store::{Config, KeySource, Record, Store};
 
 /// What happens to one inventory item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -58,8 +59,10 @@ struct Report {
     summary: BTreeMap<&'static str, usize>,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn decide(
     item: &Item,
+    csr: Option<&Csr>,
     rec: Option<&Record>,
     issuer_fp: Option<&str>,
     out_dir: &std::path::Path,
@@ -91,7 +94,30 @@ fn decide(
     if have != want {
         return (Action::Renewed, "hosts changed".into());
     }
-    if r.key_type != item.key_type.unwrap_or(default_kt) {
+    match (csr, r.key_source) {
+        (Some(c), KeySource::External)
+            if r.public_key_sha256.as_ref() != Some(&c.public_key_sha256) =>
+        {
+            return (
+                Action::Renewed,
+                format!("the key of {} is not the certified one", c.input),
+            );
+        }
+        (Some(c), KeySource::Generated) => {
+            return (
+                Action::Renewed,
+                format!("key now from {} (was generated here)", c.input),
+            );
+        }
+        (None, KeySource::External) => {
+            return (
+                Action::Renewed,
+                "key now generated here (was from a CSR)".into(),
+            );
+        }
+        _ => {}
+    }
+    if csr.is_none() && r.key_type != item.key_type.unwrap_or(default_kt) {
         return (
             Action::Renewed,
             format!(
@@ -127,7 +153,11 @@ fn decide(
 pub fn delivery_problem(r: &Record) -> Option<String> {
     let key = r.out_dir.join(format!("{}.key", r.name));
     let crt = r.out_dir.join(format!("{}.crt", r.name));
-    for p in [&key, &crt] {
+    // A certificate signed from a CSR has its key on the node: only the certificate is
+    // delivered.
+    let external = r.key_source == crate::pki::store::KeySource::External;
+    let expected: &[&std::path::PathBuf] = if external { &[&crt] } else { &[&key, &crt] };
+    for p in expected {
         if !p.is_file() {
             return Some(format!("{} is missing", p.display()));
         }
@@ -140,6 +170,9 @@ pub fn delivery_problem(r: &Record) -> Option<String> {
     };
     if crate::pki::inspect::fingerprint(&der) != r.sha256_fingerprint {
         return Some(format!("{} is not the recorded certificate", crt.display()));
+    }
+    if external {
+        return None;
     }
     let matches = crate::pki::keys::load_private_key(&key, None)
         .and_then(|k| ca::check_key_matches(&key, &k, &der));
@@ -197,11 +230,34 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
     for d in &out_dirs {
         crate::pki::fsio::check_dir(d)?;
     }
+    // CSRs made on the nodes: read, verified and matched against their items before
+    // anything is done (exit 2 naming the inventory, the item and the CSR).
+    let csrs = read_csrs(&inv_name, &plan)?;
+    // Names the CA's constraints forbid, likewise.
+    if existing.is_some() {
+        let chain = ca::issuing_constraints(store)?;
+        for it in &plan.items {
+            chain
+                .check(
+                    &format!("{} {:?}", it.kind.as_str(), it.name),
+                    &it.hosts,
+                    &it.name,
+                    &[issue::spiffe_id(&plan.trust_domain, &it.role, &it.name).as_str()],
+                )
+                .map_err(|e| Error::input(&inv_name, e.to_string()))?;
+        }
+    }
 
     let decisions = |store: &Store, issuer_fp: Option<&str>| -> Result<Vec<(Action, String)>> {
         let latest = latest_records(store)?;
         // Deciding reads and checks every delivered key and certificate: on every core.
-        let pairs: Vec<(&Item, &PathBuf)> = plan.items.iter().zip(&out_dirs).collect();
+        let pairs: Vec<(&Item, &PathBuf, Option<&Csr>)> = plan
+            .items
+            .iter()
+            .zip(&out_dirs)
+            .zip(&csrs)
+            .map(|((i, d), c)| (i, d, c.as_ref()))
+            .collect();
         let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
         let per = pairs.len().div_ceil(workers).max(64);
         let latest = &latest;
@@ -212,9 +268,10 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
                     let n = part.len();
                     let h = sc.spawn(move || {
                         part.iter()
-                            .map(|(i, d)| {
+                            .map(|(i, d, c)| {
                                 decide(
                                     i,
+                                    *c,
                                     latest.get(&i.name),
                                     issuer_fp,
                                     d,
@@ -285,6 +342,7 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
                 key_type: plan.key_type.unwrap_or_default(),
                 days: plan.ca_days,
                 intermediate: plan.intermediate,
+                name_constraints: Default::default(),
             },
             None,
             InitMode::Fresh,
@@ -321,7 +379,9 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
         // Each worker signs its share of a chunk and stages the files into its own batch;
         // the batches commit together (one filesystem sync before and after the renames).
         for chunk in work.chunks(1024) {
-            let done = issue_parallel(store, &cfg, &issuing, &plan, &out_dirs, chunk, default_kt);
+            let done = issue_parallel(
+                store, &cfg, &issuing, &plan, &csrs, &out_dirs, chunk, default_kt,
+            );
             let (batches, items): (Vec<_>, Vec<_>) = done.into_iter().unzip();
             for (committed, items) in fsio::commit_all(batches).into_iter().zip(items) {
                 for (idx, res) in items {
@@ -354,11 +414,13 @@ type WorkerOutput = (
 
 /// Sign and stage the items `idx` on every core. An item whose signing or staging fails
 /// leaves nothing staged (its own small batch is dropped, removing its temporary files).
+#[allow(clippy::too_many_arguments)]
 fn issue_parallel(
     store: &Store,
     cfg: &Config,
     issuing: &IssuingCa,
     plan: &Plan,
+    csrs: &[Option<Csr>],
     out_dirs: &[PathBuf],
     idx: &[usize],
     default_kt: crate::pki::keys::KeyType,
@@ -375,9 +437,15 @@ fn issue_parallel(
             role: it.role.clone(),
             hosts: it.hosts.clone(),
             days: it.days,
-            key_type: it.key_type.unwrap_or(default_kt),
+            key_type: match &csrs[i] {
+                Some(c) => c.key_type,
+                None => it.key_type.unwrap_or(default_kt),
+            },
         };
-        let iss = issue::issue(cfg, issuing, &spec, &out_dirs[i], None)?;
+        let iss = match &csrs[i] {
+            Some(c) => issue::issue_for_csr(cfg, issuing, &spec, &out_dirs[i], c)?,
+            None => issue::issue(cfg, issuing, &spec, &out_dirs[i], None)?,
+        };
         let mut mine = fsio::Batch::new();
         issue::stage(store, issuing, &iss, &mut mine)?;
         batch.append(mine)?;
@@ -411,6 +479,33 @@ fn issue_parallel(
             })
             .collect()
     })
+}
+
+/// The CSR of every item that has one (None for the others), each verified and checked
+/// against its item: what it asks for must be what the item issues.
+fn read_csrs(inv_name: &str, plan: &Plan) -> Result<Vec<Option<Csr>>> {
+    plan.items
+        .iter()
+        .map(|it| {
+            let Some(p) = &it.csr else { return Ok(None) };
+            let wrap = |e: Error| {
+                Error::input(inv_name, format!("{} {:?}: {e}", it.kind.as_str(), it.name))
+            };
+            let c = csr::read(p).map_err(wrap)?;
+            c.name(Some(&it.name), it.kind).map_err(wrap)?;
+            let spec = LeafSpec {
+                name: it.name.clone(),
+                kind: it.kind,
+                role: it.role.clone(),
+                hosts: it.hosts.clone(),
+                days: it.days,
+                key_type: c.key_type,
+            };
+            c.check_for(&plan.cluster, &plan.trust_domain, &spec)
+                .map_err(wrap)?;
+            Ok(Some(c))
+        })
+        .collect()
 }
 
 /// The newest certificate of each name that is not revoked.

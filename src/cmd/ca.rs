@@ -7,6 +7,7 @@ use crate::cmd::Ctx;
 use crate::error::{Error, Result};
 use crate::output::fmt_time;
 use crate::pki::ca::{self, InitMode, InitOptions};
+use crate::pki::constraints::NameConstraints;
 use crate::pki::inspect::{self, CertInfo};
 use crate::pki::names;
 use crate::pki::store::Config;
@@ -33,6 +34,9 @@ fn default_trust_domain(cluster: &str) -> Result<String> {
 
 fn init(ctx: &Ctx, a: CaInitArgs) -> Result<u8> {
     names::check_cluster_name(&a.name)?;
+    let c = &a.constraints;
+    let name_constraints =
+        NameConstraints::from_flags(&c.permit_dns, &c.permit_ip, &c.exclude_dns, &c.exclude_ip)?;
     let trust_domain = match a.trust_domain {
         Some(td) => {
             names::check_trust_domain(&td)?;
@@ -81,6 +85,7 @@ fn init(ctx: &Ctx, a: CaInitArgs) -> Result<u8> {
         key_type: a.key_type,
         days: a.days,
         intermediate: a.intermediate,
+        name_constraints,
     };
     let mode = if store.is_initialized() {
         InitMode::Replace
@@ -111,14 +116,34 @@ fn init(ctx: &Ctx, a: CaInitArgs) -> Result<u8> {
             },
             if rep.encrypted { ", key encrypted" } else { "" }
         ))?;
-        p.kv(&[
+        let mut rows = vec![
             ("root", cell(&rep.root.subject)),
             ("sha256", rep.root.sha256_fingerprint.clone()),
             ("expires", rep.root.not_after.date().to_string()),
             ("trust bundle", store.path("ca.crt").display().to_string()),
-        ])?;
+        ];
+        if let Some(nc) = &rep.name_constraints {
+            rows.push(("name constraints", cell(&nc.describe())));
+        }
+        p.kv(&rows)?;
+    }
+    if let Some(nc) = &rep.name_constraints {
+        // RFC 5280: a name form without a subtree is not constrained at all.
+        if nc.permitted_ip.is_empty() && !nc.permitted_dns.is_empty() {
+            p.note("IP addresses are not constrained (no --permit-ip): peers accept any IP SAN below this CA");
+        }
+        if nc.permitted_dns.is_empty() && !nc.permitted_ip.is_empty() {
+            p.note("DNS names are not constrained (no --permit-dns): peers accept any DNS SAN below this CA");
+        }
     }
     Ok(0)
+}
+
+/// The name constraints of the current CA's certificates, as `ca show` reports them.
+#[derive(Serialize)]
+struct ShownConstraints {
+    root: Option<NameConstraints>,
+    intermediate: Option<NameConstraints>,
 }
 
 #[derive(Serialize)]
@@ -135,6 +160,8 @@ struct ShowReport {
     bundle: Vec<crate::cmd::check::CaItem>,
     /// The CRLs in `crl.pem` with number and nextUpdate (null: there is no `crl.pem`).
     crls: Option<Vec<crate::cmd::check::CrlItem>>,
+    /// Null when neither CA certificate has name constraints.
+    name_constraints: Option<ShownConstraints>,
 }
 
 fn show(ctx: &Ctx) -> Result<u8> {
@@ -144,6 +171,21 @@ fn show(ctx: &Ctx) -> Result<u8> {
         let path = store.ca_dir().join(name);
         inspect::read_cert_file(&path).map(|(_, i)| i)
     };
+    let constraints_of = |name: &str| -> Result<Option<NameConstraints>> {
+        let path = store.ca_dir().join(name);
+        let (der, _) = inspect::read_cert_file(&path)?;
+        NameConstraints::of_cert(&path.display().to_string(), &der)
+    };
+    let root_nc = constraints_of("root.crt")?;
+    let inter_nc = if cfg.intermediate {
+        constraints_of("intermediate.crt")?
+    } else {
+        None
+    };
+    let name_constraints = (root_nc.is_some() || inter_nc.is_some()).then_some(ShownConstraints {
+        root: root_nc,
+        intermediate: inter_nc,
+    });
     let rep = ShowReport {
         dir: store.root().to_path_buf(),
         cluster: cfg.cluster.clone(),
@@ -162,6 +204,7 @@ fn show(ctx: &Ctx) -> Result<u8> {
         },
         bundle: Vec::new(),
         crls: None,
+        name_constraints,
     };
     let now = crate::output::secs(time::OffsetDateTime::now_utc());
     let gens = ca::generations(store)?;
@@ -207,8 +250,14 @@ fn show(ctx: &Ctx) -> Result<u8> {
         ("issuing CA", rep.issuing.to_string()),
         ("key path", ca::key_path(store, &cfg).display().to_string()),
     ];
-    let mut push = |label: &'static str, i: &CertInfo| {
+    let nc =
+        |n: Option<&NameConstraints>| n.map_or_else(|| "none".to_string(), |n| cell(&n.describe()));
+    let shown = rep.name_constraints.as_ref();
+    let root_nc = nc(shown.and_then(|s| s.root.as_ref()));
+    let inter_nc = nc(shown.and_then(|s| s.intermediate.as_ref()));
+    let mut push = |label: &'static str, i: &CertInfo, constraints: &str| {
         rows.push((label, cell(&i.subject)));
+        rows.push(("  name constraints", constraints.to_string()));
         rows.push(("  key type", cell(&i.key_type)));
         rows.push(("  serial", cell(&i.serial)));
         rows.push((
@@ -217,9 +266,9 @@ fn show(ctx: &Ctx) -> Result<u8> {
         ));
         rows.push(("  sha256", i.sha256_fingerprint.clone()));
     };
-    push("root", &rep.root);
+    push("root", &rep.root, &root_nc);
     if let Some(i) = &rep.intermediate {
-        push("intermediate", i);
+        push("intermediate", i, &inter_nc);
     }
     p.kv(&rows)?;
     p.line("")?;
@@ -295,6 +344,8 @@ fn rotate(ctx: &Ctx, a: CaRotateArgs) -> Result<u8> {
         key_type: a.key_type.unwrap_or(cfg.key_type),
         days: a.days,
         intermediate: cfg.intermediate,
+        // The new CA is bound by the same names as the one it replaces.
+        name_constraints: ca::current_constraints(store)?,
     };
     let created = {
         let _s = passphrase

@@ -5,15 +5,16 @@ use std::path::Path;
 use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
-use crate::cli::{CertCommand, IssueArgs, ListArgs, RenewArgs};
+use crate::cli::{CertCommand, IssueArgs, ListArgs, ListKind, RenewArgs, SignArgs};
 use crate::cmd::Ctx;
 use crate::error::{Error, Result};
 use crate::output::{fmt_time, Tone};
 use crate::pki::ca;
+use crate::pki::csr::{self, Csr};
 use crate::pki::inspect::{self, CertInfo};
 use crate::pki::issue::{self, LeafSpec, Written};
 use crate::pki::names;
-use crate::pki::store::{CertKind, Record};
+use crate::pki::store::{CertKind, KeySource, Record};
 use crate::revocation;
 use crate::term::cell;
 
@@ -26,9 +27,12 @@ pub fn run(ctx: &Ctx, cmd: CertCommand) -> Result<u8> {
                 .iter()
                 .map(|h| names::parse_host(h))
                 .collect::<Result<Vec<_>>>()?;
-            issue_cmd(ctx, CertKind::Node, a.name, a.role, hosts, a.issue)
+            issue_cmd(ctx, CertKind::Node, a.name, a.role, hosts, a.issue, None)
         }
-        CertCommand::Client(a) => issue_cmd(ctx, CertKind::Client, a.name, a.role, vec![], a.issue),
+        CertCommand::Client(a) => {
+            issue_cmd(ctx, CertKind::Client, a.name, a.role, vec![], a.issue, None)
+        }
+        CertCommand::Sign(a) => sign_cmd(ctx, a),
         CertCommand::List(a) => list(ctx, &a),
         CertCommand::Show { target } => show(ctx, &target),
         CertCommand::Renew(a) => renew(ctx, a),
@@ -75,6 +79,35 @@ struct IssueReport<'a> {
     validity_capped: bool,
 }
 
+/// `cert sign CSR`: the key of a CSR made on the node, certified with secctl's identity.
+fn sign_cmd(ctx: &Ctx, a: SignArgs) -> Result<u8> {
+    let store = &ctx.store;
+    store.config()?;
+    let kind = match a.kind {
+        ListKind::Node => CertKind::Node,
+        ListKind::Client => CertKind::Client,
+    };
+    if kind == CertKind::Client && !a.hosts.is_empty() {
+        return Err(Error::Usage(
+            "a client certificate carries no host: --host is for --kind node".into(),
+        ));
+    }
+    let hosts = a
+        .hosts
+        .iter()
+        .map(|h| names::parse_host(h))
+        .collect::<Result<Vec<_>>>()?;
+    let req = csr::read(&a.csr)?;
+    let name = req.name(a.name.as_deref(), kind)?;
+    let issue = IssueArgs {
+        days: a.days,
+        key_type: None,
+        out: a.out,
+        force: a.force,
+    };
+    issue_cmd(ctx, kind, name, a.role, hosts, issue, Some(req))
+}
+
 fn issue_cmd(
     ctx: &Ctx,
     kind: CertKind,
@@ -82,6 +115,7 @@ fn issue_cmd(
     role: String,
     hosts: Vec<names::Host>,
     a: IssueArgs,
+    req: Option<Csr>,
 ) -> Result<u8> {
     let store = &ctx.store;
     let cfg = store.config()?;
@@ -91,9 +125,17 @@ fn issue_cmd(
         role,
         hosts,
         days: a.days,
-        key_type: a.key_type.unwrap_or(cfg.key_type),
+        key_type: match &req {
+            Some(r) => r.key_type,
+            None => a.key_type.unwrap_or(cfg.key_type),
+        },
     };
     spec.validate()?;
+    if let Some(r) = &req {
+        r.check_request(&cfg, &spec)?;
+    }
+    // Names outside the CA's constraints are refused before a passphrase is asked.
+    issue::check_constraints_early(store, &cfg, &spec)?;
     let out_dir = a
         .out
         .unwrap_or_else(|| store.path("certs").join(&spec.name));
@@ -126,9 +168,15 @@ fn issue_cmd(
     check_existing()?;
     let issuing = ctx.with_ca_key(&mut passphrase, |p| ca::load_issuing(store, p))?;
     drop(passphrase);
-    let issued = issue::issue(&cfg, &issuing, &spec, &out_dir, None)?;
+    let issued = match &req {
+        Some(r) => issue::issue_for_csr(&cfg, &issuing, &spec, &out_dir, r)?,
+        None => issue::issue(&cfg, &issuing, &spec, &out_dir, None)?,
+    };
     let files = issue::write(store, &issuing, &issued)?;
     let p = &ctx.printer;
+    if let Some(r) = &req {
+        stale_key_note(ctx, &issued.record, r);
+    }
     if issued.capped {
         p.note(&format!(
             "validity cut to the issuing CA's end of validity ({})",
@@ -143,6 +191,13 @@ fn issue_cmd(
             validity_capped: issued.capped,
         })?;
     } else {
+        if let Some(q) = &req {
+            p.line(&format!(
+                "signed {} ({}): the key stays on the node",
+                cell(&q.input),
+                q.key_desc
+            ))?;
+        }
         p.line(&format!(
             "issued {} certificate {:?} (role {}), serial {}, valid until {}",
             r.kind.as_str(),
@@ -153,12 +208,33 @@ fn issue_cmd(
         ))?;
         p.kv(&[
             ("identity", r.spiffe_id.clone()),
-            ("key", files.key.display().to_string()),
+            ("key", key_cell(&files)),
             ("cert", files.cert.display().to_string()),
             ("ca", files.ca.display().to_string()),
         ])?;
     }
     Ok(0)
+}
+
+/// The key line of the text output: its path, or where it is when it is external.
+fn key_cell(files: &Written) -> String {
+    files.key.as_ref().map_or_else(
+        || "external (made on the node from its CSR; not delivered)".into(),
+        |k| k.display().to_string(),
+    )
+}
+
+/// A key file left in the output directory by an earlier certificate of the name is not
+/// this certificate's: say so (it is not removed: a key is never deleted behind the user).
+fn stale_key_note(ctx: &Ctx, r: &Record, req: &Csr) {
+    let old = r.out_dir.join(format!("{}.key", r.name));
+    if old.exists() {
+        ctx.printer.note(&format!(
+            "warning: {} is from an earlier certificate and does not belong to this one (its key is the one of {}): remove it",
+            old.display(),
+            req.input
+        ));
+    }
 }
 
 #[derive(Serialize)]
@@ -559,15 +635,33 @@ fn renew(ctx: &Ctx, a: RenewArgs) -> Result<u8> {
         .iter()
         .map(|h| names::parse_host(h))
         .collect::<Result<Vec<_>>>()?;
+    let req = match &a.csr {
+        Some(p) => Some(csr::read(p)?),
+        None => None,
+    };
+    if old.key_source == KeySource::External && req.is_none() {
+        return Err(Error::Usage(format!(
+            "{} {:?} (serial {}) was signed from a CSR: its key is on the node, not here; renewing it needs a new CSR: secctl cert renew {} --csr FILE",
+            old.kind.as_str(),
+            old.name,
+            old.serial,
+            old.name
+        )));
+    }
     let spec = LeafSpec {
         name: old.name.clone(),
         kind: old.kind,
         role: old.role.clone(),
         hosts,
         days: a.days,
-        key_type: old.key_type,
+        key_type: req.as_ref().map_or(old.key_type, |r| r.key_type),
     };
     spec.validate()?;
+    if let Some(r) = &req {
+        r.name(Some(&old.name), old.kind)?;
+        r.check_request(&cfg, &spec)?;
+    }
+    issue::check_constraints_early(store, &cfg, &spec)?;
     let key = if a.reuse_key {
         let kp = old.out_dir.join(format!("{}.key", old.name));
         let key = crate::pki::keys::load_private_key(&kp, None)?;
@@ -580,9 +674,22 @@ fn renew(ctx: &Ctx, a: RenewArgs) -> Result<u8> {
     let mut passphrase = ctx.ca_passphrase(&cfg)?;
     let _lock = store.lock()?;
     let issuing = ctx.with_ca_key(&mut passphrase, |p| ca::load_issuing(store, p))?;
-    let issued = issue::issue(&cfg, &issuing, &spec, &old.out_dir, key)?;
+    let issued = match &req {
+        Some(r) => issue::issue_for_csr(&cfg, &issuing, &spec, &old.out_dir, r)?,
+        None => issue::issue(&cfg, &issuing, &spec, &old.out_dir, key)?,
+    };
     let files = issue::write(store, &issuing, &issued)?;
     let p = &ctx.printer;
+    if let Some(r) = &req {
+        if old.key_source == KeySource::Generated {
+            stale_key_note(ctx, &issued.record, r);
+        }
+    }
+    // Whether the new certificate is for the old key: observed from the keys themselves.
+    let key_reused = match (&old.public_key_sha256, &issued.record.public_key_sha256) {
+        (Some(a), Some(b)) => a == b,
+        _ => a.reuse_key,
+    };
     let mut crl = None;
     if a.revoke_old && !revoked_set(ctx)?.contains(&old.serial) {
         revocation::append(
@@ -600,7 +707,7 @@ fn renew(ctx: &Ctx, a: RenewArgs) -> Result<u8> {
         p.json(&serde_json::json!({
             "renewed": old.serial,
             "old_revoked": crl.is_some(),
-            "key_reused": a.reuse_key,
+            "key_reused": key_reused,
             "certificate": IssueReport { record: r, files, validity_capped: issued.capped },
         }))?;
     } else {
@@ -611,14 +718,15 @@ fn renew(ctx: &Ctx, a: RenewArgs) -> Result<u8> {
             old.serial,
             r.serial,
             r.not_after.date(),
-            if a.reuse_key {
-                " (same key)"
-            } else {
-                " (new key)"
+            match (&req, key_reused) {
+                (Some(_), true) => " (the node's same key, from its CSR)",
+                (Some(_), false) => " (the node's new key, from its CSR)",
+                (None, true) => " (same key)",
+                (None, false) => " (new key)",
             }
         ))?;
         p.kv(&[
-            ("key", files.key.display().to_string()),
+            ("key", key_cell(&files)),
             ("cert", files.cert.display().to_string()),
             ("ca", files.ca.display().to_string()),
         ])?;

@@ -43,7 +43,10 @@ fn issue_one(
     let out = store.path("certs").join(&spec.name);
     let issued = issue::issue(cfg, &issuing, &spec, &out, None)?;
     let w = issue::write(store, &issuing, &issued)?;
-    Ok((w.cert, w.key))
+    let key = w
+        .key
+        .ok_or_else(|| Error::internal("a generated key was not written"))?;
+    Ok((w.cert, key))
 }
 
 /// Run the demo.
@@ -66,6 +69,7 @@ pub fn run(ctx: &Ctx) -> Result<u8> {
             key_type: KeyType::EcdsaP256,
             days: 30,
             intermediate: true,
+            name_constraints: Default::default(),
         },
         None,
         InitMode::Fresh,

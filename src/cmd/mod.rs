@@ -134,6 +134,7 @@ fn writes(c: &Command) -> bool {
             | Command::Cert(CertCommand::List(_) | CertCommand::Show { .. })
             | Command::Verify(_)
             | Command::Probe(_)
+            | Command::Check(_)
             | Command::Serve(_)
             | Command::Key(_)
             | Command::Backup(BackupCommand::Create { .. })

@@ -337,6 +337,12 @@ fn run_inventory(ctx: &Ctx, a: &ProbeArgs, inv: &std::path::Path) -> Result<u8> 
                     format!("`as: {name}`: no certificate issued for {name} yet (run `secctl apply` first)"),
                 )
             })?;
+            if rec.key_source == crate::pki::store::KeySource::External {
+                return Err(crate::error::Error::input(
+                    inv.display(),
+                    format!("`as: {name}`: its certificate was signed from a CSR and its key is on the node, not here: probe as a client whose key secctl delivered"),
+                ));
+            }
             let key = match clients.get(name) {
                 Some(k) => k.clone(),
                 None => {

@@ -12,6 +12,7 @@ use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
 use crate::error::{Error, Result};
+use crate::pki::constraints::{self, NameConstraints};
 use crate::pki::fsio::{self, PUBLIC_MODE, SECRET_MODE};
 use crate::pki::inspect::{self, CertInfo};
 use crate::pki::keys::{self, KeyType};
@@ -37,6 +38,8 @@ pub struct InitOptions {
     pub days: u32,
     /// Create an issuing intermediate below the root.
     pub intermediate: bool,
+    /// Name constraints written (critical) on the root and the intermediate; empty: none.
+    pub name_constraints: NameConstraints,
 }
 
 /// A random serial number: 16 bytes, positive, no leading zero byte (>= 120 bits of entropy).
@@ -55,6 +58,7 @@ fn ca_params(
     not_after: OffsetDateTime,
     path_len: u8,
     has_parent: bool,
+    name_constraints: &NameConstraints,
 ) -> Result<CertificateParams> {
     let mut p = CertificateParams::default();
     let serial = random_serial()?;
@@ -75,6 +79,9 @@ fn ca_params(
     p.not_after = not_after;
     p.serial_number = Some(serial);
     p.use_authority_key_identifier_extension = has_parent;
+    if !name_constraints.is_empty() {
+        p.name_constraints = Some(name_constraints.to_rcgen());
+    }
     Ok(p)
 }
 
@@ -92,6 +99,8 @@ pub struct InitReport {
     pub encrypted: bool,
     /// Where a replaced CA was moved, with `--force`.
     pub replaced_into: Option<PathBuf>,
+    /// The name constraints written on the new CA certificates (null: none).
+    pub name_constraints: Option<NameConstraints>,
 }
 
 fn key_file(dir: &Path, stem: &str, encrypted: bool) -> PathBuf {
@@ -144,6 +153,7 @@ pub fn init(
         root_after,
         u8::from(opts.intermediate),
         false,
+        &opts.name_constraints,
     )?;
     let root_cert = root_params
         .self_signed(&root_key)
@@ -159,6 +169,7 @@ pub fn init(
             root_after,
             0,
             true,
+            &opts.name_constraints,
         )?;
         let issuer = Issuer::from_params(&root_params, &root_key);
         let cert = params.signed_by(&key, &issuer).map_err(Error::internal)?;
@@ -250,6 +261,8 @@ pub fn init(
         },
         encrypted,
         replaced_into,
+        name_constraints: (!opts.name_constraints.is_empty())
+            .then(|| opts.name_constraints.clone()),
     })
 }
 
@@ -307,6 +320,8 @@ pub struct IssuingCa {
     pub intermediate_pem: Option<String>,
     /// PEM of the trust bundle (`ca.crt`).
     pub bundle_pem: String,
+    /// The name constraints of the root and of the issuing certificate: what it may sign.
+    pub name_constraints: constraints::Chain,
 }
 
 /// Path of the issuing CA's key file.
@@ -416,6 +431,15 @@ pub fn load_signer(
     let key_p = existing_key_file(&gen.dir, stem);
     let key = keys::load_private_key(&key_p, passphrase)?;
     check_key_matches(&key_p, &key, &der)?;
+    let mut chain = vec![];
+    if stem != "root" {
+        let root_path = gen.dir.join("root.crt");
+        let root_der = crate::pki::pemfile::read_file(&root_path, "CERTIFICATE", "certificate")?
+            .swap_remove(0);
+        chain.push((root_path.display().to_string(), root_der));
+    }
+    chain.push((cert_path.display().to_string(), der.clone()));
+    let name_constraints = constraints::Chain::of(&chain)?;
     let der_cert = rustls_pki_types::CertificateDer::from(der.as_slice());
     let issuer = Issuer::from_ca_cert_der(&der_cert, key)
         .map_err(|e| Error::path(&cert_path, format!("unusable CA certificate ({e})")))?;
@@ -424,6 +448,7 @@ pub fn load_signer(
         info,
         intermediate_pem: (stem == "intermediate").then_some(cert_pem),
         bundle_pem: String::new(),
+        name_constraints,
     })
 }
 
@@ -483,4 +508,29 @@ pub fn check_key_matches(key_path: &std::path::Path, key: &KeyPair, cert_der: &[
         ));
     }
     Ok(())
+}
+
+/// The name constraints of the current CA generation's root certificate (what `ca rotate`
+/// writes again on the new CA); empty when it has none.
+pub fn current_constraints(store: &Store) -> Result<NameConstraints> {
+    let p = store.ca_dir().join("root.crt");
+    let der = crate::pki::pemfile::read_file(&p, "CERTIFICATE", "certificate")?.swap_remove(0);
+    Ok(NameConstraints::of_cert(&p.display().to_string(), &der)?.unwrap_or_default())
+}
+
+/// The name constraints of the current generation's root and issuing certificates, read
+/// without the CA key (to refuse a name before asking for a passphrase).
+pub fn issuing_constraints(store: &Store) -> Result<constraints::Chain> {
+    let gen = load_generation(&store.ca_dir(), true)?;
+    let mut certs = vec![];
+    let mut stems = vec!["root"];
+    if gen.issuing_stem != "root" {
+        stems.push(gen.issuing_stem);
+    }
+    for stem in stems {
+        let p = gen.dir.join(format!("{stem}.crt"));
+        let der = crate::pki::pemfile::read_file(&p, "CERTIFICATE", "certificate")?.swap_remove(0);
+        certs.push((p.display().to_string(), der));
+    }
+    constraints::Chain::of(&certs)
 }

@@ -21,6 +21,10 @@ pub enum KeyType {
     EcdsaP384,
     /// Ed25519 (OpenSSL 1.1.1+, Go, rustls; not every browser or appliance).
     Ed25519,
+    /// RSA (2048 to 8192 bits): only ever a key made on the node and certified from its CSR
+    /// (`cert sign`); secctl does not generate RSA keys.
+    #[value(skip)]
+    Rsa,
 }
 
 impl KeyType {
@@ -30,20 +34,29 @@ impl KeyType {
             KeyType::EcdsaP256 => "ecdsa-p256",
             KeyType::EcdsaP384 => "ecdsa-p384",
             KeyType::Ed25519 => "ed25519",
+            KeyType::Rsa => "rsa",
         }
     }
 
-    fn alg(self) -> &'static rcgen::SignatureAlgorithm {
+    fn alg(self) -> Option<&'static rcgen::SignatureAlgorithm> {
         match self {
-            KeyType::EcdsaP256 => &rcgen::PKCS_ECDSA_P256_SHA256,
-            KeyType::EcdsaP384 => &rcgen::PKCS_ECDSA_P384_SHA384,
-            KeyType::Ed25519 => &rcgen::PKCS_ED25519,
+            KeyType::EcdsaP256 => Some(&rcgen::PKCS_ECDSA_P256_SHA256),
+            KeyType::EcdsaP384 => Some(&rcgen::PKCS_ECDSA_P384_SHA384),
+            KeyType::Ed25519 => Some(&rcgen::PKCS_ED25519),
+            KeyType::Rsa => None,
         }
     }
 
-    /// Generate a fresh key pair of this type.
+    /// Generate a fresh key pair of this type (RSA: refused, secctl only certifies RSA keys
+    /// from a CSR).
     pub fn generate(self) -> Result<KeyPair> {
-        KeyPair::generate_for(self.alg()).map_err(Error::internal)
+        let alg = self.alg().ok_or_else(|| {
+            Error::Usage(
+                "secctl does not generate RSA keys: make the key on the node and sign its CSR (`secctl cert sign`)"
+                    .into(),
+            )
+        })?;
+        KeyPair::generate_for(alg).map_err(Error::internal)
     }
 }
 

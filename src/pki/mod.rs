@@ -1,6 +1,8 @@
 //! The PKI core: state directory, CA, issuance and inspection. Nothing here prints.
 
 pub mod ca;
+pub mod constraints;
+pub mod csr;
 pub mod fsio;
 pub mod identity;
 pub mod inspect;
