@@ -366,7 +366,7 @@ fn create(ctx: &Ctx, out: Option<PathBuf>, accept_new: bool) -> Result<u8> {
     if !pub_path.exists() {
         return Err(Error::Usage(format!(
             "no backup key in {}: run `secctl backup init` first",
-            store.root().display()
+            store.name()
         )));
     }
     let text = fsio::read_text(&pub_path)?;
@@ -495,7 +495,7 @@ fn create(ctx: &Ctx, out: Option<PathBuf>, accept_new: bool) -> Result<u8> {
         }
         p.line(&format!(
             "backed up {files} files of {} into {} ({} bytes, encrypted to {recipient}, backup key {fingerprint}, authenticated)",
-            store.root().display(),
+            store.name(),
             out.display(),
             sealed.len()
         ))?;

@@ -50,8 +50,8 @@ fn init(ctx: &Ctx, a: CaInitArgs) -> Result<u8> {
         if store.is_initialized() && !a.force {
             return Err(Error::Usage(format!(
                 "a CA already exists in {} (pass --force to replace it; the old one is kept in {}/attic)",
-                store.root().display(),
-                store.root().display()
+                store.name(),
+                store.name()
             )));
         }
         Ok(())
@@ -61,7 +61,7 @@ fn init(ctx: &Ctx, a: CaInitArgs) -> Result<u8> {
     if replace {
         ctx.confirm(&format!(
             "Replace the CA in {}? Certificates it issued will no longer be trusted.",
-            store.root().display()
+            store.name()
         ))?;
     }
     // A passphrase file (`--passphrase-file`, `SECCTL_PASSPHRASE_FILE`) means the key is
@@ -332,7 +332,7 @@ fn rotate(ctx: &Ctx, a: CaRotateArgs) -> Result<u8> {
     let cfg = store.config()?;
     ctx.confirm(&format!(
         "Rotate the CA in {}? New certificates will come from a new CA; the old one stays in the trust bundle until it expires.",
-        store.root().display()
+        store.name()
     ))?;
     let mut passphrase = ctx.ca_passphrase(&cfg)?;
     let _lock = store.lock()?;
@@ -381,7 +381,7 @@ fn rotate(ctx: &Ctx, a: CaRotateArgs) -> Result<u8> {
     }
     p.line(&format!(
         "rotated the CA in {}: new root {} (sha256 {})",
-        store.root().display(),
+        store.name(),
         cell(&created.root.subject),
         created.root.sha256_fingerprint
     ))?;

@@ -484,7 +484,7 @@ pub fn resolve(ctx: &Ctx, target: &str) -> Result<Vec<Record>> {
                 format!(
                     "serial {} was not issued from {}",
                     info.serial,
-                    ctx.store.root().display()
+                    ctx.store.name()
                 ),
             )),
         };
@@ -527,7 +527,7 @@ pub fn resolve(ctx: &Ctx, target: &str) -> Result<Vec<Record>> {
             target,
             format!(
                 "no certificate of that name in {}; if it is a serial prefix, give at least 8 hex digits",
-                ctx.store.root().display()
+                ctx.store.name()
             ),
         ));
     }
@@ -536,7 +536,7 @@ pub fn resolve(ctx: &Ctx, target: &str) -> Result<Vec<Record>> {
             target,
             format!(
                 "no such certificate name, serial or file in {}",
-                ctx.store.root().display()
+                ctx.store.name()
             ),
         ));
     }

@@ -58,7 +58,7 @@ pub fn run(ctx: &Ctx) -> Result<u8> {
 
     step(&format!(
         "1. a CA with an issuing intermediate in {}",
-        store.root().display()
+        store.name()
     ));
     let _lock = store.lock()?;
     ca::init(

@@ -89,8 +89,12 @@ pub fn run(cli: Cli) -> Result<u8> {
         crate::pki::fsio::protect_root(&dir);
         crate::pki::fsio::check_dir(&dir)?;
     }
+    let mut store = Store::new(dir);
+    if let Some(s) = &session {
+        store = store.labelled(s.url().display());
+    }
     let ctx = Ctx {
-        store: Store::new(dir),
+        store,
         printer: Printer::new(cli.output),
         yes: cli.yes,
         passphrase_file: cli.passphrase_file.clone(),
@@ -225,7 +229,7 @@ impl Ctx {
         match needed_by {
             Some(opt) => Err(Error::Usage(format!(
                 "{opt} needs the cluster's SPIFFE trust domain: pass --trust-domain DOMAIN (no CA in {})",
-                self.store.root().display()
+                self.store.name()
             ))),
             None => Ok(None),
         }

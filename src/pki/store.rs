@@ -152,6 +152,9 @@ fn lock_holder(f: &File) -> Option<u32> {
 #[derive(Debug, Clone)]
 pub struct Store {
     root: PathBuf,
+    /// How the state is named in messages when it is not the directory itself (the
+    /// etcd:// address of a working copy).
+    label: Option<String>,
 }
 
 /// Holds the state directory's advisory lock until dropped.
@@ -173,12 +176,28 @@ impl Drop for Lock {
 impl Store {
     /// A handle on `root`; nothing is read or created yet.
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        Store { root: root.into() }
+        Store {
+            root: root.into(),
+            label: None,
+        }
     }
 
     /// The state directory.
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// The same store, named `label` in messages (an etcd working copy).
+    pub fn labelled(mut self, label: String) -> Self {
+        self.label = Some(label);
+        self
+    }
+
+    /// How the state is named in messages: the directory, or the etcd:// address.
+    pub fn name(&self) -> String {
+        self.label
+            .clone()
+            .unwrap_or_else(|| self.root.display().to_string())
     }
 
     /// A path inside the state directory.
@@ -247,7 +266,7 @@ impl Store {
                 );
                 crate::output::note(&format!(
                     "waiting for the lock on {} held by {holder}",
-                    self.root.display()
+                    self.name()
                 ));
                 let _s = crate::output::Spinner::start("waiting for the state lock");
                 f.lock()
@@ -288,7 +307,7 @@ impl Store {
         if !p.exists() {
             return Err(Error::Usage(format!(
                 "no CA in {} (run `secctl ca init` first, or pass --dir)",
-                self.root.display()
+                self.name()
             )));
         }
         let text = fsio::read_text(&p)?;
