@@ -118,8 +118,7 @@ fn read_lines(store: &Store, name: &str) -> Result<(std::path::PathBuf, String)>
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((p, String::new())),
         Err(e) => return Err(Error::read(&p, e)),
     };
-    let mut text =
-        String::from_utf8(bytes).map_err(|_| Error::path(&p, "corrupted (not text)"))?;
+    let mut text = String::from_utf8(bytes).map_err(|_| Error::path(&p, "corrupted (not text)"))?;
     let keep = text.rfind('\n').map_or(0, |i| i + 1);
     text.truncate(keep);
     Ok((p, text))

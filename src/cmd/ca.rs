@@ -224,10 +224,7 @@ struct RotateReport {
 /// The live certificates issued by `issuer_fp`, or by any CA but the current one when
 /// `issuer_fp` is None: the newest certificate of each name (an older one is superseded),
 /// unexpired and not revoked (by itself or with its issuer).
-fn live_from(
-    ctx: &Ctx,
-    issuer_fp: Option<&str>,
-) -> Result<Vec<crate::pki::store::Record>> {
+fn live_from(ctx: &Ctx, issuer_fp: Option<&str>) -> Result<Vec<crate::pki::store::Record>> {
     let store = &ctx.store;
     let revoked = crate::cmd::cert::revocations(ctx)?;
     let gens = ca::generations(store)?;
@@ -441,9 +438,9 @@ fn retire(ctx: &Ctx, a: CaRetireArgs) -> Result<u8> {
     // Its root stays trusted when another generation (the current one, after `ca rotate
     // --intermediate-only`) has it: then only a revocation in that root's CRL stops its
     // intermediate's certificates from verifying.
-    let root_shared = gens.iter().any(|g| {
-        g.dir != gen.dir && g.root.sha256_fingerprint == gen.root.sha256_fingerprint
-    });
+    let root_shared = gens
+        .iter()
+        .any(|g| g.dir != gen.dir && g.root.sha256_fingerprint == gen.root.sha256_fingerprint);
     let needs_revocation = root_shared && gen.issuing_stem == "intermediate";
     let root_holder = gens
         .iter()
@@ -492,7 +489,11 @@ fn retire(ctx: &Ctx, a: CaRetireArgs) -> Result<u8> {
         if live.is_empty() {
             String::new()
         } else {
-            format!(" {} live certificate(s) still chain to it: {}.", live.len(), names(&live))
+            format!(
+                " {} live certificate(s) still chain to it: {}.",
+                live.len(),
+                names(&live)
+            )
         }
     ))?;
     let mut passphrase = ctx.ca_passphrase(&cfg)?;

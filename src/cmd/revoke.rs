@@ -53,13 +53,13 @@ fn targets(a: &RevokeArgs) -> Result<Vec<(String, String)>> {
     if let Some(f) = &a.from {
         let (label, text) = if f.as_os_str() == "-" {
             let mut s = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).map_err(|e| match e
-                .kind()
-            {
-                std::io::ErrorKind::InvalidData => {
-                    Error::input("standard input", "not valid UTF-8 text")
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).map_err(|e| {
+                match e.kind() {
+                    std::io::ErrorKind::InvalidData => {
+                        Error::input("standard input", "not valid UTF-8 text")
+                    }
+                    _ => Error::io("reading standard input", e),
                 }
-                _ => Error::io("reading standard input", e),
             })?;
             ("standard input".to_string(), s)
         } else {
@@ -111,7 +111,10 @@ fn ca_target(ctx: &Ctx, gens: &[Generation], target: &str) -> Result<Option<Gene
         }
         let serial_of = |s: &str| s.trim_start_matches("00").to_string();
         let t = serial_of(&t);
-        if let Some(g) = gens.iter().find(|g| serial_of(&g.root.serial).starts_with(&t)) {
+        if let Some(g) = gens
+            .iter()
+            .find(|g| serial_of(&g.root.serial).starts_with(&t))
+        {
             return Err(root_refused(target, g));
         }
         gens.iter().find(|g| {
@@ -135,7 +138,10 @@ fn root_refused(target: &str, g: &Generation) -> Error {
     let then = if g.current {
         "rotate the CA (`secctl ca rotate`), then retire the generation it becomes (`secctl ca retire ID`, ID as `ca rotate` prints it)".to_string()
     } else {
-        format!("retire this generation instead (`secctl ca retire {}`)", g.id())
+        format!(
+            "retire this generation instead (`secctl ca retire {}`)",
+            g.id()
+        )
     };
     Error::input(
         target,

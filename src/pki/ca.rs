@@ -578,11 +578,7 @@ pub fn rotate_intermediate(
     let prev = unused_dir(&ca_dir.join("previous"), now);
     fsio::ensure_dir(&prev)?;
     // The root certificate first: a generation directory is one with a root.crt.
-    fsio::write_atomic(
-        &prev.join("root.crt"),
-        gen.root_pem.as_bytes(),
-        PUBLIC_MODE,
-    )?;
+    fsio::write_atomic(&prev.join("root.crt"), gen.root_pem.as_bytes(), PUBLIC_MODE)?;
     for name in [
         "intermediate.crt",
         "intermediate.key",
@@ -702,8 +698,12 @@ pub fn retire(store: &Store, gen: &Generation) -> Result<PathBuf> {
     let attic = store.path("attic").join("retired");
     fsio::ensure_dir(&attic)?;
     let to = unused_dir_named(&attic, &gen.id());
-    fs::rename(&gen.dir, &to)
-        .map_err(|e| Error::io(format!("moving {} to {}", gen.dir.display(), to.display()), e))?;
+    fs::rename(&gen.dir, &to).map_err(|e| {
+        Error::io(
+            format!("moving {} to {}", gen.dir.display(), to.display()),
+            e,
+        )
+    })?;
     fsio::sync_dir(&attic)?;
     fsio::sync_dir(&store.ca_dir().join("previous"))?;
     let bundle = bundle_pem(store)?;
