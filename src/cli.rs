@@ -70,14 +70,16 @@ secctl -o json ca show",
         "\
 secctl ca rotate
 secctl ca rotate --key-type ecdsa-p384 --days 1825
-# a compromised intermediate: a new one from the same root, then revoke the old one
+# a compromised intermediate: a new one from the same root, then
+# revoke the old one (the id is the one rotate printed)
 secctl --yes ca rotate --intermediate-only
-secctl --yes revoke pki/ca/previous/20261224T185542Z/intermediate.crt --reason caCompromise",
+secctl --yes revoke pki/ca/previous/20261224T185542Z/intermediate.crt \\
+    --reason caCompromise",
     ),
     (
         "ca retire",
         "\
-# after every node runs on the new CA: drop the old one from ca.crt and crl.pem
+# every node on the new CA: drop the old one from ca.crt, crl.pem
 secctl --yes ca retire 20261224T185542Z
 # by fingerprint prefix; --force even with live certificates (they are listed)
 secctl --yes ca retire 3F:A2:91:0C --force",
@@ -135,7 +137,8 @@ secctl --yes revoke gitaly-3 --reason keyCompromise
 secctl revoke 5e4b6cac
 secctl --yes revoke ./old/node.crt --crl-days 7
 # many at once (one CRL): arguments and a file, one target per line
-secctl --yes revoke gitaly-3 gitaly-4 --from leaving.txt --reason cessationOfOperation",
+secctl --yes revoke gitaly-3 gitaly-4 --from leaving.txt \\
+    --reason cessationOfOperation",
     ),
     (
         "crl",
