@@ -43,7 +43,7 @@ enum Resolved {
     /// Certificates issued from the state directory.
     Leaves(Vec<Record>),
     /// The intermediate of a previous CA generation.
-    Intermediate(Generation),
+    Intermediate(Box<Generation>),
 }
 
 /// The targets: arguments first, then `--from` (file or standard input), each with the
@@ -167,7 +167,7 @@ pub fn revoke(ctx: &Ctx, a: RevokeArgs) -> Result<u8> {
             e => e,
         };
         let got = match ca_target(ctx, &gens, &target).map_err(relabel)? {
-            Some(g) => Resolved::Intermediate(g),
+            Some(g) => Resolved::Intermediate(Box::new(g)),
             None => Resolved::Leaves(resolve(ctx, &target).map_err(relabel)?),
         };
         match got {
@@ -194,7 +194,7 @@ pub fn revoke(ctx: &Ctx, a: RevokeArgs) -> Result<u8> {
                             ),
                         ));
                     }
-                    inters.push(g);
+                    inters.push(*g);
                 }
             }
         }
