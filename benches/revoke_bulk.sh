@@ -38,7 +38,7 @@ count=$(grep -vc '^#' targets.txt)
 
 # One call with every target.
 hyperfine --style basic -N --runs "$runs" --export-json bulk.json \
-    --prepare "rm -rf $work/run && cp -a $work/base $work/run" \
+    --prepare "bash -c 'rm -rf $work/run && cp -a $work/base $work/run'" \
     -n "revoke --from ($n targets)" "$bin --dir $work/run --yes revoke --from $work/targets.txt" >/dev/null
 # The same, checked: every certificate revoked, one CRL published (number + 1).
 rm -rf run && cp -a base run
@@ -56,7 +56,7 @@ listed=$(openssl crl -in run/crl.pem -noout -text | grep -c "Serial Number:")
 
 # The old way: one process, one lock, one CRL per certificate.
 hyperfine --style basic -N --runs 3 --export-json loop.json \
-    --prepare "rm -rf $work/run && cp -a $work/base $work/run" \
+    --prepare "bash -c 'rm -rf $work/run && cp -a $work/base $work/run'" \
     -n "revoke loop ($loop calls)" \
     "bash -c 'while read -r s; do $bin --dir $work/run --yes revoke \$s >/dev/null; done < $work/loop.txt'" >/dev/null
 
