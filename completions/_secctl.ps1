@@ -72,7 +72,8 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create a root CA (and optionally an issuing intermediate) in the state directory')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the CA: subject, key type, validity, fingerprints, key encryption')
-            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Make a new CA; the trust bundle keeps the old one until it expires')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Make a new CA (or only a new intermediate); the trust bundle keeps the old one until it expires or is retired')
+            [CompletionResult]::new('retire', 'retire', [CompletionResultType]::ParameterValue, 'Retire a previous CA generation: drop it from ca.crt and crl.pem (its files go to DIR/attic/retired/)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -125,7 +126,7 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
         }
         'secctl;ca;rotate' {
             [CompletionResult]::new('--key-type', '--key-type', [CompletionResultType]::ParameterName, 'Key algorithm of the new CA [default: the current one''s]')
-            [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Validity of the new root in days')
+            [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Validity of the new root in days [default: 3650]; with --intermediate-only, of the new intermediate [default: until the root expires; cut to it]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
@@ -135,6 +136,26 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             [CompletionResult]::new('--etcd-cert', '--etcd-cert', [CompletionResultType]::ParameterName, 'Client certificate for etcd (with --etcd-key; secctl can issue it: `cert client`)')
             [CompletionResult]::new('--etcd-key', '--etcd-key', [CompletionResultType]::ParameterName, 'Private key of --etcd-cert')
             [CompletionResult]::new('--etcd-timeout', '--etcd-timeout', [CompletionResultType]::ParameterName, 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)')
+            [CompletionResult]::new('--intermediate-only', '--intermediate-only', [CompletionResultType]::ParameterName, 'Make only a new intermediate, signed by the current root (which needs its key online); the old intermediate becomes a previous generation until `ca retire`; ca.crt is unchanged')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive actions without a terminal)')
+            [CompletionResult]::new('--insecure-dirs', '--insecure-dirs', [CompletionResultType]::ParameterName, 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'secctl;ca;retire' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Keep the state on etcd instead of in --dir: `etcd://HOST:PORT[,HOST:PORT...]/PREFIX`. Writers take etcd''s lock; every change is written back with compare-and-swap')
+            [CompletionResult]::new('--etcd-ca', '--etcd-ca', [CompletionResultType]::ParameterName, 'CA bundle of the etcd members'' certificates (TLS to etcd; plain HTTP without it)')
+            [CompletionResult]::new('--etcd-cert', '--etcd-cert', [CompletionResultType]::ParameterName, 'Client certificate for etcd (with --etcd-key; secctl can issue it: `cert client`)')
+            [CompletionResult]::new('--etcd-key', '--etcd-key', [CompletionResultType]::ParameterName, 'Private key of --etcd-cert')
+            [CompletionResult]::new('--etcd-timeout', '--etcd-timeout', [CompletionResultType]::ParameterName, 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Retire it even though live certificates still chain to it (they are listed, and refused by peers afterwards)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive actions without a terminal)')
             [CompletionResult]::new('--insecure-dirs', '--insecure-dirs', [CompletionResultType]::ParameterName, 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -146,7 +167,8 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
         'secctl;ca;help' {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create a root CA (and optionally an issuing intermediate) in the state directory')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the CA: subject, key type, validity, fingerprints, key encryption')
-            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Make a new CA; the trust bundle keeps the old one until it expires')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Make a new CA (or only a new intermediate); the trust bundle keeps the old one until it expires or is retired')
+            [CompletionResult]::new('retire', 'retire', [CompletionResultType]::ParameterValue, 'Retire a previous CA generation: drop it from ca.crt and crl.pem (its files go to DIR/attic/retired/)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -157,6 +179,9 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             break
         }
         'secctl;ca;help;rotate' {
+            break
+        }
+        'secctl;ca;help;retire' {
             break
         }
         'secctl;ca;help;help' {
@@ -355,6 +380,7 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             break
         }
         'secctl;revoke' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Read more targets from FILE ("-": standard input), one per line; blank lines and lines starting with # are skipped')
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'RFC 5280 reason')
             [CompletionResult]::new('--crl-days', '--crl-days', [CompletionResultType]::ParameterName, 'Days until nextUpdate of the regenerated CRL')
             [CompletionResult]::new('--root-crl-days', '--root-crl-days', [CompletionResultType]::ParameterName, 'Days until nextUpdate of the root''s CRL above an intermediate [default: until the intermediate expires]')
@@ -876,7 +902,8 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
         'secctl;help;ca' {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create a root CA (and optionally an issuing intermediate) in the state directory')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the CA: subject, key type, validity, fingerprints, key encryption')
-            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Make a new CA; the trust bundle keeps the old one until it expires')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Make a new CA (or only a new intermediate); the trust bundle keeps the old one until it expires or is retired')
+            [CompletionResult]::new('retire', 'retire', [CompletionResultType]::ParameterValue, 'Retire a previous CA generation: drop it from ca.crt and crl.pem (its files go to DIR/attic/retired/)')
             break
         }
         'secctl;help;ca;init' {
@@ -886,6 +913,9 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             break
         }
         'secctl;help;ca;rotate' {
+            break
+        }
+        'secctl;help;ca;retire' {
             break
         }
         'secctl;help;cert' {

@@ -94,6 +94,9 @@ _secctl() {
             secctl__subcmd__ca,init)
                 cmd="secctl__subcmd__ca__subcmd__init"
                 ;;
+            secctl__subcmd__ca,retire)
+                cmd="secctl__subcmd__ca__subcmd__retire"
+                ;;
             secctl__subcmd__ca,rotate)
                 cmd="secctl__subcmd__ca__subcmd__rotate"
                 ;;
@@ -105,6 +108,9 @@ _secctl() {
                 ;;
             secctl__subcmd__ca__subcmd__help,init)
                 cmd="secctl__subcmd__ca__subcmd__help__subcmd__init"
+                ;;
+            secctl__subcmd__ca__subcmd__help,retire)
+                cmd="secctl__subcmd__ca__subcmd__help__subcmd__retire"
                 ;;
             secctl__subcmd__ca__subcmd__help,rotate)
                 cmd="secctl__subcmd__ca__subcmd__help__subcmd__rotate"
@@ -213,6 +219,9 @@ _secctl() {
                 ;;
             secctl__subcmd__help__subcmd__ca,init)
                 cmd="secctl__subcmd__help__subcmd__ca__subcmd__init"
+                ;;
+            secctl__subcmd__help__subcmd__ca,retire)
+                cmd="secctl__subcmd__help__subcmd__ca__subcmd__retire"
                 ;;
             secctl__subcmd__help__subcmd__ca,rotate)
                 cmd="secctl__subcmd__help__subcmd__ca__subcmd__rotate"
@@ -1050,7 +1059,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__ca)
-            opts="-o -h -V --dir --output --yes --passphrase-file --insecure-dirs --store --etcd-ca --etcd-cert --etcd-key --etcd-timeout --help --version init show rotate help"
+            opts="-o -h -V --dir --output --yes --passphrase-file --insecure-dirs --store --etcd-ca --etcd-cert --etcd-key --etcd-timeout --help --version init show rotate retire help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1147,7 +1156,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__ca__subcmd__help)
-            opts="init show rotate help"
+            opts="init show rotate retire help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1175,6 +1184,20 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__ca__subcmd__help__subcmd__init)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secctl__subcmd__ca__subcmd__help__subcmd__retire)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1345,8 +1368,105 @@ _secctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        secctl__subcmd__ca__subcmd__retire)
+            opts="-o -h -V --force --dir --output --yes --passphrase-file --insecure-dirs --store --etcd-ca --etcd-cert --etcd-key --etcd-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --etcd-ca)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --etcd-cert)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --etcd-key)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --etcd-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         secctl__subcmd__ca__subcmd__rotate)
-            opts="-o -h -V --key-type --days --dir --output --yes --passphrase-file --insecure-dirs --store --etcd-ca --etcd-cert --etcd-key --etcd-timeout --help --version"
+            opts="-o -h -V --key-type --days --intermediate-only --dir --output --yes --passphrase-file --insecure-dirs --store --etcd-ca --etcd-cert --etcd-key --etcd-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2950,7 +3070,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__help__subcmd__ca)
-            opts="init show rotate"
+            opts="init show rotate retire"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2964,6 +3084,20 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__help__subcmd__ca__subcmd__init)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secctl__subcmd__help__subcmd__ca__subcmd__retire)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -4054,12 +4188,27 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__revoke)
-            opts="-o -h -V --reason --crl-days --root-crl-days --dir --output --yes --passphrase-file --insecure-dirs --store --etcd-ca --etcd-cert --etcd-key --etcd-timeout --help --version"
+            opts="-o -h -V --from --reason --crl-days --root-crl-days --dir --output --yes --passphrase-file --insecure-dirs --store --etcd-ca --etcd-cert --etcd-key --etcd-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --from)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
                 --reason)
                     COMPREPLY=($(compgen -W "unspecified keyCompromise caCompromise affiliationChanged superseded cessationOfOperation privilegeWithdrawn" -- "${cur}"))
                     return 0

@@ -68,7 +68,8 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand --version 'Print version'
             cand init 'Create a root CA (and optionally an issuing intermediate) in the state directory'
             cand show 'Show the CA: subject, key type, validity, fingerprints, key encryption'
-            cand rotate 'Make a new CA; the trust bundle keeps the old one until it expires'
+            cand rotate 'Make a new CA (or only a new intermediate); the trust bundle keeps the old one until it expires or is retired'
+            cand retire 'Retire a previous CA generation: drop it from ca.crt and crl.pem (its files go to DIR/attic/retired/)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'secctl;ca;init'= {
@@ -118,7 +119,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
         }
         &'secctl;ca;rotate'= {
             cand --key-type 'Key algorithm of the new CA [default: the current one''s]'
-            cand --days 'Validity of the new root in days'
+            cand --days 'Validity of the new root in days [default: 3650]; with --intermediate-only, of the new intermediate [default: until the root expires; cut to it]'
             cand --dir 'State directory (CA, records, issued certificates)'
             cand -o 'Output format: a human table, or one JSON document on stdout'
             cand --output 'Output format: a human table, or one JSON document on stdout'
@@ -128,6 +129,25 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand --etcd-cert 'Client certificate for etcd (with --etcd-key; secctl can issue it: `cert client`)'
             cand --etcd-key 'Private key of --etcd-cert'
             cand --etcd-timeout 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)'
+            cand --intermediate-only 'Make only a new intermediate, signed by the current root (which needs its key online); the old intermediate becomes a previous generation until `ca retire`; ca.crt is unchanged'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand --insecure-dirs 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'secctl;ca;retire'= {
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)'
+            cand --store 'Keep the state on etcd instead of in --dir: `etcd://HOST:PORT[,HOST:PORT...]/PREFIX`. Writers take etcd''s lock; every change is written back with compare-and-swap'
+            cand --etcd-ca 'CA bundle of the etcd members'' certificates (TLS to etcd; plain HTTP without it)'
+            cand --etcd-cert 'Client certificate for etcd (with --etcd-key; secctl can issue it: `cert client`)'
+            cand --etcd-key 'Private key of --etcd-cert'
+            cand --etcd-timeout 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)'
+            cand --force 'Retire it even though live certificates still chain to it (they are listed, and refused by peers afterwards)'
             cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
             cand --insecure-dirs 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
             cand -h 'Print help (see more with ''--help'')'
@@ -138,7 +158,8 @@ set edit:completion:arg-completer[secctl] = {|@words|
         &'secctl;ca;help'= {
             cand init 'Create a root CA (and optionally an issuing intermediate) in the state directory'
             cand show 'Show the CA: subject, key type, validity, fingerprints, key encryption'
-            cand rotate 'Make a new CA; the trust bundle keeps the old one until it expires'
+            cand rotate 'Make a new CA (or only a new intermediate); the trust bundle keeps the old one until it expires or is retired'
+            cand retire 'Retire a previous CA generation: drop it from ca.crt and crl.pem (its files go to DIR/attic/retired/)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'secctl;ca;help;init'= {
@@ -146,6 +167,8 @@ set edit:completion:arg-completer[secctl] = {|@words|
         &'secctl;ca;help;show'= {
         }
         &'secctl;ca;help;rotate'= {
+        }
+        &'secctl;ca;help;retire'= {
         }
         &'secctl;ca;help;help'= {
         }
@@ -327,6 +350,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
         &'secctl;cert;help;help'= {
         }
         &'secctl;revoke'= {
+            cand --from 'Read more targets from FILE ("-": standard input), one per line; blank lines and lines starting with # are skipped'
             cand --reason 'RFC 5280 reason'
             cand --crl-days 'Days until nextUpdate of the regenerated CRL'
             cand --root-crl-days 'Days until nextUpdate of the root''s CRL above an intermediate [default: until the intermediate expires]'
@@ -814,13 +838,16 @@ set edit:completion:arg-completer[secctl] = {|@words|
         &'secctl;help;ca'= {
             cand init 'Create a root CA (and optionally an issuing intermediate) in the state directory'
             cand show 'Show the CA: subject, key type, validity, fingerprints, key encryption'
-            cand rotate 'Make a new CA; the trust bundle keeps the old one until it expires'
+            cand rotate 'Make a new CA (or only a new intermediate); the trust bundle keeps the old one until it expires or is retired'
+            cand retire 'Retire a previous CA generation: drop it from ca.crt and crl.pem (its files go to DIR/attic/retired/)'
         }
         &'secctl;help;ca;init'= {
         }
         &'secctl;help;ca;show'= {
         }
         &'secctl;help;ca;rotate'= {
+        }
+        &'secctl;help;ca;retire'= {
         }
         &'secctl;help;cert'= {
             cand node 'Issue a node certificate (TLS server and client)'

@@ -53,23 +53,24 @@ complete -c secctl -n "__fish_secctl_needs_command" -f -a "store" -d 'Check the 
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "man" -d 'Write man pages (one per subcommand) into a directory'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate help" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate help" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire help" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire help" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate help" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate help" -l store -d 'Keep the state on etcd instead of in --dir: `etcd://HOST:PORT[,HOST:PORT...]/PREFIX`. Writers take etcd\'s lock; every change is written back with compare-and-swap' -r
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate help" -l etcd-ca -d 'CA bundle of the etcd members\' certificates (TLS to etcd; plain HTTP without it)' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate help" -l etcd-cert -d 'Client certificate for etcd (with --etcd-key; secctl can issue it: `cert client`)' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate help" -l etcd-key -d 'Private key of --etcd-cert' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate help" -l etcd-timeout -d 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)' -r
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate help" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate help" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate help" -s V -l version -d 'Print version'
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate help" -f -a "init" -d 'Create a root CA (and optionally an issuing intermediate) in the state directory'
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate help" -f -a "show" -d 'Show the CA: subject, key type, validity, fingerprints, key encryption'
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate help" -f -a "rotate" -d 'Make a new CA; the trust bundle keeps the old one until it expires'
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire help" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire help" -l store -d 'Keep the state on etcd instead of in --dir: `etcd://HOST:PORT[,HOST:PORT...]/PREFIX`. Writers take etcd\'s lock; every change is written back with compare-and-swap' -r
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire help" -l etcd-ca -d 'CA bundle of the etcd members\' certificates (TLS to etcd; plain HTTP without it)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire help" -l etcd-cert -d 'Client certificate for etcd (with --etcd-key; secctl can issue it: `cert client`)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire help" -l etcd-key -d 'Private key of --etcd-cert' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire help" -l etcd-timeout -d 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)' -r
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire help" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire help" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire help" -s V -l version -d 'Print version'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire help" -f -a "init" -d 'Create a root CA (and optionally an issuing intermediate) in the state directory'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire help" -f -a "show" -d 'Show the CA: subject, key type, validity, fingerprints, key encryption'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire help" -f -a "rotate" -d 'Make a new CA (or only a new intermediate); the trust bundle keeps the old one until it expires or is retired'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire help" -f -a "retire" -d 'Retire a previous CA generation: drop it from ca.crt and crl.pem (its files go to DIR/attic/retired/)'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from init" -l name -d 'Cluster name: the O of every certificate subject' -r
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from init" -l trust-domain -d 'SPIFFE trust domain of the URI SANs [default: the cluster name, lowercased, + ".local"]' -r
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from init" -l key-type -d 'Key algorithm of the CA (and default for issued certificates)' -r -f -a "ecdsa-p256\t'ECDSA on NIST P-256 with SHA-256 (the default; every TLS stack accepts it)'
@@ -112,7 +113,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcom
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -l key-type -d 'Key algorithm of the new CA [default: the current one\'s]' -r -f -a "ecdsa-p256\t'ECDSA on NIST P-256 with SHA-256 (the default; every TLS stack accepts it)'
 ecdsa-p384\t'ECDSA on NIST P-384 with SHA-384'
 ed25519\t'Ed25519 (OpenSSL 1.1.1+, Go, rustls; not every browser or appliance)'"
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -l days -d 'Validity of the new root in days' -r
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -l days -d 'Validity of the new root in days [default: 3650]; with --intermediate-only, of the new intermediate [default: until the root expires; cut to it]' -r
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
@@ -122,13 +123,29 @@ complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcom
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -l etcd-cert -d 'Client certificate for etcd (with --etcd-key; secctl can issue it: `cert client`)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -l etcd-key -d 'Private key of --etcd-cert' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -l etcd-timeout -d 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)' -r
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -l intermediate-only -d 'Make only a new intermediate, signed by the current root (which needs its key online); the old intermediate becomes a previous generation until `ca retire`; ca.crt is unchanged'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -s V -l version -d 'Print version'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from retire" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from retire" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
+json\t'One stable JSON document'"
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from retire" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from retire" -l store -d 'Keep the state on etcd instead of in --dir: `etcd://HOST:PORT[,HOST:PORT...]/PREFIX`. Writers take etcd\'s lock; every change is written back with compare-and-swap' -r
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from retire" -l etcd-ca -d 'CA bundle of the etcd members\' certificates (TLS to etcd; plain HTTP without it)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from retire" -l etcd-cert -d 'Client certificate for etcd (with --etcd-key; secctl can issue it: `cert client`)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from retire" -l etcd-key -d 'Private key of --etcd-cert' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from retire" -l etcd-timeout -d 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)' -r
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from retire" -l force -d 'Retire it even though live certificates still chain to it (they are listed, and refused by peers afterwards)'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from retire" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from retire" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from retire" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from retire" -s V -l version -d 'Print version'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "init" -d 'Create a root CA (and optionally an issuing intermediate) in the state directory'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show the CA: subject, key type, validity, fingerprints, key encryption'
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "rotate" -d 'Make a new CA; the trust bundle keeps the old one until it expires'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "rotate" -d 'Make a new CA (or only a new intermediate); the trust bundle keeps the old one until it expires or is retired'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "retire" -d 'Retire a previous CA generation: drop it from ca.crt and crl.pem (its files go to DIR/attic/retired/)'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
@@ -274,6 +291,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subc
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "renew" -d 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key or --csr)'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one certificate: by name, serial, or certificate file'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c secctl -n "__fish_secctl_using_subcommand revoke" -l from -d 'Read more targets from FILE ("-": standard input), one per line; blank lines and lines starting with # are skipped' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand revoke" -l reason -d 'RFC 5280 reason' -r -f -a "unspecified\t'No reason given (the reason code is then left out of the CRL, as RFC 5280 asks)'
 keyCompromise\t'The private key leaked'
 caCompromise\t'The CA key leaked'
@@ -672,7 +690,8 @@ complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_
 complete -c secctl -n "__fish_secctl_using_subcommand help; and not __fish_seen_subcommand_from ca cert revoke crl verify check serve probe demo apply key backup store completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "init" -d 'Create a root CA (and optionally an issuing intermediate) in the state directory'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "show" -d 'Show the CA: subject, key type, validity, fingerprints, key encryption'
-complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "rotate" -d 'Make a new CA; the trust bundle keeps the old one until it expires'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "rotate" -d 'Make a new CA (or only a new intermediate); the trust bundle keeps the old one until it expires or is retired'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "retire" -d 'Retire a previous CA generation: drop it from ca.crt and crl.pem (its files go to DIR/attic/retired/)'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "node" -d 'Issue a node certificate (TLS server and client)'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "client" -d 'Issue a client certificate (TLS client only)'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "list" -d 'List issued certificates with role, serial, expiry and status'

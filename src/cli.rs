@@ -48,7 +48,8 @@ secctl help cert node",
         "\
 secctl ca init --name Prod --trust-domain prod.example --intermediate
 secctl ca show
-secctl ca rotate",
+secctl ca rotate
+secctl ca retire 20261224T185542Z",
     ),
     (
         "ca init",
@@ -71,7 +72,20 @@ secctl -o json ca show",
         "ca rotate",
         "\
 secctl ca rotate
-secctl ca rotate --key-type ecdsa-p384 --days 1825",
+secctl ca rotate --key-type ecdsa-p384 --days 1825
+# a compromised intermediate: a new one from the same root, then
+# revoke the old one (the id is the one rotate printed)
+secctl --yes ca rotate --intermediate-only
+secctl --yes revoke pki/ca/previous/20261224T185542Z/intermediate.crt \\
+    --reason caCompromise",
+    ),
+    (
+        "ca retire",
+        "\
+# every node on the new CA: drop the old one from ca.crt, crl.pem
+secctl --yes ca retire 20261224T185542Z
+# by fingerprint prefix; --force even with live certificates (they are listed)
+secctl --yes ca retire 3F:A2:91:0C --force",
     ),
     (
         "cert",
@@ -139,7 +153,10 @@ secctl cert show pki/certs/praefect-1/praefect-1.crt",
 secctl --yes revoke gitaly-3 --reason keyCompromise
 # one serial (a unique prefix); asks first on a terminal
 secctl revoke 5e4b6cac
-secctl --yes revoke ./old/node.crt --crl-days 7",
+secctl --yes revoke ./old/node.crt --crl-days 7
+# many at once (one CRL): arguments and a file, one target per line
+secctl --yes revoke gitaly-3 gitaly-4 --from leaving.txt \\
+    --reason cessationOfOperation",
     ),
     (
         "crl",
@@ -519,8 +536,22 @@ pub enum CaCommand {
     Init(CaInitArgs),
     /// Show the CA: subject, key type, validity, fingerprints, key encryption.
     Show,
-    /// Make a new CA; the trust bundle keeps the old one until it expires.
+    /// Make a new CA (or only a new intermediate); the trust bundle keeps the old one until it expires or is retired.
     Rotate(CaRotateArgs),
+    /// Retire a previous CA generation: drop it from ca.crt and crl.pem (its files go to DIR/attic/retired/).
+    Retire(CaRetireArgs),
+}
+
+/// Arguments of `ca retire`.
+#[derive(Debug, Args)]
+pub struct CaRetireArgs {
+    /// The generation: its id (the directory name under DIR/ca/previous/, e.g.
+    /// 20261224T185542Z) or 8+ hex digits of the SHA-256 fingerprint of its intermediate or root.
+    pub generation: String,
+    /// Retire it even though live certificates still chain to it (they are listed, and
+    /// refused by peers afterwards).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Arguments of `ca rotate`.
@@ -529,16 +560,28 @@ pub struct CaRotateArgs {
     /// Key algorithm of the new CA [default: the current one's].
     #[arg(long, value_enum)]
     pub key_type: Option<KeyType>,
-    /// Validity of the new root in days.
-    #[arg(long, default_value_t = 3650, value_parser = clap::value_parser!(u32).range(1..=36500))]
-    pub days: u32,
+    /// Validity of the new root in days [default: 3650]; with --intermediate-only, of the new
+    /// intermediate [default: until the root expires; cut to it].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=36500))]
+    pub days: Option<u32>,
+    /// Make only a new intermediate, signed by the current root (which needs its key online);
+    /// the old intermediate becomes a previous generation until `ca retire`; ca.crt is unchanged.
+    #[arg(long)]
+    pub intermediate_only: bool,
 }
 
 /// Arguments of `revoke`.
 #[derive(Debug, Args)]
 pub struct RevokeArgs {
-    /// A name (every live certificate of it), a serial (or unique prefix) or a certificate file.
-    pub target: String,
+    /// Names (every certificate of each), serials (or unique prefixes), certificate files, or
+    /// an intermediate CA certificate of a previous generation (its file or serial): all
+    /// resolved first, nothing revoked if one is bad; one CRL published at the end.
+    #[arg(value_name = "TARGET", required_unless_present = "from")]
+    pub targets: Vec<String>,
+    /// Read more targets from FILE ("-": standard input), one per line; blank lines and
+    /// lines starting with # are skipped.
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub from: Option<PathBuf>,
     /// RFC 5280 reason.
     #[arg(long, value_enum, default_value_t = crate::revocation::Reason::Unspecified)]
     pub reason: crate::revocation::Reason,

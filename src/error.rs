@@ -101,6 +101,14 @@ impl Error {
 /// replaced by `[redacted]`, whatever message quoted it. Messages are written not to quote
 /// such lines in the first place (see `shares::custody::looks_secret`).
 pub fn redact_secrets(s: &str) -> std::borrow::Cow<'_, str> {
+    /// `20261224T185542Z`: the name `ca rotate` gives a generation's directory.
+    fn is_stamp(seg: &str) -> bool {
+        let b = seg.as_bytes();
+        b.len() == 16
+            && b[8] == b'T'
+            && b[15] == b'Z'
+            && b[..8].iter().chain(&b[9..15]).all(u8::is_ascii_digit)
+    }
     fn secret_word(w: &str) -> bool {
         if w.to_ascii_uppercase().contains("AGE-SECRET-KEY-") {
             return true;
@@ -111,10 +119,17 @@ pub fn redact_secrets(s: &str) -> std::borrow::Cow<'_, str> {
             if c.is_ascii_alphanumeric() || "+/=".contains(c) {
                 run.push(c);
             } else {
-                best |= run.len() >= 40
-                    && run.chars().any(|c| c.is_ascii_uppercase())
-                    && run.chars().any(|c| c.is_ascii_lowercase())
-                    && run.chars().any(|c| c.is_ascii_digit());
+                // A CA generation's directory (`ca/previous/20261224T185542Z/`, and the
+                // attic's) is a time stamp, not key material: it does not count.
+                let counted: String = run
+                    .split('/')
+                    .filter(|seg| !is_stamp(seg))
+                    .collect::<Vec<_>>()
+                    .join("/");
+                best |= counted.len() >= 40
+                    && counted.chars().any(|c| c.is_ascii_uppercase())
+                    && counted.chars().any(|c| c.is_ascii_lowercase())
+                    && counted.chars().any(|c| c.is_ascii_digit());
                 run.clear();
             }
         }
@@ -164,6 +179,8 @@ mod tests {
             "sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
             "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89",
             "/tmp/.tmpAbc123/pki/ca/root.key: wrong passphrase",
+            "pki/ca/previous/20261224T185542Z/intermediate.crt: is the root CA certificate",
+            "/tmp/.tmpAbc123/pki/attic/retired/20261224T185542Z/root.key",
             "age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq",
         ] {
             assert_eq!(redact_secrets(keep), keep);

@@ -102,10 +102,12 @@ pub struct Revocation {
 }
 
 const LOG: &str = "revocations.log";
+const CA_LOG: &str = "ca-revocations.log";
 
-/// Every revocation, in order (at most one per serial).
-pub fn read_log(store: &Store) -> Result<Vec<Revocation>> {
-    let p = store.path(LOG);
+/// The complete lines of a log in the state directory (none when it does not exist): a last
+/// line without its newline is an append cut short, not an entry yet.
+fn read_lines(store: &Store, name: &str) -> Result<(std::path::PathBuf, String)> {
+    let p = store.path(name);
     store.check_trusted()?;
     let bytes = match fsio::open_nofollow(&p, rustix::fs::OFlags::RDONLY, 0) {
         Ok(mut f) => {
@@ -113,32 +115,41 @@ pub fn read_log(store: &Store) -> Result<Vec<Revocation>> {
             f.read_to_end(&mut b).map_err(|e| Error::read(&p, e))?;
             b
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((p, String::new())),
         Err(e) => return Err(Error::read(&p, e)),
     };
-    let text = String::from_utf8(bytes).map_err(|_| Error::path(&p, "corrupted (not text)"))?;
-    // A last line without its newline is an append cut short: not a revocation yet.
-    let complete = match text.rfind('\n') {
-        Some(i) => &text[..=i],
-        None => "",
-    };
+    let mut text = String::from_utf8(bytes).map_err(|_| Error::path(&p, "corrupted (not text)"))?;
+    let keep = text.rfind('\n').map_or(0, |i| i + 1);
+    text.truncate(keep);
+    Ok((p, text))
+}
+
+/// The serial, reason and time that begin every line of both logs.
+fn parse_head<'a>(
+    f: &mut impl Iterator<Item = &'a str>,
+) -> Option<(String, Reason, OffsetDateTime)> {
+    let (serial, reason, t) = (f.next()?, f.next()?, f.next()?);
+    if serial.is_empty() || serial.len() > 40 || !serial.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    let reason = Reason::parse(reason)?;
+    let revoked_at = OffsetDateTime::from_unix_timestamp(t.parse().ok()?).ok()?;
+    Some((serial.to_string(), reason, revoked_at))
+}
+
+/// Every revocation, in order (at most one per serial).
+pub fn read_log(store: &Store) -> Result<Vec<Revocation>> {
+    let (p, text) = read_lines(store, LOG)?;
     let mut out = Vec::new();
-    for (n, line) in complete.lines().enumerate() {
+    for (n, line) in text.lines().enumerate() {
         let bad = || Error::path(&p, format!("line {}: corrupted revocation entry", n + 1));
         let mut f = line.split(' ');
-        let (Some(serial), Some(reason), Some(t), None) = (f.next(), f.next(), f.next(), f.next())
-        else {
-            return Err(bad());
-        };
-        if serial.is_empty() || serial.len() > 40 || !serial.chars().all(|c| c.is_ascii_hexdigit())
-        {
+        let (serial, reason, revoked_at) = parse_head(&mut f).ok_or_else(bad)?;
+        if f.next().is_some() {
             return Err(bad());
         }
-        let reason = Reason::parse(reason).ok_or_else(bad)?;
-        let t: i64 = t.parse().map_err(|_| bad())?;
-        let revoked_at = OffsetDateTime::from_unix_timestamp(t).map_err(|_| bad())?;
         out.push(Revocation {
-            serial: serial.to_string(),
+            serial,
             reason,
             revoked_at,
         });
@@ -146,9 +157,91 @@ pub fn read_log(store: &Store) -> Result<Vec<Revocation>> {
     Ok(out)
 }
 
+/// A revoked intermediate CA certificate (`revoke` of an intermediate, or `ca retire` of an
+/// intermediate whose root stays trusted): listed in its root's CRL, and every certificate
+/// it issued counts as revoked.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaRevocation {
+    /// Serial of the intermediate, lowercase hex.
+    pub serial: String,
+    /// Reason.
+    pub reason: Reason,
+    /// When it was revoked.
+    #[serde(with = "crate::output::rfc3339s")]
+    pub revoked_at: OffsetDateTime,
+    /// SHA-256 fingerprint of the intermediate (the `issuer_fingerprint` of what it issued).
+    pub sha256_fingerprint: String,
+    /// SHA-256 fingerprint of the root that signed it (whose CRL lists it).
+    pub root_fingerprint: String,
+}
+
+fn is_fingerprint(s: &str) -> bool {
+    s.len() == 95
+        && s.split(':')
+            .all(|b| b.len() == 2 && b.bytes().all(|c| matches!(c, b'0'..=b'9' | b'A'..=b'F')))
+}
+
+/// Every revoked intermediate, from `DIR/ca-revocations.log` (one line each:
+/// `SERIAL REASON UNIX-TIME SHA256 ROOT-SHA256`).
+pub fn read_ca_log(store: &Store) -> Result<Vec<CaRevocation>> {
+    let (p, text) = read_lines(store, CA_LOG)?;
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let bad = || Error::path(&p, format!("line {}: corrupted revocation entry", n + 1));
+        let mut f = line.split(' ');
+        let (serial, reason, revoked_at) = parse_head(&mut f).ok_or_else(bad)?;
+        let (Some(fp), Some(root_fp), None) = (f.next(), f.next(), f.next()) else {
+            return Err(bad());
+        };
+        if !is_fingerprint(fp) || !is_fingerprint(root_fp) {
+            return Err(bad());
+        }
+        out.push(CaRevocation {
+            serial,
+            reason,
+            revoked_at,
+            sha256_fingerprint: fp.to_string(),
+            root_fingerprint: root_fp.to_string(),
+        });
+    }
+    Ok(out)
+}
+
 /// Append revocations (the caller holds the lock and has checked for duplicates).
 pub fn append(store: &Store, revs: &[Revocation]) -> Result<()> {
-    let p = store.path(LOG);
+    let mut lines = String::new();
+    for r in revs {
+        lines.push_str(&format!(
+            "{} {} {}\n",
+            r.serial,
+            r.reason.as_str(),
+            r.revoked_at.unix_timestamp()
+        ));
+    }
+    append_lines(store, LOG, &lines)
+}
+
+/// Append revoked intermediates (the caller holds the lock and has checked for duplicates).
+pub fn append_ca(store: &Store, revs: &[CaRevocation]) -> Result<()> {
+    let mut lines = String::new();
+    for r in revs {
+        lines.push_str(&format!(
+            "{} {} {} {} {}\n",
+            r.serial,
+            r.reason.as_str(),
+            r.revoked_at.unix_timestamp(),
+            r.sha256_fingerprint,
+            r.root_fingerprint
+        ));
+    }
+    append_lines(store, CA_LOG, &lines)
+}
+
+fn append_lines(store: &Store, name: &str, lines: &str) -> Result<()> {
+    if lines.is_empty() {
+        return Ok(());
+    }
+    let p = store.path(name);
     let ctx = |e| Error::io(format!("writing {}", p.display()), e);
     store.check_trusted()?;
     // Never through a symbolic link: the log is appended to, a link would redirect the write.
@@ -169,15 +262,6 @@ pub fn append(store: &Store, revs: &[Revocation]) -> Result<()> {
         f.set_len(keep as u64).map_err(ctx)?;
     }
     f.seek(SeekFrom::End(0)).map_err(ctx)?;
-    let mut lines = String::new();
-    for r in revs {
-        lines.push_str(&format!(
-            "{} {} {}\n",
-            r.serial,
-            r.reason.as_str(),
-            r.revoked_at.unix_timestamp()
-        ));
-    }
     f.write_all(lines.as_bytes()).map_err(ctx)?;
     f.sync_all().map_err(ctx)?;
     fsio::sync_dir(store.root())?;
@@ -220,6 +304,12 @@ pub struct CrlReport {
     pub notes: Vec<String>,
 }
 
+/// Whether a generation's directory holds the root key (a generation made by `ca rotate
+/// --intermediate-only` holds only a copy of the root certificate).
+pub fn root_key_present(gen: &Generation) -> bool {
+    std::fs::symlink_metadata(ca::existing_key_file(&gen.dir, "root")).is_ok()
+}
+
 fn fingerprint_of(gen: &Generation) -> &str {
     &gen.issuing.sha256_fingerprint
 }
@@ -251,6 +341,7 @@ pub fn publish(
         .filter(|g| g.current || g.root.not_after > now)
         .collect();
     let revs = read_log(store)?;
+    let ca_revs = read_ca_log(store)?;
     // The issuer of each revoked serial: one record read per revocation, not a read of
     // every record (a CRL costs in proportion to the revocations).
     let mut issuer_of: HashMap<String, String> = HashMap::new();
@@ -273,6 +364,7 @@ pub fn publish(
     let mut pem = String::new();
     let mut crls = Vec::new();
     let mut notes = Vec::new();
+    let mut roots_done: Vec<String> = Vec::new();
     for gen in &gens {
         let fp = fingerprint_of(gen);
         let mut entries = Vec::new();
@@ -305,41 +397,74 @@ pub fn publish(
             next_update,
             number,
         )?);
-        if gen.issuing_stem == "intermediate" {
-            let root_next = match root_days {
-                Some(d) => now + Duration::days(i64::from(d)),
-                None => gen.issuing.not_after.max(now + Duration::days(1)),
-            };
-            match ca::load_signer(gen, true, passphrase) {
-                Ok(root) => {
-                    pem.push_str(&sign_crl(&root, vec![], this_update, root_next, number)?);
-                    crls.push(CrlInfo {
-                        issuer: gen.root.subject.clone(),
-                        entries: 0,
-                        current: gen.current,
-                    });
-                }
-                Err(Error::Input { input, problem }) if problem == "no such file" => {
-                    match previous_crl_of(&previous_pem, &gen.root_pem) {
-                        Some((block, next)) => {
-                            pem.push_str(&block);
-                            crls.push(CrlInfo {
-                                issuer: gen.root.subject.clone(),
-                                entries: 0,
-                                current: gen.current,
-                            });
-                            notes.push(format!(
-                                "root key {input} is offline: the root CRL in crl.pem is kept as it is (next update {}; sign a new one with the root key online before then)",
-                                crate::output::fmt_time(next)
-                            ));
-                        }
-                        None => notes.push(format!(
-                            "root key {input} is offline and crl.pem has no root CRL: peers that check the whole chain (nginx ssl_crl, openssl -crl_check_all) will refuse every certificate; bring the root key back and run `secctl crl`"
-                        )),
-                    }
-                }
-                Err(e) => return Err(e),
+        // One CRL per root above an intermediate (generations made by `ca rotate
+        // --intermediate-only` share their root): the intermediates it revoked.
+        let root_fp = &gen.root.sha256_fingerprint;
+        if gen.issuing_stem != "intermediate" || roots_done.contains(root_fp) {
+            continue;
+        }
+        roots_done.push(root_fp.clone());
+        let group: Vec<&Generation> = gens
+            .iter()
+            .filter(|g| g.issuing_stem == "intermediate" && &g.root.sha256_fingerprint == root_fp)
+            .collect();
+        let root_next = match root_days {
+            Some(d) => now + Duration::days(i64::from(d)),
+            None => group
+                .iter()
+                .map(|g| g.issuing.not_after)
+                .max()
+                .unwrap_or(now)
+                .max(now + Duration::days(1)),
+        };
+        let mut entries = Vec::new();
+        for r in ca_revs.iter().filter(|r| &r.root_fingerprint == root_fp) {
+            entries.push(RevokedCertParams {
+                serial_number: rcgen::SerialNumber::from_slice(
+                    &hex::decode(&r.serial).map_err(Error::internal)?,
+                ),
+                revocation_time: r.revoked_at,
+                reason_code: r.reason.code(),
+                invalidity_date: None,
+            });
+        }
+        let n_entries = entries.len();
+        // The root key lives in the generation that holds the root's key file (the current
+        // one, or the one a full rotation moved it to).
+        let holder = group
+            .iter()
+            .find(|g| root_key_present(g))
+            .copied()
+            .unwrap_or(gen);
+        match ca::load_signer(holder, true, passphrase) {
+            Ok(root) => {
+                pem.push_str(&sign_crl(&root, entries, this_update, root_next, number)?);
+                crls.push(CrlInfo {
+                    issuer: gen.root.subject.clone(),
+                    entries: n_entries,
+                    current: gen.current,
+                });
             }
+            Err(Error::Input { input, problem }) if problem == "no such file" => {
+                match previous_crl_of(&previous_pem, &gen.root_pem) {
+                    Some((block, next, listed)) => {
+                        pem.push_str(&block);
+                        crls.push(CrlInfo {
+                            issuer: gen.root.subject.clone(),
+                            entries: listed,
+                            current: gen.current,
+                        });
+                        notes.push(format!(
+                            "root key {input} is offline: the root CRL in crl.pem is kept as it is (next update {}; sign a new one with the root key online before then)",
+                            crate::output::fmt_time(next)
+                        ));
+                    }
+                    None => notes.push(format!(
+                        "root key {input} is offline and crl.pem has no root CRL: peers that check the whole chain (nginx ssl_crl, openssl -crl_check_all) will refuse every certificate; bring the root key back and run `secctl crl`"
+                    )),
+                }
+            }
+            Err(e) => return Err(e),
         }
     }
     let state_text = serde_json::to_string(&CrlState { number }).map_err(Error::internal)? + "\n";
@@ -360,11 +485,11 @@ pub fn publish(
 
 /// The PEM block of the CRL signed by the root `root_pem` in a previous `crl.pem`, with its
 /// nextUpdate (the newest one, when there are several).
-fn previous_crl_of(previous: &str, root_pem: &str) -> Option<(String, OffsetDateTime)> {
+fn previous_crl_of(previous: &str, root_pem: &str) -> Option<(String, OffsetDateTime, usize)> {
     use x509_parser::prelude::*;
     let root_der = ::pem::parse(root_pem).ok()?;
     let (_, root) = X509Certificate::from_der(root_der.contents()).ok()?;
-    let mut best: Option<(String, OffsetDateTime, OffsetDateTime)> = None;
+    let mut best: Option<(String, OffsetDateTime, OffsetDateTime, usize)> = None;
     for text in previous.split_inclusive("-----END X509 CRL-----\n") {
         let Some(start) = text.find("-----BEGIN X509 CRL-----") else {
             continue;
@@ -391,10 +516,11 @@ fn previous_crl_of(previous: &str, root_pem: &str) -> Option<(String, OffsetDate
             continue;
         };
         if best.as_ref().is_none_or(|b| this > b.1) {
-            best = Some((text.to_string(), this, next));
+            let listed = crl.iter_revoked_certificates().count();
+            best = Some((text.to_string(), this, next, listed));
         }
     }
-    best.map(|(b, _, n)| (b, n))
+    best.map(|(b, _, n, l)| (b, n, l))
 }
 
 fn sign_crl(

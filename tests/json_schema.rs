@@ -216,7 +216,7 @@ fn every_command_output_matches_its_schema() {
     );
     check(&env, "revoke", &["revoke", "c2", "--yes"]);
     check(&env, "crl", &["crl"]);
-    let list = check(&env, "cert-list", &["cert", "list"]);
+    let list = check(&env, "cert-list", &["cert", "list", "--all"]);
     assert!(list
         .as_array()
         .unwrap()
@@ -256,6 +256,36 @@ fn every_command_output_matches_its_schema() {
         .iter()
         .any(|c| c["status"] == "stale"));
     check(&env, "crl", &["crl"]);
+    // A compromised intermediate: a new one from the same root, the old one revoked (with
+    // every certificate it issued), then a full rotation and the old generation retired.
+    check(
+        &env,
+        "cert-issue",
+        &["cert", "node", "under-old", "--host", "under-old.example"],
+    );
+    let r = check(
+        &env,
+        "ca-rotate",
+        &["ca", "rotate", "--yes", "--intermediate-only"],
+    );
+    let prev = r["previous_generation"].as_str().unwrap().to_string();
+    let old_inter = format!("pki/ca/previous/{prev}/intermediate.crt");
+    let r = check(
+        &env,
+        "revoke",
+        &["revoke", "--yes", &old_inter, "--reason", "caCompromise"],
+    );
+    assert_eq!(r["revoked_intermediates"][0]["generation"], prev.as_str());
+    check(&env, "ca-rotate", &["ca", "rotate", "--yes"]);
+    check(&env, "ca-show", &["ca", "show"]);
+    let list = check(&env, "cert-list", &["cert", "list", "--all"]);
+    assert!(list
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["revocation"]["reason"] == "caCompromise (issuer revoked)"));
+    let r = check(&env, "ca-retire", &["ca", "retire", "--yes", &prev]);
+    assert_eq!(r["intermediate_revoked"], true);
 
     // Shares and backups, with age custodians made by the age crate.
     env.write("secret", "s3cret\n");

@@ -200,7 +200,7 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
                     "cluster {:?} / trust domain {:?} do not match the CA in {} ({:?} / {:?})",
                     plan.cluster,
                     plan.trust_domain,
-                    store.root().display(),
+                    store.name(),
                     cfg.cluster,
                     cfg.trust_domain
                 ),

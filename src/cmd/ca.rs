@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::cli::{CaCommand, CaInitArgs, CaRotateArgs};
+use crate::cli::{CaCommand, CaInitArgs, CaRetireArgs, CaRotateArgs};
 use crate::cmd::Ctx;
 use crate::error::{Error, Result};
 use crate::output::fmt_time;
@@ -18,7 +18,9 @@ pub fn run(ctx: &Ctx, cmd: CaCommand) -> Result<u8> {
     match cmd {
         CaCommand::Init(a) => init(ctx, a),
         CaCommand::Show => show(ctx),
+        CaCommand::Rotate(a) if a.intermediate_only => rotate_intermediate(ctx, a),
         CaCommand::Rotate(a) => rotate(ctx, a),
+        CaCommand::Retire(a) => retire(ctx, a),
     }
 }
 
@@ -323,15 +325,74 @@ fn show(ctx: &Ctx) -> Result<u8> {
 struct RotateReport {
     #[serde(flatten)]
     created: ca::InitReport,
+    /// Whether only the intermediate was replaced (`--intermediate-only`).
+    intermediate_only: bool,
+    /// Id of the generation the replaced CA now forms (`ca retire` takes it).
+    previous_generation: Option<String>,
     bundle: Vec<CertInfo>,
     to_renew: Vec<crate::pki::store::Record>,
+}
+
+/// The live certificates issued by `issuer_fp`, or by any CA but the current one when
+/// `issuer_fp` is None: the newest certificate of each name (an older one is superseded),
+/// unexpired and not revoked (by itself or with its issuer).
+fn live_from(ctx: &Ctx, issuer_fp: Option<&str>) -> Result<Vec<crate::pki::store::Record>> {
+    let store = &ctx.store;
+    let revoked = crate::cmd::cert::revocations(ctx)?;
+    let gens = ca::generations(store)?;
+    let now = time::OffsetDateTime::now_utc();
+    // Sorted by name, then issuance: the last of each name is the one that counts.
+    let mut newest: Vec<crate::pki::store::Record> = Vec::new();
+    for r in store.records()? {
+        match newest.last_mut() {
+            Some(last) if last.name == r.name => *last = r,
+            _ => newest.push(r),
+        }
+    }
+    Ok(newest
+        .into_iter()
+        .filter(|r| match issuer_fp {
+            Some(fp) => r.issuer_fingerprint == fp,
+            None => crate::cmd::cert::ca_label(&gens, &r.issuer_fingerprint) != "current",
+        })
+        .filter(|r| r.not_after > now && revoked.of(r).is_none())
+        .collect())
+}
+
+fn read_bundle(ctx: &Ctx) -> Result<Vec<CertInfo>> {
+    let bundle_path = ctx.store.path("ca.crt");
+    crate::verify::read_pem_or_der(&bundle_path, "CERTIFICATE", "certificate")?
+        .iter()
+        .map(|d| CertInfo::from_der(&bundle_path.display().to_string(), d))
+        .collect()
+}
+
+fn print_to_renew(ctx: &Ctx, to_renew: &[crate::pki::store::Record], what: &str) -> Result<()> {
+    let p = &ctx.printer;
+    if to_renew.is_empty() {
+        p.line(&format!("no live certificate from the previous {what}"))?;
+    } else {
+        p.line(&format!(
+            "{} certificate(s) from the previous {what} to renew (`secctl cert renew NAME`):",
+            to_renew.len()
+        ))?;
+        for r in to_renew {
+            p.line(&format!(
+                "  {} {} (until {})",
+                r.kind.as_str(),
+                cell(&r.name),
+                r.not_after.date()
+            ))?;
+        }
+    }
+    Ok(())
 }
 
 fn rotate(ctx: &Ctx, a: CaRotateArgs) -> Result<u8> {
     let store = &ctx.store;
     let cfg = store.config()?;
     ctx.confirm(&format!(
-        "Rotate the CA in {}? New certificates will come from a new CA; the old one stays in the trust bundle until it expires.",
+        "Rotate the CA in {}? New certificates will come from a new CA; the old one stays in the trust bundle until it expires or is retired.",
         store.name()
     ))?;
     let mut passphrase = ctx.ca_passphrase(&cfg)?;
@@ -342,7 +403,7 @@ fn rotate(ctx: &Ctx, a: CaRotateArgs) -> Result<u8> {
         cluster: cfg.cluster.clone(),
         trust_domain: cfg.trust_domain.clone(),
         key_type: a.key_type.unwrap_or(cfg.key_type),
-        days: a.days,
+        days: a.days.unwrap_or(3650),
         intermediate: cfg.intermediate,
         // The new CA is bound by the same names as the one it replaces.
         name_constraints: ca::current_constraints(store)?,
@@ -353,27 +414,18 @@ fn rotate(ctx: &Ctx, a: CaRotateArgs) -> Result<u8> {
             .map(|_| crate::output::Spinner::start("encrypting the new CA key (scrypt)"));
         ca::init(store, &opts, passphrase.as_ref(), InitMode::Rotate)?
     };
-    let bundle_path = store.path("ca.crt");
-    let bundle = crate::verify::read_pem_or_der(&bundle_path, "CERTIFICATE", "certificate")?
-        .iter()
-        .map(|d| CertInfo::from_der(&bundle_path.display().to_string(), d))
-        .collect::<Result<Vec<_>>>()?;
-    let revoked = crate::cmd::cert::revoked_set(ctx)?;
-    let gens = ca::generations(store)?;
-    let now = time::OffsetDateTime::now_utc();
-    let to_renew: Vec<_> = store
-        .records()?
+    let previous_generation = ca::generations(store)?
         .into_iter()
-        .filter(|r| {
-            crate::cmd::cert::ca_label(&gens, &r.issuer_fingerprint) != "current"
-                && r.not_after > now
-                && !revoked.contains(&r.serial)
-        })
-        .collect();
+        .find(|g| !g.current)
+        .map(|g| g.id());
+    let bundle = read_bundle(ctx)?;
+    let to_renew = live_from(ctx, None)?;
     let p = &ctx.printer;
     if p.is_json() {
         p.json(&RotateReport {
             created,
+            intermediate_only: false,
+            previous_generation,
             bundle,
             to_renew,
         })?;
@@ -385,26 +437,269 @@ fn rotate(ctx: &Ctx, a: CaRotateArgs) -> Result<u8> {
         cell(&created.root.subject),
         created.root.sha256_fingerprint
     ))?;
+    if let Some(id) = &previous_generation {
+        p.line(&format!(
+            "the previous CA is generation {id} (ca/previous/{id}/): `secctl ca retire {id}` once nothing uses it"
+        ))?;
+    }
     p.line(&format!(
         "trust bundle {} now holds {} root(s): distribute it to every node first",
-        bundle_path.display(),
+        store.path("ca.crt").display(),
         bundle.len()
     ))?;
-    if to_renew.is_empty() {
-        p.line("no live certificate from the previous CA")?;
+    print_to_renew(ctx, &to_renew, "CA")?;
+    Ok(0)
+}
+
+fn rotate_intermediate(ctx: &Ctx, a: CaRotateArgs) -> Result<u8> {
+    let store = &ctx.store;
+    let cfg = store.config()?;
+    if !cfg.intermediate {
+        return Err(Error::Usage(format!(
+            "--intermediate-only: the CA in {} has no intermediate (it was created without --intermediate); rotate the whole CA with `secctl ca rotate`",
+            store.name()
+        )));
+    }
+    ctx.confirm(&format!(
+        "Replace the intermediate CA in {}? New certificates will come from a new intermediate signed by the same root; the old one keeps verifying until it is revoked or retired.",
+        store.name()
+    ))?;
+    let mut passphrase = ctx.ca_passphrase(&cfg)?;
+    let _lock = store.lock()?;
+    ctx.with_ca_key(&mut passphrase, |p| ca::load_issuing(store, p))?;
+    let key_type = a.key_type.unwrap_or(cfg.key_type);
+    let made = {
+        let _s = passphrase
+            .as_ref()
+            .map(|_| crate::output::Spinner::start("encrypting the new intermediate key (scrypt)"));
+        ca::rotate_intermediate(store, &cfg, key_type, a.days, passphrase.as_ref())?
+    };
+    crate::revocation::publish(store, passphrase.as_ref(), ca::INITIAL_CRL_DAYS, None)?;
+    let bundle = read_bundle(ctx)?;
+    let to_renew = live_from(ctx, None)?;
+    let p = &ctx.printer;
+    if made.capped {
+        p.note(&format!(
+            "validity of the new intermediate cut to the root's end of validity ({})",
+            fmt_time(made.root.not_after)
+        ));
+    }
+    let created = ca::InitReport {
+        dir: store.root().to_path_buf(),
+        root: made.root,
+        intermediate: Some(made.intermediate),
+        encrypted: cfg.encrypted,
+        replaced_into: None,
+        name_constraints: Some(ca::current_constraints(store)?).filter(|c| !c.is_empty()),
+    };
+    if p.is_json() {
+        p.json(&RotateReport {
+            created,
+            intermediate_only: true,
+            previous_generation: Some(made.previous_generation),
+            bundle,
+            to_renew,
+        })?;
+        return Ok(0);
+    }
+    let inter = created
+        .intermediate
+        .as_ref()
+        .ok_or_else(|| Error::internal("no intermediate"))?;
+    let id = &made.previous_generation;
+    p.line(&format!(
+        "new intermediate {} (sha256 {}, until {}) signed by {}",
+        cell(&inter.subject),
+        inter.sha256_fingerprint,
+        inter.not_after.date(),
+        cell(&created.root.subject)
+    ))?;
+    p.line(&format!(
+        "the old intermediate is generation {id} (ca/previous/{id}/): its certificates keep verifying until you revoke it (`secctl revoke {} --reason caCompromise`) or retire it (`secctl ca retire {id}`)",
+        store.ca_dir().join("previous").join(id).join("intermediate.crt").display()
+    ))?;
+    p.line(&format!(
+        "trust bundle {} unchanged (same root)",
+        store.path("ca.crt").display()
+    ))?;
+    print_to_renew(ctx, &to_renew, "intermediate")?;
+    Ok(0)
+}
+
+#[derive(Serialize)]
+struct RetireReport {
+    /// Id of the retired generation.
+    generation: String,
+    /// Where its files were moved.
+    moved_to: std::path::PathBuf,
+    root: CertInfo,
+    intermediate: Option<CertInfo>,
+    /// Whether its root left ca.crt (false when another generation still uses that root).
+    root_removed: bool,
+    /// Whether its intermediate was added to the root's CRL (reason cessationOfOperation),
+    /// because its root stays trusted.
+    intermediate_revoked: bool,
+    /// Live certificates that chained to it (only with --force).
+    live: Vec<crate::pki::store::Record>,
+    bundle: Vec<CertInfo>,
+    crl: crate::revocation::CrlReport,
+}
+
+fn retire(ctx: &Ctx, a: CaRetireArgs) -> Result<u8> {
+    let store = &ctx.store;
+    let cfg = store.config()?;
+    let gen = ca::find_generation(store, &a.generation)?;
+    let gens = ca::generations(store)?;
+    // Its root stays trusted when another generation (the current one, after `ca rotate
+    // --intermediate-only`) has it: then only a revocation in that root's CRL stops its
+    // intermediate's certificates from verifying.
+    let root_shared = gens
+        .iter()
+        .any(|g| g.dir != gen.dir && g.root.sha256_fingerprint == gen.root.sha256_fingerprint);
+    let needs_revocation = root_shared && gen.issuing_stem == "intermediate";
+    let root_holder = gens
+        .iter()
+        .find(|g| {
+            g.dir != gen.dir
+                && g.root.sha256_fingerprint == gen.root.sha256_fingerprint
+                && crate::revocation::root_key_present(g)
+        })
+        .cloned();
+    if needs_revocation && root_holder.is_none() {
+        return Err(Error::input(
+            &a.generation,
+            format!(
+                "its root stays trusted (the current CA uses it), so retiring its intermediate adds it to the root's CRL, and the root key is offline ({}): bring it back and run again",
+                ca::existing_key_file(&store.ca_dir(), "root").display()
+            ),
+        ));
+    }
+    let live = live_from(ctx, Some(&gen.issuing.sha256_fingerprint))?;
+    let names = |live: &[crate::pki::store::Record]| {
+        const SHOWN: usize = 5;
+        let mut v: Vec<String> = live
+            .iter()
+            .take(SHOWN)
+            .map(|r| format!("{} {}", r.kind.as_str(), cell(&r.name)))
+            .collect();
+        if live.len() > SHOWN {
+            v.push(format!("and {} more", live.len() - SHOWN));
+        }
+        v.join(", ")
+    };
+    if !live.is_empty() && !a.force {
+        return Err(Error::input(
+            &a.generation,
+            format!(
+                "{} live certificate(s) still chain to this CA generation ({}): renew them (`secctl cert renew NAME`) or pass --force (they will be refused by peers)",
+                live.len(),
+                names(&live)
+            ),
+        ));
+    }
+    ctx.confirm(&format!(
+        "Retire CA generation {} ({})?{} Certificates it issued will no longer be trusted.",
+        gen.id(),
+        cell(&gen.issuing.subject),
+        if live.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " {} live certificate(s) still chain to it: {}.",
+                live.len(),
+                names(&live)
+            )
+        }
+    ))?;
+    let mut passphrase = ctx.ca_passphrase(&cfg)?;
+    let _lock = store.lock()?;
+    // Under the lock: the generation may have been retired meanwhile.
+    let gen = ca::find_generation(store, &gen.id())?;
+    ctx.with_ca_key(&mut passphrase, |p| {
+        ca::load_issuing_signer(store, p)?;
+        if let Some(h) = &root_holder {
+            ca::load_signer(h, true, p)?;
+        }
+        Ok(())
+    })?;
+    let mut intermediate_revoked = false;
+    if needs_revocation {
+        let known: std::collections::HashSet<String> = crate::revocation::read_ca_log(store)?
+            .into_iter()
+            .map(|r| r.serial)
+            .collect();
+        if !known.contains(&gen.issuing.serial) {
+            crate::revocation::append_ca(
+                store,
+                &[crate::revocation::CaRevocation {
+                    serial: gen.issuing.serial.clone(),
+                    reason: crate::revocation::Reason::CessationOfOperation,
+                    revoked_at: time::OffsetDateTime::now_utc(),
+                    sha256_fingerprint: gen.issuing.sha256_fingerprint.clone(),
+                    root_fingerprint: gen.root.sha256_fingerprint.clone(),
+                }],
+            )?;
+        }
+        intermediate_revoked = true;
+    }
+    let moved_to = ca::retire(store, &gen)?;
+    let crl = ctx.with_ca_key(&mut passphrase, |p| {
+        crate::revocation::publish(store, p, ca::INITIAL_CRL_DAYS, None)
+    })?;
+    let bundle = read_bundle(ctx)?;
+    let root_removed = !bundle
+        .iter()
+        .any(|c| c.sha256_fingerprint == gen.root.sha256_fingerprint);
+    let rep = RetireReport {
+        generation: gen.id(),
+        moved_to,
+        root: gen.root.clone(),
+        intermediate: (gen.issuing_stem == "intermediate").then(|| gen.issuing.clone()),
+        root_removed,
+        intermediate_revoked,
+        live: if a.force { live } else { vec![] },
+        bundle,
+        crl,
+    };
+    let p = &ctx.printer;
+    if p.is_json() {
+        return p.json(&rep).map(|_| 0);
+    }
+    p.line(&format!(
+        "retired CA generation {} ({}); its files are in {}",
+        rep.generation,
+        cell(&gen.issuing.subject),
+        rep.moved_to.display()
+    ))?;
+    if rep.root_removed {
+        p.line(&format!(
+            "trust bundle {} now holds {} root(s) without {}: distribute it to every node",
+            store.path("ca.crt").display(),
+            rep.bundle.len(),
+            cell(&rep.root.subject)
+        ))?;
     } else {
         p.line(&format!(
-            "{} certificate(s) from the previous CA to renew (`secctl cert renew NAME`):",
-            to_renew.len()
+            "its root {} stays in {} (the current CA uses it); its intermediate is revoked in the root's CRL (cessationOfOperation)",
+            cell(&rep.root.subject),
+            store.path("ca.crt").display()
         ))?;
-        for r in &to_renew {
+    }
+    if !rep.live.is_empty() {
+        p.line(&format!(
+            "{} live certificate(s) chained to it and will be refused (--force):",
+            rep.live.len()
+        ))?;
+        for r in &rep.live {
             p.line(&format!(
-                "  {} {} (until {})",
+                "  {} {} (serial {}, until {})",
                 r.kind.as_str(),
-                r.name,
+                cell(&r.name),
+                r.serial,
                 r.not_after.date()
             ))?;
         }
     }
+    crate::cmd::revoke::print_crl(ctx, &rep.crl)?;
     Ok(0)
 }

@@ -255,24 +255,58 @@ pub struct RevocationInfo {
     /// When it was revoked.
     #[serde(with = "crate::output::rfc3339s")]
     pub revoked_at: OffsetDateTime,
-    /// The RFC 5280 reason.
-    pub reason: &'static str,
+    /// The RFC 5280 reason; `REASON (issuer revoked)` when the intermediate CA that issued
+    /// it was revoked.
+    pub reason: String,
 }
 
-/// Every revocation by serial.
-pub fn revocations(ctx: &Ctx) -> Result<std::collections::HashMap<String, RevocationInfo>> {
-    Ok(revocation::read_log(&ctx.store)?
+/// Every revocation: of certificates by serial, and of intermediate CAs by fingerprint (a
+/// certificate whose issuer was revoked counts as revoked).
+pub struct Revocations {
+    by_serial: std::collections::HashMap<String, RevocationInfo>,
+    by_issuer: std::collections::HashMap<String, RevocationInfo>,
+}
+
+impl Revocations {
+    /// Whether, when and why the certificate of `r` is revoked: its own revocation, else
+    /// its issuing intermediate's.
+    pub fn of(&self, r: &Record) -> Option<&RevocationInfo> {
+        self.by_serial
+            .get(&r.serial)
+            .or_else(|| self.by_issuer.get(&r.issuer_fingerprint))
+    }
+}
+
+/// Every revocation (`revocations.log` and `ca-revocations.log`).
+pub fn revocations(ctx: &Ctx) -> Result<Revocations> {
+    let by_serial = revocation::read_log(&ctx.store)?
         .into_iter()
         .map(|r| {
             (
                 r.serial,
                 RevocationInfo {
                     revoked_at: r.revoked_at,
-                    reason: r.reason.as_str(),
+                    reason: r.reason.as_str().to_string(),
                 },
             )
         })
-        .collect())
+        .collect();
+    let by_issuer = revocation::read_ca_log(&ctx.store)?
+        .into_iter()
+        .map(|r| {
+            (
+                r.sha256_fingerprint,
+                RevocationInfo {
+                    revoked_at: r.revoked_at,
+                    reason: format!("{} (issuer revoked)", r.reason.as_str()),
+                },
+            )
+        })
+        .collect();
+    Ok(Revocations {
+        by_serial,
+        by_issuer,
+    })
 }
 
 fn list(ctx: &Ctx, a: &ListArgs) -> Result<u8> {
@@ -327,7 +361,7 @@ fn list(ctx: &Ctx, a: &ListArgs) -> Result<u8> {
             .enumerate()
             .filter(|(i, _)| history || *i == last)
             .map(|(i, r)| {
-                let st = if revoked.contains_key(&r.serial) {
+                let st = if revoked.of(&r).is_some() {
                     "revoked"
                 } else if i < last {
                     "superseded"
@@ -353,7 +387,7 @@ fn list(ctx: &Ctx, a: &ListArgs) -> Result<u8> {
                     status: st,
                     days_left: days_left(r.not_after, now),
                     ca: ca_label(&gens, &r.issuer_fingerprint),
-                    revocation: revoked.get(&r.serial).cloned(),
+                    revocation: revoked.of(&r).cloned(),
                 };
                 let s = serde_json::to_string(&item).map_err(Error::internal)?;
                 p.line(&format!("{}{s}", if first { "  " } else { ", " }))?;
@@ -562,7 +596,7 @@ fn show(ctx: &Ctx, target: &str) -> Result<u8> {
         (Some(r), info)
     };
     let revocation = match &record {
-        Some(r) => revocations(ctx)?.remove(&r.serial),
+        Some(r) => revocations(ctx)?.of(r).cloned(),
         None => None,
     };
     let st = if revocation.is_some() {

@@ -69,7 +69,7 @@ cluster name, trust domain, key type, issuing CA, whether the CA key is encrypte
 the trust bundle handed to nodes (the roots of every CA generation still trusted)
 .TP
 \fIDIR/ca/\fR
-root.crt, root.key (root.key.age when encrypted), intermediate.crt and intermediate.key[.age]; previous/ holds the generations kept by \fBca rotate\fR
+root.crt, root.key (root.key.age when encrypted), intermediate.crt and intermediate.key[.age]; previous/ID/ holds the generations kept by \fBca rotate\fR (ID, the UTC time, is what \fBca retire\fR takes)
 .TP
 \fIDIR/issued/SERIAL.crt\fR, \fIDIR/issued/SERIAL.json\fR
 every issued certificate and its record, named by the random serial
@@ -77,11 +77,11 @@ every issued certificate and its record, named by the random serial
 \fIDIR/certs/NAME/\fR
 default output of \fBcert node\fR and \fBcert client\fR: NAME.key (mode 0600), NAME.crt, ca.crt
 .TP
-\fIDIR/revocations.log\fR, \fIDIR/crl.pem\fR, \fIDIR/crl.json\fR
-revocations, the published CRLs and the last CRL number
+\fIDIR/revocations.log\fR, \fIDIR/ca\-revocations.log\fR, \fIDIR/crl.pem\fR, \fIDIR/crl.json\fR
+revocations (of certificates, and of intermediate CAs), the published CRLs and the last CRL number
 .TP
 \fIDIR/attic/\fR
-CAs replaced with \fBca init \-\-force\fR (never deleted)
+CAs replaced with \fBca init \-\-force\fR, and in retired/ the generations retired with \fBca retire\fR (never deleted)
 .TP
 \fIDIR/backup.pub\fR, \fIDIR/backup.auth\fR, \fIDIR/ca/backup.pin\fR
 the backup public key, its MAC key and its pinned fingerprint (after \fBbackup init\fR)

@@ -1,5 +1,8 @@
 //! `secctl revoke` and `secctl crl`.
 
+use std::collections::HashSet;
+use std::path::Path;
+
 use serde::Serialize;
 use time::OffsetDateTime;
 
@@ -8,54 +11,281 @@ use crate::cmd::cert::{resolve, revoked_set};
 use crate::cmd::Ctx;
 use crate::error::{Error, Result};
 use crate::output::fmt_time;
-use crate::pki::ca;
+use crate::pki::ca::{self, Generation};
+use crate::pki::inspect;
 use crate::pki::store::Record;
-use crate::revocation::{self, CrlReport, Revocation};
+use crate::revocation::{self, CaRevocation, CrlReport, Revocation};
+use crate::term::cell;
+
+/// A revoked intermediate CA certificate, as `revoke -o json` reports it.
+#[derive(Serialize)]
+struct IntermediateItem {
+    /// Id of its CA generation (`ca/previous/ID`).
+    generation: String,
+    serial: String,
+    subject: String,
+    sha256_fingerprint: String,
+    /// How many certificates it issued (all revoked with it).
+    certificates_below: usize,
+}
 
 #[derive(Serialize)]
 struct RevokeReport<'a> {
     revoked: Vec<&'a Record>,
     already_revoked: Vec<&'a Record>,
+    revoked_intermediates: Vec<IntermediateItem>,
     reason: &'static str,
     crl: Option<CrlReport>,
 }
 
-/// `secctl revoke X`: every live certificate of a name, or one serial or file.
+/// What one target named.
+enum Resolved {
+    /// Certificates issued from the state directory.
+    Leaves(Vec<Record>),
+    /// The intermediate of a previous CA generation.
+    Intermediate(Box<Generation>),
+}
+
+/// The targets: arguments first, then `--from` (file or standard input), each with the
+/// name it is reported under when it is bad (`FILE line N: TARGET`).
+fn targets(a: &RevokeArgs) -> Result<Vec<(String, String)>> {
+    let mut out: Vec<(String, String)> = a.targets.iter().map(|t| (t.clone(), t.clone())).collect();
+    if let Some(f) = &a.from {
+        let (label, text) = if f.as_os_str() == "-" {
+            let mut s = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).map_err(|e| {
+                match e.kind() {
+                    std::io::ErrorKind::InvalidData => {
+                        Error::input("standard input", "not valid UTF-8 text")
+                    }
+                    _ => Error::io("reading standard input", e),
+                }
+            })?;
+            ("standard input".to_string(), s)
+        } else {
+            (
+                f.display().to_string(),
+                crate::pki::fsio::read_text(f).map_err(|e| match e {
+                    Error::Input { input, problem } => Error::Input {
+                        input: format!("--from {input}"),
+                        problem,
+                    },
+                    e => e,
+                })?,
+            )
+        };
+        for (n, line) in text.lines().enumerate() {
+            let t = line.trim();
+            if t.is_empty() || t.starts_with('#') {
+                continue;
+            }
+            out.push((t.to_string(), format!("{label} line {}: {t}", n + 1)));
+        }
+    }
+    if out.is_empty() {
+        return Err(Error::Usage(match &a.from {
+            Some(f) => format!("{}: no target in it (one per line)", f.display()),
+            None => "no target given".into(),
+        }));
+    }
+    Ok(out)
+}
+
+/// The intermediate `target` names, if it names a CA certificate of this state directory:
+/// its file, or its serial (or an 8+ digit prefix). A root, or the intermediate that issues
+/// now, is refused.
+fn ca_target(ctx: &Ctx, gens: &[Generation], target: &str) -> Result<Option<Generation>> {
+    let path = Path::new(target);
+    let hit = if path.exists() {
+        let (der, _) = inspect::read_cert_file(path)?;
+        let fp = inspect::fingerprint(&der);
+        if let Some(g) = gens.iter().find(|g| g.root.sha256_fingerprint == fp) {
+            return Err(root_refused(target, g));
+        }
+        gens.iter()
+            .find(|g| g.issuing_stem == "intermediate" && g.issuing.sha256_fingerprint == fp)
+    } else {
+        let t = target.to_ascii_lowercase().replace(':', "");
+        if t.len() < 8 || !t.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Ok(None);
+        }
+        let serial_of = |s: &str| s.trim_start_matches("00").to_string();
+        let t = serial_of(&t);
+        if let Some(g) = gens
+            .iter()
+            .find(|g| serial_of(&g.root.serial).starts_with(&t))
+        {
+            return Err(root_refused(target, g));
+        }
+        gens.iter().find(|g| {
+            g.issuing_stem == "intermediate" && serial_of(&g.issuing.serial).starts_with(&t)
+        })
+    };
+    let Some(g) = hit else { return Ok(None) };
+    if g.current {
+        return Err(Error::input(
+            target,
+            format!(
+                "is the intermediate CA that issues now in {}: run `secctl ca rotate --intermediate-only` first (a new intermediate from the same root), then revoke this one",
+                ctx.store.name()
+            ),
+        ));
+    }
+    Ok(Some(g.clone()))
+}
+
+fn root_refused(target: &str, g: &Generation) -> Error {
+    let then = if g.current {
+        "rotate the CA (`secctl ca rotate`), then retire the generation it becomes (`secctl ca retire ID`, ID as `ca rotate` prints it)".to_string()
+    } else {
+        format!(
+            "retire this generation instead (`secctl ca retire {}`)",
+            g.id()
+        )
+    };
+    Error::input(
+        target,
+        format!(
+            "is the root CA certificate of generation {}: a root cannot be revoked by a CRL (nothing above it signs one); {then}",
+            g.id()
+        ),
+    )
+}
+
+/// `secctl revoke X...`: every target resolved first (a bad one is exit 2 naming it, and
+/// nothing is revoked), then under one lock: one append to each log and one CRL.
 pub fn revoke(ctx: &Ctx, a: RevokeArgs) -> Result<u8> {
     let store = &ctx.store;
     let cfg = store.config()?;
-    let recs = resolve(ctx, &a.target)?;
+    let gens = ca::generations(store)?;
+    let mut recs: Vec<Record> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut inters: Vec<Generation> = Vec::new();
+    for (target, label) in targets(&a)? {
+        let relabel = |e: Error| match e {
+            Error::Input { problem, .. } if label != target => Error::input(&label, problem),
+            e => e,
+        };
+        let got = match ca_target(ctx, &gens, &target).map_err(relabel)? {
+            Some(g) => Resolved::Intermediate(Box::new(g)),
+            None => Resolved::Leaves(resolve(ctx, &target).map_err(relabel)?),
+        };
+        match got {
+            Resolved::Leaves(rs) => {
+                for r in rs {
+                    if seen.insert(r.serial.clone()) {
+                        recs.push(r);
+                    }
+                }
+            }
+            Resolved::Intermediate(g) => {
+                if !inters.iter().any(|i| i.dir == g.dir) {
+                    // Its root's CRL lists it: that needs the root key.
+                    let signer = gens.iter().find(|h| {
+                        h.root.sha256_fingerprint == g.root.sha256_fingerprint
+                            && revocation::root_key_present(h)
+                    });
+                    if signer.is_none() {
+                        return Err(Error::input(
+                            &label,
+                            format!(
+                                "revoking an intermediate adds it to its root's CRL, and the root key is offline ({}): bring it back and run again",
+                                ca::existing_key_file(&store.ca_dir(), "root").display()
+                            ),
+                        ));
+                    }
+                    inters.push(*g);
+                }
+            }
+        }
+    }
     let done = revoked_set(ctx)?;
+    let ca_done: HashSet<String> = revocation::read_ca_log(store)?
+        .into_iter()
+        .map(|r| r.serial)
+        .collect();
     let (already, todo): (Vec<&Record>, Vec<&Record>) =
         recs.iter().partition(|r| done.contains(&r.serial));
+    let (inters_already, inters): (Vec<Generation>, Vec<Generation>) = inters
+        .into_iter()
+        .partition(|g| ca_done.contains(&g.issuing.serial));
     let p = &ctx.printer;
-    if todo.is_empty() {
+    for g in &inters_already {
+        p.note(&format!(
+            "intermediate {} (generation {}) is already revoked",
+            cell(&g.issuing.subject),
+            g.id()
+        ));
+    }
+    if todo.is_empty() && inters.is_empty() {
         let report = RevokeReport {
             revoked: vec![],
             already_revoked: already,
+            revoked_intermediates: vec![],
             reason: a.reason.as_str(),
             crl: None,
         };
         if p.is_json() {
             p.json(&report)?;
+        } else if a.targets.len() == 1 && a.from.is_none() {
+            p.line(&format!(
+                "{} is already revoked: nothing to do",
+                cell(&a.targets[0])
+            ))?;
         } else {
-            p.line(&format!("{} is already revoked: nothing to do", a.target))?;
+            p.line("every certificate given is already revoked: nothing to do")?;
         }
         return Ok(0);
     }
-    let list: Vec<String> = todo
+    let mut list: Vec<String> = inters
         .iter()
-        .map(|r| format!("{} {:?} serial {}", r.kind.as_str(), r.name, r.serial))
+        .map(|g| {
+            format!(
+                "intermediate CA {} (generation {}) and every certificate it issued",
+                cell(&g.issuing.subject),
+                g.id()
+            )
+        })
         .collect();
+    list.extend(
+        todo.iter()
+            .map(|r| format!("{} {:?} serial {}", r.kind.as_str(), r.name, r.serial)),
+    );
+    const SHOWN: usize = 10;
+    let more = list.len().saturating_sub(SHOWN);
+    list.truncate(SHOWN);
     ctx.confirm(&format!(
-        "Revoke {}? Peers that check the CRL will refuse it.",
-        list.join(", ")
+        "Revoke {}{}? Peers that check the CRL will refuse {}.",
+        list.join(", "),
+        if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        },
+        if list.len() + more > 1 { "them" } else { "it" }
     ))?;
     let mut passphrase = ctx.ca_passphrase(&cfg)?;
     let _lock = store.lock()?;
-    // Unlock the CA before recording anything, so a wrong passphrase changes nothing.
-    ctx.with_ca_key(&mut passphrase, |p| ca::load_issuing_signer(store, p))?;
+    // Unlock the CA before recording anything, so a wrong passphrase changes nothing: the
+    // issuing CA, and the root when an intermediate is revoked (its CRL lists it).
+    ctx.with_ca_key(&mut passphrase, |p| {
+        ca::load_issuing_signer(store, p)?;
+        for g in &inters {
+            if let Some(h) = gens.iter().find(|h| {
+                h.root.sha256_fingerprint == g.root.sha256_fingerprint
+                    && revocation::root_key_present(h)
+            }) {
+                ca::load_signer(h, true, p)?;
+            }
+        }
+        Ok(())
+    })?;
+    // Again under the lock: another process may have revoked some meanwhile.
     let done = revoked_set(ctx)?;
+    let ca_done: HashSet<String> = revocation::read_ca_log(store)?
+        .into_iter()
+        .map(|r| r.serial)
+        .collect();
     let now = OffsetDateTime::now_utc();
     let revs: Vec<Revocation> = todo
         .iter()
@@ -66,6 +296,18 @@ pub fn revoke(ctx: &Ctx, a: RevokeArgs) -> Result<u8> {
             revoked_at: now,
         })
         .collect();
+    let ca_revs: Vec<CaRevocation> = inters
+        .iter()
+        .filter(|g| !ca_done.contains(&g.issuing.serial))
+        .map(|g| CaRevocation {
+            serial: g.issuing.serial.clone(),
+            reason: a.reason,
+            revoked_at: now,
+            sha256_fingerprint: g.issuing.sha256_fingerprint.clone(),
+            root_fingerprint: g.root.sha256_fingerprint.clone(),
+        })
+        .collect();
+    revocation::append_ca(store, &ca_revs)?;
     revocation::append(store, &revs)?;
     let crl = ctx
         .with_ca_key(&mut passphrase, |p| {
@@ -76,14 +318,50 @@ pub fn revoke(ctx: &Ctx, a: RevokeArgs) -> Result<u8> {
                 "revocation recorded but the CRL was not updated ({e}); run `secctl crl`"
             ))
         })?;
+    // What the revoked intermediates had issued (now revoked with them).
+    let below: Vec<usize> = if inters.is_empty() {
+        vec![]
+    } else {
+        let all = store.records()?;
+        inters
+            .iter()
+            .map(|g| {
+                all.iter()
+                    .filter(|r| r.issuer_fingerprint == g.issuing.sha256_fingerprint)
+                    .count()
+            })
+            .collect()
+    };
+    let items: Vec<IntermediateItem> = inters
+        .iter()
+        .zip(&below)
+        .map(|(g, n)| IntermediateItem {
+            generation: g.id(),
+            serial: g.issuing.serial.clone(),
+            subject: g.issuing.subject.clone(),
+            sha256_fingerprint: g.issuing.sha256_fingerprint.clone(),
+            certificates_below: *n,
+        })
+        .collect();
     if p.is_json() {
         p.json(&RevokeReport {
             revoked: todo,
             already_revoked: already,
+            revoked_intermediates: items,
             reason: a.reason.as_str(),
             crl: Some(crl),
         })?;
     } else {
+        for i in &items {
+            p.line(&format!(
+                "revoked intermediate CA {} (generation {}, serial {}, reason {}): the {} certificate(s) it issued count as revoked; renew them from the current CA (`secctl cert list --status revoked`)",
+                cell(&i.subject),
+                i.generation,
+                i.serial,
+                a.reason.as_str(),
+                i.certificates_below
+            ))?;
+        }
         for r in &todo {
             p.line(&format!(
                 "revoked {} {:?} (serial {}, reason {})",
@@ -93,12 +371,20 @@ pub fn revoke(ctx: &Ctx, a: RevokeArgs) -> Result<u8> {
                 a.reason.as_str()
             ))?;
         }
+        for r in &already {
+            p.line(&format!(
+                "{} {:?} (serial {}) was already revoked",
+                r.kind.as_str(),
+                r.name,
+                r.serial
+            ))?;
+        }
         print_crl(ctx, &crl)?;
     }
     Ok(0)
 }
 
-fn print_crl(ctx: &Ctx, c: &CrlReport) -> Result<()> {
+pub(crate) fn print_crl(ctx: &Ctx, c: &CrlReport) -> Result<()> {
     let p = &ctx.printer;
     for n in &c.notes {
         p.note(n);

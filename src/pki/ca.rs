@@ -210,12 +210,9 @@ pub fn init(
             }
         }
         fsio::sync_dir(&ca_dir)?;
-        // The bundle keeps every previous root that has not expired.
-        for g in generations(store)?.iter().filter(|g| !g.current) {
-            if g.root.not_after > now {
-                bundle.push_str(&g.root_pem);
-            }
-        }
+        // The bundle keeps every previous root that has not expired (once each: generations
+        // made by `ca rotate --intermediate-only` share their root).
+        bundle.push_str(&previous_roots_pem(store, now)?);
     }
     fsio::ensure_dir(&ca_dir)?;
     let mut batch = fsio::Batch::new();
@@ -298,6 +295,7 @@ fn move_aside(store: &Store, now: OffsetDateTime) -> Result<Option<PathBuf>> {
         "certs",
         "crl.pem",
         "revoked",
+        "ca-revocations.log",
     ] {
         let from = store.path(name);
         if from.symlink_metadata().is_ok() {
@@ -356,8 +354,8 @@ pub struct Generation {
 }
 
 impl Generation {
-    /// Its id: `current` for the one in `ca/`, else its directory name under `ca/previous/`
-    /// (e.g. `20261224T185542Z`).
+    /// The generation's id, as `ca retire` takes it: `current` for the one in `ca/`, else
+    /// the name of its directory under `ca/previous/` (e.g. `20261224T185542Z`).
     pub fn id(&self) -> String {
         if self.current {
             "current".to_string()
@@ -368,6 +366,37 @@ impl Generation {
                 .unwrap_or_default()
         }
     }
+}
+
+/// The PEM of the roots of the previous generations that have not expired, newest first,
+/// each root once.
+fn previous_roots_pem(store: &Store, now: OffsetDateTime) -> Result<String> {
+    let mut seen: Vec<String> = Vec::new();
+    let mut out = String::new();
+    for g in generations(store)? {
+        if g.root.not_after <= now || seen.contains(&g.root.sha256_fingerprint) {
+            continue;
+        }
+        seen.push(g.root.sha256_fingerprint.clone());
+        if !g.current {
+            out.push_str(&g.root_pem);
+        }
+    }
+    Ok(out)
+}
+
+/// The trust bundle the generations in `ca/` call for: the current root, then the root of
+/// every previous generation that has not expired, each root once.
+pub fn bundle_pem(store: &Store) -> Result<String> {
+    let now = OffsetDateTime::now_utc();
+    let gens = generations(store)?;
+    let current = gens
+        .iter()
+        .find(|g| g.current)
+        .ok_or_else(|| Error::path(&store.ca_dir().join("root.crt"), "no such file"))?;
+    let mut out = current.root_pem.clone();
+    out.push_str(&previous_roots_pem(store, now)?);
+    Ok(out)
 }
 
 fn load_generation(dir: &Path, current: bool) -> Result<Generation> {
@@ -533,4 +562,215 @@ pub fn issuing_constraints(store: &Store) -> Result<constraints::Chain> {
         certs.push((p.display().to_string(), der));
     }
     constraints::Chain::of(&certs)
+}
+
+/// What `ca rotate --intermediate-only` made.
+#[derive(Debug)]
+pub struct IntermediateRotation {
+    /// The new intermediate.
+    pub intermediate: CertInfo,
+    /// The root that signed it (unchanged).
+    pub root: CertInfo,
+    /// Id of the generation the old intermediate now forms (`ca/previous/ID/`).
+    pub previous_generation: String,
+    /// Whether the validity asked for was cut to the root's end of validity.
+    pub capped: bool,
+}
+
+/// `ca rotate --intermediate-only`: a new intermediate signed by the current root. The old
+/// intermediate (certificate and key) moves to `ca/previous/TIMESTAMP/` with a copy of the
+/// root certificate, so it stays a generation (its CRL published, its certificates
+/// verifying) until it is retired; the root, its key and `ca.crt` stay as they are. The
+/// caller holds the lock and publishes the CRL afterwards.
+pub fn rotate_intermediate(
+    store: &Store,
+    cfg: &Config,
+    key_type: KeyType,
+    days: Option<u32>,
+    passphrase: Option<&SecretString>,
+) -> Result<IntermediateRotation> {
+    let ca_dir = store.ca_dir();
+    let gen = load_generation(&ca_dir, true)?;
+    if gen.issuing_stem != "intermediate" {
+        return Err(Error::Usage(format!(
+            "the CA in {} has no intermediate (it was created without --intermediate): rotate the whole CA with `secctl ca rotate`",
+            store.name()
+        )));
+    }
+    let root_key_path = existing_key_file(&ca_dir, "root");
+    if std::fs::symlink_metadata(&root_key_path).is_err() {
+        return Err(Error::path(
+            &root_key_path,
+            "no such file: a new intermediate is signed by the root key; bring it back online first",
+        ));
+    }
+    let root = load_signer(&gen, true, passphrase)?;
+    let now = OffsetDateTime::now_utc();
+    let asked = days.map_or(gen.root.not_after, |d| now + Duration::days(i64::from(d)));
+    let capped = asked > gen.root.not_after;
+    let not_after = asked.min(gen.root.not_after);
+    let key = key_type.generate()?;
+    // The new intermediate carries the root's name constraints, as `ca init` and `ca
+    // rotate` write them on both.
+    let constraints = current_constraints(store)?;
+    let params = ca_params(
+        format!("{} Intermediate CA", cfg.cluster),
+        &cfg.cluster,
+        now - BACKDATE,
+        not_after,
+        0,
+        true,
+        &constraints,
+    )?;
+    let cert = params
+        .signed_by(&key, &root.issuer)
+        .map_err(Error::internal)?;
+    let pem = cert.pem();
+    let key_bytes = zeroize::Zeroizing::new(keys::encode_private_key(&key, passphrase)?);
+    let intermediate = cert_info_from_pem("intermediate.crt", &pem)?;
+
+    let prev = unused_dir(&ca_dir.join("previous"), now);
+    fsio::ensure_dir(&prev)?;
+    // The root certificate first: a generation directory is one with a root.crt.
+    fsio::write_atomic(&prev.join("root.crt"), gen.root_pem.as_bytes(), PUBLIC_MODE)?;
+    for name in [
+        "intermediate.crt",
+        "intermediate.key",
+        "intermediate.key.age",
+    ] {
+        let from = ca_dir.join(name);
+        if from.exists() {
+            fs::rename(&from, prev.join(name))
+                .map_err(|e| Error::io(format!("moving {} aside", from.display()), e))?;
+        }
+    }
+    fsio::sync_dir(&prev)?;
+    fsio::sync_dir(&ca_dir)?;
+    let mut batch = fsio::Batch::new();
+    batch.write(
+        &key_file(&ca_dir, "intermediate", passphrase.is_some()),
+        &key_bytes,
+        SECRET_MODE,
+    )?;
+    batch.write(
+        &ca_dir.join("intermediate.crt"),
+        pem.as_bytes(),
+        PUBLIC_MODE,
+    )?;
+    batch.commit()?;
+    Ok(IntermediateRotation {
+        intermediate,
+        root: gen.root,
+        previous_generation: prev
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        capped,
+    })
+}
+
+/// Find a previous generation by id (`ca/previous/ID`) or by a SHA-256 fingerprint prefix
+/// (8+ hex digits, colons optional) of its issuing CA or of its root. Unknown, ambiguous
+/// and the current generation are bad input.
+pub fn find_generation(store: &Store, sel: &str) -> Result<Generation> {
+    let gens = generations(store)?;
+    if let Some(g) = gens.iter().find(|g| g.id() == sel) {
+        return refuse_current(store, g.clone());
+    }
+    let hex: String = sel
+        .chars()
+        .filter(|c| *c != ':')
+        .collect::<String>()
+        .to_ascii_uppercase();
+    let known = || {
+        let ids: Vec<String> = gens.iter().filter(|g| !g.current).map(|g| g.id()).collect();
+        if ids.is_empty() {
+            "there is no previous generation".to_string()
+        } else {
+            format!("previous generations: {}", ids.join(", "))
+        }
+    };
+    if hex.len() < 8 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(Error::input(
+            sel,
+            format!(
+                "no such CA generation (give a generation id or 8+ hex digits of a SHA-256 fingerprint; {})",
+                known()
+            ),
+        ));
+    }
+    let bare = |fp: &str| fp.replace(':', "");
+    // The issuing CA's fingerprint names one generation; a root's may name several.
+    let by_issuing: Vec<&Generation> = gens
+        .iter()
+        .filter(|g| bare(&g.issuing.sha256_fingerprint).starts_with(&hex))
+        .collect();
+    let hits: Vec<&Generation> = if by_issuing.is_empty() {
+        gens.iter()
+            .filter(|g| bare(&g.root.sha256_fingerprint).starts_with(&hex))
+            .collect()
+    } else {
+        by_issuing
+    };
+    match hits.as_slice() {
+        [] => Err(Error::input(
+            sel,
+            format!(
+                "no CA generation has a certificate with that fingerprint ({})",
+                known()
+            ),
+        )),
+        [g] => refuse_current(store, (*g).clone()),
+        many => Err(Error::input(
+            sel,
+            format!(
+                "fingerprint prefix matches {} generations ({}): give the generation id",
+                many.len(),
+                many.iter().map(|g| g.id()).collect::<Vec<_>>().join(", ")
+            ),
+        )),
+    }
+}
+
+fn refuse_current(store: &Store, g: Generation) -> Result<Generation> {
+    if g.current {
+        return Err(Error::input(
+            g.id(),
+            format!(
+                "is the CA generation that issues now in {}: it cannot be retired (rotate first: `secctl ca rotate` or `ca rotate --intermediate-only`)",
+                store.name()
+            ),
+        ));
+    }
+    Ok(g)
+}
+
+/// Move a retired generation's directory to `attic/retired/ID/` (kept for audit, never
+/// deleted) and rewrite `ca.crt` without its root (unless another generation still uses
+/// that root). The caller holds the lock and publishes the CRL afterwards.
+pub fn retire(store: &Store, gen: &Generation) -> Result<PathBuf> {
+    let attic = store.path("attic").join("retired");
+    fsio::ensure_dir(&attic)?;
+    let to = unused_dir_named(&attic, &gen.id());
+    fs::rename(&gen.dir, &to).map_err(|e| {
+        Error::io(
+            format!("moving {} to {}", gen.dir.display(), to.display()),
+            e,
+        )
+    })?;
+    fsio::sync_dir(&attic)?;
+    fsio::sync_dir(&store.ca_dir().join("previous"))?;
+    let bundle = bundle_pem(store)?;
+    fsio::write_atomic(&store.path("ca.crt"), bundle.as_bytes(), PUBLIC_MODE)?;
+    Ok(to)
+}
+
+fn unused_dir_named(parent: &Path, name: &str) -> PathBuf {
+    let mut p = parent.join(name);
+    let mut n = 2;
+    while p.symlink_metadata().is_ok() {
+        p = parent.join(format!("{name}-{n}"));
+        n += 1;
+    }
+    p
 }
