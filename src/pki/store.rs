@@ -193,6 +193,12 @@ impl Store {
         self
     }
 
+    /// Whether the state is shared between machines (etcd): delivered files are then on
+    /// the machine that issued them.
+    pub fn is_shared(&self) -> bool {
+        self.label.is_some()
+    }
+
     /// How the state is named in messages: the directory, or the etcd:// address.
     pub fn name(&self) -> String {
         self.label
