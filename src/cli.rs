@@ -59,6 +59,17 @@ secctl ca init --key-type ed25519 --days 1825 --encrypt-key
 SECCTL_PASSPHRASE_FILE=./ca-pass secctl ca init --intermediate",
     ),
     (
+        "ca import",
+        "\
+# a CA made by openssl (RSA or EC; PKCS#8, PKCS#1, SEC1 or encrypted PKCS#8 keys)
+secctl ca import --cert root.crt --key root.key --name Prod
+secctl ca import --cert root.crt --key root.key \\
+    --intermediate-cert issuing.crt --intermediate-key issuing.key
+# an encrypted key in a pipeline; store the CA key encrypted too
+secctl --passphrase-file ./ca-pass ca import --cert root.crt \\
+    --key root.p8 --key-passphrase-file ./old-pass",
+    ),
+    (
         "ca show",
         "\
 secctl ca show
@@ -106,6 +117,16 @@ secctl cert renew praefect-1
 secctl cert renew praefect-1 --reuse-key --days 90
 # by serial prefix (8+ hex digits), revoking the old one
 secctl --yes cert renew 5e4b6cac --revoke-old",
+    ),
+    (
+        "cert export",
+        "\
+# PKCS#12 for Java, Windows, appliances (asks the export passphrase twice)
+secctl cert export node-1 --p12 node-1.p12
+secctl --passphrase-file ./p12-pass cert export node-1 --p12 node-1.pfx --legacy
+# the key in the format a consumer asks for
+secctl cert export node-1 --sec1 node-1.ec.key
+secctl cert export rsa-node --pkcs1 rsa-node.rsa.key",
     ),
     (
         "cert show",
@@ -438,6 +459,40 @@ pub enum CaCommand {
     Show,
     /// Make a new CA; the trust bundle keeps the old one until it expires.
     Rotate(CaRotateArgs),
+    /// Adopt an existing CA (RSA or EC root, optionally an issuing intermediate) into an empty state directory.
+    Import(CaImportArgs),
+}
+
+/// Arguments of `ca import`.
+#[derive(Debug, Args)]
+pub struct CaImportArgs {
+    /// The root certificate (PEM or DER, self-signed, CA:TRUE).
+    #[arg(long, value_name = "FILE")]
+    pub cert: PathBuf,
+    /// The root's private key: PKCS#8, encrypted PKCS#8, PKCS#1 or SEC1 (PEM or DER).
+    #[arg(long, value_name = "FILE")]
+    pub key: PathBuf,
+    /// An intermediate CA certificate signed by the root; it signs everything afterwards.
+    #[arg(long, value_name = "FILE", requires = "intermediate_key")]
+    pub intermediate_cert: Option<PathBuf>,
+    /// The intermediate's private key (same formats as --key).
+    #[arg(long, value_name = "FILE", requires = "intermediate_cert")]
+    pub intermediate_key: Option<PathBuf>,
+    /// Passphrase of encrypted key files to import (first line) [default: asked on the terminal].
+    #[arg(long, value_name = "FILE")]
+    pub key_passphrase_file: Option<PathBuf>,
+    /// Cluster name: the O of issued certificates.
+    #[arg(long, default_value = "secctl")]
+    pub name: String,
+    /// SPIFFE trust domain of the URI SANs [default: the cluster name, lowercased, + ".local"].
+    #[arg(long, value_name = "DOMAIN")]
+    pub trust_domain: Option<String>,
+    /// Key algorithm of issued certificates when `cert` is not given --key-type.
+    #[arg(long, value_enum, default_value_t = KeyType::EcdsaP256)]
+    pub key_type: KeyType,
+    /// Store the CA key(s) encrypted with a passphrase (age, scrypt); implied by --passphrase-file.
+    #[arg(long)]
+    pub encrypt_key: bool,
 }
 
 /// Arguments of `ca rotate`.
@@ -714,6 +769,32 @@ pub enum CertCommand {
         /// A name, a serial (hex, at least 8 digits) or a certificate file.
         target: String,
     },
+    /// Export a certificate and its key as PKCS#12, or its key as PKCS#1 or SEC1.
+    Export(ExportArgs),
+}
+
+/// Arguments of `cert export`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).multiple(true).args(["p12", "pkcs1", "sec1"])))]
+pub struct ExportArgs {
+    /// A name (its latest certificate), a serial or a certificate file.
+    pub target: String,
+    /// Write a PKCS#12 file (key, certificate, chain up to the root), mode 0600; the export
+    /// passphrase is asked, or read from --passphrase-file.
+    #[arg(long, value_name = "FILE")]
+    pub p12: Option<PathBuf>,
+    /// The PKCS#12 file in the legacy profile (3DES, SHA-1 MAC) for old Java, Windows and appliances.
+    #[arg(long, requires = "p12")]
+    pub legacy: bool,
+    /// Write the key as PKCS#1 (`RSA PRIVATE KEY`, RSA keys only), mode 0600.
+    #[arg(long, value_name = "FILE")]
+    pub pkcs1: Option<PathBuf>,
+    /// Write the key as SEC1 (`EC PRIVATE KEY`, ECDSA keys only), mode 0600.
+    #[arg(long, value_name = "FILE")]
+    pub sec1: Option<PathBuf>,
+    /// Replace output files that exist.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Options shared by node and client issuance.

@@ -18,10 +18,11 @@ pub fn run(ctx: &Ctx, cmd: CaCommand) -> Result<u8> {
         CaCommand::Init(a) => init(ctx, a),
         CaCommand::Show => show(ctx),
         CaCommand::Rotate(a) => rotate(ctx, a),
+        CaCommand::Import(a) => crate::cmd::import::run(ctx, a),
     }
 }
 
-fn default_trust_domain(cluster: &str) -> Result<String> {
+pub(crate) fn default_trust_domain(cluster: &str) -> Result<String> {
     let td = format!("{}.local", cluster.to_ascii_lowercase());
     names::check_trust_domain(&td).map_err(|_| {
         Error::Usage(format!(

@@ -10,7 +10,8 @@ use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 
-/// The key algorithms secctl can generate (ring cannot generate RSA keys).
+/// The key algorithms secctl can generate (ring cannot generate RSA keys: the `rsa` crate
+/// makes them, ring signs with them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum KeyType {
@@ -21,6 +22,18 @@ pub enum KeyType {
     EcdsaP384,
     /// Ed25519 (OpenSSL 1.1.1+, Go, rustls; not every browser or appliance).
     Ed25519,
+    /// RSA 2048 bits, signing with PKCS#1 v1.5 SHA-256 (for peers that speak only RSA).
+    #[value(name = "rsa-2048")]
+    #[serde(rename = "rsa-2048")]
+    Rsa2048,
+    /// RSA 3072 bits.
+    #[value(name = "rsa-3072")]
+    #[serde(rename = "rsa-3072")]
+    Rsa3072,
+    /// RSA 4096 bits.
+    #[value(name = "rsa-4096")]
+    #[serde(rename = "rsa-4096")]
+    Rsa4096,
 }
 
 impl KeyType {
@@ -30,20 +43,49 @@ impl KeyType {
             KeyType::EcdsaP256 => "ecdsa-p256",
             KeyType::EcdsaP384 => "ecdsa-p384",
             KeyType::Ed25519 => "ed25519",
-        }
-    }
-
-    fn alg(self) -> &'static rcgen::SignatureAlgorithm {
-        match self {
-            KeyType::EcdsaP256 => &rcgen::PKCS_ECDSA_P256_SHA256,
-            KeyType::EcdsaP384 => &rcgen::PKCS_ECDSA_P384_SHA384,
-            KeyType::Ed25519 => &rcgen::PKCS_ED25519,
+            KeyType::Rsa2048 => "rsa-2048",
+            KeyType::Rsa3072 => "rsa-3072",
+            KeyType::Rsa4096 => "rsa-4096",
         }
     }
 
     /// Generate a fresh key pair of this type.
     pub fn generate(self) -> Result<KeyPair> {
-        KeyPair::generate_for(self.alg()).map_err(Error::internal)
+        let alg = match self {
+            KeyType::EcdsaP256 => &rcgen::PKCS_ECDSA_P256_SHA256,
+            KeyType::EcdsaP384 => &rcgen::PKCS_ECDSA_P384_SHA384,
+            KeyType::Ed25519 => &rcgen::PKCS_ED25519,
+            KeyType::Rsa2048 => return crate::pki::keyfmt::generate_rsa(2048),
+            KeyType::Rsa3072 => return crate::pki::keyfmt::generate_rsa(3072),
+            KeyType::Rsa4096 => return crate::pki::keyfmt::generate_rsa(4096),
+        };
+        KeyPair::generate_for(alg).map_err(Error::internal)
+    }
+
+    /// The type of an existing key pair (RSA by the modulus size; other RSA sizes are
+    /// reported as the nearest smaller one of the three).
+    pub fn of(key: &KeyPair) -> KeyType {
+        let alg = key.algorithm();
+        if alg == &rcgen::PKCS_ECDSA_P384_SHA384 {
+            KeyType::EcdsaP384
+        } else if alg == &rcgen::PKCS_ED25519 {
+            KeyType::Ed25519
+        } else if alg == &rcgen::PKCS_ECDSA_P256_SHA256 {
+            KeyType::EcdsaP256
+        } else {
+            // ring's RSA public key: the DER RSAPublicKey (modulus, exponent).
+            use pkcs8::der::Decode;
+            let bits = rsa::pkcs1::RsaPublicKey::from_der(key.public_key_raw())
+                .map(|k| k.modulus.as_bytes().len() * 8)
+                .unwrap_or(0);
+            if bits >= 4096 {
+                KeyType::Rsa4096
+            } else if bits >= 3072 {
+                KeyType::Rsa3072
+            } else {
+                KeyType::Rsa2048
+            }
+        }
     }
 }
 
