@@ -53,7 +53,9 @@ fn modern_p12_is_read_by_openssl_with_the_chain_and_the_key() {
     let passin = format!("file:{pw}");
     let info = tool(
         "openssl",
-        &["pkcs12", "-info", "-nokeys", "-in", &out, "-passin", &passin],
+        &[
+            "pkcs12", "-info", "-nokeys", "-in", &out, "-passin", &passin,
+        ],
     )
     .ok();
     let all = format!("{}{}", info.stdout, info.stderr);
@@ -62,10 +64,14 @@ fn modern_p12_is_read_by_openssl_with_the_chain_and_the_key() {
         all.contains("PBES2, PBKDF2, AES-256-CBC") && all.contains("PRF hmacWithSHA256"),
         "{all}"
     );
-    assert!(all.contains("Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC"), "{all}");
+    assert!(
+        all.contains("Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC"),
+        "{all}"
+    );
     for cn in ["CN = n1", "Intermediate CA", "Root CA"] {
         assert!(
-            all.lines().any(|l| l.starts_with("subject=") && l.contains(cn)),
+            all.lines()
+                .any(|l| l.starts_with("subject=") && l.contains(cn)),
             "{cn} not in {all}"
         );
     }
@@ -138,29 +144,65 @@ fn legacy_p12_opens_with_openssl_legacy() {
         all.contains("Shrouded Keybag: pbeWithSHA1And3-KeyTripleDES-CBC"),
         "{all}"
     );
-    assert!(all.contains("subject=OU = ops, CN = c1") || all.contains("CN = c1"), "{all}");
+    assert!(
+        all.contains("subject=OU = ops, CN = c1") || all.contains("CN = c1"),
+        "{all}"
+    );
 }
 
 #[test]
 fn pkcs1_and_sec1_keys_are_read_by_openssl_and_refused_for_the_wrong_type() {
     let env = Env::new();
     env.run(&["ca", "init"]).ok();
-    env.run(&["cert", "node", "r", "--host", "localhost", "--key-type", "rsa-2048"])
-        .ok();
-    env.run(&["cert", "node", "e", "--host", "localhost", "--key-type", "ecdsa-p384"])
-        .ok();
-    env.run(&["cert", "node", "d", "--host", "localhost", "--key-type", "ed25519"])
-        .ok();
+    env.run(&[
+        "cert",
+        "node",
+        "r",
+        "--host",
+        "localhost",
+        "--key-type",
+        "rsa-2048",
+    ])
+    .ok();
+    env.run(&[
+        "cert",
+        "node",
+        "e",
+        "--host",
+        "localhost",
+        "--key-type",
+        "ecdsa-p384",
+    ])
+    .ok();
+    env.run(&[
+        "cert",
+        "node",
+        "d",
+        "--host",
+        "localhost",
+        "--key-type",
+        "ed25519",
+    ])
+    .ok();
     let rsa = file(&env, "r.rsa");
     env.run(&["cert", "export", "r", "--pkcs1", &rsa]).ok();
     assert_eq!(mode(&env.path("r.rsa")), 0o600);
     let text = std::fs::read_to_string(&rsa).unwrap();
-    assert!(text.starts_with("-----BEGIN RSA PRIVATE KEY-----"), "{text}");
+    assert!(
+        text.starts_with("-----BEGIN RSA PRIVATE KEY-----"),
+        "{text}"
+    );
     let chk = tool("openssl", &["rsa", "-check", "-noout", "-in", &rsa]).ok();
     assert!(chk.stdout.contains("RSA key ok"), "{}", chk.stdout);
     assert_eq!(
         pubkey(&["rsa", "-in", &rsa, "-pubout"]),
-        pubkey(&["x509", "-noout", "-pubkey", "-in", &file(&env, "pki/certs/r/r.crt")])
+        pubkey(&[
+            "x509",
+            "-noout",
+            "-pubkey",
+            "-in",
+            &file(&env, "pki/certs/r/r.crt")
+        ])
     );
     let ec = file(&env, "e.ec");
     env.run(&["cert", "export", "e", "--sec1", &ec]).ok();
@@ -170,7 +212,13 @@ fn pkcs1_and_sec1_keys_are_read_by_openssl_and_refused_for_the_wrong_type() {
     assert!(chk.stdout.contains("NIST CURVE: P-384"), "{}", chk.stdout);
     assert_eq!(
         pubkey(&["ec", "-in", &ec, "-pubout"]),
-        pubkey(&["x509", "-noout", "-pubkey", "-in", &file(&env, "pki/certs/e/e.crt")])
+        pubkey(&[
+            "x509",
+            "-noout",
+            "-pubkey",
+            "-in",
+            &file(&env, "pki/certs/e/e.crt")
+        ])
     );
 
     // Wrong key types, existing outputs, no passphrase without a terminal: exit 2, one
@@ -222,8 +270,16 @@ fn curl_with_a_p12_client_certificate_does_mtls_against_serve() {
     let env = common::serve_pki();
     let pw = pass(&env, "client-pass-1");
     let p12 = file(&env, "rails.p12");
-    env.run(&["--passphrase-file", &pw, "cert", "export", "rails", "--p12", &p12])
-        .ok();
+    env.run(&[
+        "--passphrase-file",
+        &pw,
+        "cert",
+        "export",
+        "rails",
+        "--p12",
+        &p12,
+    ])
+    .ok();
     let s = Serve::start(&env, &["--name", "srv", "--client-auth", "required"]);
     let ca = file(&env, "pki/ca.crt");
     let url = format!("https://{}/", s.addr);
@@ -255,17 +311,36 @@ fn curl_with_a_p12_client_certificate_does_mtls_against_serve() {
 #[test]
 #[ignore = "needs keytool (apt-get install default-jre-headless); run by .ci/run"]
 fn keytool_lists_the_modern_p12() {
-    require(have("keytool"), "keytool (apt-get install default-jre-headless)");
+    require(
+        have("keytool"),
+        "keytool (apt-get install default-jre-headless)",
+    );
     let env = Env::new();
     env.run(&["ca", "init", "--intermediate"]).ok();
     for kt in ["ecdsa-p256", "rsa-2048"] {
         let name = format!("n-{kt}");
-        env.run(&["cert", "node", &name, "--host", "localhost", "--key-type", kt])
-            .ok();
+        env.run(&[
+            "cert",
+            "node",
+            &name,
+            "--host",
+            "localhost",
+            "--key-type",
+            kt,
+        ])
+        .ok();
         let pw = pass(&env, "keytool-pass-1");
         let out = file(&env, &format!("{name}.p12"));
-        env.run(&["--passphrase-file", &pw, "cert", "export", &name, "--p12", &out])
-            .ok();
+        env.run(&[
+            "--passphrase-file",
+            &pw,
+            "cert",
+            "export",
+            &name,
+            "--p12",
+            &out,
+        ])
+        .ok();
         let r = tool(
             "keytool",
             &[
@@ -280,9 +355,21 @@ fn keytool_lists_the_modern_p12() {
             ],
         )
         .ok();
-        assert!(r.stdout.contains("Entry type: PrivateKeyEntry"), "{}", r.stdout);
-        assert!(r.stdout.contains("Certificate chain length: 3"), "{}", r.stdout);
-        assert!(r.stdout.contains(&format!("Alias name: {name}")), "{}", r.stdout);
+        assert!(
+            r.stdout.contains("Entry type: PrivateKeyEntry"),
+            "{}",
+            r.stdout
+        );
+        assert!(
+            r.stdout.contains("Certificate chain length: 3"),
+            "{}",
+            r.stdout
+        );
+        assert!(
+            r.stdout.contains(&format!("Alias name: {name}")),
+            "{}",
+            r.stdout
+        );
         let wrong = env.write("wrong", "wrong-pass-1\n");
         let r = tool(
             "keytool",

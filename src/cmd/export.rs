@@ -99,10 +99,7 @@ pub fn run(ctx: &Ctx, a: ExportArgs) -> Result<u8> {
     let rec = crate::cmd::cert::resolve(ctx, &a.target)?
         .pop()
         .ok_or_else(|| Error::internal("empty resolution"))?;
-    let outs: Vec<&PathBuf> = [&a.p12, &a.pkcs1, &a.sec1]
-        .into_iter()
-        .flatten()
-        .collect();
+    let outs: Vec<&PathBuf> = [&a.p12, &a.pkcs1, &a.sec1].into_iter().flatten().collect();
     for (i, o) in outs.iter().enumerate() {
         check_target(o, a.force)?;
         if outs[..i].contains(o) {
@@ -113,7 +110,10 @@ pub fn run(ctx: &Ctx, a: ExportArgs) -> Result<u8> {
     if crate::cmd::cert::revoked_set(ctx)?.contains(&rec.serial) {
         return Err(Error::input(
             &a.target,
-            format!("certificate {} is revoked: issue a new one first", rec.serial),
+            format!(
+                "certificate {} is revoked: issue a new one first",
+                rec.serial
+            ),
         ));
     }
     if rec.not_after <= now {

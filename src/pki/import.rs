@@ -6,10 +6,10 @@
 
 use std::path::{Path, PathBuf};
 
+use ::time::OffsetDateTime;
 use age::secrecy::SecretString;
 use rcgen::{CertificateParams, DnType, Issuer, KeyPair};
 use serde::Serialize;
-use ::time::OffsetDateTime;
 use x509_parser::prelude::{FromDer, X509Certificate};
 use zeroize::Zeroizing;
 
@@ -80,7 +80,11 @@ pub fn read_pair(
 /// Refuse a certificate that cannot act as a CA now: basicConstraints CA:TRUE, keyUsage
 /// (when present) with keyCertSign and cRLSign, valid at `now`. Returns its path length
 /// constraint.
-fn check_ca_cert(path: &Path, cert: &X509Certificate<'_>, now: OffsetDateTime) -> Result<Option<u32>> {
+fn check_ca_cert(
+    path: &Path,
+    cert: &X509Certificate<'_>,
+    now: OffsetDateTime,
+) -> Result<Option<u32>> {
     let bc = cert
         .basic_constraints()
         .map_err(|e| Error::path(path, format!("unreadable basicConstraints ({e})")))?;
@@ -115,7 +119,10 @@ fn check_ca_cert(path: &Path, cert: &X509Certificate<'_>, now: OffsetDateTime) -
     if na <= now {
         return Err(Error::path(
             path,
-            format!("the CA certificate expired on {}", crate::output::fmt_time(na)),
+            format!(
+                "the CA certificate expired on {}",
+                crate::output::fmt_time(na)
+            ),
         ));
     }
     if nb > now {
@@ -136,14 +143,17 @@ fn trial_sign(pair: &CaPair) -> Result<()> {
     let key = KeyPair::try_from(pair.key.serialize_der().as_slice())
         .map_err(|e| Error::path(&pair.key_path, format!("unusable key ({e})")))?;
     let der = rustls_pki_types::CertificateDer::from(pair.der.as_slice());
-    let issuer = Issuer::from_ca_cert_der(&der, key).map_err(|e| {
-        Error::path(&pair.cert_path, format!("unusable CA certificate ({e})"))
-    })?;
+    let issuer = Issuer::from_ca_cert_der(&der, key)
+        .map_err(|e| Error::path(&pair.cert_path, format!("unusable CA certificate ({e})")))?;
     let mut p = CertificateParams::default();
-    p.distinguished_name.push(DnType::CommonName, "secctl import check");
+    p.distinguished_name
+        .push(DnType::CommonName, "secctl import check");
     let leaf_key = KeyType::EcdsaP256.generate()?;
     let leaf = p.signed_by(&leaf_key, &issuer).map_err(|e| {
-        Error::path(&pair.key_path, format!("cannot sign a certificate with this CA ({e})"))
+        Error::path(
+            &pair.key_path,
+            format!("cannot sign a certificate with this CA ({e})"),
+        )
     })?;
     let (_, ca) = X509Certificate::from_der(&pair.der).map_err(Error::internal)?;
     let (_, l) = X509Certificate::from_der(leaf.der()).map_err(Error::internal)?;
@@ -163,7 +173,12 @@ fn trial_sign(pair: &CaPair) -> Result<()> {
         key_identifier_method: rcgen::KeyIdMethod::Sha256,
     }
     .signed_by(&issuer)
-    .map_err(|e| Error::path(&pair.cert_path, format!("cannot sign a CRL with this CA ({e})")))?;
+    .map_err(|e| {
+        Error::path(
+            &pair.cert_path,
+            format!("cannot sign a CRL with this CA ({e})"),
+        )
+    })?;
     Ok(())
 }
 
@@ -237,17 +252,27 @@ pub fn write(
     let suffix = if encrypted { ".key.age" } else { ".key" };
     let root_key = Zeroizing::new(keys::encode_private_key(&root.key, passphrase)?);
     let inter_key = match inter {
-        Some(i) => Some(Zeroizing::new(keys::encode_private_key(&i.key, passphrase)?)),
+        Some(i) => Some(Zeroizing::new(keys::encode_private_key(
+            &i.key, passphrase,
+        )?)),
         None => None,
     };
     let root_pem = pem_cert(&root.der);
     let ca_dir = store.ca_dir();
     fsio::ensure_dir(&ca_dir)?;
     let mut batch = fsio::Batch::new();
-    batch.write(&ca_dir.join(format!("root{suffix}")), &root_key, SECRET_MODE)?;
+    batch.write(
+        &ca_dir.join(format!("root{suffix}")),
+        &root_key,
+        SECRET_MODE,
+    )?;
     batch.write(&ca_dir.join("root.crt"), root_pem.as_bytes(), PUBLIC_MODE)?;
     if let (Some(i), Some(k)) = (inter, &inter_key) {
-        batch.write(&ca_dir.join(format!("intermediate{suffix}")), k, SECRET_MODE)?;
+        batch.write(
+            &ca_dir.join(format!("intermediate{suffix}")),
+            k,
+            SECRET_MODE,
+        )?;
         batch.write(
             &ca_dir.join("intermediate.crt"),
             pem_cert(&i.der).as_bytes(),

@@ -20,7 +20,8 @@ const OID_EC_PUBLIC_KEY: pkcs8::ObjectIdentifier =
 const OID_RSA_ENCRYPTION: pkcs8::ObjectIdentifier =
     pkcs8::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 /// The curves ring signs with.
-const OID_P256: pkcs8::ObjectIdentifier = pkcs8::ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
+const OID_P256: pkcs8::ObjectIdentifier =
+    pkcs8::ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
 const OID_P384: pkcs8::ObjectIdentifier = pkcs8::ObjectIdentifier::new_unwrap("1.3.132.0.34");
 
 /// The format a key was read in (reported by `ca import`).
@@ -40,7 +41,7 @@ pub enum KeyFormat {
 }
 
 /// How to convert a legacy OpenSSL-encrypted key, said in the refusal.
-const LEGACY_HINT: &str = "is encrypted in the legacy OpenSSL PEM format (Proc-Type: 4,ENCRYPTED / DEK-Info), \
+const LEGACY_HINT: &str = "is encrypted in the legacy OpenSSL PEM format (Proc-Type and DEK-Info headers), \
      which secctl does not read: convert it with `openssl pkcs8 -topk8 -v2 aes-256-cbc -in KEY -out KEY.p8` \
      (PBES2 ENCRYPTED PRIVATE KEY) and import that";
 
@@ -116,7 +117,10 @@ pub fn read_any_private_key(
                 Error::path(
                     path,
                     match e {
-                        pkcs8::Error::EncryptedPrivateKey(pkcs8::pkcs5::Error::DecryptFailed) => {
+                        // A wrong key shows as bad CBC padding, which pkcs5 reports as either.
+                        pkcs8::Error::EncryptedPrivateKey(
+                            pkcs8::pkcs5::Error::DecryptFailed | pkcs8::pkcs5::Error::EncryptFailed,
+                        ) => {
                             "wrong passphrase (the key could not be decrypted)".to_string()
                         }
                         pkcs8::Error::EncryptedPrivateKey(
@@ -126,10 +130,7 @@ pub fn read_any_private_key(
                     },
                 )
             })?;
-            Ok((
-                from_pkcs8(path, doc.as_bytes())?,
-                KeyFormat::Pkcs8Encrypted,
-            ))
+            Ok((from_pkcs8(path, doc.as_bytes())?, KeyFormat::Pkcs8Encrypted))
         }
         other => Err(Error::path(
             path,
@@ -226,15 +227,12 @@ fn from_pkcs1(path: &Path, der: &[u8]) -> Result<KeyPair> {
 fn from_sec1(path: &Path, der: &[u8]) -> Result<KeyPair> {
     let k = sec1::EcPrivateKey::from_der(der)
         .map_err(|e| Error::path(path, format!("not a valid SEC1 EC private key ({e})")))?;
-    let curve = k
-        .parameters
-        .and_then(|p| p.named_curve())
-        .ok_or_else(|| {
-            Error::path(
-                path,
-                "SEC1 key without a named curve: convert it with `openssl pkcs8 -topk8 -nocrypt`",
-            )
-        })?;
+    let curve = k.parameters.and_then(|p| p.named_curve()).ok_or_else(|| {
+        Error::path(
+            path,
+            "SEC1 key without a named curve: convert it with `openssl pkcs8 -topk8 -nocrypt`",
+        )
+    })?;
     if k.public_key.is_none() {
         return Err(Error::path(
             path,
@@ -281,7 +279,10 @@ pub fn to_sec1_pem(name: &str, key: &KeyPair) -> Result<Zeroizing<String>> {
         .parameters_oid()
         .map_err(|e| Error::input(name, format!("EC key without a named curve ({e})")))?;
     if curve != OID_P256 && curve != OID_P384 {
-        return Err(Error::input(name, format!("EC key on unknown curve {curve}")));
+        return Err(Error::input(
+            name,
+            format!("EC key on unknown curve {curve}"),
+        ));
     }
     let mut ec = sec1::EcPrivateKey::from_der(info.private_key)
         .map_err(|e| Error::input(name, format!("unreadable EC key ({e})")))?;

@@ -3,8 +3,8 @@
 pub mod ca;
 pub mod fsio;
 pub mod identity;
-pub mod inspect;
 pub mod import;
+pub mod inspect;
 pub mod issue;
 pub mod keyfmt;
 pub mod keys;
