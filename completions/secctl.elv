@@ -58,6 +58,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand init 'Create a root CA (and optionally an issuing intermediate) in the state directory'
             cand show 'Show the CA: subject, key type, validity, fingerprints, key encryption'
             cand rotate 'Make a new CA; the trust bundle keeps the old one until it expires'
+            cand import 'Adopt an existing CA (RSA or EC root, optionally an issuing intermediate) into an empty state directory'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'secctl;ca;init'= {
@@ -105,10 +106,32 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'secctl;ca;import'= {
+            cand --name 'Cluster name: the O of issued certificates'
+            cand --trust-domain 'SPIFFE trust domain of the URI SANs [default: the cluster name, lowercased, + ".local"]'
+            cand --key-type 'Key algorithm of issued certificates when `cert` is not given --key-type'
+            cand --cert 'The root certificate (PEM or DER, self-signed, CA:TRUE)'
+            cand --key 'The root''s private key: PKCS#8, encrypted PKCS#8, PKCS#1 or SEC1 (PEM or DER)'
+            cand --intermediate-cert 'An intermediate CA certificate signed by the root; it signs everything afterwards'
+            cand --intermediate-key 'The intermediate''s private key (same formats as --key)'
+            cand --key-passphrase-file 'Passphrase of encrypted key files to import (first line) [default: asked on the terminal]'
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)'
+            cand --encrypt-key 'Store the CA key(s) encrypted with a passphrase (age, scrypt); implied by --passphrase-file'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand --insecure-dirs 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'secctl;ca;help'= {
             cand init 'Create a root CA (and optionally an issuing intermediate) in the state directory'
             cand show 'Show the CA: subject, key type, validity, fingerprints, key encryption'
             cand rotate 'Make a new CA; the trust bundle keeps the old one until it expires'
+            cand import 'Adopt an existing CA (RSA or EC root, optionally an issuing intermediate) into an empty state directory'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'secctl;ca;help;init'= {
@@ -116,6 +139,8 @@ set edit:completion:arg-completer[secctl] = {|@words|
         &'secctl;ca;help;show'= {
         }
         &'secctl;ca;help;rotate'= {
+        }
+        &'secctl;ca;help;import'= {
         }
         &'secctl;ca;help;help'= {
         }
@@ -135,6 +160,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand list 'List issued certificates with role, serial, expiry and status'
             cand renew 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key)'
             cand show 'Show one certificate: by name, serial, or certificate file'
+            cand export 'Export a certificate and its key as PKCS#12, or its key as PKCS#1 or SEC1'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'secctl;cert;node'= {
@@ -216,12 +242,30 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'secctl;cert;export'= {
+            cand --p12 'Write a PKCS#12 file (key, certificate, chain up to the root), mode 0600; the export passphrase is asked, or read from --passphrase-file'
+            cand --pkcs1 'Write the key as PKCS#1 (`RSA PRIVATE KEY`, RSA keys only), mode 0600'
+            cand --sec1 'Write the key as SEC1 (`EC PRIVATE KEY`, ECDSA keys only), mode 0600'
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)'
+            cand --legacy 'The PKCS#12 file in the legacy profile (3DES, SHA-1 MAC) for old Java, Windows and appliances'
+            cand --force 'Replace output files that exist'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand --insecure-dirs 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'secctl;cert;help'= {
             cand node 'Issue a node certificate (TLS server and client)'
             cand client 'Issue a client certificate (TLS client only)'
             cand list 'List issued certificates with role, serial, expiry and status'
             cand renew 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key)'
             cand show 'Show one certificate: by name, serial, or certificate file'
+            cand export 'Export a certificate and its key as PKCS#12, or its key as PKCS#1 or SEC1'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'secctl;cert;help;node'= {
@@ -233,6 +277,8 @@ set edit:completion:arg-completer[secctl] = {|@words|
         &'secctl;cert;help;renew'= {
         }
         &'secctl;cert;help;show'= {
+        }
+        &'secctl;cert;help;export'= {
         }
         &'secctl;cert;help;help'= {
         }
@@ -590,6 +636,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand init 'Create a root CA (and optionally an issuing intermediate) in the state directory'
             cand show 'Show the CA: subject, key type, validity, fingerprints, key encryption'
             cand rotate 'Make a new CA; the trust bundle keeps the old one until it expires'
+            cand import 'Adopt an existing CA (RSA or EC root, optionally an issuing intermediate) into an empty state directory'
         }
         &'secctl;help;ca;init'= {
         }
@@ -597,12 +644,15 @@ set edit:completion:arg-completer[secctl] = {|@words|
         }
         &'secctl;help;ca;rotate'= {
         }
+        &'secctl;help;ca;import'= {
+        }
         &'secctl;help;cert'= {
             cand node 'Issue a node certificate (TLS server and client)'
             cand client 'Issue a client certificate (TLS client only)'
             cand list 'List issued certificates with role, serial, expiry and status'
             cand renew 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key)'
             cand show 'Show one certificate: by name, serial, or certificate file'
+            cand export 'Export a certificate and its key as PKCS#12, or its key as PKCS#1 or SEC1'
         }
         &'secctl;help;cert;node'= {
         }
@@ -613,6 +663,8 @@ set edit:completion:arg-completer[secctl] = {|@words|
         &'secctl;help;cert;renew'= {
         }
         &'secctl;help;cert;show'= {
+        }
+        &'secctl;help;cert;export'= {
         }
         &'secctl;help;revoke'= {
         }

@@ -61,7 +61,7 @@ SECCTL_PASSPHRASE_FILE=./ca-pass secctl ca init --intermediate",
     (
         "ca import",
         "\
-# a CA made by openssl (RSA or EC; PKCS#8, PKCS#1, SEC1 or encrypted PKCS#8 keys)
+# a CA made by openssl (RSA or EC; PKCS#8, PKCS#1, SEC1, encrypted PKCS#8)
 secctl ca import --cert root.crt --key root.key --name Prod
 secctl ca import --cert root.crt --key root.key \\
     --intermediate-cert issuing.crt --intermediate-key issuing.key
@@ -123,7 +123,8 @@ secctl --yes cert renew 5e4b6cac --revoke-old",
         "\
 # PKCS#12 for Java, Windows, appliances (asks the export passphrase twice)
 secctl cert export node-1 --p12 node-1.p12
-secctl --passphrase-file ./p12-pass cert export node-1 --p12 node-1.pfx --legacy
+secctl --passphrase-file ./p12-pass cert export node-1 \\
+    --p12 node-1.pfx --legacy
 # the key in the format a consumer asks for
 secctl cert export node-1 --sec1 node-1.ec.key
 secctl cert export rsa-node --pkcs1 rsa-node.rsa.key",
@@ -775,7 +776,9 @@ pub enum CertCommand {
 
 /// Arguments of `cert export`.
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("what").required(true).multiple(true).args(["p12", "pkcs1", "sec1"])))]
+#[command(group(
+    clap::ArgGroup::new("what").required(true).multiple(true).args(["p12", "pkcs1", "sec1"])
+))]
 pub struct ExportArgs {
     /// A name (its latest certificate), a serial or a certificate file.
     pub target: String,
