@@ -378,6 +378,13 @@ fn bad_cas_and_keys_are_refused_and_nothing_is_written() {
         ],
         &["stray.crt", "not signed by the root", "good.crt"],
     );
+    // An RSA key ring will not sign with (1024 bits).
+    let (weak_crt, weak_key) = openssl_root(&env, "weak", &["-newkey", "rsa:1024"], &[]);
+    refused(
+        &env,
+        &["--cert", &weak_crt, "--key", &weak_key],
+        &["weak.key", "1024 bits"],
+    );
     // An expired CA (made with rcgen: OpenSSL 3.0 cannot backdate).
     let k = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
     let mut p = rcgen::CertificateParams::new(vec![]).unwrap();

@@ -10,7 +10,7 @@ use ::time::OffsetDateTime;
 use age::secrecy::SecretString;
 use rcgen::{CertificateParams, DnType, Issuer, KeyPair};
 use serde::Serialize;
-use x509_parser::prelude::{FromDer, X509Certificate};
+use x509_parser::prelude::{FromDer, X509Certificate, X509Name};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
@@ -182,11 +182,17 @@ fn trial_sign(pair: &CaPair) -> Result<()> {
     Ok(())
 }
 
+/// Whether two names are the same: the same DER, or the same attributes and values once
+/// decoded (one tool may write a PrintableString where another writes a UTF8String).
+fn same_name(a: &X509Name<'_>, b: &X509Name<'_>) -> bool {
+    a.as_raw() == b.as_raw() || a.to_string() == b.to_string()
+}
+
 /// Check a root (and intermediate) for adoption; nothing is written.
 pub fn check(root: &CaPair, inter: Option<&CaPair>, now: OffsetDateTime) -> Result<()> {
     let (_, rc) = X509Certificate::from_der(&root.der).map_err(Error::internal)?;
     let root_len = check_ca_cert(&root.cert_path, &rc, now)?;
-    if rc.subject().as_raw() != rc.issuer().as_raw() || rc.verify_signature(None).is_err() {
+    if !same_name(rc.subject(), rc.issuer()) || rc.verify_signature(None).is_err() {
         return Err(Error::path(
             &root.cert_path,
             "is not a self-signed root: give the root as --cert and the CA below it as --intermediate-cert/--intermediate-key",
@@ -196,7 +202,7 @@ pub fn check(root: &CaPair, inter: Option<&CaPair>, now: OffsetDateTime) -> Resu
     if let Some(i) = inter {
         let (_, ic) = X509Certificate::from_der(&i.der).map_err(Error::internal)?;
         check_ca_cert(&i.cert_path, &ic, now)?;
-        if ic.issuer().as_raw() != rc.subject().as_raw()
+        if !same_name(ic.issuer(), rc.subject())
             || ic.verify_signature(Some(rc.public_key())).is_err()
         {
             return Err(Error::path(
