@@ -61,32 +61,6 @@ impl KeyType {
         };
         KeyPair::generate_for(alg).map_err(Error::internal)
     }
-
-    /// The type of an existing key pair (RSA by the modulus size; other RSA sizes are
-    /// reported as the nearest smaller one of the three).
-    pub fn of(key: &KeyPair) -> KeyType {
-        let alg = key.algorithm();
-        if alg == &rcgen::PKCS_ECDSA_P384_SHA384 {
-            KeyType::EcdsaP384
-        } else if alg == &rcgen::PKCS_ED25519 {
-            KeyType::Ed25519
-        } else if alg == &rcgen::PKCS_ECDSA_P256_SHA256 {
-            KeyType::EcdsaP256
-        } else {
-            // ring's RSA public key: the DER RSAPublicKey (modulus, exponent).
-            use pkcs8::der::Decode;
-            let bits = rsa::pkcs1::RsaPublicKey::from_der(key.public_key_raw())
-                .map(|k| k.modulus.as_bytes().len() * 8)
-                .unwrap_or(0);
-            if bits >= 4096 {
-                KeyType::Rsa4096
-            } else if bits >= 3072 {
-                KeyType::Rsa3072
-            } else {
-                KeyType::Rsa2048
-            }
-        }
-    }
 }
 
 impl std::fmt::Display for KeyType {
