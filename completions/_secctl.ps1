@@ -74,6 +74,7 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the CA: subject, key type, validity, fingerprints, key encryption')
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Make a new CA (or only a new intermediate); the trust bundle keeps the old one until it expires or is retired')
             [CompletionResult]::new('retire', 'retire', [CompletionResultType]::ParameterValue, 'Retire a previous CA generation: drop it from ca.crt and crl.pem (its files go to DIR/attic/retired/)')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Adopt an existing CA (RSA or EC root, optionally an issuing intermediate) into an empty state directory')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -164,11 +165,39 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'secctl;ca;import' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Cluster name: the O of issued certificates')
+            [CompletionResult]::new('--trust-domain', '--trust-domain', [CompletionResultType]::ParameterName, 'SPIFFE trust domain of the URI SANs [default: the cluster name, lowercased, + ".local"]')
+            [CompletionResult]::new('--key-type', '--key-type', [CompletionResultType]::ParameterName, 'Key algorithm of issued certificates when `cert` is not given --key-type')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'The root certificate (PEM or DER, self-signed, CA:TRUE)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The root''s private key: PKCS#8, encrypted PKCS#8, PKCS#1 or SEC1 (PEM or DER)')
+            [CompletionResult]::new('--intermediate-cert', '--intermediate-cert', [CompletionResultType]::ParameterName, 'An intermediate CA certificate signed by the root; it signs everything afterwards')
+            [CompletionResult]::new('--intermediate-key', '--intermediate-key', [CompletionResultType]::ParameterName, 'The intermediate''s private key (same formats as --key)')
+            [CompletionResult]::new('--key-passphrase-file', '--key-passphrase-file', [CompletionResultType]::ParameterName, 'Passphrase of encrypted key files to import (first line) [default: asked on the terminal]')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Keep the state on etcd instead of in --dir: `etcd://HOST:PORT[,HOST:PORT...]/PREFIX`. Writers take etcd''s lock; every change is written back with compare-and-swap')
+            [CompletionResult]::new('--etcd-ca', '--etcd-ca', [CompletionResultType]::ParameterName, 'CA bundle of the etcd members'' certificates (TLS to etcd; plain HTTP without it)')
+            [CompletionResult]::new('--etcd-cert', '--etcd-cert', [CompletionResultType]::ParameterName, 'Client certificate for etcd (with --etcd-key; secctl can issue it: `cert client`)')
+            [CompletionResult]::new('--etcd-key', '--etcd-key', [CompletionResultType]::ParameterName, 'Private key of --etcd-cert')
+            [CompletionResult]::new('--etcd-timeout', '--etcd-timeout', [CompletionResultType]::ParameterName, 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)')
+            [CompletionResult]::new('--encrypt-key', '--encrypt-key', [CompletionResultType]::ParameterName, 'Store the CA key(s) encrypted with a passphrase (age, scrypt); implied by --passphrase-file')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive actions without a terminal)')
+            [CompletionResult]::new('--insecure-dirs', '--insecure-dirs', [CompletionResultType]::ParameterName, 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'secctl;ca;help' {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create a root CA (and optionally an issuing intermediate) in the state directory')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the CA: subject, key type, validity, fingerprints, key encryption')
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Make a new CA (or only a new intermediate); the trust bundle keeps the old one until it expires or is retired')
             [CompletionResult]::new('retire', 'retire', [CompletionResultType]::ParameterValue, 'Retire a previous CA generation: drop it from ca.crt and crl.pem (its files go to DIR/attic/retired/)')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Adopt an existing CA (RSA or EC root, optionally an issuing intermediate) into an empty state directory')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -182,6 +211,9 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             break
         }
         'secctl;ca;help;retire' {
+            break
+        }
+        'secctl;ca;help;import' {
             break
         }
         'secctl;ca;help;help' {
@@ -209,6 +241,7 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Certify a key made on the node: sign its CSR with secctl''s identity (the key never leaves the node)')
             [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key or --csr)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one certificate: by name, serial, or certificate file')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export a certificate and its key as PKCS#12, or its key as PKCS#1 or SEC1')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -348,6 +381,29 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'secctl;cert;export' {
+            [CompletionResult]::new('--p12', '--p12', [CompletionResultType]::ParameterName, 'Write a PKCS#12 file (key, certificate, chain up to the root), mode 0600; the export passphrase is asked, or read from --passphrase-file')
+            [CompletionResult]::new('--pkcs1', '--pkcs1', [CompletionResultType]::ParameterName, 'Write the key as PKCS#1 (`RSA PRIVATE KEY`, RSA keys only), mode 0600')
+            [CompletionResult]::new('--sec1', '--sec1', [CompletionResultType]::ParameterName, 'Write the key as SEC1 (`EC PRIVATE KEY`, ECDSA keys only), mode 0600')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Keep the state on etcd instead of in --dir: `etcd://HOST:PORT[,HOST:PORT...]/PREFIX`. Writers take etcd''s lock; every change is written back with compare-and-swap')
+            [CompletionResult]::new('--etcd-ca', '--etcd-ca', [CompletionResultType]::ParameterName, 'CA bundle of the etcd members'' certificates (TLS to etcd; plain HTTP without it)')
+            [CompletionResult]::new('--etcd-cert', '--etcd-cert', [CompletionResultType]::ParameterName, 'Client certificate for etcd (with --etcd-key; secctl can issue it: `cert client`)')
+            [CompletionResult]::new('--etcd-key', '--etcd-key', [CompletionResultType]::ParameterName, 'Private key of --etcd-cert')
+            [CompletionResult]::new('--etcd-timeout', '--etcd-timeout', [CompletionResultType]::ParameterName, 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)')
+            [CompletionResult]::new('--legacy', '--legacy', [CompletionResultType]::ParameterName, 'The PKCS#12 file in the legacy profile (3DES, SHA-1 MAC) for old Java, Windows and appliances')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace output files that exist')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive actions without a terminal)')
+            [CompletionResult]::new('--insecure-dirs', '--insecure-dirs', [CompletionResultType]::ParameterName, 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'secctl;cert;help' {
             [CompletionResult]::new('node', 'node', [CompletionResultType]::ParameterValue, 'Issue a node certificate (TLS server and client)')
             [CompletionResult]::new('client', 'client', [CompletionResultType]::ParameterValue, 'Issue a client certificate (TLS client only)')
@@ -355,6 +411,7 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Certify a key made on the node: sign its CSR with secctl''s identity (the key never leaves the node)')
             [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key or --csr)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one certificate: by name, serial, or certificate file')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export a certificate and its key as PKCS#12, or its key as PKCS#1 or SEC1')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -374,6 +431,9 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             break
         }
         'secctl;cert;help;show' {
+            break
+        }
+        'secctl;cert;help;export' {
             break
         }
         'secctl;cert;help;help' {
@@ -904,6 +964,7 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the CA: subject, key type, validity, fingerprints, key encryption')
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Make a new CA (or only a new intermediate); the trust bundle keeps the old one until it expires or is retired')
             [CompletionResult]::new('retire', 'retire', [CompletionResultType]::ParameterValue, 'Retire a previous CA generation: drop it from ca.crt and crl.pem (its files go to DIR/attic/retired/)')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Adopt an existing CA (RSA or EC root, optionally an issuing intermediate) into an empty state directory')
             break
         }
         'secctl;help;ca;init' {
@@ -918,6 +979,9 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
         'secctl;help;ca;retire' {
             break
         }
+        'secctl;help;ca;import' {
+            break
+        }
         'secctl;help;cert' {
             [CompletionResult]::new('node', 'node', [CompletionResultType]::ParameterValue, 'Issue a node certificate (TLS server and client)')
             [CompletionResult]::new('client', 'client', [CompletionResultType]::ParameterValue, 'Issue a client certificate (TLS client only)')
@@ -925,6 +989,7 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Certify a key made on the node: sign its CSR with secctl''s identity (the key never leaves the node)')
             [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key or --csr)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one certificate: by name, serial, or certificate file')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export a certificate and its key as PKCS#12, or its key as PKCS#1 or SEC1')
             break
         }
         'secctl;help;cert;node' {
@@ -943,6 +1008,9 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             break
         }
         'secctl;help;cert;show' {
+            break
+        }
+        'secctl;help;cert;export' {
             break
         }
         'secctl;help;revoke' {

@@ -91,6 +91,9 @@ _secctl() {
             secctl__subcmd__ca,help)
                 cmd="secctl__subcmd__ca__subcmd__help"
                 ;;
+            secctl__subcmd__ca,import)
+                cmd="secctl__subcmd__ca__subcmd__import"
+                ;;
             secctl__subcmd__ca,init)
                 cmd="secctl__subcmd__ca__subcmd__init"
                 ;;
@@ -106,6 +109,9 @@ _secctl() {
             secctl__subcmd__ca__subcmd__help,help)
                 cmd="secctl__subcmd__ca__subcmd__help__subcmd__help"
                 ;;
+            secctl__subcmd__ca__subcmd__help,import)
+                cmd="secctl__subcmd__ca__subcmd__help__subcmd__import"
+                ;;
             secctl__subcmd__ca__subcmd__help,init)
                 cmd="secctl__subcmd__ca__subcmd__help__subcmd__init"
                 ;;
@@ -120,6 +126,9 @@ _secctl() {
                 ;;
             secctl__subcmd__cert,client)
                 cmd="secctl__subcmd__cert__subcmd__client"
+                ;;
+            secctl__subcmd__cert,export)
+                cmd="secctl__subcmd__cert__subcmd__export"
                 ;;
             secctl__subcmd__cert,help)
                 cmd="secctl__subcmd__cert__subcmd__help"
@@ -141,6 +150,9 @@ _secctl() {
                 ;;
             secctl__subcmd__cert__subcmd__help,client)
                 cmd="secctl__subcmd__cert__subcmd__help__subcmd__client"
+                ;;
+            secctl__subcmd__cert__subcmd__help,export)
+                cmd="secctl__subcmd__cert__subcmd__help__subcmd__export"
                 ;;
             secctl__subcmd__cert__subcmd__help,help)
                 cmd="secctl__subcmd__cert__subcmd__help__subcmd__help"
@@ -217,6 +229,9 @@ _secctl() {
             secctl__subcmd__help__subcmd__backup,restore)
                 cmd="secctl__subcmd__help__subcmd__backup__subcmd__restore"
                 ;;
+            secctl__subcmd__help__subcmd__ca,import)
+                cmd="secctl__subcmd__help__subcmd__ca__subcmd__import"
+                ;;
             secctl__subcmd__help__subcmd__ca,init)
                 cmd="secctl__subcmd__help__subcmd__ca__subcmd__init"
                 ;;
@@ -231,6 +246,9 @@ _secctl() {
                 ;;
             secctl__subcmd__help__subcmd__cert,client)
                 cmd="secctl__subcmd__help__subcmd__cert__subcmd__client"
+                ;;
+            secctl__subcmd__help__subcmd__cert,export)
+                cmd="secctl__subcmd__help__subcmd__cert__subcmd__export"
                 ;;
             secctl__subcmd__help__subcmd__cert,list)
                 cmd="secctl__subcmd__help__subcmd__cert__subcmd__list"
@@ -1059,7 +1077,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__ca)
-            opts="-o -h -V --dir --output --yes --passphrase-file --insecure-dirs --store --etcd-ca --etcd-cert --etcd-key --etcd-timeout --help --version init show rotate retire help"
+            opts="-o -h -V --dir --output --yes --passphrase-file --insecure-dirs --store --etcd-ca --etcd-cert --etcd-key --etcd-timeout --help --version init show rotate retire import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1156,7 +1174,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__ca__subcmd__help)
-            opts="init show rotate retire help"
+            opts="init show rotate retire import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1170,6 +1188,20 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__ca__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secctl__subcmd__ca__subcmd__help__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1239,6 +1271,190 @@ _secctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        secctl__subcmd__ca__subcmd__import)
+            opts="-o -h -V --name --trust-domain --key-type --encrypt-key --cert --key --intermediate-cert --intermediate-key --key-passphrase-file --dir --output --yes --passphrase-file --insecure-dirs --store --etcd-ca --etcd-cert --etcd-key --etcd-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trust-domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-type)
+                    COMPREPLY=($(compgen -W "ecdsa-p256 ecdsa-p384 ed25519 rsa-2048 rsa-3072 rsa-4096" -- "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --key)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --intermediate-cert)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --intermediate-key)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --key-passphrase-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --etcd-ca)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --etcd-cert)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --etcd-key)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --etcd-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         secctl__subcmd__ca__subcmd__init)
             opts="-o -h -V --name --trust-domain --key-type --days --intermediate --encrypt-key --force --permit-dns --permit-ip --exclude-dns --exclude-ip --dir --output --yes --passphrase-file --insecure-dirs --store --etcd-ca --etcd-cert --etcd-key --etcd-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1255,7 +1471,7 @@ _secctl() {
                     return 0
                     ;;
                 --key-type)
-                    COMPREPLY=($(compgen -W "ecdsa-p256 ecdsa-p384 ed25519" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "ecdsa-p256 ecdsa-p384 ed25519 rsa-2048 rsa-3072 rsa-4096" -- "${cur}"))
                     return 0
                     ;;
                 --days)
@@ -1473,7 +1689,7 @@ _secctl() {
             fi
             case "${prev}" in
                 --key-type)
-                    COMPREPLY=($(compgen -W "ecdsa-p256 ecdsa-p384 ed25519" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "ecdsa-p256 ecdsa-p384 ed25519 rsa-2048 rsa-3072 rsa-4096" -- "${cur}"))
                     return 0
                     ;;
                 --days)
@@ -1668,7 +1884,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__cert)
-            opts="-o -h -V --dir --output --yes --passphrase-file --insecure-dirs --store --etcd-ca --etcd-cert --etcd-key --etcd-timeout --help --version node client list sign renew show help"
+            opts="-o -h -V --dir --output --yes --passphrase-file --insecure-dirs --store --etcd-ca --etcd-cert --etcd-key --etcd-timeout --help --version node client list sign renew show export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1780,7 +1996,7 @@ _secctl() {
                     return 0
                     ;;
                 --key-type)
-                    COMPREPLY=($(compgen -W "ecdsa-p256 ecdsa-p384 ed25519" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "ecdsa-p256 ecdsa-p384 ed25519 rsa-2048 rsa-3072 rsa-4096" -- "${cur}"))
                     return 0
                     ;;
                 --out)
@@ -1880,8 +2096,150 @@ _secctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        secctl__subcmd__cert__subcmd__export)
+            opts="-o -h -V --legacy --force --p12 --pkcs1 --sec1 --dir --output --yes --passphrase-file --insecure-dirs --store --etcd-ca --etcd-cert --etcd-key --etcd-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --p12)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --pkcs1)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --sec1)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --etcd-ca)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --etcd-cert)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --etcd-key)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --etcd-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         secctl__subcmd__cert__subcmd__help)
-            opts="node client list sign renew show help"
+            opts="node client list sign renew show export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1895,6 +2253,20 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__cert__subcmd__help__subcmd__client)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secctl__subcmd__cert__subcmd__help__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2129,7 +2501,7 @@ _secctl() {
                     return 0
                     ;;
                 --key-type)
-                    COMPREPLY=($(compgen -W "ecdsa-p256 ecdsa-p384 ed25519" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "ecdsa-p256 ecdsa-p384 ed25519 rsa-2048 rsa-3072 rsa-4096" -- "${cur}"))
                     return 0
                     ;;
                 --out)
@@ -3070,8 +3442,22 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__help__subcmd__ca)
-            opts="init show rotate retire"
+            opts="init show rotate retire import"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secctl__subcmd__help__subcmd__ca__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -3140,7 +3526,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__help__subcmd__cert)
-            opts="node client list sign renew show"
+            opts="node client list sign renew show export"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3154,6 +3540,20 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__help__subcmd__cert__subcmd__client)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secctl__subcmd__help__subcmd__cert__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

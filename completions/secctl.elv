@@ -70,6 +70,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand show 'Show the CA: subject, key type, validity, fingerprints, key encryption'
             cand rotate 'Make a new CA (or only a new intermediate); the trust bundle keeps the old one until it expires or is retired'
             cand retire 'Retire a previous CA generation: drop it from ca.crt and crl.pem (its files go to DIR/attic/retired/)'
+            cand import 'Adopt an existing CA (RSA or EC root, optionally an issuing intermediate) into an empty state directory'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'secctl;ca;init'= {
@@ -155,11 +156,38 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'secctl;ca;import'= {
+            cand --name 'Cluster name: the O of issued certificates'
+            cand --trust-domain 'SPIFFE trust domain of the URI SANs [default: the cluster name, lowercased, + ".local"]'
+            cand --key-type 'Key algorithm of issued certificates when `cert` is not given --key-type'
+            cand --cert 'The root certificate (PEM or DER, self-signed, CA:TRUE)'
+            cand --key 'The root''s private key: PKCS#8, encrypted PKCS#8, PKCS#1 or SEC1 (PEM or DER)'
+            cand --intermediate-cert 'An intermediate CA certificate signed by the root; it signs everything afterwards'
+            cand --intermediate-key 'The intermediate''s private key (same formats as --key)'
+            cand --key-passphrase-file 'Passphrase of encrypted key files to import (first line) [default: asked on the terminal]'
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)'
+            cand --store 'Keep the state on etcd instead of in --dir: `etcd://HOST:PORT[,HOST:PORT...]/PREFIX`. Writers take etcd''s lock; every change is written back with compare-and-swap'
+            cand --etcd-ca 'CA bundle of the etcd members'' certificates (TLS to etcd; plain HTTP without it)'
+            cand --etcd-cert 'Client certificate for etcd (with --etcd-key; secctl can issue it: `cert client`)'
+            cand --etcd-key 'Private key of --etcd-cert'
+            cand --etcd-timeout 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)'
+            cand --encrypt-key 'Store the CA key(s) encrypted with a passphrase (age, scrypt); implied by --passphrase-file'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand --insecure-dirs 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'secctl;ca;help'= {
             cand init 'Create a root CA (and optionally an issuing intermediate) in the state directory'
             cand show 'Show the CA: subject, key type, validity, fingerprints, key encryption'
             cand rotate 'Make a new CA (or only a new intermediate); the trust bundle keeps the old one until it expires or is retired'
             cand retire 'Retire a previous CA generation: drop it from ca.crt and crl.pem (its files go to DIR/attic/retired/)'
+            cand import 'Adopt an existing CA (RSA or EC root, optionally an issuing intermediate) into an empty state directory'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'secctl;ca;help;init'= {
@@ -169,6 +197,8 @@ set edit:completion:arg-completer[secctl] = {|@words|
         &'secctl;ca;help;rotate'= {
         }
         &'secctl;ca;help;retire'= {
+        }
+        &'secctl;ca;help;import'= {
         }
         &'secctl;ca;help;help'= {
         }
@@ -194,6 +224,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand sign 'Certify a key made on the node: sign its CSR with secctl''s identity (the key never leaves the node)'
             cand renew 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key or --csr)'
             cand show 'Show one certificate: by name, serial, or certificate file'
+            cand export 'Export a certificate and its key as PKCS#12, or its key as PKCS#1 or SEC1'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'secctl;cert;node'= {
@@ -326,6 +357,28 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'secctl;cert;export'= {
+            cand --p12 'Write a PKCS#12 file (key, certificate, chain up to the root), mode 0600; the export passphrase is asked, or read from --passphrase-file'
+            cand --pkcs1 'Write the key as PKCS#1 (`RSA PRIVATE KEY`, RSA keys only), mode 0600'
+            cand --sec1 'Write the key as SEC1 (`EC PRIVATE KEY`, ECDSA keys only), mode 0600'
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)'
+            cand --store 'Keep the state on etcd instead of in --dir: `etcd://HOST:PORT[,HOST:PORT...]/PREFIX`. Writers take etcd''s lock; every change is written back with compare-and-swap'
+            cand --etcd-ca 'CA bundle of the etcd members'' certificates (TLS to etcd; plain HTTP without it)'
+            cand --etcd-cert 'Client certificate for etcd (with --etcd-key; secctl can issue it: `cert client`)'
+            cand --etcd-key 'Private key of --etcd-cert'
+            cand --etcd-timeout 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)'
+            cand --legacy 'The PKCS#12 file in the legacy profile (3DES, SHA-1 MAC) for old Java, Windows and appliances'
+            cand --force 'Replace output files that exist'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand --insecure-dirs 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'secctl;cert;help'= {
             cand node 'Issue a node certificate (TLS server and client)'
             cand client 'Issue a client certificate (TLS client only)'
@@ -333,6 +386,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand sign 'Certify a key made on the node: sign its CSR with secctl''s identity (the key never leaves the node)'
             cand renew 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key or --csr)'
             cand show 'Show one certificate: by name, serial, or certificate file'
+            cand export 'Export a certificate and its key as PKCS#12, or its key as PKCS#1 or SEC1'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'secctl;cert;help;node'= {
@@ -346,6 +400,8 @@ set edit:completion:arg-completer[secctl] = {|@words|
         &'secctl;cert;help;renew'= {
         }
         &'secctl;cert;help;show'= {
+        }
+        &'secctl;cert;help;export'= {
         }
         &'secctl;cert;help;help'= {
         }
@@ -840,6 +896,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand show 'Show the CA: subject, key type, validity, fingerprints, key encryption'
             cand rotate 'Make a new CA (or only a new intermediate); the trust bundle keeps the old one until it expires or is retired'
             cand retire 'Retire a previous CA generation: drop it from ca.crt and crl.pem (its files go to DIR/attic/retired/)'
+            cand import 'Adopt an existing CA (RSA or EC root, optionally an issuing intermediate) into an empty state directory'
         }
         &'secctl;help;ca;init'= {
         }
@@ -849,6 +906,8 @@ set edit:completion:arg-completer[secctl] = {|@words|
         }
         &'secctl;help;ca;retire'= {
         }
+        &'secctl;help;ca;import'= {
+        }
         &'secctl;help;cert'= {
             cand node 'Issue a node certificate (TLS server and client)'
             cand client 'Issue a client certificate (TLS client only)'
@@ -856,6 +915,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand sign 'Certify a key made on the node: sign its CSR with secctl''s identity (the key never leaves the node)'
             cand renew 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key or --csr)'
             cand show 'Show one certificate: by name, serial, or certificate file'
+            cand export 'Export a certificate and its key as PKCS#12, or its key as PKCS#1 or SEC1'
         }
         &'secctl;help;cert;node'= {
         }
@@ -868,6 +928,8 @@ set edit:completion:arg-completer[secctl] = {|@words|
         &'secctl;help;cert;renew'= {
         }
         &'secctl;help;cert;show'= {
+        }
+        &'secctl;help;cert;export'= {
         }
         &'secctl;help;revoke'= {
         }

@@ -53,29 +53,33 @@ complete -c secctl -n "__fish_secctl_needs_command" -f -a "store" -d 'Check the 
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "man" -d 'Write man pages (one per subcommand) into a directory'
 complete -c secctl -n "__fish_secctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire help" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire help" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire import help" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire import help" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire help" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire help" -l store -d 'Keep the state on etcd instead of in --dir: `etcd://HOST:PORT[,HOST:PORT...]/PREFIX`. Writers take etcd\'s lock; every change is written back with compare-and-swap' -r
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire help" -l etcd-ca -d 'CA bundle of the etcd members\' certificates (TLS to etcd; plain HTTP without it)' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire help" -l etcd-cert -d 'Client certificate for etcd (with --etcd-key; secctl can issue it: `cert client`)' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire help" -l etcd-key -d 'Private key of --etcd-cert' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire help" -l etcd-timeout -d 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)' -r
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire help" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire help" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire help" -s V -l version -d 'Print version'
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire help" -f -a "init" -d 'Create a root CA (and optionally an issuing intermediate) in the state directory'
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire help" -f -a "show" -d 'Show the CA: subject, key type, validity, fingerprints, key encryption'
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire help" -f -a "rotate" -d 'Make a new CA (or only a new intermediate); the trust bundle keeps the old one until it expires or is retired'
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire help" -f -a "retire" -d 'Retire a previous CA generation: drop it from ca.crt and crl.pem (its files go to DIR/attic/retired/)'
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire import help" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire import help" -l store -d 'Keep the state on etcd instead of in --dir: `etcd://HOST:PORT[,HOST:PORT...]/PREFIX`. Writers take etcd\'s lock; every change is written back with compare-and-swap' -r
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire import help" -l etcd-ca -d 'CA bundle of the etcd members\' certificates (TLS to etcd; plain HTTP without it)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire import help" -l etcd-cert -d 'Client certificate for etcd (with --etcd-key; secctl can issue it: `cert client`)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire import help" -l etcd-key -d 'Private key of --etcd-cert' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire import help" -l etcd-timeout -d 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)' -r
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire import help" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire import help" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire import help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire import help" -s V -l version -d 'Print version'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire import help" -f -a "init" -d 'Create a root CA (and optionally an issuing intermediate) in the state directory'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire import help" -f -a "show" -d 'Show the CA: subject, key type, validity, fingerprints, key encryption'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire import help" -f -a "rotate" -d 'Make a new CA (or only a new intermediate); the trust bundle keeps the old one until it expires or is retired'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire import help" -f -a "retire" -d 'Retire a previous CA generation: drop it from ca.crt and crl.pem (its files go to DIR/attic/retired/)'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire import help" -f -a "import" -d 'Adopt an existing CA (RSA or EC root, optionally an issuing intermediate) into an empty state directory'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and not __fish_seen_subcommand_from init show rotate retire import help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from init" -l name -d 'Cluster name: the O of every certificate subject' -r
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from init" -l trust-domain -d 'SPIFFE trust domain of the URI SANs [default: the cluster name, lowercased, + ".local"]' -r
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from init" -l key-type -d 'Key algorithm of the CA (and default for issued certificates)' -r -f -a "ecdsa-p256\t'ECDSA on NIST P-256 with SHA-256 (the default; every TLS stack accepts it)'
 ecdsa-p384\t'ECDSA on NIST P-384 with SHA-384'
-ed25519\t'Ed25519 (OpenSSL 1.1.1+, Go, rustls; not every browser or appliance)'"
+ed25519\t'Ed25519 (OpenSSL 1.1.1+, Go, rustls; not every browser or appliance)'
+rsa-2048\t'RSA 2048 bits, signing with PKCS#1 v1.5 SHA-256 (for peers that speak only RSA)'
+rsa-3072\t'RSA 3072 bits'
+rsa-4096\t'RSA 4096 bits'"
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from init" -l days -d 'Validity of the root in days' -r
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from init" -l permit-dns -d 'DNS subtree certificates may name (repeatable): `prod.example` permits it and every name below it, `.prod.example` only the names below it. Any --permit-dns makes every other DNS name invalid' -r
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from init" -l permit-ip -d 'IP block certificates may name (repeatable), ADDR/PREFIX (e.g. 10.0.0.0/8). Any --permit-ip makes every other IP address (of either family) invalid' -r
@@ -112,7 +116,10 @@ complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcom
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -l key-type -d 'Key algorithm of the new CA [default: the current one\'s]' -r -f -a "ecdsa-p256\t'ECDSA on NIST P-256 with SHA-256 (the default; every TLS stack accepts it)'
 ecdsa-p384\t'ECDSA on NIST P-384 with SHA-384'
-ed25519\t'Ed25519 (OpenSSL 1.1.1+, Go, rustls; not every browser or appliance)'"
+ed25519\t'Ed25519 (OpenSSL 1.1.1+, Go, rustls; not every browser or appliance)'
+rsa-2048\t'RSA 2048 bits, signing with PKCS#1 v1.5 SHA-256 (for peers that speak only RSA)'
+rsa-3072\t'RSA 3072 bits'
+rsa-4096\t'RSA 4096 bits'"
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -l days -d 'Validity of the new root in days [default: 3650]; with --intermediate-only, of the new intermediate [default: until the root expires; cut to it]' -r
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
@@ -142,37 +149,69 @@ complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcom
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from retire" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from retire" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from retire" -s V -l version -d 'Print version'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from import" -l name -d 'Cluster name: the O of issued certificates' -r
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from import" -l trust-domain -d 'SPIFFE trust domain of the URI SANs [default: the cluster name, lowercased, + ".local"]' -r
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from import" -l key-type -d 'Key algorithm of issued certificates when `cert` is not given --key-type' -r -f -a "ecdsa-p256\t'ECDSA on NIST P-256 with SHA-256 (the default; every TLS stack accepts it)'
+ecdsa-p384\t'ECDSA on NIST P-384 with SHA-384'
+ed25519\t'Ed25519 (OpenSSL 1.1.1+, Go, rustls; not every browser or appliance)'
+rsa-2048\t'RSA 2048 bits, signing with PKCS#1 v1.5 SHA-256 (for peers that speak only RSA)'
+rsa-3072\t'RSA 3072 bits'
+rsa-4096\t'RSA 4096 bits'"
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from import" -l cert -d 'The root certificate (PEM or DER, self-signed, CA:TRUE)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from import" -l key -d 'The root\'s private key: PKCS#8, encrypted PKCS#8, PKCS#1 or SEC1 (PEM or DER)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from import" -l intermediate-cert -d 'An intermediate CA certificate signed by the root; it signs everything afterwards' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from import" -l intermediate-key -d 'The intermediate\'s private key (same formats as --key)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from import" -l key-passphrase-file -d 'Passphrase of encrypted key files to import (first line) [default: asked on the terminal]' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from import" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from import" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
+json\t'One stable JSON document'"
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from import" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from import" -l store -d 'Keep the state on etcd instead of in --dir: `etcd://HOST:PORT[,HOST:PORT...]/PREFIX`. Writers take etcd\'s lock; every change is written back with compare-and-swap' -r
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from import" -l etcd-ca -d 'CA bundle of the etcd members\' certificates (TLS to etcd; plain HTTP without it)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from import" -l etcd-cert -d 'Client certificate for etcd (with --etcd-key; secctl can issue it: `cert client`)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from import" -l etcd-key -d 'Private key of --etcd-cert' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from import" -l etcd-timeout -d 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)' -r
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from import" -l encrypt-key -d 'Store the CA key(s) encrypted with a passphrase (age, scrypt); implied by --passphrase-file'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from import" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from import" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "init" -d 'Create a root CA (and optionally an issuing intermediate) in the state directory'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show the CA: subject, key type, validity, fingerprints, key encryption'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "rotate" -d 'Make a new CA (or only a new intermediate); the trust bundle keeps the old one until it expires or is retired'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "retire" -d 'Retire a previous CA generation: drop it from ca.crt and crl.pem (its files go to DIR/attic/retired/)'
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "import" -d 'Adopt an existing CA (RSA or EC root, optionally an issuing intermediate) into an empty state directory'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show export help" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show export help" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -l store -d 'Keep the state on etcd instead of in --dir: `etcd://HOST:PORT[,HOST:PORT...]/PREFIX`. Writers take etcd\'s lock; every change is written back with compare-and-swap' -r
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -l etcd-ca -d 'CA bundle of the etcd members\' certificates (TLS to etcd; plain HTTP without it)' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -l etcd-cert -d 'Client certificate for etcd (with --etcd-key; secctl can issue it: `cert client`)' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -l etcd-key -d 'Private key of --etcd-cert' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -l etcd-timeout -d 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)' -r
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -s V -l version -d 'Print version'
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -f -a "node" -d 'Issue a node certificate (TLS server and client)'
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -f -a "client" -d 'Issue a client certificate (TLS client only)'
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -f -a "list" -d 'List issued certificates with role, serial, expiry and status'
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -f -a "sign" -d 'Certify a key made on the node: sign its CSR with secctl\'s identity (the key never leaves the node)'
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -f -a "renew" -d 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key or --csr)'
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -f -a "show" -d 'Show one certificate: by name, serial, or certificate file'
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show export help" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show export help" -l store -d 'Keep the state on etcd instead of in --dir: `etcd://HOST:PORT[,HOST:PORT...]/PREFIX`. Writers take etcd\'s lock; every change is written back with compare-and-swap' -r
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show export help" -l etcd-ca -d 'CA bundle of the etcd members\' certificates (TLS to etcd; plain HTTP without it)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show export help" -l etcd-cert -d 'Client certificate for etcd (with --etcd-key; secctl can issue it: `cert client`)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show export help" -l etcd-key -d 'Private key of --etcd-cert' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show export help" -l etcd-timeout -d 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)' -r
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show export help" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show export help" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show export help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show export help" -s V -l version -d 'Print version'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show export help" -f -a "node" -d 'Issue a node certificate (TLS server and client)'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show export help" -f -a "client" -d 'Issue a client certificate (TLS client only)'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show export help" -f -a "list" -d 'List issued certificates with role, serial, expiry and status'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show export help" -f -a "sign" -d 'Certify a key made on the node: sign its CSR with secctl\'s identity (the key never leaves the node)'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show export help" -f -a "renew" -d 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key or --csr)'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show export help" -f -a "show" -d 'Show one certificate: by name, serial, or certificate file'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show export help" -f -a "export" -d 'Export a certificate and its key as PKCS#12, or its key as PKCS#1 or SEC1'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -l host -d 'DNS name or IP address the node is reached at (repeatable)' -r
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -l role -d 'Role (OU and SPIFFE path), e.g. praefect, gitaly' -r
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -l days -d 'Validity in days (capped at the issuing CA\'s end of validity)' -r
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -l key-type -d 'Key algorithm [default: the CA\'s]' -r -f -a "ecdsa-p256\t'ECDSA on NIST P-256 with SHA-256 (the default; every TLS stack accepts it)'
 ecdsa-p384\t'ECDSA on NIST P-384 with SHA-384'
-ed25519\t'Ed25519 (OpenSSL 1.1.1+, Go, rustls; not every browser or appliance)'"
+ed25519\t'Ed25519 (OpenSSL 1.1.1+, Go, rustls; not every browser or appliance)'
+rsa-2048\t'RSA 2048 bits, signing with PKCS#1 v1.5 SHA-256 (for peers that speak only RSA)'
+rsa-3072\t'RSA 3072 bits'
+rsa-4096\t'RSA 4096 bits'"
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -l out -d 'Output directory [default: DIR/certs/NAME]' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
@@ -192,7 +231,10 @@ complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subc
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -l days -d 'Validity in days (capped at the issuing CA\'s end of validity)' -r
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -l key-type -d 'Key algorithm [default: the CA\'s]' -r -f -a "ecdsa-p256\t'ECDSA on NIST P-256 with SHA-256 (the default; every TLS stack accepts it)'
 ecdsa-p384\t'ECDSA on NIST P-384 with SHA-384'
-ed25519\t'Ed25519 (OpenSSL 1.1.1+, Go, rustls; not every browser or appliance)'"
+ed25519\t'Ed25519 (OpenSSL 1.1.1+, Go, rustls; not every browser or appliance)'
+rsa-2048\t'RSA 2048 bits, signing with PKCS#1 v1.5 SHA-256 (for peers that speak only RSA)'
+rsa-3072\t'RSA 3072 bits'
+rsa-4096\t'RSA 4096 bits'"
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -l out -d 'Output directory [default: DIR/certs/NAME]' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
@@ -284,12 +326,31 @@ complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subc
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from show" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from export" -l p12 -d 'Write a PKCS#12 file (key, certificate, chain up to the root), mode 0600; the export passphrase is asked, or read from --passphrase-file' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from export" -l pkcs1 -d 'Write the key as PKCS#1 (`RSA PRIVATE KEY`, RSA keys only), mode 0600' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from export" -l sec1 -d 'Write the key as SEC1 (`EC PRIVATE KEY`, ECDSA keys only), mode 0600' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from export" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from export" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
+json\t'One stable JSON document'"
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from export" -l passphrase-file -d 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from export" -l store -d 'Keep the state on etcd instead of in --dir: `etcd://HOST:PORT[,HOST:PORT...]/PREFIX`. Writers take etcd\'s lock; every change is written back with compare-and-swap' -r
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from export" -l etcd-ca -d 'CA bundle of the etcd members\' certificates (TLS to etcd; plain HTTP without it)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from export" -l etcd-cert -d 'Client certificate for etcd (with --etcd-key; secctl can issue it: `cert client`)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from export" -l etcd-key -d 'Private key of --etcd-cert' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from export" -l etcd-timeout -d 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)' -r
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from export" -l legacy -d 'The PKCS#12 file in the legacy profile (3DES, SHA-1 MAC) for old Java, Windows and appliances'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from export" -l force -d 'Replace output files that exist'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from export" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from export" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "node" -d 'Issue a node certificate (TLS server and client)'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "client" -d 'Issue a client certificate (TLS client only)'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "list" -d 'List issued certificates with role, serial, expiry and status'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "sign" -d 'Certify a key made on the node: sign its CSR with secctl\'s identity (the key never leaves the node)'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "renew" -d 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key or --csr)'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one certificate: by name, serial, or certificate file'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "export" -d 'Export a certificate and its key as PKCS#12, or its key as PKCS#1 or SEC1'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c secctl -n "__fish_secctl_using_subcommand revoke" -l from -d 'Read more targets from FILE ("-": standard input), one per line; blank lines and lines starting with # are skipped' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand revoke" -l reason -d 'RFC 5280 reason' -r -f -a "unspecified\t'No reason given (the reason code is then left out of the CRL, as RFC 5280 asks)'
@@ -692,12 +753,14 @@ complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subc
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "show" -d 'Show the CA: subject, key type, validity, fingerprints, key encryption'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "rotate" -d 'Make a new CA (or only a new intermediate); the trust bundle keeps the old one until it expires or is retired'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "retire" -d 'Retire a previous CA generation: drop it from ca.crt and crl.pem (its files go to DIR/attic/retired/)'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "import" -d 'Adopt an existing CA (RSA or EC root, optionally an issuing intermediate) into an empty state directory'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "node" -d 'Issue a node certificate (TLS server and client)'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "client" -d 'Issue a client certificate (TLS client only)'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "list" -d 'List issued certificates with role, serial, expiry and status'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "sign" -d 'Certify a key made on the node: sign its CSR with secctl\'s identity (the key never leaves the node)'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "renew" -d 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key or --csr)'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "show" -d 'Show one certificate: by name, serial, or certificate file'
+complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "export" -d 'Export a certificate and its key as PKCS#12, or its key as PKCS#1 or SEC1'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "split" -d 'Split FILE into N shares, any K of which restore it (Shamir over GF(256))'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "combine" -d 'Combine K shares into the secret (on a terminal without SHARE: paste them one by one)'
 complete -c secctl -n "__fish_secctl_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "init" -d 'Make a backup key pair: the public half stays in DIR, the private half leaves only as K-of-N shares'

@@ -63,6 +63,17 @@ secctl ca init --intermediate --permit-dns prod.example --permit-ip 10.0.0.0/8
 SECCTL_PASSPHRASE_FILE=./ca-pass secctl ca init --intermediate",
     ),
     (
+        "ca import",
+        "\
+# a CA made by openssl (RSA or EC; PKCS#8, PKCS#1, SEC1, encrypted PKCS#8)
+secctl ca import --cert root.crt --key root.key --name Prod
+secctl ca import --cert root.crt --key root.key \\
+    --intermediate-cert issuing.crt --intermediate-key issuing.key
+# an encrypted key in a pipeline; store the CA key encrypted too
+secctl --passphrase-file ./ca-pass ca import --cert root.crt \\
+    --key root.p8 --key-passphrase-file ./old-pass",
+    ),
+    (
         "ca show",
         "\
 secctl ca show
@@ -138,6 +149,17 @@ secctl cert renew node-1 --csr node-1.csr",
 secctl cert sign node-1.csr --role gitaly \\
     --host node-1.prod.example --host 10.0.0.11
 secctl cert sign app.csr --kind client --role gitlab --name rails",
+    ),
+    (
+        "cert export",
+        "\
+# PKCS#12 for Java, Windows, appliances (asks the export passphrase twice)
+secctl cert export node-1 --p12 node-1.p12
+secctl --passphrase-file ./p12-pass cert export node-1 \\
+    --p12 node-1.pfx --legacy
+# the key in the format a consumer asks for
+secctl cert export node-1 --sec1 node-1.ec.key
+secctl cert export rsa-node --pkcs1 rsa-node.rsa.key",
     ),
     (
         "cert show",
@@ -540,6 +562,8 @@ pub enum CaCommand {
     Rotate(CaRotateArgs),
     /// Retire a previous CA generation: drop it from ca.crt and crl.pem (its files go to DIR/attic/retired/).
     Retire(CaRetireArgs),
+    /// Adopt an existing CA (RSA or EC root, optionally an issuing intermediate) into an empty state directory.
+    Import(CaImportArgs),
 }
 
 /// Arguments of `ca retire`.
@@ -552,6 +576,38 @@ pub struct CaRetireArgs {
     /// refused by peers afterwards).
     #[arg(long)]
     pub force: bool,
+}
+
+/// Arguments of `ca import`.
+#[derive(Debug, Args)]
+pub struct CaImportArgs {
+    /// The root certificate (PEM or DER, self-signed, CA:TRUE).
+    #[arg(long, value_name = "FILE")]
+    pub cert: PathBuf,
+    /// The root's private key: PKCS#8, encrypted PKCS#8, PKCS#1 or SEC1 (PEM or DER).
+    #[arg(long, value_name = "FILE")]
+    pub key: PathBuf,
+    /// An intermediate CA certificate signed by the root; it signs everything afterwards.
+    #[arg(long, value_name = "FILE", requires = "intermediate_key")]
+    pub intermediate_cert: Option<PathBuf>,
+    /// The intermediate's private key (same formats as --key).
+    #[arg(long, value_name = "FILE", requires = "intermediate_cert")]
+    pub intermediate_key: Option<PathBuf>,
+    /// Passphrase of encrypted key files to import (first line) [default: asked on the terminal].
+    #[arg(long, value_name = "FILE")]
+    pub key_passphrase_file: Option<PathBuf>,
+    /// Cluster name: the O of issued certificates.
+    #[arg(long, default_value = "secctl")]
+    pub name: String,
+    /// SPIFFE trust domain of the URI SANs [default: the cluster name, lowercased, + ".local"].
+    #[arg(long, value_name = "DOMAIN")]
+    pub trust_domain: Option<String>,
+    /// Key algorithm of issued certificates when `cert` is not given --key-type.
+    #[arg(long, value_enum, default_value_t = KeyType::EcdsaP256)]
+    pub key_type: KeyType,
+    /// Store the CA key(s) encrypted with a passphrase (age, scrypt); implied by --passphrase-file.
+    #[arg(long)]
+    pub encrypt_key: bool,
 }
 
 /// Arguments of `ca rotate`.
@@ -890,6 +946,34 @@ pub enum CertCommand {
         /// A name, a serial (hex, at least 8 digits) or a certificate file.
         target: String,
     },
+    /// Export a certificate and its key as PKCS#12, or its key as PKCS#1 or SEC1.
+    Export(ExportArgs),
+}
+
+/// Arguments of `cert export`.
+#[derive(Debug, Args)]
+#[command(group(
+    clap::ArgGroup::new("what").required(true).multiple(true).args(["p12", "pkcs1", "sec1"])
+))]
+pub struct ExportArgs {
+    /// A name (its latest certificate), a serial or a certificate file.
+    pub target: String,
+    /// Write a PKCS#12 file (key, certificate, chain up to the root), mode 0600; the export
+    /// passphrase is asked, or read from --passphrase-file.
+    #[arg(long, value_name = "FILE")]
+    pub p12: Option<PathBuf>,
+    /// The PKCS#12 file in the legacy profile (3DES, SHA-1 MAC) for old Java, Windows and appliances.
+    #[arg(long, requires = "p12")]
+    pub legacy: bool,
+    /// Write the key as PKCS#1 (`RSA PRIVATE KEY`, RSA keys only), mode 0600.
+    #[arg(long, value_name = "FILE")]
+    pub pkcs1: Option<PathBuf>,
+    /// Write the key as SEC1 (`EC PRIVATE KEY`, ECDSA keys only), mode 0600.
+    #[arg(long, value_name = "FILE")]
+    pub sec1: Option<PathBuf>,
+    /// Replace output files that exist.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Options shared by node and client issuance.

@@ -225,6 +225,62 @@ fn every_command_output_matches_its_schema() {
     check(&env, "cert-show", &["cert", "show", "c2"]);
     check(&env, "cert-show", &["cert", "show", "n1"]);
     check(&env, "cert-show", &["cert", "show", "pki/certs/n1/n1.crt"]);
+    let pw = env.write("p12.pass", "export-pass-1\n");
+    std::fs::set_permissions(&pw, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    let exp = check(
+        &env,
+        "cert-export",
+        &[
+            "--passphrase-file",
+            pw.to_str().unwrap(),
+            "cert",
+            "export",
+            "n1",
+            "--p12",
+            "n1.p12",
+            "--sec1",
+            "n1.ec",
+        ],
+    );
+    assert_eq!(exp["p12_profile"]["name"], "modern");
+    check(
+        &env,
+        "cert-export",
+        &["cert", "export", "n1", "--sec1", "n1b.ec"],
+    );
+    let imp = Env::new();
+    let (crt, key) = (imp.path("root.crt"), imp.path("root.key"));
+    common::tool(
+        "openssl",
+        &[
+            "req",
+            "-x509",
+            "-nodes",
+            "-newkey",
+            "rsa:2048",
+            "-keyout",
+            key.to_str().unwrap(),
+            "-out",
+            crt.to_str().unwrap(),
+            "-days",
+            "30",
+            "-subj",
+            "/CN=Imported Root",
+        ],
+    )
+    .ok();
+    check(
+        &imp,
+        "ca-import",
+        &[
+            "ca",
+            "import",
+            "--cert",
+            crt.to_str().unwrap(),
+            "--key",
+            key.to_str().unwrap(),
+        ],
+    );
     check(
         &env,
         "verify",

@@ -274,3 +274,101 @@ fn a_wrong_ca_passphrase_on_a_terminal_is_asked_again() {
     );
     assert_eq!(snapshot(&env.pki()), before);
 }
+
+#[test]
+fn the_p12_export_passphrase_is_asked_twice_and_opens_the_file() {
+    let env = Env::new();
+    env.run(&["ca", "init"]).ok();
+    env.run(&["cert", "client", "c1", "--role", "app"]).ok();
+    let out = env.path("c1.p12");
+    let cmd = format!(
+        "{} --dir {} cert export c1 --p12 {}",
+        bin(),
+        env.pki().display(),
+        out.display()
+    );
+    let t = Tmux::start(&cmd, env.tmp.path());
+    t.wait_for("PKCS#12 export passphrase", 1);
+    t.type_line("typed export passphrase");
+    t.wait_for("Repeat the passphrase", 1);
+    t.type_line("typed export passphrase");
+    let (code, screen) = t.finish();
+    assert_eq!(code, "0", "{screen}");
+    assert!(screen.contains("exported client \"c1\""), "{screen}");
+    assert!(
+        !screen.contains("typed export"),
+        "passphrase echoed:\n{screen}"
+    );
+    // The typed passphrase is the one that opens the file.
+    let r = tool(
+        "openssl",
+        &[
+            "pkcs12",
+            "-info",
+            "-nokeys",
+            "-in",
+            out.to_str().unwrap(),
+            "-passin",
+            "pass:typed export passphrase",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn an_encrypted_key_is_imported_with_its_passphrase_typed_on_a_terminal() {
+    let env = Env::new();
+    let (crt, key, p8) = (env.path("r.crt"), env.path("r.key"), env.path("r.p8"));
+    tool(
+        "openssl",
+        &[
+            "req",
+            "-x509",
+            "-nodes",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-keyout",
+            key.to_str().unwrap(),
+            "-out",
+            crt.to_str().unwrap(),
+            "-days",
+            "30",
+            "-subj",
+            "/CN=Typed Root",
+        ],
+    )
+    .ok();
+    tool(
+        "openssl",
+        &[
+            "pkcs8",
+            "-topk8",
+            "-v2",
+            "aes-256-cbc",
+            "-in",
+            key.to_str().unwrap(),
+            "-out",
+            p8.to_str().unwrap(),
+            "-passout",
+            "pass:old key passphrase",
+        ],
+    )
+    .ok();
+    let cmd = format!(
+        "{} --dir {} ca import --cert {} --key {}",
+        bin(),
+        env.pki().display(),
+        crt.display(),
+        p8.display()
+    );
+    let t = Tmux::start(&cmd, env.tmp.path());
+    t.wait_for("Passphrase of", 1);
+    t.type_line("old key passphrase");
+    let (code, screen) = t.finish();
+    assert_eq!(code, "0", "{screen}");
+    assert!(screen.contains("imported CA into"), "{screen}");
+    assert!(!screen.contains("old key"), "passphrase echoed:\n{screen}");
+    env.run(&["cert", "node", "n", "--host", "localhost"]).ok();
+}

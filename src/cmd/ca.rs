@@ -21,10 +21,11 @@ pub fn run(ctx: &Ctx, cmd: CaCommand) -> Result<u8> {
         CaCommand::Rotate(a) if a.intermediate_only => rotate_intermediate(ctx, a),
         CaCommand::Rotate(a) => rotate(ctx, a),
         CaCommand::Retire(a) => retire(ctx, a),
+        CaCommand::Import(a) => crate::cmd::import::run(ctx, a),
     }
 }
 
-fn default_trust_domain(cluster: &str) -> Result<String> {
+pub(crate) fn default_trust_domain(cluster: &str) -> Result<String> {
     let td = format!("{}.local", cluster.to_ascii_lowercase());
     names::check_trust_domain(&td).map_err(|_| {
         Error::Usage(format!(

@@ -36,6 +36,7 @@ pub fn run(ctx: &Ctx, cmd: CertCommand) -> Result<u8> {
         CertCommand::List(a) => list(ctx, &a),
         CertCommand::Show { target } => show(ctx, &target),
         CertCommand::Renew(a) => renew(ctx, a),
+        CertCommand::Export(a) => crate::cmd::export::run(ctx, a),
     }
 }
 

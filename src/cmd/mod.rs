@@ -17,6 +17,8 @@ pub mod cert;
 pub mod check;
 pub mod demo;
 pub mod docs;
+pub mod export;
+pub mod import;
 pub mod key;
 pub mod probe;
 pub mod revoke;
@@ -164,7 +166,7 @@ pub fn etcd_options(cli: &Cli) -> Result<crate::etcd::Options> {
     })
 }
 
-fn interactive() -> bool {
+pub(crate) fn interactive() -> bool {
     std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
 }
 
@@ -362,7 +364,7 @@ impl Ctx {
 }
 
 /// Whether `s` may protect a new key: at least 8 characters, not only whitespace.
-fn check_new_passphrase(s: &str) -> std::result::Result<(), &'static str> {
+pub(crate) fn check_new_passphrase(s: &str) -> std::result::Result<(), &'static str> {
     if s.trim().is_empty() {
         Err("passphrase is only whitespace: choose one with at least 8 other characters")
     } else if s.chars().count() < 8 {
@@ -374,7 +376,7 @@ fn check_new_passphrase(s: &str) -> std::result::Result<(), &'static str> {
 
 /// A warning when a passphrase file can be read by its group or by others (as ssh warns
 /// about a private key with open permissions).
-fn readable_by_others(p: &std::path::Path) -> Option<String> {
+pub(crate) fn readable_by_others(p: &std::path::Path) -> Option<String> {
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(p).ok()?.permissions().mode();
     (mode & 0o044 != 0).then(|| {

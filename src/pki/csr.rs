@@ -456,7 +456,9 @@ impl Csr {
             KeyType::EcdsaP384 => &rcgen::PKCS_ECDSA_P384_SHA384,
             KeyType::Ed25519 => &rcgen::PKCS_ED25519,
             // Written as rsaEncryption with NULL parameters, whatever the signature hash.
-            KeyType::Rsa => &rcgen::PKCS_RSA_SHA256,
+            KeyType::Rsa | KeyType::Rsa2048 | KeyType::Rsa3072 | KeyType::Rsa4096 => {
+                &rcgen::PKCS_RSA_SHA256
+            }
         };
         let key = ExternalKey {
             raw: self.raw_key.clone(),

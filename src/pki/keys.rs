@@ -10,7 +10,8 @@ use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 
-/// The key algorithms secctl can generate (ring cannot generate RSA keys).
+/// The key algorithms secctl can generate (ring cannot generate RSA keys: the `rsa` crate
+/// makes them, ring signs with them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum KeyType {
@@ -21,10 +22,22 @@ pub enum KeyType {
     EcdsaP384,
     /// Ed25519 (OpenSSL 1.1.1+, Go, rustls; not every browser or appliance).
     Ed25519,
-    /// RSA (2048 to 8192 bits): only ever a key made on the node and certified from its CSR
-    /// (`cert sign`); secctl does not generate RSA keys.
+    /// RSA of any size from 2048 to 8192 bits made on the node and certified from its CSR
+    /// (`cert sign`); the sized variants below are the ones secctl generates itself.
     #[value(skip)]
     Rsa,
+    /// RSA 2048 bits, signing with PKCS#1 v1.5 SHA-256 (for peers that speak only RSA).
+    #[value(name = "rsa-2048")]
+    #[serde(rename = "rsa-2048")]
+    Rsa2048,
+    /// RSA 3072 bits.
+    #[value(name = "rsa-3072")]
+    #[serde(rename = "rsa-3072")]
+    Rsa3072,
+    /// RSA 4096 bits.
+    #[value(name = "rsa-4096")]
+    #[serde(rename = "rsa-4096")]
+    Rsa4096,
 }
 
 impl KeyType {
@@ -35,27 +48,28 @@ impl KeyType {
             KeyType::EcdsaP384 => "ecdsa-p384",
             KeyType::Ed25519 => "ed25519",
             KeyType::Rsa => "rsa",
+            KeyType::Rsa2048 => "rsa-2048",
+            KeyType::Rsa3072 => "rsa-3072",
+            KeyType::Rsa4096 => "rsa-4096",
         }
     }
 
-    fn alg(self) -> Option<&'static rcgen::SignatureAlgorithm> {
-        match self {
-            KeyType::EcdsaP256 => Some(&rcgen::PKCS_ECDSA_P256_SHA256),
-            KeyType::EcdsaP384 => Some(&rcgen::PKCS_ECDSA_P384_SHA384),
-            KeyType::Ed25519 => Some(&rcgen::PKCS_ED25519),
-            KeyType::Rsa => None,
-        }
-    }
-
-    /// Generate a fresh key pair of this type (RSA: refused, secctl only certifies RSA keys
-    /// from a CSR).
+    /// Generate a fresh key pair of this type (`Rsa`, a node's own key of any size: refused).
     pub fn generate(self) -> Result<KeyPair> {
-        let alg = self.alg().ok_or_else(|| {
-            Error::Usage(
-                "secctl does not generate RSA keys: make the key on the node and sign its CSR (`secctl cert sign`)"
-                    .into(),
-            )
-        })?;
+        let alg = match self {
+            KeyType::EcdsaP256 => &rcgen::PKCS_ECDSA_P256_SHA256,
+            KeyType::EcdsaP384 => &rcgen::PKCS_ECDSA_P384_SHA384,
+            KeyType::Ed25519 => &rcgen::PKCS_ED25519,
+            KeyType::Rsa2048 => return crate::pki::keyfmt::generate_rsa(2048),
+            KeyType::Rsa3072 => return crate::pki::keyfmt::generate_rsa(3072),
+            KeyType::Rsa4096 => return crate::pki::keyfmt::generate_rsa(4096),
+            KeyType::Rsa => {
+                return Err(Error::Usage(
+                    "key type rsa names an RSA key made on the node (a CSR, `secctl cert sign`); to have secctl make one, pick rsa-2048, rsa-3072 or rsa-4096"
+                        .into(),
+                ))
+            }
+        };
         KeyPair::generate_for(alg).map_err(Error::internal)
     }
 }
