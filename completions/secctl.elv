@@ -69,6 +69,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand init 'Create a root CA (and optionally an issuing intermediate) in the state directory'
             cand show 'Show the CA: subject, key type, validity, fingerprints, key encryption'
             cand rotate 'Make a new CA (or only a new intermediate); the trust bundle keeps the old one until it expires or is retired'
+            cand bundle 'Write the trust bundle (ca.crt of the state, e.g. on etcd) to a file or stdout'
             cand retire 'Retire a previous CA generation: drop it from ca.crt and crl.pem (its files go to DIR/attic/retired/)'
             cand import 'Adopt an existing CA (RSA or EC root, optionally an issuing intermediate) into an empty state directory'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -138,6 +139,24 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'secctl;ca;bundle'= {
+            cand --out 'Where to write it [default: standard output]'
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)'
+            cand --store 'Keep the state on etcd instead of in --dir: `etcd://HOST:PORT[,HOST:PORT...]/PREFIX`. Writers take etcd''s lock; every change is written back with compare-and-swap'
+            cand --etcd-ca 'CA bundle of the etcd members'' certificates (TLS to etcd; plain HTTP without it)'
+            cand --etcd-cert 'Client certificate for etcd (with --etcd-key; secctl can issue it: `cert client`)'
+            cand --etcd-key 'Private key of --etcd-cert'
+            cand --etcd-timeout 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand --insecure-dirs 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'secctl;ca;retire'= {
             cand --dir 'State directory (CA, records, issued certificates)'
             cand -o 'Output format: a human table, or one JSON document on stdout'
@@ -186,6 +205,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand init 'Create a root CA (and optionally an issuing intermediate) in the state directory'
             cand show 'Show the CA: subject, key type, validity, fingerprints, key encryption'
             cand rotate 'Make a new CA (or only a new intermediate); the trust bundle keeps the old one until it expires or is retired'
+            cand bundle 'Write the trust bundle (ca.crt of the state, e.g. on etcd) to a file or stdout'
             cand retire 'Retire a previous CA generation: drop it from ca.crt and crl.pem (its files go to DIR/attic/retired/)'
             cand import 'Adopt an existing CA (RSA or EC root, optionally an issuing intermediate) into an empty state directory'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -195,6 +215,8 @@ set edit:completion:arg-completer[secctl] = {|@words|
         &'secctl;ca;help;show'= {
         }
         &'secctl;ca;help;rotate'= {
+        }
+        &'secctl;ca;help;bundle'= {
         }
         &'secctl;ca;help;retire'= {
         }
@@ -429,6 +451,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
         &'secctl;crl'= {
             cand --days 'Days until nextUpdate (peers refuse the CRL afterwards: republish before)'
             cand --root-crl-days 'Days until nextUpdate of the root''s CRL above an intermediate [default: until the intermediate expires]'
+            cand --out 'Publish nothing: write the CRL published last (`crl.pem` of the state, e.g. on etcd) to FILE, for nodes that fetch it; needs no CA key'
             cand --dir 'State directory (CA, records, issued certificates)'
             cand -o 'Output format: a human table, or one JSON document on stdout'
             cand --output 'Output format: a human table, or one JSON document on stdout'
@@ -895,6 +918,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand init 'Create a root CA (and optionally an issuing intermediate) in the state directory'
             cand show 'Show the CA: subject, key type, validity, fingerprints, key encryption'
             cand rotate 'Make a new CA (or only a new intermediate); the trust bundle keeps the old one until it expires or is retired'
+            cand bundle 'Write the trust bundle (ca.crt of the state, e.g. on etcd) to a file or stdout'
             cand retire 'Retire a previous CA generation: drop it from ca.crt and crl.pem (its files go to DIR/attic/retired/)'
             cand import 'Adopt an existing CA (RSA or EC root, optionally an issuing intermediate) into an empty state directory'
         }
@@ -903,6 +927,8 @@ set edit:completion:arg-completer[secctl] = {|@words|
         &'secctl;help;ca;show'= {
         }
         &'secctl;help;ca;rotate'= {
+        }
+        &'secctl;help;ca;bundle'= {
         }
         &'secctl;help;ca;retire'= {
         }

@@ -315,6 +315,12 @@ secctl --store etcd://10.0.0.1:2379/prod cert node g1 --role gitaly --host g1
 secctl store copy --from etcd://10.0.0.1:2379/prod --to pki-copy",
     ),
     (
+        "ca bundle",
+        "\
+# the trust bundle for a node that fetches it (from etcd or a directory)
+secctl ca bundle --out /etc/gitaly/tls/ca.crt",
+    ),
+    (
         "store check",
         "\
 # exit 1 when records, index, CRL or delivered files disagree
@@ -490,6 +496,11 @@ pub enum Command {
         /// Days until nextUpdate of the root's CRL above an intermediate [default: until the intermediate expires].
         #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..=36500))]
         root_crl_days: Option<u32>,
+        /// Publish nothing: write the CRL published last (`crl.pem` of the state, e.g. on
+        /// etcd) to FILE, for nodes that fetch it; needs no CA key.
+        #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath,
+              conflicts_with = "root_crl_days")]
+        out: Option<PathBuf>,
     },
     /// Verify a certificate file, or a live server's (HOST:PORT): chain, validity, usage, CRL, host, role.
     Verify(VerifyArgs),
@@ -560,6 +571,12 @@ pub enum CaCommand {
     Show,
     /// Make a new CA (or only a new intermediate); the trust bundle keeps the old one until it expires or is retired.
     Rotate(CaRotateArgs),
+    /// Write the trust bundle (ca.crt of the state, e.g. on etcd) to a file or stdout.
+    Bundle {
+        /// Where to write it [default: standard output].
+        #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+        out: Option<PathBuf>,
+    },
     /// Retire a previous CA generation: drop it from ca.crt and crl.pem (its files go to DIR/attic/retired/).
     Retire(CaRetireArgs),
     /// Adopt an existing CA (RSA or EC root, optionally an issuing intermediate) into an empty state directory.

@@ -687,6 +687,46 @@ fn store_copy_both_ways_and_mtls_to_etcd() {
     );
     assert_eq!(v.code, 0, "{}", v.stderr);
     in_dir(&env, &back, &["store", "check"]).ok();
+    // A node that fetches the CRL and the bundle from etcd (no CA key, no passphrase): the
+    // same bytes as the copy, and openssl checks the CRL's signature with the bundle.
+    let (crl, bundle) = (env.path("fetched.crl"), env.path("fetched-ca.crt"));
+    for (cmd, file) in [
+        (vec!["crl", "--out"], &crl),
+        (vec!["ca", "bundle", "--out"], &bundle),
+    ] {
+        let mut a: Vec<String> = cmd.iter().map(|s| s.to_string()).collect();
+        a.push(file.display().to_string());
+        let a = tls_args(&a.iter().map(String::as_str).collect::<Vec<_>>());
+        let r = env.run_env(
+            &args_owned(&a),
+            &[
+                ("SECCTL_STORE", &url),
+                ("SECCTL_CACHE_DIR", env.path("node").to_str().unwrap()),
+            ],
+        );
+        r.ok();
+    }
+    assert_eq!(
+        std::fs::read(&crl).unwrap(),
+        std::fs::read(back.join("crl.pem")).unwrap()
+    );
+    assert_eq!(
+        std::fs::read(&bundle).unwrap(),
+        std::fs::read(back.join("ca.crt")).unwrap()
+    );
+    let v = tool(
+        "openssl",
+        &[
+            "crl",
+            "-in",
+            crl.to_str().unwrap(),
+            "-CAfile",
+            bundle.to_str().unwrap(),
+            "-verify",
+            "-noout",
+        ],
+    );
+    assert_eq!(v.code, 0, "{}", v.stderr);
     // The copy back into a non-empty directory is refused.
     let r = on_etcd(
         &env,

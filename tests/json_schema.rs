@@ -216,6 +216,15 @@ fn every_command_output_matches_its_schema() {
     );
     check(&env, "revoke", &["revoke", "c2", "--yes"]);
     check(&env, "crl", &["crl"]);
+    let out = env.path("fetched-crl.pem");
+    check(&env, "crl-copy", &["crl", "--out", out.to_str().unwrap()]);
+    let out = env.path("fetched-ca.crt");
+    check(
+        &env,
+        "ca-bundle",
+        &["ca", "bundle", "--out", out.to_str().unwrap()],
+    );
+    check(&env, "ca-bundle", &["ca", "bundle"]);
     let list = check(&env, "cert-list", &["cert", "list", "--all"]);
     assert!(list
         .as_array()

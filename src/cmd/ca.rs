@@ -21,6 +21,7 @@ pub fn run(ctx: &Ctx, cmd: CaCommand) -> Result<u8> {
         CaCommand::Rotate(a) if a.intermediate_only => rotate_intermediate(ctx, a),
         CaCommand::Rotate(a) => rotate(ctx, a),
         CaCommand::Retire(a) => retire(ctx, a),
+        CaCommand::Bundle { out } => bundle(ctx, out.as_deref()),
         CaCommand::Import(a) => crate::cmd::import::run(ctx, a),
     }
 }
@@ -702,5 +703,43 @@ fn retire(ctx: &Ctx, a: CaRetireArgs) -> Result<u8> {
         }
     }
     crate::cmd::revoke::print_crl(ctx, &rep.crl)?;
+    Ok(0)
+}
+
+/// `secctl ca bundle [--out FILE]`: the trust bundle of the state.
+fn bundle(ctx: &Ctx, out: Option<&std::path::Path>) -> Result<u8> {
+    let store = &ctx.store;
+    store.config()?;
+    let src = store.path("ca.crt");
+    let pem = crate::pki::fsio::read_bytes(&src)?;
+    let certs = crate::verify::read_pem_or_der(&src, "CERTIFICATE", "certificate")?;
+    match out {
+        Some(out) => {
+            crate::pki::fsio::write_atomic(out, &pem, 0o644)?;
+            if ctx.printer.is_json() {
+                ctx.printer.json(&serde_json::json!({
+                    "out": out,
+                    "certificates": certs.len(),
+                    "from": store.name(),
+                }))?;
+            } else {
+                ctx.printer.line(&format!(
+                    "wrote {} ({} CA certificate{}) from {}",
+                    out.display(),
+                    certs.len(),
+                    if certs.len() == 1 { "" } else { "s" },
+                    store.name()
+                ))?;
+            }
+        }
+        None if ctx.printer.is_json() => {
+            ctx.printer.json(&serde_json::json!({
+                "pem": String::from_utf8_lossy(&pem),
+                "certificates": certs.len(),
+                "from": store.name(),
+            }))?;
+        }
+        None => ctx.printer.line(String::from_utf8_lossy(&pem).trim_end())?,
+    }
     Ok(0)
 }

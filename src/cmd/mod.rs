@@ -105,9 +105,11 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Ca(c) => ca::run(&ctx, c),
         Command::Cert(c) => cert::run(&ctx, c),
         Command::Revoke(a) => revoke::revoke(&ctx, a),
+        Command::Crl { out: Some(out), .. } => revoke::crl_copy(&ctx, &out),
         Command::Crl {
             days,
             root_crl_days,
+            out: None,
         } => revoke::crl(&ctx, days, root_crl_days),
         Command::Verify(a) => verify::run(&ctx, a),
         Command::Check(a) => check::run(&ctx, a),
@@ -136,7 +138,8 @@ fn writes(c: &Command) -> bool {
     use crate::cli::{BackupCommand, CaCommand, CertCommand, StoreCommand};
     !matches!(
         c,
-        Command::Ca(CaCommand::Show)
+        Command::Ca(CaCommand::Show | CaCommand::Bundle { .. })
+            | Command::Crl { out: Some(_), .. }
             | Command::Cert(CertCommand::List(_) | CertCommand::Show { .. })
             | Command::Verify(_)
             | Command::Probe(_)

@@ -422,3 +422,35 @@ pub fn crl(ctx: &Ctx, days: u32, root_days: Option<u32>) -> Result<u8> {
     }
     Ok(0)
 }
+
+/// `secctl crl --out FILE`: the CRL published last, copied for a node that fetches it.
+pub fn crl_copy(ctx: &Ctx, out: &std::path::Path) -> Result<u8> {
+    let store = &ctx.store;
+    store.config()?;
+    let src = store.path("crl.pem");
+    if !src.exists() {
+        return Err(crate::error::Error::input(
+            store.name(),
+            "no CRL published yet (run `secctl crl`)",
+        ));
+    }
+    let pem = crate::pki::fsio::read_bytes(&src)?;
+    let crls = crate::verify::read_pem_or_der(&src, "X509 CRL", "CRL")?;
+    crate::pki::fsio::write_atomic(out, &pem, 0o644)?;
+    if ctx.printer.is_json() {
+        ctx.printer.json(&serde_json::json!({
+            "out": out,
+            "crls": crls.len(),
+            "from": store.name(),
+        }))?;
+    } else {
+        ctx.printer.line(&format!(
+            "wrote {} ({} CRL{}) from {}",
+            out.display(),
+            crls.len(),
+            if crls.len() == 1 { "" } else { "s" },
+            store.name()
+        ))?;
+    }
+    Ok(0)
+}
