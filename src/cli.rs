@@ -531,9 +531,21 @@ pub struct ApplyArgs {
     /// Change nothing; exit 1 when there is work to do.
     #[arg(long)]
     pub check: bool,
-    /// Renew certificates that expire within this many days [default: the inventory's, or 30].
-    #[arg(long, value_name = "DAYS")]
-    pub renew_before: Option<u32>,
+    /// Renew certificates with less than this left: days (30), a duration (8h) or a fraction of the lifetime (1/3) [default: the inventory's, or 30 days but at most a third of the lifetime].
+    #[arg(long, value_name = "WINDOW", value_parser = crate::pki::validity::parse_renew_before)]
+    pub renew_before: Option<crate::pki::validity::RenewBefore>,
+    /// Only write the current trust bundle (`ca.crt`: old and new CAs after `ca rotate`) into every output directory; issue, renew and revoke nothing (step 2 of a zero-downtime roll).
+    #[arg(long, conflicts_with = "prune")]
+    pub bundle_only: bool,
+    /// Revoke (cessationOfOperation) the certificates of names the inventory no longer has, and remove the files secctl delivered for them.
+    #[arg(long)]
+    pub prune: bool,
+    /// Replace an existing `ca.crt` in an output directory that is not a bundle of this CA.
+    #[arg(long)]
+    pub force: bool,
+    /// Revoke (superseded) the certificates this run renews, and publish a new CRL.
+    #[arg(long, conflicts_with = "bundle_only")]
+    pub revoke_old: bool,
 }
 
 /// Arguments of `probe`.
@@ -719,18 +731,35 @@ pub enum CertCommand {
 /// Options shared by node and client issuance.
 #[derive(Debug, Args)]
 pub struct IssueArgs {
-    /// Validity in days (capped at the issuing CA's end of validity).
-    #[arg(long, default_value_t = 365, value_parser = clap::value_parser!(u32).range(1..=36500))]
-    pub days: u32,
+    /// Validity in days (capped at the issuing CA's end of validity) [default: 365].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=36500), conflicts_with = "valid_for")]
+    pub days: Option<u32>,
+    /// Validity as a duration: 90d, 24h, 15m, 1h30m (5m to 36500d; capped at the issuing CA's end of validity).
+    #[arg(long, value_name = "DURATION", value_parser = crate::pki::validity::parse_validity)]
+    pub valid_for: Option<time::Duration>,
     /// Key algorithm [default: the CA's].
     #[arg(long, value_enum)]
     pub key_type: Option<KeyType>,
     /// Output directory [default: DIR/certs/NAME].
     #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub out: Option<PathBuf>,
-    /// Issue even if a valid certificate with this name exists.
+    /// Issue even if a valid certificate with this name exists, and replace an existing
+    /// `ca.crt` in the output directory that is not a bundle of this CA.
     #[arg(long)]
     pub force: bool,
+}
+
+impl IssueArgs {
+    /// The validity asked for: `--valid-for`, else `--days`, else 365 days.
+    pub fn validity(&self) -> time::Duration {
+        validity_of(self.days, self.valid_for)
+            .unwrap_or(crate::pki::validity::DEFAULT_VALIDITY)
+    }
+}
+
+/// `--valid-for`, else `--days` as a duration, else None.
+pub fn validity_of(days: Option<u32>, valid_for: Option<time::Duration>) -> Option<time::Duration> {
+    valid_for.or(days.map(|d| time::Duration::days(i64::from(d))))
 }
 
 /// Arguments of `cert node`.
@@ -767,9 +796,15 @@ pub struct ClientArgs {
 pub struct RenewArgs {
     /// A name (its latest certificate), a serial or a certificate file.
     pub target: String,
-    /// Validity in days (capped at the issuing CA's end of validity).
-    #[arg(long, default_value_t = 365, value_parser = clap::value_parser!(u32).range(1..=36500))]
-    pub days: u32,
+    /// Validity in days (capped at the issuing CA's end of validity) [default: the lifetime of the certificate renewed].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=36500), conflicts_with = "valid_for")]
+    pub days: Option<u32>,
+    /// Validity as a duration: 90d, 24h, 15m, 1h30m [default: the lifetime of the certificate renewed].
+    #[arg(long, value_name = "DURATION", value_parser = crate::pki::validity::parse_validity)]
+    pub valid_for: Option<time::Duration>,
+    /// Replace an existing `ca.crt` in the output directory that is not a bundle of this CA.
+    #[arg(long)]
+    pub force: bool,
     /// Keep the existing private key (read from the certificate's output directory).
     #[arg(long)]
     pub reuse_key: bool,

@@ -12,7 +12,9 @@ use crate::output::{fmt_time, Tone};
 use crate::pki::ca;
 use crate::pki::inspect::{self, CertInfo};
 use crate::pki::issue::{self, LeafSpec, Written};
+use crate::pki::delivery::{self, Bundle};
 use crate::pki::names;
+use crate::pki::validity::{self, format_duration};
 use crate::pki::store::{CertKind, Record};
 use crate::revocation;
 use crate::term::cell;
@@ -53,6 +55,16 @@ pub fn status(
     }
 }
 
+/// An end of validity for a message: the date, or the time too when it is within two days
+/// (a 15-minute certificate's date says nothing).
+pub fn until(t: OffsetDateTime) -> String {
+    if t - OffsetDateTime::now_utc() < Duration::days(2) {
+        fmt_time(t)
+    } else {
+        t.date().to_string()
+    }
+}
+
 fn tone(status: &str) -> Tone {
     match status {
         "valid" => Tone::Good,
@@ -67,6 +79,35 @@ struct IssueReport<'a> {
     record: &'a Record,
     files: Written,
     validity_capped: bool,
+    /// The lifetime asked for, as a duration (`90d`, `15m`).
+    valid_for: String,
+    /// Other output directories whose `ca.crt` was brought to the current bundle.
+    bundles_refreshed: Vec<std::path::PathBuf>,
+}
+
+/// After an issuance into `written`: bring the `ca.crt` of every other live output
+/// directory to the current bundle when it changed, and say so.
+fn refresh_others(
+    ctx: &Ctx,
+    bundle: &Bundle,
+    written: &Path,
+) -> Result<Vec<std::path::PathBuf>> {
+    let r = delivery::refresh_bundles(&ctx.store, bundle, &[written.to_path_buf()])?;
+    let p = &ctx.printer;
+    if !r.written.is_empty() {
+        p.note(&format!(
+            "the trust bundle changed: ca.crt refreshed in {} other output director{}",
+            r.written.len(),
+            if r.written.len() == 1 { "y" } else { "ies" }
+        ));
+    }
+    for (d, why) in &r.skipped {
+        p.note(&format!(
+            "warning: {}: ca.crt left as it is ({why})",
+            d.join("ca.crt").display()
+        ));
+    }
+    Ok(r.written)
 }
 
 fn issue_cmd(
@@ -84,7 +125,7 @@ fn issue_cmd(
         kind,
         role,
         hosts,
-        days: a.days,
+        valid_for: a.validity(),
         key_type: a.key_type.unwrap_or(cfg.key_type),
     };
     spec.validate()?;
@@ -120,8 +161,12 @@ fn issue_cmd(
     check_existing()?;
     let issuing = ctx.with_ca_key(&mut passphrase, |p| ca::load_issuing(store, p))?;
     drop(passphrase);
+    let bundle = Bundle::new(store, issuing.bundle_pem.clone())?;
+    bundle.check_replace(&out_dir, a.force)?;
     let issued = issue::issue(&cfg, &issuing, &spec, &out_dir, None)?;
     let files = issue::write(store, &issuing, &issued)?;
+    let abs_out = std::path::absolute(&out_dir).unwrap_or(out_dir.clone());
+    let bundles_refreshed = refresh_others(ctx, &bundle, &abs_out)?;
     let p = &ctx.printer;
     if issued.capped {
         p.note(&format!(
@@ -135,6 +180,8 @@ fn issue_cmd(
             record: r,
             files,
             validity_capped: issued.capped,
+            valid_for: format_duration(spec.valid_for),
+            bundles_refreshed,
         })?;
     } else {
         p.line(&format!(
@@ -143,7 +190,7 @@ fn issue_cmd(
             r.name,
             r.role,
             r.serial,
-            r.not_after.date()
+            until(r.not_after)
         ))?;
         p.kv(&[
             ("identity", r.spiffe_id.clone()),
@@ -529,7 +576,9 @@ fn renew(ctx: &Ctx, a: RenewArgs) -> Result<u8> {
         kind: old.kind,
         role: old.role.clone(),
         hosts,
-        days: a.days,
+        // Renewal keeps the lifetime of the certificate it replaces unless told otherwise.
+        valid_for: crate::cli::validity_of(a.days, a.valid_for)
+            .unwrap_or_else(|| validity::lifetime(old.not_before, old.not_after)),
         key_type: old.key_type,
     };
     spec.validate()?;
@@ -545,8 +594,11 @@ fn renew(ctx: &Ctx, a: RenewArgs) -> Result<u8> {
     let mut passphrase = ctx.ca_passphrase(&cfg)?;
     let _lock = store.lock()?;
     let issuing = ctx.with_ca_key(&mut passphrase, |p| ca::load_issuing(store, p))?;
+    let bundle = Bundle::new(store, issuing.bundle_pem.clone())?;
+    bundle.check_replace(&old.out_dir, a.force)?;
     let issued = issue::issue(&cfg, &issuing, &spec, &old.out_dir, key)?;
     let files = issue::write(store, &issuing, &issued)?;
+    let bundles_refreshed = refresh_others(ctx, &bundle, &old.out_dir)?;
     let p = &ctx.printer;
     let mut crl = None;
     if a.revoke_old && !revoked_set(ctx)?.contains(&old.serial) {
@@ -566,7 +618,13 @@ fn renew(ctx: &Ctx, a: RenewArgs) -> Result<u8> {
             "renewed": old.serial,
             "old_revoked": crl.is_some(),
             "key_reused": a.reuse_key,
-            "certificate": IssueReport { record: r, files, validity_capped: issued.capped },
+            "certificate": IssueReport {
+                record: r,
+                files,
+                validity_capped: issued.capped,
+                valid_for: format_duration(spec.valid_for),
+                bundles_refreshed,
+            },
         }))?;
     } else {
         p.line(&format!(
@@ -575,7 +633,7 @@ fn renew(ctx: &Ctx, a: RenewArgs) -> Result<u8> {
             r.name,
             old.serial,
             r.serial,
-            r.not_after.date(),
+            until(r.not_after),
             if a.reuse_key {
                 " (same key)"
             } else {

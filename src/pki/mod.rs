@@ -1,6 +1,7 @@
 //! The PKI core: state directory, CA, issuance and inspection. Nothing here prints.
 
 pub mod ca;
+pub mod delivery;
 pub mod fsio;
 pub mod identity;
 pub mod inspect;
@@ -9,3 +10,4 @@ pub mod keys;
 pub mod names;
 pub mod pemfile;
 pub mod store;
+pub mod validity;
