@@ -224,7 +224,13 @@ impl Bundle {
     pub fn state(&self, path: &Path) -> BundleState {
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return BundleState::Missing,
+            Err(_) if path.is_dir() => {
+                return BundleState::Foreign("a directory, not a bundle".into())
+            }
+            // Missing, or its directory is not one (that item fails when it is written).
+            Err(e) if e.kind() != std::io::ErrorKind::PermissionDenied => {
+                return BundleState::Missing
+            }
             Err(e) => return BundleState::Foreign(format!("unreadable ({e})")),
         };
         if bytes == self.pem.as_bytes() {
