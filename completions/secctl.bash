@@ -313,7 +313,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__apply)
-            opts="-o -h -V --check --renew-before --dir --output --yes --passphrase-file --insecure-dirs --help --version"
+            opts="-o -h -V --check --renew-before --bundle-only --prune --force --revoke-old --dir --output --yes --passphrase-file --insecure-dirs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1022,7 +1022,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__cert__subcmd__client)
-            opts="-o -h -V --role --days --key-type --out --force --dir --output --yes --passphrase-file --insecure-dirs --help --version"
+            opts="-o -h -V --role --days --valid-for --key-type --out --force --dir --output --yes --passphrase-file --insecure-dirs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1033,6 +1033,10 @@ _secctl() {
                     return 0
                     ;;
                 --days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --valid-for)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1247,7 +1251,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__cert__subcmd__node)
-            opts="-o -h -V --host --role --days --key-type --out --force --dir --output --yes --passphrase-file --insecure-dirs --help --version"
+            opts="-o -h -V --host --role --days --valid-for --key-type --out --force --dir --output --yes --passphrase-file --insecure-dirs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1262,6 +1266,10 @@ _secctl() {
                     return 0
                     ;;
                 --days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --valid-for)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1314,13 +1322,17 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__cert__subcmd__renew)
-            opts="-o -h -V --days --reuse-key --revoke-old --dir --output --yes --passphrase-file --insecure-dirs --help --version"
+            opts="-o -h -V --days --valid-for --force --reuse-key --revoke-old --dir --output --yes --passphrase-file --insecure-dirs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --valid-for)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -82,7 +82,10 @@ secctl cert list --expiring-within 60",
         "\
 secctl cert node praefect-1 --role praefect \\
     --host praefect-1.prod.example --host 10.0.0.11
-secctl cert node web --host '*.apps.example' --days 90 --out ./web-tls",
+secctl cert node web --host '*.apps.example' --days 90 --out ./web-tls
+# short-lived: renew it from cron well within its lifetime
+secctl cert node gitaly-1 --role gitaly --host gitaly-1.prod.example \\
+    --valid-for 24h",
     ),
     (
         "cert client",
@@ -104,6 +107,8 @@ secctl -o json cert list --role gitaly",
         "\
 secctl cert renew praefect-1
 secctl cert renew praefect-1 --reuse-key --days 90
+# keeps the lifetime of the certificate it replaces unless told otherwise
+secctl cert renew gitaly-1 --valid-for 15m
 # by serial prefix (8+ hex digits), revoking the old one
 secctl --yes cert renew 5e4b6cac --revoke-old",
     ),
@@ -170,7 +175,14 @@ secctl -o json demo",
 # exit 1 when there is work to do; changes nothing
 secctl apply --check cluster.yaml
 secctl apply cluster.yaml
-secctl -o json apply cluster.yaml --renew-before 45",
+secctl -o json apply cluster.yaml --renew-before 45
+# zero-downtime CA roll: new CA; bundle everywhere, reload; renew, reload
+secctl --yes ca rotate
+secctl apply --bundle-only cluster.yaml
+secctl apply cluster.yaml
+# revoke and remove what the inventory no longer names
+secctl apply --check --prune cluster.yaml
+secctl apply --prune --revoke-old cluster.yaml",
     ),
     (
         "key",
