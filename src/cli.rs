@@ -764,8 +764,7 @@ pub struct IssueArgs {
 impl IssueArgs {
     /// The validity asked for: `--valid-for`, else `--days`, else 365 days.
     pub fn validity(&self) -> time::Duration {
-        validity_of(self.days, self.valid_for)
-            .unwrap_or(crate::pki::validity::DEFAULT_VALIDITY)
+        validity_of(self.days, self.valid_for).unwrap_or(crate::pki::validity::DEFAULT_VALIDITY)
     }
 }
 

@@ -348,7 +348,15 @@ fn every_command_output_matches_its_schema() {
     let v = check(
         &env2,
         "cert-issue",
-        &["cert", "client", "c9", "--role", "app", "--valid-for", "1h30m"],
+        &[
+            "cert",
+            "client",
+            "c9",
+            "--role",
+            "app",
+            "--valid-for",
+            "1h30m",
+        ],
     );
     assert_eq!(v["valid_for"], "1h30m");
 

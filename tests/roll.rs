@@ -87,8 +87,7 @@ fn verify_at(dir: &Path, name: &str, at: time::OffsetDateTime) -> common::Run {
 }
 
 #[test]
-fn a_15_minute_certificate_verifies_now_is_refused_16_minutes_later_and_renew_keeps_its_lifetime()
-{
+fn a_15_minute_certificate_verifies_now_is_refused_16_minutes_later_and_renew_keeps_its_lifetime() {
     let env = Env::new();
     env.run(&["ca", "init", "--name", "Short"]).ok();
     let r = env
@@ -128,7 +127,15 @@ fn a_15_minute_certificate_verifies_now_is_refused_16_minutes_later_and_renew_ke
     let dates = |p: &Path| -> (i64, i64) {
         let r = tool(
             "openssl",
-            &["x509", "-noout", "-dates", "-dateopt", "iso_8601", "-in", p.to_str().unwrap()],
+            &[
+                "x509",
+                "-noout",
+                "-dates",
+                "-dateopt",
+                "iso_8601",
+                "-in",
+                p.to_str().unwrap(),
+            ],
         )
         .ok();
         let get = |k: &str| {
@@ -153,7 +160,15 @@ fn a_15_minute_certificate_verifies_now_is_refused_16_minutes_later_and_renew_ke
     assert!(verify_at(&dir, "gitaly-1", now + time::Duration::minutes(16)).code != 0);
     // An explicit --valid-for on renew wins.
     let r = env
-        .run(&["-o", "json", "cert", "renew", "gitaly-1", "--valid-for", "1h30m"])
+        .run(&[
+            "-o",
+            "json",
+            "cert",
+            "renew",
+            "gitaly-1",
+            "--valid-for",
+            "1h30m",
+        ])
         .ok()
         .json();
     assert_eq!(r["certificate"]["valid_for"], "1h30m", "{r}");
@@ -164,8 +179,15 @@ fn a_15_minute_certificate_verifies_now_is_refused_16_minutes_later_and_renew_ke
 #[test]
 fn validity_flags_refuse_bad_durations_with_one_line() {
     let env = Env::new();
-    env.run(&["ca", "init", "--name", "Roll Test", "--trust-domain", "roll.test"])
-        .ok();
+    env.run(&[
+        "ca",
+        "init",
+        "--name",
+        "Roll Test",
+        "--trust-domain",
+        "roll.test",
+    ])
+    .ok();
     let before = snapshot(&env.pki());
     for (args, needle) in [
         (vec!["--valid-for", "4m"], "at least 5m"),
@@ -173,7 +195,10 @@ fn validity_flags_refuse_bad_durations_with_one_line() {
         (vec!["--valid-for", "90"], "unit is missing"),
         (vec!["--valid-for", "1w"], "unknown unit"),
         (vec!["--valid-for", "36501d"], "at most 36500d"),
-        (vec!["--days", "1", "--valid-for", "1h"], "cannot be used with"),
+        (
+            vec!["--days", "1", "--valid-for", "1h"],
+            "cannot be used with",
+        ),
     ] {
         let mut a = vec!["cert", "client", "c1", "--role", "r"];
         a.extend(args.iter());
@@ -182,14 +207,21 @@ fn validity_flags_refuse_bad_durations_with_one_line() {
         assert!(r.stderr.contains(needle), "{a:?}: {}", r.stderr);
         assert!(!r.stderr.contains("panicked"));
     }
-    assert_eq!(before, snapshot(&env.pki()), "a refused command wrote something");
+    assert_eq!(
+        before,
+        snapshot(&env.pki()),
+        "a refused command wrote something"
+    );
     // The inventory: the same parser, the line named.
     for (field, needle) in [
         ("  valid_for: 2m\n", "at least 5m"),
         ("  valid_for: 10\n", "unit is missing"),
         ("  valid_for: 1d\n  days: 3\n", "conflict"),
         ("  renew_before: 5/3\n", "fraction"),
-        ("  valid_for: 30d\n  renew_before: 40d\n", "not shorter than its validity"),
+        (
+            "  valid_for: 30d\n  renew_before: 40d\n",
+            "not shorter than its validity",
+        ),
         ("  key_mode: \"0644\"\n", "readable by every user"),
         ("  mode: \"0666\"\n", "world-writable"),
         ("  owner: no-such-user-secctl\n", "no such user"),
@@ -252,8 +284,12 @@ fn a_staged_roll_distributes_the_bundle_first_then_renews() {
             "{n}: certificate rewritten by --bundle-only"
         );
         // The old certificate still verifies against the new bundle.
-        openssl_verify_chain(&dir(n).join("ca.crt"), &dir(n).join(format!("{n}.crt")), None)
-            .ok();
+        openssl_verify_chain(
+            &dir(n).join("ca.crt"),
+            &dir(n).join(format!("{n}.crt")),
+            None,
+        )
+        .ok();
     }
     // Idempotent.
     let (code, v) = apply(&env, &["--check", "--bundle-only", inv]);
@@ -266,8 +302,12 @@ fn a_staged_roll_distributes_the_bundle_first_then_renews() {
     assert_eq!(code, 0, "{v2}");
     assert!(actions(&v2).values().all(|a| a == "renewed"), "{v2} {v}");
     for n in ["node-a", "node-b", "rails"] {
-        openssl_verify_chain(&dir(n).join("ca.crt"), &dir(n).join(format!("{n}.crt")), None)
-            .ok();
+        openssl_verify_chain(
+            &dir(n).join("ca.crt"),
+            &dir(n).join(format!("{n}.crt")),
+            None,
+        )
+        .ok();
     }
     // --bundle-only needs a CA, and conflicts with --prune.
     let fresh = Env::new();
@@ -288,8 +328,16 @@ fn cert_renew_after_a_rotation_refreshes_the_bundle_of_every_output_directory() 
         env.run(&["cert", "node", n, "--host", "localhost"]).ok();
     }
     let other_out = env.path("elsewhere");
-    env.run(&["cert", "client", "c1", "--role", "r", "--out", other_out.to_str().unwrap()])
-        .ok();
+    env.run(&[
+        "cert",
+        "client",
+        "c1",
+        "--role",
+        "r",
+        "--out",
+        other_out.to_str().unwrap(),
+    ])
+    .ok();
     let d = |n: &str| env.pki().join("certs").join(n);
     // A file someone else put at n3's ca.crt (another CA's root) is left alone.
     let foreign = Env::new();
@@ -305,7 +353,11 @@ fn cert_renew_after_a_rotation_refreshes_the_bundle_of_every_output_directory() 
         .map(|p| p.as_str().unwrap().to_string())
         .collect();
     assert_eq!(refreshed.len(), 2, "{v}");
-    assert!(r.stderr.contains("n3/ca.crt: ca.crt left as it is"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("n3/ca.crt: ca.crt left as it is"),
+        "{}",
+        r.stderr
+    );
     for dir in [d("n1"), d("n2"), other_out.clone()] {
         assert_eq!(certs_in(&dir.join("ca.crt")), 2, "{}", dir.display());
     }
@@ -314,10 +366,7 @@ fn cert_renew_after_a_rotation_refreshes_the_bundle_of_every_output_directory() 
     openssl_verify_chain(&d("n2").join("ca.crt"), &d("n2").join("n2.crt"), None).ok();
     openssl_verify_chain(&d("n2").join("ca.crt"), &d("n1").join("n1.crt"), None).ok();
     // Nothing changed since: the next issuance refreshes nothing.
-    let v = env
-        .run(&["-o", "json", "cert", "renew", "n2"])
-        .ok()
-        .json();
+    let v = env.run(&["-o", "json", "cert", "renew", "n2"]).ok().json();
     assert_eq!(v["certificate"]["bundles_refreshed"], serde_json::json!([]));
 }
 
@@ -338,13 +387,20 @@ fn an_existing_foreign_ca_crt_is_never_replaced_without_force() {
         .usage_error(&["ca.crt", "not a trust bundle of this CA", "--force"]);
     assert_eq!(std::fs::read(out.join("ca.crt")).unwrap(), theirs);
     assert!(!out.join("n1.key").exists() && !out.join("n1.crt").exists());
-    assert_eq!(before, snapshot(&env.pki()), "state changed by a refused issuance");
+    assert_eq!(
+        before,
+        snapshot(&env.pki()),
+        "state changed by a refused issuance"
+    );
     // apply too, before anything is written.
     let inv = INVENTORY.replace(
         "    hosts: [localhost, 127.0.0.1]\n  - name: node-b",
         &format!("    hosts: [localhost, 127.0.0.1]\n    out: {out_s}\n  - name: node-b"),
     );
-    let inv = inv.replace("cluster: Roll Test\ntrust_domain: roll.test", "cluster: Mine");
+    let inv = inv.replace(
+        "cluster: Roll Test\ntrust_domain: roll.test",
+        "cluster: Mine",
+    );
     let p = env.write("inv.yaml", &inv);
     env.run(&["apply", p.to_str().unwrap()])
         .usage_error(&["ca.crt", "--force"]);
@@ -355,13 +411,31 @@ fn an_existing_foreign_ca_crt_is_never_replaced_without_force() {
     env.run(&["cert", "node", "n1", "--host", "localhost", "--out", out_s])
         .usage_error(&["not a PEM certificate bundle"]);
     // --force replaces it.
-    env.run(&["cert", "node", "n1", "--host", "localhost", "--out", out_s, "--force"])
-        .ok();
+    env.run(&[
+        "cert",
+        "node",
+        "n1",
+        "--host",
+        "localhost",
+        "--out",
+        out_s,
+        "--force",
+    ])
+    .ok();
     openssl_verify_chain(&out.join("ca.crt"), &out.join("n1.crt"), None).ok();
     // An older bundle of this CA (after a rotation, the bundle grows) is not "different".
     env.run(&["--yes", "ca", "rotate"]).ok();
-    env.run(&["cert", "node", "n1", "--host", "localhost", "--out", out_s, "--force"])
-        .ok();
+    env.run(&[
+        "cert",
+        "node",
+        "n1",
+        "--host",
+        "localhost",
+        "--out",
+        out_s,
+        "--force",
+    ])
+    .ok();
     assert_eq!(certs_in(&out.join("ca.crt")), 2);
 }
 
@@ -372,8 +446,10 @@ fn prune_revokes_and_removes_only_what_secctl_delivered() {
     let inv = p.to_str().unwrap();
     assert_eq!(apply(&env, &[inv]).0, 0);
     let gone = env.pki().join("certs/node-b");
-    let serial_b = env.run(&["-o", "json", "cert", "show", "node-b"]).ok().json()["record"]
-        ["serial"]
+    let serial_b = env
+        .run(&["-o", "json", "cert", "show", "node-b"])
+        .ok()
+        .json()["record"]["serial"]
         .as_str()
         .unwrap()
         .to_string();
@@ -404,8 +480,14 @@ fn prune_revokes_and_removes_only_what_secctl_delivered() {
     for f in ["node-b.key", "node-b.crt", "ca.crt"] {
         assert!(!gone.join(f).exists(), "{f} left behind");
     }
-    assert!(gone.join("notes.txt").exists(), "an unknown file was deleted");
-    let show = env.run(&["-o", "json", "cert", "show", &serial_b]).ok().json();
+    assert!(
+        gone.join("notes.txt").exists(),
+        "an unknown file was deleted"
+    );
+    let show = env
+        .run(&["-o", "json", "cert", "show", &serial_b])
+        .ok()
+        .json();
     assert_eq!(show["status"], "revoked", "{show}");
     assert_eq!(show["revocation"]["reason"], "cessationOfOperation");
     // The published CRL lists it: openssl refuses the pruned certificate.
@@ -425,7 +507,11 @@ fn prune_revokes_and_removes_only_what_secctl_delivered() {
         ],
     );
     assert_ne!(r.code, 0, "{}", r.stdout);
-    assert!(r.stdout.contains("revoked") || r.stderr.contains("revoked"), "{}", r.stderr);
+    assert!(
+        r.stdout.contains("revoked") || r.stderr.contains("revoked"),
+        "{}",
+        r.stderr
+    );
     // The others are untouched, and the next --check --prune has nothing to do.
     let (code, v) = apply(&env, &["--check", "--prune", inv]);
     assert_eq!(code, 0, "{v}");
@@ -440,10 +526,13 @@ fn prune_revokes_and_removes_only_what_secctl_delivered() {
         gone.join("node-b.crt"),
     )
     .unwrap();
-    std::fs::write(&p, INVENTORY.replace(
-        "  - name: node-b\n    role: gitaly\n    hosts: [localhost, 127.0.0.1]\n",
-        "",
-    ))
+    std::fs::write(
+        &p,
+        INVENTORY.replace(
+            "  - name: node-b\n    role: gitaly\n    hosts: [localhost, 127.0.0.1]\n",
+            "",
+        ),
+    )
     .unwrap();
     let (code, v) = apply(&env, &["--prune", inv]);
     assert_eq!(code, 0, "{v}");
@@ -475,7 +564,14 @@ fn relative_out_follows_the_inventory_file_not_the_working_directory() {
     // From another directory, --check has nothing to do.
     let o = std::process::Command::new(common::bin())
         .current_dir("/")
-        .args(["--dir", env.pki().to_str().unwrap(), "-o", "json", "apply", "--check"])
+        .args([
+            "--dir",
+            env.pki().to_str().unwrap(),
+            "-o",
+            "json",
+            "apply",
+            "--check",
+        ])
         .arg(&p)
         .env("NO_COLOR", "1")
         .env_remove("SECCTL_PASSPHRASE_FILE")
@@ -491,7 +587,11 @@ fn relative_out_follows_the_inventory_file_not_the_working_directory() {
 
 #[test]
 fn apply_encrypts_a_new_ca_when_the_inventory_or_a_passphrase_file_asks() {
-    for (extra, file) in [("ca:\n  encrypt_key: true\n", true), ("", true), ("ca:\n  encrypt_key: true\n", false)] {
+    for (extra, file) in [
+        ("ca:\n  encrypt_key: true\n", true),
+        ("", true),
+        ("ca:\n  encrypt_key: true\n", false),
+    ] {
         let env = Env::new();
         let pass = env.write("pass", "correct horse battery\n");
         std::fs::set_permissions(&pass, std::os::unix::fs::PermissionsExt::from_mode(0o600))
@@ -514,16 +614,18 @@ fn apply_encrypts_a_new_ca_when_the_inventory_or_a_passphrase_file_asks() {
         assert_eq!(r.code, 0, "{}", r.stderr);
         assert!(env.pki().join("ca/root.key.age").exists());
         assert!(!env.pki().join("ca/root.key").exists(), "a CA key in clear");
-        let show = env
-            .run(&["-o", "json", "ca", "show"])
-            .ok()
-            .json();
+        let show = env.run(&["-o", "json", "ca", "show"]).ok().json();
         assert_eq!(show["key_encrypted"], true);
         // The next run signs with the same passphrase; without it, it cannot.
         std::fs::write(&p, inv.replace("  - name: rails\n", "  - name: rails2\n")).unwrap();
         let r = env.run(&["apply", p.to_str().unwrap()]);
         assert_eq!(r.code, 2, "{}", r.stderr);
-        let r = env.run(&["--passphrase-file", pass.to_str().unwrap(), "apply", p.to_str().unwrap()]);
+        let r = env.run(&[
+            "--passphrase-file",
+            pass.to_str().unwrap(),
+            "apply",
+            p.to_str().unwrap(),
+        ]);
         assert_eq!(r.code, 0, "{}", r.stderr);
     }
 }
@@ -626,13 +728,27 @@ fn renew_before_takes_a_duration_or_a_fraction_of_the_lifetime() {
         assert_eq!(c, code, "--renew-before {rb}: {v}");
     }
     // In the inventory too.
-    std::fs::write(&p, INVENTORY.replace("  valid_for: 30d\n", "  valid_for: 30d\n  renew_before: 2/3\n")).unwrap();
+    std::fs::write(
+        &p,
+        INVENTORY.replace(
+            "  valid_for: 30d\n",
+            "  valid_for: 30d\n  renew_before: 2/3\n",
+        ),
+    )
+    .unwrap();
     assert_eq!(apply(&env, &["--check", inv]).0, 0);
     // Shortening the validity takes effect at once (the point of short-lived certs).
-    std::fs::write(&p, INVENTORY.replace("  valid_for: 30d\n", "  valid_for: 1d\n")).unwrap();
+    std::fs::write(
+        &p,
+        INVENTORY.replace("  valid_for: 30d\n", "  valid_for: 1d\n"),
+    )
+    .unwrap();
     let (code, v) = apply(&env, &["--check", inv]);
     assert_eq!(code, 1);
     let detail = v["items"][0]["detail"].as_str().unwrap();
-    assert!(detail.contains("validity shortened (30d -> 1d)"), "{detail}");
+    assert!(
+        detail.contains("validity shortened (30d -> 1d)"),
+        "{detail}"
+    );
     let _ = rfc3339(time::OffsetDateTime::now_utc());
 }

@@ -149,14 +149,20 @@ fn seen(port: u16, client: &Path) -> Seen {
         .output()
         .unwrap();
     let out = String::from_utf8_lossy(&o.stdout).into_owned();
-    let pem_start = out.find("-----BEGIN CERTIFICATE-----").expect("no certificate");
+    let pem_start = out
+        .find("-----BEGIN CERTIFICATE-----")
+        .expect("no certificate");
     let pem_end = out[pem_start..].find("-----END CERTIFICATE-----").unwrap() + pem_start + 25;
     let leaf = fingerprint_pem(&out[pem_start..pem_end]);
     let ca_names = match out.split_once("Acceptable client certificate CA names") {
         Some((_, rest)) => rest
             .lines()
             .skip(1)
-            .take_while(|l| !l.starts_with("Requested") && !l.starts_with("Client Certificate") && !l.trim().is_empty())
+            .take_while(|l| {
+                !l.starts_with("Requested")
+                    && !l.starts_with("Client Certificate")
+                    && !l.trim().is_empty()
+            })
             .filter(|l| l.contains("CN"))
             .count(),
         None => 0,
@@ -229,13 +235,17 @@ fn a_zero_downtime_ca_roll_across_two_mtls_nginx_nodes_loses_no_request() {
     let ok = Arc::new(AtomicUsize::new(0));
     let failures: Arc<Mutex<Vec<String>>> = Arc::default();
     let looper = {
-        let (stop, ok, failures, client_dir) =
-            (stop.clone(), ok.clone(), failures.clone(), client_dir.clone());
+        let (stop, ok, failures, client_dir) = (
+            stop.clone(),
+            ok.clone(),
+            failures.clone(),
+            client_dir.clone(),
+        );
         std::thread::spawn(move || {
             let started = Instant::now();
             let mut i = 0usize;
             while !stop.load(Ordering::SeqCst) && started.elapsed() < Duration::from_secs(600) {
-                let (port, via, to) = if i % 2 == 0 {
+                let (port, via, to) = if i.is_multiple_of(2) {
                     (pa, "node-a", "node-b")
                 } else {
                     (pb, "node-b", "node-a")
@@ -284,7 +294,10 @@ fn a_zero_downtime_ca_roll_across_two_mtls_nginx_nodes_loses_no_request() {
     env.run(&["--yes", "ca", "rotate"]).ok();
     wait_ok(5);
     // 2. The bundle (old + new roots) everywhere, then every node reloads.
-    let v = env.run(&["-o", "json", "apply", "--bundle-only", inv]).ok().json();
+    let v = env
+        .run(&["-o", "json", "apply", "--bundle-only", inv])
+        .ok()
+        .json();
     assert_eq!(v["summary"]["bundles_written"], 3, "{v}");
     assert_eq!(file_fingerprint(&certs.join("node-a/node-a.crt")), old_a);
     // Nodes reload at different moments, as on a real fleet.

@@ -8,9 +8,9 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use crate::cli::ApplyArgs;
+use crate::cmd::cert::until;
 use crate::cmd::Ctx;
 use crate::error::{Error, Result, EXIT_CHECK_FAILED};
-use crate::cmd::cert::until;
 use crate::inventory::{self, Item, Plan};
 use crate::output::Tone;
 use crate::pki::ca::{self, InitMode, InitOptions, IssuingCa};
@@ -142,7 +142,10 @@ fn decide(
     if let Some(problem) = delivery_problem(r) {
         return (Action::Renewed, problem);
     }
-    for (f, key) in [(format!("{}.key", r.name), true), (format!("{}.crt", r.name), false)] {
+    for (f, key) in [
+        (format!("{}.key", r.name), true),
+        (format!("{}.crt", r.name), false),
+    ] {
         if let Some(m) = delivery.mismatch(&r.out_dir.join(f), key) {
             return (Action::Renewed, m);
         }
@@ -174,7 +177,10 @@ fn decide(
             ),
         );
     }
-    (Action::Unchanged, format!("valid until {}", until(r.not_after)))
+    (
+        Action::Unchanged,
+        format!("valid until {}", until(r.not_after)),
+    )
 }
 
 /// Why the files in a record's output directory are not the ones it records (missing,
@@ -488,9 +494,8 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
     let mut outcomes: Vec<Option<std::result::Result<String, String>>> =
         vec![None; plan.items.len()];
     let mut issuing = None;
-    let needs_signer = !work.is_empty()
-        || pruned.iter().any(|p| !p.revoked.is_empty())
-        || a.revoke_old;
+    let needs_signer =
+        !work.is_empty() || pruned.iter().any(|p| !p.revoked.is_empty()) || a.revoke_old;
     if needs_signer {
         issuing = Some(ctx.with_ca_key(&mut passphrase, |p| ca::load_issuing(store, p))?);
     }
@@ -509,14 +514,7 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
         // the batches commit together (one filesystem sync before and after the renames).
         for chunk in work.chunks(1024) {
             let done = issue_parallel(
-                store,
-                &cfg,
-                issuing,
-                &plan,
-                &out_dirs,
-                &delivs,
-                chunk,
-                default_kt,
+                store, &cfg, issuing, &plan, &out_dirs, &delivs, chunk, default_kt,
             );
             let (batches, items): (Vec<_>, Vec<_>) = done.into_iter().unzip();
             for (committed, items) in fsio::commit_all(batches).into_iter().zip(items) {
@@ -536,7 +534,13 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
     // 2 of a roll) or `ca retire`.
     let bundle_writes = bundle_pending(&d, &states, &out_dirs);
     let mut bundle_failed: Vec<Option<String>> = vec![None; plan.items.len()];
-    write_bundles(&bundle, &out_dirs, &delivs, &bundle_writes, &mut bundle_failed);
+    write_bundles(
+        &bundle,
+        &out_dirs,
+        &delivs,
+        &bundle_writes,
+        &mut bundle_failed,
+    );
     // Revocations: pruned names (cessationOfOperation), and with --revoke-old the
     // certificates this run replaced (superseded); one CRL for all.
     let mut revs = Vec::new();
@@ -1025,4 +1029,3 @@ fn issue_parallel(
             .collect()
     })
 }
-

@@ -10,12 +10,12 @@ use crate::cmd::Ctx;
 use crate::error::{Error, Result};
 use crate::output::{fmt_time, Tone};
 use crate::pki::ca;
+use crate::pki::delivery::{self, Bundle};
 use crate::pki::inspect::{self, CertInfo};
 use crate::pki::issue::{self, LeafSpec, Written};
-use crate::pki::delivery::{self, Bundle};
 use crate::pki::names;
-use crate::pki::validity::{self, format_duration};
 use crate::pki::store::{CertKind, Record};
+use crate::pki::validity::{self, format_duration};
 use crate::revocation;
 use crate::term::cell;
 
@@ -87,11 +87,7 @@ struct IssueReport<'a> {
 
 /// After an issuance into `written`: bring the `ca.crt` of every other live output
 /// directory to the current bundle when it changed, and say so.
-fn refresh_others(
-    ctx: &Ctx,
-    bundle: &Bundle,
-    written: &Path,
-) -> Result<Vec<std::path::PathBuf>> {
+fn refresh_others(ctx: &Ctx, bundle: &Bundle, written: &Path) -> Result<Vec<std::path::PathBuf>> {
     let r = delivery::refresh_bundles(&ctx.store, bundle, &[written.to_path_buf()])?;
     let p = &ctx.printer;
     if !r.written.is_empty() {

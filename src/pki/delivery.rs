@@ -48,7 +48,12 @@ impl Delivery {
                     None,
                     Some(rustix::process::Gid::from_raw_unchecked(gid)),
                 )
-                .map_err(|e| Error::io(format!("setting group {gid} of {}", dir.display()), e.into()))?;
+                .map_err(|e| {
+                    Error::io(
+                        format!("setting group {gid} of {}", dir.display()),
+                        e.into(),
+                    )
+                })?;
             }
             mode |= 0o050;
         } else {
@@ -103,7 +108,9 @@ pub fn parse_mode(s: &str) -> std::result::Result<u32, String> {
     }
     let m = u32::from_str_radix(digits, 8).map_err(|e| e.to_string())?;
     if m & 0o7000 != 0 {
-        return Err(format!("mode {s:?}: setuid, setgid and sticky bits are refused"));
+        return Err(format!(
+            "mode {s:?}: setuid, setgid and sticky bits are refused"
+        ));
     }
     if m & 0o111 != 0 {
         return Err(format!("mode {s:?}: delivered files are not executable"));
@@ -133,7 +140,9 @@ pub fn check_key_mode(m: u32) -> std::result::Result<(), String> {
         ));
     }
     if m & 0o400 == 0 {
-        return Err(format!("key_mode {m:04o}: the owner must be able to read it"));
+        return Err(format!(
+            "key_mode {m:04o}: the owner must be able to read it"
+        ));
     }
     if m & 0o020 != 0 {
         return Err(format!("key_mode {m:04o}: a group-writable key is refused"));

@@ -286,7 +286,13 @@ impl Batch {
 
     /// Stage `bytes` for `path`, replacing an existing file, with the file's owner and
     /// group set (on the temporary file, before it is renamed into place).
-    pub fn write_owned(&mut self, path: &Path, bytes: &[u8], mode: u32, owner: Owner) -> Result<()> {
+    pub fn write_owned(
+        &mut self,
+        path: &Path,
+        bytes: &[u8],
+        mode: u32,
+        owner: Owner,
+    ) -> Result<()> {
         self.stage(path, bytes, mode, true, owner)
     }
 

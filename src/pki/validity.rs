@@ -159,9 +159,7 @@ pub fn parse_renew_before(s: &str) -> std::result::Result<RenewBefore, String> {
     }
     let d = parse_duration(s)?;
     if d > MAX_VALIDITY {
-        return Err(format!(
-            "invalid renewal window {s:?}: at most 36500d"
-        ));
+        return Err(format!("invalid renewal window {s:?}: at most 36500d"));
     }
     Ok(RenewBefore::Window(d))
 }
@@ -280,7 +278,10 @@ mod tests {
     fn lifetime_drops_the_backdate() {
         let now = time::OffsetDateTime::UNIX_EPOCH + Duration::days(20_000);
         let nb = now - crate::pki::ca::BACKDATE;
-        assert_eq!(lifetime(nb, now + Duration::minutes(15)), Duration::minutes(15));
+        assert_eq!(
+            lifetime(nb, now + Duration::minutes(15)),
+            Duration::minutes(15)
+        );
         assert_eq!(lifetime(nb, now + Duration::days(30)), Duration::days(30));
     }
 }
