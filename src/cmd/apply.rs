@@ -387,7 +387,7 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
             let bundle = Bundle::load(store)?;
             let states = bundle_states(&bundle)?;
             let d = if a.bundle_only {
-                bundle_only_decisions(&plan, store)?
+                bundle_only_decisions(&plan, &delivery::live_records(store)?)
             } else {
                 let fp = current_fp(store)?;
                 decisions(store, fp.as_deref())?
@@ -478,7 +478,7 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
     let cfg = store.config()?;
     let before = delivery::live_records(store)?;
     let d = if a.bundle_only {
-        bundle_only_decisions(&plan, store)?
+        bundle_only_decisions(&plan, &before)
     } else {
         let fp = current_fp(store)?;
         decisions(store, fp.as_deref())?
@@ -575,7 +575,13 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
     drop(passphrase);
     let pruned = remove_pruned(store, pruned, &bundle);
     // Output directories of names outside the inventory get the new bundle too.
-    let others = delivery::refresh_bundles(store, &bundle, &out_dirs)?;
+    // Nothing was issued or revoked with --bundle-only: the records read before still hold.
+    let current = if a.bundle_only {
+        before
+    } else {
+        delivery::live_records(store)?
+    };
+    let others = delivery::refresh_bundles_with(store, &bundle, &out_dirs, Some(&current))?;
     for (dir, why) in &others.skipped {
         ctx.printer.note(&format!(
             "warning: {}: ca.crt left as it is ({why})",
@@ -587,7 +593,6 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
             outcomes[i] = Some(Err(e));
         }
     }
-    let current = delivery::live_records(store)?;
     let report = build_report(
         &a,
         &current,
@@ -609,10 +614,8 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
 
 /// With --bundle-only every item is left as it is; the detail says what the certificate
 /// would need.
-fn bundle_only_decisions(plan: &Plan, store: &Store) -> Result<Vec<(Action, String)>> {
-    let latest = delivery::live_records(store)?;
-    Ok(plan
-        .items
+fn bundle_only_decisions(plan: &Plan, latest: &HashMap<String, Record>) -> Vec<(Action, String)> {
+    plan.items
         .iter()
         .map(|i| match latest.get(&i.name) {
             Some(r) => (
@@ -627,7 +630,7 @@ fn bundle_only_decisions(plan: &Plan, store: &Store) -> Result<Vec<(Action, Stri
                 "not issued yet (--bundle-only issues nothing)".into(),
             ),
         })
-        .collect())
+        .collect()
 }
 
 /// Which items get the bundle alone: their certificate stays, their directory exists, and

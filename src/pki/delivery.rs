@@ -327,6 +327,16 @@ pub fn live_records(store: &Store) -> Result<HashMap<String, Record>> {
 /// directory without it (made by an older version) is scanned only if it has a previous CA
 /// generation.
 pub fn refresh_bundles(store: &Store, bundle: &Bundle, done: &[PathBuf]) -> Result<Refresh> {
+    refresh_bundles_with(store, bundle, done, None)
+}
+
+/// [`refresh_bundles`] with the live records already read by the caller (`apply` has them).
+pub fn refresh_bundles_with(
+    store: &Store,
+    bundle: &Bundle,
+    done: &[PathBuf],
+    live: Option<&HashMap<String, Record>>,
+) -> Result<Refresh> {
     let want = digest(&bundle.pem);
     let m = marker(store);
     let mut out = Refresh::default();
@@ -336,9 +346,17 @@ pub fn refresh_bundles(store: &Store, bundle: &Bundle, done: &[PathBuf]) -> Resu
     };
     if scan {
         let done: HashSet<&PathBuf> = done.iter().collect();
-        let mut dirs: Vec<PathBuf> = live_records(store)?
-            .into_values()
-            .map(|r| r.out_dir)
+        let read;
+        let live = match live {
+            Some(l) => l,
+            None => {
+                read = live_records(store)?;
+                &read
+            }
+        };
+        let mut dirs: Vec<PathBuf> = live
+            .values()
+            .map(|r| r.out_dir.clone())
             .filter(|d| !done.contains(d))
             .collect();
         dirs.sort();
