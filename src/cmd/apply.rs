@@ -494,9 +494,7 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
     let mut outcomes: Vec<Option<std::result::Result<String, String>>> =
         vec![None; plan.items.len()];
     let mut issuing = None;
-    let needs_signer =
-        !work.is_empty() || pruned.iter().any(|p| !p.revoked.is_empty()) || a.revoke_old;
-    if needs_signer {
+    if !work.is_empty() {
         issuing = Some(ctx.with_ca_key(&mut passphrase, |p| ca::load_issuing(store, p))?);
     }
     if let (false, Some(issuing)) = (work.is_empty(), &issuing) {
@@ -567,6 +565,8 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
         }
     }
     if !revs.is_empty() {
+        // The CA is unlocked before anything is recorded: a wrong passphrase revokes nothing.
+        ctx.with_ca_key(&mut passphrase, |p| ca::load_issuing_signer(store, p))?;
         crate::revocation::append(store, &revs)?;
         ctx.with_ca_key(&mut passphrase, |p| {
             crate::revocation::publish(store, p, ca::INITIAL_CRL_DAYS, None)
