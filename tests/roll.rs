@@ -752,3 +752,31 @@ fn renew_before_takes_a_duration_or_a_fraction_of_the_lifetime() {
     );
     let _ = rfc3339(time::OffsetDateTime::now_utc());
 }
+
+#[test]
+fn a_bundle_from_before_a_retired_ca_is_still_ours_and_replaced_without_force() {
+    let env = Env::new();
+    let p = env.write("inv.yaml", INVENTORY);
+    let inv = p.to_str().unwrap();
+    assert_eq!(apply(&env, &[inv]).0, 0);
+    env.run(&["--yes", "ca", "rotate"]).ok();
+    assert_eq!(apply(&env, &["--bundle-only", inv]).0, 0);
+    assert_eq!(apply(&env, &[inv]).0, 0);
+    let d = env.pki().join("certs/node-a");
+    assert_eq!(certs_in(&d.join("ca.crt")), 2);
+    // What retiring the previous CA leaves: its generation gone from the state directory,
+    // the bundle holding the new root alone.
+    let prev = env.pki().join("ca/previous");
+    std::fs::rename(&prev, env.path("retired")).unwrap();
+    std::fs::copy(env.pki().join("ca/root.crt"), env.pki().join("ca.crt")).unwrap();
+    // The two-root ca.crt in every directory is an older bundle of this CA (its roots were
+    // delivered by secctl): replaced without --force.
+    let (code, v) = apply(&env, &["--check", inv]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(v["summary"]["bundles_written"], 3, "{v}");
+    let (code, v) = apply(&env, &[inv]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["summary"]["bundles_written"], 3, "{v}");
+    assert_eq!(certs_in(&d.join("ca.crt")), 1);
+    openssl_verify_chain(&d.join("ca.crt"), &d.join("node-a.crt"), None).ok();
+}

@@ -468,6 +468,7 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
     }
     let bundle = Bundle::load(store)?;
     let states = bundle_states(&bundle)?;
+    bundle.record_delivered(store)?;
     // A run killed half-way left temporary files in the output directories (the lock
     // cleared the state directory's); clear them before deciding.
     let mut seen = HashSet::new();

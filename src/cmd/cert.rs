@@ -159,6 +159,7 @@ fn issue_cmd(
     drop(passphrase);
     let bundle = Bundle::new(store, issuing.bundle_pem.clone())?;
     bundle.check_replace(&out_dir, a.force)?;
+    bundle.record_delivered(store)?;
     let issued = issue::issue(&cfg, &issuing, &spec, &out_dir, None)?;
     let files = issue::write(store, &issuing, &issued)?;
     let abs_out = std::path::absolute(&out_dir).unwrap_or(out_dir.clone());
@@ -592,6 +593,7 @@ fn renew(ctx: &Ctx, a: RenewArgs) -> Result<u8> {
     let issuing = ctx.with_ca_key(&mut passphrase, |p| ca::load_issuing(store, p))?;
     let bundle = Bundle::new(store, issuing.bundle_pem.clone())?;
     bundle.check_replace(&old.out_dir, a.force)?;
+    bundle.record_delivered(store)?;
     let issued = issue::issue(&cfg, &issuing, &spec, &old.out_dir, key)?;
     let files = issue::write(store, &issuing, &issued)?;
     let bundles_refreshed = refresh_others(ctx, &bundle, &old.out_dir)?;

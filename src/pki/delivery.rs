@@ -207,8 +207,29 @@ pub enum BundleState {
 pub struct Bundle {
     /// PEM text.
     pub pem: String,
-    /// Fingerprints of its certificates and of every CA generation's root.
+    /// Fingerprints of its certificates, of every CA generation's root, and of every root
+    /// secctl ever delivered from this state directory (`DIR/roots.delivered`).
     pub ours: HashSet<String>,
+    /// Fingerprints of its own certificates.
+    own: Vec<String>,
+}
+
+/// `DIR/roots.delivered`: the SHA-256 of every root secctl delivered in a `ca.crt`, one per
+/// line, so that a bundle from before `ca retire` (whose root the state directory may no
+/// longer hold) is still recognized as this CA's and replaced without `--force`.
+fn delivered_roots_path(store: &Store) -> PathBuf {
+    store.path("roots.delivered")
+}
+
+fn delivered_roots(store: &Store) -> HashSet<String> {
+    std::fs::read_to_string(delivered_roots_path(store))
+        .map(|t| {
+            t.lines()
+                .map(|l| l.trim().to_string())
+                .filter(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_hexdigit() || b == b':'))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 impl Bundle {
@@ -223,10 +244,27 @@ impl Bundle {
     /// `pem` as the bundle to deliver.
     pub fn new(store: &Store, pem: String) -> Result<Bundle> {
         let mut ours = known_roots(store)?;
-        for der in crate::pki::inspect::parse_pem_certs("ca.crt", &pem)? {
-            ours.insert(crate::pki::inspect::fingerprint(&der));
+        ours.extend(delivered_roots(store));
+        let own: Vec<String> = crate::pki::inspect::parse_pem_certs("ca.crt", &pem)?
+            .iter()
+            .map(|d| crate::pki::inspect::fingerprint(d))
+            .collect();
+        ours.extend(own.iter().cloned());
+        Ok(Bundle { pem, ours, own })
+    }
+
+    /// Record this bundle's roots in `DIR/roots.delivered` before it is delivered (under
+    /// the lock; nothing is written when they are there already).
+    pub fn record_delivered(&self, store: &Store) -> Result<()> {
+        let have = delivered_roots(store);
+        if self.own.iter().all(|f| have.contains(f)) {
+            return Ok(());
         }
-        Ok(Bundle { pem, ours })
+        let mut all: Vec<&String> = have.iter().chain(&self.own).collect();
+        all.sort();
+        all.dedup();
+        let text: String = all.iter().map(|f| format!("{f}\n")).collect();
+        fsio::write_atomic(&delivered_roots_path(store), text.as_bytes(), PUBLIC_MODE)
     }
 
     /// What `path` holds compared with this bundle.
