@@ -468,7 +468,6 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
     }
     let bundle = Bundle::load(store)?;
     let states = bundle_states(&bundle)?;
-    bundle.record_delivered(store)?;
     // A run killed half-way left temporary files in the output directories (the lock
     // cleared the state directory's); clear them before deciding.
     let mut seen = HashSet::new();
@@ -497,6 +496,13 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
     let mut issuing = None;
     if !work.is_empty() {
         issuing = Some(ctx.with_ca_key(&mut passphrase, |p| ca::load_issuing(store, p))?);
+    }
+    // The bundle alone, where the certificate stays: after `ca rotate` (--bundle-only, step
+    // 2 of a roll) or `ca retire`.
+    let bundle_writes = bundle_pending(&d, &states, &out_dirs);
+    if !work.is_empty() || bundle_writes.iter().any(|b| *b) {
+        // Its roots are recorded as delivered before the first is (the CA is unlocked).
+        bundle.record_delivered(store)?;
     }
     if let (false, Some(issuing)) = (work.is_empty(), &issuing) {
         let bar = if std::io::stderr().is_terminal() {
@@ -529,9 +535,6 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
         }
         bar.finish_and_clear();
     }
-    // The bundle alone, where the certificate stays: after `ca rotate` (--bundle-only, step
-    // 2 of a roll) or `ca retire`.
-    let bundle_writes = bundle_pending(&d, &states, &out_dirs);
     let mut bundle_failed: Vec<Option<String>> = vec![None; plan.items.len()];
     write_bundles(
         &bundle,
