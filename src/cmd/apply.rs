@@ -500,10 +500,6 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
     // The bundle alone, where the certificate stays: after `ca rotate` (--bundle-only, step
     // 2 of a roll) or `ca retire`.
     let bundle_writes = bundle_pending(&d, &states, &out_dirs);
-    if !work.is_empty() || bundle_writes.iter().any(|b| *b) {
-        // Its roots are recorded as delivered before the first is (the CA is unlocked).
-        bundle.record_delivered(store)?;
-    }
     if let (false, Some(issuing)) = (work.is_empty(), &issuing) {
         let bar = if std::io::stderr().is_terminal() {
             let b = indicatif::ProgressBar::new(work.len() as u64);
@@ -543,6 +539,10 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
         &bundle_writes,
         &mut bundle_failed,
     );
+    if !work.is_empty() || bundle_writes.iter().any(|b| *b) {
+        // Its roots are this CA's from now on, even once a generation is retired.
+        bundle.record_delivered(store)?;
+    }
     // Revocations: pruned names (cessationOfOperation), and with --revoke-old the
     // certificates this run replaced (superseded); one CRL for all.
     let mut revs = Vec::new();

@@ -159,9 +159,9 @@ fn issue_cmd(
     drop(passphrase);
     let bundle = Bundle::new(store, issuing.bundle_pem.clone())?;
     bundle.check_replace(&out_dir, a.force)?;
-    bundle.record_delivered(store)?;
     let issued = issue::issue(&cfg, &issuing, &spec, &out_dir, None)?;
     let files = issue::write(store, &issuing, &issued)?;
+    bundle.record_delivered(store)?;
     let abs_out = std::path::absolute(&out_dir).unwrap_or(out_dir.clone());
     let bundles_refreshed = refresh_others(ctx, &bundle, &abs_out)?;
     let p = &ctx.printer;
@@ -593,9 +593,9 @@ fn renew(ctx: &Ctx, a: RenewArgs) -> Result<u8> {
     let issuing = ctx.with_ca_key(&mut passphrase, |p| ca::load_issuing(store, p))?;
     let bundle = Bundle::new(store, issuing.bundle_pem.clone())?;
     bundle.check_replace(&old.out_dir, a.force)?;
-    bundle.record_delivered(store)?;
     let issued = issue::issue(&cfg, &issuing, &spec, &old.out_dir, key)?;
     let files = issue::write(store, &issuing, &issued)?;
+    bundle.record_delivered(store)?;
     let bundles_refreshed = refresh_others(ctx, &bundle, &old.out_dir)?;
     let p = &ctx.printer;
     let mut crl = None;
