@@ -46,7 +46,7 @@ fn main() {
                 ))
                 .expect("ip"),
             ],
-            days: 365,
+            valid_for: time::Duration::days(365),
             key_type: KeyType::EcdsaP256,
         })
         .collect();

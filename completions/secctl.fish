@@ -221,7 +221,8 @@ complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and not __fish_seen_subcommand_from node client list sign renew show export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -l host -d 'DNS name or IP address the node is reached at (repeatable)' -r
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -l role -d 'Role (OU and SPIFFE path), e.g. praefect, gitaly' -r
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -l days -d 'Validity in days (capped at the issuing CA\'s end of validity)' -r
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -l days -d 'Validity in days (capped at the issuing CA\'s end of validity) [default: 365]' -r
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -l valid-for -d 'Validity as a duration: 90d, 24h, 15m, 1h30m (5m to 36500d; capped at the issuing CA\'s end of validity)' -r
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -l key-type -d 'Key algorithm [default: the CA\'s]' -r -f -a "ecdsa-p256\t'ECDSA on NIST P-256 with SHA-256 (the default; every TLS stack accepts it)'
 ecdsa-p384\t'ECDSA on NIST P-384 with SHA-384'
 ed25519\t'Ed25519 (OpenSSL 1.1.1+, Go, rustls; not every browser or appliance)'
@@ -238,13 +239,14 @@ complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subc
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -l etcd-cert -d 'Client certificate for etcd (with --etcd-key; secctl can issue it: `cert client`)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -l etcd-key -d 'Private key of --etcd-cert' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -l etcd-timeout -d 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)' -r
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -l force -d 'Issue even if a valid certificate with this name exists'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -l force -d 'Issue even if a valid certificate with this name exists, and replace an existing `ca.crt` in the output directory that is not a bundle of this CA'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from node" -s V -l version -d 'Print version'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -l role -d 'Role (OU and SPIFFE path), e.g. gitlab' -r
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -l days -d 'Validity in days (capped at the issuing CA\'s end of validity)' -r
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -l days -d 'Validity in days (capped at the issuing CA\'s end of validity) [default: 365]' -r
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -l valid-for -d 'Validity as a duration: 90d, 24h, 15m, 1h30m (5m to 36500d; capped at the issuing CA\'s end of validity)' -r
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -l key-type -d 'Key algorithm [default: the CA\'s]' -r -f -a "ecdsa-p256\t'ECDSA on NIST P-256 with SHA-256 (the default; every TLS stack accepts it)'
 ecdsa-p384\t'ECDSA on NIST P-384 with SHA-384'
 ed25519\t'Ed25519 (OpenSSL 1.1.1+, Go, rustls; not every browser or appliance)'
@@ -261,7 +263,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subc
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -l etcd-cert -d 'Client certificate for etcd (with --etcd-key; secctl can issue it: `cert client`)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -l etcd-key -d 'Private key of --etcd-cert' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -l etcd-timeout -d 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)' -r
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -l force -d 'Issue even if a valid certificate with this name exists'
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -l force -d 'Issue even if a valid certificate with this name exists, and replace an existing `ca.crt` in the output directory that is not a bundle of this CA'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from client" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -296,7 +298,8 @@ complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subc
 client\t'clientAuth only'"
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from sign" -l host -d 'DNS name or IP address the node is reached at (repeatable; nodes need one). The CSR\'s own SANs must be among them' -r
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from sign" -l name -d 'Certificate name (CN) [default: the CSR\'s CN, which must then agree]' -r
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from sign" -l days -d 'Validity in days (capped at the issuing CA\'s end of validity)' -r
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from sign" -l days -d 'Validity in days (capped at the issuing CA\'s end of validity) [default: 365]' -r
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from sign" -l valid-for -d 'Validity as a duration: 90d, 24h, 15m, 1h30m (5m to 36500d; capped at the issuing CA\'s end of validity)' -r
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from sign" -l out -d 'Output directory for the certificate chain and ca.crt (no key) [default: DIR/certs/NAME]' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from sign" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from sign" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
@@ -312,7 +315,8 @@ complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subc
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from sign" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from sign" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from sign" -s V -l version -d 'Print version'
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l days -d 'Validity in days (capped at the issuing CA\'s end of validity)' -r
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l days -d 'Validity in days (capped at the issuing CA\'s end of validity) [default: the lifetime of the certificate renewed]' -r
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l valid-for -d 'Validity as a duration: 90d, 24h, 15m, 1h30m [default: the lifetime of the certificate renewed]' -r
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l csr -d 'Certify the key of this new CSR made on the node (required for a certificate that was signed from a CSR: its key is not here). Name, role and hosts stay the certificate\'s' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
@@ -323,6 +327,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subc
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l etcd-cert -d 'Client certificate for etcd (with --etcd-key; secctl can issue it: `cert client`)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l etcd-key -d 'Private key of --etcd-cert' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l etcd-timeout -d 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)' -r
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l force -d 'Replace an existing `ca.crt` in the output directory that is not a bundle of this CA'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l reuse-key -d 'Keep the existing private key (read from the certificate\'s output directory)'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l revoke-old -d 'Revoke the old certificate (reason superseded) and publish a new CRL'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
@@ -537,7 +542,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand demo" -l yes -d 'Answer ye
 complete -c secctl -n "__fish_secctl_using_subcommand demo" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
 complete -c secctl -n "__fish_secctl_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand demo" -s V -l version -d 'Print version'
-complete -c secctl -n "__fish_secctl_using_subcommand apply" -l renew-before -d 'Renew certificates that expire within this many days [default: the inventory\'s, or 30]' -r
+complete -c secctl -n "__fish_secctl_using_subcommand apply" -l renew-before -d 'Renew certificates with less than this left: days (30), a duration (8h) or a fraction of the lifetime (1/3) [default: the inventory\'s, or 30 days but at most a third of the lifetime]' -r
 complete -c secctl -n "__fish_secctl_using_subcommand apply" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand apply" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
@@ -548,6 +553,10 @@ complete -c secctl -n "__fish_secctl_using_subcommand apply" -l etcd-cert -d 'Cl
 complete -c secctl -n "__fish_secctl_using_subcommand apply" -l etcd-key -d 'Private key of --etcd-cert' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand apply" -l etcd-timeout -d 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)' -r
 complete -c secctl -n "__fish_secctl_using_subcommand apply" -l check -d 'Change nothing; exit 1 when there is work to do'
+complete -c secctl -n "__fish_secctl_using_subcommand apply" -l bundle-only -d 'Only write the current trust bundle (`ca.crt`: old and new CAs after `ca rotate`) into every output directory; issue, renew and revoke nothing (step 2 of a zero-downtime roll)'
+complete -c secctl -n "__fish_secctl_using_subcommand apply" -l prune -d 'Revoke (cessationOfOperation) the certificates of names the inventory no longer has, and remove the files secctl delivered for them'
+complete -c secctl -n "__fish_secctl_using_subcommand apply" -l force -d 'Replace an existing `ca.crt` in an output directory that is not a bundle of this CA'
+complete -c secctl -n "__fish_secctl_using_subcommand apply" -l revoke-old -d 'Revoke (superseded) the certificates this run renews, and publish a new CRL'
 complete -c secctl -n "__fish_secctl_using_subcommand apply" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand apply" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
 complete -c secctl -n "__fish_secctl_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'

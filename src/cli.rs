@@ -110,7 +110,10 @@ secctl cert list --expiring-within 60",
         "\
 secctl cert node praefect-1 --role praefect \\
     --host praefect-1.prod.example --host 10.0.0.11
-secctl cert node web --host '*.apps.example' --days 90 --out ./web-tls",
+secctl cert node web --host '*.apps.example' --days 90 --out ./web-tls
+# short-lived: renew it from cron well within its lifetime
+secctl cert node gitaly-1 --role gitaly --host gitaly-1.prod.example \\
+    --valid-for 24h",
     ),
     (
         "cert client",
@@ -134,6 +137,8 @@ secctl -o json cert list --role gitaly",
         "\
 secctl cert renew praefect-1
 secctl cert renew praefect-1 --reuse-key --days 90
+# keeps the lifetime of the certificate it replaces unless told otherwise
+secctl cert renew gitaly-1 --valid-for 15m
 # by serial prefix (8+ hex digits), revoking the old one
 secctl --yes cert renew 5e4b6cac --revoke-old
 # a certificate signed from a CSR: renewed from a new CSR
@@ -238,7 +243,14 @@ secctl -o json demo",
 # exit 1 when there is work to do; changes nothing
 secctl apply --check cluster.yaml
 secctl apply cluster.yaml
-secctl -o json apply cluster.yaml --renew-before 45",
+secctl -o json apply cluster.yaml --renew-before 45
+# zero-downtime CA roll: new CA; bundle everywhere, reload; renew, reload
+secctl --yes ca rotate
+secctl apply --bundle-only cluster.yaml
+secctl apply cluster.yaml
+# revoke and remove what the inventory no longer names
+secctl apply --check --prune cluster.yaml
+secctl apply --prune --revoke-old cluster.yaml",
     ),
     (
         "key",
@@ -753,9 +765,21 @@ pub struct ApplyArgs {
     /// Change nothing; exit 1 when there is work to do.
     #[arg(long)]
     pub check: bool,
-    /// Renew certificates that expire within this many days [default: the inventory's, or 30].
-    #[arg(long, value_name = "DAYS")]
-    pub renew_before: Option<u32>,
+    /// Renew certificates with less than this left: days (30), a duration (8h) or a fraction of the lifetime (1/3) [default: the inventory's, or 30 days but at most a third of the lifetime].
+    #[arg(long, value_name = "WINDOW", value_parser = crate::pki::validity::parse_renew_before)]
+    pub renew_before: Option<crate::pki::validity::RenewBefore>,
+    /// Only write the current trust bundle (`ca.crt`: old and new CAs after `ca rotate`) into every output directory; issue, renew and revoke nothing (step 2 of a zero-downtime roll).
+    #[arg(long, conflicts_with = "prune")]
+    pub bundle_only: bool,
+    /// Revoke (cessationOfOperation) the certificates of names the inventory no longer has, and remove the files secctl delivered for them.
+    #[arg(long)]
+    pub prune: bool,
+    /// Replace an existing `ca.crt` in an output directory that is not a bundle of this CA.
+    #[arg(long)]
+    pub force: bool,
+    /// Revoke (superseded) the certificates this run renews, and publish a new CRL.
+    #[arg(long, conflicts_with = "bundle_only")]
+    pub revoke_old: bool,
 }
 
 /// Arguments of `probe`.
@@ -996,18 +1020,34 @@ pub struct ExportArgs {
 /// Options shared by node and client issuance.
 #[derive(Debug, Args)]
 pub struct IssueArgs {
-    /// Validity in days (capped at the issuing CA's end of validity).
-    #[arg(long, default_value_t = 365, value_parser = clap::value_parser!(u32).range(1..=36500))]
-    pub days: u32,
+    /// Validity in days (capped at the issuing CA's end of validity) [default: 365].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=36500), conflicts_with = "valid_for")]
+    pub days: Option<u32>,
+    /// Validity as a duration: 90d, 24h, 15m, 1h30m (5m to 36500d; capped at the issuing CA's end of validity).
+    #[arg(long, value_name = "DURATION", value_parser = crate::pki::validity::parse_validity)]
+    pub valid_for: Option<time::Duration>,
     /// Key algorithm [default: the CA's].
     #[arg(long, value_enum)]
     pub key_type: Option<KeyType>,
     /// Output directory [default: DIR/certs/NAME].
     #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub out: Option<PathBuf>,
-    /// Issue even if a valid certificate with this name exists.
+    /// Issue even if a valid certificate with this name exists, and replace an existing
+    /// `ca.crt` in the output directory that is not a bundle of this CA.
     #[arg(long)]
     pub force: bool,
+}
+
+impl IssueArgs {
+    /// The validity asked for: `--valid-for`, else `--days`, else 365 days.
+    pub fn validity(&self) -> time::Duration {
+        validity_of(self.days, self.valid_for).unwrap_or(crate::pki::validity::DEFAULT_VALIDITY)
+    }
+}
+
+/// `--valid-for`, else `--days` as a duration, else None.
+pub fn validity_of(days: Option<u32>, valid_for: Option<time::Duration>) -> Option<time::Duration> {
+    valid_for.or(days.map(|d| time::Duration::days(i64::from(d))))
 }
 
 /// Arguments of `cert node`.
@@ -1058,9 +1098,12 @@ pub struct SignArgs {
     /// Certificate name (CN) [default: the CSR's CN, which must then agree].
     #[arg(long)]
     pub name: Option<String>,
-    /// Validity in days (capped at the issuing CA's end of validity).
-    #[arg(long, default_value_t = 365, value_parser = clap::value_parser!(u32).range(1..=36500))]
-    pub days: u32,
+    /// Validity in days (capped at the issuing CA's end of validity) [default: 365].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=36500), conflicts_with = "valid_for")]
+    pub days: Option<u32>,
+    /// Validity as a duration: 90d, 24h, 15m, 1h30m (5m to 36500d; capped at the issuing CA's end of validity).
+    #[arg(long, value_name = "DURATION", value_parser = crate::pki::validity::parse_validity)]
+    pub valid_for: Option<time::Duration>,
     /// Output directory for the certificate chain and ca.crt (no key) [default: DIR/certs/NAME].
     #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub out: Option<PathBuf>,
@@ -1074,9 +1117,15 @@ pub struct SignArgs {
 pub struct RenewArgs {
     /// A name (its latest certificate), a serial or a certificate file.
     pub target: String,
-    /// Validity in days (capped at the issuing CA's end of validity).
-    #[arg(long, default_value_t = 365, value_parser = clap::value_parser!(u32).range(1..=36500))]
-    pub days: u32,
+    /// Validity in days (capped at the issuing CA's end of validity) [default: the lifetime of the certificate renewed].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=36500), conflicts_with = "valid_for")]
+    pub days: Option<u32>,
+    /// Validity as a duration: 90d, 24h, 15m, 1h30m [default: the lifetime of the certificate renewed].
+    #[arg(long, value_name = "DURATION", value_parser = crate::pki::validity::parse_validity)]
+    pub valid_for: Option<time::Duration>,
+    /// Replace an existing `ca.crt` in the output directory that is not a bundle of this CA.
+    #[arg(long)]
+    pub force: bool,
     /// Keep the existing private key (read from the certificate's output directory).
     #[arg(long, conflicts_with = "csr")]
     pub reuse_key: bool,

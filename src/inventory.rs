@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::pki::keys::KeyType;
 use crate::pki::names::{self, Host};
 use crate::pki::store::CertKind;
+use crate::pki::validity::{self, RenewBefore};
 use crate::probe::expect::ProtocolExpect;
 
 /// The inventory file.
@@ -50,6 +51,9 @@ pub struct CaSection {
     /// Root validity in days.
     #[serde(default)]
     pub days: Option<Spanned<u32>>,
+    /// Encrypt the CA keys with a passphrase when creating the CA.
+    #[serde(default)]
+    pub encrypt_key: bool,
 }
 
 /// `defaults:`
@@ -62,9 +66,27 @@ pub struct Defaults {
     /// Validity in days.
     #[serde(default)]
     pub days: Option<Spanned<u32>>,
+    /// Validity as a duration (`90d`, `24h`, `15m`).
+    #[serde(default)]
+    pub valid_for: Option<Spanned<String>>,
     /// Renew certificates that expire within this many days.
     #[serde(default)]
-    pub renew_before_days: Option<u32>,
+    pub renew_before_days: Option<Spanned<u32>>,
+    /// Renewal window: a duration (`30d`, `8h`) or a fraction of the lifetime (`1/3`).
+    #[serde(default)]
+    pub renew_before: Option<Spanned<String>>,
+    /// Owner (name or uid) of the delivered files.
+    #[serde(default)]
+    pub owner: Option<Spanned<String>>,
+    /// Group (name or gid) of the delivered files.
+    #[serde(default)]
+    pub group: Option<Spanned<String>>,
+    /// Mode of the delivered certificate and bundle (octal string).
+    #[serde(default)]
+    pub mode: Option<Spanned<String>>,
+    /// Mode of the delivered key (octal string) [0600, or `mode` without its bits above 0600].
+    #[serde(default)]
+    pub key_mode: Option<Spanned<String>>,
 }
 
 /// A node or a client.
@@ -83,13 +105,31 @@ pub struct Entry {
     pub out: Option<PathBuf>,
     /// Validity in days.
     #[serde(default)]
-    pub days: Option<u32>,
+    pub days: Option<Spanned<u32>>,
+    /// Validity as a duration.
+    #[serde(default)]
+    pub valid_for: Option<Spanned<String>>,
+    /// Renewal window of this certificate.
+    #[serde(default)]
+    pub renew_before: Option<Spanned<String>>,
     /// Key algorithm.
     #[serde(default)]
     pub key_type: Option<KeyType>,
     /// A CSR made on the node: its key is certified instead of one generated here.
     #[serde(default)]
     pub csr: Option<Spanned<String>>,
+    /// Owner of the delivered files.
+    #[serde(default)]
+    pub owner: Option<Spanned<String>>,
+    /// Group of the delivered files.
+    #[serde(default)]
+    pub group: Option<Spanned<String>>,
+    /// Mode of the delivered certificate and bundle.
+    #[serde(default)]
+    pub mode: Option<Spanned<String>>,
+    /// Mode of the delivered key.
+    #[serde(default)]
+    pub key_mode: Option<Spanned<String>>,
 }
 
 /// What a probe target must show.
@@ -163,14 +203,27 @@ pub struct Item {
     pub role: String,
     /// SANs.
     pub hosts: Vec<Host>,
-    /// Output directory (None: the default).
+    /// Output directory (None: the default), relative ones already joined to the
+    /// inventory file's directory.
     pub out: Option<PathBuf>,
     /// Validity.
-    pub days: u32,
+    pub valid_for: time::Duration,
+    /// Renewal window (None: the inventory's, else the default).
+    pub renew_before: Option<RenewBefore>,
     /// Key type (None: the CA's default).
     pub key_type: Option<KeyType>,
     /// The CSR whose key is certified (None: secctl generates the key).
     pub csr: Option<PathBuf>,
+    /// Owner of the delivered files, as written (a name or a uid).
+    pub owner: Option<String>,
+    /// Group of the delivered files, as written (a name or a gid).
+    pub group: Option<String>,
+    /// Mode of the certificate and bundle.
+    pub cert_mode: u32,
+    /// Mode of the key.
+    pub key_mode: u32,
+    /// Line of the item in the inventory.
+    pub line: u64,
 }
 
 /// A validated inventory.
@@ -186,12 +239,28 @@ pub struct Plan {
     pub ca_days: u32,
     /// Default key type.
     pub key_type: Option<KeyType>,
-    /// Renewal window in days.
-    pub renew_before_days: u32,
+    /// Encrypt the CA keys when creating the CA.
+    pub encrypt_key: bool,
+    /// Renewal window (None: 30 days, at most a third of each certificate's lifetime).
+    pub renew_before: Option<RenewBefore>,
+    /// The inventory file's directory (relative `out:` are resolved against it).
+    pub base: PathBuf,
     /// Certificates, in file order (nodes, then clients).
     pub items: Vec<Item>,
     /// Probe targets.
     pub probes: Vec<(crate::probe::Target, Option<String>, Option<String>, Expect)>,
+}
+
+impl Plan {
+    /// Where `item`'s files go: its `out:` (relative ones against the inventory file's
+    /// directory), else `DIR/certs/NAME`; absolute.
+    pub fn out_dir(&self, item: &Item, store: &crate::pki::store::Store) -> PathBuf {
+        let d = item
+            .out
+            .clone()
+            .unwrap_or_else(|| store.path("certs").join(&item.name));
+        std::path::absolute(&d).unwrap_or(d)
+    }
 }
 
 /// Largest inventory read (a hostile file must not exhaust memory).
@@ -280,10 +349,7 @@ fn validate(path: &Path, inv: Inventory) -> Result<Plan> {
         }
     };
     let days_ok = |d: u32| (1..=36500).contains(&d);
-    for (field, d) in [
-        ("defaults.days", &inv.defaults.days),
-        ("ca.days", &inv.ca.days),
-    ] {
+    for (field, d) in [("ca.days", &inv.ca.days)] {
         if let Some(d) = d.as_ref().filter(|d| !days_ok(d.value)) {
             return Err(at(
                 path,
@@ -292,7 +358,81 @@ fn validate(path: &Path, inv: Inventory) -> Result<Plan> {
             ));
         }
     }
-    let default_days = inv.defaults.days.as_ref().map_or(365, |d| d.value);
+    let validity_of = |days: &Option<Spanned<u32>>,
+                       valid_for: &Option<Spanned<String>>,
+                       field: &str|
+     -> Result<Option<time::Duration>> {
+        match (days, valid_for) {
+            (Some(d), Some(_)) => Err(at(
+                path,
+                d,
+                format!("{field}days and {field}valid_for conflict: give one"),
+            )),
+            (Some(d), None) if !days_ok(d.value) => Err(at(
+                path,
+                d,
+                format!("{field}days must be 1 to 36500, not {}", d.value),
+            )),
+            (Some(d), None) => Ok(Some(time::Duration::days(i64::from(d.value)))),
+            (None, Some(v)) => validity::parse_validity(&v.value)
+                .map(Some)
+                .map_err(|e| at(path, v, format!("{field}valid_for: {e}"))),
+            (None, None) => Ok(None),
+        }
+    };
+    let renew_of = |days: Option<&Spanned<u32>>,
+                    rb: &Option<Spanned<String>>,
+                    field: &str|
+     -> Result<Option<RenewBefore>> {
+        match (days, rb) {
+            (Some(d), Some(_)) => Err(at(
+                path,
+                d,
+                format!("{field}renew_before_days and {field}renew_before conflict: give one"),
+            )),
+            (Some(d), None) if d.value > 36500 => Err(at(
+                path,
+                d,
+                format!("{field}renew_before_days must be at most 36500"),
+            )),
+            (Some(d), None) => Ok(Some(RenewBefore::Window(time::Duration::days(i64::from(
+                d.value,
+            ))))),
+            (None, Some(v)) => validity::parse_renew_before(&v.value)
+                .map(Some)
+                .map_err(|e| at(path, v, format!("{field}renew_before: {e}"))),
+            (None, None) => Ok(None),
+        }
+    };
+    let mode_of = |m: &Option<Spanned<String>>,
+                   field: &str,
+                   check: fn(u32) -> std::result::Result<(), String>|
+     -> Result<Option<u32>> {
+        match m {
+            None => Ok(None),
+            Some(m) => {
+                let v = crate::pki::delivery::parse_mode(&m.value)
+                    .and_then(|v| check(v).map(|_| v))
+                    .map_err(|e| at(path, m, format!("{field}: {e}")))?;
+                Ok(Some(v))
+            }
+        }
+    };
+    use crate::pki::delivery::{check_cert_mode, check_key_mode};
+    let default_validity = validity_of(&inv.defaults.days, &inv.defaults.valid_for, "defaults.")?
+        .unwrap_or(validity::DEFAULT_VALIDITY);
+    let default_renew = renew_of(
+        inv.defaults.renew_before_days.as_ref(),
+        &inv.defaults.renew_before,
+        "defaults.",
+    )?;
+    let default_mode = mode_of(&inv.defaults.mode, "defaults.mode", check_cert_mode)?;
+    let default_key_mode = mode_of(&inv.defaults.key_mode, "defaults.key_mode", check_key_mode)?;
+    let base = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let base = std::path::absolute(base).unwrap_or_else(|_| base.to_path_buf());
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut items = Vec::new();
     for (kind, list) in [
@@ -335,9 +475,23 @@ fn validate(path: &Path, inv: Inventory) -> Result<Plan> {
                     format!("client {:?}: clients have no hosts", e.name.value),
                 ));
             }
-            let days = e.days.unwrap_or(default_days);
-            if !days_ok(days) {
-                return Err(at(path, &e.name, "days must be 1 to 36500"));
+            let valid_for = validity_of(&e.days, &e.valid_for, "")?.unwrap_or(default_validity);
+            let renew_before = renew_of(None, &e.renew_before, "")?.or(default_renew);
+            if let Some(RenewBefore::Window(w)) = renew_before {
+                if w >= valid_for {
+                    let s = e.renew_before.as_ref().unwrap_or(&e.name);
+                    return Err(at(
+                        path,
+                        s,
+                        format!(
+                            "{} {:?}: renew_before {} is not shorter than its validity {} (it would be renewed on every run)",
+                            kind.as_str(),
+                            e.name.value,
+                            validity::format_duration(w),
+                            validity::format_duration(valid_for)
+                        ),
+                    ));
+                }
             }
             if let Some(c) = &e.csr {
                 if e.key_type.is_some() {
@@ -355,18 +509,38 @@ fn validate(path: &Path, inv: Inventory) -> Result<Plan> {
                 return Err(at(
                     path,
                     &e.name,
-                    format!("{} {:?}: secctl does not generate RSA keys; give csr: with a CSR made on the node", kind.as_str(), e.name.value),
+                    format!("{} {:?}: key_type rsa is an RSA key made on the node: give csr: with its CSR (or key_type rsa-2048, rsa-3072 or rsa-4096 to have secctl make one)", kind.as_str(), e.name.value),
                 ));
             }
+            let cert_mode = mode_of(&e.mode, "mode", check_cert_mode)?
+                .or(default_mode)
+                .unwrap_or(crate::pki::fsio::PUBLIC_MODE);
+            let key_mode = mode_of(&e.key_mode, "key_mode", check_key_mode)?
+                .or(default_key_mode)
+                .unwrap_or(cert_mode & crate::pki::fsio::SECRET_MODE);
+            if key_mode & 0o400 == 0 {
+                return Err(at(
+                    path,
+                    e.mode.as_ref().unwrap_or(&e.name),
+                    format!("mode {cert_mode:04o} leaves the key unreadable by its owner: give key_mode"),
+                ));
+            }
+            let text = |v: &Option<Spanned<String>>| v.as_ref().map(|s| s.value.clone());
             items.push(Item {
                 name: e.name.value.clone(),
                 kind,
                 role: e.role.value.clone(),
                 hosts,
-                out: e.out.clone(),
-                days,
+                out: e.out.as_ref().map(|o| base.join(o)),
+                valid_for,
+                renew_before,
                 key_type: e.key_type.or(inv.defaults.key_type),
-                csr: e.csr.as_ref().map(|c| PathBuf::from(&c.value)),
+                csr: e.csr.as_ref().map(|c| base.join(&c.value)),
+                owner: text(&e.owner).or(text(&inv.defaults.owner)),
+                group: text(&e.group).or(text(&inv.defaults.group)),
+                cert_mode,
+                key_mode,
+                line,
             });
         }
     }
@@ -451,7 +625,9 @@ fn validate(path: &Path, inv: Inventory) -> Result<Plan> {
         intermediate: inv.ca.intermediate,
         ca_days: inv.ca.days.as_ref().map_or(3650, |d| d.value),
         key_type: inv.defaults.key_type,
-        renew_before_days: inv.defaults.renew_before_days.unwrap_or(30),
+        encrypt_key: inv.ca.encrypt_key,
+        renew_before: default_renew,
+        base,
         items,
         probes,
     })

@@ -104,7 +104,11 @@ fn gitaly_praefect_example() {
 #[test]
 fn edgex_example_writes_each_service_to_its_own_directory() {
     let env = Env::new();
-    let v = apply_twice(&env, &example("edgex-services.yaml"));
+    // Relative `out:` is taken from the inventory's directory: a copy beside the test's
+    // files, so the example writes into the test's directory, not into examples/.
+    let inv = std::fs::read_to_string(example("edgex-services.yaml")).unwrap();
+    let inv_path = env.write("edgex-services.yaml", &inv);
+    let v = apply_twice(&env, &inv_path);
     for svc in ["consul", "redis", "mosquitto", "postgres", "kong"] {
         let dir = env.path("edgex").join(svc);
         assert!(dir.join(format!("{svc}.key")).is_file(), "{svc}: {v}");

@@ -442,6 +442,33 @@ fn every_command_output_matches_its_schema() {
     check(&env2, "apply", &["apply", inv]);
     check(&env2, "apply", &["apply", inv]);
     check(&env2, "apply", &["apply", "--check", inv]);
+    // A staged roll, then a prune (with the certificates it replaced revoked).
+    env2.run(&["--yes", "ca", "rotate"]).ok();
+    check(&env2, "apply", &["apply", "--check", "--bundle-only", inv]);
+    check(&env2, "apply", &["apply", "--bundle-only", inv]);
+    std::fs::write(
+        inv,
+        "cluster: other\nnodes:\n  - name: a1\n    role: gitaly\n    hosts: [a1.test]\n    valid_for: 15m\n",
+    )
+    .unwrap();
+    check(&env2, "apply", &["apply", "--check", "--prune", inv]);
+    let v = check(&env2, "apply", &["apply", "--prune", "--revoke-old", inv]);
+    assert_eq!(v["summary"]["pruned"], 1, "{v}");
+    assert_eq!(v["pruned"][0]["name"], "b1", "{v}");
+    let v = check(
+        &env2,
+        "cert-issue",
+        &[
+            "cert",
+            "client",
+            "c9",
+            "--role",
+            "app",
+            "--valid-for",
+            "1h30m",
+        ],
+    );
+    assert_eq!(v["valid_for"], "1h30m");
 
     // probe and live verify against secctl's own server, and an unreachable target.
     let srv = Serve::start(&env, &["--name", "n1"]);

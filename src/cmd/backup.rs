@@ -291,7 +291,8 @@ pub fn parse_manifest(
 }
 
 /// The mode a restored entry gets, whatever the archive says: directories 0700; files 0644
-/// only for public kinds (certificates, CRLs, records, the log, backup.pub, the name index),
+/// only for public kinds (certificates, CRLs, records, the log, backup.pub, the name index,
+/// the digests of delivered bundles and roots),
 /// everything else (keys, encrypted keys, pins, anything unknown) 0600.
 fn restored_mode(path: &str, dir: bool) -> u32 {
     if dir {
@@ -300,7 +301,7 @@ fn restored_mode(path: &str, dir: bool) -> u32 {
     let public = Path::new(path)
         .extension()
         .and_then(|x| x.to_str())
-        .is_some_and(|x| matches!(x, "crt" | "pem" | "json" | "log" | "pub"))
+        .is_some_and(|x| matches!(x, "crt" | "pem" | "json" | "log" | "pub" | "delivered"))
         || path.starts_with("names/");
     if public {
         PUBLIC_MODE

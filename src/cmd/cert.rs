@@ -11,10 +11,12 @@ use crate::error::{Error, Result};
 use crate::output::{fmt_time, Tone};
 use crate::pki::ca;
 use crate::pki::csr::{self, Csr};
+use crate::pki::delivery::{self, Bundle};
 use crate::pki::inspect::{self, CertInfo};
 use crate::pki::issue::{self, LeafSpec, Written};
 use crate::pki::names;
 use crate::pki::store::{CertKind, KeySource, Record};
+use crate::pki::validity::{self, format_duration};
 use crate::revocation;
 use crate::term::cell;
 
@@ -64,6 +66,16 @@ pub fn days_left(not_after: OffsetDateTime, now: OffsetDateTime) -> i64 {
     (not_after - now).whole_seconds().div_euclid(86_400)
 }
 
+/// An end of validity for a message: the date, or the time too when it is within two days
+/// (a 15-minute certificate's date says nothing).
+pub fn until(t: OffsetDateTime) -> String {
+    if t - OffsetDateTime::now_utc() < Duration::days(2) {
+        fmt_time(t)
+    } else {
+        t.date().to_string()
+    }
+}
+
 fn tone(status: &str) -> Tone {
     match status {
         "valid" => Tone::Good,
@@ -78,6 +90,31 @@ struct IssueReport<'a> {
     record: &'a Record,
     files: Written,
     validity_capped: bool,
+    /// The lifetime asked for, as a duration (`90d`, `15m`).
+    valid_for: String,
+    /// Other output directories whose `ca.crt` was brought to the current bundle.
+    bundles_refreshed: Vec<std::path::PathBuf>,
+}
+
+/// After an issuance into `written`: bring the `ca.crt` of every other live output
+/// directory to the current bundle when it changed, and say so.
+fn refresh_others(ctx: &Ctx, bundle: &Bundle, written: &Path) -> Result<Vec<std::path::PathBuf>> {
+    let r = delivery::refresh_bundles(&ctx.store, bundle, &[written.to_path_buf()])?;
+    let p = &ctx.printer;
+    if !r.written.is_empty() {
+        p.note(&format!(
+            "the trust bundle changed: ca.crt refreshed in {} other output director{}",
+            r.written.len(),
+            if r.written.len() == 1 { "y" } else { "ies" }
+        ));
+    }
+    for (d, why) in &r.skipped {
+        p.note(&format!(
+            "warning: {}: ca.crt left as it is ({why})",
+            d.join("ca.crt").display()
+        ));
+    }
+    Ok(r.written)
 }
 
 /// `cert sign CSR`: the key of a CSR made on the node, certified with secctl's identity.
@@ -102,6 +139,7 @@ fn sign_cmd(ctx: &Ctx, a: SignArgs) -> Result<u8> {
     let name = req.name(a.name.as_deref(), kind)?;
     let issue = IssueArgs {
         days: a.days,
+        valid_for: a.valid_for,
         key_type: None,
         out: a.out,
         force: a.force,
@@ -125,7 +163,7 @@ fn issue_cmd(
         kind,
         role,
         hosts,
-        days: a.days,
+        valid_for: a.validity(),
         key_type: match &req {
             Some(r) => r.key_type,
             None => a.key_type.unwrap_or(cfg.key_type),
@@ -169,11 +207,16 @@ fn issue_cmd(
     check_existing()?;
     let issuing = ctx.with_ca_key(&mut passphrase, |p| ca::load_issuing(store, p))?;
     drop(passphrase);
+    let bundle = Bundle::new(store, issuing.bundle_pem.clone())?;
+    bundle.check_replace(&out_dir, a.force)?;
     let issued = match &req {
         Some(r) => issue::issue_for_csr(&cfg, &issuing, &spec, &out_dir, r)?,
         None => issue::issue(&cfg, &issuing, &spec, &out_dir, None)?,
     };
     let files = issue::write(store, &issuing, &issued)?;
+    bundle.record_delivered(store)?;
+    let abs_out = std::path::absolute(&out_dir).unwrap_or(out_dir.clone());
+    let bundles_refreshed = refresh_others(ctx, &bundle, &abs_out)?;
     let p = &ctx.printer;
     if let Some(r) = &req {
         stale_key_note(ctx, &issued.record, r);
@@ -190,6 +233,8 @@ fn issue_cmd(
             record: r,
             files,
             validity_capped: issued.capped,
+            valid_for: format_duration(spec.valid_for),
+            bundles_refreshed,
         })?;
     } else {
         if let Some(q) = &req {
@@ -205,7 +250,7 @@ fn issue_cmd(
             r.name,
             r.role,
             r.serial,
-            r.not_after.date()
+            until(r.not_after)
         ))?;
         p.kv(&[
             ("identity", r.spiffe_id.clone()),
@@ -688,7 +733,9 @@ fn renew(ctx: &Ctx, a: RenewArgs) -> Result<u8> {
         kind: old.kind,
         role: old.role.clone(),
         hosts,
-        days: a.days,
+        // Renewal keeps the lifetime of the certificate it replaces unless told otherwise.
+        valid_for: crate::cli::validity_of(a.days, a.valid_for)
+            .unwrap_or_else(|| validity::lifetime(old.not_before, old.not_after)),
         key_type: req.as_ref().map_or(old.key_type, |r| r.key_type),
     };
     spec.validate()?;
@@ -709,11 +756,15 @@ fn renew(ctx: &Ctx, a: RenewArgs) -> Result<u8> {
     let mut passphrase = ctx.ca_passphrase(&cfg)?;
     let _lock = store.lock()?;
     let issuing = ctx.with_ca_key(&mut passphrase, |p| ca::load_issuing(store, p))?;
+    let bundle = Bundle::new(store, issuing.bundle_pem.clone())?;
+    bundle.check_replace(&old.out_dir, a.force)?;
     let issued = match &req {
         Some(r) => issue::issue_for_csr(&cfg, &issuing, &spec, &old.out_dir, r)?,
         None => issue::issue(&cfg, &issuing, &spec, &old.out_dir, key)?,
     };
     let files = issue::write(store, &issuing, &issued)?;
+    bundle.record_delivered(store)?;
+    let bundles_refreshed = refresh_others(ctx, &bundle, &old.out_dir)?;
     let p = &ctx.printer;
     if let Some(r) = &req {
         if old.key_source == KeySource::Generated {
@@ -743,7 +794,13 @@ fn renew(ctx: &Ctx, a: RenewArgs) -> Result<u8> {
             "renewed": old.serial,
             "old_revoked": crl.is_some(),
             "key_reused": key_reused,
-            "certificate": IssueReport { record: r, files, validity_capped: issued.capped },
+            "certificate": IssueReport {
+                record: r,
+                files,
+                validity_capped: issued.capped,
+                valid_for: format_duration(spec.valid_for),
+                bundles_refreshed,
+            },
         }))?;
     } else {
         p.line(&format!(
@@ -752,7 +809,7 @@ fn renew(ctx: &Ctx, a: RenewArgs) -> Result<u8> {
             r.name,
             old.serial,
             r.serial,
-            r.not_after.date(),
+            until(r.not_after),
             match (&req, key_reused) {
                 (Some(_), true) => " (the node's same key, from its CSR)",
                 (Some(_), false) => " (the node's new key, from its CSR)",

@@ -81,7 +81,7 @@ pub fn run(ctx: &Ctx) -> Result<u8> {
         kind,
         role: role.into(),
         hosts,
-        days: 7,
+        valid_for: time::Duration::days(7),
         key_type: KeyType::EcdsaP256,
     };
     let (node_crt, node_key) = issue_one(

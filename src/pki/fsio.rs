@@ -227,6 +227,29 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     Ok(out)
 }
 
+/// Owner and group to give a file (None: the writer's).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Owner {
+    /// User id.
+    pub uid: Option<u32>,
+    /// Group id.
+    pub gid: Option<u32>,
+}
+
+impl Owner {
+    /// Neither is set.
+    pub fn is_none(&self) -> bool {
+        self.uid.is_none() && self.gid.is_none()
+    }
+}
+
+impl std::fmt::Display for Owner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let show = |v: Option<u32>| v.map_or_else(|| "-".to_string(), |v| v.to_string());
+        write!(f, "{}:{}", show(self.uid), show(self.gid))
+    }
+}
+
 struct Staged {
     tmp: PathBuf,
     dest: PathBuf,
@@ -258,15 +281,34 @@ impl Batch {
 
     /// Stage `bytes` for `path`, replacing an existing file.
     pub fn write(&mut self, path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
-        self.stage(path, bytes, mode, true)
+        self.stage(path, bytes, mode, true, Owner::default())
+    }
+
+    /// Stage `bytes` for `path`, replacing an existing file, with the file's owner and
+    /// group set (on the temporary file, before it is renamed into place).
+    pub fn write_owned(
+        &mut self,
+        path: &Path,
+        bytes: &[u8],
+        mode: u32,
+        owner: Owner,
+    ) -> Result<()> {
+        self.stage(path, bytes, mode, true, owner)
     }
 
     /// Stage `bytes` for `path`, which must not exist when the batch commits.
     pub fn write_new(&mut self, path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
-        self.stage(path, bytes, mode, false)
+        self.stage(path, bytes, mode, false, Owner::default())
     }
 
-    fn stage(&mut self, path: &Path, bytes: &[u8], mode: u32, replace: bool) -> Result<()> {
+    fn stage(
+        &mut self,
+        path: &Path,
+        bytes: &[u8],
+        mode: u32,
+        replace: bool,
+        owner: Owner,
+    ) -> Result<()> {
         let tmp = temp_path(path);
         let ctx = |e| Error::io(format!("writing {}", path.display()), e);
         register_temp(&tmp);
@@ -288,7 +330,20 @@ impl Batch {
             replace,
             file: None,
         });
-        if umask_strips(mode) {
+        if !owner.is_none() {
+            rustix::fs::fchown(
+                &f,
+                owner.uid.map(rustix::process::Uid::from_raw_unchecked),
+                owner.gid.map(rustix::process::Gid::from_raw_unchecked),
+            )
+            .map_err(|e| {
+                Error::io(
+                    format!("setting owner {owner} of {}", path.display()),
+                    e.into(),
+                )
+            })?;
+        }
+        if umask_strips(mode) || !owner.is_none() {
             f.set_permissions(fs::Permissions::from_mode(mode))
                 .map_err(ctx)?;
         }

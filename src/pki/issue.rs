@@ -12,7 +12,8 @@ use time::{Duration, OffsetDateTime};
 use crate::error::{Error, Result};
 use crate::pki::ca::{random_serial, IssuingCa, BACKDATE};
 use crate::pki::csr::Csr;
-use crate::pki::fsio::{self, PUBLIC_MODE, SECRET_MODE};
+use crate::pki::delivery::Delivery;
+use crate::pki::fsio;
 use crate::pki::inspect::CertInfo;
 use crate::pki::keys::KeyType;
 use crate::pki::names::{self, Host};
@@ -32,8 +33,8 @@ pub struct LeafSpec {
     pub role: String,
     /// SANs (nodes only).
     pub hosts: Vec<Host>,
-    /// Requested validity in days (capped at the issuer's end of validity).
-    pub days: u32,
+    /// Requested validity (capped at the issuer's end of validity), at least 5 minutes.
+    pub valid_for: Duration,
     /// Key algorithm.
     pub key_type: KeyType,
 }
@@ -49,9 +50,7 @@ impl LeafSpec {
                 self.name
             )));
         }
-        if self.days == 0 {
-            return Err(Error::Usage("--days must be at least 1".into()));
-        }
+        crate::pki::validity::check_validity(self.valid_for).map_err(Error::Usage)?;
         Ok(())
     }
 }
@@ -163,7 +162,7 @@ fn sign(
     check_constraints(cfg, ca, spec)?;
     // Whole seconds: the certificate carries seconds, and its record says the same.
     let now = crate::output::secs(OffsetDateTime::now_utc());
-    let mut not_after = now + Duration::days(i64::from(spec.days));
+    let mut not_after = now + spec.valid_for;
     let capped = not_after > ca.info.not_after;
     if capped {
         not_after = ca.info.not_after;
@@ -293,8 +292,20 @@ pub fn stage(
     issued: &Issued,
     batch: &mut fsio::Batch,
 ) -> Result<Written> {
+    stage_delivered(store, &ca.bundle_pem, issued, batch, &Delivery::default())
+}
+
+/// [`stage`] with the trust bundle `bundle_pem` and the owner and modes of `delivery`.
+pub fn stage_delivered(
+    store: &Store,
+    bundle_pem: &str,
+    issued: &Issued,
+    batch: &mut fsio::Batch,
+    delivery: &Delivery,
+) -> Result<Written> {
     let dir = &issued.record.out_dir;
     fsio::ensure_dir(dir)?;
+    delivery.prepare_dir(dir)?;
     let name = &issued.record.name;
     let w = Written {
         key: issued.key.as_ref().map(|_| dir.join(format!("{name}.key"))),
@@ -302,12 +313,13 @@ pub fn stage(
         ca: dir.join("ca.crt"),
     };
     store.stage_record(batch, &issued.record, &issued.cert_pem)?;
+    let o = delivery.owner;
     if let (Some(key), Some(path)) = (&issued.key, &w.key) {
         let key_pem = crate::pki::keys::pkcs8_pem(key)?;
-        batch.write(path, key_pem.as_bytes(), SECRET_MODE)?;
+        batch.write_owned(path, key_pem.as_bytes(), delivery.key_mode, o)?;
     }
-    batch.write(&w.cert, issued.chain_pem.as_bytes(), PUBLIC_MODE)?;
-    batch.write(&w.ca, ca.bundle_pem.as_bytes(), PUBLIC_MODE)?;
+    batch.write_owned(&w.cert, issued.chain_pem.as_bytes(), delivery.cert_mode, o)?;
+    batch.write_owned(&w.ca, bundle_pem.as_bytes(), delivery.cert_mode, o)?;
     Ok(w)
 }
 

@@ -3,6 +3,7 @@
 pub mod ca;
 pub mod constraints;
 pub mod csr;
+pub mod delivery;
 pub mod fsio;
 pub mod identity;
 pub mod import;
@@ -14,3 +15,4 @@ pub mod names;
 pub mod p12;
 pub mod pemfile;
 pub mod store;
+pub mod validity;
