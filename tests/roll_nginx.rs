@@ -1,6 +1,7 @@
 //! A zero-downtime CA roll (issue #14) against two real nginx nodes that do mutual TLS to
 //! each other's ports, with a client loop running throughout: `ca rotate`, `apply
-//! --bundle-only`, reload, `apply`, reload. Not one request may fail.
+//! --bundle-only`, reload, `apply`, reload, `ca retire`, `apply`, reload. Not one request
+//! may fail, and afterwards a certificate of the retired CA is refused.
 //!
 //! Needs `nginx`, `curl` and `openssl`: ignored by plain `cargo test`, run by `.ci/run`
 //! with `cargo test --test roll_nginx -- --ignored`.
@@ -309,6 +310,8 @@ fn a_zero_downtime_ca_roll_across_two_mtls_nginx_nodes_loses_no_request() {
         seen(pa, &rails).ca_names == 2 && seen(pb, &rails).ca_names == 2
     });
     wait_ok(10);
+    // The old CA's client, kept to show it is refused once the old CA is retired.
+    let old_rails = client_reload(&rails, env.tmp.path(), 100);
     // 3. New certificates from the new CA, then every node reloads.
     let v = env.run(&["-o", "json", "apply", inv]).ok().json();
     assert_eq!(v["summary"]["renewed"], 3, "{v}");
@@ -324,7 +327,26 @@ fn a_zero_downtime_ca_roll_across_two_mtls_nginx_nodes_loses_no_request() {
         seen(pa, &rails).leaf == new_a && seen(pb, &rails).leaf == new_b
     });
     wait_ok(10);
-    // (4. `ca retire` of the old CA, then reload: added with `ca retire`.)
+    // 4. The old CA retired: its root leaves `ca.crt`, a plain apply delivers the bundle
+    // with the new root only, every node reloads.
+    let prev: Vec<String> = std::fs::read_dir(env.pki().join("ca/previous"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(prev.len(), 1, "{prev:?}");
+    env.run(&["--yes", "ca", "retire", &prev[0]]).ok();
+    let v = env.run(&["-o", "json", "apply", inv]).ok().json();
+    assert_eq!(v["summary"]["bundles_written"], 3, "{v}");
+    assert_eq!(v["summary"]["renewed"], 0, "{v}");
+    a.reload();
+    std::thread::sleep(Duration::from_millis(700));
+    b.reload();
+    std::thread::sleep(Duration::from_millis(700));
+    *client_dir.lock().unwrap() = client_reload(&rails, env.tmp.path(), 3);
+    wait_for("both nodes to ask for the new root alone", || {
+        seen(pa, &rails).ca_names == 1 && seen(pb, &rails).ca_names == 1
+    });
+    wait_ok(10);
 
     stop.store(true, Ordering::SeqCst);
     looper.join().unwrap();
@@ -340,6 +362,27 @@ fn a_zero_downtime_ca_roll_across_two_mtls_nginx_nodes_loses_no_request() {
         b.log()
     );
     assert!(n >= 35, "only {n} requests made");
+    // After the retirement the old CA's certificate is refused, by nginx (its own client,
+    // curl, gets no answer from either node) and by openssl against the new bundle.
+    for port in [pa, pb] {
+        let resolve = format!("localhost:{port}:127.0.0.1");
+        let (code, body) = curl(
+            &format!("https://localhost:{port}/peer"),
+            &[
+                "--resolve",
+                &resolve,
+                "--cacert",
+                rails.join("ca.crt").to_str().unwrap(),
+                "--cert",
+                old_rails.join("rails.crt").to_str().unwrap(),
+                "--key",
+                old_rails.join("rails.key").to_str().unwrap(),
+            ],
+        );
+        assert_ne!(code, 200, "the retired CA's client got in: {body}");
+    }
+    let r = openssl_verify_chain(&rails.join("ca.crt"), &old_rails.join("rails.crt"), None);
+    assert_ne!(r.code, 0, "{}", r.stdout);
     // The new certificates chain to the new root only: the old one can now be retired.
     for n in ["node-a", "node-b", "rails"] {
         let d = certs.join(n);

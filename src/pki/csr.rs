@@ -501,7 +501,7 @@ mod tests {
                 .iter()
                 .map(|h| names::parse_host(h).unwrap())
                 .collect(),
-            days: 30,
+            valid_for: ::time::Duration::days(30),
             key_type: KeyType::EcdsaP256,
         }
     }
