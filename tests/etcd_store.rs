@@ -601,6 +601,39 @@ fn store_copy_both_ways_and_mtls_to_etcd() {
         v.extend(extra.iter().map(|s| s.to_string()));
         v
     };
+    // A directory whose CA key is in clear is refused before anything is written (exit 2),
+    // and no copy of the key is left in the working copy.
+    let clear = env.path("clear");
+    Command::new(bin())
+        .arg("--dir")
+        .arg(&clear)
+        .args(["ca", "init", "--name", "Clear"])
+        .env_remove("SECCTL_PASSPHRASE_FILE")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(clear.join("ca/root.key").exists());
+    let args = tls_args(&[
+        "store",
+        "copy",
+        "--from",
+        clear.to_str().unwrap(),
+        "--to",
+        &url,
+    ]);
+    on_etcd(&env, &url, "m", &args_owned(&args)).usage_error(&["plaintext key ca/root.key"]);
+    let keys = cluster.etcdctl(&["get", "--prefix", "/copy/", "--keys-only"]);
+    assert!(keys.stdout.trim().is_empty(), "{}", keys.stdout);
+    let left = std::process::Command::new("grep")
+        .args(["-rl", "PRIVATE KEY"])
+        .arg(env.path("m"))
+        .output()
+        .unwrap();
+    assert!(
+        left.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&left.stdout)
+    );
     let args = tls_args(&["store", "copy", "--from", dir, "--to", &url]);
     let a: Vec<&str> = args.iter().map(String::as_str).collect();
     on_etcd(&env, &url, "m", &a).ok();

@@ -322,6 +322,16 @@ pub fn copy(ctx: &Ctx, from: &str, to: &str, opts: &crate::etcd::Options) -> Res
             src.config()?;
             // The source's lock: no writer changes it while it is read.
             let lock = src.lock()?;
+            if let Some(rel) = crate::etcd::plaintext_key(std::path::Path::new(from))? {
+                return Err(Error::input(
+                    url.display(),
+                    format!(
+                        "refusing to store the plaintext key {rel} of {from} on etcd: CA keys \
+                         on etcd must be encrypted (see the README: the state on etcd); \
+                         nothing was written"
+                    ),
+                ));
+            }
             let session = Session::open(&url, opts, true)?;
             if session.keys() > 0 {
                 return Err(Error::input(

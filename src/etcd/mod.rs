@@ -422,6 +422,8 @@ impl Session {
                 }
             }
             if rel.ends_with(".key") {
+                // Not on etcd, and not left in the working copy either.
+                let _ = fs::remove_file(&p);
                 return Err(Error::input(
                     self.url.display(),
                     format!(
@@ -515,6 +517,15 @@ impl Session {
     pub fn url(&self) -> &StoreUrl {
         &self.url
     }
+}
+
+/// The first plaintext private key of a state directory that would go to etcd (delivered
+/// files left out): CA keys on etcd must be encrypted.
+pub fn plaintext_key(dir: &Path) -> Result<Option<String>> {
+    Ok(walk(dir)?
+        .into_iter()
+        .map(|(rel, _)| rel)
+        .find(|rel| rel.ends_with(".key")))
 }
 
 /// Copy every file of a state directory (delivered files and local marks left out) into
