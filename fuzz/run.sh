@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 each=${SECONDS_EACH:-600}
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(certs verify keys shares inventory probe_answers recipients backup_manifest)
+[ ${#targets[@]} -gt 0 ] || targets=(certs verify keys shares inventory probe_answers recipients backup_manifest csr)
 cargo +nightly fuzz build -O "${targets[@]:0:1}" >/dev/null
 cargo +nightly fuzz build -O
 mkdir -p logs
