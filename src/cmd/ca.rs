@@ -109,17 +109,7 @@ fn init(ctx: &Ctx, a: CaInitArgs) -> Result<u8> {
         if let Some(old) = &rep.replaced_into {
             p.note(&format!("previous CA moved to {}", old.display()));
         }
-        p.line(&format!(
-            "created CA in {} ({}, {}{})",
-            rep.dir.display(),
-            rep.root.key_type,
-            if rep.intermediate.is_some() {
-                "root + intermediate"
-            } else {
-                "root"
-            },
-            if rep.encrypted { ", key encrypted" } else { "" }
-        ))?;
+        p.line(&made_line("created CA in", store, &rep))?;
         let mut rows = vec![
             ("root", cell(&rep.root.subject)),
             ("sha256", rep.root.sha256_fingerprint.clone()),
@@ -742,4 +732,24 @@ fn bundle(ctx: &Ctx, out: Option<&std::path::Path>) -> Result<u8> {
         None => ctx.printer.line(String::from_utf8_lossy(&pem).trim_end())?,
     }
     Ok(0)
+}
+
+/// The first line of `ca init` and `ca import`: where the CA now is (the directory, or the
+/// etcd:// address rather than its working copy), its key type and parts.
+pub(crate) fn made_line(
+    verb: &str,
+    store: &crate::pki::store::Store,
+    rep: &ca::InitReport,
+) -> String {
+    format!(
+        "{verb} {} ({}, {}{})",
+        store.name(),
+        rep.root.key_type,
+        if rep.intermediate.is_some() {
+            "root + intermediate"
+        } else {
+            "root"
+        },
+        if rep.encrypted { ", key encrypted" } else { "" }
+    )
 }

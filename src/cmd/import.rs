@@ -107,17 +107,7 @@ pub fn run(ctx: &Ctx, a: CaImportArgs) -> Result<u8> {
         return Ok(0);
     }
     let c = &rep.created;
-    p.line(&format!(
-        "imported CA into {} ({}, {}{})",
-        c.dir.display(),
-        c.root.key_type,
-        if c.intermediate.is_some() {
-            "root + intermediate"
-        } else {
-            "root"
-        },
-        if c.encrypted { ", key encrypted" } else { "" }
-    ))?;
+    p.line(&crate::cmd::ca::made_line("imported CA into", store, c))?;
     let mut rows = vec![
         ("root", cell(&c.root.subject)),
         ("sha256", c.root.sha256_fingerprint.clone()),

@@ -374,7 +374,7 @@ impl Session {
                 });
             if !same {
                 if let Some(parent) = p.parent() {
-                    ensure_dirs(&self.work, parent)?;
+                    fsio::ensure_dir(parent)?;
                 }
                 fsio::write_atomic(&p, &k.content, k.mode)?;
             }
@@ -539,7 +539,7 @@ pub fn copy_tree(from: &Path, to: &Path) -> Result<usize> {
         let dst = to.join(rel);
         let bytes = fs::read(&src).map_err(|e| Error::read(&src, e))?;
         if let Some(parent) = dst.parent() {
-            ensure_dirs(to, parent)?;
+            fsio::ensure_dir(parent)?;
         }
         fsio::write_atomic(&dst, &bytes, md.permissions().mode() & 0o777)?;
     }
@@ -550,17 +550,6 @@ impl Drop for Session {
     fn drop(&mut self) {
         self.unlock();
     }
-}
-
-/// Create the directories from `root` down to `dir` (0700).
-fn ensure_dirs(root: &Path, dir: &Path) -> Result<()> {
-    let rel = dir.strip_prefix(root).map_err(Error::internal)?;
-    let mut cur = root.to_path_buf();
-    for c in rel.components() {
-        cur.push(c);
-        fsio::ensure_dir(&cur)?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]
