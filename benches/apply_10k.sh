@@ -55,10 +55,11 @@ limit_ms=$(awk '/^limit_parallel_ms/ {print $2}' <<<"$limit_out")
 limit_single_ms=$(awk '/^limit_single_thread_ms/ {print $2}' <<<"$limit_out")
 
 # 4. The filesystem floor, same run: the same directories and files apply writes (a
-#    directory and 5 files per certificate, each through a temporary file and a rename),
+#    directory and 5 files per certificate: the name index, the record with the certificate,
+#    key, chain and bundle; each through a temporary file and a rename),
 #    without signing, by a minimal Python loop: once without any sync, once made durable
 #    with a sync per 1,024 certificates as apply does.
-rm -rf "$work/floor"; mkdir -p "$work/floor/certs" "$work/floor/issued"
+rm -rf "$work/floor"; mkdir -p "$work/floor/certs" "$work/floor/issued" "$work/floor/names"
 floor() {
 python3 - "$nodes" "$work/floor" "$1" <<'PY'
 import os, sys, time
@@ -68,8 +69,8 @@ t = time.monotonic()
 for i in range(n):
     d = f"{root}/certs/edge-{i:05d}"
     os.mkdir(d, 0o700)
-    for p, size in ((f"{root}/issued/{i:032x}.crt", 700), (f"{root}/issued/{i:032x}.json", 600),
-                    (f"{d}/edge.key", 241), (f"{d}/edge.crt", 1300), (f"{d}/ca.crt", 600)):
+    for p, size in ((f"{root}/names/edge-{i:05d}", 33), (f"{root}/issued/{i:032x}.json", 1450),
+                    (f"{d}/edge.key", 241), (f"{d}/edge.crt", 800), (f"{d}/ca.crt", 600)):
         tmp = os.path.join(os.path.dirname(p), "." + os.path.basename(p) + ".tmp")
         fd = os.open(tmp, fl, 0o600); os.write(fd, b"x" * size); os.close(fd)
         os.rename(tmp, p)
@@ -81,7 +82,7 @@ print(int((time.monotonic() - t) * 1000))
 PY
 }
 floor_ms=$(floor plain)
-rm -rf "$work/floor"; mkdir -p "$work/floor/certs" "$work/floor/issued"; sync
+rm -rf "$work/floor"; mkdir -p "$work/floor/certs" "$work/floor/issued" "$work/floor/names"; sync
 durable_floor_ms=$(floor durable)
 rm -rf "$work/floor"
 

@@ -377,6 +377,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand --etcd-cert 'Client certificate for etcd (with --etcd-key; secctl can issue it: `cert client`)'
             cand --etcd-key 'Private key of --etcd-cert'
             cand --etcd-timeout 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)'
+            cand --pem 'Print the certificate itself (PEM, as the CA recorded it) instead of its fields: for openssl and other tools'
             cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
             cand --insecure-dirs 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
             cand -h 'Print help (see more with ''--help'')'

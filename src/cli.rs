@@ -171,6 +171,8 @@ secctl cert export rsa-node --pkcs1 rsa-node.rsa.key",
         "\
 secctl cert show praefect-1
 secctl cert show 5e4b6cac
+# the certificate as the CA recorded it, for openssl and other tools
+secctl cert show 5e4b6cac --pem
 secctl cert show pki/certs/praefect-1/praefect-1.crt",
     ),
     (
@@ -986,6 +988,10 @@ pub enum CertCommand {
     Show {
         /// A name, a serial (hex, at least 8 digits) or a certificate file.
         target: String,
+        /// Print the certificate itself (PEM, as the CA recorded it) instead of its fields:
+        /// for openssl and other tools.
+        #[arg(long)]
+        pem: bool,
     },
     /// Export a certificate and its key as PKCS#12, or its key as PKCS#1 or SEC1.
     Export(ExportArgs),

@@ -32,7 +32,10 @@ use clap::FromArgMatches;
 /// exit code of the contract (0 ok, 1 check failed, 2 bad input, 3 I/O, 4 internal).
 pub fn main_entry() -> ExitCode {
     harden_process();
-    let parsed = cli::command()
+    // Parsed by the bare derive definition: the examples and completion hints `cli::command`
+    // adds change nothing in parsing and take longer to build than most commands take to
+    // run; help is rendered from the full command, parsed again below.
+    let parsed = <cli::Cli as clap::CommandFactory>::command()
         .try_get_matches()
         .and_then(|m| cli::Cli::from_arg_matches(&m));
     let cli = match parsed {
@@ -45,6 +48,10 @@ pub fn main_entry() -> ExitCode {
                     | ErrorKind::DisplayVersion
                     | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
             ) {
+                let e = match cli::command().try_get_matches() {
+                    Err(full) if full.kind() == e.kind() => full,
+                    _ => e,
+                };
                 let _ = e.print();
                 return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(error::EXIT_USAGE));
             }

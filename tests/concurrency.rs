@@ -77,8 +77,9 @@ fn eight_issuers_with_revoke_and_crl_beside_them() {
         .collect();
     assert_eq!(names.len(), WORKERS * EACH);
     for s in &serials {
-        assert!(env.pki().join(format!("issued/{s}.crt")).is_file());
+        // One file per record, the certificate inside it.
         assert!(env.pki().join(format!("issued/{s}.json")).is_file());
+        assert!(!env.pki().join(format!("issued/{s}.crt")).exists());
     }
     // No index entry lost to a concurrent writer: every name's index file lists its serial,
     // and store check finds records, index, revocations, CRL and delivered files agreeing.
@@ -112,7 +113,9 @@ fn eight_issuers_with_revoke_and_crl_beside_them() {
     let first_revoked = &revoked[0];
     let kept = serials.iter().find(|s| !revoked.contains(s)).unwrap();
     for (serial, ok) in [(first_revoked, false), (kept, true)] {
-        let leaf = env.pki().join(format!("issued/{serial}.crt"));
+        let leaf = env.pki().join(format!("{serial}.crt"));
+        let pem = env.run(&["cert", "show", serial, "--pem"]).ok().stdout;
+        std::fs::write(&leaf, pem).unwrap();
         let r = tool(
             "openssl",
             &[

@@ -444,6 +444,178 @@ fn concurrent_issuers_never_lose_or_reuse_a_record() {
         .map(|i| i["serial"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(serials.len(), 20);
-    let crts = std::fs::read_dir(env.pki().join("issued")).unwrap().count();
-    assert_eq!(crts, 40, "one .crt and one .json per serial");
+    let records = std::fs::read_dir(env.pki().join("issued")).unwrap().count();
+    assert_eq!(
+        records, 20,
+        "one record file per serial, the certificate inside it"
+    );
+}
+
+/// Every file under `dir`, relative, sorted.
+fn tree(dir: &std::path::Path) -> Vec<String> {
+    fn walk(root: &std::path::Path, d: &std::path::Path, out: &mut Vec<String>) {
+        for e in std::fs::read_dir(d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                out.push(p.strip_prefix(root).unwrap().display().to_string());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+#[test]
+fn a_certificate_is_one_record_beside_the_files_the_node_needs() {
+    let env = Env::new();
+    init(&env, "ecdsa-p256", false);
+    // (The first certificate of a CA also notes which bundle was delivered: once per CA.)
+    env.run(&["cert", "node", "web0", "--host", "web0.prod.example"])
+        .ok();
+    let before = tree(&env.pki());
+    let out = env
+        .run(&[
+            "-o",
+            "json",
+            "cert",
+            "node",
+            "db1",
+            "--host",
+            "db1.prod.example",
+        ])
+        .ok()
+        .json();
+    let serial = out["serial"].as_str().unwrap().to_string();
+    let mut added: Vec<String> = tree(&env.pki())
+        .into_iter()
+        .filter(|f| !before.contains(f))
+        .collect();
+    added.sort();
+    // What the node needs (key, chain, bundle), one record, the name's index entry.
+    assert_eq!(
+        added,
+        vec![
+            "certs/db1/ca.crt".to_string(),
+            "certs/db1/db1.crt".into(),
+            "certs/db1/db1.key".into(),
+            format!("issued/{serial}.json"),
+            "names/db1".into(),
+        ]
+    );
+    // The record carries the certificate delivered; `cert show --pem` prints it, and
+    // openssl accepts what it prints.
+    let rec: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(env.pki().join(format!("issued/{serial}.json"))).unwrap(),
+    )
+    .unwrap();
+    let recorded = rec["certificate"].as_str().unwrap().trim().to_string();
+    let delivered = std::fs::read_to_string(cert_path(&env, "db1")).unwrap();
+    assert!(
+        delivered.starts_with(&recorded),
+        "the record's certificate is not the delivered leaf"
+    );
+    let pem = env.run(&["cert", "show", &serial, "--pem"]).ok().stdout;
+    assert_eq!(pem.trim(), recorded);
+    let shown = env.path("shown.crt");
+    std::fs::write(&shown, &pem).unwrap();
+    let r = tool(
+        "openssl",
+        &["verify", "-CAfile", &bundle(&env), shown.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let r = tool(
+        "openssl",
+        &["x509", "-noout", "-serial", "-in", shown.to_str().unwrap()],
+    );
+    assert_eq!(
+        r.stdout.trim().to_ascii_lowercase(),
+        format!("serial={serial}")
+    );
+    // A renewal writes a new key and chain; the bundle already there is left as it is.
+    use std::os::unix::fs::MetadataExt;
+    let ino = |f: &str| std::fs::metadata(env.pki().join(f)).unwrap().ino();
+    let (ca_before, crt_before) = (ino("certs/db1/ca.crt"), ino("certs/db1/db1.crt"));
+    env.run(&["cert", "renew", "db1"]).ok();
+    assert_eq!(
+        ino("certs/db1/ca.crt"),
+        ca_before,
+        "an unchanged bundle was rewritten"
+    );
+    assert_ne!(ino("certs/db1/db1.crt"), crt_before);
+    // A bundle that differs (here: damaged) is written again.
+    std::fs::write(env.pki().join("certs/db1/ca.crt"), "damaged").unwrap();
+    env.run(&["cert", "renew", "db1", "--force"]).ok();
+    assert_eq!(
+        std::fs::read(env.pki().join("certs/db1/ca.crt")).unwrap(),
+        std::fs::read(env.pki().join("ca.crt")).unwrap()
+    );
+    let r = env.run(&["store", "check"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+}
+
+#[test]
+fn records_of_an_earlier_version_with_the_certificate_beside_them_are_read() {
+    let env = Env::new();
+    init(&env, "ecdsa-p256", true);
+    let out = env
+        .run(&[
+            "-o",
+            "json",
+            "cert",
+            "node",
+            "old1",
+            "--host",
+            "old1.prod.example",
+        ])
+        .ok()
+        .json();
+    let serial = out["serial"].as_str().unwrap().to_string();
+    // The layout earlier versions wrote: the record without the certificate, the
+    // certificate in issued/SERIAL.crt.
+    let rec_path = env.pki().join(format!("issued/{serial}.json"));
+    let mut rec: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&rec_path).unwrap()).unwrap();
+    let pem = rec["certificate"].as_str().unwrap().to_string();
+    rec.as_object_mut().unwrap().remove("certificate");
+    std::fs::write(&rec_path, serde_json::to_vec_pretty(&rec).unwrap()).unwrap();
+    let legacy = env.pki().join(format!("issued/{serial}.crt"));
+    std::fs::write(&legacy, &pem).unwrap();
+    let shown = env.run(&["-o", "json", "cert", "show", "old1"]).ok().json();
+    assert_eq!(shown["status"], "valid", "{shown}");
+    assert_eq!(
+        shown["certificate"]["serial"]
+            .as_str()
+            .unwrap()
+            .replace(':', "")
+            .to_ascii_lowercase(),
+        serial
+    );
+    assert_eq!(
+        env.run(&["cert", "show", &serial, "--pem"])
+            .ok()
+            .stdout
+            .trim(),
+        pem.trim()
+    );
+    let r = env.run(&["store", "check"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    // Renewing with the same key reads the old certificate to check the key against it.
+    env.run(&["cert", "renew", "old1", "--reuse-key"]).ok();
+    // A record whose certificate is neither inside nor beside it is a finding.
+    std::fs::remove_file(&legacy).unwrap();
+    let r = env.run(&["store", "check"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains(&format!("issued/{serial}.json"))
+            && r.stdout.contains("has no certificate"),
+        "{}",
+        r.stdout
+    );
+    let r = env.run(&["cert", "show", &serial]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("has no certificate"), "{}", r.stderr);
 }

@@ -491,7 +491,9 @@ fn prune_revokes_and_removes_only_what_secctl_delivered() {
     assert_eq!(show["status"], "revoked", "{show}");
     assert_eq!(show["revocation"]["reason"], "cessationOfOperation");
     // The published CRL lists it: openssl refuses the pruned certificate.
-    let pem = env.pki().join(format!("issued/{serial_b}.crt"));
+    let pem = env.path("pruned.crt");
+    let text = env.run(&["cert", "show", &serial_b, "--pem"]).ok().stdout;
+    std::fs::write(&pem, text).unwrap();
     let ca = env.pki().join("ca.crt");
     let crl = env.pki().join("crl.pem");
     let r = tool(

@@ -65,13 +65,25 @@ fn store_check_finds_each_disagreement_and_repairs_the_index() {
     let s5 = serial_of(&env, "n5");
     // 1. An index file lost.
     std::fs::remove_file(pki.join("names/n5")).unwrap();
-    // 2. A certificate without a record.
-    let s6 = serial_of(&env, "n6");
+    // 2. A certificate without a record (as an earlier version, which wrote a record's
+    //    certificate beside it first, could leave).
     std::fs::copy(
-        pki.join(format!("issued/{s6}.crt")),
+        pki.join("certs/n6/n6.crt"),
         pki.join("issued/0123456789abcdef0123456789abcdef.crt"),
     )
     .unwrap();
+    // 2b. A record that carries another certificate than the one it describes.
+    let s6 = serial_of(&env, "n6");
+    let rec6 = pki.join(format!("issued/{s6}.json"));
+    let kept6 = std::fs::read(&rec6).unwrap();
+    let other = env.run(&["cert", "show", "n10", "--pem"]).ok().stdout;
+    let mut v: serde_json::Value = serde_json::from_slice(&kept6).unwrap();
+    assert!(v["certificate"]
+        .as_str()
+        .unwrap()
+        .contains("BEGIN CERTIFICATE"));
+    v["certificate"] = serde_json::Value::String(other + "\n");
+    std::fs::write(&rec6, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
     // 3. A revocation the CRL does not list (the CRL from before it put back).
     let crl = std::fs::read(pki.join("crl.pem")).unwrap();
     env.run(&["--yes", "revoke", "n7"]).ok();
@@ -92,14 +104,18 @@ fn store_check_finds_each_disagreement_and_repairs_the_index() {
             ),
             format!("index: names/n5 does not list {s5}"),
             "records: issued/0123456789abcdef0123456789abcdef.crt has no record".to_string(),
+            format!(
+                "records: the certificate in issued/{s6}.json is not the one its record describes"
+            ),
         ]
     );
     // The lookup by name still finds n5 once the index is rebuilt; --repair removes the
     // orphan and rebuilds the index, the rest is for the operator.
     let (code, f) = check(&env, &["--repair"]);
     assert_eq!(code, 1);
-    assert_eq!(f.len(), 2, "{f:?}");
+    assert_eq!(f.len(), 3, "{f:?}");
     assert!(pki.join("names/n5").exists());
+    std::fs::write(&rec6, &kept6).unwrap();
     env.run(&["crl"]).ok();
     env.run(&["cert", "renew", "n8"]).ok();
     assert_eq!(check(&env, &[]), (0, vec![]));

@@ -36,7 +36,7 @@ pub fn run(ctx: &Ctx, cmd: CertCommand) -> Result<u8> {
         }
         CertCommand::Sign(a) => sign_cmd(ctx, a),
         CertCommand::List(a) => list(ctx, &a),
-        CertCommand::Show { target } => show(ctx, &target),
+        CertCommand::Show { target, pem } => show(ctx, &target, pem),
         CertCommand::Renew(a) => renew(ctx, a),
         CertCommand::Export(a) => crate::cmd::export::run(ctx, a),
     }
@@ -623,8 +623,23 @@ pub fn resolve(ctx: &Ctx, target: &str) -> Result<Vec<Record>> {
     Ok(named)
 }
 
-fn show(ctx: &Ctx, target: &str) -> Result<u8> {
+fn show(ctx: &Ctx, target: &str, pem: bool) -> Result<u8> {
     let path = Path::new(target);
+    if pem {
+        // The certificate as the CA recorded it (a file is shown as its first certificate).
+        let text = if path.exists() {
+            let (der, _) = inspect::read_cert_file(path)?;
+            ::pem::encode(&::pem::Pem::new("CERTIFICATE", der))
+        } else {
+            ctx.store.config()?;
+            let r = resolve(ctx, target)?
+                .pop()
+                .ok_or_else(|| Error::internal("empty resolution"))?;
+            ctx.store.record_cert_pem(&r.serial)?
+        };
+        ctx.printer.line(text.trim_end())?;
+        return Ok(0);
+    }
     let (record, info) = if path.exists() {
         let info = inspect::read_cert_file(path)?.1;
         let rec = if ctx.store.is_initialized() {
@@ -747,7 +762,7 @@ fn renew(ctx: &Ctx, a: RenewArgs) -> Result<u8> {
     let key = if a.reuse_key {
         let kp = old.out_dir.join(format!("{}.key", old.name));
         let key = crate::pki::keys::load_private_key(&kp, None)?;
-        let (der, _) = inspect::read_cert_file(&store.record_cert_path(&old.serial))?;
+        let (der, _) = store.record_cert(&old.serial)?;
         ca::check_key_matches(&kp, &key, &der)?;
         Some(key)
     } else {

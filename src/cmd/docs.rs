@@ -71,8 +71,8 @@ the trust bundle handed to nodes (the roots of every CA generation still trusted
 \fIDIR/ca/\fR
 root.crt, root.key (root.key.age when encrypted), intermediate.crt and intermediate.key[.age]; previous/ID/ holds the generations kept by \fBca rotate\fR (ID, the UTC time, is what \fBca retire\fR takes)
 .TP
-\fIDIR/issued/SERIAL.crt\fR, \fIDIR/issued/SERIAL.json\fR
-every issued certificate and its record, named by the random serial
+\fIDIR/issued/SERIAL.json\fR
+the record of every issued certificate, with the certificate itself, named by the random serial (\fBcert show SERIAL \-\-pem\fR prints the certificate)
 .TP
 \fIDIR/certs/NAME/\fR
 default output of \fBcert node\fR and \fBcert client\fR: NAME.key (mode 0600), NAME.crt, ca.crt

@@ -139,23 +139,15 @@ pub fn inspect_store(store: &Store) -> Result<Report> {
         }
     }
     for r in &records {
-        if !crt.contains(&r.serial) {
-            bad(
-                "records",
-                format!(
-                    "{} ({}) has no certificate issued/{}.crt",
-                    r.serial, r.name, r.serial
-                ),
-            );
-            continue;
-        }
-        match inspect::read_cert_file(&store.record_cert_path(&r.serial)) {
+        // The certificate is in the record (or, for a record of an earlier version, in
+        // the `SERIAL.crt` beside it).
+        match store.record_cert(&r.serial) {
             Ok((der, info)) => {
                 if inspect::fingerprint(&der) != r.sha256_fingerprint || info.serial != r.serial {
                     bad(
                         "records",
                         format!(
-                            "issued/{}.crt is not the certificate its record describes",
+                            "the certificate in issued/{}.json is not the one its record describes",
                             r.serial
                         ),
                     );

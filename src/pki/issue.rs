@@ -280,11 +280,11 @@ pub fn write(store: &Store, ca: &IssuingCa, issued: &Issued) -> Result<Written> 
     Ok(w)
 }
 
-/// Stage an issued certificate into `batch`: the record (certificate, then the JSON that
-/// marks it issued) first, then the key, certificate and CA bundle handed out. The batch
-/// renames in this order, so a crash leaves at worst a record whose files were not
-/// delivered (the next `apply` sees the mismatch and issues again) or a certificate
-/// without a record that was never delivered (`Store::repair` removes it); never a
+/// Stage an issued certificate into `batch`: the record (the name index, then the one file
+/// that holds the certificate and marks it issued) first, then the key, certificate and CA
+/// bundle handed out. The batch renames in this order, so a crash leaves at worst a record
+/// whose files were not delivered (the next `apply` sees the mismatch and issues again) or
+/// an index entry without a record (ignored; the next writer rebuilds the index); never a
 /// delivered certificate that the CA has no record of.
 pub fn stage(
     store: &Store,
@@ -319,12 +319,15 @@ pub fn stage_delivered(
         batch.write_owned(path, key_pem.as_bytes(), delivery.key_mode, o)?;
     }
     batch.write_owned(&w.cert, issued.chain_pem.as_bytes(), delivery.cert_mode, o)?;
-    batch.write_owned(&w.ca, bundle_pem.as_bytes(), delivery.cert_mode, o)?;
+    // The bundle is what every certificate of the CA hands out: usually there already.
+    let bundle = bundle_pem.as_bytes();
+    if !fsio::holds(&w.ca, bundle, delivery.cert_mode, o) {
+        batch.write_owned(&w.ca, bundle, delivery.cert_mode, o)?;
+    }
     Ok(w)
 }
 
 /// Parse a stored record's certificate back (for `cert show`).
 pub fn record_info(store: &Store, rec: &Record) -> Result<CertInfo> {
-    let p = store.record_cert_path(&rec.serial);
-    crate::pki::inspect::read_cert_file(&p).map(|(_, i)| i)
+    store.record_cert(&rec.serial).map(|(_, i)| i)
 }

@@ -6,8 +6,9 @@
 //! DIR/ca/root.crt          root CA certificate
 //! DIR/ca/root.key[.age]    root CA key (PKCS#8 PEM, or age/scrypt-encrypted)
 //! DIR/ca/intermediate.*    the issuing intermediate, when there is one
-//! DIR/issued/SERIAL.crt    every issued certificate, named by its random serial
-//! DIR/issued/SERIAL.json   one record per issued certificate
+//! DIR/issued/SERIAL.json   one record per issued certificate, named by its random serial:
+//!                          what was issued to whom, and the certificate itself (PEM);
+//!                          records of earlier versions keep it beside them in SERIAL.crt
 //! DIR/names/NAME           the serials issued to NAME, one per line (an index: the records
 //!                          are the truth; a serial whose record is missing is ignored)
 //! DIR/.writing             present while a writer holds the lock (left by a killed one)
@@ -23,6 +24,7 @@ use time::OffsetDateTime;
 
 use crate::error::{Error, Result};
 use crate::pki::fsio::{self, PUBLIC_MODE};
+use crate::pki::inspect::CertInfo;
 use crate::pki::keys::KeyType;
 
 /// Name of the configuration file that marks an initialized state directory.
@@ -297,7 +299,16 @@ impl Store {
             // complete; index entries a killed writer left without a record go away).
             self.rebuild_index()?;
         }
-        mark_file(&mark, format!("{}\n", std::process::id()).as_bytes(), 0o600)?;
+        // Not fsynced: the mark is there for a writer that is killed, and a killed
+        // process's writes stay in the page cache. After a machine crash a lost mark can
+        // only hide what such a writer leaves that readers ignore anyway (hidden temporary
+        // files, index entries without a record), which `store check --repair` removes.
+        mark_file(
+            &mark,
+            format!("{}\n", std::process::id()).as_bytes(),
+            0o600,
+            false,
+        )?;
         Ok(Lock {
             _file: f,
             mark: Some(mark),
@@ -327,9 +338,9 @@ impl Store {
         fsio::write_atomic(&self.path(CONFIG_FILE), text.as_bytes(), PUBLIC_MODE)
     }
 
-    /// Stage an issued certificate and its record in `batch`: the name index first, then
-    /// the certificate, the record last, so that a record always has its certificate and
-    /// is always in the index. The commit fails if the serial was already recorded.
+    /// Stage an issued certificate's record (which carries the certificate) in `batch`:
+    /// the name index first, the record after it, so that a record is always in the index.
+    /// The commit fails if the serial was already recorded.
     pub fn stage_record(
         &self,
         batch: &mut fsio::Batch,
@@ -349,12 +360,11 @@ impl Store {
             (serials.join("\n") + "\n").as_bytes(),
             PUBLIC_MODE,
         )?;
-        batch.write_new(
-            &dir.join(format!("{}.crt", rec.serial)),
-            cert_pem.as_bytes(),
-            PUBLIC_MODE,
-        )?;
-        let text = serde_json::to_string_pretty(rec).map_err(Error::internal)? + "\n";
+        let stored = StoredRecord {
+            record: rec,
+            certificate: cert_pem,
+        };
+        let text = serde_json::to_string_pretty(&stored).map_err(Error::internal)? + "\n";
         batch.write_new(
             &dir.join(format!("{}.json", rec.serial)),
             text.as_bytes(),
@@ -363,9 +373,9 @@ impl Store {
     }
 
     /// After a crash: remove temporary files of dead processes from the state directory,
-    /// and certificates in `issued/` whose record was never written (a record is written
-    /// after its certificate and before anything is delivered, so such a certificate was
-    /// never handed out). Runs under the lock, every time it is taken. Returns how many
+    /// and certificates in `issued/` whose record was never written (left by earlier
+    /// versions, which wrote a record's certificate beside it, first: such a certificate
+    /// was never handed out). Runs under the lock, every time it is taken. Returns how many
     /// files were removed.
     pub fn repair(&self) -> Result<usize> {
         let mut n = 0;
@@ -532,7 +542,7 @@ impl Store {
                 }
             }
         }
-        mark_file(&names.join(".complete"), b"1\n", PUBLIC_MODE)?;
+        mark_file(&names.join(".complete"), b"1\n", PUBLIC_MODE, true)?;
         Ok(by_name.len())
     }
 
@@ -571,10 +581,49 @@ impl Store {
         Ok(out.into_iter().map(|(r, _)| r).collect())
     }
 
-    /// Path of the stored certificate of a record.
-    pub fn record_cert_path(&self, serial: &str) -> PathBuf {
-        self.issued_dir().join(format!("{serial}.crt"))
+    /// The certificate of the record of `serial`, PEM: from the record, or from the
+    /// `SERIAL.crt` beside a record written before records carried their certificate.
+    pub fn record_cert_pem(&self, serial: &str) -> Result<String> {
+        let p = self.issued_dir().join(format!("{serial}.json"));
+        let text = fsio::read_text(&p)?;
+        let stored: StoredCert = serde_json::from_str(&text)
+            .map_err(|e| Error::path(&p, format!("corrupted record ({e})")))?;
+        match stored.certificate {
+            Some(pem) => Ok(pem),
+            None => {
+                let legacy = self.issued_dir().join(format!("{serial}.crt"));
+                if fs::symlink_metadata(&legacy).is_err() {
+                    return Err(Error::path(&p, "the record has no certificate"));
+                }
+                fsio::read_text(&legacy)
+            }
+        }
     }
+
+    /// The certificate of the record of `serial`: its DER and what it says.
+    pub fn record_cert(&self, serial: &str) -> Result<(Vec<u8>, CertInfo)> {
+        let pem = self.record_cert_pem(serial)?;
+        let input = format!("the certificate of record issued/{serial}.json");
+        let der = crate::pki::inspect::parse_pem_certs(&input, &pem)?.swap_remove(0);
+        let info = CertInfo::from_der(&input, &der)?;
+        Ok((der, info))
+    }
+}
+
+/// A record as stored: its fields and the certificate it describes, in one file.
+#[derive(Serialize)]
+struct StoredRecord<'a> {
+    #[serde(flatten)]
+    record: &'a Record,
+    /// The certificate, PEM.
+    certificate: &'a str,
+}
+
+/// The certificate part of a stored record (absent in records of earlier versions).
+#[derive(Deserialize)]
+struct StoredCert {
+    #[serde(default)]
+    certificate: Option<String>,
 }
 
 /// A full serial as secctl writes it: 32 lowercase hex digits (128 random bits).
@@ -584,9 +633,10 @@ pub fn is_serial(s: &str) -> bool {
 
 /// Write a small marker file whose presence is what matters: through a temporary file
 /// renamed over it, so a kill leaves the old file or the new one, never an empty one; durable
-/// once this returns; never through a symbolic link. (Not `fsio::write_atomic`: the test
-/// pause and fault points there count the command's own writes, not the lock's marks.)
-fn mark_file(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
+/// once this returns when `durable`; never through a symbolic link. (Not
+/// `fsio::write_atomic`: the test pause and fault points there count the command's own
+/// writes, not the lock's marks.)
+fn mark_file(path: &Path, bytes: &[u8], mode: u32, durable: bool) -> Result<()> {
     use std::io::Write;
     let err = |e| Error::io(format!("writing {}", path.display()), e);
     let tmp = fsio::temp_path(path);
@@ -597,9 +647,15 @@ fn mark_file(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
             mode,
         )
         .map_err(err)?;
-        f.write_all(bytes).and_then(|_| f.sync_all()).map_err(err)?;
+        f.write_all(bytes).map_err(err)?;
+        if durable {
+            f.sync_all().map_err(err)?;
+        }
         fs::rename(&tmp, path).map_err(err)?;
-        fsio::sync_dir(path.parent().unwrap_or(Path::new(".")))
+        if durable {
+            fsio::sync_dir(path.parent().unwrap_or(Path::new(".")))?;
+        }
+        Ok(())
     })();
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
