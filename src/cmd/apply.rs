@@ -374,8 +374,10 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
     };
     let renew_before = |it: &Item| a.renew_before.or(it.renew_before).or(plan.renew_before);
 
-    let decisions = |store: &Store, issuer_fp: Option<&str>| -> Result<Vec<(Action, String)>> {
-        let latest = delivery::live_records(store)?;
+    // `latest`: the newest live record of each name (read once by the caller).
+    let decisions = |latest: &HashMap<String, Record>,
+                     issuer_fp: Option<&str>|
+     -> Result<Vec<(Action, String)>> {
         // Deciding reads and checks every delivered key and certificate: on every core.
         let triples: Vec<(&Item, (&PathBuf, &Delivery), Option<&Csr>)> = plan
             .items
@@ -386,7 +388,6 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
             .collect();
         let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
         let per = triples.len().div_ceil(workers).max(64);
-        let latest = &latest;
         let renew_before = &renew_before;
         Ok(std::thread::scope(|sc| {
             let hs: Vec<_> = triples
@@ -435,14 +436,15 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
     let names: HashSet<&str> = plan.items.iter().map(|i| i.name.as_str()).collect();
 
     if a.check {
+        let current = delivery::live_records(store)?;
         let (d, states, pruned) = if existing.is_some() {
             let bundle = Bundle::load(store)?;
             let states = bundle_states(&bundle)?;
             let d = if a.bundle_only {
-                bundle_only_decisions(&plan, &delivery::live_records(store)?)
+                bundle_only_decisions(&plan, &current)
             } else {
                 let fp = current_fp(store)?;
-                decisions(store, fp.as_deref())?
+                decisions(&current, fp.as_deref())?
             };
             let pruned = if a.prune {
                 prune_plan(store, &names, &bundle, now)?
@@ -451,12 +453,11 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
             };
             (d, states, pruned)
         } else {
-            let d = decisions(store, None)?;
+            let d = decisions(&current, None)?;
             let n = d.len();
             (d, vec![BundleState::Missing; n], vec![])
         };
         let bundle_writes = bundle_pending(&d, &states, &out_dirs);
-        let current = delivery::live_records(store)?;
         let report = build_report(
             &a,
             &current,
@@ -491,7 +492,7 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
     } else if existing.as_ref().is_some_and(|c| c.encrypted) && !a.bundle_only {
         let fp = current_fp(store)?;
         let bundle = Bundle::load(store)?;
-        let signs = decisions(store, fp.as_deref())?
+        let signs = decisions(&delivery::live_records(store)?, fp.as_deref())?
             .iter()
             .any(|(a, _)| *a != Action::Unchanged)
             || (a.prune && !prune_plan(store, &names, &bundle, now)?.is_empty());
@@ -534,7 +535,7 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
         bundle_only_decisions(&plan, &before)
     } else {
         let fp = current_fp(store)?;
-        decisions(store, fp.as_deref())?
+        decisions(&before, fp.as_deref())?
     };
     let work: Vec<usize> = (0..plan.items.len())
         .filter(|&i| d[i].0 != Action::Unchanged)
@@ -553,6 +554,8 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
     // The bundle alone, where the certificate stays: after `ca rotate` (--bundle-only, step
     // 2 of a roll) or `ca retire`.
     let bundle_writes = bundle_pending(&d, &states, &out_dirs);
+    // The records this run made (committed), newest last.
+    let mut issued: Vec<Record> = Vec::new();
     if let (false, Some(issuing)) = (work.is_empty(), &issuing) {
         let bar = if std::io::stderr().is_terminal() {
             let b = indicatif::ProgressBar::new(work.len() as u64);
@@ -574,7 +577,11 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
             for (committed, items) in fsio::commit_all(batches).into_iter().zip(items) {
                 for (idx, res) in items {
                     outcomes[idx] = Some(match (res, &committed) {
-                        (Ok(serial), Ok(())) => Ok(serial),
+                        (Ok(rec), Ok(())) => {
+                            let serial = rec.serial.clone();
+                            issued.push(rec);
+                            Ok(serial)
+                        }
                         (Ok(_), Err(e)) => Err(e.to_string()),
                         (Err(e), _) => Err(e),
                     });
@@ -621,7 +628,8 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
             }
         }
     }
-    if !revs.is_empty() {
+    let revoked_now = !revs.is_empty();
+    if revoked_now {
         // The CA is unlocked before anything is recorded: a wrong passphrase revokes nothing.
         ctx.with_ca_key(&mut passphrase, |p| ca::load_issuing_signer(store, p))?;
         crate::revocation::append(store, &revs)?;
@@ -632,9 +640,17 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
     drop(passphrase);
     let pruned = remove_pruned(store, pruned, &bundle);
     // Output directories of names outside the inventory get the new bundle too.
-    // Nothing was issued or revoked with --bundle-only: the records read before still hold.
+    // Nothing was issued or revoked with --bundle-only: the records read before still hold;
+    // without revocations, they and the records this run made (each the newest of its
+    // name) are the live ones; after revocations the records are read again.
     let current = if a.bundle_only {
         before
+    } else if !revoked_now {
+        let mut c = before;
+        for r in issued {
+            c.insert(r.name.clone(), r);
+        }
+        c
     } else {
         delivery::live_records(store)?
     };
@@ -1024,7 +1040,7 @@ fn print(ctx: &Ctx, r: &Report) -> Result<()> {
 /// What one worker made: its batch of staged files, and per item the serial or the error.
 type WorkerOutput = (
     fsio::Batch,
-    Vec<(usize, std::result::Result<String, String>)>,
+    Vec<(usize, std::result::Result<Record, String>)>,
 );
 
 /// Sign and stage the items `idx` on every core. An item whose signing or staging fails
@@ -1045,7 +1061,7 @@ fn issue_parallel(
         .map_or(2, |n| n.get())
         .min(idx.len().max(1));
     let per = idx.len().div_ceil(workers);
-    let one = |i: usize, batch: &mut fsio::Batch| -> Result<String> {
+    let one = |i: usize, batch: &mut fsio::Batch| -> Result<Record> {
         let it = &plan.items[i];
         let spec = LeafSpec {
             name: it.name.clone(),
@@ -1065,7 +1081,7 @@ fn issue_parallel(
         let mut mine = fsio::Batch::new();
         issue::stage_delivered(store, &issuing.bundle_pem, &iss, &mut mine, &delivs[i])?;
         batch.append(mine)?;
-        Ok(iss.record.serial.clone())
+        Ok(iss.record.clone())
     };
     std::thread::scope(|sc| {
         let handles: Vec<_> = idx

@@ -16,6 +16,25 @@ pub const PUBLIC_MODE: u32 = 0o644;
 /// Mode of every directory secctl creates.
 pub const DIR_MODE: u32 = 0o700;
 
+/// [`ensure_dir`] once per process for each directory (the state directory's `issued/` and
+/// `names/`, which every record of an `apply` goes into).
+pub fn ensure_dir_once(dir: &Path) -> Result<()> {
+    static DONE: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+    if DONE
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .iter()
+        .any(|d| d == dir)
+    {
+        return Ok(());
+    }
+    ensure_dir(dir)?;
+    DONE.lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(dir.to_path_buf());
+    Ok(())
+}
+
 /// Create `dir` (and its parents) with mode 0700 when missing; refuse a path that exists
 /// and is not a directory.
 ///
@@ -702,7 +721,7 @@ static LIVE_TEMPS: std::sync::Mutex<Option<std::collections::HashSet<PathBuf>>> 
 /// SIGTERM from now on removes it before the process exits.
 pub fn register_temp(path: &Path) {
     install_signal_cleanup();
-    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let abs = absolute(path);
     LIVE_TEMPS
         .lock()
         .unwrap_or_else(|p| p.into_inner())
@@ -712,13 +731,26 @@ pub fn register_temp(path: &Path) {
 
 /// Forget a temporary path (renamed into place or removed).
 pub fn unregister_temp(path: &Path) {
-    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let abs = absolute(path);
     if let Some(live) = LIVE_TEMPS
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .as_mut()
     {
         live.remove(&abs);
+    }
+}
+
+/// `path` made absolute against the working directory read once per process (secctl never
+/// changes it): no `getcwd` per temporary file.
+fn absolute(path: &Path) -> PathBuf {
+    static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    if path.is_absolute() {
+        return path.to_path_buf();
+    }
+    match CWD.get_or_init(|| std::env::current_dir().ok()) {
+        Some(cwd) => cwd.join(path),
+        None => path.to_path_buf(),
     }
 }
 

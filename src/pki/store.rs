@@ -348,9 +348,9 @@ impl Store {
         cert_pem: &str,
     ) -> Result<()> {
         let dir = self.issued_dir();
-        fsio::ensure_dir(&dir)?;
+        fsio::ensure_dir_once(&dir)?;
         let names = self.names_dir();
-        fsio::ensure_dir(&names)?;
+        fsio::ensure_dir_once(&names)?;
         let mut serials = self.indexed_serials(&rec.name)?;
         if !serials.contains(&rec.serial) {
             serials.push(rec.serial.clone());
