@@ -378,6 +378,14 @@ fn create(ctx: &Ctx, out: Option<PathBuf>, accept_new: bool) -> Result<u8> {
     let fingerprint = backup_key_fingerprint(&recipient.to_string());
     // The MAC key belongs to exactly this public key.
     let auth_path = store.path(AUTH_FILE);
+    if !auth_path.exists() && store.is_shared() {
+        return Err(Error::input(
+            store.name(),
+            "the backup authentication key is not on this machine: on etcd it stays on the \
+             machine that ran `secctl backup init` (run `backup create` there, or \
+             `backup init --force` here: new shares for the custodians)",
+        ));
+    }
     if !auth_path.exists() {
         return Err(Error::path(
             &auth_path,

@@ -148,11 +148,14 @@ pub struct Session {
     pushing: Option<i64>,
 }
 
-/// Files of the working copy that never go to etcd.
+/// Files of the working copy that never go to etcd: the lock's files, delivered files, and
+/// the backup authentication key (a secret that lets its holder make backups that restore:
+/// it stays on the machine that ran `backup init`, as CA keys go to etcd only encrypted).
 fn local_only(rel: &str) -> bool {
     let name = rel.rsplit('/').next().unwrap_or(rel);
     rel == ".lock"
         || rel == ".writing"
+        || rel == "backup.auth"
         || rel.starts_with("certs/")
         || (name.starts_with('.') && name.ends_with(".tmp"))
 }
@@ -587,6 +590,8 @@ mod tests {
         }
         assert!(local_only("certs/n/n.key"));
         assert!(local_only(".writing"));
+        assert!(local_only("backup.auth"));
+        assert!(!local_only("backup.pub"));
         assert!(local_only("issued/.ab.json.1.000000000001.tmp"));
         assert!(!local_only("issued/ab.json"));
         assert_eq!(client::prefix_end("/p/"), "/p0");
