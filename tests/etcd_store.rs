@@ -807,13 +807,21 @@ fn backup_of_an_etcd_store_restores_and_goes_back_on_etcd() {
     let env = setup();
     let cluster = Cluster::start(&env.path("etcd"), None);
     let url = cluster.url(0, "prod");
-    on_etcd(
+    let init = on_etcd(
         &env,
         &url,
         "a",
         &["ca", "init", "--name", "Prod", "--intermediate"],
     )
-    .ok();
+    .ok()
+    .stdout;
+    // Messages name the state on etcd, not this machine's working copy.
+    assert!(
+        init.lines().any(|l| l.starts_with("trust bundle")
+            && l.contains("etcd://")
+            && l.ends_with("/prod/ca.crt")),
+        "{init}"
+    );
     for n in ["n1", "n2", "n3"] {
         let out = env.path(&format!("out/{n}"));
         on_etcd(
@@ -832,7 +840,13 @@ fn backup_of_an_etcd_store_restores_and_goes_back_on_etcd() {
         )
         .ok();
     }
-    on_etcd(&env, &url, "a", &["--yes", "revoke", "n2"]).ok();
+    let rev = on_etcd(&env, &url, "a", &["--yes", "revoke", "n2"])
+        .ok()
+        .stdout;
+    assert!(
+        rev.contains("published CRL number 2 to etcd://") && rev.contains("/prod/crl.pem"),
+        "{rev}"
+    );
     // backup init on machine a: two of three custodians restore.
     let c: Vec<(String, String)> = ["x", "y", "z"].iter().map(|n| custodian(&env, n)).collect();
     let custody = env.path("custody");

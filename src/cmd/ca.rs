@@ -114,7 +114,7 @@ fn init(ctx: &Ctx, a: CaInitArgs) -> Result<u8> {
             ("root", cell(&rep.root.subject)),
             ("sha256", rep.root.sha256_fingerprint.clone()),
             ("expires", rep.root.not_after.date().to_string()),
-            ("trust bundle", store.path("ca.crt").display().to_string()),
+            ("trust bundle", store.shown("ca.crt")),
         ];
         if let Some(nc) = &rep.name_constraints {
             rows.push(("name constraints", cell(&nc.describe())));
@@ -436,7 +436,7 @@ fn rotate(ctx: &Ctx, a: CaRotateArgs) -> Result<u8> {
     }
     p.line(&format!(
         "trust bundle {} now holds {} root(s): distribute it to every node first",
-        store.path("ca.crt").display(),
+        store.shown("ca.crt"),
         bundle.len()
     ))?;
     print_to_renew(ctx, &to_renew, "CA")?;
@@ -512,7 +512,7 @@ fn rotate_intermediate(ctx: &Ctx, a: CaRotateArgs) -> Result<u8> {
     ))?;
     p.line(&format!(
         "trust bundle {} unchanged (same root)",
-        store.path("ca.crt").display()
+        store.shown("ca.crt")
     ))?;
     print_to_renew(ctx, &to_renew, "intermediate")?;
     Ok(0)
@@ -666,7 +666,7 @@ fn retire(ctx: &Ctx, a: CaRetireArgs) -> Result<u8> {
     if rep.root_removed {
         p.line(&format!(
             "trust bundle {} now holds {} root(s) without {}: distribute it to every node",
-            store.path("ca.crt").display(),
+            store.shown("ca.crt"),
             rep.bundle.len(),
             cell(&rep.root.subject)
         ))?;

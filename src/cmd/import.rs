@@ -117,7 +117,7 @@ pub fn run(ctx: &Ctx, a: CaImportArgs) -> Result<u8> {
         rows.push(("intermediate", cell(&i.subject)));
         rows.push(("  expires", i.not_after.date().to_string()));
     }
-    rows.push(("trust bundle", store.path("ca.crt").display().to_string()));
+    rows.push(("trust bundle", store.shown("ca.crt")));
     rows.push(("issued key type", rep.default_key_type.to_string()));
     p.kv(&rows)?;
     Ok(0)

@@ -389,10 +389,16 @@ pub(crate) fn print_crl(ctx: &Ctx, c: &CrlReport) -> Result<()> {
     for n in &c.notes {
         p.note(n);
     }
+    // On etcd: the key it was published to, not this machine's working copy.
+    let to = if ctx.store.is_shared() {
+        ctx.store.shown("crl.pem")
+    } else {
+        c.path.display().to_string()
+    };
     p.line(&format!(
         "published CRL number {} to {} (next update {})",
         c.number,
-        c.path.display(),
+        to,
         fmt_time(c.next_update)
     ))?;
     for i in &c.crls {

@@ -208,6 +208,15 @@ impl Store {
             .unwrap_or_else(|| self.root.display().to_string())
     }
 
+    /// How a file of the state is named in messages: its path, or on etcd its key
+    /// (`etcd://HOST:PORT/PREFIX/crl.pem`), not the working copy's file.
+    pub fn shown(&self, rel: &str) -> String {
+        match &self.label {
+            Some(l) => format!("{}/{rel}", l.trim_end_matches('/')),
+            None => self.path(rel).display().to_string(),
+        }
+    }
+
     /// A path inside the state directory.
     pub fn path(&self, rel: &str) -> PathBuf {
         self.root.join(rel)
