@@ -181,6 +181,7 @@ fn compromised_intermediate_is_revoked_with_everything_below_it() {
     assert_eq!(snapshot(&env.pki()), before);
 
     let number = crl_number(&env);
+    let crl_before = std::fs::read(env.pki().join("crl.pem")).unwrap();
     let old_file = prev.join("intermediate.crt").display().to_string();
     let r = json(
         &env,
@@ -247,6 +248,32 @@ fn compromised_intermediate_is_revoked_with_everything_below_it() {
     let r = env.run(&["--yes", "revoke", &inter_serial[..12]]).ok();
     assert!(r.stderr.contains("already revoked"), "{}", r.stderr);
     env.run(&["store", "check"]).ok();
+    // A published CRL that lost the revoked intermediate (one from before it was revoked,
+    // put back) is a finding of `store check`, and openssl, reading that CRL, lets the leaf
+    // below the intermediate in: the check tells the truth the nodes would act on.
+    std::fs::write(env.pki().join("crl.pem"), &crl_before).unwrap();
+    let r = env.run(&["-o", "json", "store", "check"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let findings: Vec<String> = r.json()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["detail"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        findings.iter().any(|f| f
+            == &format!("intermediate CA {inter_serial} is revoked (ca-revocations.log) but crl.pem does not list it (run `secctl crl`)")),
+        "{findings:?}"
+    );
+    let v = openssl_crl_verify(&env, "c2");
+    assert_eq!(
+        v.code, 0,
+        "the old CRL should let c2 in: {}{}",
+        v.stdout, v.stderr
+    );
+    env.run(&["crl"]).ok();
+    env.run(&["store", "check"]).ok();
+    assert_refused_as_revoked(&env, "c2");
 }
 
 /// A CA without an intermediate has nothing to rotate alone; a root key that is offline

@@ -219,8 +219,11 @@ pub fn inspect_store(store: &Store) -> Result<Report> {
             );
         }
     }
+    // Revoked intermediates (`ca-revocations.log`): each in the published CRL of its root
+    // while that root is still trusted, or nodes checking CRLs would accept its leaves.
+    let ca_revs = crate::revocation::read_ca_log(store)?;
     let crl_path = store.path("crl.pem");
-    if !revs.is_empty() {
+    if !revs.is_empty() || !ca_revs.is_empty() {
         match crate::verify::read_pem_or_der(&crl_path, "X509 CRL", "CRL") {
             Ok(ders) => {
                 let mut listed = HashSet::new();
@@ -247,6 +250,25 @@ pub fn inspect_store(store: &Store) -> Result<Report> {
                             format!(
                                 "{} is revoked but crl.pem does not list it (run `secctl crl`)",
                                 rv.serial
+                            ),
+                        );
+                    }
+                }
+                let live_roots: HashSet<String> = crate::pki::ca::generations(store)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|g| g.root.not_after > now)
+                    .map(|g| g.root.sha256_fingerprint)
+                    .collect();
+                for cr in &ca_revs {
+                    if live_roots.contains(&cr.root_fingerprint)
+                        && !listed.contains(cr.serial.trim_start_matches("00"))
+                    {
+                        bad(
+                            "crl",
+                            format!(
+                                "intermediate CA {} is revoked (ca-revocations.log) but crl.pem does not list it (run `secctl crl`)",
+                                cr.serial
                             ),
                         );
                     }
