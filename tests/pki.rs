@@ -377,6 +377,8 @@ fn force_replaces_the_ca_and_keeps_the_old_one() {
     let env = Env::new();
     init(&env, "ecdsa-p256", false);
     env.run(&["cert", "node", "n1", "--host", "x"]).ok();
+    env.run(&["cert", "node", "n2", "--host", "x"]).ok();
+    env.run(&["--yes", "revoke", "n2"]).ok();
     let old_root = std::fs::read(env.pki().join("ca/root.crt")).unwrap();
     let r = env
         .run(&["--yes", "-o", "json", "ca", "init", "--force"])
@@ -391,6 +393,29 @@ fn force_replaces_the_ca_and_keeps_the_old_one() {
     );
     let items = env.run(&["-o", "json", "cert", "list"]).ok().json();
     assert_eq!(items.as_array().unwrap().len(), 0);
+    // The old CA's revocations and name index went with it: the new CA's CRL lists nothing
+    // it did not issue, and the state agrees with itself.
+    assert!(attic.join("revocations.log").exists() && attic.join("names/n1").exists());
+    env.run(&["store", "check"]).ok();
+    env.run(&["crl"]).ok();
+    let r = tool(
+        "openssl",
+        &[
+            "crl",
+            "-noout",
+            "-text",
+            "-in",
+            env.pki().join("crl.pem").to_str().unwrap(),
+        ],
+    );
+    assert!(r.stdout.contains("No Revoked Certificates"), "{}", r.stdout);
+    let reused = env.run(&["cert", "node", "n2", "--host", "x"]).ok();
+    assert!(
+        reused.stdout.contains("issued node certificate"),
+        "{}",
+        reused.stdout
+    );
+    env.run(&["store", "check"]).ok();
 }
 
 #[test]

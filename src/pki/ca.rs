@@ -295,7 +295,9 @@ fn move_aside(store: &Store, now: OffsetDateTime) -> Result<Option<PathBuf>> {
         "certs",
         "crl.pem",
         "revoked",
+        "revocations.log",
         "ca-revocations.log",
+        "names",
     ] {
         let from = store.path(name);
         if from.symlink_metadata().is_ok() {
