@@ -415,6 +415,15 @@ fn retire_drops_a_previous_ca_from_the_bundle_and_the_crls() {
         );
         assert_accepted(&env, "new");
         assert_accepted(&env, "a");
+        // `cert list` says which CA made b: a retired one (not "unknown").
+        let list = json(&env, &["cert", "list"]);
+        let b = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["name"] == "b")
+            .unwrap();
+        assert_eq!(b["ca"], "retired", "inter={inter}: {b}");
         // Its CRL(s) are gone from crl.pem: only the current CA's are left.
         let entries = crl_entries(&env);
         assert_eq!(

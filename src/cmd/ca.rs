@@ -345,7 +345,7 @@ fn live_from(ctx: &Ctx, issuer_fp: Option<&str>) -> Result<Vec<crate::pki::store
         .into_iter()
         .filter(|r| match issuer_fp {
             Some(fp) => r.issuer_fingerprint == fp,
-            None => crate::cmd::cert::ca_label(&gens, &r.issuer_fingerprint) != "current",
+            None => crate::cmd::cert::ca_label(&gens, &[], &r.issuer_fingerprint) != "current",
         })
         .filter(|r| r.not_after > now && revoked.of(r).is_none())
         .collect())

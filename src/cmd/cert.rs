@@ -360,6 +360,7 @@ fn list(ctx: &Ctx, a: &ListArgs) -> Result<u8> {
     store.config()?;
     let revoked = revocations(ctx)?;
     let gens = ca::generations(store)?;
+    let retired = ca::retired_issuers(store);
     let now = OffsetDateTime::now_utc();
     let p = &ctx.printer;
     let within = a.expiring_within.unwrap_or(30);
@@ -432,7 +433,7 @@ fn list(ctx: &Ctx, a: &ListArgs) -> Result<u8> {
                     record: &r,
                     status: st,
                     days_left: days_left(r.not_after, now),
-                    ca: ca_label(&gens, &r.issuer_fingerprint),
+                    ca: ca_label(&gens, &retired, &r.issuer_fingerprint),
                     revocation: revoked.of(&r).cloned(),
                 };
                 let s = serde_json::to_string(&item).map_err(Error::internal)?;
@@ -473,7 +474,7 @@ fn list(ctx: &Ctx, a: &ListArgs) -> Result<u8> {
     };
     for name in &names {
         for (r, st) in recs_of(name)? {
-            let ca = ca_label(&gens, &r.issuer_fingerprint);
+            let ca = ca_label(&gens, &retired, &r.issuer_fingerprint);
             if ca != "current" && matches!(st, "valid" | "expiring") {
                 old += 1;
             }
@@ -520,14 +521,16 @@ fn list(ctx: &Ctx, a: &ListArgs) -> Result<u8> {
     Ok(exit(attention))
 }
 
-/// Which CA generation issued a certificate: "current", "previous" or "unknown".
-pub fn ca_label(gens: &[ca::Generation], issuer_fp: &str) -> &'static str {
+/// Which CA generation issued a certificate: "current", "previous", "retired" (`ca
+/// retire`; `retired` holds their issuers' fingerprints) or "unknown".
+pub fn ca_label(gens: &[ca::Generation], retired: &[String], issuer_fp: &str) -> &'static str {
     match gens
         .iter()
         .find(|g| g.issuing.sha256_fingerprint == issuer_fp)
     {
         Some(g) if g.current => "current",
         Some(_) => "previous",
+        None if retired.iter().any(|f| f == issuer_fp) => "retired",
         None => "unknown",
     }
 }

@@ -592,6 +592,7 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<u8> {
     }
     let now = crate::output::secs(OffsetDateTime::now_utc());
     let gens = ca::generations(store)?;
+    let retired = ca::retired_issuers(store);
     let revoked: HashSet<String> = crate::cmd::cert::revoked_set(ctx)?;
     let mut certificates = Vec::new();
     let mut live: HashMap<String, usize> = HashMap::new();
@@ -605,7 +606,7 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<u8> {
             *live.entry(r.issuer_fingerprint.clone()).or_default() += 1;
         }
         certificates.push(CertItem {
-            ca: crate::cmd::cert::ca_label(&gens, &r.issuer_fingerprint),
+            ca: crate::cmd::cert::ca_label(&gens, &retired, &r.issuer_fingerprint),
             name: r.name,
             kind: r.kind.as_str(),
             role: r.role,

@@ -421,6 +421,19 @@ fn load_generation(dir: &Path, current: bool) -> Result<Generation> {
     })
 }
 
+/// The fingerprints of the certificates that signed leaves in the generations retired with
+/// `ca retire` (kept in `attic/retired/ID/`); a generation that cannot be read is skipped.
+pub fn retired_issuers(store: &Store) -> Vec<String> {
+    let Ok(rd) = fs::read_dir(store.path("attic").join("retired")) else {
+        return vec![];
+    };
+    rd.filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .filter_map(|p| load_generation(&p, false).ok())
+        .map(|g| g.issuing.sha256_fingerprint)
+        .collect()
+}
+
 /// Every CA generation, current first, then previous ones newest first.
 pub fn generations(store: &Store) -> Result<Vec<Generation>> {
     let mut out = vec![];
