@@ -14,6 +14,13 @@ runs=${2:-3}
 sample=100
 cargo build --release --quiet
 cargo bench --quiet --bench apply_limit --no-run 2>/dev/null
+native_floor=$(cargo bench --no-run --bench durable_floor --message-format=json 2>/dev/null |
+  python3 -c 'import json,sys
+for l in sys.stdin:
+    m = json.loads(l)
+    if m.get("reason") == "compiler-artifact" and m.get("executable") and m["target"]["name"] == "durable_floor":
+        print(m["executable"])')
+[ -x "$native_floor" ] || { echo "could not build benches/durable_floor.rs"; exit 1; }
 bin=$PWD/target/release/secctl
 work=$(mktemp -d "${TMPDIR:-/tmp}/secctl-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -84,6 +91,9 @@ PY
 floor_ms=$(floor plain)
 rm -rf "$work/floor"; mkdir -p "$work/floor/certs" "$work/floor/issued" "$work/floor/names"; sync
 durable_floor_ms=$(floor durable)
+rm -rf "$work/floor"; sync
+# The same, native (benches/durable_floor.rs), committed by chunks as apply does.
+native_floor_ms=$("$native_floor" fleet "$nodes" "$work/floor")
 rm -rf "$work/floor"
 
 # 5. The openssl CLI loop on a sample, scaled.
@@ -108,20 +118,21 @@ end=$(date +%s%N)
 openssl verify -CAfile "$work/pki/ca.crt" "edge-00000.crt" >/dev/null
 ossl_sample_ms=$(( (end - start) / 1000000 ))
 
-python3 - "$nodes" "$sample" "$ossl_sample_ms" "$limit_ms" "$limit_single_ms" "$again_ms" "$floor_ms" "$durable_floor_ms" "${apply_ms[@]}" <<'PY'
+python3 - "$nodes" "$sample" "$ossl_sample_ms" "$limit_ms" "$limit_single_ms" "$again_ms" "$floor_ms" "$durable_floor_ms" "$native_floor_ms" "${apply_ms[@]}" <<'PY'
 import statistics, sys
 nodes, sample, ossl_ms = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 limit, single, again = float(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6])
-floor, durable = int(sys.argv[7]), int(sys.argv[8])
-runs = [int(x) for x in sys.argv[9:]]
+floor, durable, native = int(sys.argv[7]), int(sys.argv[8]), int(sys.argv[9])
+runs = [int(x) for x in sys.argv[10:]]
 apply = statistics.median(runs)
 ossl = ossl_ms * nodes / sample
 print(f"nodes: {nodes} (ECDSA P-256, 2 SANs + SPIFFE URI each)")
 print(f"secctl apply (fresh, fsynced):   median {apply:.0f} ms of {len(runs)} runs {runs} = {nodes/apply*1e3:.0f} certs/s")
 print(f"secctl apply again (unchanged):  {again} ms")
 print(f"in-process limit (no I/O):       {limit:.0f} ms parallel, {single:.0f} ms on one thread")
-print(f"filesystem floor (no crypto):    {floor} ms for the same {nodes} dirs + {5*nodes} files, no sync; {durable} ms synced per 1,024")
+print(f"filesystem floor (no crypto):    {floor} ms for the same {nodes} dirs + {5*nodes} files, no sync; {durable} ms synced per 1,024 (Python)")
+print(f"native durable floor:            {native} ms (benches/durable_floor.rs: the same files, syncfs around each chunk of 1,024, one thread)")
 print(f"openssl loop:                    {ossl_ms} ms for {sample}, scaled {ossl/1e3:.1f} s")
-print(f"apply / limit:   {apply/limit:.2f}x   (target <= 2x); apply / (limit + durable floor): {apply/(limit+durable):.2f}x")
+print(f"apply / limit:   {apply/limit:.2f}x   (target <= 2x); apply / (limit + native floor): {apply/(limit+native):.2f}x")
 print(f"openssl / apply: {ossl/apply:.0f}x   (target >= 300x)")
 PY

@@ -10,7 +10,14 @@
 //! - their write-back started, one fsync each, renamed in that order, the three directories
 //!   fsynced.
 //!
-//!   durable_floor DIR        (DIR is made on the first run)
+//! With `fleet N`, the floor of `apply` of N certificates (`benches/apply_10k.sh`): per
+//! certificate an output directory and the same five files through temporary files
+//! (the name index, the record with the certificate, key, chain, bundle), committed by
+//! chunks of 1,024 certificates as `apply` does: every file of the chunk staged, one
+//! `syncfs`, the renames, one `syncfs`. Prints the milliseconds it took.
+//!
+//!   durable_floor DIR            (DIR is made on the first run)
+//!   durable_floor fleet N DIR    (DIR must not exist)
 #![allow(clippy::disallowed_macros)] // a benchmark prints its errors
 
 use std::fs::{self, File, OpenOptions};
@@ -19,11 +26,19 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let Some(root) = std::env::args().nth(1).map(PathBuf::from) else {
-        eprintln!("usage: durable_floor DIR");
-        std::process::exit(2);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.as_slice() {
+        [dir] => run(Path::new(dir)),
+        [fleet, n, dir] if fleet == "fleet" => match n.parse() {
+            Ok(n) => run_fleet(n, Path::new(dir)),
+            Err(_) => Err(std::io::Error::other("N must be a number")),
+        },
+        _ => {
+            eprintln!("usage: durable_floor DIR | durable_floor fleet N DIR");
+            std::process::exit(2);
+        }
     };
-    if let Err(e) = run(&root) {
+    if let Err(e) = result {
         eprintln!("durable_floor: {e}");
         std::process::exit(3);
     }
@@ -82,5 +97,51 @@ fn run(root: &Path) -> std::io::Result<()> {
     }
     // Like secctl, no record is ever removed: the floor's own records pile up the same way.
     fs::remove_file(&mark)?;
+    Ok(())
+}
+
+fn run_fleet(n: usize, root: &Path) -> std::io::Result<()> {
+    let start = std::time::Instant::now();
+    fs::create_dir(root)?;
+    for d in ["names", "issued", "certs"] {
+        fs::create_dir(root.join(d))?;
+    }
+    let sync = fs::File::open(root)?;
+    let pid = std::process::id();
+    let mut i = 0;
+    while i < n {
+        let end = (i + 1024).min(n);
+        let mut staged: Vec<(PathBuf, PathBuf)> = Vec::with_capacity((end - i) * 5);
+        for c in i..end {
+            let name = format!("edge-{c:05}");
+            let out = root.join("certs").join(&name);
+            fs::create_dir(&out)?;
+            let files: [(PathBuf, usize, u32); 5] = [
+                (root.join("names").join(&name), 33, 0o644),
+                (root.join(format!("issued/{c:032x}.json")), 1_450, 0o644),
+                (out.join(format!("{name}.key")), 241, 0o600),
+                (out.join(format!("{name}.crt")), 800, 0o644),
+                (out.join("ca.crt"), 600, 0o644),
+            ];
+            for (dest, size, mode) in files {
+                let base = dest.file_name().map(|n| n.to_string_lossy().into_owned());
+                let tmp = dest.with_file_name(format!(".{}.{pid}.tmp", base.unwrap_or_default()));
+                let mut f = OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .mode(mode)
+                    .open(&tmp)?;
+                f.write_all(&vec![b'x'; size])?;
+                staged.push((tmp, dest));
+            }
+        }
+        rustix::fs::syncfs(&sync)?;
+        for (tmp, dest) in &staged {
+            fs::rename(tmp, dest)?;
+        }
+        rustix::fs::syncfs(&sync)?;
+        i = end;
+    }
+    println!("{}", start.elapsed().as_millis());
     Ok(())
 }
