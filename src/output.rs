@@ -55,7 +55,29 @@ pub enum Tone {
     Bad,
 }
 
+/// stdout held back by [`hold`] (None: not holding).
+static HELD: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// From now on keep what is printed on stdout until [`release`] (a writer on etcd prints
+/// its result once its changes are on etcd).
+pub fn hold() {
+    *HELD.lock().unwrap_or_else(|p| p.into_inner()) = Some(String::new());
+}
+
+/// Stop holding stdout: print what was held when `print`, else drop it.
+pub fn release(print: bool) -> Result<()> {
+    let held = HELD.lock().unwrap_or_else(|p| p.into_inner()).take();
+    match held {
+        Some(s) if print && !s.is_empty() => write_out(&s),
+        _ => Ok(()),
+    }
+}
+
 fn write_out(s: &str) -> Result<()> {
+    if let Some(held) = HELD.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
+        held.push_str(s);
+        return Ok(());
+    }
     let mut out = io::stdout().lock();
     match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),

@@ -1002,3 +1002,91 @@ fn backup_of_an_etcd_store_restores_and_goes_back_on_etcd() {
     assert_eq!(v.code, 0, "{}{}", v.stdout, v.stderr);
     on_etcd(&env, &url2, "d", &["store", "check"]).ok();
 }
+
+#[test]
+#[ignore = "needs etcd and etcdctl (apt-get install etcd-server etcd-client); run by .ci/run"]
+fn a_failed_write_back_hands_nothing_out() {
+    // A writer whose changes do not reach etcd (here its lock is taken away while it is
+    // about to write back: the same as a bypassing writer, a lost lease or a refused
+    // request) must not leave a certificate on the node that the CA has no record of, nor
+    // say on stdout that it issued one.
+    let env = setup();
+    let cluster = Cluster::start(&env.path("etcd"), None);
+    let url = cluster.url(0, "prod");
+    on_etcd(&env, &url, "a", &["ca", "init", "--name", "Prod"]).ok();
+    let out = env.path("out/n1");
+    let resume = env.path("resume");
+    let child = Command::new(bin())
+        .args(["cert", "node", "n1", "--host", "127.0.0.1", "--out"])
+        .arg(&out)
+        .env("SECCTL_STORE", &url)
+        .env("SECCTL_CACHE_DIR", env.path("a"))
+        .env("SECCTL_PASSPHRASE_FILE", env.path("pw"))
+        .env("SECCTL_TEST_PAUSE", "write-back")
+        .env("SECCTL_TEST_RESUME", &resume)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let paused = env.path("resume.paused");
+    let t0 = Instant::now();
+    while !paused.exists() {
+        assert!(
+            t0.elapsed() < Duration::from_secs(60),
+            "never reached the write-back"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Staged and synced, not handed out yet.
+    assert!(!out.join("n1.crt").exists() && !out.join("n1.key").exists());
+    cluster.etcdctl(&["del", "--prefix", "/prod/.lock/"]).ok();
+    std::fs::write(&resume, "").unwrap();
+    let r = to_run(child.wait_with_output().unwrap());
+    assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.stdout, "", "printed a result that is not on etcd");
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("changed under this command"),
+        "{}",
+        r.stderr
+    );
+    let left: Vec<_> = std::fs::read_dir(&out)
+        .map(|d| d.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "left in the output directory: {left:?}");
+    assert!(serials(&env, &url).is_empty());
+    // Run again: issued, recorded, delivered, and they agree.
+    let again = on_etcd(
+        &env,
+        &url,
+        "a",
+        &[
+            "cert",
+            "node",
+            "n1",
+            "--host",
+            "127.0.0.1",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    )
+    .ok();
+    assert!(
+        again.stdout.contains("issued node certificate"),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(serials(&env, &url).len(), 1);
+    let bundle = env.path("bundle.crt");
+    on_etcd(
+        &env,
+        &url,
+        "r",
+        &["ca", "bundle", "--out", bundle.to_str().unwrap()],
+    )
+    .ok();
+    let v = openssl_verify_chain(&bundle, &out.join("n1.crt"), Some("sslserver"));
+    assert_eq!(v.code, 0, "{}{}", v.stdout, v.stderr);
+    on_etcd(&env, &url, "r", &["store", "check"]).ok();
+}

@@ -101,6 +101,15 @@ pub fn run(cli: Cli) -> Result<u8> {
         yes: cli.yes,
         passphrase_file: cli.passphrase_file.clone(),
     };
+    // A writer on etcd holds back what it prints, and the files it delivers, until its
+    // changes are on etcd: when the write-back fails, "200 created" on stdout would be
+    // untrue and a delivered certificate would have no record (the error says what was
+    // written).
+    let holding = session.is_some() && writes(&cli.command);
+    if holding {
+        crate::output::hold();
+        crate::pki::fsio::defer_deliveries(ctx.store.root());
+    }
     let r = match cli.command {
         Command::Ca(c) => ca::run(&ctx, c),
         Command::Cert(c) => cert::run(&ctx, c),
@@ -126,7 +135,20 @@ pub fn run(cli: Cli) -> Result<u8> {
     };
     // What the command changed goes back to etcd even when it failed afterwards (its
     // writes are crash-consistent); the command's own error comes first.
-    match (r, session.map(crate::etcd::Session::finish)) {
+    let mut finished = session.map(crate::etcd::Session::finish);
+    if holding {
+        // The certificates are handed out once etcd has their records; never otherwise.
+        match finished {
+            Some(Ok(())) => {
+                if let Err(e) = crate::pki::fsio::deliver_deferred() {
+                    finished = Some(Err(e));
+                }
+            }
+            _ => crate::pki::fsio::drop_deferred(),
+        }
+        crate::output::release(!matches!(finished, Some(Err(_))))?;
+    }
+    match (r, finished) {
         (Err(e), _) => Err(e),
         (Ok(_), Some(Err(e))) => Err(e),
         (Ok(code), _) => Ok(code),

@@ -468,9 +468,29 @@ impl Session {
             return Ok(());
         }
         let lock_key = self.lock.as_ref().map(|l| l.0.clone()).unwrap_or_default();
-        // etcd's default limit is 128 operations per transaction.
+        fsio::test_pause("write-back");
+        // etcd's default limits: 128 operations per transaction (`--max-txn-ops`) and
+        // 1.5 MiB per request (`--max-request-bytes`): at most 100 operations and 1 MiB of
+        // keys and values per transaction (a single larger file goes alone).
         const BATCH: usize = 100;
-        let chunks: Vec<&[(Cmp, Op)]> = ops.chunks(BATCH).collect();
+        const BATCH_BYTES: usize = 1 << 20;
+        let size = |o: &Op| match o {
+            Op::Put(k, v) => k.len() + v.len(),
+            Op::Delete(k) => k.len(),
+        };
+        let mut chunks: Vec<&[(Cmp, Op)]> = vec![];
+        let (mut from, mut bytes) = (0, 0);
+        for (i, (_, o)) in ops.iter().enumerate() {
+            let sz = size(o);
+            if i > from && (i - from == BATCH || bytes + sz > BATCH_BYTES) {
+                chunks.push(&ops[from..i]);
+                (from, bytes) = (i, 0);
+            }
+            bytes += sz;
+        }
+        if from < ops.len() {
+            chunks.push(&ops[from..]);
+        }
         let n = chunks.len().max(1);
         let bracket = n > 1;
         let mut written = 0usize;
@@ -491,7 +511,33 @@ impl Session {
             if i == n - 1 && (bracket || self.pushing.is_some()) {
                 body.push(Op::Delete(pushing_key.clone()));
             }
-            let ok = self.rt.block_on(self.client.txn(&cmps, &body))?;
+            let ok = self
+                .rt
+                .block_on(self.client.txn(&cmps, &body))
+                .map_err(|e| {
+                    if !e.to_string().contains("request is too large") {
+                        return e;
+                    }
+                    // Name the largest file of the refused transaction.
+                    let (key, len) = body
+                        .iter()
+                        .filter_map(|o| match o {
+                            Op::Put(k, v) => Some((k.as_str(), v.len())),
+                            Op::Delete(_) => None,
+                        })
+                        .max_by_key(|(_, l)| *l)
+                        .unwrap_or(("", 0));
+                    Error::io(
+                        format!("{}: writing back", self.url.display()),
+                        std::io::Error::other(format!(
+                            "etcd refused a request as too large (its --max-request-bytes, \
+                             1.5 MiB by default; the largest value in it: {key}, {len} bytes): \
+                             start etcd with a larger --max-request-bytes; {written} of {} \
+                             changes written; run the command again",
+                            ops.len()
+                        )),
+                    )
+                })?;
             if !ok {
                 return Err(Error::io(
                     format!("{}: writing back", self.url.display()),

@@ -478,6 +478,10 @@ impl Batch {
         let mut done = 0;
         let result = (|| {
             for s in &self.staged {
+                if defer(s) {
+                    done += 1;
+                    continue;
+                }
                 if s.replace {
                     fs::rename(&s.tmp, &s.dest).map_err(|e| {
                         Error::io(format!("renaming into place {}", s.dest.display()), e)
@@ -499,6 +503,96 @@ impl Batch {
         self.staged.drain(..done);
         self.closed_upto = self.closed_upto.saturating_sub(done);
         result.map(|_| dirs)
+    }
+}
+
+/// Delivered files held back until the state they belong to is committed (a command on
+/// etcd: its records must be on etcd before the certificates they record are handed out).
+struct Deferred {
+    /// The working copy: files under it (but not its `certs/`) are not held back.
+    state: PathBuf,
+    /// Staged files (fsynced, not yet renamed), in the order they were staged.
+    files: Vec<(PathBuf, PathBuf, bool)>,
+}
+
+static DEFERRED: std::sync::Mutex<Option<Deferred>> = std::sync::Mutex::new(None);
+
+/// From now on, files a batch commits outside `state` (or in its `certs/`) are staged and
+/// made durable but not renamed into place until [`deliver_deferred`]; [`drop_deferred`]
+/// removes them instead. Used on etcd, so that a failed write-back never leaves a delivered
+/// certificate that the CA has no record of.
+pub fn defer_deliveries(state: &Path) {
+    *DEFERRED.lock().unwrap_or_else(|p| p.into_inner()) = Some(Deferred {
+        state: absolute(state),
+        files: vec![],
+    });
+}
+
+/// Whether a staged file is held back (then it is queued).
+fn defer(s: &Staged) -> bool {
+    let mut g = DEFERRED.lock().unwrap_or_else(|p| p.into_inner());
+    let Some(d) = g.as_mut() else {
+        return false;
+    };
+    let dest = absolute(&s.dest);
+    if dest.starts_with(&d.state) && !dest.starts_with(d.state.join("certs")) {
+        return false;
+    }
+    d.files.push((s.tmp.clone(), s.dest.clone(), s.replace));
+    true
+}
+
+/// Move the held-back files into place, in the order they were staged, and make the
+/// renames durable; stop holding back. Returns how many files were delivered.
+pub fn deliver_deferred() -> Result<usize> {
+    let Some(d) = DEFERRED.lock().unwrap_or_else(|p| p.into_inner()).take() else {
+        return Ok(0);
+    };
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    let mut left = d.files.iter();
+    let result = (|| {
+        for (tmp, dest, replace) in left.by_ref() {
+            if *replace {
+                fs::rename(tmp, dest)
+                    .map_err(|e| Error::io(format!("renaming into place {}", dest.display()), e))?;
+            } else {
+                rename_noreplace(tmp, dest)?;
+            }
+            unregister_temp(tmp);
+            let p = parent_of(dest).to_path_buf();
+            if !dirs.contains(&p) {
+                dirs.push(p);
+            }
+        }
+        Ok(())
+    })();
+    // What could not be moved is not left behind.
+    for (tmp, _, _) in left {
+        let _ = fs::remove_file(tmp);
+        unregister_temp(tmp);
+    }
+    result?;
+    if dirs.len() > 64 {
+        // Many output directories (`apply` on etcd): one syncfs.
+        if let Some(first) = dirs.first() {
+            let f = File::open(first).map_err(|e| Error::read(first, e))?;
+            rustix::fs::syncfs(&f).map_err(|e| Error::io("syncing the filesystem", e.into()))?;
+        }
+    } else {
+        for p in &dirs {
+            sync_dir(p)?;
+        }
+    }
+    Ok(d.files.len())
+}
+
+/// Remove the held-back files (their state was not committed); stop holding back.
+pub fn drop_deferred() {
+    if let Some(d) = DEFERRED.lock().unwrap_or_else(|p| p.into_inner()).take() {
+        for (tmp, _, _) in &d.files {
+            let _ = fs::remove_file(tmp);
+            unregister_temp(tmp);
+        }
     }
 }
 
@@ -813,6 +907,19 @@ fn install_signal_cleanup() {
 #[cfg(debug_assertions)]
 pub fn test_pause(point: &str) {
     if std::env::var("SECCTL_TEST_PAUSE").is_ok_and(|v| v == point) {
+        // With SECCTL_TEST_RESUME=FILE: say so in FILE.paused, and go on once FILE exists.
+        if let Some(resume) = std::env::var_os("SECCTL_TEST_RESUME").map(PathBuf::from) {
+            let mut paused = resume.clone().into_os_string();
+            paused.push(".paused");
+            let _ = fs::write(&paused, std::process::id().to_string());
+            for _ in 0..3000 {
+                if resume.exists() {
+                    return;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            return;
+        }
         std::thread::sleep(std::time::Duration::from_secs(60));
     }
 }
