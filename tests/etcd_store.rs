@@ -1090,3 +1090,124 @@ fn a_failed_write_back_hands_nothing_out() {
     assert_eq!(v.code, 0, "{}{}", v.stdout, v.stderr);
     on_etcd(&env, &url, "r", &["store", "check"]).ok();
 }
+
+#[test]
+#[ignore = "needs etcd and etcdctl (apt-get install etcd-server etcd-client); run by .ci/run"]
+fn a_working_copy_kept_between_commands_is_never_trusted_blindly() {
+    // Each machine keeps its working copy between commands and fetches only the keys that
+    // changed on etcd; a file changed or added locally since (by hand, or by a writer
+    // killed before its write-back) is read again or removed, never pushed or believed.
+    let env = setup();
+    let cluster = Cluster::start(&env.path("etcd"), None);
+    let url = cluster.url(0, "prod");
+    on_etcd(&env, &url, "a", &["ca", "init", "--name", "Prod"]).ok();
+    let issue = |machine: &str, n: &str| {
+        let out = env.path(&format!("out/{n}"));
+        on_etcd(
+            &env,
+            &url,
+            machine,
+            &[
+                "cert",
+                "node",
+                n,
+                "--host",
+                "127.0.0.1",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        )
+        .ok();
+    };
+    let list = |machine: &str| {
+        on_etcd(
+            &env,
+            &url,
+            machine,
+            &["-o", "json", "cert", "list", "--all"],
+        )
+        .ok()
+        .stdout
+    };
+    issue("a", "n1");
+    let first = list("b");
+    assert_eq!(first, list("a"));
+    // Changes made elsewhere reach b.
+    issue("a", "n2");
+    on_etcd(&env, &url, "a", &["--yes", "revoke", "n1"]).ok();
+    let after = list("b");
+    assert_eq!(after, list("a"));
+    assert!(
+        after.contains("\"n2\"") && after.contains("\"revoked\""),
+        "{after}"
+    );
+    // b's working copy tampered with: a record rewritten, a record and a revocation added.
+    let work = work_copy(&env, "b");
+    let serial = serials(&env, &url)[0].clone();
+    let rec = work.join(format!("issued/{serial}.json"));
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&rec).unwrap()).unwrap();
+    v["name"] = serde_json::Value::String("forged".into());
+    std::fs::write(&rec, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+    std::fs::write(
+        work.join("issued/0123456789abcdef0123456789abcdef.json"),
+        std::fs::read(&rec).unwrap(),
+    )
+    .unwrap();
+    let mut log = std::fs::OpenOptions::new()
+        .append(true)
+        .open(work.join("revocations.log"))
+        .unwrap();
+    std::io::Write::write_all(
+        &mut log,
+        format!("{serial} keyCompromise 1700000000\n").as_bytes(),
+    )
+    .unwrap();
+    drop(log);
+    // b reads etcd's state again, not its own edits, and its next write pushes none of them.
+    assert_eq!(list("b"), list("a"));
+    issue("b", "n3");
+    let all = list("c");
+    assert!(
+        !all.contains("forged") && !all.contains("0123456789abcdef0123456789abcdef"),
+        "{all}"
+    );
+    assert_eq!(all.matches("\"revoked\"").count(), 1, "{all}");
+    assert_eq!(all, list("a"));
+    assert_eq!(all, list("b"));
+    on_etcd(&env, &url, "c", &["store", "check"]).ok();
+    // The same address, another state: the cluster wiped and made again, and provisioned
+    // the same way (so every key comes back at the same revisions, with other content). b
+    // must see the new CA, not keep its copy of the old one.
+    let provision = |m: &str| {
+        on_etcd(&env, &url, m, &["ca", "init", "--name", "Prod"]).ok();
+    };
+    let ca_of = |m: &str| {
+        on_etcd(&env, &url, m, &["-o", "json", "ca", "show"])
+            .ok()
+            .json()["root"]["sha256_fingerprint"]
+            .to_string()
+    };
+    let mut cluster = cluster;
+    for i in 0..3 {
+        cluster.kill(i);
+    }
+    let _ = std::fs::remove_dir_all(env.path("etcd"));
+    std::fs::create_dir_all(env.path("etcd")).unwrap();
+    for i in 0..3 {
+        cluster.start_member(i);
+    }
+    cluster.wait_healthy();
+    provision("a");
+    let _ = ca_of("b");
+    for i in 0..3 {
+        cluster.kill(i);
+    }
+    let _ = std::fs::remove_dir_all(env.path("etcd"));
+    std::fs::create_dir_all(env.path("etcd")).unwrap();
+    for i in 0..3 {
+        cluster.start_member(i);
+    }
+    cluster.wait_healthy();
+    provision("a");
+    assert_eq!(ca_of("b"), ca_of("a"));
+}

@@ -187,10 +187,24 @@ impl Client {
     /// Every key under `prefix` (with values unless `keys_only`), at one revision; the
     /// revision of the read.
     pub async fn range_prefix(&self, prefix: &str, keys_only: bool) -> Result<(Vec<Kv>, i64)> {
+        self.range_prefix_at(prefix, keys_only, 0)
+            .await
+            .map(|(kvs, rev, _)| (kvs, rev))
+    }
+
+    /// Every key under `prefix` at revision `at` (0: the current one), with the revision
+    /// read and the cluster's id.
+    pub async fn range_prefix_at(
+        &self,
+        prefix: &str,
+        keys_only: bool,
+        at: i64,
+    ) -> Result<(Vec<Kv>, i64, String)> {
         let mut out = Vec::new();
         let end = prefix_end(prefix);
         let mut from = prefix.to_string();
-        let mut rev = 0i64;
+        let mut rev = at;
+        let mut cluster = String::new();
         loop {
             let mut req = json!({
                 "key": B64.encode(&from),
@@ -205,6 +219,9 @@ impl Client {
             if rev == 0 {
                 rev = int(&v["header"]["revision"]);
             }
+            if cluster.is_empty() {
+                cluster = v["header"]["cluster_id"].as_str().unwrap_or("").to_string();
+            }
             let kvs = v["kvs"].as_array().cloned().unwrap_or_default();
             let more = v["more"].as_bool().unwrap_or(false);
             for kv in &kvs {
@@ -215,11 +232,22 @@ impl Client {
                 _ => break,
             }
         }
-        Ok((out, rev))
+        Ok((out, rev, cluster))
     }
 
-    /// Run a transaction; Ok(false) when a compare failed (nothing was applied).
-    pub async fn txn(&self, cmps: &[Cmp], ops: &[Op]) -> Result<bool> {
+    /// One key at revision `at`, if it exists.
+    pub async fn get_at(&self, key: &str, at: i64) -> Result<Option<Kv>> {
+        let req = json!({"key": B64.encode(key), "revision": at.to_string()});
+        let v = self.call("/v3/kv/range", &req).await?;
+        match v["kvs"].as_array().and_then(|a| a.first()) {
+            Some(kv) => parse_kv(kv).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Run a transaction; Ok(None) when a compare failed (nothing was applied), else the
+    /// revision it made (the mod_revision of every key it put).
+    pub async fn txn(&self, cmps: &[Cmp], ops: &[Op]) -> Result<Option<i64>> {
         let compare: Vec<Value> = cmps
             .iter()
             .map(|c| match c {
@@ -252,7 +280,10 @@ impl Client {
                 &json!({"compare": compare, "success": success}),
             )
             .await?;
-        Ok(v["succeeded"].as_bool().unwrap_or(false))
+        Ok(v["succeeded"]
+            .as_bool()
+            .unwrap_or(false)
+            .then(|| int(&v["header"]["revision"])))
     }
 
     /// Grant a lease of `ttl` seconds; its id.

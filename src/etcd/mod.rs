@@ -122,11 +122,26 @@ pub fn default_cache() -> PathBuf {
 struct Known {
     mod_revision: i64,
     mode: u32,
-    content: Vec<u8>,
+    /// The value as read from etcd; None when the working copy's file was already it (kept
+    /// from an earlier command: same mod_revision, file untouched since).
+    content: Option<Vec<u8>>,
+}
+
+/// What the working copy holds, kept beside it (`known.json`) so that the next command
+/// fetches only the keys that changed: the etcd cluster, and for each file the
+/// mod_revision of the key it holds and the file's stamp when it was made equal to it.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct Meta {
+    cluster: String,
+    /// `PREFIX/.id`: random, written once by the first writer. A state made again at the
+    /// same address (a cluster wiped and provisioned the same way gives the same revisions)
+    /// has another one.
+    incarnation: String,
+    files: HashMap<String, (i64, Stamp)>,
 }
 
 /// A file of the working copy as it was after the read (to find what the command changed).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 struct Stamp {
     len: u64,
     mtime_ns: i128,
@@ -144,6 +159,12 @@ pub struct Session {
     lock: Option<(String, i64, tokio::task::JoinHandle<()>)>,
     known: HashMap<String, Known>,
     stamps: HashMap<String, Stamp>,
+    /// `known.json` beside the working copy.
+    meta_path: PathBuf,
+    /// The etcd cluster's id, from the read.
+    cluster: String,
+    /// The value of `PREFIX/.id` (None: not written yet).
+    incarnation: Option<String>,
     /// `.pushing` was found (a writer died during its write-back).
     pushing: Option<i64>,
 }
@@ -267,6 +288,9 @@ impl Session {
             lock: None,
             known: HashMap::new(),
             stamps: HashMap::new(),
+            meta_path: base.join("known.json"),
+            cluster: String::new(),
+            incarnation: None,
             pushing: None,
         };
         if writer {
@@ -331,12 +355,51 @@ impl Session {
         }
     }
 
-    /// Step 2: the working copy made equal to etcd at one revision.
+    /// Step 2: the working copy made equal to etcd at one revision. The keys and their
+    /// mod_revisions are read first (no values); a file the working copy already holds at
+    /// that mod_revision, untouched since (its stamp), is kept; only the other values are
+    /// fetched, at the same revision.
     fn read(&mut self) -> Result<()> {
+        match self.read_once() {
+            // History compacted between the two reads (etcd's auto-compaction): again, at
+            // the revision of the moment.
+            Err(e) if e.to_string().contains("compacted") => self.read_once(),
+            r => r,
+        }
+    }
+
+    fn read_once(&mut self) -> Result<()> {
         let prefix = self.url.prefix.clone();
-        let (kvs, _rev) = self.rt.block_on(self.client.range_prefix(&prefix, false))?;
+        let (keys, rev, cluster) = self
+            .rt
+            .block_on(self.client.range_prefix_at(&prefix, true, 0))?;
+        self.cluster = cluster;
+        let id_key = format!("{prefix}.id");
+        self.incarnation = None;
+        if keys.iter().any(|kv| kv.key == id_key) {
+            if let Some(kv) = self.rt.block_on(self.client.get_at(&id_key, rev))? {
+                self.incarnation = Some(String::from_utf8_lossy(&kv.value).into_owned());
+            }
+        }
+        // What the working copy was made of last time (none after a failed write-back,
+        // or for another cluster or another state at this address).
+        let meta: Meta = fs::read(&self.meta_path)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Meta>(&b).ok())
+            .filter(|m| {
+                !m.cluster.is_empty()
+                    && m.cluster == self.cluster
+                    && Some(&m.incarnation) == self.incarnation.as_ref()
+            })
+            .unwrap_or_default();
+        let _ = fs::remove_file(&self.meta_path);
+        let local: HashMap<String, Stamp> = walk(&self.work)?
+            .into_iter()
+            .map(|(rel, md)| (rel, stamp(&md)))
+            .collect();
         let mut want: HashMap<String, Known> = HashMap::new();
-        for kv in kvs {
+        let mut fetch: Vec<(String, i64)> = vec![];
+        for kv in keys {
             let rel = kv.key[prefix.len()..].to_string();
             if rel.starts_with(".lock/") {
                 continue;
@@ -345,32 +408,77 @@ impl Session {
                 self.pushing = Some(kv.mod_revision);
                 continue;
             }
-            if !safe_rel(&rel) || local_only(&rel) {
+            if rel == ".id" || !safe_rel(&rel) || local_only(&rel) {
                 continue;
             }
+            match (meta.files.get(&rel), local.get(&rel)) {
+                (Some((m, st)), Some(now)) if *m == kv.mod_revision && st == now => {
+                    want.insert(
+                        rel,
+                        Known {
+                            mod_revision: kv.mod_revision,
+                            mode: st.mode,
+                            content: None,
+                        },
+                    );
+                }
+                _ => fetch.push((rel, kv.mod_revision)),
+            }
+        }
+        // The values that are not here yet: one by one when they are few, else the whole
+        // prefix once (both at the revision the keys were read at).
+        let mut values: HashMap<String, client::Kv> = HashMap::new();
+        if fetch.len() > 64 {
+            let (kvs, _, _) = self
+                .rt
+                .block_on(self.client.range_prefix_at(&prefix, false, rev))?;
+            let need: std::collections::HashSet<&str> =
+                fetch.iter().map(|(r, _)| r.as_str()).collect();
+            for kv in kvs {
+                let rel = kv.key[prefix.len()..].to_string();
+                if need.contains(rel.as_str()) {
+                    values.insert(rel, kv);
+                }
+            }
+        } else {
+            for (rel, _) in &fetch {
+                let key = format!("{prefix}{rel}");
+                if let Some(kv) = self.rt.block_on(self.client.get_at(&key, rev))? {
+                    values.insert(rel.clone(), kv);
+                }
+            }
+        }
+        for (rel, mod_revision) in fetch {
+            let kv = values.remove(&rel).ok_or_else(|| {
+                Error::io(
+                    format!("{}: reading", self.url.display()),
+                    std::io::Error::other(format!("{prefix}{rel} vanished at revision {rev}")),
+                )
+            })?;
             let (mode, content) = decode(&kv.key, &kv.value)?;
             want.insert(
                 rel,
                 Known {
-                    mod_revision: kv.mod_revision,
+                    mod_revision,
                     mode,
-                    content,
+                    content: Some(content),
                 },
             );
         }
         // Remove what etcd does not have (a killed local run's leftovers, another
         // machine's removals), then write what differs.
-        for (rel, _) in walk(&self.work)? {
-            if !want.contains_key(&rel) {
-                let p = self.work.join(&rel);
+        for rel in local.keys() {
+            if !want.contains_key(rel) {
+                let p = self.work.join(rel);
                 fs::remove_file(&p)
                     .map_err(|e| Error::io(format!("removing {}", p.display()), e))?;
             }
         }
         let _ = fs::remove_file(self.work.join(".writing"));
         for (rel, k) in &want {
+            let Some(content) = &k.content else { continue };
             let p = self.work.join(rel);
-            let same = fs::read(&p).is_ok_and(|b| b == k.content)
+            let same = fs::read(&p).is_ok_and(|b| &b == content)
                 && fs::metadata(&p).is_ok_and(|m| {
                     use std::os::unix::fs::PermissionsExt;
                     m.permissions().mode() & 0o777 == k.mode
@@ -379,7 +487,7 @@ impl Session {
                 if let Some(parent) = p.parent() {
                     fsio::ensure_dir(parent)?;
                 }
-                fsio::write_atomic(&p, &k.content, k.mode)?;
+                fsio::write_atomic(&p, content, k.mode)?;
             }
         }
         if self.pushing.is_some() && self.lock.is_some() {
@@ -392,7 +500,29 @@ impl Session {
             .map(|(rel, md)| (rel, stamp(&md)))
             .collect();
         self.known = want;
+        self.save_meta();
         Ok(())
+    }
+
+    /// Record what the working copy holds now (best effort: without it, the next command
+    /// reads every value).
+    fn save_meta(&self) {
+        let files = self
+            .known
+            .iter()
+            .filter_map(|(rel, k)| Some((rel.clone(), (k.mod_revision, *self.stamps.get(rel)?))))
+            .collect();
+        let Some(incarnation) = self.incarnation.clone() else {
+            return;
+        };
+        let meta = Meta {
+            cluster: self.cluster.clone(),
+            incarnation,
+            files,
+        };
+        if let Ok(text) = serde_json::to_vec(&meta) {
+            let _ = fsio::write_atomic(&self.meta_path, &text, 0o600);
+        }
     }
 
     /// Step 4: write back what the command changed, then let the lock go.
@@ -420,7 +550,7 @@ impl Session {
             let p = self.work.join(&rel);
             let content = fs::read(&p).map_err(|e| Error::read(&p, e))?;
             if let Some(k) = self.known.get(&rel) {
-                if k.content == content && k.mode == st.mode {
+                if k.content.as_ref() == Some(&content) && k.mode == st.mode {
                     continue;
                 }
             }
@@ -467,6 +597,22 @@ impl Session {
         if ops.is_empty() && self.pushing.is_none() {
             return Ok(());
         }
+        // The state's incarnation, written once (see `Meta`).
+        if self.incarnation.is_none() {
+            let mut rnd = [0u8; 16];
+            ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut rnd)
+                .map_err(|_| Error::internal("the system's random generator failed"))?;
+            let id = hex::encode(rnd);
+            let key = format!("{prefix}.id");
+            ops.insert(
+                0,
+                (
+                    Cmp::Absent(key.clone()),
+                    Op::Put(key, id.clone().into_bytes()),
+                ),
+            );
+            self.incarnation = Some(id);
+        }
         let lock_key = self.lock.as_ref().map(|l| l.0.clone()).unwrap_or_default();
         fsio::test_pause("write-back");
         // etcd's default limits: 128 operations per transaction (`--max-txn-ops`) and
@@ -511,7 +657,7 @@ impl Session {
             if i == n - 1 && (bracket || self.pushing.is_some()) {
                 body.push(Op::Delete(pushing_key.clone()));
             }
-            let ok = self
+            let made = self
                 .rt
                 .block_on(self.client.txn(&cmps, &body))
                 .map_err(|e| {
@@ -538,7 +684,10 @@ impl Session {
                         )),
                     )
                 })?;
-            if !ok {
+            let Some(made) = made else {
+                // What the working copy holds is no longer known: the next command reads
+                // every value.
+                let _ = fs::remove_file(&self.meta_path);
                 return Err(Error::io(
                     format!("{}: writing back", self.url.display()),
                     std::io::Error::other(format!(
@@ -548,10 +697,37 @@ impl Session {
                         ops.len()
                     )),
                 ));
+            };
+            // The working copy's files now hold these keys at the revision just made.
+            for (_, o) in chunk {
+                match o {
+                    Op::Put(k, _) => {
+                        let rel = k[prefix.len()..].to_string();
+                        let mode = self.work.join(&rel);
+                        if let Ok(md) = fs::symlink_metadata(&mode) {
+                            let st = stamp(&md);
+                            self.stamps.insert(rel.clone(), st);
+                            self.known.insert(
+                                rel,
+                                Known {
+                                    mod_revision: made,
+                                    mode: st.mode,
+                                    content: None,
+                                },
+                            );
+                        }
+                    }
+                    Op::Delete(k) => {
+                        let rel = &k[prefix.len()..];
+                        self.known.remove(rel);
+                        self.stamps.remove(rel);
+                    }
+                }
             }
             written += chunk.len();
             fsio::crash_point();
         }
+        self.save_meta();
         Ok(())
     }
 }
