@@ -475,6 +475,9 @@ impl Session {
             }
         }
         let _ = fs::remove_file(self.work.join(".writing"));
+        // Written as one batch (one journal commit, or a syncfs for many: a new machine
+        // writes the whole state), durable before `known.json` vouches for them.
+        let mut batch = fsio::Batch::new();
         for (rel, k) in &want {
             let Some(content) = &k.content else { continue };
             let p = self.work.join(rel);
@@ -487,9 +490,10 @@ impl Session {
                 if let Some(parent) = p.parent() {
                     fsio::ensure_dir(parent)?;
                 }
-                fsio::write_atomic(&p, content, k.mode)?;
+                batch.write(&p, content, k.mode)?;
             }
         }
+        batch.commit()?;
         if self.pushing.is_some() && self.lock.is_some() {
             // A writer died during its write-back: the directory store's crash repair
             // runs when this command takes its lock.
