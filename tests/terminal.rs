@@ -107,6 +107,40 @@ impl Tmux {
         std::fs::remove_file(&f).unwrap();
     }
 
+    /// Type a secret at a prompt that reads it without echo: first wait until the terminal
+    /// has echo off (the prompt's text appears a moment before the program switches the
+    /// mode, and the switch discards what was typed ahead, as it should).
+    fn type_secret(&self, line: &str) {
+        let tty = tool(
+            "tmux",
+            &[
+                "-S",
+                &self.sock,
+                "display-message",
+                "-p",
+                "-t",
+                &self.session,
+                "#{pane_tty}",
+            ],
+        )
+        .stdout
+        .trim()
+        .to_string();
+        let t0 = Instant::now();
+        loop {
+            let st = tool("stty", &["-F", &tty, "-a"]).stdout;
+            if st.split_whitespace().any(|w| w == "-echo") || self.done.exists() {
+                break;
+            }
+            assert!(
+                t0.elapsed() < Duration::from_secs(60),
+                "the terminal never turned echo off: {st}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        self.type_line(line);
+    }
+
     fn type_line(&self, line: &str) {
         tool(
             "tmux",
@@ -245,10 +279,10 @@ fn a_wrong_ca_passphrase_on_a_terminal_is_asked_again() {
     // Wrong, then right: issued.
     let t = Tmux::start(&cmd, env.tmp.path());
     t.wait_for("CA key passphrase", 1);
-    t.type_line("not the passphrase");
+    t.type_secret("not the passphrase");
     t.wait_for("try again (2 of 3)", 1);
     t.wait_for("CA key passphrase", 2);
-    t.type_line("correct horse battery staple");
+    t.type_secret("correct horse battery staple");
     let (code, screen) = t.finish();
     assert_eq!(code, "0", "{screen}");
     assert!(screen.contains("issued client certificate"), "{screen}");
@@ -263,7 +297,7 @@ fn a_wrong_ca_passphrase_on_a_terminal_is_asked_again() {
     let t = Tmux::start(&cmd, env.tmp.path());
     for i in 1..=3 {
         t.wait_for("CA key passphrase", i);
-        t.type_line("wrong");
+        t.type_secret("wrong");
     }
     let (code, screen) = t.finish();
     assert_eq!(code, "2", "{screen}");
@@ -289,9 +323,9 @@ fn the_p12_export_passphrase_is_asked_twice_and_opens_the_file() {
     );
     let t = Tmux::start(&cmd, env.tmp.path());
     t.wait_for("PKCS#12 export passphrase", 1);
-    t.type_line("typed export passphrase");
+    t.type_secret("typed export passphrase");
     t.wait_for("Repeat the passphrase", 1);
-    t.type_line("typed export passphrase");
+    t.type_secret("typed export passphrase");
     let (code, screen) = t.finish();
     assert_eq!(code, "0", "{screen}");
     assert!(screen.contains("exported client \"c1\""), "{screen}");
@@ -365,7 +399,7 @@ fn an_encrypted_key_is_imported_with_its_passphrase_typed_on_a_terminal() {
     );
     let t = Tmux::start(&cmd, env.tmp.path());
     t.wait_for("Passphrase of", 1);
-    t.type_line("old key passphrase");
+    t.type_secret("old key passphrase");
     let (code, screen) = t.finish();
     assert_eq!(code, "0", "{screen}");
     assert!(screen.contains("imported CA into"), "{screen}");

@@ -140,6 +140,16 @@ struct Meta {
     files: HashMap<String, (i64, Stamp)>,
 }
 
+/// One transaction of a write-back.
+struct Step {
+    cmps: Vec<Cmp>,
+    body: Vec<Op>,
+    /// The chunk of the command's changes it writes (None: the `.pushing` bracket).
+    chunk: Option<usize>,
+    /// It may go to etcd together with its neighbours (records and index entries only).
+    together: bool,
+}
+
 /// A file of the working copy as it was after the read (to find what the command changed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 struct Stamp {
@@ -641,98 +651,180 @@ impl Session {
         if from < ops.len() {
             chunks.push(&ops[from..]);
         }
-        let n = chunks.len().max(1);
-        let bracket = n > 1;
-        let mut written = 0usize;
-        for i in 0..n {
-            let chunk: &[(Cmp, Op)] = chunks.get(i).copied().unwrap_or(&[]);
-            let mut cmps = vec![Cmp::Present(lock_key.clone())];
-            let mut body: Vec<Op> = vec![];
-            if i == 0 && bracket {
-                body.push(Op::Put(
-                    pushing_key.clone(),
-                    format!("{}\n", std::process::id()).into_bytes(),
-                ));
-            }
-            for (c, o) in chunk {
+        // The transactions, in the order the command wrote its files. A write-back of more
+        // than one is bracketed by `.pushing`, put alone first and deleted alone last: a
+        // writer killed in between leaves it, and the next one repairs. Inside the bracket,
+        // consecutive transactions of records and index entries only (`issued/`, `names/`)
+        // go to etcd together (up to 8 at a time: etcd commits them in one go): in any
+        // order they leave what the repair handles (an index entry without its record, or
+        // a record the index lacks, rebuilt); everything else (revocations, CRLs, the CA)
+        // keeps its place in the order.
+        let bracket = chunks.len() > 1;
+        let lock_cmp = Cmp::Present(lock_key.clone());
+        let together = |chunk: &[(Cmp, Op)]| {
+            chunk.iter().all(|(_, o)| {
+                let k = match o {
+                    Op::Put(k, _) | Op::Delete(k) => k,
+                };
+                let rel = &k[prefix.len()..];
+                rel.starts_with("issued/") || rel.starts_with("names/")
+            })
+        };
+        let mut steps: Vec<Step> = vec![];
+        if bracket {
+            let pid = format!("{}\n", std::process::id()).into_bytes();
+            steps.push(Step {
+                cmps: vec![lock_cmp.clone()],
+                body: vec![Op::Put(pushing_key.clone(), pid)],
+                chunk: None,
+                together: false,
+            });
+        }
+        for (i, chunk) in chunks.iter().enumerate() {
+            let mut cmps = vec![lock_cmp.clone()];
+            let mut body = vec![];
+            for (c, o) in chunk.iter() {
                 cmps.push(c.clone());
                 body.push(o.clone());
             }
-            if i == n - 1 && (bracket || self.pushing.is_some()) {
+            if !bracket && self.pushing.is_some() {
                 body.push(Op::Delete(pushing_key.clone()));
             }
-            let made = self
-                .rt
-                .block_on(self.client.txn(&cmps, &body))
-                .map_err(|e| {
-                    if !e.to_string().contains("request is too large") {
-                        return e;
-                    }
-                    // Name the largest file of the refused transaction.
-                    let (key, len) = body
-                        .iter()
-                        .filter_map(|o| match o {
-                            Op::Put(k, v) => Some((k.as_str(), v.len())),
-                            Op::Delete(_) => None,
-                        })
-                        .max_by_key(|(_, l)| *l)
-                        .unwrap_or(("", 0));
-                    Error::io(
-                        format!("{}: writing back", self.url.display()),
-                        std::io::Error::other(format!(
-                            "etcd refused a request as too large (its --max-request-bytes, \
-                             1.5 MiB by default; the largest value in it: {key}, {len} bytes): \
-                             start etcd with a larger --max-request-bytes; {written} of {} \
-                             changes written; run the command again",
-                            ops.len()
-                        )),
-                    )
-                })?;
-            let Some(made) = made else {
-                // What the working copy holds is no longer known: the next command reads
-                // every value.
-                let _ = fs::remove_file(&self.meta_path);
-                return Err(Error::io(
-                    format!("{}: writing back", self.url.display()),
-                    std::io::Error::other(format!(
-                        "the state on etcd changed under this command (its lock was lost, \
-                         or a writer bypassed it): {written} of {} changes written; run the \
-                         command again",
-                        ops.len()
-                    )),
-                ));
-            };
-            // The working copy's files now hold these keys at the revision just made.
-            for (_, o) in chunk {
-                match o {
-                    Op::Put(k, _) => {
-                        let rel = k[prefix.len()..].to_string();
-                        let mode = self.work.join(&rel);
-                        if let Ok(md) = fs::symlink_metadata(&mode) {
-                            let st = stamp(&md);
-                            self.stamps.insert(rel.clone(), st);
-                            self.known.insert(
-                                rel,
-                                Known {
-                                    mod_revision: made,
-                                    mode: st.mode,
-                                    content: None,
-                                },
-                            );
-                        }
-                    }
-                    Op::Delete(k) => {
-                        let rel = &k[prefix.len()..];
-                        self.known.remove(rel);
-                        self.stamps.remove(rel);
-                    }
+            steps.push(Step {
+                cmps,
+                body,
+                chunk: Some(i),
+                together: bracket && together(chunk),
+            });
+        }
+        if bracket || (chunks.is_empty() && self.pushing.is_some()) {
+            steps.push(Step {
+                cmps: vec![lock_cmp.clone()],
+                body: vec![Op::Delete(pushing_key.clone())],
+                chunk: None,
+                together: false,
+            });
+        }
+        let mut written = 0usize;
+        let mut at = 0;
+        while at < steps.len() {
+            let mut end = at + 1;
+            if steps[at].together {
+                while end < steps.len() && end - at < 8 && steps[end].together {
+                    end += 1;
                 }
             }
-            written += chunk.len();
-            fsio::crash_point();
+            let window = &steps[at..end];
+            let results: Vec<Result<Option<i64>>> = self.rt.block_on(async {
+                let mut set = tokio::task::JoinSet::new();
+                for (j, step) in window.iter().enumerate() {
+                    let (c, cmps, body) =
+                        (self.client.clone(), step.cmps.clone(), step.body.clone());
+                    set.spawn(async move { (j, c.txn(&cmps, &body).await) });
+                }
+                let mut out: Vec<Option<Result<Option<i64>>>> =
+                    (0..window.len()).map(|_| None).collect();
+                while let Some(done) = set.join_next().await {
+                    match done {
+                        Ok((j, r)) => out[j] = Some(r),
+                        Err(e) => return vec![Err(Error::internal(e))],
+                    }
+                }
+                out.into_iter()
+                    .map(|r| r.unwrap_or_else(|| Err(Error::internal("a transaction was lost"))))
+                    .collect()
+            });
+            let mut failed: Option<Error> = None;
+            for (Step { body, chunk, .. }, r) in window.iter().zip(results) {
+                let made = match r {
+                    Ok(Some(made)) => made,
+                    Ok(None) => {
+                        failed.get_or_insert_with(|| self.changed_under(written, ops.len()));
+                        continue;
+                    }
+                    Err(e) => {
+                        failed.get_or_insert_with(|| self.too_large(e, body, written, ops.len()));
+                        continue;
+                    }
+                };
+                let Some(i) = chunk else { continue };
+                // The working copy's files now hold these keys at the revision just made.
+                for (_, o) in chunks[*i] {
+                    match o {
+                        Op::Put(k, _) => {
+                            let rel = k[prefix.len()..].to_string();
+                            if let Ok(md) = fs::symlink_metadata(self.work.join(&rel)) {
+                                let st = stamp(&md);
+                                self.stamps.insert(rel.clone(), st);
+                                self.known.insert(
+                                    rel,
+                                    Known {
+                                        mod_revision: made,
+                                        mode: st.mode,
+                                        content: None,
+                                    },
+                                );
+                            }
+                        }
+                        Op::Delete(k) => {
+                            let rel = &k[prefix.len()..];
+                            self.known.remove(rel);
+                            self.stamps.remove(rel);
+                        }
+                    }
+                }
+                written += chunks[*i].len();
+                fsio::crash_point();
+            }
+            if let Some(e) = failed {
+                // What the working copy holds is no longer known for sure: the next
+                // command reads every value.
+                let _ = fs::remove_file(&self.meta_path);
+                return Err(e);
+            }
+            at = end;
         }
         self.save_meta();
         Ok(())
+    }
+}
+
+impl Session {
+    /// The error of a write-back whose compare failed.
+    fn changed_under(&self, written: usize, total: usize) -> Error {
+        Error::io(
+            format!("{}: writing back", self.url.display()),
+            std::io::Error::other(format!(
+                "the state on etcd changed under this command (its lock was lost, or a \
+                 writer bypassed it): {written} of {total} changes written; run the command \
+                 again"
+            )),
+        )
+    }
+
+    /// A transaction's error; etcd's "request is too large" said as such, with the
+    /// largest file of the request.
+    fn too_large(&self, e: Error, body: &[Op], written: usize, total: usize) -> Error {
+        if !e.to_string().contains("request is too large") {
+            return e;
+        }
+        let (key, len) = body
+            .iter()
+            .filter_map(|o| match o {
+                Op::Put(k, v) => Some((k.as_str(), v.len())),
+                Op::Delete(_) => None,
+            })
+            .max_by_key(|(_, l)| *l)
+            .unwrap_or(("", 0));
+        Error::io(
+            format!("{}: writing back", self.url.display()),
+            std::io::Error::other(format!(
+                "etcd refused a request as too large (its --max-request-bytes, 1.5 MiB by \
+                 default; the largest value in it: {key}, {len} bytes): start etcd with a \
+                 larger --max-request-bytes; {written} of {total} changes written; run the \
+                 command again"
+            )),
+        )
     }
 }
 
