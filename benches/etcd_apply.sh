@@ -45,7 +45,7 @@ printf 'bench passphrase 0123\n' > "$work/pw"; chmod 600 "$work/pw"
 export SECCTL_PASSPHRASE_FILE="$work/pw"
 
 ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+median() { python3 -c 'import statistics,sys; print(round(statistics.median(map(int, sys.argv[1:]))))' "$@"; }
 
 dir_ms=(); etcd_ms=()
 for r in $(seq "$runs"); do

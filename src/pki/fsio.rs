@@ -549,6 +549,7 @@ pub fn deliver_deferred() -> Result<usize> {
         return Ok(0);
     };
     let mut dirs: Vec<PathBuf> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     let mut left = d.files.iter();
     let result = (|| {
         for (tmp, dest, replace) in left.by_ref() {
@@ -559,9 +560,9 @@ pub fn deliver_deferred() -> Result<usize> {
                 rename_noreplace(tmp, dest)?;
             }
             unregister_temp(tmp);
-            let p = parent_of(dest).to_path_buf();
-            if !dirs.contains(&p) {
-                dirs.push(p);
+            let p = parent_of(dest);
+            if seen.insert(p.to_path_buf()) {
+                dirs.push(p.to_path_buf());
             }
         }
         Ok(())
