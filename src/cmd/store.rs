@@ -123,11 +123,31 @@ pub fn inspect_store(store: &Store) -> Result<Report> {
             }
         }
     }
+    // Each record file read once: the record and the certificate it carries (or, for a
+    // record of an earlier version, the `SERIAL.crt` beside it).
     let mut records: Vec<Record> = Vec::new();
     for s in &json {
-        match store.record(s) {
-            Ok(Some(r)) if &r.serial == s => records.push(r),
-            Ok(Some(r)) => bad(
+        match store.record_and_cert(s) {
+            Ok(Some((r, cert))) if &r.serial == s => {
+                match cert {
+                    Ok((der, info)) => {
+                        if inspect::fingerprint(&der) != r.sha256_fingerprint
+                            || info.serial != r.serial
+                        {
+                            bad(
+                                "records",
+                                format!(
+                                    "the certificate in issued/{}.json is not the one its record describes",
+                                    r.serial
+                                ),
+                            );
+                        }
+                    }
+                    Err(e) => bad("records", e.to_string()),
+                }
+                records.push(r);
+            }
+            Ok(Some((r, _))) => bad(
                 "records",
                 format!("issued/{s}.json records serial {}", r.serial),
             ),
@@ -135,24 +155,6 @@ pub fn inspect_store(store: &Store) -> Result<Report> {
                 "records",
                 format!("issued/{s}.json is not named by a serial"),
             ),
-            Err(e) => bad("records", e.to_string()),
-        }
-    }
-    for r in &records {
-        // The certificate is in the record (or, for a record of an earlier version, in
-        // the `SERIAL.crt` beside it).
-        match store.record_cert(&r.serial) {
-            Ok((der, info)) => {
-                if inspect::fingerprint(&der) != r.sha256_fingerprint || info.serial != r.serial {
-                    bad(
-                        "records",
-                        format!(
-                            "the certificate in issued/{}.json is not the one its record describes",
-                            r.serial
-                        ),
-                    );
-                }
-            }
             Err(e) => bad("records", e.to_string()),
         }
     }

@@ -103,6 +103,19 @@ fn umask_strips(mode: u32) -> bool {
     umask.is_none_or(|u| u & mode != 0)
 }
 
+/// Move a staged temporary file into place (over an existing `dest` when `replace`, else
+/// never over one), and forget it as a temporary path.
+fn place(tmp: &Path, dest: &Path, replace: bool) -> Result<()> {
+    if replace {
+        fs::rename(tmp, dest)
+            .map_err(|e| Error::io(format!("renaming into place {}", dest.display()), e))?;
+    } else {
+        rename_noreplace(tmp, dest)?;
+    }
+    unregister_temp(tmp);
+    Ok(())
+}
+
 /// Move `tmp` to `dest`, failing with "already exists" when `dest` exists: one
 /// `renameat2(RENAME_NOREPLACE)`, or a hard link then unlink where the filesystem lacks it.
 fn rename_noreplace(tmp: &Path, dest: &Path) -> Result<()> {
@@ -482,15 +495,8 @@ impl Batch {
                     done += 1;
                     continue;
                 }
-                if s.replace {
-                    fs::rename(&s.tmp, &s.dest).map_err(|e| {
-                        Error::io(format!("renaming into place {}", s.dest.display()), e)
-                    })?;
-                } else {
-                    rename_noreplace(&s.tmp, &s.dest)?;
-                }
+                place(&s.tmp, &s.dest, s.replace)?;
                 done += 1;
-                unregister_temp(&s.tmp);
                 crash_point();
                 let d = parent_of(&s.dest).to_path_buf();
                 if seen.insert(d.clone()) {
@@ -553,13 +559,11 @@ pub fn deliver_deferred() -> Result<usize> {
     let mut left = d.files.iter();
     let result = (|| {
         for (tmp, dest, replace) in left.by_ref() {
-            if *replace {
-                fs::rename(tmp, dest)
-                    .map_err(|e| Error::io(format!("renaming into place {}", dest.display()), e))?;
-            } else {
-                rename_noreplace(tmp, dest)?;
+            if let Err(e) = place(tmp, dest, *replace) {
+                let _ = fs::remove_file(tmp);
+                unregister_temp(tmp);
+                return Err(e);
             }
-            unregister_temp(tmp);
             let p = parent_of(dest);
             if seen.insert(p.to_path_buf()) {
                 dirs.push(p.to_path_buf());

@@ -448,9 +448,25 @@ impl Store {
             return Ok(None);
         }
         let text = fsio::read_text(&p)?;
-        serde_json::from_str(&text)
-            .map(Some)
-            .map_err(|e| Error::path(&p, format!("corrupted record ({e})")))
+        parse_record(&p, &text).map(Some)
+    }
+
+    /// The record of `serial` (as [`Store::record`]) with its certificate (as
+    /// [`Store::record_cert`], its own result), from one read of the record file.
+    pub fn record_and_cert(&self, serial: &str) -> Result<Option<(Record, Result<RecordCert>)>> {
+        if !is_serial(serial) {
+            return Ok(None);
+        }
+        let p = self.issued_dir().join(format!("{serial}.json"));
+        if fs::symlink_metadata(&p).is_err() {
+            return Ok(None);
+        }
+        let text = fsio::read_text(&p)?;
+        let rec = parse_record(&p, &text)?;
+        let cert = self
+            .cert_pem_in(serial, &p, &text)
+            .and_then(|pem| parse_cert(serial, &pem));
+        Ok(Some((rec, cert)))
     }
 
     /// The records of `name`, oldest first: from the index (a few file reads), or by
@@ -595,14 +611,19 @@ impl Store {
     pub fn record_cert_pem(&self, serial: &str) -> Result<String> {
         let p = self.issued_dir().join(format!("{serial}.json"));
         let text = fsio::read_text(&p)?;
-        let stored: StoredCert = serde_json::from_str(&text)
-            .map_err(|e| Error::path(&p, format!("corrupted record ({e})")))?;
+        self.cert_pem_in(serial, &p, &text)
+    }
+
+    /// The certificate of the record `p` of `serial` whose text is `text`.
+    fn cert_pem_in(&self, serial: &str, p: &Path, text: &str) -> Result<String> {
+        let stored: StoredCert = serde_json::from_str(text)
+            .map_err(|e| Error::path(p, format!("corrupted record ({e})")))?;
         match stored.certificate {
             Some(pem) => Ok(pem),
             None => {
                 let legacy = self.issued_dir().join(format!("{serial}.crt"));
                 if fs::symlink_metadata(&legacy).is_err() {
-                    return Err(Error::path(&p, "the record has no certificate"));
+                    return Err(Error::path(p, "the record has no certificate"));
                 }
                 fsio::read_text(&legacy)
             }
@@ -610,13 +631,25 @@ impl Store {
     }
 
     /// The certificate of the record of `serial`: its DER and what it says.
-    pub fn record_cert(&self, serial: &str) -> Result<(Vec<u8>, CertInfo)> {
-        let pem = self.record_cert_pem(serial)?;
-        let input = format!("the certificate of record issued/{serial}.json");
-        let der = crate::pki::inspect::parse_pem_certs(&input, &pem)?.swap_remove(0);
-        let info = CertInfo::from_der(&input, &der)?;
-        Ok((der, info))
+    pub fn record_cert(&self, serial: &str) -> Result<RecordCert> {
+        parse_cert(serial, &self.record_cert_pem(serial)?)
     }
+}
+
+/// A record's certificate: its DER and what it says.
+pub type RecordCert = (Vec<u8>, CertInfo);
+
+/// A record file's text, parsed (`p` names it in errors).
+fn parse_record(p: &Path, text: &str) -> Result<Record> {
+    serde_json::from_str(text).map_err(|e| Error::path(p, format!("corrupted record ({e})")))
+}
+
+/// The certificate (PEM) of the record of `serial`: its DER and what it says.
+fn parse_cert(serial: &str, pem: &str) -> Result<RecordCert> {
+    let input = format!("the certificate of record issued/{serial}.json");
+    let der = crate::pki::inspect::parse_pem_certs(&input, pem)?.swap_remove(0);
+    let info = CertInfo::from_der(&input, &der)?;
+    Ok((der, info))
 }
 
 /// A record as stored: its fields and the certificate it describes, in one file.
