@@ -14,12 +14,8 @@ runs=${2:-3}
 sample=100
 cargo build --release --quiet
 cargo bench --quiet --bench apply_limit --no-run 2>/dev/null
-native_floor=$(cargo bench --no-run --bench durable_floor --message-format=json 2>/dev/null |
-  python3 -c 'import json,sys
-for l in sys.stdin:
-    m = json.loads(l)
-    if m.get("reason") == "compiler-artifact" and m.get("executable") and m["target"]["name"] == "durable_floor":
-        print(m["executable"])')
+. benches/lib.sh
+native_floor=$(bench_exe durable_floor)
 [ -x "$native_floor" ] || { echo "could not build benches/durable_floor.rs"; exit 1; }
 bin=$PWD/target/release/secctl
 work=$(mktemp -d "${TMPDIR:-/tmp}/secctl-bench.XXXXXX")

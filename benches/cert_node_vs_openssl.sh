@@ -13,12 +13,8 @@ cd "$(dirname "$0")/.."
 runs=${1:-50}
 command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install hyperfine)"; exit 2; }
 cargo build --release --quiet
-floor=$(cargo bench --no-run --bench durable_floor --message-format=json 2>/dev/null |
-  python3 -c 'import json,sys
-for l in sys.stdin:
-    m = json.loads(l)
-    if m.get("reason") == "compiler-artifact" and m.get("executable") and m["target"]["name"] == "durable_floor":
-        print(m["executable"])')
+. benches/lib.sh
+floor=$(bench_exe durable_floor)
 [ -x "$floor" ] || { echo "could not build benches/durable_floor.rs"; exit 1; }
 bin=$PWD/target/release/secctl
 work=$(mktemp -d "${TMPDIR:-/tmp}/secctl-bench.XXXXXX")

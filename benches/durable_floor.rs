@@ -73,15 +73,7 @@ fn run(root: &Path) -> std::io::Result<()> {
     ];
     let mut staged: Vec<(PathBuf, File)> = Vec::new();
     for (dest, size, mode) in &files {
-        let name = dest.file_name().map(|n| n.to_string_lossy().into_owned());
-        let tmp = dest.with_file_name(format!(".{}.{pid}.tmp", name.unwrap_or_default()));
-        let mut f = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(*mode)
-            .open(&tmp)?;
-        f.write_all(&vec![b'x'; *size])?;
-        staged.push((tmp, f));
+        staged.push(stage(dest, *size, *mode)?);
     }
     for (_, f) in &staged {
         rustix::fs::fadvise(f, 0, None, rustix::fs::Advice::DontNeed)?;
@@ -107,7 +99,6 @@ fn run_fleet(n: usize, root: &Path) -> std::io::Result<()> {
         fs::create_dir(root.join(d))?;
     }
     let sync = fs::File::open(root)?;
-    let pid = std::process::id();
     let mut i = 0;
     while i < n {
         let end = (i + 1024).min(n);
@@ -124,14 +115,7 @@ fn run_fleet(n: usize, root: &Path) -> std::io::Result<()> {
                 (out.join("ca.crt"), 600, 0o644),
             ];
             for (dest, size, mode) in files {
-                let base = dest.file_name().map(|n| n.to_string_lossy().into_owned());
-                let tmp = dest.with_file_name(format!(".{}.{pid}.tmp", base.unwrap_or_default()));
-                let mut f = OpenOptions::new()
-                    .write(true)
-                    .create_new(true)
-                    .mode(mode)
-                    .open(&tmp)?;
-                f.write_all(&vec![b'x'; size])?;
+                let (tmp, _) = stage(&dest, size, mode)?;
                 staged.push((tmp, dest));
             }
         }
@@ -144,4 +128,21 @@ fn run_fleet(n: usize, root: &Path) -> std::io::Result<()> {
     }
     println!("{}", start.elapsed().as_millis());
     Ok(())
+}
+
+/// `size` bytes for `dest` in a new temporary file beside it, created with `mode`.
+fn stage(dest: &Path, size: usize, mode: u32) -> std::io::Result<(PathBuf, File)> {
+    let name = dest.file_name().map(|n| n.to_string_lossy().into_owned());
+    let tmp = dest.with_file_name(format!(
+        ".{}.{}.tmp",
+        name.unwrap_or_default(),
+        std::process::id()
+    ));
+    let mut f = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(mode)
+        .open(&tmp)?;
+    f.write_all(&vec![b'x'; size])?;
+    Ok((tmp, f))
 }
