@@ -849,23 +849,8 @@ fn backup_of_an_etcd_store_restores_and_goes_back_on_etcd() {
     );
     // backup init on machine a: two of three custodians restore.
     let c: Vec<(String, String)> = ["x", "y", "z"].iter().map(|n| custodian(&env, n)).collect();
-    let custody = env.path("custody");
-    let mut args = vec![
-        "-o",
-        "json",
-        "backup",
-        "init",
-        "--threshold",
-        "2",
-        "--shares",
-        "3",
-        "--out",
-        custody.to_str().unwrap(),
-    ];
-    for (_, r) in &c {
-        args.extend_from_slice(&["--recipient", r]);
-    }
-    let v = on_etcd(&env, &url, "a", &args).ok().json();
+    let args = backup_init_args(2, &env.path("custody"), &c);
+    let v = on_etcd(&env, &url, "a", &args_owned(&args)).ok().json();
     let shares: Vec<String> = v["files"]
         .as_array()
         .unwrap()

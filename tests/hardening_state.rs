@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{bin, custodian, have, mode, require, snapshot, tool, Env};
+use common::{backup_init_args, bin, custodian, have, mode, require, snapshot, tool, Env};
 
 fn chmod(p: &Path, m: u32) {
     std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap();
@@ -243,22 +243,8 @@ fn backup_setup(env: &Env) -> (Vec<String>, Vec<String>) {
     env.run(&["ca", "init"]).ok();
     env.run(&["cert", "node", "n1", "--host", "n1.local"]).ok();
     let c: Vec<(String, String)> = ["a", "b", "c"].iter().map(|n| custodian(env, n)).collect();
-    let out = env.path("custody");
-    let mut args = vec![
-        "-o",
-        "json",
-        "backup",
-        "init",
-        "--threshold",
-        "2",
-        "--shares",
-        "3",
-        "--out",
-        out.to_str().unwrap(),
-    ];
-    for (_, r) in &c {
-        args.extend_from_slice(&["--recipient", r]);
-    }
+    let args = backup_init_args(2, &env.path("custody"), &c);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let v = env.run(&args).ok().json();
     let shares = v["files"]
         .as_array()

@@ -547,3 +547,23 @@ pub fn custodian(env: &Env, name: &str) -> (String, String) {
     );
     (p.display().to_string(), id.to_public().to_string())
 }
+
+/// `-o json backup init` of a K-of-N backup key whose shares go to `out`, one per
+/// custodian of `c` (from [`custodian`]), encrypted to it.
+pub fn backup_init_args(k: usize, out: &Path, c: &[(String, String)]) -> Vec<String> {
+    let mut args: Vec<String> = ["-o", "json", "backup", "init", "--threshold"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    args.extend([
+        k.to_string(),
+        "--shares".into(),
+        c.len().to_string(),
+        "--out".into(),
+        out.display().to_string(),
+    ]);
+    for (_, r) in c {
+        args.extend(["--recipient".to_string(), r.clone()]);
+    }
+    args
+}
