@@ -483,6 +483,7 @@ fn rotate_intermediate(ctx: &Ctx, a: CaRotateArgs) -> Result<u8> {
         encrypted: cfg.encrypted,
         replaced_into: None,
         name_constraints: Some(ca::current_constraints(store)?).filter(|c| !c.is_empty()),
+        endorsement: None,
     };
     if p.is_json() {
         p.json(&RotateReport {

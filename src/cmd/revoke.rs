@@ -53,13 +53,15 @@ fn targets(a: &RevokeArgs) -> Result<Vec<(String, String)>> {
     if let Some(f) = &a.from {
         let (label, text) = if f.as_os_str() == "-" {
             let mut s = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).map_err(|e| {
-                match e.kind() {
-                    std::io::ErrorKind::InvalidData => {
-                        Error::input("standard input", "not valid UTF-8 text")
-                    }
-                    _ => Error::io("reading standard input", e),
+            std::io::Read::read_to_string(
+                &mut std::io::Read::take(std::io::stdin(), crate::pki::fsio::MAX_FILE),
+                &mut s,
+            )
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::InvalidData => {
+                    Error::input("standard input", "not valid UTF-8 text")
                 }
+                _ => Error::io("reading standard input", e),
             })?;
             ("standard input".to_string(), s)
         } else {

@@ -248,15 +248,46 @@ pub fn read_text(path: &Path) -> Result<String> {
 /// A file inside the state directory is opened without following any symbolic link
 /// (see [`open_nofollow`]); a file named by the user elsewhere is read as given.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    read_bytes_max(path, MAX_FILE)
+}
+
+/// Upper bound on any file secctl reads whole (a CRL of 100,000 entries is about 4 MiB): a
+/// file named by mistake (`/dev/zero`, a disk image) is refused, never read to the end.
+pub const MAX_FILE: u64 = 64 << 20;
+
+/// [`read_bytes`] with a bound of `max` bytes: a larger file (or an endless one) is bad
+/// input, and no more than `max + 1` bytes are read.
+pub fn read_bytes_max(path: &Path, max: u64) -> Result<Vec<u8>> {
     use std::io::Read;
-    if protected_rel(path).is_none() {
-        return fs::read(path).map_err(|e| Error::read(path, e));
-    }
-    let mut f =
-        open_nofollow(path, rustix::fs::OFlags::RDONLY, 0).map_err(|e| Error::read(path, e))?;
+    let f = if protected_rel(path).is_none() {
+        File::open(path).map_err(|e| Error::read(path, e))?
+    } else {
+        open_nofollow(path, rustix::fs::OFlags::RDONLY, 0).map_err(|e| Error::read(path, e))?
+    };
     let mut out = Vec::new();
-    f.read_to_end(&mut out).map_err(|e| Error::read(path, e))?;
+    f.take(max + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| Error::read(path, e))?;
+    if out.len() as u64 > max {
+        return Err(Error::path(
+            path,
+            format!(
+                "is larger than {}: not a file secctl reads",
+                human_size(max)
+            ),
+        ));
+    }
     Ok(out)
+}
+
+fn human_size(n: u64) -> String {
+    if n >= 1 << 20 && n % (1 << 20) == 0 {
+        format!("{} MiB", n >> 20)
+    } else if n >= 1 << 10 && n % (1 << 10) == 0 {
+        format!("{} KiB", n >> 10)
+    } else {
+        format!("{n} bytes")
+    }
 }
 
 /// Whether `path` is a regular file (not a symbolic link) that holds exactly `bytes`, with

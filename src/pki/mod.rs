@@ -15,4 +15,5 @@ pub mod names;
 pub mod p12;
 pub mod pemfile;
 pub mod store;
+pub mod trust;
 pub mod validity;
