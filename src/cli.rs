@@ -762,7 +762,7 @@ pub struct CheckArgs {
 /// Arguments of `apply`.
 #[derive(Debug, Args)]
 pub struct ApplyArgs {
-    /// The inventory (YAML; schema in the README).
+    /// The inventory (YAML; schema in docs/commands/apply.md).
     pub inventory: PathBuf,
     /// Change nothing; exit 1 when there is work to do.
     #[arg(long)]

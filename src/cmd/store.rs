@@ -343,7 +343,7 @@ pub fn copy(ctx: &Ctx, from: &str, to: &str, opts: &crate::etcd::Options) -> Res
                     url.display(),
                     format!(
                         "refusing to store the plaintext key {rel} of {from} on etcd: CA keys \
-                         on etcd must be encrypted (see the README: the state on etcd); \
+                         on etcd must be encrypted (see docs/etcd-store.md); \
                          nothing was written"
                     ),
                 ));
