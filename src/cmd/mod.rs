@@ -84,12 +84,15 @@ pub fn run(cli: Cli) -> Result<u8> {
     let dir = session
         .as_ref()
         .map_or_else(|| cli.dir.clone(), |s| s.dir().to_path_buf());
+    let mut tightened = None;
     if !matches!(
         cli.command,
         Command::Completions { .. } | Command::Man { .. } | Command::Demo
     ) {
         crate::pki::fsio::protect_root(&dir);
         crate::pki::fsio::check_dir(&dir)?;
+        crate::pki::fsio::check_ancestors(&dir)?;
+        tightened = crate::pki::fsio::tighten_state_dir(&dir)?.map(|m| (dir.clone(), m));
     }
     let mut store = Store::new(dir);
     if let Some(s) = &session {
@@ -101,6 +104,12 @@ pub fn run(cli: Cli) -> Result<u8> {
         yes: cli.yes,
         passphrase_file: cli.passphrase_file.clone(),
     };
+    if let Some((d, mode)) = tightened {
+        ctx.printer.note(&format!(
+            "{}: state directory was mode {mode:04o} (others could read it): tightened to 0700",
+            d.display()
+        ));
+    }
     // A writer on etcd holds back what it prints, and the files it delivers, until its
     // changes are on etcd: when the write-back fails, "200 created" on stdout would be
     // untrue and a delivered certificate would have no record (the error says what was
@@ -114,11 +123,14 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Ca(c) => ca::run(&ctx, c),
         Command::Cert(c) => cert::run(&ctx, c),
         Command::Revoke(a) => revoke::revoke(&ctx, a),
-        Command::Crl { out: Some(out), .. } => revoke::crl_copy(&ctx, &out),
+        Command::Crl {
+            out: Some(out), ca, ..
+        } => revoke::crl_copy(&ctx, &out, ca.as_deref()),
         Command::Crl {
             days,
             root_crl_days,
             out: None,
+            ..
         } => revoke::crl(&ctx, days, root_crl_days),
         Command::Verify(a) => verify::run(&ctx, a),
         Command::Check(a) => check::run(&ctx, a),
@@ -337,32 +349,7 @@ impl Ctx {
     /// characters and not be only whitespace.
     pub fn passphrase(&self, new: bool) -> Result<SecretString> {
         if let Some(p) = &self.passphrase_file {
-            let text =
-                zeroize::Zeroizing::new(crate::pki::fsio::read_text(p).map_err(|e| match e {
-                    Error::Input { input, problem } => Error::Input {
-                        input: format!("passphrase file {input}"),
-                        problem,
-                    },
-                    Error::Io { context, source } => Error::Io {
-                        context: format!("passphrase file: {context}"),
-                        source,
-                    },
-                    e => e,
-                })?);
-            let line = text.lines().next().unwrap_or("");
-            if line.is_empty() {
-                return Err(Error::path(
-                    p,
-                    "empty passphrase (the first line of the file is used)",
-                ));
-            }
-            if new {
-                check_new_passphrase(line).map_err(|why| Error::path(p, why))?;
-            }
-            if let Some(w) = readable_by_others(p) {
-                self.printer.note(&w);
-            }
-            return Ok(SecretString::from(line.to_owned()));
+            return read_passphrase_file(self, p, new, "passphrase file");
         }
         if !interactive() {
             return Err(Error::Usage(if new {
@@ -386,6 +373,42 @@ impl Ctx {
             .map_err(|e| Error::Usage(format!("passphrase prompt failed: {e}")))?;
         Ok(SecretString::from(s))
     }
+}
+
+/// A passphrase from the first line of `p` (`what` names the file in errors: `passphrase
+/// file`, `PKCS#12 passphrase file`). A file others can read is used with a warning; a new
+/// passphrase (`new`) must pass [`check_new_passphrase`].
+pub(crate) fn read_passphrase_file(
+    ctx: &Ctx,
+    p: &std::path::Path,
+    new: bool,
+    what: &str,
+) -> Result<SecretString> {
+    let text = zeroize::Zeroizing::new(crate::pki::fsio::read_text(p).map_err(|e| match e {
+        Error::Input { input, problem } => Error::Input {
+            input: format!("{what} {input}"),
+            problem,
+        },
+        Error::Io { context, source } => Error::Io {
+            context: format!("{what}: {context}"),
+            source,
+        },
+        e => e,
+    })?);
+    let line = text.lines().next().unwrap_or("");
+    if line.is_empty() {
+        return Err(Error::path(
+            p,
+            "empty passphrase (the first line of the file is used)",
+        ));
+    }
+    if new {
+        check_new_passphrase(line).map_err(|why| Error::path(p, why))?;
+    }
+    if let Some(w) = readable_by_others(p) {
+        ctx.printer.note(&w);
+    }
+    Ok(SecretString::from(line.to_owned()))
 }
 
 /// Whether `s` may protect a new key: at least 8 characters, not only whitespace.

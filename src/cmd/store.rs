@@ -210,6 +210,10 @@ pub fn inspect_store(store: &Store) -> Result<Report> {
             }
         }
     }
+    // The trust handed out: roots the current root vouches for, CRLs of this state's CAs.
+    for f in crate::pki::audit::trust_findings(store) {
+        bad(f.area, f.problem);
+    }
     // Revocations: every one a record, every one in the published CRL.
     let revs = crate::revocation::read_log(store)?;
     let serials: HashSet<&str> = records.iter().map(|r| r.serial.as_str()).collect();

@@ -309,8 +309,15 @@ fn endorse_rotation(
     )?
     .swap_remove(0);
     let new_issuer = Issuer::from_params(new_params, new_key);
-    let of_previous_root =
-        trust::write_endorsement(ca_dir, &old_der, None, &new_issuer, new_der).is_ok();
+    let of_previous_root = trust::write_endorsement(
+        ca_dir,
+        &old_der,
+        None,
+        &new_issuer,
+        new_der,
+        random_serial()?,
+    )
+    .is_ok();
     let root_key = existing_key_file(ca_dir, "root");
     let (by_previous_root, missing_because) = if fs::symlink_metadata(&root_key).is_err() {
         (
@@ -322,8 +329,14 @@ fn endorse_rotation(
         )
     } else {
         let signer = load_signer(&old, true, passphrase)?;
-        match trust::write_endorsement(ca_dir, new_der, Some(new_params), &signer.issuer, &old_der)
-        {
+        match trust::write_endorsement(
+            ca_dir,
+            new_der,
+            Some(new_params),
+            &signer.issuer,
+            &old_der,
+            random_serial()?,
+        ) {
             Ok(_) => (true, None),
             Err(e) => (false, Some(e.to_string())),
         }

@@ -1,5 +1,6 @@
 //! The PKI core: state directory, CA, issuance and inspection. Nothing here prints.
 
+pub mod audit;
 pub mod ca;
 pub mod constraints;
 pub mod csr;

@@ -154,6 +154,7 @@ pub fn write_endorsement(
     params: Option<&CertificateParams>,
     signer: &Issuer<'_, impl rcgen::SigningKey>,
     signer_der: &[u8],
+    serial: rcgen::SerialNumber,
 ) -> Result<PathBuf> {
     let cert = parse(endorsed).ok_or_else(|| Error::internal("endorsed root unreadable"))?;
     let spki = rcgen::SubjectPublicKeyInfo::from_der(cert.public_key().raw).map_err(|e| {
@@ -194,7 +195,7 @@ pub fn write_endorsement(
             p
         }
     };
-    p.serial_number = Some(crate::pki::ca::random_serial()?);
+    p.serial_number = Some(serial);
     p.use_authority_key_identifier_extension = true;
     let out = p.signed_by(&spki, signer).map_err(Error::internal)?;
     let dir = ca_dir.join(ENDORSEMENTS_DIR);
@@ -514,6 +515,10 @@ mod tests {
     use super::*;
     use rcgen::{KeyPair, PKCS_ECDSA_P256_SHA256};
 
+    fn serial(n: u8) -> rcgen::SerialNumber {
+        rcgen::SerialNumber::from_slice(&[n, 1, 2, 3, 4, 5, 6, 7])
+    }
+
     fn root(cn: &str) -> (CertificateParams, KeyPair, Vec<u8>) {
         let key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).unwrap();
         let mut p = CertificateParams::default();
@@ -532,7 +537,7 @@ mod tests {
         let (_, _, fd) = root("foreign");
         let old = Issuer::from_params(&op, &ok);
         let dir = tempfile::tempdir().unwrap();
-        write_endorsement(dir.path(), &nd, Some(&np), &old, &od).unwrap();
+        write_endorsement(dir.path(), &nd, Some(&np), &old, &od, serial(1)).unwrap();
         let e = endorsements(dir.path());
         assert_eq!(e.len(), 1);
         let bundle = vec![nd.clone(), od.clone()];
@@ -547,7 +552,7 @@ mod tests {
         // an untrusted key never counts.
         let new = Issuer::from_params(&np, &nk);
         let d2 = tempfile::tempdir().unwrap();
-        write_endorsement(d2.path(), &fd, None, &new, &nd).unwrap();
+        write_endorsement(d2.path(), &fd, None, &new, &nd, serial(2)).unwrap();
         let e2 = endorsements(d2.path());
         assert_eq!(
             unvouched(&[fd.clone()], std::slice::from_ref(&od), &e2),
