@@ -160,8 +160,8 @@ secctl cert sign app.csr --kind client --role gitlab --name rails",
         "\
 # PKCS#12 for Java, Windows, appliances (asks the export passphrase twice)
 secctl cert export node-1 --p12 node-1.p12
-secctl --passphrase-file ./p12-pass cert export node-1 \\
-    --p12 node-1.pfx --legacy
+secctl cert export node-1 --p12 node-1.pfx --legacy \\
+    --p12-passphrase-file ./p12-pass
 # the key in the format a consumer asks for
 secctl cert export node-1 --sec1 node-1.ec.key
 secctl cert export rsa-node --pkcs1 rsa-node.rsa.key",
