@@ -6,7 +6,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{snapshot, tool, Env};
+use common::{attacker_ca, foreign_crl, snapshot, tool, Env};
 
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
@@ -18,83 +18,6 @@ fn node(env: &Env) -> PathBuf {
     std::fs::create_dir_all(&d).unwrap();
     std::fs::set_permissions(&d, std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
     d
-}
-
-/// A self-signed root made with openssl (the attacker's), and a client certificate it
-/// signs; returns (root.crt, client.crt, client.key).
-fn attacker_ca(env: &Env, subject: &str) -> (PathBuf, PathBuf, PathBuf) {
-    let (root, key) = (env.path("evil-root.crt"), env.path("evil-root.key"));
-    tool(
-        "openssl",
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-keyout",
-            s(&key),
-            "-out",
-            s(&root),
-            "-subj",
-            subject,
-            "-days",
-            "30",
-            "-addext",
-            "basicConstraints=critical,CA:TRUE",
-            "-addext",
-            "keyUsage=critical,keyCertSign,cRLSign",
-        ],
-    )
-    .ok();
-    let (ckey, csr, crt) = (
-        env.path("evil-client.key"),
-        env.path("evil-client.csr"),
-        env.path("evil-client.crt"),
-    );
-    tool(
-        "openssl",
-        &[
-            "req",
-            "-new",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-keyout",
-            s(&ckey),
-            "-out",
-            s(&csr),
-            "-subj",
-            "/O=prod/OU=admin/CN=mallory",
-        ],
-    )
-    .ok();
-    let ext = env.write("evil-ext.cnf", "extendedKeyUsage=clientAuth\n");
-    tool(
-        "openssl",
-        &[
-            "x509",
-            "-req",
-            "-in",
-            s(&csr),
-            "-CA",
-            s(&root),
-            "-CAkey",
-            s(&key),
-            "-out",
-            s(&crt),
-            "-days",
-            "10",
-            "-extfile",
-            s(&ext),
-        ],
-    )
-    .ok();
-    (root, crt, ckey)
 }
 
 fn sha256_of(pem: &Path) -> String {
@@ -236,40 +159,6 @@ fn a_rotation_with_the_old_root_key_offline_needs_an_explicit_pin() {
     env.run(&["cert", "node", "n1", "--host", "n1.prod.example"])
         .ok();
     verify(&bundle, &env.pki().join("certs/n1/n1.crt"), None).ok();
-}
-
-/// An openssl CA config that signs a CRL (the attacker's, with a high CRL number).
-fn foreign_crl(env: &Env, root: &Path, key: &Path) -> PathBuf {
-    let dir = env.path("evil-ca");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("index.txt"), "").unwrap();
-    std::fs::write(dir.join("crlnumber"), "7fff\n").unwrap();
-    let cfg = env.write(
-        "evil-ca.cnf",
-        &format!(
-            "[ca]\ndefault_ca = d\n[d]\ndatabase = {0}/index.txt\ncrlnumber = {0}/crlnumber\n\
-             default_md = sha256\ndefault_crl_days = 30\n",
-            dir.display()
-        ),
-    );
-    let out = env.path("evil-crl.pem");
-    tool(
-        "openssl",
-        &[
-            "ca",
-            "-gencrl",
-            "-config",
-            s(&cfg),
-            "-cert",
-            s(root),
-            "-keyfile",
-            s(key),
-            "-out",
-            s(&out),
-        ],
-    )
-    .ok();
-    out
 }
 
 #[test]
