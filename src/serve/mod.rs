@@ -251,6 +251,35 @@ fn crl_number(crls: &[CertificateRevocationListDer<'static>]) -> Option<String> 
         .map(|n| n.to_string())
 }
 
+/// Refuse a CRL file holding a CRL past its nextUpdate: it may lack every revocation made
+/// since (an old CRL put back by whoever can write the file lets the revoked in again). At
+/// start serve exits; at a reload the CRL in force stays. (A CRL that does not parse is
+/// refused when the verifier is built; one without nextUpdate is taken as it is.)
+fn refuse_stale(
+    path: &Path,
+    crls: &[CertificateRevocationListDer<'static>],
+    now: time::OffsetDateTime,
+) -> Result<()> {
+    for d in crls {
+        let Ok((_, crl)) = x509_parser::parse_x509_crl(d.as_ref()) else {
+            continue;
+        };
+        if let Some(next) = crl.next_update().map(|t| t.to_datetime()) {
+            if next < now {
+                return Err(Error::path(
+                    path,
+                    format!(
+                        "the CRL of {} is past its nextUpdate ({}): refused (publish a new one with `secctl crl`)",
+                        crl.issuer(),
+                        crate::output::fmt_time(next)
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Load the certificate, key, client-verifying bundle and CRL from their files and build a
 /// TLS configuration (a fresh session cache, so no session made before resumes past a
 /// revocation). Everything or nothing: an unusable file is an error and changes nothing.
@@ -277,7 +306,11 @@ fn build_tls(o: &Options, generation: u64) -> Result<Current> {
         None
     };
     let crls = match (&roots, &o.crl) {
-        (Some(_), Some(crl)) => tlsconf::load_crls(crl)?,
+        (Some(_), Some(crl)) => {
+            let crls = tlsconf::load_crls(crl)?;
+            refuse_stale(crl, &crls, time::OffsetDateTime::now_utc())?;
+            crls
+        }
         _ => Vec::new(),
     };
     let mut summary = format!(
