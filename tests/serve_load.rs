@@ -539,6 +539,93 @@ fn over_the_cap_new_connections_are_closed_at_once() {
     );
 }
 
+/// Send a keep-alive request and read its answer (chunked: up to the last, empty chunk).
+async fn keep_alive_get(c: &mut Tls) -> String {
+    c.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let mut buf = Vec::new();
+    let mut b = [0u8; 4096];
+    while !buf.ends_with(b"\r\n0\r\n\r\n") {
+        let n = c.read(&mut b).await.unwrap();
+        assert!(n > 0, "closed: {}", String::from_utf8_lossy(&buf));
+        buf.extend_from_slice(&b[..n]);
+    }
+    String::from_utf8_lossy(&buf)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_string()
+}
+
+/// Where serve verifies client certificates (`--client-auth optional`, the default), an
+/// anonymous request served does not authenticate a connection: the cap full of anonymous
+/// keep-alive connections that each got an answer still admits a certificate holder (in
+/// the place of the oldest). Where it asks for none (`--client-auth none`), a request served
+/// is the only sign there is: such connections are not closed for a newcomer.
+#[test]
+fn anonymous_requests_do_not_hold_the_cap_where_certificates_are_verified() {
+    for (mode, admitted) in [("optional", true), ("none", false)] {
+        let env = serve_pki();
+        let s = Serve::start(
+            &env,
+            &[
+                "--name",
+                "srv",
+                "--max-connections",
+                "10",
+                "--client-auth",
+                mode,
+            ],
+        );
+        let addr = s.addr.clone();
+        let anon = tls_config(&env, None, b"http/1.1");
+        let valid = tls_config(&env, Some("rails"), b"http/1.1");
+        rt().block_on(async {
+            let mut held = Vec::new();
+            for _ in 0..10 {
+                let mut c = tls(&addr, &anon).await.unwrap();
+                let line = keep_alive_get(&mut c).await;
+                assert!(line.starts_with("HTTP/1.1 200"), "{mode}: {line}");
+                held.push(c);
+            }
+            let (line, took) = valid_get(&addr, &valid).await;
+            assert_eq!(line.starts_with("HTTP/1.1 200"), admitted, "{mode}: {line}");
+            assert!(took < Duration::from_secs(1), "{mode}: {took:?}");
+            // The oldest anonymous one made room (optional), or all are still served (none).
+            let mut first = held.remove(0);
+            let first_open = tokio::time::timeout(
+                Duration::from_secs(1),
+                first.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+            )
+            .await
+            .is_ok_and(|r| r.is_ok());
+            let line = if first_open {
+                request(&mut first, "").await
+            } else {
+                String::new()
+            };
+            assert_eq!(
+                !line.starts_with("HTTP/1.1 200"),
+                admitted,
+                "{mode}: {line:?}"
+            );
+            for c in &mut held {
+                assert!(
+                    keep_alive_get(c).await.starts_with("HTTP/1.1 200"),
+                    "{mode}"
+                );
+            }
+        });
+        let log = serve_log(&env);
+        assert_eq!(
+            log.matches("closed to admit a new connection").count(),
+            usize::from(admitted),
+            "{mode}: {log}"
+        );
+    }
+}
+
 /// A caller that is refused gets its answer without the server reading the body: before,
 /// serve buffered up to 1 MiB of body (and waited for it without limit) before looking at
 /// the certificate.

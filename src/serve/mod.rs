@@ -7,11 +7,13 @@
 //!
 //! Exhaustion limits (see [`Limits`]): a connection cap (at it, the oldest connection that
 //! has not authenticated is closed to admit a new one; when every open connection has, the
-//! new one is closed at once: see [`Conn`]), a deadline for the first byte, the TLS handshake and each request head and body,
-//! an idle timeout for connections with no request in flight (HTTP/1.1 and HTTP/2), bounded
-//! HTTP/2 streams, windows, frames and header lists, and authorization before any byte of a
-//! request body is read. The certificate, key, bundle and CRL are reloaded when their files
-//! change and on request (SIGHUP); a reload that fails keeps the configuration in force.
+//! new one is closed at once: see [`Conn`]), a deadline for the first byte, the TLS
+//! handshake and each request head and body, an idle timeout for connections with no
+//! request in flight (HTTP/1.1 and HTTP/2), bounded HTTP/2 streams, windows, frames and
+//! header lists, and authorization before any byte of a request body is read. The
+//! certificate, key, bundle and CRL are reloaded when their files change and on request
+//! (SIGHUP); a reload that fails keeps the configuration in force; a CRL past its
+//! nextUpdate is refused.
 
 mod service;
 
@@ -650,8 +652,9 @@ impl Unauthenticated {
 }
 
 /// An open connection's place among those the cap may close to admit a new one: there from
-/// its accept until it authenticates (a TLS handshake with a verified client certificate,
-/// or a request served) or closes.
+/// its accept until it authenticates or closes. It authenticates with a TLS handshake that
+/// verified a client certificate; where serve verifies no client certificate
+/// (`--client-auth none` without per-request checks, `--insecure`), with a request served.
 pub struct Conn {
     id: u64,
     evict: Arc<Notify>,

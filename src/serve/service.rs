@@ -202,9 +202,13 @@ impl Svc {
                 _ => status(st, "request body unreadable\n"),
             };
         }
-        // Authorized and read: a request served, the connection is no longer one the cap
-        // closes for a newcomer.
-        self.conn.authenticated();
+        // Authorized and read: a request served. Where serve verifies client certificates
+        // only a verified one authenticates (an anonymous request proves nothing: a flood
+        // of them must not hold the cap against certificate holders); elsewhere a request
+        // served is the only sign there is.
+        if !self.state.opts.verifies_client_certs() {
+            self.conn.authenticated();
+        }
         if is_grpc {
             // HealthCheckResponse { status: SERVING (1) }, length-prefixed, uncompressed.
             let mut r = Response::new(Body {
