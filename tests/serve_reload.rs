@@ -262,10 +262,13 @@ fn sighup_in_insecure_mode_is_logged_and_harmless() {
     assert_eq!(code, 200);
 }
 
-/// A CRL of the state directory's root, properly signed, listing nothing, whose nextUpdate
-/// was an hour ago: what an old `crl.pem` put back looks like once its time is over.
-fn stale_crl(env: &Env) -> String {
-    use rcgen::{CertificateRevocationListParams, Issuer, KeyIdMethod, KeyPair, SerialNumber};
+/// A CRL of the state directory's root made with rcgen, properly signed, listing the
+/// serials (hex) `revoked`, with the given nextUpdate.
+fn root_crl(env: &Env, next_update: time::OffsetDateTime, revoked: &[String]) -> String {
+    use rcgen::{
+        CertificateRevocationListParams, Issuer, KeyIdMethod, KeyPair, RevokedCertParams,
+        SerialNumber,
+    };
     let pki = env.pki();
     let root_pem = std::fs::read_to_string(pki.join("ca/root.crt")).unwrap();
     let key =
@@ -279,16 +282,34 @@ fn stale_crl(env: &Env) -> String {
     let now = time::OffsetDateTime::now_utc();
     CertificateRevocationListParams {
         this_update: now - time::Duration::days(31),
-        next_update: now - time::Duration::hours(1),
+        next_update,
         crl_number: SerialNumber::from(1u64),
         issuing_distribution_point: None,
-        revoked_certs: vec![],
+        revoked_certs: revoked
+            .iter()
+            .map(|s| RevokedCertParams {
+                serial_number: SerialNumber::from_slice(&hex::decode(s).unwrap()),
+                revocation_time: now - time::Duration::days(1),
+                reason_code: None,
+                invalidity_date: None,
+            })
+            .collect(),
         key_identifier_method: KeyIdMethod::PreSpecified(hex::decode(ski).unwrap()),
     }
     .signed_by(&issuer)
     .unwrap()
     .pem()
     .unwrap()
+}
+
+/// What an old `crl.pem` put back looks like once its time is over: listing nothing,
+/// nextUpdate an hour ago.
+fn stale_crl(env: &Env) -> String {
+    root_crl(
+        env,
+        time::OffsetDateTime::now_utc() - time::Duration::hours(1),
+        &[],
+    )
 }
 
 /// Issue #27, finding 8: a CRL past its nextUpdate (an old one put back, without the
@@ -391,4 +412,55 @@ fn a_crl_past_its_next_update_is_refused() {
     wait_log(&s, "after a file change\n", 1);
     assert_eq!(get(&env, &s.addr, &rails), 0, "revoked client admitted");
     assert_eq!(get(&env, &s.addr, &ops), 200);
+}
+
+/// A CRL that passes its nextUpdate while serve runs (no file change) stays applied (the
+/// revoked client stays out: curl), with one log line saying so.
+#[test]
+fn a_crl_passing_its_next_update_while_served_stays_applied_with_a_log_line() {
+    let env = serve_pki();
+    let rails = cert_of(&env, "rails");
+    let ops = cert_of(&env, "ops");
+    let serial = serial_of(&env, "rails");
+    // (Whole seconds: what a CRL can say.)
+    let next_update = (time::OffsetDateTime::now_utc() + time::Duration::seconds(4))
+        .replace_nanosecond(0)
+        .unwrap();
+    let crl = env.write("short-crl.pem", &root_crl(&env, next_update, &[serial]));
+    let s = Serve::start(
+        &env,
+        &[
+            "--name",
+            "srv",
+            "--client-auth",
+            "required",
+            "--crl",
+            crl.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(get(&env, &s.addr, &rails), 0, "revoked client admitted");
+    assert_eq!(get(&env, &s.addr, &ops), 200);
+    let log = wait_log(&s, "passed its nextUpdate", 1);
+    let t = time::OffsetDateTime::now_utc();
+    assert!(t >= next_update, "said at {t}, before {next_update}");
+    let lines: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("passed its nextUpdate"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{log}");
+    assert!(
+        lines[0].starts_with("serve: the CRL in force (")
+            && lines[0].contains("short-crl.pem")
+            && lines[0].contains("still applied"),
+        "{log}"
+    );
+    assert_eq!(get(&env, &s.addr, &rails), 0, "revoked client admitted");
+    assert_eq!(get(&env, &s.addr, &ops), 200);
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(
+        s.log().matches("passed its nextUpdate").count(),
+        1,
+        "{}",
+        s.log()
+    );
 }

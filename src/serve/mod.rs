@@ -174,6 +174,8 @@ struct Current {
     generation: u64,
     /// What was loaded, for the log line of a reload.
     summary: String,
+    /// The earliest nextUpdate of the CRLs loaded (None: no CRL, or none has one).
+    crl_expires: Option<time::OffsetDateTime>,
 }
 
 /// A verified client certificate chain of an open connection, checked again against the
@@ -256,12 +258,14 @@ fn crl_number(crls: &[CertificateRevocationListDer<'static>]) -> Option<String> 
 /// Refuse a CRL file holding a CRL past its nextUpdate: it may lack every revocation made
 /// since (an old CRL put back by whoever can write the file lets the revoked in again). At
 /// start serve exits; at a reload the CRL in force stays. (A CRL that does not parse is
-/// refused when the verifier is built; one without nextUpdate is taken as it is.)
+/// refused when the verifier is built; one without nextUpdate is taken as it is.) The
+/// earliest nextUpdate otherwise.
 fn refuse_stale(
     path: &Path,
     crls: &[CertificateRevocationListDer<'static>],
     now: time::OffsetDateTime,
-) -> Result<()> {
+) -> Result<Option<time::OffsetDateTime>> {
+    let mut earliest: Option<time::OffsetDateTime> = None;
     for d in crls {
         let Ok((_, crl)) = x509_parser::parse_x509_crl(d.as_ref()) else {
             continue;
@@ -277,9 +281,10 @@ fn refuse_stale(
                     ),
                 ));
             }
+            earliest = Some(earliest.map_or(next, |e| e.min(next)));
         }
     }
-    Ok(())
+    Ok(earliest)
 }
 
 /// Load the certificate, key, client-verifying bundle and CRL from their files and build a
@@ -307,13 +312,13 @@ fn build_tls(o: &Options, generation: u64) -> Result<Current> {
     } else {
         None
     };
-    let crls = match (&roots, &o.crl) {
+    let (crls, crl_expires) = match (&roots, &o.crl) {
         (Some(_), Some(crl)) => {
             let crls = tlsconf::load_crls(crl)?;
-            refuse_stale(crl, &crls, time::OffsetDateTime::now_utc())?;
-            crls
+            let expires = refuse_stale(crl, &crls, time::OffsetDateTime::now_utc())?;
+            (crls, expires)
         }
-        _ => Vec::new(),
+        _ => (Vec::new(), None),
     };
     let mut summary = format!(
         "certificate {}{}",
@@ -347,6 +352,7 @@ fn build_tls(o: &Options, generation: u64) -> Result<Current> {
         verifier,
         generation,
         summary,
+        crl_expires,
     })
 }
 
@@ -440,6 +446,8 @@ fn reload(state: &State, why: Trigger, seen: Vec<Option<FileVersion>>) {
 /// after the other); each change is logged once, a failed one too.
 async fn watch(state: Arc<State>, interval: Option<Duration>) {
     let files = watched_files(&state.opts);
+    // The generation whose CRL was said to have passed its nextUpdate.
+    let mut said: Option<u64> = None;
     loop {
         let tick = async {
             match interval {
@@ -447,9 +455,41 @@ async fn watch(state: Arc<State>, interval: Option<Duration>) {
                 None => std::future::pending::<()>().await,
             }
         };
+        let in_force = state
+            .tls
+            .read()
+            .ok()
+            .and_then(|g| g.as_ref().map(|c| (c.generation, c.crl_expires)));
+        let expiry = async {
+            match in_force {
+                Some((generation, Some(at))) if said != Some(generation) => {
+                    // The wall clock is looked at again at least every minute (it may jump).
+                    while let Ok(left) = Duration::try_from(at - time::OffsetDateTime::now_utc()) {
+                        if left.is_zero() {
+                            break;
+                        }
+                        tokio::time::sleep(left.min(Duration::from_secs(60))).await;
+                    }
+                    (generation, at)
+                }
+                _ => std::future::pending().await,
+            }
+        };
         tokio::select! {
             _ = state.reload.notified() => {
                 reload(&state, Trigger::Signal, versions(&files));
+                continue;
+            }
+            (generation, at) = expiry => {
+                said = Some(generation);
+                // Still applied: dropping it would let every revoked certificate in, and
+                // refusing every client would take the node down; a newer one is loaded
+                // as soon as its file changes.
+                crate::output::log_line(&format!(
+                    "serve: the CRL in force ({}) passed its nextUpdate ({}): still applied until a newer one is loaded (publish one with `secctl crl`)",
+                    state.opts.crl.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+                    crate::output::fmt_time(at)
+                ));
                 continue;
             }
             _ = tick => {}
