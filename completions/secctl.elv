@@ -535,7 +535,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand --listen 'Address to listen on, repeatable (port 0 picks a free port; the first line printed says which)'
             cand --name 'Serve the node certificate NAME from DIR/certs/NAME/ (instead of --cert/--key)'
             cand --trust-domain 'The cluster''s SPIFFE trust domain, which --allow-role requires of the client''s SPIFFE id [default: DIR''s]'
-            cand --max-connections 'Connections served at once; over it, new connections are closed at once'
+            cand --max-connections 'Connections served at once; at the cap a new one takes the place of the oldest not yet authenticated (by a verified client certificate; where none is asked for, by a request served), or is closed at once'
             cand --header-timeout 'Seconds allowed for the first byte, the TLS handshake, and each request''s head and body'
             cand --idle-timeout 'Seconds a connection may stay open with no request in flight (HTTP/1.1 and HTTP/2)'
             cand --watch-interval 'Seconds between looks at the certificate, key, bundle and CRL files, which are reloaded when they change (0: only on SIGHUP)'

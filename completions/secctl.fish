@@ -475,7 +475,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand check" -s V -l version -d 
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l listen -d 'Address to listen on, repeatable (port 0 picks a free port; the first line printed says which)' -r
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l name -d 'Serve the node certificate NAME from DIR/certs/NAME/ (instead of --cert/--key)' -r
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l trust-domain -d 'The cluster\'s SPIFFE trust domain, which --allow-role requires of the client\'s SPIFFE id [default: DIR\'s]' -r
-complete -c secctl -n "__fish_secctl_using_subcommand serve" -l max-connections -d 'Connections served at once; over it, new connections are closed at once' -r
+complete -c secctl -n "__fish_secctl_using_subcommand serve" -l max-connections -d 'Connections served at once; at the cap a new one takes the place of the oldest not yet authenticated (by a verified client certificate; where none is asked for, by a request served), or is closed at once' -r
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l header-timeout -d 'Seconds allowed for the first byte, the TLS handshake, and each request\'s head and body' -r
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l idle-timeout -d 'Seconds a connection may stay open with no request in flight (HTTP/1.1 and HTTP/2)' -r
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l watch-interval -d 'Seconds between looks at the certificate, key, bundle and CRL files, which are reloaded when they change (0: only on SIGHUP)' -r

@@ -720,7 +720,9 @@ pub struct ServeArgs {
     /// id [default: DIR's].
     #[arg(long, value_name = "DOMAIN")]
     pub trust_domain: Option<String>,
-    /// Connections served at once; over it, new connections are closed at once.
+    /// Connections served at once; at the cap a new one takes the place of the oldest not yet
+    /// authenticated (by a verified client certificate; where none is asked for, by a request
+    /// served), or is closed at once.
     #[arg(long, value_name = "N", default_value_t = crate::serve::DEFAULT_MAX_CONNECTIONS,
           value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub max_connections: u32,

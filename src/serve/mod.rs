@@ -5,15 +5,19 @@
 //! HTTP/2 and gRPC `grpc.health.v1.Health/Check`. `--insecure` serves plaintext HTTP/1.1,
 //! h2c and gRPC instead.
 //!
-//! Exhaustion limits (see [`Limits`]): a connection cap (over it, new connections are closed
-//! at once), a deadline for the first byte, the TLS handshake and each request head and body,
-//! an idle timeout for connections with no request in flight (HTTP/1.1 and HTTP/2), bounded
-//! HTTP/2 streams, windows, frames and header lists, and authorization before any byte of a
-//! request body is read. The certificate, key, bundle and CRL are reloaded when their files
-//! change and on request (SIGHUP); a reload that fails keeps the configuration in force.
+//! Exhaustion limits (see [`Limits`]): a connection cap (at it, the oldest connection that
+//! has not authenticated is closed to admit a new one; when every open connection has, the
+//! new one is closed at once: see [`Conn`]), a deadline for the first byte, the TLS
+//! handshake and each request head and body, an idle timeout for connections with no
+//! request in flight (HTTP/1.1 and HTTP/2), bounded HTTP/2 streams, windows, frames and
+//! header lists, and authorization before any byte of a request body is read. The
+//! certificate, key, bundle and CRL are reloaded when their files change and on request
+//! (SIGHUP); a reload that fails keeps the configuration in force; a CRL past its
+//! nextUpdate is refused.
 
 mod service;
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -27,7 +31,7 @@ use rustls::RootCertStore;
 use rustls_pki_types::{CertificateDer, CertificateRevocationListDer};
 use serde::Serialize;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::Semaphore;
+use tokio::sync::{Notify, Semaphore};
 
 use crate::error::{Error, Result};
 use crate::tlsconf;
@@ -59,7 +63,8 @@ pub enum GrpcAuth {
 /// What a connection may cost before it is closed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Limits {
-    /// Connections served at once; over it, a new connection is closed at once.
+    /// Connections served at once; at it, a new connection takes the place of the oldest
+    /// one that has not authenticated, or is closed at once when every one has.
     pub max_connections: usize,
     /// Deadline for the first byte, the TLS handshake, each request head (HTTP/1.1: from
     /// the moment the connection waits for it, keep-alive included) and each request body.
@@ -150,8 +155,10 @@ pub struct State {
     opts: Options,
     /// The current TLS configuration; replaced at each reload.
     tls: RwLock<Option<Current>>,
-    /// Connection slots.
+    /// Connection slots (one per open connection, released once its socket is closed).
     slots: Arc<Semaphore>,
+    /// The open connections that have not authenticated, oldest first.
+    unauthenticated: Arc<Unauthenticated>,
     /// The versions of the watched files when the configuration in force was loaded.
     loaded: std::sync::Mutex<Vec<Option<FileVersion>>>,
     /// Wakes the watcher for a reload now (SIGHUP).
@@ -167,6 +174,8 @@ struct Current {
     generation: u64,
     /// What was loaded, for the log line of a reload.
     summary: String,
+    /// The earliest nextUpdate of the CRLs loaded (None: no CRL, or none has one).
+    crl_expires: Option<time::OffsetDateTime>,
 }
 
 /// A verified client certificate chain of an open connection, checked again against the
@@ -246,6 +255,38 @@ fn crl_number(crls: &[CertificateRevocationListDer<'static>]) -> Option<String> 
         .map(|n| n.to_string())
 }
 
+/// Refuse a CRL file holding a CRL past its nextUpdate: it may lack every revocation made
+/// since (an old CRL put back by whoever can write the file lets the revoked in again). At
+/// start serve exits; at a reload the CRL in force stays. (A CRL that does not parse is
+/// refused when the verifier is built; one without nextUpdate is taken as it is.) The
+/// earliest nextUpdate otherwise.
+fn refuse_stale(
+    path: &Path,
+    crls: &[CertificateRevocationListDer<'static>],
+    now: time::OffsetDateTime,
+) -> Result<Option<time::OffsetDateTime>> {
+    let mut earliest: Option<time::OffsetDateTime> = None;
+    for d in crls {
+        let Ok((_, crl)) = x509_parser::parse_x509_crl(d.as_ref()) else {
+            continue;
+        };
+        if let Some(next) = crl.next_update().map(|t| t.to_datetime()) {
+            if next < now {
+                return Err(Error::path(
+                    path,
+                    format!(
+                        "the CRL of {} is past its nextUpdate ({}): refused (publish a new one with `secctl crl`)",
+                        crl.issuer(),
+                        crate::output::fmt_time(next)
+                    ),
+                ));
+            }
+            earliest = Some(earliest.map_or(next, |e| e.min(next)));
+        }
+    }
+    Ok(earliest)
+}
+
 /// Load the certificate, key, client-verifying bundle and CRL from their files and build a
 /// TLS configuration (a fresh session cache, so no session made before resumes past a
 /// revocation). Everything or nothing: an unusable file is an error and changes nothing.
@@ -271,9 +312,13 @@ fn build_tls(o: &Options, generation: u64) -> Result<Current> {
     } else {
         None
     };
-    let crls = match (&roots, &o.crl) {
-        (Some(_), Some(crl)) => tlsconf::load_crls(crl)?,
-        _ => Vec::new(),
+    let (crls, crl_expires) = match (&roots, &o.crl) {
+        (Some(_), Some(crl)) => {
+            let crls = tlsconf::load_crls(crl)?;
+            let expires = refuse_stale(crl, &crls, time::OffsetDateTime::now_utc())?;
+            (crls, expires)
+        }
+        _ => (Vec::new(), None),
     };
     let mut summary = format!(
         "certificate {}{}",
@@ -307,6 +352,7 @@ fn build_tls(o: &Options, generation: u64) -> Result<Current> {
         verifier,
         generation,
         summary,
+        crl_expires,
     })
 }
 
@@ -400,6 +446,8 @@ fn reload(state: &State, why: Trigger, seen: Vec<Option<FileVersion>>) {
 /// after the other); each change is logged once, a failed one too.
 async fn watch(state: Arc<State>, interval: Option<Duration>) {
     let files = watched_files(&state.opts);
+    // The generation whose CRL was said to have passed its nextUpdate.
+    let mut said: Option<u64> = None;
     loop {
         let tick = async {
             match interval {
@@ -407,9 +455,41 @@ async fn watch(state: Arc<State>, interval: Option<Duration>) {
                 None => std::future::pending::<()>().await,
             }
         };
+        let in_force = state
+            .tls
+            .read()
+            .ok()
+            .and_then(|g| g.as_ref().map(|c| (c.generation, c.crl_expires)));
+        let expiry = async {
+            match in_force {
+                Some((generation, Some(at))) if said != Some(generation) => {
+                    // The wall clock is looked at again at least every minute (it may jump).
+                    while let Ok(left) = Duration::try_from(at - time::OffsetDateTime::now_utc()) {
+                        if left.is_zero() {
+                            break;
+                        }
+                        tokio::time::sleep(left.min(Duration::from_secs(60))).await;
+                    }
+                    (generation, at)
+                }
+                _ => std::future::pending().await,
+            }
+        };
         tokio::select! {
             _ = state.reload.notified() => {
                 reload(&state, Trigger::Signal, versions(&files));
+                continue;
+            }
+            (generation, at) = expiry => {
+                said = Some(generation);
+                // Still applied: dropping it would let every revoked certificate in, and
+                // refusing every client would take the node down; a newer one is loaded
+                // as soon as its file changes.
+                crate::output::log_line(&format!(
+                    "serve: the CRL in force ({}) passed its nextUpdate ({}): still applied until a newer one is loaded (publish one with `secctl crl`)",
+                    state.opts.crl.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+                    crate::output::fmt_time(at)
+                ));
                 continue;
             }
             _ = tick => {}
@@ -466,6 +546,7 @@ impl Server {
                 opts,
                 tls: RwLock::new(tls),
                 slots,
+                unauthenticated: Arc::new(Unauthenticated::default()),
                 loaded: std::sync::Mutex::new(loaded),
                 reload: Arc::new(tokio::sync::Notify::new()),
             }),
@@ -498,30 +579,41 @@ impl Server {
             loops.push(tokio::spawn(async move {
                 let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
                 loop {
-                    match listener.accept().await {
-                        Ok((stream, peer)) => match state.slots.clone().try_acquire_owned() {
-                            Ok(permit) => {
-                                let state = state.clone();
-                                tokio::spawn(async move {
-                                    handle(state, stream, peer, port).await;
-                                    drop(permit);
-                                });
-                            }
-                            Err(_) => {
-                                // Closed at once: a full server must not queue connections
-                                // (each one an open descriptor) behind slow ones.
-                                drop(stream);
-                                log(
-                                    &state,
-                                    &format!(
-                                        "{peer}: closed: {} connections open (--max-connections)",
-                                        state.opts.limits.max_connections
-                                    ),
-                                );
-                            }
-                        },
-                        Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
-                    }
+                    let Ok((stream, peer)) = listener.accept().await else {
+                        tokio::time::sleep(Duration::from_millis(10)).await;
+                        continue;
+                    };
+                    let Some(permit) = admit(&state).await else {
+                        // Closed at once: a full server must not queue connections (each
+                        // one an open descriptor) behind slow ones.
+                        drop(stream);
+                        log(
+                            &state,
+                            &format!(
+                                "{peer}: closed: {} connections open, all authenticated (--max-connections)",
+                                state.opts.limits.max_connections
+                            ),
+                        );
+                        continue;
+                    };
+                    let conn = Arc::new(state.unauthenticated.register());
+                    let state = state.clone();
+                    tokio::spawn(async move {
+                        tokio::select! {
+                            _ = handle(state.clone(), stream, peer, port, conn.clone()) => {}
+                            _ = conn.evicted() => log(
+                                &state,
+                                &format!(
+                                    "{peer}: closed to admit a new connection: the oldest unauthenticated of {} open (--max-connections)",
+                                    state.opts.limits.max_connections
+                                ),
+                            ),
+                        }
+                        // The socket is closed (dropped with the connection's future) before
+                        // its slot is given back.
+                        drop(conn);
+                        drop(permit);
+                    });
                 }
             }));
         }
@@ -530,6 +622,100 @@ impl Server {
             l.abort();
         }
         Ok(out)
+    }
+}
+
+/// How long a new connection waits for the slot of the connection closed to admit it.
+const EVICTION_WAIT: Duration = Duration::from_secs(1);
+
+/// A slot for a new connection: a free one, or, at the cap, the slot of the oldest open
+/// connection that has not authenticated, once that one is closed (its descriptor freed, so
+/// the cap still bounds descriptors). None: every open connection has authenticated.
+async fn admit(state: &State) -> Option<tokio::sync::OwnedSemaphorePermit> {
+    if let Ok(p) = state.slots.clone().try_acquire_owned() {
+        return Some(p);
+    }
+    if !state.unauthenticated.evict_oldest() {
+        return None;
+    }
+    tokio::time::timeout(EVICTION_WAIT, state.slots.clone().acquire_owned())
+        .await
+        .ok()
+        .and_then(|r| r.ok())
+}
+
+/// The open connections that have not authenticated, by a number given in the order they
+/// were accepted (so the first one is the oldest), each with the handle that closes it.
+/// Registering, authenticating, closing and evicting are O(log n) under one short lock.
+#[derive(Default)]
+struct Unauthenticated {
+    inner: std::sync::Mutex<Registry>,
+}
+
+#[derive(Default)]
+struct Registry {
+    next: u64,
+    open: BTreeMap<u64, Arc<Notify>>,
+}
+
+impl Unauthenticated {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Registry> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A new connection, not authenticated yet.
+    fn register(self: &Arc<Self>) -> Conn {
+        let evict = Arc::new(Notify::new());
+        let mut r = self.lock();
+        let id = r.next;
+        r.next += 1;
+        r.open.insert(id, evict.clone());
+        Conn {
+            id,
+            evict,
+            registry: self.clone(),
+        }
+    }
+
+    /// Ask the oldest connection that has not authenticated to close (false: there is none).
+    fn evict_oldest(&self) -> bool {
+        let oldest = self.lock().open.pop_first();
+        match oldest {
+            Some((_, evict)) => {
+                // Stored if the connection is not waiting yet: it closes when it looks.
+                evict.notify_one();
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// An open connection's place among those the cap may close to admit a new one: there from
+/// its accept until it authenticates or closes. It authenticates with a TLS handshake that
+/// verified a client certificate; where serve verifies no client certificate
+/// (`--client-auth none` without per-request checks, `--insecure`), with a request served.
+pub struct Conn {
+    id: u64,
+    evict: Arc<Notify>,
+    registry: Arc<Unauthenticated>,
+}
+
+impl Conn {
+    /// The connection has authenticated: the cap no longer closes it for a new one.
+    pub fn authenticated(&self) {
+        self.registry.lock().open.remove(&self.id);
+    }
+
+    /// Resolves when the connection is closed to admit a new one.
+    async fn evicted(&self) {
+        self.evict.notified().await;
+    }
+}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        self.authenticated();
     }
 }
 
@@ -657,7 +843,13 @@ macro_rules! serve_watched {
     }};
 }
 
-async fn handle(state: Arc<State>, stream: TcpStream, peer: SocketAddr, port: u16) {
+async fn handle(
+    state: Arc<State>,
+    stream: TcpStream,
+    peer: SocketAddr,
+    port: u16,
+    registered: Arc<Conn>,
+) {
     let _ = stream.set_nodelay(true);
     let limits = state.opts.limits;
     let mut first = [0u8; 1];
@@ -692,6 +884,10 @@ async fn handle(state: Arc<State>, stream: TcpStream, peer: SocketAddr, port: u1
                     }
                 };
             let (_, conn) = tls.get_ref();
+            // A client certificate here is one the verifier accepted.
+            if conn.peer_certificates().is_some() {
+                registered.authenticated();
+            }
             let identity = conn
                 .peer_certificates()
                 .and_then(|c| c.first())
@@ -725,6 +921,7 @@ async fn handle(state: Arc<State>, stream: TcpStream, peer: SocketAddr, port: u1
                 peer_chain,
                 tls: true,
                 activity: act.clone(),
+                conn: registered,
             };
             let io = TokioIo::new(tls);
             if h2 {
@@ -759,6 +956,7 @@ async fn handle(state: Arc<State>, stream: TcpStream, peer: SocketAddr, port: u1
                 peer_chain: None,
                 tls: false,
                 activity: act.clone(),
+                conn: registered,
             };
             let builder = auto_builder(&limits);
             serve_watched!(
