@@ -97,7 +97,7 @@ pub struct Revocation {
     /// Reason.
     pub reason: Reason,
     /// When it was revoked.
-    #[serde(with = "crate::output::rfc3339s")]
+    #[serde(with = "crate::ground::timefmt::rfc3339s")]
     pub revoked_at: OffsetDateTime,
 }
 
@@ -167,7 +167,7 @@ pub struct CaRevocation {
     /// Reason.
     pub reason: Reason,
     /// When it was revoked.
-    #[serde(with = "crate::output::rfc3339s")]
+    #[serde(with = "crate::ground::timefmt::rfc3339s")]
     pub revoked_at: OffsetDateTime,
     /// SHA-256 fingerprint of the intermediate (the `issuer_fingerprint` of what it issued).
     pub sha256_fingerprint: String,
@@ -293,10 +293,10 @@ pub struct CrlReport {
     /// CRL number.
     pub number: u64,
     /// thisUpdate.
-    #[serde(with = "crate::output::rfc3339s")]
+    #[serde(with = "crate::ground::timefmt::rfc3339s")]
     pub this_update: OffsetDateTime,
     /// nextUpdate.
-    #[serde(with = "crate::output::rfc3339s")]
+    #[serde(with = "crate::ground::timefmt::rfc3339s")]
     pub next_update: OffsetDateTime,
     /// The CRLs in the file.
     pub crls: Vec<CrlInfo>,
@@ -456,7 +456,7 @@ pub fn publish(
                         });
                         notes.push(format!(
                             "root key {input} is offline: the root CRL in crl.pem is kept as it is (next update {}; sign a new one with the root key online before then)",
-                            crate::output::fmt_time(next)
+                            crate::ground::timefmt::fmt_time(next)
                         ));
                     }
                     None => notes.push(format!(

@@ -22,7 +22,7 @@ pub fn run(ctx: &Ctx, cmd: CaCommand) -> Result<u8> {
         CaCommand::Rotate(a) => rotate(ctx, a),
         CaCommand::Retire(a) => retire(ctx, a),
         CaCommand::Bundle { out } => bundle(ctx, out.as_deref()),
-        CaCommand::Import(a) => crate::cmd::import::run(ctx, a),
+        CaCommand::Import(_) => unreachable!("cmd::dispatch runs `ca import`"),
     }
 }
 

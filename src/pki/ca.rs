@@ -272,7 +272,7 @@ fn cert_info_from_pem(name: &str, pem: &str) -> Result<CertInfo> {
 /// (`20261224T185542Z`), with `-2`, `-3`... when the same second was used already (the
 /// caller holds the state lock). Names sort in time order.
 fn unused_dir(parent: &Path, now: OffsetDateTime) -> PathBuf {
-    let stamp = crate::output::file_stamp(now);
+    let stamp = crate::ground::timefmt::file_stamp(now);
     let mut p = parent.join(&stamp);
     let mut n = 2;
     while p.symlink_metadata().is_ok() {

@@ -161,7 +161,7 @@ fn sign(
 ) -> Result<Issued> {
     check_constraints(cfg, ca, spec)?;
     // Whole seconds: the certificate carries seconds, and its record says the same.
-    let now = crate::output::secs(OffsetDateTime::now_utc());
+    let now = crate::ground::timefmt::secs(OffsetDateTime::now_utc());
     let mut not_after = now + spec.valid_for;
     let capped = not_after > ca.info.not_after;
     if capped {
