@@ -314,6 +314,20 @@ fn fingerprint_of(gen: &Generation) -> &str {
     &gen.issuing.sha256_fingerprint
 }
 
+/// Create a CA in `store` ([`ca::init`]) and publish its first CRL, empty, so that peers
+/// configured with `crl.pem` (and `verify`) have one before the first revocation. The
+/// caller holds the lock.
+pub fn init_ca(
+    store: &Store,
+    opts: &ca::InitOptions,
+    passphrase: Option<&SecretString>,
+    mode: ca::InitMode,
+) -> Result<ca::InitReport> {
+    let report = ca::init(store, opts, passphrase, mode)?;
+    publish(store, passphrase, ca::INITIAL_CRL_DAYS, None)?;
+    Ok(report)
+}
+
 /// Sign a CRL for every trusted CA generation (and the root above an intermediate) and write
 /// `crl.pem` and the new CRL number. The caller holds the lock.
 ///

@@ -134,7 +134,8 @@ pub enum InitMode {
 
 /// Create a CA in `store`. The caller holds the lock and has already checked (or
 /// confirmed) an existing CA. All keys and certificates are made in memory before the
-/// first file is written; the configuration file is written last.
+/// first file is written; the configuration file is written last. Its first CRL is
+/// published by `revocation::init_ca`, which the commands call.
 pub fn init(
     store: &Store,
     opts: &InitOptions,
@@ -245,10 +246,6 @@ pub fn init(
         encrypted,
         created: now,
     })?;
-    // An empty CRL from the start, so that peers configured with crl.pem (and `verify`)
-    // have one before the first revocation.
-    crate::revocation::publish(store, passphrase, INITIAL_CRL_DAYS, None)?;
-
     Ok(InitReport {
         dir: store.root().to_path_buf(),
         root: CertInfo::from_der("root.crt", root_cert.der())?,

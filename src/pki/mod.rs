@@ -14,5 +14,6 @@ pub mod keys;
 pub mod names;
 pub mod p12;
 pub mod pemfile;
+pub mod spec;
 pub mod store;
 pub mod validity;
