@@ -538,10 +538,11 @@ def cycle_path(graph, comp):
 
 
 def why(graph, a, b):
-    reasons = graph[a][b]
-    first = reasons[0]
-    more = f" (+{len(reasons) - 1})" if len(reasons) > 1 else ""
-    return f"{first}{more}"
+    """The references of file a to file b: the first three, and how many more."""
+    reasons = list(dict.fromkeys(graph[a][b]))
+    shown = ", ".join(reasons[:3])
+    more = f" (+{len(reasons) - 3} more)" if len(reasons) > 3 else ""
+    return f"{shown}{more}"
 
 
 # ---------------------------------------------------------------------------------------
