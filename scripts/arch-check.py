@@ -13,7 +13,8 @@ Three rules, no allowlist:
    file is reported as a cycle, printed as a path.
 2. Library layers never reach the binary's layers: files under src/pki/, src/etcd/,
    src/probe/, src/shares/ and src/revocation.rs, src/rfc5280.rs, src/verify.rs must not
-   import src/cli.rs, src/cmd/, src/output.rs or src/term.rs.
+   import src/cli.rs, src/cmd/, src/output.rs or src/term.rs, directly or through a file
+   outside the library layers (src/tlsconf.rs, say).
 3. No workspace member other than the root `secctl` package depends (directly or through
    non-dev dependencies) on clap, clap_complete, clap_mangen, indicatif or dialoguer
    (read from `cargo metadata`).
