@@ -288,38 +288,40 @@ def is_ident(t):
 # References: every module path a file uses, resolved to the file that module lives in.
 
 
-def resolve(start, segs):
-    """Follow `segs` from module `start` as far as they name modules; return the deepest
-    module reached, or None when the first segment names no module (an item, an extern
-    crate, a local variable)."""
+def resolve(start, segs, aliases=None):
+    """Follow `segs` from module `start` as far as they name modules. Return the deepest
+    module reached and how many segments named modules, or (None, 0) when the first
+    segment names no module (an item, an extern crate, a local variable). `aliases` maps
+    the names a module imported with `use` to the modules they name."""
     m = start
     k = 0
-    first = True
     while k < len(segs):
         s = segs[k]
-        if s in ("crate", "$crate") and first:
+        if s in ("crate", "$crate") and k == 0:
             while m.parent is not None:
                 m = m.parent
-        elif s == "super":
+        elif s == "super" and (k == 0 or segs[k - 1] == "super"):
             if m.parent is None:
-                return None
+                return None, 0
             m = m.parent
-        elif s == "self" and first:
+        elif s == "self" and k == 0:
             pass
         elif s in m.children:
             m = m.children[s]
+        elif k == 0 and aliases and s in aliases.get(id(m), {}):
+            m = aliases[id(m)][s]
         else:
             break
-        first = False
         k += 1
     if k == 0:
-        return None
-    return m
+        return None, 0
+    return m, k
 
 
 def parse_use_tree(toks, i, prefix, out):
-    """Parse a use tree at `toks[i]`, appending each full path (list of segments) to
-    `out`; a glob or `self` yields the prefix itself. Return the index after the tree."""
+    """Parse a use tree at `toks[i]`, appending (path, name) to `out` for each path it
+    imports: the segments, and the name it is known by (its `as` name or last segment;
+    None for a glob, whose path is the prefix). Return the index after the tree."""
     segs = list(prefix)
     while i < len(toks):
         t = toks[i]
@@ -335,29 +337,28 @@ def parse_use_tree(toks, i, prefix, out):
                 i = parse_use_tree(toks, i, segs, out)
             return i + 1
         if t == "*":
-            out.append(segs)
+            out.append((segs, None))
             return i + 1
         if is_ident(t) or t == "$crate":
-            if t == "self" and segs:
-                out.append(segs)
-                i += 1
-            else:
+            i += 1
+            if t != "self" or not segs:
                 segs = segs + [t]
-                i += 1
                 if i < len(toks) and toks[i] == "::":
                     continue
-                out.append(segs)
+            name = segs[-1]
             if i + 1 < len(toks) and toks[i] == "as":
+                name = toks[i + 1]
                 i += 2
+            out.append((segs, name))
             return i
         # Anything else ends the tree (`;`, `,`, `}`).
-        out.append(segs) if segs and segs != list(prefix) else None
         return i
     return i
 
 
-def references(crate, file):
-    """Yield (target module, description) for each module path used in `file`."""
+def walk(crate, file):
+    """Yield (module in scope, kind, segments, imported name) for each `use` path
+    (kind "use") and each path in code that may start at a module (kind "path")."""
     toks, top = crate.files[file]
     stack = [(top, -1)]
     depth = 0
@@ -382,33 +383,49 @@ def references(crate, file):
         elif t == "mod" and i + 2 < n and toks[i + 2] == ";":
             i += 3
             continue
-        elif t == "use" and i + 1 < n and toks[i + 1] not in ("<",):
+        elif t == "use" and i + 1 < n and toks[i + 1] != "<":
             paths = []
             j = parse_use_tree(toks, i + 1, [], paths)
-            for segs in paths:
-                if not segs or segs[0] == "::":
-                    continue
-                target = resolve(cur, segs)
-                if target is not None:
-                    yield target, "use " + "::".join(segs)
+            for segs, name in paths:
+                if segs and segs[0] != "::":
+                    yield cur, "use", segs, name
             i = max(j, i + 1)
             continue
         elif (is_ident(t) or t == "$crate") and i + 1 < n and toks[i + 1] == "::":
             prev = toks[i - 1] if i else ""
             # The start of a path, not a later segment; `pub(in crate::x)` is no import.
             if prev != "::" and not (prev == "in" and i >= 2 and toks[i - 2] == "("):
-                if t in KEYWORD_STARTS or t in cur.children:
-                    segs = [t]
-                    j = i + 1
-                    while j + 1 < n and toks[j] == "::" and is_ident(toks[j + 1]):
-                        segs.append(toks[j + 1])
-                        j += 2
-                    target = resolve(cur, segs)
-                    if target is not None:
-                        yield target, "::".join(segs)
-                    i = j
-                    continue
+                segs = [t]
+                j = i + 1
+                while j + 1 < n and toks[j] == "::" and is_ident(toks[j + 1]):
+                    segs.append(toks[j + 1])
+                    j += 2
+                yield cur, "path", segs, None
+                i = j
+                continue
         i += 1
+
+
+def references(crate, file):
+    """Yield (target module, description) for each module path used in `file`: `use`
+    paths, and paths in code that start at `crate`, `super`, `self`, a child module or a
+    module the file imported by name (`use crate::pki::fsio;` then `fsio::read_text`)."""
+    aliases = {}
+    for cur, kind, segs, name in walk(crate, file):
+        if kind == "use" and name is not None:
+            target, k = resolve(cur, segs)
+            if target is not None and k == len(segs):
+                aliases.setdefault(id(cur), {})[name] = target
+    for cur, kind, segs, _ in walk(crate, file):
+        if kind == "path" and not (
+            segs[0] in KEYWORD_STARTS
+            or segs[0] in cur.children
+            or segs[0] in aliases.get(id(cur), {})
+        ):
+            continue
+        target, _ = resolve(cur, segs, aliases)
+        if target is not None:
+            yield target, ("use " if kind == "use" else "") + "::".join(segs)
 
 
 def crate_roots(repo):
@@ -701,7 +718,7 @@ SELF_TEST_FILES = {
     "Cargo.toml": '[package]\nname = "archtest"\nversion = "0.0.0"\nedition = "2021"\n',
     # lib.rs uses a child by its bare name (lib -> a); nothing refers back to lib.rs.
     "src/lib.rs": "pub mod a;\npub mod b;\npub mod c;\nmod ok;\npub mod pki;\n"
-    "pub mod output;\npub mod ground;\npub fn run() { a::f(); }\n",
+    "pub mod output;\npub mod ground;\npub mod alias;\npub fn run() { a::f(); }\n",
     # The cycle a -> b -> c/mod.rs -> c/d.rs -> a, through each kind of reference:
     # a grouped use, a serde attribute's path, a self:: path to a child, a super:: path
     # (pki/store.rs below has an inline crate:: path, lib.rs a child's name).
@@ -720,6 +737,9 @@ SELF_TEST_FILES = {
     "src/pki/mod.rs": "pub mod store;\npub fn u() { crate::ground::v() }\n",
     "src/ground.rs": "pub fn v() { let _ = crate::output::fmt(); }\n",
     "src/pki/store.rs": "pub fn t() -> String { crate::output::fmt() }\n",
+    # Modules imported by name, then used by that name: alias.rs -> pki/store.rs twice.
+    "src/alias.rs": "use crate::pki;\nuse crate::pki::store as st;\n"
+    "pub fn w() -> String { let _ = st::t(); pki::store::t() }\n",
     "src/output.rs": "pub fn fmt() -> String { String::new() }\n"
     "#[cfg(test)]\nmod tests {\n    use super::*;\n    #[test]\n    fn t() { fmt(); }\n}\n",
 }
@@ -744,6 +764,10 @@ def self_test(out):
             ok = False
         if "src/ok.rs" not in graph.get("src/a.rs", {}) or graph.get("src/ok.rs"):
             out.write(f"arch-check: self-test: ok.rs edges wrong: {graph.get('src/ok.rs')}\n")
+            ok = False
+        alias = graph.get("src/alias.rs", {})
+        if not {"pki::store::t", "st::t"} <= set(alias.get("src/pki/store.rs", [])):
+            out.write(f"arch-check: self-test: alias.rs edges wrong: {alias}\n")
             ok = False
         layers = [(a, b) for a, b, _, _ in layer_violations(graph)]
         if layers != [("src/pki/mod.rs", "src/output.rs"), ("src/pki/store.rs", "src/output.rs")]:
