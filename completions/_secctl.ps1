@@ -148,7 +148,8 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             break
         }
         'secctl;ca;bundle' {
-            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Where to write it [default: standard output]')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Where to write it [default: standard output]. A node installs only roots it pins (FILE.pins, written beside it; else the roots of the FILE already there; trust on first use when neither exists) or that a pinned root endorsed at `ca rotate`')
+            [CompletionResult]::new('--pin', '--pin', [CompletionResultType]::ParameterName, 'Trust this root (SHA-256 fingerprint of its certificate, from `secctl ca show` on the CA host) in addition to the pins; repeatable')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
@@ -412,7 +413,8 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             break
         }
         'secctl;cert;export' {
-            [CompletionResult]::new('--p12', '--p12', [CompletionResultType]::ParameterName, 'Write a PKCS#12 file (key, certificate, chain up to the root), mode 0600; the export passphrase is asked, or read from --passphrase-file')
+            [CompletionResult]::new('--p12-passphrase-file', '--p12-passphrase-file', [CompletionResultType]::ParameterName, 'The PKCS#12 passphrase: first line of FILE (at least 8 characters; refused when it is the CA key''s passphrase)')
+            [CompletionResult]::new('--p12', '--p12', [CompletionResultType]::ParameterName, 'Write a PKCS#12 file (key, certificate, chain up to the root), mode 0600; its own passphrase is asked twice, or read from --p12-passphrase-file (never the CA key''s)')
             [CompletionResult]::new('--pkcs1', '--pkcs1', [CompletionResultType]::ParameterName, 'Write the key as PKCS#1 (`RSA PRIVATE KEY`, RSA keys only), mode 0600')
             [CompletionResult]::new('--sec1', '--sec1', [CompletionResultType]::ParameterName, 'Write the key as SEC1 (`EC PRIVATE KEY`, ECDSA keys only), mode 0600')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')
@@ -495,6 +497,7 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Days until nextUpdate (peers refuse the CRL afterwards: republish before)')
             [CompletionResult]::new('--root-crl-days', '--root-crl-days', [CompletionResultType]::ParameterName, 'Days until nextUpdate of the root''s CRL above an intermediate [default: until the intermediate expires]')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Publish nothing: write the CRL published last (`crl.pem` of the state, e.g. on etcd) to FILE, for nodes that fetch it; needs no CA key')
+            [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'With --out: the trust bundle the node holds, whose CAs must have signed the CRL [default: ca.crt beside FILE]. The CRL number never goes below the one installed last (kept in FILE.numbers)')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
@@ -572,7 +575,7 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on, repeatable (port 0 picks a free port; the first line printed says which)')
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Serve the node certificate NAME from DIR/certs/NAME/ (instead of --cert/--key)')
             [CompletionResult]::new('--trust-domain', '--trust-domain', [CompletionResultType]::ParameterName, 'The cluster''s SPIFFE trust domain, which --allow-role requires of the client''s SPIFFE id [default: DIR''s]')
-            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Connections served at once; over it, new connections are closed at once')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Connections served at once; at the cap a new one takes the place of the oldest not yet authenticated (by a verified client certificate; where none is asked for, by a request served), or is closed at once')
             [CompletionResult]::new('--header-timeout', '--header-timeout', [CompletionResultType]::ParameterName, 'Seconds allowed for the first byte, the TLS handshake, and each request''s head and body')
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Seconds a connection may stay open with no request in flight (HTTP/1.1 and HTTP/2)')
             [CompletionResult]::new('--watch-interval', '--watch-interval', [CompletionResultType]::ParameterName, 'Seconds between looks at the certificate, key, bundle and CRL files, which are reloaded when they change (0: only on SIGHUP)')

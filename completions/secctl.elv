@@ -140,7 +140,8 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand --version 'Print version'
         }
         &'secctl;ca;bundle'= {
-            cand --out 'Where to write it [default: standard output]'
+            cand --out 'Where to write it [default: standard output]. A node installs only roots it pins (FILE.pins, written beside it; else the roots of the FILE already there; trust on first use when neither exists) or that a pinned root endorsed at `ca rotate`'
+            cand --pin 'Trust this root (SHA-256 fingerprint of its certificate, from `secctl ca show` on the CA host) in addition to the pins; repeatable'
             cand --dir 'State directory (CA, records, issued certificates)'
             cand -o 'Output format: a human table, or one JSON document on stdout'
             cand --output 'Output format: a human table, or one JSON document on stdout'
@@ -386,7 +387,8 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand --version 'Print version'
         }
         &'secctl;cert;export'= {
-            cand --p12 'Write a PKCS#12 file (key, certificate, chain up to the root), mode 0600; the export passphrase is asked, or read from --passphrase-file'
+            cand --p12-passphrase-file 'The PKCS#12 passphrase: first line of FILE (at least 8 characters; refused when it is the CA key''s passphrase)'
+            cand --p12 'Write a PKCS#12 file (key, certificate, chain up to the root), mode 0600; its own passphrase is asked twice, or read from --p12-passphrase-file (never the CA key''s)'
             cand --pkcs1 'Write the key as PKCS#1 (`RSA PRIVATE KEY`, RSA keys only), mode 0600'
             cand --sec1 'Write the key as SEC1 (`EC PRIVATE KEY`, ECDSA keys only), mode 0600'
             cand --dir 'State directory (CA, records, issued certificates)'
@@ -458,6 +460,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand --days 'Days until nextUpdate (peers refuse the CRL afterwards: republish before)'
             cand --root-crl-days 'Days until nextUpdate of the root''s CRL above an intermediate [default: until the intermediate expires]'
             cand --out 'Publish nothing: write the CRL published last (`crl.pem` of the state, e.g. on etcd) to FILE, for nodes that fetch it; needs no CA key'
+            cand --ca 'With --out: the trust bundle the node holds, whose CAs must have signed the CRL [default: ca.crt beside FILE]. The CRL number never goes below the one installed last (kept in FILE.numbers)'
             cand --dir 'State directory (CA, records, issued certificates)'
             cand -o 'Output format: a human table, or one JSON document on stdout'
             cand --output 'Output format: a human table, or one JSON document on stdout'
@@ -532,7 +535,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand --listen 'Address to listen on, repeatable (port 0 picks a free port; the first line printed says which)'
             cand --name 'Serve the node certificate NAME from DIR/certs/NAME/ (instead of --cert/--key)'
             cand --trust-domain 'The cluster''s SPIFFE trust domain, which --allow-role requires of the client''s SPIFFE id [default: DIR''s]'
-            cand --max-connections 'Connections served at once; over it, new connections are closed at once'
+            cand --max-connections 'Connections served at once; at the cap a new one takes the place of the oldest not yet authenticated (by a verified client certificate; where none is asked for, by a request served), or is closed at once'
             cand --header-timeout 'Seconds allowed for the first byte, the TLS handshake, and each request''s head and body'
             cand --idle-timeout 'Seconds a connection may stay open with no request in flight (HTTP/1.1 and HTTP/2)'
             cand --watch-interval 'Seconds between looks at the certificate, key, bundle and CRL files, which are reloaded when they change (0: only on SIGHUP)'

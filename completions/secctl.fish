@@ -136,7 +136,8 @@ complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcom
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from rotate" -s V -l version -d 'Print version'
-complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from bundle" -l out -d 'Where to write it [default: standard output]' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from bundle" -l out -d 'Where to write it [default: standard output]. A node installs only roots it pins (FILE.pins, written beside it; else the roots of the FILE already there; trust on first use when neither exists) or that a pinned root endorsed at `ca rotate`' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from bundle" -l pin -d 'Trust this root (SHA-256 fingerprint of its certificate, from `secctl ca show` on the CA host) in addition to the pins; repeatable' -r
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from bundle" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand ca; and __fish_seen_subcommand_from bundle" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
@@ -348,7 +349,8 @@ complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subc
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from show" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
-complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from export" -l p12 -d 'Write a PKCS#12 file (key, certificate, chain up to the root), mode 0600; the export passphrase is asked, or read from --passphrase-file' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from export" -l p12-passphrase-file -d 'The PKCS#12 passphrase: first line of FILE (at least 8 characters; refused when it is the CA key\'s passphrase)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from export" -l p12 -d 'Write a PKCS#12 file (key, certificate, chain up to the root), mode 0600; its own passphrase is asked twice, or read from --p12-passphrase-file (never the CA key\'s)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from export" -l pkcs1 -d 'Write the key as PKCS#1 (`RSA PRIVATE KEY`, RSA keys only), mode 0600' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from export" -l sec1 -d 'Write the key as SEC1 (`EC PRIVATE KEY`, ECDSA keys only), mode 0600' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from export" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
@@ -400,6 +402,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand revoke" -s V -l version -d
 complete -c secctl -n "__fish_secctl_using_subcommand crl" -l days -d 'Days until nextUpdate (peers refuse the CRL afterwards: republish before)' -r
 complete -c secctl -n "__fish_secctl_using_subcommand crl" -l root-crl-days -d 'Days until nextUpdate of the root\'s CRL above an intermediate [default: until the intermediate expires]' -r
 complete -c secctl -n "__fish_secctl_using_subcommand crl" -l out -d 'Publish nothing: write the CRL published last (`crl.pem` of the state, e.g. on etcd) to FILE, for nodes that fetch it; needs no CA key' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand crl" -l ca -d 'With --out: the trust bundle the node holds, whose CAs must have signed the CRL [default: ca.crt beside FILE]. The CRL number never goes below the one installed last (kept in FILE.numbers)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand crl" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand crl" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
 json\t'One stable JSON document'"
@@ -472,7 +475,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand check" -s V -l version -d 
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l listen -d 'Address to listen on, repeatable (port 0 picks a free port; the first line printed says which)' -r
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l name -d 'Serve the node certificate NAME from DIR/certs/NAME/ (instead of --cert/--key)' -r
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l trust-domain -d 'The cluster\'s SPIFFE trust domain, which --allow-role requires of the client\'s SPIFFE id [default: DIR\'s]' -r
-complete -c secctl -n "__fish_secctl_using_subcommand serve" -l max-connections -d 'Connections served at once; over it, new connections are closed at once' -r
+complete -c secctl -n "__fish_secctl_using_subcommand serve" -l max-connections -d 'Connections served at once; at the cap a new one takes the place of the oldest not yet authenticated (by a verified client certificate; where none is asked for, by a request served), or is closed at once' -r
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l header-timeout -d 'Seconds allowed for the first byte, the TLS handshake, and each request\'s head and body' -r
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l idle-timeout -d 'Seconds a connection may stay open with no request in flight (HTTP/1.1 and HTTP/2)' -r
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l watch-interval -d 'Seconds between looks at the certificate, key, bundle and CRL files, which are reloaded when they change (0: only on SIGHUP)' -r

@@ -153,8 +153,8 @@ secctl cert sign app.csr --kind client --role gitlab --name rails",
         "\
 # PKCS#12 for Java, Windows, appliances (asks the export passphrase twice)
 secctl cert export node-1 --p12 node-1.p12
-secctl --passphrase-file ./p12-pass cert export node-1 \\
-    --p12 node-1.pfx --legacy
+secctl cert export node-1 --p12 node-1.pfx --legacy \\
+    --p12-passphrase-file ./p12-pass
 # the key in the format a consumer asks for
 secctl cert export node-1 --sec1 node-1.ec.key
 secctl cert export rsa-node --pkcs1 rsa-node.rsa.key",
@@ -508,6 +508,11 @@ pub enum Command {
         #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath,
               conflicts_with = "root_crl_days")]
         out: Option<PathBuf>,
+        /// With --out: the trust bundle the node holds, whose CAs must have signed the CRL
+        /// [default: ca.crt beside FILE]. The CRL number never goes below the one installed
+        /// last (kept in FILE.numbers).
+        #[arg(long, value_name = "BUNDLE", value_hint = ValueHint::FilePath, requires = "out")]
+        ca: Option<PathBuf>,
     },
     /// Verify a certificate file, or a live server's (HOST:PORT): chain, validity, usage, CRL, host, role.
     Verify(VerifyArgs),
@@ -580,9 +585,15 @@ pub enum CaCommand {
     Rotate(CaRotateArgs),
     /// Write the trust bundle (ca.crt of the state, e.g. on etcd) to a file or stdout.
     Bundle {
-        /// Where to write it [default: standard output].
+        /// Where to write it [default: standard output]. A node installs only roots it
+        /// pins (FILE.pins, written beside it; else the roots of the FILE already there;
+        /// trust on first use when neither exists) or that a pinned root endorsed at `ca rotate`.
         #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
         out: Option<PathBuf>,
+        /// Trust this root (SHA-256 fingerprint of its certificate, from `secctl ca show`
+        /// on the CA host) in addition to the pins; repeatable.
+        #[arg(long, value_name = "SHA256", requires = "out")]
+        pin: Vec<String>,
     },
     /// Retire a previous CA generation: drop it from ca.crt and crl.pem (its files go to DIR/attic/retired/).
     Retire(CaRetireArgs),
@@ -702,7 +713,9 @@ pub struct ServeArgs {
     /// id [default: DIR's].
     #[arg(long, value_name = "DOMAIN")]
     pub trust_domain: Option<String>,
-    /// Connections served at once; over it, new connections are closed at once.
+    /// Connections served at once; at the cap a new one takes the place of the oldest not yet
+    /// authenticated (by a verified client certificate; where none is asked for, by a request
+    /// served), or is closed at once.
     #[arg(long, value_name = "N", default_value_t = crate::serve::DEFAULT_MAX_CONNECTIONS,
           value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub max_connections: u32,
@@ -755,7 +768,7 @@ pub struct CheckArgs {
 /// Arguments of `apply`.
 #[derive(Debug, Args)]
 pub struct ApplyArgs {
-    /// The inventory (YAML; schema in the README).
+    /// The inventory (YAML; schema in docs/commands/apply.md).
     pub inventory: PathBuf,
     /// Change nothing; exit 1 when there is work to do.
     #[arg(long)]
@@ -998,10 +1011,15 @@ pub enum CertCommand {
 pub struct ExportArgs {
     /// A name (its latest certificate), a serial or a certificate file.
     pub target: String,
-    /// Write a PKCS#12 file (key, certificate, chain up to the root), mode 0600; the export
-    /// passphrase is asked, or read from --passphrase-file.
+    /// Write a PKCS#12 file (key, certificate, chain up to the root), mode 0600; its own
+    /// passphrase is asked twice, or read from --p12-passphrase-file (never the CA key's).
     #[arg(long, value_name = "FILE")]
     pub p12: Option<PathBuf>,
+    /// The PKCS#12 passphrase: first line of FILE (at least 8 characters; refused when it
+    /// is the CA key's passphrase).
+    #[arg(long, value_name = "FILE", env = "SECCTL_P12_PASSPHRASE_FILE", requires = "p12",
+          value_hint = ValueHint::FilePath)]
+    pub p12_passphrase_file: Option<PathBuf>,
     /// The PKCS#12 file in the legacy profile (3DES, SHA-1 MAC) for old Java, Windows and appliances.
     #[arg(long, requires = "p12")]
     pub legacy: bool,

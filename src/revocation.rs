@@ -274,6 +274,14 @@ struct CrlState {
     number: u64,
 }
 
+/// The number of the CRLs published last (`DIR/crl.json`), `None` before the first.
+pub fn last_number(store: &Store) -> Option<u64> {
+    let text = std::fs::read_to_string(store.path("crl.json")).ok()?;
+    serde_json::from_str::<CrlState>(&text)
+        .ok()
+        .map(|s| s.number)
+}
+
 /// One CRL written into `crl.pem`.
 #[derive(Debug, Serialize)]
 pub struct CrlInfo {

@@ -541,12 +541,46 @@ fn check_names(
         |n: &str, b: &&&str| dns_matches(n, b),
         "DNS name"
     );
+    // A wildcard that could match a name of an excluded subtree is excluded (issuance
+    // refuses it the same way: crate::pki::constraints::wildcard_covers).
+    for n in names.dns.iter().copied() {
+        let hit = excluded.iter().find_map(|t| match &t.base {
+            GeneralName::DNSName(b) if crate::pki::constraints::wildcard_covers(n, b) => Some(*b),
+            _ => None,
+        });
+        if let Some(b) = hit {
+            violation(format!(
+                "DNS name {} (a wildcard that covers the excluded {b:?})",
+                show(n)
+            ));
+        }
+    }
     form!(
         names.ips.iter().copied(),
         GeneralName::IPAddress,
         |n: &[u8], b: &&&[u8]| ip_matches(n, b),
         "IP address"
     );
+    // An IPv4-mapped IPv6 address is also checked as the IPv4 address it carries.
+    for n in names.ips.iter().copied() {
+        let Ok(v6) = <[u8; 16]>::try_from(n) else {
+            continue;
+        };
+        let Some(v4) = std::net::Ipv6Addr::from(v6).to_ipv4_mapped() else {
+            continue;
+        };
+        let v4 = v4.octets();
+        if excluded
+            .iter()
+            .any(|t| matches!(&t.base, GeneralName::IPAddress(b) if ip_matches(&v4, b)))
+        {
+            violation(format!(
+                "IP address {} (the IPv4 address {}) (excluded)",
+                show(n),
+                std::net::Ipv4Addr::from(v4)
+            ));
+        }
+    }
     form!(
         names.uris.iter().copied(),
         GeneralName::URI,

@@ -1196,3 +1196,180 @@ fn a_working_copy_kept_between_commands_is_never_trusted_blindly() {
     provision("a");
     assert_eq!(ca_of("b"), ca_of("a"));
 }
+
+/// The state's value of `key` on etcd, without the mode line.
+fn etcd_value(cluster: &Cluster, key: &str) -> String {
+    let r = cluster.etcdctl(&["get", key, "--print-value-only"]).ok();
+    // etcdctl adds one newline after the value.
+    let v = r.stdout.strip_suffix('\n').unwrap_or(&r.stdout);
+    v.split_once('\n')
+        .map(|(_, rest)| rest.to_string())
+        .unwrap()
+}
+
+/// What another writer of the prefix does: put `content` under `key` with `mode`.
+fn plant(cluster: &Cluster, key: &str, mode: &str, content: &str) {
+    cluster
+        .etcdctl(&["put", key, &format!("{mode}\n{content}")])
+        .ok();
+}
+
+#[test]
+#[ignore = "needs etcd and etcdctl (apt-get install etcd-server etcd-client); run by .ci/run"]
+fn a_second_writer_of_the_prefix_cannot_make_a_node_trust_it() {
+    // Another writer of the prefix (no lock, no CA passphrase) plants a root, puts an old CRL
+    // back, writes a CRL signed by its own key and opens the modes: the node's fetch refuses
+    // each, and openssl against what the node holds still refuses the attacker's client and
+    // the revoked one.
+    let env = setup();
+    let cluster = Cluster::start(&env.path("etcd"), None);
+    let url = cluster.url(0, "prod");
+    on_etcd(&env, &url, "ca-host", &["ca", "init", "--name", "Prod"]).ok();
+    // The node's installed files (its etcd working copy is under `node-cache`).
+    let node = env.path("node-tls");
+    std::fs::create_dir_all(&node).unwrap();
+    std::fs::set_permissions(&node, std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
+    let (bundle, crl) = (node.join("ca.crt"), node.join("crl.pem"));
+    let fetch_bundle = || {
+        on_etcd(
+            &env,
+            &url,
+            "node",
+            &["ca", "bundle", "--out", bundle.to_str().unwrap()],
+        )
+    };
+    let fetch_crl = || {
+        on_etcd(
+            &env,
+            &url,
+            "node-cache",
+            &["crl", "--out", crl.to_str().unwrap()],
+        )
+    };
+    fetch_bundle().ok();
+    let out = env.path("out/rails");
+    on_etcd(
+        &env,
+        &url,
+        "ca-host",
+        &[
+            "cert",
+            "client",
+            "rails",
+            "--role",
+            "gitlab",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    )
+    .ok();
+    let rails = out.join("rails.crt");
+    fetch_crl().ok();
+    let old_crl = etcd_value(&cluster, "/prod/crl.pem");
+    on_etcd(&env, &url, "ca-host", &["--yes", "revoke", "rails"]).ok();
+    fetch_crl().ok();
+    let revoked = |crl: &Path| {
+        let r = tool(
+            "openssl",
+            &[
+                "verify",
+                "-crl_check",
+                "-CAfile",
+                bundle.to_str().unwrap(),
+                "-CRLfile",
+                crl.to_str().unwrap(),
+                rails.to_str().unwrap(),
+            ],
+        );
+        r.code != 0 && format!("{}{}", r.stdout, r.stderr).contains("revoked")
+    };
+    assert!(
+        revoked(&crl),
+        "openssl does not see the revocation in the node's CRL"
+    );
+    let before = snapshot(&node);
+
+    // 1. The CRL from before the revocation, put back.
+    plant(&cluster, "/prod/crl.pem", "644", &old_crl);
+    fetch_crl().usage_error(&["/prod/crl.pem", "rolled-back"]);
+    assert!(
+        snapshot(&node) == before,
+        "a refused fetch changed the node's files"
+    );
+    assert!(revoked(&crl));
+
+    // 2. A CRL signed by the attacker's key under the CA's name, with a high number.
+    let subject = tool(
+        "openssl",
+        &[
+            "x509",
+            "-in",
+            bundle.to_str().unwrap(),
+            "-noout",
+            "-subject",
+            "-nameopt",
+            "compat",
+        ],
+    )
+    .ok()
+    .stdout
+    .trim()
+    .trim_start_matches("subject=")
+    .to_string();
+    let (evil_root, evil_client, _) = attacker_ca(&env, &subject);
+    let evil_crl = foreign_crl(&env, &evil_root, &env.path("evil-root.key"));
+    plant(
+        &cluster,
+        "/prod/crl.pem",
+        "644",
+        &std::fs::read_to_string(&evil_crl).unwrap(),
+    );
+    fetch_crl().usage_error(&["/prod/crl.pem", "not signed by a CA this node trusts"]);
+    assert!(
+        snapshot(&node) == before,
+        "a refused fetch changed the node's files"
+    );
+    assert!(revoked(&crl));
+
+    // 3. A root appended to the trust bundle.
+    let good_bundle = etcd_value(&cluster, "/prod/ca.crt");
+    plant(
+        &cluster,
+        "/prod/ca.crt",
+        "644",
+        &format!(
+            "{good_bundle}{}",
+            std::fs::read_to_string(&evil_root).unwrap()
+        ),
+    );
+    fetch_bundle().usage_error(&["/prod/ca.crt", "neither pinned nor endorsed"]);
+    assert!(
+        snapshot(&node) == before,
+        "a refused fetch changed the node's files"
+    );
+    let r = openssl_verify_chain(&bundle, &evil_client, None);
+    assert_ne!(
+        r.code, 0,
+        "openssl accepts the attacker's client: {}",
+        r.stdout
+    );
+    // The CA host's check names it.
+    let r = on_etcd(&env, &url, "ca-host", &["store", "check"]);
+    assert_eq!(r.code, 1, "{} {}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("does not endorse"), "{}", r.stdout);
+
+    // 4. Modes opened by the writer: a reader's working copy keeps secctl's.
+    plant(&cluster, "/prod/ca.crt", "777", &good_bundle);
+    let key = etcd_value(&cluster, "/prod/ca/root.key.age");
+    plant(&cluster, "/prod/ca/root.key.age", "666", &key);
+    on_etcd(&env, &url, "reader", &["cert", "list"]).ok();
+    let work = work_copy(&env, "reader");
+    assert_eq!(mode(&work.join("ca/root.key.age")), 0o600);
+    assert_eq!(mode(&work.join("ca.crt")), 0o644);
+
+    // The CA publishes again; the node takes it (a higher number), the revocation holds.
+    on_etcd(&env, &url, "ca-host", &["crl"]).ok();
+    fetch_crl().ok();
+    fetch_bundle().ok();
+    assert!(revoked(&crl));
+}

@@ -34,8 +34,6 @@ fn modern_p12_is_read_by_openssl_with_the_chain_and_the_key() {
     let out = file(&env, "n1.p12");
     let r = env
         .run(&[
-            "--passphrase-file",
-            &pw,
             "-o",
             "json",
             "cert",
@@ -43,6 +41,8 @@ fn modern_p12_is_read_by_openssl_with_the_chain_and_the_key() {
             "n1",
             "--p12",
             &out,
+            "--p12-passphrase-file",
+            &pw,
         ])
         .ok();
     let j = r.json();
@@ -114,13 +114,13 @@ fn legacy_p12_opens_with_openssl_legacy() {
     let pw = pass(&env, "legacy-pass-1");
     let out = file(&env, "c1.pfx");
     env.run(&[
-        "--passphrase-file",
-        &pw,
         "cert",
         "export",
         "c1",
         "--p12",
         &out,
+        "--p12-passphrase-file",
+        &pw,
         "--legacy",
     ])
     .ok();
@@ -232,19 +232,19 @@ fn pkcs1_and_sec1_keys_are_read_by_openssl_and_refused_for_the_wrong_type() {
     env.run(&["cert", "export", "r", "--pkcs1", &rsa])
         .usage_error(&["r.rsa", "exists", "--force"]);
     env.run(&["cert", "export", "r", "--p12", &file(&env, "r.p12")])
-        .usage_error(&["passphrase", "--passphrase-file"]);
+        .usage_error(&["passphrase", "--p12-passphrase-file"]);
     env.run(&["cert", "export", "nosuch", "--sec1", &file(&env, "x.key")])
         .usage_error(&["nosuch"]);
     env.run(&["cert", "export", "e", "--sec1", &file(&env, "no/dir/x.key")])
         .usage_error(&["no/dir/x.key", "directory does not exist"]);
     env.run(&[
-        "--passphrase-file",
-        short.to_str().unwrap(),
         "cert",
         "export",
         "e",
         "--p12",
         &file(&env, "e.p12"),
+        "--p12-passphrase-file",
+        short.to_str().unwrap(),
     ])
     .usage_error(&["short", "at least 8"]);
     let after = snapshot(env.tmp.path());
@@ -271,13 +271,13 @@ fn curl_with_a_p12_client_certificate_does_mtls_against_serve() {
     let pw = pass(&env, "client-pass-1");
     let p12 = file(&env, "rails.p12");
     env.run(&[
-        "--passphrase-file",
-        &pw,
         "cert",
         "export",
         "rails",
         "--p12",
         &p12,
+        "--p12-passphrase-file",
+        &pw,
     ])
     .ok();
     let s = Serve::start(&env, &["--name", "srv", "--client-auth", "required"]);
@@ -332,13 +332,13 @@ fn keytool_lists_the_modern_p12() {
         let pw = pass(&env, "keytool-pass-1");
         let out = file(&env, &format!("{name}.p12"));
         env.run(&[
-            "--passphrase-file",
-            &pw,
             "cert",
             "export",
             &name,
             "--p12",
             &out,
+            "--p12-passphrase-file",
+            &pw,
         ])
         .ok();
         let r = tool(

@@ -216,14 +216,15 @@ fn every_command_output_matches_its_schema() {
     );
     check(&env, "revoke", &["revoke", "c2", "--yes"]);
     check(&env, "crl", &["crl"]);
-    let out = env.path("fetched-crl.pem");
-    check(&env, "crl-copy", &["crl", "--out", out.to_str().unwrap()]);
-    let out = env.path("fetched-ca.crt");
+    // A node fetches its trust bundle first: the CRL is checked against it.
+    let out = env.path("ca.crt");
     check(
         &env,
         "ca-bundle",
         &["ca", "bundle", "--out", out.to_str().unwrap()],
     );
+    let out = env.path("fetched-crl.pem");
+    check(&env, "crl-copy", &["crl", "--out", out.to_str().unwrap()]);
     check(&env, "ca-bundle", &["ca", "bundle"]);
     let list = check(&env, "cert-list", &["cert", "list", "--all"]);
     assert!(list
@@ -240,13 +241,13 @@ fn every_command_output_matches_its_schema() {
         &env,
         "cert-export",
         &[
-            "--passphrase-file",
-            pw.to_str().unwrap(),
             "cert",
             "export",
             "n1",
             "--p12",
             "n1.p12",
+            "--p12-passphrase-file",
+            pw.to_str().unwrap(),
             "--sec1",
             "n1.ec",
         ],

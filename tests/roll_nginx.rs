@@ -301,6 +301,18 @@ fn a_zero_downtime_ca_roll_across_two_mtls_nginx_nodes_loses_no_request() {
         .json();
     assert_eq!(v["summary"]["bundles_written"], 3, "{v}");
     assert_eq!(file_fingerprint(&certs.join("node-a/node-a.crt")), old_a);
+    // apply delivered the new root because the root the nodes held endorsed it; a node's own
+    // fetch (pinned to the roots it holds) takes the same bundle for the same reason.
+    for n in ["node-a", "node-b"] {
+        let out = certs.join(format!("{n}/ca.crt"));
+        let delivered = std::fs::read(&out).unwrap();
+        let j = env
+            .run(&["-o", "json", "ca", "bundle", "--out", out.to_str().unwrap()])
+            .ok()
+            .json();
+        assert_eq!(j["trust"], "pinned", "{j}");
+        assert_eq!(std::fs::read(&out).unwrap(), delivered);
+    }
     // Nodes reload at different moments, as on a real fleet.
     a.reload();
     std::thread::sleep(Duration::from_millis(700));

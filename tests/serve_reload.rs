@@ -261,3 +261,206 @@ fn sighup_in_insecure_mode_is_logged_and_harmless() {
     let (code, _) = curl(&format!("http://{}/", s.addr), &[]);
     assert_eq!(code, 200);
 }
+
+/// A CRL of the state directory's root made with rcgen, properly signed, listing the
+/// serials (hex) `revoked`, with the given nextUpdate.
+fn root_crl(env: &Env, next_update: time::OffsetDateTime, revoked: &[String]) -> String {
+    use rcgen::{
+        CertificateRevocationListParams, Issuer, KeyIdMethod, KeyPair, RevokedCertParams,
+        SerialNumber,
+    };
+    let pki = env.pki();
+    let root_pem = std::fs::read_to_string(pki.join("ca/root.crt")).unwrap();
+    let key =
+        KeyPair::from_pem(&std::fs::read_to_string(pki.join("ca/root.key")).unwrap()).unwrap();
+    let der = ::pem::parse(&root_pem).unwrap();
+    let ski = secctl::pki::inspect::CertInfo::from_der("root", der.contents())
+        .unwrap()
+        .subject_key_id
+        .unwrap();
+    let issuer = Issuer::from_ca_cert_pem(&root_pem, key).unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    CertificateRevocationListParams {
+        this_update: now - time::Duration::days(31),
+        next_update,
+        crl_number: SerialNumber::from(1u64),
+        issuing_distribution_point: None,
+        revoked_certs: revoked
+            .iter()
+            .map(|s| RevokedCertParams {
+                serial_number: SerialNumber::from_slice(&hex::decode(s).unwrap()),
+                revocation_time: now - time::Duration::days(1),
+                reason_code: None,
+                invalidity_date: None,
+            })
+            .collect(),
+        key_identifier_method: KeyIdMethod::PreSpecified(hex::decode(ski).unwrap()),
+    }
+    .signed_by(&issuer)
+    .unwrap()
+    .pem()
+    .unwrap()
+}
+
+/// What an old `crl.pem` put back looks like once its time is over: listing nothing,
+/// nextUpdate an hour ago.
+fn stale_crl(env: &Env) -> String {
+    root_crl(
+        env,
+        time::OffsetDateTime::now_utc() - time::Duration::hours(1),
+        &[],
+    )
+}
+
+/// Issue #27, finding 8: a CRL past its nextUpdate (an old one put back, without the
+/// revocations made since) is refused. At start serve exits 2 with one line naming the file
+/// and the nextUpdate; on a reload (file change or SIGHUP) the CRL in force stays, with one
+/// log line, and the revoked client stays out (curl). openssl confirms the stale CRL is the
+/// CA's own, signature good, only past its time.
+#[test]
+#[allow(clippy::disallowed_macros)] // the refusal line goes to stderr, for the record
+fn a_crl_past_its_next_update_is_refused() {
+    let env = serve_pki();
+    let rails = cert_of(&env, "rails");
+    let ops = cert_of(&env, "ops");
+    let stale = env.write("stale-crl.pem", &stale_crl(&env));
+    let stale_s = stale.display().to_string();
+    let ca = env.pki().join("ca.crt").display().to_string();
+    let o = tool(
+        "openssl",
+        &[
+            "crl",
+            "-in",
+            &stale_s,
+            "-CAfile",
+            &ca,
+            "-noout",
+            "-nextupdate",
+        ],
+    )
+    .ok();
+    assert!(
+        format!("{}{}", o.stdout, o.stderr).contains("verify OK"),
+        "{}{}",
+        o.stdout,
+        o.stderr
+    );
+    let next_update = o
+        .stdout
+        .trim()
+        .strip_prefix("nextUpdate=")
+        .unwrap()
+        .to_string();
+
+    // At start: exit 2, one line.
+    let r = env.run(&[
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--name",
+        "srv",
+        "--crl",
+        &stale_s,
+    ]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&stale_s) && r.stderr.contains("past its nextUpdate"),
+        "{}",
+        r.stderr
+    );
+    eprintln!(
+        "serve_reload: at start: {} (openssl: nextUpdate={next_update})",
+        r.stderr.trim()
+    );
+
+    // On a reload: rails revoked, then the stale CRL (which does not list it) put back.
+    env.run(&["--yes", "revoke", "rails"]).ok();
+    let s = Serve::start(&env, &["--name", "srv", "--client-auth", "required"]);
+    assert_eq!(get(&env, &s.addr, &rails), 0, "revoked client admitted");
+    assert_eq!(get(&env, &s.addr, &ops), 200);
+    std::fs::copy(&stale, env.pki().join("crl.pem")).unwrap();
+    let log = wait_log(&s, "past its nextUpdate", 1);
+    let lines: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("past its nextUpdate"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{log}");
+    assert!(
+        lines[0].starts_with(
+            "serve: reload after a file change failed, keeping the previous certificate and CRL: "
+        ) && lines[0].contains("crl.pem"),
+        "{log}"
+    );
+    assert_eq!(get(&env, &s.addr, &rails), 0, "revoked client admitted");
+    assert_eq!(get(&env, &s.addr, &ops), 200);
+    s.signal("HUP");
+    let log = wait_log(&s, "past its nextUpdate", 2);
+    assert!(log.contains("reload on SIGHUP failed"), "{log}");
+    assert_eq!(get(&env, &s.addr, &rails), 0, "revoked client admitted");
+    assert_eq!(get(&env, &s.addr, &ops), 200);
+    // No retry loop: one line per change or signal.
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(
+        s.log().matches("past its nextUpdate").count(),
+        2,
+        "{}",
+        s.log()
+    );
+    // A fresh CRL is taken again.
+    env.run(&["crl"]).ok();
+    wait_log(&s, "after a file change\n", 1);
+    assert_eq!(get(&env, &s.addr, &rails), 0, "revoked client admitted");
+    assert_eq!(get(&env, &s.addr, &ops), 200);
+}
+
+/// A CRL that passes its nextUpdate while serve runs (no file change) stays applied (the
+/// revoked client stays out: curl), with one log line saying so.
+#[test]
+fn a_crl_passing_its_next_update_while_served_stays_applied_with_a_log_line() {
+    let env = serve_pki();
+    let rails = cert_of(&env, "rails");
+    let ops = cert_of(&env, "ops");
+    let serial = serial_of(&env, "rails");
+    // (Whole seconds: what a CRL can say.)
+    let next_update = (time::OffsetDateTime::now_utc() + time::Duration::seconds(4))
+        .replace_nanosecond(0)
+        .unwrap();
+    let crl = env.write("short-crl.pem", &root_crl(&env, next_update, &[serial]));
+    let s = Serve::start(
+        &env,
+        &[
+            "--name",
+            "srv",
+            "--client-auth",
+            "required",
+            "--crl",
+            crl.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(get(&env, &s.addr, &rails), 0, "revoked client admitted");
+    assert_eq!(get(&env, &s.addr, &ops), 200);
+    let log = wait_log(&s, "passed its nextUpdate", 1);
+    let t = time::OffsetDateTime::now_utc();
+    assert!(t >= next_update, "said at {t}, before {next_update}");
+    let lines: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("passed its nextUpdate"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{log}");
+    assert!(
+        lines[0].starts_with("serve: the CRL in force (")
+            && lines[0].contains("short-crl.pem")
+            && lines[0].contains("still applied"),
+        "{log}"
+    );
+    assert_eq!(get(&env, &s.addr, &rails), 0, "revoked client admitted");
+    assert_eq!(get(&env, &s.addr, &ops), 200);
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(
+        s.log().matches("passed its nextUpdate").count(),
+        1,
+        "{}",
+        s.log()
+    );
+}

@@ -218,7 +218,7 @@ pub struct Archive {
 pub fn split_sealed(plain: &[u8]) -> std::result::Result<([u8; 32], &[u8]), String> {
     if plain.first() == Some(&b'{') {
         return Err("made by an older secctl (backup format 1), which did not authenticate backups: \
-             anyone holding backup.pub could have made it, so it is not restored (see README, Backups)"
+             anyone holding backup.pub could have made it, so it is not restored (see docs/commands/backup.md)"
             .into());
     }
     let nl = plain

@@ -21,7 +21,7 @@ pub fn run(ctx: &Ctx, cmd: CaCommand) -> Result<u8> {
         CaCommand::Rotate(a) if a.intermediate_only => rotate_intermediate(ctx, a),
         CaCommand::Rotate(a) => rotate(ctx, a),
         CaCommand::Retire(a) => retire(ctx, a),
-        CaCommand::Bundle { out } => bundle(ctx, out.as_deref()),
+        CaCommand::Bundle { out, pin } => bundle(ctx, out.as_deref(), &pin),
         CaCommand::Import(_) => unreachable!("cmd::dispatch runs `ca import`"),
     }
 }
@@ -483,6 +483,7 @@ fn rotate_intermediate(ctx: &Ctx, a: CaRotateArgs) -> Result<u8> {
         encrypted: cfg.encrypted,
         replaced_into: None,
         name_constraints: Some(ca::current_constraints(store)?).filter(|c| !c.is_empty()),
+        endorsement: None,
     };
     if p.is_json() {
         p.json(&RotateReport {
@@ -696,40 +697,69 @@ fn retire(ctx: &Ctx, a: CaRetireArgs) -> Result<u8> {
     Ok(0)
 }
 
-/// `secctl ca bundle [--out FILE]`: the trust bundle of the state.
-fn bundle(ctx: &Ctx, out: Option<&std::path::Path>) -> Result<u8> {
+/// `secctl ca bundle [--out FILE] [--pin SHA256]...`: the trust bundle of the state. With
+/// `--out`, what a node installs: only roots it pins or that a pinned root endorsed (see
+/// `pki::trust`); the pins are kept in `FILE.pins`.
+fn bundle(ctx: &Ctx, out: Option<&std::path::Path>, pin: &[String]) -> Result<u8> {
+    use crate::pki::trust;
     let store = &ctx.store;
     store.config()?;
     let src = store.path("ca.crt");
     let pem = crate::pki::fsio::read_bytes(&src)?;
     let certs = crate::verify::read_pem_or_der(&src, "CERTIFICATE", "certificate")?;
-    match out {
-        Some(out) => {
-            crate::pki::fsio::write_atomic(out, &pem, 0o644)?;
-            if ctx.printer.is_json() {
-                ctx.printer.json(&serde_json::json!({
-                    "out": out,
-                    "certificates": certs.len(),
-                    "from": store.name(),
-                }))?;
-            } else {
-                ctx.printer.line(&format!(
-                    "wrote {} ({} CA certificate{}) from {}",
-                    out.display(),
-                    certs.len(),
-                    if certs.len() == 1 { "" } else { "s" },
-                    store.name()
-                ))?;
-            }
-        }
-        None if ctx.printer.is_json() => {
+    let Some(out) = out else {
+        if ctx.printer.is_json() {
             ctx.printer.json(&serde_json::json!({
                 "pem": String::from_utf8_lossy(&pem),
                 "certificates": certs.len(),
                 "from": store.name(),
             }))?;
+        } else {
+            ctx.printer.line(String::from_utf8_lossy(&pem).trim_end())?;
         }
-        None => ctx.printer.line(String::from_utf8_lossy(&pem).trim_end())?,
+        return Ok(0);
+    };
+    crate::pki::fsio::check_output_dir(out)?;
+    let pins = trust::load_pins(out, pin)?;
+    let first_use = pins.is_empty();
+    if !first_use {
+        let endorsements = trust::endorsements(&store.ca_dir());
+        trust::check_fetched_bundle(
+            &store.shown("ca.crt").to_string(),
+            &certs,
+            &pins,
+            &endorsements,
+        )?;
+    }
+    let pin_file = trust::pin_file(out);
+    let mut batch = crate::pki::fsio::Batch::new();
+    batch.write(out, &pem, 0o644)?;
+    batch.write(&pin_file, trust::pin_file_text(&certs).as_bytes(), 0o644)?;
+    batch.commit()?;
+    let trust_word = if first_use { "first-use" } else { "pinned" };
+    if ctx.printer.is_json() {
+        ctx.printer.json(&serde_json::json!({
+            "out": out,
+            "certificates": certs.len(),
+            "from": store.name(),
+            "trust": trust_word,
+            "pin_file": pin_file,
+        }))?;
+    } else {
+        ctx.printer.line(&format!(
+            "wrote {} ({} CA certificate{}) from {}",
+            out.display(),
+            certs.len(),
+            if certs.len() == 1 { "" } else { "s" },
+            store.name()
+        ))?;
+        if first_use {
+            ctx.printer.note(&format!(
+                "first fetch: trusted the {} root(s) as fetched and pinned them in {} (compare with `secctl ca show` on the CA host, or pass --pin next time)",
+                certs.len(),
+                pin_file.display()
+            ));
+        }
     }
     Ok(0)
 }

@@ -642,6 +642,13 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<u8> {
             }
         }
     }
+    // The trust handed out: a root the current root does not vouch for, a CRL no CA of the
+    // state signed or whose number went back.
+    unlisted.extend(
+        crate::pki::audit::trust_findings(store)
+            .into_iter()
+            .map(|f| f.problem),
+    );
     problems.extend(unlisted.iter().cloned());
     let report = Report {
         at: now,

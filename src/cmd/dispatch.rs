@@ -58,12 +58,15 @@ pub fn run(cli: Cli) -> Result<u8> {
     let dir = session
         .as_ref()
         .map_or_else(|| cli.dir.clone(), |s| s.dir().to_path_buf());
+    let mut tightened = None;
     if !matches!(
         cli.command,
         Command::Completions { .. } | Command::Man { .. } | Command::Demo
     ) {
         crate::pki::fsio::protect_root(&dir);
         crate::pki::fsio::check_dir(&dir)?;
+        crate::pki::fsio::check_ancestors(&dir)?;
+        tightened = crate::pki::fsio::tighten_state_dir(&dir)?.map(|m| (dir.clone(), m));
     }
     let mut store = Store::new(dir);
     if let Some(s) = &session {
@@ -75,6 +78,12 @@ pub fn run(cli: Cli) -> Result<u8> {
         yes: cli.yes,
         passphrase_file: cli.passphrase_file.clone(),
     };
+    if let Some((d, mode)) = tightened {
+        ctx.printer.note(&format!(
+            "{}: state directory was mode {mode:04o} (others could read it): tightened to 0700",
+            d.display()
+        ));
+    }
     // A writer on etcd holds back what it prints, and the files it delivers, until its
     // changes are on etcd: when the write-back fails, "200 created" on stdout would be
     // untrue and a delivered certificate would have no record (the error says what was
@@ -90,11 +99,14 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Cert(CertCommand::Export(a)) => export::run(&ctx, a),
         Command::Cert(c) => cert::run(&ctx, c),
         Command::Revoke(a) => revoke::revoke(&ctx, a),
-        Command::Crl { out: Some(out), .. } => revoke::crl_copy(&ctx, &out),
+        Command::Crl {
+            out: Some(out), ca, ..
+        } => revoke::crl_copy(&ctx, &out, ca.as_deref()),
         Command::Crl {
             days,
             root_crl_days,
             out: None,
+            ..
         } => revoke::crl(&ctx, days, root_crl_days),
         Command::Verify(a) => verify::run(&ctx, a),
         Command::Check(a) => check::run(&ctx, a),

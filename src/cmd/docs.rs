@@ -197,7 +197,7 @@ fn collect(
         format!(".SH \"SEE ALSO\"\n.nh\n{}\n.hy\n.PP\n", refs.join(", ")).as_bytes(),
     );
     buf.extend_from_slice(
-        b"The README of the source distribution is the full manual: JSON contracts, the probe matrix, the state directory.\n",
+        b"The README and docs/ of the source distribution are the full manual: JSON contracts and the probe matrix (docs/json.md), the state directory (docs/state-directory.md).\n",
     );
     out.push((format!("{name}.1"), buf));
     for sub in subs {

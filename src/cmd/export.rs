@@ -29,26 +29,72 @@ struct ExportReport {
     p12_profile: Option<p12::Profile>,
 }
 
-/// The export passphrase: `--passphrase-file` (or `SECCTL_PASSPHRASE_FILE`), else asked
-/// twice on the terminal; at least 8 characters.
-fn export_passphrase(ctx: &Ctx) -> Result<SecretString> {
-    if ctx.passphrase_file.is_some() {
-        return ctx.passphrase(true);
+/// The PKCS#12 passphrase: `--p12-passphrase-file` (or `SECCTL_P12_PASSPHRASE_FILE`), else
+/// asked twice on the terminal; at least 8 characters. Never the CA key's passphrase: a
+/// `.p12` handed to a Java or Windows consumer would otherwise be a cheap offline oracle
+/// for it (PBKDF2 against the CA key's scrypt).
+fn export_passphrase(ctx: &Ctx, file: Option<&Path>) -> Result<SecretString> {
+    let pass = match file {
+        Some(f) => crate::cmd::read_passphrase_file(ctx, f, true, "PKCS#12 passphrase file")?,
+        None if ctx.passphrase_file.is_some() && !crate::cmd::interactive() => {
+            return Err(Error::Usage(
+                "the PKCS#12 file needs its own passphrase, not the CA key's (--passphrase-file): \
+                 pass --p12-passphrase-file FILE"
+                    .into(),
+            ))
+        }
+        None if !crate::cmd::interactive() => {
+            return Err(Error::Usage(
+                "the PKCS#12 file needs an export passphrase and there is no terminal to ask for one on: \
+                 pass --p12-passphrase-file FILE"
+                    .into(),
+            ))
+        }
+        None => {
+            let s = dialoguer::Password::new()
+                .with_prompt("PKCS#12 export passphrase (not the CA key's)")
+                .with_confirmation("Repeat the passphrase", "the passphrases do not match")
+                .validate_with(|s: &String| crate::cmd::check_new_passphrase(s))
+                .interact()
+                .map_err(|e| Error::Usage(format!("passphrase prompt failed: {e}")))?;
+            SecretString::from(s)
+        }
+    };
+    refuse_ca_passphrase(ctx, &pass, file)?;
+    Ok(pass)
+}
+
+/// Refuse a PKCS#12 passphrase that is the CA key's: compared with the CA passphrase file
+/// when one is given, else tried on the encrypted CA key itself.
+fn refuse_ca_passphrase(ctx: &Ctx, pass: &SecretString, file: Option<&Path>) -> Result<()> {
+    use age::secrecy::ExposeSecret;
+    let store = &ctx.store;
+    let cfg = store.config()?;
+    if !cfg.encrypted {
+        return Ok(());
     }
-    if !crate::cmd::interactive() {
-        return Err(Error::Usage(
-            "the PKCS#12 file needs an export passphrase and there is no terminal to ask for one on: \
-             pass --passphrase-file FILE"
-                .into(),
+    let same = match &ctx.passphrase_file {
+        Some(_) => {
+            let ca = ctx.passphrase(false)?;
+            ca.expose_secret() == pass.expose_secret()
+        }
+        None => {
+            let _s = crate::output::Spinner::start("checking the passphrase is not the CA key's");
+            keys::load_private_key(&ca::key_path(store, &cfg), Some(pass)).is_ok()
+        }
+    };
+    if same {
+        let what = file.map_or_else(
+            || "the PKCS#12 passphrase".to_string(),
+            |f| f.display().to_string(),
+        );
+        return Err(Error::input(
+            what,
+            "is the CA key's passphrase: give the PKCS#12 file a passphrase of its own (whoever receives the \
+             file could otherwise test guesses of the CA passphrase offline)",
         ));
     }
-    let s = dialoguer::Password::new()
-        .with_prompt("PKCS#12 export passphrase")
-        .with_confirmation("Repeat the passphrase", "the passphrases do not match")
-        .validate_with(|s: &String| crate::cmd::check_new_passphrase(s))
-        .interact()
-        .map_err(|e| Error::Usage(format!("passphrase prompt failed: {e}")))?;
-    Ok(SecretString::from(s))
+    Ok(())
 }
 
 /// The root that issued `top` (the last certificate of a chain): among the roots of every
@@ -163,7 +209,7 @@ pub fn run(ctx: &Ctx, a: ExportArgs) -> Result<u8> {
             .iter()
             .map(|d| inspect::CertInfo::from_der("chain", d).map(|i| i.subject))
             .collect::<Result<Vec<_>>>()?;
-        let pass = export_passphrase(ctx)?;
+        let pass = export_passphrase(ctx, a.p12_passphrase_file.as_deref())?;
         let bytes = {
             let _s = crate::output::Spinner::start("encrypting the PKCS#12 file");
             p12::build(&rec.name, &key, &full, &pass, a.legacy)?

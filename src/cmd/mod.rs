@@ -185,32 +185,7 @@ impl Ctx {
     /// characters and not be only whitespace.
     pub fn passphrase(&self, new: bool) -> Result<SecretString> {
         if let Some(p) = &self.passphrase_file {
-            let text =
-                zeroize::Zeroizing::new(crate::pki::fsio::read_text(p).map_err(|e| match e {
-                    Error::Input { input, problem } => Error::Input {
-                        input: format!("passphrase file {input}"),
-                        problem,
-                    },
-                    Error::Io { context, source } => Error::Io {
-                        context: format!("passphrase file: {context}"),
-                        source,
-                    },
-                    e => e,
-                })?);
-            let line = text.lines().next().unwrap_or("");
-            if line.is_empty() {
-                return Err(Error::path(
-                    p,
-                    "empty passphrase (the first line of the file is used)",
-                ));
-            }
-            if new {
-                check_new_passphrase(line).map_err(|why| Error::path(p, why))?;
-            }
-            if let Some(w) = readable_by_others(p) {
-                self.printer.note(&w);
-            }
-            return Ok(SecretString::from(line.to_owned()));
+            return read_passphrase_file(self, p, new, "passphrase file");
         }
         if !interactive() {
             return Err(Error::Usage(if new {
@@ -234,6 +209,42 @@ impl Ctx {
             .map_err(|e| Error::Usage(format!("passphrase prompt failed: {e}")))?;
         Ok(SecretString::from(s))
     }
+}
+
+/// A passphrase from the first line of `p` (`what` names the file in errors: `passphrase
+/// file`, `PKCS#12 passphrase file`). A file others can read is used with a warning; a new
+/// passphrase (`new`) must pass [`check_new_passphrase`].
+pub(crate) fn read_passphrase_file(
+    ctx: &Ctx,
+    p: &std::path::Path,
+    new: bool,
+    what: &str,
+) -> Result<SecretString> {
+    let text = zeroize::Zeroizing::new(crate::pki::fsio::read_text(p).map_err(|e| match e {
+        Error::Input { input, problem } => Error::Input {
+            input: format!("{what} {input}"),
+            problem,
+        },
+        Error::Io { context, source } => Error::Io {
+            context: format!("{what}: {context}"),
+            source,
+        },
+        e => e,
+    })?);
+    let line = text.lines().next().unwrap_or("");
+    if line.is_empty() {
+        return Err(Error::path(
+            p,
+            "empty passphrase (the first line of the file is used)",
+        ));
+    }
+    if new {
+        check_new_passphrase(line).map_err(|why| Error::path(p, why))?;
+    }
+    if let Some(w) = readable_by_others(p) {
+        ctx.printer.note(&w);
+    }
+    Ok(SecretString::from(line.to_owned()))
 }
 
 /// Whether `s` may protect a new key: at least 8 characters, not only whitespace.

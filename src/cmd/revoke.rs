@@ -53,13 +53,15 @@ fn targets(a: &RevokeArgs) -> Result<Vec<(String, String)>> {
     if let Some(f) = &a.from {
         let (label, text) = if f.as_os_str() == "-" {
             let mut s = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).map_err(|e| {
-                match e.kind() {
-                    std::io::ErrorKind::InvalidData => {
-                        Error::input("standard input", "not valid UTF-8 text")
-                    }
-                    _ => Error::io("reading standard input", e),
+            std::io::Read::read_to_string(
+                &mut std::io::Read::take(std::io::stdin(), crate::pki::fsio::MAX_FILE),
+                &mut s,
+            )
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::InvalidData => {
+                    Error::input("standard input", "not valid UTF-8 text")
                 }
+                _ => Error::io("reading standard input", e),
             })?;
             ("standard input".to_string(), s)
         } else {
@@ -429,8 +431,11 @@ pub fn crl(ctx: &Ctx, days: u32, root_days: Option<u32>) -> Result<u8> {
     Ok(0)
 }
 
-/// `secctl crl --out FILE`: the CRL published last, copied for a node that fetches it.
-pub fn crl_copy(ctx: &Ctx, out: &std::path::Path) -> Result<u8> {
+/// `secctl crl --out FILE [--ca BUNDLE]`: the CRL published last, copied for a node that
+/// fetches it: only when a CA of the node's trust bundle signed it, it is not past its
+/// nextUpdate and its number is not below the one this node installed last.
+pub fn crl_copy(ctx: &Ctx, out: &std::path::Path, ca: Option<&std::path::Path>) -> Result<u8> {
+    use crate::pki::trust;
     let store = &ctx.store;
     store.config()?;
     let src = store.path("crl.pem");
@@ -440,22 +445,73 @@ pub fn crl_copy(ctx: &Ctx, out: &std::path::Path) -> Result<u8> {
             "no CRL published yet (run `secctl crl`)",
         ));
     }
+    crate::pki::fsio::check_output_dir(out)?;
+    let beside = out
+        .parent()
+        .map_or_else(|| std::path::PathBuf::from("ca.crt"), |d| d.join("ca.crt"));
+    let bundle_path = ca.map_or(beside, std::path::Path::to_path_buf);
+    if !bundle_path.exists() {
+        return Err(crate::error::Error::path(
+            &bundle_path,
+            "no such file: the CRL is checked against the trust bundle this node holds; \
+             fetch it first (`secctl ca bundle --out ...`) or name it with --ca",
+        ));
+    }
+    let roots = crate::verify::read_pem_or_der(&bundle_path, "CERTIFICATE", "certificate")?;
     let pem = crate::pki::fsio::read_bytes(&src)?;
     let crls = crate::verify::read_pem_or_der(&src, "X509 CRL", "CRL")?;
-    crate::pki::fsio::write_atomic(out, &pem, 0o644)?;
+    let intermediates: Vec<Vec<u8>> = crate::pki::ca::generations(store)?
+        .iter()
+        .filter_map(|g| {
+            let p = g.dir.join("intermediate.crt");
+            p.exists()
+                .then(|| crate::pki::pemfile::read_file(&p, "CERTIFICATE", "certificate").ok())
+                .flatten()
+        })
+        .flatten()
+        .collect();
+    let signers = trust::crl_signers(&roots, &intermediates);
+    let last = trust::load_numbers(out)?;
+    let checked = trust::check_fetched_crls(
+        &store.shown("crl.pem").to_string(),
+        &crls,
+        &signers,
+        &last,
+        time::OffsetDateTime::now_utc(),
+    )?;
+    let numbers = trust::numbers_file(out);
+    let mut batch = crate::pki::fsio::Batch::new();
+    batch.write(out, &pem, 0o644)?;
+    batch.write(
+        &numbers,
+        trust::numbers_text(last, &checked).as_bytes(),
+        0o644,
+    )?;
+    batch.commit()?;
     if ctx.printer.is_json() {
         ctx.printer.json(&serde_json::json!({
             "out": out,
             "crls": crls.len(),
             "from": store.name(),
+            "checked_against": bundle_path,
+            "numbers": checked.iter().map(|c| serde_json::json!({
+                "issuer": c.issuer,
+                "number": c.number,
+            })).collect::<Vec<_>>(),
         }))?;
     } else {
         ctx.printer.line(&format!(
-            "wrote {} ({} CRL{}) from {}",
+            "wrote {} ({} CRL{}, number {}) from {}, signed by CAs of {}",
             out.display(),
             crls.len(),
             if crls.len() == 1 { "" } else { "s" },
-            store.name()
+            checked
+                .iter()
+                .map(|c| c.number.to_string())
+                .collect::<Vec<_>>()
+                .join("/"),
+            store.name(),
+            bundle_path.display()
         ))?;
     }
     Ok(0)

@@ -210,6 +210,10 @@ pub fn inspect_store(store: &Store) -> Result<Report> {
             }
         }
     }
+    // The trust handed out: roots the current root vouches for, CRLs of this state's CAs.
+    for f in crate::pki::audit::trust_findings(store) {
+        bad(f.area, f.problem);
+    }
     // Revocations: every one a record, every one in the published CRL.
     let revs = crate::revocation::read_log(store)?;
     let serials: HashSet<&str> = records.iter().map(|r| r.serial.as_str()).collect();
@@ -343,7 +347,7 @@ pub fn copy(ctx: &Ctx, from: &str, to: &str, opts: &crate::etcd::Options) -> Res
                     url.display(),
                     format!(
                         "refusing to store the plaintext key {rel} of {from} on etcd: CA keys \
-                         on etcd must be encrypted (see the README: the state on etcd); \
+                         on etcd must be encrypted (see docs/etcd-store.md); \
                          nothing was written"
                     ),
                 ));

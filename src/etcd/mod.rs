@@ -191,6 +191,25 @@ fn local_only(rel: &str) -> bool {
         || (name.starts_with('.') && name.ends_with(".tmp"))
 }
 
+/// The mode a file of the working copy gets: secctl's, never the writer's. A key or backup
+/// secret is 0600 whatever etcd says, and so is anything the writer kept private; the
+/// rest is 0644 (never executable, never writable by others: a writer of the prefix must
+/// not be able to open a file to other local users of a reading machine).
+fn local_mode(rel: &str, writer_mode: u32) -> u32 {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let secret = name.ends_with(".key")
+        || name.ends_with(".key.age")
+        || name.ends_with(".age")
+        || name.ends_with(".p12")
+        || name.starts_with("backup.")
+        || name.starts_with('.');
+    if secret || writer_mode & 0o044 == 0 {
+        0o600
+    } else {
+        0o644
+    }
+}
+
 fn encode(mode: u32, content: &[u8]) -> Vec<u8> {
     let mut v = format!("{mode:o}\n").into_bytes();
     v.extend_from_slice(content);
@@ -466,6 +485,7 @@ impl Session {
                 )
             })?;
             let (mode, content) = decode(&kv.key, &kv.value)?;
+            let mode = local_mode(&rel, mode);
             want.insert(
                 rel,
                 Known {
@@ -898,6 +918,11 @@ mod tests {
 
     #[test]
     fn values_and_paths() {
+        assert_eq!(local_mode("ca/root.key.age", 0o666), 0o600);
+        assert_eq!(local_mode("ca/previous/X/root.key", 0o644), 0o600);
+        assert_eq!(local_mode("ca.crt", 0o777), 0o644);
+        assert_eq!(local_mode("issued/AB.json", 0o600), 0o600);
+        assert_eq!(local_mode("backup.auth", 0o644), 0o600);
         let v = encode(0o600, b"x\ny");
         assert_eq!(decode("k", &v).unwrap(), (0o600, b"x\ny".to_vec()));
         assert!(decode("k", b"no mode").is_err());

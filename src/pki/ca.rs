@@ -101,6 +101,22 @@ pub struct InitReport {
     pub replaced_into: Option<PathBuf>,
     /// The name constraints written on the new CA certificates (null: none).
     pub name_constraints: Option<NameConstraints>,
+    /// `ca rotate` only: whether the previous root endorsed the new one (what lets nodes
+    /// that pinned the previous root accept the new one), or why not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub endorsement: Option<Endorsement>,
+}
+
+/// How a rotation's new root is vouched for (see [`crate::pki::trust`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct Endorsement {
+    /// The previous root signed the new root's key: nodes that pinned it accept the new root.
+    pub by_previous_root: bool,
+    /// Why it did not (the previous root key offline, a key secctl cannot certify).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missing_because: Option<String>,
+    /// The new root signed the previous root's key: `store check` knows it as ours.
+    pub of_previous_root: bool,
 }
 
 fn key_file(dir: &Path, stem: &str, encrypted: bool) -> PathBuf {
@@ -192,6 +208,16 @@ pub fn init(
     };
     let encrypted = passphrase.is_some();
     let ca_dir = store.ca_dir();
+    let endorsement = match mode {
+        InitMode::Rotate => Some(endorse_rotation(
+            &ca_dir,
+            passphrase,
+            &root_params,
+            &root_key,
+            root_cert.der(),
+        )?),
+        _ => None,
+    };
     let mut bundle = root_pem.clone();
     if let InitMode::Rotate = mode {
         let prev = unused_dir(&ca_dir.join("previous"), now);
@@ -257,6 +283,65 @@ pub fn init(
         replaced_into,
         name_constraints: (!opts.name_constraints.is_empty())
             .then(|| opts.name_constraints.clone()),
+        endorsement,
+    })
+}
+
+/// At a rotation, before the current generation moves aside: the current root endorses the
+/// new root (when its key is online) and the new root endorses the current one, both
+/// written into `ca/endorsements/`. A failure to endorse is reported, not fatal: nodes then
+/// need `--pin` with the new root's fingerprint.
+fn endorse_rotation(
+    ca_dir: &Path,
+    passphrase: Option<&SecretString>,
+    new_params: &CertificateParams,
+    new_key: &KeyPair,
+    new_der: &[u8],
+) -> Result<Endorsement> {
+    use crate::pki::trust;
+    let old = load_generation(ca_dir, true)?;
+    let old_der = inspect::parse_pem_certs(
+        &old.dir.join("root.crt").display().to_string(),
+        &old.root_pem,
+    )?
+    .swap_remove(0);
+    let new_issuer = Issuer::from_params(new_params, new_key);
+    let of_previous_root = trust::write_endorsement(
+        ca_dir,
+        &old_der,
+        None,
+        &new_issuer,
+        new_der,
+        random_serial()?,
+    )
+    .is_ok();
+    let root_key = existing_key_file(ca_dir, "root");
+    let (by_previous_root, missing_because) = if fs::symlink_metadata(&root_key).is_err() {
+        (
+            false,
+            Some(format!(
+                "the previous root key ({}) is offline",
+                root_key.display()
+            )),
+        )
+    } else {
+        let signer = load_signer(&old, true, passphrase)?;
+        match trust::write_endorsement(
+            ca_dir,
+            new_der,
+            Some(new_params),
+            &signer.issuer,
+            &old_der,
+            random_serial()?,
+        ) {
+            Ok(_) => (true, None),
+            Err(e) => (false, Some(e.to_string())),
+        }
+    };
+    Ok(Endorsement {
+        by_previous_root,
+        missing_because,
+        of_previous_root,
     })
 }
 

@@ -217,6 +217,42 @@ pub fn dns_within(name: &str, base: &str) -> bool {
     n.len() == b.len() || b[0] == b'.' || n[n.len() - b.len() - 1] == b'.'
 }
 
+/// Whether a wildcard DNS name (`*.prod.example`) covers a name in the subtree `base` that
+/// a literal comparison misses: `base` is one label more than the wildcard's suffix
+/// (`bad.prod.example`), so the certificate would be accepted for a name the subtree
+/// excludes (OpenSSL compares the `*` label literally, then matches the wildcard against
+/// the host). A name without a leading `*.` covers nothing more than itself.
+pub fn wildcard_covers(name: &str, base: &str) -> bool {
+    let name = name.strip_suffix('.').unwrap_or(name).to_ascii_lowercase();
+    let base = base.to_ascii_lowercase();
+    let Some(suffix) = name.strip_prefix('*') else {
+        return false;
+    };
+    if !suffix.starts_with('.') || base.starts_with('.') {
+        return false;
+    }
+    base.strip_suffix(suffix)
+        .is_some_and(|label| !label.is_empty() && !label.contains(['.', '*']))
+}
+
+/// Whether `name` (a DNS SAN, possibly a wildcard) is or could be a name in `base`.
+pub fn dns_may_be_within(name: &str, base: &str) -> bool {
+    dns_within(name, base) || wildcard_covers(name, base)
+}
+
+/// The addresses an IP SAN stands for: itself, and for an IPv4-mapped IPv6 address
+/// (`::ffff:10.9.1.1`) the IPv4 address it carries, which is what a dual-stack peer
+/// connects to.
+pub fn ip_forms(ip: IpAddr) -> Vec<IpAddr> {
+    match ip {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => vec![ip, IpAddr::V4(v4)],
+            None => vec![ip],
+        },
+        IpAddr::V4(_) => vec![ip],
+    }
+}
+
 /// Whether the host of URI `uri` is within `base` (OpenSSL's `nc_uri`): a leading '.'
 /// means a name below it, else the same host. A URI without a host matches nothing.
 fn uri_within(uri: &str, base: &str) -> bool {
@@ -401,6 +437,11 @@ impl NameConstraints {
             if let Some(b) = self.excluded_dns.iter().find(|b| dns_within(d, b)) {
                 return Err(format!("DNS name {d:?} is in the excluded subtree {b:?}"));
             }
+            if let Some(b) = self.excluded_dns.iter().find(|b| wildcard_covers(d, b)) {
+                return Err(format!(
+                    "DNS name {d:?} covers {b:?}, which is excluded (a wildcard matches every name one label below it)"
+                ));
+            }
             if !self.permitted_dns.is_empty()
                 && !self.permitted_dns.iter().any(|b| dns_within(d, b))
             {
@@ -419,11 +460,23 @@ impl NameConstraints {
                     dns_ok(d)?;
                 }
                 Host::Ip(ip) => {
-                    if let Some(b) = self.excluded_ip.iter().find(|b| b.contains(*ip)) {
-                        return Err(format!("IP address {ip} is in the excluded block {b}"));
+                    let forms = ip_forms(*ip);
+                    if let Some((b, f)) = self
+                        .excluded_ip
+                        .iter()
+                        .find_map(|b| forms.iter().find(|f| b.contains(**f)).map(|f| (b, f)))
+                    {
+                        return Err(if f == ip {
+                            format!("IP address {ip} is in the excluded block {b}")
+                        } else {
+                            format!("IP address {ip} (the IPv4 address {f}) is in the excluded block {b}")
+                        });
                     }
                     if !self.permitted_ip.is_empty()
-                        && !self.permitted_ip.iter().any(|b| b.contains(*ip))
+                        && !self
+                            .permitted_ip
+                            .iter()
+                            .any(|b| forms.iter().any(|f| b.contains(*f)))
                     {
                         let v: Vec<String> =
                             self.permitted_ip.iter().map(ToString::to_string).collect();
@@ -503,6 +556,11 @@ mod tests {
         assert!(!dns_within("prod.example", ".prod.example"));
         assert!(dns_within("a.prod.example", ".prod.example"));
         assert!(dns_within("*.prod.example", ".prod.example"));
+        assert!(wildcard_covers("*.prod.example", "bad.prod.example"));
+        assert!(!wildcard_covers("*.prod.example", "x.bad.prod.example"));
+        assert!(!wildcard_covers("*.prod.example", ".bad.prod.example"));
+        assert!(!wildcard_covers("web.prod.example", "bad.prod.example"));
+        assert!(!wildcard_covers("*.prod.example", "prod.example"));
         assert!(!dns_within("example", "prod.example"));
         assert!(dns_within("anything", ""));
     }

@@ -64,13 +64,17 @@ pub struct Csr {
     pub ekus: Vec<String>,
 }
 
+/// Upper bound on a CSR file.
+pub const MAX_CSR: u64 = 1 << 20;
+
 fn bad(input: &str, why: impl Into<String>) -> Error {
     Error::input(input, why)
 }
 
 /// Read and check a CSR file (see [`parse`]).
 pub fn read(path: &Path) -> Result<Csr> {
-    let bytes = crate::pki::fsio::read_bytes(path)?;
+    // A CSR is a few hundred bytes; 1 MiB leaves room for any real one.
+    let bytes = crate::pki::fsio::read_bytes_max(path, MAX_CSR)?;
     parse(&path.display().to_string(), &bytes)
 }
 

@@ -212,6 +212,11 @@ pub struct Bundle {
     pub ours: HashSet<String>,
     /// Fingerprints of its own certificates.
     own: Vec<String>,
+    /// Its own certificates (DER).
+    own_ders: Vec<Vec<u8>>,
+    /// The endorsements the state holds (`ca/endorsements/`): a root new to a node's
+    /// installed bundle is delivered only when one of the installed roots endorses it.
+    endorsements: Vec<Vec<u8>>,
 }
 
 /// `DIR/roots.delivered`: the SHA-256 of every root secctl delivered in a `ca.crt`, one per
@@ -245,12 +250,20 @@ impl Bundle {
     pub fn new(store: &Store, pem: String) -> Result<Bundle> {
         let mut ours = known_roots(store)?;
         ours.extend(delivered_roots(store));
-        let own: Vec<String> = crate::pki::inspect::parse_pem_certs("ca.crt", &pem)?
+        let own_ders = crate::pki::inspect::parse_pem_certs("ca.crt", &pem)?;
+        let own: Vec<String> = own_ders
             .iter()
             .map(|d| crate::pki::inspect::fingerprint(d))
             .collect();
         ours.extend(own.iter().cloned());
-        Ok(Bundle { pem, ours, own })
+        let endorsements = crate::pki::trust::endorsements(&store.ca_dir());
+        Ok(Bundle {
+            pem,
+            ours,
+            own,
+            own_ders,
+            endorsements,
+        })
     }
 
     /// Record this bundle's roots in `DIR/roots.delivered` before it is delivered (under
@@ -272,31 +285,55 @@ impl Bundle {
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
             Err(_) if path.is_dir() => {
-                return BundleState::Foreign("a directory, not a bundle".into())
+                return BundleState::Foreign(
+                    "is not a trust bundle of this CA (a directory, not a bundle)".into(),
+                )
             }
             // Missing, or its directory is not one (that item fails when it is written).
             Err(e) if e.kind() != std::io::ErrorKind::PermissionDenied => {
                 return BundleState::Missing
             }
-            Err(e) => return BundleState::Foreign(format!("unreadable ({e})")),
+            Err(e) => {
+                return BundleState::Foreign(format!(
+                    "is not a trust bundle of this CA (unreadable: {e})"
+                ))
+            }
         };
         if bytes == self.pem.as_bytes() {
             return BundleState::Current;
         }
         let Ok(text) = String::from_utf8(bytes) else {
-            return BundleState::Foreign("not a PEM certificate bundle".into());
+            return BundleState::Foreign(
+                "is not a trust bundle of this CA (not a PEM certificate bundle)".into(),
+            );
         };
         let ders = match crate::pki::inspect::parse_pem_certs("ca.crt", &text) {
             Ok(d) if !d.is_empty() => d,
-            _ => return BundleState::Foreign("not a PEM certificate bundle".into()),
+            _ => {
+                return BundleState::Foreign(
+                    "is not a trust bundle of this CA (not a PEM certificate bundle)".into(),
+                )
+            }
         };
-        for der in ders {
-            let fp = crate::pki::inspect::fingerprint(&der);
+        for der in &ders {
+            let fp = crate::pki::inspect::fingerprint(der);
             if !self.ours.contains(&fp) {
                 return BundleState::Foreign(format!(
-                    "holds a certificate that is no root of this CA (SHA-256 {fp})"
+                    "is not a trust bundle of this CA (holds a certificate that is no root of this CA, SHA-256 {fp})"
                 ));
             }
+        }
+        // The node trusts the roots it holds: a root new to it must be endorsed by one of
+        // them (as `ca bundle --out` requires of a fetch), or the node would take any root
+        // the state hands out.
+        let new = crate::pki::trust::unvouched(&self.own_ders, &ders, &self.endorsements);
+        if let Some(&i) = new.first() {
+            return BundleState::Foreign(format!(
+                "holds roots that do not endorse the new root of the bundle (SHA-256 {}): the node would trust a \
+                 root nothing it trusts vouches for (a `ca rotate` with the old root key offline, or a root \
+                 someone added)",
+                crate::pki::inspect::fingerprint(&self.own_ders[i])
+            ));
         }
         BundleState::Ours
     }
@@ -310,7 +347,7 @@ impl Bundle {
                 return Err(Error::path(
                     &p,
                     format!(
-                        "exists and is not a trust bundle of this CA ({why}): refusing to replace it; \
+                        "exists and {why}: refusing to replace it; \
                          pass --force to replace it, or choose another output directory"
                     ),
                 ));

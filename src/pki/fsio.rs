@@ -248,15 +248,46 @@ pub fn read_text(path: &Path) -> Result<String> {
 /// A file inside the state directory is opened without following any symbolic link
 /// (see [`open_nofollow`]); a file named by the user elsewhere is read as given.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    read_bytes_max(path, MAX_FILE)
+}
+
+/// Upper bound on any file secctl reads whole (a CRL of 100,000 entries is about 4 MiB): a
+/// file named by mistake (`/dev/zero`, a disk image) is refused, never read to the end.
+pub const MAX_FILE: u64 = 64 << 20;
+
+/// [`read_bytes`] with a bound of `max` bytes: a larger file (or an endless one) is bad
+/// input, and no more than `max + 1` bytes are read.
+pub fn read_bytes_max(path: &Path, max: u64) -> Result<Vec<u8>> {
     use std::io::Read;
-    if protected_rel(path).is_none() {
-        return fs::read(path).map_err(|e| Error::read(path, e));
-    }
-    let mut f =
-        open_nofollow(path, rustix::fs::OFlags::RDONLY, 0).map_err(|e| Error::read(path, e))?;
+    let f = if protected_rel(path).is_none() {
+        File::open(path).map_err(|e| Error::read(path, e))?
+    } else {
+        open_nofollow(path, rustix::fs::OFlags::RDONLY, 0).map_err(|e| Error::read(path, e))?
+    };
     let mut out = Vec::new();
-    f.read_to_end(&mut out).map_err(|e| Error::read(path, e))?;
+    f.take(max + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| Error::read(path, e))?;
+    if out.len() as u64 > max {
+        return Err(Error::path(
+            path,
+            format!(
+                "is larger than {}: not a file secctl reads",
+                human_size(max)
+            ),
+        ));
+    }
     Ok(out)
+}
+
+fn human_size(n: u64) -> String {
+    if n >= 1 << 20 && n % (1 << 20) == 0 {
+        format!("{} MiB", n >> 20)
+    } else if n >= 1 << 10 && n % (1 << 10) == 0 {
+        format!("{} KiB", n >> 10)
+    } else {
+        format!("{n} bytes")
+    }
 }
 
 /// Whether `path` is a regular file (not a symbolic link) that holds exactly `bytes`, with
@@ -751,6 +782,75 @@ pub fn check_dir(dir: &Path) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// Refuse to write `file` into a directory another user could write (see [`check_dir`]):
+/// they could swap what a node installs between the check and the use.
+pub fn check_output_dir(file: &Path) -> Result<()> {
+    match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => check_dir(d),
+        _ => check_dir(Path::new(".")),
+    }
+}
+
+/// Check the ancestors of the state directory as OpenSSH's StrictModes does: each must be
+/// owned by root or the caller and not writable by group or others, unless it has the
+/// sticky bit (`/tmp`). Whoever can write an ancestor can replace the state directory.
+pub fn check_ancestors(dir: &Path) -> Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    if INSECURE_DIRS_OK.load(std::sync::atomic::Ordering::Relaxed) {
+        return Ok(());
+    }
+    let abs = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let me = rustix::process::geteuid().as_raw();
+    for a in abs.ancestors().skip(1) {
+        let Ok(m) = fs::metadata(a) else { continue };
+        let mode = m.mode() & 0o7777;
+        let sticky = mode & 0o1000 != 0;
+        if m.uid() != me && m.uid() != 0 {
+            return Err(Error::path(
+                dir,
+                format!(
+                    "its parent {} is owned by uid {}, not by you (uid {me}) or root: its owner could replace \
+                     the state directory; use a directory of your own or pass --insecure-dirs",
+                    a.display(),
+                    m.uid()
+                ),
+            ));
+        }
+        if mode & 0o022 != 0 && !sticky {
+            return Err(Error::path(
+                dir,
+                format!(
+                    "its parent {} is writable by others (mode {mode:04o}): they could replace the state \
+                     directory; run `chmod go-w {}` or pass --insecure-dirs",
+                    a.display(),
+                    a.display()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Tighten an existing state directory that others can read or enter to 0700 (the keys
+/// inside are 0600, but names, records and the CA certificate are not for other users).
+/// Returns the mode it had when it was changed; `None` when it was fine, absent or not ours.
+pub fn tighten_state_dir(dir: &Path) -> Result<Option<u32>> {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(m) = fs::symlink_metadata(dir) else {
+        return Ok(None);
+    };
+    if !m.is_dir() || m.uid() != rustix::process::geteuid().as_raw() {
+        return Ok(None);
+    }
+    let mode = m.mode() & 0o7777;
+    if mode & 0o077 == 0 {
+        return Ok(None);
+    }
+    fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
+        .map_err(|e| Error::io(format!("tightening {} to mode 0700", dir.display()), e))?;
+    Ok(Some(mode))
 }
 
 /// Absolute roots of the state directories in use: files below them are opened without

@@ -310,6 +310,7 @@ pub fn write(
             // Constraints the imported CA carries are enforced on every issuance.
             name_constraints: Some(crate::pki::ca::current_constraints(store)?)
                 .filter(|c| !c.is_empty()),
+            endorsement: None,
         },
         root_key_format: root.format,
         intermediate_key_format: inter.map(|i| i.format),

@@ -1,5 +1,6 @@
 //! The PKI core: state directory, CA, issuance and inspection. Nothing here prints.
 
+pub mod audit;
 pub mod ca;
 pub mod constraints;
 pub mod csr;
@@ -16,4 +17,5 @@ pub mod p12;
 pub mod pemfile;
 pub mod spec;
 pub mod store;
+pub mod trust;
 pub mod validity;

@@ -5,12 +5,15 @@
 //! HTTP/2 and gRPC `grpc.health.v1.Health/Check`. `--insecure` serves plaintext HTTP/1.1,
 //! h2c and gRPC instead.
 //!
-//! Exhaustion limits (see [`Limits`]): a connection cap (over it, new connections are closed
-//! at once), a deadline for the first byte, the TLS handshake and each request head and body,
-//! an idle timeout for connections with no request in flight (HTTP/1.1 and HTTP/2), bounded
-//! HTTP/2 streams, windows, frames and header lists, and authorization before any byte of a
-//! request body is read. The certificate, key, bundle and CRL are reloaded when their files
-//! change and on request (SIGHUP); a reload that fails keeps the configuration in force.
+//! Exhaustion limits (see [`Limits`]): a connection cap (at it, the oldest connection that
+//! has not authenticated is closed to admit a new one; when every open connection has, the
+//! new one is closed at once: see [`Conn`]), a deadline for the first byte, the TLS
+//! handshake and each request head and body, an idle timeout for connections with no
+//! request in flight (HTTP/1.1 and HTTP/2), bounded HTTP/2 streams, windows, frames and
+//! header lists, and authorization before any byte of a request body is read. The
+//! certificate, key, bundle and CRL are reloaded when their files change and on request
+//! (SIGHUP); a reload that fails keeps the configuration in force; a CRL past its
+//! nextUpdate is refused.
 
 mod service;
 mod state;
@@ -33,10 +36,10 @@ use crate::tlsconf;
 
 pub use service::Identity;
 pub use state::{
-    Activity, ClientAuth, GrpcAuth, InFlight, Limits, Options, PeerChain, State,
+    Activity, ClientAuth, Conn, GrpcAuth, InFlight, Limits, Options, PeerChain, State,
     DEFAULT_MAX_CONNECTIONS, MAX_BODY,
 };
-use state::{Current, FileVersion};
+use state::{Current, FileVersion, Unauthenticated};
 
 /// HTTP/2 streams open at once per connection.
 pub const MAX_STREAMS: u32 = 32;
@@ -96,6 +99,38 @@ fn crl_number(crls: &[CertificateRevocationListDer<'static>]) -> Option<String> 
         .map(|n| n.to_string())
 }
 
+/// Refuse a CRL file holding a CRL past its nextUpdate: it may lack every revocation made
+/// since (an old CRL put back by whoever can write the file lets the revoked in again). At
+/// start serve exits; at a reload the CRL in force stays. (A CRL that does not parse is
+/// refused when the verifier is built; one without nextUpdate is taken as it is.) The
+/// earliest nextUpdate otherwise.
+fn refuse_stale(
+    path: &Path,
+    crls: &[CertificateRevocationListDer<'static>],
+    now: time::OffsetDateTime,
+) -> Result<Option<time::OffsetDateTime>> {
+    let mut earliest: Option<time::OffsetDateTime> = None;
+    for d in crls {
+        let Ok((_, crl)) = x509_parser::parse_x509_crl(d.as_ref()) else {
+            continue;
+        };
+        if let Some(next) = crl.next_update().map(|t| t.to_datetime()) {
+            if next < now {
+                return Err(Error::path(
+                    path,
+                    format!(
+                        "the CRL of {} is past its nextUpdate ({}): refused (publish a new one with `secctl crl`)",
+                        crl.issuer(),
+                        crate::output::fmt_time(next)
+                    ),
+                ));
+            }
+            earliest = Some(earliest.map_or(next, |e| e.min(next)));
+        }
+    }
+    Ok(earliest)
+}
+
 /// Load the certificate, key, client-verifying bundle and CRL from their files and build a
 /// TLS configuration (a fresh session cache, so no session made before resumes past a
 /// revocation). Everything or nothing: an unusable file is an error and changes nothing.
@@ -121,9 +156,13 @@ fn build_tls(o: &Options, generation: u64) -> Result<Current> {
     } else {
         None
     };
-    let crls = match (&roots, &o.crl) {
-        (Some(_), Some(crl)) => tlsconf::load_crls(crl)?,
-        _ => Vec::new(),
+    let (crls, crl_expires) = match (&roots, &o.crl) {
+        (Some(_), Some(crl)) => {
+            let crls = tlsconf::load_crls(crl)?;
+            let expires = refuse_stale(crl, &crls, time::OffsetDateTime::now_utc())?;
+            (crls, expires)
+        }
+        _ => (Vec::new(), None),
     };
     let mut summary = format!(
         "certificate {}{}",
@@ -157,6 +196,7 @@ fn build_tls(o: &Options, generation: u64) -> Result<Current> {
         verifier,
         generation,
         summary,
+        crl_expires,
     })
 }
 
@@ -248,6 +288,8 @@ fn reload(state: &State, why: Trigger, seen: Vec<Option<FileVersion>>) {
 /// after the other); each change is logged once, a failed one too.
 async fn watch(state: Arc<State>, interval: Option<Duration>) {
     let files = watched_files(&state.opts);
+    // The generation whose CRL was said to have passed its nextUpdate.
+    let mut said: Option<u64> = None;
     loop {
         let tick = async {
             match interval {
@@ -255,9 +297,41 @@ async fn watch(state: Arc<State>, interval: Option<Duration>) {
                 None => std::future::pending::<()>().await,
             }
         };
+        let in_force = state
+            .tls
+            .read()
+            .ok()
+            .and_then(|g| g.as_ref().map(|c| (c.generation, c.crl_expires)));
+        let expiry = async {
+            match in_force {
+                Some((generation, Some(at))) if said != Some(generation) => {
+                    // The wall clock is looked at again at least every minute (it may jump).
+                    while let Ok(left) = Duration::try_from(at - time::OffsetDateTime::now_utc()) {
+                        if left.is_zero() {
+                            break;
+                        }
+                        tokio::time::sleep(left.min(Duration::from_secs(60))).await;
+                    }
+                    (generation, at)
+                }
+                _ => std::future::pending().await,
+            }
+        };
         tokio::select! {
             _ = state.reload.notified() => {
                 reload(&state, Trigger::Signal, versions(&files));
+                continue;
+            }
+            (generation, at) = expiry => {
+                said = Some(generation);
+                // Still applied: dropping it would let every revoked certificate in, and
+                // refusing every client would take the node down; a newer one is loaded
+                // as soon as its file changes.
+                crate::output::log_line(&format!(
+                    "serve: the CRL in force ({}) passed its nextUpdate ({}): still applied until a newer one is loaded (publish one with `secctl crl`)",
+                    state.opts.crl.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+                    crate::output::fmt_time(at)
+                ));
                 continue;
             }
             _ = tick => {}
@@ -314,6 +388,7 @@ impl Server {
                 opts,
                 tls: RwLock::new(tls),
                 slots,
+                unauthenticated: Arc::new(Unauthenticated::default()),
                 loaded: std::sync::Mutex::new(loaded),
                 reload: Arc::new(tokio::sync::Notify::new()),
             }),
@@ -346,30 +421,41 @@ impl Server {
             loops.push(tokio::spawn(async move {
                 let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
                 loop {
-                    match listener.accept().await {
-                        Ok((stream, peer)) => match state.slots.clone().try_acquire_owned() {
-                            Ok(permit) => {
-                                let state = state.clone();
-                                tokio::spawn(async move {
-                                    handle(state, stream, peer, port).await;
-                                    drop(permit);
-                                });
-                            }
-                            Err(_) => {
-                                // Closed at once: a full server must not queue connections
-                                // (each one an open descriptor) behind slow ones.
-                                drop(stream);
-                                log(
-                                    &state,
-                                    &format!(
-                                        "{peer}: closed: {} connections open (--max-connections)",
-                                        state.opts.limits.max_connections
-                                    ),
-                                );
-                            }
-                        },
-                        Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
-                    }
+                    let Ok((stream, peer)) = listener.accept().await else {
+                        tokio::time::sleep(Duration::from_millis(10)).await;
+                        continue;
+                    };
+                    let Some(permit) = admit(&state).await else {
+                        // Closed at once: a full server must not queue connections (each
+                        // one an open descriptor) behind slow ones.
+                        drop(stream);
+                        log(
+                            &state,
+                            &format!(
+                                "{peer}: closed: {} connections open, all authenticated (--max-connections)",
+                                state.opts.limits.max_connections
+                            ),
+                        );
+                        continue;
+                    };
+                    let conn = Arc::new(state.unauthenticated.register());
+                    let state = state.clone();
+                    tokio::spawn(async move {
+                        tokio::select! {
+                            _ = handle(state.clone(), stream, peer, port, conn.clone()) => {}
+                            _ = conn.evicted() => log(
+                                &state,
+                                &format!(
+                                    "{peer}: closed to admit a new connection: the oldest unauthenticated of {} open (--max-connections)",
+                                    state.opts.limits.max_connections
+                                ),
+                            ),
+                        }
+                        // The socket is closed (dropped with the connection's future) before
+                        // its slot is given back.
+                        drop(conn);
+                        drop(permit);
+                    });
                 }
             }));
         }
@@ -379,6 +465,25 @@ impl Server {
         }
         Ok(out)
     }
+}
+
+/// How long a new connection waits for the slot of the connection closed to admit it.
+const EVICTION_WAIT: Duration = Duration::from_secs(1);
+
+/// A slot for a new connection: a free one, or, at the cap, the slot of the oldest open
+/// connection that has not authenticated, once that one is closed (its descriptor freed, so
+/// the cap still bounds descriptors). None: every open connection has authenticated.
+async fn admit(state: &State) -> Option<tokio::sync::OwnedSemaphorePermit> {
+    if let Ok(p) = state.slots.clone().try_acquire_owned() {
+        return Some(p);
+    }
+    if !state.unauthenticated.evict_oldest() {
+        return None;
+    }
+    tokio::time::timeout(EVICTION_WAIT, state.slots.clone().acquire_owned())
+        .await
+        .ok()
+        .and_then(|r| r.ok())
 }
 
 fn log(state: &State, line: &str) {
@@ -450,7 +555,13 @@ macro_rules! serve_watched {
     }};
 }
 
-async fn handle(state: Arc<State>, stream: TcpStream, peer: SocketAddr, port: u16) {
+async fn handle(
+    state: Arc<State>,
+    stream: TcpStream,
+    peer: SocketAddr,
+    port: u16,
+    registered: Arc<Conn>,
+) {
     let _ = stream.set_nodelay(true);
     let limits = state.opts.limits;
     let mut first = [0u8; 1];
@@ -485,6 +596,10 @@ async fn handle(state: Arc<State>, stream: TcpStream, peer: SocketAddr, port: u1
                     }
                 };
             let (_, conn) = tls.get_ref();
+            // A client certificate here is one the verifier accepted.
+            if conn.peer_certificates().is_some() {
+                registered.authenticated();
+            }
             let identity = conn
                 .peer_certificates()
                 .and_then(|c| c.first())
@@ -518,6 +633,7 @@ async fn handle(state: Arc<State>, stream: TcpStream, peer: SocketAddr, port: u1
                 peer_chain,
                 tls: true,
                 activity: act.clone(),
+                conn: registered,
             };
             let io = TokioIo::new(tls);
             if h2 {
@@ -552,6 +668,7 @@ async fn handle(state: Arc<State>, stream: TcpStream, peer: SocketAddr, port: u1
                 peer_chain: None,
                 tls: false,
                 activity: act.clone(),
+                conn: registered,
             };
             let builder = auto_builder(&limits);
             serve_watched!(

@@ -13,7 +13,7 @@ use http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
 use http_body_util::BodyExt;
 use hyper::body::{Frame, Incoming};
 
-use super::state::{Activity, GrpcAuth, PeerChain, State, MAX_BODY};
+use super::state::{Activity, Conn, GrpcAuth, PeerChain, State, MAX_BODY};
 
 /// The caller's identity from a verified client certificate.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -102,6 +102,9 @@ pub struct Svc {
     pub(super) peer_chain: Option<Arc<PeerChain>>,
     pub(super) tls: bool,
     pub(super) activity: Arc<Activity>,
+    /// The connection's place among those the cap may close; it leaves once a request is
+    /// served.
+    pub(super) conn: Arc<Conn>,
 }
 
 const HEALTH_CHECK: &str = "/grpc.health.v1.Health/Check";
@@ -198,6 +201,13 @@ impl Svc {
                 StatusCode::REQUEST_TIMEOUT => status(st, "request body not received in time\n"),
                 _ => status(st, "request body unreadable\n"),
             };
+        }
+        // Authorized and read: a request served. Where serve verifies client certificates
+        // only a verified one authenticates (an anonymous request proves nothing: a flood
+        // of them must not hold the cap against certificate holders); elsewhere a request
+        // served is the only sign there is.
+        if !self.state.opts.verifies_client_certs() {
+            self.conn.authenticated();
         }
         if is_grpc {
             // HealthCheckResponse { status: SERVING (1) }, length-prefixed, uncompressed.

@@ -1,7 +1,8 @@
 //! The shared state of a running server, below both the accept loop (`serve`) and the
 //! request handlers (`serve::service`): the options and limits, the TLS configuration in
-//! force, the client chain of a connection and its activity.
+//! force, the connections the cap may close, a connection's client chain and activity.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -11,7 +12,7 @@ use std::time::{Duration, Instant};
 use rustls::server::danger::ClientCertVerifier;
 use rustls_pki_types::CertificateDer;
 use serde::Serialize;
-use tokio::sync::Semaphore;
+use tokio::sync::{Notify, Semaphore};
 
 /// How the TLS handshake treats client certificates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
@@ -38,7 +39,8 @@ pub enum GrpcAuth {
 /// What a connection may cost before it is closed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Limits {
-    /// Connections served at once; over it, a new connection is closed at once.
+    /// Connections served at once; at it, a new connection takes the place of the oldest
+    /// one that has not authenticated, or is closed at once when every one has.
     pub max_connections: usize,
     /// Deadline for the first byte, the TLS handshake, each request head (HTTP/1.1: from
     /// the moment the connection waits for it, keep-alive included) and each request body.
@@ -116,8 +118,10 @@ pub struct State {
     pub(super) opts: Options,
     /// The current TLS configuration; replaced at each reload.
     pub(super) tls: RwLock<Option<Current>>,
-    /// Connection slots.
+    /// Connection slots (one per open connection, released once its socket is closed).
     pub(super) slots: Arc<Semaphore>,
+    /// The open connections that have not authenticated, oldest first.
+    pub(super) unauthenticated: Arc<Unauthenticated>,
     /// The versions of the watched files when the configuration in force was loaded.
     pub(super) loaded: std::sync::Mutex<Vec<Option<FileVersion>>>,
     /// Wakes the watcher for a reload now (SIGHUP).
@@ -133,6 +137,8 @@ pub(super) struct Current {
     pub(super) generation: u64,
     /// What was loaded, for the log line of a reload.
     pub(super) summary: String,
+    /// The earliest nextUpdate of the CRLs loaded (None: no CRL, or none has one).
+    pub(super) crl_expires: Option<time::OffsetDateTime>,
 }
 
 /// A verified client certificate chain of an open connection, checked again against the
@@ -169,6 +175,81 @@ impl State {
 
 /// What a watched file was when last looked at (device, inode, size, times).
 pub(super) type FileVersion = (u64, u64, u64, i64, i64, i64, i64);
+
+/// The open connections that have not authenticated, by a number given in the order they
+/// were accepted (so the first one is the oldest), each with the handle that closes it.
+/// Registering, authenticating, closing and evicting are O(log n) under one short lock.
+#[derive(Default)]
+pub(super) struct Unauthenticated {
+    inner: std::sync::Mutex<Registry>,
+}
+
+#[derive(Default)]
+struct Registry {
+    next: u64,
+    open: BTreeMap<u64, Arc<Notify>>,
+}
+
+impl Unauthenticated {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Registry> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A new connection, not authenticated yet.
+    pub(super) fn register(self: &Arc<Self>) -> Conn {
+        let evict = Arc::new(Notify::new());
+        let mut r = self.lock();
+        let id = r.next;
+        r.next += 1;
+        r.open.insert(id, evict.clone());
+        Conn {
+            id,
+            evict,
+            registry: self.clone(),
+        }
+    }
+
+    /// Ask the oldest connection that has not authenticated to close (false: there is none).
+    pub(super) fn evict_oldest(&self) -> bool {
+        let oldest = self.lock().open.pop_first();
+        match oldest {
+            Some((_, evict)) => {
+                // Stored if the connection is not waiting yet: it closes when it looks.
+                evict.notify_one();
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// An open connection's place among those the cap may close to admit a new one: there from
+/// its accept until it authenticates or closes. It authenticates with a TLS handshake that
+/// verified a client certificate; where serve verifies no client certificate
+/// (`--client-auth none` without per-request checks, `--insecure`), with a request served.
+pub struct Conn {
+    id: u64,
+    evict: Arc<Notify>,
+    registry: Arc<Unauthenticated>,
+}
+
+impl Conn {
+    /// The connection has authenticated: the cap no longer closes it for a new one.
+    pub fn authenticated(&self) {
+        self.registry.lock().open.remove(&self.id);
+    }
+
+    /// Resolves when the connection is closed to admit a new one.
+    pub(super) async fn evicted(&self) {
+        self.evict.notified().await;
+    }
+}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        self.authenticated();
+    }
+}
 
 /// Requests in flight on one connection and when the last one ended: what the idle timeout
 /// looks at (bytes do not count: HTTP/2 PINGs or a trickled header keep nothing alive).

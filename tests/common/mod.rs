@@ -567,3 +567,118 @@ pub fn backup_init_args(k: usize, out: &Path, c: &[(String, String)]) -> Vec<Str
     }
     args
 }
+
+fn sp(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// A self-signed root made with openssl (the attacker's), and a client certificate it
+/// signs; returns (root.crt, client.crt, client.key).
+pub fn attacker_ca(env: &Env, subject: &str) -> (PathBuf, PathBuf, PathBuf) {
+    let (root, key) = (env.path("evil-root.crt"), env.path("evil-root.key"));
+    tool(
+        "openssl",
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            sp(&key),
+            "-out",
+            sp(&root),
+            "-subj",
+            subject,
+            "-days",
+            "30",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+        ],
+    )
+    .ok();
+    let (ckey, csr, crt) = (
+        env.path("evil-client.key"),
+        env.path("evil-client.csr"),
+        env.path("evil-client.crt"),
+    );
+    tool(
+        "openssl",
+        &[
+            "req",
+            "-new",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            sp(&ckey),
+            "-out",
+            sp(&csr),
+            "-subj",
+            "/O=prod/OU=admin/CN=mallory",
+        ],
+    )
+    .ok();
+    let ext = env.write("evil-ext.cnf", "extendedKeyUsage=clientAuth\n");
+    tool(
+        "openssl",
+        &[
+            "x509",
+            "-req",
+            "-in",
+            sp(&csr),
+            "-CA",
+            sp(&root),
+            "-CAkey",
+            sp(&key),
+            "-out",
+            sp(&crt),
+            "-days",
+            "10",
+            "-extfile",
+            sp(&ext),
+        ],
+    )
+    .ok();
+    (root, crt, ckey)
+}
+
+/// An openssl CA config that signs a CRL (the attacker's, with a high CRL number).
+pub fn foreign_crl(env: &Env, root: &Path, key: &Path) -> PathBuf {
+    let dir = env.path("evil-ca");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("index.txt"), "").unwrap();
+    std::fs::write(dir.join("crlnumber"), "7fff\n").unwrap();
+    let cfg = env.write(
+        "evil-ca.cnf",
+        &format!(
+            "[ca]\ndefault_ca = d\n[d]\ndatabase = {0}/index.txt\ncrlnumber = {0}/crlnumber\n\
+             default_md = sha256\ndefault_crl_days = 30\n",
+            dir.display()
+        ),
+    );
+    let out = env.path("evil-crl.pem");
+    tool(
+        "openssl",
+        &[
+            "ca",
+            "-gencrl",
+            "-config",
+            sp(&cfg),
+            "-cert",
+            sp(root),
+            "-keyfile",
+            sp(key),
+            "-out",
+            sp(&out),
+        ],
+    )
+    .ok();
+    out
+}
