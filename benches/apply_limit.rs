@@ -28,7 +28,7 @@ fn main() {
         intermediate: false,
         name_constraints: Default::default(),
     };
-    ca::init(&store, &opts, None, InitMode::Fresh).expect("CA");
+    secctl::revocation::init_ca(&store, &opts, None, InitMode::Fresh).expect("CA");
     let cfg = store.config().expect("config");
     let issuing = ca::load_issuing(&store, None).expect("issuing CA");
     let specs: Vec<LeafSpec> = (0..n)

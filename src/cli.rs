@@ -6,14 +6,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum, ValueHint};
 
 use crate::pki::keys::KeyType;
 
-/// Output format of results on stdout.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// Human tables and key/value lists.
-    Text,
-    /// One stable JSON document.
-    Json,
-}
+pub use crate::output::Format;
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -759,12 +752,12 @@ pub struct CheckArgs {
     /// Certificates and CAs ending within this are a problem: 30d, 12h, 90m, 3600s, 2w, 1d12h
     /// (a bare number is days).
     #[arg(long, value_name = "DURATION", default_value = "30d",
-          value_parser = crate::cmd::check::parse_duration)]
+          value_parser = crate::ground::duration::parse_duration)]
     pub within: time::Duration,
     /// CRLs whose nextUpdate is within this are a problem (CRLs are republished often:
     /// `secctl crl` gives 30 days).
     #[arg(long, value_name = "DURATION", default_value = "7d",
-          value_parser = crate::cmd::check::parse_duration)]
+          value_parser = crate::ground::duration::parse_duration)]
     pub crl_within: time::Duration,
     /// Also write the results as a Prometheus textfile (for node_exporter's textfile
     /// collector: a FILE ending in .prom), atomically, mode 0644.

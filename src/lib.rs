@@ -11,6 +11,7 @@ pub mod cli;
 pub mod cmd;
 pub mod error;
 pub mod etcd;
+pub mod ground;
 pub mod inventory;
 pub mod output;
 pub mod pki;
@@ -83,7 +84,7 @@ pub fn main_entry() -> ExitCode {
             return ExitCode::from(error::EXIT_USAGE);
         }
     };
-    match cmd::run(cli) {
+    match cmd::dispatch::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             // One line, and no control character from a quoted peer or file reaches the

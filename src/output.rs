@@ -5,8 +5,17 @@ use std::io::{self, IsTerminal, Write};
 
 use serde::Serialize;
 
-use crate::cli::Format;
 use crate::error::{Error, Result};
+use crate::ground::observe::{Observer, Waiting};
+
+/// Output format of results on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Human tables and key/value lists.
+    Text,
+    /// One stable JSON document.
+    Json,
+}
 
 /// Writes results in the chosen format.
 #[derive(Debug, Clone)]
@@ -273,6 +282,20 @@ impl Drop for Spinner {
     }
 }
 
+/// The binary's observer of library waits (the state lock): a note on stderr as [`note`],
+/// and a [`Spinner`] while the wait lasts.
+pub struct StderrObserver;
+
+impl Observer for StderrObserver {
+    fn note(&self, msg: &str) {
+        note(msg);
+    }
+
+    fn wait(&self, msg: &str) -> Waiting {
+        Waiting::shown(Box::new(Spinner::start(msg)))
+    }
+}
+
 /// Visible width of a cell (colour codes do not count).
 fn vis(s: &str) -> usize {
     strip_ansi(s).chars().count()
@@ -363,74 +386,7 @@ fn strip_ansi(s: &str) -> String {
     out
 }
 
-/// A time cut to whole seconds (certificates and CRLs carry seconds; so do records).
-pub fn secs(t: time::OffsetDateTime) -> time::OffsetDateTime {
-    t.replace_nanosecond(0).unwrap_or(t)
-}
-
-/// A time as RFC 3339 in UTC with whole seconds (`2026-12-24T18:55:42Z`), the one format
-/// used in text and JSON output.
-pub fn fmt_time(t: time::OffsetDateTime) -> String {
-    let t = secs(t).to_offset(time::UtcOffset::UTC);
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_else(|_| t.to_string())
-}
-
-/// A UTC time for a file or directory name (`20261224T185542Z`): readable, sorts in time
-/// order, no colons.
-pub fn file_stamp(t: time::OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
-}
-
-/// Serde for times in JSON: written as RFC 3339 with whole seconds (as [`fmt_time`]), read
-/// as any RFC 3339 time (records written by older versions carry nanoseconds).
-pub mod rfc3339s {
-    use serde::{Deserializer, Serializer};
-    use time::OffsetDateTime;
-
-    /// Write `t` with whole seconds.
-    pub fn serialize<S: Serializer>(t: &OffsetDateTime, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&super::fmt_time(*t))
-    }
-
-    /// Read any RFC 3339 time.
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<OffsetDateTime, D::Error> {
-        time::serde::rfc3339::deserialize(d)
-    }
-
-    /// The same for `Option<OffsetDateTime>`.
-    pub mod option {
-        use serde::{Deserializer, Serializer};
-        use time::OffsetDateTime;
-
-        /// Write `t` with whole seconds, or null.
-        pub fn serialize<S: Serializer>(
-            t: &Option<OffsetDateTime>,
-            s: S,
-        ) -> Result<S::Ok, S::Error> {
-            match t {
-                Some(t) => s.serialize_str(&crate::output::fmt_time(*t)),
-                None => s.serialize_none(),
-            }
-        }
-
-        /// Read any RFC 3339 time, or null.
-        pub fn deserialize<'de, D: Deserializer<'de>>(
-            d: D,
-        ) -> Result<Option<OffsetDateTime>, D::Error> {
-            time::serde::rfc3339::option::deserialize(d)
-        }
-    }
-}
+pub use crate::ground::timefmt::{file_stamp, fmt_time, rfc3339s, secs};
 
 /// One log line on stderr (server logs with `-v`). The line quotes what peers sent (the
 /// identity in a client certificate): it is escaped for the terminal, so a newline in an

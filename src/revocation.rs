@@ -97,7 +97,7 @@ pub struct Revocation {
     /// Reason.
     pub reason: Reason,
     /// When it was revoked.
-    #[serde(with = "crate::output::rfc3339s")]
+    #[serde(with = "crate::ground::timefmt::rfc3339s")]
     pub revoked_at: OffsetDateTime,
 }
 
@@ -167,7 +167,7 @@ pub struct CaRevocation {
     /// Reason.
     pub reason: Reason,
     /// When it was revoked.
-    #[serde(with = "crate::output::rfc3339s")]
+    #[serde(with = "crate::ground::timefmt::rfc3339s")]
     pub revoked_at: OffsetDateTime,
     /// SHA-256 fingerprint of the intermediate (the `issuer_fingerprint` of what it issued).
     pub sha256_fingerprint: String,
@@ -301,10 +301,10 @@ pub struct CrlReport {
     /// CRL number.
     pub number: u64,
     /// thisUpdate.
-    #[serde(with = "crate::output::rfc3339s")]
+    #[serde(with = "crate::ground::timefmt::rfc3339s")]
     pub this_update: OffsetDateTime,
     /// nextUpdate.
-    #[serde(with = "crate::output::rfc3339s")]
+    #[serde(with = "crate::ground::timefmt::rfc3339s")]
     pub next_update: OffsetDateTime,
     /// The CRLs in the file.
     pub crls: Vec<CrlInfo>,
@@ -320,6 +320,20 @@ pub fn root_key_present(gen: &Generation) -> bool {
 
 fn fingerprint_of(gen: &Generation) -> &str {
     &gen.issuing.sha256_fingerprint
+}
+
+/// Create a CA in `store` ([`ca::init`]) and publish its first CRL, empty, so that peers
+/// configured with `crl.pem` (and `verify`) have one before the first revocation. The
+/// caller holds the lock.
+pub fn init_ca(
+    store: &Store,
+    opts: &ca::InitOptions,
+    passphrase: Option<&SecretString>,
+    mode: ca::InitMode,
+) -> Result<ca::InitReport> {
+    let report = ca::init(store, opts, passphrase, mode)?;
+    publish(store, passphrase, ca::INITIAL_CRL_DAYS, None)?;
+    Ok(report)
 }
 
 /// Sign a CRL for every trusted CA generation (and the root above an intermediate) and write
@@ -464,7 +478,7 @@ pub fn publish(
                         });
                         notes.push(format!(
                             "root key {input} is offline: the root CRL in crl.pem is kept as it is (next update {}; sign a new one with the root key online before then)",
-                            crate::output::fmt_time(next)
+                            crate::ground::timefmt::fmt_time(next)
                         ));
                     }
                     None => notes.push(format!(

@@ -113,7 +113,7 @@ impl Sink<'_> {
 }
 
 fn fmt_time(t: OffsetDateTime) -> String {
-    crate::output::fmt_time(t)
+    crate::ground::timefmt::fmt_time(t)
 }
 
 fn same_alg(a: &AlgorithmIdentifier<'_>, b: &AlgorithmIdentifier<'_>) -> bool {

@@ -116,7 +116,7 @@ pub struct Revocation {
     /// What was found, or why it could not be checked.
     pub detail: String,
     /// When the certificate was revoked.
-    #[serde(with = "crate::output::rfc3339s::option")]
+    #[serde(with = "crate::ground::timefmt::rfc3339s::option")]
     pub revoked_at: Option<OffsetDateTime>,
     /// The CRL reason code, when the CRL gives one.
     pub reason: Option<&'static str>,
@@ -132,7 +132,7 @@ pub struct Report {
     /// The certificate, parsed.
     pub certificate: CertInfo,
     /// Verification time.
-    #[serde(with = "crate::output::rfc3339s")]
+    #[serde(with = "crate::ground::timefmt::rfc3339s")]
     pub at: OffsetDateTime,
     /// Every check made.
     pub checks: Vec<Check>,
@@ -592,7 +592,7 @@ fn validity_check(info: &CertInfo, at: OffsetDateTime) -> Check {
 }
 
 fn fmt(t: OffsetDateTime) -> String {
-    crate::output::fmt_time(t)
+    crate::ground::timefmt::fmt_time(t)
 }
 
 /// Prefix of webpki refusals that the RFC 5280 layer decides instead.

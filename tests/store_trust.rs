@@ -102,7 +102,11 @@ fn a_node_installs_only_roots_its_pins_or_their_endorsements_vouch_for() {
     // So does `check` (the cron and monitoring check).
     let r = env.run(&["check"]);
     assert_eq!(r.code, 1, "{} {}", r.stdout, r.stderr);
-    assert!(r.stderr.contains("does not endorse") && r.stderr.contains(&fp), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("does not endorse") && r.stderr.contains(&fp),
+        "{}",
+        r.stderr
+    );
     // A fake generation directory does not make it one of ours for store check either.
     let fake = env.pki().join("ca/previous/20200101T000000Z");
     std::fs::create_dir_all(&fake).unwrap();

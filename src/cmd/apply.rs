@@ -506,7 +506,7 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
         let _s = passphrase
             .as_ref()
             .map(|_| crate::output::Spinner::start("encrypting the CA key (scrypt)"));
-        ca::init(
+        crate::revocation::init_ca(
             store,
             &InitOptions {
                 cluster: plan.cluster.clone(),

@@ -22,7 +22,7 @@ pub fn run(ctx: &Ctx, cmd: CaCommand) -> Result<u8> {
         CaCommand::Rotate(a) => rotate(ctx, a),
         CaCommand::Retire(a) => retire(ctx, a),
         CaCommand::Bundle { out, pin } => bundle(ctx, out.as_deref(), &pin),
-        CaCommand::Import(a) => crate::cmd::import::run(ctx, a),
+        CaCommand::Import(_) => unreachable!("cmd::dispatch runs `ca import`"),
     }
 }
 
@@ -100,7 +100,7 @@ fn init(ctx: &Ctx, a: CaInitArgs) -> Result<u8> {
         let _s = passphrase
             .as_ref()
             .map(|_| crate::output::Spinner::start("encrypting the CA key (scrypt)"));
-        ca::init(store, &opts, passphrase.as_ref(), mode)?
+        crate::revocation::init_ca(store, &opts, passphrase.as_ref(), mode)?
     };
     let p = &ctx.printer;
     if p.is_json() {
@@ -404,7 +404,7 @@ fn rotate(ctx: &Ctx, a: CaRotateArgs) -> Result<u8> {
         let _s = passphrase
             .as_ref()
             .map(|_| crate::output::Spinner::start("encrypting the new CA key (scrypt)"));
-        ca::init(store, &opts, passphrase.as_ref(), InitMode::Rotate)?
+        crate::revocation::init_ca(store, &opts, passphrase.as_ref(), InitMode::Rotate)?
     };
     let previous_generation = ca::generations(store)?
         .into_iter()

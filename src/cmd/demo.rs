@@ -61,7 +61,7 @@ pub fn run(ctx: &Ctx) -> Result<u8> {
         store.name()
     ));
     let _lock = store.lock()?;
-    ca::init(
+    crate::revocation::init_ca(
         &store,
         &InitOptions {
             cluster: "Demo".into(),

@@ -285,7 +285,7 @@ impl Session {
             tls: opts.tls.clone(),
             timeout: opts.timeout,
         })?;
-        let rt = crate::cmd::runtime()?;
+        let rt = crate::ground::runtime::runtime()?;
         // One working copy per store, under the cache directory; processes on this
         // machine take turns on it.
         let id = {

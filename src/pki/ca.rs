@@ -150,7 +150,8 @@ pub enum InitMode {
 
 /// Create a CA in `store`. The caller holds the lock and has already checked (or
 /// confirmed) an existing CA. All keys and certificates are made in memory before the
-/// first file is written; the configuration file is written last.
+/// first file is written; the configuration file is written last. Its first CRL is
+/// published by `revocation::init_ca`, which the commands call.
 pub fn init(
     store: &Store,
     opts: &InitOptions,
@@ -271,10 +272,6 @@ pub fn init(
         encrypted,
         created: now,
     })?;
-    // An empty CRL from the start, so that peers configured with crl.pem (and `verify`)
-    // have one before the first revocation.
-    crate::revocation::publish(store, passphrase, INITIAL_CRL_DAYS, None)?;
-
     Ok(InitReport {
         dir: store.root().to_path_buf(),
         root: CertInfo::from_der("root.crt", root_cert.der())?,
@@ -357,7 +354,7 @@ fn cert_info_from_pem(name: &str, pem: &str) -> Result<CertInfo> {
 /// (`20261224T185542Z`), with `-2`, `-3`... when the same second was used already (the
 /// caller holds the state lock). Names sort in time order.
 fn unused_dir(parent: &Path, now: OffsetDateTime) -> PathBuf {
-    let stamp = crate::output::file_stamp(now);
+    let stamp = crate::ground::timefmt::file_stamp(now);
     let mut p = parent.join(&stamp);
     let mut n = 2;
     while p.symlink_metadata().is_ok() {

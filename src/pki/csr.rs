@@ -25,9 +25,9 @@ use x509_parser::cri_attributes::ParsedCriAttribute;
 use x509_parser::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::pki::issue::{spiffe_id, LeafSpec};
 use crate::pki::keys::KeyType;
 use crate::pki::names::{self, Host};
+use crate::pki::spec::{spiffe_id, LeafSpec};
 use crate::pki::store::{CertKind, Config};
 
 /// The smallest and largest RSA modulus certified.

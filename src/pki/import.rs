@@ -121,7 +121,7 @@ fn check_ca_cert(
             path,
             format!(
                 "the CA certificate expired on {}",
-                crate::output::fmt_time(na)
+                crate::ground::timefmt::fmt_time(na)
             ),
         ));
     }
@@ -130,7 +130,7 @@ fn check_ca_cert(
             path,
             format!(
                 "the CA certificate is not valid before {}",
-                crate::output::fmt_time(nb)
+                crate::ground::timefmt::fmt_time(nb)
             ),
         ));
     }

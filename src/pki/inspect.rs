@@ -30,10 +30,10 @@ pub struct CertInfo {
     /// Serial number, lowercase hex without separators.
     pub serial: String,
     /// Start of validity.
-    #[serde(with = "crate::output::rfc3339s")]
+    #[serde(with = "crate::ground::timefmt::rfc3339s")]
     pub not_before: OffsetDateTime,
     /// End of validity.
-    #[serde(with = "crate::output::rfc3339s")]
+    #[serde(with = "crate::ground::timefmt::rfc3339s")]
     pub not_after: OffsetDateTime,
     /// Whether basicConstraints says CA.
     pub is_ca: bool,

@@ -7,7 +7,7 @@ use rcgen::{
     KeyUsagePurpose, PublicKeyData, SanType,
 };
 use serde::Serialize;
-use time::{Duration, OffsetDateTime};
+use time::OffsetDateTime;
 
 use crate::error::{Error, Result};
 use crate::pki::ca::{random_serial, IssuingCa, BACKDATE};
@@ -15,50 +15,12 @@ use crate::pki::csr::Csr;
 use crate::pki::delivery::Delivery;
 use crate::pki::fsio;
 use crate::pki::inspect::CertInfo;
-use crate::pki::keys::KeyType;
-use crate::pki::names::{self, Host};
+use crate::pki::names::Host;
+pub use crate::pki::spec::{spiffe_id, LeafSpec};
 use crate::pki::store::{CertKind, Config, KeySource, Record, Store};
 
 /// Role given to node certificates issued without `--role`.
 pub const DEFAULT_NODE_ROLE: &str = "node";
-
-/// What to issue.
-#[derive(Debug, Clone)]
-pub struct LeafSpec {
-    /// CN and last SPIFFE segment.
-    pub name: String,
-    /// Node (server + client) or client.
-    pub kind: CertKind,
-    /// OU and SPIFFE role segment.
-    pub role: String,
-    /// SANs (nodes only).
-    pub hosts: Vec<Host>,
-    /// Requested validity (capped at the issuer's end of validity), at least 5 minutes.
-    pub valid_for: Duration,
-    /// Key algorithm.
-    pub key_type: KeyType,
-}
-
-impl LeafSpec {
-    /// Check names and hosts before anything is generated.
-    pub fn validate(&self) -> Result<()> {
-        names::check_name(self.kind.as_str(), &self.name)?;
-        names::check_role(&self.role)?;
-        if self.kind == CertKind::Node && self.hosts.is_empty() {
-            return Err(Error::Usage(format!(
-                "node {:?} needs at least one --host (DNS name or IP address)",
-                self.name
-            )));
-        }
-        crate::pki::validity::check_validity(self.valid_for).map_err(Error::Usage)?;
-        Ok(())
-    }
-}
-
-/// SPIFFE id of an identity.
-pub fn spiffe_id(trust_domain: &str, role: &str, name: &str) -> String {
-    format!("spiffe://{trust_domain}/{role}/{name}")
-}
 
 /// A freshly issued certificate and its key, not yet written.
 pub struct Issued {
@@ -161,7 +123,7 @@ fn sign(
 ) -> Result<Issued> {
     check_constraints(cfg, ca, spec)?;
     // Whole seconds: the certificate carries seconds, and its record says the same.
-    let now = crate::output::secs(OffsetDateTime::now_utc());
+    let now = crate::ground::timefmt::secs(OffsetDateTime::now_utc());
     let mut not_after = now + spec.valid_for;
     let capped = not_after > ca.info.not_after;
     if capped {

@@ -305,20 +305,6 @@ fn pem_text(tag: &str, der: &[u8]) -> Zeroizing<String> {
     text
 }
 
-/// Generate an RSA key of `bits` with the `rsa` crate (ring cannot generate RSA keys); the
-/// key is handed to ring as PKCS#8, and everything it signs is signed by ring.
-pub fn generate_rsa(bits: usize) -> Result<KeyPair> {
-    use rsa::pkcs8::EncodePrivateKey;
-    let mut rng = rsa::rand_core::OsRng;
-    let key = rsa::RsaPrivateKey::new(&mut rng, bits).map_err(Error::internal)?;
-    let doc = key.to_pkcs8_der().map_err(Error::internal)?;
-    KeyPair::from_pkcs8_der_and_sign_algo(
-        &rustls_pki_types::PrivatePkcs8KeyDer::from(doc.as_bytes()),
-        &rcgen::PKCS_RSA_SHA256,
-    )
-    .map_err(Error::internal)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -60,9 +60,9 @@ impl KeyType {
             KeyType::EcdsaP256 => &rcgen::PKCS_ECDSA_P256_SHA256,
             KeyType::EcdsaP384 => &rcgen::PKCS_ECDSA_P384_SHA384,
             KeyType::Ed25519 => &rcgen::PKCS_ED25519,
-            KeyType::Rsa2048 => return crate::pki::keyfmt::generate_rsa(2048),
-            KeyType::Rsa3072 => return crate::pki::keyfmt::generate_rsa(3072),
-            KeyType::Rsa4096 => return crate::pki::keyfmt::generate_rsa(4096),
+            KeyType::Rsa2048 => return generate_rsa(2048),
+            KeyType::Rsa3072 => return generate_rsa(3072),
+            KeyType::Rsa4096 => return generate_rsa(4096),
             KeyType::Rsa => {
                 return Err(Error::Usage(
                     "key type rsa names an RSA key made on the node (a CSR, `secctl cert sign`); to have secctl make one, pick rsa-2048, rsa-3072 or rsa-4096"
@@ -198,4 +198,18 @@ pub fn parse_private_key(
 pub fn is_age(data: &[u8]) -> bool {
     data.starts_with(b"age-encryption.org/")
         || data.starts_with(b"-----BEGIN AGE ENCRYPTED FILE-----")
+}
+
+/// Generate an RSA key of `bits` with the `rsa` crate (ring cannot generate RSA keys); the
+/// key is handed to ring as PKCS#8, and everything it signs is signed by ring.
+pub fn generate_rsa(bits: usize) -> Result<KeyPair> {
+    use rsa::pkcs8::EncodePrivateKey;
+    let mut rng = rsa::rand_core::OsRng;
+    let key = rsa::RsaPrivateKey::new(&mut rng, bits).map_err(Error::internal)?;
+    let doc = key.to_pkcs8_der().map_err(Error::internal)?;
+    KeyPair::from_pkcs8_der_and_sign_algo(
+        &rustls_pki_types::PrivatePkcs8KeyDer::from(doc.as_bytes()),
+        &rcgen::PKCS_RSA_SHA256,
+    )
+    .map_err(Error::internal)
 }

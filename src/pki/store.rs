@@ -47,7 +47,7 @@ pub struct Config {
     /// Whether the CA keys are passphrase-encrypted.
     pub encrypted: bool,
     /// When the CA was created.
-    #[serde(with = "crate::output::rfc3339s")]
+    #[serde(with = "crate::ground::timefmt::rfc3339s")]
     pub created: OffsetDateTime,
 }
 
@@ -112,10 +112,10 @@ pub struct Record {
     /// Key algorithm.
     pub key_type: KeyType,
     /// Start of validity.
-    #[serde(with = "crate::output::rfc3339s")]
+    #[serde(with = "crate::ground::timefmt::rfc3339s")]
     pub not_before: OffsetDateTime,
     /// End of validity.
-    #[serde(with = "crate::output::rfc3339s")]
+    #[serde(with = "crate::ground::timefmt::rfc3339s")]
     pub not_after: OffsetDateTime,
     /// SHA-256 fingerprint of the issuing CA certificate.
     pub issuer_fingerprint: String,
@@ -281,11 +281,11 @@ impl Store {
                     || "another secctl process".to_string(),
                     |pid| format!("PID {pid}"),
                 );
-                crate::output::note(&format!(
+                crate::ground::observe::note(&format!(
                     "waiting for the lock on {} held by {holder}",
                     self.name()
                 ));
-                let _s = crate::output::Spinner::start("waiting for the state lock");
+                let _s = crate::ground::observe::wait("waiting for the state lock");
                 f.lock()
                     .map_err(|e| Error::io(format!("locking {}", p.display()), e))?;
             }

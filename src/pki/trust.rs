@@ -555,7 +555,7 @@ mod tests {
         write_endorsement(d2.path(), &fd, None, &new, &nd, serial(2)).unwrap();
         let e2 = endorsements(d2.path());
         assert_eq!(
-            unvouched(&[fd.clone()], std::slice::from_ref(&od), &e2),
+            unvouched(std::slice::from_ref(&fd), std::slice::from_ref(&od), &e2),
             vec![0]
         );
         // Chains: old -> new -> foreign (endorsed by new) is trusted from old.

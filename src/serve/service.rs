@@ -13,7 +13,7 @@ use http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
 use http_body_util::BodyExt;
 use hyper::body::{Frame, Incoming};
 
-use super::{Activity, Conn, GrpcAuth, PeerChain, State, MAX_BODY};
+use super::state::{Activity, Conn, GrpcAuth, PeerChain, State, MAX_BODY};
 
 /// The caller's identity from a verified client certificate.
 #[derive(Debug, Clone, serde::Serialize)]

@@ -67,7 +67,7 @@ pub fn looks_secret(s: &str) -> bool {
 fn excerpt(s: &str) -> String {
     let cut: String = s.chars().take(24).collect();
     let more = if s.chars().count() > 24 { "..." } else { "" };
-    format!("\"{}{more}\"", crate::term::escape(&cut))
+    format!("\"{}{more}\"", crate::ground::escape::escape(&cut))
 }
 
 /// Parse one recipient string: `age1... [LABEL]` or `ssh-ed25519 KEY [COMMENT]` (`input`
@@ -202,7 +202,7 @@ pub fn check_custodians(cs: &[Custodian]) -> Result<Vec<String>> {
                      make sure they are two different custodians",
                     a.origin,
                     b.origin,
-                    crate::term::escape(c)
+                    crate::ground::escape::escape(c)
                 ));
             }
         }
