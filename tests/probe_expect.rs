@@ -5,7 +5,7 @@
 
 use secctl::probe::classify::{row, summarize};
 use secctl::probe::expect::{differences, ProtocolExpect};
-use secctl::probe::{TargetReport, Transport};
+use secctl::probe::{ClientAuth, TargetReport, Transport};
 
 /// A row: (transport, served, client_auth, untrusted client accepted).
 type R = (&'static str, bool, &'static str, bool);
@@ -19,7 +19,12 @@ fn report(rows: &[R]) -> TargetReport {
                 t.served = *served;
                 t.encrypted =
                     served.then(|| n.ends_with("tls") || ["https1", "h2", "grpcs"].contains(n));
-                t.client_auth = auth.to_string();
+                t.client_auth = match *auth {
+                    "required" => ClientAuth::Required,
+                    "per-request" => ClientAuth::PerRequest,
+                    "optional" => ClientAuth::Optional,
+                    _ => ClientAuth::None,
+                };
                 t.untrusted_client_accepted = *untrusted;
             }
             t

@@ -8,10 +8,11 @@ use std::sync::Arc;
 use time::OffsetDateTime;
 
 use crate::cli::{Protocol, VerifyArgs};
-use crate::cmd::verify::{parse_time, print};
+use crate::cmd::verify_report::{parse_time, print, untrusted_certs};
 use crate::cmd::Ctx;
 use crate::error::{Error, Result};
 use crate::pki::names;
+use crate::probe::given::{given_verdict, GivenVerdict, ProtocolRows};
 use crate::probe::{self, TargetReport};
 use crate::verify::{self, Request};
 
@@ -55,7 +56,7 @@ pub fn run(ctx: &Ctx, a: &VerifyArgs) -> Result<u8> {
         Some(p) => verify::read_pem_or_der(p, "X509 CRL", "CRL")?,
         None => vec![],
     };
-    let untrusted = crate::cmd::verify::untrusted_certs(ctx, &a.untrusted)?;
+    let untrusted = untrusted_certs(ctx, &a.untrusted)?;
     let name = t.to_string();
     let bundle_name = bundle_path.display().to_string();
     let crl_name = crl_path.as_ref().map(|p| p.display().to_string());
@@ -93,11 +94,19 @@ pub fn run(ctx: &Ctx, a: &VerifyArgs) -> Result<u8> {
         );
     }
     if with_cert {
-        let (ok, detail) = given_verdict(&report, proto);
+        let v = given_verdict(
+            &report.transports,
+            ProtocolRows {
+                handshake: proto.handshake_row(),
+                apps: proto.app_rows(),
+                name: proto.name(),
+            },
+        )
+        .unwrap_or(GivenVerdict::NoSession);
         report_v.checks.push(verify::Check {
             check: "client-cert",
-            ok,
-            detail,
+            ok: v.ok(),
+            detail: v.detail(),
         });
     }
     report_v.ok = report_v.checks.iter().all(|c| c.ok);
@@ -214,78 +223,5 @@ pub fn protocol_check(
                 format!("{} did not answer over TLS: {}", proto.name(), t.detail),
             ))
         }
-    }
-}
-
-/// Whether the given certificate was accepted, from the rows of the protocol checked:
-/// refused anywhere fails; accepted needs the protocol's answer with it. For plain TLS
-/// (`--protocol tls`, or nothing secctl speaks answered), the TLS layer's admission.
-pub fn given_verdict(r: &TargetReport, proto: Protocol) -> (bool, String) {
-    let tls = row(r, proto.handshake_row());
-    let apps: Vec<&probe::Transport> = proto
-        .app_rows()
-        .iter()
-        .map(|n| row(r, n))
-        .filter(|t| t.given_cert.is_some())
-        .collect();
-    // A certificate was asked for when any of these rows' policy is not `none` (the
-    // handshake row's is `optional` or `required` exactly when the handshake carried a
-    // CertificateRequest).
-    let requested = std::iter::once(tls)
-        .chain(proto.app_rows().iter().map(|n| row(r, n)))
-        .any(|t| t.client_auth != "none");
-    // Refused anywhere (the TLS layer included) fails first, then a row where it could
-    // not be tried.
-    let mut rows: Vec<&probe::Transport> = vec![tls];
-    rows.extend(
-        apps.iter()
-            .copied()
-            .filter(|t| t.transport != tls.transport),
-    );
-    for (prefix, among) in [("refused", &rows[..]), ("not checked", &apps[..])] {
-        if let Some((t, g)) = among.iter().find_map(|t| {
-            t.given_cert
-                .as_deref()
-                .filter(|g| g.starts_with(prefix))
-                .map(|g| (t, g))
-        }) {
-            return (false, format!("{g} ({})", t.transport));
-        }
-    }
-    if !requested {
-        return (
-            false,
-            "the server did not ask for a client certificate".to_string(),
-        );
-    }
-    if let Some(t) = apps
-        .iter()
-        .find(|t| t.served && t.given_cert.as_deref() == Some("accepted"))
-    {
-        return (true, format!("accepted: answered over {}", t.transport));
-    }
-    if !proto.app_rows().is_empty() {
-        return (
-            false,
-            format!(
-                "not checked: {} did not answer with it ({})",
-                proto.name(),
-                tls.given_cert.as_deref().unwrap_or("no TLS session")
-            ),
-        );
-    }
-    match tls.given_cert.as_deref() {
-        Some("accepted") => (
-            true,
-            "accepted at the TLS layer (no protocol secctl speaks was checked; the server \
-             let it in: a TLS 1.2 Finished, or a session ticket or data after it in TLS 1.3)"
-                .to_string(),
-        ),
-        Some(g) if g.starts_with("not checked") => (false, g.to_string()),
-        Some(g) => (
-            false,
-            format!("not checked: no answer with it ({g} at the TLS layer)"),
-        ),
-        None => (false, "not checked: no TLS session with it".to_string()),
     }
 }

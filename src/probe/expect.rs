@@ -1,7 +1,8 @@
 //! Expectations per protocol (`probe --inventory`): a pure comparison of a target's rows
 //! with what the inventory says each protocol must show.
 
-use super::{TargetReport, Transport};
+use super::report::{TargetReport, Transport};
+use super::verdict::ClientAuth;
 
 /// The protocols an inventory can state expectations for, with their plaintext and TLS rows.
 pub const PROTOCOLS: [(&str, &[&str], &[&str]); 5] = [
@@ -49,7 +50,7 @@ pub fn differences(r: &TargetReport, proto: &str, e: &ProtocolExpect) -> Vec<Str
     // certificate before anything could answer (no identity the probe had got further).
     let tls: Vec<&Transport> = rows(r, tls)
         .into_iter()
-        .filter(|t| t.served || matches!(t.client_auth.as_str(), "required" | "per-request"))
+        .filter(|t| t.served || t.client_auth.demands_certificate())
         .collect();
     let names = |v: &[&Transport]| {
         v.iter()
@@ -87,9 +88,9 @@ pub fn differences(r: &TargetReport, proto: &str, e: &ProtocolExpect) -> Vec<Str
             }
         } else {
             for t in &tls {
-                let got = match t.client_auth.as_str() {
-                    "required" | "per-request" => "required",
-                    other => other,
+                let got = match t.client_auth {
+                    ClientAuth::Required | ClientAuth::PerRequest => "required",
+                    other => other.as_str(),
                 };
                 if got != want {
                     out.push(format!(

@@ -1,8 +1,13 @@
 //! What the probe saw on the wire, as plain data: the network code fills these in and
-//! [`super::classify`] judges them without touching a socket.
+//! [`super::classify`] judges them without touching a socket. Everything here
+//! (de)serializes, so a live probe can be recorded (`probe --record`) and replayed as a
+//! case of the classification table (`tests/probe_cases/`).
+
+use serde::{Deserialize, Serialize};
 
 /// The client identity a TLS attempt presented.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Identity {
     /// No certificate.
     NoCert,
@@ -13,7 +18,7 @@ pub enum Identity {
 }
 
 /// What the server presented about itself.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServerCert {
     /// Some(true) trusted, Some(false) untrusted, None no certificate seen.
     pub trusted: Option<bool>,
@@ -24,7 +29,7 @@ pub struct ServerCert {
 }
 
 /// One TLS handshake.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Handshake {
     /// Negotiated version (TLSv1.3), when the handshake completed.
     pub version: Option<String>,
@@ -39,19 +44,16 @@ pub struct Handshake {
     /// The server's certificate, as soon as it was presented (even if the handshake then
     /// failed).
     pub server: ServerCert,
-    /// What showed, after a completed handshake, that the server let the client in.
-    pub admitted_by: AdmittedBy,
 }
 
 /// The evidence that a completed handshake was the server's verdict on the client. In TLS
 /// 1.2 the server checks the client's certificate before its Finished; in TLS 1.3 the
 /// client's certificate comes after the server's Finished, so the verdict is whatever the
-/// server sends next (a session ticket, data, an alert or a close) — or nothing at all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// server sends next (a session ticket, data, an alert or a close). Nothing at all is no
+/// evidence: that is [`Fate::NoVerdict`], never an admission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum AdmittedBy {
-    /// No completed handshake (or not recorded).
-    #[default]
-    Unknown,
     /// TLS 1.2: the server's Finished came after it checked the client's certificate.
     Finished,
     /// TLS 1.3: a session ticket after the client's certificate.
@@ -61,21 +63,12 @@ pub enum AdmittedBy {
     /// TLS 1.3: a record after the client's certificate (neither a ticket, data nor an
     /// alert was read from it before the next step).
     Record,
-    /// TLS 1.3: nothing within the wait (no ticket, no data, no alert, no close): the
-    /// handshake alone says nothing of the server's verdict.
-    Silence,
 }
 
 impl AdmittedBy {
-    /// Whether this is evidence of the server's verdict (everything but silence).
-    pub fn is_verdict(self) -> bool {
-        !matches!(self, AdmittedBy::Silence)
-    }
-
     /// How it reads in a detail line.
     pub fn text(self) -> &'static str {
         match self {
-            AdmittedBy::Unknown => "handshake completed",
             AdmittedBy::Finished => "TLS 1.2 handshake completed",
             // One wording for the three: which of them arrives first is a race on the
             // server's side (an HTTP/2 server's SETTINGS and its tickets), and the rows of
@@ -83,15 +76,16 @@ impl AdmittedBy {
             AdmittedBy::Ticket | AdmittedBy::Data | AdmittedBy::Record => {
                 "a ticket or data after the client's certificate"
             }
-            AdmittedBy::Silence => {
-                "no verdict: nothing after the TLS 1.3 handshake within the wait"
-            }
         }
     }
 }
 
+/// How a detail line names [`Fate::NoVerdict`].
+pub const NO_VERDICT: &str = "no verdict: nothing after the TLS 1.3 handshake within the wait";
+
 /// Why an application answer is not content.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Denial {
     /// Content (any status that is not a refusal).
     None,
@@ -103,7 +97,7 @@ pub enum Denial {
 }
 
 /// An application answer (HTTP status or grpc-status).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Answer {
     /// HTTP status, or the grpc-status for gRPC.
     pub code: u16,
@@ -118,7 +112,8 @@ pub struct Answer {
 }
 
 /// How one attempt ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Fate {
     /// No TCP connection (refused, unresolvable, connect timeout).
     Unreachable(String),
@@ -127,8 +122,13 @@ pub enum Fate {
     /// The TLS layer refused the client's identity (or its absence) with this alert, in the
     /// handshake or, in TLS 1.3, right after the client's half of it.
     Refused(String),
-    /// The handshake went through and the server raised nothing (the `tls` attempt only).
-    Admitted,
+    /// The handshake went through and the server showed it let the client in (the `tls`
+    /// attempt, and an idle connection that carried data).
+    Admitted(AdmittedBy),
+    /// The TLS 1.3 handshake went through and the server sent nothing within the wait (no
+    /// ticket, no data, no alert, no close): the handshake alone says nothing of its
+    /// verdict on the client. Also an idle connection that simply stayed open.
+    NoVerdict,
     /// The application protocol answered.
     Answer(Answer),
     /// The server asked to renegotiate (TLS 1.2 HelloRequest) instead of answering.
@@ -141,8 +141,15 @@ pub enum Fate {
     Silent(String),
 }
 
+impl Fate {
+    /// The handshake completed and no refusal followed (admitted, or no verdict yet).
+    pub fn handshake_completed(&self) -> bool {
+        matches!(self, Fate::Admitted(_) | Fate::NoVerdict)
+    }
+}
+
 /// A connection attempt: its handshake (default for plaintext) and how it ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attempt {
     /// The TLS handshake.
     pub hs: Handshake,
@@ -161,7 +168,7 @@ impl Attempt {
 }
 
 /// Every TLS attempt made with one identity.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IdentityObs {
     /// Handshake with ALPN `h2, http/1.1`, then waiting for the server's verdict.
     pub tls: Attempt,
@@ -183,7 +190,7 @@ pub struct IdentityObs {
 pub const CLOSED_AFTER_HANDSHAKE: &str = "closed by the server right after the handshake";
 
 /// Everything seen of one target.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Observations {
     /// The paths requested, in order.
     pub paths: Vec<String>,
@@ -211,7 +218,7 @@ pub struct Observations {
 }
 
 /// What a port answered to a ClientHello of one old TLS version.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LegacyVersion {
     /// `TLSv1.0` or `TLSv1.1`.
     pub version: String,
@@ -223,10 +230,10 @@ pub struct LegacyVersion {
 }
 
 /// One service protocol, in plaintext and over TLS.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceObs {
     /// The protocol.
-    pub service: super::services::Service,
+    pub service: Service,
     /// Plaintext: how the exchange ended, or why it was not tried.
     pub plain: Result<Fate, String>,
     /// Over TLS with each identity (none, throwaway, given), or why it was not tried.
@@ -237,4 +244,35 @@ pub struct ServiceObs {
     pub direct: Option<Attempt>,
     /// PostgreSQL only: `tls` holds direct TLS attempts (no SSLRequest).
     pub tls_direct: bool,
+}
+
+/// A cluster service's protocol the probe speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Service {
+    /// PostgreSQL (frontend/backend protocol 3.0).
+    Postgres,
+    /// Redis (RESP).
+    Redis,
+    /// MQTT 3.1.1.
+    Mqtt,
+}
+
+impl Service {
+    /// Row name of the plaintext variant.
+    pub fn name(self) -> &'static str {
+        match self {
+            Service::Postgres => "postgres",
+            Service::Redis => "redis",
+            Service::Mqtt => "mqtt",
+        }
+    }
+    /// Row name of the TLS variant.
+    pub fn tls_name(self) -> &'static str {
+        match self {
+            Service::Postgres => "postgres-tls",
+            Service::Redis => "redis-tls",
+            Service::Mqtt => "mqtt-tls",
+        }
+    }
 }

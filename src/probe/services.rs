@@ -7,37 +7,8 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 use super::exchange::{printable, secs, MaybeTls};
+pub use super::observation::Service;
 use super::observation::{Answer, Denial, Fate};
-
-/// A service protocol.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Service {
-    /// PostgreSQL (frontend/backend protocol 3.0).
-    Postgres,
-    /// Redis (RESP).
-    Redis,
-    /// MQTT 3.1.1.
-    Mqtt,
-}
-
-impl Service {
-    /// Row name of the plaintext variant.
-    pub fn name(self) -> &'static str {
-        match self {
-            Service::Postgres => "postgres",
-            Service::Redis => "redis",
-            Service::Mqtt => "mqtt",
-        }
-    }
-    /// Row name of the TLS variant.
-    pub fn tls_name(self) -> &'static str {
-        match self {
-            Service::Postgres => "postgres-tls",
-            Service::Redis => "redis-tls",
-            Service::Mqtt => "mqtt-tls",
-        }
-    }
-}
 
 /// Largest answer read.
 const MAX_ANSWER: usize = 16 * 1024;

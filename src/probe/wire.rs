@@ -10,6 +10,7 @@ use tokio::io::AsyncReadExt;
 use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
 
+use super::config::{Config, Target};
 use super::exchange::{self, Call};
 use super::observation::{
     AdmittedBy, Attempt, Fate, Handshake, Identity, IdentityObs, LegacyVersion, Observations,
@@ -17,10 +18,18 @@ use super::observation::{
 };
 use super::services::{self, Service};
 use super::tls::{self, Prefixed, RecordWatch, TicketWatch, Watched};
-use super::{Config, Target};
 
 /// An established TLS session, ready for a request.
 pub type Session = Prefixed<TlsStream<Watched<TcpStream>>>;
+
+/// A completed handshake: the session, and what the server showed of its verdict on the
+/// client ([`Fate::Admitted`] with its evidence, or [`Fate::NoVerdict`]).
+pub struct Opened {
+    /// The session.
+    pub session: Session,
+    /// [`Fate::Admitted`] or [`Fate::NoVerdict`].
+    pub verdict: Fate,
+}
 
 /// TLS versions to offer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,14 +132,14 @@ impl Prober {
     }
 
     /// A TLS handshake, then (TLS 1.3) waiting for the server's verdict on the client's
-    /// certificate: a ticket or silence admits, an alert refuses. `Ok` is a session the
-    /// server admitted.
+    /// certificate: a ticket or data admits, an alert or a close refuses, silence is no
+    /// verdict. `Ok` is a session the server did not refuse, and what showed its verdict.
     pub async fn tls(
         &self,
         id: Identity,
         alpn: &[&[u8]],
         versions: Versions,
-    ) -> (Result<Session, Fate>, Handshake, Arc<RecordWatch>) {
+    ) -> (Result<Opened, Fate>, Handshake, Arc<RecordWatch>) {
         self.tls_with(id, alpn, versions, None).await
     }
 
@@ -140,7 +149,7 @@ impl Prober {
         id: Identity,
         alpn: &[&[u8]],
         pre: Option<&[u8]>,
-    ) -> (Result<Session, Fate>, Handshake, Arc<RecordWatch>) {
+    ) -> (Result<Opened, Fate>, Handshake, Arc<RecordWatch>) {
         self.tls_with(id, alpn, Versions::Any, pre).await
     }
 
@@ -150,7 +159,7 @@ impl Prober {
         alpn: &[&[u8]],
         versions: Versions,
         pre: Option<&[u8]>,
-    ) -> (Result<Session, Fate>, Handshake, Arc<RecordWatch>) {
+    ) -> (Result<Opened, Fate>, Handshake, Arc<RecordWatch>) {
         let watch = Arc::new(RecordWatch::default());
         let mut hs = Handshake::default();
         let provider = crate::tlsconf::provider();
@@ -284,14 +293,14 @@ impl Prober {
         }
         watch.handshake_done.store(true, Ordering::SeqCst);
         let mut prefix = Vec::new();
-        hs.admitted_by = if hs.version.as_deref() != Some("TLSv1.3") {
-            AdmittedBy::Finished
+        let mut admitted_by = if hs.version.as_deref() != Some("TLSv1.3") {
+            Some(AdmittedBy::Finished)
         } else if tickets.seen.load(Ordering::SeqCst) {
-            AdmittedBy::Ticket
+            Some(AdmittedBy::Ticket)
         } else {
-            AdmittedBy::Silence
+            None
         };
-        if hs.admitted_by == AdmittedBy::Silence {
+        if admitted_by.is_none() {
             // The server's verdict on the client's half of the handshake: a record after
             // it judged the client's certificate (a session ticket: the server admitted the
             // client), an alert (it refused), data, or a close. Silence for SETTLE is taken
@@ -315,7 +324,7 @@ impl Prober {
                     }
                     Ok(n) => {
                         prefix.extend_from_slice(&buf[..n]);
-                        hs.admitted_by = AdmittedBy::Data;
+                        admitted_by = Some(AdmittedBy::Data);
                     }
                     Err(e) => {
                         let f = match exchange::tls_fate(&e, false, hs.requested) {
@@ -326,21 +335,24 @@ impl Prober {
                         return (Err(f), hs, watch);
                     }
                 },
-                _ = tickets.notify.notified() => hs.admitted_by = AdmittedBy::Ticket,
+                _ = tickets.notify.notified() => admitted_by = Some(AdmittedBy::Ticket),
                 _ = watch.record_notify.notified() => {
-                    hs.admitted_by = if tickets.seen.load(Ordering::SeqCst) {
+                    admitted_by = Some(if tickets.seen.load(Ordering::SeqCst) {
                         AdmittedBy::Ticket
                     } else {
                         AdmittedBy::Record
-                    };
+                    });
                 }
                 _ = tokio::time::sleep(wait) => {}
             }
         }
         (
-            Ok(Prefixed {
-                prefix,
-                inner: stream,
+            Ok(Opened {
+                session: Prefixed {
+                    prefix,
+                    inner: stream,
+                },
+                verdict: admitted_by.map_or(Fate::NoVerdict, Fate::Admitted),
             }),
             hs,
             watch,
@@ -353,7 +365,7 @@ impl Prober {
         Attempt {
             hs,
             fate: match r {
-                Ok(_) => Fate::Admitted,
+                Ok(o) => o.verdict,
                 Err(f) => f,
             },
         }
@@ -423,20 +435,22 @@ impl Prober {
     }
 
     /// A TLS connection left idle after the handshake, for at most a second: how it ended
-    /// (a close or an alert, or [`Fate::Admitted`] when it stayed open).
+    /// (a close or an alert; [`Fate::Admitted`] by data; [`Fate::NoVerdict`] when it
+    /// stayed open and silent).
     async fn idle(&self, id: Identity) -> Fate {
         let (r, _, _) = self.tls(id, &[b"h2", b"http/1.1"], Versions::Any).await;
         let mut s = match r {
-            Ok(s) => s,
+            Ok(o) => o.session,
             Err(f) => return f,
         };
         if !s.prefix.is_empty() {
-            return Fate::Admitted;
+            return Fate::Admitted(AdmittedBy::Data);
         }
         let mut buf = [0u8; 1024];
         let wait = self.cfg.timeout.min(std::time::Duration::from_secs(1));
         match tokio::time::timeout(wait, s.inner.read(&mut buf)).await {
-            Err(_) | Ok(Ok(1..)) => Fate::Admitted,
+            Err(_) => Fate::NoVerdict,
+            Ok(Ok(1..)) => Fate::Admitted(AdmittedBy::Data),
             Ok(Ok(0)) => Fate::Closed,
             Ok(Err(e)) => match exchange::tls_fate(&e, false, true) {
                 Fate::Refused(a) => Fate::Refused(a),
@@ -463,7 +477,7 @@ impl Prober {
         let (r, hs, watch) = self.tls(id, &[b"http/1.1"], versions).await;
         let fate = match r {
             Err(f) => f,
-            Ok(mut s) => self.get_on(&mut s, &watch, path).await,
+            Ok(mut o) => self.get_on(&mut o.session, &watch, path).await,
         };
         Attempt { hs, fate }
     }
@@ -484,14 +498,14 @@ impl Prober {
             let tls = Attempt {
                 hs: hs.clone(),
                 fate: match &r {
-                    Ok(_) => Fate::Admitted,
+                    Ok(o) => o.verdict.clone(),
                     Err(f) => f.clone(),
                 },
             };
             let h2_alpn = hs.alpn.as_deref() == Some("h2");
             let carried = match r {
                 Err(f) => Carried::Failed(f),
-                Ok(s) if h2_alpn => Carried::H2(self.h2_on(s, paths).await),
+                Ok(o) if h2_alpn => Carried::H2(self.h2_on(o.session, paths).await),
                 Ok(_) => Carried::NoH2,
             };
             (tls, hs, carried)
@@ -513,7 +527,7 @@ impl Prober {
             Carried::H2(mut fates) => {
                 // A refusal that came after the wait for the verdict (a loaded server) ends
                 // the requests made over the `tls` row's connection: it is the handshake's.
-                if tls.fate == Fate::Admitted {
+                if tls.fate.handshake_completed() {
                     if let Some(r) = fates.iter().find(|f| matches!(f, Fate::Refused(_))) {
                         tls.fate = r.clone();
                     }
@@ -847,9 +861,9 @@ impl Prober {
         let (r, hs, _) = self.tls_after(id, alpn, pre).await;
         let fate = match r {
             Err(f) => f,
-            Ok(mut s) => {
+            Ok(mut o) => {
                 services::exchange(
-                    &mut s,
+                    &mut o.session,
                     &services::request_of(svc),
                     |b| services::parse_of(svc, b, true),
                     self.cfg.timeout,
@@ -919,7 +933,7 @@ fn service_answered(o: &Observations, k: usize) -> bool {
 
 /// Admitted at the handshake, and no request over TLS got any answer.
 fn silent_after_admission(i: &IdentityObs) -> bool {
-    i.tls.fate == Fate::Admitted
+    i.tls.fate.handshake_completed()
         && !i
             .https1
             .iter()
