@@ -23,8 +23,10 @@ pub struct ServerCert {
     /// Some(true) trusted, Some(false) untrusted, None no certificate seen.
     pub trusted: Option<bool>,
     /// Why not trusted.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub why: String,
     /// Days until the server certificate expires (negative: expired).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days_left: Option<i64>,
 }
 
@@ -32,17 +34,23 @@ pub struct ServerCert {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Handshake {
     /// Negotiated version (TLSv1.3), when the handshake completed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Negotiated cipher suite.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cipher: Option<String>,
     /// Negotiated ALPN protocol.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alpn: Option<String>,
     /// Negotiated key exchange group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
     /// The server sent a CertificateRequest.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub requested: bool,
     /// The server's certificate, as soon as it was presented (even if the handshake then
     /// failed).
+    #[serde(default, skip_serializing_if = "ServerCert::is_unseen")]
     pub server: ServerCert,
 }
 
@@ -104,6 +112,7 @@ pub struct Answer {
     /// A gRPC answer (grpc-status seen).
     pub grpc: bool,
     /// `Location` of an HTTP redirect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// Whether (and why) this answer is a refusal.
     pub denial: Denial,
@@ -148,10 +157,25 @@ impl Fate {
     }
 }
 
+impl ServerCert {
+    /// No certificate seen (nothing to record).
+    pub fn is_unseen(&self) -> bool {
+        *self == ServerCert::default()
+    }
+}
+
+impl Handshake {
+    /// Nothing of TLS seen (a plaintext attempt, or one that never reached TLS).
+    pub fn is_empty(&self) -> bool {
+        *self == Handshake::default()
+    }
+}
+
 /// A connection attempt: its handshake (default for plaintext) and how it ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attempt {
     /// The TLS handshake.
+    #[serde(default, skip_serializing_if = "Handshake::is_empty")]
     pub hs: Handshake,
     /// The end.
     pub fate: Fate,
@@ -182,6 +206,7 @@ pub struct IdentityObs {
     /// connection left idle after the handshake, and how it ended (a server that refuses a
     /// certificate after its own TLS stack accepted it, as etcd does with its CRL, closes
     /// it at once; a service that does not speak HTTP keeps it open).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idle: Option<Fate>,
 }
 
@@ -205,15 +230,20 @@ pub struct Observations {
     /// TLS with the throwaway certificate.
     pub throwaway: IdentityObs,
     /// TLS with `--cert`, when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub given: Option<IdentityObs>,
     /// A TLS 1.2-only handshake without a certificate (which versions are accepted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls12: Option<Attempt>,
     /// HTTP/1.1 over TLS 1.2, without a certificate, of the paths every identity was denied:
     /// (index of the path, attempt). Shows a server that asks for a certificate per request.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub renegotiation: Vec<(usize, Attempt)>,
     /// The cluster services' protocols (PostgreSQL, Redis, MQTT), in that order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub services: Vec<ServiceObs>,
     /// TLS 1.0 and 1.1, offered alone in a minimal ClientHello (rustls speaks neither).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub legacy: Vec<LegacyVersion>,
 }
 
@@ -241,8 +271,10 @@ pub struct ServiceObs {
     /// PostgreSQL only: TLS from the first byte (PostgreSQL 17's direct TLS, ALPN
     /// `postgresql`) without a certificate, when `tls` went through an SSLRequest; when
     /// the port speaks only direct TLS, `tls` holds those attempts and this is None.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direct: Option<Attempt>,
     /// PostgreSQL only: `tls` holds direct TLS attempts (no SSLRequest).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub tls_direct: bool,
 }
 
