@@ -732,15 +732,17 @@ impl Prober {
             None
         };
         let one = |svc: Service| async move {
+            let proto = services::protocol(svc);
             let plain = match plain_skip {
                 Some(why) => Err(why.to_string()),
                 None => Ok(self.service_plain(svc).await),
             };
             let (mut direct, mut tls_direct) = (None, false);
-            let tls = match svc {
-                Service::Postgres => match &plain {
-                    // TLS after an SSLRequest, only on a port that answered as PostgreSQL;
-                    // then whether it also takes TLS from the first byte (PostgreSQL 17).
+            let tls = match proto.tls_request() {
+                Some(_) => match &plain {
+                    // TLS negotiated in the protocol (PostgreSQL's SSLRequest), only on a
+                    // port that answered it in plaintext; then whether it also takes TLS
+                    // from the first byte (PostgreSQL 17).
                     Ok(Fate::Answer(_)) => {
                         let (all, d) = tokio::join!(
                             self.service_tls_all(svc, false),
@@ -755,10 +757,13 @@ impl Prober {
                         tls_direct = true;
                         Ok(self.service_tls_all(svc, true).await)
                     }
-                    Ok(_) => Err("not tried: the port does not speak PostgreSQL".to_string()),
+                    Ok(_) => Err(format!(
+                        "not tried: the port does not speak {}",
+                        proto.title()
+                    )),
                     Err(why) => Err(why.clone()),
                 },
-                _ => match direct_skip {
+                None => match direct_skip {
                     Some(why) => Err(why.to_string()),
                     None => Ok(self.service_tls_all(svc, false).await),
                 },
@@ -818,9 +823,8 @@ impl Prober {
                     self.cfg.timeout,
                 )
                 .await;
-                if svc == Service::Mqtt && matches!(f, Fate::Answer(_)) {
-                    let _ = tokio::io::AsyncWriteExt::write_all(&mut s, &services::MQTT_DISCONNECT)
-                        .await;
+                if let (Some(bye), Fate::Answer(_)) = (services::protocol(svc).goodbye(), &f) {
+                    let _ = tokio::io::AsyncWriteExt::write_all(&mut s, bye).await;
                 }
                 f
             }
@@ -847,18 +851,12 @@ impl Prober {
         )
     }
 
-    /// One identity over TLS: PostgreSQL negotiates TLS with an SSLRequest first, unless
-    /// `direct` (PostgreSQL 17: TLS from the first byte, ALPN postgresql).
+    /// One identity over TLS: a protocol that negotiates TLS itself (PostgreSQL's
+    /// SSLRequest) asks first, unless `direct` (PostgreSQL 17: TLS from the first byte).
     async fn service_tls(&self, svc: Service, id: Identity, direct: bool) -> Attempt {
-        let pre: Option<&[u8]> = match svc {
-            Service::Postgres if !direct => Some(&services::PG_SSL_REQUEST),
-            _ => None,
-        };
-        let alpn: &[&[u8]] = match svc {
-            Service::Postgres => &[b"postgresql"],
-            _ => &[],
-        };
-        let (r, hs, _) = self.tls_after(id, alpn, pre).await;
+        let proto = services::protocol(svc);
+        let pre = if direct { None } else { proto.tls_request() };
+        let (r, hs, _) = self.tls_after(id, proto.alpn(), pre).await;
         let fate = match r {
             Err(f) => f,
             Ok(mut o) => {
