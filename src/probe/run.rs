@@ -43,7 +43,9 @@ pub async fn probe_observed(
     let target = t.to_string();
     let policy = cfg.policy;
     let prober = wire::Prober::new(cfg, t);
-    match tokio::time::timeout(deadline, prober.observe()).await {
+    // Boxed: the observation is a large future, and a debug build polling it inline on a
+    // runtime worker's 2 MiB stack overflowed it (probe --inventory over TLS services).
+    match tokio::time::timeout(deadline, Box::pin(prober.observe())).await {
         Ok(obs) => {
             let (transports, summary) = classify::classify(&obs);
             let warnings = classify::posture(&transports, &policy);
