@@ -15,8 +15,9 @@ use std::path::PathBuf;
 use secctl::probe::case::Case;
 use secctl::probe::classify::posture;
 use secctl::probe::exchange::{alert_fate, http_denial};
-use secctl::probe::given::{given_verdict, GivenVerdict, ProtocolRows};
+use secctl::probe::given::{given_verdict, GivenVerdict};
 use secctl::probe::observation::{Denial, Fate};
+use secctl::probe::report::{protocol_rows, ProtocolRows};
 use secctl::probe::services;
 use secctl::probe::{Policy, ServerAuth, TargetReport};
 
@@ -94,78 +95,64 @@ fn every_field_case_classifies_to_its_rows() {
 
 // ---- verify HOST:PORT: the given certificate, from the same rows -----------------------
 
-const HTTP: ProtocolRows = ProtocolRows {
-    handshake: "tls",
-    apps: &["https1", "h2"],
-    name: "HTTP",
-};
-const TLS: ProtocolRows = ProtocolRows {
-    handshake: "tls",
-    apps: &[],
-    name: "TLS",
-};
-const MQTT: ProtocolRows = ProtocolRows {
-    handshake: "mqtt-tls",
-    apps: &["mqtt-tls"],
-    name: "MQTT",
-};
-
 #[test]
 fn verify_judges_the_given_certificate_from_the_typed_rows() {
+    let rows = |key: &str| -> ProtocolRows { protocol_rows(key).unwrap() };
+    let (http, tls, mqtt) = (rows("http"), rows("tls"), rows("mqtt"));
     for (stem, p, ok, detail) in [
         (
             "required_with_valid_revoked_and_foreign_certs--required-valid",
-            HTTP,
+            http,
             true,
             "accepted: answered over https1",
         ),
         (
             "required_with_valid_revoked_and_foreign_certs--required-revoked",
-            HTTP,
+            http,
             false,
             "refused: alert certificate_revoked (tls)",
         ),
         (
             "nginx_verify_on_is_per_request_and_enforced--nginx-on-revoked",
-            HTTP,
+            http,
             false,
             "refused: HTTP/1.1 400 (https1)",
         ),
         (
             "no_client_auth--none",
-            HTTP,
+            http,
             false,
             "the server did not ask for a client certificate",
         ),
         (
             "refusal_by_a_close_right_after_the_handshake--etcd-revoked",
-            HTTP,
+            http,
             false,
             "refused: closed by the server right after the handshake (tls)",
         ),
         // A TLS 1.3 server silent after the handshake: no verdict, never "accepted".
         (
             "tls13_silence_after_the_handshake_is_no_verdict--tls13-silent-server",
-            TLS,
+            tls,
             false,
             "not checked: no verdict: nothing after the TLS 1.3 handshake within the wait",
         ),
         (
             "non_http_tls_services--mosquitto-required-valid",
-            TLS,
+            tls,
             true,
             "accepted at the TLS layer (no protocol secctl speaks was checked; the server \
              let it in: a TLS 1.2 Finished, or a session ticket or data after it in TLS 1.3)",
         ),
         (
             "non_http_tls_services--mosquitto-required-valid",
-            HTTP,
+            http,
             false,
             "not checked: HTTP did not answer with it (accepted)",
         ),
         (
             "redis_and_mqtt--mosquitto-revoked",
-            MQTT,
+            mqtt,
             false,
             "refused: alert certificate_revoked (mqtt-tls)",
         ),

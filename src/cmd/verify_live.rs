@@ -12,7 +12,8 @@ use crate::cmd::verify_report::{parse_time, print, untrusted_certs};
 use crate::cmd::Ctx;
 use crate::error::{Error, Result};
 use crate::pki::names;
-use crate::probe::given::{given_verdict, GivenVerdict, ProtocolRows};
+use crate::probe::given::{given_verdict, GivenVerdict};
+use crate::probe::report::{protocol_rows, ProtocolRows, TLS_ONLY};
 use crate::probe::{self, TargetReport};
 use crate::verify::{self, Request};
 
@@ -40,7 +41,7 @@ pub fn run(ctx: &Ctx, a: &VerifyArgs) -> Result<u8> {
     let rt = crate::cmd::runtime()?;
     let (report, chain) = rt.block_on(probe::probe_with_chain(Arc::new(cfg), t.clone()));
     let proto = resolve(a.protocol, &report);
-    let tls = row(&report, proto.handshake_row());
+    let tls = row(&report, rows(proto).handshake);
     if chain.is_empty() {
         return Err(Error::input(
             &t,
@@ -94,15 +95,7 @@ pub fn run(ctx: &Ctx, a: &VerifyArgs) -> Result<u8> {
         );
     }
     if with_cert {
-        let v = given_verdict(
-            &report.transports,
-            ProtocolRows {
-                handshake: proto.handshake_row(),
-                apps: proto.app_rows(),
-                name: proto.name(),
-            },
-        )
-        .unwrap_or(GivenVerdict::NoSession);
+        let v = given_verdict(&report.transports, rows(proto)).unwrap_or(GivenVerdict::NoSession);
         report_v.checks.push(verify::Check {
             check: "client-cert",
             ok: v.ok(),
@@ -134,52 +127,21 @@ pub fn resolve(asked: Protocol, r: &TargetReport) -> Protocol {
         Protocol::Grpc,
     ]
     .into_iter()
-    .find(|p| p.app_rows().iter().any(|n| row(r, n).served))
+    .find(|p| rows(*p).tls.iter().any(|n| row(r, n).served))
     .unwrap_or(Protocol::Tls)
 }
 
-/// What the rows of a protocol are.
-trait Rows {
-    /// The row whose handshake is the protocol's TLS session.
-    fn handshake_row(self) -> &'static str;
-    /// The rows where the protocol answers over TLS.
-    fn app_rows(self) -> &'static [&'static str];
-    /// The protocol's name in messages.
-    fn name(self) -> &'static str;
-}
-
-impl Rows for Protocol {
-    fn handshake_row(self) -> &'static str {
-        match self {
-            Protocol::Postgres => "postgres-tls",
-            Protocol::Redis => "redis-tls",
-            Protocol::Mqtt => "mqtt-tls",
-            _ => "tls",
-        }
-    }
-
-    fn app_rows(self) -> &'static [&'static str] {
-        match self {
-            Protocol::Http => &["https1", "h2"],
-            Protocol::Grpc => &["grpcs"],
-            Protocol::Postgres => &["postgres-tls"],
-            Protocol::Redis => &["redis-tls"],
-            Protocol::Mqtt => &["mqtt-tls"],
-            Protocol::Tls | Protocol::Auto => &[],
-        }
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Protocol::Auto => "auto",
-            Protocol::Http => "HTTP",
-            Protocol::Grpc => "gRPC",
-            Protocol::Postgres => "PostgreSQL",
-            Protocol::Redis => "Redis",
-            Protocol::Mqtt => "MQTT",
-            Protocol::Tls => "TLS",
-        }
-    }
+/// The rows of a protocol (plain TLS for `--protocol tls` and `auto` before detection).
+fn rows(p: Protocol) -> ProtocolRows {
+    let key = match p {
+        Protocol::Http => "http",
+        Protocol::Grpc => "grpc",
+        Protocol::Postgres => "postgres",
+        Protocol::Redis => "redis",
+        Protocol::Mqtt => "mqtt",
+        Protocol::Tls | Protocol::Auto => "tls",
+    };
+    protocol_rows(key).unwrap_or(TLS_ONLY)
 }
 
 /// The `protocol` check: the protocol answered over TLS (it was asked for, or detected).
@@ -202,26 +164,20 @@ pub fn protocol_check(
     } else {
         "--protocol"
     };
-    match proto
-        .app_rows()
-        .iter()
-        .map(|n| row(r, n))
-        .find(|t| t.served)
-    {
+    let p = rows(proto);
+    let first = p.tls.first()?;
+    match p.tls.iter().map(|n| row(r, n)).find(|t| t.served) {
         Some(t) => Some((
             true,
+            format!("{} answered over TLS ({how}; {})", p.name, t.transport),
+        )),
+        None => Some((
+            false,
             format!(
-                "{} answered over TLS ({how}; {})",
-                proto.name(),
-                t.transport
+                "{} did not answer over TLS: {}",
+                p.name,
+                row(r, first).detail
             ),
         )),
-        None => {
-            let t = row(r, proto.app_rows()[0]);
-            Some((
-                false,
-                format!("{} did not answer over TLS: {}", proto.name(), t.detail),
-            ))
-        }
     }
 }

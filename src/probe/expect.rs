@@ -1,17 +1,8 @@
 //! Expectations per protocol (`probe --inventory`): a pure comparison of a target's rows
 //! with what the inventory says each protocol must show.
 
-use super::report::{TargetReport, Transport};
+use super::report::{TargetReport, Transport, PROTOCOLS};
 use super::verdict::ClientAuth;
-
-/// The protocols an inventory can state expectations for, with their plaintext and TLS rows.
-pub const PROTOCOLS: [(&str, &[&str], &[&str]); 5] = [
-    ("http", &["http1", "h2c"], &["https1", "h2"]),
-    ("grpc", &["grpc"], &["grpcs"]),
-    ("postgres", &["postgres"], &["postgres-tls"]),
-    ("redis", &["redis"], &["redis-tls"]),
-    ("mqtt", &["mqtt"], &["mqtt-tls"]),
-];
 
 /// Values of `tls:`.
 pub const TLS_VALUES: [&str; 3] = ["required", "optional", "none"];
@@ -42,9 +33,10 @@ fn rows<'a>(r: &'a TargetReport, names: &[&str]) -> Vec<&'a Transport> {
 
 /// How `r` differs from what protocol `proto` must show, in words (empty: as expected).
 pub fn differences(r: &TargetReport, proto: &str, e: &ProtocolExpect) -> Vec<String> {
-    let Some((_, plain, tls)) = PROTOCOLS.iter().find(|(p, _, _)| *p == proto) else {
+    let Some(p) = PROTOCOLS.iter().find(|p| p.key == proto) else {
         return vec![format!("{proto}: not a protocol secctl checks")];
     };
+    let (plain, tls) = (p.plain, p.tls);
     let plain: Vec<&Transport> = rows(r, plain).into_iter().filter(|t| t.served).collect();
     // Over TLS, the protocol is there when it answered, or when the port demanded a
     // certificate before anything could answer (no identity the probe had got further).

@@ -2,19 +2,8 @@
 //! of the typed rows [`super::classify`] made from the observations, so `probe` and
 //! `verify` share one classifier and nothing re-reads rendered text.
 
-use super::report::Transport;
+use super::report::{ProtocolRows, Transport};
 use super::verdict::{ClientAuth, GivenCert};
-
-/// The rows of the protocol `verify` checks.
-#[derive(Debug, Clone, Copy)]
-pub struct ProtocolRows<'a> {
-    /// The row whose handshake is the protocol's TLS session (`tls`, `postgres-tls`, ...).
-    pub handshake: &'a str,
-    /// The rows where the protocol answers over TLS (empty: plain TLS).
-    pub apps: &'a [&'a str],
-    /// The protocol's name in messages (`HTTP`, `PostgreSQL`).
-    pub name: &'a str,
-}
 
 /// The verdict on the given certificate, with what it rests on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,10 +77,10 @@ impl GivenVerdict {
 /// The verdict on the given certificate from the rows of the protocol checked: refused
 /// anywhere fails; accepted needs the protocol's answer with it. For plain TLS (no
 /// application rows), the TLS layer's admission. None when a row is missing.
-pub fn given_verdict(rows: &[Transport], p: ProtocolRows<'_>) -> Option<GivenVerdict> {
+pub fn given_verdict(rows: &[Transport], p: ProtocolRows) -> Option<GivenVerdict> {
     let row = |n: &str| rows.iter().find(|t| t.transport == n);
     let tls = row(p.handshake)?;
-    let app_rows = p.apps.iter().map(|n| row(n)).collect::<Option<Vec<_>>>()?;
+    let app_rows = p.tls.iter().map(|n| row(n)).collect::<Option<Vec<_>>>()?;
     let apps: Vec<&Transport> = app_rows
         .iter()
         .copied()
@@ -139,7 +128,7 @@ pub fn given_verdict(rows: &[Transport], p: ProtocolRows<'_>) -> Option<GivenVer
             row: t.transport.clone(),
         });
     }
-    if !p.apps.is_empty() {
+    if !p.tls.is_empty() {
         return Some(GivenVerdict::NoAnswer {
             protocol: p.name.to_string(),
             tls: tls.given_cert.clone(),

@@ -122,3 +122,75 @@ pub const TRANSPORTS: [&str; 13] = [
     "mqtt",
     "mqtt-tls",
 ];
+
+/// A protocol the probe checks and its rows: the unit of `probe --inventory` expectations
+/// and of `verify HOST:PORT --protocol`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProtocolRows {
+    /// Its key in an inventory and on the command line (`http`).
+    pub key: &'static str,
+    /// Its name in messages (`HTTP`).
+    pub name: &'static str,
+    /// The rows where it answers in plaintext.
+    pub plain: &'static [&'static str],
+    /// The rows where it answers over TLS.
+    pub tls: &'static [&'static str],
+    /// The row whose handshake is its TLS session.
+    pub handshake: &'static str,
+}
+
+/// Every protocol the probe speaks, with its rows.
+pub const PROTOCOLS: [ProtocolRows; 5] = [
+    ProtocolRows {
+        key: "http",
+        name: "HTTP",
+        plain: &["http1", "h2c"],
+        tls: &["https1", "h2"],
+        handshake: "tls",
+    },
+    ProtocolRows {
+        key: "grpc",
+        name: "gRPC",
+        plain: &["grpc"],
+        tls: &["grpcs"],
+        handshake: "tls",
+    },
+    ProtocolRows {
+        key: "postgres",
+        name: "PostgreSQL",
+        plain: &["postgres"],
+        tls: &["postgres-tls"],
+        handshake: "postgres-tls",
+    },
+    ProtocolRows {
+        key: "redis",
+        name: "Redis",
+        plain: &["redis"],
+        tls: &["redis-tls"],
+        handshake: "redis-tls",
+    },
+    ProtocolRows {
+        key: "mqtt",
+        name: "MQTT",
+        plain: &["mqtt"],
+        tls: &["mqtt-tls"],
+        handshake: "mqtt-tls",
+    },
+];
+
+/// TLS alone, no application protocol: the `tls` row.
+pub const TLS_ONLY: ProtocolRows = ProtocolRows {
+    key: "tls",
+    name: "TLS",
+    plain: &[],
+    tls: &[],
+    handshake: "tls",
+};
+
+/// The protocol of key `key` (`tls` included).
+pub fn protocol_rows(key: &str) -> Option<ProtocolRows> {
+    PROTOCOLS
+        .into_iter()
+        .chain([TLS_ONLY])
+        .find(|p| p.key == key)
+}
