@@ -16,7 +16,7 @@ use secctl::probe::case::Case;
 use secctl::probe::classify::posture;
 use secctl::probe::exchange::{alert_fate, http_denial};
 use secctl::probe::given::{given_verdict, GivenVerdict};
-use secctl::probe::observation::{Denial, Fate};
+use secctl::probe::observation::{Denial, Fate, Refusal};
 use secctl::probe::report::{protocol_rows, ProtocolRows};
 use secctl::probe::services;
 use secctl::probe::{Policy, ServerAuth, TargetReport};
@@ -303,7 +303,7 @@ fn alerts_that_refuse_an_identity() {
     }
     assert_eq!(
         alert_fate(A::CertificateRevoked, false, true),
-        Fate::Refused("certificate_revoked".into())
+        Fate::Refused(Refusal::Alert("certificate_revoked".into()))
     );
 }
 

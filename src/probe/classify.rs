@@ -3,8 +3,8 @@
 
 use super::config::Policy as Posture;
 use super::observation::{
-    Answer, Attempt, Denial, Fate, Handshake, IdentityObs, Observations, ServiceObs,
-    CLOSED_AFTER_HANDSHAKE, NO_VERDICT,
+    Answer, Attempt, Denial, Fate, Handshake, IdentityObs, Observations, Refusal, ServiceObs,
+    NO_ALPN, NO_VERDICT,
 };
 use super::report::{Summary, Transport};
 use super::verdict::{ClientAuth, Encrypted, GivenCert, Mtls, ServerAuth};
@@ -20,7 +20,7 @@ const RUSTLS_CANNOT: &str = "secctl's TLS library (rustls) cannot answer a certi
 /// is about the protocol offered there (a gRPC server closes an HTTP/1.1-only connection).
 fn with_idle_refusals(o: &Observations) -> Observations {
     let mut o = o.clone();
-    let closed_refusal = Fate::Refused(CLOSED_AFTER_HANDSHAKE.to_string());
+    let closed_refusal = Fate::Refused(Refusal::ClosedAfterHandshake);
     for k in 0..3 {
         let Some(i) = (match k {
             0 => Some(&o.none),
@@ -315,8 +315,7 @@ pub fn posture(rows: &[Transport], policy: &Posture) -> Vec<String> {
 /// after the handshake, an answer that refuses).
 fn refusal(f: &Fate) -> Option<String> {
     match f {
-        Fate::Refused(a) if a == CLOSED_AFTER_HANDSHAKE => Some(a.clone()),
-        Fate::Refused(a) => Some(format!("alert {a}")),
+        Fate::Refused(r) => Some(r.text()),
         Fate::Answer(a) => match a.denial {
             Denial::None => None,
             Denial::Identity => Some(a.text.clone()),
@@ -335,7 +334,8 @@ pub fn describe(f: &Fate) -> String {
         Fate::Unreachable(w) => format!("unreachable: {w}"),
         Fate::NoTls(w) => w.clone(),
         // Worded by `refusal` above, as is an answer that refuses.
-        Fate::Refused(a) => format!("refused: alert {a}"),
+        Fate::Refused(r) => format!("refused: {}", r.text()),
+        Fate::NoCommonAlpn => NO_ALPN.into(),
         Fate::Admitted(_) | Fate::NoVerdict => "admitted".into(),
         Fate::Answer(a) => a.text.clone(),
         Fate::Renegotiation => "the server asked to renegotiate (TLS 1.2) for a certificate".into(),

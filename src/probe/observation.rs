@@ -128,9 +128,13 @@ pub enum Fate {
     Unreachable(String),
     /// No TLS session: not TLS, a failure that is not about the client's identity, a timeout.
     NoTls(String),
-    /// The TLS layer refused the client's identity (or its absence) with this alert, in the
-    /// handshake or, in TLS 1.3, right after the client's half of it.
-    Refused(String),
+    /// No TLS session: the server refused every ALPN protocol offered (PostgreSQL 17
+    /// refuses a direct TLS handshake without ALPN `postgresql`): TLS is spoken there, for
+    /// another protocol.
+    NoCommonAlpn,
+    /// The TLS layer refused the client's identity (or its absence): with an alert, in the
+    /// handshake or, in TLS 1.3, right after the client's half of it; or by a close.
+    Refused(Refusal),
     /// The handshake went through and the server showed it let the client in (the `tls`
     /// attempt, and an idle connection that carried data).
     Admitted(AdmittedBy),
@@ -210,9 +214,33 @@ pub struct IdentityObs {
     pub idle: Option<Fate>,
 }
 
-/// How [`Fate::Refused`] names a refusal without an alert: the server closed a connection
-/// it had just admitted, before any request.
+/// How a refusal without an alert reads: the server closed a connection it had just
+/// admitted, before any request.
 pub const CLOSED_AFTER_HANDSHAKE: &str = "closed by the server right after the handshake";
+
+/// How [`Fate::NoCommonAlpn`] reads.
+pub const NO_ALPN: &str = "no common application protocol (ALPN)";
+
+/// How the TLS layer refused the client's identity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Refusal {
+    /// With this alert (its RFC 8446 name: `certificate_required`, `unknown_ca`).
+    Alert(String),
+    /// The server closed a connection it had just admitted, before any request and
+    /// without an alert (etcd's CRL check after Go's handshake, grpcio's refusal).
+    ClosedAfterHandshake,
+}
+
+impl Refusal {
+    /// How it reads after `refused: `.
+    pub fn text(&self) -> String {
+        match self {
+            Refusal::Alert(a) => format!("alert {a}"),
+            Refusal::ClosedAfterHandshake => CLOSED_AFTER_HANDSHAKE.to_string(),
+        }
+    }
+}
 
 /// Everything seen of one target.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -14,7 +14,7 @@ use super::config::{Config, Target};
 use super::exchange::{self, Call};
 use super::observation::{
     AdmittedBy, Attempt, Fate, Handshake, Identity, IdentityObs, LegacyVersion, Observations,
-    ServerCert, ServiceObs, CLOSED_AFTER_HANDSHAKE,
+    Refusal, ServerCert, ServiceObs,
 };
 use super::services::{self, Service};
 use super::tls::{self, Prefixed, RecordWatch, TicketWatch, Watched};
@@ -317,7 +317,7 @@ impl Prober {
                     // admitted (etcd's CRL check, a gRPC server's silent refusal).
                     Ok(0) => {
                         return (
-                            Err(Fate::Refused(CLOSED_AFTER_HANDSHAKE.into())),
+                            Err(Fate::Refused(Refusal::ClosedAfterHandshake)),
                             hs,
                             watch,
                         )
@@ -329,7 +329,7 @@ impl Prober {
                     Err(e) => {
                         let f = match exchange::tls_fate(&e, false, hs.requested) {
                             // A close without close_notify (or a reset) before any request.
-                            Fate::Closed => Fate::Refused(CLOSED_AFTER_HANDSHAKE.into()),
+                            Fate::Closed => Fate::Refused(Refusal::ClosedAfterHandshake),
                             f => f,
                         };
                         return (Err(f), hs, watch);
@@ -708,9 +708,7 @@ impl Prober {
         });
         // A server that refuses the ALPN protocols of the `tls` handshake (h2, http/1.1)
         // speaks TLS too, for another protocol (PostgreSQL 17's direct TLS).
-        let alpn_refused = ids
-            .iter()
-            .any(|i| matches!(&i.tls.fate, Fate::NoTls(d) if d == super::exchange::NO_ALPN));
+        let alpn_refused = ids.iter().any(|i| i.tls.fate == Fate::NoCommonAlpn);
         let unreachable = o.http1.iter().all(|f| matches!(f, Fate::Unreachable(_)));
         let silent = o.http1.iter().all(|f| matches!(f, Fate::Silent(_)));
         let plain_skip = if unreachable {
