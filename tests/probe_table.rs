@@ -15,10 +15,10 @@ use std::path::PathBuf;
 use secctl::probe::case::Case;
 use secctl::probe::classify::posture;
 use secctl::probe::exchange::{alert_fate, http_denial};
-use secctl::probe::given::{given_verdict, GivenVerdict};
 use secctl::probe::observation::{Denial, Fate, Refusal};
 use secctl::probe::report::{protocol_rows, ProtocolRows};
 use secctl::probe::services;
+use secctl::probe::verify::{detect, given_verdict, protocol_check, Chosen, GivenVerdict};
 use secctl::probe::{Policy, ServerAuth, TargetReport};
 
 // ---- the table -------------------------------------------------------------------------
@@ -161,6 +161,64 @@ fn verify_judges_the_given_certificate_from_the_typed_rows() {
         let v = given_verdict(&c.transports, p).unwrap_or(GivenVerdict::NoSession);
         assert_eq!((v.ok(), v.detail().as_str()), (ok, detail), "{stem}: {v:?}");
     }
+}
+
+#[test]
+fn verify_detects_the_protocol_and_checks_it_answered() {
+    for (stem, key, check) in [
+        (
+            "postgres_hostssl_clientcert_verify_ca--postgres-verify-ca",
+            "postgres",
+            Some((
+                true,
+                "PostgreSQL answered over TLS (detected; postgres-tls)",
+            )),
+        ),
+        (
+            "redis_and_mqtt--mqtt-any-ca",
+            "mqtt",
+            Some((true, "MQTT answered over TLS (detected; mqtt-tls)")),
+        ),
+        (
+            "grpc_per_request--grpc-per-request",
+            "http",
+            Some((true, "HTTP answered over TLS (detected; https1)")),
+        ),
+        // Nothing secctl speaks answered over TLS: plain TLS, nothing to claim.
+        (
+            "non_http_tls_services--mosquitto-required-valid",
+            "tls",
+            None,
+        ),
+        ("redis_and_mqtt--redis-plain", "tls", None),
+    ] {
+        let c = case(stem);
+        let p = detect(&c.transports);
+        assert_eq!(p.key, key, "{stem}");
+        let got = protocol_check(&c.transports, p, Chosen::Detected);
+        assert_eq!(
+            got.as_ref().map(|(ok, d)| (*ok, d.as_str())),
+            check,
+            "{stem}"
+        );
+    }
+    // Asked for a protocol that did not answer: the check fails with the row's detail.
+    let c = case("non_http_tls_services--mosquitto-required-valid");
+    let (ok, detail) =
+        protocol_check(&c.transports, protocol_rows("grpc").unwrap(), Chosen::Asked).unwrap();
+    assert!(!ok);
+    assert!(
+        detail.starts_with("gRPC did not answer over TLS: "),
+        "{detail}"
+    );
+    let tls = protocol_check(&c.transports, protocol_rows("tls").unwrap(), Chosen::Asked);
+    assert_eq!(
+        tls,
+        Some((
+            true,
+            "TLS only: no application protocol checked (--protocol tls)".to_string()
+        ))
+    );
 }
 
 // ---- --strict and the TLS posture ------------------------------------------------------

@@ -12,8 +12,8 @@ use crate::cmd::verify_report::{parse_time, print, untrusted_certs};
 use crate::cmd::Ctx;
 use crate::error::{Error, Result};
 use crate::pki::names;
-use crate::probe::given::{given_verdict, GivenVerdict};
 use crate::probe::report::{protocol_rows, ProtocolRows, TLS_ONLY};
+use crate::probe::verify::{detect, given_verdict, protocol_check, Chosen, GivenVerdict};
 use crate::probe::{self, TargetReport};
 use crate::verify::{self, Request};
 
@@ -40,8 +40,13 @@ pub fn run(ctx: &Ctx, a: &VerifyArgs) -> Result<u8> {
     let with_cert = cfg.client.is_some();
     let rt = crate::cmd::runtime()?;
     let (report, chain) = rt.block_on(probe::probe_with_chain(Arc::new(cfg), t.clone()));
-    let proto = resolve(a.protocol, &report);
-    let tls = row(&report, rows(proto).handshake);
+    // The protocol checked: the one asked for, or (auto) the one the port answered over
+    // TLS; plain TLS when none answered.
+    let (proto, chosen) = match a.protocol {
+        Protocol::Auto => (detect(&report.transports), Chosen::Detected),
+        asked => (rows(asked), Chosen::Asked),
+    };
+    let tls = row(&report, proto.handshake);
     if chain.is_empty() {
         return Err(Error::input(
             &t,
@@ -84,7 +89,7 @@ pub fn run(ctx: &Ctx, a: &VerifyArgs) -> Result<u8> {
             detail: format!("{} ({})", tls.detail, tls.transport),
         },
     );
-    if let Some((ok, detail)) = protocol_check(proto, a.protocol, &report) {
+    if let Some((ok, detail)) = protocol_check(&report.transports, proto, chosen) {
         report_v.checks.insert(
             1,
             verify::Check {
@@ -95,7 +100,7 @@ pub fn run(ctx: &Ctx, a: &VerifyArgs) -> Result<u8> {
         );
     }
     if with_cert {
-        let v = given_verdict(&report.transports, rows(proto)).unwrap_or(GivenVerdict::NoSession);
+        let v = given_verdict(&report.transports, proto).unwrap_or(GivenVerdict::NoSession);
         report_v.checks.push(verify::Check {
             check: "client-cert",
             ok: v.ok(),
@@ -113,25 +118,7 @@ fn row<'a>(r: &'a TargetReport, name: &str) -> &'a probe::Transport {
         .expect("the probe reports every transport")
 }
 
-/// The protocol checked: the one asked for, or (auto) the first the port answered over
-/// TLS, in the order PostgreSQL, Redis, MQTT, gRPC, HTTP; plain TLS when none answered.
-pub fn resolve(asked: Protocol, r: &TargetReport) -> Protocol {
-    if asked != Protocol::Auto {
-        return asked;
-    }
-    [
-        Protocol::Postgres,
-        Protocol::Redis,
-        Protocol::Mqtt,
-        Protocol::Http,
-        Protocol::Grpc,
-    ]
-    .into_iter()
-    .find(|p| rows(*p).tls.iter().any(|n| row(r, n).served))
-    .unwrap_or(Protocol::Tls)
-}
-
-/// The rows of a protocol (plain TLS for `--protocol tls` and `auto` before detection).
+/// The rows of a protocol named by `--protocol` (plain TLS for `tls`).
 fn rows(p: Protocol) -> ProtocolRows {
     let key = match p {
         Protocol::Http => "http",
@@ -142,42 +129,4 @@ fn rows(p: Protocol) -> ProtocolRows {
         Protocol::Tls | Protocol::Auto => "tls",
     };
     protocol_rows(key).unwrap_or(TLS_ONLY)
-}
-
-/// The `protocol` check: the protocol answered over TLS (it was asked for, or detected).
-/// None for plain TLS found by detection (nothing to claim).
-pub fn protocol_check(
-    proto: Protocol,
-    asked: Protocol,
-    r: &TargetReport,
-) -> Option<(bool, String)> {
-    if proto == Protocol::Tls {
-        return (asked == Protocol::Tls).then(|| {
-            (
-                true,
-                "TLS only: no application protocol checked (--protocol tls)".to_string(),
-            )
-        });
-    }
-    let how = if asked == Protocol::Auto {
-        "detected"
-    } else {
-        "--protocol"
-    };
-    let p = rows(proto);
-    let first = p.tls.first()?;
-    match p.tls.iter().map(|n| row(r, n)).find(|t| t.served) {
-        Some(t) => Some((
-            true,
-            format!("{} answered over TLS ({how}; {})", p.name, t.transport),
-        )),
-        None => Some((
-            false,
-            format!(
-                "{} did not answer over TLS: {}",
-                p.name,
-                row(r, first).detail
-            ),
-        )),
-    }
 }

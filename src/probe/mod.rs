@@ -12,7 +12,6 @@ pub mod classify;
 pub mod config;
 pub mod exchange;
 pub mod expect;
-pub mod given;
 pub mod mqtt;
 pub mod observation;
 pub mod postgres;
@@ -23,6 +22,7 @@ pub mod run;
 pub mod services;
 mod tls;
 pub mod verdict;
+pub mod verify;
 pub mod wire;
 
 pub use config::{parse_target, Config, Policy, Target};

@@ -1,8 +1,9 @@
-//! What `verify HOST:PORT --cert` concludes about the given certificate: a pure function
-//! of the typed rows [`super::classify`] made from the observations, so `probe` and
-//! `verify` share one classifier and nothing re-reads rendered text.
+//! What `verify HOST:PORT` concludes from the probe: which protocol the port speaks over
+//! TLS, whether it answered, and the verdict on the given certificate. Pure functions of
+//! the typed rows [`super::classify`] made from the observations, so `probe` and `verify`
+//! share one classifier and nothing re-reads rendered text.
 
-use super::report::{ProtocolRows, Transport};
+use super::report::{ProtocolRows, Transport, PROTOCOLS, TLS_ONLY};
 use super::verdict::{ClientAuth, GivenCert};
 
 /// The verdict on the given certificate, with what it rests on.
@@ -139,4 +140,60 @@ pub fn given_verdict(rows: &[Transport], p: ProtocolRows) -> Option<GivenVerdict
         Some(g) => GivenVerdict::NotCheckedAtTls(g.clone()),
         None => GivenVerdict::NoSession,
     })
+}
+
+/// How the protocol `verify` checks was chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chosen {
+    /// Detected from the rows ([`detect`]).
+    Detected,
+    /// Named by `--protocol` (`tls` included).
+    Asked,
+}
+
+/// The protocol a port answered over TLS, in the order PostgreSQL, Redis, MQTT, HTTP,
+/// gRPC; plain TLS when none answered.
+pub fn detect(rows: &[Transport]) -> ProtocolRows {
+    let served = |n: &&str| rows.iter().any(|t| t.transport == *n && t.served);
+    ["postgres", "redis", "mqtt", "http", "grpc"]
+        .into_iter()
+        .filter_map(|k| PROTOCOLS.into_iter().find(|p| p.key == k))
+        .find(|p| p.tls.iter().any(served))
+        .unwrap_or(TLS_ONLY)
+}
+
+/// The `protocol` check: whether the protocol answered over TLS, and in words. None for
+/// plain TLS found by detection (nothing to claim).
+pub fn protocol_check(
+    rows: &[Transport],
+    p: ProtocolRows,
+    chosen: Chosen,
+) -> Option<(bool, String)> {
+    let Some(first) = p.tls.first() else {
+        return (chosen == Chosen::Asked).then(|| {
+            (
+                true,
+                "TLS only: no application protocol checked (--protocol tls)".to_string(),
+            )
+        });
+    };
+    let how = match chosen {
+        Chosen::Detected => "detected",
+        Chosen::Asked => "--protocol",
+    };
+    let row = |n: &str| rows.iter().find(|t| t.transport == n);
+    match p.tls.iter().filter_map(|n| row(n)).find(|t| t.served) {
+        Some(t) => Some((
+            true,
+            format!("{} answered over TLS ({how}; {})", p.name, t.transport),
+        )),
+        None => Some((
+            false,
+            format!(
+                "{} did not answer over TLS: {}",
+                p.name,
+                row(first).map_or("", |t| t.detail.as_str())
+            ),
+        )),
+    }
 }
