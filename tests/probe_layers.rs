@@ -167,3 +167,22 @@ fn the_cycle_finder_finds_cycles() {
         .insert("probe::classify".to_string());
     assert!(cycle(&g).is_some());
 }
+
+#[test]
+fn the_probe_knows_neither_the_command_line_nor_the_printer() {
+    // The probe returns data (rows, observations, verdicts); `cmd` prints them. This keeps
+    // src/probe ready to be a library crate of its own (no clap, indicatif, dialoguer or
+    // output layer below it).
+    for (m, src) in files().iter().filter(|(m, _)| m.starts_with("probe")) {
+        for banned in [
+            "crate::cli",
+            "crate::cmd",
+            "crate::output",
+            "clap::",
+            "indicatif::",
+            "dialoguer::",
+        ] {
+            assert!(!src.contains(banned), "{m} uses {banned}");
+        }
+    }
+}

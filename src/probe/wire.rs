@@ -303,9 +303,10 @@ impl Prober {
         if admitted_by.is_none() {
             // The server's verdict on the client's half of the handshake: a record after
             // it judged the client's certificate (a session ticket: the server admitted the
-            // client), an alert (it refused), data, or a close. Silence for SETTLE is taken
-            // as admission: a request follows on every connection but the `tls` row's own,
-            // and a late alert still ends that request as a refusal. (No KeyUpdate is sent
+            // client), an alert (it refused), data, or a close. Silence for SETTLE is no
+            // verdict (Fate::NoVerdict), not an admission: the session is still handed on,
+            // a request follows on every connection but the `tls` row's own, and a late
+            // alert still ends that request as a refusal. (No KeyUpdate is sent
             // to provoke an answer: OpenSSL reports it to apache's mod_ssl as a new
             // handshake, and apache then refuses requests at random.)
             let mut buf = [0u8; 4096];
