@@ -14,11 +14,10 @@ fn report(rows: &[R]) -> TargetReport {
     let transports: Vec<Transport> = secctl::probe::TRANSPORTS
         .iter()
         .map(|n| {
-            let mut t = row(n);
-            if let Some((_, served, auth, untrusted)) = rows.iter().find(|r| r.0 == *n) {
+            let mut t = row(*n);
+            if let Some((_, served, auth, untrusted)) = rows.iter().find(|r| *n == r.0) {
                 t.served = *served;
-                t.encrypted =
-                    served.then(|| n.ends_with("tls") || ["https1", "h2", "grpcs"].contains(n));
+                t.encrypted = served.then(|| !n.is_plaintext());
                 t.client_auth = match *auth {
                     "required" => ClientAuth::Required,
                     "per-request" => ClientAuth::PerRequest,

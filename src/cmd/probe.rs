@@ -165,7 +165,7 @@ pub fn print_reports(p: &Printer, reports: &[TargetReport]) -> Result<()> {
                     Some(g) => p.paint(g.word(), Tone::Bad),
                 };
                 vec![
-                    cell(&t.transport),
+                    cell(t.transport.as_str()),
                     yes_no(t.served, true),
                     enc,
                     if reached {

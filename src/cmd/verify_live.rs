@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::pki::names;
 use crate::probe::report::{protocol_rows, ProtocolRows, TLS_ONLY};
 use crate::probe::verify::{detect, given_verdict, protocol_check, Chosen, GivenVerdict};
-use crate::probe::{self, TargetReport};
+use crate::probe::{self, Row, TargetReport};
 use crate::verify::{self, Request};
 
 /// Run `verify HOST:PORT`.
@@ -52,7 +52,7 @@ pub fn run(ctx: &Ctx, a: &VerifyArgs) -> Result<u8> {
             &t,
             format!(
                 "no TLS certificate from the server ({})",
-                crate::term::escape(&row(&report, "tls").detail)
+                crate::term::escape(&row(&report, Row::Tls).detail)
             ),
         ));
     }
@@ -111,7 +111,7 @@ pub fn run(ctx: &Ctx, a: &VerifyArgs) -> Result<u8> {
     print(ctx, &name, &report_v)
 }
 
-fn row<'a>(r: &'a TargetReport, name: &str) -> &'a probe::Transport {
+fn row(r: &TargetReport, name: Row) -> &probe::Transport {
     r.transports
         .iter()
         .find(|t| t.transport == name)

@@ -7,6 +7,7 @@ use super::observation::{
     NO_ALPN, NO_VERDICT,
 };
 use super::report::{Summary, Transport};
+use super::row::Row;
 use super::verdict::{ClientAuth, Encrypted, GivenCert, Mtls, ServerAuth};
 
 const RUSTLS_CANNOT: &str = "secctl's TLS library (rustls) cannot answer a certificate request \
@@ -81,12 +82,12 @@ pub fn classify(o: &Observations) -> (Vec<Transport>, Summary) {
     let o = &with_idle_refusals(o);
     let unreachable = all_unreachable(o);
     let mut rows = vec![
-        plain_http("http1", &o.paths, &o.http1),
-        plain_http("h2c", &o.paths, &o.h2c),
+        plain_http(Row::Http1, &o.paths, &o.http1),
+        plain_http(Row::H2c, &o.paths, &o.h2c),
         plain_grpc(&o.grpc),
         tls_row(o),
-        tls_app("https1", o, |i| &i.https1),
-        tls_app("h2", o, |i| &i.h2),
+        tls_app(Row::Https1, o, |i| &i.https1),
+        tls_app(Row::H2, o, |i| &i.h2),
         grpcs_row(o),
     ];
     for svc in &o.services {
@@ -113,20 +114,8 @@ fn all_unreachable(o: &Observations) -> bool {
     fates.iter().all(|f| matches!(f, Fate::Unreachable(_)))
 }
 
-/// Rows of plaintext protocols.
-pub const PLAINTEXT: [&str; 6] = ["http1", "h2c", "grpc", "postgres", "redis", "mqtt"];
-/// Rows of application protocols over TLS.
-pub const TLS_APPS: [&str; 6] = [
-    "https1",
-    "h2",
-    "grpcs",
-    "postgres-tls",
-    "redis-tls",
-    "mqtt-tls",
-];
-
 fn service_plain_row(svc: &ServiceObs) -> Transport {
-    let mut r = row(svc.service.name());
+    let mut r = row(svc.service.row());
     match &svc.plain {
         Err(why) => r.detail = why.clone(),
         Ok(f) => {
@@ -143,7 +132,7 @@ fn service_plain_row(svc: &ServiceObs) -> Transport {
 }
 
 fn service_tls_row(svc: &ServiceObs) -> Transport {
-    let mut r = row(svc.service.tls_name());
+    let mut r = row(svc.service.tls_row());
     let (n, t, g) = match &svc.tls {
         Err(why) => {
             r.detail = why.clone();
@@ -199,17 +188,16 @@ fn service_tls_row(svc: &ServiceObs) -> Transport {
 
 /// The summary from every row, the `tls` row included (README, "Summary").
 pub fn summarize(rows: &[Transport], unreachable: bool) -> Summary {
-    let get = |n: &str| rows.iter().find(|r| r.transport == n);
-    let plaintext_content = PLAINTEXT
+    let plaintext_content = rows
         .iter()
-        .filter_map(|n| get(n))
+        .filter(|r| r.transport.is_plaintext())
         .any(|r| r.served && r.redirect.is_none());
-    let tls = get("tls");
+    let tls = rows.iter().find(|r| r.transport == Row::Tls);
     let tls_served = tls.is_some_and(|r| r.served);
     // TLS application rows reached: answered, or refused at the handshake for identity.
-    let apps: Vec<&Transport> = TLS_APPS
+    let apps: Vec<&Transport> = rows
         .iter()
-        .filter_map(|n| get(n))
+        .filter(|r| r.transport.is_tls_app())
         .filter(|r| r.served || r.client_auth == ClientAuth::Required)
         .collect();
     let judged: Vec<&Transport> = if !apps.is_empty() {
@@ -249,9 +237,9 @@ pub fn summarize(rows: &[Transport], unreachable: bool) -> Summary {
 }
 
 /// A row with nothing served, nothing seen.
-pub fn row(name: &str) -> Transport {
+pub fn row(name: Row) -> Transport {
     Transport {
-        transport: name.into(),
+        transport: name,
         served: false,
         encrypted: None,
         redirect: None,
@@ -272,7 +260,7 @@ pub fn row(name: &str) -> Transport {
 /// within the window or has expired.
 pub fn posture(rows: &[Transport], policy: &Posture) -> Vec<String> {
     let mut out = Vec::new();
-    let Some(tls) = rows.iter().find(|r| r.transport == "tls" && r.served) else {
+    let Some(tls) = rows.iter().find(|r| r.transport == Row::Tls && r.served) else {
         return out;
     };
     let code = |v: &str| match v {
@@ -356,7 +344,7 @@ fn is_https_redirect(a: &Answer) -> Option<String> {
     }
 }
 
-fn plain_http(name: &str, paths: &[String], fates: &[Fate]) -> Transport {
+fn plain_http(name: Row, paths: &[String], fates: &[Fate]) -> Transport {
     let mut r = row(name);
     let mut redirects = Vec::new();
     let mut content = false;
@@ -388,7 +376,7 @@ fn plain_http(name: &str, paths: &[String], fates: &[Fate]) -> Transport {
 }
 
 fn plain_grpc(f: &Fate) -> Transport {
-    let mut r = row("grpc");
+    let mut r = row(Row::Grpc);
     if let Fate::Answer(a) = f {
         r.served = a.grpc;
         if r.served {
@@ -450,7 +438,7 @@ fn identities(o: &Observations) -> Vec<(&'static str, &IdentityObs)> {
 }
 
 fn tls_row(o: &Observations) -> Transport {
-    let mut r = row("tls");
+    let mut r = row(Row::Tls);
     let ids = identities(o);
     // TLS is spoken when a handshake completed, a server refused an identity, or a server
     // presented its certificate (a handshake cut short after that is still TLS).
@@ -669,7 +657,7 @@ fn judge_path(
     }
 }
 
-fn tls_app(name: &str, o: &Observations, pick: fn(&IdentityObs) -> &Vec<Attempt>) -> Transport {
+fn tls_app(name: Row, o: &Observations, pick: fn(&IdentityObs) -> &Vec<Attempt>) -> Transport {
     let mut r = row(name);
     let ids = identities(o);
     let mut hss: Vec<&Handshake> = Vec::new();
@@ -713,7 +701,7 @@ fn tls_app(name: &str, o: &Observations, pick: fn(&IdentityObs) -> &Vec<Attempt>
 }
 
 fn grpcs_row(o: &Observations) -> Transport {
-    let mut r = row("grpcs");
+    let mut r = row(Row::Grpcs);
     let ids = identities(o);
     let hss: Vec<&Handshake> = ids.iter().map(|(_, i)| &i.grpcs.hs).collect();
     let (auth, seen) = server_auth(&hss);

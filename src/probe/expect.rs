@@ -2,6 +2,7 @@
 //! with what the inventory says each protocol must show.
 
 use super::report::{TargetReport, Transport, PROTOCOLS};
+use super::row::Row;
 use super::verdict::ClientAuth;
 
 /// Values of `tls:`.
@@ -24,10 +25,10 @@ pub struct ProtocolExpect {
     pub client_cert: Option<String>,
 }
 
-fn rows<'a>(r: &'a TargetReport, names: &[&str]) -> Vec<&'a Transport> {
+fn rows<'a>(r: &'a TargetReport, names: &[Row]) -> Vec<&'a Transport> {
     r.transports
         .iter()
-        .filter(|t| names.contains(&t.transport.as_str()))
+        .filter(|t| names.contains(&t.transport))
         .collect()
 }
 

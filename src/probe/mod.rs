@@ -18,6 +18,7 @@ pub mod postgres;
 pub mod protocol;
 pub mod redis;
 pub mod report;
+pub mod row;
 pub mod run;
 pub mod services;
 mod tls;
@@ -27,6 +28,7 @@ pub mod wire;
 
 pub use config::{parse_target, Config, Policy, Target};
 pub use report::{Summary, TargetReport, Transport, TRANSPORTS};
+pub use row::Row;
 pub use run::{probe, probe_observed, probe_with_chain};
 pub use tls::ServerAuthSeen;
 pub use verdict::{ClientAuth, Encrypted, GivenCert, Mtls, ServerAuth};

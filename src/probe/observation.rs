@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::row::Row;
+
 /// The client identity a TLS attempt presented.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -319,20 +321,20 @@ pub enum Service {
 }
 
 impl Service {
-    /// Row name of the plaintext variant.
-    pub fn name(self) -> &'static str {
+    /// Its plaintext row.
+    pub fn row(self) -> Row {
         match self {
-            Service::Postgres => "postgres",
-            Service::Redis => "redis",
-            Service::Mqtt => "mqtt",
+            Service::Postgres => Row::Postgres,
+            Service::Redis => Row::Redis,
+            Service::Mqtt => Row::Mqtt,
         }
     }
-    /// Row name of the TLS variant.
-    pub fn tls_name(self) -> &'static str {
+    /// Its row over TLS.
+    pub fn tls_row(self) -> Row {
         match self {
-            Service::Postgres => "postgres-tls",
-            Service::Redis => "redis-tls",
-            Service::Mqtt => "mqtt-tls",
+            Service::Postgres => Row::PostgresTls,
+            Service::Redis => Row::RedisTls,
+            Service::Mqtt => Row::MqttTls,
         }
     }
 }

@@ -3,13 +3,14 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::row::Row;
 use super::verdict::{ClientAuth, Encrypted, GivenCert, Mtls, ServerAuth};
 
 /// One row of the matrix (the README's JSON contract).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Transport {
-    /// http1, h2c, grpc, tls, https1, h2, grpcs.
-    pub transport: String,
+    /// http1, h2c, grpc, tls, https1, h2, grpcs, then the services' rows.
+    pub transport: Row,
     /// The port answered this protocol with content (a refusal is not content).
     pub served: bool,
     /// Over TLS; null when not served.
@@ -107,21 +108,7 @@ impl TargetReport {
 }
 
 /// The names of the rows, in order.
-pub const TRANSPORTS: [&str; 13] = [
-    "http1",
-    "h2c",
-    "grpc",
-    "tls",
-    "https1",
-    "h2",
-    "grpcs",
-    "postgres",
-    "postgres-tls",
-    "redis",
-    "redis-tls",
-    "mqtt",
-    "mqtt-tls",
-];
+pub const TRANSPORTS: [Row; 13] = Row::ALL;
 
 /// A protocol the probe checks and its rows: the unit of `probe --inventory` expectations
 /// and of `verify HOST:PORT --protocol`.
@@ -132,11 +119,11 @@ pub struct ProtocolRows {
     /// Its name in messages (`HTTP`).
     pub name: &'static str,
     /// The rows where it answers in plaintext.
-    pub plain: &'static [&'static str],
+    pub plain: &'static [Row],
     /// The rows where it answers over TLS.
-    pub tls: &'static [&'static str],
+    pub tls: &'static [Row],
     /// The row whose handshake is its TLS session.
-    pub handshake: &'static str,
+    pub handshake: Row,
 }
 
 /// Every protocol the probe speaks, with its rows.
@@ -144,37 +131,37 @@ pub const PROTOCOLS: [ProtocolRows; 5] = [
     ProtocolRows {
         key: "http",
         name: "HTTP",
-        plain: &["http1", "h2c"],
-        tls: &["https1", "h2"],
-        handshake: "tls",
+        plain: &[Row::Http1, Row::H2c],
+        tls: &[Row::Https1, Row::H2],
+        handshake: Row::Tls,
     },
     ProtocolRows {
         key: "grpc",
         name: "gRPC",
-        plain: &["grpc"],
-        tls: &["grpcs"],
-        handshake: "tls",
+        plain: &[Row::Grpc],
+        tls: &[Row::Grpcs],
+        handshake: Row::Tls,
     },
     ProtocolRows {
         key: "postgres",
         name: "PostgreSQL",
-        plain: &["postgres"],
-        tls: &["postgres-tls"],
-        handshake: "postgres-tls",
+        plain: &[Row::Postgres],
+        tls: &[Row::PostgresTls],
+        handshake: Row::PostgresTls,
     },
     ProtocolRows {
         key: "redis",
         name: "Redis",
-        plain: &["redis"],
-        tls: &["redis-tls"],
-        handshake: "redis-tls",
+        plain: &[Row::Redis],
+        tls: &[Row::RedisTls],
+        handshake: Row::RedisTls,
     },
     ProtocolRows {
         key: "mqtt",
         name: "MQTT",
-        plain: &["mqtt"],
-        tls: &["mqtt-tls"],
-        handshake: "mqtt-tls",
+        plain: &[Row::Mqtt],
+        tls: &[Row::MqttTls],
+        handshake: Row::MqttTls,
     },
 ];
 
@@ -184,7 +171,7 @@ pub const TLS_ONLY: ProtocolRows = ProtocolRows {
     name: "TLS",
     plain: &[],
     tls: &[],
-    handshake: "tls",
+    handshake: Row::Tls,
 };
 
 /// The protocol of key `key` (`tls` included).

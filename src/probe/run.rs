@@ -66,7 +66,7 @@ pub async fn probe_observed(
                 .iter()
                 .map(|n| Transport {
                     detail: format!("gave up after {}", exchange::secs(deadline)),
-                    ..classify::row(n)
+                    ..classify::row(*n)
                 })
                 .collect();
             let summary = classify::summarize(&transports, false);

@@ -4,6 +4,7 @@
 //! share one classifier and nothing re-reads rendered text.
 
 use super::report::{ProtocolRows, Transport, PROTOCOLS, TLS_ONLY};
+use super::row::Row;
 use super::verdict::{ClientAuth, GivenCert};
 
 /// The verdict on the given certificate, with what it rests on.
@@ -12,7 +13,7 @@ pub enum GivenVerdict {
     /// A request of the protocol made with it was answered (on `row`).
     Answered {
         /// The row that answered.
-        row: String,
+        row: Row,
     },
     /// No protocol secctl speaks was checked; the TLS layer showed the server let it in
     /// (a TLS 1.2 Finished, or a session ticket or data after it in TLS 1.3).
@@ -22,7 +23,7 @@ pub enum GivenVerdict {
         /// What the row says of the certificate.
         given: GivenCert,
         /// The row.
-        row: String,
+        row: Row,
     },
     /// No row of the protocol asked for a client certificate.
     NotRequested,
@@ -79,9 +80,9 @@ impl GivenVerdict {
 /// anywhere fails; accepted needs the protocol's answer with it. For plain TLS (no
 /// application rows), the TLS layer's admission. None when a row is missing.
 pub fn given_verdict(rows: &[Transport], p: ProtocolRows) -> Option<GivenVerdict> {
-    let row = |n: &str| rows.iter().find(|t| t.transport == n);
+    let row = |n: Row| rows.iter().find(|t| t.transport == n);
     let tls = row(p.handshake)?;
-    let app_rows = p.tls.iter().map(|n| row(n)).collect::<Option<Vec<_>>>()?;
+    let app_rows = p.tls.iter().map(|n| row(*n)).collect::<Option<Vec<_>>>()?;
     let apps: Vec<&Transport> = app_rows
         .iter()
         .copied()
@@ -108,7 +109,7 @@ pub fn given_verdict(rows: &[Transport], p: ProtocolRows) -> Option<GivenVerdict
                 .filter(|g| pick(g))
                 .map(|g| GivenVerdict::Failed {
                     given: g.clone(),
-                    row: t.transport.clone(),
+                    row: t.transport,
                 })
         })
     };
@@ -125,9 +126,7 @@ pub fn given_verdict(rows: &[Transport], p: ProtocolRows) -> Option<GivenVerdict
         .iter()
         .find(|t| t.served && t.given_cert == Some(GivenCert::Accepted))
     {
-        return Some(GivenVerdict::Answered {
-            row: t.transport.clone(),
-        });
+        return Some(GivenVerdict::Answered { row: t.transport });
     }
     if !p.tls.is_empty() {
         return Some(GivenVerdict::NoAnswer {
@@ -154,7 +153,7 @@ pub enum Chosen {
 /// The protocol a port answered over TLS, in the order PostgreSQL, Redis, MQTT, HTTP,
 /// gRPC; plain TLS when none answered.
 pub fn detect(rows: &[Transport]) -> ProtocolRows {
-    let served = |n: &&str| rows.iter().any(|t| t.transport == *n && t.served);
+    let served = |n: &Row| rows.iter().any(|t| t.transport == *n && t.served);
     ["postgres", "redis", "mqtt", "http", "grpc"]
         .into_iter()
         .filter_map(|k| PROTOCOLS.into_iter().find(|p| p.key == k))
@@ -181,8 +180,8 @@ pub fn protocol_check(
         Chosen::Detected => "detected",
         Chosen::Asked => "--protocol",
     };
-    let row = |n: &str| rows.iter().find(|t| t.transport == n);
-    match p.tls.iter().filter_map(|n| row(n)).find(|t| t.served) {
+    let row = |n: Row| rows.iter().find(|t| t.transport == n);
+    match p.tls.iter().filter_map(|n| row(*n)).find(|t| t.served) {
         Some(t) => Some((
             true,
             format!("{} answered over TLS ({how}; {})", p.name, t.transport),
@@ -192,7 +191,7 @@ pub fn protocol_check(
             format!(
                 "{} did not answer over TLS: {}",
                 p.name,
-                row(first).map_or("", |t| t.detail.as_str())
+                row(*first).map_or("", |t| t.detail.as_str())
             ),
         )),
     }
