@@ -619,6 +619,7 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'Trust bundle for the server chain [default: DIR/ca.crt when it exists]')
             [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate for mTLS')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Client key for mTLS')
+            [CompletionResult]::new('--record', '--record', [CompletionResultType]::ParameterName, 'Save what the probe observed of the one target, with the rows it classified, as a case for the classification table (tests/probe_cases/)')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')

@@ -811,6 +811,10 @@ pub struct ProbeArgs {
     /// Exit 1 when any transport serves plaintext content or TLS does not enforce client certificates.
     #[arg(long)]
     pub strict: bool,
+    /// Save what the probe observed of the one target, with the rows it classified, as a
+    /// case for the classification table (tests/probe_cases/).
+    #[arg(long, value_name = "FILE", conflicts_with = "inventory")]
+    pub record: Option<PathBuf>,
 }
 
 /// The verdicts of `probe`, for `--help` and the man page (the README has the full contract).

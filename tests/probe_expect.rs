@@ -5,7 +5,7 @@
 
 use secctl::probe::classify::{row, summarize};
 use secctl::probe::expect::{differences, ProtocolExpect};
-use secctl::probe::{TargetReport, Transport};
+use secctl::probe::{ClientAuth, TargetReport, Transport};
 
 /// A row: (transport, served, client_auth, untrusted client accepted).
 type R = (&'static str, bool, &'static str, bool);
@@ -14,12 +14,16 @@ fn report(rows: &[R]) -> TargetReport {
     let transports: Vec<Transport> = secctl::probe::TRANSPORTS
         .iter()
         .map(|n| {
-            let mut t = row(n);
-            if let Some((_, served, auth, untrusted)) = rows.iter().find(|r| r.0 == *n) {
+            let mut t = row(*n);
+            if let Some((_, served, auth, untrusted)) = rows.iter().find(|r| *n == r.0) {
                 t.served = *served;
-                t.encrypted =
-                    served.then(|| n.ends_with("tls") || ["https1", "h2", "grpcs"].contains(n));
-                t.client_auth = auth.to_string();
+                t.encrypted = served.then(|| !n.is_plaintext());
+                t.client_auth = match *auth {
+                    "required" => ClientAuth::Required,
+                    "per-request" => ClientAuth::PerRequest,
+                    "optional" => ClientAuth::Optional,
+                    _ => ClientAuth::None,
+                };
                 t.untrusted_client_accepted = *untrusted;
             }
             t

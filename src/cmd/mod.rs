@@ -26,6 +26,7 @@ pub mod serve;
 pub mod store;
 pub mod verify;
 pub mod verify_live;
+pub mod verify_report;
 
 /// What every command gets: the state directory, the printer, and the global answers.
 pub struct Ctx {

@@ -7,7 +7,9 @@ use crate::cli::{LiveArgs, ProbeArgs};
 use crate::cmd::Ctx;
 use crate::error::{Result, EXIT_CHECK_FAILED};
 use crate::output::{Printer, Tone};
-use crate::probe::{self, Config, TargetReport};
+use crate::probe::{
+    self, ClientAuth, Config, Encrypted, GivenCert, Mtls, ServerAuth, TargetReport,
+};
 use crate::term::{cell, escape};
 
 /// Build the probe configuration from the live options (bundle, client certificate).
@@ -146,30 +148,30 @@ pub fn print_reports(p: &Printer, reports: &[TargetReport]) -> Result<()> {
                 } else {
                     p.paint("NO", Tone::Bad)
                 };
-                let reached = t.served || t.client_auth == "required";
-                let auth_tone = match t.client_auth.as_str() {
+                let reached = t.served || t.client_auth == ClientAuth::Required;
+                let auth_tone = match t.client_auth {
                     _ if t.untrusted_client_accepted => Tone::Bad,
-                    "required" | "per-request" if t.open_paths.is_empty() => Tone::Good,
+                    a if a.demands_certificate() && t.open_paths.is_empty() => Tone::Good,
                     _ if !reached => Tone::Plain,
                     _ => Tone::Warn,
                 };
-                let mut client_auth = cell(&t.client_auth);
+                let mut client_auth = cell(t.client_auth.as_str());
                 if t.untrusted_client_accepted {
                     client_auth.push_str(" (ANY CA)");
                 }
                 let given = match &t.given_cert {
                     None => "-".to_string(),
-                    Some(g) if g == "accepted" => p.paint("accepted", Tone::Good),
-                    Some(g) => p.paint(&escape(g.split(':').next().unwrap_or(g)), Tone::Bad),
+                    Some(GivenCert::Accepted) => p.paint("accepted", Tone::Good),
+                    Some(g) => p.paint(g.word(), Tone::Bad),
                 };
                 vec![
-                    cell(&t.transport),
+                    cell(t.transport.as_str()),
                     yes_no(t.served, true),
                     enc,
                     if reached {
                         p.paint(
-                            &escape(&t.server_auth),
-                            if t.server_auth == "trusted" {
+                            t.server_auth.as_str(),
+                            if t.server_auth == ServerAuth::Trusted {
                                 Tone::Good
                             } else {
                                 Tone::Warn
@@ -204,20 +206,23 @@ pub fn print_reports(p: &Printer, reports: &[TargetReport]) -> Result<()> {
         p.line(&format!(
             "summary: encrypted {}, mtls {}",
             p.paint(
-                &escape(&r.summary.encrypted),
-                tone(r.summary.encrypted == "all")
+                r.summary.encrypted.as_str(),
+                tone(r.summary.encrypted == Encrypted::All)
             ),
-            p.paint(&escape(&r.summary.mtls), tone(r.summary.mtls == "enforced"))
+            p.paint(
+                r.summary.mtls.as_str(),
+                tone(r.summary.mtls == Mtls::Enforced)
+            )
         ))?;
         if let Some(g) = r
             .transports
             .iter()
-            .filter_map(|t| t.given_cert.as_deref())
-            .find(|g| *g != "accepted")
+            .filter_map(|t| t.given_cert.as_ref())
+            .find(|g| !g.is_accepted())
         {
             p.line(&format!(
                 "given certificate: {}",
-                p.paint(&escape(g), Tone::Bad)
+                p.paint(&escape(&g.to_string()), Tone::Bad)
             ))?;
         }
         for w in &r.warnings {
@@ -288,7 +293,10 @@ pub fn run(ctx: &Ctx, a: ProbeArgs) -> Result<u8> {
         ));
     }
     let cfg = config(ctx, &a.live)?;
-    let reports = probe_all(cfg, targets, a.concurrency as usize)?;
+    let reports = match &a.record {
+        Some(file) => vec![record(cfg, targets, file)?],
+        None => probe_all(cfg, targets, a.concurrency as usize)?,
+    };
     print_reports(&ctx.printer, &reports)?;
     print_overall(&ctx.printer, &reports)?;
     if a.strict && reports.iter().any(|r| !r.strict_ok()) {
@@ -304,6 +312,43 @@ pub fn run(ctx: &Ctx, a: ProbeArgs) -> Result<u8> {
         return Ok(EXIT_CHECK_FAILED);
     }
     Ok(0)
+}
+
+/// `probe --record FILE`: probe the one target and save its observations with the rows
+/// they classify to (a case of the classification table), then report as usual.
+fn record(
+    cfg: Config,
+    targets: Vec<probe::Target>,
+    file: &std::path::Path,
+) -> Result<TargetReport> {
+    let [target] = <[probe::Target; 1]>::try_from(targets).map_err(|t| {
+        crate::error::Error::Usage(format!(
+            "--record saves one target's observations; {} targets given",
+            t.len()
+        ))
+    })?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| crate::error::Error::io("starting the async runtime", e))?;
+    let (report, _, observations) =
+        rt.block_on(probe::probe_observed(Arc::new(cfg), target.clone()));
+    let observations = observations.ok_or_else(|| {
+        crate::error::Error::input(
+            &target,
+            "the probe gave up at its deadline: no observations to record",
+        )
+    })?;
+    let case = probe::case::Case::new(
+        &target.to_string(),
+        "recorded by secctl probe --record",
+        observations,
+    );
+    let mut text = serde_json::to_string_pretty(&case)
+        .map_err(|e| crate::error::Error::internal(format!("recording the probe: {e}")))?;
+    text.push('\n');
+    crate::pki::fsio::write_atomic(file, text.as_bytes(), 0o644)?;
+    Ok(report)
 }
 
 /// `probe --inventory F`: probe every target of the inventory and compare with its
@@ -363,7 +408,7 @@ fn run_inventory(ctx: &Ctx, a: &ProbeArgs, inv: &std::path::Path) -> Result<u8> 
     for (r, (_, _, _, expect)) in reports.iter_mut().zip(&plan.probes) {
         let mut diffs = Vec::new();
         if let Some(e) = &expect.encrypted {
-            if &r.summary.encrypted != e {
+            if r.summary.encrypted.as_str() != e {
                 diffs.push(format!(
                     "encrypted is {}, expected {e}",
                     r.summary.encrypted
@@ -371,7 +416,7 @@ fn run_inventory(ctx: &Ctx, a: &ProbeArgs, inv: &std::path::Path) -> Result<u8> 
             }
         }
         if let Some(m) = &expect.mtls {
-            if &r.summary.mtls != m {
+            if r.summary.mtls.as_str() != m {
                 diffs.push(format!("mtls is {}, expected {m}", r.summary.mtls));
             }
         }

@@ -8,11 +8,13 @@ use std::sync::Arc;
 use time::OffsetDateTime;
 
 use crate::cli::{Protocol, VerifyArgs};
-use crate::cmd::verify::{parse_time, print};
+use crate::cmd::verify_report::{parse_time, print, untrusted_certs};
 use crate::cmd::Ctx;
 use crate::error::{Error, Result};
 use crate::pki::names;
-use crate::probe::{self, TargetReport};
+use crate::probe::report::{protocol_rows, ProtocolRows, TLS_ONLY};
+use crate::probe::verify::{detect, given_verdict, protocol_check, Chosen, GivenVerdict};
+use crate::probe::{self, Row, TargetReport};
 use crate::verify::{self, Request};
 
 /// Run `verify HOST:PORT`.
@@ -38,14 +40,19 @@ pub fn run(ctx: &Ctx, a: &VerifyArgs) -> Result<u8> {
     let with_cert = cfg.client.is_some();
     let rt = crate::cmd::runtime()?;
     let (report, chain) = rt.block_on(probe::probe_with_chain(Arc::new(cfg), t.clone()));
-    let proto = resolve(a.protocol, &report);
-    let tls = row(&report, proto.handshake_row());
+    // The protocol checked: the one asked for, or (auto) the one the port answered over
+    // TLS; plain TLS when none answered.
+    let (proto, chosen) = match a.protocol {
+        Protocol::Auto => (detect(&report.transports), Chosen::Detected),
+        asked => (rows(asked), Chosen::Asked),
+    };
+    let tls = row(&report, proto.handshake);
     if chain.is_empty() {
         return Err(Error::input(
             &t,
             format!(
                 "no TLS certificate from the server ({})",
-                crate::term::escape(&row(&report, "tls").detail)
+                crate::term::escape(&row(&report, Row::Tls).detail)
             ),
         ));
     }
@@ -55,7 +62,7 @@ pub fn run(ctx: &Ctx, a: &VerifyArgs) -> Result<u8> {
         Some(p) => verify::read_pem_or_der(p, "X509 CRL", "CRL")?,
         None => vec![],
     };
-    let untrusted = crate::cmd::verify::untrusted_certs(ctx, &a.untrusted)?;
+    let untrusted = untrusted_certs(ctx, &a.untrusted)?;
     let name = t.to_string();
     let bundle_name = bundle_path.display().to_string();
     let crl_name = crl_path.as_ref().map(|p| p.display().to_string());
@@ -82,7 +89,7 @@ pub fn run(ctx: &Ctx, a: &VerifyArgs) -> Result<u8> {
             detail: format!("{} ({})", tls.detail, tls.transport),
         },
     );
-    if let Some((ok, detail)) = protocol_check(proto, a.protocol, &report) {
+    if let Some((ok, detail)) = protocol_check(&report.transports, proto, chosen) {
         report_v.checks.insert(
             1,
             verify::Check {
@@ -93,199 +100,33 @@ pub fn run(ctx: &Ctx, a: &VerifyArgs) -> Result<u8> {
         );
     }
     if with_cert {
-        let (ok, detail) = given_verdict(&report, proto);
+        let v = given_verdict(&report.transports, proto).unwrap_or(GivenVerdict::NoSession);
         report_v.checks.push(verify::Check {
             check: "client-cert",
-            ok,
-            detail,
+            ok: v.ok(),
+            detail: v.detail(),
         });
     }
     report_v.ok = report_v.checks.iter().all(|c| c.ok);
     print(ctx, &name, &report_v)
 }
 
-fn row<'a>(r: &'a TargetReport, name: &str) -> &'a probe::Transport {
+fn row(r: &TargetReport, name: Row) -> &probe::Transport {
     r.transports
         .iter()
         .find(|t| t.transport == name)
         .expect("the probe reports every transport")
 }
 
-/// The protocol checked: the one asked for, or (auto) the first the port answered over
-/// TLS, in the order PostgreSQL, Redis, MQTT, gRPC, HTTP; plain TLS when none answered.
-pub fn resolve(asked: Protocol, r: &TargetReport) -> Protocol {
-    if asked != Protocol::Auto {
-        return asked;
-    }
-    [
-        Protocol::Postgres,
-        Protocol::Redis,
-        Protocol::Mqtt,
-        Protocol::Http,
-        Protocol::Grpc,
-    ]
-    .into_iter()
-    .find(|p| p.app_rows().iter().any(|n| row(r, n).served))
-    .unwrap_or(Protocol::Tls)
-}
-
-/// What the rows of a protocol are.
-trait Rows {
-    /// The row whose handshake is the protocol's TLS session.
-    fn handshake_row(self) -> &'static str;
-    /// The rows where the protocol answers over TLS.
-    fn app_rows(self) -> &'static [&'static str];
-    /// The protocol's name in messages.
-    fn name(self) -> &'static str;
-}
-
-impl Rows for Protocol {
-    fn handshake_row(self) -> &'static str {
-        match self {
-            Protocol::Postgres => "postgres-tls",
-            Protocol::Redis => "redis-tls",
-            Protocol::Mqtt => "mqtt-tls",
-            _ => "tls",
-        }
-    }
-
-    fn app_rows(self) -> &'static [&'static str] {
-        match self {
-            Protocol::Http => &["https1", "h2"],
-            Protocol::Grpc => &["grpcs"],
-            Protocol::Postgres => &["postgres-tls"],
-            Protocol::Redis => &["redis-tls"],
-            Protocol::Mqtt => &["mqtt-tls"],
-            Protocol::Tls | Protocol::Auto => &[],
-        }
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Protocol::Auto => "auto",
-            Protocol::Http => "HTTP",
-            Protocol::Grpc => "gRPC",
-            Protocol::Postgres => "PostgreSQL",
-            Protocol::Redis => "Redis",
-            Protocol::Mqtt => "MQTT",
-            Protocol::Tls => "TLS",
-        }
-    }
-}
-
-/// The `protocol` check: the protocol answered over TLS (it was asked for, or detected).
-/// None for plain TLS found by detection (nothing to claim).
-pub fn protocol_check(
-    proto: Protocol,
-    asked: Protocol,
-    r: &TargetReport,
-) -> Option<(bool, String)> {
-    if proto == Protocol::Tls {
-        return (asked == Protocol::Tls).then(|| {
-            (
-                true,
-                "TLS only: no application protocol checked (--protocol tls)".to_string(),
-            )
-        });
-    }
-    let how = if asked == Protocol::Auto {
-        "detected"
-    } else {
-        "--protocol"
+/// The rows of a protocol named by `--protocol` (plain TLS for `tls`).
+fn rows(p: Protocol) -> ProtocolRows {
+    let key = match p {
+        Protocol::Http => "http",
+        Protocol::Grpc => "grpc",
+        Protocol::Postgres => "postgres",
+        Protocol::Redis => "redis",
+        Protocol::Mqtt => "mqtt",
+        Protocol::Tls | Protocol::Auto => "tls",
     };
-    match proto
-        .app_rows()
-        .iter()
-        .map(|n| row(r, n))
-        .find(|t| t.served)
-    {
-        Some(t) => Some((
-            true,
-            format!(
-                "{} answered over TLS ({how}; {})",
-                proto.name(),
-                t.transport
-            ),
-        )),
-        None => {
-            let t = row(r, proto.app_rows()[0]);
-            Some((
-                false,
-                format!("{} did not answer over TLS: {}", proto.name(), t.detail),
-            ))
-        }
-    }
-}
-
-/// Whether the given certificate was accepted, from the rows of the protocol checked:
-/// refused anywhere fails; accepted needs the protocol's answer with it. For plain TLS
-/// (`--protocol tls`, or nothing secctl speaks answered), the TLS layer's admission.
-pub fn given_verdict(r: &TargetReport, proto: Protocol) -> (bool, String) {
-    let tls = row(r, proto.handshake_row());
-    let apps: Vec<&probe::Transport> = proto
-        .app_rows()
-        .iter()
-        .map(|n| row(r, n))
-        .filter(|t| t.given_cert.is_some())
-        .collect();
-    // A certificate was asked for when any of these rows' policy is not `none` (the
-    // handshake row's is `optional` or `required` exactly when the handshake carried a
-    // CertificateRequest).
-    let requested = std::iter::once(tls)
-        .chain(proto.app_rows().iter().map(|n| row(r, n)))
-        .any(|t| t.client_auth != "none");
-    // Refused anywhere (the TLS layer included) fails first, then a row where it could
-    // not be tried.
-    let mut rows: Vec<&probe::Transport> = vec![tls];
-    rows.extend(
-        apps.iter()
-            .copied()
-            .filter(|t| t.transport != tls.transport),
-    );
-    for (prefix, among) in [("refused", &rows[..]), ("not checked", &apps[..])] {
-        if let Some((t, g)) = among.iter().find_map(|t| {
-            t.given_cert
-                .as_deref()
-                .filter(|g| g.starts_with(prefix))
-                .map(|g| (t, g))
-        }) {
-            return (false, format!("{g} ({})", t.transport));
-        }
-    }
-    if !requested {
-        return (
-            false,
-            "the server did not ask for a client certificate".to_string(),
-        );
-    }
-    if let Some(t) = apps
-        .iter()
-        .find(|t| t.served && t.given_cert.as_deref() == Some("accepted"))
-    {
-        return (true, format!("accepted: answered over {}", t.transport));
-    }
-    if !proto.app_rows().is_empty() {
-        return (
-            false,
-            format!(
-                "not checked: {} did not answer with it ({})",
-                proto.name(),
-                tls.given_cert.as_deref().unwrap_or("no TLS session")
-            ),
-        );
-    }
-    match tls.given_cert.as_deref() {
-        Some("accepted") => (
-            true,
-            "accepted at the TLS layer (no protocol secctl speaks was checked; the server \
-             let it in: a TLS 1.2 Finished, or a session ticket or data after it in TLS 1.3)"
-                .to_string(),
-        ),
-        Some(g) if g.starts_with("not checked") => (false, g.to_string()),
-        Some(g) => (
-            false,
-            format!("not checked: no answer with it ({g} at the TLS layer)"),
-        ),
-        None => (false, "not checked: no TLS session with it".to_string()),
-    }
+    protocol_rows(key).unwrap_or(TLS_ONLY)
 }

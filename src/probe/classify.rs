@@ -1,11 +1,14 @@
 //! The verdicts: a pure function from [`Observations`] to the rows of the matrix and the
 //! summary. No sockets here; `tests/probe_table.rs` checks it case by case.
 
+use super::config::Policy as Posture;
 use super::observation::{
-    Answer, Attempt, Denial, Fate, Handshake, IdentityObs, Observations, ServiceObs,
-    CLOSED_AFTER_HANDSHAKE,
+    Answer, Attempt, Denial, Fate, Handshake, IdentityObs, Observations, Refusal, ServiceObs,
+    NO_ALPN, NO_VERDICT,
 };
-use super::{Summary, Transport};
+use super::report::{Summary, Transport};
+use super::row::Row;
+use super::verdict::{ClientAuth, Encrypted, GivenCert, Mtls, ServerAuth};
 
 const RUSTLS_CANNOT: &str = "secctl's TLS library (rustls) cannot answer a certificate request \
                              made after the handshake";
@@ -18,7 +21,7 @@ const RUSTLS_CANNOT: &str = "secctl's TLS library (rustls) cannot answer a certi
 /// is about the protocol offered there (a gRPC server closes an HTTP/1.1-only connection).
 fn with_idle_refusals(o: &Observations) -> Observations {
     let mut o = o.clone();
-    let closed_refusal = Fate::Refused(CLOSED_AFTER_HANDSHAKE.to_string());
+    let closed_refusal = Fate::Refused(Refusal::ClosedAfterHandshake);
     for k in 0..3 {
         let Some(i) = (match k {
             0 => Some(&o.none),
@@ -33,7 +36,7 @@ fn with_idle_refusals(o: &Observations) -> Observations {
             (_, Some(Fate::Refused(a))) => Some(Fate::Refused(a.clone())),
             _ => None,
         };
-        let admitted = i.tls.fate == Fate::Admitted;
+        let admitted = i.tls.fate.handshake_completed();
         let fix = |f: &mut Fate| match &refusal {
             Some(r) if *f == Fate::Closed || *f == closed_refusal => *f = r.clone(),
             None if admitted && *f == closed_refusal => *f = Fate::Closed,
@@ -45,7 +48,7 @@ fn with_idle_refusals(o: &Observations) -> Observations {
             _ => o.given.as_mut().expect("checked above"),
         };
         if let Some(r) = &refusal {
-            if i.tls.fate == Fate::Admitted {
+            if i.tls.fate.handshake_completed() {
                 i.tls.fate = r.clone();
             }
         }
@@ -79,12 +82,12 @@ pub fn classify(o: &Observations) -> (Vec<Transport>, Summary) {
     let o = &with_idle_refusals(o);
     let unreachable = all_unreachable(o);
     let mut rows = vec![
-        plain_http("http1", &o.paths, &o.http1),
-        plain_http("h2c", &o.paths, &o.h2c),
+        plain_http(Row::Http1, &o.paths, &o.http1),
+        plain_http(Row::H2c, &o.paths, &o.h2c),
         plain_grpc(&o.grpc),
         tls_row(o),
-        tls_app("https1", o, |i| &i.https1),
-        tls_app("h2", o, |i| &i.h2),
+        tls_app(Row::Https1, o, |i| &i.https1),
+        tls_app(Row::H2, o, |i| &i.h2),
         grpcs_row(o),
     ];
     for svc in &o.services {
@@ -111,20 +114,8 @@ fn all_unreachable(o: &Observations) -> bool {
     fates.iter().all(|f| matches!(f, Fate::Unreachable(_)))
 }
 
-/// Rows of plaintext protocols.
-pub const PLAINTEXT: [&str; 6] = ["http1", "h2c", "grpc", "postgres", "redis", "mqtt"];
-/// Rows of application protocols over TLS.
-pub const TLS_APPS: [&str; 6] = [
-    "https1",
-    "h2",
-    "grpcs",
-    "postgres-tls",
-    "redis-tls",
-    "mqtt-tls",
-];
-
 fn service_plain_row(svc: &ServiceObs) -> Transport {
-    let mut r = row(svc.service.name());
+    let mut r = row(svc.service.row());
     match &svc.plain {
         Err(why) => r.detail = why.clone(),
         Ok(f) => {
@@ -141,7 +132,7 @@ fn service_plain_row(svc: &ServiceObs) -> Transport {
 }
 
 fn service_tls_row(svc: &ServiceObs) -> Transport {
-    let mut r = row(svc.service.tls_name());
+    let mut r = row(svc.service.tls_row());
     let (n, t, g) = match &svc.tls {
         Err(why) => {
             r.detail = why.clone();
@@ -197,18 +188,17 @@ fn service_tls_row(svc: &ServiceObs) -> Transport {
 
 /// The summary from every row, the `tls` row included (README, "Summary").
 pub fn summarize(rows: &[Transport], unreachable: bool) -> Summary {
-    let get = |n: &str| rows.iter().find(|r| r.transport == n);
-    let plaintext_content = PLAINTEXT
+    let plaintext_content = rows
         .iter()
-        .filter_map(|n| get(n))
+        .filter(|r| r.transport.is_plaintext())
         .any(|r| r.served && r.redirect.is_none());
-    let tls = get("tls");
+    let tls = rows.iter().find(|r| r.transport == Row::Tls);
     let tls_served = tls.is_some_and(|r| r.served);
     // TLS application rows reached: answered, or refused at the handshake for identity.
-    let apps: Vec<&Transport> = TLS_APPS
+    let apps: Vec<&Transport> = rows
         .iter()
-        .filter_map(|n| get(n))
-        .filter(|r| r.served || r.client_auth == "required")
+        .filter(|r| r.transport.is_tls_app())
+        .filter(|r| r.served || r.client_auth == ClientAuth::Required)
         .collect();
     let judged: Vec<&Transport> = if !apps.is_empty() {
         apps
@@ -216,52 +206,45 @@ pub fn summarize(rows: &[Transport], unreachable: bool) -> Summary {
         tls.filter(|r| r.served).into_iter().collect()
     };
     let encrypted = if unreachable {
-        "unreachable"
+        Encrypted::Unreachable
     } else {
         match (tls_served || !judged.is_empty(), plaintext_content) {
-            (true, false) => "all",
-            (true, true) => "partial",
-            (false, _) => "none",
+            (true, false) => Encrypted::All,
+            (true, true) => Encrypted::Partial,
+            (false, _) => Encrypted::None,
         }
     };
     let untrusted = rows.iter().any(|r| r.untrusted_client_accepted);
     let enforced = judged
         .iter()
-        .filter(|r| {
-            matches!(r.client_auth.as_str(), "required" | "per-request") && r.open_paths.is_empty()
-        })
+        .filter(|r| r.client_auth.demands_certificate() && r.open_paths.is_empty())
         .count();
-    let some_enforcement = judged
-        .iter()
-        .any(|r| matches!(r.client_auth.as_str(), "required" | "per-request"));
+    let some_enforcement = judged.iter().any(|r| r.client_auth.demands_certificate());
     let mtls = if judged.is_empty() {
-        "none"
+        Mtls::None
     } else if untrusted {
-        "unverified"
+        Mtls::Unverified
     } else if enforced == judged.len() && !plaintext_content {
-        "enforced"
+        Mtls::Enforced
     } else if some_enforcement {
-        "partial"
-    } else if judged.iter().any(|r| r.client_auth == "optional") {
-        "optional"
+        Mtls::Partial
+    } else if judged.iter().any(|r| r.client_auth == ClientAuth::Optional) {
+        Mtls::Optional
     } else {
-        "none"
+        Mtls::None
     };
-    Summary {
-        encrypted: encrypted.into(),
-        mtls: mtls.into(),
-    }
+    Summary { encrypted, mtls }
 }
 
 /// A row with nothing served, nothing seen.
-pub fn row(name: &str) -> Transport {
+pub fn row(name: Row) -> Transport {
     Transport {
-        transport: name.into(),
+        transport: name,
         served: false,
         encrypted: None,
         redirect: None,
-        server_auth: "none".into(),
-        client_auth: "none".into(),
+        server_auth: ServerAuth::None,
+        client_auth: ClientAuth::None,
         untrusted_client_accepted: false,
         given_cert: None,
         open_paths: vec![],
@@ -275,9 +258,9 @@ pub fn row(name: &str) -> Transport {
 /// The TLS posture findings of a target's rows under `policy` (`--min-tls`,
 /// `--warn-days`): versions accepted below the minimum, a server certificate that expires
 /// within the window or has expired.
-pub fn posture(rows: &[Transport], policy: &super::Policy) -> Vec<String> {
+pub fn posture(rows: &[Transport], policy: &Posture) -> Vec<String> {
     let mut out = Vec::new();
-    let Some(tls) = rows.iter().find(|r| r.transport == "tls" && r.served) else {
+    let Some(tls) = rows.iter().find(|r| r.transport == Row::Tls && r.served) else {
         return out;
     };
     let code = |v: &str| match v {
@@ -316,19 +299,33 @@ pub fn posture(rows: &[Transport], policy: &super::Policy) -> Vec<String> {
     out
 }
 
+/// What refused, in words, when an attempt ended in a refusal (an alert, a close right
+/// after the handshake, an answer that refuses).
+fn refusal(f: &Fate) -> Option<String> {
+    match f {
+        Fate::Refused(r) => Some(r.text()),
+        Fate::Answer(a) => match a.denial {
+            Denial::None => None,
+            Denial::Identity => Some(a.text.clone()),
+            Denial::TlsRequired => Some(format!("TLS required ({})", a.text)),
+        },
+        _ => None,
+    }
+}
+
 /// One wording for every way an attempt ended.
 pub fn describe(f: &Fate) -> String {
+    if let Some(r) = refusal(f) {
+        return format!("refused: {r}");
+    }
     match f {
         Fate::Unreachable(w) => format!("unreachable: {w}"),
         Fate::NoTls(w) => w.clone(),
-        Fate::Refused(a) if a == CLOSED_AFTER_HANDSHAKE => format!("refused: {a}"),
-        Fate::Refused(a) => format!("refused: alert {a}"),
-        Fate::Admitted => "admitted".into(),
-        Fate::Answer(a) => match a.denial {
-            Denial::None => a.text.clone(),
-            Denial::Identity => format!("refused: {}", a.text),
-            Denial::TlsRequired => format!("refused: TLS required ({})", a.text),
-        },
+        // Worded by `refusal` above, as is an answer that refuses.
+        Fate::Refused(r) => format!("refused: {}", r.text()),
+        Fate::NoCommonAlpn => NO_ALPN.into(),
+        Fate::Admitted(_) | Fate::NoVerdict => "admitted".into(),
+        Fate::Answer(a) => a.text.clone(),
         Fate::Renegotiation => "the server asked to renegotiate (TLS 1.2) for a certificate".into(),
         Fate::Closed => "closed without answering".into(),
         Fate::Other(w) => w.clone(),
@@ -347,7 +344,7 @@ fn is_https_redirect(a: &Answer) -> Option<String> {
     }
 }
 
-fn plain_http(name: &str, paths: &[String], fates: &[Fate]) -> Transport {
+fn plain_http(name: Row, paths: &[String], fates: &[Fate]) -> Transport {
     let mut r = row(name);
     let mut redirects = Vec::new();
     let mut content = false;
@@ -379,7 +376,7 @@ fn plain_http(name: &str, paths: &[String], fates: &[Fate]) -> Transport {
 }
 
 fn plain_grpc(f: &Fate) -> Transport {
-    let mut r = row("grpc");
+    let mut r = row(Row::Grpc);
     if let Fate::Answer(a) = f {
         r.served = a.grpc;
         if r.served {
@@ -390,13 +387,13 @@ fn plain_grpc(f: &Fate) -> Transport {
     r
 }
 
-fn server_auth<'a>(hss: &[&'a Handshake]) -> (&'static str, Option<&'a Handshake>) {
+fn server_auth<'a>(hss: &[&'a Handshake]) -> (ServerAuth, Option<&'a Handshake>) {
     // The first handshake that saw the server's certificate decides; every attempt sees
     // the same certificate, so the order only matters for a server that changes it.
     match hss.iter().find(|h| h.server.trusted.is_some()) {
-        Some(h) if h.server.trusted == Some(true) => ("trusted", Some(h)),
-        Some(h) => ("untrusted", Some(h)),
-        None => ("none", None),
+        Some(h) if h.server.trusted == Some(true) => (ServerAuth::Trusted, Some(h)),
+        Some(h) => (ServerAuth::Untrusted, Some(h)),
+        None => (ServerAuth::None, None),
     }
 }
 
@@ -441,7 +438,7 @@ fn identities(o: &Observations) -> Vec<(&'static str, &IdentityObs)> {
 }
 
 fn tls_row(o: &Observations) -> Transport {
-    let mut r = row("tls");
+    let mut r = row(Row::Tls);
     let ids = identities(o);
     // TLS is spoken when a handshake completed, a server refused an identity, or a server
     // presented its certificate (a handshake cut short after that is still TLS).
@@ -456,32 +453,33 @@ fn tls_row(o: &Observations) -> Transport {
         hss.push(&t.hs);
     }
     let (auth, seen) = server_auth(&hss);
-    r.server_auth = auth.into();
+    r.server_auth = auth;
     if !r.served {
         r.detail = describe(&o.none.tls.fate);
         return r;
     }
     r.encrypted = Some(true);
-    r.server_auth = auth.into();
     let requested = ids.iter().any(|(_, i)| i.tls.hs.requested);
     let none_refused = matches!(o.none.tls.fate, Fate::Refused(_));
     r.client_auth = if none_refused {
-        "required"
+        ClientAuth::Required
     } else if requested {
-        "optional"
+        ClientAuth::Optional
     } else {
-        "none"
-    }
-    .into();
-    // Admitted means let in only with evidence of the server's verdict: in TLS 1.3 a
-    // completed handshake followed by silence says nothing about the client's certificate.
-    let let_in = |a: &Attempt| a.fate == Fate::Admitted && a.hs.admitted_by.is_verdict();
+        ClientAuth::None
+    };
+    // Admitted means let in with evidence of the server's verdict ([`Fate::Admitted`]
+    // carries it): in TLS 1.3 a completed handshake followed by silence
+    // ([`Fate::NoVerdict`]) says nothing about the client's certificate.
+    let let_in = |a: &Attempt| matches!(a.fate, Fate::Admitted(_));
     r.untrusted_client_accepted = none_refused && let_in(&o.throwaway.tls);
     r.given_cert = o.given.as_ref().map(|g| match &g.tls.fate {
-        Fate::Admitted if let_in(&g.tls) => "accepted".to_string(),
-        Fate::Admitted => format!("not checked: {}", g.tls.hs.admitted_by.text()),
-        f @ Fate::Refused(_) => describe(f),
-        f => format!("not checked: {}", describe(f)),
+        Fate::Admitted(_) => GivenCert::Accepted,
+        Fate::NoVerdict => GivenCert::NotChecked(NO_VERDICT.to_string()),
+        f => match refusal(f) {
+            Some(why) if matches!(f, Fate::Refused(_)) => GivenCert::Refused(why),
+            _ => GivenCert::NotChecked(describe(f)),
+        },
     });
     let main = ids
         .iter()
@@ -526,7 +524,8 @@ fn tls_row(o: &Observations) -> Transport {
     let fates: Vec<String> = ids
         .iter()
         .map(|(n, i)| match i.tls.fate {
-            Fate::Admitted => format!("{n}: admitted ({})", i.tls.hs.admitted_by.text()),
+            Fate::Admitted(by) => format!("{n}: admitted ({})", by.text()),
+            Fate::NoVerdict => format!("{n}: admitted ({NO_VERDICT})"),
             ref f => format!("{n}: {}", describe(f)),
         })
         .collect();
@@ -541,7 +540,7 @@ fn tls_row(o: &Observations) -> Transport {
             .chain(std::iter::once(&i.grpcs))
             .any(|a| matches!(a.fate, Fate::Answer(_)))
     };
-    let admitted_any = ids.iter().any(|(_, i)| i.tls.fate == Fate::Admitted);
+    let admitted_any = ids.iter().any(|(_, i)| i.tls.fate.handshake_completed());
     if admitted_any && !ids.iter().any(|(_, i)| answered(i)) {
         d.push_str("; application protocol not HTTP (no HTTP or gRPC answer over TLS)");
     }
@@ -578,7 +577,7 @@ struct PathVerdict {
     policy: Policy,
     served: bool,
     untrusted: bool,
-    given: Option<String>,
+    given: Option<GivenCert>,
     mechanism: Option<String>,
 }
 
@@ -636,14 +635,16 @@ fn judge_path(
     let untrusted = matches!(policy, Policy::Required | Policy::PerRequest) && admitted(&t.fate);
     let given = g.map(|g| {
         if admitted(&g.fate) {
-            "accepted".to_string()
+            GivenCert::Accepted
         } else if renegotiates && (denied(&g.fate)) {
-            format!("not checked: {RUSTLS_CANNOT}")
+            GivenCert::NotChecked(RUSTLS_CANNOT.to_string())
         } else {
-            match &g.fate {
-                f @ Fate::Refused(_) => describe(f),
-                Fate::Answer(a) if a.denial == Denial::Identity => format!("refused: {}", a.text),
-                f => format!("not checked: {}", describe(f)),
+            match (&g.fate, refusal(&g.fate)) {
+                (Fate::Refused(_), Some(why)) => GivenCert::Refused(why),
+                (Fate::Answer(a), Some(why)) if a.denial == Denial::Identity => {
+                    GivenCert::Refused(why)
+                }
+                (f, _) => GivenCert::NotChecked(describe(f)),
             }
         }
     });
@@ -656,7 +657,7 @@ fn judge_path(
     }
 }
 
-fn tls_app(name: &str, o: &Observations, pick: fn(&IdentityObs) -> &Vec<Attempt>) -> Transport {
+fn tls_app(name: Row, o: &Observations, pick: fn(&IdentityObs) -> &Vec<Attempt>) -> Transport {
     let mut r = row(name);
     let ids = identities(o);
     let mut hss: Vec<&Handshake> = Vec::new();
@@ -700,7 +701,7 @@ fn tls_app(name: &str, o: &Observations, pick: fn(&IdentityObs) -> &Vec<Attempt>
 }
 
 fn grpcs_row(o: &Observations) -> Transport {
-    let mut r = row("grpcs");
+    let mut r = row(Row::Grpcs);
     let ids = identities(o);
     let hss: Vec<&Handshake> = ids.iter().map(|(_, i)| &i.grpcs.hs).collect();
     let (auth, seen) = server_auth(&hss);
@@ -721,7 +722,7 @@ fn grpcs_row(o: &Observations) -> Transport {
 fn apply_verdicts(
     r: &mut Transport,
     verdicts: &[(String, PathVerdict)],
-    auth: &str,
+    auth: ServerAuth,
     seen: Option<&Handshake>,
     parts: Vec<String>,
 ) {
@@ -729,23 +730,22 @@ fn apply_verdicts(
     let has = |p: Policy| verdicts.iter().any(|(_, v)| v.policy == p);
     let reached = r.served || has(Policy::Required);
     // The server's certificate, whenever one was presented (`none`: none seen).
-    r.server_auth = auth.into();
+    r.server_auth = auth;
     if r.served {
         r.encrypted = Some(true);
     }
     r.client_auth = if !reached {
-        "none"
+        ClientAuth::None
     } else if has(Policy::Required) {
-        "required"
+        ClientAuth::Required
     } else if has(Policy::PerRequest) {
-        "per-request"
+        ClientAuth::PerRequest
     } else if has(Policy::Optional) {
-        "optional"
+        ClientAuth::Optional
     } else {
-        "none"
-    }
-    .into();
-    if r.client_auth == "per-request" {
+        ClientAuth::None
+    };
+    if r.client_auth == ClientAuth::PerRequest {
         r.open_paths = verdicts
             .iter()
             .filter(|(_, v)| matches!(v.policy, Policy::Optional | Policy::None))
@@ -754,30 +754,31 @@ fn apply_verdicts(
     }
     r.untrusted_client_accepted = verdicts.iter().any(|(_, v)| v.untrusted);
     // The given certificate: refused anywhere beats not checked beats accepted.
-    let givens: Vec<(&String, &String)> = verdicts
+    let givens: Vec<(&String, &GivenCert)> = verdicts
         .iter()
         .filter_map(|(p, v)| v.given.as_ref().map(|g| (p, g)))
         .collect();
     let many = verdicts.len() > 1;
-    let with_path = |p: &str, g: &str| {
+    let with_path = |p: &str, g: &GivenCert| {
         if many {
-            format!("{g} (on {p})")
+            g.clone().on(p)
         } else {
-            g.to_string()
+            g.clone()
         }
     };
+    let refused = givens.iter().find(|(_, g)| g.is_refused());
     // On a row nothing answered, only a refusal says something about the certificate.
     r.given_cert = if givens.is_empty() || !r.served {
-        givens
-            .iter()
-            .find(|(_, g)| g.starts_with("refused"))
-            .map(|(p, g)| with_path(p, g))
-    } else if let Some((p, g)) = givens.iter().find(|(_, g)| g.starts_with("refused")) {
+        refused.map(|(p, g)| with_path(p, g))
+    } else if let Some((p, g)) = refused {
         Some(with_path(p, g))
-    } else if let Some((p, g)) = givens.iter().find(|(_, g)| g.starts_with("not checked")) {
+    } else if let Some((p, g)) = givens
+        .iter()
+        .find(|(_, g)| matches!(g, GivenCert::NotChecked(_)))
+    {
         Some(with_path(p, g))
     } else {
-        Some("accepted".into())
+        Some(GivenCert::Accepted)
     };
     let mut d = seen.map(hs_text).unwrap_or_default();
     for p in parts {

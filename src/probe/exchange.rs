@@ -12,7 +12,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 /// Largest response head read (headers beyond that are hostile).
 pub const MAX_HEAD: usize = 64 * 1024;
 
-use super::observation::{Answer, Denial, Fate};
+use super::observation::{Answer, Denial, Fate, Refusal};
 
 /// The name TLS gives an alert (RFC 8446 section 6): `certificate_required`, `unknown_ca`.
 pub fn alert_name(a: rustls::AlertDescription) -> String {
@@ -117,15 +117,11 @@ pub fn tls_fate(e: &std::io::Error, in_handshake: bool, requested: bool) -> Fate
     }
 }
 
-/// How [`Fate::NoTls`] names a server that refused every ALPN protocol offered (PostgreSQL
-/// 17 refuses a direct TLS handshake without ALPN `postgresql`).
-pub const NO_ALPN: &str = "no common application protocol (ALPN)";
-
 /// How an alert from the server ends an attempt.
 pub fn alert_fate(a: rustls::AlertDescription, in_handshake: bool, requested: bool) -> Fate {
     match a {
-        a if refuses_identity(a, requested) => Fate::Refused(alert_name(a)),
-        rustls::AlertDescription::NoApplicationProtocol => Fate::NoTls(NO_ALPN.into()),
+        a if refuses_identity(a, requested) => Fate::Refused(Refusal::Alert(alert_name(a))),
+        rustls::AlertDescription::NoApplicationProtocol => Fate::NoCommonAlpn,
         a if in_handshake => Fate::NoTls(format!("handshake refused: alert {}", alert_name(a))),
         a => Fate::Other(format!("alert {}", alert_name(a))),
     }

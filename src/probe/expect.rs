@@ -1,16 +1,9 @@
 //! Expectations per protocol (`probe --inventory`): a pure comparison of a target's rows
 //! with what the inventory says each protocol must show.
 
-use super::{TargetReport, Transport};
-
-/// The protocols an inventory can state expectations for, with their plaintext and TLS rows.
-pub const PROTOCOLS: [(&str, &[&str], &[&str]); 5] = [
-    ("http", &["http1", "h2c"], &["https1", "h2"]),
-    ("grpc", &["grpc"], &["grpcs"]),
-    ("postgres", &["postgres"], &["postgres-tls"]),
-    ("redis", &["redis"], &["redis-tls"]),
-    ("mqtt", &["mqtt"], &["mqtt-tls"]),
-];
+use super::report::{TargetReport, Transport, PROTOCOLS};
+use super::row::Row;
+use super::verdict::ClientAuth;
 
 /// Values of `tls:`.
 pub const TLS_VALUES: [&str; 3] = ["required", "optional", "none"];
@@ -32,24 +25,25 @@ pub struct ProtocolExpect {
     pub client_cert: Option<String>,
 }
 
-fn rows<'a>(r: &'a TargetReport, names: &[&str]) -> Vec<&'a Transport> {
+fn rows<'a>(r: &'a TargetReport, names: &[Row]) -> Vec<&'a Transport> {
     r.transports
         .iter()
-        .filter(|t| names.contains(&t.transport.as_str()))
+        .filter(|t| names.contains(&t.transport))
         .collect()
 }
 
 /// How `r` differs from what protocol `proto` must show, in words (empty: as expected).
 pub fn differences(r: &TargetReport, proto: &str, e: &ProtocolExpect) -> Vec<String> {
-    let Some((_, plain, tls)) = PROTOCOLS.iter().find(|(p, _, _)| *p == proto) else {
+    let Some(p) = PROTOCOLS.iter().find(|p| p.key == proto) else {
         return vec![format!("{proto}: not a protocol secctl checks")];
     };
+    let (plain, tls) = (p.plain, p.tls);
     let plain: Vec<&Transport> = rows(r, plain).into_iter().filter(|t| t.served).collect();
     // Over TLS, the protocol is there when it answered, or when the port demanded a
     // certificate before anything could answer (no identity the probe had got further).
     let tls: Vec<&Transport> = rows(r, tls)
         .into_iter()
-        .filter(|t| t.served || matches!(t.client_auth.as_str(), "required" | "per-request"))
+        .filter(|t| t.served || t.client_auth.demands_certificate())
         .collect();
     let names = |v: &[&Transport]| {
         v.iter()
@@ -87,9 +81,9 @@ pub fn differences(r: &TargetReport, proto: &str, e: &ProtocolExpect) -> Vec<Str
             }
         } else {
             for t in &tls {
-                let got = match t.client_auth.as_str() {
-                    "required" | "per-request" => "required",
-                    other => other,
+                let got = match t.client_auth {
+                    ClientAuth::Required | ClientAuth::PerRequest => "required",
+                    other => other.as_str(),
                 };
                 if got != want {
                     out.push(format!(

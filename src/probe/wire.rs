@@ -10,17 +10,26 @@ use tokio::io::AsyncReadExt;
 use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
 
+use super::config::{Config, Target};
 use super::exchange::{self, Call};
 use super::observation::{
     AdmittedBy, Attempt, Fate, Handshake, Identity, IdentityObs, LegacyVersion, Observations,
-    ServerCert, ServiceObs, CLOSED_AFTER_HANDSHAKE,
+    Refusal, ServerCert, ServiceObs,
 };
 use super::services::{self, Service};
 use super::tls::{self, Prefixed, RecordWatch, TicketWatch, Watched};
-use super::{Config, Target};
 
 /// An established TLS session, ready for a request.
 pub type Session = Prefixed<TlsStream<Watched<TcpStream>>>;
+
+/// A completed handshake: the session, and what the server showed of its verdict on the
+/// client ([`Fate::Admitted`] with its evidence, or [`Fate::NoVerdict`]).
+pub struct Opened {
+    /// The session.
+    pub session: Session,
+    /// [`Fate::Admitted`] or [`Fate::NoVerdict`].
+    pub verdict: Fate,
+}
 
 /// TLS versions to offer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,14 +132,14 @@ impl Prober {
     }
 
     /// A TLS handshake, then (TLS 1.3) waiting for the server's verdict on the client's
-    /// certificate: a ticket or silence admits, an alert refuses. `Ok` is a session the
-    /// server admitted.
+    /// certificate: a ticket or data admits, an alert or a close refuses, silence is no
+    /// verdict. `Ok` is a session the server did not refuse, and what showed its verdict.
     pub async fn tls(
         &self,
         id: Identity,
         alpn: &[&[u8]],
         versions: Versions,
-    ) -> (Result<Session, Fate>, Handshake, Arc<RecordWatch>) {
+    ) -> (Result<Opened, Fate>, Handshake, Arc<RecordWatch>) {
         self.tls_with(id, alpn, versions, None).await
     }
 
@@ -140,7 +149,7 @@ impl Prober {
         id: Identity,
         alpn: &[&[u8]],
         pre: Option<&[u8]>,
-    ) -> (Result<Session, Fate>, Handshake, Arc<RecordWatch>) {
+    ) -> (Result<Opened, Fate>, Handshake, Arc<RecordWatch>) {
         self.tls_with(id, alpn, Versions::Any, pre).await
     }
 
@@ -150,7 +159,7 @@ impl Prober {
         alpn: &[&[u8]],
         versions: Versions,
         pre: Option<&[u8]>,
-    ) -> (Result<Session, Fate>, Handshake, Arc<RecordWatch>) {
+    ) -> (Result<Opened, Fate>, Handshake, Arc<RecordWatch>) {
         let watch = Arc::new(RecordWatch::default());
         let mut hs = Handshake::default();
         let provider = crate::tlsconf::provider();
@@ -284,19 +293,20 @@ impl Prober {
         }
         watch.handshake_done.store(true, Ordering::SeqCst);
         let mut prefix = Vec::new();
-        hs.admitted_by = if hs.version.as_deref() != Some("TLSv1.3") {
-            AdmittedBy::Finished
+        let mut admitted_by = if hs.version.as_deref() != Some("TLSv1.3") {
+            Some(AdmittedBy::Finished)
         } else if tickets.seen.load(Ordering::SeqCst) {
-            AdmittedBy::Ticket
+            Some(AdmittedBy::Ticket)
         } else {
-            AdmittedBy::Silence
+            None
         };
-        if hs.admitted_by == AdmittedBy::Silence {
+        if admitted_by.is_none() {
             // The server's verdict on the client's half of the handshake: a record after
             // it judged the client's certificate (a session ticket: the server admitted the
-            // client), an alert (it refused), data, or a close. Silence for SETTLE is taken
-            // as admission: a request follows on every connection but the `tls` row's own,
-            // and a late alert still ends that request as a refusal. (No KeyUpdate is sent
+            // client), an alert (it refused), data, or a close. Silence for SETTLE is no
+            // verdict (Fate::NoVerdict), not an admission: the session is still handed on,
+            // a request follows on every connection but the `tls` row's own, and a late
+            // alert still ends that request as a refusal. (No KeyUpdate is sent
             // to provoke an answer: OpenSSL reports it to apache's mod_ssl as a new
             // handshake, and apache then refuses requests at random.)
             let mut buf = [0u8; 4096];
@@ -308,39 +318,42 @@ impl Prober {
                     // admitted (etcd's CRL check, a gRPC server's silent refusal).
                     Ok(0) => {
                         return (
-                            Err(Fate::Refused(CLOSED_AFTER_HANDSHAKE.into())),
+                            Err(Fate::Refused(Refusal::ClosedAfterHandshake)),
                             hs,
                             watch,
                         )
                     }
                     Ok(n) => {
                         prefix.extend_from_slice(&buf[..n]);
-                        hs.admitted_by = AdmittedBy::Data;
+                        admitted_by = Some(AdmittedBy::Data);
                     }
                     Err(e) => {
                         let f = match exchange::tls_fate(&e, false, hs.requested) {
                             // A close without close_notify (or a reset) before any request.
-                            Fate::Closed => Fate::Refused(CLOSED_AFTER_HANDSHAKE.into()),
+                            Fate::Closed => Fate::Refused(Refusal::ClosedAfterHandshake),
                             f => f,
                         };
                         return (Err(f), hs, watch);
                     }
                 },
-                _ = tickets.notify.notified() => hs.admitted_by = AdmittedBy::Ticket,
+                _ = tickets.notify.notified() => admitted_by = Some(AdmittedBy::Ticket),
                 _ = watch.record_notify.notified() => {
-                    hs.admitted_by = if tickets.seen.load(Ordering::SeqCst) {
+                    admitted_by = Some(if tickets.seen.load(Ordering::SeqCst) {
                         AdmittedBy::Ticket
                     } else {
                         AdmittedBy::Record
-                    };
+                    });
                 }
                 _ = tokio::time::sleep(wait) => {}
             }
         }
         (
-            Ok(Prefixed {
-                prefix,
-                inner: stream,
+            Ok(Opened {
+                session: Prefixed {
+                    prefix,
+                    inner: stream,
+                },
+                verdict: admitted_by.map_or(Fate::NoVerdict, Fate::Admitted),
             }),
             hs,
             watch,
@@ -353,7 +366,7 @@ impl Prober {
         Attempt {
             hs,
             fate: match r {
-                Ok(_) => Fate::Admitted,
+                Ok(o) => o.verdict,
                 Err(f) => f,
             },
         }
@@ -423,20 +436,22 @@ impl Prober {
     }
 
     /// A TLS connection left idle after the handshake, for at most a second: how it ended
-    /// (a close or an alert, or [`Fate::Admitted`] when it stayed open).
+    /// (a close or an alert; [`Fate::Admitted`] by data; [`Fate::NoVerdict`] when it
+    /// stayed open and silent).
     async fn idle(&self, id: Identity) -> Fate {
         let (r, _, _) = self.tls(id, &[b"h2", b"http/1.1"], Versions::Any).await;
         let mut s = match r {
-            Ok(s) => s,
+            Ok(o) => o.session,
             Err(f) => return f,
         };
         if !s.prefix.is_empty() {
-            return Fate::Admitted;
+            return Fate::Admitted(AdmittedBy::Data);
         }
         let mut buf = [0u8; 1024];
         let wait = self.cfg.timeout.min(std::time::Duration::from_secs(1));
         match tokio::time::timeout(wait, s.inner.read(&mut buf)).await {
-            Err(_) | Ok(Ok(1..)) => Fate::Admitted,
+            Err(_) => Fate::NoVerdict,
+            Ok(Ok(1..)) => Fate::Admitted(AdmittedBy::Data),
             Ok(Ok(0)) => Fate::Closed,
             Ok(Err(e)) => match exchange::tls_fate(&e, false, true) {
                 Fate::Refused(a) => Fate::Refused(a),
@@ -463,7 +478,7 @@ impl Prober {
         let (r, hs, watch) = self.tls(id, &[b"http/1.1"], versions).await;
         let fate = match r {
             Err(f) => f,
-            Ok(mut s) => self.get_on(&mut s, &watch, path).await,
+            Ok(mut o) => self.get_on(&mut o.session, &watch, path).await,
         };
         Attempt { hs, fate }
     }
@@ -484,14 +499,14 @@ impl Prober {
             let tls = Attempt {
                 hs: hs.clone(),
                 fate: match &r {
-                    Ok(_) => Fate::Admitted,
+                    Ok(o) => o.verdict.clone(),
                     Err(f) => f.clone(),
                 },
             };
             let h2_alpn = hs.alpn.as_deref() == Some("h2");
             let carried = match r {
                 Err(f) => Carried::Failed(f),
-                Ok(s) if h2_alpn => Carried::H2(self.h2_on(s, paths).await),
+                Ok(o) if h2_alpn => Carried::H2(self.h2_on(o.session, paths).await),
                 Ok(_) => Carried::NoH2,
             };
             (tls, hs, carried)
@@ -513,7 +528,7 @@ impl Prober {
             Carried::H2(mut fates) => {
                 // A refusal that came after the wait for the verdict (a loaded server) ends
                 // the requests made over the `tls` row's connection: it is the handshake's.
-                if tls.fate == Fate::Admitted {
+                if tls.fate.handshake_completed() {
                     if let Some(r) = fates.iter().find(|f| matches!(f, Fate::Refused(_))) {
                         tls.fate = r.clone();
                     }
@@ -694,9 +709,7 @@ impl Prober {
         });
         // A server that refuses the ALPN protocols of the `tls` handshake (h2, http/1.1)
         // speaks TLS too, for another protocol (PostgreSQL 17's direct TLS).
-        let alpn_refused = ids
-            .iter()
-            .any(|i| matches!(&i.tls.fate, Fate::NoTls(d) if d == super::exchange::NO_ALPN));
+        let alpn_refused = ids.iter().any(|i| i.tls.fate == Fate::NoCommonAlpn);
         let unreachable = o.http1.iter().all(|f| matches!(f, Fate::Unreachable(_)));
         let silent = o.http1.iter().all(|f| matches!(f, Fate::Silent(_)));
         let plain_skip = if unreachable {
@@ -718,15 +731,17 @@ impl Prober {
             None
         };
         let one = |svc: Service| async move {
+            let proto = services::protocol(svc);
             let plain = match plain_skip {
                 Some(why) => Err(why.to_string()),
                 None => Ok(self.service_plain(svc).await),
             };
             let (mut direct, mut tls_direct) = (None, false);
-            let tls = match svc {
-                Service::Postgres => match &plain {
-                    // TLS after an SSLRequest, only on a port that answered as PostgreSQL;
-                    // then whether it also takes TLS from the first byte (PostgreSQL 17).
+            let tls = match proto.tls_request() {
+                Some(_) => match &plain {
+                    // TLS negotiated in the protocol (PostgreSQL's SSLRequest), only on a
+                    // port that answered it in plaintext; then whether it also takes TLS
+                    // from the first byte (PostgreSQL 17).
                     Ok(Fate::Answer(_)) => {
                         let (all, d) = tokio::join!(
                             self.service_tls_all(svc, false),
@@ -741,10 +756,13 @@ impl Prober {
                         tls_direct = true;
                         Ok(self.service_tls_all(svc, true).await)
                     }
-                    Ok(_) => Err("not tried: the port does not speak PostgreSQL".to_string()),
+                    Ok(_) => Err(format!(
+                        "not tried: the port does not speak {}",
+                        proto.title()
+                    )),
                     Err(why) => Err(why.clone()),
                 },
-                _ => match direct_skip {
+                None => match direct_skip {
                     Some(why) => Err(why.to_string()),
                     None => Ok(self.service_tls_all(svc, false).await),
                 },
@@ -804,9 +822,8 @@ impl Prober {
                     self.cfg.timeout,
                 )
                 .await;
-                if svc == Service::Mqtt && matches!(f, Fate::Answer(_)) {
-                    let _ = tokio::io::AsyncWriteExt::write_all(&mut s, &services::MQTT_DISCONNECT)
-                        .await;
+                if let (Some(bye), Fate::Answer(_)) = (services::protocol(svc).goodbye(), &f) {
+                    let _ = tokio::io::AsyncWriteExt::write_all(&mut s, bye).await;
                 }
                 f
             }
@@ -833,23 +850,17 @@ impl Prober {
         )
     }
 
-    /// One identity over TLS: PostgreSQL negotiates TLS with an SSLRequest first, unless
-    /// `direct` (PostgreSQL 17: TLS from the first byte, ALPN postgresql).
+    /// One identity over TLS: a protocol that negotiates TLS itself (PostgreSQL's
+    /// SSLRequest) asks first, unless `direct` (PostgreSQL 17: TLS from the first byte).
     async fn service_tls(&self, svc: Service, id: Identity, direct: bool) -> Attempt {
-        let pre: Option<&[u8]> = match svc {
-            Service::Postgres if !direct => Some(&services::PG_SSL_REQUEST),
-            _ => None,
-        };
-        let alpn: &[&[u8]] = match svc {
-            Service::Postgres => &[b"postgresql"],
-            _ => &[],
-        };
-        let (r, hs, _) = self.tls_after(id, alpn, pre).await;
+        let proto = services::protocol(svc);
+        let pre = if direct { None } else { proto.tls_request() };
+        let (r, hs, _) = self.tls_after(id, proto.alpn(), pre).await;
         let fate = match r {
             Err(f) => f,
-            Ok(mut s) => {
+            Ok(mut o) => {
                 services::exchange(
-                    &mut s,
+                    &mut o.session,
                     &services::request_of(svc),
                     |b| services::parse_of(svc, b, true),
                     self.cfg.timeout,
@@ -919,7 +930,7 @@ fn service_answered(o: &Observations, k: usize) -> bool {
 
 /// Admitted at the handshake, and no request over TLS got any answer.
 fn silent_after_admission(i: &IdentityObs) -> bool {
-    i.tls.fate == Fate::Admitted
+    i.tls.fate.handshake_completed()
         && !i
             .https1
             .iter()

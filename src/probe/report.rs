@@ -1,0 +1,183 @@
+//! The matrix of one target, as the JSON contract spells it: a row per transport and the
+//! summary, each verdict typed ([`super::verdict`]).
+
+use serde::{Deserialize, Serialize};
+
+use super::row::Row;
+use super::verdict::{ClientAuth, Encrypted, GivenCert, Mtls, ServerAuth};
+
+/// One row of the matrix (the README's JSON contract).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Transport {
+    /// http1, h2c, grpc, tls, https1, h2, grpcs, then the services' rows.
+    pub transport: Row,
+    /// The port answered this protocol with content (a refusal is not content).
+    pub served: bool,
+    /// Over TLS; null when not served.
+    pub encrypted: Option<bool>,
+    /// `https://...` when a plaintext answer only redirects to TLS.
+    pub redirect: Option<String>,
+    /// trusted, untrusted or none: the chain the server presented, against the bundle.
+    pub server_auth: ServerAuth,
+    /// required, per-request, optional or none.
+    pub client_auth: ClientAuth,
+    /// A certificate from an unknown CA was let in where a certificate is demanded.
+    pub untrusted_client_accepted: bool,
+    /// What happened to `--cert`: accepted, `refused: ...`, `not checked: ...`; null
+    /// without `--cert` and on plaintext rows.
+    pub given_cert: Option<GivenCert>,
+    /// Paths answered without a certificate on a transport that demands one elsewhere.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub open_paths: Vec<String>,
+    /// `tls` row: the TLS versions the port accepts, newest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tls_versions: Vec<String>,
+    /// `postgres-tls` row: whether the port takes TLS from the first byte (PostgreSQL 17's
+    /// direct TLS, ALPN `postgresql`); absent when not tried.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direct_tls: Option<bool>,
+    /// `tls` row: days until the server certificate expires (negative: expired).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cert_days_left: Option<i64>,
+    /// Version, cipher, ALPN, status codes, grpc-status, the refusal.
+    pub detail: String,
+}
+
+/// The summary of a target.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Summary {
+    /// all, partial, none or unreachable.
+    pub encrypted: Encrypted,
+    /// enforced, partial, optional, unverified or none.
+    pub mtls: Mtls,
+}
+
+/// The matrix of one target.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TargetReport {
+    /// `host:port`.
+    pub target: String,
+    /// Seven transports, in the README's order.
+    pub transports: Vec<Transport>,
+    /// Summary.
+    pub summary: Summary,
+    /// With `--inventory`: how the target differs from its expectation (empty: as expected).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub differences: Option<Vec<String>>,
+    /// TLS posture findings (versions below `--min-tls`, a certificate within
+    /// `--warn-days` of expiry); `--strict` fails on any.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+impl TargetReport {
+    /// Whether `--strict` is satisfied: everything encrypted, mTLS enforced, every server
+    /// certificate seen trusted, the target reachable.
+    pub fn strict_ok(&self) -> bool {
+        self.summary.encrypted == Encrypted::All
+            && self.summary.mtls == Mtls::Enforced
+            && !self
+                .transports
+                .iter()
+                .any(|t| t.server_auth == ServerAuth::Untrusted)
+            && self.warnings.is_empty()
+    }
+
+    /// Why `--strict` fails, in words.
+    pub fn strict_failures(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        match self.summary.encrypted {
+            Encrypted::All => {}
+            Encrypted::Unreachable => out.push("unreachable".to_string()),
+            Encrypted::Partial => out.push("plaintext content served".to_string()),
+            other => out.push(format!("encrypted {other}")),
+        }
+        if self.summary.mtls != Mtls::Enforced {
+            out.push(format!("mtls {}", self.summary.mtls));
+        }
+        if self
+            .transports
+            .iter()
+            .any(|t| t.server_auth == ServerAuth::Untrusted)
+        {
+            out.push("untrusted server certificate".to_string());
+        }
+        out.extend(self.warnings.iter().cloned());
+        out
+    }
+}
+
+/// The names of the rows, in order.
+pub const TRANSPORTS: [Row; 13] = Row::ALL;
+
+/// A protocol the probe checks and its rows: the unit of `probe --inventory` expectations
+/// and of `verify HOST:PORT --protocol`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProtocolRows {
+    /// Its key in an inventory and on the command line (`http`).
+    pub key: &'static str,
+    /// Its name in messages (`HTTP`).
+    pub name: &'static str,
+    /// The rows where it answers in plaintext.
+    pub plain: &'static [Row],
+    /// The rows where it answers over TLS.
+    pub tls: &'static [Row],
+    /// The row whose handshake is its TLS session.
+    pub handshake: Row,
+}
+
+/// Every protocol the probe speaks, with its rows.
+pub const PROTOCOLS: [ProtocolRows; 5] = [
+    ProtocolRows {
+        key: "http",
+        name: "HTTP",
+        plain: &[Row::Http1, Row::H2c],
+        tls: &[Row::Https1, Row::H2],
+        handshake: Row::Tls,
+    },
+    ProtocolRows {
+        key: "grpc",
+        name: "gRPC",
+        plain: &[Row::Grpc],
+        tls: &[Row::Grpcs],
+        handshake: Row::Tls,
+    },
+    ProtocolRows {
+        key: "postgres",
+        name: "PostgreSQL",
+        plain: &[Row::Postgres],
+        tls: &[Row::PostgresTls],
+        handshake: Row::PostgresTls,
+    },
+    ProtocolRows {
+        key: "redis",
+        name: "Redis",
+        plain: &[Row::Redis],
+        tls: &[Row::RedisTls],
+        handshake: Row::RedisTls,
+    },
+    ProtocolRows {
+        key: "mqtt",
+        name: "MQTT",
+        plain: &[Row::Mqtt],
+        tls: &[Row::MqttTls],
+        handshake: Row::MqttTls,
+    },
+];
+
+/// TLS alone, no application protocol: the `tls` row.
+pub const TLS_ONLY: ProtocolRows = ProtocolRows {
+    key: "tls",
+    name: "TLS",
+    plain: &[],
+    tls: &[],
+    handshake: Row::Tls,
+};
+
+/// The protocol of key `key` (`tls` included).
+pub fn protocol_rows(key: &str) -> Option<ProtocolRows> {
+    PROTOCOLS
+        .into_iter()
+        .chain([TLS_ONLY])
+        .find(|p| p.key == key)
+}

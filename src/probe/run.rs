@@ -1,0 +1,86 @@
+//! Probing one target: observe it on the wire ([`super::wire`]), then classify the
+//! observations ([`super::classify`]), within one deadline.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use rustls::pki_types::CertificateDer;
+
+use super::config::{Config, Target};
+use super::observation::Observations;
+use super::report::{TargetReport, Transport, TRANSPORTS};
+use super::{classify, exchange, wire};
+
+/// Probe one target.
+pub async fn probe(cfg: Arc<Config>, t: Target) -> TargetReport {
+    probe_with_chain(cfg, t).await.0
+}
+
+/// Probe one target; also return the chain the server presented (empty: none seen).
+pub async fn probe_with_chain(
+    cfg: Arc<Config>,
+    t: Target,
+) -> (TargetReport, Vec<CertificateDer<'static>>) {
+    let (report, chain, _) = probe_observed(cfg, t).await;
+    (report, chain)
+}
+
+/// Probe one target; also return the chain the server presented (empty: none seen) and
+/// the observations the rows were classified from (None: the probe gave up at its
+/// deadline, every row says so).
+pub async fn probe_observed(
+    cfg: Arc<Config>,
+    t: Target,
+) -> (
+    TargetReport,
+    Vec<CertificateDer<'static>>,
+    Option<Observations>,
+) {
+    // Connect, handshake, the TLS 1.3 verdict and the request each have the timeout; the
+    // TLS 1.2 retries come after.
+    // The service protocols come after that (at most four more steps).
+    let deadline = cfg.timeout * 11 + Duration::from_secs(1);
+    let target = t.to_string();
+    let policy = cfg.policy;
+    let prober = wire::Prober::new(cfg, t);
+    // Boxed: the observation is a large future, and a debug build polling it inline on a
+    // runtime worker's 2 MiB stack overflowed it (probe --inventory over TLS services).
+    match tokio::time::timeout(deadline, Box::pin(prober.observe())).await {
+        Ok(obs) => {
+            let (transports, summary) = classify::classify(&obs);
+            let warnings = classify::posture(&transports, &policy);
+            (
+                TargetReport {
+                    target,
+                    transports,
+                    summary,
+                    differences: None,
+                    warnings,
+                },
+                prober.chain(),
+                Some(obs),
+            )
+        }
+        Err(_) => {
+            let transports: Vec<Transport> = TRANSPORTS
+                .iter()
+                .map(|n| Transport {
+                    detail: format!("gave up after {}", exchange::secs(deadline)),
+                    ..classify::row(*n)
+                })
+                .collect();
+            let summary = classify::summarize(&transports, false);
+            (
+                TargetReport {
+                    target,
+                    transports,
+                    summary,
+                    differences: None,
+                    warnings: vec![],
+                },
+                prober.chain(),
+                None,
+            )
+        }
+    }
+}
