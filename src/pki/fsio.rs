@@ -835,9 +835,14 @@ pub fn check_ancestors(dir: &Path) -> Result<()> {
 
 /// Tighten an existing state directory that others can read or enter to 0700 (the keys
 /// inside are 0600, but names, records and the CA certificate are not for other users).
-/// Returns the mode it had when it was changed; `None` when it was fine, absent or not ours.
+/// Returns the mode it had when it was changed; `None` when it was fine, absent, not ours,
+/// or shared on purpose (`--insecure-dirs`).
 pub fn tighten_state_dir(dir: &Path) -> Result<Option<u32>> {
     use std::os::unix::fs::MetadataExt;
+    // `--insecure-dirs`: the operator shares this directory on purpose.
+    if INSECURE_DIRS_OK.load(std::sync::atomic::Ordering::Relaxed) {
+        return Ok(None);
+    }
     let Ok(m) = fs::symlink_metadata(dir) else {
         return Ok(None);
     };
