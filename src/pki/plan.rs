@@ -462,3 +462,427 @@ fn prune_one(
     }
     p
 }
+
+#[cfg(test)]
+mod tests {
+    //! The planner as a table: inputs -> the actions planned.
+
+    use super::*;
+    use crate::pki::names::parse_host;
+    use crate::pki::store::CertKind;
+    use time::Duration;
+
+    /// One item `n1` (node, role web, host n1.example, 90 days), its record issued 10 days
+    /// ago by the current CA `FP1` into `/out/n1`, its files and `ca.crt` in order.
+    struct Fx {
+        items: Vec<Item>,
+        out_dirs: Vec<PathBuf>,
+        csr: Option<(String, String)>,
+        disk: Vec<Disk>,
+        records: HashMap<String, Record>,
+        issuer_fp: Option<String>,
+        stale: HashMap<String, Vec<StaleRecord>>,
+        revoked: HashSet<String>,
+        opts: Options,
+        now: OffsetDateTime,
+    }
+
+    fn now() -> OffsetDateTime {
+        time::macros::datetime!(2026-12-07 12:00 UTC)
+    }
+
+    fn record(name: &str, serial: &str, age_days: i64, life_days: i64) -> Record {
+        let nb = now() - Duration::days(age_days) - BACKDATE;
+        Record {
+            serial: serial.into(),
+            name: name.into(),
+            kind: CertKind::Node,
+            role: "web".into(),
+            spiffe_id: format!("spiffe://c.local/web/{name}"),
+            hosts: vec![format!("{name}.example")],
+            key_type: KeyType::EcdsaP256,
+            not_before: nb,
+            not_after: nb + Duration::days(life_days) + BACKDATE,
+            issuer_fingerprint: "FP1".into(),
+            sha256_fingerprint: format!("SHA-{serial}"),
+            out_dir: PathBuf::from(format!("/out/{name}")),
+            key_source: KeySource::Generated,
+            public_key_sha256: None,
+        }
+    }
+
+    fn fx() -> Fx {
+        let item = Item {
+            name: "n1".into(),
+            kind: CertKind::Node,
+            role: "web".into(),
+            hosts: vec![parse_host("n1.example").unwrap()],
+            out: None,
+            valid_for: Duration::days(90),
+            renew_before: None,
+            key_type: None,
+            csr: None,
+            owner: None,
+            group: None,
+            cert_mode: 0o644,
+            key_mode: 0o600,
+            line: 3,
+        };
+        Fx {
+            items: vec![item],
+            out_dirs: vec![PathBuf::from("/out/n1")],
+            csr: None,
+            disk: vec![Disk {
+                files: Ok(None),
+                bundle: BundleState::Current,
+                dir_exists: true,
+            }],
+            records: [("n1".to_string(), record("n1", "01", 10, 90))].into(),
+            issuer_fp: Some("FP1".into()),
+            stale: HashMap::new(),
+            revoked: HashSet::new(),
+            opts: Options::default(),
+            now: now(),
+        }
+    }
+
+    fn run(f: &Fx) -> Plan {
+        let csrs = [f.csr.as_ref().map(|(i, k)| CsrKey {
+            input: i,
+            public_key_sha256: k,
+        })];
+        let input = Input {
+            items: &f.items,
+            out_dirs: &f.out_dirs,
+            csrs: &csrs,
+            disk: &f.disk,
+            records: &f.records,
+            issuer_fp: f.issuer_fp.as_deref(),
+            default_kt: KeyType::EcdsaP256,
+            inventory_renew: None,
+            stale: &f.stale,
+            revoked: &f.revoked,
+            now: f.now,
+        };
+        plan(&input, &f.opts)
+    }
+
+    /// A name `gone` the inventory no longer has: two records (`0a` revoked already, `0b`
+    /// live) in `/out/gone`, whose files are the ones delivered.
+    fn with_gone(f: &mut Fx) {
+        let old = record("gone", "0a", 60, 90);
+        let new = record("gone", "0b", 5, 90);
+        f.records.insert("gone".into(), new.clone());
+        f.revoked.insert("0a".into());
+        let seen = |r: Record| StaleRecord {
+            record: r,
+            crt_exists: true,
+            key_exists: true,
+            pair: Ok(true),
+            ca_crt: BundleState::Current,
+        };
+        f.stale.insert("gone".into(), vec![seen(old), seen(new)]);
+    }
+
+    type Setup = fn(&mut Fx);
+
+    /// (case, setup, expected act, expected detail (a prefix)); each row also checks what
+    /// --check would exit on, what is signed and which bundles are written.
+    const TABLE: &[(&str, Setup, Act, &str)] = &[
+        (
+            "missing certificate: issue",
+            |f| {
+                f.records.clear();
+            },
+            Act::Issue,
+            "not issued yet",
+        ),
+        (
+            "revoked (no live record left): issue again",
+            |f| {
+                // live records exclude revoked ones; the old files stay on disk
+                f.records.clear();
+                f.disk[0].files = Ok(Some("ignored".into()));
+            },
+            Act::Issue,
+            "not issued yet",
+        ),
+        ("valid: keep", |_| {}, Act::Keep, "valid until 2027-02-25"),
+        (
+            "within the renewal window: renew",
+            |f| {
+                f.records.insert("n1".into(), record("n1", "01", 80, 90));
+            },
+            Act::Renew,
+            "expires 2026-12-17 (renewal window 30d)",
+        ),
+        (
+            "--renew-before widens the window: renew",
+            |f| {
+                f.opts.renew_before = Some(RenewBefore::Window(Duration::days(85)));
+            },
+            Act::Renew,
+            "expires 2027-02-25 (renewal window 85d)",
+        ),
+        (
+            "hosts changed: reissue",
+            |f| {
+                f.items[0].hosts.push(parse_host("10.0.0.1").unwrap());
+            },
+            Act::Renew,
+            "hosts changed",
+        ),
+        (
+            "role changed: reissue",
+            |f| {
+                f.items[0].role = "db".into();
+            },
+            Act::Renew,
+            "role changed (web -> db)",
+        ),
+        (
+            "kind changed: reissue",
+            |f| {
+                f.items[0].kind = CertKind::Client;
+            },
+            Act::Renew,
+            "kind changed (node -> client)",
+        ),
+        (
+            "key type changed: reissue",
+            |f| {
+                f.items[0].key_type = Some(KeyType::Ed25519);
+            },
+            Act::Renew,
+            "key type changed (ecdsa-p256 -> ed25519)",
+        ),
+        (
+            "key now from a CSR: reissue",
+            |f| {
+                f.csr = Some(("n1.csr".into(), "AA:BB".into()));
+            },
+            Act::Renew,
+            "key now from n1.csr (was generated here)",
+        ),
+        (
+            "CA rotated: renew what the previous CA issued",
+            |f| {
+                f.issuer_fp = Some("FP2".into());
+            },
+            Act::Renew,
+            "issued by a previous CA",
+        ),
+        (
+            "output directory changed: reissue",
+            |f| {
+                f.out_dirs[0] = PathBuf::from("/srv/n1");
+            },
+            Act::Renew,
+            "output directory changed (was /out/n1)",
+        ),
+        (
+            "delivered files not the recorded ones: reissue",
+            |f| {
+                f.disk[0].files = Ok(Some("/out/n1/n1.key is missing".into()));
+            },
+            Act::Renew,
+            "/out/n1/n1.key is missing",
+        ),
+        (
+            "validity shortened: reissue",
+            |f| {
+                f.items[0].valid_for = Duration::days(30);
+            },
+            Act::Renew,
+            "validity shortened (90d -> 30d)",
+        ),
+        (
+            "output directory unreadable: fail",
+            |f| {
+                f.disk[0].files = Err("internal error: check thread panicked".into());
+            },
+            Act::Fail,
+            "internal error",
+        ),
+        (
+            "valid, older bundle of this CA: bundle only",
+            |f| {
+                f.disk[0].bundle = BundleState::Ours;
+            },
+            Act::BundleOnly,
+            "valid until",
+        ),
+        (
+            "valid, no ca.crt and no directory: keep",
+            |f| {
+                f.disk[0].bundle = BundleState::Missing;
+                f.disk[0].dir_exists = false;
+            },
+            Act::Keep,
+            "valid until",
+        ),
+        (
+            "--bundle-only: renewal due but only the bundle",
+            |f| {
+                f.opts.bundle_only = true;
+                f.issuer_fp = Some("FP2".into());
+                f.disk[0].bundle = BundleState::Ours;
+            },
+            Act::BundleOnly,
+            "certificate left as it is (--bundle-only), valid until",
+        ),
+        (
+            "--bundle-only: nothing issued",
+            |f| {
+                f.opts.bundle_only = true;
+                f.records.clear();
+            },
+            Act::Keep,
+            "not issued yet (--bundle-only issues nothing)",
+        ),
+        (
+            "foreign ca.crt without --force: left",
+            |f| {
+                f.disk[0].bundle = BundleState::Foreign("another CA's".into());
+            },
+            Act::Keep,
+            "valid until",
+        ),
+        (
+            "foreign ca.crt with --force: replaced",
+            |f| {
+                f.opts.force = true;
+                f.disk[0].bundle = BundleState::Foreign("another CA's".into());
+            },
+            Act::BundleOnly,
+            "valid until",
+        ),
+        (
+            "--force does not renew a valid certificate",
+            |f| {
+                f.opts.force = true;
+            },
+            Act::Keep,
+            "valid until",
+        ),
+        (
+            "--check: the same plan, nothing to do",
+            |f| {
+                f.opts.check = true;
+            },
+            Act::Keep,
+            "valid until",
+        ),
+        (
+            "--check: the same plan, an issue pending",
+            |f| {
+                f.opts.check = true;
+                f.records.clear();
+            },
+            Act::Issue,
+            "not issued yet",
+        ),
+        (
+            "--prune: the item itself is unaffected",
+            |f| {
+                f.opts.prune = true;
+                with_gone(f);
+            },
+            Act::Keep,
+            "valid until",
+        ),
+    ];
+
+    #[test]
+    fn table() {
+        assert!(TABLE.len() >= 10);
+        for (case, setup, act, detail) in TABLE {
+            let mut f = fx();
+            setup(&mut f);
+            let p = run(&f);
+            assert_eq!(p.steps.len(), 1, "{case}");
+            assert_eq!(p.steps[0].act, *act, "{case}: {:?}", p.steps[0]);
+            assert!(
+                p.steps[0].detail.starts_with(detail),
+                "{case}: detail {:?}, expected {detail:?}...",
+                p.steps[0].detail
+            );
+            assert_eq!(p.check, f.opts.check, "{case}");
+            // --check exits 1 exactly when there is something to do.
+            assert_eq!(
+                p.pending(false),
+                *act != Act::Keep || !p.prune.is_empty(),
+                "{case}"
+            );
+            assert_eq!(
+                p.signing().is_empty(),
+                !matches!(act, Act::Issue | Act::Renew),
+                "{case}"
+            );
+            assert_eq!(p.bundle_writes(), vec![*act == Act::BundleOnly], "{case}");
+        }
+    }
+
+    #[test]
+    fn check_plans_nothing_but_a_missing_ca_is_pending() {
+        let mut f = fx();
+        f.opts.check = true;
+        let p = run(&f);
+        assert!(!p.pending(false));
+        assert!(p.pending(true));
+    }
+
+    #[test]
+    fn prune_revokes_live_serials_and_removes_delivered_files() {
+        let mut f = fx();
+        f.opts.prune = true;
+        with_gone(&mut f);
+        let p = run(&f);
+        assert_eq!(
+            p.prune,
+            vec![Pruned {
+                name: "gone".into(),
+                kind: "node",
+                role: "web".into(),
+                revoked: vec!["0b".into()],
+                removed: vec![
+                    PathBuf::from("/out/gone/gone.crt"),
+                    PathBuf::from("/out/gone/gone.key"),
+                    PathBuf::from("/out/gone/ca.crt"),
+                ],
+                kept: vec![],
+            }]
+        );
+        assert!(p.pending(false) && p.signs());
+        // Without --prune the name is left alone.
+        f.opts.prune = false;
+        assert!(run(&f).prune.is_empty());
+    }
+
+    #[test]
+    fn prune_keeps_what_secctl_did_not_deliver() {
+        let mut f = fx();
+        f.opts.prune = true;
+        with_gone(&mut f);
+        let recs = f.stale.get_mut("gone").unwrap();
+        recs[1].pair = Ok(false);
+        recs[1].ca_crt = BundleState::Foreign("not PEM".into());
+        // A name sharing a directory with a kept one: its ca.crt stays.
+        let p = run(&f);
+        assert_eq!(
+            p.prune[0].removed,
+            vec![PathBuf::from("/out/gone/gone.crt")]
+        );
+        assert_eq!(
+            p.prune[0].kept,
+            vec![
+                "/out/gone/gone.key: not the key of the recorded certificate".to_string(),
+                "/out/gone/ca.crt: not PEM".to_string(),
+            ]
+        );
+        f.records.get_mut("n1").unwrap().out_dir = PathBuf::from("/out/gone");
+        f.out_dirs[0] = PathBuf::from("/out/gone");
+        let p = run(&f);
+        assert_eq!(p.prune[0].kept.len(), 1, "{:?}", p.prune[0].kept);
+    }
+}
