@@ -330,11 +330,42 @@ fn at<T>(path: &Path, s: &Spanned<T>, msg: impl std::fmt::Display) -> Error {
 
 fn validate(path: &Path, inv: Inventory) -> Result<Plan> {
     let cluster = inv.cluster.value.clone();
-    names::check_cluster_name(&cluster).map_err(|e| at(path, &inv.cluster, e))?;
-    let trust_domain = match &inv.trust_domain {
+    let trust_domain = validate_names(path, &inv)?;
+    validate_ca(path, &inv.ca)?;
+    let defaults = validate_defaults(path, &inv.defaults)?;
+    let base = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let base = std::path::absolute(base).unwrap_or_else(|_| base.to_path_buf());
+    let items = validate_entries(path, &inv, &defaults, &base)?;
+    let probes = inv
+        .probe
+        .iter()
+        .map(|p| validate_probe(path, &inv, p))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Plan {
+        cluster,
+        trust_domain,
+        intermediate: inv.ca.intermediate,
+        ca_days: inv.ca.days.as_ref().map_or(3650, |d| d.value),
+        key_type: inv.defaults.key_type,
+        encrypt_key: inv.ca.encrypt_key,
+        renew_before: defaults.renew,
+        base,
+        items,
+        probes,
+    })
+}
+
+/// `cluster` and `trust_domain`: the trust domain given, else derived from the cluster.
+fn validate_names(path: &Path, inv: &Inventory) -> Result<String> {
+    let cluster = &inv.cluster.value;
+    names::check_cluster_name(cluster).map_err(|e| at(path, &inv.cluster, e))?;
+    match &inv.trust_domain {
         Some(td) => {
             names::check_trust_domain(&td.value).map_err(|e| at(path, td, e))?;
-            td.value.clone()
+            Ok(td.value.clone())
         }
         None => {
             let td = format!("{}.local", cluster.to_ascii_lowercase());
@@ -345,11 +376,18 @@ fn validate(path: &Path, inv: Inventory) -> Result<Plan> {
                     "cannot derive a trust domain from the cluster name: set trust_domain",
                 )
             })?;
-            td
+            Ok(td)
         }
-    };
-    let days_ok = |d: u32| (1..=36500).contains(&d);
-    for (field, d) in [("ca.days", &inv.ca.days)] {
+    }
+}
+
+fn days_ok(d: u32) -> bool {
+    (1..=36500).contains(&d)
+}
+
+/// The `ca:` section.
+fn validate_ca(path: &Path, ca: &CaSection) -> Result<()> {
+    for (field, d) in [("ca.days", &ca.days)] {
         if let Some(d) = d.as_ref().filter(|d| !days_ok(d.value)) {
             return Err(at(
                 path,
@@ -358,81 +396,126 @@ fn validate(path: &Path, inv: Inventory) -> Result<Plan> {
             ));
         }
     }
-    let validity_of = |days: &Option<Spanned<u32>>,
-                       valid_for: &Option<Spanned<String>>,
-                       field: &str|
-     -> Result<Option<time::Duration>> {
-        match (days, valid_for) {
-            (Some(d), Some(_)) => Err(at(
-                path,
-                d,
-                format!("{field}days and {field}valid_for conflict: give one"),
-            )),
-            (Some(d), None) if !days_ok(d.value) => Err(at(
-                path,
-                d,
-                format!("{field}days must be 1 to 36500, not {}", d.value),
-            )),
-            (Some(d), None) => Ok(Some(time::Duration::days(i64::from(d.value)))),
-            (None, Some(v)) => validity::parse_validity(&v.value)
-                .map(Some)
-                .map_err(|e| at(path, v, format!("{field}valid_for: {e}"))),
-            (None, None) => Ok(None),
+    Ok(())
+}
+
+/// A validity given as `days` or `valid_for` (`field` prefixes the names in messages).
+fn validity_of(
+    path: &Path,
+    days: &Option<Spanned<u32>>,
+    valid_for: &Option<Spanned<String>>,
+    field: &str,
+) -> Result<Option<time::Duration>> {
+    match (days, valid_for) {
+        (Some(d), Some(_)) => Err(at(
+            path,
+            d,
+            format!("{field}days and {field}valid_for conflict: give one"),
+        )),
+        (Some(d), None) if !days_ok(d.value) => Err(at(
+            path,
+            d,
+            format!("{field}days must be 1 to 36500, not {}", d.value),
+        )),
+        (Some(d), None) => Ok(Some(time::Duration::days(i64::from(d.value)))),
+        (None, Some(v)) => validity::parse_validity(&v.value)
+            .map(Some)
+            .map_err(|e| at(path, v, format!("{field}valid_for: {e}"))),
+        (None, None) => Ok(None),
+    }
+}
+
+/// A renewal window given as `renew_before_days` or `renew_before`.
+fn renew_of(
+    path: &Path,
+    days: Option<&Spanned<u32>>,
+    rb: &Option<Spanned<String>>,
+    field: &str,
+) -> Result<Option<RenewBefore>> {
+    match (days, rb) {
+        (Some(d), Some(_)) => Err(at(
+            path,
+            d,
+            format!("{field}renew_before_days and {field}renew_before conflict: give one"),
+        )),
+        (Some(d), None) if d.value > 36500 => Err(at(
+            path,
+            d,
+            format!("{field}renew_before_days must be at most 36500"),
+        )),
+        (Some(d), None) => Ok(Some(RenewBefore::Window(time::Duration::days(i64::from(
+            d.value,
+        ))))),
+        (None, Some(v)) => validity::parse_renew_before(&v.value)
+            .map(Some)
+            .map_err(|e| at(path, v, format!("{field}renew_before: {e}"))),
+        (None, None) => Ok(None),
+    }
+}
+
+/// A file mode, parsed and checked by `check`.
+fn mode_of(
+    path: &Path,
+    m: &Option<Spanned<String>>,
+    field: &str,
+    check: fn(u32) -> std::result::Result<(), String>,
+) -> Result<Option<u32>> {
+    match m {
+        None => Ok(None),
+        Some(m) => {
+            let v = crate::pki::delivery::parse_mode(&m.value)
+                .and_then(|v| check(v).map(|_| v))
+                .map_err(|e| at(path, m, format!("{field}: {e}")))?;
+            Ok(Some(v))
         }
-    };
-    let renew_of = |days: Option<&Spanned<u32>>,
-                    rb: &Option<Spanned<String>>,
-                    field: &str|
-     -> Result<Option<RenewBefore>> {
-        match (days, rb) {
-            (Some(d), Some(_)) => Err(at(
-                path,
-                d,
-                format!("{field}renew_before_days and {field}renew_before conflict: give one"),
-            )),
-            (Some(d), None) if d.value > 36500 => Err(at(
-                path,
-                d,
-                format!("{field}renew_before_days must be at most 36500"),
-            )),
-            (Some(d), None) => Ok(Some(RenewBefore::Window(time::Duration::days(i64::from(
-                d.value,
-            ))))),
-            (None, Some(v)) => validity::parse_renew_before(&v.value)
-                .map(Some)
-                .map_err(|e| at(path, v, format!("{field}renew_before: {e}"))),
-            (None, None) => Ok(None),
-        }
-    };
-    let mode_of = |m: &Option<Spanned<String>>,
-                   field: &str,
-                   check: fn(u32) -> std::result::Result<(), String>|
-     -> Result<Option<u32>> {
-        match m {
-            None => Ok(None),
-            Some(m) => {
-                let v = crate::pki::delivery::parse_mode(&m.value)
-                    .and_then(|v| check(v).map(|_| v))
-                    .map_err(|e| at(path, m, format!("{field}: {e}")))?;
-                Ok(Some(v))
-            }
-        }
-    };
+    }
+}
+
+/// The `defaults:` section, validated.
+struct ItemDefaults {
+    validity: time::Duration,
+    renew: Option<RenewBefore>,
+    mode: Option<u32>,
+    key_mode: Option<u32>,
+    key_type: Option<KeyType>,
+    owner: Option<String>,
+    group: Option<String>,
+}
+
+fn validate_defaults(path: &Path, d: &Defaults) -> Result<ItemDefaults> {
     use crate::pki::delivery::{check_cert_mode, check_key_mode};
-    let default_validity = validity_of(&inv.defaults.days, &inv.defaults.valid_for, "defaults.")?
+    let validity = validity_of(path, &d.days, &d.valid_for, "defaults.")?
         .unwrap_or(validity::DEFAULT_VALIDITY);
-    let default_renew = renew_of(
-        inv.defaults.renew_before_days.as_ref(),
-        &inv.defaults.renew_before,
+    let renew = renew_of(
+        path,
+        d.renew_before_days.as_ref(),
+        &d.renew_before,
         "defaults.",
     )?;
-    let default_mode = mode_of(&inv.defaults.mode, "defaults.mode", check_cert_mode)?;
-    let default_key_mode = mode_of(&inv.defaults.key_mode, "defaults.key_mode", check_key_mode)?;
-    let base = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let base = std::path::absolute(base).unwrap_or_else(|_| base.to_path_buf());
+    let mode = mode_of(path, &d.mode, "defaults.mode", check_cert_mode)?;
+    let key_mode = mode_of(path, &d.key_mode, "defaults.key_mode", check_key_mode)?;
+    Ok(ItemDefaults {
+        validity,
+        renew,
+        mode,
+        key_mode,
+        key_type: d.key_type,
+        owner: text(&d.owner),
+        group: text(&d.group),
+    })
+}
+
+fn text(v: &Option<Spanned<String>>) -> Option<String> {
+    v.as_ref().map(|s| s.value.clone())
+}
+
+/// The `nodes:` and `clients:` sections, in file order; names unique across both.
+fn validate_entries(
+    path: &Path,
+    inv: &Inventory,
+    defaults: &ItemDefaults,
+    base: &Path,
+) -> Result<Vec<Item>> {
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut items = Vec::new();
     for (kind, list) in [
@@ -440,195 +523,241 @@ fn validate(path: &Path, inv: Inventory) -> Result<Plan> {
         (CertKind::Client, &inv.clients),
     ] {
         for e in list {
-            let line = e.name.referenced.line();
-            names::check_name(kind.as_str(), &e.name.value).map_err(|x| at(path, &e.name, x))?;
-            if e.role.value.is_empty() {
-                return Err(at(
-                    path,
-                    &e.name,
-                    format!("{} {:?}: missing role", kind.as_str(), e.name.value),
-                ));
-            }
-            names::check_role(&e.role.value).map_err(|x| at(path, &e.role, x))?;
-            if let Some(prev) = seen.insert(e.name.value.clone(), line) {
-                return Err(at(
-                    path,
-                    &e.name,
-                    format!("duplicate name {:?} (first at line {prev})", e.name.value),
-                ));
-            }
-            let mut hosts = Vec::new();
-            for h in &e.hosts {
-                hosts.push(names::parse_host(&h.value).map_err(|x| at(path, h, x))?);
-            }
-            if kind == CertKind::Node && hosts.is_empty() {
-                return Err(at(
-                    path,
-                    &e.name,
-                    format!("node {:?}: no hosts", e.name.value),
-                ));
-            }
-            if kind == CertKind::Client && !hosts.is_empty() {
-                return Err(at(
-                    path,
-                    &e.name,
-                    format!("client {:?}: clients have no hosts", e.name.value),
-                ));
-            }
-            let valid_for = validity_of(&e.days, &e.valid_for, "")?.unwrap_or(default_validity);
-            let renew_before = renew_of(None, &e.renew_before, "")?.or(default_renew);
-            if let Some(RenewBefore::Window(w)) = renew_before {
-                if w >= valid_for {
-                    let s = e.renew_before.as_ref().unwrap_or(&e.name);
-                    return Err(at(
-                        path,
-                        s,
-                        format!(
-                            "{} {:?}: renew_before {} is not shorter than its validity {} (it would be renewed on every run)",
-                            kind.as_str(),
-                            e.name.value,
-                            validity::format_duration(w),
-                            validity::format_duration(valid_for)
-                        ),
-                    ));
-                }
-            }
-            if let Some(c) = &e.csr {
-                if e.key_type.is_some() {
-                    return Err(at(
-                        path,
-                        c,
-                        format!(
-                            "{} {:?}: key_type and csr exclude each other (the key is the CSR's)",
-                            kind.as_str(),
-                            e.name.value
-                        ),
-                    ));
-                }
-            } else if e.key_type.or(inv.defaults.key_type) == Some(KeyType::Rsa) {
-                return Err(at(
-                    path,
-                    &e.name,
-                    format!("{} {:?}: key_type rsa is an RSA key made on the node: give csr: with its CSR (or key_type rsa-2048, rsa-3072 or rsa-4096 to have secctl make one)", kind.as_str(), e.name.value),
-                ));
-            }
-            let cert_mode = mode_of(&e.mode, "mode", check_cert_mode)?
-                .or(default_mode)
-                .unwrap_or(crate::pki::fsio::PUBLIC_MODE);
-            let key_mode = mode_of(&e.key_mode, "key_mode", check_key_mode)?
-                .or(default_key_mode)
-                .unwrap_or(cert_mode & crate::pki::fsio::SECRET_MODE);
-            if key_mode & 0o400 == 0 {
-                return Err(at(
-                    path,
-                    e.mode.as_ref().unwrap_or(&e.name),
-                    format!("mode {cert_mode:04o} leaves the key unreadable by its owner: give key_mode"),
-                ));
-            }
-            let text = |v: &Option<Spanned<String>>| v.as_ref().map(|s| s.value.clone());
-            items.push(Item {
-                name: e.name.value.clone(),
-                kind,
-                role: e.role.value.clone(),
-                hosts,
-                out: e.out.as_ref().map(|o| base.join(o)),
-                valid_for,
-                renew_before,
-                key_type: e.key_type.or(inv.defaults.key_type),
-                csr: e.csr.as_ref().map(|c| base.join(&c.value)),
-                owner: text(&e.owner).or(text(&inv.defaults.owner)),
-                group: text(&e.group).or(text(&inv.defaults.group)),
-                cert_mode,
-                key_mode,
-                line,
-            });
+            items.push(validate_entry(path, kind, e, defaults, base, &mut seen)?);
         }
     }
-    let mut probes = Vec::new();
-    for p in &inv.probe {
-        let t = crate::probe::parse_target(&p.target.value).map_err(|e| at(path, &p.target, e))?;
+    Ok(items)
+}
+
+/// One node or client.
+fn validate_entry(
+    path: &Path,
+    kind: CertKind,
+    e: &Entry,
+    defaults: &ItemDefaults,
+    base: &Path,
+    seen: &mut HashMap<String, u64>,
+) -> Result<Item> {
+    let line = e.name.referenced.line();
+    let hosts = entry_identity(path, kind, e, line, seen)?;
+    let (valid_for, renew_before) = entry_lifetime(path, kind, e, defaults)?;
+    entry_key_source(path, kind, e, defaults)?;
+    let (cert_mode, key_mode) = entry_modes(path, e, defaults)?;
+    Ok(Item {
+        name: e.name.value.clone(),
+        kind,
+        role: e.role.value.clone(),
+        hosts,
+        out: e.out.as_ref().map(|o| base.join(o)),
+        valid_for,
+        renew_before,
+        key_type: e.key_type.or(defaults.key_type),
+        csr: e.csr.as_ref().map(|c| base.join(&c.value)),
+        owner: text(&e.owner).or(defaults.owner.clone()),
+        group: text(&e.group).or(defaults.group.clone()),
+        cert_mode,
+        key_mode,
+        line,
+    })
+}
+
+/// An entry's name, role and hosts (nodes have hosts, clients none).
+fn entry_identity(
+    path: &Path,
+    kind: CertKind,
+    e: &Entry,
+    line: u64,
+    seen: &mut HashMap<String, u64>,
+) -> Result<Vec<Host>> {
+    names::check_name(kind.as_str(), &e.name.value).map_err(|x| at(path, &e.name, x))?;
+    if e.role.value.is_empty() {
+        return Err(at(
+            path,
+            &e.name,
+            format!("{} {:?}: missing role", kind.as_str(), e.name.value),
+        ));
+    }
+    names::check_role(&e.role.value).map_err(|x| at(path, &e.role, x))?;
+    if let Some(prev) = seen.insert(e.name.value.clone(), line) {
+        return Err(at(
+            path,
+            &e.name,
+            format!("duplicate name {:?} (first at line {prev})", e.name.value),
+        ));
+    }
+    let mut hosts = Vec::new();
+    for h in &e.hosts {
+        hosts.push(names::parse_host(&h.value).map_err(|x| at(path, h, x))?);
+    }
+    if kind == CertKind::Node && hosts.is_empty() {
+        return Err(at(
+            path,
+            &e.name,
+            format!("node {:?}: no hosts", e.name.value),
+        ));
+    }
+    if kind == CertKind::Client && !hosts.is_empty() {
+        return Err(at(
+            path,
+            &e.name,
+            format!("client {:?}: clients have no hosts", e.name.value),
+        ));
+    }
+    Ok(hosts)
+}
+
+/// An entry's validity and renewal window (the window shorter than the validity).
+fn entry_lifetime(
+    path: &Path,
+    kind: CertKind,
+    e: &Entry,
+    defaults: &ItemDefaults,
+) -> Result<(time::Duration, Option<RenewBefore>)> {
+    let valid_for = validity_of(path, &e.days, &e.valid_for, "")?.unwrap_or(defaults.validity);
+    let renew_before = renew_of(path, None, &e.renew_before, "")?.or(defaults.renew);
+    if let Some(RenewBefore::Window(w)) = renew_before {
+        if w >= valid_for {
+            let s = e.renew_before.as_ref().unwrap_or(&e.name);
+            return Err(at(
+                path,
+                s,
+                format!(
+                    "{} {:?}: renew_before {} is not shorter than its validity {} (it would be renewed on every run)",
+                    kind.as_str(),
+                    e.name.value,
+                    validity::format_duration(w),
+                    validity::format_duration(valid_for)
+                ),
+            ));
+        }
+    }
+    Ok((valid_for, renew_before))
+}
+
+/// An entry's key: a CSR's (no key_type then), or one secctl makes (not plain `rsa`).
+fn entry_key_source(path: &Path, kind: CertKind, e: &Entry, defaults: &ItemDefaults) -> Result<()> {
+    if let Some(c) = &e.csr {
+        if e.key_type.is_some() {
+            return Err(at(
+                path,
+                c,
+                format!(
+                    "{} {:?}: key_type and csr exclude each other (the key is the CSR's)",
+                    kind.as_str(),
+                    e.name.value
+                ),
+            ));
+        }
+    } else if e.key_type.or(defaults.key_type) == Some(KeyType::Rsa) {
+        return Err(at(
+            path,
+            &e.name,
+            format!("{} {:?}: key_type rsa is an RSA key made on the node: give csr: with its CSR (or key_type rsa-2048, rsa-3072 or rsa-4096 to have secctl make one)", kind.as_str(), e.name.value),
+        ));
+    }
+    Ok(())
+}
+
+/// An entry's certificate and key modes (the key readable by its owner).
+fn entry_modes(path: &Path, e: &Entry, defaults: &ItemDefaults) -> Result<(u32, u32)> {
+    use crate::pki::delivery::{check_cert_mode, check_key_mode};
+    let cert_mode = mode_of(path, &e.mode, "mode", check_cert_mode)?
+        .or(defaults.mode)
+        .unwrap_or(crate::pki::fsio::PUBLIC_MODE);
+    let key_mode = mode_of(path, &e.key_mode, "key_mode", check_key_mode)?
+        .or(defaults.key_mode)
+        .unwrap_or(cert_mode & crate::pki::fsio::SECRET_MODE);
+    if key_mode & 0o400 == 0 {
+        return Err(at(
+            path,
+            e.mode.as_ref().unwrap_or(&e.name),
+            format!("mode {cert_mode:04o} leaves the key unreadable by its owner: give key_mode"),
+        ));
+    }
+    Ok((cert_mode, key_mode))
+}
+
+/// A validated probe target.
+type ProbeTarget = (crate::probe::Target, Option<String>, Option<String>, Expect);
+
+/// One `probe:` entry: its target, its expectations and the client it probes as.
+fn validate_probe(path: &Path, inv: &Inventory, p: &ProbeEntry) -> Result<ProbeTarget> {
+    let t = crate::probe::parse_target(&p.target.value).map_err(|e| at(path, &p.target, e))?;
+    validate_expect(path, p)?;
+    let as_client = match &p.as_client {
+        Some(c) => {
+            if !inv
+                .clients
+                .iter()
+                .chain(inv.nodes.iter())
+                .any(|e| e.name.value == c.value)
+            {
+                return Err(at(
+                    path,
+                    c,
+                    format!(
+                        "`as: {}` is not a client or node of this inventory",
+                        c.value
+                    ),
+                ));
+            }
+            Some(c.value.clone())
+        }
+        None => None,
+    };
+    Ok((t, p.servername.clone(), as_client, p.expect.clone()))
+}
+
+/// A probe entry's `expect:` values.
+fn validate_expect(path: &Path, p: &ProbeEntry) -> Result<()> {
+    for (field, v, allowed) in [
+        (
+            "encrypted",
+            &p.expect.encrypted,
+            &["all", "partial", "none", "unreachable"][..],
+        ),
+        (
+            "mtls",
+            &p.expect.mtls,
+            &["enforced", "partial", "optional", "unverified", "none"][..],
+        ),
+    ] {
+        if let Some(v) = v {
+            if !allowed.contains(&v.as_str()) {
+                return Err(at(
+                    path,
+                    &p.target,
+                    format!("expect.{field} must be one of {}", allowed.join(", ")),
+                ));
+            }
+        }
+    }
+    for (proto, e) in p.expect.protocols() {
+        use crate::probe::expect::{CLIENT_CERT_VALUES, TLS_VALUES};
         for (field, v, allowed) in [
-            (
-                "encrypted",
-                &p.expect.encrypted,
-                &["all", "partial", "none", "unreachable"][..],
-            ),
-            (
-                "mtls",
-                &p.expect.mtls,
-                &["enforced", "partial", "optional", "unverified", "none"][..],
-            ),
+            ("tls", &e.tls, &TLS_VALUES[..]),
+            ("client_cert", &e.client_cert, &CLIENT_CERT_VALUES[..]),
         ] {
             if let Some(v) = v {
                 if !allowed.contains(&v.as_str()) {
                     return Err(at(
                         path,
                         &p.target,
-                        format!("expect.{field} must be one of {}", allowed.join(", ")),
-                    ));
-                }
-            }
-        }
-        for (proto, e) in p.expect.protocols() {
-            use crate::probe::expect::{CLIENT_CERT_VALUES, TLS_VALUES};
-            for (field, v, allowed) in [
-                ("tls", &e.tls, &TLS_VALUES[..]),
-                ("client_cert", &e.client_cert, &CLIENT_CERT_VALUES[..]),
-            ] {
-                if let Some(v) = v {
-                    if !allowed.contains(&v.as_str()) {
-                        return Err(at(
-                            path,
-                            &p.target,
-                            format!(
-                                "expect.{proto}.{field} must be one of {}",
-                                allowed.join(", ")
-                            ),
-                        ));
-                    }
-                }
-            }
-            if e.tls.is_none() && e.client_cert.is_none() {
-                return Err(at(
-                    path,
-                    &p.target,
-                    format!("expect.{proto} states nothing (give tls: and/or client_cert:)"),
-                ));
-            }
-        }
-        let as_client = match &p.as_client {
-            Some(c) => {
-                if !inv
-                    .clients
-                    .iter()
-                    .chain(inv.nodes.iter())
-                    .any(|e| e.name.value == c.value)
-                {
-                    return Err(at(
-                        path,
-                        c,
                         format!(
-                            "`as: {}` is not a client or node of this inventory",
-                            c.value
+                            "expect.{proto}.{field} must be one of {}",
+                            allowed.join(", ")
                         ),
                     ));
                 }
-                Some(c.value.clone())
             }
-            None => None,
-        };
-        probes.push((t, p.servername.clone(), as_client, p.expect.clone()));
+        }
+        if e.tls.is_none() && e.client_cert.is_none() {
+            return Err(at(
+                path,
+                &p.target,
+                format!("expect.{proto} states nothing (give tls: and/or client_cert:)"),
+            ));
+        }
     }
-    Ok(Plan {
-        cluster,
-        trust_domain,
-        intermediate: inv.ca.intermediate,
-        ca_days: inv.ca.days.as_ref().map_or(3650, |d| d.value),
-        key_type: inv.defaults.key_type,
-        encrypt_key: inv.ca.encrypt_key,
-        renew_before: default_renew,
-        base,
-        items,
-        probes,
-    })
+    Ok(())
 }

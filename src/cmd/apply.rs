@@ -8,18 +8,17 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use crate::cli::ApplyArgs;
-use crate::cmd::cert::until;
 use crate::cmd::Ctx;
 use crate::error::{Error, Result, EXIT_CHECK_FAILED};
-use crate::inventory::{self, Item, Plan};
+use crate::inventory::{self, Plan};
 use crate::output::Tone;
 use crate::pki::ca::{self, InitMode, InitOptions, IssuingCa};
 use crate::pki::csr::{self, Csr};
 use crate::pki::delivery::{self, Bundle, BundleState, Delivery};
 use crate::pki::fsio::{self, Owner};
 use crate::pki::issue::{self, LeafSpec};
+use crate::pki::plan::{self, Act};
 use crate::pki::store::{Config, KeySource, Record, Store};
-use crate::pki::validity::{self, RenewBefore};
 use crate::term::cell;
 
 /// What happens to one inventory item.
@@ -69,144 +68,7 @@ struct Report {
     summary: BTreeMap<&'static str, usize>,
 }
 
-/// A name the inventory no longer has, revoked and removed by `--prune`.
-#[derive(Debug, Serialize)]
-pub struct Pruned {
-    /// Name.
-    pub name: String,
-    /// node or client.
-    pub kind: &'static str,
-    /// Role.
-    pub role: String,
-    /// The serials revoked (cessationOfOperation), or to revoke with --check.
-    pub revoked: Vec<String>,
-    /// The delivered files removed (or to remove).
-    pub removed: Vec<PathBuf>,
-    /// Files left in place, and why (not the ones secctl delivered).
-    pub kept: Vec<String>,
-}
-
-#[allow(clippy::too_many_arguments)]
-fn decide(
-    item: &Item,
-    csr: Option<&Csr>,
-    rec: Option<&Record>,
-    issuer_fp: Option<&str>,
-    out_dir: &std::path::Path,
-    default_kt: crate::pki::keys::KeyType,
-    renew_before: Option<RenewBefore>,
-    delivery: &Delivery,
-    now: OffsetDateTime,
-) -> (Action, String) {
-    let Some(r) = rec else {
-        return (Action::Created, "not issued yet".into());
-    };
-    if r.kind != item.kind {
-        return (
-            Action::Renewed,
-            format!(
-                "kind changed ({} -> {})",
-                r.kind.as_str(),
-                item.kind.as_str()
-            ),
-        );
-    }
-    if r.role != item.role {
-        return (
-            Action::Renewed,
-            format!("role changed ({} -> {})", r.role, item.role),
-        );
-    }
-    let have: HashSet<String> = r.hosts.iter().cloned().collect();
-    let want: HashSet<String> = item.hosts.iter().map(ToString::to_string).collect();
-    if have != want {
-        return (Action::Renewed, "hosts changed".into());
-    }
-    match (csr, r.key_source) {
-        (Some(c), KeySource::External)
-            if r.public_key_sha256.as_ref() != Some(&c.public_key_sha256) =>
-        {
-            return (
-                Action::Renewed,
-                format!("the key of {} is not the certified one", c.input),
-            );
-        }
-        (Some(c), KeySource::Generated) => {
-            return (
-                Action::Renewed,
-                format!("key now from {} (was generated here)", c.input),
-            );
-        }
-        (None, KeySource::External) => {
-            return (
-                Action::Renewed,
-                "key now generated here (was from a CSR)".into(),
-            );
-        }
-        _ => {}
-    }
-    if csr.is_none() && r.key_type != item.key_type.unwrap_or(default_kt) {
-        return (
-            Action::Renewed,
-            format!(
-                "key type changed ({} -> {})",
-                r.key_type,
-                item.key_type.unwrap_or(default_kt)
-            ),
-        );
-    }
-    if issuer_fp.is_some_and(|fp| fp != r.issuer_fingerprint) {
-        return (Action::Renewed, "issued by a previous CA".into());
-    }
-    if r.out_dir != out_dir {
-        return (
-            Action::Renewed,
-            format!("output directory changed (was {})", r.out_dir.display()),
-        );
-    }
-    if let Some(problem) = delivery_problem(r) {
-        return (Action::Renewed, problem);
-    }
-    for (f, key) in [
-        (format!("{}.key", r.name), true),
-        (format!("{}.crt", r.name), false),
-    ] {
-        if let Some(m) = delivery.mismatch(&r.out_dir.join(f), key) {
-            return (Action::Renewed, m);
-        }
-    }
-    let lifetime = validity::lifetime(r.not_before, r.not_after);
-    // A shorter validity in the inventory takes effect now: the certificate in place
-    // outlives what a new one would (the point of moving to short-lived certificates).
-    if r.not_after > now + item.valid_for + ca::BACKDATE {
-        return (
-            Action::Renewed,
-            format!(
-                "validity shortened ({} -> {})",
-                validity::format_duration(lifetime),
-                validity::format_duration(item.valid_for)
-            ),
-        );
-    }
-    let window = match renew_before {
-        Some(rb) => rb.window(lifetime.min(item.valid_for)),
-        None => RenewBefore::default_window(lifetime.min(item.valid_for)),
-    };
-    if r.not_after - now < window {
-        return (
-            Action::Renewed,
-            format!(
-                "expires {} (renewal window {})",
-                until(r.not_after),
-                validity::format_duration(window)
-            ),
-        );
-    }
-    (
-        Action::Unchanged,
-        format!("valid until {}", until(r.not_after)),
-    )
-}
+pub use crate::pki::plan::Pruned;
 
 /// Why the files in a record's output directory are not the ones it records (missing,
 /// replaced, or a key that is not the certificate's, as a crash between renames leaves).
@@ -295,31 +157,82 @@ fn deliveries(plan: &Plan, inv: &str) -> Result<Vec<Delivery>> {
         .collect()
 }
 
+/// What every path of `apply` shares once the inventory is read and checked.
+struct Setup<'a> {
+    a: &'a ApplyArgs,
+    inv: &'a Plan,
+    out_dirs: Vec<PathBuf>,
+    delivs: Vec<Delivery>,
+    csrs: Vec<Option<Csr>>,
+    default_kt: crate::pki::keys::KeyType,
+    now: OffsetDateTime,
+}
+
 /// Run `apply`.
 pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
-    let plan = inventory::load(&a.inventory)?;
+    let inv = inventory::load(&a.inventory)?;
     let store = &ctx.store;
     let inv_name = a.inventory.display().to_string();
+    let existing = existing_config(ctx, &a, &inv, &inv_name)?;
+    let default_kt = existing
+        .as_ref()
+        .map(|c| c.key_type)
+        .or(inv.key_type)
+        .unwrap_or_default();
+    let now = OffsetDateTime::now_utc();
+    let out_dirs: Vec<PathBuf> = inv.items.iter().map(|i| inv.out_dir(i, store)).collect();
+    // Output directories another user could write are refused before anything is done
+    // (exit 2 naming the first), not item by item.
+    for d in &out_dirs {
+        crate::pki::fsio::check_dir(d)?;
+    }
+    let delivs = deliveries(&inv, &inv_name)?;
+    // CSRs made on the nodes: read, verified and matched against their items before
+    // anything is done (exit 2 naming the inventory, the item and the CSR).
+    let csrs = read_csrs(&inv_name, &inv)?;
+    // Names the CA's constraints forbid, likewise.
+    if existing.is_some() {
+        check_constraints(store, &inv, &inv_name)?;
+    }
+    let s = Setup {
+        a: &a,
+        inv: &inv,
+        out_dirs,
+        delivs,
+        csrs,
+        default_kt,
+        now,
+    };
+    if a.check {
+        return check_only(ctx, &s, existing.is_some());
+    }
+    execute(ctx, &s, existing)
+}
+
+/// The configuration of the CA already in the state directory (None: no CA yet), checked
+/// against the inventory.
+fn existing_config(ctx: &Ctx, a: &ApplyArgs, inv: &Plan, inv_name: &str) -> Result<Option<Config>> {
+    let store = &ctx.store;
     let existing = if store.is_initialized() {
         Some(store.config()?)
     } else {
         None
     };
     if let Some(cfg) = &existing {
-        if cfg.cluster != plan.cluster || cfg.trust_domain != plan.trust_domain {
+        if cfg.cluster != inv.cluster || cfg.trust_domain != inv.trust_domain {
             return Err(Error::input(
-                &inv_name,
+                inv_name,
                 format!(
                     "cluster {:?} / trust domain {:?} do not match the CA in {} ({:?} / {:?})",
-                    plan.cluster,
-                    plan.trust_domain,
+                    inv.cluster,
+                    inv.trust_domain,
                     store.name(),
                     cfg.cluster,
                     cfg.trust_domain
                 ),
             ));
         }
-        if plan.encrypt_key && !cfg.encrypted {
+        if inv.encrypt_key && !cfg.encrypted {
             ctx.printer.note(&format!(
                 "warning: the inventory asks for ca.encrypt_key but the CA in {} was created with its keys in clear (apply does not re-encrypt an existing CA)",
                 store.name()
@@ -327,275 +240,346 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
         }
     } else if a.bundle_only {
         return Err(Error::input(
-            &inv_name,
+            inv_name,
             format!(
                 "--bundle-only: no CA in {} yet, so no bundle to distribute (run `secctl apply` without it first)",
                 store.name()
             ),
         ));
     }
-    let default_kt = existing
-        .as_ref()
-        .map(|c| c.key_type)
-        .or(plan.key_type)
-        .unwrap_or_default();
-    let now = OffsetDateTime::now_utc();
-    let out_dirs: Vec<PathBuf> = plan.items.iter().map(|i| plan.out_dir(i, store)).collect();
-    // Output directories another user could write are refused before anything is done
-    // (exit 2 naming the first), not item by item.
-    for d in &out_dirs {
-        crate::pki::fsio::check_dir(d)?;
-    }
-    let delivs = deliveries(&plan, &inv_name)?;
-    // CSRs made on the nodes: read, verified and matched against their items before
-    // anything is done (exit 2 naming the inventory, the item and the CSR).
-    let csrs = read_csrs(&inv_name, &plan)?;
-    // Names the CA's constraints forbid, likewise.
-    if existing.is_some() {
-        let chain = ca::issuing_constraints(store)?;
-        for it in &plan.items {
-            chain
-                .check(
-                    &format!("{} {:?}", it.kind.as_str(), it.name),
-                    &it.hosts,
-                    &it.name,
-                    &[issue::spiffe_id(&plan.trust_domain, &it.role, &it.name).as_str()],
-                )
-                .map_err(|e| Error::input(&inv_name, e.to_string()))?;
-        }
-    }
-    // A `ca.crt` that is not a bundle of this CA is never replaced without --force
-    // (exit 2 before anything is written).
-    let bundle_states = |bundle: &Bundle| -> Result<Vec<BundleState>> {
-        out_dirs
-            .iter()
-            .map(|d| bundle.check_replace(d, a.force))
-            .collect()
-    };
-    let renew_before = |it: &Item| a.renew_before.or(it.renew_before).or(plan.renew_before);
+    Ok(existing)
+}
 
-    // `latest`: the newest live record of each name (read once by the caller).
-    let decisions = |latest: &HashMap<String, Record>,
-                     issuer_fp: Option<&str>|
-     -> Result<Vec<(Action, String)>> {
-        // Deciding reads and checks every delivered key and certificate: on every core.
-        let triples: Vec<(&Item, (&PathBuf, &Delivery), Option<&Csr>)> = plan
-            .items
+/// Every item's names against the CA's name constraints (exit 2 naming the inventory).
+fn check_constraints(store: &Store, inv: &Plan, inv_name: &str) -> Result<()> {
+    let chain = ca::issuing_constraints(store)?;
+    for it in &inv.items {
+        chain
+            .check(
+                &format!("{} {:?}", it.kind.as_str(), it.name),
+                &it.hosts,
+                &it.name,
+                &[issue::spiffe_id(&inv.trust_domain, &it.role, &it.name).as_str()],
+            )
+            .map_err(|e| Error::input(inv_name, e.to_string()))?;
+    }
+    Ok(())
+}
+
+/// The current issuing CA's fingerprint.
+fn current_fp(store: &Store) -> Result<Option<String>> {
+    Ok(ca::generations(store)?
+        .into_iter()
+        .find(|g| g.current)
+        .map(|g| g.issuing.sha256_fingerprint))
+}
+
+impl Setup<'_> {
+    /// The state of `ca.crt` in every output directory. A `ca.crt` that is not a bundle of
+    /// this CA is never replaced without --force (exit 2 before anything is written).
+    fn bundle_states(&self, bundle: &Bundle) -> Result<Vec<BundleState>> {
+        self.out_dirs
             .iter()
-            .zip(out_dirs.iter().zip(&delivs))
-            .zip(&csrs)
-            .map(|((i, dd), c)| (i, dd, c.as_ref()))
-            .collect();
-        let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let per = triples.len().div_ceil(workers).max(64);
-        let renew_before = &renew_before;
-        Ok(std::thread::scope(|sc| {
-            let hs: Vec<_> = triples
-                .chunks(per)
-                .map(|part| {
-                    let n = part.len();
-                    let h = sc.spawn(move || {
-                        part.iter()
-                            .map(|(i, (d, dv), c)| {
-                                decide(
-                                    i,
-                                    *c,
-                                    latest.get(&i.name),
-                                    issuer_fp,
-                                    d,
-                                    default_kt,
-                                    renew_before(i),
-                                    dv,
-                                    now,
-                                )
-                            })
-                            .collect::<Vec<_>>()
-                    });
-                    (h, n)
-                })
-                .collect();
-            hs.into_iter()
-                .flat_map(|(h, n)| {
-                    h.join().unwrap_or_else(|_| {
-                        let e = (
-                            Action::Failed,
-                            "internal error: check thread panicked".into(),
-                        );
-                        vec![e; n]
-                    })
+            .map(|d| bundle.check_replace(d, self.a.force))
+            .collect()
+    }
+
+    /// Observe the output directories (and, with --prune and a CA, the names to prune),
+    /// then plan. `records`: the newest live record of each name; `fp`: the current
+    /// issuing CA's fingerprint.
+    fn plan(
+        &self,
+        store: &Store,
+        records: &HashMap<String, Record>,
+        states: Vec<BundleState>,
+        fp: Option<String>,
+        bundle: Option<&Bundle>,
+    ) -> Result<plan::Plan> {
+        let disk = if self.a.bundle_only {
+            states
+                .into_iter()
+                .zip(&self.out_dirs)
+                .map(|(bundle, d)| plan::Disk {
+                    files: Ok(None),
+                    bundle,
+                    dir_exists: d.is_dir(),
                 })
                 .collect()
-        }))
-    };
-    let current_fp = |store: &Store| -> Result<Option<String>> {
-        Ok(ca::generations(store)?
-            .into_iter()
-            .find(|g| g.current)
-            .map(|g| g.issuing.sha256_fingerprint))
-    };
-    let names: HashSet<&str> = plan.items.iter().map(|i| i.name.as_str()).collect();
-
-    if a.check {
-        let current = delivery::live_records(store)?;
-        let (d, states, pruned) = if existing.is_some() {
-            let bundle = Bundle::load(store)?;
-            let states = bundle_states(&bundle)?;
-            let d = if a.bundle_only {
-                bundle_only_decisions(&plan, &current)
-            } else {
-                let fp = current_fp(store)?;
-                decisions(&current, fp.as_deref())?
-            };
-            let pruned = if a.prune {
-                prune_plan(store, &names, &bundle, now)?
-            } else {
-                vec![]
-            };
-            (d, states, pruned)
         } else {
-            let d = decisions(&current, None)?;
-            let n = d.len();
-            (d, vec![BundleState::Missing; n], vec![])
+            observe(self, records, states)
         };
-        let bundle_writes = bundle_pending(&d, &states, &out_dirs);
-        let report = build_report(
-            &a,
-            &current,
-            &plan,
-            existing.is_none(),
-            &d,
-            &[],
-            &bundle_writes,
-            0,
-            pruned,
-        );
-        print(ctx, &report)?;
-        let pending = existing.is_none()
-            || d.iter().any(|(act, _)| *act != Action::Unchanged)
-            || bundle_writes.iter().any(|b| *b)
-            || !report.pruned.is_empty();
-        return Ok(if pending { EXIT_CHECK_FAILED } else { 0 });
+        let prune = self.a.prune && bundle.is_some();
+        let (stale, revoked) = match bundle {
+            Some(b) if prune => observe_stale(store, self.inv, records, b)?,
+            _ => Default::default(),
+        };
+        let csrs: Vec<Option<plan::CsrKey>> = self
+            .csrs
+            .iter()
+            .map(|c| {
+                c.as_ref().map(|c| plan::CsrKey {
+                    input: &c.input,
+                    public_key_sha256: &c.public_key_sha256,
+                })
+            })
+            .collect();
+        let input = plan::Input {
+            items: &self.inv.items,
+            out_dirs: &self.out_dirs,
+            csrs: &csrs,
+            disk: &disk,
+            records,
+            issuer_fp: fp.as_deref(),
+            default_kt: self.default_kt,
+            inventory_renew: self.inv.renew_before,
+            stale: &stale,
+            revoked: &revoked,
+            now: self.now,
+        };
+        let opts = plan::Options {
+            check: self.a.check,
+            bundle_only: self.a.bundle_only,
+            force: self.a.force,
+            prune,
+            renew_before: self.a.renew_before,
+        };
+        Ok(plan::plan(&input, &opts))
     }
+}
 
-    // The passphrase is asked (or read) once, and only when there is something to sign:
-    // a new CA to encrypt (the inventory's `ca.encrypt_key`, or a passphrase file given),
-    // certificates to issue, or revocations to publish.
-    let mut passphrase = None;
-    let encrypt_new = existing.is_none() && (plan.encrypt_key || ctx.passphrase_file.is_some());
+/// What is on disk for every item: the files its record delivered (read and checked on
+/// every core), its `ca.crt` (`states`) and whether its directory exists.
+fn observe(
+    s: &Setup,
+    records: &HashMap<String, Record>,
+    states: Vec<BundleState>,
+) -> Vec<plan::Disk> {
+    let one = |i: usize| -> Option<String> {
+        let r = records.get(&s.inv.items[i].name)?;
+        if let Some(problem) = delivery_problem(r) {
+            return Some(problem);
+        }
+        [
+            (format!("{}.key", r.name), true),
+            (format!("{}.crt", r.name), false),
+        ]
+        .into_iter()
+        .find_map(|(f, key)| s.delivs[i].mismatch(&r.out_dir.join(f), key))
+    };
+    let idx: Vec<usize> = (0..s.inv.items.len()).collect();
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let per = idx.len().div_ceil(workers).max(64);
+    let files: Vec<std::result::Result<Option<String>, String>> = std::thread::scope(|sc| {
+        let hs: Vec<_> = idx
+            .chunks(per)
+            .map(|part| {
+                let one = &one;
+                (
+                    sc.spawn(move || part.iter().map(|&i| one(i)).collect::<Vec<_>>()),
+                    part.len(),
+                )
+            })
+            .collect();
+        hs.into_iter()
+            .flat_map(|(h, n)| match h.join() {
+                Ok(v) => v.into_iter().map(Ok).collect::<Vec<_>>(),
+                Err(_) => vec![Err("internal error: check thread panicked".to_string()); n],
+            })
+            .collect()
+    });
+    files
+        .into_iter()
+        .zip(states)
+        .zip(&s.out_dirs)
+        .map(|((files, bundle), d)| plan::Disk {
+            files,
+            bundle,
+            dir_exists: d.is_dir(),
+        })
+        .collect()
+}
+
+/// Every record of each name to prune, by name.
+type Stale = HashMap<String, Vec<plan::StaleRecord>>;
+
+/// Every record of each name with a live certificate that the inventory no longer has,
+/// with its delivered files as found, and the serials already revoked.
+fn observe_stale(
+    store: &Store,
+    inv: &Plan,
+    records: &HashMap<String, Record>,
+    bundle: &Bundle,
+) -> Result<(Stale, HashSet<String>)> {
+    let revoked: HashSet<String> = crate::revocation::read_log(store)?
+        .into_iter()
+        .map(|r| r.serial)
+        .collect();
+    let keep: HashSet<&str> = inv.items.iter().map(|i| i.name.as_str()).collect();
+    let mut gone: Vec<&str> = records
+        .keys()
+        .map(String::as_str)
+        .filter(|n| !keep.contains(n))
+        .collect();
+    gone.sort_unstable();
+    let mut stale = HashMap::new();
+    for name in gone {
+        let recs = store
+            .records_named(name)?
+            .into_iter()
+            .map(|r| {
+                let crt_exists = r.out_dir.join(format!("{}.crt", r.name)).exists();
+                let key_exists = r.out_dir.join(format!("{}.key", r.name)).exists();
+                let pair = if crt_exists || key_exists {
+                    delivered_pair(&r)
+                } else {
+                    Ok(false)
+                };
+                let ca_crt = bundle.state(&r.out_dir.join("ca.crt"));
+                plan::StaleRecord {
+                    record: r,
+                    crt_exists,
+                    key_exists,
+                    pair,
+                    ca_crt,
+                }
+            })
+            .collect();
+        stale.insert(name.to_string(), recs);
+    }
+    Ok((stale, revoked))
+}
+
+/// `apply --check`: plan and report, write nothing; exit 1 when there is work.
+fn check_only(ctx: &Ctx, s: &Setup, existing: bool) -> Result<u8> {
+    let store = &ctx.store;
+    let current = delivery::live_records(store)?;
+    let p = if existing {
+        let bundle = Bundle::load(store)?;
+        let states = s.bundle_states(&bundle)?;
+        let fp = if s.a.bundle_only {
+            None
+        } else {
+            current_fp(store)?
+        };
+        s.plan(store, &current, states, fp, Some(&bundle))?
+    } else {
+        let n = s.inv.items.len();
+        s.plan(store, &current, vec![BundleState::Missing; n], None, None)?
+    };
+    let report = build_report(s.a, &current, s.inv, !existing, &p, &[], 0, p.prune.clone());
+    print(ctx, &report)?;
+    Ok(if p.pending(!existing) {
+        EXIT_CHECK_FAILED
+    } else {
+        0
+    })
+}
+
+/// The passphrase is asked (or read) once, and only when there is something to sign:
+/// a new CA to encrypt (the inventory's `ca.encrypt_key`, or a passphrase file given),
+/// certificates to issue, or revocations to publish.
+fn passphrase_if_signing(
+    ctx: &Ctx,
+    s: &Setup,
+    existing: Option<&Config>,
+) -> Result<Option<age::secrecy::SecretString>> {
+    let store = &ctx.store;
+    let encrypt_new = existing.is_none() && (s.inv.encrypt_key || ctx.passphrase_file.is_some());
     if encrypt_new {
-        if !plan.encrypt_key {
+        if !s.inv.encrypt_key {
             ctx.printer.note(
                 "a passphrase file is given: the new CA's keys are encrypted with it (as with ca.encrypt_key)",
             );
         }
-        passphrase = Some(ctx.passphrase(true)?);
-    } else if existing.as_ref().is_some_and(|c| c.encrypted) && !a.bundle_only {
+        return Ok(Some(ctx.passphrase(true)?));
+    }
+    if existing.is_some_and(|c| c.encrypted) && !s.a.bundle_only {
         let fp = current_fp(store)?;
         let bundle = Bundle::load(store)?;
-        let signs = decisions(&delivery::live_records(store)?, fp.as_deref())?
-            .iter()
-            .any(|(a, _)| *a != Action::Unchanged)
-            || (a.prune && !prune_plan(store, &names, &bundle, now)?.is_empty());
-        if signs {
-            passphrase = Some(ctx.passphrase(false)?);
+        let records = delivery::live_records(store)?;
+        let n = s.inv.items.len();
+        let p = s.plan(
+            store,
+            &records,
+            vec![BundleState::Missing; n],
+            fp,
+            Some(&bundle),
+        )?;
+        if p.signs() {
+            return Ok(Some(ctx.passphrase(false)?));
         }
     }
+    Ok(None)
+}
+
+/// Create the CA the inventory describes.
+fn create_ca(
+    store: &Store,
+    inv: &Plan,
+    passphrase: Option<&age::secrecy::SecretString>,
+) -> Result<()> {
+    let _s = passphrase.map(|_| crate::output::Spinner::start("encrypting the CA key (scrypt)"));
+    crate::revocation::init_ca(
+        store,
+        &InitOptions {
+            cluster: inv.cluster.clone(),
+            trust_domain: inv.trust_domain.clone(),
+            key_type: inv.key_type.unwrap_or_default(),
+            days: inv.ca_days,
+            intermediate: inv.intermediate,
+            name_constraints: Default::default(),
+        },
+        passphrase,
+        InitMode::Fresh,
+    )?;
+    Ok(())
+}
+
+/// Per item: the serial issued, or why it failed (None: not issued).
+type Outcomes = Vec<Option<std::result::Result<String, String>>>;
+
+/// `apply`: plan under the lock, then carry the plan out.
+fn execute(ctx: &Ctx, s: &Setup, existing: Option<Config>) -> Result<u8> {
+    let store = &ctx.store;
+    let mut passphrase = passphrase_if_signing(ctx, s, existing.as_ref())?;
     let _lock = store.lock()?;
     let ca_created = !store.is_initialized();
     if ca_created {
-        let _s = passphrase
-            .as_ref()
-            .map(|_| crate::output::Spinner::start("encrypting the CA key (scrypt)"));
-        crate::revocation::init_ca(
-            store,
-            &InitOptions {
-                cluster: plan.cluster.clone(),
-                trust_domain: plan.trust_domain.clone(),
-                key_type: plan.key_type.unwrap_or_default(),
-                days: plan.ca_days,
-                intermediate: plan.intermediate,
-                name_constraints: Default::default(),
-            },
-            passphrase.as_ref(),
-            InitMode::Fresh,
-        )?;
+        create_ca(store, s.inv, passphrase.as_ref())?;
     }
     let bundle = Bundle::load(store)?;
-    let states = bundle_states(&bundle)?;
+    let states = s.bundle_states(&bundle)?;
     // A run killed half-way left temporary files in the output directories (the lock
     // cleared the state directory's); clear them before deciding.
     let mut seen = HashSet::new();
-    for d in out_dirs.iter().filter(|d| seen.insert(*d)) {
+    for d in s.out_dirs.iter().filter(|d| seen.insert(*d)) {
         // Best effort: an output directory that cannot be read fails its own item below.
         let _ = fsio::remove_stale_temps(d);
     }
     let cfg = store.config()?;
     let before = delivery::live_records(store)?;
-    let d = if a.bundle_only {
-        bundle_only_decisions(&plan, &before)
+    let fp = if s.a.bundle_only {
+        None
     } else {
-        let fp = current_fp(store)?;
-        decisions(&before, fp.as_deref())?
+        current_fp(store)?
     };
-    let work: Vec<usize> = (0..plan.items.len())
-        .filter(|&i| d[i].0 != Action::Unchanged)
-        .collect();
-    let pruned = if a.prune {
-        prune_plan(store, &names, &bundle, now)?
-    } else {
-        vec![]
-    };
-    let mut outcomes: Vec<Option<std::result::Result<String, String>>> =
-        vec![None; plan.items.len()];
-    let mut issuing = None;
+    let p = s.plan(store, &before, states, fp, Some(&bundle))?;
+    let work = p.signing();
+    let mut outcomes: Outcomes = vec![None; s.inv.items.len()];
+    // The records this run made (committed), newest last.
+    let mut issued: Vec<Record> = Vec::new();
     if !work.is_empty() {
-        issuing = Some(ctx.with_ca_key(&mut passphrase, |p| ca::load_issuing(store, p))?);
+        let issuing = ctx.with_ca_key(&mut passphrase, |p| ca::load_issuing(store, p))?;
+        issue_all(store, &cfg, &issuing, s, &work, &mut outcomes, &mut issued);
     }
     // The bundle alone, where the certificate stays: after `ca rotate` (--bundle-only, step
     // 2 of a roll) or `ca retire`.
-    let bundle_writes = bundle_pending(&d, &states, &out_dirs);
-    // The records this run made (committed), newest last.
-    let mut issued: Vec<Record> = Vec::new();
-    if let (false, Some(issuing)) = (work.is_empty(), &issuing) {
-        let bar = if std::io::stderr().is_terminal() {
-            let b = indicatif::ProgressBar::new(work.len() as u64);
-            b.set_style(
-                indicatif::ProgressStyle::with_template("issuing {bar:30} {pos}/{len} {elapsed}")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
-            b
-        } else {
-            indicatif::ProgressBar::hidden()
-        };
-        // Each worker signs its share of a chunk and stages the files into its own batch;
-        // the batches commit together (one filesystem sync before and after the renames).
-        for chunk in work.chunks(1024) {
-            let done = issue_parallel(
-                store, &cfg, issuing, &plan, &csrs, &out_dirs, &delivs, chunk, default_kt,
-            );
-            let (batches, items): (Vec<_>, Vec<_>) = done.into_iter().unzip();
-            for (committed, items) in fsio::commit_all(batches).into_iter().zip(items) {
-                for (idx, res) in items {
-                    outcomes[idx] = Some(match (res, &committed) {
-                        (Ok(rec), Ok(())) => {
-                            let serial = rec.serial.clone();
-                            issued.push(rec);
-                            Ok(serial)
-                        }
-                        (Ok(_), Err(e)) => Err(e.to_string()),
-                        (Err(e), _) => Err(e),
-                    });
-                }
-            }
-            bar.inc(chunk.len() as u64);
-        }
-        bar.finish_and_clear();
-    }
-    let mut bundle_failed: Vec<Option<String>> = vec![None; plan.items.len()];
+    let bundle_writes = p.bundle_writes();
+    let mut bundle_failed: Vec<Option<String>> = vec![None; s.inv.items.len()];
     write_bundles(
         &bundle,
-        &out_dirs,
-        &delivs,
+        &s.out_dirs,
+        &s.delivs,
         &bundle_writes,
         &mut bundle_failed,
     );
@@ -603,31 +587,7 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
         // Its roots are this CA's from now on, even once a generation is retired.
         bundle.record_delivered(store)?;
     }
-    // Revocations: pruned names (cessationOfOperation), and with --revoke-old the
-    // certificates this run replaced (superseded); one CRL for all.
-    let mut revs = Vec::new();
-    for p in &pruned {
-        for s in &p.revoked {
-            revs.push(crate::revocation::Revocation {
-                serial: s.clone(),
-                reason: crate::revocation::Reason::CessationOfOperation,
-                revoked_at: now,
-            });
-        }
-    }
-    if a.revoke_old {
-        for (i, it) in plan.items.iter().enumerate() {
-            if let (Some(Ok(_)), Some(old)) = (&outcomes[i], before.get(&it.name)) {
-                if old.not_after > now {
-                    revs.push(crate::revocation::Revocation {
-                        serial: old.serial.clone(),
-                        reason: crate::revocation::Reason::Superseded,
-                        revoked_at: now,
-                    });
-                }
-            }
-        }
-    }
+    let revs = revocations(s, &p.prune, &outcomes, &before);
     let revoked_now = !revs.is_empty();
     if revoked_now {
         // The CA is unlocked before anything is recorded: a wrong passphrase revokes nothing.
@@ -638,12 +598,12 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
         })?;
     }
     drop(passphrase);
-    let pruned = remove_pruned(store, pruned, &bundle);
+    let pruned = remove_pruned(store, p.prune.clone(), &bundle);
     // Output directories of names outside the inventory get the new bundle too.
     // Nothing was issued or revoked with --bundle-only: the records read before still hold;
     // without revocations, they and the records this run made (each the newest of its
     // name) are the live ones; after revocations the records are read again.
-    let current = if a.bundle_only {
+    let current = if s.a.bundle_only {
         before
     } else if !revoked_now {
         let mut c = before;
@@ -654,7 +614,7 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
     } else {
         delivery::live_records(store)?
     };
-    let others = delivery::refresh_bundles_with(store, &bundle, &out_dirs, Some(&current))?;
+    let others = delivery::refresh_bundles_with(store, &bundle, &s.out_dirs, Some(&current))?;
     for (dir, why) in &others.skipped {
         ctx.printer.note(&format!(
             "warning: {}: ca.crt left as it is ({why})",
@@ -667,13 +627,12 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
         }
     }
     let report = build_report(
-        &a,
+        s.a,
         &current,
-        &plan,
+        s.inv,
         ca_created,
-        &d,
+        &p,
         &outcomes,
-        &bundle_writes,
         others.written.len(),
         pruned,
     );
@@ -685,38 +644,93 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
     })
 }
 
-/// With --bundle-only every item is left as it is; the detail says what the certificate
-/// would need.
-fn bundle_only_decisions(plan: &Plan, latest: &HashMap<String, Record>) -> Vec<(Action, String)> {
-    plan.items
-        .iter()
-        .map(|i| match latest.get(&i.name) {
-            Some(r) => (
-                Action::Unchanged,
-                format!(
-                    "certificate left as it is (--bundle-only), valid until {}",
-                    until(r.not_after)
-                ),
-            ),
-            None => (
-                Action::Unchanged,
-                "not issued yet (--bundle-only issues nothing)".into(),
-            ),
-        })
-        .collect()
+/// Sign the items `work` in chunks: each worker signs its share of a chunk and stages the
+/// files into its own batch; the batches commit together (one filesystem sync before and
+/// after the renames). The outcome of each item goes to `outcomes`, the records committed
+/// to `issued`.
+fn issue_all(
+    store: &Store,
+    cfg: &Config,
+    issuing: &IssuingCa,
+    s: &Setup,
+    work: &[usize],
+    outcomes: &mut Outcomes,
+    issued: &mut Vec<Record>,
+) {
+    let bar = if std::io::stderr().is_terminal() {
+        let b = indicatif::ProgressBar::new(work.len() as u64);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("issuing {bar:30} {pos}/{len} {elapsed}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    for chunk in work.chunks(1024) {
+        let done = issue_parallel(
+            store,
+            cfg,
+            issuing,
+            s.inv,
+            &s.csrs,
+            &s.out_dirs,
+            &s.delivs,
+            chunk,
+            s.default_kt,
+        );
+        let (batches, items): (Vec<_>, Vec<_>) = done.into_iter().unzip();
+        for (committed, items) in fsio::commit_all(batches).into_iter().zip(items) {
+            for (idx, res) in items {
+                outcomes[idx] = Some(match (res, &committed) {
+                    (Ok(rec), Ok(())) => {
+                        let serial = rec.serial.clone();
+                        issued.push(rec);
+                        Ok(serial)
+                    }
+                    (Ok(_), Err(e)) => Err(e.to_string()),
+                    (Err(e), _) => Err(e),
+                });
+            }
+        }
+        bar.inc(chunk.len() as u64);
+    }
+    bar.finish_and_clear();
 }
 
-/// Which items get the bundle alone: their certificate stays, their directory exists, and
-/// its `ca.crt` is not the current bundle (missing, an older bundle of this CA, or a
-/// foreign one replaced with --force).
-fn bundle_pending(d: &[(Action, String)], states: &[BundleState], dirs: &[PathBuf]) -> Vec<bool> {
-    d.iter()
-        .zip(states)
-        .zip(dirs)
-        .map(|(((act, _), st), dir)| {
-            *act == Action::Unchanged && *st != BundleState::Current && dir.is_dir()
-        })
-        .collect()
+/// Revocations: pruned names (cessationOfOperation), and with --revoke-old the
+/// certificates this run replaced (superseded); one CRL for all.
+fn revocations(
+    s: &Setup,
+    pruned: &[Pruned],
+    outcomes: &Outcomes,
+    before: &HashMap<String, Record>,
+) -> Vec<crate::revocation::Revocation> {
+    let now = s.now;
+    let mut revs = Vec::new();
+    for p in pruned {
+        for serial in &p.revoked {
+            revs.push(crate::revocation::Revocation {
+                serial: serial.clone(),
+                reason: crate::revocation::Reason::CessationOfOperation,
+                revoked_at: now,
+            });
+        }
+    }
+    if s.a.revoke_old {
+        for (i, it) in s.inv.items.iter().enumerate() {
+            if let (Some(Ok(_)), Some(old)) = (&outcomes[i], before.get(&it.name)) {
+                if old.not_after > now {
+                    revs.push(crate::revocation::Revocation {
+                        serial: old.serial.clone(),
+                        reason: crate::revocation::Reason::Superseded,
+                        revoked_at: now,
+                    });
+                }
+            }
+        }
+    }
+    revs
 }
 
 /// Write the bundle into the directories marked in `which`, each with its item's owner
@@ -751,92 +765,6 @@ fn write_bundles(
             failed[i] = Some(e.to_string());
         }
     }
-}
-
-/// The names with live certificates that the inventory no longer has: what `--prune`
-/// revokes (every unexpired, unrevoked certificate of the name) and removes (the delivered
-/// key and certificate when they are the recorded ones; `ca.crt` when it is a bundle of
-/// this CA and no certificate that stays shares the directory).
-fn prune_plan(
-    store: &Store,
-    keep: &HashSet<&str>,
-    bundle: &Bundle,
-    now: OffsetDateTime,
-) -> Result<Vec<Pruned>> {
-    let live = delivery::live_records(store)?;
-    let revoked: HashSet<String> = crate::revocation::read_log(store)?
-        .into_iter()
-        .map(|r| r.serial)
-        .collect();
-    let kept_dirs: HashSet<&PathBuf> = live
-        .values()
-        .filter(|r| keep.contains(r.name.as_str()))
-        .map(|r| &r.out_dir)
-        .collect();
-    let mut gone: Vec<&Record> = live
-        .values()
-        .filter(|r| !keep.contains(r.name.as_str()))
-        .collect();
-    gone.sort_by(|a, b| a.name.cmp(&b.name));
-    let mut out = Vec::new();
-    for latest in gone {
-        let recs = store.records_named(&latest.name)?;
-        let mut p = Pruned {
-            name: latest.name.clone(),
-            kind: latest.kind.as_str(),
-            role: latest.role.clone(),
-            revoked: recs
-                .iter()
-                .filter(|r| r.not_after > now && !revoked.contains(&r.serial))
-                .map(|r| r.serial.clone())
-                .collect(),
-            removed: vec![],
-            kept: vec![],
-        };
-        let mut dirs_seen = HashSet::new();
-        for r in recs.iter().rev().filter(|r| !revoked.contains(&r.serial)) {
-            if !dirs_seen.insert(r.out_dir.clone()) {
-                continue;
-            }
-            let crt = r.out_dir.join(format!("{}.crt", r.name));
-            let key = r.out_dir.join(format!("{}.key", r.name));
-            if !crt.exists() && !key.exists() {
-                continue;
-            }
-            // Only what secctl delivered: the certificate must be the recorded one, the
-            // key must be its key.
-            match delivered_pair(r) {
-                Ok(true) => {
-                    p.removed.push(crt);
-                    p.removed.push(key);
-                }
-                Ok(false) => {
-                    if crt.exists() {
-                        p.removed.push(crt);
-                    }
-                    if key.exists() {
-                        p.kept.push(format!(
-                            "{}: not the key of the recorded certificate",
-                            key.display()
-                        ));
-                    }
-                }
-                Err(why) => p.kept.push(why),
-            }
-            let ca_crt = r.out_dir.join("ca.crt");
-            if !kept_dirs.contains(&r.out_dir) {
-                match bundle.state(&ca_crt) {
-                    BundleState::Current | BundleState::Ours => p.removed.push(ca_crt),
-                    BundleState::Missing => {}
-                    BundleState::Foreign(why) => {
-                        p.kept.push(format!("{}: {why}", ca_crt.display()))
-                    }
-                }
-            }
-        }
-        out.push(p);
-    }
-    Ok(out)
 }
 
 /// Whether a record's delivered certificate is the recorded one (Err: it is not, so
@@ -896,9 +824,8 @@ fn build_report(
     current: &HashMap<String, Record>,
     plan: &Plan,
     ca_created: bool,
-    d: &[(Action, String)],
+    p: &plan::Plan,
     outcomes: &[Option<std::result::Result<String, String>>],
-    bundle_writes: &[bool],
     other_bundles: usize,
     pruned: Vec<Pruned>,
 ) -> Report {
@@ -919,10 +846,17 @@ fn build_report(
         .iter()
         .enumerate()
         .map(|(i, it)| {
-            let (mut action, mut detail) = d[i].clone();
+            let step = &p.steps[i];
+            let mut action = match step.act {
+                Act::Issue => Action::Created,
+                Act::Renew => Action::Renewed,
+                Act::Keep | Act::BundleOnly => Action::Unchanged,
+                Act::Fail => Action::Failed,
+            };
+            let mut detail = step.detail.clone();
             // The serial in use: the new one when issued, else the current one.
             let mut serial = current.get(&it.name).map(|r| r.serial.clone());
-            let mut bundle_written = bundle_writes.get(i).copied().unwrap_or(false);
+            let mut bundle_written = step.act == Act::BundleOnly;
             match outcomes.get(i).cloned().flatten() {
                 Some(Ok(s)) => serial = Some(s),
                 Some(Err(e)) => {

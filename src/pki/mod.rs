@@ -15,6 +15,7 @@ pub mod keys;
 pub mod names;
 pub mod p12;
 pub mod pemfile;
+pub mod plan;
 pub mod spec;
 pub mod store;
 pub mod trust;
