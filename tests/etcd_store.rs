@@ -726,10 +726,12 @@ fn store_copy_both_ways_and_mtls_to_etcd() {
     in_dir(&env, &back, &["store", "check"]).ok();
     // A node that fetches the CRL and the bundle from etcd (no CA key, no passphrase): the
     // same bytes as the copy, and openssl checks the CRL's signature with the bundle.
-    let (crl, bundle) = (env.path("fetched.crl"), env.path("fetched-ca.crt"));
+    // The bundle first: the CRL is checked against the bundle the node holds (ca.crt
+    // beside it).
+    let (crl, bundle) = (env.path("fetched.crl"), env.path("ca.crt"));
     for (cmd, file) in [
-        (vec!["crl", "--out"], &crl),
         (vec!["ca", "bundle", "--out"], &bundle),
+        (vec!["crl", "--out"], &crl),
     ] {
         let mut a: Vec<String> = cmd.iter().map(|s| s.to_string()).collect();
         a.push(file.display().to_string());
@@ -921,7 +923,13 @@ fn backup_of_an_etcd_store_restores_and_goes_back_on_etcd() {
         &env,
         &url,
         "r",
-        &["crl", "--out", crl_etcd.to_str().unwrap()],
+        &[
+            "crl",
+            "--out",
+            crl_etcd.to_str().unwrap(),
+            "--ca",
+            restored.join("ca.crt").to_str().unwrap(),
+        ],
     )
     .ok();
     assert_eq!(
