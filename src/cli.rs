@@ -811,6 +811,14 @@ pub struct ProbeArgs {
     /// Exit 1 when any transport serves plaintext content or TLS does not enforce client certificates.
     #[arg(long)]
     pub strict: bool,
+    /// A certificate of the cluster's CA that its CRL lists (the revoked canary), tried as a
+    /// fourth identity on every TLS row: a server that admits it does not enforce revocation
+    /// [default: DIR's canary, made by `secctl cert canary`].
+    #[arg(long, value_name = "FILE", requires = "revoked_key")]
+    pub revoked_cert: Option<PathBuf>,
+    /// The revoked canary's key.
+    #[arg(long, value_name = "FILE", requires = "revoked_cert")]
+    pub revoked_key: Option<PathBuf>,
     /// Save what the probe observed of the one target, with the rows it classified, as a
     /// case for the classification table (tests/probe_cases/).
     #[arg(long, value_name = "FILE", conflicts_with = "inventory")]
@@ -831,10 +839,13 @@ client_auth:
   optional     a certificate is requested, a client without one is admitted
   none         no certificate requested (denied with and without one is not per-request)
 untrusted_client_accepted: the throwaway got in where a certificate is demanded.
+revoked_client_accepted (with --revoked-cert, or DIR's canary): true when a certificate the CA
+  revoked got in (then mtls is unverified), false when refused, null when not established.
 given_cert: accepted | refused: <alert or status> | not checked: <why> | null.
 
 summary encrypted: all | partial (plaintext content too) | none | unreachable
-summary mtls: enforced | partial | optional | unverified (untrusted certificate admitted) | none
+summary mtls: enforced | partial | optional | unverified (an untrusted or revoked certificate
+  admitted where one is demanded) | none
 --strict exits 1 on plaintext content, mtls other than enforced, an untrusted server
 certificate, an unreachable target, a TLS version below --min-tls (1.0 and 1.1 are tried with
 a minimal ClientHello) or a server certificate within --warn-days of expiry.

@@ -115,6 +115,7 @@ fn run(c: &Case) {
             }
         }
     }
+    canary(c, &mut bad);
     let mut strict = c.extra.to_vec();
     strict.push("--strict");
     let (code, _) = probe(c.pki, c.port, NoCert, &strict);
@@ -155,6 +156,71 @@ fn run(c: &Case) {
         c.name,
         bad.join("\n")
     );
+}
+
+/// The revoked certificate as the canary (`--revoked-cert`, no `--cert`): on each TLS row,
+/// `revoked_client_accepted` is what the rows with it as `--cert` said of it (asserted
+/// against the server's own client above), and a server that admits it where a certificate
+/// is demanded is not `enforced` but `unverified`.
+fn canary(c: &Case, bad: &mut Vec<String>) {
+    let (crt, key) = c.pki.id(Revoked).unwrap();
+    let mut extra = c.extra.to_vec();
+    extra.extend(["--revoked-cert", &crt, "--revoked-key", &key]);
+    let (code, t) = probe(c.pki, c.port, NoCert, &extra);
+    eprintln!(
+        "{} with the revoked canary: exit {code}\n{}",
+        c.name,
+        rows_text(&t)
+    );
+    if code != 0 {
+        bad.push(format!("canary: probe exited {code}"));
+    }
+    let mut exp = (c.rows)(Revoked);
+    if t["transports"].as_array().map_or(0, |a| a.len()) > 7 {
+        service_rows(&mut exp, Revoked, c.service);
+    }
+    let mut admitted_where_demanded = false;
+    for e in &exp {
+        let row = transport(&t, e.transport);
+        let got = row.get("revoked_client_accepted");
+        let ok = match canary_expected(e) {
+            Some(v) if v == "absent" => got.is_none(),
+            Some(v) => got == Some(&v),
+            None => got.is_some_and(|g| g != true),
+        };
+        if !ok {
+            bad.push(format!(
+                "canary: {} revoked_client_accepted is {got:?}, want {:?} (given_cert with it: {:?})",
+                e.transport,
+                canary_expected(e),
+                e.given
+            ));
+        }
+        if got == Some(&serde_json::Value::Bool(true))
+            && ["required", "per-request"].contains(&row["client_auth"].as_str().unwrap_or(""))
+        {
+            admitted_where_demanded = true;
+            if !row["detail"]
+                .as_str()
+                .unwrap_or("")
+                .contains("REVOKED canary admitted")
+            {
+                bad.push(format!("canary: {} detail does not name it", e.transport));
+            }
+        }
+    }
+    let want = if admitted_where_demanded {
+        "unverified"
+    } else {
+        c.summary.1
+    };
+    if t["summary"]["mtls"] != want {
+        bad.push(format!(
+            "canary: summary mtls {}, want {want}:\n{}",
+            t["summary"]["mtls"],
+            rows_text(&t)
+        ));
+    }
 }
 
 /// The fields (transport.field or summary) that differ between two runs, with both values.
@@ -396,7 +462,7 @@ fn nginx_verify_client_optional() {
         summary: ("all", "optional"),
         strict: 1,
         service: Service::NoService,
-        verify: [0, 0, 1],
+        verify: [0, 1, 1],
     });
 }
 
@@ -432,7 +498,7 @@ fn nginx_verify_client_optional_no_ca() {
         summary: ("all", "optional"),
         strict: 1,
         service: Service::NoService,
-        verify: [0, 0, 0],
+        verify: [0, 1, 0],
     });
 }
 
@@ -492,7 +558,7 @@ fn nginx_per_location() {
         summary: ("all", "partial"),
         strict: 1,
         service: Service::NoService,
-        verify: [0, 0, 1],
+        verify: [0, 1, 1],
     });
 }
 
@@ -612,7 +678,7 @@ fn apache_verify_client_optional() {
         summary: ("all", "optional"),
         strict: 1,
         service: Service::NoService,
-        verify: [0, 0, 1],
+        verify: [0, 1, 1],
     });
 }
 
@@ -781,7 +847,7 @@ fn haproxy_verify_optional() {
         summary: ("all", "optional"),
         strict: 1,
         service: Service::NoService,
-        verify: [0, 0, 1],
+        verify: [0, 1, 1],
     });
 }
 
@@ -855,7 +921,7 @@ fn haproxy_verify_required_ignoring_errors() {
         summary: ("all", "unverified"),
         strict: 1,
         service: Service::NoService,
-        verify: [0, 0, 0],
+        verify: [0, 1, 0],
     });
 }
 
@@ -951,7 +1017,7 @@ fn caddy_require_and_verify() {
         summary: ("all", "enforced"),
         strict: 0,
         service: Service::NoService,
-        verify: [0, 0, 1],
+        verify: [0, 1, 1],
     });
 }
 
@@ -993,7 +1059,7 @@ fn caddy_verify_if_given() {
         summary: ("all", "optional"),
         strict: 1,
         service: Service::NoService,
-        verify: [0, 0, 1],
+        verify: [0, 1, 1],
     });
 }
 
@@ -1094,7 +1160,7 @@ fn grpcio_required_client_auth() {
         summary: ("all", "enforced"),
         strict: 0,
         service: Service::NoService,
-        verify: [0, 0, 1],
+        verify: [0, 1, 1],
     });
 }
 
@@ -1265,7 +1331,7 @@ fn redis_tls_auth_clients_yes() {
         summary: ("all", "enforced"),
         strict: 0,
         service: Service::Speaks(&svc),
-        verify: [0, 0, 1],
+        verify: [0, 1, 1],
     });
 }
 
@@ -1322,7 +1388,7 @@ fn redis_tls_auth_clients_optional() {
         summary: ("all", "optional"),
         strict: 1,
         service: Service::Speaks(&svc),
-        verify: [0, 0, 1],
+        verify: [0, 1, 1],
     });
 }
 

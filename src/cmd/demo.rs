@@ -123,6 +123,7 @@ pub fn run(ctx: &Ctx) -> Result<u8> {
     let probe_cfg = probe::Config {
         roots: Some(crate::tlsconf::load_roots(&bundle)?),
         client: Some(crate::tlsconf::load_certified_key(&cli_crt, &cli_key)?),
+        revoked: None,
         servername: Some("localhost".into()),
         timeout: Duration::from_secs(3),
         paths: vec!["/".into()],

@@ -41,6 +41,7 @@ pub fn config(ctx: &Ctx, a: &LiveArgs) -> Result<Config> {
     Ok(Config {
         roots,
         client,
+        revoked: None,
         servername: a.servername.clone(),
         timeout: crate::cmd::timeout_arg(a.timeout)?,
         paths,
@@ -49,6 +50,21 @@ pub fn config(ctx: &Ctx, a: &LiveArgs) -> Result<Config> {
             warn_days: i64::from(a.warn_days),
         },
     })
+}
+
+/// The revoked canary: `--revoked-cert/--revoked-key`, else the state directory's
+/// (`secctl cert canary`) when it has one that its records show revoked.
+fn canary(ctx: &Ctx, a: &ProbeArgs) -> Result<Option<Arc<rustls::sign::CertifiedKey>>> {
+    if let (Some(c), Some(k)) = (&a.revoked_cert, &a.revoked_key) {
+        return crate::tlsconf::load_certified_key(c, k).map(Some);
+    }
+    if !ctx.store.is_initialized() {
+        return Ok(None);
+    }
+    let Some((crt, key)) = crate::pki::canary::files(&ctx.store)? else {
+        return Ok(None);
+    };
+    crate::tlsconf::load_certified_key(&crt, &key).map(Some)
 }
 
 /// Probe targets concurrently (at most `concurrency` at once), in input order.
@@ -292,7 +308,8 @@ pub fn run(ctx: &Ctx, a: ProbeArgs) -> Result<u8> {
             "no targets: give HOST:PORT arguments or a --targets-file with at least one".into(),
         ));
     }
-    let cfg = config(ctx, &a.live)?;
+    let mut cfg = config(ctx, &a.live)?;
+    cfg.revoked = canary(ctx, &a)?;
     let reports = match &a.record {
         Some(file) => vec![record(cfg, targets, file)?],
         None => probe_all(cfg, targets, a.concurrency as usize)?,
@@ -360,7 +377,8 @@ fn run_inventory(ctx: &Ctx, a: &ProbeArgs, inv: &std::path::Path) -> Result<u8> 
             "give targets or --inventory, not both".into(),
         ));
     }
-    let base = config(ctx, &a.live)?;
+    let mut base = config(ctx, &a.live)?;
+    base.revoked = canary(ctx, a)?;
     let records = if ctx.store.is_initialized() {
         ctx.store.records()?
     } else {

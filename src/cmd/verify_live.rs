@@ -70,9 +70,9 @@ pub fn run(ctx: &Ctx, a: &VerifyArgs) -> Result<u8> {
         cert_name: &name,
         chain,
         bundle_name: &bundle_name,
-        bundle,
+        bundle: bundle.clone(),
         crl_name: crl_name.as_deref(),
-        crls,
+        crls: crls.clone(),
         host,
         role: a.role.clone(),
         trust_domain,
@@ -101,14 +101,67 @@ pub fn run(ctx: &Ctx, a: &VerifyArgs) -> Result<u8> {
     }
     if with_cert {
         let v = given_verdict(&report.transports, proto).unwrap_or(GivenVerdict::NoSession);
-        report_v.checks.push(verify::Check {
-            check: "client-cert",
-            ok: v.ok(),
-            detail: v.detail(),
-        });
+        let revoked = match (&a.live.cert, crls.is_empty()) {
+            (Some(c), false) => client_revocation(c, &bundle_name, &crl_name, &bundle, &crls, at),
+            _ => None,
+        };
+        report_v.checks.push(client_check(&v, revoked.as_deref()));
     }
     report_v.ok = report_v.checks.iter().all(|c| c.ok);
     print(ctx, &name, &report_v)
+}
+
+/// The `client-cert` check. A certificate the CRL lists fails it either way: admitted, the
+/// server does not enforce revocation (the finding); refused, it does, and the certificate
+/// is no use to its holder.
+fn client_check(v: &GivenVerdict, revoked: Option<&str>) -> verify::Check {
+    let detail = match revoked {
+        None => return verify::Check::new("client-cert", v.ok(), v.detail()),
+        Some(why) if v.ok() => format!(
+            "REVOKED certificate admitted ({}): the CRL lists it ({why}); the server does not \
+             enforce revocation",
+            v.detail()
+        ),
+        Some(why) => match v {
+            GivenVerdict::Failed { given, .. } if given.is_refused() => format!(
+                "{}: the CRL lists it ({why}); the server enforces revocation",
+                v.detail()
+            ),
+            _ => format!("{} (the CRL lists it: {why})", v.detail()),
+        },
+    };
+    verify::Check::new("client-cert", false, detail)
+}
+
+/// Whether the CRLs list the given client certificate (or a CA above it): what the
+/// revocation check said, when it is `revoked`; None when not revoked or not established.
+fn client_revocation(
+    cert: &std::path::Path,
+    bundle_name: &str,
+    crl_name: &Option<String>,
+    bundle: &[Vec<u8>],
+    crls: &[Vec<u8>],
+    at: OffsetDateTime,
+) -> Option<String> {
+    let chain = verify::read_pem_or_der(cert, "CERTIFICATE", "certificate").ok()?;
+    let cert_name = cert.display().to_string();
+    let r = verify::verify(&Request {
+        cert_name: &cert_name,
+        chain,
+        bundle_name,
+        bundle: bundle.to_vec(),
+        crl_name: crl_name.as_deref(),
+        crls: crls.to_vec(),
+        host: None,
+        role: None,
+        trust_domain: None,
+        usage: Some(verify::Usage::Client),
+        at,
+        untrusted: vec![],
+        require_revocation: true,
+    })
+    .ok()?;
+    (r.revocation.status == verify::RevocationStatus::Revoked).then_some(r.revocation.detail)
 }
 
 fn row(r: &TargetReport, name: Row) -> &probe::Transport {

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod ca;
+pub mod canary;
 pub mod constraints;
 pub mod csr;
 pub mod delivery;

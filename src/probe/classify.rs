@@ -79,8 +79,62 @@ fn with_idle_refusals(o: &Observations) -> Observations {
 /// The rows (http1, h2c, grpc, tls, https1, h2, grpcs, then the services) and the summary
 /// of one target.
 pub fn classify(o: &Observations) -> (Vec<Transport>, Summary) {
-    let o = &with_idle_refusals(o);
     let unreachable = all_unreachable(o);
+    let mut rows = rows_of(&with_idle_refusals(o), unreachable);
+    if let Some(view) = canary_view(o) {
+        let canary = rows_of(&with_idle_refusals(&view), unreachable);
+        for (r, c) in rows.iter_mut().zip(canary) {
+            judge_canary(r, &c);
+        }
+    }
+    let summary = summarize(&rows, unreachable);
+    (rows, summary)
+}
+
+/// The observations as if the revoked canary were the given certificate: its verdict on
+/// each row is then what the given certificate's would be (the same rules judge both).
+fn canary_view(o: &Observations) -> Option<Observations> {
+    let revoked = o.revoked.clone()?;
+    let mut v = o.clone();
+    v.given = Some(revoked);
+    v.revoked = None;
+    for s in &mut v.services {
+        let canary = s.revoked.take();
+        if let Ok((_, _, g)) = s.tls.as_mut() {
+            *g = canary;
+        }
+    }
+    Some(v)
+}
+
+/// A row's verdict on the revoked canary, from the row the canary was judged on as the
+/// given certificate: admitted where a certificate is demanded (the server let a revoked
+/// certificate in), refused, or not established (null: not checked there, the row not
+/// served, or a row that admits clients without a certificate, where getting in shows
+/// nothing of revocation).
+fn judge_canary(r: &mut Transport, canary: &Transport) {
+    if r.transport.is_plaintext() {
+        return;
+    }
+    let verdict = match &canary.given_cert {
+        Some(GivenCert::Accepted) if r.client_auth.demands_certificate() => Some(true),
+        Some(GivenCert::Refused(_)) => Some(false),
+        _ => None,
+    };
+    r.revoked_client_accepted = Some(verdict);
+    match (&canary.given_cert, verdict) {
+        (_, Some(true)) => r.detail.push_str(
+            "; REVOKED canary admitted: the server does not enforce the CA's revocation list",
+        ),
+        (Some(GivenCert::Refused(why)), _) => r
+            .detail
+            .push_str(&format!("; revoked canary refused: {why}")),
+        _ => {}
+    }
+}
+
+/// The rows of one target (the given certificate judged as the given one).
+fn rows_of(o: &Observations, unreachable: bool) -> Vec<Transport> {
     let mut rows = vec![
         plain_http(Row::Http1, &o.paths, &o.http1),
         plain_http(Row::H2c, &o.paths, &o.h2c),
@@ -103,8 +157,7 @@ pub fn classify(o: &Observations) -> (Vec<Transport>, Summary) {
             r.detail = format!("unreachable: {why}");
         }
     }
-    let summary = summarize(&rows, unreachable);
-    (rows, summary)
+    rows
 }
 
 fn all_unreachable(o: &Observations) -> bool {
@@ -214,7 +267,11 @@ pub fn summarize(rows: &[Transport], unreachable: bool) -> Summary {
             (false, _) => Encrypted::None,
         }
     };
-    let untrusted = rows.iter().any(|r| r.untrusted_client_accepted);
+    // A client the CA revoked let in where a certificate is demanded: enforcement that
+    // does not hold after a compromise.
+    let untrusted = rows
+        .iter()
+        .any(|r| r.untrusted_client_accepted || r.revoked_client_accepted == Some(Some(true)));
     let enforced = judged
         .iter()
         .filter(|r| r.client_auth.demands_certificate() && r.open_paths.is_empty())
@@ -246,6 +303,7 @@ pub fn row(name: Row) -> Transport {
         server_auth: ServerAuth::None,
         client_auth: ClientAuth::None,
         untrusted_client_accepted: false,
+        revoked_client_accepted: None,
         given_cert: None,
         open_paths: vec![],
         tls_versions: vec![],

@@ -14,6 +14,8 @@ pub struct Config {
     pub roots: Option<Arc<RootCertStore>>,
     /// The given client certificate (`--cert`), the third identity.
     pub client: Option<Arc<rustls::sign::CertifiedKey>>,
+    /// The revoked canary (`--revoked-cert`): a fourth identity, listed by the CA's CRL.
+    pub revoked: Option<Arc<rustls::sign::CertifiedKey>>,
     /// Paths requested over HTTP (`--path`; default `/`).
     pub paths: Vec<String>,
     /// SNI and name to verify (default: the target host).

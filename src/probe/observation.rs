@@ -17,6 +17,9 @@ pub enum Identity {
     Throwaway,
     /// The operator's `--cert`.
     Given,
+    /// The revoked canary (`--revoked-cert`): a certificate of the cluster's CA that its
+    /// CRL lists; a server that enforces revocation refuses it.
+    Revoked,
 }
 
 /// What the server presented about itself.
@@ -262,6 +265,9 @@ pub struct Observations {
     /// TLS with `--cert`, when given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub given: Option<IdentityObs>,
+    /// TLS with the revoked canary (`--revoked-cert`), when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked: Option<IdentityObs>,
     /// A TLS 1.2-only handshake without a certificate (which versions are accepted).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls12: Option<Attempt>,
@@ -298,6 +304,9 @@ pub struct ServiceObs {
     pub plain: Result<Fate, String>,
     /// Over TLS with each identity (none, throwaway, given), or why it was not tried.
     pub tls: Result<(Attempt, Attempt, Option<Attempt>), String>,
+    /// Over TLS with the revoked canary, when given and TLS was tried.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked: Option<Attempt>,
     /// PostgreSQL only: TLS from the first byte (PostgreSQL 17's direct TLS, ALPN
     /// `postgresql`) without a certificate, when `tls` went through an SSLRequest; when
     /// the port speaks only direct TLS, `tls` holds those attempts and this is None.

@@ -23,6 +23,15 @@ pub struct Transport {
     pub client_auth: ClientAuth,
     /// A certificate from an unknown CA was let in where a certificate is demanded.
     pub untrusted_client_accepted: bool,
+    /// The revoked canary (`--revoked-cert`): Some(Some(true)) the server admitted a
+    /// certificate its CA revoked, Some(Some(false)) refused it, Some(None) not established
+    /// on this row (JSON null); absent without a canary and on plaintext rows.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
+    pub revoked_client_accepted: Option<Option<bool>>,
     /// What happened to `--cert`: accepted, `refused: ...`, `not checked: ...`; null
     /// without `--cert` and on plaintext rows.
     pub given_cert: Option<GivenCert>,
@@ -41,6 +50,11 @@ pub struct Transport {
     pub cert_days_left: Option<i64>,
     /// Version, cipher, ALPN, status codes, grpc-status, the refusal.
     pub detail: String,
+}
+
+/// A field that is present (even as null) is Some.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<bool>>, D::Error> {
+    Option::<bool>::deserialize(d).map(Some)
 }
 
 /// The summary of a target.
@@ -101,6 +115,18 @@ impl TargetReport {
             .any(|t| t.server_auth == ServerAuth::Untrusted)
         {
             out.push("untrusted server certificate".to_string());
+        }
+        let revoked: Vec<&str> = self
+            .transports
+            .iter()
+            .filter(|t| t.revoked_client_accepted == Some(Some(true)))
+            .map(|t| t.transport.as_str())
+            .collect();
+        if !revoked.is_empty() {
+            out.push(format!(
+                "revoked client certificate admitted on {}",
+                revoked.join(", ")
+            ));
         }
         out.extend(self.warnings.iter().cloned());
         out

@@ -128,6 +128,7 @@ impl Prober {
             Identity::NoCert => None,
             Identity::Throwaway => tls::throwaway_identity(),
             Identity::Given => self.cfg.client.clone(),
+            Identity::Revoked => self.cfg.revoked.clone(),
         }
     }
 
@@ -594,11 +595,19 @@ impl Prober {
                 None
             }
         };
-        let ((http1, h2c, grpc), none, throwaway, given, tls12) = tokio::join!(
+        let revoked = async {
+            if self.cfg.revoked.is_some() {
+                Some(self.identity(Identity::Revoked, &paths).await)
+            } else {
+                None
+            }
+        };
+        let ((http1, h2c, grpc), none, throwaway, given, revoked, tls12) = tokio::join!(
             self.plain(&paths),
             self.identity(Identity::NoCert, &paths),
             self.identity(Identity::Throwaway, &paths),
             given,
+            revoked,
             self.tls_attempt(Identity::NoCert, Versions::Tls12)
         );
         // Paths every identity was denied without a certificate ever being requested: ask
@@ -637,6 +646,7 @@ impl Prober {
             none,
             throwaway,
             given,
+            revoked,
             tls12: Some(tls12),
             renegotiation,
             services: vec![],
@@ -658,14 +668,20 @@ impl Prober {
         // Admitted by the handshake, answered by no request over TLS (HTTP, gRPC or a
         // service): is a fresh connection closed on the spot even when no request is made?
         let mut idles = Vec::new();
-        for (k, id) in [Identity::NoCert, Identity::Throwaway, Identity::Given]
-            .into_iter()
-            .enumerate()
+        for (k, id) in [
+            Identity::NoCert,
+            Identity::Throwaway,
+            Identity::Given,
+            Identity::Revoked,
+        ]
+        .into_iter()
+        .enumerate()
         {
             let obs = match id {
                 Identity::NoCert => Some(&o.none),
                 Identity::Throwaway => Some(&o.throwaway),
                 Identity::Given => o.given.as_ref(),
+                Identity::Revoked => o.revoked.as_ref(),
             };
             if obs.is_some_and(silent_after_admission) && !service_answered(&o, k) {
                 idles.push(id);
@@ -679,6 +695,11 @@ impl Prober {
                 Identity::Given => {
                     if let Some(g) = o.given.as_mut() {
                         g.idle = Some(f);
+                    }
+                }
+                Identity::Revoked => {
+                    if let Some(r) = o.revoked.as_mut() {
+                        r.idle = Some(f);
                     }
                 }
             }
@@ -736,25 +757,28 @@ impl Prober {
                 Some(why) => Err(why.to_string()),
                 None => Ok(self.service_plain(svc).await),
             };
-            let (mut direct, mut tls_direct) = (None, false);
+            let (mut direct, mut tls_direct, mut revoked) = (None, false, None);
             let tls = match proto.tls_request() {
                 Some(_) => match &plain {
                     // TLS negotiated in the protocol (PostgreSQL's SSLRequest), only on a
                     // port that answered it in plaintext; then whether it also takes TLS
                     // from the first byte (PostgreSQL 17).
                     Ok(Fate::Answer(_)) => {
-                        let (all, d) = tokio::join!(
+                        let ((all, r), d) = tokio::join!(
                             self.service_tls_all(svc, false),
                             self.service_tls(svc, Identity::NoCert, true)
                         );
                         direct = Some(d);
+                        revoked = r;
                         Ok(all)
                     }
                     // A TLS port that answers no HTTP over TLS may be PostgreSQL 17's
                     // direct TLS (ALPN postgresql).
                     _ if (tls_spoken || alpn_refused) && !http_tls => {
                         tls_direct = true;
-                        Ok(self.service_tls_all(svc, true).await)
+                        let (all, r) = self.service_tls_all(svc, true).await;
+                        revoked = r;
+                        Ok(all)
                     }
                     Ok(_) => Err(format!(
                         "not tried: the port does not speak {}",
@@ -764,13 +788,18 @@ impl Prober {
                 },
                 None => match direct_skip {
                     Some(why) => Err(why.to_string()),
-                    None => Ok(self.service_tls_all(svc, false).await),
+                    None => {
+                        let (all, r) = self.service_tls_all(svc, false).await;
+                        revoked = r;
+                        Ok(all)
+                    }
                 },
             };
             ServiceObs {
                 service: svc,
                 plain,
                 tls,
+                revoked,
                 direct,
                 tls_direct,
             }
@@ -799,6 +828,7 @@ impl Prober {
                 service: svc,
                 plain: Err("not tried: the port speaks Redis".into()),
                 tls: Err("not tried: the port speaks Redis".into()),
+                revoked: None,
                 direct: None,
                 tls_direct: false,
             };
@@ -831,11 +861,12 @@ impl Prober {
         }
     }
 
+    /// The three identities over TLS, and the revoked canary when given.
     async fn service_tls_all(
         &self,
         svc: Service,
         direct: bool,
-    ) -> (Attempt, Attempt, Option<Attempt>) {
+    ) -> ((Attempt, Attempt, Option<Attempt>), Option<Attempt>) {
         let given = async {
             if self.cfg.client.is_some() {
                 Some(self.service_tls(svc, Identity::Given, direct).await)
@@ -843,11 +874,20 @@ impl Prober {
                 None
             }
         };
-        tokio::join!(
+        let revoked = async {
+            if self.cfg.revoked.is_some() {
+                Some(self.service_tls(svc, Identity::Revoked, direct).await)
+            } else {
+                None
+            }
+        };
+        let (n, t, g, r) = tokio::join!(
             self.service_tls(svc, Identity::NoCert, direct),
             self.service_tls(svc, Identity::Throwaway, direct),
-            given
-        )
+            given,
+            revoked
+        );
+        ((n, t, g), r)
     }
 
     /// One identity over TLS: a protocol that negotiates TLS itself (PostgreSQL's
@@ -914,14 +954,16 @@ fn legacy_client_hello(version: u16, sni: Option<String>) -> Vec<u8> {
     rec
 }
 
-/// Whether a service answered identity `k` (0 none, 1 throwaway, 2 given) over TLS.
+/// Whether a service answered identity `k` (0 none, 1 throwaway, 2 given, 3 the revoked
+/// canary) over TLS.
 fn service_answered(o: &Observations, k: usize) -> bool {
     o.services.iter().any(|s| {
         s.tls.as_ref().is_ok_and(|(n, t, g)| {
             let a = match k {
                 0 => Some(n),
                 1 => Some(t),
-                _ => g.as_ref(),
+                2 => g.as_ref(),
+                _ => s.revoked.as_ref(),
             };
             a.is_some_and(|a| matches!(a.fate, Fate::Answer(_)))
         })

@@ -836,7 +836,7 @@ pub fn rows_text(target: &serde_json::Value) -> String {
     let mut out = String::new();
     for t in target["transports"].as_array().into_iter().flatten() {
         out.push_str(&format!(
-            "  {:7} served={} enc={} redirect={} server={} client={} untrusted_ok={} given={} | {}\n",
+            "  {:7} served={} enc={} redirect={} server={} client={} untrusted_ok={} given={}{} | {}\n",
             t["transport"].as_str().unwrap_or("?"),
             t["served"],
             t["encrypted"],
@@ -845,6 +845,8 @@ pub fn rows_text(target: &serde_json::Value) -> String {
             t["client_auth"],
             t["untrusted_client_accepted"],
             t["given_cert"],
+            t.get("revoked_client_accepted")
+                .map_or(String::new(), |r| format!(" revoked_ok={r}")),
             t["detail"].as_str().unwrap_or("")
         ));
     }
@@ -976,6 +978,25 @@ impl Exp {
     pub fn detail(mut self, needles: &[&'static str]) -> Exp {
         self.detail.extend_from_slice(needles);
         self
+    }
+}
+
+/// What `revoked_client_accepted` must be on a row whose `given_cert` with the revoked
+/// certificate as `--cert` is `e.given` (the canary is judged by the same rules): absent on
+/// plaintext rows; true only where a certificate is demanded (elsewhere getting in shows
+/// nothing: null); `None`: anything but true.
+pub fn canary_expected(e: &Exp) -> Option<serde_json::Value> {
+    use serde_json::Value;
+    if PLAIN.contains(&e.transport) || ["postgres", "redis", "mqtt"].contains(&e.transport) {
+        return Some(Value::from("absent"));
+    }
+    let demanded = ["required", "per-request"].contains(&e.client_auth) && !e.loose;
+    match e.given {
+        G::Accepted if demanded => Some(Value::Bool(true)),
+        G::Accepted => Some(Value::Null),
+        G::Refused(_) => Some(Value::Bool(false)),
+        G::Null | G::NotChecked => Some(Value::Null),
+        G::NotAccepted => None,
     }
 }
 

@@ -1,0 +1,163 @@
+//! The revoked canary: a client certificate the CA revoked at once, found by `probe --dir`
+//! and tried as a fourth identity. `secctl serve` with the CRL refuses it and without one
+//! (`--no-crl`) admits it; `openssl s_client` with the canary confirms each in the same
+//! test, then `probe` must say the same (`revoked_client_accepted`, the summary, `--strict`)
+//! and `verify HOST:PORT --cert canary` must fail either way, naming which.
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use common::*;
+
+/// A state directory with server `srv`, client `rails` and the revoked canary.
+fn pki_with_canary() -> Env {
+    let env = serve_pki();
+    env.run(&["cert", "client", "canary", "--role", "canary"])
+        .ok();
+    env.run(&["--yes", "revoke", "canary"]).ok();
+    env.run(&["crl"]).ok();
+    env
+}
+
+/// Ground truth: `openssl s_client` with the canary sends an HTTP request; whether the
+/// server answered it.
+fn openssl_answered(env: &Env, addr: &str) -> bool {
+    let p = |rel: &str| env.pki().join(rel).display().to_string();
+    let mut child = Command::new("timeout")
+        .args(["5", "openssl", "s_client", "-connect", addr])
+        .args(["-servername", "localhost", "-CAfile", &p("ca.crt")])
+        .args(["-cert", &p("certs/canary/canary.crt")])
+        .args(["-key", &p("certs/canary/canary.key"), "-ign_eof", "-quiet"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    drop(stdin);
+    let o = child.wait_with_output().unwrap();
+    String::from_utf8_lossy(&o.stdout).starts_with("HTTP/1.1 ")
+}
+
+fn probe(env: &Env, addr: &str, strict: bool) -> (i32, serde_json::Value, Run) {
+    let mut args = vec!["-o", "json", "probe", addr, "--servername", "localhost"];
+    if strict {
+        args.push("--strict");
+    }
+    let r = env.run(&args);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout)
+        .unwrap_or_else(|e| panic!("probe JSON: {e}: {}{}", r.stdout, r.stderr));
+    (r.code, v[0].clone(), r)
+}
+
+fn verify_canary(env: &Env, addr: &str) -> Run {
+    let p = |rel: &str| env.pki().join(rel).display().to_string();
+    env.run(&[
+        "verify",
+        addr,
+        "--servername",
+        "localhost",
+        "--cert",
+        &p("certs/canary/canary.crt"),
+        "--key",
+        &p("certs/canary/canary.key"),
+    ])
+}
+
+#[test]
+fn serve_with_its_crl_refuses_the_canary_and_the_probe_says_so() {
+    let env = pki_with_canary();
+    let s = Serve::start(&env, &["--name", "srv", "--client-auth", "required"]);
+    assert!(
+        !openssl_answered(&env, &s.addr),
+        "ground truth: serve with the CRL answered the revoked canary"
+    );
+    let (code, t, _) = probe(&env, &s.addr, true);
+    for row in ["tls", "https1", "h2"] {
+        assert_eq!(
+            transport(&t, row)["revoked_client_accepted"],
+            false,
+            "{row}: {t}"
+        );
+    }
+    // Plaintext rows carry no canary verdict.
+    assert!(transport(&t, "http1")
+        .get("revoked_client_accepted")
+        .is_none());
+    assert_eq!(t["summary"]["mtls"], "enforced", "{t}");
+    assert_eq!(code, 0, "--strict: {t}");
+    let v = verify_canary(&env, &s.addr);
+    assert_eq!(v.code, 1, "{}{}", v.stdout, v.stderr);
+    assert!(
+        v.stdout.contains("the server enforces revocation"),
+        "{}",
+        v.stdout
+    );
+}
+
+#[test]
+fn serve_without_a_crl_admits_the_canary_and_the_probe_names_it() {
+    let env = pki_with_canary();
+    let s = Serve::start(
+        &env,
+        &["--name", "srv", "--client-auth", "required", "--no-crl"],
+    );
+    assert!(
+        openssl_answered(&env, &s.addr),
+        "ground truth: serve --no-crl did not answer the revoked canary"
+    );
+    let (code, t, r) = probe(&env, &s.addr, true);
+    for row in ["tls", "https1", "h2"] {
+        let tr = transport(&t, row);
+        assert_eq!(tr["revoked_client_accepted"], true, "{row}: {t}");
+        assert!(
+            tr["detail"]
+                .as_str()
+                .unwrap()
+                .contains("REVOKED canary admitted"),
+            "{row}: {t}"
+        );
+    }
+    assert_eq!(t["summary"]["mtls"], "unverified", "{t}");
+    assert_eq!(code, 1, "--strict must fail: {}", r.stderr);
+    // The text form names the rows.
+    let text = env.run(&["probe", &s.addr, "--servername", "localhost", "--strict"]);
+    assert_eq!(text.code, 1);
+    assert!(
+        text.stdout
+            .contains("revoked client certificate admitted on tls, https1, h2"),
+        "{}",
+        text.stdout
+    );
+    let v = verify_canary(&env, &s.addr);
+    assert_eq!(v.code, 1, "{}{}", v.stdout, v.stderr);
+    assert!(
+        v.stdout.contains("REVOKED certificate admitted")
+            && v.stdout.contains("the server does not enforce revocation"),
+        "{}",
+        v.stdout
+    );
+}
+
+#[test]
+fn a_canary_that_is_not_revoked_is_not_used_and_explicit_flags_need_both() {
+    let env = serve_pki();
+    env.run(&["cert", "client", "canary", "--role", "canary"])
+        .ok();
+    let s = Serve::start(&env, &["--name", "srv", "--client-auth", "required"]);
+    let (_, t, _) = probe(&env, &s.addr, false);
+    assert!(
+        transport(&t, "tls")
+            .get("revoked_client_accepted")
+            .is_none(),
+        "a canary that is not revoked proves nothing: {t}"
+    );
+    let p = env.pki().join("certs/canary/canary.crt");
+    env.run(&["probe", &s.addr, "--revoked-cert", p.to_str().unwrap()])
+        .usage_error(&["--revoked-key"]);
+}
