@@ -638,7 +638,7 @@ pub struct CaImportArgs {
     #[arg(long, value_name = "DOMAIN")]
     pub trust_domain: Option<String>,
     /// Key algorithm of issued certificates when `cert` is not given --key-type.
-    #[arg(long, value_enum, default_value_t = KeyType::EcdsaP256)]
+    #[arg(long, value_parser = key_type_parser(), default_value = "ecdsa-p256")]
     pub key_type: KeyType,
     /// Store the CA key(s) encrypted with a passphrase (age, scrypt); implied by --passphrase-file.
     #[arg(long)]
@@ -649,7 +649,7 @@ pub struct CaImportArgs {
 #[derive(Debug, Args)]
 pub struct CaRotateArgs {
     /// Key algorithm of the new CA [default: the current one's].
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = key_type_parser())]
     pub key_type: Option<KeyType>,
     /// Validity of the new root in days [default: 3650]; with --intermediate-only, of the new
     /// intermediate [default: until the root expires; cut to it].
@@ -674,7 +674,7 @@ pub struct RevokeArgs {
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub from: Option<PathBuf>,
     /// RFC 5280 reason.
-    #[arg(long, value_enum, default_value_t = crate::revocation::Reason::Unspecified)]
+    #[arg(long, value_parser = reason_parser(), default_value = "unspecified")]
     pub reason: crate::revocation::Reason,
     /// Days until nextUpdate of the regenerated CRL.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=3650))]
@@ -905,7 +905,7 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "DOMAIN")]
     pub trust_domain: Option<String>,
     /// Purpose the certificate must allow.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = usage_parser())]
     pub usage: Option<crate::verify::Usage>,
     /// Verify as of this time (RFC 3339, e.g. 2027-01-01T00:00:00Z, or @UNIX-SECONDS).
     #[arg(long, value_name = "TIME")]
@@ -951,7 +951,7 @@ pub struct CaInitArgs {
     #[arg(long, value_name = "DOMAIN")]
     pub trust_domain: Option<String>,
     /// Key algorithm of the CA (and default for issued certificates).
-    #[arg(long, value_enum, default_value_t = KeyType::EcdsaP256)]
+    #[arg(long, value_parser = key_type_parser(), default_value = "ecdsa-p256")]
     pub key_type: KeyType,
     /// Validity of the root in days.
     #[arg(long, default_value_t = 3650, value_parser = clap::value_parser!(u32).range(1..=36500))]
@@ -1059,7 +1059,7 @@ pub struct IssueArgs {
     #[arg(long, value_name = "DURATION", value_parser = crate::pki::validity::parse_validity)]
     pub valid_for: Option<time::Duration>,
     /// Key algorithm [default: the CA's].
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = key_type_parser())]
     pub key_type: Option<KeyType>,
     /// Output directory [default: DIR/certs/NAME].
     #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
@@ -1295,4 +1295,112 @@ pub enum BackupCommand {
         #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
         to: PathBuf,
     },
+}
+
+// ---- values of the library crates' enums ----------------------------------------------
+//
+// The PKI crate knows nothing of clap: these mirrors give its enums their command-line
+// names and help, and the parsers below turn a value into the library's type.
+
+/// `--key-type`: the key algorithms secctl generates (`pki::keys::KeyType` without `rsa`,
+/// which only a node's own CSR carries).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum KeyTypeArg {
+    /// ECDSA on NIST P-256 with SHA-256 (the default; every TLS stack accepts it).
+    EcdsaP256,
+    /// ECDSA on NIST P-384 with SHA-384.
+    EcdsaP384,
+    /// Ed25519 (OpenSSL 1.1.1+, Go, rustls; not every browser or appliance).
+    Ed25519,
+    /// RSA 2048 bits, signing with PKCS#1 v1.5 SHA-256 (for peers that speak only RSA).
+    #[value(name = "rsa-2048")]
+    Rsa2048,
+    /// RSA 3072 bits.
+    #[value(name = "rsa-3072")]
+    Rsa3072,
+    /// RSA 4096 bits.
+    #[value(name = "rsa-4096")]
+    Rsa4096,
+}
+
+impl From<KeyTypeArg> for KeyType {
+    fn from(k: KeyTypeArg) -> KeyType {
+        match k {
+            KeyTypeArg::EcdsaP256 => KeyType::EcdsaP256,
+            KeyTypeArg::EcdsaP384 => KeyType::EcdsaP384,
+            KeyTypeArg::Ed25519 => KeyType::Ed25519,
+            KeyTypeArg::Rsa2048 => KeyType::Rsa2048,
+            KeyTypeArg::Rsa3072 => KeyType::Rsa3072,
+            KeyTypeArg::Rsa4096 => KeyType::Rsa4096,
+        }
+    }
+}
+
+/// `revoke --reason`: RFC 5280 reason codes (`revocation::Reason` without
+/// `certificateHold`: a revocation here is final, so a hold could never be lifted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[value(rename_all = "camelCase")]
+pub enum ReasonArg {
+    /// No reason given (the reason code is then left out of the CRL, as RFC 5280 asks).
+    Unspecified,
+    /// The private key leaked.
+    KeyCompromise,
+    /// The CA key leaked.
+    CaCompromise,
+    /// The subject changed organisation or role.
+    AffiliationChanged,
+    /// Replaced by a newer certificate.
+    Superseded,
+    /// The node or client is gone.
+    CessationOfOperation,
+    /// A privilege was withdrawn.
+    PrivilegeWithdrawn,
+}
+
+impl From<ReasonArg> for crate::revocation::Reason {
+    fn from(r: ReasonArg) -> Self {
+        use crate::revocation::Reason;
+        match r {
+            ReasonArg::Unspecified => Reason::Unspecified,
+            ReasonArg::KeyCompromise => Reason::KeyCompromise,
+            ReasonArg::CaCompromise => Reason::CaCompromise,
+            ReasonArg::AffiliationChanged => Reason::AffiliationChanged,
+            ReasonArg::Superseded => Reason::Superseded,
+            ReasonArg::CessationOfOperation => Reason::CessationOfOperation,
+            ReasonArg::PrivilegeWithdrawn => Reason::PrivilegeWithdrawn,
+        }
+    }
+}
+
+/// `verify --usage`: the purpose a certificate must serve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum UsageArg {
+    /// TLS server (EKU serverAuth).
+    Server,
+    /// TLS client (EKU clientAuth).
+    Client,
+}
+
+impl From<UsageArg> for crate::verify::Usage {
+    fn from(u: UsageArg) -> Self {
+        match u {
+            UsageArg::Server => crate::verify::Usage::Server,
+            UsageArg::Client => crate::verify::Usage::Client,
+        }
+    }
+}
+
+fn key_type_parser() -> impl clap::builder::TypedValueParser<Value = KeyType> {
+    use clap::builder::TypedValueParser;
+    clap::value_parser!(KeyTypeArg).map(KeyType::from)
+}
+
+fn reason_parser() -> impl clap::builder::TypedValueParser<Value = crate::revocation::Reason> {
+    use clap::builder::TypedValueParser;
+    clap::value_parser!(ReasonArg).map(crate::revocation::Reason::from)
+}
+
+fn usage_parser() -> impl clap::builder::TypedValueParser<Value = crate::verify::Usage> {
+    use clap::builder::TypedValueParser;
+    clap::value_parser!(UsageArg).map(crate::verify::Usage::from)
 }

@@ -1,28 +1,28 @@
 //! secctl: a certificate and cluster-security toolkit.
 //!
-//! The library holds everything; `main.rs` only calls [`main_entry`]. Modules:
-//! [`pki`] (state directory, CA, issuance, inspection; never prints), [`cli`] (the clap
-//! definition), [`cmd`] (one module per command), [`output`] (the printer), [`error`]
-//! (typed errors and exit codes).
+//! The root package of the workspace: `main.rs` only calls [`main_entry`]. This library
+//! holds the layers only the binary needs: [`cli`] (the clap definition), [`cmd`] (one
+//! module per command), [`output`] (the printer), [`term`], [`serve`] (the reference
+//! node), [`inventory`] and [`plan`] (`apply`'s inventory and planner). The PKI core
+//! (`secctl-pki`), the probe (`secctl-probe`) and the etcd store (`secctl-etcd`) are library
+//! crates under `crates/` that return data and never print; they are re-exported below
+//! under the names the modules here use ([`pki`], [`probe`], [`etcd`], [`error`], ...).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod cli;
 pub mod cmd;
-pub mod error;
-pub mod etcd;
-pub mod ground;
 pub mod inventory;
 pub mod output;
-pub mod pki;
-pub mod probe;
-pub mod revocation;
-pub mod rfc5280;
+pub mod plan;
 pub mod serve;
 pub mod shares;
 pub mod term;
-pub mod tlsconf;
-pub mod verify;
+
+// The library crates, under the names the binary's modules use (`crate::pki::store`).
+pub use secctl_etcd as etcd;
+pub use secctl_pki::{error, ground, pki, revocation, rfc5280, tlsconf, verify};
+pub use secctl_probe as probe;
 
 use std::io::Write;
 use std::process::ExitCode;

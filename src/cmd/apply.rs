@@ -17,8 +17,8 @@ use crate::pki::csr::{self, Csr};
 use crate::pki::delivery::{self, Bundle, BundleState, Delivery};
 use crate::pki::fsio::{self, Owner};
 use crate::pki::issue::{self, LeafSpec};
-use crate::pki::plan::{self, Act};
 use crate::pki::store::{Config, KeySource, Record, Store};
+use crate::plan::{self, Act};
 use crate::term::cell;
 
 /// What happens to one inventory item.
@@ -68,7 +68,7 @@ struct Report {
     summary: BTreeMap<&'static str, usize>,
 }
 
-pub use crate::pki::plan::Pruned;
+pub use crate::plan::Pruned;
 
 /// Why the files in a record's output directory are not the ones it records (missing,
 /// replaced, or a key that is not the certificate's, as a crash between renames leaves).

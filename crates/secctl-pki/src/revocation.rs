@@ -21,9 +21,8 @@ use crate::pki::fsio::{self, PUBLIC_MODE};
 use crate::pki::store::Store;
 
 /// Why a certificate was revoked (RFC 5280 reason codes).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[clap(rename_all = "camelCase")]
 pub enum Reason {
     /// No reason given (the reason code is then left out of the CRL, as RFC 5280 asks).
     Unspecified,
@@ -39,7 +38,6 @@ pub enum Reason {
     CessationOfOperation,
     /// Temporarily on hold. Not offered: a revocation here is final (no "undo" removes a
     /// serial from the CRL), so a hold could never be lifted. Still read from older logs.
-    #[value(skip)]
     CertificateHold,
     /// A privilege was withdrawn.
     PrivilegeWithdrawn,

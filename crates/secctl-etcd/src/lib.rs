@@ -21,6 +21,11 @@
 //! triggers (records without certificates, index entries without records). Delivered node
 //! files (`certs/`) stay on the machine that issued them; CA keys are stored only
 //! encrypted (a plaintext `.key` is refused before anything is written).
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+// The PKI core's modules, under the names this crate's files use (`crate::pki::fsio`).
+use secctl_pki::{error, ground, pki, tlsconf};
 
 pub mod client;
 

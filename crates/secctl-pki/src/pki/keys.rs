@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 
 /// The key algorithms secctl can generate (ring cannot generate RSA keys: the `rsa` crate
 /// makes them, ring signs with them).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum KeyType {
     /// ECDSA on NIST P-256 with SHA-256 (the default; every TLS stack accepts it).
@@ -24,18 +24,14 @@ pub enum KeyType {
     Ed25519,
     /// RSA of any size from 2048 to 8192 bits made on the node and certified from its CSR
     /// (`cert sign`); the sized variants below are the ones secctl generates itself.
-    #[value(skip)]
     Rsa,
     /// RSA 2048 bits, signing with PKCS#1 v1.5 SHA-256 (for peers that speak only RSA).
-    #[value(name = "rsa-2048")]
     #[serde(rename = "rsa-2048")]
     Rsa2048,
     /// RSA 3072 bits.
-    #[value(name = "rsa-3072")]
     #[serde(rename = "rsa-3072")]
     Rsa3072,
     /// RSA 4096 bits.
-    #[value(name = "rsa-4096")]
     #[serde(rename = "rsa-4096")]
     Rsa4096,
 }

@@ -6,6 +6,11 @@
 //! [`wire`] records what happened ([`observation`]), [`classify`] judges it: the verdicts
 //! are a pure function of the observations. Every network step has a timeout; the whole
 //! target has a deadline.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+// The PKI core's modules, under the names this crate's files use (`crate::tlsconf`).
+use secctl_pki::{error, pki, tlsconf};
 
 pub mod case;
 pub mod classify;

@@ -16,7 +16,6 @@ pub mod keys;
 pub mod names;
 pub mod p12;
 pub mod pemfile;
-pub mod plan;
 pub mod spec;
 pub mod store;
 pub mod trust;

@@ -16,7 +16,7 @@ use crate::pki::names::Host;
 use crate::rfc5280;
 
 /// The purpose a certificate must serve.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Usage {
     /// TLS server (EKU serverAuth).
