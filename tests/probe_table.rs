@@ -287,52 +287,24 @@ fn tls_posture_versions_and_expiry() {
 // ---- reading the wire ------------------------------------------------------------------
 
 #[test]
-fn http_refusal_pages() {
-    // nginx/apache/Go answering plaintext on a TLS port: not content.
-    for (code, body, tls, want) in [
-        (
-            400,
-            "<center>The plain HTTP request was sent to HTTPS port</center>",
-            false,
-            Denial::TlsRequired,
-        ),
-        (
-            400,
-            "You're speaking plain HTTP to an SSL-enabled server port.",
-            false,
-            Denial::TlsRequired,
-        ),
-        (
-            400,
-            "Client sent an HTTP request to an HTTPS server.\n",
-            false,
-            Denial::TlsRequired,
-        ),
-        (400, "Bad Request", false, Denial::None),
-        (
-            400,
-            "<center>No required SSL certificate was sent</center>",
-            true,
-            Denial::Identity,
-        ),
-        (
-            400,
-            "<center>The SSL certificate error</center>",
-            true,
-            Denial::Identity,
-        ),
-        (400, "Bad Request", true, Denial::None),
-        (403, "", true, Denial::Identity),
-        (401, "", false, Denial::Identity),
-        (495, "", true, Denial::Identity),
-        (404, "not found", true, Denial::None),
-        (421, "Misdirected Request", true, Denial::None),
+fn http_refusals_are_read_from_the_status_never_from_the_text() {
+    // Over TLS, a 400 is a refusal like 401/403/495/496: nginx answers a missing or bad
+    // client certificate so, and the other identities' answers tell a refusal of the
+    // certificate from a refusal of everybody. In plaintext, 497 is nginx's own status for
+    // plaintext on a TLS port; a 400 is a refusal that claims nothing (no content).
+    for (code, tls, want) in [
+        (400, false, Denial::Refused),
+        (497, false, Denial::TlsRequired),
+        (400, true, Denial::Identity),
+        (403, true, Denial::Identity),
+        (401, false, Denial::Identity),
+        (495, true, Denial::Identity),
+        (496, true, Denial::Identity),
+        (404, true, Denial::None),
+        (421, true, Denial::None),
+        (200, false, Denial::None),
     ] {
-        assert_eq!(
-            http_denial(code, body, tls),
-            want,
-            "{code} {body:?} tls={tls}"
-        );
+        assert_eq!(http_denial(code, tls), want, "{code} tls={tls}");
     }
 }
 
@@ -390,6 +362,38 @@ fn service_parsers_on_hostile_bytes() {
         services::parse_pg(b"HTTP/1.1 400", false),
         Some(Fate::Other(_))
     ));
+    // An ErrorResponse before any authentication request is a refusal, whatever it says:
+    // pgbouncer's `client_tls_sslmode = require` answers a plaintext startup with 08P01
+    // "SSL required", PostgreSQL's pg_hba.conf with 28000; over TLS it refuses this client.
+    let error = |code: &str, msg: &str| {
+        let mut body = Vec::new();
+        for (k, v) in [(b'S', "FATAL"), (b'C', code), (b'M', msg)] {
+            body.push(k);
+            body.extend_from_slice(v.as_bytes());
+            body.push(0);
+        }
+        body.push(0);
+        let mut m = vec![b'E'];
+        m.extend_from_slice(&((body.len() + 4) as u32).to_be_bytes());
+        m.extend_from_slice(&body);
+        m
+    };
+    for msg in [
+        "SSL required",
+        "anything at all",
+        "no pg_hba.conf entry, no encryption",
+    ] {
+        let plain = services::parse_pg(&error("08P01", msg), false);
+        assert!(
+            matches!(&plain, Some(Fate::Answer(a)) if a.denial == Denial::Refused && a.text.contains("08P01")),
+            "{plain:?}"
+        );
+        let tls = services::parse_pg(&error("28000", msg), true);
+        assert!(
+            matches!(&tls, Some(Fate::Answer(a)) if a.denial == Denial::Identity),
+            "{tls:?}"
+        );
+    }
     assert!(
         matches!(services::parse_mqtt(&[0x20, 2, 0, 5]), Some(Fate::Answer(a)) if a.denial == Denial::Identity)
     );

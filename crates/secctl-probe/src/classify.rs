@@ -173,7 +173,7 @@ fn service_plain_row(svc: &ServiceObs) -> Transport {
         Err(why) => r.detail = why.clone(),
         Ok(f) => {
             if let Fate::Answer(a) = f {
-                r.served = a.denial != Denial::TlsRequired;
+                r.served = !matches!(a.denial, Denial::TlsRequired | Denial::Refused);
             }
             if r.served {
                 r.encrypted = Some(false);
@@ -366,6 +366,7 @@ fn refusal(f: &Fate) -> Option<String> {
             Denial::None => None,
             Denial::Identity => Some(a.text.clone()),
             Denial::TlsRequired => Some(format!("TLS required ({})", a.text)),
+            Denial::Refused => Some(a.text.clone()),
         },
         _ => None,
     }
@@ -409,7 +410,7 @@ fn plain_http(name: Row, paths: &[String], fates: &[Fate]) -> Transport {
     let mut parts = Vec::new();
     for (p, f) in paths.iter().zip(fates) {
         if let Fate::Answer(a) = f {
-            if a.denial != Denial::TlsRequired {
+            if !matches!(a.denial, Denial::TlsRequired | Denial::Refused) {
                 r.served = true;
                 match is_https_redirect(a) {
                     Some(l) => redirects.push(l),

@@ -160,16 +160,13 @@ where
     io_fate(e, tls)
 }
 
-/// Whether an answer is a refusal, from its status and the start of its body.
-pub fn http_denial(code: u16, body: &str, tls: bool) -> Denial {
-    let b = body.to_ascii_lowercase();
+/// Whether an answer is a refusal, from its status alone (never the server's text).
+pub fn http_denial(code: u16, tls: bool) -> Denial {
     match code {
         401 | 403 | 495 | 496 => Denial::Identity,
-        400 | 497 if !tls && (b.contains("https") || b.contains("ssl") || b.contains(" tls")) => {
-            Denial::TlsRequired
-        }
+        400 if tls => Denial::Identity,
         497 if !tls => Denial::TlsRequired,
-        400 if tls && b.contains("certificate") => Denial::Identity,
+        400 => Denial::Refused,
         _ => Denial::None,
     }
 }
@@ -276,7 +273,7 @@ where
             }
         }
     };
-    let (mut buf, end) = match tokio::time::timeout(timeout, work).await {
+    let (buf, end) = match tokio::time::timeout(timeout, work).await {
         Ok(Ok(x)) => x,
         Ok(Err(f)) => return f,
         Err(_) => return Fate::Silent(format!("no HTTP/1.1 answer within {}", secs(timeout))),
@@ -284,26 +281,11 @@ where
     let Some((code, location, text)) = parse_head(&buf[..end]) else {
         return not_http(&buf);
     };
-    let body_start = (end + 4).min(buf.len());
-    if (400..500).contains(&code) {
-        // Read a little of the body, briefly: it tells a TLS-required page (plaintext) or
-        // a certificate refusal (nginx's 400) from any other 4xx.
-        let more = async {
-            let mut chunk = [0u8; 1024];
-            while buf.len() - body_start < MAX_BODY {
-                match s.read(&mut chunk).await {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                }
-            }
-        };
-        let _ = tokio::time::timeout(timeout.min(Duration::from_millis(300)), more).await;
-    }
-    let body = String::from_utf8_lossy(&buf[body_start..buf.len().min(body_start + MAX_BODY)]);
+    // The status decides; the body (the server's words) is never read for a verdict.
     Fate::Answer(Answer {
         code,
         grpc: false,
-        denial: http_denial(code, &body, tls),
+        denial: http_denial(code, tls),
         location,
         text,
     })
@@ -411,13 +393,12 @@ fn h2_failure(e: &h2::Error, tls: bool, seen: &[u8]) -> Fate {
     if seen.starts_with(b"HTTP/1.") {
         let text = String::from_utf8_lossy(seen);
         let line = text.split("\r\n").next().unwrap_or("").to_string();
-        let body = text.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
         let code = line
             .split(' ')
             .nth(1)
             .and_then(|c| c.parse::<u16>().ok())
             .unwrap_or(0);
-        if http_denial(code, body, false) == Denial::TlsRequired {
+        if http_denial(code, false) == Denial::TlsRequired {
             return Fate::Answer(Answer {
                 code,
                 grpc: false,
@@ -550,7 +531,7 @@ where
                 Answer {
                     code: status,
                     grpc: false,
-                    denial: http_denial(status, &String::from_utf8_lossy(&head), tls),
+                    denial: http_denial(status, tls),
                     location: location.clone(),
                     text,
                 }

@@ -102,11 +102,19 @@ pub const NO_VERDICT: &str = "no verdict: nothing after the TLS 1.3 handshake wi
 pub enum Denial {
     /// Content (any status that is not a refusal).
     None,
-    /// Refused for the client's identity: HTTP 401/403/495/496, a 400 that names the
-    /// client certificate (nginx), gRPC UNAUTHENTICATED/PERMISSION_DENIED.
+    /// Refused: HTTP 401/403/495/496, gRPC UNAUTHENTICATED/PERMISSION_DENIED, and over TLS
+    /// an HTTP 400 (nginx's answer to a missing or bad client certificate) or PostgreSQL's
+    /// ErrorResponse before authentication. Read from the status alone, never from the
+    /// server's text: the identities' requests differ only by the certificate, so a
+    /// refusal of some and an answer to others is the certificate's doing, and a refusal
+    /// of all is judged "denied with and without a certificate".
     Identity,
-    /// An error page for plaintext sent to a TLS port.
+    /// A TLS-only port's answer to plaintext, shown by the protocol itself: a TLS alert
+    /// record, or nginx's status 497.
     TlsRequired,
+    /// Plaintext refused without naming why in the protocol (HTTP 400 Bad Request,
+    /// PostgreSQL's ErrorResponse before authentication): no content, and no claim of why.
+    Refused,
 }
 
 /// An application answer (HTTP status or grpc-status).

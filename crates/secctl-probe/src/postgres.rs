@@ -97,15 +97,14 @@ pub fn parse_pg(buf: &[u8], tls: bool) -> Parsed {
                     _ => {}
                 }
             }
-            let low = msg.to_ascii_lowercase();
-            // "no pg_hba.conf entry for host ..., no encryption" or "pg_hba.conf rejects
-            // connection for host ..., no encryption": only TLS would be let in.
-            let denial = if !tls && low.contains("pg_hba.conf") && low.contains("no encryption") {
-                Denial::TlsRequired
-            } else if tls && low.contains("certificate") {
-                Denial::Identity
-            } else {
-                Denial::None
+            // An ErrorResponse before any authentication request is a refusal: of this
+            // client over TLS (the identities differ only by their certificate), of
+            // plaintext otherwise. Its SQLSTATE and text are shown, never judged. A notice
+            // is no refusal.
+            let denial = match (kind, tls) {
+                (b'N', _) => Denial::None,
+                (_, true) => Denial::Identity,
+                (_, false) => Denial::Refused,
             };
             let msg: String = msg.chars().take(200).collect();
             answer(0, denial, format!("PostgreSQL error {code}: {msg}"))
