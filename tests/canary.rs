@@ -161,3 +161,42 @@ fn a_canary_that_is_not_revoked_is_not_used_and_explicit_flags_need_both() {
     env.run(&["probe", &s.addr, "--revoked-cert", p.to_str().unwrap()])
         .usage_error(&["--revoked-key"]);
 }
+
+/// `verify HOST:PORT` on a port that answers in plaintext: a failed check (exit 1, the
+/// table, JSON with `certificate` null), not bad input; a port where nothing listens stays
+/// exit 2. Ground truth: a plain TCP client gets an HTTP answer from the same port.
+#[test]
+fn verify_of_a_plaintext_port_fails_the_tls_check_with_exit_1() {
+    use std::io::{Read, Write};
+    let env = serve_pki();
+    let s = Serve::start(&env, &["--insecure"]);
+    let mut c = std::net::TcpStream::connect(&s.addr).unwrap();
+    c.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut answer = String::new();
+    let _ = c.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 "), "ground truth: {answer:?}");
+    let text = env.run(&["verify", &s.addr, "--servername", "localhost"]);
+    assert_eq!(text.code, 1, "{}{}", text.stdout, text.stderr);
+    assert!(
+        text.stdout.contains("no TLS certificate")
+            && text
+                .stdout
+                .contains("the port answered in plaintext: http1")
+            && text.stdout.contains("NOT verified: tls failed"),
+        "{}",
+        text.stdout
+    );
+    let json = env.run(&["-o", "json", "verify", &s.addr, "--servername", "localhost"]);
+    assert_eq!(json.code, 1, "{}", json.stderr);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert!(v["certificate"].is_null(), "{v}");
+    assert_eq!(v["ok"], false);
+    assert_eq!(v["checks"][0]["check"], "tls");
+    assert_eq!(v["checks"][0]["ok"], false);
+    // Nothing listening: still a target that cannot be checked (exit 2, one line).
+    let port = free_port();
+    let gone = env.run(&["verify", &format!("127.0.0.1:{port}"), "--timeout", "1"]);
+    assert_eq!(gone.code, 2, "{}{}", gone.stdout, gone.stderr);
+    assert_eq!(gone.stderr.lines().count(), 1, "{}", gone.stderr);
+}

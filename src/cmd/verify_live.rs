@@ -48,6 +48,11 @@ pub fn run(ctx: &Ctx, a: &VerifyArgs) -> Result<u8> {
     };
     let tls = row(&report, proto.handshake);
     if chain.is_empty() {
+        // A port that answered something else (plaintext HTTP, Redis, ...) failed the
+        // check; one that answered nothing at all is a target that cannot be checked.
+        if report.transports.iter().any(|t| t.served) {
+            return no_tls(ctx, &t.to_string(), &report, at);
+        }
         return Err(Error::input(
             &t,
             format!(
@@ -162,6 +167,60 @@ fn client_revocation(
     })
     .ok()?;
     (r.revocation.status == verify::RevocationStatus::Revoked).then_some(r.revocation.detail)
+}
+
+/// `verify HOST:PORT` on a port that answers, but not over TLS: the `tls` check fails,
+/// naming what the port served instead; exit 1 with the table (JSON: `certificate` null).
+fn no_tls(ctx: &Ctx, name: &str, report: &TargetReport, at: OffsetDateTime) -> Result<u8> {
+    let served: Vec<String> = report
+        .transports
+        .iter()
+        .filter(|t| t.served)
+        .map(|t| format!("{} ({})", t.transport, t.detail))
+        .collect();
+    let tls = row(report, Row::Tls);
+    let checks = vec![verify::Check::new(
+        "tls",
+        false,
+        format!(
+            "no TLS: {}; the port answered in plaintext: {}",
+            tls.detail,
+            served.join("; ")
+        ),
+    )];
+    let p = &ctx.printer;
+    if p.is_json() {
+        p.json(&serde_json::json!({
+            "input": name,
+            "certificate": null,
+            "at": crate::ground::timefmt::fmt_time(at),
+            "checks": checks,
+            "revocation": {
+                "status": "not checked",
+                "ok": false,
+                "detail": "no certificate: the port does not speak TLS",
+                "revoked_at": null,
+                "reason": null,
+                "depth": null,
+            },
+            "findings": [],
+            "warnings": [],
+            "ok": false,
+        }))?;
+    } else {
+        p.line(&format!(
+            "{}: no TLS certificate",
+            crate::term::escape(name)
+        ))?;
+        let rows = vec![vec![
+            "tls".to_string(),
+            p.paint("FAILED", crate::output::Tone::Bad),
+            crate::term::cell(&checks[0].detail),
+        ]];
+        p.table(&["CHECK", "RESULT", "DETAIL"], &rows)?;
+        p.line("NOT verified: tls failed")?;
+    }
+    Ok(crate::error::EXIT_CHECK_FAILED)
 }
 
 fn row(r: &TargetReport, name: Row) -> &probe::Transport {
