@@ -256,8 +256,58 @@ pub fn verify(req: &Request<'_>) -> Result<Report> {
         .ok_or_else(|| Error::input(req.cert_name, "contains no certificate"))?;
     let info = CertInfo::from_der(req.cert_name, leaf_der)?;
     let leaf = parse_cert(req.cert_name, leaf_der)?;
-    // Candidate issuers: the bundle (anchors), then the chain file, --untrusted and the state
-    // directory's intermediates (each certificate once).
+    let (cands, anchors) = candidates(req)?;
+    let crls = match req.crl_name {
+        Some(crl_name) => usable_crls(req, crl_name, &cands)?,
+        None => Vec::new(),
+    };
+    let at = req.at;
+    let mut checks = vec![validity_check(&info, at)];
+    let chain = chain_check(req, &info, &leaf, leaf_der, &cands, &anchors);
+    checks.push(chain.check);
+    if let Some(u) = req.usage {
+        checks.push(usage_check(&info, u));
+    }
+    let (revocation, crl_findings) = revocation_check(req, chain.path.as_deref(), &crls, at);
+    checks.push(Check::new(
+        "revocation",
+        revocation.ok,
+        revocation.detail.clone(),
+    ));
+    if let Some(h) = &req.host {
+        checks.push(host_check(&info, leaf_der, h));
+    }
+    if let Some(role) = &req.role {
+        checks.push(role_check(req, leaf_der, role));
+    }
+    let warnings = match req.crl_name {
+        Some(n) => crl_freshness_warnings(n, &req.crls, at),
+        None => Vec::new(),
+    };
+    let ok = checks.iter().all(|c| c.ok);
+    let mut findings = chain.findings;
+    findings.extend(crl_findings);
+    Ok(Report {
+        input: req.cert_name.to_string(),
+        certificate: info,
+        at,
+        checks,
+        revocation,
+        findings,
+        warnings,
+        ok,
+    })
+}
+
+/// Candidate issuers: the bundle (anchors), then the chain file, `--untrusted` and the
+/// state directory's intermediates (each certificate once); and the bundle as webpki's
+/// trust anchors.
+fn candidates<'a>(
+    req: &'a Request<'_>,
+) -> Result<(
+    Vec<rfc5280::Candidate<'a>>,
+    Vec<rustls_pki_types::TrustAnchor<'static>>,
+)> {
     let mut cands: Vec<rfc5280::Candidate<'_>> = Vec::new();
     let mut anchors = Vec::new();
     for (i, d) in req.bundle.iter().enumerate() {
@@ -294,88 +344,107 @@ pub fn verify(req: &Request<'_>) -> Result<Report> {
             push_unique(&mut cands, c);
         }
     }
+    Ok((cands, anchors))
+}
 
-    // CRLs: each must parse; one whose issuer is a CA we know must be signed by it.
+/// The CRLs, each parsed; one whose issuer is a CA we know must be signed by it.
+fn usable_crls<'a>(
+    req: &'a Request<'_>,
+    crl_name: &str,
+    cands: &[rfc5280::Candidate<'_>],
+) -> Result<Vec<Crl<'a>>> {
     let mut crls = Vec::new();
-    if let Some(crl_name) = req.crl_name {
-        let mut foreign = None;
-        // A CRL under a known CA's name that none of the certificates of that name signed:
-        // refused (a forgery) unless another CRL of that name is ours (a key rollover leaves
-        // CRLs of the new key that the old certificates cannot check).
-        let mut unverified = Vec::new();
-        for (i, der) in req.crls.iter().enumerate() {
-            let bad =
-                |why: String| Error::input(crl_name, format!("CRL {} is malformed ({why})", i + 1));
-            let view =
-                rfc5280::CrlView::from_der(der).ok_or_else(|| bad("not a DER CRL".into()))?;
-            // webpki reads the entries lazily; its structural errors make the input unusable,
-            // its refusals of a rule ("Unsupported...") are reported as such.
-            let list = match webpki::BorrowedCertRevocationList::from_der(der) {
-                Ok(l) => Ok(webpki::CertRevocationList::from(l)),
-                Err(e) if format!("{e:?}").starts_with("Unsupported") => Err(format!("{e:?}")),
-                Err(e) => return Err(bad(format!("{e:?}"))),
-            };
-            let (issuer_raw, this_update, next_update) =
-                (view.issuer_raw, view.this_update, view.next_update);
-            let issuer = X509Name::from_der(issuer_raw)
-                .map(|(_, n)| n.to_string())
-                .map_err(|e| bad(e.to_string()))?;
-            let named: Vec<&X509Certificate<'_>> = cands
-                .iter()
-                .map(|c| &c.cert)
-                .filter(|c| c.subject().as_raw() == issuer_raw)
-                .collect();
-            if named.is_empty() {
-                foreign.get_or_insert(issuer);
-                continue;
-            }
-            if !named.iter().any(|c| view.verify_signature(c.public_key())) {
-                unverified.push((issuer_raw, issuer));
-                continue;
-            }
-            crls.push(Crl {
-                view,
-                list,
-                issuer_raw,
-                issuer,
-                this_update,
-                next_update,
-            });
-        }
-        if let Some((_, issuer)) = unverified
+    let mut foreign = None;
+    // A CRL under a known CA's name that none of the certificates of that name signed:
+    // refused (a forgery) unless another CRL of that name is ours (a key rollover leaves
+    // CRLs of the new key that the old certificates cannot check).
+    let mut unverified = Vec::new();
+    for (i, der) in req.crls.iter().enumerate() {
+        let bad =
+            |why: String| Error::input(crl_name, format!("CRL {} is malformed ({why})", i + 1));
+        let view = rfc5280::CrlView::from_der(der).ok_or_else(|| bad("not a DER CRL".into()))?;
+        // webpki reads the entries lazily; its structural errors make the input unusable,
+        // its refusals of a rule ("Unsupported...") are reported as such.
+        let list = match webpki::BorrowedCertRevocationList::from_der(der) {
+            Ok(l) => Ok(webpki::CertRevocationList::from(l)),
+            Err(e) if format!("{e:?}").starts_with("Unsupported") => Err(format!("{e:?}")),
+            Err(e) => return Err(bad(format!("{e:?}"))),
+        };
+        let (issuer_raw, this_update, next_update) =
+            (view.issuer_raw, view.this_update, view.next_update);
+        let issuer = X509Name::from_der(issuer_raw)
+            .map(|(_, n)| n.to_string())
+            .map_err(|e| bad(e.to_string()))?;
+        let named: Vec<&X509Certificate<'_>> = cands
             .iter()
-            .find(|(raw, _)| !crls.iter().any(|c| c.issuer_raw == *raw))
-        {
-            return Err(Error::input(
-                crl_name,
-                format!("the CRL of {issuer} is not signed by that CA's key"),
-            ));
+            .map(|c| &c.cert)
+            .filter(|c| c.subject().as_raw() == issuer_raw)
+            .collect();
+        if named.is_empty() {
+            foreign.get_or_insert(issuer);
+            continue;
         }
-        if crls.is_empty() {
-            return Err(Error::input(
-                crl_name,
-                format!(
-                    "CRL from another CA: issuer {} is not a CA in {} or the chain",
-                    foreign.unwrap_or_else(|| "(none)".into()),
-                    req.bundle_name
-                ),
-            ));
+        if !named.iter().any(|c| view.verify_signature(c.public_key())) {
+            unverified.push((issuer_raw, issuer));
+            continue;
         }
+        crls.push(Crl {
+            view,
+            list,
+            issuer_raw,
+            issuer,
+            this_update,
+            next_update,
+        });
     }
+    if let Some((_, issuer)) = unverified
+        .iter()
+        .find(|(raw, _)| !crls.iter().any(|c| c.issuer_raw == *raw))
+    {
+        return Err(Error::input(
+            crl_name,
+            format!("the CRL of {issuer} is not signed by that CA's key"),
+        ));
+    }
+    if crls.is_empty() {
+        return Err(Error::input(
+            crl_name,
+            format!(
+                "CRL from another CA: issuer {} is not a CA in {} or the chain",
+                foreign.unwrap_or_else(|| "(none)".into()),
+                req.bundle_name
+            ),
+        ));
+    }
+    Ok(crls)
+}
 
-    let mut checks = Vec::new();
-    let at = req.at;
-    checks.push(validity_check(&info, at));
-    // The chain, at a time inside the leaf's validity so that this check is about the CAs.
+/// The `chain` check, the path it found (leaf first) and the RFC 5280 findings on it.
+struct ChainResult<'c, 'a> {
+    check: Check,
+    path: Option<Vec<&'c X509Certificate<'a>>>,
+    findings: Vec<rfc5280::Finding>,
+}
+
+/// The chain, at a time inside the leaf's validity so that this check is about the CAs:
+/// secctl's RFC 5280 path building and profile rules, then webpki as a second opinion.
+fn chain_check<'c, 'a>(
+    req: &Request<'_>,
+    info: &CertInfo,
+    leaf: &'c X509Certificate<'a>,
+    leaf_der: &[u8],
+    cands: &'c [rfc5280::Candidate<'a>],
+    anchors: &[rustls_pki_types::TrustAnchor<'_>],
+) -> ChainResult<'c, 'a> {
     // (`max` then `min`, not `clamp`: a hostile certificate may end before it starts.)
-    let t = at.max(info.not_before).min(info.not_after);
+    let t = req.at.max(info.not_before).min(info.not_after);
     let purpose = req.usage.map(|u| match u {
         Usage::Server => rfc5280::Purpose::Server,
         Usage::Client => rfc5280::Purpose::Client,
     });
-    let built = rfc5280::build_path(&leaf, &cands);
+    let built = rfc5280::build_path(leaf, cands);
     let path: Option<Vec<&X509Certificate<'_>>> = built.as_ref().ok().map(|ix| {
-        std::iter::once(&leaf)
+        std::iter::once(leaf)
             .chain(ix.iter().map(|&i| &cands[i].cert))
             .collect()
     });
@@ -388,7 +457,7 @@ pub fn verify(req: &Request<'_>) -> Result<Report> {
         // unsupported version) explain more than "no issuer".
         None => {
             let mut f = Vec::new();
-            rfc5280::check_cert(&leaf, 0, rfc5280::Position::Leaf, t, purpose, &mut f);
+            rfc5280::check_cert(leaf, 0, rfc5280::Position::Leaf, t, purpose, &mut f);
             f
         }
     };
@@ -407,18 +476,10 @@ pub fn verify(req: &Request<'_>) -> Result<Report> {
             .map(|c| CertificateDer::from(c.cert.as_raw()))
             .collect(),
     };
-    let ee_der = CertificateDer::from(leaf_der.as_slice());
+    let ee_der = CertificateDer::from(leaf_der);
     let webpki_result = match EndEntityCert::try_from(&ee_der) {
         Ok(ee) => ee
-            .verify_for_usage(
-                ALGS,
-                &anchors,
-                &intermediates,
-                unix(t),
-                AnyUsage,
-                None,
-                None,
-            )
+            .verify_for_usage(ALGS, anchors, &intermediates, unix(t), AnyUsage, None, None)
             .map(|_| ())
             .map_err(|e| chain_error(&e, req.bundle_name, path.as_deref())),
         Err(e) => Err(format!("unusable certificate ({e:?})")),
@@ -428,7 +489,7 @@ pub fn verify(req: &Request<'_>) -> Result<Report> {
         .and_then(|p| p.last())
         .map(|a| a.subject().to_string())
         .unwrap_or_default();
-    let chain_check = if let Some(first) = findings.first() {
+    let check = if let Some(first) = findings.first() {
         let more = if findings.len() > 1 {
             format!(" (and {} more)", findings.len() - 1)
         } else {
@@ -459,95 +520,83 @@ pub fn verify(req: &Request<'_>) -> Result<Report> {
             Err(e) => Check::new("chain", false, e),
         }
     };
-    checks.push(chain_check);
-    if let Some(u) = req.usage {
-        let (want, name) = match u {
-            Usage::Server => ("serverAuth", "server"),
-            Usage::Client => ("clientAuth", "client"),
-        };
-        let ok =
-            info.extended_key_usage.is_empty() || info.extended_key_usage.iter().any(|e| e == want);
-        checks.push(Check::new(
-            "usage",
-            ok,
-            if ok {
-                format!("{want} allowed")
-            } else {
-                format!(
-                    "not usable as a TLS {name}: extended key usage is {}",
-                    info.extended_key_usage.join(", ")
-                )
-            },
-        ));
+    ChainResult {
+        check,
+        path,
+        findings,
     }
-    let (revocation, crl_findings) = revocation_check(req, path.as_deref(), &crls, at);
-    checks.push(Check::new(
-        "revocation",
-        revocation.ok,
-        revocation.detail.clone(),
-    ));
-    if let Some(h) = &req.host {
-        let name = match h {
-            Host::Dns(d) => ServerName::try_from(d.as_str()).map(|n| n.to_owned()),
-            Host::Ip(ip) => Ok(ServerName::IpAddress((*ip).into())),
-        };
-        let ok = match (name, EndEntityCert::try_from(&ee_der)) {
-            (Ok(n), Ok(ee)) => ee.verify_is_valid_for_subject_name(&n).is_ok(),
-            _ => false,
-        };
-        let mut names = info.dns_names.clone();
-        names.extend(info.ip_addresses.iter().cloned());
-        checks.push(Check::new(
-            "host",
-            ok,
-            if ok {
-                format!("{h} matches")
-            } else {
-                format!(
-                    "{h} is not among the certificate's names ({})",
-                    names.join(", ")
-                )
-            },
-        ));
-    }
-    if let Some(role) = &req.role {
-        let found = match &req.trust_domain {
-            Some(td) => crate::pki::identity::establish(leaf_der, td),
-            None => Err("the cluster's trust domain is unknown (pass --trust-domain)".into()),
-        };
-        let (ok, detail) = match found {
-            Ok(id) if id.role == *role => (true, format!("role {role}")),
-            Ok(id) => (
-                false,
-                format!(
-                    "expected role {role}, certificate has OU={} and SPIFFE id {}",
-                    id.role, id.spiffe_id
-                ),
-            ),
-            Err(why) => (
-                false,
-                format!("expected role {role}, the certificate has none: {why}"),
-            ),
-        };
-        checks.push(Check::new("role", ok, detail));
-    }
-    let warnings = match req.crl_name {
-        Some(n) => crl_freshness_warnings(n, &req.crls, at),
-        None => Vec::new(),
+}
+
+/// The `usage` check: the extended key usage allows the purpose (or there is none).
+fn usage_check(info: &CertInfo, u: Usage) -> Check {
+    let (want, name) = match u {
+        Usage::Server => ("serverAuth", "server"),
+        Usage::Client => ("clientAuth", "client"),
     };
-    let ok = checks.iter().all(|c| c.ok);
-    let mut all_findings = findings;
-    all_findings.extend(crl_findings);
-    Ok(Report {
-        input: req.cert_name.to_string(),
-        certificate: info,
-        at,
-        checks,
-        revocation,
-        findings: all_findings,
-        warnings,
+    let ok =
+        info.extended_key_usage.is_empty() || info.extended_key_usage.iter().any(|e| e == want);
+    Check::new(
+        "usage",
         ok,
-    })
+        if ok {
+            format!("{want} allowed")
+        } else {
+            format!(
+                "not usable as a TLS {name}: extended key usage is {}",
+                info.extended_key_usage.join(", ")
+            )
+        },
+    )
+}
+
+/// The `host` check, by webpki's name matching (wildcards, IP addresses).
+fn host_check(info: &CertInfo, leaf_der: &[u8], h: &Host) -> Check {
+    let name = match h {
+        Host::Dns(d) => ServerName::try_from(d.as_str()).map(|n| n.to_owned()),
+        Host::Ip(ip) => Ok(ServerName::IpAddress((*ip).into())),
+    };
+    let ee_der = CertificateDer::from(leaf_der);
+    let ok = match (name, EndEntityCert::try_from(&ee_der)) {
+        (Ok(n), Ok(ee)) => ee.verify_is_valid_for_subject_name(&n).is_ok(),
+        _ => false,
+    };
+    let mut names = info.dns_names.clone();
+    names.extend(info.ip_addresses.iter().cloned());
+    Check::new(
+        "host",
+        ok,
+        if ok {
+            format!("{h} matches")
+        } else {
+            format!(
+                "{h} is not among the certificate's names ({})",
+                names.join(", ")
+            )
+        },
+    )
+}
+
+/// The `role` check, by the identity rule (OU and the SPIFFE id in the trust domain).
+fn role_check(req: &Request<'_>, leaf_der: &[u8], role: &str) -> Check {
+    let found = match &req.trust_domain {
+        Some(td) => crate::pki::identity::establish(leaf_der, td),
+        None => Err("the cluster's trust domain is unknown (pass --trust-domain)".into()),
+    };
+    let (ok, detail) = match found {
+        Ok(id) if id.role == role => (true, format!("role {role}")),
+        Ok(id) => (
+            false,
+            format!(
+                "expected role {role}, certificate has OU={} and SPIFFE id {}",
+                id.role, id.spiffe_id
+            ),
+        ),
+        Err(why) => (
+            false,
+            format!("expected role {role}, the certificate has none: {why}"),
+        ),
+    };
+    Check::new("role", ok, detail)
 }
 
 fn push_unique<'a>(cands: &mut Vec<rfc5280::Candidate<'a>>, c: X509Certificate<'a>) {

@@ -71,7 +71,7 @@ pub struct Summary {
 pub struct TargetReport {
     /// `host:port`.
     pub target: String,
-    /// Seven transports, in the README's order.
+    /// The thirteen rows, in the order of `Row::ALL` (docs/json.md).
     pub transports: Vec<Transport>,
     /// Summary.
     pub summary: Summary,
