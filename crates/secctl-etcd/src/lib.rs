@@ -575,12 +575,31 @@ impl Session {
         r
     }
 
+    /// Write what the command changed in the working copy back to etcd: the changes
+    /// ([`Session::changes`]) in batches etcd accepts ([`batches`]), as guarded
+    /// transactions ([`Session::steps`]), run in order ([`Session::run_steps`]).
     fn write_back(&mut self) -> Result<()> {
-        let prefix = self.url.prefix.clone();
+        let mut ops = self.changes()?;
+        if ops.is_empty() && self.pushing.is_none() {
+            return Ok(());
+        }
+        self.first_incarnation(&mut ops)?;
+        fsio::test_pause("write-back");
+        let chunks = batches(&ops);
+        let steps = self.steps(&chunks);
+        self.run_steps(&steps, &chunks, ops.len())?;
+        self.save_meta();
+        Ok(())
+    }
+
+    /// The working copy against what was read from etcd: a guarded put for each file
+    /// changed or new (in the order the command wrote them: the directory store's commit
+    /// order), then a guarded delete for each file gone. A plaintext key is refused.
+    fn changes(&self) -> Result<Vec<(Cmp, Op)>> {
+        let prefix = &self.url.prefix;
         let mut puts: Vec<(i128, String, Vec<u8>)> = vec![];
-        let now = walk(&self.work)?;
         let mut present = std::collections::HashSet::new();
-        for (rel, md) in now {
+        for (rel, md) in walk(&self.work)? {
             present.insert(rel.clone());
             let st = stamp(&md);
             if self.stamps.get(&rel) == Some(&st) {
@@ -607,7 +626,6 @@ impl Session {
             }
             puts.push((st.mtime_ns, rel, encode(st.mode, &content)));
         }
-        // In the order the command wrote them: the directory store's commit order.
         puts.sort();
         let mut ops: Vec<(Cmp, Op)> = vec![];
         for (_, rel, value) in puts {
@@ -632,60 +650,43 @@ impl Session {
                 Op::Delete(key),
             ));
         }
-        let pushing_key = format!("{prefix}.pushing");
-        if ops.is_empty() && self.pushing.is_none() {
+        Ok(ops)
+    }
+
+    /// The state's incarnation (see `Meta`), put first by the first write-back ever.
+    fn first_incarnation(&mut self, ops: &mut Vec<(Cmp, Op)>) -> Result<()> {
+        if self.incarnation.is_some() {
             return Ok(());
         }
-        // The state's incarnation, written once (see `Meta`).
-        if self.incarnation.is_none() {
-            let mut rnd = [0u8; 16];
-            ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut rnd)
-                .map_err(|_| Error::internal("the system's random generator failed"))?;
-            let id = hex::encode(rnd);
-            let key = format!("{prefix}.id");
-            ops.insert(
-                0,
-                (
-                    Cmp::Absent(key.clone()),
-                    Op::Put(key, id.clone().into_bytes()),
-                ),
-            );
-            self.incarnation = Some(id);
-        }
+        let mut rnd = [0u8; 16];
+        ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut rnd)
+            .map_err(|_| Error::internal("the system's random generator failed"))?;
+        let id = hex::encode(rnd);
+        let key = format!("{}.id", self.url.prefix);
+        ops.insert(
+            0,
+            (
+                Cmp::Absent(key.clone()),
+                Op::Put(key, id.clone().into_bytes()),
+            ),
+        );
+        self.incarnation = Some(id);
+        Ok(())
+    }
+
+    /// The transactions, in the order the command wrote its files, each guarded by this
+    /// process's lock. A write-back of more than one is bracketed by `.pushing`, put alone
+    /// first and deleted alone last: a writer killed in between leaves it, and the next one
+    /// repairs. Inside the bracket, consecutive transactions of records and index entries
+    /// only (`issued/`, `names/`) may go to etcd together: in any order they leave what the
+    /// repair handles (an index entry without its record, or a record the index lacks,
+    /// rebuilt); everything else (revocations, CRLs, the CA) keeps its place in the order.
+    fn steps(&self, chunks: &[&[(Cmp, Op)]]) -> Vec<Step> {
+        let prefix = &self.url.prefix;
+        let pushing_key = format!("{prefix}.pushing");
         let lock_key = self.lock.as_ref().map(|l| l.0.clone()).unwrap_or_default();
-        fsio::test_pause("write-back");
-        // etcd's default limits: 128 operations per transaction (`--max-txn-ops`) and
-        // 1.5 MiB per request (`--max-request-bytes`): at most 100 operations and 1 MiB of
-        // keys and values per transaction (a single larger file goes alone).
-        const BATCH: usize = 100;
-        const BATCH_BYTES: usize = 1 << 20;
-        let size = |o: &Op| match o {
-            Op::Put(k, v) => k.len() + v.len(),
-            Op::Delete(k) => k.len(),
-        };
-        let mut chunks: Vec<&[(Cmp, Op)]> = vec![];
-        let (mut from, mut bytes) = (0, 0);
-        for (i, (_, o)) in ops.iter().enumerate() {
-            let sz = size(o);
-            if i > from && (i - from == BATCH || bytes + sz > BATCH_BYTES) {
-                chunks.push(&ops[from..i]);
-                (from, bytes) = (i, 0);
-            }
-            bytes += sz;
-        }
-        if from < ops.len() {
-            chunks.push(&ops[from..]);
-        }
-        // The transactions, in the order the command wrote its files. A write-back of more
-        // than one is bracketed by `.pushing`, put alone first and deleted alone last: a
-        // writer killed in between leaves it, and the next one repairs. Inside the bracket,
-        // consecutive transactions of records and index entries only (`issued/`, `names/`)
-        // go to etcd together (up to 8 at a time: etcd commits them in one go): in any
-        // order they leave what the repair handles (an index entry without its record, or
-        // a record the index lacks, rebuilt); everything else (revocations, CRLs, the CA)
-        // keeps its place in the order.
         let bracket = chunks.len() > 1;
-        let lock_cmp = Cmp::Present(lock_key.clone());
+        let lock_cmp = Cmp::Present(lock_key);
         let together = |chunk: &[(Cmp, Op)]| {
             chunk.iter().all(|(_, o)| {
                 let k = match o {
@@ -724,12 +725,19 @@ impl Session {
         }
         if bracket || (chunks.is_empty() && self.pushing.is_some()) {
             steps.push(Step {
-                cmps: vec![lock_cmp.clone()],
-                body: vec![Op::Delete(pushing_key.clone())],
+                cmps: vec![lock_cmp],
+                body: vec![Op::Delete(pushing_key)],
                 chunk: None,
                 together: false,
             });
         }
+        steps
+    }
+
+    /// Run the transactions in order (up to 8 consecutive `together` ones at once: etcd
+    /// commits them in one go); after each, the working copy's files hold their keys at
+    /// the revision it made. The first failure stops the write-back.
+    fn run_steps(&mut self, steps: &[Step], chunks: &[&[(Cmp, Op)]], total: usize) -> Result<()> {
         let mut written = 0usize;
         let mut at = 0;
         while at < steps.len() {
@@ -740,64 +748,22 @@ impl Session {
                 }
             }
             let window = &steps[at..end];
-            let results: Vec<Result<Option<i64>>> = self.rt.block_on(async {
-                let mut set = tokio::task::JoinSet::new();
-                for (j, step) in window.iter().enumerate() {
-                    let (c, cmps, body) =
-                        (self.client.clone(), step.cmps.clone(), step.body.clone());
-                    set.spawn(async move { (j, c.txn(&cmps, &body).await) });
-                }
-                let mut out: Vec<Option<Result<Option<i64>>>> =
-                    (0..window.len()).map(|_| None).collect();
-                while let Some(done) = set.join_next().await {
-                    match done {
-                        Ok((j, r)) => out[j] = Some(r),
-                        Err(e) => return vec![Err(Error::internal(e))],
-                    }
-                }
-                out.into_iter()
-                    .map(|r| r.unwrap_or_else(|| Err(Error::internal("a transaction was lost"))))
-                    .collect()
-            });
+            let results = self.transactions(window);
             let mut failed: Option<Error> = None;
             for (Step { body, chunk, .. }, r) in window.iter().zip(results) {
                 let made = match r {
                     Ok(Some(made)) => made,
                     Ok(None) => {
-                        failed.get_or_insert_with(|| self.changed_under(written, ops.len()));
+                        failed.get_or_insert_with(|| self.changed_under(written, total));
                         continue;
                     }
                     Err(e) => {
-                        failed.get_or_insert_with(|| self.too_large(e, body, written, ops.len()));
+                        failed.get_or_insert_with(|| self.too_large(e, body, written, total));
                         continue;
                     }
                 };
                 let Some(i) = chunk else { continue };
-                // The working copy's files now hold these keys at the revision just made.
-                for (_, o) in chunks[*i] {
-                    match o {
-                        Op::Put(k, _) => {
-                            let rel = k[prefix.len()..].to_string();
-                            if let Ok(md) = fs::symlink_metadata(self.work.join(&rel)) {
-                                let st = stamp(&md);
-                                self.stamps.insert(rel.clone(), st);
-                                self.known.insert(
-                                    rel,
-                                    Known {
-                                        mod_revision: made,
-                                        mode: st.mode,
-                                        content: None,
-                                    },
-                                );
-                            }
-                        }
-                        Op::Delete(k) => {
-                            let rel = &k[prefix.len()..];
-                            self.known.remove(rel);
-                            self.stamps.remove(rel);
-                        }
-                    }
-                }
+                self.record_written(chunks[*i], made);
                 written += chunks[*i].len();
                 fsio::crash_point();
             }
@@ -809,9 +775,87 @@ impl Session {
             }
             at = end;
         }
-        self.save_meta();
         Ok(())
     }
+
+    /// Send a window of transactions at once; each result in the window's order
+    /// (Some(revision) committed, None a compare failed).
+    fn transactions(&self, window: &[Step]) -> Vec<Result<Option<i64>>> {
+        self.rt.block_on(async {
+            let mut set = tokio::task::JoinSet::new();
+            for (j, step) in window.iter().enumerate() {
+                let (c, cmps, body) = (self.client.clone(), step.cmps.clone(), step.body.clone());
+                set.spawn(async move { (j, c.txn(&cmps, &body).await) });
+            }
+            let mut out: Vec<Option<Result<Option<i64>>>> =
+                (0..window.len()).map(|_| None).collect();
+            while let Some(done) = set.join_next().await {
+                match done {
+                    Ok((j, r)) => out[j] = Some(r),
+                    Err(e) => return vec![Err(Error::internal(e))],
+                }
+            }
+            out.into_iter()
+                .map(|r| r.unwrap_or_else(|| Err(Error::internal("a transaction was lost"))))
+                .collect()
+        })
+    }
+
+    /// The working copy's files now hold these keys at revision `made`.
+    fn record_written(&mut self, chunk: &[(Cmp, Op)], made: i64) {
+        let prefix_len = self.url.prefix.len();
+        for (_, o) in chunk {
+            match o {
+                Op::Put(k, _) => {
+                    let rel = k[prefix_len..].to_string();
+                    if let Ok(md) = fs::symlink_metadata(self.work.join(&rel)) {
+                        let st = stamp(&md);
+                        self.stamps.insert(rel.clone(), st);
+                        self.known.insert(
+                            rel,
+                            Known {
+                                mod_revision: made,
+                                mode: st.mode,
+                                content: None,
+                            },
+                        );
+                    }
+                }
+                Op::Delete(k) => {
+                    let rel = &k[prefix_len..];
+                    self.known.remove(rel);
+                    self.stamps.remove(rel);
+                }
+            }
+        }
+    }
+}
+
+/// The changes in transactions etcd accepts with its default limits: 128 operations per
+/// transaction (`--max-txn-ops`) and 1.5 MiB per request (`--max-request-bytes`): at most
+/// 100 operations and 1 MiB of keys and values per transaction (a single larger file goes
+/// alone).
+fn batches(ops: &[(Cmp, Op)]) -> Vec<&[(Cmp, Op)]> {
+    const BATCH: usize = 100;
+    const BATCH_BYTES: usize = 1 << 20;
+    let size = |o: &Op| match o {
+        Op::Put(k, v) => k.len() + v.len(),
+        Op::Delete(k) => k.len(),
+    };
+    let mut chunks: Vec<&[(Cmp, Op)]> = vec![];
+    let (mut from, mut bytes) = (0, 0);
+    for (i, (_, o)) in ops.iter().enumerate() {
+        let sz = size(o);
+        if i > from && (i - from == BATCH || bytes + sz > BATCH_BYTES) {
+            chunks.push(&ops[from..i]);
+            (from, bytes) = (i, 0);
+        }
+        bytes += sz;
+    }
+    if from < ops.len() {
+        chunks.push(&ops[from..]);
+    }
+    chunks
 }
 
 impl Session {
