@@ -123,7 +123,8 @@ fn same_alg(a: &AlgorithmIdentifier<'_>, b: &AlgorithmIdentifier<'_>) -> bool {
 }
 
 /// The checks of one certificate by itself, at time `at` (CAs only: the leaf's validity is
-/// its own row of the report).
+/// its own row of the report): its form, its extensions, its CA status, its name
+/// constraints, its purpose and key, and a CA's validity.
 pub fn check_cert(
     c: &X509Certificate<'_>,
     depth: usize,
@@ -137,7 +138,16 @@ pub fn check_cert(
         subject: subject_of(c),
         out,
     };
-    let is_ca_pos = pos != Position::Leaf;
+    check_form(c, &mut s);
+    check_extensions(c, pos, &mut s);
+    check_ca_status(c, pos, &mut s);
+    check_name_constraints(c, pos, &mut s);
+    check_purpose_and_key(c, pos, purpose, &mut s);
+    check_ca_validity(c, pos, at, &mut s);
+}
+
+/// Size, version, and the signature algorithm inside and outside the signed part.
+fn check_form(c: &X509Certificate<'_>, s: &mut Sink<'_>) {
     if c.as_raw().len() > MAX_CERT_LEN {
         s.push(
             "secctl limit",
@@ -165,7 +175,11 @@ pub fn check_cert(
             ),
         );
     }
-    // Extensions: parse errors, duplicates, unknown critical ones, AKI/SKI.
+}
+
+/// Extensions: parse errors, duplicates, unknown critical ones, AKI/SKI.
+fn check_extensions(c: &X509Certificate<'_>, pos: Position, s: &mut Sink<'_>) {
+    let is_ca_pos = pos != Position::Leaf;
     let mut seen = std::collections::HashSet::new();
     let mut aki = None;
     let mut ski = None;
@@ -221,6 +235,11 @@ pub fn check_cert(
         ),
         _ => {}
     }
+}
+
+/// basicConstraints, keyUsage and the subject of a CA (and a CA used as the leaf).
+fn check_ca_status(c: &X509Certificate<'_>, pos: Position, s: &mut Sink<'_>) {
+    let is_ca_pos = pos != Position::Leaf;
     // basicConstraints.
     let bc = c.basic_constraints().ok().flatten();
     let bc_ca = bc.as_ref().is_some_and(|b| b.value.ca);
@@ -269,7 +288,11 @@ pub fn check_cert(
     if is_ca_pos && c.subject().iter().next().is_none() {
         s.push("RFC 5280 4.1.2.6", "CA certificate with an empty subject");
     }
-    // Name constraints: only in CAs, critical, well formed.
+}
+
+/// Name constraints: only in CAs, critical, well formed.
+fn check_name_constraints(c: &X509Certificate<'_>, pos: Position, s: &mut Sink<'_>) {
+    let is_ca_pos = pos != Position::Leaf;
     if let Ok(Some(nc)) = c.name_constraints() {
         if !is_ca_pos {
             s.push(
@@ -297,6 +320,15 @@ pub fn check_cert(
     } else if c.name_constraints().is_err() {
         s.push("RFC 5280 4.2.1.10", "nameConstraints is malformed");
     }
+}
+
+/// An intermediate's extendedKeyUsage against the purpose, and the RSA key size.
+fn check_purpose_and_key(
+    c: &X509Certificate<'_>,
+    pos: Position,
+    purpose: Option<Purpose>,
+    s: &mut Sink<'_>,
+) {
     // EKU of a CA, when present, must allow the purpose (CA/Browser Forum 7.1.2.2).
     if pos == Position::Intermediate {
         if let (Some(p), Ok(Some(eku))) = (purpose, c.extended_key_usage()) {
@@ -329,7 +361,11 @@ pub fn check_cert(
             );
         }
     }
-    // Validity of every CA, trust anchors included (RFC 5280 6.1.3 (a)(2)).
+}
+
+/// Validity of every CA, trust anchors included (RFC 5280 6.1.3 (a)(2)).
+fn check_ca_validity(c: &X509Certificate<'_>, pos: Position, at: OffsetDateTime, s: &mut Sink<'_>) {
+    let is_ca_pos = pos != Position::Leaf;
     if is_ca_pos {
         let nb = c.validity().not_before.to_datetime();
         let na = c.validity().not_after.to_datetime();
