@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::output::fmt_time;
 use crate::pki::ca::{self, Generation};
 use crate::pki::inspect;
-use crate::pki::store::Record;
+use crate::pki::store::{Record, Store};
 use crate::revocation::{self, CaRevocation, CrlReport, Revocation};
 use crate::term::cell;
 
@@ -160,15 +160,78 @@ pub fn revoke(ctx: &Ctx, a: RevokeArgs) -> Result<u8> {
     let store = &ctx.store;
     let cfg = store.config()?;
     let gens = ca::generations(store)?;
+    let (recs, inters) = resolve_all(ctx, &a, &gens)?;
+    let done = revoked_set(ctx)?;
+    let ca_done = ca_revoked_set(store)?;
+    let (already, todo): (Vec<&Record>, Vec<&Record>) =
+        recs.iter().partition(|r| done.contains(&r.serial));
+    let (inters_already, inters): (Vec<Generation>, Vec<Generation>) = inters
+        .into_iter()
+        .partition(|g| ca_done.contains(&g.issuing.serial));
+    let p = &ctx.printer;
+    for g in &inters_already {
+        p.note(&format!(
+            "intermediate {} (generation {}) is already revoked",
+            cell(&g.issuing.subject),
+            g.id()
+        ));
+    }
+    if todo.is_empty() && inters.is_empty() {
+        return nothing_to_do(ctx, &a, already);
+    }
+    confirm(ctx, &inters, &todo)?;
+    let mut passphrase = ctx.ca_passphrase(&cfg)?;
+    let _lock = store.lock()?;
+    // Unlock the CA before recording anything, so a wrong passphrase changes nothing: the
+    // issuing CA, and the root when an intermediate is revoked (its CRL lists it).
+    ctx.with_ca_key(&mut passphrase, |p| {
+        ca::load_issuing_signer(store, p)?;
+        for g in &inters {
+            if let Some(h) = root_signer(&gens, g) {
+                ca::load_signer(h, true, p)?;
+            }
+        }
+        Ok(())
+    })?;
+    record(ctx, &a, &todo, &inters)?;
+    let crl = ctx
+        .with_ca_key(&mut passphrase, |p| {
+            revocation::publish(store, p, a.crl_days, a.root_crl_days)
+        })
+        .map_err(|e| {
+            Error::Usage(format!(
+                "revocation recorded but the CRL was not updated ({e}); run `secctl crl`"
+            ))
+        })?;
+    let items = intermediate_items(ctx, &inters)?;
+    let report = RevokeReport {
+        revoked: todo,
+        already_revoked: already,
+        revoked_intermediates: items,
+        reason: a.reason.as_str(),
+        crl: Some(crl),
+    };
+    print_report(ctx, &report)?;
+    Ok(0)
+}
+
+/// Every target resolved (leaves by name, serial or file; intermediates), each once; an
+/// intermediate needs its root's key (its root's CRL lists it).
+fn resolve_all(
+    ctx: &Ctx,
+    a: &RevokeArgs,
+    gens: &[Generation],
+) -> Result<(Vec<Record>, Vec<Generation>)> {
+    let store = &ctx.store;
     let mut recs: Vec<Record> = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
     let mut inters: Vec<Generation> = Vec::new();
-    for (target, label) in targets(&a)? {
+    for (target, label) in targets(a)? {
         let relabel = |e: Error| match e {
             Error::Input { problem, .. } if label != target => Error::input(&label, problem),
             e => e,
         };
-        let got = match ca_target(ctx, &gens, &target).map_err(relabel)? {
+        let got = match ca_target(ctx, gens, &target).map_err(relabel)? {
             Some(g) => Resolved::Intermediate(Box::new(g)),
             None => Resolved::Leaves(resolve(ctx, &target).map_err(relabel)?),
         };
@@ -201,44 +264,49 @@ pub fn revoke(ctx: &Ctx, a: RevokeArgs) -> Result<u8> {
             }
         }
     }
-    let done = revoked_set(ctx)?;
-    let ca_done: HashSet<String> = revocation::read_ca_log(store)?
+    Ok((recs, inters))
+}
+
+/// The generation whose root signs `g`'s revocation (its root key present).
+fn root_signer<'g>(gens: &'g [Generation], g: &Generation) -> Option<&'g Generation> {
+    gens.iter().find(|h| {
+        h.root.sha256_fingerprint == g.root.sha256_fingerprint && revocation::root_key_present(h)
+    })
+}
+
+/// The serials of the revoked intermediates (`ca-revocations.log`).
+fn ca_revoked_set(store: &Store) -> Result<HashSet<String>> {
+    Ok(revocation::read_ca_log(store)?
         .into_iter()
         .map(|r| r.serial)
-        .collect();
-    let (already, todo): (Vec<&Record>, Vec<&Record>) =
-        recs.iter().partition(|r| done.contains(&r.serial));
-    let (inters_already, inters): (Vec<Generation>, Vec<Generation>) = inters
-        .into_iter()
-        .partition(|g| ca_done.contains(&g.issuing.serial));
+        .collect())
+}
+
+/// Everything given is revoked already: say so, change nothing.
+fn nothing_to_do(ctx: &Ctx, a: &RevokeArgs, already: Vec<&Record>) -> Result<u8> {
     let p = &ctx.printer;
-    for g in &inters_already {
-        p.note(&format!(
-            "intermediate {} (generation {}) is already revoked",
-            cell(&g.issuing.subject),
-            g.id()
-        ));
+    let report = RevokeReport {
+        revoked: vec![],
+        already_revoked: already,
+        revoked_intermediates: vec![],
+        reason: a.reason.as_str(),
+        crl: None,
+    };
+    if p.is_json() {
+        p.json(&report)?;
+    } else if a.targets.len() == 1 && a.from.is_none() {
+        p.line(&format!(
+            "{} is already revoked: nothing to do",
+            cell(&a.targets[0])
+        ))?;
+    } else {
+        p.line("every certificate given is already revoked: nothing to do")?;
     }
-    if todo.is_empty() && inters.is_empty() {
-        let report = RevokeReport {
-            revoked: vec![],
-            already_revoked: already,
-            revoked_intermediates: vec![],
-            reason: a.reason.as_str(),
-            crl: None,
-        };
-        if p.is_json() {
-            p.json(&report)?;
-        } else if a.targets.len() == 1 && a.from.is_none() {
-            p.line(&format!(
-                "{} is already revoked: nothing to do",
-                cell(&a.targets[0])
-            ))?;
-        } else {
-            p.line("every certificate given is already revoked: nothing to do")?;
-        }
-        return Ok(0);
-    }
+    Ok(0)
+}
+
+/// Ask before revoking (the first ten named, then how many more).
+fn confirm(ctx: &Ctx, inters: &[Generation], todo: &[&Record]) -> Result<()> {
     let mut list: Vec<String> = inters
         .iter()
         .map(|g| {
@@ -265,29 +333,15 @@ pub fn revoke(ctx: &Ctx, a: RevokeArgs) -> Result<u8> {
             String::new()
         },
         if list.len() + more > 1 { "them" } else { "it" }
-    ))?;
-    let mut passphrase = ctx.ca_passphrase(&cfg)?;
-    let _lock = store.lock()?;
-    // Unlock the CA before recording anything, so a wrong passphrase changes nothing: the
-    // issuing CA, and the root when an intermediate is revoked (its CRL lists it).
-    ctx.with_ca_key(&mut passphrase, |p| {
-        ca::load_issuing_signer(store, p)?;
-        for g in &inters {
-            if let Some(h) = gens.iter().find(|h| {
-                h.root.sha256_fingerprint == g.root.sha256_fingerprint
-                    && revocation::root_key_present(h)
-            }) {
-                ca::load_signer(h, true, p)?;
-            }
-        }
-        Ok(())
-    })?;
-    // Again under the lock: another process may have revoked some meanwhile.
+    ))
+}
+
+/// One append to each log, under the lock; what another process revoked meanwhile is
+/// left out.
+fn record(ctx: &Ctx, a: &RevokeArgs, todo: &[&Record], inters: &[Generation]) -> Result<()> {
+    let store = &ctx.store;
     let done = revoked_set(ctx)?;
-    let ca_done: HashSet<String> = revocation::read_ca_log(store)?
-        .into_iter()
-        .map(|r| r.serial)
-        .collect();
+    let ca_done = ca_revoked_set(store)?;
     let now = OffsetDateTime::now_utc();
     let revs: Vec<Revocation> = todo
         .iter()
@@ -310,80 +364,68 @@ pub fn revoke(ctx: &Ctx, a: RevokeArgs) -> Result<u8> {
         })
         .collect();
     revocation::append_ca(store, &ca_revs)?;
-    revocation::append(store, &revs)?;
-    let crl = ctx
-        .with_ca_key(&mut passphrase, |p| {
-            revocation::publish(store, p, a.crl_days, a.root_crl_days)
-        })
-        .map_err(|e| {
-            Error::Usage(format!(
-                "revocation recorded but the CRL was not updated ({e}); run `secctl crl`"
-            ))
-        })?;
-    // What the revoked intermediates had issued (now revoked with them).
-    let below: Vec<usize> = if inters.is_empty() {
-        vec![]
-    } else {
-        let all = store.records()?;
-        inters
-            .iter()
-            .map(|g| {
-                all.iter()
-                    .filter(|r| r.issuer_fingerprint == g.issuing.sha256_fingerprint)
-                    .count()
-            })
-            .collect()
-    };
-    let items: Vec<IntermediateItem> = inters
+    revocation::append(store, &revs)
+}
+
+/// The revoked intermediates, with how many certificates each had issued (now revoked
+/// with it).
+fn intermediate_items(ctx: &Ctx, inters: &[Generation]) -> Result<Vec<IntermediateItem>> {
+    if inters.is_empty() {
+        return Ok(vec![]);
+    }
+    let all = ctx.store.records()?;
+    Ok(inters
         .iter()
-        .zip(&below)
-        .map(|(g, n)| IntermediateItem {
+        .map(|g| IntermediateItem {
             generation: g.id(),
             serial: g.issuing.serial.clone(),
             subject: g.issuing.subject.clone(),
             sha256_fingerprint: g.issuing.sha256_fingerprint.clone(),
-            certificates_below: *n,
+            certificates_below: all
+                .iter()
+                .filter(|r| r.issuer_fingerprint == g.issuing.sha256_fingerprint)
+                .count(),
         })
-        .collect();
+        .collect())
+}
+
+fn print_report(ctx: &Ctx, report: &RevokeReport<'_>) -> Result<()> {
+    let p = &ctx.printer;
     if p.is_json() {
-        p.json(&RevokeReport {
-            revoked: todo,
-            already_revoked: already,
-            revoked_intermediates: items,
-            reason: a.reason.as_str(),
-            crl: Some(crl),
-        })?;
-    } else {
-        for i in &items {
-            p.line(&format!(
-                "revoked intermediate CA {} (generation {}, serial {}, reason {}): the {} certificate(s) it issued count as revoked; renew them from the current CA (`secctl cert list --status revoked`)",
-                cell(&i.subject),
-                i.generation,
-                i.serial,
-                a.reason.as_str(),
-                i.certificates_below
-            ))?;
-        }
-        for r in &todo {
-            p.line(&format!(
-                "revoked {} {:?} (serial {}, reason {})",
-                r.kind.as_str(),
-                r.name,
-                r.serial,
-                a.reason.as_str()
-            ))?;
-        }
-        for r in &already {
-            p.line(&format!(
-                "{} {:?} (serial {}) was already revoked",
-                r.kind.as_str(),
-                r.name,
-                r.serial
-            ))?;
-        }
-        print_crl(ctx, &crl)?;
+        return p.json(report);
     }
-    Ok(0)
+    let reason = report.reason;
+    for i in &report.revoked_intermediates {
+        p.line(&format!(
+            "revoked intermediate CA {} (generation {}, serial {}, reason {}): the {} certificate(s) it issued count as revoked; renew them from the current CA (`secctl cert list --status revoked`)",
+            cell(&i.subject),
+            i.generation,
+            i.serial,
+            reason,
+            i.certificates_below
+        ))?;
+    }
+    for r in &report.revoked {
+        p.line(&format!(
+            "revoked {} {:?} (serial {}, reason {})",
+            r.kind.as_str(),
+            r.name,
+            r.serial,
+            reason
+        ))?;
+    }
+    for r in &report.already_revoked {
+        p.line(&format!(
+            "{} {:?} (serial {}) was already revoked",
+            r.kind.as_str(),
+            r.name,
+            r.serial
+        ))?;
+    }
+    if let Some(crl) = &report.crl {
+        print_crl(ctx, crl)?;
+    }
+    Ok(())
 }
 
 pub(crate) fn print_crl(ctx: &Ctx, c: &CrlReport) -> Result<()> {
