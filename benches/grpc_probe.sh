@@ -68,9 +68,30 @@ median "probe grpcio plaintext" "$bin" --dir pki probe "127.0.0.1:$plain"
 median "probe grpcio TLS, client cert required" "$bin" --dir pki probe "127.0.0.1:$tls" $cli --servername localhost
 median "verify grpcio TLS, client cert required" "$bin" --dir pki verify "127.0.0.1:$tls" $cli --servername localhost
 median "verify grpcio plaintext" "$bin" --dir pki verify "127.0.0.1:$plain"
-echo "(target: probe median <= 30 ms on loopback)"
-if command -v sslyze >/dev/null; then
-    median "sslyze grpcio TLS" sslyze "127.0.0.1:$tls"
+# grpc-go (tests/peers/grpc_go_server.go), when Go and golang-google-grpc-dev are installed.
+if command -v go >/dev/null && [ -d /usr/share/gocode/src/google.golang.org/grpc ]; then
+    mkdir -p "$work/gopath"
+    GO111MODULE=off GOPATH="$work/gopath:/usr/share/gocode" GOCACHE="$root/target/grpc-go-cache" \
+        GOPROXY=off go build -o "$work/grpc_go_server" "$root/tests/peers/grpc_go_server.go"
+    for mode in insecure required interceptor; do
+        port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+        "$work/grpc_go_server" "$port" "$mode" "$srv/srv.crt" "$srv/srv.key" pki/ca.crt >"$work/go-$mode.out" 2>&1 &
+        pids+=($!)
+        for _ in $(seq 100); do grep -q listening "$work/go-$mode.out" 2>/dev/null && break; sleep 0.05; done
+        median "probe grpc-go $mode" "$bin" --dir pki probe "127.0.0.1:$port" $cli --servername localhost
+    done
 else
-    echo "sslyze: not installed (no comparison)"
+    echo "grpc-go: go or golang-google-grpc-dev not installed (skipped)"
+fi
+echo "(target: probe median <= 30 ms on loopback)"
+# sslyze, where benches/sslyze.sh installed it (PyPI, into target/bench-venv): the scans
+# closest to what the probe reports (certificate, TLS 1.0-1.3 suites, groups).
+sslyze=$root/target/bench-venv/bin/sslyze
+if [ -x "$sslyze" ]; then
+    sruns=$((runs < 5 ? runs : 5))
+    runs=$sruns median "sslyze grpcio TLS (certinfo, suites, groups)" "$sslyze" "127.0.0.1:$tls" \
+        --sni localhost $cli --certinfo --certinfo_ca_file pki/ca.crt --tlsv1 --tlsv1_1 \
+        --tlsv1_2 --tlsv1_3 --elliptic_curves --mozilla_config disable --quiet
+else
+    echo "sslyze: not installed in target/bench-venv (run benches/sslyze.sh once): no comparison"
 fi
