@@ -487,7 +487,6 @@ where
         async move {
             let one = async {
                 let mut client = client
-                    .clone()
                     .ready()
                     .await
                     .map_err(|e| h2_failure(&e, tls, &sniffed()))?;
