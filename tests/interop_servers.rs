@@ -1,4 +1,4 @@
-//! The probe against real servers: apache2, haproxy, caddy, etcd, python grpcio, mosquitto,
+//! The probe against real servers: apache2, haproxy, caddy, etcd, python grpcio, grpc-go, mosquitto,
 //! redis, nginx and `secctl serve`, each configured variant by variant. Every test first
 //! establishes with the server's own client what the server really does with each client
 //! identity (none, valid, revoked, another CA's), then asserts the probe's rows field by field.
@@ -1204,6 +1204,158 @@ fn grpcio_insecure() {
         strict: 1,
         service: Service::NoService,
         verify: [2, 2, 2],
+    });
+}
+
+// ---------------------------------------------------------------------------------------
+// grpc-go (tests/peers/grpc_go_server.go, built offline against golang-google-grpc-dev)
+
+/// The gRPC ground truth of `port`: the python client's Health/Check with each identity
+/// succeeds exactly for `ok` (NoCert, Valid, Revoked, Foreign).
+fn grpc_truth(pki: &Pki, port: u16, ok: [bool; 4]) {
+    for (id, ok) in IDS.into_iter().zip(ok) {
+        let r = grpc_check(pki, port, id, false);
+        assert_eq!(
+            r.stdout.starts_with("status OK"),
+            ok,
+            "ground truth: grpc Health/Check {id:?}: {} {}",
+            r.stdout,
+            r.stderr
+        );
+    }
+}
+
+#[test]
+#[ignore = "needs golang-go and golang-google-grpc-dev (apt-get install golang-google-grpc-dev); run by .ci/run"]
+fn grpc_go_required_client_auth() {
+    need(&["go", "curl", "openssl"]);
+    need_grpcio();
+    let pki = Pki::new();
+    let g = grpc_go(&pki, "grpc-go", "required");
+    // Go has no CRL here: the revoked client gets in; no certificate and another CA's are
+    // refused at the handshake with bad_certificate.
+    grpc_truth(&pki, g.port, [false, true, true, false]);
+    hs_truth(
+        &pki,
+        g.port,
+        true,
+        [Some("bad_certificate"), None, None, Some("bad_certificate")],
+        "TLSv1.3",
+    );
+    plain_truth(g.port, 0, 0);
+    let rows = |id: Id| {
+        required(id, &[Valid, Revoked], &["grpcs"], |_| {
+            G::Refused("bad_certificate")
+        })
+    };
+    run(&Case {
+        name: "grpc-go RequireAndVerifyClientCert",
+        pki: &pki,
+        port: g.port,
+        extra: &[],
+        rows: &rows,
+        summary: ("all", "enforced"),
+        strict: 0,
+        service: Service::NoService,
+        verify: [0, 1, 1],
+    });
+}
+
+#[test]
+#[ignore = "needs golang-go and golang-google-grpc-dev (apt-get install golang-google-grpc-dev); run by .ci/run"]
+fn grpc_go_insecure() {
+    need(&["go", "curl", "openssl"]);
+    need_grpcio();
+    let pki = Pki::new();
+    let g = grpc_go(&pki, "grpc-go", "insecure");
+    let r = grpc_check(&pki, g.port, NoCert, true);
+    assert!(
+        r.stdout.starts_with("status OK"),
+        "ground truth: {} {}",
+        r.stdout,
+        r.stderr
+    );
+    let h = s_client(&pki, g.port, NoCert, "", &[]);
+    assert!(!h.completed, "ground truth: no TLS: {}", h.raw);
+    let rows = |_id: Id| {
+        let mut r = vec![
+            Exp::no_plain("http1"),
+            // grpc-go resets a GET it does not serve: not served.
+            Exp::no_plain("h2c"),
+            Exp::plain("grpc").detail(&["grpc-status 0"]),
+        ];
+        r.push(Exp::no_tls("tls"));
+        for t in APPS {
+            r.push(Exp::no_tls(t));
+        }
+        r
+    };
+    run(&Case {
+        name: "grpc-go insecure",
+        pki: &pki,
+        port: g.port,
+        extra: &[],
+        rows: &rows,
+        summary: ("none", "none"),
+        strict: 1,
+        service: Service::NoService,
+        verify: [2, 2, 2],
+    });
+}
+
+#[test]
+#[ignore = "needs golang-go and golang-google-grpc-dev (apt-get install golang-google-grpc-dev); run by .ci/run"]
+fn grpc_go_interceptor_per_request() {
+    need(&["go", "curl", "openssl"]);
+    need_grpcio();
+    let pki = Pki::new();
+    let g = grpc_go(&pki, "grpc-go", "interceptor");
+    // VerifyClientCertIfGiven: another CA's certificate is refused at the handshake, no
+    // certificate gets through it and is answered UNAUTHENTICATED by the interceptor.
+    grpc_truth(&pki, g.port, [false, true, true, false]);
+    let r = grpc_check(&pki, g.port, NoCert, false);
+    assert!(
+        r.stdout.contains("UNAUTHENTICATED"),
+        "ground truth: {} {}",
+        r.stdout,
+        r.stderr
+    );
+    hs_truth(
+        &pki,
+        g.port,
+        true,
+        [None, None, None, Some("bad_certificate")],
+        "TLSv1.3",
+    );
+    let rows = |id: Id| {
+        let g = match id {
+            NoCert => G::Null,
+            Foreign => G::Refused("bad_certificate"),
+            _ => G::Accepted,
+        };
+        let mut r = tls_only();
+        r.push(Exp::tls("tls", "optional", g));
+        // No HTTP answer over TLS (grpc-go resets a GET): not served.
+        let unserved = |t| Exp {
+            client_auth: "none",
+            given: if id == Foreign { g } else { G::Null },
+            ..Exp::unserved(t, "none", G::Null)
+        };
+        r.push(unserved("https1"));
+        r.push(unserved("h2"));
+        r.push(Exp::tls("grpcs", "per-request", g));
+        r
+    };
+    run(&Case {
+        name: "grpc-go VerifyClientCertIfGiven + UNAUTHENTICATED interceptor",
+        pki: &pki,
+        port: g.port,
+        extra: &[],
+        rows: &rows,
+        summary: ("all", "enforced"),
+        strict: 0,
+        service: Service::NoService,
+        verify: [0, 1, 1],
     });
 }
 

@@ -1,4 +1,4 @@
-//! Real servers (apache2, haproxy, caddy, etcd, python grpcio, mosquitto, redis) started by a
+//! Real servers (apache2, haproxy, caddy, etcd, python grpcio, grpc-go, mosquitto, redis) started by a
 //! test on a free loopback port, each with its own configuration in a temporary directory, in
 //! the foreground as a child process in its own process group; stopped by PID on drop (also
 //! when the test panics). Plus the PKI the interop tests share and the ground-truth clients
@@ -444,6 +444,59 @@ pub fn grpcio(pki: &Pki, name: &str, mode: &str) -> Peer {
         let mut c = Command::new(PY);
         c.arg(&script)
             .args(["serve", &port.to_string(), &mode, &crt, &key, &ca]);
+        c
+    })
+}
+
+/// tests/peers/grpc_go_server.go, built once per test process, offline, in GOPATH mode
+/// against Debian's golang-google-grpc-dev (/usr/share/gocode); Err with why when it
+/// cannot be built (Go or the package missing).
+pub fn grpc_go_binary() -> Result<PathBuf, String> {
+    static BIN: std::sync::OnceLock<Result<PathBuf, String>> = std::sync::OnceLock::new();
+    BIN.get_or_init(|| {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/grpc_go_server.go");
+        let dir = std::env::temp_dir().join(format!("secctl-grpc-go-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("gopath")).map_err(|e| e.to_string())?;
+        let bin = dir.join("grpc_go_server");
+        let out = Command::new("go")
+            .arg("build")
+            .arg("-o")
+            .arg(&bin)
+            .arg(&src)
+            .env("GO111MODULE", "off")
+            .env(
+                "GOPATH",
+                format!("{}:/usr/share/gocode", dir.join("gopath").display()),
+            )
+            .env("GOCACHE", dir.join("cache"))
+            .env("GOFLAGS", "")
+            .env("GOPROXY", "off")
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| format!("go: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "go build {}: {}",
+                src.display(),
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        Ok(bin)
+    })
+    .clone()
+}
+
+/// A grpc-go server (grpc_go_server.go): `insecure`, `required` (TLS, client certificate
+/// required and verified at the handshake) or `interceptor` (TLS, a certificate verified if
+/// given; a per-request interceptor answers UNAUTHENTICATED without a verified one).
+pub fn grpc_go(pki: &Pki, name: &str, mode: &str) -> Peer {
+    let bin = grpc_go_binary().unwrap_or_else(|e| panic!("cannot build the grpc-go peer: {e}"));
+    let dir = pki.dir(name);
+    let (crt, key, ca) = (pki.srv_crt(), pki.srv_key(), pki.ca());
+    let mode = mode.to_string();
+    launch("grpc-go", &dir, &[], move |port| {
+        let mut c = Command::new(&bin);
+        c.args([&port.to_string(), &mode, &crt, &key, &ca]);
         c
     })
 }

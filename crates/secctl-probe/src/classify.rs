@@ -389,6 +389,7 @@ pub fn describe(f: &Fate) -> String {
         Fate::Closed => "closed without answering".into(),
         Fate::Other(w) => w.clone(),
         Fate::Silent(w) => w.clone(),
+        Fate::Unanswered(w) => w.clone(),
     }
 }
 
@@ -683,7 +684,10 @@ fn judge_path(
         } else {
             Policy::None
         }
-    } else if g.is_some_and(|g| admitted(&g.fate)) && !grpc {
+    } else if g.is_some_and(|g| admitted(&g.fate))
+        && !grpc
+        && !matches!(n.fate, Fate::Unanswered(_))
+    {
         // Nothing without a certificate, an answer with one: the server refuses the
         // absence of a certificate its own way (a close, a timeout).
         mechanism = Some(format!("without a certificate: {}", describe(&n.fate)));

@@ -213,9 +213,6 @@ impl<S: MaybeTls> MaybeTls for super::tls::Watched<S> {
     }
 }
 
-/// Longest part of a refusal's body read (to tell a TLS-required or certificate page).
-const MAX_BODY: usize = 2048;
-
 /// The first bytes of an answer, printable ASCII kept, the rest escaped.
 pub fn printable(b: &[u8]) -> String {
     b.iter()
@@ -458,137 +455,206 @@ where
         let _ = conn.await;
     });
     let scheme = if tls { "https" } else { "http" };
-    let mut out = Vec::new();
-    for call in calls {
-        let one = async {
-            let mut client = client
-                .clone()
-                .ready()
-                .await
-                .map_err(|e| h2_failure(&e, tls, &sniffed()))?;
-            let req = match call {
-                Call::Get(path) => http::Request::get(format!("{scheme}://{authority}{path}"))
+    // Set once the gRPC call got a gRPC answer: the port has shown what it is.
+    let (grpc_seen, grpc_rx) = tokio::sync::watch::channel(false);
+    let each = calls.iter().map(|call| {
+        let mut grpc_rx = grpc_rx.clone();
+        let grpc_seen = &grpc_seen;
+        let sniffed = &sniffed;
+        let client = client.clone();
+        async move {
+            let one = async {
+                let mut client = client
+                    .ready()
+                    .await
+                    .map_err(|e| h2_failure(&e, tls, &sniffed()))?;
+                let req = match call {
+                    Call::Get(path) => http::Request::get(format!("{scheme}://{authority}{path}"))
+                        .header("user-agent", "secctl-probe")
+                        .body(()),
+                    Call::Grpc => http::Request::post(format!(
+                        "{scheme}://{authority}/grpc.health.v1.Health/Check"
+                    ))
+                    .header("content-type", "application/grpc")
+                    .header("te", "trailers")
                     .header("user-agent", "secctl-probe")
                     .body(()),
-                Call::Grpc => http::Request::post(format!(
-                    "{scheme}://{authority}/grpc.health.v1.Health/Check"
-                ))
-                .header("content-type", "application/grpc")
-                .header("te", "trailers")
-                .header("user-agent", "secctl-probe")
-                .body(()),
-            }
-            .map_err(|e| Fate::Other(format!("bad request: {e}")))?;
-            let end = matches!(call, Call::Get(_));
-            let (resp, mut send) = client
-                .send_request(req, end)
-                .map_err(|e| h2_failure(&e, tls, &sniffed()))?;
-            // An empty HealthCheckRequest: no compression, length 0. A server may answer
-            // (a refusal needs no body) and close the stream before it is sent: then its
-            // answer is what counts, and the send error only when there is none.
-            let send_error = match call {
-                Call::Grpc => send
-                    .send_data(Bytes::from_static(&[0, 0, 0, 0, 0]), true)
-                    .err(),
-                _ => None,
-            };
-            let resp = resp
-                .await
-                .map_err(|e| h2_failure(send_error.as_ref().unwrap_or(&e), tls, &sniffed()))?;
-            let status = resp.status().as_u16();
-            let location = resp
-                .headers()
-                .get("location")
-                .and_then(|l| l.to_str().ok())
-                .map(|l| l.chars().take(200).collect::<String>());
-            let header_status = grpc_status(resp.headers());
-            let mut body = resp.into_body();
-            let mut head = Vec::new();
-            let mut total = 0usize;
-            let wants_body = matches!(call, Call::Grpc) && header_status.is_none()
-                || (400..500).contains(&status);
-            if wants_body {
-                while let Some(chunk) = body.data().await {
-                    let chunk = chunk.map_err(|e| h2_failure(&e, tls, &sniffed()))?;
-                    total += chunk.len();
-                    let _ = body.flow_control().release_capacity(chunk.len());
-                    if head.len() < MAX_BODY {
-                        head.extend_from_slice(&chunk[..chunk.len().min(MAX_BODY - head.len())]);
-                    }
-                    if total > 1 << 20 {
-                        return Err(Fate::Other("answer larger than 1 MiB".into()));
-                    }
-                    if matches!(call, Call::Get(_)) && head.len() >= MAX_BODY {
-                        break;
-                    }
                 }
-            }
-            let http_answer = |text: String| {
-                let mut text = text;
-                if let Some(l) = &location {
-                    text.push_str(&format!(" -> {l}"));
-                }
-                Answer {
-                    code: status,
-                    grpc: false,
-                    denial: http_denial(status, tls),
-                    location: location.clone(),
-                    text,
-                }
-            };
-            match call {
-                Call::Get(_) => Ok(Fate::Answer(http_answer(format!("HTTP/2 {status}")))),
-                Call::Grpc => {
-                    let st = match header_status {
-                        Some(s) => Some(s),
-                        None => {
-                            let trailers = body
-                                .trailers()
-                                .await
-                                .map_err(|e| h2_failure(&e, tls, &sniffed()))?;
-                            trailers.as_ref().and_then(grpc_status)
+                .map_err(|e| Fate::Other(format!("bad request: {e}")))?;
+                let end = matches!(call, Call::Get(_));
+                let (resp, mut send) = client
+                    .send_request(req, end)
+                    .map_err(|e| h2_failure(&e, tls, &sniffed()))?;
+                // An empty HealthCheckRequest: no compression, length 0. A server may answer
+                // (a refusal needs no body) and close the stream before it is sent: then its
+                // answer is what counts, and the send error only when there is none.
+                let send_error = match call {
+                    Call::Grpc => send
+                        .send_data(Bytes::from_static(&[0, 0, 0, 0, 0]), true)
+                        .err(),
+                    _ => None,
+                };
+                let resp = resp
+                    .await
+                    .map_err(|e| h2_failure(send_error.as_ref().unwrap_or(&e), tls, &sniffed()))?;
+                let status = resp.status().as_u16();
+                let location = resp
+                    .headers()
+                    .get("location")
+                    .and_then(|l| l.to_str().ok())
+                    .map(|l| l.chars().take(200).collect::<String>());
+                let header_status = grpc_status(resp.headers());
+                let mut body = resp.into_body();
+                // A gRPC status may come in the trailers, after the body; an HTTP answer is
+                // judged by its status alone (its body, the server's words, is never read).
+                let mut total = 0usize;
+                if matches!(call, Call::Grpc) && header_status.is_none() {
+                    while let Some(chunk) = body.data().await {
+                        let chunk = chunk.map_err(|e| h2_failure(&e, tls, &sniffed()))?;
+                        total += chunk.len();
+                        let _ = body.flow_control().release_capacity(chunk.len());
+                        if total > 1 << 20 {
+                            return Err(Fate::Other("answer larger than 1 MiB".into()));
                         }
-                    };
-                    match st {
-                        Some((code, msg)) => Ok(Fate::Answer(Answer {
-                            code,
-                            grpc: true,
-                            denial: if code == 16 || code == 7 {
-                                Denial::Identity
-                            } else {
-                                Denial::None
-                            },
-                            location: None,
-                            text: format!(
-                                "grpc-status {code} {}{}",
-                                grpc_name(code),
-                                if msg.is_empty() {
-                                    String::new()
+                    }
+                }
+                let http_answer = |text: String| {
+                    let mut text = text;
+                    if let Some(l) = &location {
+                        text.push_str(&format!(" -> {l}"));
+                    }
+                    Answer {
+                        code: status,
+                        grpc: false,
+                        denial: http_denial(status, tls),
+                        location: location.clone(),
+                        text,
+                    }
+                };
+                match call {
+                    Call::Get(_) => Ok(Fate::Answer(http_answer(format!("HTTP/2 {status}")))),
+                    Call::Grpc => {
+                        let st = match header_status {
+                            Some(s) => Some(s),
+                            None => {
+                                let trailers = body
+                                    .trailers()
+                                    .await
+                                    .map_err(|e| h2_failure(&e, tls, &sniffed()))?;
+                                trailers.as_ref().and_then(grpc_status)
+                            }
+                        };
+                        match st {
+                            Some((code, msg)) => Ok(Fate::Answer(Answer {
+                                code,
+                                grpc: true,
+                                denial: if code == 16 || code == 7 {
+                                    Denial::Identity
                                 } else {
-                                    format!(" ({msg})")
+                                    Denial::None
+                                },
+                                location: None,
+                                text: format!(
+                                    "grpc-status {code} {}{}",
+                                    grpc_name(code),
+                                    if msg.is_empty() {
+                                        String::new()
+                                    } else {
+                                        format!(" ({msg})")
+                                    }
+                                ),
+                            })),
+                            None => {
+                                let a = http_answer(format!("HTTP/2 {status} without grpc-status"));
+                                if a.denial == Denial::Identity {
+                                    Ok(Fate::Answer(a))
+                                } else {
+                                    Err(Fate::Other(format!("not gRPC ({})", a.text)))
                                 }
-                            ),
-                        })),
-                        None => {
-                            let a = http_answer(format!("HTTP/2 {status} without grpc-status"));
-                            if a.denial == Denial::Identity {
-                                Ok(Fate::Answer(a))
-                            } else {
-                                Err(Fate::Other(format!("not gRPC ({})", a.text)))
                             }
                         }
                     }
                 }
+            };
+            let bounded = async {
+                match tokio::time::timeout(timeout, one).await {
+                    Ok(Ok(o)) | Ok(Err(o)) => o,
+                    Err(_) => Fate::Silent(format!("no HTTP/2 answer within {}", secs(timeout))),
+                }
+            };
+            match call {
+                Call::Grpc => {
+                    let o = bounded.await;
+                    if matches!(&o, Fate::Answer(a) if a.grpc) {
+                        let _ = grpc_seen.send(true);
+                    }
+                    o
+                }
+                Call::Get(path) => {
+                    // Once a gRPC answer came on another stream, a GET still pending is waited
+                    // for GRPC_GRACE more, then recorded as unanswered (not served, no
+                    // evidence either way).
+                    let grace = async {
+                        if grpc_rx.wait_for(|seen| *seen).await.is_ok() {
+                            tokio::time::sleep(GRPC_GRACE).await;
+                        } else {
+                            std::future::pending::<()>().await;
+                        }
+                    };
+                    tokio::select! {
+                        biased;
+                        o = bounded => o,
+                        () = grace => Fate::Unanswered(format!(
+                            "no answer to GET {path} within {} ms of the gRPC answer on another \
+                             stream",
+                            GRPC_GRACE.as_millis()
+                        )),
+                    }
+                }
             }
-        };
-        let o = match tokio::time::timeout(timeout, one).await {
-            Ok(Ok(o)) | Ok(Err(o)) => o,
-            Err(_) => Fate::Silent(format!("no HTTP/2 answer within {}", secs(timeout))),
-        };
-        out.push(o);
-    }
+        }
+    });
+    // Every request goes out at once, each on a stream of its own: no answer waits on
+    // another's.
+    let out = join_all(each.collect()).await;
     driver.abort();
     out
+}
+
+/// How long a GET still pending over HTTP/2 is waited for once a gRPC answer came on
+/// another stream of the same connection. The GET went out before the gRPC call on the
+/// same connection, so the server had read it first: by then no network round trip
+/// remains, only the server's own handling. 20 ms covers an HTTP handler slower than a
+/// health check by that much, and keeps a gRPC port's probe as fast as any other (grpcio
+/// resets a stream it does not serve only after 100-900 ms). A GET still pending is
+/// recorded as [`Fate::Unanswered`]: not served, and no evidence of admission or refusal.
+pub const GRPC_GRACE: Duration = Duration::from_millis(20);
+
+/// Run `fs` concurrently, results in order.
+pub(crate) async fn join_all<F: std::future::Future>(fs: Vec<F>) -> Vec<F::Output> {
+    let mut set = Vec::with_capacity(fs.len());
+    for f in fs {
+        set.push(Box::pin(f));
+    }
+    let mut out: Vec<Option<F::Output>> = (0..set.len()).map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (i, f) in set.iter_mut().enumerate() {
+            if out[i].is_none() {
+                match f.as_mut().poll(cx) {
+                    Poll::Ready(v) => out[i] = Some(v),
+                    Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            Poll::Pending
+        } else {
+            Poll::Ready(())
+        }
+    })
+    .await;
+    out.into_iter().flatten().collect()
 }
 
 fn grpc_status(h: &http::HeaderMap) -> Option<(u16, String)> {
@@ -621,5 +687,84 @@ fn grpc_name(code: u16) -> &'static str {
         14 => "UNAVAILABLE",
         16 => "UNAUTHENTICATED",
         _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An h2c server on `io` that holds its answer to `GET /` until the gRPC call has
+    /// arrived (at most `hold`), then answers it 200 if the call came, 503 if not; with
+    /// `answer_get` false it never answers the GET. The gRPC call is answered at once with
+    /// grpc-status 0 in the headers.
+    async fn holding_server(io: tokio::io::DuplexStream, answer_get: bool, hold: Duration) {
+        let mut conn = h2::server::handshake(io)
+            .await
+            .expect("h2 server handshake");
+        let (grpc_tx, grpc_rx) = tokio::sync::watch::channel(false);
+        let mut held = Vec::new();
+        while let Some(r) = conn.accept().await {
+            let Ok((req, mut respond)) = r else { break };
+            if req.uri().path() == "/" {
+                let mut rx = grpc_rx.clone();
+                held.push(tokio::spawn(async move {
+                    let came = tokio::time::timeout(hold, rx.wait_for(|c| *c))
+                        .await
+                        .is_ok();
+                    if !answer_get {
+                        std::future::pending::<()>().await;
+                    }
+                    let code = if came { 200 } else { 503 };
+                    let resp = http::Response::builder().status(code).body(()).unwrap();
+                    let _ = respond.send_response(resp, true);
+                }));
+            } else {
+                let _ = grpc_tx.send(true);
+                let resp = http::Response::builder()
+                    .status(200)
+                    .header("content-type", "application/grpc")
+                    .header("grpc-status", "0")
+                    .body(())
+                    .unwrap();
+                let _ = respond.send_response(resp, true);
+            }
+        }
+    }
+
+    fn calls() -> Vec<Call> {
+        vec![Call::Get("/".into()), Call::Grpc]
+    }
+
+    /// The GET is answered 200 only if the gRPC call reached the server while the GET's
+    /// answer was held: the requests went out at once, proven without a clock (a probe
+    /// that waited for the GET first would see 503 after the hold).
+    #[tokio::test]
+    async fn requests_on_one_connection_do_not_wait_on_each_other() {
+        let (client, server) = tokio::io::duplex(1 << 16);
+        tokio::spawn(holding_server(server, true, Duration::from_secs(5)));
+        let out = h2_calls(client, "x", false, &calls(), Duration::from_secs(10)).await;
+        match &out[0] {
+            Fate::Answer(a) => assert_eq!(a.code, 200, "{out:?}"),
+            other => panic!("GET /: {other:?}"),
+        }
+        assert!(
+            matches!(&out[1], Fate::Answer(a) if a.grpc && a.code == 0),
+            "{out:?}"
+        );
+    }
+
+    /// A GET the server never answers, on a port that answered gRPC on another stream:
+    /// unanswered after the grace, long before the timeout, never a refusal.
+    #[tokio::test]
+    async fn a_pending_get_is_bounded_once_grpc_answered() {
+        let (client, server) = tokio::io::duplex(1 << 16);
+        tokio::spawn(holding_server(server, false, Duration::from_secs(5)));
+        let out = h2_calls(client, "x", false, &calls(), Duration::from_secs(30)).await;
+        assert!(
+            matches!(&out[0], Fate::Unanswered(w) if w.starts_with("no answer to GET / within")),
+            "{out:?}"
+        );
+        assert!(matches!(&out[1], Fate::Answer(a) if a.grpc), "{out:?}");
     }
 }

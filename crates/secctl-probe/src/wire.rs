@@ -513,7 +513,7 @@ impl Prober {
             (tls, hs, carried)
         };
         // HTTP/1.1 on connections of its own, one per path.
-        let https1 = futures_join_all(
+        let https1 = exchange::join_all(
             paths
                 .iter()
                 .map(|p| self.https1_get(id, p, Versions::Any))
@@ -557,7 +557,7 @@ impl Prober {
     }
 
     async fn plain(&self, paths: &[String]) -> (Vec<Fate>, Vec<Fate>, Fate) {
-        let http1 = futures_join_all(
+        let http1 = exchange::join_all(
             paths
                 .iter()
                 .map(|p| async move {
@@ -629,7 +629,7 @@ impl Prober {
                         && none.https1[k].hs.version.as_deref() != Some("TLSv1.2")
                 })
                 .collect();
-            let attempts = futures_join_all(
+            let attempts = exchange::join_all(
                 retry
                     .iter()
                     .map(|&k| self.https1_get(Identity::NoCert, &paths[k], Versions::Tls12))
@@ -687,7 +687,7 @@ impl Prober {
                 idles.push(id);
             }
         }
-        let results = futures_join_all(idles.iter().map(|&id| self.idle(id)).collect()).await;
+        let results = exchange::join_all(idles.iter().map(|&id| self.idle(id)).collect()).await;
         for (id, f) in idles.into_iter().zip(results) {
             match id {
                 Identity::NoCert => o.none.idle = Some(f),
@@ -989,33 +989,6 @@ enum Carried {
     NoH2,
     /// Nothing: the handshake failed.
     Failed(Fate),
-}
-
-/// Await every future, keeping their order.
-async fn futures_join_all<F: std::future::Future>(fs: Vec<F>) -> Vec<F::Output> {
-    let mut set = Vec::with_capacity(fs.len());
-    for f in fs {
-        set.push(Box::pin(f));
-    }
-    let mut out: Vec<Option<F::Output>> = (0..set.len()).map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (i, f) in set.iter_mut().enumerate() {
-            if out[i].is_none() {
-                match f.as_mut().poll(cx) {
-                    std::task::Poll::Ready(v) => out[i] = Some(v),
-                    std::task::Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending {
-            std::task::Poll::Pending
-        } else {
-            std::task::Poll::Ready(())
-        }
-    })
-    .await;
-    out.into_iter().flatten().collect()
 }
 
 fn version_name(v: rustls::ProtocolVersion) -> String {
