@@ -960,53 +960,62 @@ fn absolute(path: &Path) -> PathBuf {
 
 /// Start, once per process, a thread that waits for SIGINT or SIGTERM, removes every
 /// registered temporary path, and exits with 130 or 143 (128 + the signal) as a shell
-/// would. Returns once the handlers are installed.
+/// would. Returns once the handlers are installed: they are installed here, on the calling
+/// thread (a current-thread runtime with its signal driver, a few system calls), and the
+/// runtime is handed to the thread, which may start later; a signal that arrives before it
+/// runs is kept by the runtime and seen when it does. The caller never waits for the
+/// thread to be scheduled (that handshake cost `cert node` a millisecond or more on a busy
+/// machine). When no thread can be started, no handler is installed (the default action).
 fn install_signal_cleanup() {
+    use tokio::signal::unix::{signal, Signal, SignalKind};
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
-        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let (tx, rx) = std::sync::mpsc::channel::<(tokio::runtime::Runtime, Signal, Signal)>();
         let spawned = std::thread::Builder::new()
             .name("secctl-signals".into())
             .spawn(move || {
-                use tokio::signal::unix::{signal, SignalKind};
-                let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                    .enable_io()
-                    .build()
-                else {
-                    let _ = tx.send(());
+                let Ok((rt, mut term, mut int)) = rx.recv() else {
                     return;
                 };
                 let code = rt.block_on(async move {
-                    let term = signal(SignalKind::terminate());
-                    let int = signal(SignalKind::interrupt());
-                    let _ = tx.send(());
-                    let (Ok(mut term), Ok(mut int)) = (term, int) else {
-                        return None;
-                    };
                     tokio::select! {
-                        _ = term.recv() => Some(143),
-                        _ = int.recv() => Some(130),
+                        _ = term.recv() => 143,
+                        _ = int.recv() => 130,
                     }
                 });
-                if let Some(code) = code {
-                    // Hold the list while exiting: nothing new is registered meanwhile.
-                    let live = LIVE_TEMPS.lock().unwrap_or_else(|p| p.into_inner());
-                    for p in live.iter().flatten() {
-                        match fs::symlink_metadata(p) {
-                            Ok(m) if m.is_dir() => {
-                                let _ = fs::remove_dir_all(p);
-                            }
-                            Ok(_) => {
-                                let _ = fs::remove_file(p);
-                            }
-                            Err(_) => {}
+                // Hold the list while exiting: nothing new is registered meanwhile.
+                let live = LIVE_TEMPS.lock().unwrap_or_else(|p| p.into_inner());
+                for p in live.iter().flatten() {
+                    match fs::symlink_metadata(p) {
+                        Ok(m) if m.is_dir() => {
+                            let _ = fs::remove_dir_all(p);
                         }
+                        Ok(_) => {
+                            let _ = fs::remove_file(p);
+                        }
+                        Err(_) => {}
                     }
-                    std::process::exit(code);
                 }
+                std::process::exit(code);
             });
-        if spawned.is_ok() {
-            let _ = rx.recv();
+        if spawned.is_err() {
+            return;
+        }
+        let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+            .enable_io()
+            .build()
+        else {
+            return;
+        };
+        let handlers = {
+            let _entered = rt.enter();
+            (
+                signal(SignalKind::terminate()),
+                signal(SignalKind::interrupt()),
+            )
+        };
+        if let (Ok(term), Ok(int)) = handlers {
+            let _ = tx.send((rt, term, int));
         }
     });
 }
