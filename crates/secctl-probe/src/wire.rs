@@ -154,6 +154,8 @@ impl Prober {
         self.tls_with(id, alpn, Versions::Any, pre).await
     }
 
+    /// A TLS handshake with identity `id` (after `pre`, PostgreSQL's SSLRequest, when
+    /// given), what it showed of the server, and its verdict on the client.
     async fn tls_with(
         &self,
         id: Identity,
@@ -163,97 +165,30 @@ impl Prober {
     ) -> (Result<Opened, Fate>, Handshake, Arc<RecordWatch>) {
         let watch = Arc::new(RecordWatch::default());
         let mut hs = Handshake::default();
-        let provider = crate::tlsconf::provider();
-        let inner = self.webpki.clone();
-        let verifier = Arc::new(tls::RecordingVerifier::new(
-            inner,
-            provider.clone(),
-            self.verdicts.clone(),
-        ));
-        let resolver = Arc::new(tls::RecordingResolver::new(self.key(id)));
-        let tickets = Arc::new(TicketWatch::default());
-        let vs: &[&rustls::SupportedProtocolVersion] = match versions {
-            Versions::Any => &[&rustls::version::TLS13, &rustls::version::TLS12],
-            Versions::Tls12 => &[&rustls::version::TLS12],
+        let client = match self.client(id, alpn, versions) {
+            Ok(c) => c,
+            Err(f) => return (Err(f), hs, watch),
         };
-        let mut config = match rustls::ClientConfig::builder_with_provider(provider)
-            .with_protocol_versions(vs)
-        {
-            Ok(b) => b
-                .dangerous()
-                .with_custom_certificate_verifier(verifier.clone())
-                .with_client_cert_resolver(resolver.clone()),
-            Err(e) => return (Err(Fate::NoTls(format!("TLS setup: {e}"))), hs, watch),
-        };
-        config.alpn_protocols = alpn.iter().map(|a| a.to_vec()).collect();
-        config.resumption = rustls::client::Resumption::store(tickets.clone());
-        let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
         let mut tcp = match self.tcp().await {
             Ok(s) => s,
             Err(f) => return (Err(f), hs, watch),
         };
         if let Some(pre) = pre {
-            use tokio::io::AsyncWriteExt;
-            let ask = async {
-                tcp.write_all(pre).await?;
-                let mut b = [0u8; 1];
-                tcp.read_exact(&mut b).await?;
-                Ok::<u8, std::io::Error>(b[0])
-            };
-            match tokio::time::timeout(self.cfg.timeout, ask).await {
-                Ok(Ok(b'S')) => {}
-                Ok(Ok(b'N')) => {
-                    return (
-                        Err(Fate::NoTls(
-                            "the server declines TLS (SSLRequest answered N)".into(),
-                        )),
-                        hs,
-                        watch,
-                    )
-                }
-                Ok(Ok(b)) => {
-                    return (
-                        Err(Fate::Other(format!(
-                            "not PostgreSQL (SSLRequest answered 0x{b:02x})"
-                        ))),
-                        hs,
-                        watch,
-                    )
-                }
-                Ok(Err(_)) => return (Err(Fate::Closed), hs, watch),
-                Err(_) => {
-                    return (
-                        Err(Fate::Silent(format!(
-                            "no answer to the SSLRequest within {}",
-                            exchange::secs(self.cfg.timeout)
-                        ))),
-                        hs,
-                        watch,
-                    )
-                }
+            if let Err(f) = self.ssl_request(&mut tcp, pre).await {
+                return (Err(f), hs, watch);
             }
         }
         let io = Watched {
             inner: tcp,
             watch: watch.clone(),
         };
-        let res =
-            tokio::time::timeout(self.cfg.timeout, connector.connect(self.sni.clone(), io)).await;
-        hs.requested = resolver.requested.load(Ordering::SeqCst);
-        if let Ok(s) = verifier.seen.lock() {
-            if let Some(leaf) = s.chain.first() {
-                hs.server = ServerCert {
-                    trusted: s.trusted,
-                    why: s.why.clone(),
-                    days_left: days_left(leaf),
-                };
-                if let Ok(mut c) = self.chain.lock() {
-                    if c.is_empty() {
-                        *c = s.chain.clone();
-                    }
-                }
-            }
-        }
+        let res = tokio::time::timeout(
+            self.cfg.timeout,
+            client.connector.connect(self.sni.clone(), io),
+        )
+        .await;
+        hs.requested = client.resolver.requested.load(Ordering::SeqCst);
+        self.record_server(&client.verifier, &mut hs);
         let mut stream = match res {
             Ok(Ok(s)) => s,
             Ok(Err(e)) => {
@@ -279,86 +214,157 @@ impl Prober {
                 )
             }
         };
-        {
-            let (_, c) = stream.get_ref();
-            hs.version = c.protocol_version().map(version_name);
-            hs.cipher = c
-                .negotiated_cipher_suite()
-                .map(|s| format!("{:?}", s.suite()));
-            hs.alpn = c
-                .alpn_protocol()
-                .map(|a| String::from_utf8_lossy(a).into_owned());
-            hs.group = c
-                .negotiated_key_exchange_group()
-                .map(|g| format!("{:?}", g.name()));
-        }
+        negotiated(&stream, &mut hs);
         watch.handshake_done.store(true, Ordering::SeqCst);
-        let mut prefix = Vec::new();
-        let mut admitted_by = if hs.version.as_deref() != Some("TLSv1.3") {
-            Some(AdmittedBy::Finished)
-        } else if tickets.seen.load(Ordering::SeqCst) {
-            Some(AdmittedBy::Ticket)
-        } else {
-            None
+        match self
+            .await_verdict(&mut stream, &client.tickets, &watch, &hs)
+            .await
+        {
+            Ok((prefix, admitted_by)) => (
+                Ok(Opened {
+                    session: Prefixed {
+                        prefix,
+                        inner: stream,
+                    },
+                    verdict: admitted_by.map_or(Fate::NoVerdict, Fate::Admitted),
+                }),
+                hs,
+                watch,
+            ),
+            Err(f) => (Err(f), hs, watch),
+        }
+    }
+
+    /// The client side of one handshake: a configuration that records the server's chain
+    /// and whether a certificate was requested, and watches for session tickets.
+    fn client(&self, id: Identity, alpn: &[&[u8]], versions: Versions) -> Result<Client, Fate> {
+        let provider = crate::tlsconf::provider();
+        let inner = self.webpki.clone();
+        let verifier = Arc::new(tls::RecordingVerifier::new(
+            inner,
+            provider.clone(),
+            self.verdicts.clone(),
+        ));
+        let resolver = Arc::new(tls::RecordingResolver::new(self.key(id)));
+        let tickets = Arc::new(TicketWatch::default());
+        let vs: &[&rustls::SupportedProtocolVersion] = match versions {
+            Versions::Any => &[&rustls::version::TLS13, &rustls::version::TLS12],
+            Versions::Tls12 => &[&rustls::version::TLS12],
         };
-        if admitted_by.is_none() {
-            // The server's verdict on the client's half of the handshake: a record after
-            // it judged the client's certificate (a session ticket: the server admitted the
-            // client), an alert (it refused), data, or a close. Silence for SETTLE is no
-            // verdict (Fate::NoVerdict), not an admission: the session is still handed on,
-            // a request follows on every connection but the `tls` row's own, and a late
-            // alert still ends that request as a refusal. (No KeyUpdate is sent
-            // to provoke an answer: OpenSSL reports it to apache's mod_ssl as a new
-            // handshake, and apache then refuses requests at random.)
-            let mut buf = [0u8; 4096];
-            let wait = self.cfg.timeout.min(SETTLE);
-            tokio::select! {
-                biased;
-                r = stream.read(&mut buf) => match r {
-                    // Closed before any request: the server refused what it had just
-                    // admitted (etcd's CRL check, a gRPC server's silent refusal).
-                    Ok(0) => {
-                        return (
-                            Err(Fate::Refused(Refusal::ClosedAfterHandshake)),
-                            hs,
-                            watch,
-                        )
+        let mut config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_protocol_versions(vs)
+            .map_err(|e| Fate::NoTls(format!("TLS setup: {e}")))?
+            .dangerous()
+            .with_custom_certificate_verifier(verifier.clone())
+            .with_client_cert_resolver(resolver.clone());
+        config.alpn_protocols = alpn.iter().map(|a| a.to_vec()).collect();
+        config.resumption = rustls::client::Resumption::store(tickets.clone());
+        Ok(Client {
+            connector: tokio_rustls::TlsConnector::from(Arc::new(config)),
+            verifier,
+            resolver,
+            tickets,
+        })
+    }
+
+    /// PostgreSQL's SSLRequest: the server must answer `S` before TLS.
+    async fn ssl_request(&self, tcp: &mut TcpStream, pre: &[u8]) -> Result<(), Fate> {
+        use tokio::io::AsyncWriteExt;
+        let ask = async {
+            tcp.write_all(pre).await?;
+            let mut b = [0u8; 1];
+            tcp.read_exact(&mut b).await?;
+            Ok::<u8, std::io::Error>(b[0])
+        };
+        match tokio::time::timeout(self.cfg.timeout, ask).await {
+            Ok(Ok(b'S')) => Ok(()),
+            Ok(Ok(b'N')) => Err(Fate::NoTls(
+                "the server declines TLS (SSLRequest answered N)".into(),
+            )),
+            Ok(Ok(b)) => Err(Fate::Other(format!(
+                "not PostgreSQL (SSLRequest answered 0x{b:02x})"
+            ))),
+            Ok(Err(_)) => Err(Fate::Closed),
+            Err(_) => Err(Fate::Silent(format!(
+                "no answer to the SSLRequest within {}",
+                exchange::secs(self.cfg.timeout)
+            ))),
+        }
+    }
+
+    /// The server's certificate as soon as it was presented (even when the handshake then
+    /// failed), and the first chain seen for `verify HOST:PORT`.
+    fn record_server(&self, verifier: &tls::RecordingVerifier, hs: &mut Handshake) {
+        if let Ok(s) = verifier.seen.lock() {
+            if let Some(leaf) = s.chain.first() {
+                hs.server = ServerCert {
+                    trusted: s.trusted,
+                    why: s.why.clone(),
+                    days_left: days_left(leaf),
+                };
+                if let Ok(mut c) = self.chain.lock() {
+                    if c.is_empty() {
+                        *c = s.chain.clone();
                     }
-                    Ok(n) => {
-                        prefix.extend_from_slice(&buf[..n]);
-                        admitted_by = Some(AdmittedBy::Data);
-                    }
-                    Err(e) => {
-                        let f = match exchange::tls_fate(&e, false, hs.requested) {
-                            // A close without close_notify (or a reset) before any request.
-                            Fate::Closed => Fate::Refused(Refusal::ClosedAfterHandshake),
-                            f => f,
-                        };
-                        return (Err(f), hs, watch);
-                    }
-                },
-                _ = tickets.notify.notified() => admitted_by = Some(AdmittedBy::Ticket),
-                _ = watch.record_notify.notified() => {
-                    admitted_by = Some(if tickets.seen.load(Ordering::SeqCst) {
-                        AdmittedBy::Ticket
-                    } else {
-                        AdmittedBy::Record
-                    });
                 }
-                _ = tokio::time::sleep(wait) => {}
             }
         }
-        (
-            Ok(Opened {
-                session: Prefixed {
-                    prefix,
-                    inner: stream,
-                },
-                verdict: admitted_by.map_or(Fate::NoVerdict, Fate::Admitted),
-            }),
-            hs,
-            watch,
-        )
+    }
+
+    /// The server's verdict on the client's half of the handshake: in TLS 1.2 the completed
+    /// handshake; in TLS 1.3 a record after it (a session ticket: the server admitted the
+    /// client), an alert (it refused), data, or a close. Silence for SETTLE is no verdict
+    /// (None, then Fate::NoVerdict), not an admission: the session is still handed on, a
+    /// request follows on every connection but the `tls` row's own, and a late alert still
+    /// ends that request as a refusal. (No KeyUpdate is sent to provoke an answer: OpenSSL
+    /// reports it to apache's mod_ssl as a new handshake, and apache then refuses requests
+    /// at random.) Ok: the bytes read meanwhile and the evidence of admission.
+    async fn await_verdict(
+        &self,
+        stream: &mut TlsStream<Watched<TcpStream>>,
+        tickets: &TicketWatch,
+        watch: &RecordWatch,
+        hs: &Handshake,
+    ) -> Result<(Vec<u8>, Option<AdmittedBy>), Fate> {
+        let mut prefix = Vec::new();
+        if hs.version.as_deref() != Some("TLSv1.3") {
+            return Ok((prefix, Some(AdmittedBy::Finished)));
+        }
+        if tickets.seen.load(Ordering::SeqCst) {
+            return Ok((prefix, Some(AdmittedBy::Ticket)));
+        }
+        let mut admitted_by = None;
+        let mut buf = [0u8; 4096];
+        let wait = self.cfg.timeout.min(SETTLE);
+        tokio::select! {
+            biased;
+            r = stream.read(&mut buf) => match r {
+                // Closed before any request: the server refused what it had just
+                // admitted (etcd's CRL check, a gRPC server's silent refusal).
+                Ok(0) => return Err(Fate::Refused(Refusal::ClosedAfterHandshake)),
+                Ok(n) => {
+                    prefix.extend_from_slice(&buf[..n]);
+                    admitted_by = Some(AdmittedBy::Data);
+                }
+                Err(e) => {
+                    return Err(match exchange::tls_fate(&e, false, hs.requested) {
+                        // A close without close_notify (or a reset) before any request.
+                        Fate::Closed => Fate::Refused(Refusal::ClosedAfterHandshake),
+                        f => f,
+                    });
+                }
+            },
+            _ = tickets.notify.notified() => admitted_by = Some(AdmittedBy::Ticket),
+            _ = watch.record_notify.notified() => {
+                admitted_by = Some(if tickets.seen.load(Ordering::SeqCst) {
+                    AdmittedBy::Ticket
+                } else {
+                    AdmittedBy::Record
+                });
+            }
+            _ = tokio::time::sleep(wait) => {}
+        }
+        Ok((prefix, admitted_by))
     }
 
     /// The `tls` attempt: the handshake and the server's verdict, no request.
@@ -1011,4 +1017,27 @@ fn days_left(leaf: &CertificateDer<'_>) -> Option<i64> {
     } else {
         left.div_euclid(86_400)
     })
+}
+
+/// The client side of one handshake (see `Prober::client`).
+struct Client {
+    connector: tokio_rustls::TlsConnector,
+    verifier: Arc<tls::RecordingVerifier>,
+    resolver: Arc<tls::RecordingResolver>,
+    tickets: Arc<TicketWatch>,
+}
+
+/// What the completed handshake negotiated.
+fn negotiated(stream: &TlsStream<Watched<TcpStream>>, hs: &mut Handshake) {
+    let (_, c) = stream.get_ref();
+    hs.version = c.protocol_version().map(version_name);
+    hs.cipher = c
+        .negotiated_cipher_suite()
+        .map(|s| format!("{:?}", s.suite()));
+    hs.alpn = c
+        .alpn_protocol()
+        .map(|a| String::from_utf8_lossy(a).into_owned());
+    hs.group = c
+        .negotiated_key_exchange_group()
+        .map(|g| format!("{:?}", g.name()));
 }
