@@ -551,7 +551,7 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             break
         }
         'secctl;check' {
-            [CompletionResult]::new('--within', '--within', [CompletionResultType]::ParameterName, 'Certificates and CAs ending within this are a problem: 30d, 12h, 90m, 3600s, 2w, 1d12h (a bare number is days)')
+            [CompletionResult]::new('--within', '--within', [CompletionResultType]::ParameterName, 'Certificates and CAs ending within this are a problem: 30d, 12h, 90m, 3600s, 2w, 1d12h (a bare number is days), or a fraction of each one''s lifetime, as inventory `renew_before` takes: 1/3 (in its last third; for short-lived certificates)')
             [CompletionResult]::new('--crl-within', '--crl-within', [CompletionResultType]::ParameterName, 'CRLs whose nextUpdate is within this are a problem (CRLs are republished often: `secctl crl` gives 30 days)')
             [CompletionResult]::new('--prometheus', '--prometheus', [CompletionResultType]::ParameterName, 'Also write the results as a Prometheus textfile (for node_exporter''s textfile collector: a FILE ending in .prom), atomically, mode 0644')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')

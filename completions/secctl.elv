@@ -512,7 +512,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand --version 'Print version'
         }
         &'secctl;check'= {
-            cand --within 'Certificates and CAs ending within this are a problem: 30d, 12h, 90m, 3600s, 2w, 1d12h (a bare number is days)'
+            cand --within 'Certificates and CAs ending within this are a problem: 30d, 12h, 90m, 3600s, 2w, 1d12h (a bare number is days), or a fraction of each one''s lifetime, as inventory `renew_before` takes: 1/3 (in its last third; for short-lived certificates)'
             cand --crl-within 'CRLs whose nextUpdate is within this are a problem (CRLs are republished often: `secctl crl` gives 30 days)'
             cand --prometheus 'Also write the results as a Prometheus textfile (for node_exporter''s textfile collector: a FILE ending in .prom), atomically, mode 0644'
             cand --dir 'State directory (CA, records, issued certificates)'

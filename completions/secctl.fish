@@ -456,7 +456,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand verify" -l yes -d 'Answer 
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -s V -l version -d 'Print version'
-complete -c secctl -n "__fish_secctl_using_subcommand check" -l within -d 'Certificates and CAs ending within this are a problem: 30d, 12h, 90m, 3600s, 2w, 1d12h (a bare number is days)' -r
+complete -c secctl -n "__fish_secctl_using_subcommand check" -l within -d 'Certificates and CAs ending within this are a problem: 30d, 12h, 90m, 3600s, 2w, 1d12h (a bare number is days), or a fraction of each one\'s lifetime, as inventory `renew_before` takes: 1/3 (in its last third; for short-lived certificates)' -r
 complete -c secctl -n "__fish_secctl_using_subcommand check" -l crl-within -d 'CRLs whose nextUpdate is within this are a problem (CRLs are republished often: `secctl crl` gives 30 days)' -r
 complete -c secctl -n "__fish_secctl_using_subcommand check" -l prometheus -d 'Also write the results as a Prometheus textfile (for node_exporter\'s textfile collector: a FILE ending in .prom), atomically, mode 0644' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand check" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"

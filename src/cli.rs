@@ -750,10 +750,11 @@ pub struct ServeArgs {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Certificates and CAs ending within this are a problem: 30d, 12h, 90m, 3600s, 2w, 1d12h
-    /// (a bare number is days).
-    #[arg(long, value_name = "DURATION", default_value = "30d",
-          value_parser = crate::ground::duration::parse_duration)]
-    pub within: time::Duration,
+    /// (a bare number is days), or a fraction of each one's lifetime, as inventory
+    /// `renew_before` takes: 1/3 (in its last third; for short-lived certificates).
+    #[arg(long, value_name = "DURATION|N/D", default_value = "30d",
+          value_parser = crate::pki::validity::parse_within)]
+    pub within: crate::pki::validity::RenewBefore,
     /// CRLs whose nextUpdate is within this are a problem (CRLs are republished often:
     /// `secctl crl` gives 30 days).
     #[arg(long, value_name = "DURATION", default_value = "7d",

@@ -472,3 +472,88 @@ fn ca_show_lists_bundle_generations_and_crls() {
     assert!(t.contains("GENERATION") && t.contains(&prev), "{t}");
     assert!(t.contains("CRL ISSUER") && t.contains("NEXT UPDATE"), "{t}");
 }
+
+/// Issue #30: `--within` as a fraction of each certificate's lifetime, so short-lived
+/// certificates do not fail the check forever under the 30-day default.
+#[test]
+fn check_within_a_fraction_fits_short_lived_certificates() {
+    let env = Env::new();
+    env.run(&["ca", "init", "--name", "Short"]).ok();
+    env.run(&[
+        "cert",
+        "node",
+        "fast",
+        "--host",
+        "fast.local",
+        "--role",
+        "web",
+        "--valid-for",
+        "15m",
+    ])
+    .ok();
+    env.run(&[
+        "cert",
+        "node",
+        "slow",
+        "--host",
+        "slow.local",
+        "--role",
+        "web",
+        "--valid-for",
+        "365d",
+    ])
+    .ok();
+    env.run(&["crl"]).ok();
+
+    // The 30-day default: the 15-minute certificate is always "expiring".
+    let j = env.run(&["-o", "json", "check"]).json();
+    assert_eq!(j["ok"], false, "{j:#}");
+    let cert = |j: &serde_json::Value, n: &str| {
+        j["certificates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == n)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(cert(&j, "fast")["status"], "expiring");
+    assert_eq!(cert(&j, "slow")["status"], "valid");
+    assert_eq!(j["within"], "30d");
+    assert_eq!(j["within_seconds"], 30 * 86400);
+
+    // A third of each lifetime: both fresh, exit 0, each with its own window.
+    let prom = env.path("secctl.prom");
+    let r = env.run(&[
+        "-o",
+        "json",
+        "check",
+        "--within",
+        "1/3",
+        "--prometheus",
+        prom.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
+    let j = r.json();
+    assert_eq!(j["within"], "1/3");
+    assert!(j["within_seconds"].is_null());
+    assert_eq!(cert(&j, "fast")["window_seconds"], 5 * 60);
+    assert_eq!(cert(&j, "fast")["status"], "valid");
+    assert_eq!(cert(&j, "slow")["window_seconds"], 365 * 86400 / 3);
+    let s = parse_prometheus(&std::fs::read_to_string(&prom).unwrap());
+    assert_eq!(
+        find(&s, "secctl_certificate_window_seconds", ("name", "fast")).value,
+        300.0
+    );
+    assert!(!s
+        .iter()
+        .any(|x| x.name == "secctl_check_window_seconds" && x.labels["for"] == "certificates"));
+    assert_eq!(metric(&s, "secctl_check_success"), 1.0);
+
+    let r = env.run(&["check", "--within", "1/3"]);
+    assert!(r.stdout.contains("window 1/3"), "{}", r.stdout);
+
+    for bad in ["0/3", "3/3", "1/0", "a/b", "1/3d"] {
+        env.run(&["check", "--within", bad]).usage_error(&[bad]);
+    }
+}
