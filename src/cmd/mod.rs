@@ -18,6 +18,7 @@ pub mod demo;
 pub mod dispatch;
 pub mod docs;
 pub mod export;
+pub mod hook;
 pub mod import;
 pub mod key;
 pub mod probe;
