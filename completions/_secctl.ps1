@@ -372,6 +372,7 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
         'secctl;cert;renew' {
             [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Validity in days (capped at the issuing CA''s end of validity) [default: the lifetime of the certificate renewed]')
             [CompletionResult]::new('--valid-for', '--valid-for', [CompletionResultType]::ParameterName, 'Validity as a duration: 90d, 24h, 15m, 1h30m [default: the lifetime of the certificate renewed]')
+            [CompletionResult]::new('--exec', '--exec', [CompletionResultType]::ParameterName, 'Run CMD (`sh -c`, 60 s timeout) after the renewed files are written, e.g. to reload the server; the files are in SECCTL_CHANGED_FILES. Exit 1 when it fails (the files stay in place)')
             [CompletionResult]::new('--csr', '--csr', [CompletionResultType]::ParameterName, 'Certify the key of this new CSR made on the node (required for a certificate that was signed from a CSR: its key is not here). Name, role and hosts stay the certificate''s')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')

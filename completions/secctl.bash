@@ -2764,7 +2764,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__cert__subcmd__renew)
-            opts="-o -h -V --days --valid-for --force --reuse-key --revoke-old --csr --dir --output --yes --passphrase-file --insecure-dirs --store --etcd-ca --etcd-cert --etcd-key --etcd-timeout --help --version"
+            opts="-o -h -V --days --valid-for --force --reuse-key --revoke-old --exec --csr --dir --output --yes --passphrase-file --insecure-dirs --store --etcd-ca --etcd-cert --etcd-key --etcd-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2775,6 +2775,10 @@ _secctl() {
                     return 0
                     ;;
                 --valid-for)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exec)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

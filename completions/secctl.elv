@@ -348,6 +348,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
         &'secctl;cert;renew'= {
             cand --days 'Validity in days (capped at the issuing CA''s end of validity) [default: the lifetime of the certificate renewed]'
             cand --valid-for 'Validity as a duration: 90d, 24h, 15m, 1h30m [default: the lifetime of the certificate renewed]'
+            cand --exec 'Run CMD (`sh -c`, 60 s timeout) after the renewed files are written, e.g. to reload the server; the files are in SECCTL_CHANGED_FILES. Exit 1 when it fails (the files stay in place)'
             cand --csr 'Certify the key of this new CSR made on the node (required for a certificate that was signed from a CSR: its key is not here). Name, role and hosts stay the certificate''s'
             cand --dir 'State directory (CA, records, issued certificates)'
             cand -o 'Output format: a human table, or one JSON document on stdout'

@@ -1169,6 +1169,11 @@ pub struct RenewArgs {
     /// Revoke the old certificate (reason superseded) and publish a new CRL.
     #[arg(long)]
     pub revoke_old: bool,
+    /// Run CMD (`sh -c`, 60 s timeout) after the renewed files are written, e.g. to reload
+    /// the server; the files are in SECCTL_CHANGED_FILES. Exit 1 when it fails (the files
+    /// stay in place).
+    #[arg(long, value_name = "CMD")]
+    pub exec: Option<String>,
 }
 
 /// Arguments of `cert list`.
