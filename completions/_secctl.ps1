@@ -615,6 +615,7 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             [CompletionResult]::new('--min-tls', '--min-tls', [CompletionResultType]::ParameterName, 'Lowest TLS version the port may accept; `probe --strict` fails on an older one')
             [CompletionResult]::new('--warn-days', '--warn-days', [CompletionResultType]::ParameterName, '`probe --strict` fails when the server certificate expires within DAYS')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Targets probed at once')
+            [CompletionResult]::new('--prometheus', '--prometheus', [CompletionResultType]::ParameterName, 'Also write the matrix as a Prometheus textfile (for node_exporter''s textfile collector: a FILE ending in .prom), atomically, mode 0644: per target and row, encrypted, mutual TLS enforced, untrusted and revoked clients admitted, and the server certificate''s days left')
             [CompletionResult]::new('--targets-file', '--targets-file', [CompletionResultType]::ParameterName, 'Read targets from FILE too: one HOST:PORT per line; blank lines and `#` comments are skipped')
             [CompletionResult]::new('--inventory', '--inventory', [CompletionResultType]::ParameterName, 'Probe the inventory''s targets and compare with their expectations (exit 1 on a difference)')
             [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'Trust bundle for the server chain [default: DIR/ca.crt when it exists]')

@@ -574,6 +574,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand --min-tls 'Lowest TLS version the port may accept; `probe --strict` fails on an older one'
             cand --warn-days '`probe --strict` fails when the server certificate expires within DAYS'
             cand --concurrency 'Targets probed at once'
+            cand --prometheus 'Also write the matrix as a Prometheus textfile (for node_exporter''s textfile collector: a FILE ending in .prom), atomically, mode 0644: per target and row, encrypted, mutual TLS enforced, untrusted and revoked clients admitted, and the server certificate''s days left'
             cand --targets-file 'Read targets from FILE too: one HOST:PORT per line; blank lines and `#` comments are skipped'
             cand --inventory 'Probe the inventory''s targets and compare with their expectations (exit 1 on a difference)'
             cand --ca 'Trust bundle for the server chain [default: DIR/ca.crt when it exists]'

@@ -824,6 +824,12 @@ pub struct ProbeArgs {
     /// case for the classification table (tests/probe_cases/).
     #[arg(long, value_name = "FILE", conflicts_with = "inventory")]
     pub record: Option<PathBuf>,
+    /// Also write the matrix as a Prometheus textfile (for node_exporter's textfile
+    /// collector: a FILE ending in .prom), atomically, mode 0644: per target and row,
+    /// encrypted, mutual TLS enforced, untrusted and revoked clients admitted, and the
+    /// server certificate's days left.
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub prometheus: Option<PathBuf>,
 }
 
 /// The verdicts of `probe`, for `--help` and the man page (the README has the full contract).

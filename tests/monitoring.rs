@@ -557,3 +557,107 @@ fn check_within_a_fraction_fits_short_lived_certificates() {
         env.run(&["check", "--within", bad]).usage_error(&[bad]);
     }
 }
+
+/// Issue #30: `probe --prometheus FILE` against `secctl serve` demanding client
+/// certificates, once without its CRL (the revoked canary admitted) and once with it:
+/// per target and row, encrypted, mTLS enforced, untrusted and revoked clients admitted,
+/// the server certificate's days left; `promtool check metrics` accepts the file.
+#[test]
+#[ignore = "needs promtool (apt-get install prometheus); run by .ci/run"]
+fn probe_writes_a_textfile_promtool_accepts() {
+    require(have("promtool"), "promtool (apt-get install prometheus)");
+    let env = serve_pki();
+    env.run(&["cert", "client", "canary", "--role", "canary"])
+        .ok();
+    env.run(&["--yes", "revoke", "canary"]).ok();
+    env.run(&["crl"]).ok();
+    let prom = env.path("probe.prom");
+    let p = prom.to_str().unwrap();
+    let promtool = || {
+        let o = std::process::Command::new("promtool")
+            .args(["check", "metrics"])
+            .stdin(std::fs::File::open(&prom).unwrap())
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success() && o.stdout.is_empty() && o.stderr.is_empty(),
+            "promtool: {}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    let value = |s: &[Sample], name: &str, transport: &str| {
+        s.iter()
+            .find(|x| {
+                x.name == name && x.labels.get("transport").map(String::as_str) == Some(transport)
+            })
+            .unwrap_or_else(|| panic!("no {name}{{transport={transport}}}"))
+            .value
+    };
+
+    // With the CRL: the canary refused, mTLS enforced.
+    let s = Serve::start(&env, &["--name", "srv", "--client-auth", "required"]);
+    let r = env.run(&[
+        "probe",
+        &s.addr,
+        "--servername",
+        "localhost",
+        "--prometheus",
+        p,
+    ]);
+    assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
+    promtool();
+    let samples = parse_prometheus(&std::fs::read_to_string(&prom).unwrap());
+    assert_eq!(value(&samples, "secctl_probe_encrypted", "tls"), 1.0);
+    assert_eq!(value(&samples, "secctl_probe_encrypted", "http1"), 0.0);
+    assert_eq!(value(&samples, "secctl_probe_mtls_enforced", "tls"), 1.0);
+    assert_eq!(
+        value(&samples, "secctl_probe_untrusted_client_accepted", "tls"),
+        0.0
+    );
+    assert_eq!(
+        value(&samples, "secctl_probe_revoked_client_accepted", "tls"),
+        0.0
+    );
+    let days = value(&samples, "secctl_probe_server_cert_expiry_seconds", "tls") / 86400.0;
+    assert!((363.0..=366.0).contains(&days), "{days}");
+    assert_eq!(metric(&samples, "secctl_probe_target_mtls_enforced"), 1.0);
+    assert_eq!(
+        find(
+            &samples,
+            "secctl_probe_target_reachable",
+            ("target", &s.addr)
+        )
+        .value,
+        1.0
+    );
+    drop(s);
+
+    // Without it: the canary admitted on every TLS row; the file replaced.
+    let s = Serve::start(
+        &env,
+        &["--name", "srv", "--client-auth", "required", "--no-crl"],
+    );
+    let r = env.run(&[
+        "probe",
+        &s.addr,
+        "--servername",
+        "localhost",
+        "--prometheus",
+        p,
+    ]);
+    assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
+    promtool();
+    let samples = parse_prometheus(&std::fs::read_to_string(&prom).unwrap());
+    for row in ["tls", "https1", "h2"] {
+        assert_eq!(
+            value(&samples, "secctl_probe_revoked_client_accepted", row),
+            1.0
+        );
+    }
+    assert_eq!(metric(&samples, "secctl_probe_target_mtls_enforced"), 0.0);
+
+    // Bad input: exit 2 before probing, nothing written.
+    env.run(&["probe", &s.addr, "--prometheus", "nowhere/x.prom"])
+        .usage_error(&["nowhere", "no such directory"]);
+}

@@ -350,7 +350,8 @@ fn label(v: &str) -> String {
         .replace('\n', "\\n")
 }
 
-fn labels(pairs: &[(&str, &str)]) -> String {
+/// `{k="v",...}` with the values escaped.
+pub(crate) fn labels(pairs: &[(&str, &str)]) -> String {
     let inner: Vec<String> = pairs
         .iter()
         .map(|(k, v)| format!("{k}=\"{}\"", label(v)))
@@ -519,7 +520,7 @@ fn prometheus_text(r: &Report) -> String {
 
 /// Write the textfile atomically (a temporary file in the same directory, renamed into
 /// place, mode 0644), so node_exporter never reads half of one.
-fn write_prometheus(path: &Path, text: &str) -> Result<()> {
+pub(crate) fn write_prometheus(path: &Path, text: &str) -> Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -539,6 +540,28 @@ fn write_prometheus(path: &Path, text: &str) -> Result<()> {
     fsio::write_atomic(path, text.as_bytes(), 0o644)
 }
 
+/// Refuse a `--prometheus FILE` whose directory does not exist or that is a directory
+/// (exit 2, before anything is done); note a name node_exporter would not read.
+pub(crate) fn check_prometheus_file(p: &crate::output::Printer, f: &Path) -> Result<()> {
+    let dir = match f.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        return Err(Error::path(dir, "no such directory (for --prometheus)"));
+    }
+    if f.is_dir() {
+        return Err(Error::path(f, "is a directory (--prometheus takes a file)"));
+    }
+    if f.extension().is_none_or(|e| e != "prom") {
+        p.note(&format!(
+            "{}: node_exporter's textfile collector reads only files ending in .prom",
+            f.display()
+        ));
+    }
+    Ok(())
+}
+
 /// `secctl check`.
 pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<u8> {
     let store = &ctx.store;
@@ -546,22 +569,7 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<u8> {
     let p = &ctx.printer;
     if let Some(f) = &a.prometheus {
         // Checked before anything is read: bad input changes nothing.
-        let dir = match f.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        if !dir.is_dir() {
-            return Err(Error::path(dir, "no such directory (for --prometheus)"));
-        }
-        if f.is_dir() {
-            return Err(Error::path(f, "is a directory (--prometheus takes a file)"));
-        }
-        if f.extension().is_none_or(|e| e != "prom") {
-            p.note(&format!(
-                "{}: node_exporter's textfile collector reads only files ending in .prom",
-                f.display()
-            ));
-        }
+        check_prometheus_file(p, f)?;
     }
     let now = crate::output::secs(OffsetDateTime::now_utc());
     let gens = ca::generations(store)?;
