@@ -923,3 +923,19 @@ fn renew_exec_runs_after_the_files_are_written() {
         r.stderr
     );
 }
+
+/// Issue #30: after `revoke NAME`, `cert client NAME` issues again without --force (the
+/// revoked certificate is not a valid one); a valid one still needs --force.
+#[test]
+fn a_revoked_name_is_issued_again_without_force() {
+    let env = Env::new();
+    env.run(&["ca", "init"]).ok();
+    env.run(&["cert", "client", "rails", "--role", "app"]).ok();
+    env.run(&["cert", "client", "rails", "--role", "app"])
+        .usage_error(&["already has a valid certificate", "--force"]);
+    env.run(&["--yes", "revoke", "rails"]).ok();
+    let r = env.run(&["cert", "client", "rails", "--role", "app"]);
+    assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
+    env.run(&["cert", "client", "rails", "--role", "app"])
+        .usage_error(&["already has a valid certificate"]);
+}

@@ -186,10 +186,12 @@ fn issue_cmd(
             return Ok(());
         }
         let now = OffsetDateTime::now_utc();
+        // A revoked certificate is not a valid one: issuing again needs no --force.
+        let revoked = revoked_set(ctx)?;
         if let Some(r) = store
             .records_named(&spec.name)?
             .into_iter()
-            .rfind(|r| r.not_after > now)
+            .rfind(|r| r.not_after > now && !revoked.contains(&r.serial))
         {
             return Err(Error::Usage(format!(
                 "{} {:?} already has a valid certificate (serial {}, until {}); pass --force to issue another",
