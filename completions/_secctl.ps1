@@ -372,6 +372,7 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
         'secctl;cert;renew' {
             [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Validity in days (capped at the issuing CA''s end of validity) [default: the lifetime of the certificate renewed]')
             [CompletionResult]::new('--valid-for', '--valid-for', [CompletionResultType]::ParameterName, 'Validity as a duration: 90d, 24h, 15m, 1h30m [default: the lifetime of the certificate renewed]')
+            [CompletionResult]::new('--exec', '--exec', [CompletionResultType]::ParameterName, 'Run CMD (`sh -c`, 60 s timeout) after the renewed files are written, e.g. to reload the server; the files are in SECCTL_CHANGED_FILES. Exit 1 when it fails (the files stay in place)')
             [CompletionResult]::new('--csr', '--csr', [CompletionResultType]::ParameterName, 'Certify the key of this new CSR made on the node (required for a certificate that was signed from a CSR: its key is not here). Name, role and hosts stay the certificate''s')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
@@ -551,7 +552,7 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             break
         }
         'secctl;check' {
-            [CompletionResult]::new('--within', '--within', [CompletionResultType]::ParameterName, 'Certificates and CAs ending within this are a problem: 30d, 12h, 90m, 3600s, 2w, 1d12h (a bare number is days)')
+            [CompletionResult]::new('--within', '--within', [CompletionResultType]::ParameterName, 'Certificates and CAs ending within this are a problem: 30d, 12h, 90m, 3600s, 2w, 1d12h (a bare number is days), or a fraction of each one''s lifetime, as inventory `renew_before` takes: 1/3 (in its last third; for short-lived certificates)')
             [CompletionResult]::new('--crl-within', '--crl-within', [CompletionResultType]::ParameterName, 'CRLs whose nextUpdate is within this are a problem (CRLs are republished often: `secctl crl` gives 30 days)')
             [CompletionResult]::new('--prometheus', '--prometheus', [CompletionResultType]::ParameterName, 'Also write the results as a Prometheus textfile (for node_exporter''s textfile collector: a FILE ending in .prom), atomically, mode 0644')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')
@@ -614,6 +615,7 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             [CompletionResult]::new('--min-tls', '--min-tls', [CompletionResultType]::ParameterName, 'Lowest TLS version the port may accept; `probe --strict` fails on an older one')
             [CompletionResult]::new('--warn-days', '--warn-days', [CompletionResultType]::ParameterName, '`probe --strict` fails when the server certificate expires within DAYS')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Targets probed at once')
+            [CompletionResult]::new('--prometheus', '--prometheus', [CompletionResultType]::ParameterName, 'Also write the matrix as a Prometheus textfile (for node_exporter''s textfile collector: a FILE ending in .prom), atomically, mode 0644: per target and row, encrypted, mutual TLS enforced, untrusted and revoked clients admitted, and the server certificate''s days left')
             [CompletionResult]::new('--targets-file', '--targets-file', [CompletionResultType]::ParameterName, 'Read targets from FILE too: one HOST:PORT per line; blank lines and `#` comments are skipped')
             [CompletionResult]::new('--inventory', '--inventory', [CompletionResultType]::ParameterName, 'Probe the inventory''s targets and compare with their expectations (exit 1 on a difference)')
             [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'Trust bundle for the server chain [default: DIR/ca.crt when it exists]')

@@ -2764,7 +2764,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__cert__subcmd__renew)
-            opts="-o -h -V --days --valid-for --force --reuse-key --revoke-old --csr --dir --output --yes --passphrase-file --insecure-dirs --store --etcd-ca --etcd-cert --etcd-key --etcd-timeout --help --version"
+            opts="-o -h -V --days --valid-for --force --reuse-key --revoke-old --exec --csr --dir --output --yes --passphrase-file --insecure-dirs --store --etcd-ca --etcd-cert --etcd-key --etcd-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2775,6 +2775,10 @@ _secctl() {
                     return 0
                     ;;
                 --valid-for)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exec)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4606,7 +4610,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__probe)
-            opts="-o -h -V --servername --timeout --path --min-tls --warn-days --concurrency --strict --targets-file --inventory --ca --cert --key --revoked-cert --revoked-key --record --dir --output --yes --passphrase-file --insecure-dirs --store --etcd-ca --etcd-cert --etcd-key --etcd-timeout --help --version"
+            opts="-o -h -V --servername --timeout --path --min-tls --warn-days --concurrency --strict --prometheus --targets-file --inventory --ca --cert --key --revoked-cert --revoked-key --record --dir --output --yes --passphrase-file --insecure-dirs --store --etcd-ca --etcd-cert --etcd-key --etcd-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4634,6 +4638,21 @@ _secctl() {
                     ;;
                 --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prometheus)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
                     return 0
                     ;;
                 --targets-file)

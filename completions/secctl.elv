@@ -348,6 +348,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
         &'secctl;cert;renew'= {
             cand --days 'Validity in days (capped at the issuing CA''s end of validity) [default: the lifetime of the certificate renewed]'
             cand --valid-for 'Validity as a duration: 90d, 24h, 15m, 1h30m [default: the lifetime of the certificate renewed]'
+            cand --exec 'Run CMD (`sh -c`, 60 s timeout) after the renewed files are written, e.g. to reload the server; the files are in SECCTL_CHANGED_FILES. Exit 1 when it fails (the files stay in place)'
             cand --csr 'Certify the key of this new CSR made on the node (required for a certificate that was signed from a CSR: its key is not here). Name, role and hosts stay the certificate''s'
             cand --dir 'State directory (CA, records, issued certificates)'
             cand -o 'Output format: a human table, or one JSON document on stdout'
@@ -512,7 +513,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand --version 'Print version'
         }
         &'secctl;check'= {
-            cand --within 'Certificates and CAs ending within this are a problem: 30d, 12h, 90m, 3600s, 2w, 1d12h (a bare number is days)'
+            cand --within 'Certificates and CAs ending within this are a problem: 30d, 12h, 90m, 3600s, 2w, 1d12h (a bare number is days), or a fraction of each one''s lifetime, as inventory `renew_before` takes: 1/3 (in its last third; for short-lived certificates)'
             cand --crl-within 'CRLs whose nextUpdate is within this are a problem (CRLs are republished often: `secctl crl` gives 30 days)'
             cand --prometheus 'Also write the results as a Prometheus textfile (for node_exporter''s textfile collector: a FILE ending in .prom), atomically, mode 0644'
             cand --dir 'State directory (CA, records, issued certificates)'
@@ -573,6 +574,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand --min-tls 'Lowest TLS version the port may accept; `probe --strict` fails on an older one'
             cand --warn-days '`probe --strict` fails when the server certificate expires within DAYS'
             cand --concurrency 'Targets probed at once'
+            cand --prometheus 'Also write the matrix as a Prometheus textfile (for node_exporter''s textfile collector: a FILE ending in .prom), atomically, mode 0644: per target and row, encrypted, mutual TLS enforced, untrusted and revoked clients admitted, and the server certificate''s days left'
             cand --targets-file 'Read targets from FILE too: one HOST:PORT per line; blank lines and `#` comments are skipped'
             cand --inventory 'Probe the inventory''s targets and compare with their expectations (exit 1 on a difference)'
             cand --ca 'Trust bundle for the server chain [default: DIR/ca.crt when it exists]'

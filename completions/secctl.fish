@@ -318,6 +318,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subc
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from sign" -s V -l version -d 'Print version'
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l days -d 'Validity in days (capped at the issuing CA\'s end of validity) [default: the lifetime of the certificate renewed]' -r
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l valid-for -d 'Validity as a duration: 90d, 24h, 15m, 1h30m [default: the lifetime of the certificate renewed]' -r
+complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l exec -d 'Run CMD (`sh -c`, 60 s timeout) after the renewed files are written, e.g. to reload the server; the files are in SECCTL_CHANGED_FILES. Exit 1 when it fails (the files stay in place)' -r
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l csr -d 'Certify the key of this new CSR made on the node (required for a certificate that was signed from a CSR: its key is not here). Name, role and hosts stay the certificate\'s' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
 complete -c secctl -n "__fish_secctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -s o -l output -d 'Output format: a human table, or one JSON document on stdout' -r -f -a "text\t'Human tables and key/value lists'
@@ -456,7 +457,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand verify" -l yes -d 'Answer 
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -s V -l version -d 'Print version'
-complete -c secctl -n "__fish_secctl_using_subcommand check" -l within -d 'Certificates and CAs ending within this are a problem: 30d, 12h, 90m, 3600s, 2w, 1d12h (a bare number is days)' -r
+complete -c secctl -n "__fish_secctl_using_subcommand check" -l within -d 'Certificates and CAs ending within this are a problem: 30d, 12h, 90m, 3600s, 2w, 1d12h (a bare number is days), or a fraction of each one\'s lifetime, as inventory `renew_before` takes: 1/3 (in its last third; for short-lived certificates)' -r
 complete -c secctl -n "__fish_secctl_using_subcommand check" -l crl-within -d 'CRLs whose nextUpdate is within this are a problem (CRLs are republished often: `secctl crl` gives 30 days)' -r
 complete -c secctl -n "__fish_secctl_using_subcommand check" -l prometheus -d 'Also write the results as a Prometheus textfile (for node_exporter\'s textfile collector: a FILE ending in .prom), atomically, mode 0644' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand check" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"
@@ -514,6 +515,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand probe" -l min-tls -d 'Lowe
 1.3\t''"
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -l warn-days -d '`probe --strict` fails when the server certificate expires within DAYS' -r
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -l concurrency -d 'Targets probed at once' -r
+complete -c secctl -n "__fish_secctl_using_subcommand probe" -l prometheus -d 'Also write the matrix as a Prometheus textfile (for node_exporter\'s textfile collector: a FILE ending in .prom), atomically, mode 0644: per target and row, encrypted, mutual TLS enforced, untrusted and revoked clients admitted, and the server certificate\'s days left' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -l targets-file -d 'Read targets from FILE too: one HOST:PORT per line; blank lines and `#` comments are skipped' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -l inventory -d 'Probe the inventory\'s targets and compare with their expectations (exit 1 on a difference)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -l ca -d 'Trust bundle for the server chain [default: DIR/ca.crt when it exists]' -r -F

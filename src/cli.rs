@@ -750,10 +750,11 @@ pub struct ServeArgs {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Certificates and CAs ending within this are a problem: 30d, 12h, 90m, 3600s, 2w, 1d12h
-    /// (a bare number is days).
-    #[arg(long, value_name = "DURATION", default_value = "30d",
-          value_parser = crate::ground::duration::parse_duration)]
-    pub within: time::Duration,
+    /// (a bare number is days), or a fraction of each one's lifetime, as inventory
+    /// `renew_before` takes: 1/3 (in its last third; for short-lived certificates).
+    #[arg(long, value_name = "DURATION|N/D", default_value = "30d",
+          value_parser = crate::pki::validity::parse_within)]
+    pub within: crate::pki::validity::RenewBefore,
     /// CRLs whose nextUpdate is within this are a problem (CRLs are republished often:
     /// `secctl crl` gives 30 days).
     #[arg(long, value_name = "DURATION", default_value = "7d",
@@ -823,6 +824,12 @@ pub struct ProbeArgs {
     /// case for the classification table (tests/probe_cases/).
     #[arg(long, value_name = "FILE", conflicts_with = "inventory")]
     pub record: Option<PathBuf>,
+    /// Also write the matrix as a Prometheus textfile (for node_exporter's textfile
+    /// collector: a FILE ending in .prom), atomically, mode 0644: per target and row,
+    /// encrypted, mutual TLS enforced, untrusted and revoked clients admitted, and the
+    /// server certificate's days left.
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub prometheus: Option<PathBuf>,
 }
 
 /// The verdicts of `probe`, for `--help` and the man page (the README has the full contract).
@@ -1168,6 +1175,11 @@ pub struct RenewArgs {
     /// Revoke the old certificate (reason superseded) and publish a new CRL.
     #[arg(long)]
     pub revoke_old: bool,
+    /// Run CMD (`sh -c`, 60 s timeout) after the renewed files are written, e.g. to reload
+    /// the server; the files are in SECCTL_CHANGED_FILES. Exit 1 when it fails (the files
+    /// stay in place).
+    #[arg(long, value_name = "CMD")]
+    pub exec: Option<String>,
 }
 
 /// Arguments of `cert list`.

@@ -130,6 +130,13 @@ pub struct Entry {
     /// Mode of the delivered key.
     #[serde(default)]
     pub key_mode: Option<Spanned<String>>,
+    /// Deliver the CA's `crl.pem` beside `ca.crt` [nodes: true, clients: false].
+    #[serde(default)]
+    pub crl: Option<bool>,
+    /// A command run (`sh -c`) after this item's delivered files changed, with the changed
+    /// files in SECCTL_CHANGED_FILES.
+    #[serde(default)]
+    pub reload: Option<Spanned<String>>,
 }
 
 /// What a probe target must show.
@@ -222,6 +229,10 @@ pub struct Item {
     pub cert_mode: u32,
     /// Mode of the key.
     pub key_mode: u32,
+    /// Deliver `crl.pem` beside `ca.crt`.
+    pub crl: bool,
+    /// The reload command run after its files changed.
+    pub reload: Option<String>,
     /// Line of the item in the inventory.
     pub line: u64,
 }
@@ -543,6 +554,18 @@ fn validate_entry(
     let (valid_for, renew_before) = entry_lifetime(path, kind, e, defaults)?;
     entry_key_source(path, kind, e, defaults)?;
     let (cert_mode, key_mode) = entry_modes(path, e, defaults)?;
+    if let Some(r) = &e.reload {
+        if r.value.trim().is_empty() {
+            return Err(at(path, r, format!("{}: reload is empty", e.name.value)));
+        }
+        if r.value.contains('\0') {
+            return Err(at(
+                path,
+                r,
+                format!("{}: reload contains a NUL byte", e.name.value),
+            ));
+        }
+    }
     Ok(Item {
         name: e.name.value.clone(),
         kind,
@@ -557,6 +580,8 @@ fn validate_entry(
         group: text(&e.group).or(defaults.group.clone()),
         cert_mode,
         key_mode,
+        crl: e.crl.unwrap_or(kind == CertKind::Node),
+        reload: text(&e.reload),
         line,
     })
 }

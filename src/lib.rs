@@ -67,11 +67,16 @@ pub fn main_entry() -> ExitCode {
                 .join(" ");
             let first = first.strip_prefix("error: ").unwrap_or(&first);
             // clap's suggestion ("tip: a similar subcommand exists: 'list'") is kept.
-            let tips: Vec<&str> = text
+            let mut tips: Vec<&str> = text
                 .lines()
                 .map(str::trim)
                 .filter(|l| l.starts_with("tip:") && !first.contains(l))
                 .collect();
+            // `cert revoke X` (and `ca revoke`): revocation is a top-level command, not
+            // the `renew` clap finds similar.
+            if first.contains("unrecognized subcommand 'revoke'") {
+                tips = vec!["tip: revocation is the top-level command: secctl revoke X"];
+            }
             let first = if tips.is_empty() {
                 first.to_string()
             } else {

@@ -526,6 +526,8 @@ mod tests {
             group: None,
             cert_mode: 0o644,
             key_mode: 0o600,
+            crl: true,
+            reload: None,
             line: 3,
         };
         Fx {

@@ -729,3 +729,44 @@ fn nginx_refuses_every_leaf_of_a_revoked_intermediate() {
     }
     drop(nginx);
 }
+
+/// Issue #30: a superseded certificate of a retired CA that `revoke NAME` covered is not
+/// "missing from the CRL" (the retired CA is trusted nowhere and publishes no CRL); a
+/// revocation of the current CA's certificate missing from crl.pem still is.
+#[test]
+fn store_check_does_not_ask_a_retired_ca_to_list_its_revocations() {
+    let env = Env::new();
+    env.run(&["ca", "init", "--name", "Prod"]).ok();
+    env.run(&["cert", "client", "rails", "--role", "app"]).ok();
+    env.run(&["--yes", "ca", "rotate"]).ok();
+    env.run(&["cert", "renew", "rails"]).ok();
+    let gen = std::fs::read_dir(env.pki().join("ca/previous"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .file_name()
+        .into_string()
+        .unwrap();
+    env.run(&["--yes", "ca", "retire", &gen]).ok();
+    env.run(&["--yes", "revoke", "rails"]).ok();
+    let r = env.run(&["store", "check"]);
+    assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
+    assert!(!r.stdout.contains("does not list"), "{}", r.stdout);
+    assert_eq!(env.run(&["check"]).code, 0);
+
+    // The current CA's revocation left out of crl.pem is still reported.
+    let crl = env.pki().join("crl.pem");
+    let before = std::fs::read(&crl).unwrap();
+    env.run(&["cert", "client", "sidekiq", "--role", "app"])
+        .ok();
+    env.run(&["--yes", "revoke", "sidekiq"]).ok();
+    std::fs::write(&crl, &before).unwrap();
+    let r = env.run(&["store", "check"]);
+    assert_eq!(r.code, 1, "{} {}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("crl.pem does not list it"),
+        "{}",
+        r.stdout
+    );
+}

@@ -211,6 +211,11 @@ fn every_command_output_matches_its_schema() {
     check(&env, "cert-renew", &["cert", "renew", "n1", "--reuse-key"]);
     check(
         &env,
+        "cert-renew",
+        &["cert", "renew", "n1", "--exec", "true"],
+    );
+    check(
+        &env,
         "revoke",
         &["revoke", "c2", "--yes", "--reason", "keyCompromise"],
     );

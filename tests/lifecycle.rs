@@ -861,3 +861,81 @@ fn verify_finds_intermediates_in_the_state_directory_and_untrusted() {
     assert_eq!((f.depth, f.rule.as_str()), (0, "RFC 5280 4.2.1.9"));
     assert!(f.subject.contains("Intermediate CA"), "{}", f.subject);
 }
+
+/// Issue #30: `cert renew --exec CMD` runs CMD once the renewed files are in place, with
+/// them in SECCTL_CHANGED_FILES; a failing CMD is reported and exits 1, the files staying.
+#[test]
+fn renew_exec_runs_after_the_files_are_written() {
+    let env = Env::new();
+    env.run(&["ca", "init"]).ok();
+    env.run(&["cert", "node", "n1", "--host", "n1.local", "--role", "web"])
+        .ok();
+    let fp = |env: &Env| {
+        tool(
+            "openssl",
+            &[
+                "x509",
+                "-in",
+                &crt(env, "n1"),
+                "-noout",
+                "-fingerprint",
+                "-sha256",
+            ],
+        )
+        .ok()
+        .stdout
+    };
+    let before = fp(&env);
+    // The command sees the new certificate (not the old one) in place.
+    let r = env.run(&[
+        "cert",
+        "renew",
+        "n1",
+        "--exec",
+        "openssl x509 -in \"$SECCTL_OUT_DIR/n1.crt\" -noout -fingerprint -sha256 > seen; echo \"$SECCTL_CHANGED_FILES\" > changed",
+    ]);
+    assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("exec: ok (exited 0)"), "{}", r.stdout);
+    let after = fp(&env);
+    assert_ne!(before, after);
+    assert_eq!(std::fs::read_to_string(env.path("seen")).unwrap(), after);
+    let changed = std::fs::read_to_string(env.path("changed")).unwrap();
+    let names: Vec<&str> = changed
+        .lines()
+        .map(|l| l.rsplit('/').next().unwrap())
+        .collect();
+    assert_eq!(names, ["n1.crt", "n1.key", "ca.crt"], "{changed}");
+
+    // A failing command: exit 1, reported, the renewed files in place.
+    let r = env.run(&["-o", "json", "cert", "renew", "n1", "--exec", "exit 5"]);
+    assert_eq!(r.code, 1, "{} {}", r.stdout, r.stderr);
+    let j = r.json();
+    assert_eq!(j["exec"]["ok"], false);
+    assert_eq!(j["exec"]["exit_code"], 5);
+    let now = fp(&env);
+    assert_ne!(now, after, "renewed all the same");
+    let r = env.run(&["cert", "renew", "n1", "--exec", "exit 5"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("exec: FAILED (exited 5): the renewed files are in place"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// Issue #30: after `revoke NAME`, `cert client NAME` issues again without --force (the
+/// revoked certificate is not a valid one); a valid one still needs --force.
+#[test]
+fn a_revoked_name_is_issued_again_without_force() {
+    let env = Env::new();
+    env.run(&["ca", "init"]).ok();
+    env.run(&["cert", "client", "rails", "--role", "app"]).ok();
+    env.run(&["cert", "client", "rails", "--role", "app"])
+        .usage_error(&["already has a valid certificate", "--force"]);
+    env.run(&["--yes", "revoke", "rails"]).ok();
+    let r = env.run(&["cert", "client", "rails", "--role", "app"]);
+    assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
+    env.run(&["cert", "client", "rails", "--role", "app"])
+        .usage_error(&["already has a valid certificate"]);
+}

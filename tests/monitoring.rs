@@ -472,3 +472,192 @@ fn ca_show_lists_bundle_generations_and_crls() {
     assert!(t.contains("GENERATION") && t.contains(&prev), "{t}");
     assert!(t.contains("CRL ISSUER") && t.contains("NEXT UPDATE"), "{t}");
 }
+
+/// Issue #30: `--within` as a fraction of each certificate's lifetime, so short-lived
+/// certificates do not fail the check forever under the 30-day default.
+#[test]
+fn check_within_a_fraction_fits_short_lived_certificates() {
+    let env = Env::new();
+    env.run(&["ca", "init", "--name", "Short"]).ok();
+    env.run(&[
+        "cert",
+        "node",
+        "fast",
+        "--host",
+        "fast.local",
+        "--role",
+        "web",
+        "--valid-for",
+        "15m",
+    ])
+    .ok();
+    env.run(&[
+        "cert",
+        "node",
+        "slow",
+        "--host",
+        "slow.local",
+        "--role",
+        "web",
+        "--valid-for",
+        "365d",
+    ])
+    .ok();
+    env.run(&["crl"]).ok();
+
+    // The 30-day default: the 15-minute certificate is always "expiring".
+    let j = env.run(&["-o", "json", "check"]).json();
+    assert_eq!(j["ok"], false, "{j:#}");
+    let cert = |j: &serde_json::Value, n: &str| {
+        j["certificates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == n)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(cert(&j, "fast")["status"], "expiring");
+    assert_eq!(cert(&j, "slow")["status"], "valid");
+    assert_eq!(j["within"], "30d");
+    assert_eq!(j["within_seconds"], 30 * 86400);
+
+    // A third of each lifetime: both fresh, exit 0, each with its own window.
+    let prom = env.path("secctl.prom");
+    let r = env.run(&[
+        "-o",
+        "json",
+        "check",
+        "--within",
+        "1/3",
+        "--prometheus",
+        prom.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
+    let j = r.json();
+    assert_eq!(j["within"], "1/3");
+    assert!(j["within_seconds"].is_null());
+    assert_eq!(cert(&j, "fast")["window_seconds"], 5 * 60);
+    assert_eq!(cert(&j, "fast")["status"], "valid");
+    assert_eq!(cert(&j, "slow")["window_seconds"], 365 * 86400 / 3);
+    let s = parse_prometheus(&std::fs::read_to_string(&prom).unwrap());
+    assert_eq!(
+        find(&s, "secctl_certificate_window_seconds", ("name", "fast")).value,
+        300.0
+    );
+    assert!(!s
+        .iter()
+        .any(|x| x.name == "secctl_check_window_seconds" && x.labels["for"] == "certificates"));
+    assert_eq!(metric(&s, "secctl_check_success"), 1.0);
+
+    let r = env.run(&["check", "--within", "1/3"]);
+    assert!(r.stdout.contains("window 1/3"), "{}", r.stdout);
+
+    for bad in ["0/3", "3/3", "1/0", "a/b", "1/3d"] {
+        env.run(&["check", "--within", bad]).usage_error(&[bad]);
+    }
+}
+
+/// Issue #30: `probe --prometheus FILE` against `secctl serve` demanding client
+/// certificates, once without its CRL (the revoked canary admitted) and once with it:
+/// per target and row, encrypted, mTLS enforced, untrusted and revoked clients admitted,
+/// the server certificate's days left; `promtool check metrics` accepts the file.
+#[test]
+#[ignore = "needs promtool (apt-get install prometheus); run by .ci/run"]
+fn probe_writes_a_textfile_promtool_accepts() {
+    require(have("promtool"), "promtool (apt-get install prometheus)");
+    let env = serve_pki();
+    env.run(&["cert", "client", "canary", "--role", "canary"])
+        .ok();
+    env.run(&["--yes", "revoke", "canary"]).ok();
+    env.run(&["crl"]).ok();
+    let prom = env.path("probe.prom");
+    let p = prom.to_str().unwrap();
+    let promtool = || {
+        let o = std::process::Command::new("promtool")
+            .args(["check", "metrics"])
+            .stdin(std::fs::File::open(&prom).unwrap())
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success() && o.stdout.is_empty() && o.stderr.is_empty(),
+            "promtool: {}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    let value = |s: &[Sample], name: &str, transport: &str| {
+        s.iter()
+            .find(|x| {
+                x.name == name && x.labels.get("transport").map(String::as_str) == Some(transport)
+            })
+            .unwrap_or_else(|| panic!("no {name}{{transport={transport}}}"))
+            .value
+    };
+
+    // With the CRL: the canary refused, mTLS enforced.
+    let s = Serve::start(&env, &["--name", "srv", "--client-auth", "required"]);
+    let r = env.run(&[
+        "probe",
+        &s.addr,
+        "--servername",
+        "localhost",
+        "--prometheus",
+        p,
+    ]);
+    assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
+    promtool();
+    let samples = parse_prometheus(&std::fs::read_to_string(&prom).unwrap());
+    assert_eq!(value(&samples, "secctl_probe_encrypted", "tls"), 1.0);
+    assert_eq!(value(&samples, "secctl_probe_encrypted", "http1"), 0.0);
+    assert_eq!(value(&samples, "secctl_probe_mtls_enforced", "tls"), 1.0);
+    assert_eq!(
+        value(&samples, "secctl_probe_untrusted_client_accepted", "tls"),
+        0.0
+    );
+    assert_eq!(
+        value(&samples, "secctl_probe_revoked_client_accepted", "tls"),
+        0.0
+    );
+    let days = value(&samples, "secctl_probe_server_cert_expiry_seconds", "tls") / 86400.0;
+    assert!((363.0..=366.0).contains(&days), "{days}");
+    assert_eq!(metric(&samples, "secctl_probe_target_mtls_enforced"), 1.0);
+    assert_eq!(
+        find(
+            &samples,
+            "secctl_probe_target_reachable",
+            ("target", &s.addr)
+        )
+        .value,
+        1.0
+    );
+    drop(s);
+
+    // Without it: the canary admitted on every TLS row; the file replaced.
+    let s = Serve::start(
+        &env,
+        &["--name", "srv", "--client-auth", "required", "--no-crl"],
+    );
+    let r = env.run(&[
+        "probe",
+        &s.addr,
+        "--servername",
+        "localhost",
+        "--prometheus",
+        p,
+    ]);
+    assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
+    promtool();
+    let samples = parse_prometheus(&std::fs::read_to_string(&prom).unwrap());
+    for row in ["tls", "https1", "h2"] {
+        assert_eq!(
+            value(&samples, "secctl_probe_revoked_client_accepted", row),
+            1.0
+        );
+    }
+    assert_eq!(metric(&samples, "secctl_probe_target_mtls_enforced"), 0.0);
+
+    // Bad input: exit 2 before probing, nothing written.
+    env.run(&["probe", &s.addr, "--prometheus", "nowhere/x.prom"])
+        .usage_error(&["nowhere", "no such directory"]);
+}

@@ -54,6 +54,11 @@ pub struct ItemReport {
     /// Whether `ca.crt` alone was (with --check: would be) brought to the current bundle,
     /// the certificate staying as it is.
     pub bundle_written: bool,
+    /// Whether `crl.pem` was (with --check: would be) delivered: it differed from the
+    /// state directory's.
+    pub crl_written: bool,
+    /// The item's `reload:` hook, when it ran (its files changed); null otherwise.
+    pub reload: Option<crate::cmd::hook::HookReport>,
 }
 
 #[derive(Serialize)]
@@ -466,9 +471,28 @@ fn check_only(ctx: &Ctx, s: &Setup, existing: bool) -> Result<u8> {
         let n = s.inv.items.len();
         s.plan(store, &current, vec![BundleState::Missing; n], None, None)?
     };
-    let report = build_report(s.a, &current, s.inv, !existing, &p, &[], 0, p.prune.clone());
+    let mut report = build_report(s.a, &current, s.inv, !existing, &p, &[], 0, p.prune.clone());
+    // crl.pem that would be delivered: where it differs from the state directory's (no
+    // hook runs with --check).
+    let crls = std::fs::read(store.path("crl.pem")).ok();
+    let mut crl_pending = 0;
+    for (i, it) in report.items.iter_mut().enumerate() {
+        let dir = &s.out_dirs[i];
+        let differs = crls.as_ref().is_some_and(|crl| {
+            s.inv.items[i].crl
+                && p.steps[i].act != Act::Fail
+                && (dir.is_dir() || matches!(p.steps[i].act, Act::Issue | Act::Renew))
+                && std::fs::read(dir.join("crl.pem")).ok().as_ref() != Some(crl)
+        });
+        if differs {
+            it.crl_written = true;
+            it.detail = format!("{}; crl.pem would be delivered", it.detail);
+            crl_pending += 1;
+        }
+    }
+    report.summary.insert("crls_written", crl_pending);
     print(ctx, &report)?;
-    Ok(if p.pending(!existing) {
+    Ok(if p.pending(!existing) || crl_pending > 0 {
         EXIT_CHECK_FAILED
     } else {
         0
@@ -626,7 +650,10 @@ fn execute(ctx: &Ctx, s: &Setup, existing: Option<Config>) -> Result<u8> {
             outcomes[i] = Some(Err(e));
         }
     }
-    let report = build_report(
+    // Every item's files are in place: crl.pem beside them, then the reload hooks.
+    let crl_written = deliver_crls(store, s, &p, &mut outcomes);
+    let reloads = run_reloads(s, &outcomes, &bundle_writes, &crl_written);
+    let mut report = build_report(
         s.a,
         &current,
         s.inv,
@@ -636,12 +663,130 @@ fn execute(ctx: &Ctx, s: &Setup, existing: Option<Config>) -> Result<u8> {
         others.written.len(),
         pruned,
     );
+    let mut reloads_failed = 0;
+    for (i, it) in report.items.iter_mut().enumerate() {
+        it.crl_written = crl_written[i];
+        if it.crl_written {
+            it.detail = format!("{}; crl.pem delivered", it.detail);
+        }
+        it.reload = reloads[i].clone();
+        reloads_failed += usize::from(it.reload.as_ref().is_some_and(|r| !r.ok));
+    }
+    report
+        .summary
+        .insert("crls_written", crl_written.iter().filter(|w| **w).count());
+    report
+        .summary
+        .insert("reloads_run", reloads.iter().flatten().count());
+    report.summary.insert("reloads_failed", reloads_failed);
     print(ctx, &report)?;
     Ok(if report.items.iter().any(|i| i.action == Action::Failed) {
         crate::error::EXIT_IO
+    } else if reloads_failed > 0 {
+        1
     } else {
         0
     })
+}
+
+/// Deliver the state directory's `crl.pem` into the output directory of every item that
+/// takes it (`crl:`, on for nodes) and did not fail, where it differs; atomically, with
+/// the item's owner and certificate mode. A write that fails fails its items. Per item:
+/// whether its `crl.pem` was written.
+fn deliver_crls(store: &Store, s: &Setup, p: &plan::Plan, outcomes: &mut Outcomes) -> Vec<bool> {
+    let n = s.inv.items.len();
+    let mut written = vec![false; n];
+    let Ok(crl) = std::fs::read(store.path("crl.pem")) else {
+        return written;
+    };
+    let takes: Vec<usize> = (0..n)
+        .filter(|&i| {
+            s.inv.items[i].crl
+                && p.steps[i].act != Act::Fail
+                && !matches!(outcomes[i], Some(Err(_)))
+                && s.out_dirs[i].is_dir()
+        })
+        .collect();
+    let mut batch = fsio::Batch::new();
+    // Output directories staged (first item of each), and those that could not be.
+    let mut staged: Vec<&PathBuf> = Vec::new();
+    let mut failed: HashMap<&PathBuf, String> = HashMap::new();
+    for &i in &takes {
+        let dir = &s.out_dirs[i];
+        if staged.contains(&dir) || failed.contains_key(dir) {
+            continue;
+        }
+        let path = dir.join("crl.pem");
+        if std::fs::read(&path).is_ok_and(|have| have == crl) {
+            continue;
+        }
+        let dv = &s.delivs[i];
+        match batch.write_owned(&path, &crl, dv.cert_mode, dv.owner) {
+            Ok(()) => staged.push(dir),
+            Err(e) => {
+                failed.insert(dir, e.to_string());
+            }
+        }
+    }
+    if let Err(e) = batch.commit() {
+        for d in staged.drain(..) {
+            failed.insert(d, e.to_string());
+        }
+    }
+    for &i in &takes {
+        let dir = &s.out_dirs[i];
+        if let Some(e) = failed.get(dir) {
+            outcomes[i] = Some(Err(format!("crl.pem not delivered: {e}")));
+        } else if staged.contains(&dir) {
+            written[i] = true;
+        }
+    }
+    written
+}
+
+/// Run the `reload:` hook of every item whose delivered files changed in this run (its
+/// certificate and key issued, its `ca.crt` or `crl.pem` written) and that did not fail;
+/// only once every item's files are in place.
+fn run_reloads(
+    s: &Setup,
+    outcomes: &Outcomes,
+    bundle_writes: &[bool],
+    crl_written: &[bool],
+) -> Vec<Option<crate::cmd::hook::HookReport>> {
+    let mut out = vec![None; s.inv.items.len()];
+    for (i, it) in s.inv.items.iter().enumerate() {
+        let Some(cmd) = &it.reload else { continue };
+        let dir = &s.out_dirs[i];
+        let mut changed = Vec::new();
+        match &outcomes[i] {
+            Some(Err(_)) => continue,
+            Some(Ok(_)) => {
+                changed.push(dir.join(format!("{}.crt", it.name)));
+                let key = dir.join(format!("{}.key", it.name));
+                if key.exists() {
+                    changed.push(key);
+                }
+                changed.push(dir.join("ca.crt"));
+            }
+            None if bundle_writes[i] => changed.push(dir.join("ca.crt")),
+            None => {}
+        }
+        if crl_written[i] {
+            changed.push(dir.join("crl.pem"));
+        }
+        if changed.is_empty() {
+            continue;
+        }
+        out[i] = Some(crate::cmd::hook::run(
+            cmd,
+            &s.inv.base,
+            &it.name,
+            dir,
+            &changed,
+            crate::cmd::hook::TIMEOUT,
+        ));
+    }
+    out
 }
 
 /// Sign the items `work` in chunks: each worker signs its share of a chunk and stages the
@@ -837,6 +982,9 @@ fn build_report(
         "failed",
         "bundles_written",
         "pruned",
+        "crls_written",
+        "reloads_run",
+        "reloads_failed",
     ]
     .into_iter()
     .map(|k| (k, 0))
@@ -888,6 +1036,8 @@ fn build_report(
                 detail,
                 serial,
                 bundle_written,
+                crl_written: false,
+                reload: None,
             }
         })
         .collect();
@@ -955,6 +1105,21 @@ fn print(ctx: &Ctx, r: &Report) -> Result<()> {
         ))?;
         for k in &pr.kept {
             p.line(&format!("  kept {}", cell(k)))?;
+        }
+    }
+    for i in &r.items {
+        let Some(h) = &i.reload else { continue };
+        let line = format!(
+            "reload {}: {} ({}; {} changed file(s))",
+            cell(&i.name),
+            if h.ok { "ok" } else { "FAILED" },
+            h.detail,
+            h.changed_files.len()
+        );
+        if h.ok {
+            p.line(&line)?;
+        } else {
+            p.note(&line);
         }
     }
     let n = |k: &str| r.summary.get(k).copied().unwrap_or(0);

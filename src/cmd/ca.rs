@@ -204,7 +204,13 @@ fn show(ctx: &Ctx) -> Result<u8> {
     let gens = ca::generations(store)?;
     // Windows of `secctl check`'s defaults: 30 days for CAs, 7 for CRLs.
     let mut rep = rep;
-    rep.bundle = crate::cmd::check::bundle_cas(store, &gens, None, now, time::Duration::days(30))?;
+    rep.bundle = crate::cmd::check::bundle_cas(
+        store,
+        &gens,
+        None,
+        now,
+        crate::pki::validity::RenewBefore::Window(time::Duration::days(30)),
+    )?;
     rep.crls = crate::cmd::check::crl_items(
         store,
         &gens,

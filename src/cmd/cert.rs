@@ -186,10 +186,12 @@ fn issue_cmd(
             return Ok(());
         }
         let now = OffsetDateTime::now_utc();
+        // A revoked certificate is not a valid one: issuing again needs no --force.
+        let revoked = revoked_set(ctx)?;
         if let Some(r) = store
             .records_named(&spec.name)?
             .into_iter()
-            .rfind(|r| r.not_after > now)
+            .rfind(|r| r.not_after > now && !revoked.contains(&r.serial))
         {
             return Err(Error::Usage(format!(
                 "{} {:?} already has a valid certificate (serial {}, until {}); pass --force to issue another",
@@ -806,12 +808,30 @@ fn renew(ctx: &Ctx, a: RenewArgs) -> Result<u8> {
         )?;
         crl = Some(ctx.with_ca_key(&mut passphrase, |p| revocation::publish(store, p, 30, None))?);
     }
+    drop(_lock);
+    // The files are in place (and the CRL published): now the command, if any.
+    let exec = a.exec.as_deref().map(|cmd| {
+        let mut changed = vec![files.cert.clone()];
+        changed.extend(files.key.clone());
+        changed.push(files.ca.clone());
+        let cwd = std::env::current_dir().unwrap_or_else(|_| old.out_dir.clone());
+        crate::cmd::hook::run(
+            cmd,
+            &cwd,
+            &old.name,
+            &old.out_dir,
+            &changed,
+            crate::cmd::hook::TIMEOUT,
+        )
+    });
+    let code = u8::from(exec.as_ref().is_some_and(|h| !h.ok));
     let r = &issued.record;
     if p.is_json() {
         p.json(&serde_json::json!({
             "renewed": old.serial,
             "old_revoked": crl.is_some(),
             "key_reused": key_reused,
+            "exec": exec,
             "certificate": IssueReport {
                 record: r,
                 files,
@@ -848,6 +868,18 @@ fn renew(ctx: &Ctx, a: RenewArgs) -> Result<u8> {
                 c.path.display()
             ))?;
         }
+        if let Some(h) = &exec {
+            let line = format!(
+                "exec: {} ({})",
+                if h.ok { "ok" } else { "FAILED" },
+                h.detail
+            );
+            if h.ok {
+                p.line(&line)?;
+            } else {
+                p.note(&format!("{line}: the renewed files are in place"));
+            }
+        }
     }
-    Ok(0)
+    Ok(code)
 }

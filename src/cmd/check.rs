@@ -21,6 +21,24 @@ use crate::pki::store::{Record, Store};
 use crate::term::cell;
 
 pub use crate::ground::duration::{fmt_duration, parse_duration};
+use crate::pki::validity::{self, RenewBefore};
+
+/// The window `within` gives a certificate valid from `not_before` to `not_after`.
+pub fn window_for(
+    within: RenewBefore,
+    not_before: OffsetDateTime,
+    not_after: OffsetDateTime,
+) -> Duration {
+    within.window(validity::lifetime(not_before, not_after))
+}
+
+/// `--within` as the summary line and JSON give it: `30d`, `12h`, `1/3`.
+fn fmt_within(within: RenewBefore) -> String {
+    match within {
+        RenewBefore::Window(d) => fmt_duration(d),
+        f @ RenewBefore::Fraction(..) => f.to_string(),
+    }
+}
 
 /// `expired` (past), `expiring` (within the window) or `valid`, from the seconds left.
 pub fn window_status(seconds_left: i64, within: Duration) -> &'static str {
@@ -79,6 +97,8 @@ pub struct CertItem {
     pub seconds_left: i64,
     /// Whole days left (negative once expired).
     pub days_left: i64,
+    /// The window applied to it, in seconds (--within, or its fraction of the lifetime).
+    pub window_seconds: i64,
     /// valid, expiring (within the window), expired or not-yet-valid.
     pub status: &'static str,
     /// Whether it makes the check fail.
@@ -109,6 +129,8 @@ pub struct CaItem {
     pub days_left: i64,
     /// Live certificates this generation issued (null where not counted: `ca show`).
     pub live_certificates: Option<usize>,
+    /// The window applied to it, in seconds (--within, or its fraction of the lifetime).
+    pub window_seconds: i64,
     /// valid, expiring (within the window) or expired.
     pub status: &'static str,
     /// Whether it makes the check fail: a current CA within the window, or a previous one
@@ -150,8 +172,12 @@ struct Report {
     /// When the check ran.
     #[serde(with = "crate::output::rfc3339s")]
     at: OffsetDateTime,
-    /// The window for certificates and CAs, in seconds.
-    within_seconds: i64,
+    /// The window for certificates and CAs as given: `30d`, `12h`, or a fraction of each
+    /// one's lifetime (`1/3`).
+    within: String,
+    /// The window for certificates and CAs, in seconds (null for a fraction: see each
+    /// item's window_seconds).
+    within_seconds: Option<i64>,
     /// The window for CRLs' nextUpdate, in seconds.
     crl_within_seconds: i64,
     /// Nothing needs attention.
@@ -198,7 +224,7 @@ pub fn bundle_cas(
     gens: &[Generation],
     live: Option<&HashMap<String, usize>>,
     now: OffsetDateTime,
-    within: Duration,
+    within: RenewBefore,
 ) -> Result<Vec<CaItem>> {
     let bundle_path = store.path("ca.crt");
     let in_bundle: HashSet<String> =
@@ -218,7 +244,8 @@ pub fn bundle_cas(
         }
         for (kind, c) in certs {
             let left = (c.not_after - now).whole_seconds();
-            let status = window_status(left, within);
+            let window = window_for(within, c.not_before, c.not_after);
+            let status = window_status(left, window);
             out.push(CaItem {
                 generation: g.id(),
                 current: g.current,
@@ -230,6 +257,7 @@ pub fn bundle_cas(
                 seconds_left: left,
                 days_left: days_left(c.not_after, now),
                 live_certificates: n,
+                window_seconds: window.whole_seconds(),
                 status,
                 // A previous generation ends by design; it matters while it still has
                 // live certificates (each also checked on its own).
@@ -322,7 +350,8 @@ fn label(v: &str) -> String {
         .replace('\n', "\\n")
 }
 
-fn labels(pairs: &[(&str, &str)]) -> String {
+/// `{k="v",...}` with the values escaped.
+pub(crate) fn labels(pairs: &[(&str, &str)]) -> String {
     let inner: Vec<String> = pairs
         .iter()
         .map(|(k, v)| format!("{k}=\"{}\"", label(v)))
@@ -365,6 +394,15 @@ fn prometheus_text(r: &Report) -> String {
         r.certificates
             .iter()
             .map(|c| (cert_labels(c), c.not_after.unix_timestamp().to_string()))
+            .collect(),
+    );
+    family(
+        &mut t,
+        "secctl_certificate_window_seconds",
+        "The window applied to each live certificate: --within, or its fraction of the certificate's lifetime.",
+        r.certificates
+            .iter()
+            .map(|c| (cert_labels(c), c.window_seconds.to_string()))
             .collect(),
     );
     let ca_labels = |c: &CaItem| {
@@ -464,14 +502,12 @@ fn prometheus_text(r: &Report) -> String {
     family(
         &mut t,
         "secctl_check_window_seconds",
-        "The windows the check used: for certificates and CAs (--within) and for CRLs (--crl-within).",
-        vec![
-            (
-                labels(&[("for", "certificates")]),
-                r.within_seconds.to_string(),
-            ),
-            (labels(&[("for", "crls")]), r.crl_within_seconds.to_string()),
-        ],
+        "The windows the check used: for certificates and CAs (--within; absent when it is a fraction of each lifetime) and for CRLs (--crl-within).",
+        r.within_seconds
+            .map(|w| (labels(&[("for", "certificates")]), w.to_string()))
+            .into_iter()
+            .chain([(labels(&[("for", "crls")]), r.crl_within_seconds.to_string())])
+            .collect(),
     );
     family(
         &mut t,
@@ -484,7 +520,7 @@ fn prometheus_text(r: &Report) -> String {
 
 /// Write the textfile atomically (a temporary file in the same directory, renamed into
 /// place, mode 0644), so node_exporter never reads half of one.
-fn write_prometheus(path: &Path, text: &str) -> Result<()> {
+pub(crate) fn write_prometheus(path: &Path, text: &str) -> Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -504,6 +540,28 @@ fn write_prometheus(path: &Path, text: &str) -> Result<()> {
     fsio::write_atomic(path, text.as_bytes(), 0o644)
 }
 
+/// Refuse a `--prometheus FILE` whose directory does not exist or that is a directory
+/// (exit 2, before anything is done); note a name node_exporter would not read.
+pub(crate) fn check_prometheus_file(p: &crate::output::Printer, f: &Path) -> Result<()> {
+    let dir = match f.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        return Err(Error::path(dir, "no such directory (for --prometheus)"));
+    }
+    if f.is_dir() {
+        return Err(Error::path(f, "is a directory (--prometheus takes a file)"));
+    }
+    if f.extension().is_none_or(|e| e != "prom") {
+        p.note(&format!(
+            "{}: node_exporter's textfile collector reads only files ending in .prom",
+            f.display()
+        ));
+    }
+    Ok(())
+}
+
 /// `secctl check`.
 pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<u8> {
     let store = &ctx.store;
@@ -511,22 +569,7 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<u8> {
     let p = &ctx.printer;
     if let Some(f) = &a.prometheus {
         // Checked before anything is read: bad input changes nothing.
-        let dir = match f.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        if !dir.is_dir() {
-            return Err(Error::path(dir, "no such directory (for --prometheus)"));
-        }
-        if f.is_dir() {
-            return Err(Error::path(f, "is a directory (--prometheus takes a file)"));
-        }
-        if f.extension().is_none_or(|e| e != "prom") {
-            p.note(&format!(
-                "{}: node_exporter's textfile collector reads only files ending in .prom",
-                f.display()
-            ));
-        }
+        check_prometheus_file(p, f)?;
     }
     let now = crate::output::secs(OffsetDateTime::now_utc());
     let gens = ca::generations(store)?;
@@ -539,7 +582,8 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<u8> {
             continue;
         }
         let left = (r.not_after - now).whole_seconds();
-        let status = cert_status(r.not_before, r.not_after, now, a.within);
+        let window = window_for(a.within, r.not_before, r.not_after);
+        let status = cert_status(r.not_before, r.not_after, now, window);
         if left >= 0 {
             *live.entry(r.issuer_fingerprint.clone()).or_default() += 1;
         }
@@ -552,6 +596,7 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<u8> {
             not_after: r.not_after,
             seconds_left: left,
             days_left: days_left(r.not_after, now),
+            window_seconds: window.whole_seconds(),
             status,
             problem: status != "valid",
         });
@@ -652,7 +697,11 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<u8> {
     problems.extend(unlisted.iter().cloned());
     let report = Report {
         at: now,
-        within_seconds: a.within.whole_seconds(),
+        within: fmt_within(a.within),
+        within_seconds: match a.within {
+            RenewBefore::Window(d) => Some(d.whole_seconds()),
+            RenewBefore::Fraction(..) => None,
+        },
         crl_within_seconds: a.crl_within.whole_seconds(),
         ok: problems.is_empty(),
         problems,
@@ -674,7 +723,7 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<u8> {
         report.certificates.len(),
         report.cas.len(),
         report.crls.len(),
-        fmt_duration(a.within),
+        fmt_within(a.within),
         fmt_duration(a.crl_within)
     );
     if report.ok {

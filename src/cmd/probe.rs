@@ -292,6 +292,9 @@ pub fn print_overall(p: &Printer, reports: &[TargetReport]) -> Result<()> {
 
 /// Run `probe`.
 pub fn run(ctx: &Ctx, a: ProbeArgs) -> Result<u8> {
+    if let Some(f) = &a.prometheus {
+        crate::cmd::check::check_prometheus_file(&ctx.printer, f)?;
+    }
     if let Some(inv) = &a.inventory {
         return run_inventory(ctx, &a, inv);
     }
@@ -314,6 +317,9 @@ pub fn run(ctx: &Ctx, a: ProbeArgs) -> Result<u8> {
         Some(file) => vec![record(cfg, targets, file)?],
         None => probe_all(cfg, targets, a.concurrency as usize)?,
     };
+    if let Some(f) = &a.prometheus {
+        crate::cmd::probe_prom::write(f, &reports)?;
+    }
     print_reports(&ctx.printer, &reports)?;
     print_overall(&ctx.printer, &reports)?;
     if a.strict && reports.iter().any(|r| !r.strict_ok()) {
@@ -443,6 +449,9 @@ fn run_inventory(ctx: &Ctx, a: &ProbeArgs, inv: &std::path::Path) -> Result<u8> 
         }
         failed |= !diffs.is_empty();
         r.differences = Some(diffs);
+    }
+    if let Some(f) = &a.prometheus {
+        crate::cmd::probe_prom::write(f, &reports)?;
     }
     print_reports(&ctx.printer, &reports)?;
     print_overall(&ctx.printer, &reports)?;

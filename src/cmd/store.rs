@@ -245,11 +245,18 @@ pub fn inspect_store(store: &Store) -> Result<Report> {
                     }
                 }
                 let now = time::OffsetDateTime::now_utc();
+                // A retired CA is trusted nowhere and publishes no CRL any more: its
+                // certificates (a superseded one that `revoke NAME` covered) are refused
+                // without being listed.
+                let retired: HashSet<String> =
+                    crate::pki::ca::retired_issuers(store).into_iter().collect();
                 for rv in &revs {
                     let current = records
                         .iter()
                         .find(|r| r.serial == rv.serial)
-                        .is_some_and(|r| r.not_after > now);
+                        .is_some_and(|r| {
+                            r.not_after > now && !retired.contains(&r.issuer_fingerprint)
+                        });
                     if current && !listed.contains(rv.serial.trim_start_matches("00")) {
                         bad(
                             "crl",

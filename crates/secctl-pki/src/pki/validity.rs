@@ -164,6 +164,17 @@ pub fn parse_renew_before(s: &str) -> std::result::Result<RenewBefore, String> {
     Ok(RenewBefore::Window(d))
 }
 
+/// Parse `check --within`: a duration as [`crate::ground::duration::parse_duration`] reads
+/// it (`30d`, `3600s`, `2w`, a bare number of days), or a fraction of each certificate's
+/// lifetime (`1/3`) as [`parse_renew_before`] takes it.
+pub fn parse_within(s: &str) -> std::result::Result<RenewBefore, String> {
+    if s.contains('/') {
+        parse_renew_before(s)
+    } else {
+        crate::ground::duration::parse_duration(s).map(RenewBefore::Window)
+    }
+}
+
 /// The lifetime a certificate was issued for: its validity less the backdating of
 /// `notBefore` (so a `--valid-for 15m` certificate has a lifetime of 15 minutes).
 pub fn lifetime(not_before: time::OffsetDateTime, not_after: time::OffsetDateTime) -> Duration {

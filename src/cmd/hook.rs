@@ -1,0 +1,126 @@
+//! Commands run after files were delivered: an inventory item's `reload:` (`apply`) and
+//! `cert renew --exec`. Each runs as `sh -c CMD` with a timeout, its output on stderr (so
+//! `-o json` stays one document), no stdin, and the changed files in the environment
+//! (paths only: never a secret).
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+/// How long a hook may run before it is killed and reported as failed.
+pub const TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Environment variables of secctl a hook does not inherit.
+const WITHHELD: &[&str] = &["SECCTL_PASSPHRASE_FILE"];
+
+/// What a hook did.
+#[derive(Debug, Clone, Serialize)]
+pub struct HookReport {
+    /// The command, as written.
+    pub command: String,
+    /// Whether it exited 0 within the timeout.
+    pub ok: bool,
+    /// Its exit code (null: killed by a signal, timed out or not started).
+    pub exit_code: Option<i32>,
+    /// What happened: `exited 0`, `exited 3`, `killed by signal 9`, `timed out after 60s`,
+    /// `could not start: ...`.
+    pub detail: String,
+    /// The changed files it was given (SECCTL_CHANGED_FILES).
+    pub changed_files: Vec<PathBuf>,
+}
+
+/// Run `sh -c command` in `cwd` with SECCTL_CHANGED_FILES (one path per line), SECCTL_NAME
+/// and SECCTL_OUT_DIR set, killing it after `timeout`.
+pub fn run(
+    command: &str,
+    cwd: &Path,
+    name: &str,
+    out_dir: &Path,
+    changed: &[PathBuf],
+    timeout: Duration,
+) -> HookReport {
+    let list: Vec<String> = changed.iter().map(|p| p.display().to_string()).collect();
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(command)
+        .current_dir(cwd)
+        .env("SECCTL_CHANGED_FILES", list.join("\n"))
+        .env("SECCTL_NAME", name)
+        .env("SECCTL_OUT_DIR", out_dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::from(std::io::stderr()))
+        .stderr(Stdio::inherit());
+    for v in WITHHELD {
+        cmd.env_remove(v);
+    }
+    let _ = std::io::stderr().flush();
+    let report = |ok: bool, exit_code: Option<i32>, detail: String| HookReport {
+        command: command.to_string(),
+        ok,
+        exit_code,
+        detail,
+        changed_files: changed.to_vec(),
+    };
+    let mut child = match cmd.spawn() {
+        Ok(c) => c,
+        Err(e) => return report(false, None, format!("could not start sh: {e}")),
+    };
+    let start = Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(st)) => {
+                use std::os::unix::process::ExitStatusExt as _;
+                return match (st.code(), st.signal()) {
+                    (Some(c), _) => report(c == 0, Some(c), format!("exited {c}")),
+                    (None, Some(s)) => report(false, None, format!("killed by signal {s}")),
+                    (None, None) => report(false, None, "ended without a status".into()),
+                };
+            }
+            Ok(None) if start.elapsed() >= timeout => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return report(
+                    false,
+                    None,
+                    format!("timed out after {}s (killed)", timeout.as_secs()),
+                );
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return report(false, None, format!("could not wait for it: {e}"));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_timeout_and_environment() {
+        let d = std::env::temp_dir();
+        let files = vec![PathBuf::from("/a/x.crt"), PathBuf::from("/a/crl.pem")];
+        let r = run(
+            "test \"$SECCTL_CHANGED_FILES\" = \"$(printf '/a/x.crt\\n/a/crl.pem')\" && test \"$SECCTL_NAME\" = n1",
+            &d,
+            "n1",
+            Path::new("/a"),
+            &files,
+            TIMEOUT,
+        );
+        assert!(r.ok, "{r:?}");
+        let r = run("exit 3", &d, "n1", &d, &files, TIMEOUT);
+        assert_eq!(
+            (r.ok, r.exit_code, r.detail.as_str()),
+            (false, Some(3), "exited 3")
+        );
+        let r = run("sleep 5", &d, "n1", &d, &files, Duration::from_millis(200));
+        assert!(!r.ok && r.detail.starts_with("timed out"), "{r:?}");
+    }
+}
