@@ -621,7 +621,7 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'Trust bundle for the server chain [default: DIR/ca.crt when it exists]')
             [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate for mTLS')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Client key for mTLS')
-            [CompletionResult]::new('--revoked-cert', '--revoked-cert', [CompletionResultType]::ParameterName, 'A certificate of the cluster''s CA that its CRL lists (the revoked canary), tried as a fourth identity on every TLS row: a server that admits it does not enforce revocation [default: DIR''s canary, made by `secctl cert canary`]')
+            [CompletionResult]::new('--revoked-cert', '--revoked-cert', [CompletionResultType]::ParameterName, 'A certificate of the cluster''s CA that its CRL lists (the revoked canary), tried as a fourth identity on every TLS row: a server that admits it does not enforce revocation [default: DIR''s certs/canary/ once revoked: `cert client canary --role canary`, then `revoke canary` and `crl`]')
             [CompletionResult]::new('--revoked-key', '--revoked-key', [CompletionResultType]::ParameterName, 'The revoked canary''s key')
             [CompletionResult]::new('--record', '--record', [CompletionResultType]::ParameterName, 'Save what the probe observed of the one target, with the rows it classified, as a case for the classification table (tests/probe_cases/)')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')

@@ -580,7 +580,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand --ca 'Trust bundle for the server chain [default: DIR/ca.crt when it exists]'
             cand --cert 'Client certificate for mTLS'
             cand --key 'Client key for mTLS'
-            cand --revoked-cert 'A certificate of the cluster''s CA that its CRL lists (the revoked canary), tried as a fourth identity on every TLS row: a server that admits it does not enforce revocation [default: DIR''s canary, made by `secctl cert canary`]'
+            cand --revoked-cert 'A certificate of the cluster''s CA that its CRL lists (the revoked canary), tried as a fourth identity on every TLS row: a server that admits it does not enforce revocation [default: DIR''s certs/canary/ once revoked: `cert client canary --role canary`, then `revoke canary` and `crl`]'
             cand --revoked-key 'The revoked canary''s key'
             cand --record 'Save what the probe observed of the one target, with the rows it classified, as a case for the classification table (tests/probe_cases/)'
             cand --dir 'State directory (CA, records, issued certificates)'

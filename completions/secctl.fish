@@ -521,7 +521,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand probe" -l inventory -d 'Pr
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -l ca -d 'Trust bundle for the server chain [default: DIR/ca.crt when it exists]' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -l cert -d 'Client certificate for mTLS' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -l key -d 'Client key for mTLS' -r -F
-complete -c secctl -n "__fish_secctl_using_subcommand probe" -l revoked-cert -d 'A certificate of the cluster\'s CA that its CRL lists (the revoked canary), tried as a fourth identity on every TLS row: a server that admits it does not enforce revocation [default: DIR\'s canary, made by `secctl cert canary`]' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand probe" -l revoked-cert -d 'A certificate of the cluster\'s CA that its CRL lists (the revoked canary), tried as a fourth identity on every TLS row: a server that admits it does not enforce revocation [default: DIR\'s certs/canary/ once revoked: `cert client canary --role canary`, then `revoke canary` and `crl`]' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -l revoked-key -d 'The revoked canary\'s key' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -l record -d 'Save what the probe observed of the one target, with the rows it classified, as a case for the classification table (tests/probe_cases/)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -l dir -d 'State directory (CA, records, issued certificates)' -r -f -a "(__fish_complete_directories)"

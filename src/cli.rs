@@ -814,7 +814,8 @@ pub struct ProbeArgs {
     pub strict: bool,
     /// A certificate of the cluster's CA that its CRL lists (the revoked canary), tried as a
     /// fourth identity on every TLS row: a server that admits it does not enforce revocation
-    /// [default: DIR's canary, made by `secctl cert canary`].
+    /// [default: DIR's certs/canary/ once revoked: `cert client canary --role canary`, then
+    /// `revoke canary` and `crl`].
     #[arg(long, value_name = "FILE", requires = "revoked_key")]
     pub revoked_cert: Option<PathBuf>,
     /// The revoked canary's key.

@@ -53,7 +53,7 @@ pub fn config(ctx: &Ctx, a: &LiveArgs) -> Result<Config> {
 }
 
 /// The revoked canary: `--revoked-cert/--revoked-key`, else the state directory's
-/// (`secctl cert canary`) when it has one that its records show revoked.
+/// (`certs/canary/`) when its records show it revoked.
 fn canary(ctx: &Ctx, a: &ProbeArgs) -> Result<Option<Arc<rustls::sign::CertifiedKey>>> {
     if let (Some(c), Some(k)) = (&a.revoked_cert, &a.revoked_key) {
         return crate::tlsconf::load_certified_key(c, k).map(Some);
