@@ -320,7 +320,7 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             break
         }
         'secctl;cert;list' {
-            [CompletionResult]::new('--expiring-within', '--expiring-within', [CompletionResultType]::ParameterName, 'Certificates ending within this many days are listed as expiring [default: 30]; when given, exit 1 if a listed live certificate is expiring or expired')
+            [CompletionResult]::new('--expiring-within', '--expiring-within', [CompletionResultType]::ParameterName, 'Certificates ending within DURATION are listed as expiring (30d, 12h, 2w, 1d12h; a bare number is days, as `check --within`) [default: 30d]; when given, exit 1 if a listed live certificate is expiring or expired')
             [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'Only certificates of this role')
             [CompletionResult]::new('--kind', '--kind', [CompletionResultType]::ParameterName, 'Only nodes or only clients')
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only certificates in this status (repeatable): valid, expiring, expired, not-yet-valid, revoked, superseded (a newer certificate has the same name; implies --all)')

@@ -298,7 +298,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand --version 'Print version'
         }
         &'secctl;cert;list'= {
-            cand --expiring-within 'Certificates ending within this many days are listed as expiring [default: 30]; when given, exit 1 if a listed live certificate is expiring or expired'
+            cand --expiring-within 'Certificates ending within DURATION are listed as expiring (30d, 12h, 2w, 1d12h; a bare number is days, as `check --within`) [default: 30d]; when given, exit 1 if a listed live certificate is expiring or expired'
             cand --role 'Only certificates of this role'
             cand --kind 'Only nodes or only clients'
             cand --status 'Only certificates in this status (repeatable): valid, expiring, expired, not-yet-valid, revoked, superseded (a newer certificate has the same name; implies --all)'

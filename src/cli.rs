@@ -1186,10 +1186,11 @@ pub struct RenewArgs {
 /// Arguments of `cert list`.
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Certificates ending within this many days are listed as expiring [default: 30]; when
-    /// given, exit 1 if a listed live certificate is expiring or expired.
-    #[arg(long, value_name = "DAYS")]
-    pub expiring_within: Option<u32>,
+    /// Certificates ending within DURATION are listed as expiring (30d, 12h, 2w, 1d12h; a bare
+    /// number is days, as `check --within`) [default: 30d]; when given, exit 1 if a listed
+    /// live certificate is expiring or expired.
+    #[arg(long, value_name = "DURATION", value_parser = crate::ground::duration::parse_duration)]
+    pub expiring_within: Option<time::Duration>,
     /// Every certificate ever issued per name (superseded ones too), not only the newest.
     #[arg(long)]
     pub all: bool,

@@ -392,11 +392,30 @@ fn cert_list_is_a_day_2_view() {
     assert_eq!(r.code, 1);
     assert!(
         r.stderr
-            .contains("1 live certificate(s) expiring within 30 days"),
+            .contains("1 live certificate(s) expiring within 30d"),
         "{}",
         r.stderr
     );
     assert_eq!(env.run(&["cert", "list", "--expiring-within", "5"]).code, 0);
+    // One duration syntax with `check --within`: units, and a bare number is days. c1 ends
+    // within 10 days (9 whole days left): within 2w, 240h and 10d, not within 8d, 192h
+    // or 8d12h.
+    for (w, code) in [
+        ("2w", 1),
+        ("240h", 1),
+        ("10d", 1),
+        ("8d", 0),
+        ("192h", 0),
+        ("8d12h", 0),
+    ] {
+        assert_eq!(
+            env.run(&["cert", "list", "--expiring-within", w]).code,
+            code,
+            "--expiring-within {w}"
+        );
+    }
+    env.run(&["cert", "list", "--expiring-within", "2x"])
+        .usage_error(&["--expiring-within", "invalid duration"]);
     assert_eq!(
         env.run(&[
             "cert",

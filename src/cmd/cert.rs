@@ -47,13 +47,13 @@ pub fn status(
     not_before: OffsetDateTime,
     not_after: OffsetDateTime,
     now: OffsetDateTime,
-    within_days: u32,
+    within: Duration,
 ) -> &'static str {
     if now > not_after {
         "expired"
     } else if now < not_before {
         "not-yet-valid"
-    } else if not_after - now < Duration::days(i64::from(within_days)) {
+    } else if not_after - now < within {
         "expiring"
     } else {
         "valid"
@@ -365,7 +365,8 @@ fn list(ctx: &Ctx, a: &ListArgs) -> Result<u8> {
     let retired = ca::retired_issuers(store);
     let now = OffsetDateTime::now_utc();
     let p = &ctx.printer;
-    let within = a.expiring_within.unwrap_or(30);
+    let within = a.expiring_within.unwrap_or(Duration::days(30));
+    let within_text = crate::ground::duration::fmt_duration(within);
     // Superseded certificates are history: shown with --all (or when asked for by status).
     let history = a.all || a.statuses.iter().any(|s| s == "superseded");
     // With --expiring-within, a listed live certificate within the window (or past it)
@@ -446,7 +447,7 @@ fn list(ctx: &Ctx, a: &ListArgs) -> Result<u8> {
         p.line("]")?;
         if exit(attention) == 1 {
             p.note(&format!(
-                "{attention} live certificate(s) expiring within {within} days or expired"
+                "{attention} live certificate(s) expiring within {within_text} or expired"
             ));
         }
         return Ok(exit(attention));
@@ -517,7 +518,7 @@ fn list(ctx: &Ctx, a: &ListArgs) -> Result<u8> {
     }
     if exit(attention) == 1 {
         p.note(&format!(
-            "{attention} live certificate(s) expiring within {within} days or expired"
+            "{attention} live certificate(s) expiring within {within_text} or expired"
         ));
     }
     Ok(exit(attention))
@@ -672,7 +673,7 @@ fn show(ctx: &Ctx, target: &str, pem: bool) -> Result<u8> {
             info.not_before,
             info.not_after,
             OffsetDateTime::now_utc(),
-            30,
+            Duration::days(30),
         )
     };
     let p = &ctx.printer;
