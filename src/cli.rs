@@ -838,7 +838,8 @@ const PROBE_HELP: &str = "\
 Rows: http1, h2c, grpc (plaintext), tls (the handshake), https1, h2, grpcs (over TLS), then
 postgres, postgres-tls, redis, redis-tls, mqtt, mqtt-tls (tried when the port does not answer
 HTTP). Each TLS row is tried with three client identities: none, a throwaway certificate from
-a CA made in memory for this run, and the given --cert.
+a CA made in memory for this run, and the given --cert; and with the revoked canary
+(--revoked-cert, or DIR's) as a fourth.
 
 client_auth:
   required     the handshake refuses a client without a certificate

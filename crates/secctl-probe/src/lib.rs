@@ -1,7 +1,8 @@
 //! `secctl probe`: classify every transport of a single port from real protocol exchanges
 //! (the README's probe matrix). Plaintext HTTP/1.1, h2c and gRPC; the TLS handshake; HTTP/1.1,
 //! HTTP/2 and gRPC over TLS, each with three client identities: none, a throwaway
-//! certificate from a CA made in memory, and the given `--cert`.
+//! certificate from a CA made in memory, and the given `--cert`; and a fourth when given,
+//! the revoked canary (`--revoked-cert`), whose admission shows revocation not enforced.
 //!
 //! [`wire`] records what happened ([`observation`]), [`classify`] judges it: the verdicts
 //! are a pure function of the observations. Every network step has a timeout; the whole
