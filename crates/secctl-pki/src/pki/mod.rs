@@ -1,6 +1,7 @@
 //! The PKI core: state directory, CA, issuance and inspection. Nothing here prints.
 
 pub mod audit;
+pub mod authz;
 pub mod ca;
 pub mod canary;
 pub mod constraints;
