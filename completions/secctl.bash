@@ -4610,7 +4610,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__probe)
-            opts="-o -h -V --servername --timeout --path --min-tls --warn-days --concurrency --strict --prometheus --targets-file --inventory --ca --cert --key --revoked-cert --revoked-key --record --dir --output --yes --passphrase-file --insecure-dirs --store --etcd-ca --etcd-cert --etcd-key --etcd-timeout --help --version"
+            opts="-o -h -V --servername --timeout --path --min-tls --warn-days --concurrency --strict --prometheus --authz --as --trust-domain --targets-file --inventory --ca --cert --key --revoked-cert --revoked-key --record --dir --output --yes --passphrase-file --insecure-dirs --store --etcd-ca --etcd-cert --etcd-key --etcd-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4653,6 +4653,29 @@ _secctl() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o filenames
                     fi
+                    return 0
+                    ;;
+                --authz)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trust-domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --targets-file)

@@ -516,6 +516,9 @@ complete -c secctl -n "__fish_secctl_using_subcommand probe" -l min-tls -d 'Lowe
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -l warn-days -d '`probe --strict` fails when the server certificate expires within DAYS' -r
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -l concurrency -d 'Targets probed at once' -r
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -l prometheus -d 'Also write the matrix as a Prometheus textfile (for node_exporter\'s textfile collector: a FILE ending in .prom), atomically, mode 0644: per target and row, encrypted, mutual TLS enforced, untrusted and revoked clients admitted, and the server certificate\'s days left' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand probe" -l authz -d 'Check who may call what: call every rule\'s path of the policy FILE (HTTP: its method; gRPC: a unary call with an empty message) with every --as role\'s certificate and with none, and print the matrix beside what the policy allows (docs/authz.md)' -r -F
+complete -c secctl -n "__fish_secctl_using_subcommand probe" -l as -d 'A role\'s certificate and key for --authz, as ROLE=CERT,KEY (repeatable; every role the policy names needs one). The certificate must hold ROLE under the identity rule' -r
+complete -c secctl -n "__fish_secctl_using_subcommand probe" -l trust-domain -d 'The cluster\'s SPIFFE trust domain, for the role of an --as certificate [default: DIR\'s]' -r
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -l targets-file -d 'Read targets from FILE too: one HOST:PORT per line; blank lines and `#` comments are skipped' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -l inventory -d 'Probe the inventory\'s targets and compare with their expectations (exit 1 on a difference)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand probe" -l ca -d 'Trust bundle for the server chain [default: DIR/ca.crt when it exists]' -r -F

@@ -404,7 +404,7 @@ fn record(
 }
 
 /// `probe --inventory F`: probe every target of the inventory and compare with its
-/// expectation; exit 1 when any differs, naming the difference.
+/// expectation (and its `authz:` rules); exit 1 when any differs, naming the difference.
 fn run_inventory(ctx: &Ctx, a: &ProbeArgs, inv: &std::path::Path) -> Result<u8> {
     let plan = crate::inventory::load(inv)?;
     if !a.targets.is_empty() {
@@ -412,73 +412,72 @@ fn run_inventory(ctx: &Ctx, a: &ProbeArgs, inv: &std::path::Path) -> Result<u8> 
             "give targets or --inventory, not both".into(),
         ));
     }
+    if a.authz.is_some() {
+        return Err(crate::error::Error::Usage(
+            "--authz with --inventory: the inventory's probe entries carry their own `authz:` rules".into(),
+        ));
+    }
     let mut base = config(ctx, &a.live)?;
     base.revoked = canary(ctx, a)?;
-    let records = if ctx.store.is_initialized() {
-        ctx.store.records()?
-    } else {
-        vec![]
+    let mut keys = InventoryKeys {
+        inv,
+        records: if ctx.store.is_initialized() {
+            ctx.store.records()?
+        } else {
+            vec![]
+        },
+        loaded: Default::default(),
     };
     let mut jobs = Vec::new();
-    // One key load per client named by `as:` (not one per target).
-    let mut clients: std::collections::HashMap<String, Arc<rustls::sign::CertifiedKey>> =
-        Default::default();
-    for (t, servername, as_client, _) in &plan.probes {
+    let mut matrices = Vec::new();
+    for p in &plan.probes {
         let mut cfg = base.clone();
-        if let Some(s) = servername {
+        if let Some(s) = &p.servername {
             cfg.servername = Some(s.clone());
         }
-        if let Some(name) = as_client {
-            let rec = records.iter().rfind(|r| &r.name == name).ok_or_else(|| {
-                crate::error::Error::input(
-                    inv.display(),
-                    format!("`as: {name}`: no certificate issued for {name} yet (run `secctl apply` first)"),
-                )
-            })?;
-            if rec.key_source == crate::pki::store::KeySource::External {
-                return Err(crate::error::Error::input(
-                    inv.display(),
-                    format!("`as: {name}`: its certificate was signed from a CSR and its key is on the node, not here: probe as a client whose key secctl delivered"),
-                ));
-            }
-            let key = match clients.get(name) {
-                Some(k) => k.clone(),
-                None => {
-                    let k = crate::tlsconf::load_certified_key(
-                        &rec.out_dir.join(format!("{name}.crt")),
-                        &rec.out_dir.join(format!("{name}.key")),
-                    )?;
-                    clients.insert(name.clone(), k.clone());
-                    k
+        if let Some(name) = &p.as_client {
+            cfg.client = Some(keys.of(name, "as")?);
+        }
+        // Every key is loaded before anyone is contacted: bad input changes nothing.
+        matrices.push(match &p.authz {
+            Some(check) => {
+                let mut callers = Vec::new();
+                for (role, name, named) in &check.holders {
+                    // A role the rules do not name is called when its key is here (a node
+                    // whose key never left it cannot be).
+                    let key = match keys.of(name, "authz") {
+                        Ok(k) => k,
+                        Err(_) if !named => continue,
+                        Err(e) => return Err(e),
+                    };
+                    callers.push(crate::probe::authz::Caller {
+                        role: Some(role.clone()),
+                        key: Some(key),
+                    });
                 }
-            };
-            cfg.client = Some(key);
-        }
-        jobs.push((Arc::new(cfg), t.clone()));
-    }
-    let mut reports = probe_each(jobs, a.concurrency as usize)?;
-    let mut failed = false;
-    for (r, (_, _, _, expect)) in reports.iter_mut().zip(&plan.probes) {
-        let mut diffs = Vec::new();
-        if let Some(e) = &expect.encrypted {
-            if r.summary.encrypted.as_str() != e {
-                diffs.push(format!(
-                    "encrypted is {}, expected {e}",
-                    r.summary.encrypted
-                ));
+                callers.push(crate::probe::authz::Caller {
+                    role: None,
+                    key: None,
+                });
+                Some((&check.policy, callers))
             }
-        }
-        if let Some(m) = &expect.mtls {
-            if r.summary.mtls.as_str() != m {
-                diffs.push(format!("mtls is {}, expected {m}", r.summary.mtls));
-            }
-        }
-        for (proto, e) in expect.protocols() {
-            diffs.extend(crate::probe::expect::differences(r, proto, e));
-        }
-        failed |= !diffs.is_empty();
-        r.differences = Some(diffs);
+            None => None,
+        });
+        jobs.push((Arc::new(cfg), p.target.clone()));
     }
+    let mut reports = probe_each(jobs.clone(), a.concurrency as usize)?;
+    for ((r, (cfg, t)), m) in reports.iter_mut().zip(&jobs).zip(&matrices) {
+        if let Some((policy, callers)) = m {
+            crate::cmd::probe_authz::attach(
+                cfg,
+                std::slice::from_mut(r),
+                std::slice::from_ref(t),
+                policy,
+                callers,
+            )?;
+        }
+    }
+    let failed = compare_inventory(&mut reports, &plan.probes);
     if let Some(f) = &a.prometheus {
         crate::cmd::probe_prom::write(f, &reports)?;
     }
@@ -505,4 +504,73 @@ fn run_inventory(ctx: &Ctx, a: &ProbeArgs, inv: &std::path::Path) -> Result<u8> 
             0
         },
     )
+}
+
+/// The keys of the inventory's clients and nodes, from their records in the state
+/// directory, each loaded once.
+struct InventoryKeys<'a> {
+    inv: &'a std::path::Path,
+    records: Vec<crate::pki::store::Record>,
+    loaded: std::collections::HashMap<String, Arc<rustls::sign::CertifiedKey>>,
+}
+
+impl InventoryKeys<'_> {
+    /// The certificate and key of `name` (for the inventory key `field`).
+    fn of(&mut self, name: &str, field: &str) -> Result<Arc<rustls::sign::CertifiedKey>> {
+        if let Some(k) = self.loaded.get(name) {
+            return Ok(k.clone());
+        }
+        let inv = self.inv.display();
+        let rec = self.records.iter().rfind(|r| r.name == name).ok_or_else(|| {
+            crate::error::Error::input(
+                &inv,
+                format!("`{field}: {name}`: no certificate issued for {name} yet (run `secctl apply` first)"),
+            )
+        })?;
+        if rec.key_source == crate::pki::store::KeySource::External {
+            return Err(crate::error::Error::input(
+                &inv,
+                format!("`{field}: {name}`: its certificate was signed from a CSR and its key is on the node, not here: probe as a client whose key secctl delivered"),
+            ));
+        }
+        let k = crate::tlsconf::load_certified_key(
+            &rec.out_dir.join(format!("{name}.crt")),
+            &rec.out_dir.join(format!("{name}.key")),
+        )?;
+        self.loaded.insert(name.to_string(), k.clone());
+        Ok(k)
+    }
+}
+
+/// Set each report's differences from its expectation and its authorization rules;
+/// whether any differs.
+fn compare_inventory(
+    reports: &mut [TargetReport],
+    probes: &[crate::inventory::ProbeTarget],
+) -> bool {
+    let mut failed = false;
+    for (r, p) in reports.iter_mut().zip(probes) {
+        let expect = &p.expect;
+        let mut diffs = Vec::new();
+        if let Some(e) = &expect.encrypted {
+            if r.summary.encrypted.as_str() != e {
+                diffs.push(format!(
+                    "encrypted is {}, expected {e}",
+                    r.summary.encrypted
+                ));
+            }
+        }
+        if let Some(m) = &expect.mtls {
+            if r.summary.mtls.as_str() != m {
+                diffs.push(format!("mtls is {}, expected {m}", r.summary.mtls));
+            }
+        }
+        for (proto, e) in expect.protocols() {
+            diffs.extend(crate::probe::expect::differences(r, proto, e));
+        }
+        diffs.extend(r.authz_differences());
+        failed |= !diffs.is_empty();
+        r.differences = Some(diffs);
+    }
+    failed
 }

@@ -116,7 +116,7 @@ pub fn attach(
     let cfg = Arc::new(cfg.clone());
     rt.block_on(async {
         for (r, t) in reports.iter_mut().zip(targets) {
-            let cells = probe::authz::matrix(cfg.clone(), t.clone(), policy, callers).await;
+            let cells = probe::run::authz_matrix(cfg.clone(), t.clone(), policy, callers).await;
             r.authz = Some(cells);
         }
     });

@@ -9,16 +9,14 @@
 //! certificate), grpc-status 16/7, or a TLS refusal of the certificate deny; HTTP 404 and
 //! grpc-status 12 say the path is absent; any other answer, INVALID_ARGUMENT and 5xx
 //! included, got past authorization and allows. A call that could not be made is
-//! `not-checked`, never a verdict.
+//! `not-checked`, never a verdict. The calls are made by [`super::run::authz_matrix`].
 
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::config::{Config, Target};
-use super::exchange::{self, Call};
-use super::observation::{Denial, Fate, Identity};
-use super::wire::Prober;
+use super::exchange::Call;
+use super::observation::{Denial, Fate};
 use crate::pki::authz::{Policy, Rule};
 
 /// What the policy says of a cell.
@@ -236,43 +234,6 @@ pub fn cells(policy: &Policy, caller: Option<&str>, fates: &[Fate]) -> Vec<Cell>
             }
         })
         .collect()
-}
-
-/// Call every rule of `policy` on `target` as every caller, all at once; the cells by
-/// rule, then by caller in the order given.
-pub async fn matrix(
-    cfg: Arc<Config>,
-    target: Target,
-    policy: &Policy,
-    callers: &[Caller],
-) -> Vec<Cell> {
-    let calls: Vec<Call> = policy.rules.iter().map(call).collect();
-    let runs = callers.iter().map(|c| {
-        let mut cfg = (*cfg).clone();
-        cfg.client = c.key.clone();
-        let prober = Prober::new(Arc::new(cfg), target.clone());
-        let id = if c.key.is_some() {
-            Identity::Given
-        } else {
-            Identity::NoCert
-        };
-        let calls = &calls;
-        async move {
-            let fates = prober.calls(id, calls).await;
-            cells(policy, c.role.as_deref(), &fates)
-        }
-    });
-    let per_caller = exchange::join_all(runs.collect()).await;
-    // Rows of the matrix: rule by rule.
-    let mut out = Vec::with_capacity(policy.rules.len() * callers.len());
-    for i in 0..policy.rules.len() {
-        for cells in &per_caller {
-            if let Some(c) = cells.get(i) {
-                out.push(c.clone());
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]
