@@ -330,6 +330,13 @@ pub fn run(ctx: &Ctx, a: ProbeArgs) -> Result<u8> {
     print_reports(&ctx.printer, &reports)?;
     print_overall(&ctx.printer, &reports)?;
     if a.strict && reports.iter().any(|r| !r.strict_ok()) {
+        // Each cell of a matrix that differs, named on stderr in every output mode.
+        for r in &reports {
+            for d in r.authz_differences() {
+                ctx.printer
+                    .note(&format!("{}: --strict: {d}", escape(&r.target)));
+            }
+        }
         if !ctx.printer.is_json() {
             for r in reports.iter().filter(|r| !r.strict_ok()) {
                 ctx.printer.line(&format!(

@@ -175,7 +175,7 @@ pub fn observe(f: &Fate) -> (Observed, String) {
         }
         Fate::Refused(r) => (
             Observed::Deny,
-            format!("TLS refused the certificate: {}", r.text()),
+            format!("TLS refused the client: {}", r.text()),
         ),
         Fate::Unreachable(w) => (Observed::NotChecked, format!("unreachable: {w}")),
         Fate::NoTls(w) => (Observed::NotChecked, format!("no TLS: {w}")),
