@@ -831,6 +831,18 @@ pub struct ProbeArgs {
     /// server certificate's days left.
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub prometheus: Option<PathBuf>,
+    /// Check who may call what: call every rule's path of the policy FILE (HTTP: its method;
+    /// gRPC: a unary call with an empty message) with every --as role's certificate and with
+    /// none, and print the matrix beside what the policy allows (docs/authz.md).
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, conflicts_with = "record")]
+    pub authz: Option<PathBuf>,
+    /// A role's certificate and key for --authz, as ROLE=CERT,KEY (repeatable; every role the
+    /// policy names needs one). The certificate must hold ROLE under the identity rule.
+    #[arg(long = "as", value_name = "ROLE=CERT,KEY", requires = "authz")]
+    pub as_roles: Vec<String>,
+    /// The cluster's SPIFFE trust domain, for the role of an --as certificate [default: DIR's].
+    #[arg(long, value_name = "DOMAIN")]
+    pub trust_domain: Option<String>,
 }
 
 /// The verdicts of `probe`, for `--help` and the man page (the README has the full contract).
@@ -857,7 +869,12 @@ summary mtls: enforced | partial | optional | unverified (an untrusted or revoke
   admitted where one is demanded) | none
 --strict exits 1 on plaintext content, mtls other than enforced, an untrusted server
 certificate, an unreachable target, a TLS version below --min-tls (1.0 and 1.1 are tried with
-a minimal ClientHello) or a server certificate within --warn-days of expiry.
+a minimal ClientHello), a server certificate within --warn-days of expiry, or (--authz) a
+cell of the matrix that differs from the policy.
+
+--authz cells, read from the status alone: deny (HTTP 401/403, 400/495/496 over TLS, gRPC
+16/7, a TLS refusal of the certificate), absent (HTTP 404, gRPC 12), allow (any other answer,
+INVALID_ARGUMENT and 5xx included: the call got past authorization), not-checked (no answer).
 ";
 
 /// Options of live TLS checks (`probe`, `verify HOST:PORT`).

@@ -22,6 +22,7 @@ pub mod hook;
 pub mod import;
 pub mod key;
 pub mod probe;
+pub mod probe_authz;
 pub mod probe_prom;
 pub mod revoke;
 pub mod serve;

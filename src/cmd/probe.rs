@@ -244,6 +244,9 @@ pub fn print_reports(p: &Printer, reports: &[TargetReport]) -> Result<()> {
         for w in &r.warnings {
             p.line(&format!("warning: {}", p.paint(&escape(w), Tone::Warn)))?;
         }
+        if let Some(cells) = &r.authz {
+            crate::cmd::probe_authz::print_matrix(p, cells)?;
+        }
     }
     Ok(())
 }
@@ -312,11 +315,15 @@ pub fn run(ctx: &Ctx, a: ProbeArgs) -> Result<u8> {
         ));
     }
     let mut cfg = config(ctx, &a.live)?;
+    let authz = authz_callers(ctx, &a)?;
     cfg.revoked = canary(ctx, &a)?;
-    let reports = match &a.record {
-        Some(file) => vec![record(cfg, targets, file)?],
-        None => probe_all(cfg, targets, a.concurrency as usize)?,
+    let mut reports = match &a.record {
+        Some(file) => vec![record(cfg.clone(), targets.clone(), file)?],
+        None => probe_all(cfg.clone(), targets.clone(), a.concurrency as usize)?,
     };
+    if let Some((policy, callers)) = &authz {
+        crate::cmd::probe_authz::attach(&cfg, &mut reports, &targets, policy, callers)?;
+    }
     if let Some(f) = &a.prometheus {
         crate::cmd::probe_prom::write(f, &reports)?;
     }
@@ -335,6 +342,28 @@ pub fn run(ctx: &Ctx, a: ProbeArgs) -> Result<u8> {
         return Ok(EXIT_CHECK_FAILED);
     }
     Ok(0)
+}
+
+/// `--authz FILE --as ROLE=CERT,KEY...`: the policy and its callers (None without
+/// `--authz`). Read before any probing: bad input changes nothing and contacts no one.
+fn authz_callers(
+    ctx: &Ctx,
+    a: &ProbeArgs,
+) -> Result<Option<(crate::pki::authz::Policy, Vec<crate::probe::authz::Caller>)>> {
+    let Some(file) = &a.authz else {
+        return Ok(None);
+    };
+    let policy = crate::pki::authz::load(file)?;
+    let given = a
+        .as_roles
+        .iter()
+        .map(|s| crate::cmd::probe_authz::parse_as(s))
+        .collect::<Result<Vec<_>>>()?;
+    let td = ctx
+        .trust_domain(a.trust_domain.as_ref(), Some("--authz"))?
+        .unwrap_or_default();
+    let callers = crate::cmd::probe_authz::callers(file, &policy, &given, &td)?;
+    Ok(Some((policy, callers)))
 }
 
 /// `probe --record FILE`: probe the one target and save its observations with the rows
