@@ -113,11 +113,7 @@ const ROLES: [(&str, &str); 3] = [
 
 /// Every caller of a cell: each role, then no certificate.
 fn callers() -> Vec<Option<&'static str>> {
-    ROLES
-        .iter()
-        .map(|(r, _)| Some(*r))
-        .chain([None])
-        .collect()
+    ROLES.iter().map(|(r, _)| Some(*r)).chain([None]).collect()
 }
 
 /// The HTTP policy nginx and haproxy are configured for: an exact path for two roles, an
@@ -147,15 +143,21 @@ const GRPC_POLICY: [Rule; 4] = [
 fn role_pki() -> Pki {
     let pki = Pki::new();
     for (role, name) in &ROLES[1..] {
-        pki.env
-            .run(&["cert", "client", name, "--role", role])
-            .ok();
+        pki.env.run(&["cert", "client", name, "--role", role]).ok();
     }
     for (role, name) in ROLES {
         let crt = pki.file(name, "crt");
         let r = tool(
             "openssl",
-            &["x509", "-in", &crt, "-noout", "-subject", "-ext", "subjectAltName"],
+            &[
+                "x509",
+                "-in",
+                &crt,
+                "-noout",
+                "-subject",
+                "-ext",
+                "subjectAltName",
+            ],
         )
         .ok();
         assert!(
@@ -342,9 +344,7 @@ fn truth_text(name: &str, rules: &[Rule], t: &Truth) -> String {
         s.push_str(&format!("  {:4} {:45}", r.call_method(), r.path));
         for role in callers() {
             let o = &t[&(r.path.to_string(), role.map(str::to_string))];
-            let code = o
-                .code
-                .map_or("tls".to_string(), |c| c.to_string());
+            let code = o.code.map_or("tls".to_string(), |c| c.to_string());
             s.push_str(&format!(
                 " {}={}({code})",
                 role.unwrap_or("none"),
@@ -541,7 +541,8 @@ fn check_probe(
         .flat_map(|r| {
             callers().into_iter().filter_map(move |role| {
                 let o = &truth[&(r.path.to_string(), role.map(str::to_string))];
-                (!r.agrees(role, o.observed)).then(|| (r.path.to_string(), role.map(str::to_string)))
+                (!r.agrees(role, o.observed))
+                    .then(|| (r.path.to_string(), role.map(str::to_string)))
             })
         })
         .collect();
@@ -565,30 +566,77 @@ fn check_probe(
         ));
     }
     // --strict: exit 1 exactly when a cell disagrees (the servers enforce mTLS, serve no
-    // plaintext, present a trusted chain: no other strict finding), naming each such cell.
-    let a = probe_args(pki, port, &policy, &["--strict"]);
-    let a: Vec<&str> = a.iter().map(|s| s.as_str()).collect();
-    let mut args = vec!["probe"];
-    args.extend(a);
-    let r = pki.env.run(&args);
-    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
-    eprintln!("probe --strict of {name}: exit {}\n{}", r.code, r.stderr);
-    let want_code = if drift.is_some() { 1 } else { 0 };
-    if r.code != want_code {
-        bad.push(format!(
-            "probe --strict exited {}, want {want_code}: {}",
-            r.code, r.stderr
-        ));
+    // plaintext, present a trusted chain: no other strict finding), naming each such cell
+    // on stderr; in text and in JSON (where stdout stays the JSON document).
+    for json in [false, true] {
+        let a = probe_args(pki, port, &policy, &["--strict"]);
+        let mut args: Vec<&str> = if json { vec!["-o", "json"] } else { vec![] };
+        args.push("probe");
+        args.extend(a.iter().map(|s| s.as_str()));
+        let r = pki.env.run(&args);
+        let mode = if json {
+            "-o json probe --strict"
+        } else {
+            "probe --strict"
+        };
+        assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+        eprintln!(
+            "{mode} of {name}: exit {}\nstdout:\n{}stderr:\n{}",
+            r.code,
+            if json { "(JSON)\n" } else { &r.stdout },
+            r.stderr
+        );
+        let want_code = if drift.is_some() { 1 } else { 0 };
+        if r.code != want_code {
+            bad.push(format!(
+                "{mode} exited {}, want {want_code}: {}",
+                r.code, r.stderr
+            ));
+        }
+        if json {
+            match serde_json::from_str::<Value>(&r.stdout) {
+                Ok(v) => {
+                    let n = v[0]["authz"]
+                        .as_array()
+                        .map_or(0, |c| c.iter().filter(|c| c["agrees"] == false).count());
+                    if n != usize::from(drift.is_some()) {
+                        bad.push(format!("{mode}: {n} cells with agrees false"));
+                    }
+                }
+                Err(e) => bad.push(format!("{mode}: stdout is not JSON ({e})")),
+            }
+        }
+        strict_names(mode, &r, rules, drift, &mut bad);
     }
-    // Lines naming a rule's path (or the name probed under a wildcard).
-    let named: Vec<&str> = r
-        .stderr
+    assert!(
+        bad.is_empty(),
+        "{name}: the probe differs from the ground truth:\n{}\n{}",
+        bad.join("\n"),
+        truth_text(name, rules, truth)
+    );
+}
+
+/// What `--strict` said of the disagreeing cells: exactly one stderr line naming the drift's
+/// role, its path (or the name called under it) and the roles the policy allows; no line
+/// naming a rule's path without a drift.
+fn strict_names(
+    mode: &str,
+    r: &Run,
+    rules: &[Rule],
+    drift: Option<(&str, &str)>,
+    bad: &mut Vec<String>,
+) {
+    let names_a_rule = |l: &str| {
+        rules
+            .iter()
+            .any(|ru| l.contains(ru.path) || l.contains(&ru.probe_path()))
+    };
+    let named: Vec<&str> = r.stderr.lines().filter(|l| names_a_rule(l)).collect();
+    // Where the message went instead (text mode prints the matrix on stdout).
+    let elsewhere: Vec<&str> = r
+        .stdout
         .lines()
-        .filter(|l| {
-            rules
-                .iter()
-                .any(|ru| l.contains(ru.path) || l.contains(&ru.probe_path()))
-        })
+        .filter(|l| names_a_rule(l) && l.contains("the policy allows"))
         .collect();
     match drift {
         Some((path, role)) => {
@@ -599,24 +647,18 @@ fn check_probe(
                 && rule.roles.iter().all(|r| named[0].contains(r));
             if !ok {
                 bad.push(format!(
-                    "probe --strict stderr names {named:?}, want one line naming {role} on {path} \
-                     and the roles the policy allows ({:?})",
+                    "{mode}: stderr names {named:?}, want one line naming {role} on {path} and \
+                     the roles the policy allows ({:?}); stdout has {elsewhere:?}",
                     rule.roles
                 ));
             }
         }
         None => {
             if !named.is_empty() {
-                bad.push(format!("probe --strict stderr names cells: {named:?}"));
+                bad.push(format!("{mode}: stderr names cells: {named:?}"));
             }
         }
     }
-    assert!(
-        bad.is_empty(),
-        "{name}: the probe differs from the ground truth:\n{}\n{}",
-        bad.join("\n"),
-        truth_text(name, rules, truth)
-    );
 }
 
 fn need(progs: &[&str]) {
@@ -707,7 +749,10 @@ fn nginx_per_location_roles() {
     }
     for (role, want) in [("gitlab", 403), ("praefect", 403), ("gitaly", 405)] {
         let (s, e) = curl_call(&pki, n.port, "GET", "/internal/allowed", Some(role), false);
-        assert_eq!(s, want, "ground truth: GET /internal/allowed as {role}: {e}");
+        assert_eq!(
+            s, want,
+            "ground truth: GET /internal/allowed as {role}: {e}"
+        );
     }
     check_probe("nginx", &pki, n.port, &HTTP_POLICY, &t, None);
 }
@@ -803,7 +848,10 @@ fn haproxy_ou_acls() {
     }
     for (role, want) in [("gitlab", 403), ("praefect", 403), ("gitaly", 405)] {
         let (s, e) = curl_call(&pki, h.port, "GET", "/internal/allowed", Some(role), false);
-        assert_eq!(s, want, "ground truth: GET /internal/allowed as {role}: {e}");
+        assert_eq!(
+            s, want,
+            "ground truth: GET /internal/allowed as {role}: {e}"
+        );
     }
     check_probe("haproxy", &pki, h.port, &HTTP_POLICY, &t, None);
 }
@@ -891,7 +939,12 @@ fn grpcio_gitaly_like_roles() {
     let t = grpc_truth(&pki, &g, &GRPC_POLICY);
     assert_truth("grpcio", &GRPC_POLICY, &t, &GRPC_TRUTH);
     // OK, INVALID_ARGUMENT, PERMISSION_DENIED and UNIMPLEMENTED all occur.
-    assert_eq!(grpc_codes(&t), [0, 3, 7, 12], "{}", truth_text("grpcio", &GRPC_POLICY, &t));
+    assert_eq!(
+        grpc_codes(&t),
+        [0, 3, 7, 12],
+        "{}",
+        truth_text("grpcio", &GRPC_POLICY, &t)
+    );
     check_probe("grpcio", &pki, g.port, &GRPC_POLICY, &t, None);
     eprintln!("server log:\n{}", g.log());
 }
@@ -1007,7 +1060,14 @@ fn policy_errors_name_file_and_line() {
     // A policy file that is not there.
     let missing = env.path("missing.yaml").display().to_string();
     env.run(&[
-        "probe", &target, "--ca", ca.to_str().unwrap(), "--authz", &missing, "--as", &as_gitlab,
+        "probe",
+        &target,
+        "--ca",
+        ca.to_str().unwrap(),
+        "--authz",
+        &missing,
+        "--as",
+        &as_gitlab,
     ])
     .usage_error(&["missing.yaml"]);
 }
