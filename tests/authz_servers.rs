@@ -464,6 +464,15 @@ fn compare(rules: &[Rule], cells: &[Value], truth: &Truth) -> Vec<String> {
                     continue;
                 }
             };
+            // `called` (beyond the contract): the name the probe called.
+            if let Some(called) = c.get("called") {
+                if *called != rule.probe_path() {
+                    bad.push(format!(
+                        "{ctx}: called {called}, want {}",
+                        rule.probe_path()
+                    ));
+                }
+            }
             if role.is_none() && !c["role"].is_null() {
                 bad.push(format!("{ctx}: role is {}, want null", c["role"]));
             }
