@@ -10,6 +10,7 @@ use crate::output::Printer;
 use crate::pki::store::Store;
 
 pub mod apply;
+pub mod authz;
 pub mod backup;
 pub mod ca;
 pub mod cert;
