@@ -1,7 +1,9 @@
 //! Commands run after files were delivered: an inventory item's `reload:` (`apply`) and
 //! `cert renew --exec`. Each runs as `sh -c CMD` with a timeout, its output on stderr (so
 //! `-o json` stays one document), no stdin, and the changed files in the environment
-//! (paths only: never a secret).
+//! (paths only: never a secret). A hook runs in a process group of its own: at the timeout
+//! the whole group is killed, so a reload script's children (`systemctl reload` waiting on a
+//! unit, a `sleep` in a retry loop) do not outlive it.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -56,6 +58,10 @@ pub fn run(
     for v in WITHHELD {
         cmd.env_remove(v);
     }
+    {
+        use std::os::unix::process::CommandExt as _;
+        cmd.process_group(0);
+    }
     let _ = std::io::stderr().flush();
     let report = |ok: bool, exit_code: Option<i32>, detail: String| HookReport {
         command: command.to_string(),
@@ -80,6 +86,7 @@ pub fn run(
                 };
             }
             Ok(None) if start.elapsed() >= timeout => {
+                kill_group(&child);
                 let _ = child.kill();
                 let _ = child.wait();
                 return report(
@@ -90,11 +97,22 @@ pub fn run(
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(20)),
             Err(e) => {
+                kill_group(&child);
                 let _ = child.kill();
                 let _ = child.wait();
                 return report(false, None, format!("could not wait for it: {e}"));
             }
         }
+    }
+}
+
+/// SIGKILL to the process group the hook leads (its id is the child's pid).
+fn kill_group(child: &std::process::Child) {
+    if let Some(pid) = i32::try_from(child.id())
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+    {
+        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
     }
 }
 
@@ -122,5 +140,38 @@ mod tests {
         );
         let r = run("sleep 5", &d, "n1", &d, &files, Duration::from_millis(200));
         assert!(!r.ok && r.detail.starts_with("timed out"), "{r:?}");
+    }
+
+    /// A timed-out hook's children die with it: the whole process group is killed.
+    #[test]
+    fn a_timeout_kills_the_hooks_children() {
+        let d = tempfile::tempdir().unwrap();
+        let pidfile = d.path().join("child.pid");
+        let cmd = format!("sleep 30 & echo $! > {}; wait", pidfile.display());
+        let r = run(
+            &cmd,
+            d.path(),
+            "n1",
+            d.path(),
+            &[],
+            Duration::from_millis(300),
+        );
+        assert!(!r.ok && r.detail.starts_with("timed out"), "{r:?}");
+        let pid: i32 = std::fs::read_to_string(&pidfile)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        let alive = || {
+            std::path::Path::new(&format!("/proc/{pid}")).exists()
+                && !std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                    .unwrap_or_default()
+                    .contains(") Z ")
+        };
+        let t = Instant::now();
+        while alive() && t.elapsed() < Duration::from_secs(5) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(!alive(), "the hook's child {pid} outlived the timeout");
     }
 }
