@@ -562,3 +562,59 @@ fn a_fleet_sized_run_stays_within_a_small_open_file_limit() {
     let (code, _) = apply(&env, &["--check", p.to_str().unwrap()]);
     assert_eq!(code, 0);
 }
+
+/// `apply` delivers `crl.pem` to nodes with the certificate mode (a changed mode is put
+/// back, and `--check` counts it), and never hands a node an older CRL than it holds (a
+/// state restored from an older backup): that item fails, the node's file stays.
+#[test]
+fn crl_delivery_restores_the_mode_and_refuses_a_rollback() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let env = Env::new();
+    let inv = env.write(
+        "inv.yaml",
+        "cluster: Prod\nnodes:\n  - name: n1\n    role: gitaly\n    hosts: [n1.example]\nclients:\n  - name: c1\n    role: gitlab\n",
+    );
+    let inv = inv.to_str().unwrap();
+    env.run(&["apply", inv]).ok();
+    let node_crl = env.pki().join("certs/n1/crl.pem");
+    let state_crl = env.pki().join("crl.pem");
+    assert_eq!(
+        std::fs::read(&node_crl).unwrap(),
+        std::fs::read(&state_crl).unwrap()
+    );
+    assert_eq!(mode(&node_crl), 0o644);
+
+    // The mode changed on the node: --check says so, apply puts it back.
+    std::fs::set_permissions(&node_crl, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let r = env.run(&["apply", "--check", inv]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stdout.contains("crl.pem would be delivered"),
+        "{}",
+        r.stdout
+    );
+    env.run(&["apply", inv]).ok();
+    assert_eq!(mode(&node_crl), 0o644);
+    env.run(&["apply", "--check", inv]).ok();
+
+    // A newer CRL reaches the node; then the state's crl.pem goes back to the older one.
+    let older = std::fs::read(&state_crl).unwrap();
+    env.run(&["--yes", "revoke", "c1"]).ok();
+    env.run(&["apply", inv]).ok();
+    let newer = std::fs::read(&node_crl).unwrap();
+    assert_ne!(newer, older);
+    std::fs::write(&state_crl, &older).unwrap();
+    let r = env.run(&["apply", inv]);
+    // A failed item: exit 3, as for any item apply could not complete.
+    assert_eq!(r.code, 3, "{} {}", r.stdout, r.stderr);
+    let all = format!("{}{}", r.stdout, r.stderr);
+    assert!(
+        all.contains("crl.pem not delivered") && all.contains("back to"),
+        "{all}"
+    );
+    assert_eq!(
+        std::fs::read(&node_crl).unwrap(),
+        newer,
+        "the node kept its CRL"
+    );
+}

@@ -482,7 +482,8 @@ fn check_only(ctx: &Ctx, s: &Setup, existing: bool) -> Result<u8> {
             s.inv.items[i].crl
                 && p.steps[i].act != Act::Fail
                 && (dir.is_dir() || matches!(p.steps[i].act, Act::Issue | Act::Renew))
-                && std::fs::read(dir.join("crl.pem")).ok().as_ref() != Some(crl)
+                && (std::fs::read(dir.join("crl.pem")).ok().as_ref() != Some(crl)
+                    || !delivered_as(&dir.join("crl.pem"), &s.delivs[i]))
         });
         if differs {
             it.crl_written = true;
@@ -689,10 +690,23 @@ fn execute(ctx: &Ctx, s: &Setup, existing: Option<Config>) -> Result<u8> {
     })
 }
 
+/// Whether the file at `path` has the mode and owner `dv` gives delivered certificates.
+fn delivered_as(path: &std::path::Path, dv: &crate::pki::delivery::Delivery) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    let Ok(m) = std::fs::symlink_metadata(path) else {
+        return false;
+    };
+    m.file_type().is_file()
+        && m.mode() & 0o7777 == dv.cert_mode
+        && dv.owner.uid.is_none_or(|u| u == m.uid())
+        && dv.owner.gid.is_none_or(|g| g == m.gid())
+}
+
 /// Deliver the state directory's `crl.pem` into the output directory of every item that
-/// takes it (`crl:`, on for nodes) and did not fail, where it differs; atomically, with
-/// the item's owner and certificate mode. A write that fails fails its items. Per item:
-/// whether its `crl.pem` was written.
+/// takes it (`crl:`, on for nodes) and did not fail, where it differs (content, mode or
+/// owner); atomically, with the item's owner and certificate mode. A CRL older than the
+/// one the node holds (a CRL number going back) is not delivered and fails its items, as
+/// does a write that fails. Per item: whether its `crl.pem` was written.
 fn deliver_crls(store: &Store, s: &Setup, p: &plan::Plan, outcomes: &mut Outcomes) -> Vec<bool> {
     let n = s.inv.items.len();
     let mut written = vec![false; n];
@@ -717,10 +731,18 @@ fn deliver_crls(store: &Store, s: &Setup, p: &plan::Plan, outcomes: &mut Outcome
             continue;
         }
         let path = dir.join("crl.pem");
-        if std::fs::read(&path).is_ok_and(|have| have == crl) {
+        let dv = &s.delivs[i];
+        let have = std::fs::read(&path).ok();
+        if have.as_ref() == Some(&crl) && delivered_as(&path, dv) {
             continue;
         }
-        let dv = &s.delivs[i];
+        if let Some(why) = have
+            .as_deref()
+            .and_then(|h| crate::pki::trust::crl_rollback(h, &crl))
+        {
+            failed.insert(dir, why);
+            continue;
+        }
         match batch.write_owned(&path, &crl, dv.cert_mode, dv.owner) {
             Ok(()) => staged.push(dir),
             Err(e) => {
