@@ -939,3 +939,50 @@ fn a_revoked_name_is_issued_again_without_force() {
     env.run(&["cert", "client", "rails", "--role", "app"])
         .usage_error(&["already has a valid certificate"]);
 }
+
+/// A hook runs in a process group of its own: interrupting secctl (SIGINT, as Ctrl-C would)
+/// ends the hook and what it started, and secctl exits 130.
+#[test]
+fn interrupting_secctl_ends_its_hook() {
+    let env = Env::new();
+    env.run(&["ca", "init"]).ok();
+    env.run(&["cert", "node", "n1", "--host", "n1.local", "--role", "web"])
+        .ok();
+    let pidfile = env.path("hook.pid");
+    let mut child = std::process::Command::new(bin())
+        .current_dir(env.tmp.path())
+        .arg("--dir")
+        .arg(env.pki())
+        .args(["cert", "renew", "n1", "--exec"])
+        .arg(format!("sleep 60 & echo $! > {}; wait", pidfile.display()))
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let t = std::time::Instant::now();
+    let pid = loop {
+        if let Some(p) = std::fs::read_to_string(&pidfile)
+            .ok()
+            .and_then(|s| s.trim().parse::<u32>().ok())
+        {
+            break p;
+        }
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(20),
+            "the hook never ran"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    tool("kill", &["-INT", &child.id().to_string()]).ok();
+    let st = child.wait().unwrap();
+    assert_eq!(st.code(), Some(130), "{st:?}");
+    let alive =
+        || std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| !s.contains(") Z "));
+    let t = std::time::Instant::now();
+    while alive() && t.elapsed() < std::time::Duration::from_secs(5) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(!alive(), "the hook's child {pid} outlived secctl");
+}

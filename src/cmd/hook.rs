@@ -3,7 +3,8 @@
 //! `-o json` stays one document), no stdin, and the changed files in the environment
 //! (paths only: never a secret). A hook runs in a process group of its own: at the timeout
 //! the whole group is killed, so a reload script's children (`systemctl reload` waiting on a
-//! unit, a `sleep` in a retry loop) do not outlive it.
+//! unit, a `sleep` in a retry loop) do not outlive it; and when secctl is interrupted
+//! (SIGINT, SIGTERM), the group is sent SIGTERM before secctl exits.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -74,6 +75,8 @@ pub fn run(
         Ok(c) => c,
         Err(e) => return report(false, None, format!("could not start sh: {e}")),
     };
+    // Interrupting secctl ends the hook's group too (a terminal's Ctrl-C does not reach it).
+    let _group = crate::pki::fsio::end_group_with_secctl(child.id());
     let start = Instant::now();
     loop {
         match child.try_wait() {

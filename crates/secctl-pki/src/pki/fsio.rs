@@ -958,6 +958,36 @@ fn absolute(path: &Path) -> PathBuf {
     }
 }
 
+/// Process groups of commands secctl runs (hooks, each in a group of its own, which a
+/// terminal's Ctrl-C does not reach): sent SIGTERM when secctl is interrupted.
+static CHILD_GROUPS: std::sync::Mutex<Vec<i32>> = std::sync::Mutex::new(Vec::new());
+
+/// While the guard lives, the process group `pgid` is ended with secctl (SIGINT or
+/// SIGTERM to secctl sends it SIGTERM).
+pub fn end_group_with_secctl(pgid: u32) -> GroupGuard {
+    install_signal_cleanup();
+    let g = i32::try_from(pgid).unwrap_or(0);
+    if g > 0 {
+        CHILD_GROUPS
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(g);
+    }
+    GroupGuard(g)
+}
+
+/// Registration of a process group; dropping it unregisters the group.
+pub struct GroupGuard(i32);
+
+impl Drop for GroupGuard {
+    fn drop(&mut self) {
+        CHILD_GROUPS
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|g| *g != self.0);
+    }
+}
+
 /// Start, once per process, a thread that waits for SIGINT or SIGTERM, removes every
 /// registered temporary path, and exits with 130 or 143 (128 + the signal) as a shell
 /// would. Returns once the handlers are installed: they are installed here, on the calling
@@ -983,6 +1013,17 @@ fn install_signal_cleanup() {
                         _ = int.recv() => 130,
                     }
                 });
+                // The process groups of running hooks end with secctl.
+                for g in CHILD_GROUPS
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .iter()
+                {
+                    if let Some(pid) = rustix::process::Pid::from_raw(*g) {
+                        let _ =
+                            rustix::process::kill_process_group(pid, rustix::process::Signal::TERM);
+                    }
+                }
                 // Hold the list while exiting: nothing new is registered meanwhile.
                 let live = LIVE_TEMPS.lock().unwrap_or_else(|p| p.into_inner());
                 for p in live.iter().flatten() {

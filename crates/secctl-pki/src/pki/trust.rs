@@ -510,6 +510,56 @@ pub fn numbers_text(mut last: BTreeMap<String, u64>, crls: &[CheckedCrl]) -> Str
     s
 }
 
+/// The CRL numbers of a PEM `crl.pem`, by signing key (the CRL's authorityKeyIdentifier,
+/// hex; else its issuer's name): what a node holds, to refuse handing it an older one.
+/// Unreadable CRLs and CRLs without a number are left out.
+pub fn crl_numbers(pem: &[u8]) -> BTreeMap<String, (String, u64)> {
+    use x509_parser::extensions::ParsedExtension;
+    use x509_parser::revocation_list::CertificateRevocationList;
+    let mut out = BTreeMap::new();
+    let Ok(blocks) = ::pem::parse_many(pem) else {
+        return out;
+    };
+    for b in blocks.iter().filter(|b| b.tag() == "X509 CRL") {
+        let Ok((_, crl)) = CertificateRevocationList::from_der(b.contents()) else {
+            continue;
+        };
+        let Some(number) = crl.crl_number().and_then(|n| u64::try_from(n).ok()) else {
+            continue;
+        };
+        let issuer = crl.issuer().to_string();
+        let aki = crl
+            .extensions()
+            .iter()
+            .find_map(|e| match e.parsed_extension() {
+                ParsedExtension::AuthorityKeyIdentifier(a) => {
+                    a.key_identifier.as_ref().map(|k| hex::encode(k.0))
+                }
+                _ => None,
+            });
+        let key = aki.unwrap_or_else(|| format!("issuer:{issuer}"));
+        let e = out.entry(key).or_insert((issuer, number));
+        e.1 = e.1.max(number);
+    }
+    out
+}
+
+/// Why installing `new` over `have` (both PEM `crl.pem`) would roll a CRL back: a signing
+/// key's CRL number in `new` below the one in `have`. None: no rollback.
+pub fn crl_rollback(have: &[u8], new: &[u8]) -> Option<String> {
+    let have = crl_numbers(have);
+    let new = crl_numbers(new);
+    new.iter().find_map(|(k, (issuer, n))| {
+        let (_, m) = have.get(k)?;
+        (n < m).then(|| {
+            format!(
+                "the CRL of {issuer} would go from number {m} back to {n} (revocations would be undone: \
+                 a state restored from an older backup?)"
+            )
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -574,54 +624,4 @@ mod tests {
         );
         assert_eq!(normalize_fingerprint("abc"), None);
     }
-}
-
-/// The CRL numbers of a PEM `crl.pem`, by signing key (the CRL's authorityKeyIdentifier,
-/// hex; else its issuer's name): what a node holds, to refuse handing it an older one.
-/// Unreadable CRLs and CRLs without a number are left out.
-pub fn crl_numbers(pem: &[u8]) -> BTreeMap<String, (String, u64)> {
-    use x509_parser::extensions::ParsedExtension;
-    use x509_parser::revocation_list::CertificateRevocationList;
-    let mut out = BTreeMap::new();
-    let Ok(blocks) = ::pem::parse_many(pem) else {
-        return out;
-    };
-    for b in blocks.iter().filter(|b| b.tag() == "X509 CRL") {
-        let Ok((_, crl)) = CertificateRevocationList::from_der(b.contents()) else {
-            continue;
-        };
-        let Some(number) = crl.crl_number().and_then(|n| u64::try_from(n).ok()) else {
-            continue;
-        };
-        let issuer = crl.issuer().to_string();
-        let aki = crl
-            .extensions()
-            .iter()
-            .find_map(|e| match e.parsed_extension() {
-                ParsedExtension::AuthorityKeyIdentifier(a) => {
-                    a.key_identifier.as_ref().map(|k| hex::encode(k.0))
-                }
-                _ => None,
-            });
-        let key = aki.unwrap_or_else(|| format!("issuer:{issuer}"));
-        let e = out.entry(key).or_insert((issuer, number));
-        e.1 = e.1.max(number);
-    }
-    out
-}
-
-/// Why installing `new` over `have` (both PEM `crl.pem`) would roll a CRL back: a signing
-/// key's CRL number in `new` below the one in `have`. None: no rollback.
-pub fn crl_rollback(have: &[u8], new: &[u8]) -> Option<String> {
-    let have = crl_numbers(have);
-    let new = crl_numbers(new);
-    new.iter().find_map(|(k, (issuer, n))| {
-        let (_, m) = have.get(k)?;
-        (n < m).then(|| {
-            format!(
-                "the CRL of {issuer} would go from number {m} back to {n} (revocations would be undone: \
-                 a state restored from an older backup?)"
-            )
-        })
-    })
 }
