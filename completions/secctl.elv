@@ -46,6 +46,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand key 'Split a secret file into K-of-N Shamir shares, or combine shares back'
             cand backup 'Backups of the state directory that need K of N custodians to restore'
             cand store 'Check the state directory''s parts against each other (records, index, CRL, delivered files)'
+            cand authz 'Authorization policies (who may call which path or gRPC method; docs/authz.md): check one, or render it as the nginx configuration that enforces it'
             cand completions 'Print a shell completion script to stdout'
             cand man 'Write man pages (one per subcommand) into a directory'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -576,6 +577,9 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand --warn-days '`probe --strict` fails when the server certificate expires within DAYS'
             cand --concurrency 'Targets probed at once'
             cand --prometheus 'Also write the matrix as a Prometheus textfile (for node_exporter''s textfile collector: a FILE ending in .prom), atomically, mode 0644: per target and row, encrypted, mutual TLS enforced, untrusted and revoked clients admitted, and the server certificate''s days left'
+            cand --authz 'Check who may call what: call every rule''s path of the policy FILE (HTTP: its method; gRPC: a unary call with an empty message) with every --as role''s certificate and with none, and print the matrix beside what the policy allows (docs/authz.md)'
+            cand --as 'A role''s certificate and key for --authz, as ROLE=CERT,KEY (repeatable; every role the policy names needs one). The certificate must hold ROLE under the identity rule'
+            cand --trust-domain 'The cluster''s SPIFFE trust domain, for the role of an --as certificate [default: DIR''s]'
             cand --targets-file 'Read targets from FILE too: one HOST:PORT per line; blank lines and `#` comments are skipped'
             cand --inventory 'Probe the inventory''s targets and compare with their expectations (exit 1 on a difference)'
             cand --ca 'Trust bundle for the server chain [default: DIR/ca.crt when it exists]'
@@ -880,6 +884,73 @@ set edit:completion:arg-completer[secctl] = {|@words|
         }
         &'secctl;store;help;help'= {
         }
+        &'secctl;authz'= {
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)'
+            cand --store 'Keep the state on etcd instead of in --dir: `etcd://HOST:PORT[,HOST:PORT...]/PREFIX`. Writers take etcd''s lock; every change is written back with compare-and-swap'
+            cand --etcd-ca 'CA bundle of the etcd members'' certificates (TLS to etcd; plain HTTP without it)'
+            cand --etcd-cert 'Client certificate for etcd (with --etcd-key; secctl can issue it: `cert client`)'
+            cand --etcd-key 'Private key of --etcd-cert'
+            cand --etcd-timeout 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand --insecure-dirs 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand check 'Read a policy and list its rules; a bad one is exit 2 naming the file and the line'
+            cand nginx 'Print the nginx configuration that enforces a policy: the role of the verified client certificate (its OU) and one allow map per rule for `http {}`, one location per rule (401 without a verified certificate, 403 to a role the rule does not allow) and a location denying every other path for `server {}`'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'secctl;authz;check'= {
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)'
+            cand --store 'Keep the state on etcd instead of in --dir: `etcd://HOST:PORT[,HOST:PORT...]/PREFIX`. Writers take etcd''s lock; every change is written back with compare-and-swap'
+            cand --etcd-ca 'CA bundle of the etcd members'' certificates (TLS to etcd; plain HTTP without it)'
+            cand --etcd-cert 'Client certificate for etcd (with --etcd-key; secctl can issue it: `cert client`)'
+            cand --etcd-key 'Private key of --etcd-cert'
+            cand --etcd-timeout 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand --insecure-dirs 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'secctl;authz;nginx'= {
+            cand --pass 'What an allowed request gets, e.g. `grpc_pass grpcs://127.0.0.1:9000;` or `proxy_pass http://backend;` [default: a comment to replace]'
+            cand --part 'Print only the part for `http {}` or for `server {}` [default: both]'
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)'
+            cand --store 'Keep the state on etcd instead of in --dir: `etcd://HOST:PORT[,HOST:PORT...]/PREFIX`. Writers take etcd''s lock; every change is written back with compare-and-swap'
+            cand --etcd-ca 'CA bundle of the etcd members'' certificates (TLS to etcd; plain HTTP without it)'
+            cand --etcd-cert 'Client certificate for etcd (with --etcd-key; secctl can issue it: `cert client`)'
+            cand --etcd-key 'Private key of --etcd-cert'
+            cand --etcd-timeout 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand --insecure-dirs 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'secctl;authz;help'= {
+            cand check 'Read a policy and list its rules; a bad one is exit 2 naming the file and the line'
+            cand nginx 'Print the nginx configuration that enforces a policy: the role of the verified client certificate (its OU) and one allow map per rule for `http {}`, one location per rule (401 without a verified certificate, 403 to a role the rule does not allow) and a location denying every other path for `server {}`'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'secctl;authz;help;check'= {
+        }
+        &'secctl;authz;help;nginx'= {
+        }
+        &'secctl;authz;help;help'= {
+        }
         &'secctl;completions'= {
             cand --dir 'State directory (CA, records, issued certificates)'
             cand -o 'Output format: a human table, or one JSON document on stdout'
@@ -929,6 +1000,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand key 'Split a secret file into K-of-N Shamir shares, or combine shares back'
             cand backup 'Backups of the state directory that need K of N custodians to restore'
             cand store 'Check the state directory''s parts against each other (records, index, CRL, delivered files)'
+            cand authz 'Authorization policies (who may call which path or gRPC method; docs/authz.md): check one, or render it as the nginx configuration that enforces it'
             cand completions 'Print a shell completion script to stdout'
             cand man 'Write man pages (one per subcommand) into a directory'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -1018,6 +1090,14 @@ set edit:completion:arg-completer[secctl] = {|@words|
         &'secctl;help;store;check'= {
         }
         &'secctl;help;store;copy'= {
+        }
+        &'secctl;help;authz'= {
+            cand check 'Read a policy and list its rules; a bad one is exit 2 naming the file and the line'
+            cand nginx 'Print the nginx configuration that enforces a policy: the role of the verified client certificate (its OU) and one allow map per rule for `http {}`, one location per rule (401 without a verified certificate, 403 to a role the rule does not allow) and a location denying every other path for `server {}`'
+        }
+        &'secctl;help;authz;check'= {
+        }
+        &'secctl;help;authz;nginx'= {
         }
         &'secctl;help;completions'= {
         }

@@ -226,7 +226,10 @@ secctl probe 127.0.0.1:8443
 secctl probe node-1.prod.example:8443 --strict
 secctl probe 127.0.0.1:443 --cert rails.crt --key rails.key \\
     --path / --path /admin -o json
-secctl probe --inventory cluster.yaml",
+secctl probe --inventory cluster.yaml
+# who may call what, against a policy (docs/authz.md)
+secctl probe gitaly-1:8075 --authz authz.yaml \\
+    --as gitlab=rails.crt,rails.key --strict",
     ),
     (
         "demo",
@@ -328,6 +331,30 @@ secctl store copy --from etcd://10.0.0.1:2379/prod --to pki-copy",
         "\
 # the trust bundle for a node that fetches it (from etcd or a directory)
 secctl ca bundle --out /etc/gitaly/tls/ca.crt",
+    ),
+    (
+        "authz",
+        "\
+secctl authz check authz.yaml
+secctl authz nginx authz.yaml --pass 'grpc_pass grpcs://127.0.0.1:9000;'",
+    ),
+    (
+        "authz check",
+        "\
+# list the rules; a bad policy is exit 2 naming the file and the line
+secctl authz check authz.yaml",
+    ),
+    (
+        "authz nginx",
+        "\
+# the maps for http {} and the locations for server {}, in one file each
+secctl authz nginx authz.yaml --part http > /etc/nginx/conf.d/authz.conf
+secctl authz nginx authz.yaml --part server \\
+    --pass 'grpc_pass grpcs://127.0.0.1:9000;' > snippets/authz.conf
+# then check that the server does what the policy says
+secctl probe gitaly-1:8075 --authz authz.yaml \\
+    --as gitlab=rails.crt,rails.key --as praefect=praefect.crt,praefect.key \\
+    --strict",
     ),
     (
         "store check",
@@ -539,6 +566,10 @@ pub enum Command {
     /// Check the state directory's parts against each other (records, index, CRL, delivered files).
     #[command(subcommand)]
     Store(StoreCommand),
+    /// Authorization policies (who may call which path or gRPC method; docs/authz.md): check
+    /// one, or render it as the nginx configuration that enforces it.
+    #[command(subcommand)]
+    Authz(AuthzCommand),
     /// Print a shell completion script to stdout.
     Completions {
         /// The shell.
@@ -551,6 +582,42 @@ pub enum Command {
         #[arg(long, default_value = "man", value_name = "DIR", value_hint = ValueHint::DirPath)]
         out: PathBuf,
     },
+}
+
+/// `secctl authz ...`
+#[derive(Debug, Subcommand)]
+pub enum AuthzCommand {
+    /// Read a policy and list its rules; a bad one is exit 2 naming the file and the line.
+    Check {
+        /// The policy file (`authz:` and its rules).
+        #[arg(value_name = "POLICY", value_hint = ValueHint::FilePath)]
+        policy: PathBuf,
+    },
+    /// Print the nginx configuration that enforces a policy: the role of the verified client
+    /// certificate (its OU) and one allow map per rule for `http {}`, one location per rule
+    /// (401 without a verified certificate, 403 to a role the rule does not allow) and a
+    /// location denying every other path for `server {}`.
+    Nginx {
+        /// The policy file.
+        #[arg(value_name = "POLICY", value_hint = ValueHint::FilePath)]
+        policy: PathBuf,
+        /// What an allowed request gets, e.g. `grpc_pass grpcs://127.0.0.1:9000;` or
+        /// `proxy_pass http://backend;` [default: a comment to replace].
+        #[arg(long, value_name = "DIRECTIVE")]
+        pass: Option<String>,
+        /// Print only the part for `http {}` or for `server {}` [default: both].
+        #[arg(long, value_enum)]
+        part: Option<NginxPart>,
+    },
+}
+
+/// A part of the nginx configuration of `authz nginx`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NginxPart {
+    /// The maps (in `http {}`).
+    Http,
+    /// The locations (in `server {}`).
+    Server,
 }
 
 /// `secctl store ...`
@@ -842,6 +909,18 @@ pub struct ProbeArgs {
     /// server certificate's days left.
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub prometheus: Option<PathBuf>,
+    /// Check who may call what: call every rule's path of the policy FILE (HTTP: its method;
+    /// gRPC: a unary call with an empty message) with every --as role's certificate and with
+    /// none, and print the matrix beside what the policy allows (docs/authz.md).
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, conflicts_with = "record")]
+    pub authz: Option<PathBuf>,
+    /// A role's certificate and key for --authz, as ROLE=CERT,KEY (repeatable; every role the
+    /// policy names needs one). The certificate must hold ROLE under the identity rule.
+    #[arg(long = "as", value_name = "ROLE=CERT,KEY", requires = "authz")]
+    pub as_roles: Vec<String>,
+    /// The cluster's SPIFFE trust domain, for the role of an --as certificate [default: DIR's].
+    #[arg(long, value_name = "DOMAIN")]
+    pub trust_domain: Option<String>,
 }
 
 /// The verdicts of `probe`, for `--help` and the man page (the README has the full contract).
@@ -868,7 +947,12 @@ summary mtls: enforced | partial | optional | unverified (an untrusted or revoke
   admitted where one is demanded) | none
 --strict exits 1 on plaintext content, mtls other than enforced, an untrusted server
 certificate, an unreachable target, a TLS version below --min-tls (1.0 and 1.1 are tried with
-a minimal ClientHello) or a server certificate within --warn-days of expiry.
+a minimal ClientHello), a server certificate within --warn-days of expiry, or (--authz) a
+cell of the matrix that differs from the policy.
+
+--authz cells, read from the status alone: deny (HTTP 401/403, 400/495/496 over TLS, gRPC
+16/7, a TLS refusal of the certificate), absent (HTTP 404, gRPC 12), allow (any other answer,
+INVALID_ARGUMENT and 5xx included: the call got past authorization), not-checked (no answer).
 ";
 
 /// Options of live TLS checks (`probe`, `verify HOST:PORT`).

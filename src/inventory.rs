@@ -197,6 +197,10 @@ pub struct ProbeEntry {
     /// Expectations.
     #[serde(default)]
     pub expect: Expect,
+    /// Who may call what on this target (the policy schema of `probe --authz`): checked
+    /// with the certificate of an inventory client or node of each role.
+    #[serde(default)]
+    pub authz: Vec<crate::pki::authz::RuleSpec>,
 }
 
 /// A validated certificate to provision.
@@ -259,7 +263,7 @@ pub struct Plan {
     /// Certificates, in file order (nodes, then clients).
     pub items: Vec<Item>,
     /// Probe targets.
-    pub probes: Vec<(crate::probe::Target, Option<String>, Option<String>, Expect)>,
+    pub probes: Vec<ProbeTarget>,
 }
 
 impl Plan {
@@ -703,7 +707,29 @@ fn entry_modes(path: &Path, e: &Entry, defaults: &ItemDefaults) -> Result<(u32, 
 }
 
 /// A validated probe target.
-type ProbeTarget = (crate::probe::Target, Option<String>, Option<String>, Expect);
+#[derive(Debug, Clone)]
+pub struct ProbeTarget {
+    /// HOST:PORT.
+    pub target: crate::probe::Target,
+    /// SNI name.
+    pub servername: Option<String>,
+    /// The client or node whose certificate the probe presents.
+    pub as_client: Option<String>,
+    /// Expectations.
+    pub expect: Expect,
+    /// The authorization rules to check.
+    pub authz: Option<AuthzCheck>,
+}
+
+/// A probe entry's authorization rules and who calls.
+#[derive(Debug, Clone)]
+pub struct AuthzCheck {
+    /// The rules.
+    pub policy: crate::pki::authz::Policy,
+    /// For each role of the inventory, the client or node of that role whose certificate
+    /// calls as it: (role, name, whether the policy names the role).
+    pub holders: Vec<(String, String, bool)>,
+}
 
 /// One `probe:` entry: its target, its expectations and the client it probes as.
 fn validate_probe(path: &Path, inv: &Inventory, p: &ProbeEntry) -> Result<ProbeTarget> {
@@ -730,7 +756,48 @@ fn validate_probe(path: &Path, inv: &Inventory, p: &ProbeEntry) -> Result<ProbeT
         }
         None => None,
     };
-    Ok((t, p.servername.clone(), as_client, p.expect.clone()))
+    Ok(ProbeTarget {
+        target: t,
+        servername: p.servername.clone(),
+        as_client,
+        expect: p.expect.clone(),
+        authz: validate_authz(path, inv, p)?,
+    })
+}
+
+/// A probe entry's `authz:` rules, and for each role of the inventory the first client
+/// (else node) that holds it. A role the rules name that nobody holds is an error.
+fn validate_authz(path: &Path, inv: &Inventory, p: &ProbeEntry) -> Result<Option<AuthzCheck>> {
+    if p.authz.is_empty() {
+        return Ok(None);
+    }
+    let policy = crate::pki::authz::validate(&p.authz)
+        .map_err(|(line, msg)| Error::path(path, format!("line {line}: {msg}")))?;
+    let mut holders = Vec::new();
+    for role in policy.roles() {
+        let holder = inv
+            .clients
+            .iter()
+            .chain(inv.nodes.iter())
+            .find(|e| e.role.value == role)
+            .ok_or_else(|| {
+                Error::path(
+                    path,
+                    format!(
+                        "line {}: role {role:?} is held by no client or node of this inventory",
+                        policy.line_of_role(&role)
+                    ),
+                )
+            })?;
+        holders.push((role, holder.name.value.clone(), true));
+    }
+    // Every other role of the inventory is called too: the policy denies it everywhere.
+    for e in inv.clients.iter().chain(inv.nodes.iter()) {
+        if !holders.iter().any(|(r, _, _)| r == &e.role.value) {
+            holders.push((e.role.value.clone(), e.name.value.clone(), false));
+        }
+    }
+    Ok(Some(AuthzCheck { policy, holders }))
 }
 
 /// A probe entry's `expect:` values.

@@ -82,7 +82,8 @@ pub fn release(print: bool) -> Result<()> {
     }
 }
 
-fn write_out(s: &str) -> Result<()> {
+/// Write `s` to stdout (held while a command's writes go back to etcd).
+pub fn write_out(s: &str) -> Result<()> {
     if let Some(held) = HELD.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
         held.push_str(s);
         return Ok(());

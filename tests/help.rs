@@ -103,9 +103,32 @@ fn words(line: &str) -> Vec<String> {
     let line = line.split(" #").next().unwrap();
     let line = line.split(" > ").next().unwrap();
     let line = line.split(" && ").next().unwrap();
-    line.split_whitespace()
+    // Whitespace splits words, except inside single quotes.
+    let mut out: Vec<String> = Vec::new();
+    let (mut cur, mut quoted, mut any) = (String::new(), false, false);
+    for c in line.chars() {
+        match c {
+            '\'' => {
+                quoted = !quoted;
+                any = true;
+            }
+            c if c.is_whitespace() && !quoted => {
+                if any {
+                    out.push(std::mem::take(&mut cur));
+                    any = false;
+                }
+            }
+            c => {
+                cur.push(c);
+                any = true;
+            }
+        }
+    }
+    if any {
+        out.push(cur);
+    }
+    out.into_iter()
         .skip_while(|w| !w.starts_with("secctl"))
-        .map(|w| w.trim_matches('\'').to_string())
         .collect()
 }
 

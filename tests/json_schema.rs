@@ -491,6 +491,40 @@ fn every_command_output_matches_its_schema() {
         "probe",
         &["probe", &srv.addr, &closed, "--timeout", "2"],
     );
+    // The authorization matrix: an HTTP path and a gRPC method, one role and no certificate.
+    let role = String::from_utf8(
+        std::process::Command::new("openssl")
+            .args(["x509", "-noout", "-subject", "-nameopt", "multiline", "-in"])
+            .arg(env.path(cert))
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap()
+    .lines()
+    .find_map(|l| {
+        l.trim()
+            .strip_prefix("organizationalUnitName")
+            .map(|v| v.trim_start_matches([' ', '=']).trim().to_string())
+    })
+    .expect("n1 has an OU");
+    let policy = env.write(
+        "authz.yaml",
+        &format!("authz:\n  - path: /x\n    roles: [{role}]\n  - path: /grpc.health.v1.Health/Check\n    roles: [{role}]\n"),
+    );
+    let v = check(
+        &env,
+        "probe",
+        &[
+            "probe",
+            &srv.addr,
+            "--authz",
+            policy.to_str().unwrap(),
+            "--as",
+            &format!("{role}={cert},{key}"),
+        ],
+    );
+    assert_eq!(v[0]["authz"].as_array().map(Vec::len), Some(4), "{v}");
     check(&env, "verify", &["verify", &srv.addr, "--host", "n1.test"]);
 
     // Name constraints and certificates signed from CSRs made by openssl.

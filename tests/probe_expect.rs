@@ -36,6 +36,7 @@ fn report(rows: &[R]) -> TargetReport {
         summary,
         differences: None,
         warnings: vec![],
+        authz: None,
     }
 }
 

@@ -230,6 +230,7 @@ fn report(c: &Case) -> TargetReport {
         summary: c.summary.clone(),
         differences: None,
         warnings: vec![],
+        authz: None,
     }
 }
 

@@ -4,8 +4,8 @@
 
 use crate::cli::{CaCommand, CertCommand, Cli, Command};
 use crate::cmd::{
-    apply, backup, ca, cert, check, demo, docs, export, import, key, probe, revoke, serve, store,
-    timeout_arg, verify, Ctx,
+    apply, authz, backup, ca, cert, check, demo, docs, export, import, key, probe, revoke, serve,
+    store, timeout_arg, verify, Ctx,
 };
 use crate::error::{Error, Result};
 use crate::output::Printer;
@@ -118,6 +118,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Store(crate::cli::StoreCommand::Check { repair }) => store::check(&ctx, repair),
         Command::Store(crate::cli::StoreCommand::Copy { .. }) => unreachable!("handled above"),
         Command::Probe(a) => probe::run(&ctx, a),
+        Command::Authz(c) => authz::run(&ctx, c),
         Command::Completions { shell } => docs::completions(&ctx, shell),
         Command::Man { out } => docs::man(&ctx, &out),
     };
@@ -153,6 +154,7 @@ fn writes(c: &Command) -> bool {
             | Command::Cert(CertCommand::List(_) | CertCommand::Show { .. })
             | Command::Verify(_)
             | Command::Probe(_)
+            | Command::Authz(_)
             | Command::Check(_)
             | Command::Serve(_)
             | Command::Key(_)

@@ -10,6 +10,7 @@ use crate::output::Printer;
 use crate::pki::store::Store;
 
 pub mod apply;
+pub mod authz;
 pub mod backup;
 pub mod ca;
 pub mod cert;
@@ -22,6 +23,7 @@ pub mod hook;
 pub mod import;
 pub mod key;
 pub mod probe;
+pub mod probe_authz;
 pub mod probe_prom;
 pub mod revoke;
 pub mod serve;

@@ -244,6 +244,9 @@ pub fn print_reports(p: &Printer, reports: &[TargetReport]) -> Result<()> {
         for w in &r.warnings {
             p.line(&format!("warning: {}", p.paint(&escape(w), Tone::Warn)))?;
         }
+        if let Some(cells) = &r.authz {
+            crate::cmd::probe_authz::print_matrix(p, cells)?;
+        }
     }
     Ok(())
 }
@@ -312,17 +315,28 @@ pub fn run(ctx: &Ctx, a: ProbeArgs) -> Result<u8> {
         ));
     }
     let mut cfg = config(ctx, &a.live)?;
+    let authz = authz_callers(ctx, &a)?;
     cfg.revoked = canary(ctx, &a)?;
-    let reports = match &a.record {
-        Some(file) => vec![record(cfg, targets, file)?],
-        None => probe_all(cfg, targets, a.concurrency as usize)?,
+    let mut reports = match &a.record {
+        Some(file) => vec![record(cfg.clone(), targets.clone(), file)?],
+        None => probe_all(cfg.clone(), targets.clone(), a.concurrency as usize)?,
     };
+    if let Some((policy, callers)) = &authz {
+        crate::cmd::probe_authz::attach(&cfg, &mut reports, &targets, policy, callers)?;
+    }
     if let Some(f) = &a.prometheus {
         crate::cmd::probe_prom::write(f, &reports)?;
     }
     print_reports(&ctx.printer, &reports)?;
     print_overall(&ctx.printer, &reports)?;
     if a.strict && reports.iter().any(|r| !r.strict_ok()) {
+        // Each cell of a matrix that differs, named on stderr in every output mode.
+        for r in &reports {
+            for d in r.authz_differences() {
+                ctx.printer
+                    .note(&format!("{}: --strict: {d}", escape(&r.target)));
+            }
+        }
         if !ctx.printer.is_json() {
             for r in reports.iter().filter(|r| !r.strict_ok()) {
                 ctx.printer.line(&format!(
@@ -335,6 +349,28 @@ pub fn run(ctx: &Ctx, a: ProbeArgs) -> Result<u8> {
         return Ok(EXIT_CHECK_FAILED);
     }
     Ok(0)
+}
+
+/// `--authz FILE --as ROLE=CERT,KEY...`: the policy and its callers (None without
+/// `--authz`). Read before any probing: bad input changes nothing and contacts no one.
+fn authz_callers(
+    ctx: &Ctx,
+    a: &ProbeArgs,
+) -> Result<Option<(crate::pki::authz::Policy, Vec<crate::probe::authz::Caller>)>> {
+    let Some(file) = &a.authz else {
+        return Ok(None);
+    };
+    let policy = crate::pki::authz::load(file)?;
+    let given = a
+        .as_roles
+        .iter()
+        .map(|s| crate::cmd::probe_authz::parse_as(s))
+        .collect::<Result<Vec<_>>>()?;
+    let td = ctx
+        .trust_domain(a.trust_domain.as_ref(), Some("--authz"))?
+        .unwrap_or_default();
+    let callers = crate::cmd::probe_authz::callers(file, &policy, &given, &td)?;
+    Ok(Some((policy, callers)))
 }
 
 /// `probe --record FILE`: probe the one target and save its observations with the rows
@@ -375,7 +411,7 @@ fn record(
 }
 
 /// `probe --inventory F`: probe every target of the inventory and compare with its
-/// expectation; exit 1 when any differs, naming the difference.
+/// expectation (and its `authz:` rules); exit 1 when any differs, naming the difference.
 fn run_inventory(ctx: &Ctx, a: &ProbeArgs, inv: &std::path::Path) -> Result<u8> {
     let plan = crate::inventory::load(inv)?;
     if !a.targets.is_empty() {
@@ -383,73 +419,72 @@ fn run_inventory(ctx: &Ctx, a: &ProbeArgs, inv: &std::path::Path) -> Result<u8> 
             "give targets or --inventory, not both".into(),
         ));
     }
+    if a.authz.is_some() {
+        return Err(crate::error::Error::Usage(
+            "--authz with --inventory: the inventory's probe entries carry their own `authz:` rules".into(),
+        ));
+    }
     let mut base = config(ctx, &a.live)?;
     base.revoked = canary(ctx, a)?;
-    let records = if ctx.store.is_initialized() {
-        ctx.store.records()?
-    } else {
-        vec![]
+    let mut keys = InventoryKeys {
+        inv,
+        records: if ctx.store.is_initialized() {
+            ctx.store.records()?
+        } else {
+            vec![]
+        },
+        loaded: Default::default(),
     };
     let mut jobs = Vec::new();
-    // One key load per client named by `as:` (not one per target).
-    let mut clients: std::collections::HashMap<String, Arc<rustls::sign::CertifiedKey>> =
-        Default::default();
-    for (t, servername, as_client, _) in &plan.probes {
+    let mut matrices = Vec::new();
+    for p in &plan.probes {
         let mut cfg = base.clone();
-        if let Some(s) = servername {
+        if let Some(s) = &p.servername {
             cfg.servername = Some(s.clone());
         }
-        if let Some(name) = as_client {
-            let rec = records.iter().rfind(|r| &r.name == name).ok_or_else(|| {
-                crate::error::Error::input(
-                    inv.display(),
-                    format!("`as: {name}`: no certificate issued for {name} yet (run `secctl apply` first)"),
-                )
-            })?;
-            if rec.key_source == crate::pki::store::KeySource::External {
-                return Err(crate::error::Error::input(
-                    inv.display(),
-                    format!("`as: {name}`: its certificate was signed from a CSR and its key is on the node, not here: probe as a client whose key secctl delivered"),
-                ));
-            }
-            let key = match clients.get(name) {
-                Some(k) => k.clone(),
-                None => {
-                    let k = crate::tlsconf::load_certified_key(
-                        &rec.out_dir.join(format!("{name}.crt")),
-                        &rec.out_dir.join(format!("{name}.key")),
-                    )?;
-                    clients.insert(name.clone(), k.clone());
-                    k
+        if let Some(name) = &p.as_client {
+            cfg.client = Some(keys.of(name, "as")?);
+        }
+        // Every key is loaded before anyone is contacted: bad input changes nothing.
+        matrices.push(match &p.authz {
+            Some(check) => {
+                let mut callers = Vec::new();
+                for (role, name, named) in &check.holders {
+                    // A role the rules do not name is called when its key is here (a node
+                    // whose key never left it cannot be).
+                    let key = match keys.of(name, "authz") {
+                        Ok(k) => k,
+                        Err(_) if !named => continue,
+                        Err(e) => return Err(e),
+                    };
+                    callers.push(crate::probe::authz::Caller {
+                        role: Some(role.clone()),
+                        key: Some(key),
+                    });
                 }
-            };
-            cfg.client = Some(key);
-        }
-        jobs.push((Arc::new(cfg), t.clone()));
-    }
-    let mut reports = probe_each(jobs, a.concurrency as usize)?;
-    let mut failed = false;
-    for (r, (_, _, _, expect)) in reports.iter_mut().zip(&plan.probes) {
-        let mut diffs = Vec::new();
-        if let Some(e) = &expect.encrypted {
-            if r.summary.encrypted.as_str() != e {
-                diffs.push(format!(
-                    "encrypted is {}, expected {e}",
-                    r.summary.encrypted
-                ));
+                callers.push(crate::probe::authz::Caller {
+                    role: None,
+                    key: None,
+                });
+                Some((&check.policy, callers))
             }
-        }
-        if let Some(m) = &expect.mtls {
-            if r.summary.mtls.as_str() != m {
-                diffs.push(format!("mtls is {}, expected {m}", r.summary.mtls));
-            }
-        }
-        for (proto, e) in expect.protocols() {
-            diffs.extend(crate::probe::expect::differences(r, proto, e));
-        }
-        failed |= !diffs.is_empty();
-        r.differences = Some(diffs);
+            None => None,
+        });
+        jobs.push((Arc::new(cfg), p.target.clone()));
     }
+    let mut reports = probe_each(jobs.clone(), a.concurrency as usize)?;
+    for ((r, (cfg, t)), m) in reports.iter_mut().zip(&jobs).zip(&matrices) {
+        if let Some((policy, callers)) = m {
+            crate::cmd::probe_authz::attach(
+                cfg,
+                std::slice::from_mut(r),
+                std::slice::from_ref(t),
+                policy,
+                callers,
+            )?;
+        }
+    }
+    let failed = compare_inventory(&mut reports, &plan.probes);
     if let Some(f) = &a.prometheus {
         crate::cmd::probe_prom::write(f, &reports)?;
     }
@@ -476,4 +511,73 @@ fn run_inventory(ctx: &Ctx, a: &ProbeArgs, inv: &std::path::Path) -> Result<u8> 
             0
         },
     )
+}
+
+/// The keys of the inventory's clients and nodes, from their records in the state
+/// directory, each loaded once.
+struct InventoryKeys<'a> {
+    inv: &'a std::path::Path,
+    records: Vec<crate::pki::store::Record>,
+    loaded: std::collections::HashMap<String, Arc<rustls::sign::CertifiedKey>>,
+}
+
+impl InventoryKeys<'_> {
+    /// The certificate and key of `name` (for the inventory key `field`).
+    fn of(&mut self, name: &str, field: &str) -> Result<Arc<rustls::sign::CertifiedKey>> {
+        if let Some(k) = self.loaded.get(name) {
+            return Ok(k.clone());
+        }
+        let inv = self.inv.display();
+        let rec = self.records.iter().rfind(|r| r.name == name).ok_or_else(|| {
+            crate::error::Error::input(
+                &inv,
+                format!("`{field}: {name}`: no certificate issued for {name} yet (run `secctl apply` first)"),
+            )
+        })?;
+        if rec.key_source == crate::pki::store::KeySource::External {
+            return Err(crate::error::Error::input(
+                &inv,
+                format!("`{field}: {name}`: its certificate was signed from a CSR and its key is on the node, not here: probe as a client whose key secctl delivered"),
+            ));
+        }
+        let k = crate::tlsconf::load_certified_key(
+            &rec.out_dir.join(format!("{name}.crt")),
+            &rec.out_dir.join(format!("{name}.key")),
+        )?;
+        self.loaded.insert(name.to_string(), k.clone());
+        Ok(k)
+    }
+}
+
+/// Set each report's differences from its expectation and its authorization rules;
+/// whether any differs.
+fn compare_inventory(
+    reports: &mut [TargetReport],
+    probes: &[crate::inventory::ProbeTarget],
+) -> bool {
+    let mut failed = false;
+    for (r, p) in reports.iter_mut().zip(probes) {
+        let expect = &p.expect;
+        let mut diffs = Vec::new();
+        if let Some(e) = &expect.encrypted {
+            if r.summary.encrypted.as_str() != e {
+                diffs.push(format!(
+                    "encrypted is {}, expected {e}",
+                    r.summary.encrypted
+                ));
+            }
+        }
+        if let Some(m) = &expect.mtls {
+            if r.summary.mtls.as_str() != m {
+                diffs.push(format!("mtls is {}, expected {m}", r.summary.mtls));
+            }
+        }
+        for (proto, e) in expect.protocols() {
+            diffs.extend(crate::probe::expect::differences(r, proto, e));
+        }
+        diffs.extend(r.authz_differences());
+        failed |= !diffs.is_empty();
+        r.differences = Some(diffs);
+    }
+    failed
 }

@@ -227,15 +227,34 @@ pub fn printable(b: &[u8]) -> String {
         .collect()
 }
 
-/// `GET path` over HTTP/1.1 with `Host: host`; reads the response head (at most 64 KiB)
-/// and, for a 4xx, the start of the body.
+/// `GET path` over HTTP/1.1 with `Host: host`; reads the response head (at most 64 KiB).
 pub async fn http1_get<S>(s: &mut S, host: &str, path: &str, timeout: Duration) -> Fate
 where
     S: AsyncRead + AsyncWrite + Unpin + MaybeTls,
 {
+    http1_request(s, "GET", host, path, timeout).await
+}
+
+/// `METHOD path` over HTTP/1.1 with `Host: host` and no body; reads the response head (at
+/// most 64 KiB); the status decides.
+pub async fn http1_request<S>(
+    s: &mut S,
+    method: &str,
+    host: &str,
+    path: &str,
+    timeout: Duration,
+) -> Fate
+where
+    S: AsyncRead + AsyncWrite + Unpin + MaybeTls,
+{
     let tls = s.is_tls();
+    let length = if method == "GET" || method == "HEAD" {
+        ""
+    } else {
+        "Content-Length: 0\r\n"
+    };
     let req = format!(
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: secctl-probe\r\nAccept: */*\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: secctl-probe\r\nAccept: */*\r\n{length}Connection: close\r\n\r\n"
     );
     let work = async {
         if let Err(e) = s.write_all(req.as_bytes()).await {
@@ -337,10 +356,22 @@ fn parse_head(head: &[u8]) -> Option<(u16, Option<String>, String)> {
 /// A request made over HTTP/2.
 #[derive(Debug, Clone)]
 pub enum Call {
-    /// `GET path`.
+    /// `GET path`: an answer still pending once the port answered gRPC on another stream
+    /// is bounded by [`GRPC_GRACE`].
     Get(String),
     /// `grpc.health.v1.Health/Check`.
     Grpc,
+    /// `METHOD path` without a body, for a verdict of its own (never cut short).
+    Http(String, String),
+    /// A unary gRPC call of the method `path` with an empty message, for a verdict of its
+    /// own. An HTTP answer without grpc-status is returned as the HTTP answer it is.
+    Unary(String),
+}
+
+impl Call {
+    fn grpc(&self) -> bool {
+        matches!(self, Call::Grpc | Call::Unary(_))
+    }
 }
 
 /// Keeps the first bytes the server sent, to tell "answered HTTP/1.1" from other failures.
@@ -468,31 +499,20 @@ where
                     .ready()
                     .await
                     .map_err(|e| h2_failure(&e, tls, &sniffed()))?;
-                let req = match call {
-                    Call::Get(path) => http::Request::get(format!("{scheme}://{authority}{path}"))
-                        .header("user-agent", "secctl-probe")
-                        .body(()),
-                    Call::Grpc => http::Request::post(format!(
-                        "{scheme}://{authority}/grpc.health.v1.Health/Check"
-                    ))
-                    .header("content-type", "application/grpc")
-                    .header("te", "trailers")
-                    .header("user-agent", "secctl-probe")
-                    .body(()),
-                }
-                .map_err(|e| Fate::Other(format!("bad request: {e}")))?;
-                let end = matches!(call, Call::Get(_));
+                let req = request(call, scheme, authority)
+                    .map_err(|e| Fate::Other(format!("bad request: {e}")))?;
+                let end = !call.grpc();
                 let (resp, mut send) = client
                     .send_request(req, end)
                     .map_err(|e| h2_failure(&e, tls, &sniffed()))?;
                 // An empty HealthCheckRequest: no compression, length 0. A server may answer
                 // (a refusal needs no body) and close the stream before it is sent: then its
                 // answer is what counts, and the send error only when there is none.
-                let send_error = match call {
-                    Call::Grpc => send
-                        .send_data(Bytes::from_static(&[0, 0, 0, 0, 0]), true)
-                        .err(),
-                    _ => None,
+                let send_error = if call.grpc() {
+                    send.send_data(Bytes::from_static(&[0, 0, 0, 0, 0]), true)
+                        .err()
+                } else {
+                    None
                 };
                 let resp = resp
                     .await
@@ -508,7 +528,7 @@ where
                 // A gRPC status may come in the trailers, after the body; an HTTP answer is
                 // judged by its status alone (its body, the server's words, is never read).
                 let mut total = 0usize;
-                if matches!(call, Call::Grpc) && header_status.is_none() {
+                if call.grpc() && header_status.is_none() {
                     while let Some(chunk) = body.data().await {
                         let chunk = chunk.map_err(|e| h2_failure(&e, tls, &sniffed()))?;
                         total += chunk.len();
@@ -532,8 +552,10 @@ where
                     }
                 };
                 match call {
-                    Call::Get(_) => Ok(Fate::Answer(http_answer(format!("HTTP/2 {status}")))),
-                    Call::Grpc => {
+                    Call::Get(_) | Call::Http(..) => {
+                        Ok(Fate::Answer(http_answer(format!("HTTP/2 {status}"))))
+                    }
+                    Call::Grpc | Call::Unary(_) => {
                         let st = match header_status {
                             Some(s) => Some(s),
                             None => {
@@ -566,7 +588,7 @@ where
                             })),
                             None => {
                                 let a = http_answer(format!("HTTP/2 {status} without grpc-status"));
-                                if a.denial == Denial::Identity {
+                                if a.denial == Denial::Identity || matches!(call, Call::Unary(_)) {
                                     Ok(Fate::Answer(a))
                                 } else {
                                     Err(Fate::Other(format!("not gRPC ({})", a.text)))
@@ -583,7 +605,7 @@ where
                 }
             };
             match call {
-                Call::Grpc => {
+                Call::Grpc | Call::Unary(_) | Call::Http(..) => {
                     let o = bounded.await;
                     if matches!(&o, Fate::Answer(a) if a.grpc) {
                         let _ = grpc_seen.send(true);
@@ -629,6 +651,27 @@ where
 /// resets a stream it does not serve only after 100-900 ms). A GET still pending is
 /// recorded as [`Fate::Unanswered`]: not served, and no evidence of admission or refusal.
 pub const GRPC_GRACE: Duration = Duration::from_millis(20);
+
+/// The HTTP/2 request of `call`.
+fn request(call: &Call, scheme: &str, authority: &str) -> http::Result<http::Request<()>> {
+    let (method, path, grpc) = match call {
+        Call::Get(p) => ("GET", p.as_str(), false),
+        Call::Grpc => ("POST", "/grpc.health.v1.Health/Check", true),
+        Call::Http(m, p) => (m.as_str(), p.as_str(), false),
+        Call::Unary(p) => ("POST", p.as_str(), true),
+    };
+    let b = http::Request::builder()
+        .method(method)
+        .uri(format!("{scheme}://{authority}{path}"))
+        .header("user-agent", "secctl-probe");
+    if grpc {
+        b.header("content-type", "application/grpc")
+            .header("te", "trailers")
+            .body(())
+    } else {
+        b.body(())
+    }
+}
 
 /// Run `fs` concurrently, results in order.
 pub(crate) async fn join_all<F: std::future::Future>(fs: Vec<F>) -> Vec<F::Output> {

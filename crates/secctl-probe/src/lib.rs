@@ -13,6 +13,7 @@
 // The PKI core's modules, under the names this crate's files use (`crate::tlsconf`).
 use secctl_pki::{error, pki, tlsconf};
 
+pub mod authz;
 pub mod case;
 pub mod classify;
 pub mod config;

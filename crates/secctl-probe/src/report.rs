@@ -82,6 +82,9 @@ pub struct TargetReport {
     /// `--warn-days` of expiry); `--strict` fails on any.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// With `--authz`: the authorization matrix, rule by rule, caller by caller.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authz: Option<Vec<crate::authz::Cell>>,
 }
 
 impl TargetReport {
@@ -95,6 +98,17 @@ impl TargetReport {
                 .iter()
                 .any(|t| t.server_auth == ServerAuth::Untrusted)
             && self.warnings.is_empty()
+            && self.authz_differences().is_empty()
+    }
+
+    /// The cells of the authorization matrix that differ from the policy, in words.
+    pub fn authz_differences(&self) -> Vec<String> {
+        self.authz
+            .iter()
+            .flatten()
+            .filter(|c| !c.agrees)
+            .map(|c| c.difference())
+            .collect()
     }
 
     /// Why `--strict` fails, in words.
@@ -129,6 +143,13 @@ impl TargetReport {
             ));
         }
         out.extend(self.warnings.iter().cloned());
+        let differ = self.authz_differences().len();
+        if differ > 0 {
+            let cells = self.authz.as_ref().map_or(0, Vec::len);
+            out.push(format!(
+                "{differ} of {cells} authz cells differ from the policy"
+            ));
+        }
         out
     }
 }

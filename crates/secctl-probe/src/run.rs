@@ -9,7 +9,7 @@ use rustls::pki_types::CertificateDer;
 use super::config::{Config, Target};
 use super::observation::Observations;
 use super::report::{TargetReport, Transport, TRANSPORTS};
-use super::{classify, exchange, wire};
+use super::{authz, classify, exchange, observation, wire};
 
 /// Probe one target.
 pub async fn probe(cfg: Arc<Config>, t: Target) -> TargetReport {
@@ -56,6 +56,7 @@ pub async fn probe_observed(
                     summary,
                     differences: None,
                     warnings,
+                    authz: None,
                 },
                 prober.chain(),
                 Some(obs),
@@ -77,10 +78,48 @@ pub async fn probe_observed(
                     summary,
                     differences: None,
                     warnings: vec![],
+                    authz: None,
                 },
                 prober.chain(),
                 None,
             )
         }
     }
+}
+
+/// Call every rule of `policy` on `target` as every caller, all at once; the cells by
+/// rule, then by caller in the order given.
+pub async fn authz_matrix(
+    cfg: Arc<Config>,
+    target: Target,
+    policy: &crate::pki::authz::Policy,
+    callers: &[authz::Caller],
+) -> Vec<authz::Cell> {
+    let calls: Vec<exchange::Call> = policy.rules.iter().map(authz::call).collect();
+    let runs = callers.iter().map(|c| {
+        let mut cfg = (*cfg).clone();
+        cfg.client = c.key.clone();
+        let prober = wire::Prober::new(Arc::new(cfg), target.clone());
+        let id = if c.key.is_some() {
+            observation::Identity::Given
+        } else {
+            observation::Identity::NoCert
+        };
+        let calls = &calls;
+        async move {
+            let fates = prober.calls(id, calls).await;
+            authz::cells(policy, c.role.as_deref(), &fates)
+        }
+    });
+    let per_caller = exchange::join_all(runs.collect()).await;
+    // Rows of the matrix: rule by rule.
+    let mut out = Vec::with_capacity(policy.rules.len() * callers.len());
+    for i in 0..policy.rules.len() {
+        for cells in &per_caller {
+            if let Some(c) = cells.get(i) {
+                out.push(c.clone());
+            }
+        }
+    }
+    out
 }

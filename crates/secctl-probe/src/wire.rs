@@ -490,6 +490,62 @@ impl Prober {
         Attempt { hs, fate }
     }
 
+    /// `calls` over TLS as identity `id`, each answered on its own: all on one HTTP/2
+    /// connection when the server chooses h2, else every HTTP call on an HTTP/1.1
+    /// connection of its own (a gRPC call is then not made: the port offers no HTTP/2).
+    /// A handshake the server refuses is every call's answer.
+    pub async fn calls(&self, id: Identity, calls: &[Call]) -> Vec<Fate> {
+        let (r, hs, _) = self.tls(id, &[b"h2", b"http/1.1"], Versions::Any).await;
+        let opened = match r {
+            Ok(o) => o,
+            Err(f) => return vec![f; calls.len()],
+        };
+        if hs.alpn.as_deref() == Some("h2") {
+            return exchange::h2_calls(
+                opened.session,
+                &self.authority,
+                true,
+                calls,
+                self.cfg.timeout,
+            )
+            .await;
+        }
+        drop(opened);
+        let alpn = hs.alpn.as_deref().unwrap_or("none").to_string();
+        let each = calls.iter().map(|call| {
+            let alpn = &alpn;
+            async move {
+                let (method, path) = match call {
+                    Call::Get(p) => ("GET", p),
+                    Call::Http(m, p) => (m.as_str(), p),
+                    Call::Grpc | Call::Unary(_) => {
+                        return Fate::Other(format!(
+                            "gRPC not called: the server chose no HTTP/2 (ALPN {alpn})"
+                        ))
+                    }
+                };
+                let (r, _, watch) = self.tls(id, &[b"http/1.1"], Versions::Any).await;
+                match r {
+                    Err(f) => f,
+                    Ok(mut o) => {
+                        let req = exchange::http1_request(
+                            &mut o.session,
+                            method,
+                            &self.authority,
+                            path,
+                            self.cfg.timeout,
+                        );
+                        tokio::select! {
+                            f = req => f,
+                            _ = watch.notify.notified() => Fate::Renegotiation,
+                        }
+                    }
+                }
+            }
+        });
+        exchange::join_all(each.collect()).await
+    }
+
     /// HTTP/2 GETs of every path and the gRPC health check over one session.
     async fn h2_on(&self, s: Session, paths: &[String]) -> Vec<Fate> {
         let mut calls: Vec<Call> = paths.iter().map(|p| Call::Get(p.clone())).collect();

@@ -178,7 +178,10 @@ pub fn load(path: &Path) -> Result<Policy> {
 /// Parse policy text; `path` names it in messages.
 pub fn parse(path: &Path, text: &str) -> Result<Policy> {
     if text.trim().is_empty() {
-        return Err(Error::path(path, "empty policy (expected `authz:` and its rules)"));
+        return Err(Error::path(
+            path,
+            "empty policy (expected `authz:` and its rules)",
+        ));
     }
     let file: PolicyFile = serde_saphyr::from_str(text).map_err(|e| {
         let msg = e.to_string();
@@ -233,7 +236,9 @@ pub fn validate(specs: &[RuleSpec]) -> std::result::Result<Policy, (usize, Strin
             Some(m) if grpc => {
                 return Err((
                     m.referenced.line() as usize,
-                    format!("{path:?} is a gRPC method: it is called with POST, `method:` does not apply"),
+                    format!(
+                    "{path:?} is a gRPC method: it is called with POST, `method:` does not apply"
+                ),
                 ))
             }
             Some(m) => {
@@ -241,7 +246,10 @@ pub fn validate(specs: &[RuleSpec]) -> std::result::Result<Policy, (usize, Strin
                 if v.is_empty() || !v.bytes().all(|b| b.is_ascii_uppercase()) || v.len() > 16 {
                     return Err((
                         m.referenced.line() as usize,
-                        format!("method {:?} is not an HTTP method (GET, POST, ...)", m.value),
+                        format!(
+                            "method {:?} is not an HTTP method (GET, POST, ...)",
+                            m.value
+                        ),
                     ));
                 }
                 v
@@ -296,12 +304,12 @@ pub fn looks_grpc(path: &str) -> bool {
     };
     let ident = |s: &str| {
         !s.is_empty()
-            && s.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && s.chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
             && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
     };
-    service.contains('.')
-        && service.split('.').all(ident)
-        && (method == "*" || ident(method))
+    service.contains('.') && service.split('.').all(ident) && (method == "*" || ident(method))
 }
 
 #[cfg(test)]
@@ -354,13 +362,25 @@ mod tests {
             d("/internal/allowed", Some("gitlab")),
             Decision::Denied(Some(_))
         ));
-        assert!(matches!(d("/internal/other", Some("gitlab")), Decision::Allow(_)));
+        assert!(matches!(
+            d("/internal/other", Some("gitlab")),
+            Decision::Allow(_)
+        ));
         // The prefix itself is not under it; an uncovered path is denied to everyone.
-        assert!(matches!(d("/internal/", Some("gitlab")), Decision::Denied(None)));
-        assert!(matches!(d("/elsewhere", Some("gitlab")), Decision::Denied(None)));
+        assert!(matches!(
+            d("/internal/", Some("gitlab")),
+            Decision::Denied(None)
+        ));
+        assert!(matches!(
+            d("/elsewhere", Some("gitlab")),
+            Decision::Denied(None)
+        ));
         assert_eq!(d("/internal/other", None), Decision::Unauthenticated);
         assert_eq!(p.roles(), ["gitaly", "gitlab", "praefect"]);
-        assert_eq!(p.rules[1].probe_path(), "/praefect.RefTransaction/SecctlAuthzProbe");
+        assert_eq!(
+            p.rules[1].probe_path(),
+            "/praefect.RefTransaction/SecctlAuthzProbe"
+        );
         assert_eq!(p.rules[2].probe_path(), "/internal/secctl-authz-probe");
     }
 
@@ -378,11 +398,31 @@ mod tests {
     #[test]
     fn bad_policies_name_file_and_line() {
         let cases = [
-            ("authz:\n  - path: /a\n    roles: [x]\n    colour: red\n", "line 4", "colour"),
-            ("authz:\n  - path: /a\n    roles: []\n", "line 3", "allows no role"),
-            ("authz:\n  - path: a/b\n    roles: [x]\n", "line 2", "must start with /"),
-            ("authz:\n  - path: /a/*/b\n    roles: [x]\n", "line 2", "last segment"),
-            ("authz:\n  - path: /a\n    roles: [\"bad role\"]\n", "line 3", "invalid role"),
+            (
+                "authz:\n  - path: /a\n    roles: [x]\n    colour: red\n",
+                "line 4",
+                "colour",
+            ),
+            (
+                "authz:\n  - path: /a\n    roles: []\n",
+                "line 3",
+                "allows no role",
+            ),
+            (
+                "authz:\n  - path: a/b\n    roles: [x]\n",
+                "line 2",
+                "must start with /",
+            ),
+            (
+                "authz:\n  - path: /a/*/b\n    roles: [x]\n",
+                "line 2",
+                "last segment",
+            ),
+            (
+                "authz:\n  - path: /a\n    roles: [\"bad role\"]\n",
+                "line 3",
+                "invalid role",
+            ),
             (
                 "authz:\n  - path: /a\n    roles: [x]\n  - path: /a\n    roles: [y]\n",
                 "line 4",
@@ -393,7 +433,11 @@ mod tests {
                 "line 3",
                 "gRPC method",
             ),
-            ("authz:\n  - path: /a\n    method: \"G T\"\n    roles: [x]\n", "line 3", "not an HTTP method"),
+            (
+                "authz:\n  - path: /a\n    method: \"G T\"\n    roles: [x]\n",
+                "line 3",
+                "not an HTTP method",
+            ),
             ("rules: []\n", "line 1", "rules"),
             ("authz: []\n", "line 1", "no rules"),
         ];
