@@ -605,3 +605,73 @@ fn policy_reload_after_a_file_change() {
     assert!(!log.contains("serve: reloaded certificate"), "{log}");
     assert_eq!((get(Praefect), get(Gitaly)), (403, 200));
 }
+
+/// The client side against the server side: `probe --authz` with the policy serve enforces
+/// agrees in every cell (`--strict` exits 0); with a policy that allows one role more than
+/// serve does, exactly that cell differs and `--strict` exits 1.
+#[test]
+fn probe_authz_agrees_with_serve_authz() {
+    let env = fixture();
+    let srv = serve(&env, &[]);
+    let probe = |policy: &Path| {
+        let mut args: Vec<String> = [
+            "-o",
+            "json",
+            "probe",
+            srv.addr.as_str(),
+            "--servername",
+            "localhost",
+            "--authz",
+            s(policy),
+            "--strict",
+        ]
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+        for (role, who) in [
+            ("gitlab", Gitlab),
+            ("praefect", Praefect),
+            ("gitaly", Gitaly),
+        ] {
+            let (c, k) = pair(&env, who).unwrap();
+            args.extend(["--as".into(), format!("{role}={c},{k}")]);
+        }
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        env.run(&a)
+    };
+    let r = probe(&env.path("authz.yaml"));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let v = r.json();
+    let cells = v[0]["authz"].as_array().expect("authz cells");
+    // 4 rules x (3 roles + no certificate).
+    assert_eq!(cells.len(), 16, "{cells:?}");
+    assert!(cells.iter().all(|c| c["agrees"] == true), "{cells:#?}");
+    // The gRPC wildcard is called under its prefix: praefect meets 12 (absent), the others 7.
+    let wild = |role: &str| {
+        cells
+            .iter()
+            .find(|c| c["path"] == "/gitaly.RepositoryService/*" && c["role"] == role)
+            .unwrap()["observed"]
+            .clone()
+    };
+    assert_eq!(
+        (wild("praefect"), wild("gitaly")),
+        ("absent".into(), "deny".into())
+    );
+
+    let wider = env.write(
+        "wider.yaml",
+        &POLICY.replace("roles: [gitlab]\n", "roles: [gitlab, praefect]\n"),
+    );
+    let r = probe(&wider);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let v = r.json();
+    let differ: Vec<_> = v[0]["authz"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["agrees"] == false)
+        .map(|c| (c["path"].clone(), c["role"].clone()))
+        .collect();
+    assert_eq!(differ, [("/api/*".into(), "praefect".into())], "{v:#}");
+}
