@@ -5440,7 +5440,7 @@ _secctl() {
             return 0
             ;;
         secctl__subcmd__serve)
-            opts="-v -o -h -V --listen --name --no-crl --trust-domain --max-connections --header-timeout --idle-timeout --watch-interval --client-auth --grpc-auth --allow-role --insecure --verbose --cert --key --ca --crl --dir --output --yes --passphrase-file --insecure-dirs --store --etcd-ca --etcd-cert --etcd-key --etcd-timeout --help --version"
+            opts="-v -o -h -V --listen --name --no-crl --trust-domain --max-connections --header-timeout --idle-timeout --watch-interval --client-auth --grpc-auth --allow-role --authz --insecure --verbose --cert --key --ca --crl --dir --output --yes --passphrase-file --insecure-dirs --store --etcd-ca --etcd-cert --etcd-key --etcd-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5484,6 +5484,21 @@ _secctl() {
                     ;;
                 --allow-role)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authz)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
                     return 0
                     ;;
                 --cert)

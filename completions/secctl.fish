@@ -476,17 +476,18 @@ complete -c secctl -n "__fish_secctl_using_subcommand check" -s h -l help -d 'Pr
 complete -c secctl -n "__fish_secctl_using_subcommand check" -s V -l version -d 'Print version'
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l listen -d 'Address to listen on, repeatable (port 0 picks a free port; the first line printed says which)' -r
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l name -d 'Serve the node certificate NAME from DIR/certs/NAME/ (instead of --cert/--key)' -r
-complete -c secctl -n "__fish_secctl_using_subcommand serve" -l trust-domain -d 'The cluster\'s SPIFFE trust domain, which --allow-role requires of the client\'s SPIFFE id [default: DIR\'s]' -r
+complete -c secctl -n "__fish_secctl_using_subcommand serve" -l trust-domain -d 'The cluster\'s SPIFFE trust domain, which --allow-role and --authz require of the client\'s SPIFFE id [default: DIR\'s]' -r
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l max-connections -d 'Connections served at once; at the cap a new one takes the place of the oldest not yet authenticated (by a verified client certificate; where none is asked for, by a request served), or is closed at once' -r
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l header-timeout -d 'Seconds allowed for the first byte, the TLS handshake, and each request\'s head and body' -r
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l idle-timeout -d 'Seconds a connection may stay open with no request in flight (HTTP/1.1 and HTTP/2)' -r
-complete -c secctl -n "__fish_secctl_using_subcommand serve" -l watch-interval -d 'Seconds between looks at the certificate, key, bundle and CRL files, which are reloaded when they change (0: only on SIGHUP)' -r
+complete -c secctl -n "__fish_secctl_using_subcommand serve" -l watch-interval -d 'Seconds between looks at the certificate, key, bundle, CRL and --authz files, which are reloaded when they change (0: only on SIGHUP)' -r
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l client-auth -d 'Client certificates at the handshake' -r -f -a "none\t'Never ask for one'
 optional\t'Ask; verify it if given; let everyone in'
 required\t'Refuse the handshake without a valid one'"
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l grpc-auth -d 'Per-request authentication of gRPC calls (status 16 without a verified certificate)' -r -f -a "none\t'Anyone'
 mtls\t'Status 16 UNAUTHENTICATED without a verified client certificate'"
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l allow-role -d 'Only these roles may call (per request: HTTP 403 / gRPC status 7 for others). Repeatable' -r
+complete -c secctl -n "__fish_secctl_using_subcommand serve" -l authz -d 'Authorization policy: which roles may call which HTTP path or gRPC method (YAML, `authz:` and its rules; see docs/authz.md), decided per request before the method is looked up. Without a certificate that has a role: HTTP 401, gRPC status 16. A role the path\'s rule does not allow, or a path no rule covers, served or not: HTTP 403, gRPC status 7. Reloaded with the certificates (SIGHUP, file change). Not with --allow-role' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l cert -d 'Server certificate chain (PEM)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l key -d 'Server private key (PKCS#8 PEM)' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l ca -d 'Bundle that verifies client certificates [default: DIR/ca.crt]' -r -F
@@ -502,7 +503,7 @@ complete -c secctl -n "__fish_secctl_using_subcommand serve" -l etcd-key -d 'Pri
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l etcd-timeout -d 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)' -r
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l no-crl -d 'Verify client certificates without any CRL (revoked certificates are accepted)'
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l insecure -d 'No TLS: plaintext HTTP/1.1, h2c and gRPC (for comparison and tests)'
-complete -c secctl -n "__fish_secctl_using_subcommand serve" -s v -l verbose -d 'Log one line per connection (with the peer\'s identity) on stderr'
+complete -c secctl -n "__fish_secctl_using_subcommand serve" -s v -l verbose -d 'Log one line per connection (with the peer\'s identity) on stderr, and with --authz one per request: the rule that decided, allow or deny'
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l yes -d 'Answer yes to confirmations (required for destructive actions without a terminal)'
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -l insecure-dirs -d 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
 complete -c secctl -n "__fish_secctl_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'

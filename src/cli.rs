@@ -212,7 +212,9 @@ secctl -o json check --within 12h --crl-within 2d",
 secctl serve --name node-1 --listen 127.0.0.1:8443
 secctl serve --name node-1 --listen 127.0.0.1:0 --client-auth required -v
 secctl serve --name node-1 --grpc-auth mtls --allow-role console
-# certificate, key, bundle and CRL reloaded on SIGHUP only, not watched
+# per-request authorization by a policy (docs/authz.md); -v logs each decision
+secctl serve --name node-1 --authz /etc/secctl/authz.yaml -v
+# certificates, CRL and policy reloaded on SIGHUP only, not watched
 secctl serve --name node-1 --watch-interval 0
 # plaintext, for comparison
 secctl serve --insecure --listen 127.0.0.1:8080",
@@ -776,8 +778,8 @@ pub struct ServeArgs {
     /// Verify client certificates without any CRL (revoked certificates are accepted).
     #[arg(long, conflicts_with = "crl")]
     pub no_crl: bool,
-    /// The cluster's SPIFFE trust domain, which --allow-role requires of the client's SPIFFE
-    /// id [default: DIR's].
+    /// The cluster's SPIFFE trust domain, which --allow-role and --authz require of the
+    /// client's SPIFFE id [default: DIR's].
     #[arg(long, value_name = "DOMAIN")]
     pub trust_domain: Option<String>,
     /// Connections served at once; at the cap a new one takes the place of the oldest not yet
@@ -792,8 +794,8 @@ pub struct ServeArgs {
     /// Seconds a connection may stay open with no request in flight (HTTP/1.1 and HTTP/2).
     #[arg(long, value_name = "SECS", default_value_t = 30.0)]
     pub idle_timeout: f64,
-    /// Seconds between looks at the certificate, key, bundle and CRL files, which are
-    /// reloaded when they change (0: only on SIGHUP).
+    /// Seconds between looks at the certificate, key, bundle, CRL and --authz files, which
+    /// are reloaded when they change (0: only on SIGHUP).
     #[arg(long, value_name = "SECS", default_value_t = 1.0)]
     pub watch_interval: f64,
     /// Client certificates at the handshake.
@@ -805,10 +807,19 @@ pub struct ServeArgs {
     /// Only these roles may call (per request: HTTP 403 / gRPC status 7 for others). Repeatable.
     #[arg(long = "allow-role", value_name = "ROLE")]
     pub allow_roles: Vec<String>,
+    /// Authorization policy: which roles may call which HTTP path or gRPC method (YAML,
+    /// `authz:` and its rules; see docs/authz.md), decided per request before the method is
+    /// looked up. Without a certificate that has a role: HTTP 401, gRPC status 16. A role the
+    /// path's rule does not allow, or a path no rule covers, served or not: HTTP 403, gRPC
+    /// status 7. Reloaded with the certificates (SIGHUP, file change). Not with --allow-role.
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath,
+          conflicts_with_all = ["allow_roles", "insecure"])]
+    pub authz: Option<PathBuf>,
     /// No TLS: plaintext HTTP/1.1, h2c and gRPC (for comparison and tests).
     #[arg(long, conflicts_with_all = ["name", "cert", "key"])]
     pub insecure: bool,
-    /// Log one line per connection (with the peer's identity) on stderr.
+    /// Log one line per connection (with the peer's identity) on stderr, and with --authz
+    /// one per request: the rule that decided, allow or deny.
     #[arg(short, long)]
     pub verbose: bool,
 }

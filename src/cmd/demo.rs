@@ -115,6 +115,7 @@ pub fn run(ctx: &Ctx) -> Result<u8> {
         client_auth: ClientAuth::Optional,
         grpc_auth: GrpcAuth::Mtls,
         allow_roles: vec!["gitlab".into()],
+        authz: None,
         trust_domain: Some(cfg.trust_domain.clone()),
         insecure: false,
         verbose: false,

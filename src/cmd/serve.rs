@@ -9,7 +9,7 @@ use tokio::signal::unix::{signal, Signal, SignalKind};
 
 /// Run the reference node until SIGINT (Ctrl-C), SIGTERM or SIGQUIT: its normal end, exit 0
 /// with a log line naming the signal (a service manager counts 143 as a failure); SIGHUP
-/// reloads the certificate, key, bundle and CRL.
+/// reloads the certificate, key, bundle and CRL, and the `--authz` policy.
 pub fn run(ctx: &Ctx, a: ServeArgs) -> Result<u8> {
     for r in &a.allow_roles {
         names::check_role(r)?;
@@ -44,8 +44,13 @@ pub fn run(ctx: &Ctx, a: ServeArgs) -> Result<u8> {
             c.exists().then_some(c)
         })
     };
-    let allow_role = (!a.allow_roles.is_empty()).then_some("--allow-role");
-    let trust_domain = ctx.trust_domain(a.trust_domain.as_ref(), allow_role)?;
+    // Roles are established under the identity rule, which needs the trust domain.
+    let needs_roles = if a.authz.is_some() {
+        Some("--authz")
+    } else {
+        (!a.allow_roles.is_empty()).then_some("--allow-role")
+    };
+    let trust_domain = ctx.trust_domain(a.trust_domain.as_ref(), needs_roles)?;
     let limits = Limits {
         max_connections: connection_cap(ctx, a.max_connections as usize),
         header_timeout: seconds("--header-timeout", a.header_timeout)?,
@@ -66,6 +71,7 @@ pub fn run(ctx: &Ctx, a: ServeArgs) -> Result<u8> {
         client_auth: a.client_auth,
         grpc_auth: a.grpc_auth,
         allow_roles: a.allow_roles,
+        authz: a.authz,
         trust_domain,
         insecure: a.insecure,
         verbose: a.verbose,
@@ -92,6 +98,7 @@ pub fn run(ctx: &Ctx, a: ServeArgs) -> Result<u8> {
             .map(|a| a.to_string())
             .collect::<Vec<_>>()
             .join(" ");
+        let policy = server.policy();
         let p = &ctx.printer;
         if p.is_json() {
             p.json(&serde_json::json!({
@@ -100,23 +107,33 @@ pub fn run(ctx: &Ctx, a: ServeArgs) -> Result<u8> {
                 "client_auth": opts.client_auth,
                 "grpc_auth": opts.grpc_auth,
                 "allow_roles": opts.allow_roles,
+                "authz": opts.authz.as_ref().map(|f| serde_json::json!({
+                    "file": f.display().to_string(),
+                    "rules": policy.as_ref().map_or(0, |p| p.rules.len()),
+                })),
                 "crl": opts.crl.as_ref().map(|p| p.display().to_string()),
                 "trust_domain": opts.trust_domain,
                 "limits": opts.limits,
             }))?;
         } else {
-            p.line(&format!(
-                "listening on {addr} ({})",
-                if opts.insecure {
-                    "plaintext HTTP/1.1, h2c and gRPC".to_string()
-                } else {
-                    format!(
-                        "TLS with HTTP/1.1, h2 and gRPC; plaintext redirected; client-auth {:?}, grpc-auth {:?}",
-                        opts.client_auth, opts.grpc_auth
-                    )
-                    .to_lowercase()
-                }
-            ))?;
+            let mode = if opts.insecure {
+                "plaintext HTTP/1.1, h2c and gRPC".to_string()
+            } else {
+                format!(
+                    "TLS with HTTP/1.1, h2 and gRPC; plaintext redirected; client-auth {:?}, grpc-auth {:?}",
+                    opts.client_auth, opts.grpc_auth
+                )
+                .to_lowercase()
+            };
+            let authz = match (&opts.authz, &policy) {
+                (Some(f), Some(pol)) => format!(
+                    "; authorization policy {} ({})",
+                    f.display(),
+                    crate::serve::rule_count(pol)
+                ),
+                _ => String::new(),
+            };
+            p.line(&format!("listening on {addr} ({mode}{authz})"))?;
         }
         let reloads = tokio::spawn(async move {
             while hup.recv().await.is_some() {

@@ -14,7 +14,13 @@
 //! certificate, key, bundle and CRL are reloaded when their files change and on request
 //! (SIGHUP); a reload that fails keeps the configuration in force; a CRL past its
 //! nextUpdate is refused.
+//!
+//! `--authz FILE` decides every request by a policy ([`crate::pki::authz`]) before its
+//! method is looked up; the policy is reloaded with the certificates (SIGHUP, a change of its
+//! file), on its own: a policy that does not load keeps the one in force, and a certificate
+//! reload never waits on the policy.
 
+mod authz;
 mod service;
 mod state;
 
@@ -32,6 +38,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 
 use crate::error::{Error, Result};
+use crate::pki::authz::Policy;
 use crate::tlsconf;
 
 pub use service::Identity;
@@ -232,6 +239,20 @@ fn versions(files: &[PathBuf]) -> Vec<Option<FileVersion>> {
     files.iter().map(|p| file_version(p).ok()).collect()
 }
 
+/// Everything watched: the files of the TLS configuration, then the policy file (if any).
+fn all_watched(o: &Options) -> Vec<PathBuf> {
+    let mut v = watched_files(o);
+    v.extend(o.authz.iter().cloned());
+    v
+}
+
+/// What a reload loads again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Parts {
+    tls: bool,
+    policy: bool,
+}
+
 /// Why a reload happens.
 #[derive(Debug, Clone, Copy)]
 enum Trigger {
@@ -248,12 +269,52 @@ impl Trigger {
     }
 }
 
-/// Load everything again and swap the TLS configuration; on any error keep the one in
-/// force. One log line either way. `seen`: the file versions stat'ed before loading.
-fn reload(state: &State, why: Trigger, seen: Vec<Option<FileVersion>>) {
+/// Load `parts` again: the TLS configuration (all or nothing: on any error the one in force
+/// is kept) and the policy (the same), each with one log line either way. `seen`: the file
+/// versions stat'ed before loading.
+fn reload(state: &State, why: Trigger, seen: Vec<Option<FileVersion>>, parts: Parts) {
     if let Ok(mut l) = state.loaded.lock() {
         *l = seen;
     }
+    if parts.tls {
+        reload_tls(state, why);
+    }
+    if parts.policy {
+        reload_policy(state, why);
+    }
+}
+
+/// Load the policy file again; keep the policy in force when it does not load.
+fn reload_policy(state: &State, why: Trigger) {
+    let Some(path) = &state.opts.authz else {
+        return;
+    };
+    match crate::pki::authz::load(path) {
+        Ok(p) => {
+            let line = format!(
+                "serve: reloaded authorization policy {} ({}) {}",
+                path.display(),
+                rule_count(&p),
+                why.as_str()
+            );
+            *state.policy.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(p));
+            crate::output::log_line(&line);
+        }
+        Err(e) => crate::output::log_line(&format!(
+            "serve: reload of the authorization policy {} failed, keeping the previous policy: {e}",
+            why.as_str()
+        )),
+    }
+}
+
+/// "1 rule", "4 rules".
+pub fn rule_count(p: &Policy) -> String {
+    let n = p.rules.len();
+    format!("{n} rule{}", if n == 1 { "" } else { "s" })
+}
+
+/// Load the TLS configuration again and swap it; on any error keep the one in force.
+fn reload_tls(state: &State, why: Trigger) {
     if state.opts.insecure {
         crate::output::log_line(&format!(
             "serve: nothing to reload {} (--insecure serves no certificate)",
@@ -287,7 +348,9 @@ fn reload(state: &State, why: Trigger, seen: Vec<Option<FileVersion>>) {
 /// files have stopped changing for a moment (a renewal replaces key and certificate one
 /// after the other); each change is logged once, a failed one too.
 async fn watch(state: Arc<State>, interval: Option<Duration>) {
-    let files = watched_files(&state.opts);
+    let files = all_watched(&state.opts);
+    // The TLS files come first, then the policy file.
+    let n_tls = watched_files(&state.opts).len();
     // The generation whose CRL was said to have passed its nextUpdate.
     let mut said: Option<u64> = None;
     loop {
@@ -319,7 +382,8 @@ async fn watch(state: Arc<State>, interval: Option<Duration>) {
         };
         tokio::select! {
             _ = state.reload.notified() => {
-                reload(&state, Trigger::Signal, versions(&files));
+                let parts = Parts { tls: true, policy: true };
+                reload(&state, Trigger::Signal, versions(&files), parts);
                 continue;
             }
             (generation, at) = expiry => {
@@ -350,7 +414,14 @@ async fn watch(state: Arc<State>, interval: Option<Duration>) {
             }
             now = again;
         }
-        reload(&state, Trigger::FileChange, now);
+        // Only what changed: a new policy does not rebuild the TLS configuration (nor drop
+        // its session cache), a renewed certificate does not reread the policy.
+        let changed = |a: usize, b: usize| now.get(a..b) != loaded.get(a..b);
+        let parts = Parts {
+            tls: changed(0, n_tls),
+            policy: changed(n_tls, files.len()),
+        };
+        reload(&state, Trigger::FileChange, now, parts);
     }
 }
 
@@ -367,11 +438,15 @@ impl Server {
             return Err(Error::Usage("--max-connections must be at least 1".into()));
         }
         // Stat'ed before loading: a change while loading is seen by the next look.
-        let loaded = versions(&watched_files(&opts));
+        let loaded = versions(&all_watched(&opts));
         let tls = if opts.insecure {
             None
         } else {
             Some(build_tls(&opts, 0)?)
+        };
+        let policy = match &opts.authz {
+            Some(p) => Some(Arc::new(crate::pki::authz::load(p)?)),
+            None => None,
         };
         let mut listeners = Vec::with_capacity(opts.listen.len());
         for addr in &opts.listen {
@@ -391,6 +466,7 @@ impl Server {
                 unauthenticated: Arc::new(Unauthenticated::default()),
                 loaded: std::sync::Mutex::new(loaded),
                 reload: Arc::new(tokio::sync::Notify::new()),
+                policy: RwLock::new(policy),
             }),
         })
     }
@@ -403,8 +479,17 @@ impl Server {
             .collect()
     }
 
-    /// A handle that asks the running server to reload its certificate, key, bundle and
-    /// CRL now (what SIGHUP does).
+    /// The authorization policy in force (None: no `--authz`).
+    pub fn policy(&self) -> Option<Arc<Policy>> {
+        self.state
+            .policy
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// A handle that asks the running server to reload its certificate, key, bundle, CRL
+    /// and policy now (what SIGHUP does).
     pub fn reloader(&self) -> Arc<tokio::sync::Notify> {
         self.state.reload.clone()
     }
@@ -629,6 +714,7 @@ async fn handle(
             );
             let svc = service::Svc {
                 state: state.clone(),
+                peer,
                 identity,
                 peer_chain,
                 tls: true,
@@ -664,6 +750,7 @@ async fn handle(
             log(&state, &format!("{peer}: plaintext (insecure mode)"));
             let svc = service::Svc {
                 state: state.clone(),
+                peer,
                 identity: None,
                 peer_chain: None,
                 tls: false,

@@ -1,8 +1,10 @@
 //! The request handlers of `serve`: JSON identity on HTTP, gRPC health with per-request
-//! authentication and authorization by role, and the plaintext redirect.
+//! authentication and authorization by role (`--allow-role`) or by policy (`--authz`), and
+//! the plaintext redirect.
 
 use std::convert::Infallible;
 use std::future::Future;
+use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -25,7 +27,7 @@ pub struct Identity {
     /// SPIFFE id.
     pub spiffe_id: Option<String>,
     /// The role under the identity rule (`pki::identity`), or why there is none: what
-    /// `--allow-role` checks.
+    /// `--allow-role` and `--authz` check.
     #[serde(skip)]
     pub established: std::result::Result<String, String>,
 }
@@ -97,6 +99,8 @@ type Fut = Pin<Box<dyn Future<Output = Result<Response<Body>, Infallible>> + Sen
 #[derive(Clone)]
 pub struct Svc {
     pub(super) state: Arc<State>,
+    /// The client's address, for the log.
+    pub(super) peer: SocketAddr,
     pub(super) identity: Option<Identity>,
     /// The verified client chain, checked again after a CRL reload.
     pub(super) peer_chain: Option<Arc<PeerChain>>,
@@ -173,13 +177,46 @@ impl Svc {
         // Everything is decided before a byte of the body is read: a refused caller gets
         // its answer and the body is never read (HTTP/1.1 then closes the connection,
         // HTTP/2 resets the stream).
-        if is_grpc {
-            if !h2 {
-                return status(
-                    StatusCode::HTTP_VERSION_NOT_SUPPORTED,
-                    "gRPC needs HTTP/2\n",
-                );
+        if is_grpc && !h2 {
+            return status(
+                StatusCode::HTTP_VERSION_NOT_SUPPORTED,
+                "gRPC needs HTTP/2\n",
+            );
+        }
+        // With a policy, authorization comes before the method is looked up: a caller not
+        // allowed meets the same refusal whether the method exists or not.
+        let policy = self
+            .state
+            .policy
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        if let Some(policy) = policy {
+            let established = self.identity.as_ref().map(|i| &i.established);
+            let verdict = super::authz::decide(&policy, &path, established);
+            if self.state.opts.verbose {
+                crate::output::log_line(&format!(
+                    "{}: {} {path} {} role={}: authz {}",
+                    self.peer,
+                    req.method(),
+                    if h2 { "h2" } else { "http/1.1" },
+                    established
+                        .and_then(|e| e.as_ref().ok())
+                        .map_or("-", String::as_str),
+                    verdict.log
+                ));
             }
+            if let Some(r) = verdict.refusal {
+                return if is_grpc {
+                    grpc_error(r.grpc, &r.message)
+                } else {
+                    status(r.http, &format!("{}\n", r.message))
+                };
+            }
+            if is_grpc && path != HEALTH_CHECK {
+                return grpc_error(12, "only grpc.health.v1.Health/Check is served");
+            }
+        } else if is_grpc {
             if path != HEALTH_CHECK {
                 return grpc_error(12, "only grpc.health.v1.Health/Check is served");
             }

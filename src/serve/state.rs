@@ -14,6 +14,8 @@ use rustls_pki_types::CertificateDer;
 use serde::Serialize;
 use tokio::sync::{Notify, Semaphore};
 
+use crate::pki::authz::Policy;
+
 /// How the TLS handshake treats client certificates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -91,6 +93,9 @@ pub struct Options {
     pub grpc_auth: GrpcAuth,
     /// Roles allowed per request (empty: any).
     pub allow_roles: Vec<String>,
+    /// The authorization policy file (`--authz`): who may call which path or gRPC method,
+    /// decided per request before the method is looked up (not with `allow_roles`).
+    pub authz: Option<PathBuf>,
     /// The cluster's SPIFFE trust domain: roles are established under the identity rule
     /// (`pki::identity`) only with it.
     pub trust_domain: Option<String>,
@@ -109,7 +114,8 @@ impl Options {
         !self.insecure
             && (self.client_auth != ClientAuth::None
                 || self.grpc_auth == GrpcAuth::Mtls
-                || !self.allow_roles.is_empty())
+                || !self.allow_roles.is_empty()
+                || self.authz.is_some())
     }
 }
 
@@ -126,6 +132,9 @@ pub struct State {
     pub(super) loaded: std::sync::Mutex<Vec<Option<FileVersion>>>,
     /// Wakes the watcher for a reload now (SIGHUP).
     pub(super) reload: Arc<tokio::sync::Notify>,
+    /// The authorization policy in force (None: no `--authz`); replaced at each reload
+    /// that loads the file without error.
+    pub(super) policy: RwLock<Option<Arc<Policy>>>,
 }
 
 /// The TLS configuration in force, the client certificate verifier inside it, and its
