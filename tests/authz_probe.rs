@@ -110,6 +110,8 @@ const POLICY: &str = "authz:
     roles: [gitlab]
   - path: /internal/*
     roles: [gitlab]
+  - path: /gitaly.RepositoryService/*
+    roles: [gitlab]
 ";
 
 /// The matrix against a server that lets only gitlab in: every cell is what curl sees
@@ -136,7 +138,7 @@ fn the_matrix_is_what_curl_sees_and_agrees_with_the_policy() {
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let v = r.json();
     let cells = v[0]["authz"].as_array().expect("authz cells");
-    assert_eq!(cells.len(), 3 * 3, "{cells:?}");
+    assert_eq!(cells.len(), 4 * 3, "{cells:?}");
     for c in cells {
         let path = c["called"].as_str().unwrap();
         let grpc = c["grpc"].as_bool().unwrap();
@@ -167,6 +169,23 @@ fn the_matrix_is_what_curl_sees_and_agrees_with_the_policy() {
         .filter(|c| c["path"] == "/internal/*")
         .collect();
     assert_eq!(wild[0]["called"], "/internal/secctl-authz-probe");
+    // An unknown method under a gRPC wildcard: serve authorizes before it looks the method
+    // up, so a role it does not let in is denied (7), not told the method is absent (12).
+    let unknown: Vec<(&str, &str)> = cells
+        .iter()
+        .filter(|c| c["path"] == "/gitaly.RepositoryService/*")
+        .map(|c| {
+            (
+                c["role"].as_str().unwrap_or("-"),
+                c["observed"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        unknown,
+        [("gitlab", "absent"), ("ops", "deny"), ("-", "deny")],
+        "{cells:?}"
+    );
     // The gRPC method was called as gRPC: its evidence is a grpc-status.
     let health = cells
         .iter()

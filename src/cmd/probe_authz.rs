@@ -36,7 +36,7 @@ pub fn parse_as(s: &str) -> Result<RoleCert> {
     if cert.is_empty() || key.is_empty() {
         return Err(bad("empty file name"));
     }
-    crate::pki::names::check_role_chars(role).map_err(|e| bad(&e.to_string()))?;
+    crate::pki::names::check_role(role).map_err(|e| bad(&e.to_string()))?;
     Ok(RoleCert {
         role: role.to_string(),
         cert: PathBuf::from(cert),

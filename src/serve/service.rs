@@ -217,11 +217,13 @@ impl Svc {
                 return grpc_error(12, "only grpc.health.v1.Health/Check is served");
             }
         } else if is_grpc {
-            if path != HEALTH_CHECK {
-                return grpc_error(12, "only grpc.health.v1.Health/Check is served");
-            }
+            // Authorization first: a caller that may not call learns nothing of which
+            // methods exist.
             if let Err((code, msg)) = self.authorize(self.state.opts.grpc_auth == GrpcAuth::Mtls) {
                 return grpc_error(code, &msg);
+            }
+            if path != HEALTH_CHECK {
+                return grpc_error(12, "only grpc.health.v1.Health/Check is served");
             }
         } else if let Err((code, msg)) = self.authorize(false) {
             let st = if code == 16 {

@@ -225,7 +225,7 @@ pub fn validate(specs: &[RuleSpec]) -> std::result::Result<Policy, (usize, Strin
         let mut roles = Vec::new();
         for r in &s.roles.value {
             let role = r.value.trim();
-            crate::pki::names::check_role_chars(role)
+            crate::pki::names::check_role(role)
                 .map_err(|e| (r.referenced.line() as usize, e.to_string()))?;
             if !roles.iter().any(|x: &String| x == role) {
                 roles.push(role.to_string());
@@ -422,6 +422,11 @@ mod tests {
                 "authz:\n  - path: /a\n    roles: [\"bad role\"]\n",
                 "line 3",
                 "invalid role",
+            ),
+            (
+                "authz:\n  - path: /a\n    roles: [Gitlab]\n",
+                "line 3",
+                "lowercase",
             ),
             (
                 "authz:\n  - path: /a\n    roles: [x]\n  - path: /a\n    roles: [y]\n",
