@@ -253,7 +253,8 @@ fn check_extensions(c: &X509Certificate<'_>, pos: Position, s: &mut Sink<'_>) {
         }
     }
     check_key_identifiers(c, aki, ski, is_ca_pos, s);
-    let empty_subject = c.subject().iter().next().is_none();
+    // (A CA with an empty subject is refused by its own rule, RFC 5280 4.1.2.6.)
+    let empty_subject = !is_ca_pos && c.subject().iter().next().is_none();
     match san {
         Some((false, _)) if empty_subject => s.push(
             "RFC 5280 4.2.1.6",
