@@ -1632,5 +1632,71 @@ mod tests {
         assert!(email_matches("a@x.example.com", ".example.com"));
         assert!(!email_matches("a@example.com", ".example.com"));
         assert!(email_matches("a@example.com", "a@example.com"));
+        // An asterisk is a character; a malformed address is within no subtree.
+        assert!(email_matches("*@example.com", "*@example.com"));
+        assert!(!email_matches("user@example.com", "*@example.com"));
+        assert!(!email_matches("invalid@address@example.com", "example.com"));
+        assert!(!email_constraint_syntax("invalid@invalid@example.com"));
+        assert!(email_constraint_syntax(".example.com") && email_constraint_syntax("a@b"));
+    }
+
+    #[test]
+    fn serial_numbers() {
+        // (case, INTEGER content, refusal or None)
+        let table: &[(&str, &[u8], Option<&str>)] = &[
+            ("one", &[1], None),
+            ("20 octets", &[0x7f; 20], None),
+            (
+                "20 octets with the sign octet",
+                &[[0u8].as_slice(), &[0xff; 20]].concat(),
+                None,
+            ),
+            ("zero", &[0], Some("serial number 0")),
+            ("negative", &[0x80, 1], Some("negative serial number")),
+            ("21 octets", &[0x7f; 21], Some("serial number of 21 octets")),
+        ];
+        for (case, raw, want) in table {
+            let mut out = Vec::new();
+            let mut s = Sink {
+                depth: 0,
+                subject: String::new(),
+                out: &mut out,
+            };
+            check_serial(raw, &mut s);
+            match want {
+                None => assert!(out.is_empty(), "{case}: {out:?}"),
+                Some(n) => assert!(
+                    out.len() == 1 && out[0].detail.contains(n),
+                    "{case}: {out:?}"
+                ),
+            }
+        }
+    }
+
+    #[test]
+    fn dns_names_in_the_preferred_name_syntax() {
+        for ok in [
+            "a.test",
+            "*.example.com",
+            "xn--bcher-kva.example",
+            "8.8.8.8",
+            "a-b.c",
+        ] {
+            assert!(dns_san_syntax(ok), "{ok}");
+        }
+        for bad in [
+            "foo_bar.example.com",
+            "*",
+            "ba*.example.com",
+            "foo.*.example.com",
+            ".example.com",
+            "a..b",
+            "-a.b",
+            "a b",
+            "\u{1f61c}.example.com",
+            "",
+        ] {
+            assert!(!dns_san_syntax(bad), "{bad:?} accepted");
+        }
     }
 }

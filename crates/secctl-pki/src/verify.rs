@@ -517,17 +517,27 @@ const DEFERRED: &str = "deferred: ";
 /// constraint), a CA certificate as the end entity (RFC 5280 allows it), and any refusal of
 /// a path through a self-issued intermediate (webpki counts it toward pathLenConstraint
 /// against RFC 5280 6.1.4 (l), and its path building then reports whatever error ranks
-/// highest among the paths it tried).
+/// highest among the paths it tried) or of a path whose names match only as RFC 5280 7.1
+/// compares them (webpki compares bytes).
 fn chain_error(e: &webpki::Error, bundle: &str, path: Option<&[&X509Certificate<'_>]>) -> String {
     use webpki::Error as E;
     let self_issued_inside = path.is_some_and(|p| {
         p.len() > 2 && p[1..p.len() - 1].iter().any(|c| rfc5280::is_self_issued(c))
+    });
+    // webpki chains by byte-identical names; RFC 5280 7.1 compares them after
+    // normalisation (a PrintableString issuer and a UTF8String subject of the same text).
+    let normalised_link = path.is_some_and(|p| {
+        p.windows(2)
+            .any(|w| w[0].issuer().as_raw() != w[1].subject().as_raw())
     });
     match e {
         E::NameConstraintViolation => format!("{DEFERRED}name constraints"),
         E::CaUsedAsEndEntity => format!("{DEFERRED}a CA certificate as the end entity"),
         _ if self_issued_inside => {
             format!("{DEFERRED}a path through a self-issued certificate")
+        }
+        _ if normalised_link => {
+            format!("{DEFERRED}issuer names compared as RFC 5280 7.1 says")
         }
         E::UnknownIssuer => format!("not issued by a CA in {bundle}"),
         E::CertExpired { .. } => "a CA certificate in the chain has expired".into(),
