@@ -863,7 +863,14 @@ fn verify_finds_intermediates_in_the_state_directory_and_untrusted() {
         "{:?}",
         v.checks.iter().map(|c| &c.detail).collect::<Vec<_>>()
     );
-    assert!(v.findings.is_empty());
+    assert!(
+        v.findings.is_empty(),
+        "{:?}",
+        v.findings
+            .iter()
+            .map(|f| (f.depth, &f.subject, &f.rule))
+            .collect::<Vec<_>>()
+    );
 }
 
 /// Issue #30: `cert renew --exec CMD` runs CMD once the renewed files are in place, with
