@@ -16,6 +16,7 @@ use x509_parser::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::rfc5280;
+use crate::sig::Signature;
 
 /// The outcome of the revocation row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -131,6 +132,8 @@ fn fmt(t: OffsetDateTime) -> String {
 enum Unusable {
     /// Not a CRL secctl can read.
     Malformed(String),
+    /// Signed with an algorithm secctl does not verify.
+    Unsupported(String),
     /// Under the name of a CA we know, and signed by none of the keys of that name.
     Unverified(String),
     /// From a CA that is in neither the bundle nor the path.
@@ -163,6 +166,7 @@ pub(crate) fn usable_crls<'a>(
     });
     let why = |n: usize, u: &Unusable| match u {
         Unusable::Malformed(why) => format!("CRL {n} is malformed ({why})"),
+        Unusable::Unsupported(why) => format!("CRL {n} cannot be checked ({why})"),
         Unusable::Unverified(issuer) => {
             format!("the CRL of {issuer} is not signed by that CA's key")
         }
@@ -173,7 +177,7 @@ pub(crate) fn usable_crls<'a>(
     if crls.is_empty() {
         // The most telling reason: a malformed CRL, then a forged one, then a foreign one.
         let rank = |u: &Unusable| match u {
-            Unusable::Malformed(_) => 0,
+            Unusable::Malformed(_) | Unusable::Unsupported(_) => 0,
             Unusable::Unverified(_) => 1,
             Unusable::Foreign(_) => 2,
         };
@@ -217,7 +221,17 @@ fn read_crl<'a>(
     if named.is_empty() {
         return Err(Unusable::Foreign(issuer));
     }
-    if !named.iter().any(|c| view.verify_signature(c.public_key())) {
+    let verdicts: Vec<Signature> = named
+        .iter()
+        .map(|c| crate::sig::verify(c.public_key(), der))
+        .collect();
+    if !verdicts.contains(&Signature::Valid) {
+        if verdicts.iter().all(|v| *v == Signature::Unsupported) {
+            return Err(Unusable::Unsupported(format!(
+                "signed with algorithm {}, which secctl does not verify",
+                view.signature_algorithm.algorithm.to_id_string()
+            )));
+        }
         return Err(Unusable::Unverified(issuer));
     }
     Ok(Crl {
