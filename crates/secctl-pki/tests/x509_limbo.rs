@@ -7,10 +7,12 @@
 //!
 //! Testcases that secctl's design puts out of scope are listed with their reason in
 //! `tests/x509-limbo/exceptions.json` (`out_of_scope`), as are the known disagreements in
-//! scope (`known_refusals`: they count against the agreement). The test fails on any false
-//! accept in scope, on a false refusal the file does not name, on a listed id the corpus no
-//! longer has, and when the agreement falls below 95%. It prints the agreement and every
-//! disagreement (`cargo test -p secctl-pki --test x509_limbo -- --nocapture`).
+//! scope (`known_refusals`: they count against the agreement) and the testcases whose input
+//! secctl refuses as unusable, exit 2, instead of judging it, exit 1 (`unusable_input`). The
+//! test fails on any false accept in scope, on a false refusal or an exit 2 the file does not
+//! name, on a listed id the corpus no longer has, and when the agreement falls below 95%. It
+//! prints the agreement and every disagreement
+//! (`cargo test -p secctl-pki --test x509_limbo -- --nocapture`).
 
 #![allow(clippy::disallowed_macros)] // the summary goes to stdout, shown with --nocapture
 
@@ -57,6 +59,9 @@ struct Exceptions {
     /// Testcases run and counted, where secctl refuses what the corpus expects to succeed,
     /// with the reason.
     known_refusals: BTreeMap<String, String>,
+    /// Testcases whose input secctl refuses as unusable (exit 2) rather than judging it
+    /// (exit 1), with the reason: a well-formed certificate that is not acceptable exits 1.
+    unusable_input: BTreeMap<String, String>,
 }
 
 /// What `secctl verify` concluded.
@@ -149,6 +154,7 @@ fn x509_limbo_agreement() {
         .out_of_scope
         .keys()
         .chain(exceptions.known_refusals.keys())
+        .chain(exceptions.unusable_input.keys())
         .filter(|id| !ids.contains(id.as_str()))
         .collect();
 
@@ -160,6 +166,7 @@ fn x509_limbo_agreement() {
     let mut false_refusals = Vec::new();
     let mut unlisted_refusals = Vec::new();
     let mut errors = Vec::new();
+    let mut unlisted_errors = Vec::new();
     for tc in &limbo.testcases {
         if exceptions.out_of_scope.contains_key(&tc.id) {
             continue;
@@ -177,6 +184,9 @@ fn x509_limbo_agreement() {
         }
         if let Verdict::Error(e) = &verdict {
             errors.push(format!("{}: {e}", tc.id));
+            if !exceptions.unusable_input.contains_key(&tc.id) {
+                unlisted_errors.push(tc.id.clone());
+            }
         }
         match (tc.expected_result.as_str(), &verdict) {
             ("SUCCESS", Verdict::Accept) | ("FAILURE", Verdict::Refuse(_) | Verdict::Error(_)) => {
@@ -221,6 +231,10 @@ fn x509_limbo_agreement() {
     assert!(
         unlisted_refusals.is_empty(),
         "false refusals not named in exceptions.json: {unlisted_refusals:?}"
+    );
+    assert!(
+        unlisted_errors.is_empty(),
+        "refused as unusable input (exit 2) but not named in exceptions.json: {unlisted_errors:?}"
     );
     assert!(
         rate >= MIN_AGREEMENT,
