@@ -203,16 +203,16 @@ fn candidates<'a>(
     let mut anchors = Vec::new();
     for (i, d) in req.bundle.iter().enumerate() {
         let c = parse_cert(req.bundle_name, d)?;
-        // A certificate that cannot be a CA at all (v3, no CA:TRUE, no keyCertSign, not
-        // self-signed) is a usage error: a leaf given as --ca. A root that breaks a rule (no
+        // A certificate that does not claim to be a CA at all (v3, neither CA:TRUE nor
+        // keyCertSign) is a usage error: a leaf given as --ca (a self-signed server
+        // certificate too). A root that breaks a rule (keyCertSign without
         // basicConstraints, v1) is kept, so that the profile check refuses it with its rule
         // (exit 1).
         let may_sign = c.is_ca()
             || c.key_usage()
                 .ok()
                 .flatten()
-                .is_some_and(|k| k.value.key_cert_sign())
-            || rfc5280::is_self_signed(&c);
+                .is_some_and(|k| k.value.key_cert_sign());
         if !may_sign && c.version() == X509Version::V3 {
             return Err(Error::input(
                 req.bundle_name,

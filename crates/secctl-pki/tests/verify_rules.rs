@@ -881,3 +881,21 @@ fn name_constraints_have_a_budget() {
     );
     assert_ok("within the budget", &run(&l, &[&i], &[&r]));
 }
+
+#[test]
+fn a_root_that_breaks_a_rule_is_judged_a_leaf_given_as_ca_is_not() {
+    // A root with keyCertSign and no basicConstraints: refused with the rule (exit 1).
+    let mut p = ca("Root");
+    p.is_ca = IsCa::NoCa;
+    let r = make(p, None);
+    let l = make(leaf("n1", &["a.test"]), Some(&r));
+    assert_refused(
+        "root without basicConstraints",
+        &run(&l, &[], &[&r]),
+        "not a CA: no basicConstraints",
+    );
+    // A self-signed server certificate given as --ca: a usage error (exit 2).
+    let s = make(leaf("srv", &["a.test"]), None);
+    let e = run_at(&s, &[], &[&s], vec![], None).unwrap_err();
+    assert!(e.to_string().contains("is not a CA certificate"), "{e}");
+}
