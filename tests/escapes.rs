@@ -149,7 +149,8 @@ fn verify_file_escapes_a_hostile_certificate() {
         "--host",
         "other.test",
     ]);
-    // The host does not match: a real failure, reported, not forged into "verified".
+    // The host does not match, and the DNS SAN with control characters is no host name
+    // (RFC 5280 4.2.1.6): real failures, reported, not forged into "verified".
     assert_eq!(r.code, 1, "{} {}", r.stdout, r.stderr);
     assert_escaped(
         "verify FILE",
@@ -159,7 +160,7 @@ fn verify_file_escapes_a_hostile_certificate() {
     assert_escaped("verify FILE (stderr)", &r.stderr, &[]);
     assert_eq!(
         r.stdout.lines().last(),
-        Some("NOT verified: host failed"),
+        Some("NOT verified: chain, host failed"),
         "{}",
         r.stdout
     );

@@ -612,11 +612,6 @@ fn rows(alg: Alg, k: &Keys, dir: &Path) -> Vec<Case> {
             "keyUsage lacks keyCertSign",
         ),
         (
-            "root without keyUsage",
-            Box::new(|s: &mut Spec| s.ku = None),
-            "CA certificate without keyUsage",
-        ),
-        (
             "root with empty subject",
             Box::new(|s: &mut Spec| s.empty_subject = true),
             "CA certificate with an empty subject",
@@ -665,21 +660,73 @@ fn rows(alg: Alg, k: &Keys, dir: &Path) -> Vec<Case> {
         );
     }
 
-    // A bundle certificate that is not a CA at all (no basicConstraints) is unusable as a
-    // trust bundle: exit 2, as for a leaf given as --ca.
+    // A root without basicConstraints (self-signed, keyCertSign) is a CA certificate that
+    // breaks a rule: refused with the rule (exit 1), not as unusable input. (A leaf given as
+    // --ca is a usage error, exit 2: tests/cmd/verify-leaf-as-bundle.toml.)
     let mut s = Spec::ca("Root");
     s.bc = None;
     let rb = root(&s, alg, k);
     let lb = issue(&Spec::leaf("n1"), alg, k, &rb);
-    let mut c = case(
-        format!("{a} root without basicConstraints"),
-        &rb,
-        &[&lb],
-        vec![ok_crl(&rb)],
-    )
-    .refused("is not a CA certificate");
-    c.code = 2;
-    out.push(c);
+    out.push(
+        case(
+            format!("{a} root without basicConstraints"),
+            &rb,
+            &[&lb],
+            vec![ok_crl(&rb)],
+        )
+        .refused("depth 1 (O=Prod, CN=Root): not a CA: no basicConstraints"),
+    );
+    // keyUsage is checked when present (RFC 5280 6.1.4 (n)): a CA without it is accepted,
+    // as a CRL issuer without it is (6.3.3 (f)).
+    for (name, on_root) in [("root", true), ("intermediate", false)] {
+        let mut rs = Spec::ca("Root");
+        let mut is = Spec::ca("Inter");
+        if on_root {
+            rs.ku = None;
+        } else {
+            is.ku = None;
+        }
+        let rk = root(&rs, alg, k);
+        let ik = issue(&is, alg, k, &rk);
+        let lk = issue(&Spec::leaf("n1"), alg, k, &ik);
+        out.push(
+            case(
+                format!("{a} {name} without keyUsage"),
+                &rk,
+                &[&lk, &ik],
+                vec![ok_crl(&ik), ok_crl(&rk)],
+            )
+            .openssl(
+                false,
+                "RFC 5280 6.1.4 (n) and 6.3.3 (f) check keyUsage only when present; openssl -x509_strict refuses a CA certificate without it",
+            ),
+        );
+    }
+    // nameConstraints not marked critical: enforced all the same (a CA that left the bit
+    // out gains nothing), satisfied here.
+    let mut is = Spec::ca("Inter");
+    is.nc = Some((false, nc(&[dns_sub("prod.test")], &[])));
+    let inc = issue(&is, alg, k, &r);
+    let lnc = issue(&Spec::leaf("n1"), alg, k, &inc);
+    out.push(case(
+        format!("{a} intermediate nameConstraints not critical, satisfied"),
+        &r,
+        &[&lnc, &inc],
+        vec![ok_crl(&inc), ok_crl(&r)],
+    ));
+    let mut is = Spec::ca("Inter");
+    is.nc = Some((false, nc(&[dns_sub("other.test")], &[])));
+    let inc = issue(&is, alg, k, &r);
+    let lnc = issue(&Spec::leaf("n1"), alg, k, &inc);
+    out.push(
+        case(
+            format!("{a} intermediate nameConstraints not critical, violated"),
+            &r,
+            &[&lnc, &inc],
+            vec![ok_crl(&inc), ok_crl(&r)],
+        )
+        .refused("violates the name constraints of O=Prod, CN=Inter"),
+    );
 
     // Intermediates.
     let inter_rows: Vec<Defect> = vec![
@@ -709,11 +756,6 @@ fn rows(alg: Alg, k: &Keys, dir: &Path) -> Vec<Case> {
             "keyUsage lacks keyCertSign",
         ),
         (
-            "intermediate without keyUsage",
-            Box::new(|s: &mut Spec| s.ku = None),
-            "CA certificate without keyUsage",
-        ),
-        (
             "intermediate without AKI",
             Box::new(|s: &mut Spec| s.aki = None),
             "depth 1 (O=Prod, CN=Inter): no authorityKeyIdentifier",
@@ -737,11 +779,6 @@ fn rows(alg: Alg, k: &Keys, dir: &Path) -> Vec<Case> {
             "intermediate with empty subject",
             Box::new(|s: &mut Spec| s.empty_subject = true),
             "depth 1 (empty subject): CA certificate with an empty subject",
-        ),
-        (
-            "intermediate nameConstraints not critical",
-            Box::new(|s: &mut Spec| s.nc = Some((false, nc(&[dns_sub("prod.test")], &[])))),
-            "nameConstraints is not marked critical",
         ),
         (
             "expired intermediate",
@@ -775,12 +812,6 @@ fn rows(alg: Alg, k: &Keys, dir: &Path) -> Vec<Case> {
         .refused(needle);
         if name.contains("--usage server") {
             c = c.args(&["--usage", "server"]);
-        }
-        if name == "intermediate nameConstraints not critical" {
-            c = c.openssl(
-                true,
-                "RFC 5280 4.2.1.10: conforming CAs MUST mark nameConstraints critical (a verifier that skips a non-critical one would not enforce it); openssl enforces it either way",
-            );
         }
         out.push(c);
     }
@@ -904,16 +935,15 @@ fn rows(alg: Alg, k: &Keys, dir: &Path) -> Vec<Case> {
         )
         .refused("bad signature at depth 0"),
     );
-    // A leaf that is a CA.
+    // A leaf that is a CA: RFC 5280 has no rule against it (webpki's CaUsedAsEndEntity is
+    // left to secctl's rules); the host and usage rows still apply.
     let lca = issue(&Spec::ca("n1"), alg, k, &i);
-    out.push(
-        case(format!("{a} CA certificate as the leaf"), &r, &[&lca, &i], crls())
-            .refused("used as the leaf")
-            .openssl(
-                true,
-                "secctl verifies end-entity certificates (webpki CaUsedAsEndEntity); openssl verify without -purpose accepts a CA at depth 0",
-            ),
-    );
+    out.push(case(
+        format!("{a} CA certificate as the leaf"),
+        &r,
+        &[&lca, &i],
+        crls(),
+    ));
     // A leaf over 64 KiB.
     let mut s = Spec::leaf("n1");
     s.big = true;

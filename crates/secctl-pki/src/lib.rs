@@ -10,10 +10,13 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod dn;
 pub mod error;
 pub mod ground;
 pub mod pki;
 pub mod revocation;
 pub mod rfc5280;
+pub mod sig;
 pub mod tlsconf;
 pub mod verify;
+pub mod verify_crl;

@@ -13,6 +13,8 @@ use serde::Serialize;
 use x509_parser::extensions::{GeneralName, GeneralSubtree, ParsedExtension};
 use x509_parser::prelude::*;
 
+use crate::sig::Signature;
+
 /// One refusal: which certificate (depth in the path, 0 = the leaf, and subject), which rule,
 /// and what was found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -85,14 +87,15 @@ pub fn subject_of(c: &X509Certificate<'_>) -> String {
     c.subject().to_string()
 }
 
-/// Whether subject and issuer are the same name (RFC 5280 6.1: self-issued).
+/// Whether subject and issuer are the same name (RFC 5280 6.1: self-issued), compared as
+/// RFC 5280 7.1 says.
 pub fn is_self_issued(c: &X509Certificate<'_>) -> bool {
-    c.subject().as_raw() == c.issuer().as_raw()
+    crate::dn::names_equal(c.subject(), c.issuer())
 }
 
 /// Whether the certificate is self-issued and its signature verifies with its own key.
 pub fn is_self_signed(c: &X509Certificate<'_>) -> bool {
-    is_self_issued(c) && c.verify_signature(None).is_ok()
+    is_self_issued(c) && crate::sig::verify(c.public_key(), c.as_raw()) == Signature::Valid
 }
 
 struct Sink<'a> {
@@ -138,7 +141,7 @@ pub fn check_cert(
         subject: subject_of(c),
         out,
     };
-    check_form(c, &mut s);
+    check_form(c, pos, &mut s);
     check_extensions(c, pos, &mut s);
     check_ca_status(c, pos, &mut s);
     check_name_constraints(c, pos, &mut s);
@@ -146,8 +149,9 @@ pub fn check_cert(
     check_ca_validity(c, pos, at, &mut s);
 }
 
-/// Size, version, and the signature algorithm inside and outside the signed part.
-fn check_form(c: &X509Certificate<'_>, s: &mut Sink<'_>) {
+/// Size, version, serial number (but a trust anchor's), and the signature algorithm inside
+/// and outside the signed part.
+fn check_form(c: &X509Certificate<'_>, pos: Position, s: &mut Sink<'_>) {
     if c.as_raw().len() > MAX_CERT_LEN {
         s.push(
             "secctl limit",
@@ -166,6 +170,11 @@ fn check_form(c: &X509Certificate<'_>, s: &mut Sink<'_>) {
             ),
         );
     }
+    // A trust anchor is trusted for its name and key by the user's choice (RFC 5280 6.1.1
+    // (d)), and roots in wide use have serial number 0 (Starfield Root G2).
+    if pos != Position::Anchor {
+        check_serial(c.raw_serial(), s);
+    }
     if !same_alg(&c.signature_algorithm, &c.tbs_certificate.signature) {
         s.push(
             "RFC 5280 4.1.1.2",
@@ -177,12 +186,41 @@ fn check_form(c: &X509Certificate<'_>, s: &mut Sink<'_>) {
     }
 }
 
-/// Extensions: parse errors, duplicates, unknown critical ones, AKI/SKI.
+/// The serial number: a positive integer of at most 20 octets (RFC 5280 4.1.2.2). `raw` is
+/// the content of the INTEGER (two's complement, so a leading zero octet only makes room
+/// for the sign and is not counted).
+fn check_serial(raw: &[u8], s: &mut Sink<'_>) {
+    let magnitude = match raw {
+        [0, rest @ ..] if !rest.is_empty() => rest,
+        _ => raw,
+    };
+    if raw.first().is_some_and(|b| b & 0x80 != 0) {
+        s.push(
+            "RFC 5280 4.1.2.2",
+            "negative serial number (it MUST be a positive integer)",
+        );
+    } else if raw.iter().all(|&b| b == 0) {
+        s.push(
+            "RFC 5280 4.1.2.2",
+            "serial number 0 (it MUST be a positive integer)",
+        );
+    } else if magnitude.len() > 20 {
+        s.push(
+            "RFC 5280 4.1.2.2",
+            format!("serial number of {} octets (at most 20)", magnitude.len()),
+        );
+    }
+}
+
+/// Extensions: parse errors, duplicates, unknown critical ones, AKI/SKI, policyConstraints,
+/// and the subjectAltName (critical beside an empty subject, DNS names in the preferred
+/// name syntax).
 fn check_extensions(c: &X509Certificate<'_>, pos: Position, s: &mut Sink<'_>) {
     let is_ca_pos = pos != Position::Leaf;
     let mut seen = std::collections::HashSet::new();
     let mut aki = None;
     let mut ski = None;
+    let mut san = None;
     for e in c.extensions() {
         let oid = e.oid.to_id_string();
         if !seen.insert(oid.clone()) {
@@ -206,19 +244,88 @@ fn check_extensions(c: &X509Certificate<'_>, pos: Position, s: &mut Sink<'_>) {
         match e.parsed_extension() {
             ParsedExtension::AuthorityKeyIdentifier(a) => aki = Some((e.critical, a)),
             ParsedExtension::SubjectKeyIdentifier(k) => ski = Some((e.critical, k)),
+            ParsedExtension::SubjectAlternativeName(n) => san = Some((e.critical, n)),
+            ParsedExtension::PolicyConstraints(_) if !e.critical => s.push(
+                "RFC 5280 4.2.1.11",
+                "policyConstraints is not marked critical (it MUST be)",
+            ),
             _ => {}
         }
     }
+    check_key_identifiers(c, aki, ski, is_ca_pos, s);
+    // (A CA with an empty subject is refused by its own rule, RFC 5280 4.1.2.6.)
+    let empty_subject = !is_ca_pos && c.subject().iter().next().is_none();
+    match san {
+        Some((false, _)) if empty_subject => s.push(
+            "RFC 5280 4.2.1.6",
+            "empty subject with a subjectAltName that is not marked critical (it MUST be)",
+        ),
+        None if empty_subject => s.push(
+            "RFC 5280 4.2.1.6",
+            "empty subject and no subjectAltName: the certificate names nothing",
+        ),
+        _ => {}
+    }
+    for g in san.iter().flat_map(|(_, n)| n.general_names.iter()) {
+        if let GeneralName::DNSName(d) = g {
+            if !dns_san_syntax(d) {
+                s.push(
+                    "RFC 5280 4.2.1.6",
+                    format!(
+                        "DNS name {d:?} is not a host name in the preferred name syntax (letters, digits and '-' in labels of 1 to 63 characters; '*' only as the whole leftmost label)"
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// AKI and SKI (RFC 5280 4.2.1.1, 4.2.1.2): never critical; a keyIdentifier in the AKI of
+/// every certificate but a self-signed one, which may leave the AKI out; and a self-signed
+/// certificate's AKI, when present, names its own key and nothing else (CA/B Forum BR
+/// 7.1.2.1.3: a path builder that follows authorityCertIssuer or a keyIdentifier of
+/// another key would look for an issuer that is not there).
+fn check_key_identifiers(
+    c: &X509Certificate<'_>,
+    aki: Option<(bool, &x509_parser::extensions::AuthorityKeyIdentifier<'_>)>,
+    ski: Option<(bool, &x509_parser::extensions::KeyIdentifier<'_>)>,
+    is_ca_pos: bool,
+    s: &mut Sink<'_>,
+) {
+    let self_signed = || is_self_signed(c);
     match aki {
         Some((true, _)) => s.push(
             "RFC 5280 4.2.1.1",
             "authorityKeyIdentifier is marked critical (it MUST NOT be)",
         ),
-        Some((false, a)) if a.key_identifier.is_none() && pos != Position::Anchor => s.push(
+        Some((false, a)) if self_signed() => {
+            match (&a.key_identifier, ski) {
+                (None, _) => s.push(
+                    "RFC 5280 4.2.1.1",
+                    "the authorityKeyIdentifier of a self-signed certificate has no keyIdentifier",
+                ),
+                (Some(k), Some((_, own))) if k.0 != own.0 => s.push(
+                    "CA/B Forum BR 7.1.2.1.3",
+                    format!(
+                        "the authorityKeyIdentifier of a self-signed certificate ({}) differs from its subjectKeyIdentifier ({})",
+                        hex::encode(k.0),
+                        hex::encode(own.0)
+                    ),
+                ),
+                _ => {}
+            }
+            if a.authority_cert_issuer.is_some() || a.authority_cert_serial.is_some() {
+                s.push(
+                    "CA/B Forum BR 7.1.2.1.3",
+                    "the authorityKeyIdentifier of a self-signed certificate carries authorityCertIssuer or authorityCertSerialNumber",
+                );
+            }
+        }
+        Some((false, a)) if a.key_identifier.is_none() => s.push(
             "RFC 5280 4.2.1.1",
             "authorityKeyIdentifier has no keyIdentifier",
         ),
-        None if pos != Position::Anchor && !is_self_signed(c) => s.push(
+        None if !self_signed() => s.push(
             "RFC 5280 4.2.1.1",
             "no authorityKeyIdentifier (required in every certificate but a self-signed root)",
         ),
@@ -235,6 +342,23 @@ fn check_extensions(c: &X509Certificate<'_>, pos: Position, s: &mut Sink<'_>) {
         ),
         _ => {}
     }
+}
+
+/// Whether a dNSName of a subjectAltName is in the preferred name syntax (RFC 5280 4.2.1.6,
+/// RFC 1034 3.5 as relaxed by RFC 1123 2.1): labels of 1 to 63 letters, digits and hyphens,
+/// not starting or ending with a hyphen, 253 characters at most; a wildcard only as the
+/// whole leftmost label. (An underscore is not a host name character.)
+pub fn dns_san_syntax(name: &str) -> bool {
+    let body = name.strip_prefix("*.").unwrap_or(name);
+    !name.is_empty()
+        && name.len() <= 253
+        && body.split('.').all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
 }
 
 /// basicConstraints, keyUsage and the subject of a CA (and a CA used as the leaf).
@@ -258,25 +382,18 @@ fn check_ca_status(c: &X509Certificate<'_>, pos: Position, s: &mut Sink<'_>) {
             ),
             _ => {}
         }
-    } else if bc_ca {
-        s.push(
-            "RFC 5280 4.2.1.9",
-            "a CA certificate (basicConstraints CA:TRUE) used as the leaf",
-        );
     }
-    // keyUsage.
+    // (A CA certificate as the leaf is not refused: RFC 5280 has no rule against it, its
+    // pathLenConstraint is then meaningless, and the host, usage and role rows still apply.)
+    // keyUsage: checked when present (RFC 5280 6.1.4 (n)); a CA certificate without it is
+    // not refused, as path validation does not refuse it.
     let ku = c.key_usage().ok().flatten();
     if is_ca_pos {
-        match ku {
-            None => s.push(
-                "RFC 5280 4.2.1.3",
-                "CA certificate without keyUsage (keyCertSign required)",
-            ),
-            Some(k) if !k.value.key_cert_sign() => s.push(
+        if ku.as_ref().is_some_and(|k| !k.value.key_cert_sign()) {
+            s.push(
                 "RFC 5280 4.2.1.3",
                 "CA certificate whose keyUsage lacks keyCertSign",
-            ),
-            _ => {}
+            );
         }
     } else if ku.is_some_and(|k| k.value.key_cert_sign()) && !bc_ca {
         s.push(
@@ -290,29 +407,32 @@ fn check_ca_status(c: &X509Certificate<'_>, pos: Position, s: &mut Sink<'_>) {
     }
 }
 
-/// Name constraints: only in CAs, critical, well formed.
+/// Name constraints: only in CAs, well formed, with at least one subtree. (One that is not
+/// marked critical, against RFC 5280 4.2.1.10, is enforced all the same and not refused: a
+/// CA that left the critical bit out gains nothing from it.)
 fn check_name_constraints(c: &X509Certificate<'_>, pos: Position, s: &mut Sink<'_>) {
-    let is_ca_pos = pos != Position::Leaf;
+    let is_ca = pos != Position::Leaf || c.is_ca();
     if let Ok(Some(nc)) = c.name_constraints() {
-        if !is_ca_pos {
+        if !is_ca {
             s.push(
                 "RFC 5280 4.2.1.10",
                 "nameConstraints in a certificate that is not a CA",
             );
         }
-        if !nc.critical {
+        let (p, e) = (&nc.value.permitted_subtrees, &nc.value.excluded_subtrees);
+        if p.is_none() && e.is_none() {
             s.push(
                 "RFC 5280 4.2.1.10",
-                "nameConstraints is not marked critical",
+                "nameConstraints with neither permittedSubtrees nor excludedSubtrees (an empty sequence MUST NOT be issued)",
             );
         }
-        let all = nc
-            .value
-            .permitted_subtrees
-            .iter()
-            .chain(nc.value.excluded_subtrees.iter())
-            .flatten();
-        for st in all {
+        if p.as_ref().is_some_and(Vec::is_empty) || e.as_ref().is_some_and(Vec::is_empty) {
+            s.push(
+                "RFC 5280 4.2.1.10",
+                "nameConstraints with an empty list of subtrees (GeneralSubtrees has at least one)",
+            );
+        }
+        for st in p.iter().chain(e.iter()).flatten() {
             if let Some(why) = invalid_constraint(st) {
                 s.push("RFC 5280 4.2.1.10", why);
             }
@@ -352,14 +472,66 @@ fn check_purpose_and_key(
             }
         }
     }
-    // RSA keys of at least 2048 bits (CA/Browser Forum 6.1.5).
-    if let Ok(x509_parser::public_key::PublicKey::RSA(k)) = c.public_key().parsed() {
-        if k.key_size() < 2048 {
-            s.push(
-                "CA/B Forum BR 6.1.5",
-                format!("RSA key of {} bits (at least 2048 required)", k.key_size()),
-            );
+    if let Some(why) = unaccepted_key(c.public_key()) {
+        s.push("CA/B Forum BR 6.1.5", why);
+    }
+}
+
+/// Why a public key is not one secctl accepts in a certificate (CA/Browser Forum 6.1.5 and
+/// what TLS peers with ring, rustls or OpenSSL's defaults can use): RSA of at least 2048
+/// bits, a whole number of bytes; ECDSA on P-256, P-384 or P-521 named curves; Ed25519 or
+/// Ed448. DSA, other curves and explicit curve parameters are refused.
+pub fn unaccepted_key(spki: &SubjectPublicKeyInfo<'_>) -> Option<String> {
+    use x509_parser::public_key::PublicKey;
+    const CURVES: &[(&str, &str)] = &[
+        ("1.2.840.10045.3.1.7", "P-256"),
+        ("1.3.132.0.34", "P-384"),
+        ("1.3.132.0.35", "P-521"),
+    ];
+    let alg = spki.algorithm.algorithm.to_id_string();
+    match spki.parsed() {
+        Ok(PublicKey::RSA(k)) => {
+            let m = k.modulus;
+            let first = m.iter().position(|&b| b != 0).unwrap_or(m.len());
+            let m = &m[first..];
+            let bits = m
+                .first()
+                .map_or(0, |b| m.len() * 8 - b.leading_zeros() as usize);
+            if bits < 2048 {
+                Some(format!("RSA key of {bits} bits (at least 2048 required)"))
+            } else if bits % 8 != 0 {
+                Some(format!(
+                    "RSA modulus of {bits} bits, not a whole number of bytes"
+                ))
+            } else {
+                None
+            }
         }
+        Ok(PublicKey::EC(_)) => {
+            let curve = spki
+                .algorithm
+                .parameters
+                .as_ref()
+                .filter(|p| p.tag() == x509_parser::asn1_rs::Tag::Oid)
+                .and_then(|p| p.as_oid().ok())
+                .map(|o| o.to_id_string());
+            match curve {
+                Some(c) if CURVES.iter().any(|(oid, _)| *oid == c) => None,
+                Some(c) => Some(format!(
+                    "ECDSA key on curve {c} (secctl accepts P-256, P-384 and P-521)"
+                )),
+                None => Some(
+                    "ECDSA key with explicit curve parameters (secctl accepts the named curves P-256, P-384 and P-521)"
+                        .into(),
+                ),
+            }
+        }
+        // Ed25519, Ed448.
+        Ok(PublicKey::Unknown(_)) if alg == "1.3.101.112" || alg == "1.3.101.113" => None,
+        Ok(PublicKey::DSA(_)) => Some("DSA key (secctl accepts RSA, ECDSA and EdDSA keys)".into()),
+        _ => Some(format!(
+            "public key of algorithm {alg} (secctl accepts RSA, ECDSA and EdDSA keys)"
+        )),
     }
 }
 
@@ -407,47 +579,92 @@ fn invalid_constraint(st: &GeneralSubtree<'_>) -> Option<String> {
             b.len()
         )),
         GeneralName::URI("") => Some("empty URI constraint".into()),
+        GeneralName::RFC822Name(e) if !email_constraint_syntax(e) => Some(format!(
+            "invalid email constraint {e:?} (a mailbox, a host or a .domain)"
+        )),
         GeneralName::Invalid(_, _) => Some("malformed name constraint".into()),
         _ => None,
     }
 }
 
-/// The names of a certificate that name constraints apply to.
-struct Names<'a> {
+/// An rfc822Name constraint: a mailbox (one '@'), a host, or a domain with a leading period.
+fn email_constraint_syntax(b: &str) -> bool {
+    match b.split_once('@') {
+        Some((local, host)) => !local.is_empty() && !host.is_empty() && !host.contains('@'),
+        None => !b.is_empty(),
+    }
+}
+
+/// An rfc822Name of a certificate: a local part and a host around exactly one '@'.
+fn email_syntax(e: &str) -> bool {
+    matches!(e.split_once('@'), Some((local, host)) if !local.is_empty() && !host.is_empty() && !host.contains('@'))
+}
+
+/// The names of a certificate that name constraints apply to, and the name forms secctl
+/// does not evaluate that it has.
+struct Names<'n, 'a> {
     dns: Vec<&'a str>,
     ips: Vec<&'a [u8]>,
     uris: Vec<&'a str>,
     emails: Vec<&'a str>,
+    dirs: Vec<&'n X509Name<'a>>,
+    other_forms: Vec<&'static str>,
 }
 
-fn names_of<'a>(c: &'a X509Certificate<'a>) -> Names<'a> {
+fn names_of<'n, 'a>(c: &'n X509Certificate<'a>) -> Names<'n, 'a> {
     let mut n = Names {
         dns: vec![],
         ips: vec![],
         uris: vec![],
         emails: vec![],
+        dirs: vec![],
+        other_forms: vec![],
     };
-    if let Ok(Some(san)) = c.subject_alternative_name() {
-        for g in &san.value.general_names {
+    for e in c.extensions() {
+        let ParsedExtension::SubjectAlternativeName(san) = e.parsed_extension() else {
+            continue;
+        };
+        for g in &san.general_names {
             match g {
                 GeneralName::DNSName(d) => n.dns.push(d),
                 GeneralName::IPAddress(i) => n.ips.push(i),
                 GeneralName::URI(u) => n.uris.push(u),
                 GeneralName::RFC822Name(e) => n.emails.push(e),
-                _ => {}
+                GeneralName::DirectoryName(d) => n.dirs.push(d),
+                other => n.other_forms.push(form_of(other)),
             }
         }
     }
     n
 }
 
-fn dns_matches(name: &str, base: &str) -> bool {
-    let name = name.trim_end_matches('.').to_ascii_lowercase();
-    let base = base.to_ascii_lowercase();
-    if base.is_empty() {
-        return true;
+/// The name form of a general name, as RFC 5280 4.2.1.6 calls it.
+fn form_of(g: &GeneralName<'_>) -> &'static str {
+    match g {
+        GeneralName::OtherName(..) => "otherName",
+        GeneralName::RFC822Name(_) => "rfc822Name",
+        GeneralName::DNSName(_) => "dNSName",
+        GeneralName::X400Address(_) => "x400Address",
+        GeneralName::DirectoryName(_) => "directoryName",
+        GeneralName::EDIPartyName(_) => "ediPartyName",
+        GeneralName::URI(_) => "uniformResourceIdentifier",
+        GeneralName::IPAddress(_) => "iPAddress",
+        GeneralName::RegisteredID(_) => "registeredID",
+        GeneralName::Invalid(..) => "malformed",
     }
-    name == base || name.ends_with(&format!(".{base}"))
+}
+
+/// Whether `s` ends with `suffix` preceded by a '.', ASCII case-insensitively.
+fn below_ci(s: &str, suffix: &str) -> bool {
+    let (sb, xb) = (s.as_bytes(), suffix.as_bytes());
+    sb.len() > xb.len()
+        && sb[sb.len() - xb.len()..].eq_ignore_ascii_case(xb)
+        && sb[sb.len() - xb.len() - 1] == b'.'
+}
+
+fn dns_matches(name: &str, base: &str) -> bool {
+    let name = name.trim_end_matches('.');
+    base.is_empty() || name.eq_ignore_ascii_case(base) || below_ci(name, base)
 }
 
 fn ip_matches(name: &[u8], base: &[u8]) -> bool {
@@ -461,8 +678,8 @@ fn ip_matches(name: &[u8], base: &[u8]) -> bool {
         .all(|((n, a), m)| n & m == a & m)
 }
 
-/// Host of a URI (RFC 3986 authority without userinfo and port), lowercased.
-fn uri_host(uri: &str) -> Option<String> {
+/// Host of a URI (RFC 3986 authority without userinfo and port).
+fn uri_host(uri: &str) -> Option<&str> {
     let rest = uri.split_once("://")?.1;
     let auth = rest.split(['/', '?', '#']).next()?;
     let auth = auth.rsplit_once('@').map_or(auth, |(_, h)| h);
@@ -471,132 +688,163 @@ fn uri_host(uri: &str) -> Option<String> {
     } else {
         auth.split(':').next()?
     };
-    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+    (!host.is_empty()).then_some(host)
 }
 
 fn uri_matches(uri: &str, base: &str) -> bool {
     let Some(host) = uri_host(uri) else {
         return false;
     };
-    let base = base.to_ascii_lowercase();
     match base.strip_prefix('.') {
-        Some(b) => host.ends_with(&format!(".{b}")),
-        None => host == base,
+        Some(b) => below_ci(host, b),
+        None => host.eq_ignore_ascii_case(base),
     }
 }
 
+/// Whether a (well-formed) email address is within an rfc822Name subtree: that mailbox, all
+/// mailboxes of that host, or of the hosts below a `.domain`. An asterisk is a character
+/// like any other.
 fn email_matches(email: &str, base: &str) -> bool {
-    let email = email.to_ascii_lowercase();
-    let base = base.to_ascii_lowercase();
+    if !email_syntax(email) {
+        return false;
+    }
     if base.contains('@') {
-        return email == base;
+        return email.eq_ignore_ascii_case(base);
     }
     let host = email.rsplit_once('@').map_or("", |(_, h)| h);
     match base.strip_prefix('.') {
-        Some(b) => host.ends_with(&format!(".{b}")),
-        None => host == base,
+        Some(b) => below_ci(host, b),
+        None => host.eq_ignore_ascii_case(base),
     }
 }
 
-/// Whether `subject` lies below the directoryName `base`: its first RDNs are base's RDNs.
-fn dn_within(subject: &X509Name<'_>, base: &X509Name<'_>) -> bool {
-    let s: Vec<_> = subject.iter().collect();
-    let b: Vec<_> = base.iter().collect();
-    if b.len() > s.len() {
-        return false;
-    }
-    b.iter().zip(s.iter()).all(|(br, sr)| {
-        let bv: Vec<_> = br.iter().collect();
-        let sv: Vec<_> = sr.iter().collect();
-        bv.len() == sv.len()
-            && bv.iter().all(|ba| {
-                sv.iter().any(|sa| {
-                    ba.attr_type() == sa.attr_type()
-                        && match (ba.as_str(), sa.as_str()) {
-                            (Ok(x), Ok(y)) => x.trim().eq_ignore_ascii_case(y.trim()),
-                            _ => ba.attr_value().data == sa.attr_value().data,
-                        }
-                })
-            })
-    })
+/// The subtrees of one name form among `trees`.
+fn bases<'t, T>(
+    trees: &'t [GeneralSubtree<'t>],
+    pick: fn(&'t GeneralName<'t>) -> Option<T>,
+) -> Vec<T> {
+    trees.iter().filter_map(|t| pick(&t.base)).collect()
 }
 
-/// Check the names of `c` against the name constraints of a CA.
+fn pick_dns<'t>(g: &'t GeneralName<'t>) -> Option<&'t str> {
+    match g {
+        GeneralName::DNSName(d) => Some(d),
+        _ => None,
+    }
+}
+
+fn pick_ip<'t>(g: &'t GeneralName<'t>) -> Option<&'t [u8]> {
+    match g {
+        GeneralName::IPAddress(b) => Some(b),
+        _ => None,
+    }
+}
+
+fn pick_uri<'t>(g: &'t GeneralName<'t>) -> Option<&'t str> {
+    match g {
+        GeneralName::URI(u) => Some(u),
+        _ => None,
+    }
+}
+
+fn pick_email<'t>(g: &'t GeneralName<'t>) -> Option<&'t str> {
+    match g {
+        GeneralName::RFC822Name(e) => Some(e),
+        _ => None,
+    }
+}
+
+fn pick_dir<'t>(g: &'t GeneralName<'t>) -> Option<&'t X509Name<'t>> {
+    match g {
+        GeneralName::DirectoryName(n) => Some(n),
+        _ => None,
+    }
+}
+
+/// Names of one form against the subtrees of that form: each name must be within one
+/// permitted subtree (when there is any) and within no excluded one. Returns the violations.
+fn judge<N: Copy + Show, B>(
+    label: &str,
+    names: &[N],
+    permitted: &[B],
+    excluded: &[B],
+    within: impl Fn(N, &B) -> bool,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for &n in names {
+        if !permitted.is_empty() && !permitted.iter().any(|b| within(n, b)) {
+            out.push(format!("{label} {} (not permitted)", show(n)));
+        } else if excluded.iter().any(|b| within(n, b)) {
+            out.push(format!("{label} {} (excluded)", show(n)));
+        }
+    }
+    out
+}
+
+/// Most comparisons of a name with a subtree spent on one path (webpki's budget): a
+/// certificate with thousands of names under a CA with thousands of constraints is refused
+/// rather than checked for seconds.
+pub const MAX_NAME_CONSTRAINT_CHECKS: usize = 250_000;
+
+/// Check the names of `c` against the name constraints of a CA, spending `budget`
+/// comparisons; `false` when the budget is exhausted (a finding says so).
 fn check_names(
     c: &X509Certificate<'_>,
     nc: &x509_parser::extensions::NameConstraints<'_>,
     ca_subject: &str,
+    budget: &mut usize,
     s: &mut Sink<'_>,
-) {
+) -> bool {
     let names = names_of(c);
     let subject = c.subject();
-    let has_subject = subject.iter().next().is_some();
     // Email addresses in the subject (emailAddress attribute) count as rfc822 names.
-    let subject_emails: Vec<String> = subject
+    let subject_emails: Vec<&str> = subject
         .iter_email()
-        .filter_map(|a| a.as_str().ok().map(str::to_string))
+        .filter_map(|a| a.as_str().ok())
         .collect();
+    let mut emails = names.emails.clone();
+    emails.extend(subject_emails);
+    // directoryName constraints apply to a non-empty subject and to directoryName SANs.
+    let mut dirs = names.dirs.clone();
+    if subject.iter().next().is_some() {
+        dirs.push(subject);
+    }
     let permitted = nc.permitted_subtrees.as_deref().unwrap_or(&[]);
     let excluded = nc.excluded_subtrees.as_deref().unwrap_or(&[]);
-    let mut violation = |what: String| {
+    let cost = (names.dns.len() + names.ips.len() + names.uris.len() + emails.len() + dirs.len())
+        * (permitted.len() + excluded.len());
+    if cost > *budget {
         s.push(
-            "RFC 5280 4.2.1.10",
-            format!("{what} violates the name constraints of {ca_subject}"),
-        )
-    };
-    // For each name form: a name must match one permitted subtree of its form (when there is
-    // any of that form) and none of the excluded.
-    macro_rules! form {
-        ($names:expr, $pat:path, $matches:expr, $label:literal) => {
-            let perm: Vec<_> = permitted
-                .iter()
-                .filter_map(|t| match &t.base {
-                    $pat(b) => Some(b),
-                    _ => None,
-                })
-                .collect();
-            let excl: Vec<_> = excluded
-                .iter()
-                .filter_map(|t| match &t.base {
-                    $pat(b) => Some(b),
-                    _ => None,
-                })
-                .collect();
-            for n in $names {
-                if !perm.is_empty() && !perm.iter().any(|b| $matches(n, b)) {
-                    violation(format!("{} {} (not permitted)", $label, show(n)));
-                } else if excl.iter().any(|b| $matches(n, b)) {
-                    violation(format!("{} {} (excluded)", $label, show(n)));
-                }
-            }
-        };
+            "secctl limit",
+            format!(
+                "over {MAX_NAME_CONSTRAINT_CHECKS} comparisons of names with the name constraints of {ca_subject}"
+            ),
+        );
+        return false;
     }
-    form!(
-        names.dns.iter().copied(),
-        GeneralName::DNSName,
-        |n: &str, b: &&&str| dns_matches(n, b),
-        "DNS name"
-    );
+    *budget -= cost;
+    let mut violations = Vec::new();
+    let (dp, de) = (bases(permitted, pick_dns), bases(excluded, pick_dns));
+    violations.extend(judge("DNS name", &names.dns, &dp, &de, |n, b| {
+        dns_matches(n, b)
+    }));
     // A wildcard that could match a name of an excluded subtree is excluded (issuance
     // refuses it the same way: crate::pki::constraints::wildcard_covers).
-    for n in names.dns.iter().copied() {
-        let hit = excluded.iter().find_map(|t| match &t.base {
-            GeneralName::DNSName(b) if crate::pki::constraints::wildcard_covers(n, b) => Some(*b),
-            _ => None,
-        });
-        if let Some(b) = hit {
-            violation(format!(
+    for n in names.dns.iter().filter(|n| n.starts_with('*')) {
+        if let Some(b) = de
+            .iter()
+            .find(|b| crate::pki::constraints::wildcard_covers(n, b))
+        {
+            violations.push(format!(
                 "DNS name {} (a wildcard that covers the excluded {b:?})",
-                show(n)
+                show(*n)
             ));
         }
     }
-    form!(
-        names.ips.iter().copied(),
-        GeneralName::IPAddress,
-        |n: &[u8], b: &&&[u8]| ip_matches(n, b),
-        "IP address"
-    );
+    let (ipp, ipe) = (bases(permitted, pick_ip), bases(excluded, pick_ip));
+    violations.extend(judge("IP address", &names.ips, &ipp, &ipe, |n, b| {
+        ip_matches(n, b)
+    }));
     // An IPv4-mapped IPv6 address is also checked as the IPv4 address it carries.
     for n in names.ips.iter().copied() {
         let Ok(v6) = <[u8; 16]>::try_from(n) else {
@@ -606,57 +854,59 @@ fn check_names(
             continue;
         };
         let v4 = v4.octets();
-        if excluded
-            .iter()
-            .any(|t| matches!(&t.base, GeneralName::IPAddress(b) if ip_matches(&v4, b)))
-        {
-            violation(format!(
+        if ipe.iter().any(|b| ip_matches(&v4, b)) {
+            violations.push(format!(
                 "IP address {} (the IPv4 address {}) (excluded)",
                 show(n),
                 std::net::Ipv4Addr::from(v4)
             ));
         }
     }
-    form!(
-        names.uris.iter().copied(),
-        GeneralName::URI,
-        |n: &str, b: &&&str| uri_matches(n, b),
-        "URI"
-    );
-    form!(
-        names
-            .emails
-            .iter()
-            .copied()
-            .chain(subject_emails.iter().map(String::as_str)),
-        GeneralName::RFC822Name,
-        |n: &str, b: &&&str| email_matches(n, b),
-        "email address"
-    );
-    if has_subject {
-        let subj = [subject];
-        form!(
-            subj.iter().copied(),
-            GeneralName::DirectoryName,
-            |n: &X509Name<'_>, b: &&X509Name<'_>| dn_within(n, b),
-            "subject"
-        );
-    }
-    // Forms secctl does not evaluate: refuse rather than ignore (RFC 5280 4.2.1.10 allows
-    // either processing or rejecting).
-    for t in permitted.iter().chain(excluded) {
-        match &t.base {
-            GeneralName::DNSName(_)
-            | GeneralName::IPAddress(_)
-            | GeneralName::URI(_)
-            | GeneralName::RFC822Name(_)
-            | GeneralName::DirectoryName(_) => {}
-            other => s.push(
-                "RFC 5280 4.2.1.10",
-                format!("name constraint of an unsupported form ({other:?}) in {ca_subject}"),
-            ),
+    let (up, ue) = (bases(permitted, pick_uri), bases(excluded, pick_uri));
+    violations.extend(judge("URI", &names.uris, &up, &ue, |n, b| {
+        uri_matches(n, b)
+    }));
+    let (ep, ee) = (bases(permitted, pick_email), bases(excluded, pick_email));
+    // A malformed address is within no subtree, and cannot be shown outside an excluded one.
+    let (good, bad): (Vec<&str>, Vec<&str>) = emails.iter().partition(|e| email_syntax(e));
+    if !ep.is_empty() || !ee.is_empty() {
+        for e in bad {
+            violations.push(format!(
+                "email address {} (malformed: not a mailbox)",
+                show(e)
+            ));
         }
     }
+    violations.extend(judge("email address", &good, &ep, &ee, |n, b| {
+        email_matches(n, b)
+    }));
+    let (dp, de) = (bases(permitted, pick_dir), bases(excluded, pick_dir));
+    violations.extend(judge("subject", &dirs, &dp, &de, |n, b| {
+        crate::dn::name_within(n, b)
+    }));
+    for v in violations {
+        s.push(
+            "RFC 5280 4.2.1.10",
+            format!("{v} violates the name constraints of {ca_subject}"),
+        );
+    }
+    // Forms secctl does not evaluate: refused when the certificate has a name of that form
+    // (RFC 5280 4.2.1.10 allows rejecting it), ignored when it has none, since a
+    // constraint on a form restricts only the names of that form.
+    let mut seen = Vec::new();
+    for t in permitted.iter().chain(excluded) {
+        let form = form_of(&t.base);
+        if names.other_forms.contains(&form) && !seen.contains(&form) {
+            seen.push(form);
+            s.push(
+                "RFC 5280 4.2.1.10",
+                format!(
+                    "the certificate has a name of the form {form}, which secctl cannot check against the {form} constraints of {ca_subject}"
+                ),
+            );
+        }
+    }
+    true
 }
 
 trait Show {
@@ -687,9 +937,10 @@ fn show<T: Show>(t: T) -> String {
 
 /// The checks of a whole path, leaf first and trust anchor last: every certificate by itself,
 /// then path length (self-issued intermediates not counted, RFC 5280 6.1.4 (l)) and the name
-/// constraints of every CA over the certificates below it (RFC 5280 6.1.3 (b)).
+/// constraints of every CA over the certificates below it, self-issued intermediates
+/// excepted (RFC 5280 6.1.3 (b)), never over the CA itself.
 pub fn check_path(
-    path: &[X509Certificate<'_>],
+    path: &[&X509Certificate<'_>],
     at: OffsetDateTime,
     purpose: Option<Purpose>,
 ) -> Vec<Finding> {
@@ -705,6 +956,8 @@ pub fn check_path(
         };
         check_cert(c, d, pos, at, purpose, &mut out);
     }
+    let mut budget = MAX_NAME_CONSTRAINT_CHECKS;
+    let mut exhausted = false;
     for (i, ca) in path.iter().enumerate().skip(1) {
         let mut s = Sink {
             depth: i,
@@ -714,7 +967,7 @@ pub fn check_path(
         if let Ok(Some(bc)) = ca.basic_constraints() {
             if let Some(max) = bc.value.path_len_constraint {
                 // Intermediates below this CA that are not self-issued.
-                let below = (1..i).filter(|&j| !is_self_issued(&path[j])).count();
+                let below = (1..i).filter(|&j| !is_self_issued(path[j])).count();
                 if below > max as usize {
                     s.push(
                         "RFC 5280 4.2.1.9",
@@ -724,6 +977,9 @@ pub fn check_path(
                     );
                 }
             }
+        }
+        if exhausted {
+            continue;
         }
         if let Ok(Some(nc)) = ca.name_constraints() {
             let ca_subject = subject_of(ca);
@@ -736,7 +992,10 @@ pub fn check_path(
                     subject: subject_of(c),
                     out: s.out,
                 };
-                check_names(c, nc.value, &ca_subject, &mut sj);
+                if !check_names(c, nc.value, &ca_subject, &mut budget, &mut sj) {
+                    exhausted = true;
+                    break;
+                }
             }
         }
     }
@@ -746,6 +1005,8 @@ pub fn check_path(
 /// A CRL read without its entries (a CRL of 100,000 entries costs no allocation per entry):
 /// what the signature covers, the header and the extensions.
 pub struct CrlView<'a> {
+    /// The whole CRL.
+    pub der: &'a [u8],
     /// The signed part (tbsCertList), tag included.
     pub tbs_raw: &'a [u8],
     /// The outer signature algorithm.
@@ -818,6 +1079,7 @@ impl<'a> CrlView<'a> {
             }
         }
         Some(CrlView {
+            der,
             tbs_raw,
             signature_algorithm,
             signature_value,
@@ -828,16 +1090,77 @@ impl<'a> CrlView<'a> {
         })
     }
 
-    /// Whether `spki` (the issuer's key) verifies the signature (ring, through x509-parser).
+    /// Whether `spki` (the issuer's key) verifies the signature, with the algorithms
+    /// certificates are checked with ([`crate::sig::ALGS`]).
     pub fn verify_signature(&self, spki: &SubjectPublicKeyInfo<'_>) -> bool {
-        x509_parser::verify::verify_signature(
-            spki,
-            &self.signature_algorithm,
-            &self.signature_value,
-            self.tbs_raw,
-        )
-        .is_ok()
+        crate::sig::verify(spki, self.der) == Signature::Valid
     }
+}
+
+/// Why a CRL of the certificate's issuer (name and key already established) does not cover
+/// `cert` completely, by its issuingDistributionPoint (RFC 5280 5.2.5, 6.3.3 (b)): a CRL
+/// without one covers every certificate of its issuer; one with it covers only the kind of
+/// certificate it says, for every reason, directly (not an indirect CRL), and, when it names
+/// a distribution point, only the certificates whose cRLDistributionPoints name it too.
+/// `None` when it covers `cert`.
+pub fn crl_scope_gap(crl: &CrlView<'_>, cert: &X509Certificate<'_>) -> Option<String> {
+    let ext = crl
+        .extensions
+        .iter()
+        .find(|e| e.oid.to_id_string() == "2.5.29.28")?;
+    let ParsedExtension::IssuingDistributionPoint(idp) = ext.parsed_extension() else {
+        return Some("its issuingDistributionPoint is malformed".into());
+    };
+    let is_ca = cert
+        .basic_constraints()
+        .ok()
+        .flatten()
+        .is_some_and(|b| b.value.ca);
+    if idp.only_contains_attribute_certs {
+        return Some("it lists attribute certificates only (onlyContainsAttributeCerts)".into());
+    }
+    if idp.indirect_crl {
+        return Some("it is an indirect CRL, which secctl does not read".into());
+    }
+    if idp.only_some_reasons.is_some() {
+        return Some("it covers some revocation reasons only (onlySomeReasons)".into());
+    }
+    if idp.only_contains_user_certs && is_ca {
+        return Some(
+            "it covers end-entity certificates only (onlyContainsUserCerts) and this is a CA certificate"
+                .into(),
+        );
+    }
+    if idp.only_contains_ca_certs && !is_ca {
+        return Some("it covers CA certificates only (onlyContainsCACerts)".into());
+    }
+    use x509_parser::extensions::DistributionPointName as Dpn;
+    let names = match &idp.distribution_point {
+        None => return None,
+        Some(Dpn::FullName(names)) => names,
+        Some(Dpn::NameRelativeToCRLIssuer(_)) => {
+            return Some(
+                "its distribution point is a name relative to the CRL issuer, which secctl does not match".into(),
+            )
+        }
+    };
+    let cert_points = cert
+        .extensions()
+        .iter()
+        .find_map(|e| match e.parsed_extension() {
+            ParsedExtension::CRLDistributionPoints(p) => Some(p),
+            _ => None,
+        });
+    let covered = cert_points.is_some_and(|points| {
+        points.iter().any(|p| {
+            p.crl_issuer.is_none()
+                && p.reasons.is_none()
+                && matches!(&p.distribution_point, Some(Dpn::FullName(dp)) if dp.iter().any(|n| names.contains(n)))
+        })
+    });
+    (!covered).then(|| {
+        "it covers the certificates of one distribution point (issuingDistributionPoint), which the certificate's cRLDistributionPoints do not name".into()
+    })
 }
 
 /// The checks of a CRL against the CA that signed it: the issuer may sign CRLs (keyUsage
@@ -902,6 +1225,16 @@ pub enum PathFailure {
         /// Whether the candidate with that name is a trust anchor (a key rollover).
         anchor_named: bool,
     },
+    /// Certificates of the right name exist, but the signature of the one at `depth` is of
+    /// an algorithm, or by a key, that secctl does not accept.
+    Unsupported {
+        /// Depth of the certificate whose signature cannot be checked.
+        depth: usize,
+        /// The issuer name.
+        issuer: String,
+        /// What is not accepted: the signature algorithm (OID) or the issuer's key.
+        why: String,
+    },
     /// The path grew longer than allowed, or building it took more signature checks than
     /// allowed (a hostile bundle of look-alike certificates).
     TooLong,
@@ -921,94 +1254,187 @@ pub const MAX_PATH: usize = 8;
 /// Most signature checks spent building one path (webpki has a similar budget).
 pub const MAX_SIGNATURE_CHECKS: usize = 200;
 
-/// Build a path from `leaf` to an anchor among `cands`, by issuer name and verified signature
-/// (anchors tried first). Returns the indices of the candidates, leaf excluded.
+/// Most complete paths offered to the caller's judgement before giving up.
+pub const MAX_PATHS_OFFERED: usize = 8;
+
+/// Build a path from `leaf` to an anchor among `cands`, by issuer name (RFC 5280 7.1) and
+/// verified signature (anchors tried first). Returns the indices of the candidates, leaf
+/// excluded.
 pub fn build_path(
     leaf: &X509Certificate<'_>,
     cands: &[Candidate<'_>],
 ) -> Result<Vec<usize>, PathFailure> {
+    build_path_with(leaf, cands, &mut |_| true).map(|(p, _)| p)
+}
+
+/// Build paths as [`build_path`] does, offering each complete one to `accept` (the profile
+/// check of the caller) until it accepts one: a path refused for its rules gives way to
+/// another, as when an intermediate is cross-signed by two CAs and only one of its paths
+/// satisfies the name constraints above it. Returns the accepted path and `true`, or the
+/// first path found and `false` when `accept` took none of the (at most
+/// [`MAX_PATHS_OFFERED`]) paths within the signature budget.
+pub fn build_path_with(
+    leaf: &X509Certificate<'_>,
+    cands: &[Candidate<'_>],
+    accept: &mut dyn FnMut(&[usize]) -> bool,
+) -> Result<(Vec<usize>, bool), PathFailure> {
     let mut order: Vec<usize> = (0..cands.len()).collect();
     order.sort_by_key(|&i| !cands[i].anchor);
-    let mut path = Vec::new();
-    let mut worst: Option<PathFailure> = None;
-    let mut budget = MAX_SIGNATURE_CHECKS;
-    if extend(leaf, cands, &order, &mut path, &mut worst, &mut budget) {
-        Ok(path)
+    let mut search = Search {
+        cands,
+        order,
+        path: Vec::new(),
+        worst: None,
+        budget: MAX_SIGNATURE_CHECKS,
+        offered: 0,
+        first: None,
+        accepted: false,
+        checked: std::collections::HashMap::new(),
+        accept,
+    };
+    search.extend(leaf, None);
+    if search.accepted {
+        Ok((search.path, true))
+    } else if let Some(first) = search.first {
+        Ok((first, false))
     } else {
-        Err(worst.unwrap_or(PathFailure::TooLong))
+        Err(search.worst.unwrap_or(PathFailure::TooLong))
+    }
+}
+
+/// The state of a depth-first path search.
+struct Search<'s, 'a> {
+    cands: &'s [Candidate<'a>],
+    order: Vec<usize>,
+    path: Vec<usize>,
+    worst: Option<PathFailure>,
+    budget: usize,
+    offered: usize,
+    first: Option<Vec<usize>>,
+    accepted: bool,
+    /// Signatures already checked: (signed certificate, None for the leaf; candidate).
+    checked: std::collections::HashMap<(Option<usize>, usize), Signature>,
+    accept: &'s mut dyn FnMut(&[usize]) -> bool,
+}
+
+impl Search<'_, '_> {
+    /// Whether the search is over (a path accepted, or no more to try).
+    fn done(&self) -> bool {
+        self.accepted || self.offered >= MAX_PATHS_OFFERED || self.budget == 0
+    }
+
+    /// Extend the path above `cur` (the candidate `cur_ix`, or the leaf). Returns when the
+    /// search is over or every issuer of `cur` was tried.
+    fn extend(&mut self, cur: &X509Certificate<'_>, cur_ix: Option<usize>) {
+        let depth = self.path.len();
+        if depth + 1 >= MAX_PATH || self.budget == 0 {
+            note(&mut self.worst, PathFailure::TooLong);
+            return;
+        }
+        let cands = self.cands;
+        let mut named = false;
+        let mut anchor_named = false;
+        let mut unsupported = None;
+        let mut invalid = false;
+        for k in 0..self.order.len() {
+            let i = self.order[k];
+            let c = &cands[i];
+            if self.path.contains(&i) || !crate::dn::names_equal(c.cert.subject(), cur.issuer()) {
+                continue;
+            }
+            // The same certificate as `cur` (a root given in the chain too) is no issuer of itself.
+            if c.cert.as_raw() == cur.as_raw() {
+                continue;
+            }
+            // RFC 4158 loop detection: no two certificates with the same name and key in a path.
+            let same = |x: &X509Certificate<'_>| {
+                x.public_key().raw == c.cert.public_key().raw
+                    && crate::dn::names_equal(x.subject(), c.cert.subject())
+            };
+            if self.path.iter().any(|&j| same(&cands[j].cert)) {
+                continue;
+            }
+            named = true;
+            anchor_named |= c.anchor;
+            let verdict = match self.checked.get(&(cur_ix, i)) {
+                Some(v) => *v,
+                None => {
+                    if self.budget == 0 {
+                        note(&mut self.worst, PathFailure::TooLong);
+                        return;
+                    }
+                    self.budget -= 1;
+                    let v = crate::sig::verify(c.cert.public_key(), cur.as_raw());
+                    self.checked.insert((cur_ix, i), v);
+                    v
+                }
+            };
+            match verdict {
+                Signature::Valid => {}
+                // A key secctl does not accept (an RSA key under 2048 bits) cannot verify:
+                // say so rather than "another key".
+                Signature::Invalid => match unaccepted_key(c.cert.public_key()) {
+                    Some(why) => {
+                        unsupported = Some(format!("its key: {why}"));
+                        continue;
+                    }
+                    None => {
+                        invalid = true;
+                        continue;
+                    }
+                },
+                Signature::Unsupported => {
+                    unsupported = Some(match unaccepted_key(c.cert.public_key()) {
+                        Some(why) => format!("its key: {why}"),
+                        None => format!(
+                            "signature algorithm {}; secctl verifies ECDSA P-256 and P-384, Ed25519, and RSA of 2048 to 8192 bits with SHA-2",
+                            cur.signature_algorithm.algorithm.to_id_string()
+                        ),
+                    });
+                    continue;
+                }
+            }
+            self.path.push(i);
+            if c.anchor {
+                self.offered += 1;
+                if (self.accept)(&self.path) {
+                    self.accepted = true;
+                    return;
+                }
+                if self.first.is_none() {
+                    self.first = Some(self.path.clone());
+                }
+            } else {
+                self.extend(&c.cert, Some(i));
+                if self.accepted {
+                    return;
+                }
+            }
+            self.path.pop();
+            if self.done() {
+                return;
+            }
+        }
+        let issuer = cur.issuer().to_string();
+        let failure = match (named, unsupported) {
+            (false, _) => PathFailure::UnknownIssuer { depth, issuer },
+            (true, Some(why)) if !invalid => PathFailure::Unsupported { depth, issuer, why },
+            _ => PathFailure::WrongKey {
+                depth,
+                issuer,
+                anchor_named,
+            },
+        };
+        note(&mut self.worst, failure);
     }
 }
 
 fn rank(f: &PathFailure) -> (usize, u8) {
     match f {
         PathFailure::UnknownIssuer { depth, .. } => (*depth, 0),
-        PathFailure::WrongKey { depth, .. } => (*depth, 1),
+        PathFailure::WrongKey { depth, .. } | PathFailure::Unsupported { depth, .. } => (*depth, 1),
         PathFailure::TooLong => (MAX_PATH, 2),
     }
-}
-
-fn extend(
-    cur: &X509Certificate<'_>,
-    cands: &[Candidate<'_>],
-    order: &[usize],
-    path: &mut Vec<usize>,
-    worst: &mut Option<PathFailure>,
-    budget: &mut usize,
-) -> bool {
-    let depth = path.len();
-    if depth + 1 >= MAX_PATH || *budget == 0 {
-        note(worst, PathFailure::TooLong);
-        return false;
-    }
-    let mut named = false;
-    let mut anchor_named = false;
-    for &i in order {
-        let c = &cands[i];
-        if c.cert.subject().as_raw() != cur.issuer().as_raw() || path.contains(&i) {
-            continue;
-        }
-        // The same certificate as `cur` (a root given in the chain too) is no issuer of itself.
-        if c.cert.as_raw() == cur.as_raw() {
-            continue;
-        }
-        // RFC 4158 loop detection: no two certificates with the same name and key in a path.
-        let same = |x: &X509Certificate<'_>| {
-            x.subject().as_raw() == c.cert.subject().as_raw()
-                && x.public_key().raw == c.cert.public_key().raw
-        };
-        if path.iter().any(|&j| same(&cands[j].cert)) {
-            continue;
-        }
-        named = true;
-        anchor_named |= c.anchor;
-        if *budget == 0 {
-            note(worst, PathFailure::TooLong);
-            return false;
-        }
-        *budget -= 1;
-        if cur.verify_signature(Some(c.cert.public_key())).is_err() {
-            continue;
-        }
-        path.push(i);
-        if c.anchor || extend(&c.cert, cands, order, path, worst, budget) {
-            return true;
-        }
-        path.pop();
-    }
-    let issuer = cur.issuer().to_string();
-    if !named {
-        note(worst, PathFailure::UnknownIssuer { depth, issuer });
-    } else {
-        note(
-            worst,
-            PathFailure::WrongKey {
-                depth,
-                issuer,
-                anchor_named,
-            },
-        );
-    }
-    false
 }
 
 fn note(worst: &mut Option<PathFailure>, f: PathFailure) {
@@ -1045,7 +1471,7 @@ mod tests {
         assert!(uri_matches("https://a.prod.local:8443/x", ".prod.local"));
         assert!(!uri_matches("spiffe://evil.local/x", "prod.local"));
         assert!(!uri_matches("not a uri", "prod.local"));
-        assert_eq!(uri_host("https://u@[::1]:443/"), Some("::1".into()));
+        assert_eq!(uri_host("https://u@[::1]:443/"), Some("::1"));
     }
 
     /// One certificate of a test chain: name, CA or not, pathLenConstraint.
@@ -1089,7 +1515,11 @@ mod tests {
             .iter()
             .map(|d| X509Certificate::from_der(d).unwrap().1)
             .collect();
-        check_path(&certs, OffsetDateTime::now_utc(), None)
+        check_path(
+            &certs.iter().collect::<Vec<_>>(),
+            OffsetDateTime::now_utc(),
+            None,
+        )
     }
 
     #[test]
@@ -1202,5 +1632,71 @@ mod tests {
         assert!(email_matches("a@x.example.com", ".example.com"));
         assert!(!email_matches("a@example.com", ".example.com"));
         assert!(email_matches("a@example.com", "a@example.com"));
+        // An asterisk is a character; a malformed address is within no subtree.
+        assert!(email_matches("*@example.com", "*@example.com"));
+        assert!(!email_matches("user@example.com", "*@example.com"));
+        assert!(!email_matches("invalid@address@example.com", "example.com"));
+        assert!(!email_constraint_syntax("invalid@invalid@example.com"));
+        assert!(email_constraint_syntax(".example.com") && email_constraint_syntax("a@b"));
+    }
+
+    #[test]
+    fn serial_numbers() {
+        // (case, INTEGER content, refusal or None)
+        let table: &[(&str, &[u8], Option<&str>)] = &[
+            ("one", &[1], None),
+            ("20 octets", &[0x7f; 20], None),
+            (
+                "20 octets with the sign octet",
+                &[[0u8].as_slice(), &[0xff; 20]].concat(),
+                None,
+            ),
+            ("zero", &[0], Some("serial number 0")),
+            ("negative", &[0x80, 1], Some("negative serial number")),
+            ("21 octets", &[0x7f; 21], Some("serial number of 21 octets")),
+        ];
+        for (case, raw, want) in table {
+            let mut out = Vec::new();
+            let mut s = Sink {
+                depth: 0,
+                subject: String::new(),
+                out: &mut out,
+            };
+            check_serial(raw, &mut s);
+            match want {
+                None => assert!(out.is_empty(), "{case}: {out:?}"),
+                Some(n) => assert!(
+                    out.len() == 1 && out[0].detail.contains(n),
+                    "{case}: {out:?}"
+                ),
+            }
+        }
+    }
+
+    #[test]
+    fn dns_names_in_the_preferred_name_syntax() {
+        for ok in [
+            "a.test",
+            "*.example.com",
+            "xn--bcher-kva.example",
+            "8.8.8.8",
+            "a-b.c",
+        ] {
+            assert!(dns_san_syntax(ok), "{ok}");
+        }
+        for bad in [
+            "foo_bar.example.com",
+            "*",
+            "ba*.example.com",
+            "foo.*.example.com",
+            ".example.com",
+            "a..b",
+            "-a.b",
+            "a b",
+            "\u{1f61c}.example.com",
+            "",
+        ] {
+            assert!(!dns_san_syntax(bad), "{bad:?} accepted");
+        }
     }
 }

@@ -14,6 +14,8 @@ use crate::error::{Error, Result};
 use crate::pki::inspect::{self, CertInfo};
 use crate::pki::names::Host;
 use crate::rfc5280;
+use crate::sig::ALGS;
+pub use crate::verify_crl::{crl_freshness_warnings, Revocation, RevocationStatus, CRL_WARN_DAYS};
 
 /// The purpose a certificate must serve.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -57,31 +59,6 @@ pub struct Request<'a> {
     pub require_revocation: bool,
 }
 
-/// The outcome of the revocation row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum RevocationStatus {
-    /// Every certificate of the path was looked up in a current CRL of its issuer.
-    #[serde(rename = "ok")]
-    Ok,
-    /// A certificate of the path is revoked.
-    #[serde(rename = "revoked")]
-    Revoked,
-    /// The status could not be established (no CRL, an expired or unacceptable one).
-    #[serde(rename = "not checked")]
-    NotChecked,
-}
-
-impl RevocationStatus {
-    /// The word shown in the text table.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RevocationStatus::Ok => "ok",
-            RevocationStatus::Revoked => "revoked",
-            RevocationStatus::NotChecked => "not checked",
-        }
-    }
-}
-
 /// One named check.
 #[derive(Debug, Clone, Serialize)]
 pub struct Check {
@@ -102,26 +79,6 @@ impl Check {
             detail: detail.into(),
         }
     }
-}
-
-/// The revocation status of the path, with what decided it (the `revocation` row of
-/// `checks` says the same in one line).
-#[derive(Debug, Clone, Serialize)]
-pub struct Revocation {
-    /// ok, revoked or not checked.
-    pub status: RevocationStatus,
-    /// Whether this status fails the verification (`not checked` does, unless
-    /// `--no-revocation`).
-    pub ok: bool,
-    /// What was found, or why it could not be checked.
-    pub detail: String,
-    /// When the certificate was revoked.
-    #[serde(with = "crate::ground::timefmt::rfc3339s::option")]
-    pub revoked_at: Option<OffsetDateTime>,
-    /// The CRL reason code, when the CRL gives one.
-    pub reason: Option<&'static str>,
-    /// Depth of the revoked certificate (0 = the leaf).
-    pub depth: Option<usize>,
 }
 
 /// The result of a verification.
@@ -146,20 +103,6 @@ pub struct Report {
     pub ok: bool,
 }
 
-static ALGS: &[&dyn rustls_pki_types::SignatureVerificationAlgorithm] = &[
-    webpki::ring::ECDSA_P256_SHA256,
-    webpki::ring::ECDSA_P256_SHA384,
-    webpki::ring::ECDSA_P384_SHA256,
-    webpki::ring::ECDSA_P384_SHA384,
-    webpki::ring::ED25519,
-    webpki::ring::RSA_PKCS1_2048_8192_SHA256,
-    webpki::ring::RSA_PKCS1_2048_8192_SHA384,
-    webpki::ring::RSA_PKCS1_2048_8192_SHA512,
-    webpki::ring::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
-    webpki::ring::RSA_PSS_2048_8192_SHA384_LEGACY_KEY,
-    webpki::ring::RSA_PSS_2048_8192_SHA512_LEGACY_KEY,
-];
-
 /// Accepts any extended key usage: the chain check is about signatures and CA rules only.
 struct AnyUsage;
 impl webpki::ExtendedKeyUsageValidator for AnyUsage {
@@ -179,67 +122,6 @@ pub fn read_pem_or_der(path: &Path, tag: &str, what: &str) -> Result<Vec<Vec<u8>
     crate::pki::pemfile::read_file(path, tag, what)
 }
 
-/// A CRL of a CA we know: its header and extensions, and webpki's lazy view of its entries
-/// (`Err` when webpki refuses it for a rule, e.g. an unsupported critical extension).
-struct Crl<'a> {
-    view: rfc5280::CrlView<'a>,
-    list: std::result::Result<webpki::CertRevocationList<'a>, String>,
-    /// DER of the issuer Name, tag included (comparable with a certificate's subject).
-    issuer_raw: &'a [u8],
-    issuer: String,
-    this_update: OffsetDateTime,
-    next_update: Option<OffsetDateTime>,
-}
-
-/// How many days before its nextUpdate a CRL is worth a warning.
-pub const CRL_WARN_DAYS: i64 = 7;
-
-/// Warnings about CRLs that are within [`CRL_WARN_DAYS`] of their nextUpdate or past it (DER
-/// CRLs that do not parse are skipped: they are refused elsewhere).
-pub fn crl_freshness_warnings(crl_name: &str, crls: &[Vec<u8>], at: OffsetDateTime) -> Vec<String> {
-    let mut out = Vec::new();
-    for der in crls {
-        let Some((issuer_raw, _, next)) = crl_header(der) else {
-            continue;
-        };
-        let issuer = X509Name::from_der(issuer_raw)
-            .map(|(_, n)| n.to_string())
-            .unwrap_or_default();
-        match next {
-            Some(n) if n < at => out.push(format!(
-                "{crl_name}: the CRL of {issuer} expired at {} (publish a new one with `secctl crl`)",
-                fmt(n)
-            )),
-            Some(n) if n - at <= ::time::Duration::days(CRL_WARN_DAYS) => out.push(format!(
-                "{crl_name}: the CRL of {issuer} expires at {} (within {CRL_WARN_DAYS} days; publish a new one with `secctl crl`)",
-                fmt(n)
-            )),
-            None => out.push(format!("{crl_name}: the CRL of {issuer} has no nextUpdate")),
-            _ => {}
-        }
-    }
-    out
-}
-
-/// Issuer, thisUpdate and nextUpdate from a CRL's TBS header, without reading its entries.
-fn crl_header(der: &[u8]) -> Option<(&[u8], OffsetDateTime, Option<OffsetDateTime>)> {
-    use x509_parser::asn1_rs::{Any, FromDer as _, Tag};
-    let (_, outer) = Any::from_der(der).ok()?;
-    let (_, tbs) = Any::from_der(outer.data).ok()?;
-    let mut i = tbs.data;
-    let (rest, first) = Any::from_der(i).ok()?;
-    if first.tag() == Tag::Integer {
-        i = rest;
-    }
-    let (rest, _sig_alg) = Any::from_der(i).ok()?;
-    i = rest;
-    let (rest, _issuer) = Any::from_der(i).ok()?;
-    let issuer_raw = &i[..i.len() - rest.len()];
-    let (rest, this) = ASN1Time::from_der(rest).ok()?;
-    let next = ASN1Time::from_der(rest).ok().map(|(_, t)| t.to_datetime());
-    Some((issuer_raw, this.to_datetime(), next))
-}
-
 fn parse_cert<'a>(name: &str, der: &'a [u8]) -> Result<X509Certificate<'a>> {
     // CertInfo::from_der gives the one-line message for input that is not a certificate.
     CertInfo::from_der(name, der)?;
@@ -257,18 +139,28 @@ pub fn verify(req: &Request<'_>) -> Result<Report> {
     let info = CertInfo::from_der(req.cert_name, leaf_der)?;
     let leaf = parse_cert(req.cert_name, leaf_der)?;
     let (cands, anchors) = candidates(req)?;
-    let crls = match req.crl_name {
-        Some(crl_name) => usable_crls(req, crl_name, &cands)?,
-        None => Vec::new(),
+    let (crls, mut warnings) = match req.crl_name {
+        Some(crl_name) => {
+            crate::verify_crl::usable_crls(crl_name, req.bundle_name, &req.crls, &cands)?
+        }
+        None => (Vec::new(), Vec::new()),
     };
-    let at = req.at;
+    // Certificates and CRLs carry whole seconds: a time between two seconds is the first
+    // (RFC 5280 4.1.2.5 encodes validity to the second).
+    let at = req.at.replace_nanosecond(0).unwrap_or(req.at);
     let mut checks = vec![validity_check(&info, at)];
-    let chain = chain_check(req, &info, &leaf, leaf_der, &cands, &anchors);
+    let chain = chain_check(req, at, &info, &leaf, leaf_der, &cands, &anchors);
     checks.push(chain.check);
     if let Some(u) = req.usage {
         checks.push(usage_check(&info, u));
     }
-    let (revocation, crl_findings) = revocation_check(req, chain.path.as_deref(), &crls, at);
+    let (revocation, crl_findings) = crate::verify_crl::revocation_check(
+        req.crl_name,
+        req.require_revocation,
+        chain.path.as_deref(),
+        &crls,
+        at,
+    );
     checks.push(Check::new(
         "revocation",
         revocation.ok,
@@ -280,10 +172,9 @@ pub fn verify(req: &Request<'_>) -> Result<Report> {
     if let Some(role) = &req.role {
         checks.push(role_check(req, leaf_der, role));
     }
-    let warnings = match req.crl_name {
-        Some(n) => crl_freshness_warnings(n, &req.crls, at),
-        None => Vec::new(),
-    };
+    if let Some(n) = req.crl_name {
+        warnings.extend(crl_freshness_warnings(n, &req.crls, at));
+    }
     let ok = checks.iter().all(|c| c.ok);
     let mut findings = chain.findings;
     findings.extend(crl_findings);
@@ -312,9 +203,17 @@ fn candidates<'a>(
     let mut anchors = Vec::new();
     for (i, d) in req.bundle.iter().enumerate() {
         let c = parse_cert(req.bundle_name, d)?;
-        // A v3 certificate without CA:TRUE is a usage error (a leaf given as --ca); a v1
-        // certificate is kept so that the profile check refuses it with its rule.
-        if !c.is_ca() && c.version() == X509Version::V3 {
+        // A certificate that does not claim to be a CA at all (v3, neither CA:TRUE nor
+        // keyCertSign) is a usage error: a leaf given as --ca (a self-signed server
+        // certificate too). A root that breaks a rule (keyCertSign without
+        // basicConstraints, v1) is kept, so that the profile check refuses it with its rule
+        // (exit 1).
+        let may_sign = c.is_ca()
+            || c.key_usage()
+                .ok()
+                .flatten()
+                .is_some_and(|k| k.value.key_cert_sign());
+        if !may_sign && c.version() == X509Version::V3 {
             return Err(Error::input(
                 req.bundle_name,
                 format!(
@@ -347,78 +246,6 @@ fn candidates<'a>(
     Ok((cands, anchors))
 }
 
-/// The CRLs, each parsed; one whose issuer is a CA we know must be signed by it.
-fn usable_crls<'a>(
-    req: &'a Request<'_>,
-    crl_name: &str,
-    cands: &[rfc5280::Candidate<'_>],
-) -> Result<Vec<Crl<'a>>> {
-    let mut crls = Vec::new();
-    let mut foreign = None;
-    // A CRL under a known CA's name that none of the certificates of that name signed:
-    // refused (a forgery) unless another CRL of that name is ours (a key rollover leaves
-    // CRLs of the new key that the old certificates cannot check).
-    let mut unverified = Vec::new();
-    for (i, der) in req.crls.iter().enumerate() {
-        let bad =
-            |why: String| Error::input(crl_name, format!("CRL {} is malformed ({why})", i + 1));
-        let view = rfc5280::CrlView::from_der(der).ok_or_else(|| bad("not a DER CRL".into()))?;
-        // webpki reads the entries lazily; its structural errors make the input unusable,
-        // its refusals of a rule ("Unsupported...") are reported as such.
-        let list = match webpki::BorrowedCertRevocationList::from_der(der) {
-            Ok(l) => Ok(webpki::CertRevocationList::from(l)),
-            Err(e) if format!("{e:?}").starts_with("Unsupported") => Err(format!("{e:?}")),
-            Err(e) => return Err(bad(format!("{e:?}"))),
-        };
-        let (issuer_raw, this_update, next_update) =
-            (view.issuer_raw, view.this_update, view.next_update);
-        let issuer = X509Name::from_der(issuer_raw)
-            .map(|(_, n)| n.to_string())
-            .map_err(|e| bad(e.to_string()))?;
-        let named: Vec<&X509Certificate<'_>> = cands
-            .iter()
-            .map(|c| &c.cert)
-            .filter(|c| c.subject().as_raw() == issuer_raw)
-            .collect();
-        if named.is_empty() {
-            foreign.get_or_insert(issuer);
-            continue;
-        }
-        if !named.iter().any(|c| view.verify_signature(c.public_key())) {
-            unverified.push((issuer_raw, issuer));
-            continue;
-        }
-        crls.push(Crl {
-            view,
-            list,
-            issuer_raw,
-            issuer,
-            this_update,
-            next_update,
-        });
-    }
-    if let Some((_, issuer)) = unverified
-        .iter()
-        .find(|(raw, _)| !crls.iter().any(|c| c.issuer_raw == *raw))
-    {
-        return Err(Error::input(
-            crl_name,
-            format!("the CRL of {issuer} is not signed by that CA's key"),
-        ));
-    }
-    if crls.is_empty() {
-        return Err(Error::input(
-            crl_name,
-            format!(
-                "CRL from another CA: issuer {} is not a CA in {} or the chain",
-                foreign.unwrap_or_else(|| "(none)".into()),
-                req.bundle_name
-            ),
-        ));
-    }
-    Ok(crls)
-}
-
 /// The `chain` check, the path it found (leaf first) and the RFC 5280 findings on it.
 struct ChainResult<'c, 'a> {
     check: Check,
@@ -427,9 +254,11 @@ struct ChainResult<'c, 'a> {
 }
 
 /// The chain, at a time inside the leaf's validity so that this check is about the CAs:
-/// secctl's RFC 5280 path building and profile rules, then webpki as a second opinion.
+/// secctl's RFC 5280 path building and profile rules (every path found is judged by them,
+/// until one satisfies them), then webpki as a second opinion on the path chosen.
 fn chain_check<'c, 'a>(
     req: &Request<'_>,
+    at: OffsetDateTime,
     info: &CertInfo,
     leaf: &'c X509Certificate<'a>,
     leaf_der: &[u8],
@@ -437,25 +266,34 @@ fn chain_check<'c, 'a>(
     anchors: &[rustls_pki_types::TrustAnchor<'_>],
 ) -> ChainResult<'c, 'a> {
     // (`max` then `min`, not `clamp`: a hostile certificate may end before it starts.)
-    let t = req.at.max(info.not_before).min(info.not_after);
+    let t = at.max(info.not_before).min(info.not_after);
     let purpose = req.usage.map(|u| match u {
         Usage::Server => rfc5280::Purpose::Server,
         Usage::Client => rfc5280::Purpose::Client,
     });
-    let built = rfc5280::build_path(leaf, cands);
-    let path: Option<Vec<&X509Certificate<'_>>> = built.as_ref().ok().map(|ix| {
+    let path_of = |ix: &[usize]| -> Vec<&'c X509Certificate<'a>> {
         std::iter::once(leaf)
             .chain(ix.iter().map(|&i| &cands[i].cert))
             .collect()
-    });
-    let findings = match &path {
-        Some(p) => {
-            let owned: Vec<X509Certificate<'_>> = p.iter().map(|c| (*c).clone()).collect();
-            rfc5280::check_path(&owned, t, purpose)
-        }
+    };
+    let mut judged: Vec<(Vec<usize>, Vec<rfc5280::Finding>)> = Vec::new();
+    let built = rfc5280::build_path_with(leaf, cands, &mut |ix| {
+        let f = rfc5280::check_path(&path_of(ix), t, purpose);
+        let ok = f.is_empty();
+        judged.push((ix.to_vec(), f));
+        ok
+    })
+    .map(|(ix, _)| ix);
+    let path: Option<Vec<&X509Certificate<'_>>> = built.as_ref().ok().map(|ix| path_of(ix));
+    let findings = match &built {
+        Ok(ix) => judged
+            .into_iter()
+            .find(|(p, _)| p == ix)
+            .map(|(_, f)| f)
+            .unwrap_or_default(),
         // Without a path, the leaf's own defects (a signature algorithm mismatch, an
         // unsupported version) explain more than "no issuer".
-        None => {
+        Err(_) => {
             let mut f = Vec::new();
             rfc5280::check_cert(leaf, 0, rfc5280::Position::Leaf, t, purpose, &mut f);
             f
@@ -506,17 +344,22 @@ fn chain_check<'c, 'a>(
                 format!("issued by {}, anchored at {anchor_subject}", info.issuer),
             ),
             // Rules secctl's profile layer checks itself, where webpki refuses more than
-            // RFC 5280 does: name constraints (webpki refuses every directoryName and URI
-            // constraint) and path length (RFC 5280 6.1.4 (l) does not count self-issued
-            // intermediates). The path was built and its signatures verified above.
-            Err(e) if e.starts_with(DEFERRED) => Check::new(
-                "chain",
-                true,
-                format!(
-                    "issued by {}, anchored at {anchor_subject} (name constraints and path length checked by secctl's RFC 5280 rules)",
-                    info.issuer
-                ),
-            ),
+            // RFC 5280 does. The path was built and its signatures verified with webpki's
+            // algorithms above; each certificate must still parse for webpki.
+            Err(e) if e.starts_with(DEFERRED) => {
+                match path.as_deref().and_then(|p| webpki_parse_failure(p)) {
+                    Some(bad) => Check::new("chain", false, bad),
+                    None => Check::new(
+                        "chain",
+                        true,
+                        format!(
+                            "issued by {}, anchored at {anchor_subject} ({} checked by secctl's RFC 5280 rules)",
+                            info.issuer,
+                            &e[DEFERRED.len()..]
+                        ),
+                    ),
+                }
+            }
             Err(e) => Check::new("chain", false, e),
         }
     };
@@ -525,6 +368,19 @@ fn chain_check<'c, 'a>(
         path,
         findings,
     }
+}
+
+/// The first certificate of the path (trust anchor excepted) that webpki's parser refuses.
+fn webpki_parse_failure(path: &[&X509Certificate<'_>]) -> Option<String> {
+    path[..path.len().saturating_sub(1)]
+        .iter()
+        .enumerate()
+        .find_map(|(d, c)| {
+            let der = CertificateDer::from(c.as_raw());
+            EndEntityCert::try_from(&der)
+                .err()
+                .map(|e| format!("depth {d} ({}): unusable certificate ({e:?})", c.subject()))
+        })
 }
 
 /// The `usage` check: the extended key usage allows the purpose (or there is none).
@@ -556,10 +412,19 @@ fn host_check(info: &CertInfo, leaf_der: &[u8], h: &Host) -> Check {
         Host::Ip(ip) => Ok(ServerName::IpAddress((*ip).into())),
     };
     let ee_der = CertificateDer::from(leaf_der);
-    let ok = match (name, EndEntityCert::try_from(&ee_der)) {
-        (Ok(n), Ok(ee)) => ee.verify_is_valid_for_subject_name(&n).is_ok(),
-        _ => false,
+    let ee = match EndEntityCert::try_from(&ee_der) {
+        Ok(ee) => ee,
+        // webpki's name matching reads the certificate first: say so rather than "not
+        // among the names" when it cannot.
+        Err(e) => {
+            return Check::new(
+                "host",
+                false,
+                format!("{h} cannot be matched: the certificate is unusable ({e:?})"),
+            )
+        }
     };
+    let ok = name.is_ok_and(|n| ee.verify_is_valid_for_subject_name(&n).is_ok());
     let mut names = info.dns_names.clone();
     names.extend(info.ip_addresses.iter().cloned());
     Check::new(
@@ -647,18 +512,36 @@ fn fmt(t: OffsetDateTime) -> String {
 /// Prefix of webpki refusals that the RFC 5280 layer decides instead.
 const DEFERRED: &str = "deferred: ";
 
+/// webpki's refusal as the `chain` row says it, or [`DEFERRED`] and what secctl's RFC 5280
+/// layer decides instead: name constraints (webpki refuses every directoryName and URI
+/// constraint), a CA certificate as the end entity (RFC 5280 allows it), and any refusal of
+/// a path through a self-issued intermediate (webpki counts it toward pathLenConstraint
+/// against RFC 5280 6.1.4 (l), and its path building then reports whatever error ranks
+/// highest among the paths it tried) or of a path whose names match only as RFC 5280 7.1
+/// compares them (webpki compares bytes).
 fn chain_error(e: &webpki::Error, bundle: &str, path: Option<&[&X509Certificate<'_>]>) -> String {
     use webpki::Error as E;
     let self_issued_inside = path.is_some_and(|p| {
         p.len() > 2 && p[1..p.len() - 1].iter().any(|c| rfc5280::is_self_issued(c))
     });
+    // webpki chains by byte-identical names; RFC 5280 7.1 compares them after
+    // normalisation (a PrintableString issuer and a UTF8String subject of the same text).
+    let normalised_link = path.is_some_and(|p| {
+        p.windows(2)
+            .any(|w| w[0].issuer().as_raw() != w[1].subject().as_raw())
+    });
     match e {
         E::NameConstraintViolation => format!("{DEFERRED}name constraints"),
-        E::PathLenConstraintViolated if self_issued_inside => format!("{DEFERRED}path length"),
+        E::CaUsedAsEndEntity => format!("{DEFERRED}a CA certificate as the end entity"),
+        _ if self_issued_inside => {
+            format!("{DEFERRED}a path through a self-issued certificate")
+        }
+        _ if normalised_link => {
+            format!("{DEFERRED}issuer names compared as RFC 5280 7.1 says")
+        }
         E::UnknownIssuer => format!("not issued by a CA in {bundle}"),
         E::CertExpired { .. } => "a CA certificate in the chain has expired".into(),
         E::CertNotValidYet { .. } => "a CA certificate in the chain is not yet valid".into(),
-        E::CaUsedAsEndEntity => "the certificate is a CA certificate, not a leaf".into(),
         E::InvalidSignatureForPublicKey => "bad signature: not signed by the CA it names".into(),
         E::UnsupportedCriticalExtension => "unsupported critical extension".into(),
         E::UnsupportedCertVersion => "unsupported certificate version".into(),
@@ -669,6 +552,13 @@ fn chain_error(e: &webpki::Error, bundle: &str, path: Option<&[&X509Certificate<
 
 fn path_failure(f: &rfc5280::PathFailure, bundle: &str) -> String {
     use rfc5280::PathFailure as F;
+    let f = &match f.clone() {
+        F::UnknownIssuer { depth, issuer } if issuer.is_empty() => F::UnknownIssuer {
+            depth,
+            issuer: "(an empty name)".into(),
+        },
+        other => other,
+    };
     match f {
         F::UnknownIssuer { depth: 0, issuer } => format!(
             "not issued by a CA in {bundle}: no certificate named {issuer} in {bundle}, the file, --untrusted or the state directory"
@@ -686,154 +576,14 @@ fn path_failure(f: &rfc5280::PathFailure, bundle: &str) -> String {
         F::WrongKey { depth, issuer, .. } => format!(
             "bad signature at depth {depth}: no certificate named {issuer} holds the key that signed it"
         ),
+        F::Unsupported { depth, issuer, why } => format!(
+            "depth {depth}: the signature by {issuer} cannot be accepted ({why})"
+        ),
         F::TooLong => format!(
             "no path to {bundle} within {} certificates and {} signature checks",
             rfc5280::MAX_PATH,
             rfc5280::MAX_SIGNATURE_CHECKS
         ),
-    }
-}
-
-/// The revocation row: `ok`, `revoked` or `not checked`, for every certificate of the path
-/// but the trust anchor (as `openssl verify -crl_check_all`).
-fn revocation_check(
-    req: &Request<'_>,
-    path: Option<&[&X509Certificate<'_>]>,
-    crls: &[Crl<'_>],
-    at: OffsetDateTime,
-) -> (Revocation, Vec<rfc5280::Finding>) {
-    let not_checked = |why: String| Revocation {
-        status: RevocationStatus::NotChecked,
-        ok: !req.require_revocation,
-        detail: format!("not checked: {why}"),
-        revoked_at: None,
-        reason: None,
-        depth: None,
-    };
-    let Some(crl_name) = req.crl_name else {
-        return (
-            not_checked(format!(
-                "no CRL given (pass --crl FILE, publish {} with `secctl crl`, or accept with --no-revocation)",
-                "DIR/crl.pem"
-            )),
-            vec![],
-        );
-    };
-    let Some(path) = path else {
-        return (
-            not_checked("no chain to a trust anchor to check CRLs along".into()),
-            vec![],
-        );
-    };
-    let mut findings = Vec::new();
-    let mut problems = Vec::new();
-    let mut checked = Vec::new();
-    for d in 0..path.len().saturating_sub(1) {
-        let cert = path[d];
-        let issuer = path[d + 1];
-        let at_depth = format!("depth {d} ({})", cert.subject());
-        let Some(crl) = crls.iter().find(|c| {
-            c.issuer_raw == cert.issuer().as_raw() && c.view.verify_signature(issuer.public_key())
-        }) else {
-            problems.push(format!(
-                "{at_depth}: no CRL from its issuer {} in {crl_name} [RFC 5280 6.3.3]",
-                issuer.subject()
-            ));
-            continue;
-        };
-        // Revoked wins over every other finding: a revocation is never undone by a stale CRL.
-        let mut unusable = None;
-        let entry = match &crl.list {
-            Ok(list) => list.find_serial(cert.raw_serial()).ok().flatten(),
-            Err(why) => {
-                unusable = Some(format!(
-                    "{at_depth}: the CRL of {} is unusable ({why})",
-                    crl.issuer
-                ));
-                None
-            }
-        };
-        if let Some(e) = entry {
-            let when = OffsetDateTime::from_unix_timestamp(e.revocation_date.as_secs() as i64)
-                .unwrap_or(OffsetDateTime::UNIX_EPOCH);
-            let reason = e.reason_code.map(|c| reason_name(c as u8));
-            let subject = if d == 0 {
-                String::new()
-            } else {
-                format!(" ({at_depth})")
-            };
-            let r = Revocation {
-                status: RevocationStatus::Revoked,
-                ok: false,
-                detail: format!(
-                    "revoked at {}{}{subject}",
-                    fmt(when),
-                    reason.map(|r| format!(", reason {r}")).unwrap_or_default()
-                ),
-                revoked_at: Some(when),
-                reason,
-                depth: Some(d),
-            };
-            return (r, findings);
-        }
-        let f = rfc5280::check_crl(&crl.view, issuer, d);
-        match f.first() {
-            // The named rule explains more than webpki's refusal of the same CRL.
-            Some(first) => problems.push(format!(
-                "{at_depth}: the CRL of {} is unacceptable: {} [{}]",
-                crl.issuer, first.detail, first.rule
-            )),
-            None => problems.extend(unusable),
-        }
-        findings.extend(f);
-        if at < crl.this_update {
-            problems.push(format!(
-                "{at_depth}: the CRL of {} is not valid before {} [RFC 5280 6.3.3]",
-                crl.issuer,
-                fmt(crl.this_update)
-            ));
-        } else if let Some(next) = crl.next_update.filter(|n| at > *n) {
-            problems.push(format!(
-                "{at_depth}: the CRL of {} expired at {} (publish a new one with `secctl crl`) [RFC 5280 6.3.3]",
-                crl.issuer,
-                fmt(next)
-            ));
-        }
-        checked.push(crl.issuer.clone());
-    }
-    if let Some(first) = problems.first() {
-        let more = if problems.len() > 1 {
-            format!(" (and {} more)", problems.len() - 1)
-        } else {
-            String::new()
-        };
-        return (not_checked(format!("{first}{more}")), findings);
-    }
-    checked.dedup();
-    let r = Revocation {
-        status: RevocationStatus::Ok,
-        ok: true,
-        detail: format!("not revoked (CRL of {})", checked.join(", CRL of ")),
-        revoked_at: None,
-        reason: None,
-        depth: None,
-    };
-    (r, findings)
-}
-
-fn reason_name(code: u8) -> &'static str {
-    match code {
-        0 => "unspecified",
-        1 => "keyCompromise",
-        2 => "caCompromise",
-        3 => "affiliationChanged",
-        4 => "superseded",
-        5 => "cessationOfOperation",
-        6 => "certificateHold",
-        8 => "removeFromCRL",
-        9 => "privilegeWithdrawn",
-        10 => "aACompromise",
-        _ => "unknown",
     }
 }
 

@@ -109,7 +109,7 @@ impl std::fmt::Display for Host {
 }
 
 /// Parse a `--host` value: an IP address becomes an IP SAN, anything else must be a valid
-/// DNS name (RFC 1123 labels, an optional leading `*.`).
+/// DNS name (RFC 1123 labels of letters, digits and '-', no '_'; an optional leading `*.`).
 pub fn parse_host(s: &str) -> Result<Host> {
     let t = s
         .strip_prefix('[')
@@ -131,9 +131,13 @@ pub fn parse_host(s: &str) -> Result<Host> {
         if label.starts_with('-') || label.ends_with('-') {
             return bad("a DNS label cannot start or end with '-'");
         }
+        if label.contains('_') {
+            // RFC 5280 4.2.1.6: a dNSName is a host name; `verify` refuses such a SAN.
+            return bad("'_' is not a host name character (a DNS SAN holds host names: letters, digits and '-')");
+        }
         if let Some(c) = label
             .chars()
-            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
         {
             return bad(&format!("character {c:?} not allowed in a DNS name"));
         }
@@ -194,7 +198,16 @@ mod tests {
             Host::Dns("node1.example".into())
         );
         assert_eq!(parse_host("*.svc").unwrap(), Host::Dns("*.svc".into()));
-        for bad in ["", "a..b", "-a.b", "a b", "999.1.1.1", "a/b", "x.*.y"] {
+        for bad in [
+            "",
+            "a..b",
+            "-a.b",
+            "a b",
+            "999.1.1.1",
+            "a/b",
+            "x.*.y",
+            "foo_bar.example",
+        ] {
             assert!(parse_host(bad).is_err(), "{bad:?} accepted");
         }
     }
