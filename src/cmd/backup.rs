@@ -156,10 +156,10 @@ fn init(
     let _lock = store.lock()?;
     let fingerprint = backup_key_fingerprint(&recipient);
     let mac_key = derive_mac_key(&secret, &recipient)?;
-    let rep = key::split_to_files(&secret, k, n, to, &out)?;
+    let rep = key::split_to_files(store, &secret, k, n, to, &out)?;
     drop(secret);
     drop(identity);
-    let mut batch = fsio::Batch::new();
+    let mut batch = store.batch();
     batch.write(
         &store.path(AUTH_FILE),
         auth_text(&fingerprint, &mac_key)?.as_bytes(),

@@ -808,7 +808,7 @@ fn bundle(ctx: &Ctx, out: Option<&std::path::Path>, pin: &[String]) -> Result<u8
         )?;
     }
     let pin_file = trust::pin_file(out);
-    let mut batch = crate::pki::fsio::Batch::new();
+    let mut batch = store.batch();
     batch.write(out, &pem, 0o644)?;
     batch.write(&pin_file, trust::pin_file_text(&certs).as_bytes(), 0o644)?;
     batch.commit()?;

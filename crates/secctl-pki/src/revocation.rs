@@ -400,7 +400,7 @@ pub fn publish(
     }
     let state_text = serde_json::to_string(&CrlState { number }).map_err(Error::internal)? + "\n";
     let path = store.path("crl.pem");
-    let mut batch = fsio::Batch::new();
+    let mut batch = store.batch();
     batch.write(&path, signing.pem.as_bytes(), PUBLIC_MODE)?;
     batch.write(&state_path, state_text.as_bytes(), PUBLIC_MODE)?;
     batch.commit()?;
