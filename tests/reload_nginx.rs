@@ -8,90 +8,24 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::*;
 
-/// nginx with a master process (SIGHUP reloads it as operators do) on `port`, verifying
-/// clients against the delivered `ca.crt` and `crl.pem`; stopped by PID when dropped.
-struct Node {
-    child: Child,
-    dir: PathBuf,
-}
-
-impl Node {
-    fn start(dir: &Path, certs: &Path, port: u16) -> Node {
-        std::fs::create_dir_all(dir).unwrap();
-        let d = dir.display();
-        let c = certs.display();
-        let user = if rustix::process::geteuid().is_root() {
-            "user root;\n"
-        } else {
-            ""
-        };
-        let conf = format!(
-            "daemon off;\nmaster_process on;\nworker_processes 1;\n{user}pid {d}/nginx.pid;\n\
-             error_log {d}/error.log info;\nevents {{ worker_connections 64; }}\n\
-             http {{\n access_log off;\n client_body_temp_path {d}/body;\n proxy_temp_path {d}/proxy;\n\
-             fastcgi_temp_path {d}/fcgi;\n uwsgi_temp_path {d}/uwsgi;\n scgi_temp_path {d}/scgi;\n\
-             server {{\n  listen 127.0.0.1:{port} ssl;\n\
-             ssl_certificate {c}/web.crt;\n  ssl_certificate_key {c}/web.key;\n\
+/// nginx with a master process (SIGHUP reloads it as operators do), verifying clients
+/// against the delivered `ca.crt` and `crl.pem` in `certs`.
+fn start_node(dir: &Path, certs: &Path) -> Nginx {
+    let c = certs.display();
+    Nginx::start_master(
+        dir,
+        &format!(
+            "  ssl_certificate {c}/web.crt;\n  ssl_certificate_key {c}/web.key;\n\
              ssl_client_certificate {c}/ca.crt;\n  ssl_crl {c}/crl.pem;\n\
              ssl_verify_client on;\n  ssl_verify_depth 3;\n\
-             location = /hello {{ return 200 \"hello $ssl_client_s_dn\\n\"; }}\n }}\n}}\n"
-        );
-        let conf_path = dir.join("nginx.conf");
-        std::fs::write(&conf_path, conf).unwrap();
-        let child = Command::new(nginx_bin().expect("nginx"))
-            .arg("-p")
-            .arg(dir)
-            .arg("-e")
-            .arg(dir.join("error.log"))
-            .arg("-c")
-            .arg(&conf_path)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let node = Node {
-            child,
-            dir: dir.to_path_buf(),
-        };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err()
-            || !dir.join("nginx.pid").exists()
-        {
-            assert!(
-                Instant::now() < deadline,
-                "nginx did not listen on {port}: {}",
-                node.log()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        node
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.join("error.log")).unwrap_or_default()
-    }
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        let _ = tool("kill", &["-QUIT", &self.child.id().to_string()]);
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+             location = /hello {{ return 200 \"hello $ssl_client_s_dn\\n\"; }}"
+        ),
+    )
 }
 
 /// GET /hello as client `name` (its delivered files); the HTTP status, 0 when the
@@ -207,8 +141,8 @@ clients:
         assert!(web_run.contains(&format!("/certs/web/{f}")), "{web_run}");
     }
 
-    let port = free_port();
-    let node = Node::start(&nginx_dir, &certs.join("web"), port);
+    let node = start_node(&nginx_dir, &certs.join("web"));
+    let port = node.port;
     assert_eq!(hello(&env, port, "rails"), 200, "{}", node.log());
     assert_eq!(hello(&env, port, "sidekiq"), 200);
 

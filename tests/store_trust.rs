@@ -296,82 +296,41 @@ fn pkcs12_has_its_own_passphrase_never_the_ca_keys() {
     ])
     .ok();
     let out = env.path("n1.p12");
+    // `cert export n1 --p12 OUT` after the global options `global`, with `more`.
+    let export = |global: &[&str], more: &[&str]| {
+        let mut args = global.to_vec();
+        args.extend(["cert", "export", "n1", "--p12", s(&out)]);
+        args.extend(more);
+        env.run(&args)
+    };
+    let with_ca_pass = ["--passphrase-file", s(&ca_pass)];
     let before = snapshot(env.tmp.path());
     // The CA passphrase file alone is not taken as the export passphrase.
-    env.run(&[
-        "--passphrase-file",
-        s(&ca_pass),
-        "cert",
-        "export",
-        "n1",
-        "--p12",
-        s(&out),
-    ])
-    .usage_error(&["its own passphrase", "--p12-passphrase-file"]);
+    export(&with_ca_pass, &[]).usage_error(&["its own passphrase", "--p12-passphrase-file"]);
     // The CA passphrase as the PKCS#12 passphrase: refused, whether the CA passphrase file
     // is given (compared) or not (tried on the encrypted CA key).
-    env.run(&[
-        "--passphrase-file",
-        s(&ca_pass),
-        "cert",
-        "export",
-        "n1",
-        "--p12",
-        s(&out),
-        "--p12-passphrase-file",
-        s(&ca_pass),
-    ])
-    .usage_error(&["is the CA key's passphrase"]);
-    env.run(&[
-        "cert",
-        "export",
-        "n1",
-        "--p12",
-        s(&out),
-        "--p12-passphrase-file",
-        s(&ca_pass),
-    ])
-    .usage_error(&["is the CA key's passphrase"]);
+    for global in [&with_ca_pass[..], &[]] {
+        export(global, &["--p12-passphrase-file", s(&ca_pass)])
+            .usage_error(&["is the CA key's passphrase"]);
+    }
     assert_eq!(
         snapshot(env.tmp.path()),
         before,
         "a refused export wrote something"
     );
-    env.run(&[
-        "cert",
-        "export",
-        "n1",
-        "--p12",
-        s(&out),
-        "--p12-passphrase-file",
-        s(&own),
-    ])
-    .ok();
+    export(&[], &["--p12-passphrase-file", s(&own)]).ok();
     // openssl opens it with its own passphrase, not with the CA's.
-    let ok = tool(
-        "openssl",
-        &[
-            "pkcs12",
-            "-in",
-            s(&out),
-            "-nokeys",
-            "-passin",
-            &format!("file:{}", s(&own)),
-        ],
-    );
+    let open_with = |pass: &Path| {
+        let passin = format!("file:{}", s(pass));
+        tool(
+            "openssl",
+            &["pkcs12", "-in", s(&out), "-nokeys", "-passin", &passin],
+        )
+    };
+    let ok = open_with(&own);
     assert_eq!(ok.code, 0, "{}", ok.stderr);
     assert!(ok.stdout.contains("BEGIN CERTIFICATE"));
-    let bad = tool(
-        "openssl",
-        &[
-            "pkcs12",
-            "-in",
-            s(&out),
-            "-nokeys",
-            "-passin",
-            &format!("file:{}", s(&ca_pass)),
-        ],
-    );
+    let bad = open_with(&ca_pass);
     assert_ne!(bad.code, 0, "the .p12 opens with the CA passphrase");
 }
 

@@ -602,6 +602,7 @@ fn execute(ctx: &Ctx, s: &Setup, existing: Option<Config>) -> Result<u8> {
     let bundle_writes = p.bundle_writes();
     let mut bundle_failed: Vec<Option<String>> = vec![None; s.inv.items.len()];
     write_bundles(
+        store,
         &bundle,
         &s.out_dirs,
         &s.delivs,
@@ -721,7 +722,7 @@ fn deliver_crls(store: &Store, s: &Setup, p: &plan::Plan, outcomes: &mut Outcome
                 && s.out_dirs[i].is_dir()
         })
         .collect();
-    let mut batch = fsio::Batch::new();
+    let mut batch = store.batch();
     // Output directories staged (first item of each), and those that could not be.
     let mut staged: Vec<&PathBuf> = Vec::new();
     let mut failed: HashMap<&PathBuf, String> = HashMap::new();
@@ -903,13 +904,14 @@ fn revocations(
 /// Write the bundle into the directories marked in `which`, each with its item's owner
 /// and mode; a failure is recorded for its item (the rest goes on).
 fn write_bundles(
+    store: &Store,
     bundle: &Bundle,
     dirs: &[PathBuf],
     delivs: &[Delivery],
     which: &[bool],
     failed: &mut [Option<String>],
 ) {
-    let mut batch = fsio::Batch::new();
+    let mut batch = store.batch();
     let mut staged = Vec::new();
     let mut seen = HashSet::new();
     for (i, dir) in dirs.iter().enumerate() {
@@ -1199,7 +1201,7 @@ fn issue_parallel(
             Some(c) => issue::issue_for_csr(cfg, issuing, &spec, &out_dirs[i], c)?,
             None => issue::issue(cfg, issuing, &spec, &out_dirs[i], None)?,
         };
-        let mut mine = fsio::Batch::new();
+        let mut mine = store.batch();
         issue::stage_delivered(store, &issuing.bundle_pem, &iss, &mut mine, &delivs[i])?;
         batch.append(mine)?;
         Ok(iss.record.clone())
@@ -1209,7 +1211,7 @@ fn issue_parallel(
             .chunks(per.max(1))
             .map(|part| {
                 sc.spawn(move || {
-                    let mut batch = fsio::Batch::new();
+                    let mut batch = store.batch();
                     let items = part
                         .iter()
                         .map(|&i| (i, one(i, &mut batch).map_err(|e| e.to_string())))
@@ -1227,7 +1229,7 @@ fn issue_parallel(
                         .iter()
                         .map(|&i| (i, Err("internal error: signing thread panicked".into())))
                         .collect();
-                    (fsio::Batch::new(), items)
+                    (store.batch(), items)
                 })
             })
             .collect()

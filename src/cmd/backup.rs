@@ -156,10 +156,10 @@ fn init(
     let _lock = store.lock()?;
     let fingerprint = backup_key_fingerprint(&recipient);
     let mac_key = derive_mac_key(&secret, &recipient)?;
-    let rep = key::split_to_files(&secret, k, n, to, &out)?;
+    let rep = key::split_to_files(store, &secret, k, n, to, &out)?;
     drop(secret);
     drop(identity);
-    let mut batch = fsio::Batch::new();
+    let mut batch = store.batch();
     batch.write(
         &store.path(AUTH_FILE),
         auth_text(&fingerprint, &mac_key)?.as_bytes(),
@@ -363,56 +363,9 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<Entry>) -> Result<()> {
 fn create(ctx: &Ctx, out: Option<PathBuf>, accept_new: bool) -> Result<u8> {
     let store = &ctx.store;
     store.config()?;
-    let pub_path = store.path(PUB_FILE);
-    if !pub_path.exists() {
-        return Err(Error::Usage(format!(
-            "no backup key in {}: run `secctl backup init` first",
-            store.name()
-        )));
-    }
-    let text = fsio::read_text(&pub_path)?;
-    let recipient: age::x25519::Recipient = text
-        .trim()
-        .parse()
-        .map_err(|_| Error::path(&pub_path, "not an age public key (age1...)"))?;
+    let (pub_path, recipient) = backup_recipient(store)?;
     let fingerprint = backup_key_fingerprint(&recipient.to_string());
-    // The MAC key belongs to exactly this public key.
-    let auth_path = store.path(AUTH_FILE);
-    if !auth_path.exists() && store.is_shared() {
-        return Err(Error::input(
-            store.name(),
-            "the backup authentication key is not on this machine: on etcd it stays on the \
-             machine that ran `secctl backup init` (run `backup create` there, or \
-             `backup init --force` here: new shares for the custodians)",
-        ));
-    }
-    if !auth_path.exists() {
-        return Err(Error::path(
-            &auth_path,
-            "missing: this backup key was made by an older secctl, whose backups cannot be authenticated; \
-             run `secctl backup init --force` (new shares for the custodians)",
-        ));
-    }
-    let auth_text = Zeroizing::new(fsio::read_text(&auth_path)?);
-    let auth: AuthFile = serde_json::from_str(&auth_text)
-        .map_err(|_| Error::path(&auth_path, "corrupted backup authentication key"))?;
-    let mac_key: Zeroizing<[u8; 32]> = Zeroizing::new(
-        hex::decode(&auth.mac_key)
-            .ok()
-            .and_then(|v| v.try_into().ok())
-            .ok_or_else(|| Error::path(&auth_path, "corrupted backup authentication key"))?,
-    );
-    if auth.backup_key_sha256 != fingerprint {
-        return Err(Error::path(
-            &pub_path,
-            format!(
-                "backup key {fingerprint} is not the one {} belongs to ({}): backup.pub was replaced; \
-                 run `secctl backup init --force` if a new backup key is wanted",
-                auth_path.display(),
-                auth.backup_key_sha256
-            ),
-        ));
-    }
+    let mac_key = read_mac_key(store, &pub_path, &fingerprint)?;
     let pin_path = store.path(PIN_FILE);
     let pinned = if pin_path.exists() {
         Some(fsio::read_text(&pin_path)?.trim().to_string())
@@ -461,23 +414,7 @@ fn create(ctx: &Ctx, out: Option<PathBuf>, accept_new: bool) -> Result<u8> {
         backup_key_sha256: fingerprint.clone(),
         entries,
     };
-    let body = Zeroizing::new(serde_json::to_vec(&archive).map_err(Error::internal)?);
-    drop(archive);
-    let tag = ring::hmac::sign(
-        &ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &mac_key[..]),
-        &Zeroizing::new(mac_input(&body)),
-    );
-    let mut json = Zeroizing::new(
-        format!("{MAGIC_V2} hmac-sha256 {}\n", hex::encode(tag.as_ref())).into_bytes(),
-    );
-    json.extend_from_slice(&body);
-    drop(body);
-    let enc = age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
-        .map_err(Error::internal)?;
-    let mut sealed = Vec::new();
-    let mut w = enc.wrap_output(&mut sealed).map_err(Error::internal)?;
-    w.write_all(&json).map_err(Error::internal)?;
-    w.finish().map_err(Error::internal)?;
+    let sealed = seal(archive, &mac_key, &recipient)?;
     fsio::write_new_atomic(&out, &sealed, SECRET_MODE)?;
     let p = &ctx.printer;
     let report = serde_json::json!({
@@ -510,6 +447,96 @@ fn create(ctx: &Ctx, out: Option<PathBuf>, accept_new: bool) -> Result<u8> {
         ))?;
     }
     Ok(0)
+}
+
+/// The backup public key of the state (`backup.pub`) and where it is.
+fn backup_recipient(store: &crate::pki::store::Store) -> Result<(PathBuf, age::x25519::Recipient)> {
+    let pub_path = store.path(PUB_FILE);
+    if !pub_path.exists() {
+        return Err(Error::Usage(format!(
+            "no backup key in {}: run `secctl backup init` first",
+            store.name()
+        )));
+    }
+    let text = fsio::read_text(&pub_path)?;
+    let recipient: age::x25519::Recipient = text
+        .trim()
+        .parse()
+        .map_err(|_| Error::path(&pub_path, "not an age public key (age1...)"))?;
+    Ok((pub_path, recipient))
+}
+
+/// The MAC key of backups (`backup.auth`), which belongs to exactly the backup public key
+/// `fingerprint` (read from `pub_path`).
+fn read_mac_key(
+    store: &crate::pki::store::Store,
+    pub_path: &Path,
+    fingerprint: &str,
+) -> Result<Zeroizing<[u8; 32]>> {
+    let auth_path = store.path(AUTH_FILE);
+    if !auth_path.exists() && store.is_shared() {
+        return Err(Error::input(
+            store.name(),
+            "the backup authentication key is not on this machine: on etcd it stays on the \
+             machine that ran `secctl backup init` (run `backup create` there, or \
+             `backup init --force` here: new shares for the custodians)",
+        ));
+    }
+    if !auth_path.exists() {
+        return Err(Error::path(
+            &auth_path,
+            "missing: this backup key was made by an older secctl, whose backups cannot be authenticated; \
+             run `secctl backup init --force` (new shares for the custodians)",
+        ));
+    }
+    let auth_text = Zeroizing::new(fsio::read_text(&auth_path)?);
+    let auth: AuthFile = serde_json::from_str(&auth_text)
+        .map_err(|_| Error::path(&auth_path, "corrupted backup authentication key"))?;
+    let mac_key: Zeroizing<[u8; 32]> = Zeroizing::new(
+        hex::decode(&auth.mac_key)
+            .ok()
+            .and_then(|v| v.try_into().ok())
+            .ok_or_else(|| Error::path(&auth_path, "corrupted backup authentication key"))?,
+    );
+    if auth.backup_key_sha256 != fingerprint {
+        return Err(Error::path(
+            pub_path,
+            format!(
+                "backup key {fingerprint} is not the one {} belongs to ({}): backup.pub was replaced; \
+                 run `secctl backup init --force` if a new backup key is wanted",
+                auth_path.display(),
+                auth.backup_key_sha256
+            ),
+        ));
+    }
+    Ok(mac_key)
+}
+
+/// The backup file: the first line with the MAC of the archive's JSON, then the JSON,
+/// encrypted to `recipient`.
+fn seal(
+    archive: Archive,
+    mac_key: &[u8; 32],
+    recipient: &age::x25519::Recipient,
+) -> Result<Vec<u8>> {
+    let body = Zeroizing::new(serde_json::to_vec(&archive).map_err(Error::internal)?);
+    drop(archive);
+    let tag = ring::hmac::sign(
+        &ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &mac_key[..]),
+        &Zeroizing::new(mac_input(&body)),
+    );
+    let mut json = Zeroizing::new(
+        format!("{MAGIC_V2} hmac-sha256 {}\n", hex::encode(tag.as_ref())).into_bytes(),
+    );
+    json.extend_from_slice(&body);
+    drop(body);
+    let enc = age::Encryptor::with_recipients(std::iter::once(recipient as &dyn age::Recipient))
+        .map_err(Error::internal)?;
+    let mut sealed = Vec::new();
+    let mut w = enc.wrap_output(&mut sealed).map_err(Error::internal)?;
+    w.write_all(&json).map_err(Error::internal)?;
+    w.finish().map_err(Error::internal)?;
+    Ok(sealed)
 }
 
 /// A file or directory to restore: its mode, and its contents (None for a directory).

@@ -161,6 +161,25 @@ struct ShowReport {
 fn show(ctx: &Ctx) -> Result<u8> {
     let store = &ctx.store;
     let cfg: Config = store.config()?;
+    let rep = show_report(store, &cfg)?;
+    let p = &ctx.printer;
+    crl_freshness_notes(p, store)?;
+    if p.is_json() {
+        return p.json(&rep).map(|_| 0);
+    }
+    p.kv(&ca_rows(store, &cfg, &rep))?;
+    p.line("")?;
+    bundle_table(p, &rep.bundle)?;
+    if let Some(crls) = &rep.crls {
+        p.line("")?;
+        crl_table(p, crls)?;
+    }
+    Ok(0)
+}
+
+/// What `ca show` reports: the current CA's certificates and name constraints, every CA
+/// certificate of the trust bundle, the CRLs.
+fn show_report(store: &crate::pki::store::Store, cfg: &Config) -> Result<ShowReport> {
     let load = |name: &str| -> Result<CertInfo> {
         let path = store.ca_dir().join(name);
         inspect::read_cert_file(&path).map(|(_, i)| i)
@@ -217,7 +236,12 @@ fn show(ctx: &Ctx) -> Result<u8> {
         now,
         time::Duration::days(crate::verify::CRL_WARN_DAYS),
     )?;
-    let p = &ctx.printer;
+    Ok(rep)
+}
+
+/// A warning for each CRL of `crl.pem` past or near its nextUpdate, or for a missing
+/// `crl.pem`.
+fn crl_freshness_notes(p: &crate::output::Printer, store: &crate::pki::store::Store) -> Result<()> {
     let crl_path = store.path("crl.pem");
     if crl_path.exists() {
         let crls = crate::verify::read_pem_or_der(&crl_path, "X509 CRL", "CRL")?;
@@ -233,9 +257,15 @@ fn show(ctx: &Ctx) -> Result<u8> {
             crl_path.display()
         ));
     }
-    if p.is_json() {
-        return p.json(&rep).map(|_| 0);
-    }
+    Ok(())
+}
+
+/// The key-value rows of `ca show`: the state's settings, then each CA certificate.
+fn ca_rows(
+    store: &crate::pki::store::Store,
+    cfg: &Config,
+    rep: &ShowReport,
+) -> Vec<(&'static str, String)> {
     let mut rows = vec![
         ("cluster", cell(&rep.cluster)),
         ("trust domain", cell(&rep.trust_domain)),
@@ -248,7 +278,7 @@ fn show(ctx: &Ctx) -> Result<u8> {
             },
         ),
         ("issuing CA", rep.issuing.to_string()),
-        ("key path", ca::key_path(store, &cfg).display().to_string()),
+        ("key path", ca::key_path(store, cfg).display().to_string()),
     ];
     let nc =
         |n: Option<&NameConstraints>| n.map_or_else(|| "none".to_string(), |n| cell(&n.describe()));
@@ -270,10 +300,12 @@ fn show(ctx: &Ctx) -> Result<u8> {
     if let Some(i) = &rep.intermediate {
         push("intermediate", i, &inter_nc);
     }
-    p.kv(&rows)?;
-    p.line("")?;
-    let rows: Vec<Vec<String>> = rep
-        .bundle
+    rows
+}
+
+/// The table of the trust bundle's CA certificates.
+fn bundle_table(p: &crate::output::Printer, bundle: &[crate::cmd::check::CaItem]) -> Result<()> {
+    let rows: Vec<Vec<String>> = bundle
         .iter()
         .map(|c| {
             vec![
@@ -288,35 +320,35 @@ fn show(ctx: &Ctx) -> Result<u8> {
     p.table(
         &["GENERATION", "KIND", "SUBJECT", "NOT AFTER", "DAYS LEFT"],
         &rows,
-    )?;
-    if let Some(crls) = &rep.crls {
-        p.line("")?;
-        let rows: Vec<Vec<String>> = crls
-            .iter()
-            .map(|c| {
-                vec![
-                    cell(&c.issuer),
-                    c.number.clone().unwrap_or_else(|| "-".into()),
-                    c.next_update.map_or_else(|| "-".into(), fmt_time),
-                    c.days_left.map_or_else(|| "-".into(), |d| d.to_string()),
-                    c.entries.to_string(),
-                    c.status.to_string(),
-                ]
-            })
-            .collect();
-        p.table(
-            &[
-                "CRL ISSUER",
-                "NUMBER",
-                "NEXT UPDATE",
-                "DAYS LEFT",
-                "REVOKED",
-                "STATUS",
-            ],
-            &rows,
-        )?;
-    }
-    Ok(0)
+    )
+}
+
+/// The table of the CRLs in `crl.pem`.
+fn crl_table(p: &crate::output::Printer, crls: &[crate::cmd::check::CrlItem]) -> Result<()> {
+    let rows: Vec<Vec<String>> = crls
+        .iter()
+        .map(|c| {
+            vec![
+                cell(&c.issuer),
+                c.number.clone().unwrap_or_else(|| "-".into()),
+                c.next_update.map_or_else(|| "-".into(), fmt_time),
+                c.days_left.map_or_else(|| "-".into(), |d| d.to_string()),
+                c.entries.to_string(),
+                c.status.to_string(),
+            ]
+        })
+        .collect();
+    p.table(
+        &[
+            "CRL ISSUER",
+            "NUMBER",
+            "NEXT UPDATE",
+            "DAYS LEFT",
+            "REVOKED",
+            "STATUS",
+        ],
+        &rows,
+    )
 }
 
 #[derive(Serialize)]
@@ -548,68 +580,9 @@ fn retire(ctx: &Ctx, a: CaRetireArgs) -> Result<u8> {
     let store = &ctx.store;
     let cfg = store.config()?;
     let gen = ca::find_generation(store, &a.generation)?;
-    let gens = ca::generations(store)?;
-    // Its root stays trusted when another generation (the current one, after `ca rotate
-    // --intermediate-only`) has it: then only a revocation in that root's CRL stops its
-    // intermediate's certificates from verifying.
-    let root_shared = gens
-        .iter()
-        .any(|g| g.dir != gen.dir && g.root.sha256_fingerprint == gen.root.sha256_fingerprint);
-    let needs_revocation = root_shared && gen.issuing_stem == "intermediate";
-    let root_holder = gens
-        .iter()
-        .find(|g| {
-            g.dir != gen.dir
-                && g.root.sha256_fingerprint == gen.root.sha256_fingerprint
-                && crate::revocation::root_key_present(g)
-        })
-        .cloned();
-    if needs_revocation && root_holder.is_none() {
-        return Err(Error::input(
-            &a.generation,
-            format!(
-                "its root stays trusted (the current CA uses it), so retiring its intermediate adds it to the root's CRL, and the root key is offline ({}): bring it back and run again",
-                ca::existing_key_file(&store.ca_dir(), "root").display()
-            ),
-        ));
-    }
+    let (needs_revocation, root_holder) = shared_root(store, &gen, &a.generation)?;
     let live = live_from(ctx, Some(&gen.issuing.sha256_fingerprint))?;
-    let names = |live: &[crate::pki::store::Record]| {
-        const SHOWN: usize = 5;
-        let mut v: Vec<String> = live
-            .iter()
-            .take(SHOWN)
-            .map(|r| format!("{} {}", r.kind.as_str(), cell(&r.name)))
-            .collect();
-        if live.len() > SHOWN {
-            v.push(format!("and {} more", live.len() - SHOWN));
-        }
-        v.join(", ")
-    };
-    if !live.is_empty() && !a.force {
-        return Err(Error::input(
-            &a.generation,
-            format!(
-                "{} live certificate(s) still chain to this CA generation ({}): renew them (`secctl cert renew NAME`) or pass --force (they will be refused by peers)",
-                live.len(),
-                names(&live)
-            ),
-        ));
-    }
-    ctx.confirm(&format!(
-        "Retire CA generation {} ({})?{} Certificates it issued will no longer be trusted.",
-        gen.id(),
-        cell(&gen.issuing.subject),
-        if live.is_empty() {
-            String::new()
-        } else {
-            format!(
-                " {} live certificate(s) still chain to it: {}.",
-                live.len(),
-                names(&live)
-            )
-        }
-    ))?;
+    confirm_retire(ctx, &a, &gen, &live)?;
     let mut passphrase = ctx.ca_passphrase(&cfg)?;
     let _lock = store.lock()?;
     // Under the lock: the generation may have been retired meanwhile.
@@ -621,25 +594,8 @@ fn retire(ctx: &Ctx, a: CaRetireArgs) -> Result<u8> {
         }
         Ok(())
     })?;
-    let mut intermediate_revoked = false;
     if needs_revocation {
-        let known: std::collections::HashSet<String> = crate::revocation::read_ca_log(store)?
-            .into_iter()
-            .map(|r| r.serial)
-            .collect();
-        if !known.contains(&gen.issuing.serial) {
-            crate::revocation::append_ca(
-                store,
-                &[crate::revocation::CaRevocation {
-                    serial: gen.issuing.serial.clone(),
-                    reason: crate::revocation::Reason::CessationOfOperation,
-                    revoked_at: time::OffsetDateTime::now_utc(),
-                    sha256_fingerprint: gen.issuing.sha256_fingerprint.clone(),
-                    root_fingerprint: gen.root.sha256_fingerprint.clone(),
-                }],
-            )?;
-        }
-        intermediate_revoked = true;
+        revoke_retired_intermediate(store, &gen)?;
     }
     let moved_to = ca::retire(store, &gen)?;
     let crl = ctx.with_ca_key(&mut passphrase, |p| {
@@ -655,7 +611,7 @@ fn retire(ctx: &Ctx, a: CaRetireArgs) -> Result<u8> {
         root: gen.root.clone(),
         intermediate: (gen.issuing_stem == "intermediate").then(|| gen.issuing.clone()),
         root_removed,
-        intermediate_revoked,
+        intermediate_revoked: needs_revocation,
         live: if a.force { live } else { vec![] },
         bundle,
         crl,
@@ -664,6 +620,121 @@ fn retire(ctx: &Ctx, a: CaRetireArgs) -> Result<u8> {
     if p.is_json() {
         return p.json(&rep).map(|_| 0);
     }
+    print_retired(ctx, &gen, &rep)?;
+    Ok(0)
+}
+
+/// Whether retiring `gen` needs a revocation, and the other generation holding its root's
+/// key (if any). Its root stays trusted when another generation (the current one, after
+/// `ca rotate --intermediate-only`) has it: then only a revocation in that root's CRL
+/// stops its intermediate's certificates from verifying, and that root's key must be
+/// present.
+fn shared_root(
+    store: &crate::pki::store::Store,
+    gen: &ca::Generation,
+    named: &str,
+) -> Result<(bool, Option<ca::Generation>)> {
+    let gens = ca::generations(store)?;
+    let root_shared = gens
+        .iter()
+        .any(|g| g.dir != gen.dir && g.root.sha256_fingerprint == gen.root.sha256_fingerprint);
+    let needs_revocation = root_shared && gen.issuing_stem == "intermediate";
+    let root_holder = gens
+        .iter()
+        .find(|g| {
+            g.dir != gen.dir
+                && g.root.sha256_fingerprint == gen.root.sha256_fingerprint
+                && crate::revocation::root_key_present(g)
+        })
+        .cloned();
+    if needs_revocation && root_holder.is_none() {
+        return Err(Error::input(
+            named,
+            format!(
+                "its root stays trusted (the current CA uses it), so retiring its intermediate adds it to the root's CRL, and the root key is offline ({}): bring it back and run again",
+                ca::existing_key_file(&store.ca_dir(), "root").display()
+            ),
+        ));
+    }
+    Ok((needs_revocation, root_holder))
+}
+
+/// The first few of `live` by kind and name, for a message.
+fn live_names(live: &[crate::pki::store::Record]) -> String {
+    const SHOWN: usize = 5;
+    let mut v: Vec<String> = live
+        .iter()
+        .take(SHOWN)
+        .map(|r| format!("{} {}", r.kind.as_str(), cell(&r.name)))
+        .collect();
+    if live.len() > SHOWN {
+        v.push(format!("and {} more", live.len() - SHOWN));
+    }
+    v.join(", ")
+}
+
+/// Refuse to retire a generation that live certificates chain to without --force, then
+/// ask.
+fn confirm_retire(
+    ctx: &Ctx,
+    a: &CaRetireArgs,
+    gen: &ca::Generation,
+    live: &[crate::pki::store::Record],
+) -> Result<()> {
+    if !live.is_empty() && !a.force {
+        return Err(Error::input(
+            &a.generation,
+            format!(
+                "{} live certificate(s) still chain to this CA generation ({}): renew them (`secctl cert renew NAME`) or pass --force (they will be refused by peers)",
+                live.len(),
+                live_names(live)
+            ),
+        ));
+    }
+    ctx.confirm(&format!(
+        "Retire CA generation {} ({})?{} Certificates it issued will no longer be trusted.",
+        gen.id(),
+        cell(&gen.issuing.subject),
+        if live.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " {} live certificate(s) still chain to it: {}.",
+                live.len(),
+                live_names(live)
+            )
+        }
+    ))
+}
+
+/// Add the intermediate of `gen` to `ca-revocations.log` (cessationOfOperation) unless
+/// it is there already, for its root's CRL.
+fn revoke_retired_intermediate(
+    store: &crate::pki::store::Store,
+    gen: &ca::Generation,
+) -> Result<()> {
+    let known: std::collections::HashSet<String> = crate::revocation::read_ca_log(store)?
+        .into_iter()
+        .map(|r| r.serial)
+        .collect();
+    if !known.contains(&gen.issuing.serial) {
+        crate::revocation::append_ca(
+            store,
+            &[crate::revocation::CaRevocation {
+                serial: gen.issuing.serial.clone(),
+                reason: crate::revocation::Reason::CessationOfOperation,
+                revoked_at: time::OffsetDateTime::now_utc(),
+                sha256_fingerprint: gen.issuing.sha256_fingerprint.clone(),
+                root_fingerprint: gen.root.sha256_fingerprint.clone(),
+            }],
+        )?;
+    }
+    Ok(())
+}
+
+/// `ca retire` as text.
+fn print_retired(ctx: &Ctx, gen: &ca::Generation, rep: &RetireReport) -> Result<()> {
+    let (p, store) = (&ctx.printer, &ctx.store);
     p.line(&format!(
         "retired CA generation {} ({}); its files are in {}",
         rep.generation,
@@ -699,8 +770,7 @@ fn retire(ctx: &Ctx, a: CaRetireArgs) -> Result<u8> {
             ))?;
         }
     }
-    crate::cmd::revoke::print_crl(ctx, &rep.crl)?;
-    Ok(0)
+    crate::cmd::revoke::print_crl(ctx, &rep.crl)
 }
 
 /// `secctl ca bundle [--out FILE] [--pin SHA256]...`: the trust bundle of the state. With
@@ -738,7 +808,7 @@ fn bundle(ctx: &Ctx, out: Option<&std::path::Path>, pin: &[String]) -> Result<u8
         )?;
     }
     let pin_file = trust::pin_file(out);
-    let mut batch = crate::pki::fsio::Batch::new();
+    let mut batch = store.batch();
     batch.write(out, &pem, 0o644)?;
     batch.write(&pin_file, trust::pin_file_text(&certs).as_bytes(), 0o644)?;
     batch.commit()?;

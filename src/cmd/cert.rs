@@ -358,36 +358,99 @@ pub fn revocations(ctx: &Ctx) -> Result<Revocations> {
 }
 
 fn list(ctx: &Ctx, a: &ListArgs) -> Result<u8> {
-    let store = &ctx.store;
-    store.config()?;
-    let revoked = revocations(ctx)?;
-    let gens = ca::generations(store)?;
-    let retired = ca::retired_issuers(store);
-    let now = OffsetDateTime::now_utc();
+    let listing = Listing::read(ctx, a)?;
     let p = &ctx.printer;
-    let within = a.expiring_within.unwrap_or(Duration::days(30));
-    let within_text = crate::ground::duration::fmt_duration(within);
-    // Superseded certificates are history: shown with --all (or when asked for by status).
-    let history = a.all || a.statuses.iter().any(|s| s == "superseded");
+    let within_text = crate::ground::duration::fmt_duration(listing.within);
     // With --expiring-within, a listed live certificate within the window (or past it)
     // makes the exit code 1.
-    let mut attention = 0usize;
-    // Name by name, oldest first within a name: a certificate is superseded when a newer
-    // one has its name. From the index, names come sorted and each name's records are read
-    // when it is its turn, so JSON is written as it is read (a stream: one item per line).
-    // A directory no writer has indexed yet: every record read once, grouped by name.
-    let mut preload: std::collections::BTreeMap<String, Vec<Record>> = Default::default();
-    let names: Vec<String> = match &a.name {
-        Some(n) => vec![n.clone()],
-        None if store.indexed() => store.indexed_names()?,
-        None => {
-            for r in store.records()? {
-                preload.entry(r.name.clone()).or_default().push(r);
-            }
-            preload.keys().cloned().collect()
+    let exit = |attention: usize| u8::from(a.expiring_within.is_some() && attention > 0);
+    let attention = if p.is_json() {
+        list_json(p, &listing)?
+    } else {
+        let shown = list_text(p, &listing)?;
+        if shown.rows == 0 {
+            let filtered =
+                a.role.is_some() || a.kind.is_some() || a.name.is_some() || !a.statuses.is_empty();
+            p.note(if filtered {
+                "no certificate matches"
+            } else {
+                "no certificates issued yet"
+            });
+            return Ok(0);
         }
+        if shown.old > 0 {
+            p.note(&format!(
+                "{} certificate(s) still from a previous CA: renew them before that CA leaves the bundle",
+                shown.old
+            ));
+        }
+        shown.attention
     };
-    let keep = |r: &Record, status: &str| {
+    if exit(attention) == 1 {
+        p.note(&format!(
+            "{attention} live certificate(s) expiring within {within_text} or expired"
+        ));
+    }
+    Ok(exit(attention))
+}
+
+/// What `cert list` lists, read name by name, oldest first within a name: a certificate
+/// is superseded when a newer one has its name. From the index, names come sorted and each
+/// name's records are read when it is its turn, so JSON is written as it is read (a
+/// stream: one item per line). A directory no writer has indexed yet: every record read
+/// once, grouped by name (`preload`).
+struct Listing<'a> {
+    store: &'a crate::pki::store::Store,
+    a: &'a ListArgs,
+    revoked: Revocations,
+    gens: Vec<ca::Generation>,
+    retired: Vec<String>,
+    now: OffsetDateTime,
+    /// `--expiring-within`, 30 days when not given.
+    within: Duration,
+    /// Superseded certificates are history: shown with --all (or when asked for by
+    /// status).
+    history: bool,
+    preload: std::collections::BTreeMap<String, Vec<Record>>,
+    names: Vec<String>,
+}
+
+impl<'a> Listing<'a> {
+    fn read(ctx: &'a Ctx, a: &'a ListArgs) -> Result<Self> {
+        let store = &ctx.store;
+        store.config()?;
+        let revoked = revocations(ctx)?;
+        let gens = ca::generations(store)?;
+        let retired = ca::retired_issuers(store);
+        let now = OffsetDateTime::now_utc();
+        let mut preload: std::collections::BTreeMap<String, Vec<Record>> = Default::default();
+        let names: Vec<String> = match &a.name {
+            Some(n) => vec![n.clone()],
+            None if store.indexed() => store.indexed_names()?,
+            None => {
+                for r in store.records()? {
+                    preload.entry(r.name.clone()).or_default().push(r);
+                }
+                preload.keys().cloned().collect()
+            }
+        };
+        Ok(Listing {
+            store,
+            a,
+            revoked,
+            gens,
+            retired,
+            now,
+            within: a.expiring_within.unwrap_or(Duration::days(30)),
+            history: a.all || a.statuses.iter().any(|s| s == "superseded"),
+            preload,
+            names,
+        })
+    }
+
+    /// Whether `--role`, `--kind` and `--status` let a record with `status` through.
+    fn keep(&self, r: &Record, status: &str) -> bool {
+        let a = self.a;
         a.role.as_ref().is_none_or(|x| &r.role == x)
             && a.kind.is_none_or(|k| {
                 r.kind
@@ -397,11 +460,13 @@ fn list(ctx: &Ctx, a: &ListArgs) -> Result<u8> {
                     }
             })
             && (a.statuses.is_empty() || a.statuses.iter().any(|s| s == status))
-    };
-    let recs_of = |name: &str| -> Result<Vec<(Record, &'static str)>> {
-        let recs = match preload.get(name) {
+    }
+
+    /// The records of `name` to list, each with its status.
+    fn records_of(&self, name: &str) -> Result<Vec<(Record, &'static str)>> {
+        let recs = match self.preload.get(name) {
             Some(v) => v.clone(),
-            None => store.records_named(name)?,
+            None => self.store.records_named(name)?,
         };
         // Oldest first (issuance order from the index for certificates of the same
         // second): all but the last are superseded.
@@ -409,51 +474,66 @@ fn list(ctx: &Ctx, a: &ListArgs) -> Result<u8> {
         Ok(recs
             .into_iter()
             .enumerate()
-            .filter(|(i, _)| history || *i == last)
+            .filter(|(i, _)| self.history || *i == last)
             .map(|(i, r)| {
-                let st = if revoked.of(&r).is_some() {
+                let st = if self.revoked.of(&r).is_some() {
                     "revoked"
                 } else if i < last {
                     "superseded"
                 } else {
-                    status(r.not_before, r.not_after, now, within)
+                    status(r.not_before, r.not_after, self.now, self.within)
                 };
                 (r, st)
             })
-            .filter(|(r, st)| keep(r, st))
+            .filter(|(r, st)| self.keep(r, st))
             .collect())
-    };
-    let exit = |attention: usize| u8::from(a.expiring_within.is_some() && attention > 0);
-    if p.is_json() {
-        let mut first = true;
-        p.line("[")?;
-        for name in &names {
-            for (r, st) in recs_of(name)? {
-                if matches!(st, "expiring" | "expired") {
-                    attention += 1;
-                }
-                let item = ListItem {
-                    record: &r,
-                    status: st,
-                    days_left: days_left(r.not_after, now),
-                    ca: ca_label(&gens, &retired, &r.issuer_fingerprint),
-                    revocation: revoked.of(&r).cloned(),
-                };
-                let s = serde_json::to_string(&item).map_err(Error::internal)?;
-                p.line(&format!("{}{s}", if first { "  " } else { ", " }))?;
-                first = false;
-            }
-        }
-        p.line("]")?;
-        if exit(attention) == 1 {
-            p.note(&format!(
-                "{attention} live certificate(s) expiring within {within_text} or expired"
-            ));
-        }
-        return Ok(exit(attention));
     }
-    // Text: a page of PAGE rows at a time (columns sized per page), so the first lines of a
-    // long listing come out before the last records are read.
+
+    fn ca(&self, r: &Record) -> &'static str {
+        ca_label(&self.gens, &self.retired, &r.issuer_fingerprint)
+    }
+}
+
+/// `cert list -o json`: a JSON array, one item a line, written as the records are read.
+/// Returns how many listed certificates are expiring or expired.
+fn list_json(p: &crate::output::Printer, listing: &Listing) -> Result<usize> {
+    let mut attention = 0usize;
+    let mut first = true;
+    p.line("[")?;
+    for name in &listing.names {
+        for (r, st) in listing.records_of(name)? {
+            if matches!(st, "expiring" | "expired") {
+                attention += 1;
+            }
+            let item = ListItem {
+                record: &r,
+                status: st,
+                days_left: days_left(r.not_after, listing.now),
+                ca: listing.ca(&r),
+                revocation: listing.revoked.of(&r).cloned(),
+            };
+            let s = serde_json::to_string(&item).map_err(Error::internal)?;
+            p.line(&format!("{}{s}", if first { "  " } else { ", " }))?;
+            first = false;
+        }
+    }
+    p.line("]")?;
+    Ok(attention)
+}
+
+/// What the text listing showed.
+struct Shown {
+    /// Rows listed.
+    rows: usize,
+    /// Live certificates from a CA generation other than the current one.
+    old: usize,
+    /// Certificates expiring or expired.
+    attention: usize,
+}
+
+/// `cert list` as a table: a page of PAGE rows at a time (columns sized per page), so the
+/// first lines of a long listing come out before the last records are read.
+fn list_text(p: &crate::output::Printer, listing: &Listing) -> Result<Shown> {
     const PAGE: usize = 1000;
     const HEADERS: [&str; 8] = [
         "NAME",
@@ -465,7 +545,12 @@ fn list(ctx: &Ctx, a: &ListArgs) -> Result<u8> {
         "CA",
         "STATUS",
     ];
-    let (mut shown, mut old, mut header) = (0usize, 0usize, true);
+    let mut shown = Shown {
+        rows: 0,
+        old: 0,
+        attention: 0,
+    };
+    let mut header = true;
     let mut page: Vec<Vec<String>> = Vec::new();
     let flush = |page: &mut Vec<Vec<String>>, header: &mut bool| -> Result<()> {
         if !page.is_empty() {
@@ -475,14 +560,14 @@ fn list(ctx: &Ctx, a: &ListArgs) -> Result<u8> {
         }
         Ok(())
     };
-    for name in &names {
-        for (r, st) in recs_of(name)? {
-            let ca = ca_label(&gens, &retired, &r.issuer_fingerprint);
+    for name in &listing.names {
+        for (r, st) in listing.records_of(name)? {
+            let ca = listing.ca(&r);
             if ca != "current" && matches!(st, "valid" | "expiring") {
-                old += 1;
+                shown.old += 1;
             }
             if matches!(st, "expiring" | "expired") {
-                attention += 1;
+                shown.attention += 1;
             }
             page.push(vec![
                 cell(&r.name),
@@ -490,38 +575,18 @@ fn list(ctx: &Ctx, a: &ListArgs) -> Result<u8> {
                 cell(&r.role),
                 cell(&r.serial),
                 r.not_after.date().to_string(),
-                days_left(r.not_after, now).to_string(),
+                days_left(r.not_after, listing.now).to_string(),
                 ca.to_string(),
                 p.paint(st, tone(st)),
             ]);
-            shown += 1;
+            shown.rows += 1;
         }
         if page.len() >= PAGE {
             flush(&mut page, &mut header)?;
         }
     }
     flush(&mut page, &mut header)?;
-    if shown == 0 {
-        let filtered =
-            a.role.is_some() || a.kind.is_some() || a.name.is_some() || !a.statuses.is_empty();
-        p.note(if filtered {
-            "no certificate matches"
-        } else {
-            "no certificates issued yet"
-        });
-        return Ok(0);
-    }
-    if old > 0 {
-        p.note(&format!(
-            "{old} certificate(s) still from a previous CA: renew them before that CA leaves the bundle"
-        ));
-    }
-    if exit(attention) == 1 {
-        p.note(&format!(
-            "{attention} live certificate(s) expiring within {within_text} or expired"
-        ));
-    }
-    Ok(exit(attention))
+    Ok(shown)
 }
 
 /// Which CA generation issued a certificate: "current", "previous", "retired" (`ca
@@ -731,6 +796,74 @@ fn renew(ctx: &Ctx, a: RenewArgs) -> Result<u8> {
     let old = resolve(ctx, &a.target)?
         .pop()
         .ok_or_else(|| Error::internal("empty resolution"))?;
+    let (req, spec) = renewal_spec(store, &cfg, &a, &old)?;
+    let key = if a.reuse_key {
+        let kp = old.out_dir.join(format!("{}.key", old.name));
+        let key = crate::pki::keys::load_private_key(&kp, None)?;
+        let (der, _) = store.record_cert(&old.serial)?;
+        ca::check_key_matches(&kp, &key, &der)?;
+        Some(key)
+    } else {
+        None
+    };
+    let mut passphrase = ctx.ca_passphrase(&cfg)?;
+    let _lock = store.lock()?;
+    let issuing = ctx.with_ca_key(&mut passphrase, |p| ca::load_issuing(store, p))?;
+    let bundle = Bundle::new(store, issuing.bundle_pem.clone())?;
+    bundle.check_replace(&old.out_dir, a.force)?;
+    let issued = match &req {
+        Some(r) => issue::issue_for_csr(&cfg, &issuing, &spec, &old.out_dir, r)?,
+        None => issue::issue(&cfg, &issuing, &spec, &old.out_dir, key)?,
+    };
+    let files = issue::write(store, &issuing, &issued)?;
+    bundle.record_delivered(store)?;
+    let bundles_refreshed = refresh_others(ctx, &bundle, &old.out_dir)?;
+    if let Some(r) = &req {
+        if old.key_source == KeySource::Generated {
+            stale_key_note(ctx, &issued.record, r);
+        }
+    }
+    // Whether the new certificate is for the old key: observed from the keys themselves.
+    let key_reused = match (&old.public_key_sha256, &issued.record.public_key_sha256) {
+        (Some(a), Some(b)) => a == b,
+        _ => a.reuse_key,
+    };
+    let crl = if a.revoke_old {
+        revoke_superseded(ctx, &old, &mut passphrase)?
+    } else {
+        None
+    };
+    drop(_lock);
+    // The files are in place (and the CRL published): now the command, if any.
+    let exec = a.exec.as_deref().map(|cmd| exec_renewed(cmd, &old, &files));
+    let code = u8::from(exec.as_ref().is_some_and(|h| !h.ok));
+    report_renewal(
+        &ctx.printer,
+        Renewal {
+            old: &old,
+            issued: &issued,
+            files,
+            valid_for: format_duration(spec.valid_for),
+            bundles_refreshed,
+            from_csr: req.is_some(),
+            key_reused,
+            crl,
+            exec,
+        },
+    )?;
+    Ok(code)
+}
+
+/// The certificate that renews `old`: its names, kind, role and hosts, the lifetime of
+/// `old` unless told otherwise, and the key type of the CSR when one is given (read here,
+/// checked against the name and the policy). A certificate signed from a CSR is renewed
+/// only from a new CSR.
+fn renewal_spec(
+    store: &crate::pki::store::Store,
+    cfg: &crate::pki::store::Config,
+    a: &RenewArgs,
+    old: &Record,
+) -> Result<(Option<Csr>, LeafSpec)> {
     let hosts = old
         .hosts
         .iter()
@@ -762,125 +895,122 @@ fn renew(ctx: &Ctx, a: RenewArgs) -> Result<u8> {
     spec.validate()?;
     if let Some(r) = &req {
         r.name(Some(&old.name), old.kind)?;
-        r.check_request(&cfg, &spec)?;
+        r.check_request(cfg, &spec)?;
     }
-    issue::check_constraints_early(store, &cfg, &spec)?;
-    let key = if a.reuse_key {
-        let kp = old.out_dir.join(format!("{}.key", old.name));
-        let key = crate::pki::keys::load_private_key(&kp, None)?;
-        let (der, _) = store.record_cert(&old.serial)?;
-        ca::check_key_matches(&kp, &key, &der)?;
-        Some(key)
-    } else {
-        None
-    };
-    let mut passphrase = ctx.ca_passphrase(&cfg)?;
-    let _lock = store.lock()?;
-    let issuing = ctx.with_ca_key(&mut passphrase, |p| ca::load_issuing(store, p))?;
-    let bundle = Bundle::new(store, issuing.bundle_pem.clone())?;
-    bundle.check_replace(&old.out_dir, a.force)?;
-    let issued = match &req {
-        Some(r) => issue::issue_for_csr(&cfg, &issuing, &spec, &old.out_dir, r)?,
-        None => issue::issue(&cfg, &issuing, &spec, &old.out_dir, key)?,
-    };
-    let files = issue::write(store, &issuing, &issued)?;
-    bundle.record_delivered(store)?;
-    let bundles_refreshed = refresh_others(ctx, &bundle, &old.out_dir)?;
-    let p = &ctx.printer;
-    if let Some(r) = &req {
-        if old.key_source == KeySource::Generated {
-            stale_key_note(ctx, &issued.record, r);
-        }
+    issue::check_constraints_early(store, cfg, &spec)?;
+    Ok((req, spec))
+}
+
+/// `--revoke-old`: revoke `old` as superseded (unless it already is) and publish the CRL.
+fn revoke_superseded(
+    ctx: &Ctx,
+    old: &Record,
+    passphrase: &mut Option<age::secrecy::SecretString>,
+) -> Result<Option<revocation::CrlReport>> {
+    if revoked_set(ctx)?.contains(&old.serial) {
+        return Ok(None);
     }
-    // Whether the new certificate is for the old key: observed from the keys themselves.
-    let key_reused = match (&old.public_key_sha256, &issued.record.public_key_sha256) {
-        (Some(a), Some(b)) => a == b,
-        _ => a.reuse_key,
-    };
-    let mut crl = None;
-    if a.revoke_old && !revoked_set(ctx)?.contains(&old.serial) {
-        revocation::append(
-            store,
-            &[revocation::Revocation {
-                serial: old.serial.clone(),
-                reason: revocation::Reason::Superseded,
-                revoked_at: OffsetDateTime::now_utc(),
-            }],
-        )?;
-        crl = Some(ctx.with_ca_key(&mut passphrase, |p| revocation::publish(store, p, 30, None))?);
-    }
-    drop(_lock);
-    // The files are in place (and the CRL published): now the command, if any.
-    let exec = a.exec.as_deref().map(|cmd| {
-        let mut changed = vec![files.cert.clone()];
-        changed.extend(files.key.clone());
-        changed.push(files.ca.clone());
-        let cwd = std::env::current_dir().unwrap_or_else(|_| old.out_dir.clone());
-        crate::cmd::hook::run(
-            cmd,
-            &cwd,
-            &old.name,
-            &old.out_dir,
-            &changed,
-            crate::cmd::hook::TIMEOUT,
-        )
-    });
-    let code = u8::from(exec.as_ref().is_some_and(|h| !h.ok));
-    let r = &issued.record;
+    let store = &ctx.store;
+    revocation::append(
+        store,
+        &[revocation::Revocation {
+            serial: old.serial.clone(),
+            reason: revocation::Reason::Superseded,
+            revoked_at: OffsetDateTime::now_utc(),
+        }],
+    )?;
+    Ok(Some(ctx.with_ca_key(passphrase, |p| {
+        revocation::publish(store, p, 30, None)
+    })?))
+}
+
+/// `--exec CMD` after a renewal, given the files it changed.
+fn exec_renewed(cmd: &str, old: &Record, files: &Written) -> crate::cmd::hook::HookReport {
+    let mut changed = vec![files.cert.clone()];
+    changed.extend(files.key.clone());
+    changed.push(files.ca.clone());
+    let cwd = std::env::current_dir().unwrap_or_else(|_| old.out_dir.clone());
+    crate::cmd::hook::run(
+        cmd,
+        &cwd,
+        &old.name,
+        &old.out_dir,
+        &changed,
+        crate::cmd::hook::TIMEOUT,
+    )
+}
+
+/// What a renewal did, for its report.
+struct Renewal<'a> {
+    old: &'a Record,
+    issued: &'a issue::Issued,
+    files: Written,
+    /// The lifetime asked for, as a duration.
+    valid_for: String,
+    bundles_refreshed: Vec<std::path::PathBuf>,
+    from_csr: bool,
+    key_reused: bool,
+    /// The CRL published for `--revoke-old`.
+    crl: Option<revocation::CrlReport>,
+    exec: Option<crate::cmd::hook::HookReport>,
+}
+
+/// Report a renewal, as JSON or as text.
+fn report_renewal(p: &crate::output::Printer, n: Renewal) -> Result<()> {
+    let (old, r) = (n.old, &n.issued.record);
     if p.is_json() {
-        p.json(&serde_json::json!({
+        return p.json(&serde_json::json!({
             "renewed": old.serial,
-            "old_revoked": crl.is_some(),
-            "key_reused": key_reused,
-            "exec": exec,
+            "old_revoked": n.crl.is_some(),
+            "key_reused": n.key_reused,
+            "exec": n.exec,
             "certificate": IssueReport {
                 record: r,
-                files,
-                validity_capped: issued.capped,
-                valid_for: format_duration(spec.valid_for),
-                bundles_refreshed,
+                files: n.files,
+                validity_capped: n.issued.capped,
+                valid_for: n.valid_for,
+                bundles_refreshed: n.bundles_refreshed,
             },
-        }))?;
-    } else {
-        p.line(&format!(
-            "renewed {} {:?}: serial {} -> {}, valid until {}{}",
-            r.kind.as_str(),
-            r.name,
-            old.serial,
-            r.serial,
-            until(r.not_after),
-            match (&req, key_reused) {
-                (Some(_), true) => " (the node's same key, from its CSR)",
-                (Some(_), false) => " (the node's new key, from its CSR)",
-                (None, true) => " (same key)",
-                (None, false) => " (new key)",
-            }
-        ))?;
-        p.kv(&[
-            ("key", key_cell(&files)),
-            ("cert", files.cert.display().to_string()),
-            ("ca", files.ca.display().to_string()),
-        ])?;
-        if let Some(c) = &crl {
-            p.line(&format!(
-                "revoked {} (superseded); CRL {} published to {}",
-                old.serial,
-                c.number,
-                c.path.display()
-            ))?;
+        }));
+    }
+    p.line(&format!(
+        "renewed {} {:?}: serial {} -> {}, valid until {}{}",
+        r.kind.as_str(),
+        r.name,
+        old.serial,
+        r.serial,
+        until(r.not_after),
+        match (n.from_csr, n.key_reused) {
+            (true, true) => " (the node's same key, from its CSR)",
+            (true, false) => " (the node's new key, from its CSR)",
+            (false, true) => " (same key)",
+            (false, false) => " (new key)",
         }
-        if let Some(h) = &exec {
-            let line = format!(
-                "exec: {} ({})",
-                if h.ok { "ok" } else { "FAILED" },
-                h.detail
-            );
-            if h.ok {
-                p.line(&line)?;
-            } else {
-                p.note(&format!("{line}: the renewed files are in place"));
-            }
+    ))?;
+    p.kv(&[
+        ("key", key_cell(&n.files)),
+        ("cert", n.files.cert.display().to_string()),
+        ("ca", n.files.ca.display().to_string()),
+    ])?;
+    if let Some(c) = &n.crl {
+        p.line(&format!(
+            "revoked {} (superseded); CRL {} published to {}",
+            old.serial,
+            c.number,
+            c.path.display()
+        ))?;
+    }
+    if let Some(h) = &n.exec {
+        let line = format!(
+            "exec: {} ({})",
+            if h.ok { "ok" } else { "FAILED" },
+            h.detail
+        );
+        if h.ok {
+            p.line(&line)?;
+        } else {
+            p.note(&format!("{line}: the renewed files are in place"));
         }
     }
-    Ok(code)
+    Ok(())
 }

@@ -359,16 +359,28 @@ pub(crate) fn labels(pairs: &[(&str, &str)]) -> String {
     format!("{{{}}}", inner.join(","))
 }
 
+/// One gauge family of the textfile: its HELP and TYPE lines, then a sample per row
+/// (labels, value).
+fn family(t: &mut String, name: &str, help: &str, rows: Vec<(String, String)>) {
+    let _ = writeln!(t, "# HELP {name} {help}");
+    let _ = writeln!(t, "# TYPE {name} gauge");
+    for (l, v) in rows {
+        let _ = writeln!(t, "{name}{l} {v}");
+    }
+}
+
 /// The Prometheus textfile (text exposition format 0.0.4).
 fn prometheus_text(r: &Report) -> String {
     let mut t = String::new();
-    let family = |t: &mut String, name: &str, help: &str, rows: Vec<(String, String)>| {
-        let _ = writeln!(t, "# HELP {name} {help}");
-        let _ = writeln!(t, "# TYPE {name} gauge");
-        for (l, v) in rows {
-            let _ = writeln!(t, "{name}{l} {v}");
-        }
-    };
+    certificate_families(&mut t, &r.certificates);
+    ca_families(&mut t, &r.cas);
+    crl_families(&mut t, &r.crls);
+    check_families(&mut t, r);
+    t
+}
+
+/// The families of the live certificates.
+fn certificate_families(t: &mut String, certificates: &[CertItem]) {
     let cert_labels = |c: &CertItem| {
         labels(&[
             ("name", &c.name),
@@ -379,32 +391,36 @@ fn prometheus_text(r: &Report) -> String {
         ])
     };
     family(
-        &mut t,
+        t,
         "secctl_certificate_expiry_seconds",
         "Seconds from the check until notAfter of each live certificate (the newest of its name, not revoked); negative once expired.",
-        r.certificates
+        certificates
             .iter()
             .map(|c| (cert_labels(c), c.seconds_left.to_string()))
             .collect(),
     );
     family(
-        &mut t,
+        t,
         "secctl_certificate_not_after_timestamp_seconds",
         "notAfter of each live certificate as a Unix time (exact between runs: compare with time()).",
-        r.certificates
+        certificates
             .iter()
             .map(|c| (cert_labels(c), c.not_after.unix_timestamp().to_string()))
             .collect(),
     );
     family(
-        &mut t,
+        t,
         "secctl_certificate_window_seconds",
         "The window applied to each live certificate: --within, or its fraction of the certificate's lifetime.",
-        r.certificates
+        certificates
             .iter()
             .map(|c| (cert_labels(c), c.window_seconds.to_string()))
             .collect(),
     );
+}
+
+/// The families of the CA certificates of the trust bundle's generations.
+fn ca_families(t: &mut String, cas: &[CaItem]) {
     let ca_labels = |c: &CaItem| {
         labels(&[
             ("generation", &c.generation),
@@ -414,55 +430,53 @@ fn prometheus_text(r: &Report) -> String {
         ])
     };
     family(
-        &mut t,
+        t,
         "secctl_ca_expiry_seconds",
         "Seconds from the check until notAfter of each CA certificate (root, intermediate) of the generations in the trust bundle; negative once expired.",
-        r.cas
-            .iter()
+        cas.iter()
             .map(|c| (ca_labels(c), c.seconds_left.to_string()))
             .collect(),
     );
     family(
-        &mut t,
+        t,
         "secctl_ca_not_after_timestamp_seconds",
         "notAfter of each CA certificate of the trust bundle's generations as a Unix time.",
-        r.cas
-            .iter()
+        cas.iter()
             .map(|c| (ca_labels(c), c.not_after.unix_timestamp().to_string()))
             .collect(),
     );
     family(
-        &mut t,
+        t,
         "secctl_ca_live_certificates",
         "Live certificates issued by each CA generation (on its issuing CA's series).",
-        r.cas
-            .iter()
+        cas.iter()
             .filter(|c| {
                 c.kind == "intermediate"
-                    || !r
-                        .cas
+                    || !cas
                         .iter()
                         .any(|o| o.generation == c.generation && o.kind == "intermediate")
             })
             .map(|c| (ca_labels(c), c.live_certificates.unwrap_or(0).to_string()))
             .collect(),
     );
+}
+
+/// The families of the CRLs in crl.pem.
+fn crl_families(t: &mut String, crls: &[CrlItem]) {
     let crl_labels = |c: &CrlItem| labels(&[("issuer", &c.issuer)]);
     family(
-        &mut t,
+        t,
         "secctl_crl_next_update_seconds",
         "Seconds from the check until nextUpdate of each CRL in crl.pem; negative once past (peers then refuse it).",
-        r.crls
-            .iter()
+        crls.iter()
             .filter_map(|c| c.seconds_left.map(|s| (crl_labels(c), s.to_string())))
             .collect(),
     );
     family(
-        &mut t,
+        t,
         "secctl_crl_next_update_timestamp_seconds",
         "nextUpdate of each CRL in crl.pem as a Unix time.",
-        r.crls
-            .iter()
+        crls.iter()
             .filter_map(|c| {
                 c.next_update
                     .map(|n| (crl_labels(c), n.unix_timestamp().to_string()))
@@ -470,37 +484,39 @@ fn prometheus_text(r: &Report) -> String {
             .collect(),
     );
     family(
-        &mut t,
+        t,
         "secctl_crl_number",
         "CRL number of each CRL in crl.pem.",
-        r.crls
-            .iter()
+        crls.iter()
             .filter_map(|c| c.number.as_ref().map(|n| (crl_labels(c), n.clone())))
             .collect(),
     );
     family(
-        &mut t,
+        t,
         "secctl_crl_missing_revocations",
         "Revocations recorded in revocations.log that the CRL of their issuer does not list (crl.pem out of date: run secctl crl).",
-        r.crls
-            .iter()
+        crls.iter()
             .map(|c| (crl_labels(c), c.missing_revocations.len().to_string()))
             .collect(),
     );
+}
+
+/// The families of the check itself: its verdict, its windows, when it ran.
+fn check_families(t: &mut String, r: &Report) {
     family(
-        &mut t,
+        t,
         "secctl_check_problems",
         "Problems found by the check: certificates, CAs or CRLs within the window, expired or stale.",
         vec![(String::new(), r.problems.len().to_string())],
     );
     family(
-        &mut t,
+        t,
         "secctl_check_success",
         "1 when nothing needs attention, 0 otherwise (secctl check exits 1).",
         vec![(String::new(), u8::from(r.ok).to_string())],
     );
     family(
-        &mut t,
+        t,
         "secctl_check_window_seconds",
         "The windows the check used: for certificates and CAs (--within; absent when it is a fraction of each lifetime) and for CRLs (--crl-within).",
         r.within_seconds
@@ -510,12 +526,11 @@ fn prometheus_text(r: &Report) -> String {
             .collect(),
     );
     family(
-        &mut t,
+        t,
         "secctl_check_timestamp_seconds",
         "When the check ran, as a Unix time (alert when it grows old: the cron job stopped).",
         vec![(String::new(), r.at.unix_timestamp().to_string())],
     );
-    t
 }
 
 /// Write the textfile atomically (a temporary file in the same directory, renamed into
@@ -573,128 +588,11 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<u8> {
     }
     let now = crate::output::secs(OffsetDateTime::now_utc());
     let gens = ca::generations(store)?;
-    let retired = ca::retired_issuers(store);
-    let revoked: HashSet<String> = crate::cmd::cert::revoked_set(ctx)?;
-    let mut certificates = Vec::new();
-    let mut live: HashMap<String, usize> = HashMap::new();
-    for r in newest_per_name(store)? {
-        if revoked.contains(&r.serial) {
-            continue;
-        }
-        let left = (r.not_after - now).whole_seconds();
-        let window = window_for(a.within, r.not_before, r.not_after);
-        let status = cert_status(r.not_before, r.not_after, now, window);
-        if left >= 0 {
-            *live.entry(r.issuer_fingerprint.clone()).or_default() += 1;
-        }
-        certificates.push(CertItem {
-            ca: crate::cmd::cert::ca_label(&gens, &retired, &r.issuer_fingerprint),
-            name: r.name,
-            kind: r.kind.as_str(),
-            role: r.role,
-            serial: r.serial,
-            not_after: r.not_after,
-            seconds_left: left,
-            days_left: days_left(r.not_after, now),
-            window_seconds: window.whole_seconds(),
-            status,
-            problem: status != "valid",
-        });
-    }
+    let (certificates, live) = live_certificates(ctx, &gens, now, a.within)?;
     let cas = bundle_cas(store, &gens, Some(&live), now, a.within)?;
     let crls = crl_items(store, &gens, now, a.crl_within)?;
-
-    let mut problems = Vec::new();
-    // Problems that have no row in the text table (named on stderr there).
-    let mut unlisted = Vec::new();
-    let when = |secs: i64, t: OffsetDateTime, verb: &str, past: &str| {
-        if secs < 0 {
-            format!("{past} {} ({} days ago)", fmt_time(t), -days_left(t, now))
-        } else {
-            format!("{verb} {} (in {} days)", fmt_time(t), days_left(t, now))
-        }
-    };
-    for c in certificates.iter().filter(|c| c.problem) {
-        let what = if c.status == "not-yet-valid" {
-            "is not valid yet".to_string()
-        } else {
-            when(c.seconds_left, c.not_after, "expires", "expired")
-        };
-        problems.push(format!(
-            "certificate {} ({} {}, serial {}) {what}",
-            cell(&c.name),
-            c.kind,
-            cell(&c.role),
-            c.serial
-        ));
-    }
-    for c in cas.iter().filter(|c| c.problem) {
-        problems.push(format!(
-            "{} CA {} (generation {}{}) {}",
-            c.kind,
-            cell(&c.subject),
-            c.generation,
-            if c.current {
-                String::new()
-            } else {
-                format!(", {} live certificates", c.live_certificates.unwrap_or(0))
-            },
-            when(c.seconds_left, c.not_after, "expires", "expired")
-        ));
-    }
-    let crl_path = store.path("crl.pem");
-    match &crls {
-        None => unlisted.push(format!(
-            "{} does not exist: peers that check revocation refuse every certificate (run `secctl crl`)",
-            crl_path.display()
-        )),
-        Some(list) => {
-            for c in list.iter().filter(|c| c.problem) {
-                let what = match (c.status, c.next_update, c.seconds_left) {
-                    ("stale", _, _) => format!(
-                        "does not list {} revoked certificate(s) ({}): crl.pem is out of date (run `secctl crl`)",
-                        c.missing_revocations.len(),
-                        c.missing_revocations.join(", ")
-                    ),
-                    (_, Some(n), Some(s)) => format!(
-                        "{} (run `secctl crl`)",
-                        when(s, n, "has its next update at", "went past its next update at")
-                    ),
-                    _ => "has no nextUpdate".to_string(),
-                };
-                let line = format!("CRL of {} {what}", cell(&c.issuer));
-                if c.status == "stale" {
-                    unlisted.push(line.clone());
-                }
-                problems.push(line);
-            }
-            // Every CA that signs certificates must have its CRL in the file.
-            for g in gens.iter().filter(|g| g.current || g.root.not_after > now) {
-                let mut need = vec![&g.issuing.subject];
-                if g.issuing_stem == "intermediate" {
-                    need.push(&g.root.subject);
-                }
-                for s in need {
-                    if !list.iter().any(|c| &c.issuer == s) {
-                        unlisted.push(format!(
-                            "{} has no CRL of {} (generation {}): peers that check revocation refuse its certificates (run `secctl crl`)",
-                            crl_path.display(),
-                            cell(s),
-                            g.id()
-                        ));
-                    }
-                }
-            }
-        }
-    }
-    // The trust handed out: a root the current root does not vouch for, a CRL no CA of the
-    // state signed or whose number went back.
-    unlisted.extend(
-        crate::pki::audit::trust_findings(store)
-            .into_iter()
-            .map(|f| f.problem),
-    );
-    problems.extend(unlisted.iter().cloned());
+    let (problems, unlisted) =
+        find_problems(store, &gens, now, &certificates, &cas, crls.as_deref());
     let report = Report {
         at: now,
         within: fmt_within(a.within),
@@ -718,6 +616,180 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<u8> {
         p.json(&report)?;
         return Ok(code);
     }
+    print_text(p, &report, &unlisted, &a)?;
+    Ok(code)
+}
+
+/// The live certificates (the newest of each name, not revoked), with how many of them
+/// are not expired per issuing CA fingerprint.
+fn live_certificates(
+    ctx: &Ctx,
+    gens: &[Generation],
+    now: OffsetDateTime,
+    within: RenewBefore,
+) -> Result<(Vec<CertItem>, HashMap<String, usize>)> {
+    let store = &ctx.store;
+    let retired = ca::retired_issuers(store);
+    let revoked: HashSet<String> = crate::cmd::cert::revoked_set(ctx)?;
+    let mut certificates = Vec::new();
+    let mut live: HashMap<String, usize> = HashMap::new();
+    for r in newest_per_name(store)? {
+        if revoked.contains(&r.serial) {
+            continue;
+        }
+        let left = (r.not_after - now).whole_seconds();
+        let window = window_for(within, r.not_before, r.not_after);
+        let status = cert_status(r.not_before, r.not_after, now, window);
+        if left >= 0 {
+            *live.entry(r.issuer_fingerprint.clone()).or_default() += 1;
+        }
+        certificates.push(CertItem {
+            ca: crate::cmd::cert::ca_label(gens, &retired, &r.issuer_fingerprint),
+            name: r.name,
+            kind: r.kind.as_str(),
+            role: r.role,
+            serial: r.serial,
+            not_after: r.not_after,
+            seconds_left: left,
+            days_left: days_left(r.not_after, now),
+            window_seconds: window.whole_seconds(),
+            status,
+            problem: status != "valid",
+        });
+    }
+    Ok((certificates, live))
+}
+
+/// `VERB TIME (in N days)`, or `PAST TIME (N days ago)` once `secs` is negative.
+fn when(now: OffsetDateTime, secs: i64, t: OffsetDateTime, verb: &str, past: &str) -> String {
+    if secs < 0 {
+        format!("{past} {} ({} days ago)", fmt_time(t), -days_left(t, now))
+    } else {
+        format!("{verb} {} (in {} days)", fmt_time(t), days_left(t, now))
+    }
+}
+
+/// Everything that needs attention, one line each: the certificates, the CAs and the CRLs
+/// with a problem, then the problems that have no row in the text table. Returns all the
+/// lines, and those without a row on their own (the text output names them on stderr).
+fn find_problems(
+    store: &Store,
+    gens: &[Generation],
+    now: OffsetDateTime,
+    certificates: &[CertItem],
+    cas: &[CaItem],
+    crls: Option<&[CrlItem]>,
+) -> (Vec<String>, Vec<String>) {
+    let mut problems = Vec::new();
+    let mut unlisted = Vec::new();
+    for c in certificates.iter().filter(|c| c.problem) {
+        let what = if c.status == "not-yet-valid" {
+            "is not valid yet".to_string()
+        } else {
+            when(now, c.seconds_left, c.not_after, "expires", "expired")
+        };
+        problems.push(format!(
+            "certificate {} ({} {}, serial {}) {what}",
+            cell(&c.name),
+            c.kind,
+            cell(&c.role),
+            c.serial
+        ));
+    }
+    for c in cas.iter().filter(|c| c.problem) {
+        problems.push(format!(
+            "{} CA {} (generation {}{}) {}",
+            c.kind,
+            cell(&c.subject),
+            c.generation,
+            if c.current {
+                String::new()
+            } else {
+                format!(", {} live certificates", c.live_certificates.unwrap_or(0))
+            },
+            when(now, c.seconds_left, c.not_after, "expires", "expired")
+        ));
+    }
+    let crl_path = store.path("crl.pem");
+    match crls {
+        None => unlisted.push(format!(
+            "{} does not exist: peers that check revocation refuse every certificate (run `secctl crl`)",
+            crl_path.display()
+        )),
+        Some(list) => {
+            for c in list.iter().filter(|c| c.problem) {
+                let line = format!("CRL of {} {}", cell(&c.issuer), crl_problem(c, now));
+                if c.status == "stale" {
+                    unlisted.push(line.clone());
+                }
+                problems.push(line);
+            }
+            unlisted.extend(crls_missing(&crl_path, gens, list, now));
+        }
+    }
+    // The trust handed out: a root the current root does not vouch for, a CRL no CA of the
+    // state signed or whose number went back.
+    unlisted.extend(
+        crate::pki::audit::trust_findings(store)
+            .into_iter()
+            .map(|f| f.problem),
+    );
+    problems.extend(unlisted.iter().cloned());
+    (problems, unlisted)
+}
+
+/// What is wrong with a CRL with a problem, after `CRL of ISSUER`.
+fn crl_problem(c: &CrlItem, now: OffsetDateTime) -> String {
+    match (c.status, c.next_update, c.seconds_left) {
+        ("stale", _, _) => format!(
+            "does not list {} revoked certificate(s) ({}): crl.pem is out of date (run `secctl crl`)",
+            c.missing_revocations.len(),
+            c.missing_revocations.join(", ")
+        ),
+        (_, Some(n), Some(s)) => format!(
+            "{} (run `secctl crl`)",
+            when(now, s, n, "has its next update at", "went past its next update at")
+        ),
+        _ => "has no nextUpdate".to_string(),
+    }
+}
+
+/// Every CA that signs certificates (of the current generation, or of one whose root has
+/// not expired) must have its CRL in the file: a line for each that has none.
+fn crls_missing(
+    crl_path: &Path,
+    gens: &[Generation],
+    list: &[CrlItem],
+    now: OffsetDateTime,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for g in gens.iter().filter(|g| g.current || g.root.not_after > now) {
+        let mut need = vec![&g.issuing.subject];
+        if g.issuing_stem == "intermediate" {
+            need.push(&g.root.subject);
+        }
+        for s in need {
+            if !list.iter().any(|c| &c.issuer == s) {
+                out.push(format!(
+                    "{} has no CRL of {} (generation {}): peers that check revocation refuse its certificates (run `secctl crl`)",
+                    crl_path.display(),
+                    cell(s),
+                    g.id()
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The text output: a summary line when all is well, else a table of what has a problem,
+/// the problems without a row as notes, and the count.
+fn print_text(
+    p: &crate::output::Printer,
+    report: &Report,
+    unlisted: &[String],
+    a: &CheckArgs,
+) -> Result<()> {
     let summary = format!(
         "{} live certificate(s), {} CA certificate(s), {} CRL(s) checked; window {} (CRLs {})",
         report.certificates.len(),
@@ -727,45 +799,49 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<u8> {
         fmt_duration(a.crl_within)
     );
     if report.ok {
-        p.line(&format!("ok: {summary}: nothing needs attention"))?;
-    } else {
-        let mut rows: Vec<Vec<String>> = Vec::new();
-        for c in report.certificates.iter().filter(|c| c.problem) {
-            rows.push(vec![
-                "certificate".into(),
-                format!("{} ({} {})", cell(&c.name), c.kind, cell(&c.role)),
-                fmt_time(c.not_after),
-                c.days_left.to_string(),
-                p.paint(c.status, tone(c.status)),
-            ]);
-        }
-        for c in report.cas.iter().filter(|c| c.problem) {
-            rows.push(vec![
-                format!("{} CA", c.kind),
-                format!("{} ({})", cell(&c.subject), c.generation),
-                fmt_time(c.not_after),
-                c.days_left.to_string(),
-                p.paint(c.status, tone(c.status)),
-            ]);
-        }
-        for c in report.crls.iter().filter(|c| c.problem) {
-            rows.push(vec![
-                "CRL".into(),
-                cell(&c.issuer),
-                c.next_update.map_or_else(|| "-".into(), fmt_time),
-                c.days_left.map_or_else(|| "-".into(), |d| d.to_string()),
-                p.paint(c.status, tone(c.status)),
-            ]);
-        }
-        if !rows.is_empty() {
-            p.table(&["WHAT", "NAME", "UNTIL", "DAYS LEFT", "STATUS"], &rows)?;
-        }
-        for line in &unlisted {
-            p.note(line);
-        }
-        p.line(&format!("{} problem(s): {summary}", report.problems.len()))?;
+        return p.line(&format!("ok: {summary}: nothing needs attention"));
     }
-    Ok(code)
+    let rows = problem_rows(p, report);
+    if !rows.is_empty() {
+        p.table(&["WHAT", "NAME", "UNTIL", "DAYS LEFT", "STATUS"], &rows)?;
+    }
+    for line in unlisted {
+        p.note(line);
+    }
+    p.line(&format!("{} problem(s): {summary}", report.problems.len()))
+}
+
+/// The table rows of the certificates, CAs and CRLs with a problem.
+fn problem_rows(p: &crate::output::Printer, report: &Report) -> Vec<Vec<String>> {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for c in report.certificates.iter().filter(|c| c.problem) {
+        rows.push(vec![
+            "certificate".into(),
+            format!("{} ({} {})", cell(&c.name), c.kind, cell(&c.role)),
+            fmt_time(c.not_after),
+            c.days_left.to_string(),
+            p.paint(c.status, tone(c.status)),
+        ]);
+    }
+    for c in report.cas.iter().filter(|c| c.problem) {
+        rows.push(vec![
+            format!("{} CA", c.kind),
+            format!("{} ({})", cell(&c.subject), c.generation),
+            fmt_time(c.not_after),
+            c.days_left.to_string(),
+            p.paint(c.status, tone(c.status)),
+        ]);
+    }
+    for c in report.crls.iter().filter(|c| c.problem) {
+        rows.push(vec![
+            "CRL".into(),
+            cell(&c.issuer),
+            c.next_update.map_or_else(|| "-".into(), fmt_time),
+            c.days_left.map_or_else(|| "-".into(), |d| d.to_string()),
+            p.paint(c.status, tone(c.status)),
+        ]);
+    }
+    rows
 }
 
 fn tone(status: &str) -> Tone {

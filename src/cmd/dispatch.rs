@@ -91,7 +91,7 @@ pub fn run(cli: Cli) -> Result<u8> {
     let holding = session.is_some() && writes(&cli.command);
     if holding {
         crate::output::hold();
-        crate::pki::fsio::defer_deliveries(ctx.store.root());
+        ctx.store.defer_deliveries();
     }
     let r = match cli.command {
         Command::Ca(CaCommand::Import(a)) => import::run(&ctx, a),
@@ -129,11 +129,11 @@ pub fn run(cli: Cli) -> Result<u8> {
         // The certificates are handed out once etcd has their records; never otherwise.
         match finished {
             Some(Ok(())) => {
-                if let Err(e) = crate::pki::fsio::deliver_deferred() {
+                if let Err(e) = ctx.store.deliver_deferred() {
                     finished = Some(Err(e));
                 }
             }
-            _ => crate::pki::fsio::drop_deferred(),
+            _ => ctx.store.drop_deferred(),
         }
         crate::output::release(!matches!(finished, Some(Err(_))))?;
     }

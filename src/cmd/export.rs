@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::cli::ExportArgs;
 use crate::cmd::Ctx;
 use crate::error::{Error, Result};
-use crate::pki::fsio::{self, SECRET_MODE};
+use crate::pki::fsio::SECRET_MODE;
 use crate::pki::{ca, inspect, keyfmt, keys, p12};
 
 #[derive(Serialize)]
@@ -190,7 +190,7 @@ pub fn run(ctx: &Ctx, a: ExportArgs) -> Result<u8> {
     ca::check_key_matches(&key_path, &key, &chain[0])
         .map_err(|_| Error::path(&key_path, format!("does not match {}", cert_path.display())))?;
     let name = key_path.display().to_string();
-    let mut batch = fsio::Batch::new();
+    let mut batch = ctx.store.batch();
     let mut report_chain = None;
     if let Some(p) = &a.pkcs1 {
         let pem = keyfmt::to_pkcs1_pem(&name, &key)?;

@@ -30,7 +30,7 @@ pub fn run(ctx: &Ctx, cmd: KeyCommand) -> Result<u8> {
                 Some(o) => o,
                 None => default_split_out(ctx, &file)?,
             };
-            let rep = split_to_files(&secret, threshold, shares, &to, &out)?;
+            let rep = split_to_files(&ctx.store, &secret, threshold, shares, &to, &out)?;
             print_split(ctx, &rep, &format!("split {} into", file.display()))?;
             ctx.printer.note(&format!(
                 "{} is still in place: the shares protect it only once it is gone from this \
@@ -125,8 +125,11 @@ pub struct SplitReport {
     pub warnings: Vec<String>,
 }
 
-/// Split `secret` and write one file per share into `out` (which must be new or empty).
+/// Split `secret` and write one file per share into `out` (which must be new or empty),
+/// with a batch of `store` (so that on etcd a writing command hands them out with its other
+/// deliveries, once its state is committed).
 pub fn split_to_files(
+    store: &crate::pki::store::Store,
     secret: &[u8],
     k: u8,
     n: u8,
@@ -158,7 +161,7 @@ pub fn split_to_files(
     let shares =
         shares::split(secret, k as usize, n as usize).map_err(|e| Error::Usage(e.to_string()))?;
     fsio::ensure_dir(out)?;
-    let mut batch = fsio::Batch::new();
+    let mut batch = store.batch();
     let mut files = Vec::new();
     for (i, s) in shares.iter().enumerate() {
         let text = format::encode(s);

@@ -522,7 +522,7 @@ pub fn crl_copy(ctx: &Ctx, out: &std::path::Path, ca: Option<&std::path::Path>) 
         time::OffsetDateTime::now_utc(),
     )?;
     let numbers = trust::numbers_file(out);
-    let mut batch = crate::pki::fsio::Batch::new();
+    let mut batch = ctx.store.batch();
     batch.write(out, &pem, 0o644)?;
     batch.write(
         &numbers,

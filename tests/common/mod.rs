@@ -204,6 +204,7 @@ pub struct Nginx {
     child: std::process::Child,
     pub port: u16,
     pub dir: PathBuf,
+    master: bool,
 }
 
 impl Nginx {
@@ -214,13 +215,37 @@ impl Nginx {
 
     /// Start nginx with `listen 127.0.0.1:PORT {listen_flags};` (e.g. "ssl http2").
     pub fn start_with(dir: &Path, listen_flags: &str, server_body: &str) -> Nginx {
+        Self::launch(dir, listen_flags, false, server_body)
+    }
+
+    /// Start nginx as operators run it: a master process and one worker (as root, a worker
+    /// that stays root, to read the test's files), so that SIGHUP to the PID in
+    /// `DIR/nginx.pid` reloads it. Returns once it listens and the PID file is written;
+    /// stopped gracefully (SIGQUIT, so that no worker is left) when dropped.
+    pub fn start_master(dir: &Path, server_body: &str) -> Nginx {
+        Self::launch(dir, "ssl", true, server_body)
+    }
+
+    /// The error log (level info).
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("error.log")).unwrap_or_default()
+    }
+
+    fn launch(dir: &Path, listen_flags: &str, master: bool, server_body: &str) -> Nginx {
         let bin = nginx_bin().expect("nginx is not installed (apt-get install nginx)");
         std::fs::create_dir_all(dir).unwrap();
         let d = dir.display();
+        let process = if !master {
+            "master_process off;\n"
+        } else if rustix::process::geteuid().is_root() {
+            "master_process on;\nworker_processes 1;\nuser root;\n"
+        } else {
+            "master_process on;\nworker_processes 1;\n"
+        };
         for attempt in 0..5 {
             let port = free_port();
             let conf = format!(
-                "daemon off;\nmaster_process off;\npid {d}/nginx.pid;\nerror_log {d}/error.log info;\n\
+                "daemon off;\n{process}pid {d}/nginx.pid;\nerror_log {d}/error.log info;\n\
                  events {{ worker_connections 64; }}\n\
                  http {{\n access_log off;\n client_body_temp_path {d}/body;\n proxy_temp_path {d}/proxy;\n\
                  fastcgi_temp_path {d}/fcgi;\n uwsgi_temp_path {d}/uwsgi;\n scgi_temp_path {d}/scgi;\n\
@@ -249,11 +274,14 @@ impl Nginx {
                     }
                     panic!("nginx exited ({st}): {log}");
                 }
-                if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+                    && (!master || dir.join("nginx.pid").exists())
+                {
                     return Nginx {
                         child,
                         port,
                         dir: dir.to_path_buf(),
+                        master,
                     };
                 }
                 if std::time::Instant::now() > deadline {
@@ -269,6 +297,17 @@ impl Nginx {
 
 impl Drop for Nginx {
     fn drop(&mut self) {
+        if self.master {
+            // SIGQUIT: the master stops its workers, then itself (SIGKILL would orphan them).
+            let _ = tool("kill", &["-QUIT", &self.child.id().to_string()]);
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+            while std::time::Instant::now() < deadline {
+                if let Ok(Some(_)) = self.child.try_wait() {
+                    return;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

@@ -362,61 +362,20 @@ pub fn publish(
         .collect();
     let revs = read_log(store)?;
     let ca_revs = read_ca_log(store)?;
-    // The issuer of each revoked serial: one record read per revocation, not a read of
-    // every record (a CRL costs in proportion to the revocations).
-    let mut issuer_of: HashMap<String, String> = HashMap::new();
-    for rev in &revs {
-        if issuer_of.contains_key(&rev.serial) {
-            continue;
-        }
-        if let Some(r) = store.record(&rev.serial)? {
-            issuer_of.insert(r.serial, r.issuer_fingerprint);
-        }
-    }
+    let issuer_of = issuers_of(store, &revs)?;
     let state_path = store.path("crl.json");
-    let state: CrlState = match std::fs::read_to_string(&state_path) {
-        Ok(t) => serde_json::from_str(&t)
-            .map_err(|e| Error::path(&state_path, format!("corrupted ({e})")))?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => CrlState::default(),
-        Err(e) => return Err(Error::read(&state_path, e)),
+    let number = read_crl_state(&state_path)?.number + 1;
+    let mut signing = Signing {
+        passphrase,
+        this_update,
+        number,
+        pem: String::new(),
+        crls: Vec::new(),
+        notes: Vec::new(),
     };
-    let number = state.number + 1;
-    let mut pem = String::new();
-    let mut crls = Vec::new();
-    let mut notes = Vec::new();
     let mut roots_done: Vec<String> = Vec::new();
     for gen in &gens {
-        let fp = fingerprint_of(gen);
-        let mut entries = Vec::new();
-        for r in &revs {
-            let mine = match issuer_of.get(&r.serial) {
-                Some(f) => f == fp,
-                None => gen.current,
-            };
-            if mine {
-                entries.push(RevokedCertParams {
-                    serial_number: rcgen::SerialNumber::from_slice(
-                        &hex::decode(&r.serial).map_err(Error::internal)?,
-                    ),
-                    revocation_time: r.revoked_at,
-                    reason_code: r.reason.code(),
-                    invalidity_date: None,
-                });
-            }
-        }
-        let signer = ca::load_signer(gen, false, passphrase)?;
-        crls.push(CrlInfo {
-            issuer: gen.issuing.subject.clone(),
-            entries: entries.len(),
-            current: gen.current,
-        });
-        pem.push_str(&sign_crl(
-            &signer,
-            entries,
-            this_update,
-            next_update,
-            number,
-        )?);
+        signing.issuing_crl(gen, &revs, &issuer_of, next_update)?;
         // One CRL per root above an intermediate (generations made by `ca rotate
         // --intermediate-only` share their root): the intermediates it revoked.
         let root_fp = &gen.root.sha256_fingerprint;
@@ -437,16 +396,127 @@ pub fn publish(
                 .unwrap_or(now)
                 .max(now + Duration::days(1)),
         };
+        signing.root_crl(gen, &group, &ca_revs, root_next, &previous_pem)?;
+    }
+    let state_text = serde_json::to_string(&CrlState { number }).map_err(Error::internal)? + "\n";
+    let path = store.path("crl.pem");
+    let mut batch = store.batch();
+    batch.write(&path, signing.pem.as_bytes(), PUBLIC_MODE)?;
+    batch.write(&state_path, state_text.as_bytes(), PUBLIC_MODE)?;
+    batch.commit()?;
+    Ok(CrlReport {
+        path,
+        number,
+        this_update,
+        next_update,
+        crls: signing.crls,
+        notes: signing.notes,
+    })
+}
+
+/// The issuer of each revoked serial: one record read per revocation, not a read of every
+/// record (a CRL costs in proportion to the revocations).
+fn issuers_of(store: &Store, revs: &[Revocation]) -> Result<HashMap<String, String>> {
+    let mut issuer_of: HashMap<String, String> = HashMap::new();
+    for rev in revs {
+        if issuer_of.contains_key(&rev.serial) {
+            continue;
+        }
+        if let Some(r) = store.record(&rev.serial)? {
+            issuer_of.insert(r.serial, r.issuer_fingerprint);
+        }
+    }
+    Ok(issuer_of)
+}
+
+/// `crl.json` (the number of the CRLs published last), the default before the first.
+fn read_crl_state(state_path: &std::path::Path) -> Result<CrlState> {
+    match std::fs::read_to_string(state_path) {
+        Ok(t) => serde_json::from_str(&t)
+            .map_err(|e| Error::path(state_path, format!("corrupted ({e})"))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(CrlState::default()),
+        Err(e) => Err(Error::read(state_path, e)),
+    }
+}
+
+/// A CRL entry for a revoked serial (hex).
+fn revoked_entry(
+    serial: &str,
+    revoked_at: OffsetDateTime,
+    reason: Reason,
+) -> Result<RevokedCertParams> {
+    Ok(RevokedCertParams {
+        serial_number: rcgen::SerialNumber::from_slice(
+            &hex::decode(serial).map_err(Error::internal)?,
+        ),
+        revocation_time: revoked_at,
+        reason_code: reason.code(),
+        invalidity_date: None,
+    })
+}
+
+/// The CRLs of one `publish`, as they are signed: the text of `crl.pem` and what it holds.
+struct Signing<'a> {
+    passphrase: Option<&'a SecretString>,
+    this_update: OffsetDateTime,
+    number: u64,
+    pem: String,
+    crls: Vec<CrlInfo>,
+    notes: Vec<String>,
+}
+
+impl Signing<'_> {
+    /// The CRL of the issuing CA of `gen`: the revoked certificates it issued (and those
+    /// whose issuer is not known, on the current generation's).
+    fn issuing_crl(
+        &mut self,
+        gen: &Generation,
+        revs: &[Revocation],
+        issuer_of: &HashMap<String, String>,
+        next_update: OffsetDateTime,
+    ) -> Result<()> {
+        let fp = fingerprint_of(gen);
+        let mut entries = Vec::new();
+        for r in revs {
+            let mine = match issuer_of.get(&r.serial) {
+                Some(f) => f == fp,
+                None => gen.current,
+            };
+            if mine {
+                entries.push(revoked_entry(&r.serial, r.revoked_at, r.reason)?);
+            }
+        }
+        let signer = ca::load_signer(gen, false, self.passphrase)?;
+        self.crls.push(CrlInfo {
+            issuer: gen.issuing.subject.clone(),
+            entries: entries.len(),
+            current: gen.current,
+        });
+        self.pem.push_str(&sign_crl(
+            &signer,
+            entries,
+            self.this_update,
+            next_update,
+            self.number,
+        )?);
+        Ok(())
+    }
+
+    /// The CRL of the root above the intermediate of `gen` (the generations sharing that
+    /// root are `group`): the intermediates it revoked, valid until `root_next`. While the
+    /// root key is offline, the root CRL of the previous `crl.pem` is kept as it is.
+    fn root_crl(
+        &mut self,
+        gen: &Generation,
+        group: &[&Generation],
+        ca_revs: &[CaRevocation],
+        root_next: OffsetDateTime,
+        previous_pem: &str,
+    ) -> Result<()> {
+        let root_fp = &gen.root.sha256_fingerprint;
         let mut entries = Vec::new();
         for r in ca_revs.iter().filter(|r| &r.root_fingerprint == root_fp) {
-            entries.push(RevokedCertParams {
-                serial_number: rcgen::SerialNumber::from_slice(
-                    &hex::decode(&r.serial).map_err(Error::internal)?,
-                ),
-                revocation_time: r.revoked_at,
-                reason_code: r.reason.code(),
-                invalidity_date: None,
-            });
+            entries.push(revoked_entry(&r.serial, r.revoked_at, r.reason)?);
         }
         let n_entries = entries.len();
         // The root key lives in the generation that holds the root's key file (the current
@@ -456,51 +526,44 @@ pub fn publish(
             .find(|g| root_key_present(g))
             .copied()
             .unwrap_or(gen);
-        match ca::load_signer(holder, true, passphrase) {
+        match ca::load_signer(holder, true, self.passphrase) {
             Ok(root) => {
-                pem.push_str(&sign_crl(&root, entries, this_update, root_next, number)?);
-                crls.push(CrlInfo {
+                self.pem.push_str(&sign_crl(
+                    &root,
+                    entries,
+                    self.this_update,
+                    root_next,
+                    self.number,
+                )?);
+                self.crls.push(CrlInfo {
                     issuer: gen.root.subject.clone(),
                     entries: n_entries,
                     current: gen.current,
                 });
             }
             Err(Error::Input { input, problem }) if problem == "no such file" => {
-                match previous_crl_of(&previous_pem, &gen.root_pem) {
+                match previous_crl_of(previous_pem, &gen.root_pem) {
                     Some((block, next, listed)) => {
-                        pem.push_str(&block);
-                        crls.push(CrlInfo {
+                        self.pem.push_str(&block);
+                        self.crls.push(CrlInfo {
                             issuer: gen.root.subject.clone(),
                             entries: listed,
                             current: gen.current,
                         });
-                        notes.push(format!(
+                        self.notes.push(format!(
                             "root key {input} is offline: the root CRL in crl.pem is kept as it is (next update {}; sign a new one with the root key online before then)",
                             crate::ground::timefmt::fmt_time(next)
                         ));
                     }
-                    None => notes.push(format!(
+                    None => self.notes.push(format!(
                         "root key {input} is offline and crl.pem has no root CRL: peers that check the whole chain (nginx ssl_crl, openssl -crl_check_all) will refuse every certificate; bring the root key back and run `secctl crl`"
                     )),
                 }
             }
             Err(e) => return Err(e),
         }
+        Ok(())
     }
-    let state_text = serde_json::to_string(&CrlState { number }).map_err(Error::internal)? + "\n";
-    let path = store.path("crl.pem");
-    let mut batch = fsio::Batch::new();
-    batch.write(&path, pem.as_bytes(), PUBLIC_MODE)?;
-    batch.write(&state_path, state_text.as_bytes(), PUBLIC_MODE)?;
-    batch.commit()?;
-    Ok(CrlReport {
-        path,
-        number,
-        this_update,
-        next_update,
-        crls,
-        notes,
-    })
 }
 
 /// The PEM block of the CRL signed by the root `root_pem` in a previous `crl.pem`, with its

@@ -242,7 +242,7 @@ pub fn init(
         bundle.push_str(&previous_roots_pem(store, now)?);
     }
     fsio::ensure_dir(&ca_dir)?;
-    let mut batch = fsio::Batch::new();
+    let mut batch = store.batch();
     batch.write(
         &key_file(&ca_dir, "root", encrypted),
         &root_key_bytes,
@@ -743,7 +743,7 @@ pub fn rotate_intermediate(
     }
     fsio::sync_dir(&prev)?;
     fsio::sync_dir(&ca_dir)?;
-    let mut batch = fsio::Batch::new();
+    let mut batch = store.batch();
     batch.write(
         &key_file(&ca_dir, "intermediate", passphrase.is_some()),
         &key_bytes,

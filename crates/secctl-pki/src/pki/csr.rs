@@ -143,37 +143,7 @@ fn key_of(input: &str, spki: &SubjectPublicKeyInfo<'_>) -> Result<(KeyType, Stri
 /// subject and SANs are read but not judged: [`Csr::check_request`] does that against what
 /// is to be issued.
 pub fn parse(input: &str, bytes: &[u8]) -> Result<Csr> {
-    if bytes.is_empty() {
-        return Err(bad(input, "empty file"));
-    }
-    let der: Vec<u8> = if bytes[0] == 0x30 {
-        bytes.to_vec()
-    } else {
-        let text = std::str::from_utf8(bytes)
-            .map_err(|_| bad(input, "not a PEM or DER certificate request"))?;
-        let blocks = crate::pki::pemfile::parse(text).map_err(|e| bad(input, e))?;
-        let mut reqs = blocks
-            .into_iter()
-            .filter(|b| b.tag == "CERTIFICATE REQUEST" || b.tag == "NEW CERTIFICATE REQUEST");
-        match (reqs.next(), reqs.next()) {
-            (Some(b), None) => b.der,
-            (Some(_), Some(_)) => {
-                return Err(bad(input, "holds more than one certificate request"))
-            }
-            (None, _) if text.contains("-----BEGIN CERTIFICATE-----") => {
-                return Err(bad(
-                    input,
-                    "is a certificate, not a certificate request (CSR)",
-                ))
-            }
-            (None, _) => {
-                return Err(bad(
-                    input,
-                    "contains no PEM certificate request (no \"CERTIFICATE REQUEST\" block)",
-                ))
-            }
-        }
-    };
+    let der = request_der(input, bytes)?;
     let (rest, req) = X509CertificationRequest::from_der(&der).map_err(|e| {
         bad(
             input,
@@ -186,6 +156,64 @@ pub fn parse(input: &str, bytes: &[u8]) -> Result<Csr> {
     let info = &req.certification_request_info;
     let spki = &info.subject_pki;
     let (key_type, key_desc) = key_of(input, spki)?;
+    verify_signature(input, &req)?;
+    let mut csr = Csr {
+        input: input.to_string(),
+        spki_der: spki.raw.to_vec(),
+        raw_key: spki.subject_public_key.data.to_vec(),
+        key_type,
+        key_desc,
+        public_key_sha256: crate::pki::inspect::fingerprint(spki.raw),
+        subject: subject_of(input, &info.subject)?,
+        dns: vec![],
+        ips: vec![],
+        uris: vec![],
+        other_sans: vec![],
+        wants_ca: false,
+        ekus: vec![],
+    };
+    for attr in info.attributes() {
+        let ParsedCriAttribute::ExtensionRequest(er) = attr.parsed_attribute() else {
+            continue;
+        };
+        for ext in &er.extensions {
+            csr.read_extension(ext)?;
+        }
+    }
+    Ok(csr)
+}
+
+/// The DER of the one certificate request in `bytes` (DER, or a PEM text with one
+/// `CERTIFICATE REQUEST` or `NEW CERTIFICATE REQUEST` block).
+fn request_der(input: &str, bytes: &[u8]) -> Result<Vec<u8>> {
+    if bytes.is_empty() {
+        return Err(bad(input, "empty file"));
+    }
+    if bytes[0] == 0x30 {
+        return Ok(bytes.to_vec());
+    }
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| bad(input, "not a PEM or DER certificate request"))?;
+    let blocks = crate::pki::pemfile::parse(text).map_err(|e| bad(input, e))?;
+    let mut reqs = blocks
+        .into_iter()
+        .filter(|b| b.tag == "CERTIFICATE REQUEST" || b.tag == "NEW CERTIFICATE REQUEST");
+    match (reqs.next(), reqs.next()) {
+        (Some(b), None) => Ok(b.der),
+        (Some(_), Some(_)) => Err(bad(input, "holds more than one certificate request")),
+        (None, _) if text.contains("-----BEGIN CERTIFICATE-----") => Err(bad(
+            input,
+            "is a certificate, not a certificate request (CSR)",
+        )),
+        (None, _) => Err(bad(
+            input,
+            "contains no PEM certificate request (no \"CERTIFICATE REQUEST\" block)",
+        )),
+    }
+}
+
+/// The request's signature verifies with the key it carries, with a hash other than SHA-1.
+fn verify_signature(input: &str, req: &X509CertificationRequest<'_>) -> Result<()> {
     let sig = &req.signature_algorithm.algorithm;
     if *sig == oid_registry::OID_PKCS1_SHA1WITHRSA || *sig == oid_registry::OID_SHA1_WITH_RSA {
         return Err(bad(
@@ -205,10 +233,13 @@ pub fn parse(input: &str, bytes: &[u8]) -> Result<Csr> {
             input,
             "its signature does not verify: the request was altered, or was not signed by the key it carries",
         ),
-    })?;
+    })
+}
 
-    let mut subject = vec![];
-    for a in info.subject.iter_attributes() {
+/// The subject's attributes in order: (short name or OID, value); each must be a string.
+fn subject_of(input: &str, subject: &X509Name<'_>) -> Result<Vec<(String, String)>> {
+    let mut out = vec![];
+    for a in subject.iter_attributes() {
         let t = a.attr_type();
         let name = oid2abbrev(t, oid_registry()).map_or_else(|_| t.to_id_string(), str::to_string);
         let value = a.as_str().map(str::to_string).map_err(|_| {
@@ -217,85 +248,66 @@ pub fn parse(input: &str, bytes: &[u8]) -> Result<Csr> {
                 format!("its subject attribute {name} is not a string"),
             )
         })?;
-        subject.push((name, value));
+        out.push((name, value));
     }
-    let mut csr = Csr {
-        input: input.to_string(),
-        spki_der: spki.raw.to_vec(),
-        raw_key: spki.subject_public_key.data.to_vec(),
-        key_type,
-        key_desc,
-        public_key_sha256: crate::pki::inspect::fingerprint(spki.raw),
-        subject,
-        dns: vec![],
-        ips: vec![],
-        uris: vec![],
-        other_sans: vec![],
-        wants_ca: false,
-        ekus: vec![],
-    };
-    for attr in info.attributes() {
-        let ParsedCriAttribute::ExtensionRequest(er) = attr.parsed_attribute() else {
-            continue;
-        };
-        for ext in &er.extensions {
-            match ext.parsed_extension() {
-                ParsedExtension::SubjectAlternativeName(san) => {
-                    for n in &san.general_names {
-                        match n {
-                            GeneralName::DNSName(d) => csr.dns.push(d.to_string()),
-                            GeneralName::IPAddress(b) => match b.len() {
-                                4 => csr.ips.push(IpAddr::from(
-                                    <[u8; 4]>::try_from(*b).unwrap_or_default(),
-                                )),
-                                16 => csr.ips.push(IpAddr::from(
-                                    <[u8; 16]>::try_from(*b).unwrap_or_default(),
-                                )),
-                                _ => csr
-                                    .other_sans
-                                    .push(format!("IP address {}", hex::encode(b))),
-                            },
-                            GeneralName::URI(u) => csr.uris.push(u.to_string()),
-                            GeneralName::RFC822Name(m) => {
-                                csr.other_sans.push(format!("email {m:?}"))
-                            }
-                            GeneralName::DirectoryName(d) => csr
-                                .other_sans
-                                .push(format!("directory name {:?}", d.to_string())),
-                            other => csr.other_sans.push(format!("{other:?}")),
-                        }
-                    }
+    Ok(out)
+}
+
+impl Csr {
+    /// Note what a requested extension asks for: SANs, CA, extended key usages (a
+    /// malformed subjectAltName is refused; other extensions are not copied).
+    fn read_extension(&mut self, ext: &X509Extension<'_>) -> Result<()> {
+        match ext.parsed_extension() {
+            ParsedExtension::SubjectAlternativeName(san) => {
+                for n in &san.general_names {
+                    self.read_san(n);
                 }
-                ParsedExtension::BasicConstraints(bc) => csr.wants_ca |= bc.ca,
-                ParsedExtension::ExtendedKeyUsage(e) => {
-                    for (on, n) in [
-                        (e.server_auth, "serverAuth"),
-                        (e.client_auth, "clientAuth"),
-                        (e.code_signing, "codeSigning"),
-                        (e.email_protection, "emailProtection"),
-                        (e.time_stamping, "timeStamping"),
-                        (e.ocsp_signing, "OCSPSigning"),
-                        (e.any, "anyExtendedKeyUsage"),
-                    ] {
-                        if on {
-                            csr.ekus.push(n.into());
-                        }
-                    }
-                    csr.ekus.extend(e.other.iter().map(|o| o.to_id_string()));
-                }
-                ParsedExtension::ParseError { error }
-                    if ext.oid == oid_registry::OID_X509_EXT_SUBJECT_ALT_NAME =>
-                {
-                    return Err(bad(
-                        input,
-                        format!("its subjectAltName is malformed ({error})"),
-                    ));
-                }
-                _ => {}
             }
+            ParsedExtension::BasicConstraints(bc) => self.wants_ca |= bc.ca,
+            ParsedExtension::ExtendedKeyUsage(e) => {
+                self.ekus.extend(
+                    crate::pki::inspect::eku_names(e)
+                        .into_iter()
+                        .map(String::from),
+                );
+                self.ekus.extend(e.other.iter().map(|o| o.to_id_string()));
+            }
+            ParsedExtension::ParseError { error }
+                if ext.oid == oid_registry::OID_X509_EXT_SUBJECT_ALT_NAME =>
+            {
+                return Err(bad(
+                    &self.input,
+                    format!("its subjectAltName is malformed ({error})"),
+                ));
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Note one requested SAN.
+    fn read_san(&mut self, n: &GeneralName<'_>) {
+        match n {
+            GeneralName::DNSName(d) => self.dns.push(d.to_string()),
+            GeneralName::IPAddress(b) => match b.len() {
+                4 => self
+                    .ips
+                    .push(IpAddr::from(<[u8; 4]>::try_from(*b).unwrap_or_default())),
+                16 => self
+                    .ips
+                    .push(IpAddr::from(<[u8; 16]>::try_from(*b).unwrap_or_default())),
+                _ => self
+                    .other_sans
+                    .push(format!("IP address {}", hex::encode(b))),
+            },
+            GeneralName::URI(u) => self.uris.push(u.to_string()),
+            GeneralName::RFC822Name(m) => self.other_sans.push(format!("email {m:?}")),
+            GeneralName::DirectoryName(d) => self
+                .other_sans
+                .push(format!("directory name {:?}", d.to_string())),
+            other => self.other_sans.push(format!("{other:?}")),
         }
     }
-    Ok(csr)
 }
 
 /// The public key of a CSR, as rcgen writes it into a certificate.

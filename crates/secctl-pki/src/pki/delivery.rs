@@ -436,7 +436,7 @@ pub fn refresh_bundles_with(
             .collect();
         dirs.sort();
         dirs.dedup();
-        let mut batch = fsio::Batch::new();
+        let mut batch = store.batch();
         let me = rustix::process::geteuid().as_raw();
         for d in dirs {
             let p = d.join("ca.crt");

@@ -94,6 +94,7 @@ pub(crate) fn temp_path(path: &Path) -> PathBuf {
 /// after creation; otherwise the creation mode is already exact and a `fchmod` is saved).
 fn umask_strips(mode: u32) -> bool {
     use std::sync::OnceLock;
+    // Process-wide on purpose: the umask is a fact of the process, read once.
     static UMASK: OnceLock<Option<u32>> = OnceLock::new();
     let umask = UMASK.get_or_init(|| {
         let status = fs::read_to_string("/proc/self/status").ok()?;
@@ -356,12 +357,29 @@ pub struct Batch {
     per_dev: Vec<(u64, File)>,
     /// Staged files before this index have been closed already.
     closed_upto: usize,
+    /// The state directory whose held-back deliveries this batch's files join (see
+    /// [`StateDir::defer_deliveries`]); None: every file is moved into place on commit.
+    state: Option<StateDir>,
 }
 
 impl Batch {
-    /// An empty batch.
+    /// An empty batch whose files are always moved into place on commit. A command writes
+    /// with its store's batch (`Store::batch`, [`Batch::in_state`]), so that what it
+    /// delivers is held back while its state directory holds deliveries back.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty batch of a command on the state directory `state`: while it holds
+    /// deliveries back, the files this batch commits outside it (or in its `certs/`) join
+    /// them instead of being moved into place.
+    pub fn in_state(state: &StateDir) -> Self {
+        Batch {
+            staged: Vec::new(),
+            per_dev: Vec::new(),
+            closed_upto: 0,
+            state: Some(state.clone()),
+        }
     }
 
     /// Stage `bytes` for `path`, replacing an existing file.
@@ -522,7 +540,7 @@ impl Batch {
         let mut done = 0;
         let result = (|| {
             for s in &self.staged {
-                if defer(s) {
+                if self.state.as_ref().is_some_and(|st| st.hold_back(s)) {
                     done += 1;
                     continue;
                 }
@@ -552,82 +570,110 @@ struct Deferred {
     files: Vec<(PathBuf, PathBuf, bool)>,
 }
 
-static DEFERRED: std::sync::Mutex<Option<Deferred>> = std::sync::Mutex::new(None);
-
-/// From now on, files a batch commits outside `state` (or in its `certs/`) are staged and
-/// made durable but not renamed into place until [`deliver_deferred`]; [`drop_deferred`]
-/// removes them instead. Used on etcd, so that a failed write-back never leaves a delivered
-/// certificate that the CA has no record of.
-pub fn defer_deliveries(state: &Path) {
-    *DEFERRED.lock().unwrap_or_else(|p| p.into_inner()) = Some(Deferred {
-        state: absolute(state),
-        files: vec![],
-    });
+/// What a state directory carries besides its path: the deliveries held back until its
+/// state is committed. Owned by the store (`Store`, whose clones share it) and handed to
+/// each [`Batch`] a command makes through it, never kept in a process-wide variable: two
+/// stores in one process (a test, `demo`, `store copy`) hold back nothing of each other's.
+///
+/// (The directory policy, `--insecure-dirs` and the roots whose files are opened without
+/// following symbolic links, is still process-wide: see [`allow_insecure_dirs`] and
+/// [`protect_root`].)
+#[derive(Clone, Default)]
+pub struct StateDir {
+    deferred: std::sync::Arc<std::sync::Mutex<Option<Deferred>>>,
 }
 
-/// Whether a staged file is held back (then it is queued).
-fn defer(s: &Staged) -> bool {
-    let mut g = DEFERRED.lock().unwrap_or_else(|p| p.into_inner());
-    let Some(d) = g.as_mut() else {
-        return false;
-    };
-    let dest = absolute(&s.dest);
-    if dest.starts_with(&d.state) && !dest.starts_with(d.state.join("certs")) {
-        return false;
+impl std::fmt::Debug for StateDir {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let held = self.lock().as_ref().map(|d| d.files.len());
+        f.debug_struct("StateDir")
+            .field("held_back", &held)
+            .finish()
     }
-    d.files.push((s.tmp.clone(), s.dest.clone(), s.replace));
-    true
 }
 
-/// Move the held-back files into place, in the order they were staged, and make the
-/// renames durable; stop holding back. Returns how many files were delivered.
-pub fn deliver_deferred() -> Result<usize> {
-    let Some(d) = DEFERRED.lock().unwrap_or_else(|p| p.into_inner()).take() else {
-        return Ok(0);
-    };
-    let mut dirs: Vec<PathBuf> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    let mut left = d.files.iter();
-    let result = (|| {
-        for (tmp, dest, replace) in left.by_ref() {
-            if let Err(e) = place(tmp, dest, *replace) {
-                let _ = fs::remove_file(tmp);
-                unregister_temp(tmp);
-                return Err(e);
+impl StateDir {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Deferred>> {
+        self.deferred.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// From now on, files that this state's batches commit outside `state` (the
+    /// directory, or in its `certs/`) are staged and made durable but not renamed into
+    /// place until [`StateDir::deliver_deferred`]; [`StateDir::drop_deferred`] removes
+    /// them instead. Used on etcd, so that a failed write-back never leaves a delivered
+    /// certificate that the CA has no record of.
+    pub fn defer_deliveries(&self, state: &Path) {
+        *self.lock() = Some(Deferred {
+            state: absolute(state),
+            files: vec![],
+        });
+    }
+
+    /// Whether a staged file is held back (then it is queued).
+    fn hold_back(&self, s: &Staged) -> bool {
+        let mut g = self.lock();
+        let Some(d) = g.as_mut() else {
+            return false;
+        };
+        let dest = absolute(&s.dest);
+        if dest.starts_with(&d.state) && !dest.starts_with(d.state.join("certs")) {
+            return false;
+        }
+        d.files.push((s.tmp.clone(), s.dest.clone(), s.replace));
+        true
+    }
+
+    /// Move the held-back files into place, in the order they were staged, and make the
+    /// renames durable; stop holding back. Returns how many files were delivered.
+    pub fn deliver_deferred(&self) -> Result<usize> {
+        let Some(d) = self.lock().take() else {
+            return Ok(0);
+        };
+        let mut dirs: Vec<PathBuf> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut left = d.files.iter();
+        let result = (|| {
+            for (tmp, dest, replace) in left.by_ref() {
+                if let Err(e) = place(tmp, dest, *replace) {
+                    let _ = fs::remove_file(tmp);
+                    unregister_temp(tmp);
+                    return Err(e);
+                }
+                let p = parent_of(dest);
+                if seen.insert(p.to_path_buf()) {
+                    dirs.push(p.to_path_buf());
+                }
             }
-            let p = parent_of(dest);
-            if seen.insert(p.to_path_buf()) {
-                dirs.push(p.to_path_buf());
-            }
-        }
-        Ok(())
-    })();
-    // What could not be moved is not left behind.
-    for (tmp, _, _) in left {
-        let _ = fs::remove_file(tmp);
-        unregister_temp(tmp);
-    }
-    result?;
-    if dirs.len() > 64 {
-        // Many output directories (`apply` on etcd): one syncfs.
-        if let Some(first) = dirs.first() {
-            let f = File::open(first).map_err(|e| Error::read(first, e))?;
-            rustix::fs::syncfs(&f).map_err(|e| Error::io("syncing the filesystem", e.into()))?;
-        }
-    } else {
-        for p in &dirs {
-            sync_dir(p)?;
-        }
-    }
-    Ok(d.files.len())
-}
-
-/// Remove the held-back files (their state was not committed); stop holding back.
-pub fn drop_deferred() {
-    if let Some(d) = DEFERRED.lock().unwrap_or_else(|p| p.into_inner()).take() {
-        for (tmp, _, _) in &d.files {
+            Ok(())
+        })();
+        // What could not be moved is not left behind.
+        for (tmp, _, _) in left {
             let _ = fs::remove_file(tmp);
             unregister_temp(tmp);
+        }
+        result?;
+        if dirs.len() > 64 {
+            // Many output directories (`apply` on etcd): one syncfs.
+            if let Some(first) = dirs.first() {
+                let f = File::open(first).map_err(|e| Error::read(first, e))?;
+                rustix::fs::syncfs(&f)
+                    .map_err(|e| Error::io("syncing the filesystem", e.into()))?;
+            }
+        } else {
+            for p in &dirs {
+                sync_dir(p)?;
+            }
+        }
+        Ok(d.files.len())
+    }
+
+    /// Remove the held-back files (their state was not committed); stop holding back.
+    pub fn drop_deferred(&self) {
+        if let Some(d) = self.lock().take() {
+            for (tmp, _, _) in &d.files {
+                let _ = fs::remove_file(tmp);
+                unregister_temp(tmp);
+            }
         }
     }
 }
@@ -733,6 +779,10 @@ impl Drop for Batch {
 // Trusted directories (as OpenSSH's StrictModes treats ~/.ssh)
 
 /// Set by `--insecure-dirs` / `SECCTL_INSECURE_DIRS`: accept directories other users can write.
+///
+/// Still process-wide: it is read by [`check_dir`] and [`ensure_dir`], which 37 call sites
+/// in 16 files use with a bare path (state, output and etcd cache directories alike);
+/// carrying it in [`StateDir`] means giving each of them a handle (issue 26, item 7).
 static INSECURE_DIRS_OK: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Accept (or, by default, refuse) state and output directories that another user could
@@ -860,6 +910,13 @@ pub fn tighten_state_dir(dir: &Path) -> Result<Option<u32>> {
 
 /// Absolute roots of the state directories in use: files below them are opened without
 /// following symbolic links.
+///
+/// Still process-wide: every read of [`read_bytes`] and [`read_text`] (39 direct call sites
+/// in 20 files, with a bare path, and every reader built on them, such as
+/// `pemfile::read_file` and `keys::load_private_key`) and [`ensure_dir`] asks it whether
+/// the path is in a state directory; carrying it in [`StateDir`] means giving each of them
+/// the store's handle, and a read that was missed would follow links again without a test
+/// noticing (issue 26, item 7).
 static PROTECTED: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
 
 /// Mark `root` (the state directory) as one whose files are never opened through a
@@ -918,6 +975,9 @@ pub fn open_nofollow(path: &Path, flags: rustix::fs::OFlags, mode: u32) -> std::
 
 /// Temporary files and staging directories that exist right now; removed by the signal
 /// handler before the process exits on SIGINT or SIGTERM.
+///
+/// Process-wide on purpose: a signal ends the whole process, whichever store or command
+/// made the file, and the handler (a thread of its own) can reach nothing else.
 static LIVE_TEMPS: std::sync::Mutex<Option<std::collections::HashSet<PathBuf>>> =
     std::sync::Mutex::new(None);
 
@@ -948,6 +1008,7 @@ pub fn unregister_temp(path: &Path) {
 /// `path` made absolute against the working directory read once per process (secctl never
 /// changes it): no `getcwd` per temporary file.
 fn absolute(path: &Path) -> PathBuf {
+    // Process-wide on purpose: the working directory is a fact of the process.
     static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
     if path.is_absolute() {
         return path.to_path_buf();

@@ -266,7 +266,7 @@ pub fn write(
     let root_pem = pem_cert(&root.der);
     let ca_dir = store.ca_dir();
     fsio::ensure_dir(&ca_dir)?;
-    let mut batch = fsio::Batch::new();
+    let mut batch = store.batch();
     batch.write(
         &ca_dir.join(format!("root{suffix}")),
         &root_key,

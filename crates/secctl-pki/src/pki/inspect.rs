@@ -138,20 +138,8 @@ impl CertInfo {
             }
         }
         if let Some(eku) = cert.extended_key_usage().map_err(bad)? {
-            let e = eku.value;
-            for (on, name) in [
-                (e.server_auth, "serverAuth"),
-                (e.client_auth, "clientAuth"),
-                (e.code_signing, "codeSigning"),
-                (e.email_protection, "emailProtection"),
-                (e.time_stamping, "timeStamping"),
-                (e.ocsp_signing, "OCSPSigning"),
-                (e.any, "anyExtendedKeyUsage"),
-            ] {
-                if on {
-                    info.extended_key_usage.push(name.into());
-                }
-            }
+            info.extended_key_usage
+                .extend(eku_names(eku.value).into_iter().map(String::from));
         }
         for ext in cert.extensions() {
             match ext.parsed_extension() {
@@ -166,6 +154,23 @@ impl CertInfo {
         }
         Ok(info)
     }
+}
+
+/// The extended key usages of `e` that have a name, in the order RFC 5280 lists them
+/// (other OIDs are left out).
+pub(crate) fn eku_names(e: &ExtendedKeyUsage<'_>) -> Vec<&'static str> {
+    [
+        (e.server_auth, "serverAuth"),
+        (e.client_auth, "clientAuth"),
+        (e.code_signing, "codeSigning"),
+        (e.email_protection, "emailProtection"),
+        (e.time_stamping, "timeStamping"),
+        (e.ocsp_signing, "OCSPSigning"),
+        (e.any, "anyExtendedKeyUsage"),
+    ]
+    .into_iter()
+    .filter_map(|(on, name)| on.then_some(name))
+    .collect()
 }
 
 fn ip_to_string(b: &[u8]) -> String {

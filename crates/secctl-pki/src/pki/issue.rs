@@ -236,7 +236,7 @@ pub struct Written {
 
 /// Write key, chain and trust bundle into `out_dir` (0700), then the record.
 pub fn write(store: &Store, ca: &IssuingCa, issued: &Issued) -> Result<Written> {
-    let mut batch = fsio::Batch::new();
+    let mut batch = store.batch();
     let w = stage(store, ca, issued, &mut batch)?;
     batch.commit()?;
     Ok(w)

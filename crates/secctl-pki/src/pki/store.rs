@@ -157,6 +157,8 @@ pub struct Store {
     /// How the state is named in messages when it is not the directory itself (the
     /// etcd:// address of a working copy).
     label: Option<String>,
+    /// The deliveries held back until the state is committed (shared by the clones).
+    state: fsio::StateDir,
 }
 
 /// Holds the state directory's advisory lock until dropped.
@@ -181,12 +183,38 @@ impl Store {
         Store {
             root: root.into(),
             label: None,
+            state: fsio::StateDir::default(),
         }
     }
 
     /// The state directory.
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// An empty batch of writes for a command on this store: while the store holds
+    /// deliveries back ([`Store::defer_deliveries`]), what the batch commits outside the
+    /// state directory (or in its `certs/`) waits for [`Store::deliver_deferred`].
+    pub fn batch(&self) -> fsio::Batch {
+        fsio::Batch::in_state(&self.state)
+    }
+
+    /// Hold back the files this store's batches deliver until [`Store::deliver_deferred`]
+    /// ([`Store::drop_deferred`] removes them): on etcd, a certificate is handed out only
+    /// once its record is on etcd.
+    pub fn defer_deliveries(&self) {
+        self.state.defer_deliveries(&self.root);
+    }
+
+    /// Move the held-back deliveries into place; stop holding back. Returns how many
+    /// files were delivered.
+    pub fn deliver_deferred(&self) -> Result<usize> {
+        self.state.deliver_deferred()
+    }
+
+    /// Remove the held-back deliveries (the state was not committed); stop holding back.
+    pub fn drop_deferred(&self) {
+        self.state.drop_deferred();
     }
 
     /// The same store, named `label` in messages (an etcd working copy).
@@ -549,7 +577,7 @@ impl Store {
             }
             *serials = ordered;
         }
-        let mut batch = fsio::Batch::new();
+        let mut batch = self.batch();
         for (name, serials) in &by_name {
             batch.write(
                 &names.join(name),
