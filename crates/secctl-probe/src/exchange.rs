@@ -494,110 +494,7 @@ where
         let sniffed = &sniffed;
         let client = client.clone();
         async move {
-            let one = async {
-                let mut client = client
-                    .ready()
-                    .await
-                    .map_err(|e| h2_failure(&e, tls, &sniffed()))?;
-                let req = request(call, scheme, authority)
-                    .map_err(|e| Fate::Other(format!("bad request: {e}")))?;
-                let end = !call.grpc();
-                let (resp, mut send) = client
-                    .send_request(req, end)
-                    .map_err(|e| h2_failure(&e, tls, &sniffed()))?;
-                // An empty HealthCheckRequest: no compression, length 0. A server may answer
-                // (a refusal needs no body) and close the stream before it is sent: then its
-                // answer is what counts, and the send error only when there is none.
-                let send_error = if call.grpc() {
-                    send.send_data(Bytes::from_static(&[0, 0, 0, 0, 0]), true)
-                        .err()
-                } else {
-                    None
-                };
-                let resp = resp
-                    .await
-                    .map_err(|e| h2_failure(send_error.as_ref().unwrap_or(&e), tls, &sniffed()))?;
-                let status = resp.status().as_u16();
-                let location = resp
-                    .headers()
-                    .get("location")
-                    .and_then(|l| l.to_str().ok())
-                    .map(|l| l.chars().take(200).collect::<String>());
-                let header_status = grpc_status(resp.headers());
-                let mut body = resp.into_body();
-                // A gRPC status may come in the trailers, after the body; an HTTP answer is
-                // judged by its status alone (its body, the server's words, is never read).
-                let mut total = 0usize;
-                if call.grpc() && header_status.is_none() {
-                    while let Some(chunk) = body.data().await {
-                        let chunk = chunk.map_err(|e| h2_failure(&e, tls, &sniffed()))?;
-                        total += chunk.len();
-                        let _ = body.flow_control().release_capacity(chunk.len());
-                        if total > 1 << 20 {
-                            return Err(Fate::Other("answer larger than 1 MiB".into()));
-                        }
-                    }
-                }
-                let http_answer = |text: String| {
-                    let mut text = text;
-                    if let Some(l) = &location {
-                        text.push_str(&format!(" -> {l}"));
-                    }
-                    Answer {
-                        code: status,
-                        grpc: false,
-                        denial: http_denial(status, tls),
-                        location: location.clone(),
-                        text,
-                    }
-                };
-                match call {
-                    Call::Get(_) | Call::Http(..) => {
-                        Ok(Fate::Answer(http_answer(format!("HTTP/2 {status}"))))
-                    }
-                    Call::Grpc | Call::Unary(_) => {
-                        let st = match header_status {
-                            Some(s) => Some(s),
-                            None => {
-                                let trailers = body
-                                    .trailers()
-                                    .await
-                                    .map_err(|e| h2_failure(&e, tls, &sniffed()))?;
-                                trailers.as_ref().and_then(grpc_status)
-                            }
-                        };
-                        match st {
-                            Some((code, msg)) => Ok(Fate::Answer(Answer {
-                                code,
-                                grpc: true,
-                                denial: if code == 16 || code == 7 {
-                                    Denial::Identity
-                                } else {
-                                    Denial::None
-                                },
-                                location: None,
-                                text: format!(
-                                    "grpc-status {code} {}{}",
-                                    grpc_name(code),
-                                    if msg.is_empty() {
-                                        String::new()
-                                    } else {
-                                        format!(" ({msg})")
-                                    }
-                                ),
-                            })),
-                            None => {
-                                let a = http_answer(format!("HTTP/2 {status} without grpc-status"));
-                                if a.denial == Denial::Identity || matches!(call, Call::Unary(_)) {
-                                    Ok(Fate::Answer(a))
-                                } else {
-                                    Err(Fate::Other(format!("not gRPC ({})", a.text)))
-                                }
-                            }
-                        }
-                    }
-                }
-            };
+            let one = h2_call(client, call, scheme, authority, tls, sniffed);
             let bounded = async {
                 match tokio::time::timeout(timeout, one).await {
                     Ok(Ok(o)) | Ok(Err(o)) => o,
@@ -641,6 +538,122 @@ where
     let out = join_all(each.collect()).await;
     driver.abort();
     out
+}
+
+/// One request of `h2_calls` on its own stream, and its answer (`Err`: how it failed).
+async fn h2_call(
+    client: h2::client::SendRequest<Bytes>,
+    call: &Call,
+    scheme: &str,
+    authority: &str,
+    tls: bool,
+    sniffed: &(dyn Fn() -> Vec<u8> + Sync),
+) -> Result<Fate, Fate> {
+    let mut client = client
+        .ready()
+        .await
+        .map_err(|e| h2_failure(&e, tls, &sniffed()))?;
+    let req =
+        request(call, scheme, authority).map_err(|e| Fate::Other(format!("bad request: {e}")))?;
+    let end = !call.grpc();
+    let (resp, mut send) = client
+        .send_request(req, end)
+        .map_err(|e| h2_failure(&e, tls, &sniffed()))?;
+    // An empty HealthCheckRequest: no compression, length 0. A server may answer
+    // (a refusal needs no body) and close the stream before it is sent: then its
+    // answer is what counts, and the send error only when there is none.
+    let send_error = if call.grpc() {
+        send.send_data(Bytes::from_static(&[0, 0, 0, 0, 0]), true)
+            .err()
+    } else {
+        None
+    };
+    let resp = resp
+        .await
+        .map_err(|e| h2_failure(send_error.as_ref().unwrap_or(&e), tls, &sniffed()))?;
+    let status = resp.status().as_u16();
+    let location = resp
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .map(|l| l.chars().take(200).collect::<String>());
+    let header_status = grpc_status(resp.headers());
+    let mut body = resp.into_body();
+    // A gRPC status may come in the trailers, after the body; an HTTP answer is
+    // judged by its status alone (its body, the server's words, is never read).
+    let mut total = 0usize;
+    if call.grpc() && header_status.is_none() {
+        while let Some(chunk) = body.data().await {
+            let chunk = chunk.map_err(|e| h2_failure(&e, tls, &sniffed()))?;
+            total += chunk.len();
+            let _ = body.flow_control().release_capacity(chunk.len());
+            if total > 1 << 20 {
+                return Err(Fate::Other("answer larger than 1 MiB".into()));
+            }
+        }
+    }
+    let http_answer = |text: String| {
+        let mut text = text;
+        if let Some(l) = &location {
+            text.push_str(&format!(" -> {l}"));
+        }
+        Answer {
+            code: status,
+            grpc: false,
+            denial: http_denial(status, tls),
+            location: location.clone(),
+            text,
+        }
+    };
+    match call {
+        Call::Get(_) | Call::Http(..) => Ok(Fate::Answer(http_answer(format!("HTTP/2 {status}")))),
+        Call::Grpc | Call::Unary(_) => {
+            let st = match header_status {
+                Some(s) => Some(s),
+                None => {
+                    let trailers = body
+                        .trailers()
+                        .await
+                        .map_err(|e| h2_failure(&e, tls, &sniffed()))?;
+                    trailers.as_ref().and_then(grpc_status)
+                }
+            };
+            match st {
+                Some((code, msg)) => Ok(Fate::Answer(grpc_answer(code, &msg))),
+                None => {
+                    let a = http_answer(format!("HTTP/2 {status} without grpc-status"));
+                    if a.denial == Denial::Identity || matches!(call, Call::Unary(_)) {
+                        Ok(Fate::Answer(a))
+                    } else {
+                        Err(Fate::Other(format!("not gRPC ({})", a.text)))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A gRPC answer from its grpc-status and grpc-message.
+fn grpc_answer(code: u16, msg: &str) -> Answer {
+    Answer {
+        code,
+        grpc: true,
+        denial: if code == 16 || code == 7 {
+            Denial::Identity
+        } else {
+            Denial::None
+        },
+        location: None,
+        text: format!(
+            "grpc-status {code} {}{}",
+            grpc_name(code),
+            if msg.is_empty() {
+                String::new()
+            } else {
+                format!(" ({msg})")
+            }
+        ),
+    }
 }
 
 /// How long a GET still pending over HTTP/2 is waited for once a gRPC answer came on
