@@ -260,8 +260,25 @@ fn check_finds_stale_and_expiring_crls_and_cas() {
             .any(|p| p.as_str().unwrap().contains("out of date")),
         "{j:#}"
     );
+    // Each problem counted once: the problems are distinct, and the text count is theirs.
+    let problems: Vec<&str> = j["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    let mut distinct = problems.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), problems.len(), "{problems:#?}");
     let r = env.run(&["check"]);
     assert!(r.stderr.contains("crl.pem is out of date"), "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains(&format!("{} problem(s):", problems.len())),
+        "{}",
+        r.stdout
+    );
     // Republished: fine again.
     env.run(&["crl"]).ok();
     assert_eq!(env.run(&["check"]).code, 0);

@@ -719,10 +719,13 @@ fn find_problems(
         Some(list) => {
             for c in list.iter().filter(|c| c.problem) {
                 let line = format!("CRL of {} {}", cell(&c.issuer), crl_problem(c, now));
+                // A stale CRL has no row in the text table: it is a note, and counted once
+                // (the notes are added to the problems below).
                 if c.status == "stale" {
-                    unlisted.push(line.clone());
+                    unlisted.push(line);
+                } else {
+                    problems.push(line);
                 }
-                problems.push(line);
             }
             unlisted.extend(crls_missing(&crl_path, gens, list, now));
         }
