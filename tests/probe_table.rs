@@ -113,7 +113,7 @@ fn verify_judges_the_given_certificate_from_the_typed_rows() {
             "refused: alert certificate_revoked (tls)",
         ),
         (
-            "nginx_verify_on_is_per_request_and_enforced--nginx-on-revoked",
+            "refused_alike_with_the_given_certificate_is_not_per_request--nginx-on-revoked",
             http,
             false,
             "refused: HTTP/1.1 400 (https1)",

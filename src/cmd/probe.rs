@@ -164,7 +164,7 @@ pub fn print_reports(p: &Printer, reports: &[TargetReport]) -> Result<()> {
                 } else {
                     p.paint("NO", Tone::Bad)
                 };
-                let reached = t.served || t.client_auth == ClientAuth::Required;
+                let reached = t.reached();
                 let auth_tone = match t.client_auth {
                     _ if t.untrusted_client_accepted => Tone::Bad,
                     a if a.demands_certificate() && t.open_paths.is_empty() => Tone::Good,
