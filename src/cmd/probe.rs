@@ -7,9 +7,7 @@ use crate::cli::{LiveArgs, ProbeArgs};
 use crate::cmd::Ctx;
 use crate::error::{Result, EXIT_CHECK_FAILED};
 use crate::output::{Printer, Tone};
-use crate::probe::{
-    self, ClientAuth, Config, Encrypted, GivenCert, Mtls, ServerAuth, TargetReport,
-};
+use crate::probe::{self, Config, Encrypted, GivenCert, Mtls, ServerAuth, TargetReport};
 use crate::term::{cell, escape};
 
 /// Build the probe configuration from the live options (bundle, client certificate).

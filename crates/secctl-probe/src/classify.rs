@@ -211,7 +211,7 @@ fn service_tls_row(svc: &ServiceObs) -> Transport {
         hss.push(&g.hs);
     }
     let (auth, seen) = server_auth(&hss);
-    let v = judge_path(n, t, g.as_ref(), None, false);
+    let v = judge_path(n, t, g.as_ref(), None, false, false);
     let mut fates = vec![
         format!("none {}", describe(&n.fate)),
         format!("throwaway {}", describe(&t.fate)),
@@ -735,12 +735,21 @@ const DENIED_ALL: &str = "denied with and without a certificate: not by client c
 const DENIED_ALL_GIVEN: &str = "refused with and without the given certificate alike: the \
                                 certificate decides nothing seen, not per-request";
 
+/// The `tls` handshake showed it let the throwaway in ([`Fate::Admitted`]: evidence, not
+/// silence).
+fn throwaway_admitted(o: &Observations) -> bool {
+    matches!(o.throwaway.tls.fate, Fate::Admitted(_))
+}
+
+/// `throwaway_in`: the `tls` handshake admitted the throwaway (a row whose handshakes
+/// refuse none but let it in is not `required`, whatever its request then met).
 fn judge_path(
     n: &Attempt,
     t: &Attempt,
     g: Option<&Attempt>,
     reneg: Option<&Attempt>,
     grpc: bool,
+    throwaway_in: bool,
 ) -> PathVerdict {
     // Served: some identity got content. A refusal is not content.
     let served = content(&n.fate, grpc)
@@ -751,9 +760,13 @@ fn judge_path(
         n.fate == Fate::Renegotiation || reneg.is_some_and(|r| r.fate == Fate::Renegotiation);
     let given_content = g.is_some_and(|g| content(&g.fate, grpc));
     let mut mechanism = None;
+    let throwaway_in = throwaway_in && !refused_tls(&t.fate);
     let policy = if refused_tls(&n.fate) {
         if content(&t.fate, grpc) {
             Policy::AnyCertificate
+        } else if throwaway_in {
+            // Demanded, and any certificate does at the handshake; nothing answered here.
+            Policy::NotServed
         } else {
             Policy::Required
         }
@@ -870,7 +883,7 @@ fn tls_app(name: Row, o: &Observations, pick: fn(&IdentityObs) -> &Vec<Attempt>)
             .iter()
             .find(|(p, _)| *p == k)
             .map(|(_, a)| a);
-        let v = judge_path(&n, &t, g.as_ref(), reneg, false);
+        let v = judge_path(&n, &t, g.as_ref(), reneg, false, throwaway_admitted(o));
         let mut fates = vec![
             format!("none {}", describe(&n.fate)),
             format!("throwaway {}", describe(&t.fate)),
@@ -897,7 +910,14 @@ fn grpcs_row(o: &Observations) -> Transport {
     let hss: Vec<&Handshake> = ids.iter().map(|(_, i)| &i.grpcs.hs).collect();
     let (auth, seen) = server_auth(&hss);
     let g = o.given.as_ref().map(|g| &g.grpcs);
-    let v = judge_path(&o.none.grpcs, &o.throwaway.grpcs, g, None, true);
+    let v = judge_path(
+        &o.none.grpcs,
+        &o.throwaway.grpcs,
+        g,
+        None,
+        true,
+        throwaway_admitted(o),
+    );
     let mut fates = vec![
         format!("none {}", describe(&o.none.grpcs.fate)),
         format!("throwaway {}", describe(&o.throwaway.grpcs.fate)),
