@@ -14,7 +14,6 @@
 
 mod common;
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use common::peers::*;
@@ -43,51 +42,6 @@ fn probe_recorded(pki: &Pki, port: u16, id: Id, name: &str) -> (i32, serde_json:
     let case: Case = serde_json::from_str(&text).unwrap();
     eprintln!("{name}: exit {code}\n{}", rows_text(&m));
     (code, m, case)
-}
-
-fn case_path(stem: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("tests/probe_cases/{stem}.json"))
-}
-
-/// The field case `stem` was recorded from this server: its rows' verdicts (every field but
-/// the detail, whose figures vary) and summary are the live probe's. With
-/// `SECCTL_RECORD_CASES=1`, the file is rewritten from the live recording instead.
-fn same_as_field_case(recorded: &Case, stem: &str, case: &str, note: &str) {
-    let path = case_path(stem);
-    if std::env::var_os("SECCTL_RECORD_CASES").is_some() {
-        let c = Case::new(case, note, recorded.observations.clone());
-        let mut text = serde_json::to_string_pretty(&c).unwrap();
-        text.push('\n');
-        std::fs::write(&path, text).unwrap();
-        return;
-    }
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (record it: SECCTL_RECORD_CASES=1)", path.display()));
-    let committed: Case = serde_json::from_str(&text).unwrap();
-    assert!(
-        committed.mismatches().is_empty(),
-        "{stem}: {:?}",
-        committed.mismatches()
-    );
-    let strip = |c: &Case| {
-        c.transports
-            .iter()
-            .map(|t| {
-                let mut t = t.clone();
-                t.detail.clear();
-                for p in &mut t.paths {
-                    p.evidence.clear();
-                }
-                t
-            })
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(
-        strip(recorded),
-        strip(&committed),
-        "{stem}: the live server's rows differ from the field case"
-    );
-    assert_eq!(recorded.summary, committed.summary, "{stem}: summary");
 }
 
 /// `probe --strict` with `id`: its exit code.

@@ -701,8 +701,8 @@ enum Policy {
     AnyCertificate,
     /// No certificate requested, a client without one answered.
     None,
-    /// Refused by status with and without the given certificate (or, none ever requested,
-    /// with and without the throwaway): the certificate decides nothing seen.
+    /// Refused with the same status with and without the given certificate (or, none ever
+    /// requested, with and without the throwaway): the certificate decides nothing seen.
     DeniedAll,
     NotServed,
 }
@@ -714,6 +714,18 @@ fn content(f: &Fate, grpc: bool) -> bool {
 
 fn denied(f: &Fate) -> bool {
     matches!(f, Fate::Answer(a) if a.denial == Denial::Identity) || *f == Fate::Renegotiation
+}
+
+/// Both refused by the application with the same code (HTTP status, or grpc-status).
+fn same_refusal(a: &Fate, b: &Fate) -> bool {
+    match (a, b) {
+        (Fate::Answer(x), Fate::Answer(y)) => {
+            x.denial == Denial::Identity
+                && y.denial == Denial::Identity
+                && (x.code, x.grpc) == (y.code, y.grpc)
+        }
+        _ => false,
+    }
 }
 
 fn refused_tls(f: &Fate) -> bool {
@@ -787,9 +799,11 @@ fn judge_path(
             Policy::PerRequest
         } else if given_content {
             Policy::PerRequest
-        } else if g.is_some_and(|g| denied(&g.fate)) {
+        } else if g.is_some_and(|g| same_refusal(&n.fate, &g.fate)) {
             // The identities' requests differ only by the certificate: the same refusal
-            // with the given one as without is not the certificate's doing.
+            // (the same status) with the given one as without is not the certificate's
+            // doing. A different refusal (nginx: 403 without, 400 for a bad certificate)
+            // shows the certificate judged.
             mechanism = Some(if requested {
                 DENIED_ALL_GIVEN.to_string()
             } else {

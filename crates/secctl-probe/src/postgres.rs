@@ -50,7 +50,12 @@ pub fn pg_startup() -> Vec<u8> {
 }
 
 /// Read PostgreSQL's first answer to a StartupMessage. `tls`: over TLS (a certificate
-/// refusal is then about the client's identity).
+/// refusal is then about the client's identity). PostgreSQL is served only when the
+/// startup is answered by an authentication request (`R`) or a ParameterStatus (`S`); an
+/// ErrorResponse (`E`) first is a refusal, whatever its SQLSTATE or text; a NoticeResponse
+/// (`N`) is skipped (it says nothing of the startup); any other message first
+/// (BackendKeyData, NegotiateProtocolVersion) is PostgreSQL that answered neither way:
+/// not served, and no refusal claimed.
 pub fn parse_pg(buf: &[u8], tls: bool) -> Parsed {
     let kind = *buf.first()?;
     if !matches!(kind, b'R' | b'E' | b'N' | b'S' | b'K' | b'v') {
@@ -87,7 +92,9 @@ pub fn parse_pg(buf: &[u8], tls: bool) -> Parsed {
             };
             answer(0, Denial::None, format!("PostgreSQL: {what}"))
         }
-        b'E' | b'N' => {
+        // A notice before the answer: read on.
+        b'N' => return parse_pg(&buf[1 + len..], tls),
+        b'E' => {
             let mut msg = String::new();
             let mut code = String::new();
             for field in body.split(|&b| b == 0) {
@@ -99,16 +106,20 @@ pub fn parse_pg(buf: &[u8], tls: bool) -> Parsed {
             }
             // An ErrorResponse before any authentication request is a refusal: of this
             // client over TLS (the identities differ only by their certificate), of
-            // plaintext otherwise. Its SQLSTATE and text are shown, never judged. A notice
-            // is no refusal.
-            let denial = match (kind, tls) {
-                (b'N', _) => Denial::None,
-                (_, true) => Denial::Identity,
-                (_, false) => Denial::Refused,
+            // plaintext otherwise. Its SQLSTATE and text are shown, never judged.
+            let denial = if tls {
+                Denial::Identity
+            } else {
+                Denial::Refused
             };
             let msg: String = msg.chars().take(200).collect();
             answer(0, denial, format!("PostgreSQL error {code}: {msg}"))
         }
-        _ => answer(0, Denial::None, "PostgreSQL answered".into()),
+        b'S' => answer(0, Denial::None, "PostgreSQL: parameter status".into()),
+        other => Fate::Other(format!(
+            "PostgreSQL answered '{}' first: neither an authentication request nor a \
+             ParameterStatus",
+            other as char
+        )),
     })
 }
