@@ -64,6 +64,13 @@ impl Transport {
         self.served || self.client_auth.demands_certificate()
     }
 
+    /// A TLS session was had on the row: it served, or the server presented its
+    /// certificate there (a refusal after that is still TLS). What `verify HOST:PORT`'s
+    /// `tls` check reads of the protocol's handshake row.
+    pub fn tls_seen(&self) -> bool {
+        self.served || self.server_auth != ServerAuth::None
+    }
+
     /// The row's protocol answered, content or refusal: served, refused per request, or a
     /// request answered with a status (refused to every identity alike included).
     pub fn spoke(&self) -> bool {
