@@ -931,13 +931,20 @@ HTTP). Each TLS row is tried with three client identities: none, a throwaway cer
 a CA made in memory for this run, and the given --cert; and with the revoked canary
 (--revoked-cert, or DIR's) as a fourth.
 
+served: answered with content (a refusal is not content).
 client_auth:
-  required     the handshake refuses a client without a certificate
-  per-request  the handshake admits none and the throwaway, the request is refused
-               (HTTP 401/403, nginx's 400, gRPC 16/7, a renegotiation)
-  optional     a certificate is requested, a client without one is admitted
+  required     the handshake refuses none and the throwaway
+  per-request  the handshake admits none and the throwaway, the request refuses both
+               (HTTP 401/403, nginx's 400, gRPC 16/7, a renegotiation) and the given
+               --cert is answered (or there is none to tell); refused with the same
+               status with and without --cert is not per-request
+  optional     a certificate is requested and never shown to decide: none admitted, any
+               certificate admitted, or every identity refused alike; any TLS row whose
+               handshake requested a certificate is at least optional
   none         no certificate requested (denied with and without one is not per-request)
 untrusted_client_accepted: the throwaway got in where a certificate is demanded.
+paths (JSON): each HTTP request per path and identity: outcome answered | redirect |
+  refused | unanswered | not-checked, status, evidence; read these, not detail.
 revoked_client_accepted (with --revoked-cert, or DIR's canary): true when a certificate the CA
   revoked got in (then mtls is unverified), false when refused, null when not established.
 given_cert: accepted | refused: <alert or status> | not checked: <why> | null.

@@ -451,10 +451,12 @@ fn probe_classifies_nginx_per_request_mtls() {
     // every client; the refusal is nginx's, per request.
     expect_row(&m2, "tls", true, "trusted", "optional");
     assert_eq!(code, 0, "strict: everything encrypted and enforced: {m2}");
-    // nginx is no gRPC server: a 403/200 without grpc-status is not gRPC.
-    // The server certificate was presented, so server_auth is known although nothing
+    // nginx is no gRPC server: a 200 without grpc-status is not gRPC, nothing served.
+    // The gRPC call is refused per request like the GET (403 without a certificate, 400
+    // with the throwaway) where a certificate is requested: per-request, not `none`. The
+    // server certificate was presented, so server_auth is known although nothing
     // answered gRPC.
-    expect_row(&m, "grpcs", false, "trusted", "none");
+    expect_row(&m, "grpcs", false, "trusted", "per-request");
     assert_eq!(m["summary"]["encrypted"], "all", "{m}");
     assert_eq!(m["summary"]["mtls"], "enforced", "{m}");
 }

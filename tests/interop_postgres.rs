@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::peers::{Id, Pki};
+use common::peers::{launch, Id, Peer, Pki};
 use common::*;
 
 const NEEDS: &str = "needs postgresql (apt-get install postgresql) and root; run by .ci/run";
@@ -222,13 +222,23 @@ impl Postgres {
     /// psql over TCP with `sslmode` and an optional client certificate: Ok(()) when it
     /// logged in, Err(stderr) otherwise.
     fn psql(&self, sslmode: &str, cert: Option<(&str, &str)>, ca: &str) -> Result<(), String> {
+        self.psql_at(self.port, sslmode, cert, ca)
+    }
+
+    /// The same against another port (a pgbouncer in front of this server).
+    fn psql_at(
+        &self,
+        port: u16,
+        sslmode: &str,
+        cert: Option<(&str, &str)>,
+        ca: &str,
+    ) -> Result<(), String> {
         let mut conn = format!(
-            "host=127.0.0.1 port={} user=secctl_probe dbname=secctl_probe sslmode={sslmode} sslrootcert={ca} connect_timeout=5",
-            self.port
+            "host=127.0.0.1 port={port} user=secctl_probe dbname=secctl_probe sslmode={sslmode} sslrootcert={ca} connect_timeout=5"
         );
         // libpq refuses a key readable by others; copies with 0600.
         if let Some((c, k)) = cert {
-            let key = self.dir.join(format!("client-{}.key", self.port));
+            let key = self.dir.join(format!("client-{port}.key"));
             std::fs::copy(k, &key).unwrap();
             std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
             conn.push_str(&format!(" sslcert={c} sslkey={}", key.display()));
@@ -347,8 +357,10 @@ fn postgres_hostssl_clientcert_verify_ca() {
         let (served, auth, untrusted, given) = rows(&m, "postgres-tls");
         assert_eq!(auth, "per-request", "{name}: {m}");
         assert!(!untrusted, "{name}: {m}");
-        // PostgreSQL answers (with its refusal) a client without a certificate: served.
-        assert!(served, "{name}: {m}");
+        // PostgreSQL answers a client without a certificate with its refusal, and the
+        // revoked and foreign ones are refused at the handshake: a refusal is not content,
+        // so only the valid certificate's session is served.
+        assert_eq!(served, *name == "valid", "{name}: {m}");
         match *name {
             "none" => assert!(given.is_null()),
             "valid" => assert_eq!(given, "accepted", "{m}"),
@@ -563,7 +575,8 @@ fn postgres17_direct_tls() {
         let m = probe(&pki, pg.port, id);
         let row = transport(&m, "postgres-tls");
         assert_eq!(row["direct_tls"], true, "{name}: {m}");
-        assert_eq!(row["served"], true, "{name}: {m}");
+        // A refusal is not content: served with the valid certificate only.
+        assert_eq!(row["served"], *name == "valid", "{name}: {m}");
         assert_eq!(row["client_auth"], "per-request", "{name}: {m}");
         assert!(
             row["detail"].as_str().unwrap().contains(
@@ -596,4 +609,212 @@ fn postgres17_direct_tls() {
         check(&v, "client-cert")["detail"],
         "accepted: answered over postgres-tls"
     );
+}
+
+// ---------------------------------------------------------------------------------------
+// pgbouncer in front of PostgreSQL: plaintext read by the protocol (issue #28 item 4)
+
+/// pgbouncer (as the postgres user) on a free port in front of `pg`, TLS towards clients
+/// with `client_tls_sslmode = sslmode` and the test's server chain and CA; `auth_type =
+/// trust` for the probe's user.
+fn pgbouncer(pki: &Pki, pg: &Postgres, name: &'static str, sslmode: &str) -> Peer {
+    let dir = pki.env.path(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = |n: &str| pki.env.pki().join(n);
+    for (src, dst) in [
+        (p("certs/srv/srv.crt"), "srv.crt"),
+        (p("certs/srv/srv.key"), "srv.key"),
+        (p("ca.crt"), "ca.crt"),
+    ] {
+        std::fs::copy(src, dir.join(dst)).unwrap();
+    }
+    std::fs::write(dir.join("userlist.txt"), "\"secctl_probe\" \"\"\n").unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut a = dir.parent();
+    while let Some(d) = a {
+        if d.starts_with("/tmp") && d != Path::new("/tmp") {
+            let m = std::fs::metadata(d).unwrap().permissions().mode();
+            std::fs::set_permissions(d, std::fs::Permissions::from_mode(m | 0o711)).unwrap();
+        }
+        a = d.parent();
+    }
+    assert!(Command::new("chown")
+        .args(["-R", "postgres:postgres", &dir.display().to_string()])
+        .status()
+        .unwrap()
+        .success());
+    std::fs::set_permissions(dir.join("srv.key"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    let backend = pg.port;
+    let sslmode = sslmode.to_string();
+    let d = dir.clone();
+    launch(name, &dir, &["pgbouncer.log"], move |port| {
+        let f = |n: &str| d.join(n).display().to_string();
+        let conf = format!(
+            "[databases]\nsecctl_probe = host=127.0.0.1 port={backend} dbname=secctl_probe\n\
+             [pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir =\n\
+             auth_type = trust\nauth_file = {}\nlogfile = {}\npidfile = {}\n\
+             client_tls_sslmode = {sslmode}\nclient_tls_cert_file = {}\n\
+             client_tls_key_file = {}\nclient_tls_ca_file = {}\n",
+            f("userlist.txt"),
+            f("pgbouncer.log"),
+            f("pgbouncer.pid"),
+            f("srv.crt"),
+            f("srv.key"),
+            f("ca.crt"),
+        );
+        std::fs::write(d.join("pgbouncer.ini"), conf).unwrap();
+        assert!(Command::new("chown")
+            .args(["postgres:postgres", &f("pgbouncer.ini")])
+            .status()
+            .unwrap()
+            .success());
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--", "pgbouncer"])
+            .arg(d.join("pgbouncer.ini"));
+        c
+    })
+}
+
+fn pgbouncer_case(sslmode: &str) {
+    assert!(
+        pg_bin().is_some() && have("runuser") && have("pgbouncer"),
+        "needs postgresql, pgbouncer and root: see .ci/run"
+    );
+    let pki = Pki::new();
+    let p = |n: &str| pki.env.pki().join(n);
+    let pg = Postgres::start(
+        &pki.env.path("pg"),
+        &p("certs/srv/srv.crt"),
+        &p("certs/srv/srv.key"),
+        &p("ca.crt"),
+        &p("crl.pem"),
+        "host all all 127.0.0.1/32 trust",
+    );
+    let name = if sslmode == "require" {
+        "pgbouncer-require"
+    } else {
+        "pgbouncer-verify-full"
+    };
+    let b = pgbouncer(&pki, &pg, name, sslmode);
+    let ca = p("ca.crt").display().to_string();
+    let ids = ids(&pki);
+    let cert = |k: usize| ids[k].1.as_ref().map(|(c, k)| (c.as_str(), k.as_str()));
+    // Ground truth from psql: plaintext refused in both modes; over TLS without a
+    // certificate in `require` only; with the valid certificate in both.
+    let e = pg.psql_at(b.port, "disable", None, &ca).unwrap_err();
+    assert!(!e.is_empty(), "plaintext refused: {}", b.log());
+    let no_cert = pg.psql_at(b.port, "require", None, &ca);
+    assert_eq!(
+        no_cert.is_ok(),
+        sslmode == "require",
+        "{no_cert:?}\n{}",
+        b.log()
+    );
+    pg.psql_at(b.port, "verify-full", cert(1), &ca)
+        .unwrap_or_else(|e| panic!("psql with the valid certificate: {e}\n{}", b.log()));
+    // With client_tls_ca_file, pgbouncer asks for a certificate in both modes and
+    // verifies one that is given: another CA's is refused (unknown_ca) even in `require`.
+    let foreign = pg.psql_at(b.port, "verify-full", cert(3), &ca).unwrap_err();
+    assert!(foreign.contains("unknown ca"), "{foreign}");
+    for (who, id) in [&ids[0], &ids[1], &ids[3]] {
+        let m = probe(&pki, b.port, id);
+        // Plaintext: pgbouncer's first answer is an ErrorResponse (08P01): a refusal, not
+        // PostgreSQL served, whatever its text says.
+        let row = transport(&m, "postgres");
+        assert_eq!(row["served"], false, "{who}: {m}");
+        assert!(
+            row["detail"]
+                .as_str()
+                .unwrap()
+                .starts_with("refused: PostgreSQL error 08P01"),
+            "{who}: {m}"
+        );
+        let (served, auth, untrusted, given) = rows(&m, "postgres-tls");
+        assert!(!untrusted, "{who}: {m}");
+        if sslmode == "require" {
+            // A certificate asked for, a client without one served: optional.
+            assert!(served, "{who}: {m}");
+            assert_eq!(auth, "optional", "{who}: {m}");
+            match *who {
+                "none" => assert!(given.is_null(), "{m}"),
+                "valid" => assert_eq!(given, "accepted", "{m}"),
+                _ => assert_eq!(given, "refused: alert unknown_ca", "{m}"),
+            }
+            assert_eq!(m["summary"]["mtls"], "optional", "{m}");
+        } else {
+            assert_eq!(auth, "required", "{who}: {m}");
+            assert_eq!(served, *who == "valid", "{who}: {m}");
+            match *who {
+                "none" => assert!(given.is_null(), "{m}"),
+                "valid" => assert_eq!(given, "accepted", "{m}"),
+                _ => assert!(
+                    given
+                        .as_str()
+                        .is_some_and(|g| g.starts_with("refused: alert ")),
+                    "{m}"
+                ),
+            }
+            assert_eq!(m["summary"]["mtls"], "enforced", "{m}");
+        }
+        assert_eq!(m["summary"]["encrypted"], "all", "{who}: {m}");
+    }
+    // The field case recorded from this server (with the valid certificate) still
+    // classifies like the live probe.
+    let file = pki.env.path(&format!("{name}.json")).display().to_string();
+    let addr = format!("127.0.0.1:{}", b.port);
+    let (c, k) = ids[1].1.clone().unwrap();
+    probe_json(
+        &pki.env,
+        &[
+            &addr,
+            "--ca",
+            &ca,
+            "--servername",
+            "localhost",
+            "--timeout",
+            "3",
+            "--cert",
+            &c,
+            "--key",
+            &k,
+            "--record",
+            &file,
+        ],
+    );
+    let recorded = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let (stem, note) = if sslmode == "require" {
+        (
+            "postgres_plaintext_refused_by_protocol--pgbouncer-client-tls-require",
+            "pgbouncer `client_tls_sslmode = require` (with client_tls_ca_file) in front of \
+             PostgreSQL: a plaintext StartupMessage is answered by an ErrorResponse (08P01) \
+             first: a refusal, not PostgreSQL served, whatever its text (psql sslmode=disable \
+             fails). Over TLS a certificate is asked for and not required: optional.",
+        )
+    } else {
+        (
+            "postgres_plaintext_refused_by_protocol--pgbouncer-client-tls-verify-full",
+            "pgbouncer `client_tls_sslmode = verify-full` in front of PostgreSQL: plaintext \
+             refused by an ErrorResponse (08P01) first, not served; the handshake refuses a \
+             client without a certificate: required, enforced (psql verify-full logs in \
+             with the valid certificate only).",
+        )
+    };
+    same_as_field_case(
+        &recorded,
+        stem,
+        &format!("pgbouncer client_tls_sslmode = {sslmode}, with a valid --cert"),
+        note,
+    );
+}
+
+#[test]
+#[ignore = "needs postgresql, pgbouncer (apt-get install postgresql pgbouncer) and root; run by .ci/run"]
+fn pgbouncer_tls_require_refuses_plaintext_by_protocol() {
+    pgbouncer_case("require");
+}
+
+#[test]
+#[ignore = "needs postgresql, pgbouncer (apt-get install postgresql pgbouncer) and root; run by .ci/run"]
+fn pgbouncer_tls_verify_full_refuses_plaintext_and_no_certificate() {
+    pgbouncer_case("verify-full");
 }

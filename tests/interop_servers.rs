@@ -33,6 +33,10 @@ struct Case<'a> {
     rows: &'a dyn Fn(Id) -> Vec<Exp>,
     /// summary.encrypted, summary.mtls
     summary: (&'a str, &'a str),
+    /// The identities whose `--cert` the server refuses with the same status as no
+    /// certificate: refused alike, which the probe cannot tell from a server that refuses
+    /// everyone, so their rows are not per-request and the summary's mtls is `optional`.
+    refused_alike: &'a [Id],
     /// Exit code of `probe --strict` (without a client certificate).
     strict: i32,
     /// Exit codes of `verify HOST:PORT --cert` for Valid, Revoked, Foreign.
@@ -93,8 +97,13 @@ fn run(c: &Case) {
             first["summary"]["encrypted"].as_str().unwrap_or("?"),
             first["summary"]["mtls"].as_str().unwrap_or("?"),
         );
-        if summary != c.summary {
-            bad.push(format!("{ctx}: summary {summary:?}, want {:?}", c.summary));
+        let want = if c.refused_alike.contains(&id) {
+            (c.summary.0, "optional")
+        } else {
+            c.summary
+        };
+        if summary != want {
+            bad.push(format!("{ctx}: summary {summary:?}, want {want:?}"));
         }
         if code != 0 {
             bad.push(format!("{ctx}: probe without --strict exited {code}"));
@@ -390,19 +399,29 @@ fn nginx_verify_client_on_with_crl() {
         let mut r = tls_only();
         let tls_given = if id == NoCert { G::Null } else { G::Accepted };
         r.push(Exp::tls("tls", "optional", tls_given).detail(&["TLSv1.2"]));
-        let app = match id {
-            NoCert => G::Null,
-            Valid => G::Accepted,
-            _ => G::Refused("400"),
+        // Without a certificate and with the throwaway: 400 where a certificate is
+        // requested, per-request (nothing served without --cert: a refusal is not
+        // content). The revoked and the foreign certificate get the same 400 as none:
+        // refused alike, which a server refusing everyone would also show: not
+        // per-request, optional.
+        let (auth, app) = match id {
+            NoCert => ("per-request", G::Null),
+            Valid => ("per-request", G::Accepted),
+            _ => ("optional", G::Refused("400")),
         };
-        r.push(Exp::tls("https1", "per-request", app));
-        r.push(Exp::tls("h2", "per-request", app));
+        for t in ["https1", "h2"] {
+            r.push(if id == Valid {
+                Exp::tls(t, auth, app)
+            } else {
+                Exp::unserved(t, auth, app)
+            });
+        }
+        // The gRPC call meets the same 400; nothing answers it in gRPC.
         let grpc = match id {
-            NoCert => G::Null,
-            Valid => G::Null,
+            NoCert | Valid => G::Null,
             _ => G::Refused("400"),
         };
-        r.push(Exp::unserved("grpcs", "none", grpc));
+        r.push(Exp::unserved("grpcs", auth, grpc));
         r
     };
     run(&Case {
@@ -412,6 +431,7 @@ fn nginx_verify_client_on_with_crl() {
         extra: &[],
         rows: &rows,
         summary: ("all", "enforced"),
+        refused_alike: &[Revoked, Foreign],
         strict: 0,
         service: Service::NoService,
         verify: [0, 1, 1],
@@ -450,7 +470,8 @@ fn nginx_verify_client_optional() {
             Foreign => G::Refused("400"),
             _ => G::Null,
         };
-        r.push(Exp::unserved("grpcs", "none", grpc));
+        // A certificate requested: at least optional, even where gRPC never answered.
+        r.push(Exp::unserved("grpcs", "optional", grpc));
         r
     };
     run(&Case {
@@ -460,6 +481,7 @@ fn nginx_verify_client_optional() {
         extra: &[],
         rows: &rows,
         summary: ("all", "optional"),
+        refused_alike: &[],
         strict: 1,
         service: Service::NoService,
         verify: [0, 1, 1],
@@ -486,7 +508,8 @@ fn nginx_verify_client_optional_no_ca() {
         r.push(Exp::tls("tls", "optional", g));
         r.push(Exp::tls("https1", "optional", g));
         r.push(Exp::tls("h2", "optional", g));
-        r.push(Exp::unserved("grpcs", "none", G::Null));
+        // A certificate requested: at least optional, even where gRPC never answered.
+        r.push(Exp::unserved("grpcs", "optional", G::Null));
         r
     };
     run(&Case {
@@ -496,6 +519,7 @@ fn nginx_verify_client_optional_no_ca() {
         extra: &[],
         rows: &rows,
         summary: ("all", "optional"),
+        refused_alike: &[],
         strict: 1,
         service: Service::NoService,
         verify: [0, 1, 0],
@@ -546,7 +570,8 @@ fn nginx_per_location() {
             Foreign => G::Refused("400"),
             _ => G::Null,
         };
-        r.push(Exp::unserved("grpcs", "none", grpc));
+        // A certificate requested: at least optional, even where gRPC never answered.
+        r.push(Exp::unserved("grpcs", "optional", grpc));
         r
     };
     run(&Case {
@@ -556,6 +581,7 @@ fn nginx_per_location() {
         extra: &["--path", "/", "--path", "/secure"],
         rows: &rows,
         summary: ("all", "partial"),
+        refused_alike: &[],
         strict: 1,
         service: Service::NoService,
         verify: [0, 1, 1],
@@ -621,6 +647,7 @@ fn apache_global_require(tls12: bool) {
         extra: &[],
         rows: &rows,
         summary: ("all", "enforced"),
+        refused_alike: &[],
         strict: 0,
         service: Service::NoService,
         verify: [0, 1, 1],
@@ -666,7 +693,8 @@ fn apache_verify_client_optional() {
         r.push(Exp::tls("https1", "optional", g));
         r.push(Exp::tls("h2", "optional", g));
         let grpc = if g == G::Accepted { G::Null } else { g };
-        r.push(Exp::unserved("grpcs", "none", grpc));
+        // A certificate requested: at least optional, even where gRPC never answered.
+        r.push(Exp::unserved("grpcs", "optional", grpc));
         r
     };
     run(&Case {
@@ -676,6 +704,7 @@ fn apache_verify_client_optional() {
         extra: &[],
         rows: &rows,
         summary: ("all", "optional"),
+        refused_alike: &[],
         strict: 1,
         service: Service::NoService,
         verify: [0, 1, 1],
@@ -737,6 +766,7 @@ fn apache_per_location(tls12: bool) {
         extra: &["--path", "/", "--path", "/secure"],
         rows: &rows,
         summary: ("all", "partial"),
+        refused_alike: &[],
         strict: 1,
         service: Service::NoService,
         verify: [1, 1, 1],
@@ -775,8 +805,9 @@ fn apache_require_all_denied() {
         };
         let mut r = tls_only();
         r.push(Exp::tls("tls", "none", tls));
-        r.push(Exp::tls("https1", "none", app));
-        r.push(Exp::tls("h2", "none", app));
+        // 403 to every identity: a refusal is not content, nothing served.
+        r.push(Exp::unserved("https1", "none", app));
+        r.push(Exp::unserved("h2", "none", app));
         r.push(Exp::unserved("grpcs", "none", app));
         r
     };
@@ -787,6 +818,7 @@ fn apache_require_all_denied() {
         extra: &[],
         rows: &rows,
         summary: ("all", "none"),
+        refused_alike: &[],
         strict: 1,
         service: Service::NoService,
         verify: [1, 1, 1],
@@ -835,7 +867,8 @@ fn haproxy_verify_optional() {
         r.push(Exp::tls("https1", "optional", g));
         r.push(Exp::tls("h2", "optional", g));
         let grpc = if g == G::Accepted { G::Null } else { g };
-        r.push(Exp::unserved("grpcs", "none", grpc));
+        // A certificate requested: at least optional, even where gRPC never answered.
+        r.push(Exp::unserved("grpcs", "optional", grpc));
         r
     };
     run(&Case {
@@ -845,6 +878,7 @@ fn haproxy_verify_optional() {
         extra: &[],
         rows: &rows,
         summary: ("all", "optional"),
+        refused_alike: &[],
         strict: 1,
         service: Service::NoService,
         verify: [0, 1, 1],
@@ -879,6 +913,7 @@ fn haproxy_verify_required_with_crl() {
         extra: &[],
         rows: &rows,
         summary: ("all", "enforced"),
+        refused_alike: &[],
         strict: 0,
         service: Service::NoService,
         verify: [0, 1, 1],
@@ -903,13 +938,16 @@ fn haproxy_verify_required_ignoring_errors() {
     let rows = |id: Id| {
         let g = if id == NoCert { G::Null } else { G::Accepted };
         let mut r = tls_only();
-        r.push(Exp::tls("tls", "required", g).untrusted());
+        // A certificate is demanded and any will do: `required` needs the throwaway
+        // refused too, so `optional` with the untrusted certificate accepted.
+        r.push(Exp::tls("tls", "optional", g).untrusted());
         // The throwaway gets content: served even without --cert.
         for t in ["https1", "h2"] {
-            r.push(Exp::tls(t, "required", g).untrusted());
+            r.push(Exp::tls(t, "optional", g).untrusted());
         }
-        // No gRPC answer for anyone: nobody got into gRPC.
-        r.push(Exp::unserved("grpcs", "required", G::Null));
+        // No gRPC answer for anyone: nobody got into gRPC; the handshake let the
+        // throwaway in, so not required either.
+        r.push(Exp::unserved("grpcs", "optional", G::Null));
         r
     };
     run(&Case {
@@ -919,6 +957,7 @@ fn haproxy_verify_required_ignoring_errors() {
         extra: &[],
         rows: &rows,
         summary: ("all", "unverified"),
+        refused_alike: &[],
         strict: 1,
         service: Service::NoService,
         verify: [0, 1, 0],
@@ -978,6 +1017,7 @@ fn haproxy_single_port_tls_or_redirect() {
         extra: &[],
         rows: &rows,
         summary: ("all", "enforced"),
+        refused_alike: &[],
         strict: 0,
         service: Service::NoService,
         verify: [0, 1, 1],
@@ -1015,6 +1055,7 @@ fn caddy_require_and_verify() {
         extra: &[],
         rows: &rows,
         summary: ("all", "enforced"),
+        refused_alike: &[],
         strict: 0,
         service: Service::NoService,
         verify: [0, 1, 1],
@@ -1047,7 +1088,8 @@ fn caddy_verify_if_given() {
         r.push(Exp::tls("https1", "optional", g));
         r.push(Exp::tls("h2", "optional", g));
         let grpc = if g == G::Accepted { G::Null } else { g };
-        r.push(Exp::unserved("grpcs", "none", grpc));
+        // A certificate requested: at least optional, even where gRPC never answered.
+        r.push(Exp::unserved("grpcs", "optional", grpc));
         r
     };
     run(&Case {
@@ -1057,6 +1099,7 @@ fn caddy_verify_if_given() {
         extra: &[],
         rows: &rows,
         summary: ("all", "optional"),
+        refused_alike: &[],
         strict: 1,
         service: Service::NoService,
         verify: [0, 1, 1],
@@ -1119,6 +1162,7 @@ fn etcd_client_cert_auth_with_crl() {
         extra: &[],
         rows: &rows,
         summary: ("all", "enforced"),
+        refused_alike: &[],
         strict: 0,
         service: Service::NoService,
         verify: [0, 1, 1],
@@ -1158,6 +1202,7 @@ fn grpcio_required_client_auth() {
         extra: &[],
         rows: &rows,
         summary: ("all", "enforced"),
+        refused_alike: &[],
         strict: 0,
         service: Service::NoService,
         verify: [0, 1, 1],
@@ -1201,6 +1246,7 @@ fn grpcio_insecure() {
         extra: &[],
         rows: &rows,
         summary: ("none", "none"),
+        refused_alike: &[],
         strict: 1,
         service: Service::NoService,
         verify: [1, 1, 1],
@@ -1255,6 +1301,7 @@ fn grpc_go_required_client_auth() {
         extra: &[],
         rows: &rows,
         summary: ("all", "enforced"),
+        refused_alike: &[],
         strict: 0,
         service: Service::NoService,
         verify: [0, 1, 1],
@@ -1297,6 +1344,7 @@ fn grpc_go_insecure() {
         extra: &[],
         rows: &rows,
         summary: ("none", "none"),
+        refused_alike: &[],
         strict: 1,
         service: Service::NoService,
         verify: [1, 1, 1],
@@ -1336,14 +1384,18 @@ fn grpc_go_interceptor_per_request() {
         let mut r = tls_only();
         r.push(Exp::tls("tls", "optional", g));
         // No HTTP answer over TLS (grpc-go resets a GET): not served.
+        // A certificate requested: at least optional.
         let unserved = |t| Exp {
-            client_auth: "none",
             given: if id == Foreign { g } else { G::Null },
-            ..Exp::unserved(t, "none", G::Null)
+            ..Exp::unserved(t, "optional", G::Null)
         };
         r.push(unserved("https1"));
         r.push(unserved("h2"));
-        r.push(Exp::tls("grpcs", "per-request", g));
+        // Served only where a certificate got an answer (a refusal is not content).
+        r.push(match id {
+            Valid | Revoked => Exp::tls("grpcs", "per-request", g),
+            _ => Exp::unserved("grpcs", "per-request", g),
+        });
         r
     };
     run(&Case {
@@ -1353,6 +1405,7 @@ fn grpc_go_interceptor_per_request() {
         extra: &[],
         rows: &rows,
         summary: ("all", "enforced"),
+        refused_alike: &[],
         strict: 0,
         service: Service::NoService,
         verify: [0, 1, 1],
@@ -1398,6 +1451,7 @@ fn mosquitto_require_certificate_with_crl() {
         extra: &[],
         rows: &rows,
         summary: ("all", "enforced"),
+        refused_alike: &[],
         strict: 0,
         service: Service::Speaks(&svc),
         verify: [0, 1, 1],
@@ -1443,6 +1497,7 @@ fn mosquitto_no_certificate() {
         extra: &[],
         rows: &rows,
         summary: ("all", "none"),
+        refused_alike: &[],
         strict: 1,
         service: Service::Speaks(&svc),
         verify: [1, 1, 1],
@@ -1481,6 +1536,7 @@ fn redis_tls_auth_clients_yes() {
         extra: &[],
         rows: &rows,
         summary: ("all", "enforced"),
+        refused_alike: &[],
         strict: 0,
         service: Service::Speaks(&svc),
         verify: [0, 1, 1],
@@ -1518,8 +1574,9 @@ fn redis_tls_auth_clients_optional() {
         let app = if tls == G::Accepted { G::Null } else { tls };
         let mut r = tls_only();
         r.push(Exp::tls("tls", "optional", tls));
+        // A certificate requested: at least optional on every TLS row.
         for t in APPS {
-            r.push(Exp::unserved(t, "none", app));
+            r.push(Exp::unserved(t, "optional", app));
         }
         r
     };
@@ -1538,6 +1595,7 @@ fn redis_tls_auth_clients_optional() {
         extra: &[],
         rows: &rows,
         summary: ("all", "optional"),
+        refused_alike: &[],
         strict: 1,
         service: Service::Speaks(&svc),
         verify: [0, 1, 1],
@@ -1729,6 +1787,7 @@ fn serve_client_auth_none() {
         extra: &[],
         rows: &rows,
         summary: ("all", "none"),
+        refused_alike: &[],
         strict: 1,
         service: Service::NoService,
         verify: [1, 1, 1],
@@ -1773,6 +1832,7 @@ fn serve_client_auth_optional() {
         extra: &[],
         rows: &rows,
         summary: ("all", "optional"),
+        refused_alike: &[],
         strict: 1,
         service: Service::NoService,
         verify: [0, 1, 1],
@@ -1810,6 +1870,7 @@ fn serve_client_auth_required() {
         extra: &[],
         rows: &rows,
         summary: ("all", "enforced"),
+        refused_alike: &[],
         strict: 0,
         service: Service::NoService,
         verify: [0, 1, 1],

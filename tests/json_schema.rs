@@ -601,3 +601,85 @@ fn every_command_output_matches_its_schema() {
         .collect();
     assert_eq!(*USED.lock().unwrap(), published);
 }
+
+/// docs/json.md's complete probe document: every row of the code (`Row::ALL`, in order),
+/// every field the schema allows and requires, and exactly what the classifier makes of
+/// the field case it names today.
+#[test]
+fn the_probe_sample_in_docs_is_complete_and_what_the_code_emits() {
+    use secctl::probe::case::Case;
+    use secctl::probe::classify::classify;
+    use secctl::probe::Row;
+
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let doc = std::fs::read_to_string(root.join("docs/json.md")).unwrap();
+    let marker = "<!-- probe-sample: ";
+    let at = doc.find(marker).expect("docs/json.md has a probe sample");
+    let rest = &doc[at + marker.len()..];
+    let (stem, rest) = rest.split_once(" -->").unwrap();
+    let body = rest
+        .split_once("```json\n")
+        .and_then(|(_, b)| b.split_once("\n```"))
+        .map(|(b, _)| b)
+        .expect("a ```json block after the marker");
+    let sample: Value = serde_json::from_str(body).expect("the sample parses");
+    // The schema.
+    let schema: Value =
+        serde_json::from_slice(&std::fs::read(schema_dir().join("probe.json")).unwrap()).unwrap();
+    let mut errs = vec![];
+    validate(&schema, &sample, "$", &mut errs);
+    assert!(errs.is_empty(), "{}", errs.join("\n"));
+    // Every row, in the code's order.
+    let rows = sample[0]["transports"].as_array().unwrap();
+    let names: Vec<&str> = rows
+        .iter()
+        .map(|t| t["transport"].as_str().unwrap())
+        .collect();
+    let code: Vec<&str> = Row::ALL.iter().map(|r| r.as_str()).collect();
+    assert_eq!(
+        names, code,
+        "docs/json.md's sample lists every row in order"
+    );
+    // Every row has every required field; together they show every field a row of this
+    // server has (paths, tls_versions, revoked_client_accepted among them).
+    let row_schema = &schema["items"]["properties"]["transports"]["items"];
+    let required: Vec<&str> = row_schema["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    for t in rows {
+        for r in &required {
+            assert!(t.get(*r).is_some(), "{r} missing from {t}");
+        }
+    }
+    for shown in [
+        "paths",
+        "tls_versions",
+        "cert_days_left",
+        "revoked_client_accepted",
+    ] {
+        assert!(
+            rows.iter().any(|t| t.get(shown).is_some()),
+            "the sample shows no {shown}"
+        );
+    }
+    // What the code emits for the case the sample names.
+    let case: Case = serde_json::from_str(
+        &std::fs::read_to_string(root.join(format!("tests/probe_cases/{stem}.json"))).unwrap(),
+    )
+    .unwrap();
+    let (transports, summary) = classify(&case.observations);
+    assert_eq!(
+        sample[0]["transports"],
+        serde_json::to_value(&transports).unwrap(),
+        "docs/json.md's sample is not what the classifier makes of {stem}: regenerate it"
+    );
+    assert_eq!(sample[0]["summary"], serde_json::to_value(summary).unwrap());
+    // The prose says 13 rows.
+    assert!(
+        doc.contains(&format!("[{} rows]", Row::ALL.len())),
+        "docs/json.md's row count"
+    );
+}

@@ -220,8 +220,11 @@ fn allow_role_authorizes_per_request() {
         .unwrap()
         .starts_with("refused: grpc-status 7 PERMISSION_DENIED"));
     assert_eq!(transport(&m, "h2")["given_cert"], "refused: HTTP/2 403");
+    // Nobody got content (a refusal is not content): not served. Still per-request: the
+    // given certificate met another refusal (403, 7) than none (401, 16), so the
+    // certificate was judged.
     for t in ["https1", "h2", "grpcs"] {
-        expect_row(&m, t, true, "trusted", "per-request");
+        expect_row(&m, t, false, "trusted", "per-request");
     }
 }
 

@@ -113,7 +113,7 @@ fn verify_judges_the_given_certificate_from_the_typed_rows() {
             "refused: alert certificate_revoked (tls)",
         ),
         (
-            "nginx_verify_on_is_per_request_and_enforced--nginx-on-revoked",
+            "refused_alike_with_the_given_certificate_is_not_per_request--nginx-on-revoked",
             http,
             false,
             "refused: HTTP/1.1 400 (https1)",
@@ -353,6 +353,37 @@ fn service_parsers_on_hostile_bytes() {
     ));
     auth.truncate(6);
     assert_eq!(services::parse_pg(&auth, false), None, "needs more bytes");
+    // Served only on an authentication request or a ParameterStatus; a notice first is
+    // read past; anything else first is no answer to the startup (not served, no refusal).
+    let msg = |kind: u8, body: &[u8]| {
+        let mut m = vec![kind];
+        m.extend_from_slice(&((body.len() + 4) as u32).to_be_bytes());
+        m.extend_from_slice(body);
+        m
+    };
+    let status = msg(b'S', b"server_version\x0017\x00");
+    assert!(matches!(
+        services::parse_pg(&status, false),
+        Some(Fate::Answer(a)) if a.denial == Denial::None
+    ));
+    let notice = msg(b'N', b"SNOTICE\x00Mhello\x00\x00");
+    assert_eq!(
+        services::parse_pg(&notice, false),
+        None,
+        "waits past a notice"
+    );
+    let mut then_auth = notice.clone();
+    then_auth.extend(msg(b'R', &[0, 0, 0, 0]));
+    assert!(matches!(
+        services::parse_pg(&then_auth, false),
+        Some(Fate::Answer(a)) if a.denial == Denial::None
+    ));
+    for kind in [b'K', b'v'] {
+        assert!(matches!(
+            services::parse_pg(&msg(kind, &[0, 0, 0, 0, 0, 0, 0, 0]), false),
+            Some(Fate::Other(_))
+        ));
+    }
     // A 1 GiB length field is refused at once, not waited for.
     let huge = [b'E', 0x40, 0, 0, 0];
     assert!(matches!(

@@ -7,9 +7,7 @@ use crate::cli::{LiveArgs, ProbeArgs};
 use crate::cmd::Ctx;
 use crate::error::{Result, EXIT_CHECK_FAILED};
 use crate::output::{Printer, Tone};
-use crate::probe::{
-    self, ClientAuth, Config, Encrypted, GivenCert, Mtls, ServerAuth, TargetReport,
-};
+use crate::probe::{self, Config, Encrypted, GivenCert, Mtls, ServerAuth, TargetReport};
 use crate::term::{cell, escape};
 
 /// Build the probe configuration from the live options (bundle, client certificate).
@@ -164,7 +162,7 @@ pub fn print_reports(p: &Printer, reports: &[TargetReport]) -> Result<()> {
                 } else {
                     p.paint("NO", Tone::Bad)
                 };
-                let reached = t.served || t.client_auth == ClientAuth::Required;
+                let reached = t.reached();
                 let auth_tone = match t.client_auth {
                     _ if t.untrusted_client_accepted => Tone::Bad,
                     a if a.demands_certificate() && t.open_paths.is_empty() => Tone::Good,

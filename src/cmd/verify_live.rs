@@ -90,7 +90,7 @@ pub fn run(ctx: &Ctx, a: &VerifyArgs) -> Result<u8> {
         0,
         verify::Check {
             check: "tls",
-            ok: tls.served,
+            ok: tls.tls_seen(),
             detail: format!("{} ({})", tls.detail, tls.transport),
         },
     );

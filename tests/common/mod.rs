@@ -721,3 +721,57 @@ pub fn foreign_crl(env: &Env, root: &Path, key: &Path) -> PathBuf {
     .ok();
     out
 }
+
+// ---------------------------------------------------------------------------------------
+// Field cases recorded from live servers (`probe --record`)
+
+/// `tests/probe_cases/STEM.json`.
+pub fn case_path(stem: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("tests/probe_cases/{stem}.json"))
+}
+
+/// The field case `stem` was recorded from this server: its rows' verdicts (every field but
+/// the detail, whose figures vary) and summary are the live probe's. With
+/// `SECCTL_RECORD_CASES=1`, the file is rewritten from the live recording instead.
+pub fn same_as_field_case(
+    recorded: &secctl::probe::case::Case,
+    stem: &str,
+    case: &str,
+    note: &str,
+) {
+    let path = case_path(stem);
+    if std::env::var_os("SECCTL_RECORD_CASES").is_some() {
+        let c = secctl::probe::case::Case::new(case, note, recorded.observations.clone());
+        let mut text = serde_json::to_string_pretty(&c).unwrap();
+        text.push('\n');
+        std::fs::write(&path, text).unwrap();
+        return;
+    }
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (record it: SECCTL_RECORD_CASES=1)", path.display()));
+    let committed: secctl::probe::case::Case = serde_json::from_str(&text).unwrap();
+    assert!(
+        committed.mismatches().is_empty(),
+        "{stem}: {:?}",
+        committed.mismatches()
+    );
+    let strip = |c: &secctl::probe::case::Case| {
+        c.transports
+            .iter()
+            .map(|t| {
+                let mut t = t.clone();
+                t.detail.clear();
+                for p in &mut t.paths {
+                    p.evidence.clear();
+                }
+                t
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        strip(recorded),
+        strip(&committed),
+        "{stem}: the live server's rows differ from the field case"
+    );
+    assert_eq!(recorded.summary, committed.summary, "{stem}: summary");
+}

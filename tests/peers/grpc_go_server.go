@@ -37,7 +37,7 @@ func verified(ctx context.Context) bool {
 
 func main() {
 	if len(os.Args) != 6 {
-		fmt.Fprintln(os.Stderr, "usage: grpc_go_server PORT insecure|required|interceptor CHAIN KEY CA")
+		fmt.Fprintln(os.Stderr, "usage: grpc_go_server PORT insecure|required|optional|interceptor CHAIN KEY CA")
 		os.Exit(2)
 	}
 	port, mode, chain, key, ca := os.Args[1], os.Args[2], os.Args[3], os.Args[4], os.Args[5]
@@ -64,6 +64,10 @@ func main() {
 				}
 				return h(ctx, req)
 			}))
+		} else if mode == "optional" {
+			// A certificate asked for (the CA's names in the request), verified when
+			// given, never required.
+			auth = tls.VerifyClientCertIfGiven
 		} else if mode != "required" {
 			fmt.Println("unknown mode", mode)
 			os.Exit(2)

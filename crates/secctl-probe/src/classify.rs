@@ -6,7 +6,7 @@ use super::observation::{
     Answer, Attempt, Denial, Fate, Handshake, IdentityObs, Observations, Refusal, ServiceObs,
     NO_ALPN, NO_VERDICT,
 };
-use super::report::{Summary, Transport};
+use super::report::{Outcome, PathIdentity, PathResult, Summary, Transport};
 use super::row::Row;
 use super::verdict::{ClientAuth, Encrypted, GivenCert, Mtls, ServerAuth};
 
@@ -116,6 +116,19 @@ fn judge_canary(r: &mut Transport, canary: &Transport) {
     if r.transport.is_plaintext() {
         return;
     }
+    // The canary's requests, as the given certificate's were recorded on its view.
+    let mut paths = std::mem::take(&mut r.paths);
+    paths.extend(
+        canary
+            .paths
+            .iter()
+            .filter(|p| p.identity == PathIdentity::Given)
+            .map(|p| PathResult {
+                identity: PathIdentity::Revoked,
+                ..p.clone()
+            }),
+    );
+    r.paths = by_path(paths);
     let verdict = match &canary.given_cert {
         Some(GivenCert::Accepted) if r.client_auth.demands_certificate() => Some(true),
         Some(GivenCert::Refused(_)) => Some(false),
@@ -198,7 +211,7 @@ fn service_tls_row(svc: &ServiceObs) -> Transport {
         hss.push(&g.hs);
     }
     let (auth, seen) = server_auth(&hss);
-    let v = judge_path(n, t, g.as_ref(), None, false);
+    let v = judge_path(n, t, g.as_ref(), None, false, false);
     let mut fates = vec![
         format!("none {}", describe(&n.fate)),
         format!("throwaway {}", describe(&t.fate)),
@@ -207,9 +220,6 @@ fn service_tls_row(svc: &ServiceObs) -> Transport {
         fates.push(format!("given {}", describe(&g.fate)));
     }
     let mut text = fates.join(", ");
-    if v.policy == Policy::DeniedAll {
-        text.push_str(" (denied with and without a certificate: not by client certificate)");
-    }
     if let Some(m) = &v.mechanism {
         text.push_str(&format!(" ({m})"));
     }
@@ -247,11 +257,12 @@ pub fn summarize(rows: &[Transport], unreachable: bool) -> Summary {
         .any(|r| r.served && r.redirect.is_none());
     let tls = rows.iter().find(|r| r.transport == Row::Tls);
     let tls_served = tls.is_some_and(|r| r.served);
-    // TLS application rows reached: answered, or refused at the handshake for identity.
+    // TLS application rows reached: answered with content, or a certificate demanded (at
+    // the handshake or per request). A row refused to every identity alike is neither.
     let apps: Vec<&Transport> = rows
         .iter()
         .filter(|r| r.transport.is_tls_app())
-        .filter(|r| r.served || r.client_auth == ClientAuth::Required)
+        .filter(|r| r.reached())
         .collect();
     let judged: Vec<&Transport> = if !apps.is_empty() {
         apps
@@ -309,9 +320,70 @@ pub fn row(name: Row) -> Transport {
         tls_versions: vec![],
         cert_days_left: None,
         direct_tls: None,
+        paths: vec![],
         detail: String::new(),
     }
 }
+
+/// Results grouped path by path (in the order each path first appears), each path's in
+/// the order they were given (none, throwaway, given, revoked).
+fn by_path(v: Vec<PathResult>) -> Vec<PathResult> {
+    let mut order: Vec<String> = Vec::new();
+    for p in &v {
+        if !order.contains(&p.path) {
+            order.push(p.path.clone());
+        }
+    }
+    let mut out = Vec::with_capacity(v.len());
+    for path in &order {
+        out.extend(v.iter().filter(|p| &p.path == path).cloned());
+    }
+    out
+}
+
+/// The typed result of one request: how it ended, with what code, shown by what.
+pub fn path_result(path: &str, identity: PathIdentity, f: &Fate) -> PathResult {
+    let (status, grpc) = match f {
+        Fate::Answer(a) => (Some(a.code), a.grpc),
+        _ => (None, false),
+    };
+    let outcome = match f {
+        Fate::Answer(a) if a.denial != Denial::None => Outcome::Refused,
+        Fate::Answer(a) if !a.grpc && (300..400).contains(&a.code) && a.location.is_some() => {
+            Outcome::Redirect
+        }
+        Fate::Answer(_) => Outcome::Answered,
+        Fate::Refused(_) => Outcome::Refused,
+        // Asked for a certificate: one without refused, one with it not presented (rustls
+        // does not renegotiate).
+        Fate::Renegotiation if identity == PathIdentity::None => Outcome::Refused,
+        Fate::Renegotiation => Outcome::NotChecked,
+        Fate::Closed | Fate::Silent(_) | Fate::Unanswered(_) | Fate::Other(_) => {
+            Outcome::Unanswered
+        }
+        Fate::Unreachable(_)
+        | Fate::NoTls(_)
+        | Fate::NoCommonAlpn
+        | Fate::Admitted(_)
+        | Fate::NoVerdict => Outcome::NotChecked,
+    };
+    let evidence = match f {
+        Fate::Refused(r) => r.text(),
+        Fate::Answer(a) => a.text.clone(),
+        f => describe(f),
+    };
+    PathResult {
+        path: path.to_string(),
+        identity,
+        outcome,
+        status,
+        grpc,
+        evidence,
+    }
+}
+
+/// The path of the gRPC call every gRPC row makes.
+pub const GRPC_HEALTH: &str = "/grpc.health.v1.Health/Check";
 
 /// The TLS posture findings of a target's rows under `policy` (`--min-tls`,
 /// `--warn-days`): versions accepted below the minimum, a server certificate that expires
@@ -424,6 +496,7 @@ fn plain_http(name: Row, paths: &[String], fates: &[Fate]) -> Transport {
         } else {
             describe(f)
         });
+        r.paths.push(path_result(p, PathIdentity::None, f));
     }
     if r.served {
         r.encrypted = Some(false);
@@ -444,6 +517,7 @@ fn plain_grpc(f: &Fate) -> Transport {
         }
     }
     r.detail = describe(f);
+    r.paths = vec![path_result(GRPC_HEALTH, PathIdentity::None, f)];
     r
 }
 
@@ -521,18 +595,20 @@ fn tls_row(o: &Observations) -> Transport {
     r.encrypted = Some(true);
     let requested = ids.iter().any(|(_, i)| i.tls.hs.requested);
     let none_refused = matches!(o.none.tls.fate, Fate::Refused(_));
-    r.client_auth = if none_refused {
-        ClientAuth::Required
-    } else if requested {
-        ClientAuth::Optional
-    } else {
-        ClientAuth::None
-    };
     // Admitted means let in with evidence of the server's verdict ([`Fate::Admitted`]
     // carries it): in TLS 1.3 a completed handshake followed by silence
     // ([`Fate::NoVerdict`]) says nothing about the client's certificate.
     let let_in = |a: &Attempt| matches!(a.fate, Fate::Admitted(_));
     r.untrusted_client_accepted = none_refused && let_in(&o.throwaway.tls);
+    // `required` only when the handshake refuses none *and* the throwaway: a server that
+    // demands a certificate and lets any in does not verify it.
+    r.client_auth = if none_refused && !r.untrusted_client_accepted {
+        ClientAuth::Required
+    } else if requested || none_refused {
+        ClientAuth::Optional
+    } else {
+        ClientAuth::None
+    };
     r.given_cert = o.given.as_ref().map(|g| match &g.tls.fate {
         Fate::Admitted(_) => GivenCert::Accepted,
         Fate::NoVerdict => GivenCert::NotChecked(NO_VERDICT.to_string()),
@@ -612,21 +688,44 @@ fn tls_row(o: &Observations) -> Transport {
 /// The server's policy on one path of one transport, from the three identities.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Policy {
+    /// The handshake refuses none and the throwaway (or, with nothing else to tell, the
+    /// server answers the given certificate and nothing without one).
     Required,
+    /// The handshake admits none and the throwaway, the request refuses both, and the
+    /// given certificate is answered or was not there to tell.
     PerRequest,
+    /// A certificate is requested and a client without one is answered.
     Optional,
+    /// Nothing without a certificate, and the throwaway (from an unknown CA) let in: any
+    /// certificate does, none is verified.
+    AnyCertificate,
+    /// No certificate requested, a client without one answered.
     None,
-    /// Denied with and without a certificate, none ever requested.
+    /// Refused with the same status with and without the given certificate (or, none ever
+    /// requested, with and without the throwaway): the certificate decides nothing seen.
     DeniedAll,
     NotServed,
 }
 
-fn admitted(f: &Fate) -> bool {
-    matches!(f, Fate::Answer(a) if a.denial == Denial::None)
+/// An application answer that is content (not a refusal); for gRPC, a gRPC answer.
+fn content(f: &Fate, grpc: bool) -> bool {
+    matches!(f, Fate::Answer(a) if a.denial == Denial::None && (!grpc || a.grpc))
 }
 
 fn denied(f: &Fate) -> bool {
     matches!(f, Fate::Answer(a) if a.denial == Denial::Identity) || *f == Fate::Renegotiation
+}
+
+/// Both refused by the application with the same code (HTTP status, or grpc-status).
+fn same_refusal(a: &Fate, b: &Fate) -> bool {
+    match (a, b) {
+        (Fate::Answer(x), Fate::Answer(y)) => {
+            x.denial == Denial::Identity
+                && y.denial == Denial::Identity
+                && (x.code, x.grpc) == (y.code, y.grpc)
+        }
+        _ => false,
+    }
 }
 
 fn refused_tls(f: &Fate) -> bool {
@@ -636,32 +735,57 @@ fn refused_tls(f: &Fate) -> bool {
 struct PathVerdict {
     policy: Policy,
     served: bool,
+    /// A CertificateRequest was seen on this path's handshakes.
+    requested: bool,
     untrusted: bool,
     given: Option<GivenCert>,
     mechanism: Option<String>,
 }
 
+/// How a path refused to every identity alike reads.
+const DENIED_ALL: &str = "denied with and without a certificate: not by client certificate";
+const DENIED_ALL_GIVEN: &str = "refused with and without the given certificate alike: the \
+                                certificate decides nothing seen, not per-request";
+
+/// The `tls` handshake showed it let the throwaway in ([`Fate::Admitted`]: evidence, not
+/// silence).
+fn throwaway_admitted(o: &Observations) -> bool {
+    matches!(o.throwaway.tls.fate, Fate::Admitted(_))
+}
+
+/// `throwaway_in`: the `tls` handshake admitted the throwaway (a row whose handshakes
+/// refuse none but let it in is not `required`, whatever its request then met).
 fn judge_path(
     n: &Attempt,
     t: &Attempt,
     g: Option<&Attempt>,
     reneg: Option<&Attempt>,
     grpc: bool,
+    throwaway_in: bool,
 ) -> PathVerdict {
-    let served_by = |f: &Fate| match f {
-        Fate::Answer(a) => !grpc || a.grpc,
-        Fate::Renegotiation => true,
-        _ => false,
-    };
-    let served = served_by(&n.fate) || served_by(&t.fate) || g.is_some_and(|g| served_by(&g.fate));
+    // Served: some identity got content. A refusal is not content.
+    let served = content(&n.fate, grpc)
+        || content(&t.fate, grpc)
+        || g.is_some_and(|g| content(&g.fate, grpc));
     let requested = n.hs.requested || t.hs.requested || g.is_some_and(|g| g.hs.requested);
     let renegotiates =
         n.fate == Fate::Renegotiation || reneg.is_some_and(|r| r.fate == Fate::Renegotiation);
+    let given_content = g.is_some_and(|g| content(&g.fate, grpc));
     let mut mechanism = None;
+    let throwaway_in = throwaway_in && !refused_tls(&t.fate);
     let policy = if refused_tls(&n.fate) {
-        Policy::Required
+        if content(&t.fate, grpc) {
+            Policy::AnyCertificate
+        } else if throwaway_in {
+            // Demanded, and any certificate does at the handshake; nothing answered here.
+            Policy::NotServed
+        } else {
+            Policy::Required
+        }
     } else if denied(&n.fate) {
-        if renegotiates {
+        if content(&t.fate, grpc) {
+            Policy::AnyCertificate
+        } else if renegotiates {
             mechanism = Some(if n.fate == Fate::Renegotiation {
                 "asks for a certificate by TLS 1.2 renegotiation".to_string()
             } else {
@@ -673,33 +797,51 @@ fn judge_path(
                 )
             });
             Policy::PerRequest
-        } else if admitted(&t.fate) || requested || g.is_some_and(|g| admitted(&g.fate)) {
+        } else if given_content {
+            Policy::PerRequest
+        } else if g.is_some_and(|g| same_refusal(&n.fate, &g.fate)) {
+            // The identities' requests differ only by the certificate: the same refusal
+            // (the same status) with the given one as without is not the certificate's
+            // doing. A different refusal (nginx: 403 without, 400 for a bad certificate)
+            // shows the certificate judged.
+            mechanism = Some(if requested {
+                DENIED_ALL_GIVEN.to_string()
+            } else {
+                DENIED_ALL.to_string()
+            });
+            Policy::DeniedAll
+        } else if requested {
+            // No given certificate answered or refused alike (none given, or the TLS layer
+            // refused it): refused without a certificate and with an untrusted one, where
+            // a certificate is requested.
             Policy::PerRequest
         } else {
+            mechanism = Some(DENIED_ALL.to_string());
             Policy::DeniedAll
         }
-    } else if admitted(&n.fate) {
+    } else if content(&n.fate, grpc) {
         if requested {
             Policy::Optional
         } else {
             Policy::None
         }
-    } else if g.is_some_and(|g| admitted(&g.fate))
-        && !grpc
-        && !matches!(n.fate, Fate::Unanswered(_))
-    {
+    } else if given_content && !grpc && !matches!(n.fate, Fate::Unanswered(_)) {
         // Nothing without a certificate, an answer with one: the server refuses the
         // absence of a certificate its own way (a close, a timeout).
         mechanism = Some(format!("without a certificate: {}", describe(&n.fate)));
-        Policy::Required
+        if content(&t.fate, grpc) {
+            Policy::AnyCertificate
+        } else {
+            Policy::Required
+        }
     } else {
         Policy::NotServed
     };
-    let untrusted = matches!(policy, Policy::Required | Policy::PerRequest) && admitted(&t.fate);
+    let untrusted = policy == Policy::AnyCertificate;
     let given = g.map(|g| {
-        if admitted(&g.fate) {
+        if content(&g.fate, grpc) {
             GivenCert::Accepted
-        } else if renegotiates && (denied(&g.fate)) {
+        } else if renegotiates && denied(&g.fate) {
             GivenCert::NotChecked(RUSTLS_CANNOT.to_string())
         } else {
             match (&g.fate, refusal(&g.fate)) {
@@ -714,10 +856,23 @@ fn judge_path(
     PathVerdict {
         policy,
         served,
+        requested,
         untrusted,
         given,
         mechanism,
     }
+}
+
+/// The typed results of one path's attempts, identity by identity.
+fn path_results(path: &str, n: &Attempt, t: &Attempt, g: Option<&Attempt>) -> Vec<PathResult> {
+    let mut v = vec![
+        path_result(path, PathIdentity::None, &n.fate),
+        path_result(path, PathIdentity::Throwaway, &t.fate),
+    ];
+    if let Some(g) = g {
+        v.push(path_result(path, PathIdentity::Given, &g.fate));
+    }
+    v
 }
 
 fn tls_app(name: Row, o: &Observations, pick: fn(&IdentityObs) -> &Vec<Attempt>) -> Transport {
@@ -730,6 +885,7 @@ fn tls_app(name: Row, o: &Observations, pick: fn(&IdentityObs) -> &Vec<Attempt>)
     let (auth, seen) = server_auth(&hss);
     let mut verdicts = Vec::new();
     let mut parts = Vec::new();
+    let mut results = Vec::new();
     for (k, path) in o.paths.iter().enumerate() {
         let at = |i: &IdentityObs| pick(i).get(k).cloned();
         let (Some(n), Some(t)) = (at(&o.none), at(&o.throwaway)) else {
@@ -741,7 +897,7 @@ fn tls_app(name: Row, o: &Observations, pick: fn(&IdentityObs) -> &Vec<Attempt>)
             .iter()
             .find(|(p, _)| *p == k)
             .map(|(_, a)| a);
-        let v = judge_path(&n, &t, g.as_ref(), reneg, false);
+        let v = judge_path(&n, &t, g.as_ref(), reneg, false, throwaway_admitted(o));
         let mut fates = vec![
             format!("none {}", describe(&n.fate)),
             format!("throwaway {}", describe(&t.fate)),
@@ -750,16 +906,15 @@ fn tls_app(name: Row, o: &Observations, pick: fn(&IdentityObs) -> &Vec<Attempt>)
             fates.push(format!("given {}", describe(&g.fate)));
         }
         let mut text = format!("GET {path}: {}", fates.join(", "));
-        if v.policy == Policy::DeniedAll {
-            text.push_str(" (denied with and without a certificate: not by client certificate)");
-        }
         if let Some(m) = &v.mechanism {
             text.push_str(&format!(" ({m})"));
         }
         parts.push(text);
+        results.extend(path_results(path, &n, &t, g.as_ref()));
         verdicts.push((path.clone(), v));
     }
     apply_verdicts(&mut r, &verdicts, auth, seen, parts);
+    r.paths = results;
     r
 }
 
@@ -769,7 +924,14 @@ fn grpcs_row(o: &Observations) -> Transport {
     let hss: Vec<&Handshake> = ids.iter().map(|(_, i)| &i.grpcs.hs).collect();
     let (auth, seen) = server_auth(&hss);
     let g = o.given.as_ref().map(|g| &g.grpcs);
-    let v = judge_path(&o.none.grpcs, &o.throwaway.grpcs, g, None, true);
+    let v = judge_path(
+        &o.none.grpcs,
+        &o.throwaway.grpcs,
+        g,
+        None,
+        true,
+        throwaway_admitted(o),
+    );
     let mut fates = vec![
         format!("none {}", describe(&o.none.grpcs.fate)),
         format!("throwaway {}", describe(&o.throwaway.grpcs.fate)),
@@ -777,8 +939,12 @@ fn grpcs_row(o: &Observations) -> Transport {
     if let Some(g) = g {
         fates.push(format!("given {}", describe(&g.fate)));
     }
-    let text = format!("Health/Check: {}", fates.join(", "));
+    let mut text = format!("Health/Check: {}", fates.join(", "));
+    if let Some(m) = &v.mechanism {
+        text.push_str(&format!(" ({m})"));
+    }
     apply_verdicts(&mut r, &[("grpc".into(), v)], auth, seen, vec![text]);
+    r.paths = path_results(GRPC_HEALTH, &o.none.grpcs, &o.throwaway.grpcs, g);
     r
 }
 
@@ -791,19 +957,21 @@ fn apply_verdicts(
 ) {
     r.served = verdicts.iter().any(|(_, v)| v.served);
     let has = |p: Policy| verdicts.iter().any(|(_, v)| v.policy == p);
-    let reached = r.served || has(Policy::Required);
     // The server's certificate, whenever one was presented (`none`: none seen).
     r.server_auth = auth;
     if r.served {
         r.encrypted = Some(true);
     }
-    r.client_auth = if !reached {
-        ClientAuth::None
-    } else if has(Policy::Required) {
+    // `required` and `per-request` need the throwaway kept out too; a certificate request
+    // seen makes a row at least `optional`, whatever else it showed.
+    r.client_auth = if has(Policy::Required) {
         ClientAuth::Required
     } else if has(Policy::PerRequest) {
         ClientAuth::PerRequest
-    } else if has(Policy::Optional) {
+    } else if has(Policy::Optional)
+        || has(Policy::AnyCertificate)
+        || verdicts.iter().any(|(_, v)| v.requested)
+    {
         ClientAuth::Optional
     } else {
         ClientAuth::None

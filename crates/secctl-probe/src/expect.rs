@@ -41,10 +41,7 @@ pub fn differences(r: &TargetReport, proto: &str, e: &ProtocolExpect) -> Vec<Str
     let plain: Vec<&Transport> = rows(r, plain).into_iter().filter(|t| t.served).collect();
     // Over TLS, the protocol is there when it answered, or when the port demanded a
     // certificate before anything could answer (no identity the probe had got further).
-    let tls: Vec<&Transport> = rows(r, tls)
-        .into_iter()
-        .filter(|t| t.served || t.client_auth.demands_certificate())
-        .collect();
+    let tls: Vec<&Transport> = rows(r, tls).into_iter().filter(|t| t.reached()).collect();
     let names = |v: &[&Transport]| {
         v.iter()
             .map(|t| t.transport.as_str())

@@ -50,65 +50,84 @@ pub fn pg_startup() -> Vec<u8> {
 }
 
 /// Read PostgreSQL's first answer to a StartupMessage. `tls`: over TLS (a certificate
-/// refusal is then about the client's identity).
+/// refusal is then about the client's identity). PostgreSQL is served only when the
+/// startup is answered by an authentication request (`R`) or a ParameterStatus (`S`); an
+/// ErrorResponse (`E`) first is a refusal, whatever its SQLSTATE or text; a NoticeResponse
+/// (`N`) is skipped (it says nothing of the startup); any other message first
+/// (BackendKeyData, NegotiateProtocolVersion) is PostgreSQL that answered neither way:
+/// not served, and no refusal claimed.
 pub fn parse_pg(buf: &[u8], tls: bool) -> Parsed {
-    let kind = *buf.first()?;
-    if !matches!(kind, b'R' | b'E' | b'N' | b'S' | b'K' | b'v') {
-        return Some(Fate::Other(format!(
-            "not PostgreSQL (first bytes \"{}\")",
-            printable(buf)
-        )));
-    }
-    if buf.len() < 5 {
-        return None;
-    }
-    let len = u32::from_be_bytes([buf[1], buf[2], buf[3], buf[4]]) as usize;
-    if !(4..=MAX_ANSWER).contains(&len) {
-        return Some(Fate::Other(format!(
-            "not PostgreSQL (message length {len})"
-        )));
-    }
-    if buf.len() < 1 + len {
-        return None;
-    }
-    let body = &buf[5..1 + len];
-    Some(match kind {
-        b'R' => {
-            let code = body
-                .get(..4)
-                .map(|c| u32::from_be_bytes([c[0], c[1], c[2], c[3]]))
-                .unwrap_or(u32::MAX);
-            let what = match code {
-                0 => "authentication ok",
-                3 => "password requested",
-                5 => "MD5 password requested",
-                10 => "SASL (SCRAM) requested",
-                _ => "authentication requested",
-            };
-            answer(0, Denial::None, format!("PostgreSQL: {what}"))
+    let mut buf = buf;
+    loop {
+        let kind = *buf.first()?;
+        if !matches!(kind, b'R' | b'E' | b'N' | b'S' | b'K' | b'v') {
+            return Some(Fate::Other(format!(
+                "not PostgreSQL (first bytes \"{}\")",
+                printable(buf)
+            )));
         }
-        b'E' | b'N' => {
-            let mut msg = String::new();
-            let mut code = String::new();
-            for field in body.split(|&b| b == 0) {
-                match field.split_first() {
-                    Some((b'M', m)) => msg = String::from_utf8_lossy(m).into_owned(),
-                    Some((b'C', c)) => code = String::from_utf8_lossy(c).chars().take(8).collect(),
-                    _ => {}
-                }
+        if buf.len() < 5 {
+            return None;
+        }
+        let len = u32::from_be_bytes([buf[1], buf[2], buf[3], buf[4]]) as usize;
+        if !(4..=MAX_ANSWER).contains(&len) {
+            return Some(Fate::Other(format!(
+                "not PostgreSQL (message length {len})"
+            )));
+        }
+        if buf.len() < 1 + len {
+            return None;
+        }
+        let body = &buf[5..1 + len];
+        return Some(match kind {
+            b'R' => {
+                let code = body
+                    .get(..4)
+                    .map(|c| u32::from_be_bytes([c[0], c[1], c[2], c[3]]))
+                    .unwrap_or(u32::MAX);
+                let what = match code {
+                    0 => "authentication ok",
+                    3 => "password requested",
+                    5 => "MD5 password requested",
+                    10 => "SASL (SCRAM) requested",
+                    _ => "authentication requested",
+                };
+                answer(0, Denial::None, format!("PostgreSQL: {what}"))
             }
-            // An ErrorResponse before any authentication request is a refusal: of this
-            // client over TLS (the identities differ only by their certificate), of
-            // plaintext otherwise. Its SQLSTATE and text are shown, never judged. A notice
-            // is no refusal.
-            let denial = match (kind, tls) {
-                (b'N', _) => Denial::None,
-                (_, true) => Denial::Identity,
-                (_, false) => Denial::Refused,
-            };
-            let msg: String = msg.chars().take(200).collect();
-            answer(0, denial, format!("PostgreSQL error {code}: {msg}"))
-        }
-        _ => answer(0, Denial::None, "PostgreSQL answered".into()),
-    })
+            // A notice before the answer: read on.
+            b'N' => {
+                buf = &buf[1 + len..];
+                continue;
+            }
+            b'E' => {
+                let mut msg = String::new();
+                let mut code = String::new();
+                for field in body.split(|&b| b == 0) {
+                    match field.split_first() {
+                        Some((b'M', m)) => msg = String::from_utf8_lossy(m).into_owned(),
+                        Some((b'C', c)) => {
+                            code = String::from_utf8_lossy(c).chars().take(8).collect()
+                        }
+                        _ => {}
+                    }
+                }
+                // An ErrorResponse before any authentication request is a refusal: of this
+                // client over TLS (the identities differ only by their certificate), of
+                // plaintext otherwise. Its SQLSTATE and text are shown, never judged.
+                let denial = if tls {
+                    Denial::Identity
+                } else {
+                    Denial::Refused
+                };
+                let msg: String = msg.chars().take(200).collect();
+                answer(0, denial, format!("PostgreSQL error {code}: {msg}"))
+            }
+            b'S' => answer(0, Denial::None, "PostgreSQL: parameter status".into()),
+            other => Fate::Other(format!(
+                "PostgreSQL answered '{}' first: neither an authentication request nor a \
+                 ParameterStatus",
+                other as char
+            )),
+        });
+    }
 }

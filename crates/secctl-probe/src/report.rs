@@ -48,8 +48,93 @@ pub struct Transport {
     /// `tls` row: days until the server certificate expires (negative: expired).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cert_days_left: Option<i64>,
+    /// Every HTTP request the row made (each path, gRPC's method), identity by identity,
+    /// and how it ended, typed: what scripts read instead of `detail`. Absent when the row
+    /// made no HTTP request (the `tls` row, the services' rows).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub paths: Vec<PathResult>,
     /// Version, cipher, ALPN, status codes, grpc-status, the refusal.
     pub detail: String,
+}
+
+impl Transport {
+    /// The row reached the server's verdict on the client: something answered with content,
+    /// or the server demanded a certificate (in the handshake or per request).
+    pub fn reached(&self) -> bool {
+        self.served || self.client_auth.demands_certificate()
+    }
+
+    /// A TLS session was had on the row: it served, or the server presented its
+    /// certificate there (a refusal after that is still TLS). What `verify HOST:PORT`'s
+    /// `tls` check reads of the protocol's handshake row.
+    pub fn tls_seen(&self) -> bool {
+        self.served || self.server_auth != ServerAuth::None
+    }
+
+    /// The row's protocol answered, content or refusal: served, refused per request, or a
+    /// request answered with a status (refused to every identity alike included).
+    pub fn spoke(&self) -> bool {
+        self.served
+            || self.client_auth == ClientAuth::PerRequest
+            || self.paths.iter().any(|p| p.status.is_some())
+    }
+}
+
+/// Which client identity made a request (`paths[].identity`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PathIdentity {
+    /// No certificate.
+    None,
+    /// The throwaway certificate (a CA made in memory for this run).
+    Throwaway,
+    /// The given `--cert`.
+    Given,
+    /// The revoked canary.
+    Revoked,
+}
+
+/// How one request ended (`paths[].outcome`), read from the protocol alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// An application answer that is content (any status that is neither a refusal nor a
+    /// redirect; gRPC: a grpc-status that is not 16 or 7).
+    Answered,
+    /// An HTTP 3xx with a `Location`.
+    Redirect,
+    /// Refused: a TLS alert or a close right after the handshake, a refusing status (HTTP
+    /// 401/403/495/496, 400 over TLS, gRPC 16/7; in plaintext 400 and nginx's 497), or,
+    /// without a certificate, a TLS 1.2 renegotiation asking for one.
+    Refused,
+    /// The connection was made and the request sent; no answer in this protocol (a close, a
+    /// timeout, another protocol, a stream left pending).
+    Unanswered,
+    /// The request could not be made or answered with this identity: no TCP connection, no
+    /// TLS session for a reason that is not the client's identity, a certificate asked for
+    /// by renegotiation (rustls cannot answer it).
+    NotChecked,
+}
+
+/// One request of a row with one identity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PathResult {
+    /// The path requested (`/secure`), or the gRPC method called
+    /// (`/grpc.health.v1.Health/Check`).
+    pub path: String,
+    /// none, throwaway, given or revoked.
+    pub identity: PathIdentity,
+    /// answered, redirect, refused, unanswered or not-checked.
+    pub outcome: Outcome,
+    /// The answer's code: the HTTP status, or the grpc-status where `grpc` is true; null
+    /// when nothing answered in the protocol.
+    pub status: Option<u16>,
+    /// `status` is a grpc-status.
+    pub grpc: bool,
+    /// What showed it, in the details' vocabulary (`HTTP/1.1 403`, `alert unknown_ca`,
+    /// `closed without answering`).
+    pub evidence: String,
 }
 
 /// A field that is present (even as null) is Some.

@@ -153,11 +153,12 @@ pub enum Chosen {
 /// The protocol a port answered over TLS, in the order PostgreSQL, Redis, MQTT, HTTP,
 /// gRPC; plain TLS when none answered.
 pub fn detect(rows: &[Transport]) -> ProtocolRows {
-    let served = |n: &Row| rows.iter().any(|t| t.transport == *n && t.served);
+    // Answered in the protocol, with content or a refusal.
+    let spoke = |n: &Row| rows.iter().any(|t| t.transport == *n && t.spoke());
     ["postgres", "redis", "mqtt", "http", "grpc"]
         .into_iter()
         .filter_map(|k| PROTOCOLS.into_iter().find(|p| p.key == k))
-        .find(|p| p.tls.iter().any(served))
+        .find(|p| p.tls.iter().any(spoke))
         .unwrap_or(TLS_ONLY)
 }
 
@@ -181,7 +182,7 @@ pub fn protocol_check(
         Chosen::Asked => "--protocol",
     };
     let row = |n: Row| rows.iter().find(|t| t.transport == n);
-    match p.tls.iter().filter_map(|n| row(*n)).find(|t| t.served) {
+    match p.tls.iter().filter_map(|n| row(*n)).find(|t| t.spoke()) {
         Some(t) => Some((
             true,
             format!("{} answered over TLS ({how}; {})", p.name, t.transport),
