@@ -70,8 +70,10 @@ fn every_field_case_classifies_to_its_rows() {
         assert_eq!(&again, c, "{name}: round trip");
         // Invariants of every row.
         for r in &c.transports {
-            let plaintext = ["http1", "h2c", "grpc", "postgres", "redis", "mqtt"]
-                .contains(&r.transport.as_str());
+            let plaintext = [
+                "http1", "h2c", "grpc", "postgres", "redis", "mqtt", "ws", "nats",
+            ]
+            .contains(&r.transport.as_str());
             assert_eq!(
                 r.encrypted,
                 r.served.then_some(!plaintext),

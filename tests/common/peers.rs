@@ -947,14 +947,19 @@ pub struct Exp {
 pub const PLAIN: [&str; 3] = ["http1", "h2c", "grpc"];
 pub const APPS: [&str; 3] = ["https1", "h2", "grpcs"];
 pub const ORDER: [&str; 7] = ["http1", "h2c", "grpc", "tls", "https1", "h2", "grpcs"];
-/// The service rows, after the seven (a probe that tries PostgreSQL, Redis and MQTT).
-pub const SERVICES: [&str; 6] = [
+/// The rows after the seven: the services (PostgreSQL, Redis, MQTT), the WebSocket upgrade
+/// and NATS.
+pub const SERVICES: [&str; 10] = [
     "postgres",
     "postgres-tls",
     "redis",
     "redis-tls",
     "mqtt",
     "mqtt-tls",
+    "ws",
+    "wss",
+    "nats",
+    "nats-tls",
 ];
 
 impl Exp {
@@ -1040,7 +1045,9 @@ impl Exp {
 /// nothing: null); `None`: anything but true.
 pub fn canary_expected(e: &Exp) -> Option<serde_json::Value> {
     use serde_json::Value;
-    if PLAIN.contains(&e.transport) || ["postgres", "redis", "mqtt"].contains(&e.transport) {
+    if PLAIN.contains(&e.transport)
+        || ["postgres", "redis", "mqtt", "ws", "nats"].contains(&e.transport)
+    {
         return Some(Value::from("absent"));
     }
     let demanded = ["required", "per-request"].contains(&e.client_auth) && !e.loose;

@@ -150,11 +150,11 @@ pub enum Chosen {
     Asked,
 }
 
-/// The protocol a port answered over TLS, in the order PostgreSQL, Redis, MQTT, HTTP,
-/// gRPC; plain TLS when none answered.
+/// The protocol a port answered over TLS, in the order PostgreSQL, Redis, MQTT, NATS,
+/// HTTP, WebSocket, gRPC; plain TLS when none answered.
 pub fn detect(rows: &[Transport]) -> ProtocolRows {
     let served = |n: &Row| rows.iter().any(|t| t.transport == *n && t.served);
-    ["postgres", "redis", "mqtt", "http", "grpc"]
+    ["postgres", "redis", "mqtt", "nats", "http", "ws", "grpc"]
         .into_iter()
         .filter_map(|k| PROTOCOLS.into_iter().find(|p| p.key == k))
         .find(|p| p.tls.iter().any(served))
