@@ -101,6 +101,7 @@ fn every_field_case_classifies_to_its_rows() {
 fn verify_judges_the_given_certificate_from_the_typed_rows() {
     let rows = |key: &str| -> ProtocolRows { protocol_rows(key).unwrap() };
     let (http, tls, mqtt) = (rows("http"), rows("tls"), rows("mqtt"));
+    let (nats, ws) = (rows("nats"), rows("ws"));
     for (stem, p, ok, detail) in [
         (
             "required_with_valid_revoked_and_foreign_certs--required-valid",
@@ -158,6 +159,26 @@ fn verify_judges_the_given_certificate_from_the_typed_rows() {
             false,
             "refused: alert certificate_revoked (mqtt-tls)",
         ),
+        // TLS after NATS's INFO: the given certificate is judged on nats-tls, whose
+        // handshake is its own (the `tls` row saw only the INFO).
+        (
+            "nats-server--tls-verify--a-valid-certificate-and-the-revoked-canary",
+            nats,
+            true,
+            "accepted: answered over nats-tls",
+        ),
+        (
+            "nats-server--tls-without-verify",
+            nats,
+            false,
+            "the server did not ask for a client certificate",
+        ),
+        (
+            "websocket-python--tls-client-certificate-required--a-valid-certificate-and-the-revoked-canary",
+            ws,
+            true,
+            "accepted: answered over wss",
+        ),
     ] {
         let c = case(stem);
         let v = given_verdict(&c.transports, p).unwrap_or(GivenVerdict::NoSession);
@@ -193,6 +214,20 @@ fn verify_detects_the_protocol_and_checks_it_answered() {
             None,
         ),
         ("redis_and_mqtt--redis-plain", "tls", None),
+        (
+            "nats-server--tls-verify--a-valid-certificate-and-the-revoked-canary",
+            "nats",
+            Some((true, "NATS answered over TLS (detected; nats-tls)")),
+        ),
+        // WebSocket over TLS, and HTTP too (426 to a GET without the upgrade): HTTP first.
+        (
+            "websocket-python--tls-no-client-certificate",
+            "http",
+            Some((true, "HTTP answered over TLS (detected; https1)")),
+        ),
+        // Plaintext NATS, a banner: nothing over TLS.
+        ("nats-server--plaintext", "tls", None),
+        ("server_speaks_first--smtp-banner", "tls", None),
     ] {
         let c = case(stem);
         let p = detect(&c.transports);
@@ -415,6 +450,41 @@ fn service_parsers_on_hostile_bytes() {
     ));
     assert!(matches!(
         services::parse_redis(b"\x15\x03\x03"),
+        Some(Fate::Other(_))
+    ));
+    // NATS: the server's INFO says what follows; PONG is served, -ERR refuses (over TLS
+    // this client), whatever its text; a banner or an HTTP answer is not NATS.
+    use secctl::probe::services::{Greeting, GreetingTls};
+    assert!(matches!(
+        services::parse_nats_info(b"INFO {\"tls_required\":true}\r\n"),
+        Some(Greeting::Said {
+            tls: GreetingTls::Required,
+            ..
+        })
+    ));
+    assert_eq!(services::parse_nats_info(b"INF"), None);
+    assert!(matches!(
+        services::parse_nats_info(b"220 smtp ready\r\n"),
+        Some(Greeting::Not(_))
+    ));
+    assert!(matches!(
+        services::parse_nats_info(b"INFO not json\r\n"),
+        Some(Greeting::Not(_))
+    ));
+    for msg in ["'Authorization Violation'", "'anything at all'"] {
+        let line = format!("-ERR {msg}\r\n");
+        assert!(
+            matches!(services::parse_nats(line.as_bytes(), true), Some(Fate::Answer(a)) if a.denial == Denial::Identity)
+        );
+        assert!(
+            matches!(services::parse_nats(line.as_bytes(), false), Some(Fate::Answer(a)) if a.denial == Denial::Refused)
+        );
+    }
+    assert!(
+        matches!(services::parse_nats(b"PONG\r\n", true), Some(Fate::Answer(a)) if a.denial == Denial::None)
+    );
+    assert!(matches!(
+        services::parse_nats(b"HTTP/1.1 400 Bad Request\r\n", false),
         Some(Fate::Other(_))
     ));
     // The requests are well formed.
