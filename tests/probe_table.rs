@@ -239,6 +239,18 @@ fn verify_detects_the_protocol_and_checks_it_answered() {
             "{stem}"
         );
     }
+    // TLS after NATS's INFO, refused to every identity the probe had: the `tls` row saw no
+    // handshake, nats-tls is the only row that saw the server's TLS: NATS is detected, and
+    // did not answer.
+    let c = case("nats-server--tls-verify--no-certificate--the-revoked-canary-admitted");
+    let p = detect(&c.transports);
+    assert_eq!(p.key, "nats");
+    let (ok, detail) = protocol_check(&c.transports, p, Chosen::Detected).unwrap();
+    assert!(!ok);
+    assert!(
+        detail.starts_with("NATS did not answer over TLS: TLSv1.3"),
+        "{detail}"
+    );
     // Asked for a protocol that did not answer: the check fails with the row's detail.
     let c = case("non_http_tls_services--mosquitto-required-valid");
     let (ok, detail) =

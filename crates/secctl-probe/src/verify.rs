@@ -151,9 +151,17 @@ pub enum Chosen {
 }
 
 /// The protocol a port answered over TLS, in the order PostgreSQL, Redis, MQTT, NATS,
-/// HTTP, WebSocket, gRPC; plain TLS when none answered.
+/// HTTP, WebSocket, gRPC; plain TLS when none answered. Where the `tls` row saw no
+/// handshake (TLS started inside the protocol, after NATS's `INFO`), a protocol whose TLS
+/// refused every identity that had no certificate the server took counts too: its own row
+/// is the only one that saw the server's TLS.
 pub fn detect(rows: &[Transport]) -> ProtocolRows {
-    let served = |n: &Row| rows.iter().any(|t| t.transport == *n && t.served);
+    let tls_seen = rows.iter().any(|t| t.transport == Row::Tls && t.served);
+    let served = |n: &Row| {
+        rows.iter().any(|t| {
+            t.transport == *n && (t.served || (!tls_seen && t.client_auth == ClientAuth::Required))
+        })
+    };
     ["postgres", "redis", "mqtt", "nats", "http", "ws", "grpc"]
         .into_iter()
         .filter_map(|k| PROTOCOLS.into_iter().find(|p| p.key == k))

@@ -812,19 +812,29 @@ impl Prober {
     }
 
     /// The WebSocket upgrade of the first path: in plaintext on a port that answered
-    /// HTTP/1.1 in plaintext, over TLS (ALPN http/1.1) with each identity on a port that
-    /// answered HTTP/1.1 over TLS. A connection of its own each: the requests of the first
-    /// round (`Connection: close`, HTTP/2 on the `tls` row's connection where the server
-    /// chose it) cannot carry an upgrade without changing what they observe.
+    /// HTTP/1.1 in plaintext; over TLS (ALPN http/1.1) with each identity on a port that
+    /// answered HTTP/1.1 over TLS to some identity, or whose handshake refused one (without
+    /// the certificate it wants, nothing shows whether it speaks HTTP: every identity tries,
+    /// as on https1). A connection of its own each: the requests of the first round
+    /// (`Connection: close`, HTTP/2 on the `tls` row's connection where the server chose
+    /// it) cannot carry an upgrade without changing what they observe.
     async fn websocket(&self, o: &Observations) -> WebSocketObs {
         let path = o.paths.first().cloned().unwrap_or_else(|| "/".into());
         let http1 = o.http1.iter().any(
             |f| matches!(f, Fate::Answer(a) if a.denial != super::observation::Denial::TlsRequired),
         );
-        let https1 = [Some(&o.none), Some(&o.throwaway), o.given.as_ref()]
+        let ids = || {
+            [
+                Some(&o.none),
+                Some(&o.throwaway),
+                o.given.as_ref(),
+                o.revoked.as_ref(),
+            ]
             .into_iter()
             .flatten()
-            .any(|i| i.https1.iter().any(|a| matches!(a.fate, Fate::Answer(_))));
+        };
+        let https1 = ids().any(|i| i.https1.iter().any(|a| matches!(a.fate, Fate::Answer(_))))
+            || ids().any(|i| matches!(i.tls.fate, Fate::Refused(_)));
         let unreachable = o.http1.iter().all(|f| matches!(f, Fate::Unreachable(_)));
         let plain = async {
             if unreachable {
@@ -846,7 +856,7 @@ impl Prober {
             }
             if !https1 {
                 return (
-                    Err("not tried: no HTTP/1.1 answer over TLS".to_string()),
+                    Err("not tried: no HTTP/1.1 answer over TLS, no identity refused".to_string()),
                     None,
                 );
             }
