@@ -293,7 +293,9 @@ pub struct Observations {
     /// What the server said first on a connection where the probe sent nothing (its first
     /// line, at most 24 bytes, printable): a server that speaks first (NATS's `INFO`, an
     /// SMTP or FTP banner) speaks no protocol whose client speaks first (HTTP, TLS,
-    /// PostgreSQL, Redis, MQTT). None: nothing before the probe's other exchanges ended.
+    /// PostgreSQL, Redis, MQTT). None: nothing before the probe's other exchanges ended, or
+    /// an HTTP/2 server's SETTINGS frame (the server preface, which HTTP/2 lets a server
+    /// send first: grpc-go's h2c server does).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub greeting: Option<String>,
     /// The WebSocket upgrade of the first path, in plaintext and over TLS (tried only on a

@@ -1050,7 +1050,7 @@ impl Prober {
         let greeting = heard
             .lock()
             .ok()
-            .filter(|h| !h.is_empty())
+            .filter(|h| !h.is_empty() && !h2_server_preface(h))
             .map(|h| exchange::printable(&first_line(&h)));
         (vec![pg, redis, mqtt, nats], greeting)
     }
@@ -1272,6 +1272,17 @@ impl<S: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for Heard<'_, S> {
     }
 }
 
+/// Whether `b` starts with an HTTP/2 SETTINGS frame on stream 0 (not an ACK): the server
+/// preface, which HTTP/2 lets a server send before the client's (grpc-go's h2c server
+/// does). Such a server has not spoken first in the sense of a greeting: it speaks HTTP/2.
+fn h2_server_preface(b: &[u8]) -> bool {
+    b.len() >= 9 && {
+        let len = u32::from_be_bytes([0, b[0], b[1], b[2]]);
+        let stream = u32::from_be_bytes([b[5], b[6], b[7], b[8]]) & 0x7fff_ffff;
+        b[3] == 0x04 && b[4] & 0x01 == 0 && stream == 0 && len % 6 == 0 && len <= 16_384
+    }
+}
+
 /// The first line of `b` (its line end included), for a greeting in a detail.
 fn first_line(b: &[u8]) -> Vec<u8> {
     match b.iter().position(|&c| c == b'\n') {
@@ -1402,4 +1413,24 @@ fn negotiated(stream: &TlsStream<Watched<TcpStream>>, hs: &mut Handshake) {
     hs.group = c
         .negotiated_key_exchange_group()
         .map(|g| format!("{:?}", g.name()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_http2_server_preface_is_no_greeting() {
+        // grpc-go's h2c server: SETTINGS (one setting, 6 bytes) on stream 0 at once.
+        let settings = b"\x00\x00\x06\x04\x00\x00\x00\x00\x00\x00\x05\x00\x00\x40\x00";
+        assert!(h2_server_preface(settings));
+        assert!(h2_server_preface(b"\x00\x00\x00\x04\x00\x00\x00\x00\x00"));
+        // A SETTINGS ACK, another frame type, a stream other than 0, a banner: not it.
+        assert!(!h2_server_preface(b"\x00\x00\x00\x04\x01\x00\x00\x00\x00"));
+        assert!(!h2_server_preface(b"\x00\x00\x06\x01\x00\x00\x00\x00\x00"));
+        assert!(!h2_server_preface(b"\x00\x00\x06\x04\x00\x00\x00\x00\x01"));
+        assert!(!h2_server_preface(b"INFO {\"server_id\":\"N\"}\r\n"));
+        assert!(!h2_server_preface(b"220 mail"));
+        assert_eq!(first_line(b"220 a\r\n220 b\r\n"), b"220 a\r\n");
+    }
 }
