@@ -1279,7 +1279,7 @@ fn h2_server_preface(b: &[u8]) -> bool {
     b.len() >= 9 && {
         let len = u32::from_be_bytes([0, b[0], b[1], b[2]]);
         let stream = u32::from_be_bytes([b[5], b[6], b[7], b[8]]) & 0x7fff_ffff;
-        b[3] == 0x04 && b[4] & 0x01 == 0 && stream == 0 && len % 6 == 0 && len <= 16_384
+        b[3] == 0x04 && b[4] & 0x01 == 0 && stream == 0 && len.is_multiple_of(6) && len <= 16_384
     }
 }
 
