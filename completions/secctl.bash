@@ -6054,7 +6054,7 @@ _secctl() {
                     return 0
                     ;;
                 --protocol)
-                    COMPREPLY=($(compgen -W "auto http grpc postgres redis mqtt tls" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto http grpc postgres redis mqtt ws nats tls" -- "${cur}"))
                     return 0
                     ;;
                 --ca)

@@ -432,12 +432,14 @@ complete -c secctl -n "__fish_secctl_using_subcommand verify" -l trust-domain -d
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l usage -d 'Purpose the certificate must allow' -r -f -a "server\t'TLS server (EKU serverAuth)'
 client\t'TLS client (EKU clientAuth)'"
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l at -d 'Verify as of this time (RFC 3339, e.g. 2027-01-01T00:00:00Z, or @UNIX-SECONDS)' -r
-complete -c secctl -n "__fish_secctl_using_subcommand verify" -l protocol -d 'Live check: the protocol the port speaks over TLS, whose answer decides whether the handshake and --cert were accepted [default: detected from what the port answered]' -r -f -a "auto\t'The protocol the port answered (PostgreSQL, Redis, MQTT, gRPC, HTTP), else plain TLS'
+complete -c secctl -n "__fish_secctl_using_subcommand verify" -l protocol -d 'Live check: the protocol the port speaks over TLS, whose answer decides whether the handshake and --cert were accepted [default: detected from what the port answered]' -r -f -a "auto\t'The protocol the port answered (PostgreSQL, Redis, MQTT, NATS, HTTP, WebSocket, gRPC), else plain TLS'
 http\t'HTTP/1.1 or HTTP/2 over TLS'
 grpc\t'gRPC (health check) over TLS'
 postgres\t'PostgreSQL: SSLRequest, then TLS, then a startup message'
 redis\t'Redis over TLS (PING)'
 mqtt\t'MQTT 3.1.1 over TLS (CONNECT)'
+ws\t'WebSocket over TLS (an HTTP/1.1 upgrade answered 101)'
+nats\t'NATS: the server\'s INFO, then TLS on the same connection, then CONNECT and PING'
 tls\t'The TLS handshake only (a protocol secctl does not speak)'"
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l ca -d 'Trust bundle for the server chain [default: DIR/ca.crt when it exists]' -r -F
 complete -c secctl -n "__fish_secctl_using_subcommand verify" -l cert -d 'Client certificate for mTLS' -r -F

@@ -927,9 +927,13 @@ pub struct ProbeArgs {
 const PROBE_HELP: &str = "\
 Rows: http1, h2c, grpc (plaintext), tls (the handshake), https1, h2, grpcs (over TLS), then
 postgres, postgres-tls, redis, redis-tls, mqtt, mqtt-tls (tried when the port does not answer
-HTTP). Each TLS row is tried with three client identities: none, a throwaway certificate from
-a CA made in memory for this run, and the given --cert; and with the revoked canary
-(--revoked-cert, or DIR's) as a fourth.
+HTTP), ws, wss (a WebSocket upgrade of the first --path, served when answered 101 with the
+key's Sec-WebSocket-Accept; tried when the port answers HTTP/1.1), nats, nats-tls (the server
+speaks first: its INFO, then TLS on the same connection when it offers it). Each TLS row is
+tried with three client identities: none, a throwaway certificate from a CA made in memory for
+this run, and the given --cert; and with the revoked canary (--revoked-cert, or DIR's) as a
+fourth. A port whose server speaks first (NATS, an SMTP banner) serves no other row: each says
+what the server said.
 
 served: answered with content (a refusal is not content).
 client_auth:
@@ -1036,7 +1040,8 @@ pub struct VerifyArgs {
 /// The protocol `verify HOST:PORT` checks a port with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Protocol {
-    /// The protocol the port answered (PostgreSQL, Redis, MQTT, gRPC, HTTP), else plain TLS.
+    /// The protocol the port answered (PostgreSQL, Redis, MQTT, NATS, HTTP, WebSocket, gRPC),
+    /// else plain TLS.
     Auto,
     /// HTTP/1.1 or HTTP/2 over TLS.
     Http,
@@ -1048,6 +1053,10 @@ pub enum Protocol {
     Redis,
     /// MQTT 3.1.1 over TLS (CONNECT).
     Mqtt,
+    /// WebSocket over TLS (an HTTP/1.1 upgrade answered 101).
+    Ws,
+    /// NATS: the server's INFO, then TLS on the same connection, then CONNECT and PING.
+    Nats,
     /// The TLS handshake only (a protocol secctl does not speak).
     Tls,
 }

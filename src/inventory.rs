@@ -164,6 +164,12 @@ pub struct Expect {
     /// MQTT (mqtt, mqtt-tls).
     #[serde(default)]
     pub mqtt: Option<ProtocolExpect>,
+    /// WebSocket (ws, wss).
+    #[serde(default)]
+    pub ws: Option<ProtocolExpect>,
+    /// NATS (nats, nats-tls).
+    #[serde(default)]
+    pub nats: Option<ProtocolExpect>,
 }
 
 impl Expect {
@@ -175,6 +181,8 @@ impl Expect {
             ("postgres", &self.postgres),
             ("redis", &self.redis),
             ("mqtt", &self.mqtt),
+            ("ws", &self.ws),
+            ("nats", &self.nats),
         ]
         .into_iter()
         .filter_map(|(n, e)| e.as_ref().map(|e| (n, e)))

@@ -396,3 +396,80 @@ fn mqtt_silent_after_connect() {
     assert_eq!(transport(&m, "mqtt")["served"], false, "{m}");
     assert!(detail(&m, "mqtt").contains("no answer within 1s"), "{m}");
 }
+
+// ---- hostile peers that speak first (NATS's INFO) ---------------------------------------
+
+#[test]
+fn nats_info_that_never_ends() {
+    // `INFO {` and then bytes without a line end: the greeting is bounded by 16 KiB.
+    let p = Peer::start(|mut c| {
+        let _ = c.write_all(b"INFO {\"server_id\":\"");
+        let junk = [b'a'; 4096];
+        for _ in 0..10_000 {
+            if c.write_all(&junk).is_err() {
+                return;
+            }
+        }
+    });
+    let m = probe_timed(&Env::new(), &p.addr, &[]);
+    nothing_served(&m);
+    for t in ["nats", "nats-tls"] {
+        assert_eq!(transport(&m, t)["served"], false, "{t}: {m}");
+    }
+    assert!(detail(&m, "nats").contains("larger than 16 kib"), "{m}");
+    assert!(
+        detail(&m, "http1").starts_with("the server speaks first (\"info {"),
+        "{m}"
+    );
+}
+
+#[test]
+fn nats_tls_required_then_garbage_or_silence() {
+    // INFO says tls_required; where the ServerHello should be, garbage or nothing.
+    for garbage in [false, true] {
+        let p = if garbage {
+            Peer::start(|mut c| {
+                let _ = c.write_all(b"INFO {\"version\":\"9.9.9\",\"tls_required\":true}\r\n");
+                if !first_bytes(&mut c).is_empty() {
+                    let _ = c.write_all(b"\x00\xff garbage, not a TLS record \x01\x02");
+                }
+                linger(c)
+            })
+        } else {
+            Peer::start(|mut c| {
+                let _ = c.write_all(b"INFO {\"version\":\"9.9.9\",\"tls_required\":true}\r\n");
+                linger(c)
+            })
+        };
+        let m = probe_timed(&Env::new(), &p.addr, &[]);
+        assert_eq!(transport(&m, "nats")["served"], false, "{m}");
+        assert!(
+            detail(&m, "nats").contains("refused: tls required (nats 9.9.9, info tls_required)"),
+            "{m}"
+        );
+        let tls = transport(&m, "nats-tls");
+        assert_eq!(tls["served"], false, "garbage {garbage}: {m}");
+        assert_eq!(tls["client_auth"], "none", "garbage {garbage}: {m}");
+        let want = if garbage { "not tls" } else { "within 1s" };
+        assert!(
+            detail(&m, "nats-tls").contains(want),
+            "garbage {garbage}: {m}"
+        );
+        // Nothing encrypted was served: the refusal of plaintext alone is no TLS.
+        assert_eq!(m["summary"]["encrypted"], "none", "{m}");
+    }
+}
+
+#[test]
+fn nats_info_then_silence() {
+    // INFO without tls_required, then nothing in answer to CONNECT and PING.
+    let p = Peer::start(|mut c| {
+        let _ = c.write_all(b"INFO {\"version\":\"9.9.9\"}\r\n");
+        linger(c)
+    });
+    let m = probe_timed(&Env::new(), &p.addr, &[]);
+    nothing_served(&m);
+    assert_eq!(transport(&m, "nats")["served"], false, "{m}");
+    assert!(detail(&m, "nats").contains("no answer within 1s"), "{m}");
+    assert!(detail(&m, "nats-tls").contains("offers no tls"), "{m}");
+}

@@ -53,7 +53,7 @@ enum Service<'a> {
     Speaks(&'a dyn Fn(Id) -> Exp),
 }
 
-/// Append the six service rows expected for `service` with identity `id`.
+/// Append the ten rows after the seven expected for `service` with identity `id`.
 fn service_rows(exp: &mut Vec<Exp>, id: Id, service: Service) {
     for t in SERVICES {
         exp.push(match service {

@@ -62,6 +62,18 @@ fn every_field_case_classifies_to_its_rows() {
     assert!(all.len() >= 40, "{} cases", all.len());
     let mut failures = Vec::new();
     for (name, c) in &all {
+        if std::env::var_os("SECCTL_BLESS").is_some() && !c.mismatches().is_empty() {
+            // Rewrite the expected rows from the classifier (after a deliberate change:
+            // review the diff of tests/probe_cases/).
+            let again = Case::new(&c.case, &c.note, c.observations.clone());
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/probe_cases")
+                .join(format!("{name}.json"));
+            let mut text = serde_json::to_string_pretty(&again).unwrap();
+            text.push('\n');
+            std::fs::write(&path, text).unwrap();
+            continue;
+        }
         for m in c.mismatches() {
             failures.push(format!("{name}: {m}"));
         }
@@ -70,8 +82,10 @@ fn every_field_case_classifies_to_its_rows() {
         assert_eq!(&again, c, "{name}: round trip");
         // Invariants of every row.
         for r in &c.transports {
-            let plaintext = ["http1", "h2c", "grpc", "postgres", "redis", "mqtt"]
-                .contains(&r.transport.as_str());
+            let plaintext = [
+                "http1", "h2c", "grpc", "postgres", "redis", "mqtt", "ws", "nats",
+            ]
+            .contains(&r.transport.as_str());
             assert_eq!(
                 r.encrypted,
                 r.served.then_some(!plaintext),
@@ -99,6 +113,7 @@ fn every_field_case_classifies_to_its_rows() {
 fn verify_judges_the_given_certificate_from_the_typed_rows() {
     let rows = |key: &str| -> ProtocolRows { protocol_rows(key).unwrap() };
     let (http, tls, mqtt) = (rows("http"), rows("tls"), rows("mqtt"));
+    let (nats, ws) = (rows("nats"), rows("ws"));
     for (stem, p, ok, detail) in [
         (
             "required_with_valid_revoked_and_foreign_certs--required-valid",
@@ -156,6 +171,26 @@ fn verify_judges_the_given_certificate_from_the_typed_rows() {
             false,
             "refused: alert certificate_revoked (mqtt-tls)",
         ),
+        // TLS after NATS's INFO: the given certificate is judged on nats-tls, whose
+        // handshake is its own (the `tls` row saw only the INFO).
+        (
+            "nats-server--tls-verify--a-valid-certificate-and-the-revoked-canary",
+            nats,
+            true,
+            "accepted: answered over nats-tls",
+        ),
+        (
+            "nats-server--tls-without-verify",
+            nats,
+            false,
+            "the server did not ask for a client certificate",
+        ),
+        (
+            "websocket-python--tls-client-certificate-required--a-valid-certificate-and-the-revoked-canary",
+            ws,
+            true,
+            "accepted: answered over wss",
+        ),
     ] {
         let c = case(stem);
         let v = given_verdict(&c.transports, p).unwrap_or(GivenVerdict::NoSession);
@@ -191,6 +226,20 @@ fn verify_detects_the_protocol_and_checks_it_answered() {
             None,
         ),
         ("redis_and_mqtt--redis-plain", "tls", None),
+        (
+            "nats-server--tls-verify--a-valid-certificate-and-the-revoked-canary",
+            "nats",
+            Some((true, "NATS answered over TLS (detected; nats-tls)")),
+        ),
+        // WebSocket over TLS, and HTTP too (426 to a GET without the upgrade): HTTP first.
+        (
+            "websocket-python--tls-no-client-certificate",
+            "http",
+            Some((true, "HTTP answered over TLS (detected; https1)")),
+        ),
+        // Plaintext NATS, a banner: nothing over TLS.
+        ("nats-server--plaintext", "tls", None),
+        ("server_speaks_first--smtp-banner", "tls", None),
     ] {
         let c = case(stem);
         let p = detect(&c.transports);
@@ -202,6 +251,18 @@ fn verify_detects_the_protocol_and_checks_it_answered() {
             "{stem}"
         );
     }
+    // TLS after NATS's INFO, refused to every identity the probe had: the `tls` row saw no
+    // handshake, nats-tls is the only row that saw the server's TLS: NATS is detected, and
+    // did not answer.
+    let c = case("nats-server--tls-verify--no-certificate--the-revoked-canary-admitted");
+    let p = detect(&c.transports);
+    assert_eq!(p.key, "nats");
+    let (ok, detail) = protocol_check(&c.transports, p, Chosen::Detected).unwrap();
+    assert!(!ok);
+    assert!(
+        detail.starts_with("NATS did not answer over TLS: TLSv1.3"),
+        "{detail}"
+    );
     // Asked for a protocol that did not answer: the check fails with the row's detail.
     let c = case("non_http_tls_services--mosquitto-required-valid");
     let (ok, detail) =
@@ -444,6 +505,41 @@ fn service_parsers_on_hostile_bytes() {
     ));
     assert!(matches!(
         services::parse_redis(b"\x15\x03\x03"),
+        Some(Fate::Other(_))
+    ));
+    // NATS: the server's INFO says what follows; PONG is served, -ERR refuses (over TLS
+    // this client), whatever its text; a banner or an HTTP answer is not NATS.
+    use secctl::probe::services::{Greeting, GreetingTls};
+    assert!(matches!(
+        services::parse_nats_info(b"INFO {\"tls_required\":true}\r\n"),
+        Some(Greeting::Said {
+            tls: GreetingTls::Required,
+            ..
+        })
+    ));
+    assert_eq!(services::parse_nats_info(b"INF"), None);
+    assert!(matches!(
+        services::parse_nats_info(b"220 smtp ready\r\n"),
+        Some(Greeting::Not(_))
+    ));
+    assert!(matches!(
+        services::parse_nats_info(b"INFO not json\r\n"),
+        Some(Greeting::Not(_))
+    ));
+    for msg in ["'Authorization Violation'", "'anything at all'"] {
+        let line = format!("-ERR {msg}\r\n");
+        assert!(
+            matches!(services::parse_nats(line.as_bytes(), true), Some(Fate::Answer(a)) if a.denial == Denial::Identity)
+        );
+        assert!(
+            matches!(services::parse_nats(line.as_bytes(), false), Some(Fate::Answer(a)) if a.denial == Denial::Refused)
+        );
+    }
+    assert!(
+        matches!(services::parse_nats(b"PONG\r\n", true), Some(Fate::Answer(a)) if a.denial == Denial::None)
+    );
+    assert!(matches!(
+        services::parse_nats(b"HTTP/1.1 400 Bad Request\r\n", false),
         Some(Fate::Other(_))
     ));
     // The requests are well formed.

@@ -1,5 +1,5 @@
 //! What a probed server sends back: the HTTP/1.1 head parser, the HTTP/2 client and the
-//! PostgreSQL/Redis/MQTT exchanges, fed the input as the server's bytes (in chunks of the
+//! PostgreSQL/Redis/MQTT/NATS exchanges, fed the input as the server's bytes (in chunks of the
 //! first byte's size).
 #![no_main]
 use std::pin::Pin;
@@ -65,6 +65,9 @@ fuzz_target!(|data: &[u8]| {
         let _ = services::parse_pg(b, first % 2 == 0);
         let _ = services::parse_redis(b);
         let _ = services::parse_mqtt(b);
+        let _ = services::parse_nats(b, first % 2 == 0);
+        let _ = services::parse_nats_info(b);
+        let _ = secctl::probe::websocket::judge_head(b, "dGhlIHNhbXBsZSBub25jZQ==", first % 2 == 0);
     }
     let chunk = usize::from(first).max(1);
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -79,8 +82,20 @@ fuzz_target!(|data: &[u8]| {
             chunk,
         };
         let _ = exchange::http1_get(&mut s, "node1:443", "/", t).await;
+        // The same bytes as the answer to a WebSocket upgrade.
+        let mut s = Canned {
+            data: rest.to_vec(),
+            pos: 0,
+            chunk,
+        };
+        let _ = secctl::probe::websocket::upgrade(&mut s, "node1:443", "/", t).await;
         // The service exchanges: the same bytes as PostgreSQL's, Redis's and MQTT's answer.
-        for svc in [Service::Postgres, Service::Redis, Service::Mqtt] {
+        for svc in [
+            Service::Postgres,
+            Service::Redis,
+            Service::Mqtt,
+            Service::Nats,
+        ] {
             let mut s = Canned {
                 data: rest.to_vec(),
                 pos: 0,
@@ -100,14 +115,13 @@ fuzz_target!(|data: &[u8]| {
             pos: 0,
             chunk,
         };
-        let _ =
-            exchange::h2_calls(
-                s,
-                "node1:443",
-                chunk % 2 == 0,
-                &[Call::Get("/".into()), Call::Grpc],
-                t,
-            )
-            .await;
+        let _ = exchange::h2_calls(
+            s,
+            "node1:443",
+            chunk % 2 == 0,
+            &[Call::Get("/".into()), Call::Grpc],
+            t,
+        )
+        .await;
     });
 });

@@ -238,6 +238,8 @@ fn rows(p: Protocol) -> ProtocolRows {
         Protocol::Postgres => "postgres",
         Protocol::Redis => "redis",
         Protocol::Mqtt => "mqtt",
+        Protocol::Ws => "ws",
+        Protocol::Nats => "nats",
         Protocol::Tls | Protocol::Auto => "tls",
     };
     protocol_rows(key).unwrap_or(TLS_ONLY)

@@ -1,8 +1,10 @@
-//! Real servers (apache2, haproxy, caddy, etcd, python grpcio, grpc-go, mosquitto, redis) started by a
+//! Real servers (apache2, haproxy, caddy, etcd, python grpcio, grpc-go, mosquitto, redis,
+//! nats-server, a python3-websockets server) started by a
 //! test on a free loopback port, each with its own configuration in a temporary directory, in
 //! the foreground as a child process in its own process group; stopped by PID on drop (also
 //! when the test panics). Plus the PKI the interop tests share and the ground-truth clients
-//! (curl, `openssl s_client`, mosquitto_pub, redis-cli, etcdctl, a python gRPC client).
+//! (curl, `openssl s_client`, mosquitto_pub, redis-cli, etcdctl, a python gRPC client, a
+//! Python NATS client, python3-websockets' client).
 
 use super::*;
 use std::os::unix::process::CommandExt;
@@ -582,6 +584,47 @@ pub fn redis(pki: &Pki, name: &str, auth: &str) -> Peer {
     })
 }
 
+/// nats-server (Debian's, 2.9) on 127.0.0.1 with `tls`: `None` plaintext, `Some(verify)` a
+/// `tls { }` block with the server chain and key, and with `ca_file` and `verify: true`
+/// (client certificates required) when `verify`.
+pub fn nats(pki: &Pki, name: &str, tls: Option<bool>) -> Peer {
+    let dir = pki.dir(name);
+    let d = s(&dir);
+    let (crt, key, ca) = (pki.srv_crt(), pki.srv_key(), pki.ca());
+    launch("nats-server", &dir, &[], move |port| {
+        let block = match tls {
+            None => String::new(),
+            Some(false) => format!("tls {{\n  cert_file: \"{crt}\"\n  key_file: \"{key}\"\n}}\n"),
+            Some(true) => format!(
+                "tls {{\n  cert_file: \"{crt}\"\n  key_file: \"{key}\"\n  ca_file: \"{ca}\"\n  \
+                 verify: true\n}}\n"
+            ),
+        };
+        let conf = format!("listen: 127.0.0.1:{port}\n{block}");
+        let conf_path = format!("{d}/nats.conf");
+        std::fs::write(&conf_path, conf).unwrap();
+        let mut c = Command::new(program("nats-server"));
+        c.args(["-c", &conf_path]);
+        c
+    })
+}
+
+/// The WebSocket echo server of `tests/peers/ws_server.py` (python3-websockets): `mode` is
+/// `plain`, `tls` (no client certificate asked for) or `required` (TLS, a client
+/// certificate of the Prod CA required at the handshake).
+pub fn ws_server(pki: &Pki, name: &str, mode: &str) -> Peer {
+    let dir = pki.dir(name);
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/ws_server.py");
+    let (crt, key, ca) = (pki.srv_crt(), pki.srv_key(), pki.ca());
+    let mode = mode.to_string();
+    launch("ws_server", &dir, &[], move |port| {
+        let mut c = Command::new(PY);
+        c.arg(&script)
+            .args(["serve", &port.to_string(), &mode, &crt, &key, &ca]);
+        c
+    })
+}
+
 /// A server's program: /usr/sbin/NAME where Debian puts daemons, else NAME on PATH.
 pub fn program(name: &str) -> PathBuf {
     let sbin = Path::new("/usr/sbin").join(name);
@@ -849,6 +892,33 @@ pub fn grpc_check(pki: &Pki, port: u16, id: Id, plain: bool) -> Run {
     to_run(cmd.stdin(Stdio::null()).output().unwrap())
 }
 
+/// The NATS ground truth (`tests/peers/nats_client.py`, the Python standard library): INFO,
+/// TLS on the same connection when it says `tls_required`, CONNECT and PING with identity
+/// `id`. stdout: `info tls_required=<True|False> tls_verify=<True|False>`, then `ok` (PONG),
+/// `error alert <name>` or `error <what>`.
+pub fn nats_check(pki: &Pki, port: u16, id: Id) -> Run {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/nats_client.py");
+    let (c, k) = pki.id(id).unwrap_or(("-".into(), "-".into()));
+    let mut cmd = Command::new("timeout");
+    cmd.args(["15", PY])
+        .arg(script)
+        .args([&port.to_string(), &pki.ca(), &c, &k]);
+    to_run(cmd.stdin(Stdio::null()).output().unwrap())
+}
+
+/// The WebSocket ground truth: python3-websockets' client opens `ws://` (`mode` `plain`) or
+/// `wss://` (server name localhost, the Prod CA) with identity `id`, sends a message and
+/// waits for its echo. stdout: `ok`, or `error <exception>: <message>`.
+pub fn ws_check(pki: &Pki, port: u16, mode: &str, id: Id) -> Run {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/ws_server.py");
+    let (c, k) = pki.id(id).unwrap_or(("-".into(), "-".into()));
+    let mut cmd = Command::new("timeout");
+    cmd.args(["15", PY])
+        .arg(script)
+        .args(["check", &port.to_string(), mode, &pki.ca(), &c, &k]);
+    to_run(cmd.stdin(Stdio::null()).output().unwrap())
+}
+
 /// Run a program with a 15 s limit.
 pub fn tool_timeout(prog: &str, args: &[&str]) -> Run {
     let mut a = vec!["15", prog];
@@ -947,14 +1017,19 @@ pub struct Exp {
 pub const PLAIN: [&str; 3] = ["http1", "h2c", "grpc"];
 pub const APPS: [&str; 3] = ["https1", "h2", "grpcs"];
 pub const ORDER: [&str; 7] = ["http1", "h2c", "grpc", "tls", "https1", "h2", "grpcs"];
-/// The service rows, after the seven (a probe that tries PostgreSQL, Redis and MQTT).
-pub const SERVICES: [&str; 6] = [
+/// The rows after the seven: the services (PostgreSQL, Redis, MQTT), the WebSocket upgrade
+/// and NATS.
+pub const SERVICES: [&str; 10] = [
     "postgres",
     "postgres-tls",
     "redis",
     "redis-tls",
     "mqtt",
     "mqtt-tls",
+    "ws",
+    "wss",
+    "nats",
+    "nats-tls",
 ];
 
 impl Exp {
@@ -1040,7 +1115,9 @@ impl Exp {
 /// nothing: null); `None`: anything but true.
 pub fn canary_expected(e: &Exp) -> Option<serde_json::Value> {
     use serde_json::Value;
-    if PLAIN.contains(&e.transport) || ["postgres", "redis", "mqtt"].contains(&e.transport) {
+    if PLAIN.contains(&e.transport)
+        || ["postgres", "redis", "mqtt", "ws", "nats"].contains(&e.transport)
+    {
         return Some(Value::from("absent"));
     }
     let demanded = ["required", "per-request"].contains(&e.client_auth) && !e.loose;

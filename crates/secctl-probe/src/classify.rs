@@ -4,10 +4,11 @@
 use super::config::Policy as Posture;
 use super::observation::{
     Answer, Attempt, Denial, Fate, Handshake, IdentityObs, Observations, Refusal, ServiceObs,
-    NO_ALPN, NO_VERDICT,
+    WebSocketObs, NO_ALPN, NO_VERDICT,
 };
 use super::report::{Outcome, PathIdentity, PathResult, Summary, Transport};
 use super::row::Row;
+use super::services;
 use super::verdict::{ClientAuth, Encrypted, GivenCert, Mtls, ServerAuth};
 
 const RUSTLS_CANNOT: &str = "secctl's TLS library (rustls) cannot answer a certificate request \
@@ -72,12 +73,23 @@ fn with_idle_refusals(o: &Observations) -> Observations {
                 }
             }
         }
+        if let Some(Ok((n, t, g))) = o.websocket.as_mut().map(|w| w.tls.as_mut()) {
+            let a = match k {
+                0 => Some(n),
+                1 => Some(t),
+                _ => g.as_mut(),
+            };
+            if let Some(a) = a {
+                fix(&mut a.fate);
+            }
+        }
     }
     o
 }
 
-/// The rows (http1, h2c, grpc, tls, https1, h2, grpcs, then the services) and the summary
-/// of one target.
+/// The rows (http1, h2c, grpc, tls, https1, h2, grpcs, the services, ws, wss, nats,
+/// nats-tls: the rows observed, in the order of [`Row::ALL`]) and the summary of one
+/// target.
 pub fn classify(o: &Observations) -> (Vec<Transport>, Summary) {
     let unreachable = all_unreachable(o);
     let mut rows = rows_of(&with_idle_refusals(o), unreachable);
@@ -101,6 +113,12 @@ fn canary_view(o: &Observations) -> Option<Observations> {
     for s in &mut v.services {
         let canary = s.revoked.take();
         if let Ok((_, _, g)) = s.tls.as_mut() {
+            *g = canary;
+        }
+    }
+    if let Some(w) = v.websocket.as_mut() {
+        let canary = w.revoked.take();
+        if let Ok((_, _, g)) = w.tls.as_mut() {
             *g = canary;
         }
     }
@@ -161,6 +179,14 @@ fn rows_of(o: &Observations, unreachable: bool) -> Vec<Transport> {
         rows.push(service_plain_row(svc));
         rows.push(service_tls_row(svc));
     }
+    if let Some(ws) = &o.websocket {
+        rows.push(ws_plain_row(ws));
+        rows.push(ws_tls_row(ws, throwaway_admitted(o)));
+    }
+    rows.sort_by_key(|r| r.transport);
+    if let Some(g) = &o.greeting {
+        spoke_first(&mut rows, g, o);
+    }
     if unreachable {
         let why = match &o.none.tls.fate {
             Fate::Unreachable(w) => w.clone(),
@@ -178,6 +204,90 @@ fn all_unreachable(o: &Observations) -> bool {
     fates.extend(o.http1.iter());
     fates.extend(o.h2c.iter());
     fates.iter().all(|f| matches!(f, Fate::Unreachable(_)))
+}
+
+/// A port whose server spoke first (before any request, on a connection where nothing was
+/// sent) speaks no protocol whose client speaks first: every such row is not served, and
+/// says what the port said, whatever its exchange read from the greeting (a banner that
+/// starts like a TLS alert or an HTTP status is neither). The rows of the protocols whose
+/// server speaks first (NATS) keep their own verdicts.
+fn spoke_first(rows: &mut [Transport], greeting: &str, o: &Observations) {
+    let greeters: Vec<Row> = o
+        .services
+        .iter()
+        .filter(|s| services::protocol(s.service).greets())
+        .flat_map(|s| [s.service.row(), s.service.tls_row()])
+        .collect();
+    for r in rows.iter_mut().filter(|r| !greeters.contains(&r.transport)) {
+        let what = match r.transport {
+            Row::Http1 | Row::H2c | Row::Ws => "not HTTP",
+            Row::Grpc => "not gRPC",
+            Row::Postgres => "not PostgreSQL",
+            Row::Redis => "not Redis",
+            Row::Mqtt => "not MQTT",
+            Row::Nats => "not NATS",
+            _ => "no TLS from the first byte",
+        };
+        *r = Transport {
+            detail: format!("the server speaks first (\"{greeting}\"): {what}"),
+            ..row(r.transport)
+        };
+    }
+}
+
+/// The plaintext WebSocket row: served when the upgrade was taken (101 with the key's
+/// accept); a refusal or any other status is not a WebSocket.
+fn ws_plain_row(ws: &WebSocketObs) -> Transport {
+    let mut r = row(Row::Ws);
+    match &ws.plain {
+        Err(why) => r.detail = why.clone(),
+        Ok(f) => {
+            r.served = content(f, false);
+            if r.served {
+                r.encrypted = Some(false);
+            }
+            r.detail = format!("GET {} (WebSocket upgrade): {}", ws.path, describe(f));
+        }
+    }
+    r
+}
+
+/// The WebSocket row over TLS, from the identities as the other TLS rows: served when some
+/// identity's upgrade was taken (a refusal to all shows HTTP, not a WebSocket).
+fn ws_tls_row(ws: &WebSocketObs, throwaway_in: bool) -> Transport {
+    let mut r = row(Row::Wss);
+    let (n, t, g) = match &ws.tls {
+        Err(why) => {
+            r.detail = why.clone();
+            return r;
+        }
+        Ok(x) => x,
+    };
+    let mut hss = vec![&n.hs, &t.hs];
+    if let Some(g) = g {
+        hss.push(&g.hs);
+    }
+    let (auth, seen) = server_auth(&hss);
+    let mut v = judge_path(n, t, g.as_ref(), None, false, throwaway_in);
+    v.served = content(&n.fate, false)
+        || content(&t.fate, false)
+        || g.as_ref().is_some_and(|g| content(&g.fate, false));
+    let mut fates = vec![
+        format!("none {}", describe(&n.fate)),
+        format!("throwaway {}", describe(&t.fate)),
+    ];
+    if let Some(g) = g {
+        fates.push(format!("given {}", describe(&g.fate)));
+    }
+    let mut text = format!("GET {} (WebSocket upgrade): {}", ws.path, fates.join(", "));
+    if v.policy == Policy::DeniedAll {
+        text.push_str(" (denied with and without a certificate: not by client certificate)");
+    }
+    if let Some(m) = &v.mechanism {
+        text.push_str(&format!(" ({m})"));
+    }
+    apply_verdicts(&mut r, &[(ws.path.clone(), v)], auth, seen, vec![text]);
+    r
 }
 
 fn service_plain_row(svc: &ServiceObs) -> Transport {

@@ -312,7 +312,9 @@ pub fn secs(d: Duration) -> String {
     format!("{}s", d.as_secs_f64())
 }
 
-fn not_http(buf: &[u8]) -> Fate {
+/// Bytes that are not an HTTP/1.x answer: a TLS alert record is a TLS-only port's answer
+/// to plaintext, anything else is not HTTP.
+pub(crate) fn not_http(buf: &[u8]) -> Fate {
     if buf.first() == Some(&0x15) {
         Fate::Answer(Answer {
             code: 0,

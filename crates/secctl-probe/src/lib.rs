@@ -3,6 +3,8 @@
 //! HTTP/2 and gRPC over TLS, each with three client identities: none, a throwaway
 //! certificate from a CA made in memory, and the given `--cert`; and a fourth when given,
 //! the revoked canary (`--revoked-cert`), whose admission shows revocation not enforced.
+//! Then the services' protocols (PostgreSQL, Redis, MQTT, NATS, whose server speaks first)
+//! and the WebSocket upgrade, in plaintext and over TLS with the same identities.
 //!
 //! [`wire`] records what happened ([`observation`]), [`classify`] judges it: the verdicts
 //! are a pure function of the observations. Every network step has a timeout; the whole
@@ -20,6 +22,7 @@ pub mod config;
 pub mod exchange;
 pub mod expect;
 pub mod mqtt;
+pub mod nats;
 pub mod observation;
 pub mod postgres;
 pub mod protocol;
@@ -31,6 +34,7 @@ pub mod services;
 mod tls;
 pub mod verdict;
 pub mod verify;
+pub mod websocket;
 pub mod wire;
 
 pub use config::{parse_target, Config, Policy, Target};

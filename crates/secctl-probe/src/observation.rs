@@ -287,9 +287,21 @@ pub struct Observations {
     /// (index of the path, attempt). Shows a server that asks for a certificate per request.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub renegotiation: Vec<(usize, Attempt)>,
-    /// The cluster services' protocols (PostgreSQL, Redis, MQTT), in that order.
+    /// The cluster services' protocols (PostgreSQL, Redis, MQTT, NATS), in that order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub services: Vec<ServiceObs>,
+    /// What the server said first on a connection where the probe sent nothing (its first
+    /// line, at most 24 bytes, printable): a server that speaks first (NATS's `INFO`, an
+    /// SMTP or FTP banner) speaks no protocol whose client speaks first (HTTP, TLS,
+    /// PostgreSQL, Redis, MQTT). None: nothing before the probe's other exchanges ended, or
+    /// an HTTP/2 server's SETTINGS frame (the server preface, which HTTP/2 lets a server
+    /// send first: grpc-go's h2c server does).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub greeting: Option<String>,
+    /// The WebSocket upgrade of the first path, in plaintext and over TLS (tried only on a
+    /// port that answers HTTP/1.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub websocket: Option<WebSocketObs>,
     /// TLS 1.0 and 1.1, offered alone in a minimal ClientHello (rustls speaks neither).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub legacy: Vec<LegacyVersion>,
@@ -329,6 +341,24 @@ pub struct ServiceObs {
     pub tls_direct: bool,
 }
 
+/// The WebSocket upgrade (`GET` with `Upgrade: websocket`) of one path, in plaintext and
+/// over TLS. An answer is recorded only when it is the upgrade (`101` with the right
+/// `Sec-WebSocket-Accept`) or a refusal (HTTP 401/403/495/496, a 400 over TLS); any other
+/// status is not a WebSocket ([`Fate::Other`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebSocketObs {
+    /// The path requested (the first `--path`).
+    pub path: String,
+    /// Plaintext: how the upgrade ended, or why it was not tried.
+    pub plain: Result<Fate, String>,
+    /// Over TLS (ALPN `http/1.1`) with each identity (none, throwaway, given), or why it
+    /// was not tried.
+    pub tls: Result<(Attempt, Attempt, Option<Attempt>), String>,
+    /// Over TLS with the revoked canary, when given and TLS was tried.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked: Option<Attempt>,
+}
+
 /// A cluster service's protocol the probe speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -339,6 +369,8 @@ pub enum Service {
     Redis,
     /// MQTT 3.1.1.
     Mqtt,
+    /// NATS (the server speaks first, TLS on the same connection after its `INFO`).
+    Nats,
 }
 
 impl Service {
@@ -348,6 +380,7 @@ impl Service {
             Service::Postgres => Row::Postgres,
             Service::Redis => Row::Redis,
             Service::Mqtt => Row::Mqtt,
+            Service::Nats => Row::Nats,
         }
     }
     /// Its row over TLS.
@@ -356,6 +389,7 @@ impl Service {
             Service::Postgres => Row::PostgresTls,
             Service::Redis => Row::RedisTls,
             Service::Mqtt => Row::MqttTls,
+            Service::Nats => Row::NatsTls,
         }
     }
 }

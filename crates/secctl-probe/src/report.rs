@@ -9,7 +9,7 @@ use super::verdict::{ClientAuth, Encrypted, GivenCert, Mtls, ServerAuth};
 /// One row of the matrix (the README's JSON contract).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Transport {
-    /// http1, h2c, grpc, tls, https1, h2, grpcs, then the services' rows.
+    /// http1, h2c, grpc, tls, https1, h2, grpcs, the services' rows, ws, wss, nats, nats-tls.
     pub transport: Row,
     /// The port answered this protocol with content (a refusal is not content).
     pub served: bool,
@@ -156,7 +156,7 @@ pub struct Summary {
 pub struct TargetReport {
     /// `host:port`.
     pub target: String,
-    /// The thirteen rows, in the order of `Row::ALL` (docs/json.md).
+    /// The seventeen rows, in the order of `Row::ALL` (docs/json.md).
     pub transports: Vec<Transport>,
     /// Summary.
     pub summary: Summary,
@@ -240,7 +240,7 @@ impl TargetReport {
 }
 
 /// The names of the rows, in order.
-pub const TRANSPORTS: [Row; 13] = Row::ALL;
+pub const TRANSPORTS: [Row; 17] = Row::ALL;
 
 /// A protocol the probe checks and its rows: the unit of `probe --inventory` expectations
 /// and of `verify HOST:PORT --protocol`.
@@ -259,7 +259,7 @@ pub struct ProtocolRows {
 }
 
 /// Every protocol the probe speaks, with its rows.
-pub const PROTOCOLS: [ProtocolRows; 5] = [
+pub const PROTOCOLS: [ProtocolRows; 7] = [
     ProtocolRows {
         key: "http",
         name: "HTTP",
@@ -294,6 +294,20 @@ pub const PROTOCOLS: [ProtocolRows; 5] = [
         plain: &[Row::Mqtt],
         tls: &[Row::MqttTls],
         handshake: Row::MqttTls,
+    },
+    ProtocolRows {
+        key: "ws",
+        name: "WebSocket",
+        plain: &[Row::Ws],
+        tls: &[Row::Wss],
+        handshake: Row::Tls,
+    },
+    ProtocolRows {
+        key: "nats",
+        name: "NATS",
+        plain: &[Row::Nats],
+        tls: &[Row::NatsTls],
+        handshake: Row::NatsTls,
     },
 ];
 

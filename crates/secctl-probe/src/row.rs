@@ -33,11 +33,19 @@ pub enum Row {
     Mqtt,
     /// MQTT over TLS.
     MqttTls,
+    /// Plaintext WebSocket (an HTTP/1.1 upgrade answered 101).
+    Ws,
+    /// WebSocket over TLS.
+    Wss,
+    /// Plaintext NATS (the server speaks first).
+    Nats,
+    /// NATS over TLS (started on the same connection after the server's `INFO`).
+    NatsTls,
 }
 
 impl Row {
     /// Every row, in the matrix's order.
-    pub const ALL: [Row; 13] = [
+    pub const ALL: [Row; 17] = [
         Row::Http1,
         Row::H2c,
         Row::Grpc,
@@ -51,6 +59,10 @@ impl Row {
         Row::RedisTls,
         Row::Mqtt,
         Row::MqttTls,
+        Row::Ws,
+        Row::Wss,
+        Row::Nats,
+        Row::NatsTls,
     ];
 
     /// How JSON spells it.
@@ -69,6 +81,10 @@ impl Row {
             Row::RedisTls => "redis-tls",
             Row::Mqtt => "mqtt",
             Row::MqttTls => "mqtt-tls",
+            Row::Ws => "ws",
+            Row::Wss => "wss",
+            Row::Nats => "nats",
+            Row::NatsTls => "nats-tls",
         }
     }
 
@@ -76,7 +92,14 @@ impl Row {
     pub fn is_plaintext(self) -> bool {
         matches!(
             self,
-            Row::Http1 | Row::H2c | Row::Grpc | Row::Postgres | Row::Redis | Row::Mqtt
+            Row::Http1
+                | Row::H2c
+                | Row::Grpc
+                | Row::Postgres
+                | Row::Redis
+                | Row::Mqtt
+                | Row::Ws
+                | Row::Nats
         )
     }
 

@@ -8,10 +8,11 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 use super::exchange::{printable, secs, MaybeTls};
 pub use super::mqtt::{mqtt_connect, parse_mqtt, Mqtt, MQTT_DISCONNECT};
+pub use super::nats::{parse_nats, parse_nats_info, Nats, NATS_CONNECT};
 use super::observation::Fate;
 pub use super::observation::Service;
 pub use super::postgres::{parse_pg, pg_startup, Postgres, PG_SSL_REQUEST};
-pub use super::protocol::{Parsed, ServiceProtocol, MAX_ANSWER};
+pub use super::protocol::{Greeting, GreetingTls, Parsed, ServiceProtocol, MAX_ANSWER};
 pub use super::redis::{parse_redis, Redis, REDIS_PING};
 
 /// The protocol of a service (the registration of a protocol's file).
@@ -20,6 +21,63 @@ pub fn protocol(svc: Service) -> &'static dyn ServiceProtocol {
         Service::Postgres => &Postgres,
         Service::Redis => &Redis,
         Service::Mqtt => &Mqtt,
+        Service::Nats => &Nats,
+    }
+}
+
+/// Read the greeting of a server that speaks first, sending nothing (bounded by `timeout`
+/// and 16 KiB): what it says of TLS and how it reads, or how the attempt ended.
+pub async fn read_greeting<S>(
+    s: &mut S,
+    proto: &dyn ServiceProtocol,
+    timeout: Duration,
+) -> Result<(GreetingTls, String), Fate>
+where
+    S: AsyncRead + Unpin,
+{
+    let work = async {
+        let mut buf = Vec::new();
+        let mut chunk = [0u8; 4096];
+        loop {
+            match proto.greeting(&buf) {
+                Some(Greeting::Said { tls, text }) => return Ok((tls, text)),
+                Some(Greeting::Not(f)) => return Err(f),
+                None => {}
+            }
+            if buf.len() > MAX_ANSWER {
+                return Err(Fate::Other("greeting larger than 16 KiB".into()));
+            }
+            match s.read(&mut chunk).await {
+                Ok(0) if buf.is_empty() => return Err(Fate::Closed),
+                Ok(0) => {
+                    return Err(Fate::Other(format!(
+                        "closed in the middle of a greeting (\"{}\")",
+                        printable(&buf)
+                    )))
+                }
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                Err(e) => return Err(super::exchange::io_fate(&e, false)),
+            }
+        }
+    };
+    match tokio::time::timeout(timeout, work).await {
+        Ok(r) => r,
+        Err(_) => Err(Fate::Silent(format!(
+            "no {} greeting within {}",
+            proto.title(),
+            secs(timeout)
+        ))),
+    }
+}
+
+/// An answer read after a greeting: the greeting's words first (`NATS 2.9.10: PONG`).
+pub fn after_greeting(f: Fate, greeting: &str) -> Fate {
+    match f {
+        Fate::Answer(mut a) => {
+            a.text = format!("{greeting}: {}", a.text);
+            Fate::Answer(a)
+        }
+        f => f,
     }
 }
 

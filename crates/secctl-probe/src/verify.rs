@@ -150,12 +150,21 @@ pub enum Chosen {
     Asked,
 }
 
-/// The protocol a port answered over TLS, in the order PostgreSQL, Redis, MQTT, HTTP,
-/// gRPC; plain TLS when none answered.
+/// The protocol a port answered over TLS, in the order PostgreSQL, Redis, MQTT, NATS,
+/// HTTP, WebSocket, gRPC; plain TLS when none answered. Where the `tls` row saw no
+/// handshake (TLS started inside the protocol, after NATS's `INFO`), a protocol whose TLS
+/// refused every identity that had no certificate the server took counts too: its own row
+/// is the only one that saw the server's TLS.
 pub fn detect(rows: &[Transport]) -> ProtocolRows {
-    // Answered in the protocol, with content or a refusal.
-    let spoke = |n: &Row| rows.iter().any(|t| t.transport == *n && t.spoke());
-    ["postgres", "redis", "mqtt", "http", "grpc"]
+    // Answered in the protocol, with content or a refusal; or, where the `tls` row saw no
+    // handshake (NATS starts TLS after its INFO), refused at the protocol's own TLS.
+    let tls_seen = rows.iter().any(|t| t.transport == Row::Tls && t.served);
+    let spoke = |n: &Row| {
+        rows.iter().any(|t| {
+            t.transport == *n && (t.spoke() || (!tls_seen && t.client_auth == ClientAuth::Required))
+        })
+    };
+    ["postgres", "redis", "mqtt", "nats", "http", "ws", "grpc"]
         .into_iter()
         .filter_map(|k| PROTOCOLS.into_iter().find(|p| p.key == k))
         .find(|p| p.tls.iter().any(spoke))

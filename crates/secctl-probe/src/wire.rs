@@ -14,10 +14,11 @@ use super::config::{Config, Target};
 use super::exchange::{self, Call};
 use super::observation::{
     AdmittedBy, Attempt, Fate, Handshake, Identity, IdentityObs, LegacyVersion, Observations,
-    Refusal, ServerCert, ServiceObs,
+    Refusal, ServerCert, ServiceObs, WebSocketObs,
 };
-use super::services::{self, Service};
+use super::services::{self, GreetingTls, Service};
 use super::tls::{self, Prefixed, RecordWatch, TicketWatch, Watched};
+use super::websocket;
 
 /// An established TLS session, ready for a request.
 pub type Session = Prefixed<TlsStream<Watched<TcpStream>>>;
@@ -39,6 +40,23 @@ pub enum Versions {
     /// TLS 1.2 only.
     Tls12,
 }
+
+/// What the client does on a fresh connection before its TLS handshake.
+#[derive(Clone, Copy)]
+enum Before<'a> {
+    /// Nothing: TLS from the first byte.
+    Nothing,
+    /// Send these bytes, which the server must answer `S` (PostgreSQL's SSLRequest).
+    Ask(&'a [u8]),
+    /// Read the greeting of a server that speaks first; it must offer TLS (NATS's `INFO`).
+    Greeting(&'a dyn services::ServiceProtocol),
+}
+
+/// After the client-first services' plaintext exchanges ended, how much longer the
+/// greeting connection (opened first) waits for a server that speaks first: a server that
+/// speaks first (NATS's `INFO`, an SMTP banner) has sent its greeting on accepting it, and
+/// by then the others had already read that greeting as their answer.
+const GREETING_SLACK: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// Longest wait for a TLS 1.3 server's verdict on the client's certificate before a
 /// request is sent.
@@ -141,27 +159,28 @@ impl Prober {
         alpn: &[&[u8]],
         versions: Versions,
     ) -> (Result<Opened, Fate>, Handshake, Arc<RecordWatch>) {
-        self.tls_with(id, alpn, versions, None).await
+        self.tls_with(id, alpn, versions, Before::Nothing).await
     }
 
-    /// TLS after a plaintext preamble that must be answered `S` (PostgreSQL's SSLRequest).
+    /// TLS after what the protocol has the client do first: a preamble answered `S`
+    /// (PostgreSQL's SSLRequest) or the server's greeting (NATS's `INFO`).
     async fn tls_after(
         &self,
         id: Identity,
         alpn: &[&[u8]],
-        pre: Option<&[u8]>,
+        before: Before<'_>,
     ) -> (Result<Opened, Fate>, Handshake, Arc<RecordWatch>) {
-        self.tls_with(id, alpn, Versions::Any, pre).await
+        self.tls_with(id, alpn, Versions::Any, before).await
     }
 
-    /// A TLS handshake with identity `id` (after `pre`, PostgreSQL's SSLRequest, when
-    /// given), what it showed of the server, and its verdict on the client.
+    /// A TLS handshake with identity `id` (after `before`), what it showed of the server,
+    /// and its verdict on the client.
     async fn tls_with(
         &self,
         id: Identity,
         alpn: &[&[u8]],
         versions: Versions,
-        pre: Option<&[u8]>,
+        before: Before<'_>,
     ) -> (Result<Opened, Fate>, Handshake, Arc<RecordWatch>) {
         let watch = Arc::new(RecordWatch::default());
         let mut hs = Handshake::default();
@@ -173,10 +192,13 @@ impl Prober {
             Ok(s) => s,
             Err(f) => return (Err(f), hs, watch),
         };
-        if let Some(pre) = pre {
-            if let Err(f) = self.ssl_request(&mut tcp, pre).await {
-                return (Err(f), hs, watch);
-            }
+        let ready = match before {
+            Before::Nothing => Ok(()),
+            Before::Ask(pre) => self.ssl_request(&mut tcp, pre).await,
+            Before::Greeting(proto) => self.greeting_offers_tls(&mut tcp, proto).await,
+        };
+        if let Err(f) = ready {
+            return (Err(f), hs, watch);
         }
         let io = Watched {
             inner: tcp,
@@ -289,6 +311,20 @@ impl Prober {
                 "no answer to the SSLRequest within {}",
                 exchange::secs(self.cfg.timeout)
             ))),
+        }
+    }
+
+    /// A server that speaks first: its greeting must offer TLS before the handshake.
+    async fn greeting_offers_tls(
+        &self,
+        tcp: &mut TcpStream,
+        proto: &dyn services::ServiceProtocol,
+    ) -> Result<(), Fate> {
+        match services::read_greeting(tcp, proto, self.cfg.timeout).await? {
+            (GreetingTls::None, text) => Err(Fate::NoTls(format!(
+                "the server offers no TLS in its greeting ({text})"
+            ))),
+            _ => Ok(()),
         }
     }
 
@@ -712,12 +748,15 @@ impl Prober {
             tls12: Some(tls12),
             renegotiation,
             services: vec![],
+            greeting: None,
+            websocket: None,
             legacy: vec![],
         };
         let tls_spoken = [&o.none, &o.throwaway]
             .iter()
             .any(|i| i.tls.hs.version.is_some() || matches!(i.tls.fate, Fate::Refused(_)));
-        // The service protocols and the TLS 1.0/1.1 ClientHellos at the same time.
+        // The service protocols, the WebSocket upgrade and the TLS 1.0/1.1 ClientHellos at
+        // the same time.
         let legacy = async {
             if tls_spoken {
                 let (v10, v11) = tokio::join!(self.legacy(0x0301), self.legacy(0x0302));
@@ -726,7 +765,10 @@ impl Prober {
                 vec![]
             }
         };
-        (o.services, o.legacy) = tokio::join!(self.services(&o), legacy);
+        let ((services, greeting), websocket, legacy) =
+            tokio::join!(self.services(&o), self.websocket(&o), legacy);
+        (o.services, o.greeting, o.websocket, o.legacy) =
+            (services, greeting, Some(websocket), legacy);
         // Admitted by the handshake, answered by no request over TLS (HTTP, gRPC or a
         // service): is a fresh connection closed on the spot even when no request is made?
         let mut idles = Vec::new();
@@ -769,9 +811,111 @@ impl Prober {
         o
     }
 
-    /// PostgreSQL, Redis and MQTT, each in plaintext and over TLS with the three
-    /// identities, unless the first round showed the port speaks something else.
-    async fn services(&self, o: &Observations) -> Vec<ServiceObs> {
+    /// The WebSocket upgrade of the first path: in plaintext on a port that answered
+    /// HTTP/1.1 in plaintext; over TLS (ALPN http/1.1) with each identity on a port that
+    /// answered HTTP/1.1 over TLS to some identity, or whose handshake refused one (without
+    /// the certificate it wants, nothing shows whether it speaks HTTP: every identity tries,
+    /// as on https1). A connection of its own each: the requests of the first round
+    /// (`Connection: close`, HTTP/2 on the `tls` row's connection where the server chose
+    /// it) cannot carry an upgrade without changing what they observe.
+    async fn websocket(&self, o: &Observations) -> WebSocketObs {
+        let path = o.paths.first().cloned().unwrap_or_else(|| "/".into());
+        let http1 = o.http1.iter().any(
+            |f| matches!(f, Fate::Answer(a) if a.denial != super::observation::Denial::TlsRequired),
+        );
+        let ids = || {
+            [
+                Some(&o.none),
+                Some(&o.throwaway),
+                o.given.as_ref(),
+                o.revoked.as_ref(),
+            ]
+            .into_iter()
+            .flatten()
+        };
+        let https1 = ids().any(|i| i.https1.iter().any(|a| matches!(a.fate, Fate::Answer(_))))
+            || ids().any(|i| matches!(i.tls.fate, Fate::Refused(_)));
+        let unreachable = o.http1.iter().all(|f| matches!(f, Fate::Unreachable(_)));
+        let plain = async {
+            if unreachable {
+                Err("not tried: unreachable".to_string())
+            } else if !http1 {
+                Err("not tried: no HTTP/1.1 answer in plaintext".to_string())
+            } else {
+                Ok(match self.tcp().await {
+                    Ok(mut s) => {
+                        websocket::upgrade(&mut s, &self.authority, &path, self.cfg.timeout).await
+                    }
+                    Err(f) => f,
+                })
+            }
+        };
+        let tls = async {
+            if unreachable {
+                return (Err("not tried: unreachable".to_string()), None);
+            }
+            if !https1 {
+                return (
+                    Err("not tried: no HTTP/1.1 answer over TLS, no identity refused".to_string()),
+                    None,
+                );
+            }
+            let given = async {
+                match self.cfg.client {
+                    Some(_) => Some(self.wss(Identity::Given, &path).await),
+                    None => None,
+                }
+            };
+            let revoked = async {
+                match self.cfg.revoked {
+                    Some(_) => Some(self.wss(Identity::Revoked, &path).await),
+                    None => None,
+                }
+            };
+            let (n, t, g, r) = tokio::join!(
+                self.wss(Identity::NoCert, &path),
+                self.wss(Identity::Throwaway, &path),
+                given,
+                revoked
+            );
+            (Ok((n, t, g)), r)
+        };
+        let (plain, (tls, revoked)) = tokio::join!(plain, tls);
+        WebSocketObs {
+            path,
+            plain,
+            tls,
+            revoked,
+        }
+    }
+
+    /// The WebSocket upgrade of `path` over a new TLS connection (ALPN http/1.1); a
+    /// renegotiation request ends it.
+    async fn wss(&self, id: Identity, path: &str) -> Attempt {
+        let (r, hs, watch) = self.tls(id, &[b"http/1.1"], Versions::Any).await;
+        let fate = match r {
+            Err(f) => f,
+            Ok(mut o) => {
+                let up =
+                    websocket::upgrade(&mut o.session, &self.authority, path, self.cfg.timeout);
+                tokio::select! {
+                    f = up => if watch.renegotiation.load(Ordering::SeqCst) {
+                        Fate::Renegotiation
+                    } else {
+                        f
+                    },
+                    _ = watch.notify.notified() => Fate::Renegotiation,
+                }
+            }
+        };
+        Attempt { hs, fate }
+    }
+
+    /// PostgreSQL, Redis, MQTT and NATS, each in plaintext and over TLS with the three
+    /// identities, unless the first round showed the port speaks something else; and what
+    /// the server said first on a connection where nothing was sent (a server that speaks
+    /// first: see [`Observations::greeting`]).
+    async fn services(&self, o: &Observations) -> (Vec<ServiceObs>, Option<String>) {
         let answered = |f: &Fate| matches!(f, Fate::Answer(_));
         let ids: Vec<&IdentityObs> = [&o.none, &o.throwaway]
             .into_iter()
@@ -814,18 +958,142 @@ impl Prober {
             None
         };
         let one = |svc: Service| async move {
-            let proto = services::protocol(svc);
             let plain = match plain_skip {
                 Some(why) => Err(why.to_string()),
                 None => Ok(self.service_plain(svc).await),
             };
-            let (mut direct, mut tls_direct, mut revoked) = (None, false, None);
-            let tls = match proto.tls_request() {
+            self.service_tls_part(svc, plain, tls_spoken, alpn_refused, http_tls, direct_skip)
+                .await
+        };
+        // The greeting connection: NATS's plaintext attempt, which sends nothing before the
+        // server has spoken. It is opened first and given up GREETING_SLACK after the
+        // client-first exchanges ended, unless the server has said something on it.
+        let (done_tx, done_rx) = tokio::sync::watch::channel(false);
+        let heard = std::sync::Mutex::new(Vec::new());
+        let greet = async {
+            let plain = match plain_skip {
+                Some(why) => Err(why.to_string()),
+                None => {
+                    let mut done_rx = done_rx.clone();
+                    let cut = async {
+                        let _ = done_rx.wait_for(|d| *d).await;
+                        tokio::time::sleep(GREETING_SLACK).await;
+                        if heard.lock().map(|h| !h.is_empty()).unwrap_or(false) {
+                            std::future::pending::<()>().await;
+                        }
+                    };
+                    tokio::select! {
+                        r = self.service_greeted(Service::Nats, &heard) => Ok(r),
+                        () = cut => Ok((
+                            Fate::Silent(
+                                "no greeting: the server does not speak first (nothing before \
+                                 a request on a connection opened with the others)"
+                                    .into(),
+                            ),
+                            None,
+                        )),
+                    }
+                }
+            };
+            self.service_tls_part(
+                Service::Nats,
+                plain,
+                tls_spoken,
+                alpn_refused,
+                http_tls,
+                direct_skip,
+            )
+            .await
+        };
+        // The client-first protocols all at once, but Redis decides: PostgreSQL and MQTT
+        // servers close at once on a PING, while Redis waits silently for the end of a line
+        // that a startup or CONNECT never sends; when Redis answered, the other two are
+        // dropped unfinished.
+        let client_first = async {
+            let redis = one(Service::Redis);
+            let others = async { tokio::join!(one(Service::Postgres), one(Service::Mqtt)) };
+            tokio::pin!(redis, others);
+            let (redis, done) = tokio::select! {
+                r = &mut redis => (r, None),
+                o = &mut others => (redis.await, Some(o)),
+            };
+            let spoke = |o: &ServiceObs| {
+                matches!(o.plain, Ok(Fate::Answer(_)))
+                    || o.tls.as_ref().is_ok_and(|(n, t, g)| {
+                        [Some(n), Some(t), g.as_ref()]
+                            .into_iter()
+                            .flatten()
+                            .any(|a| matches!(a.fate, Fate::Answer(_)))
+                    })
+            };
+            let (pg, mqtt) = if spoke(&redis) {
+                let skip = |svc| ServiceObs {
+                    service: svc,
+                    plain: Err("not tried: the port speaks Redis".into()),
+                    tls: Err("not tried: the port speaks Redis".into()),
+                    revoked: None,
+                    direct: None,
+                    tls_direct: false,
+                };
+                (skip(Service::Postgres), skip(Service::Mqtt))
+            } else {
+                match done {
+                    Some(o) => o,
+                    None => others.await,
+                }
+            };
+            let _ = done_tx.send(true);
+            (pg, redis, mqtt)
+        };
+        // The greeting connection first: polled first, it connects first.
+        let (nats, (pg, redis, mqtt)) = tokio::join!(greet, client_first);
+        let greeting = heard
+            .lock()
+            .ok()
+            .filter(|h| !h.is_empty() && !h2_server_preface(h))
+            .map(|h| exchange::printable(&first_line(&h)));
+        (vec![pg, redis, mqtt, nats], greeting)
+    }
+
+    /// The TLS attempts of one service after its plaintext attempt (`plain`: its fate and,
+    /// for a server that speaks first, what its greeting said of TLS; or why not tried).
+    async fn service_tls_part(
+        &self,
+        svc: Service,
+        plain: Result<(Fate, Option<GreetingTls>), String>,
+        tls_spoken: bool,
+        alpn_refused: bool,
+        http_tls: bool,
+        direct_skip: Option<&str>,
+    ) -> ServiceObs {
+        let proto = services::protocol(svc);
+        let (mut direct, mut tls_direct, mut revoked) = (None, false, None);
+        let tls = if proto.greets() {
+            // TLS on the same connection after the greeting (NATS), only where the
+            // plaintext greeting offered it.
+            match &plain {
+                Ok((_, Some(GreetingTls::Required | GreetingTls::Offered))) => {
+                    let (all, r) = self.service_tls_all(svc, false).await;
+                    revoked = r;
+                    Ok(all)
+                }
+                Ok((_, Some(GreetingTls::None))) => Err(format!(
+                    "not tried: the server offers no TLS in its {} greeting",
+                    proto.title()
+                )),
+                Ok(_) => Err(format!(
+                    "not tried: the port does not speak {}",
+                    proto.title()
+                )),
+                Err(why) => Err(why.clone()),
+            }
+        } else {
+            match proto.tls_request() {
                 Some(_) => match &plain {
                     // TLS negotiated in the protocol (PostgreSQL's SSLRequest), only on a
                     // port that answered it in plaintext; then whether it also takes TLS
                     // from the first byte (PostgreSQL 17).
-                    Ok(Fate::Answer(_)) => {
+                    Ok((Fate::Answer(_), _)) => {
                         let ((all, r), d) = tokio::join!(
                             self.service_tls_all(svc, false),
                             self.service_tls(svc, Identity::NoCert, true)
@@ -856,55 +1124,20 @@ impl Prober {
                         Ok(all)
                     }
                 },
-            };
-            ServiceObs {
-                service: svc,
-                plain,
-                tls,
-                revoked,
-                direct,
-                tls_direct,
             }
         };
-        // All three at once, but Redis decides: PostgreSQL and MQTT servers close at once
-        // on a PING, while Redis waits silently for the end of a line that a startup or
-        // CONNECT never sends; when Redis answered, the other two are dropped unfinished.
-        let redis = one(Service::Redis);
-        let others = async { tokio::join!(one(Service::Postgres), one(Service::Mqtt)) };
-        tokio::pin!(redis, others);
-        let (redis, done) = tokio::select! {
-            r = &mut redis => (r, None),
-            o = &mut others => (redis.await, Some(o)),
-        };
-        let spoke = |o: &ServiceObs| {
-            matches!(o.plain, Ok(Fate::Answer(_)))
-                || o.tls.as_ref().is_ok_and(|(n, t, g)| {
-                    [Some(n), Some(t), g.as_ref()]
-                        .into_iter()
-                        .flatten()
-                        .any(|a| matches!(a.fate, Fate::Answer(_)))
-                })
-        };
-        let (pg, mqtt) = if spoke(&redis) {
-            let skip = |svc| ServiceObs {
-                service: svc,
-                plain: Err("not tried: the port speaks Redis".into()),
-                tls: Err("not tried: the port speaks Redis".into()),
-                revoked: None,
-                direct: None,
-                tls_direct: false,
-            };
-            (skip(Service::Postgres), skip(Service::Mqtt))
-        } else {
-            match done {
-                Some(o) => o,
-                None => others.await,
-            }
-        };
-        vec![pg, redis, mqtt]
+        ServiceObs {
+            service: svc,
+            plain: plain.map(|(f, _)| f),
+            tls,
+            revoked,
+            direct,
+            tls_direct,
+        }
     }
 
-    async fn service_plain(&self, svc: Service) -> Fate {
+    /// A client-first service in plaintext: its request, and how it ended.
+    async fn service_plain(&self, svc: Service) -> (Fate, Option<GreetingTls>) {
         match self.tcp().await {
             Ok(mut s) => {
                 let f = services::exchange(
@@ -917,10 +1150,44 @@ impl Prober {
                 if let (Some(bye), Fate::Answer(_)) = (services::protocol(svc).goodbye(), &f) {
                     let _ = tokio::io::AsyncWriteExt::write_all(&mut s, bye).await;
                 }
-                f
+                (f, None)
             }
-            Err(f) => f,
+            Err(f) => (f, None),
         }
+    }
+
+    /// A service whose server speaks first, in plaintext: its greeting (the first bytes
+    /// heard are kept in `heard`), then, unless the greeting demands TLS, its request.
+    async fn service_greeted(
+        &self,
+        svc: Service,
+        heard: &std::sync::Mutex<Vec<u8>>,
+    ) -> (Fate, Option<GreetingTls>) {
+        let proto = services::protocol(svc);
+        let s = match self.tcp().await {
+            Ok(s) => s,
+            Err(f) => return (f, None),
+        };
+        let mut s = Heard { inner: s, heard };
+        let (tls, text) = match services::read_greeting(&mut s, proto, self.cfg.timeout).await {
+            Ok(g) => g,
+            Err(f) => return (f, None),
+        };
+        if tls == GreetingTls::Required {
+            // The protocol's own refusal of plaintext: nothing is sent.
+            return (
+                super::protocol::answer(0, super::observation::Denial::TlsRequired, text),
+                Some(tls),
+            );
+        }
+        let f = services::exchange(
+            &mut s.inner,
+            &services::request_of(svc),
+            |b| services::parse_of(svc, b, false),
+            self.cfg.timeout,
+        )
+        .await;
+        (services::after_greeting(f, &text), Some(tls))
     }
 
     /// The three identities over TLS, and the revoked canary when given.
@@ -953,11 +1220,17 @@ impl Prober {
     }
 
     /// One identity over TLS: a protocol that negotiates TLS itself (PostgreSQL's
-    /// SSLRequest) asks first, unless `direct` (PostgreSQL 17: TLS from the first byte).
+    /// SSLRequest) asks first, unless `direct` (PostgreSQL 17: TLS from the first byte); a
+    /// server that speaks first (NATS) greets first.
     async fn service_tls(&self, svc: Service, id: Identity, direct: bool) -> Attempt {
         let proto = services::protocol(svc);
-        let pre = if direct { None } else { proto.tls_request() };
-        let (r, hs, _) = self.tls_after(id, proto.alpn(), pre).await;
+        let before = match proto.tls_request() {
+            _ if direct => Before::Nothing,
+            Some(pre) => Before::Ask(pre),
+            None if proto.greets() => Before::Greeting(proto),
+            None => Before::Nothing,
+        };
+        let (r, hs, _) = self.tls_after(id, proto.alpn(), before).await;
         let fate = match r {
             Err(f) => f,
             Ok(mut o) => {
@@ -971,6 +1244,50 @@ impl Prober {
             }
         };
         Attempt { hs, fate }
+    }
+}
+
+/// A plaintext stream that keeps the first bytes the server sent (at most 64).
+struct Heard<'a, S> {
+    inner: S,
+    heard: &'a std::sync::Mutex<Vec<u8>>,
+}
+
+impl<S: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for Heard<'_, S> {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let r = std::pin::Pin::new(&mut self.inner).poll_read(cx, buf);
+        if let std::task::Poll::Ready(Ok(())) = &r {
+            if let Ok(mut h) = self.heard.lock() {
+                let new = &buf.filled()[before..];
+                let take = new.len().min(64usize.saturating_sub(h.len()));
+                h.extend_from_slice(&new[..take]);
+            }
+        }
+        r
+    }
+}
+
+/// Whether `b` starts with an HTTP/2 SETTINGS frame on stream 0 (not an ACK): the server
+/// preface, which HTTP/2 lets a server send before the client's (grpc-go's h2c server
+/// does). Such a server has not spoken first in the sense of a greeting: it speaks HTTP/2.
+fn h2_server_preface(b: &[u8]) -> bool {
+    b.len() >= 9 && {
+        let len = u32::from_be_bytes([0, b[0], b[1], b[2]]);
+        let stream = u32::from_be_bytes([b[5], b[6], b[7], b[8]]) & 0x7fff_ffff;
+        b[3] == 0x04 && b[4] & 0x01 == 0 && stream == 0 && len.is_multiple_of(6) && len <= 16_384
+    }
+}
+
+/// The first line of `b` (its line end included), for a greeting in a detail.
+fn first_line(b: &[u8]) -> Vec<u8> {
+    match b.iter().position(|&c| c == b'\n') {
+        Some(e) => b[..=e].to_vec(),
+        None => b.to_vec(),
     }
 }
 
@@ -1096,4 +1413,24 @@ fn negotiated(stream: &TlsStream<Watched<TcpStream>>, hs: &mut Handshake) {
     hs.group = c
         .negotiated_key_exchange_group()
         .map(|g| format!("{:?}", g.name()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_http2_server_preface_is_no_greeting() {
+        // grpc-go's h2c server: SETTINGS (one setting, 6 bytes) on stream 0 at once.
+        let settings = b"\x00\x00\x06\x04\x00\x00\x00\x00\x00\x00\x05\x00\x00\x40\x00";
+        assert!(h2_server_preface(settings));
+        assert!(h2_server_preface(b"\x00\x00\x00\x04\x00\x00\x00\x00\x00"));
+        // A SETTINGS ACK, another frame type, a stream other than 0, a banner: not it.
+        assert!(!h2_server_preface(b"\x00\x00\x00\x04\x01\x00\x00\x00\x00"));
+        assert!(!h2_server_preface(b"\x00\x00\x06\x01\x00\x00\x00\x00\x00"));
+        assert!(!h2_server_preface(b"\x00\x00\x06\x04\x00\x00\x00\x00\x01"));
+        assert!(!h2_server_preface(b"INFO {\"server_id\":\"N\"}\r\n"));
+        assert!(!h2_server_preface(b"220 mail"));
+        assert_eq!(first_line(b"220 a\r\n220 b\r\n"), b"220 a\r\n");
+    }
 }
