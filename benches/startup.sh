@@ -7,6 +7,7 @@
 # Installs hyperfine, mkcert and golang-cfssl with apt-get when they are missing (as root).
 #
 #   bash benches/startup.sh [RUNS]      (default 200 runs each)
+#   SECCTL_BIN=path/to/release/secctl bash benches/startup.sh   (skip the release build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-200}
@@ -23,8 +24,11 @@ if [ ${#missing[@]} -gt 0 ]; then
         echo "needs ${missing[*]} (apt-get install ${missing[*]})"; exit 2
     fi
 fi
-cargo build --release --quiet --bin secctl
-bin=$PWD/target/release/secctl
+if [ -z "${SECCTL_BIN:-}" ]; then
+    cargo build --release --quiet --bin secctl
+    SECCTL_BIN=$PWD/target/release/secctl
+fi
+bin=$(cd "$(dirname "$SECCTL_BIN")" && pwd)/$(basename "$SECCTL_BIN")
 ram=$(mktemp -d /dev/shm/secctl-startup.XXXXXX)
 trap 'rm -rf "$ram"' EXIT
 cd "$ram"
