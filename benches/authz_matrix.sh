@@ -9,6 +9,7 @@
 #   SECCTL_BIN=target/debug/secctl bash benches/authz_matrix.sh   (skip the release build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benches/lib.sh
 runs=${1:-10}
 root=$PWD
 if [ -z "${SECCTL_BIN:-}" ]; then
@@ -97,32 +98,10 @@ curl_all() {
     done
 }
 
-# median NAME CMD...: runs CMD $runs times (after 1 warm-up run), prints the median in ms.
-median() {
-    local name=$1
-    shift
-    local times=()
-    "$@" >/dev/null 2>&1 || true
-    for _ in $(seq "$runs"); do
-        local t0 t1
-        t0=$(date +%s%N)
-        "$@" >/dev/null 2>&1 || true
-        t1=$(date +%s%N)
-        times+=($(((t1 - t0) / 1000)))
-    done
-    printf '%s\n' "${times[@]}" | sort -n | awk -v name="$name" -v runs="$runs" '
-        { t[NR] = $1 }
-        END {
-            m = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
-            printf "%-52s median %7.1f ms  (min %.1f, max %.1f, %d runs)\n", name, m / 1000, t[1] / 1000, t[NR] / 1000, runs
-            print m > "'"$work"'/median"
-        }'
-}
-
 median "secctl probe --authz (20 paths x 5 roles + none)" probe
-secctl_us=$(cat "$work/median")
+secctl_us=$MEDIAN_US
 median "baseline: curl per cell, 120 calls in sequence" curl_all
-curl_us=$(cat "$work/median")
+curl_us=$MEDIAN_US
 awk -v s="$secctl_us" -v c="$curl_us" 'BEGIN {
     printf "secctl probe --authz: %.0f ms for 120 cells (target: under 1000 ms): %s; %.1fx faster than curl per cell\n",
         s / 1000, (s < 1000000 ? "met" : "NOT met"), c / s

@@ -8,6 +8,7 @@
 #   SECCTL_BIN=target/debug/secctl bash benches/grpc_probe.sh   (skip the release build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benches/lib.sh
 runs=${1:-30}
 root=$PWD
 if [ -z "${SECCTL_BIN:-}" ]; then
@@ -38,27 +39,6 @@ start() {
     for _ in $(seq 100); do grep -q listening "$out" 2>/dev/null && break; sleep 0.05; done
     grep -q listening "$out" || { cat "$out"; exit 1; }
     echo "$port"
-}
-
-# median NAME CMD...: runs CMD $runs times (after 2 warm-up runs), prints the median in ms.
-median() {
-    local name=$1
-    shift
-    local times=()
-    for _ in 1 2; do "$@" >/dev/null 2>&1 || true; done
-    for _ in $(seq "$runs"); do
-        local t0 t1
-        t0=$(date +%s%N)
-        "$@" >/dev/null 2>&1 || true
-        t1=$(date +%s%N)
-        times+=($(((t1 - t0) / 1000)))
-    done
-    printf '%s\n' "${times[@]}" | sort -n | awk -v name="$name" -v runs="$runs" '
-        { t[NR] = $1 }
-        END {
-            m = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
-            printf "%-44s median %6.1f ms  (min %.1f, max %.1f, %d runs)\n", name, m / 1000, t[1] / 1000, t[NR] / 1000, runs
-        }'
 }
 
 plain=$(start insecure)
