@@ -266,6 +266,7 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List issued certificates with role, serial, expiry and status')
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Certify a key made on the node: sign its CSR with secctl''s identity (the key never leaves the node)')
             [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key or --csr)')
+            [CompletionResult]::new('canary', 'canary', [CompletionResultType]::ParameterValue, 'Issue the revoked canary: a client certificate (role canary) revoked at issuance, that probe tries on every TLS row to tell whether a server enforces revocation')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one certificate: by name, serial, or certificate file')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export a certificate and its key as PKCS#12, or its key as PKCS#1 or SEC1')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -395,6 +396,26 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'secctl;cert;canary' {
+            [CompletionResult]::new('--crl-days', '--crl-days', [CompletionResultType]::ParameterName, 'Days until nextUpdate of the CRL published with it')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Keep the state on etcd instead of in --dir: `etcd://HOST:PORT[,HOST:PORT...]/PREFIX`. Writers take etcd''s lock; every change is written back with compare-and-swap')
+            [CompletionResult]::new('--etcd-ca', '--etcd-ca', [CompletionResultType]::ParameterName, 'CA bundle of the etcd members'' certificates (TLS to etcd; plain HTTP without it)')
+            [CompletionResult]::new('--etcd-cert', '--etcd-cert', [CompletionResultType]::ParameterName, 'Client certificate for etcd (with --etcd-key; secctl can issue it: `cert client`)')
+            [CompletionResult]::new('--etcd-key', '--etcd-key', [CompletionResultType]::ParameterName, 'Private key of --etcd-cert')
+            [CompletionResult]::new('--etcd-timeout', '--etcd-timeout', [CompletionResultType]::ParameterName, 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Issue a new canary even when the current one is revoked, from the issuing CA and valid for 30 days or more (otherwise it is left as it is)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive actions without a terminal)')
+            [CompletionResult]::new('--insecure-dirs', '--insecure-dirs', [CompletionResultType]::ParameterName, 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'secctl;cert;show' {
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a human table, or one JSON document on stdout')
@@ -444,6 +465,7 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List issued certificates with role, serial, expiry and status')
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Certify a key made on the node: sign its CSR with secctl''s identity (the key never leaves the node)')
             [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key or --csr)')
+            [CompletionResult]::new('canary', 'canary', [CompletionResultType]::ParameterValue, 'Issue the revoked canary: a client certificate (role canary) revoked at issuance, that probe tries on every TLS row to tell whether a server enforces revocation')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one certificate: by name, serial, or certificate file')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export a certificate and its key as PKCS#12, or its key as PKCS#1 or SEC1')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -462,6 +484,9 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             break
         }
         'secctl;cert;help;renew' {
+            break
+        }
+        'secctl;cert;help;canary' {
             break
         }
         'secctl;cert;help;show' {
@@ -626,7 +651,7 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'Trust bundle for the server chain [default: DIR/ca.crt when it exists]')
             [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate for mTLS')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Client key for mTLS')
-            [CompletionResult]::new('--revoked-cert', '--revoked-cert', [CompletionResultType]::ParameterName, 'A certificate of the cluster''s CA that its CRL lists (the revoked canary), tried as a fourth identity on every TLS row: a server that admits it does not enforce revocation [default: DIR''s certs/canary/ once revoked: `cert client canary --role canary`, then `revoke canary` and `crl`]')
+            [CompletionResult]::new('--revoked-cert', '--revoked-cert', [CompletionResultType]::ParameterName, 'A certificate of the cluster''s CA that its CRL lists (the revoked canary), tried as a fourth identity on every TLS row: a server that admits it does not enforce revocation [default: DIR''s certs/canary/, made by `secctl cert canary`]')
             [CompletionResult]::new('--revoked-key', '--revoked-key', [CompletionResultType]::ParameterName, 'The revoked canary''s key')
             [CompletionResult]::new('--record', '--record', [CompletionResultType]::ParameterName, 'Save what the probe observed of the one target, with the rows it classified, as a case for the classification table (tests/probe_cases/)')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (CA, records, issued certificates)')
@@ -1115,6 +1140,7 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List issued certificates with role, serial, expiry and status')
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Certify a key made on the node: sign its CSR with secctl''s identity (the key never leaves the node)')
             [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key or --csr)')
+            [CompletionResult]::new('canary', 'canary', [CompletionResultType]::ParameterValue, 'Issue the revoked canary: a client certificate (role canary) revoked at issuance, that probe tries on every TLS row to tell whether a server enforces revocation')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one certificate: by name, serial, or certificate file')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export a certificate and its key as PKCS#12, or its key as PKCS#1 or SEC1')
             break
@@ -1132,6 +1158,9 @@ Register-ArgumentCompleter -Native -CommandName 'secctl' -ScriptBlock {
             break
         }
         'secctl;help;cert;renew' {
+            break
+        }
+        'secctl;help;cert;canary' {
             break
         }
         'secctl;help;cert;show' {

@@ -247,6 +247,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand list 'List issued certificates with role, serial, expiry and status'
             cand sign 'Certify a key made on the node: sign its CSR with secctl''s identity (the key never leaves the node)'
             cand renew 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key or --csr)'
+            cand canary 'Issue the revoked canary: a client certificate (role canary) revoked at issuance, that probe tries on every TLS row to tell whether a server enforces revocation'
             cand show 'Show one certificate: by name, serial, or certificate file'
             cand export 'Export a certificate and its key as PKCS#12, or its key as PKCS#1 or SEC1'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -370,6 +371,25 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'secctl;cert;canary'= {
+            cand --crl-days 'Days until nextUpdate of the CRL published with it'
+            cand --dir 'State directory (CA, records, issued certificates)'
+            cand -o 'Output format: a human table, or one JSON document on stdout'
+            cand --output 'Output format: a human table, or one JSON document on stdout'
+            cand --passphrase-file 'Read the CA passphrase from this file (first line) instead of prompting; with `ca init` it implies --encrypt-key. Keep it mode 0600 (a warning otherwise)'
+            cand --store 'Keep the state on etcd instead of in --dir: `etcd://HOST:PORT[,HOST:PORT...]/PREFIX`. Writers take etcd''s lock; every change is written back with compare-and-swap'
+            cand --etcd-ca 'CA bundle of the etcd members'' certificates (TLS to etcd; plain HTTP without it)'
+            cand --etcd-cert 'Client certificate for etcd (with --etcd-key; secctl can issue it: `cert client`)'
+            cand --etcd-key 'Private key of --etcd-cert'
+            cand --etcd-timeout 'Seconds each etcd call may take before the next member is tried (exit 3 when none answers)'
+            cand --force 'Issue a new canary even when the current one is revoked, from the issuing CA and valid for 30 days or more (otherwise it is left as it is)'
+            cand --yes 'Answer yes to confirmations (required for destructive actions without a terminal)'
+            cand --insecure-dirs 'Accept state and output directories that other users could write (group- or world-writable, or owned by another user); refused by default'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'secctl;cert;show'= {
             cand --dir 'State directory (CA, records, issued certificates)'
             cand -o 'Output format: a human table, or one JSON document on stdout'
@@ -417,6 +437,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand list 'List issued certificates with role, serial, expiry and status'
             cand sign 'Certify a key made on the node: sign its CSR with secctl''s identity (the key never leaves the node)'
             cand renew 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key or --csr)'
+            cand canary 'Issue the revoked canary: a client certificate (role canary) revoked at issuance, that probe tries on every TLS row to tell whether a server enforces revocation'
             cand show 'Show one certificate: by name, serial, or certificate file'
             cand export 'Export a certificate and its key as PKCS#12, or its key as PKCS#1 or SEC1'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -430,6 +451,8 @@ set edit:completion:arg-completer[secctl] = {|@words|
         &'secctl;cert;help;sign'= {
         }
         &'secctl;cert;help;renew'= {
+        }
+        &'secctl;cert;help;canary'= {
         }
         &'secctl;cert;help;show'= {
         }
@@ -585,7 +608,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand --ca 'Trust bundle for the server chain [default: DIR/ca.crt when it exists]'
             cand --cert 'Client certificate for mTLS'
             cand --key 'Client key for mTLS'
-            cand --revoked-cert 'A certificate of the cluster''s CA that its CRL lists (the revoked canary), tried as a fourth identity on every TLS row: a server that admits it does not enforce revocation [default: DIR''s certs/canary/ once revoked: `cert client canary --role canary`, then `revoke canary` and `crl`]'
+            cand --revoked-cert 'A certificate of the cluster''s CA that its CRL lists (the revoked canary), tried as a fourth identity on every TLS row: a server that admits it does not enforce revocation [default: DIR''s certs/canary/, made by `secctl cert canary`]'
             cand --revoked-key 'The revoked canary''s key'
             cand --record 'Save what the probe observed of the one target, with the rows it classified, as a case for the classification table (tests/probe_cases/)'
             cand --dir 'State directory (CA, records, issued certificates)'
@@ -1031,6 +1054,7 @@ set edit:completion:arg-completer[secctl] = {|@words|
             cand list 'List issued certificates with role, serial, expiry and status'
             cand sign 'Certify a key made on the node: sign its CSR with secctl''s identity (the key never leaves the node)'
             cand renew 'Issue a new certificate for the same identity (new serial; new key unless --reuse-key or --csr)'
+            cand canary 'Issue the revoked canary: a client certificate (role canary) revoked at issuance, that probe tries on every TLS row to tell whether a server enforces revocation'
             cand show 'Show one certificate: by name, serial, or certificate file'
             cand export 'Export a certificate and its key as PKCS#12, or its key as PKCS#1 or SEC1'
         }
@@ -1043,6 +1067,8 @@ set edit:completion:arg-completer[secctl] = {|@words|
         &'secctl;help;cert;sign'= {
         }
         &'secctl;help;cert;renew'= {
+        }
+        &'secctl;help;cert;canary'= {
         }
         &'secctl;help;cert;show'= {
         }

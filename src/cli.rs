@@ -109,6 +109,15 @@ secctl cert node gitaly-1 --role gitaly --host gitaly-1.prod.example \\
     --valid-for 24h",
     ),
     (
+        "cert canary",
+        "\
+secctl cert canary
+# then the servers get the CRL that lists it, and each is tried with it
+secctl apply inventory.yaml
+secctl probe --inventory inventory.yaml --strict
+secctl -o json cert canary --force",
+    ),
+    (
         "cert client",
         "\
 secctl cert client rails --role gitlab
@@ -892,8 +901,7 @@ pub struct ProbeArgs {
     pub strict: bool,
     /// A certificate of the cluster's CA that its CRL lists (the revoked canary), tried as a
     /// fourth identity on every TLS row: a server that admits it does not enforce revocation
-    /// [default: DIR's certs/canary/ once revoked: `cert client canary --role canary`, then
-    /// `revoke canary` and `crl`].
+    /// [default: DIR's certs/canary/, made by `secctl cert canary`].
     #[arg(long, value_name = "FILE", requires = "revoked_key")]
     pub revoked_cert: Option<PathBuf>,
     /// The revoked canary's key.
@@ -1125,6 +1133,10 @@ pub enum CertCommand {
     Sign(SignArgs),
     /// Issue a new certificate for the same identity (new serial; new key unless --reuse-key or --csr).
     Renew(RenewArgs),
+    /// Issue the revoked canary: a client certificate (role canary) revoked at issuance, that
+    /// probe tries on every TLS row to tell whether a server enforces revocation.
+    #[command(after_help = CANARY_AFTER)]
+    Canary(CanaryArgs),
     /// Show one certificate: by name, serial, or certificate file.
     Show {
         /// A name, a serial (hex, at least 8 digits) or a certificate file.
@@ -1137,6 +1149,27 @@ pub enum CertCommand {
     /// Export a certificate and its key as PKCS#12, or its key as PKCS#1 or SEC1.
     Export(ExportArgs),
 }
+
+/// Arguments of `cert canary`.
+#[derive(Debug, Args)]
+pub struct CanaryArgs {
+    /// Issue a new canary even when the current one is revoked, from the issuing CA and
+    /// valid for 30 days or more (otherwise it is left as it is).
+    #[arg(long)]
+    pub force: bool,
+    /// Days until nextUpdate of the CRL published with it.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub crl_days: u32,
+}
+
+const CANARY_AFTER: &str = "\
+The canary is certs/canary/canary.crt and .key: a client certificate of the issuing CA,
+role canary, revoked before it is written, so every CRL published since lists it.
+`secctl probe --dir DIR` tries it on every TLS row as a fourth identity: a server that
+admits it does not enforce revocation (revoked_client_accepted: true, mtls unverified).
+Deliver crl.pem to the servers first (`secctl apply` does). `ca rotate` issues a new
+canary under the new CA; a canary that is not revoked, expired or from a previous CA is
+not tried (probe says why). Without --force, a current canary is left as it is.";
 
 /// Arguments of `cert export`.
 #[derive(Debug, Args)]

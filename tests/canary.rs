@@ -14,11 +14,35 @@ use common::*;
 /// A state directory with server `srv`, client `rails` and the revoked canary.
 fn pki_with_canary() -> Env {
     let env = serve_pki();
-    env.run(&["cert", "client", "canary", "--role", "canary"])
-        .ok();
-    env.run(&["--yes", "revoke", "canary"]).ok();
-    env.run(&["crl"]).ok();
+    env.run(&["cert", "canary"]).ok();
     env
+}
+
+/// The serial of the state directory's canary certificate, as openssl reads it.
+fn canary_serial(env: &Env) -> String {
+    let o = Command::new("openssl")
+        .args(["x509", "-noout", "-serial", "-in"])
+        .arg(env.pki().join("certs/canary/canary.crt"))
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout).trim().to_lowercase();
+    out.trim_start_matches("serial=").to_string()
+}
+
+/// Ground truth from openssl: the canary chains to the trust bundle and the CRLs list it
+/// (`openssl verify -crl_check` says "certificate revoked", error 23).
+fn openssl_says_revoked(env: &Env) -> bool {
+    let p = env.pki();
+    let o = Command::new("openssl")
+        .args(["verify", "-crl_check", "-CAfile"])
+        .arg(p.join("ca.crt"))
+        .arg("-CRLfile")
+        .arg(p.join("crl.pem"))
+        .arg(p.join("certs/canary/canary.crt"))
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout).to_string() + &String::from_utf8_lossy(&o.stderr);
+    !o.status.success() && out.contains("error 23 ")
 }
 
 /// Ground truth: `openssl s_client` with the canary sends an HTTP request; whether the
@@ -144,19 +168,126 @@ fn serve_without_a_crl_admits_the_canary_and_the_probe_names_it() {
     );
 }
 
+/// `cert canary`: revoked before anything else sees it (openssl says so), kept as it is
+/// when current, a new one with --force; `ca rotate` issues a new one from the new CA,
+/// which serve refuses with its CRL and admits without one (so the refusal is the
+/// revocation, not the issuer), each confirmed by openssl s_client.
+#[test]
+fn cert_canary_is_revoked_at_issuance_and_reissued_by_ca_rotate() {
+    let env = serve_pki();
+    let first = env.run(&["-o", "json", "cert", "canary"]).ok();
+    let v: serde_json::Value = serde_json::from_str(&first.stdout).unwrap();
+    assert_eq!(v["issued"], true, "{v}");
+    assert_eq!(v["record"]["role"], "canary", "{v}");
+    assert!(v["replaces"].is_null(), "{v}");
+    let serial = canary_serial(&env);
+    assert_eq!(v["record"]["serial"], serial.as_str(), "{v}");
+    assert!(openssl_says_revoked(&env), "ground truth: not revoked");
+    // Current: kept, nothing written.
+    let crl_before = std::fs::read(env.pki().join("crl.pem")).unwrap();
+    let again = env.run(&["cert", "canary"]).ok();
+    assert!(again.stdout.contains("is current"), "{}", again.stdout);
+    assert_eq!(canary_serial(&env), serial);
+    assert_eq!(
+        std::fs::read(env.pki().join("crl.pem")).unwrap(),
+        crl_before
+    );
+    // --force: a new one, revoked too; it names the one it replaces.
+    let forced = env.run(&["-o", "json", "cert", "canary", "--force"]).ok();
+    let f: serde_json::Value = serde_json::from_str(&forced.stdout).unwrap();
+    assert_eq!(f["replaces"], serial.as_str(), "{f}");
+    let serial = canary_serial(&env);
+    assert_ne!(f["replaces"], f["record"]["serial"], "{f}");
+    assert!(
+        openssl_says_revoked(&env),
+        "ground truth: --force canary not revoked"
+    );
+
+    let rotated = env.run(&["--yes", "-o", "json", "ca", "rotate"]).ok();
+    let r: serde_json::Value = serde_json::from_str(&rotated.stdout).unwrap();
+    let new_serial = canary_serial(&env);
+    assert_ne!(new_serial, serial, "rotate kept the old canary");
+    assert_eq!(r["canary"]["serial"], new_serial.as_str(), "{r}");
+    let shown = env.run(&["-o", "json", "ca", "show"]).ok();
+    assert!(
+        shown
+            .stdout
+            .contains(r["canary"]["issuer_fingerprint"].as_str().unwrap()),
+        "the new canary is not from a CA of the state: {r}"
+    );
+    assert_ne!(
+        r["canary"]["issuer_fingerprint"], v["record"]["issuer_fingerprint"],
+        "the new canary comes from the old CA: {r}"
+    );
+    assert!(
+        openssl_says_revoked(&env),
+        "ground truth: rotated canary not revoked"
+    );
+    let text = env.run(&["--yes", "ca", "rotate"]).ok();
+    assert!(
+        text.stdout
+            .contains("issued a new revoked canary from the new CA"),
+        "{}",
+        text.stdout
+    );
+
+    let s = Serve::start(&env, &["--name", "srv", "--client-auth", "required"]);
+    assert!(
+        !openssl_answered(&env, &s.addr),
+        "ground truth: serve with the CRL answered the rotated canary"
+    );
+    let (code, t, _) = probe(&env, &s.addr, true);
+    assert_eq!(
+        transport(&t, "tls")["revoked_client_accepted"],
+        false,
+        "{t}"
+    );
+    assert_eq!(code, 0, "{t}");
+    drop(s);
+    let s = Serve::start(
+        &env,
+        &["--name", "srv", "--client-auth", "required", "--no-crl"],
+    );
+    assert!(
+        openssl_answered(&env, &s.addr),
+        "ground truth: serve --no-crl refused the rotated canary (not its revocation)"
+    );
+    let (code, t, _) = probe(&env, &s.addr, true);
+    assert_eq!(transport(&t, "tls")["revoked_client_accepted"], true, "{t}");
+    assert_eq!(code, 1, "{t}");
+}
+
 #[test]
 fn a_canary_that_is_not_revoked_is_not_used_and_explicit_flags_need_both() {
     let env = serve_pki();
     env.run(&["cert", "client", "canary", "--role", "canary"])
         .ok();
     let s = Serve::start(&env, &["--name", "srv", "--client-auth", "required"]);
-    let (_, t, _) = probe(&env, &s.addr, false);
+    let (_, t, r) = probe(&env, &s.addr, false);
     assert!(
         transport(&t, "tls")
             .get("revoked_client_accepted")
             .is_none(),
         "a canary that is not revoked proves nothing: {t}"
     );
+    assert!(
+        r.stderr.contains("is not revoked: not tried") && r.stderr.contains("secctl cert canary"),
+        "{}",
+        r.stderr
+    );
+    // `cert canary` replaces it with a revoked one and says the old one never was.
+    let c = env.run(&["cert", "canary"]).ok();
+    assert!(c.stderr.contains("was never revoked"), "{}", c.stderr);
+    // A server reads its CRL at start: restarted, it has the one that lists the canary.
+    drop(s);
+    let s = Serve::start(&env, &["--name", "srv", "--client-auth", "required"]);
+    let (_, t, r) = probe(&env, &s.addr, false);
+    assert_eq!(
+        transport(&t, "tls")["revoked_client_accepted"],
+        false,
+        "{t}"
+    );
+    assert!(!r.stderr.contains("not tried"), "{}", r.stderr);
     let p = env.pki().join("certs/canary/canary.crt");
     env.run(&["probe", &s.addr, "--revoked-cert", p.to_str().unwrap()])
         .usage_error(&["--revoked-key"]);

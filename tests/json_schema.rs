@@ -310,7 +310,14 @@ fn every_command_output_matches_its_schema() {
     );
     check(&env, "verify", &["verify", "pki/certs/c2/c2.crt"]);
     check(&env, "check", &["check"]);
-    check(&env, "ca-rotate", &["ca", "rotate", "--yes"]);
+    let c = check(&env, "cert-canary", &["cert", "canary"]);
+    assert_eq!(c["issued"], true);
+    let kept = check(&env, "cert-canary", &["cert", "canary"]);
+    assert_eq!(kept["issued"], false);
+    let forced = check(&env, "cert-canary", &["cert", "canary", "--force"]);
+    assert_eq!(forced["replaces"], c["record"]["serial"]);
+    let r = check(&env, "ca-rotate", &["ca", "rotate", "--yes"]);
+    assert_eq!(r["canary"]["role"], "canary", "{r}");
     check(&env, "ca-show", &["ca", "show"]);
     check(&env, "cert-list", &["cert", "list"]);
     check(&env, "cert-list", &["cert", "list", "--all"]);

@@ -361,6 +361,8 @@ struct RotateReport {
     previous_generation: Option<String>,
     bundle: Vec<CertInfo>,
     to_renew: Vec<crate::pki::store::Record>,
+    /// The revoked canary issued by the new CA (when the state directory had one).
+    canary: Option<crate::pki::store::Record>,
 }
 
 /// The live certificates issued by `issuer_fp`, or by any CA but the current one when
@@ -418,6 +420,28 @@ fn print_to_renew(ctx: &Ctx, to_renew: &[crate::pki::store::Record], what: &str)
     Ok(())
 }
 
+/// After a rotation: the revoked canary again, from the CA that issues now (a canary of
+/// the previous CA proves nothing once servers drop that CA); None without a canary.
+fn rotate_canary(
+    ctx: &Ctx,
+    passphrase: Option<&age::secrecy::SecretString>,
+) -> Result<Option<crate::pki::store::Record>> {
+    let store = &ctx.store;
+    let minted = crate::pki::canary::rotate(store, &store.config()?, passphrase)?;
+    Ok(minted.map(|m| m.record))
+}
+
+/// The line saying the canary was issued again under the new CA.
+fn print_canary(ctx: &Ctx, canary: Option<&crate::pki::store::Record>) -> Result<()> {
+    if let Some(r) = canary {
+        ctx.printer.line(&format!(
+            "issued a new revoked canary from the new CA (serial {}): crl.pem lists it; the previous one stays revoked",
+            r.serial
+        ))?;
+    }
+    Ok(())
+}
+
 fn rotate(ctx: &Ctx, a: CaRotateArgs) -> Result<u8> {
     let store = &ctx.store;
     let cfg = store.config()?;
@@ -444,6 +468,7 @@ fn rotate(ctx: &Ctx, a: CaRotateArgs) -> Result<u8> {
             .map(|_| crate::output::Spinner::start("encrypting the new CA key (scrypt)"));
         crate::revocation::init_ca(store, &opts, passphrase.as_ref(), InitMode::Rotate)?
     };
+    let canary = rotate_canary(ctx, passphrase.as_ref())?;
     let previous_generation = ca::generations(store)?
         .into_iter()
         .find(|g| !g.current)
@@ -458,6 +483,7 @@ fn rotate(ctx: &Ctx, a: CaRotateArgs) -> Result<u8> {
             previous_generation,
             bundle,
             to_renew,
+            canary,
         })?;
         return Ok(0);
     }
@@ -477,6 +503,7 @@ fn rotate(ctx: &Ctx, a: CaRotateArgs) -> Result<u8> {
         store.shown("ca.crt"),
         bundle.len()
     ))?;
+    print_canary(ctx, canary.as_ref())?;
     print_to_renew(ctx, &to_renew, "CA")?;
     Ok(0)
 }
@@ -505,6 +532,7 @@ fn rotate_intermediate(ctx: &Ctx, a: CaRotateArgs) -> Result<u8> {
         ca::rotate_intermediate(store, &cfg, key_type, a.days, passphrase.as_ref())?
     };
     crate::revocation::publish(store, passphrase.as_ref(), ca::INITIAL_CRL_DAYS, None)?;
+    let canary = rotate_canary(ctx, passphrase.as_ref())?;
     let bundle = read_bundle(ctx)?;
     let to_renew = live_from(ctx, None)?;
     let p = &ctx.printer;
@@ -530,6 +558,7 @@ fn rotate_intermediate(ctx: &Ctx, a: CaRotateArgs) -> Result<u8> {
             previous_generation: Some(made.previous_generation),
             bundle,
             to_renew,
+            canary,
         })?;
         return Ok(0);
     }
@@ -553,6 +582,7 @@ fn rotate_intermediate(ctx: &Ctx, a: CaRotateArgs) -> Result<u8> {
         "trust bundle {} unchanged (same root)",
         store.shown("ca.crt")
     ))?;
+    print_canary(ctx, canary.as_ref())?;
     print_to_renew(ctx, &to_renew, "intermediate")?;
     Ok(0)
 }

@@ -38,6 +38,7 @@ pub fn run(ctx: &Ctx, cmd: CertCommand) -> Result<u8> {
         CertCommand::List(a) => list(ctx, &a),
         CertCommand::Show { target, pem } => show(ctx, &target, pem),
         CertCommand::Renew(a) => renew(ctx, a),
+        CertCommand::Canary(a) => crate::cmd::canary::run(ctx, &a),
         CertCommand::Export(_) => unreachable!("cmd::dispatch runs `cert export`"),
     }
 }

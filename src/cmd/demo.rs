@@ -75,7 +75,7 @@ pub fn run(ctx: &Ctx) -> Result<u8> {
         InitMode::Fresh,
     )?;
     let cfg = store.config()?;
-    step("2. a node certificate (role gitaly, localhost + 127.0.0.1) and a client (role gitlab)");
+    step("2. a node certificate (role gitaly, localhost + 127.0.0.1), a client (role gitlab) and the revoked canary (`cert canary`: revoked at issuance, listed by the CRL)");
     let leaf = |name: &str, kind, role: &str, hosts: Vec<Host>| LeafSpec {
         name: name.into(),
         kind,
@@ -102,6 +102,8 @@ pub fn run(ctx: &Ctx) -> Result<u8> {
         &cfg,
         leaf("rails", CertKind::Client, "gitlab", vec![]),
     )?;
+    let issuing = crate::pki::ca::load_issuing(&store, None)?;
+    let canary = crate::pki::canary::mint(&store, &cfg, &issuing, None, 30)?;
     drop(_lock);
 
     let bundle = store.path("ca.crt");
@@ -124,7 +126,10 @@ pub fn run(ctx: &Ctx) -> Result<u8> {
     let probe_cfg = probe::Config {
         roots: Some(crate::tlsconf::load_roots(&bundle)?),
         client: Some(crate::tlsconf::load_certified_key(&cli_crt, &cli_key)?),
-        revoked: None,
+        revoked: match &canary.files.key {
+            Some(key) => Some(crate::tlsconf::load_certified_key(&canary.files.cert, key)?),
+            None => None,
+        },
         servername: Some("localhost".into()),
         timeout: Duration::from_secs(3),
         paths: vec!["/".into()],
@@ -146,7 +151,7 @@ pub fn run(ctx: &Ctx) -> Result<u8> {
         let handle = tokio::spawn(server.run(async {
             let _ = rx.await;
         }));
-        step(&format!("4. probe {addr} as rails (role gitlab): every transport, with no certificate, a throwaway one from an unknown CA, and rails's"));
+        step(&format!("4. probe {addr} as rails (role gitlab): every transport, with no certificate, a throwaway one from an unknown CA, rails's, and the revoked canary"));
         let target = probe::parse_target(&addr.to_string())?;
         let report = probe::probe(Arc::new(probe_cfg), target).await;
         let _ = tx.send(());

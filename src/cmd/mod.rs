@@ -13,6 +13,7 @@ pub mod apply;
 pub mod authz;
 pub mod backup;
 pub mod ca;
+pub mod canary;
 pub mod cert;
 pub mod check;
 pub mod demo;

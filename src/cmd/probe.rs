@@ -51,18 +51,25 @@ pub fn config(ctx: &Ctx, a: &LiveArgs) -> Result<Config> {
 }
 
 /// The revoked canary: `--revoked-cert/--revoked-key`, else the state directory's
-/// (`certs/canary/`) when its records show it revoked.
+/// (`certs/canary/`) when it is revoked, unexpired and from the issuing CA; a canary that
+/// is none of these is not tried, and a note says why.
 fn canary(ctx: &Ctx, a: &ProbeArgs) -> Result<Option<Arc<rustls::sign::CertifiedKey>>> {
+    use crate::pki::canary::{self, State};
     if let (Some(c), Some(k)) = (&a.revoked_cert, &a.revoked_key) {
         return crate::tlsconf::load_certified_key(c, k).map(Some);
     }
     if !ctx.store.is_initialized() {
         return Ok(None);
     }
-    let Some((crt, key)) = crate::pki::canary::files(&ctx.store)? else {
+    let state = canary::state(&ctx.store, time::OffsetDateTime::now_utc())?;
+    if let Some(problem) = state.problem() {
+        ctx.printer
+            .note(&format!("{}: {problem}", ctx.store.name()));
+    }
+    let State::Ready { cert, key, .. } = state else {
         return Ok(None);
     };
-    crate::tlsconf::load_certified_key(&crt, &key).map(Some)
+    crate::tlsconf::load_certified_key(&cert, &key).map(Some)
 }
 
 /// Probe targets concurrently (at most `concurrency` at once), in input order.
