@@ -615,6 +615,8 @@ fn entry_identity(
         ));
     }
     names::check_role(&e.role.value).map_err(|x| at(path, &e.role, x))?;
+    crate::pki::canary::check_not_reserved(&e.name.value, &e.role.value)
+        .map_err(|x| at(path, &e.name, x))?;
     if let Some(prev) = seen.insert(e.name.value.clone(), line) {
         return Err(at(
             path,

@@ -171,6 +171,7 @@ fn issue_cmd(
         },
     };
     spec.validate()?;
+    crate::pki::canary::check_not_reserved(&spec.name, &spec.role)?;
     if let Some(r) = &req {
         r.check_request(&cfg, &spec)?;
     }
@@ -797,6 +798,11 @@ fn renew(ctx: &Ctx, a: RenewArgs) -> Result<u8> {
     let old = resolve(ctx, &a.target)?
         .pop()
         .ok_or_else(|| Error::internal("empty resolution"))?;
+    if old.name == crate::pki::canary::NAME {
+        return Err(Error::Usage(
+            "the revoked canary is not renewed (a renewal would not be revoked): `secctl cert canary --force` issues another".into(),
+        ));
+    }
     let (req, spec) = renewal_spec(store, &cfg, &a, &old)?;
     let key = if a.reuse_key {
         let kp = old.out_dir.join(format!("{}.key", old.name));

@@ -14,7 +14,7 @@ use age::secrecy::SecretString;
 use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::pki::ca::{self, IssuingCa};
 use crate::pki::issue::{self, LeafSpec, Written};
 use crate::pki::store::{CertKind, Config, Record, Store};
@@ -88,6 +88,22 @@ fn paths(store: &Store) -> (PathBuf, PathBuf) {
         dir.join(format!("{NAME}.crt")),
         dir.join(format!("{NAME}.key")),
     )
+}
+
+/// Refuse the canary's name or role anywhere but `cert canary`: a certificate under them
+/// that is not revoked would be a canary that proves nothing, or a credential that a policy
+/// meant for nobody.
+pub fn check_not_reserved(name: &str, role: &str) -> Result<()> {
+    let what = if name == NAME {
+        format!("the name {NAME:?}")
+    } else if role == ROLE {
+        format!("the role {ROLE:?}")
+    } else {
+        return Ok(());
+    };
+    Err(Error::Usage(format!(
+        "{what} is kept for the revoked canary, which only `secctl cert canary` issues (revoked at issuance)"
+    )))
 }
 
 /// The state of the canary at `now`.
