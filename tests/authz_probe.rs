@@ -247,6 +247,41 @@ fn drift_is_one_cell_named() {
     assert_eq!(differ[0]["evidence"], "HTTP/2 403");
     // curl agrees that ops is refused there.
     assert_eq!(truth(&env, &s.addr, "/repos", Some("ops"), false), 403);
+
+    // Two targets in one run (their matrices run side by side): each report has its own,
+    // and only the server that lets ops in agrees on /repos for ops.
+    let both = Serve::start(
+        &env,
+        &[
+            "--name",
+            "srv",
+            "--allow-role",
+            "gitlab",
+            "--allow-role",
+            "ops",
+        ],
+    );
+    assert_eq!(truth(&env, &both.addr, "/repos", Some("ops"), false), 200);
+    let mut two: Vec<&str> = vec!["-o", "json", "probe", &both.addr];
+    two.extend(&a[1..]);
+    let r = env.run(&two);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let v = r.json();
+    let cell = |i: usize| {
+        v[i]["authz"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["role"] == "ops" && c["path"] == "/repos")
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(v[0]["target"], both.addr.as_str());
+    assert_eq!(cell(0)["observed"], "allow", "{v}");
+    assert_eq!(cell(0)["agrees"], true, "{v}");
+    assert_eq!(v[1]["target"], s.addr.as_str());
+    assert_eq!(cell(1)["observed"], "deny", "{v}");
+    assert_eq!(cell(1)["agrees"], false, "{v}");
 }
 
 /// Bad input: one line naming the file (and line) or the argument, exit 2, before anyone

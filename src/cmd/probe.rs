@@ -327,7 +327,12 @@ pub fn run(ctx: &Ctx, a: ProbeArgs) -> Result<u8> {
         None => probe_all(cfg.clone(), targets.clone(), a.concurrency as usize)?,
     };
     if let Some((policy, callers)) = &authz {
-        crate::cmd::probe_authz::attach(&cfg, &mut reports, &targets, policy, callers)?;
+        let shared = Arc::new(cfg.clone());
+        let jobs = targets
+            .iter()
+            .map(|t| Some((shared.clone(), t.clone(), policy.clone(), callers.clone())))
+            .collect();
+        crate::cmd::probe_authz::attach(&mut reports, jobs, a.concurrency as usize)?;
     }
     if let Some(f) = &a.prometheus {
         crate::cmd::probe_prom::write(f, &reports)?;
@@ -471,24 +476,19 @@ fn run_inventory(ctx: &Ctx, a: &ProbeArgs, inv: &std::path::Path) -> Result<u8> 
                     role: None,
                     key: None,
                 });
-                Some((&check.policy, callers))
+                Some((check.policy.clone(), callers))
             }
             None => None,
         });
         jobs.push((Arc::new(cfg), p.target.clone()));
     }
     let mut reports = probe_each(jobs.clone(), a.concurrency as usize)?;
-    for ((r, (cfg, t)), m) in reports.iter_mut().zip(&jobs).zip(&matrices) {
-        if let Some((policy, callers)) = m {
-            crate::cmd::probe_authz::attach(
-                cfg,
-                std::slice::from_mut(r),
-                std::slice::from_ref(t),
-                policy,
-                callers,
-            )?;
-        }
-    }
+    let matrices = jobs
+        .into_iter()
+        .zip(matrices)
+        .map(|((cfg, t), m)| m.map(|(policy, callers)| (cfg, t, policy, callers)))
+        .collect();
+    crate::cmd::probe_authz::attach(&mut reports, matrices, a.concurrency as usize)?;
     let failed = compare_inventory(&mut reports, &plan.probes);
     if let Some(f) = &a.prometheus {
         crate::cmd::probe_prom::write(f, &reports)?;

@@ -104,22 +104,48 @@ pub fn callers(
     Ok(out)
 }
 
-/// Run the matrix of every report's target and attach it.
+/// One matrix to run: the target's configuration, the target, its policy and callers.
+pub type Matrix = (Arc<Config>, probe::Target, Policy, Vec<Caller>);
+
+/// Run the matrix of every report that has one (`jobs[i]` for `reports[i]`), in one
+/// runtime, at most `concurrency` targets at once, and attach each to its report.
 pub fn attach(
-    cfg: &Config,
     reports: &mut [TargetReport],
-    targets: &[probe::Target],
-    policy: &Policy,
-    callers: &[Caller],
+    jobs: Vec<Option<Matrix>>,
+    concurrency: usize,
 ) -> Result<()> {
+    if jobs.iter().all(Option::is_none) {
+        return Ok(());
+    }
     let rt = crate::cmd::runtime()?;
-    let cfg = Arc::new(cfg.clone());
-    rt.block_on(async {
-        for (r, t) in reports.iter_mut().zip(targets) {
-            let cells = probe::run::authz_matrix(cfg.clone(), t.clone(), policy, callers).await;
-            r.authz = Some(cells);
+    let cells = rt.block_on(async {
+        let sem = Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
+        let handles: Vec<_> = jobs
+            .into_iter()
+            .map(|job| {
+                let sem = sem.clone();
+                job.map(|(cfg, target, policy, callers)| {
+                    tokio::spawn(async move {
+                        let _permit = sem.acquire_owned().await.ok();
+                        probe::run::authz_matrix(cfg, target, &policy, &callers).await
+                    })
+                })
+            })
+            .collect();
+        let mut out = Vec::with_capacity(handles.len());
+        for h in handles {
+            out.push(match h {
+                Some(h) => Some(h.await),
+                None => None,
+            });
         }
+        out
     });
+    for (r, c) in reports.iter_mut().zip(cells) {
+        if let Some(c) = c {
+            r.authz = Some(c.map_err(Error::internal)?);
+        }
+    }
     Ok(())
 }
 
