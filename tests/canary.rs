@@ -366,6 +366,19 @@ fn a_canary_that_is_not_revoked_is_not_used_and_explicit_flags_need_both() {
         "{}",
         r.stderr
     );
+    // `check` (the monitoring command) fails on it too: the revocation test is gone.
+    let c = env.run(&["-o", "json", "check", "--within", "1d"]);
+    assert_eq!(c.code, 1, "{}{}", c.stdout, c.stderr);
+    let v = c.json();
+    assert!(
+        v["problems"].as_array().unwrap().iter().any(|p| p
+            .as_str()
+            .unwrap()
+            .contains("probe cannot tell whether servers enforce revocation")),
+        "{v}"
+    );
+    env.run(&["cert", "canary"]).ok();
+    env.run(&["check", "--within", "1d"]).ok();
     let p = env.pki().join("certs/canary/canary.crt");
     env.run(&["probe", &s.addr, "--revoked-cert", p.to_str().unwrap()])
         .usage_error(&["--revoked-key"]);

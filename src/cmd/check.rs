@@ -591,8 +591,13 @@ pub fn run(ctx: &Ctx, a: CheckArgs) -> Result<u8> {
     let (certificates, live) = live_certificates(ctx, &gens, now, a.within)?;
     let cas = bundle_cas(store, &gens, Some(&live), now, a.within)?;
     let crls = crl_items(store, &gens, now, a.crl_within)?;
-    let (problems, unlisted) =
+    let (mut problems, mut unlisted) =
         find_problems(store, &gens, now, &certificates, &cas, crls.as_deref());
+    // The revoked canary that `probe` tries: once made, it is kept usable.
+    if let Some(c) = crate::pki::canary::check(store, now)? {
+        unlisted.push(c.clone());
+        problems.push(c);
+    }
     let report = Report {
         at: now,
         within: fmt_within(a.within),

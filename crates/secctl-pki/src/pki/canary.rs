@@ -145,6 +145,26 @@ pub fn is_current(state: &State, now: OffsetDateTime) -> bool {
         if record.not_after - now >= Duration::days(RENEW_WITHIN_DAYS))
 }
 
+/// What `check` reports of the canary: why it cannot be tried, or that it expires within
+/// `RENEW_WITHIN_DAYS`; None when it is current or there is none (nobody asked for one).
+pub fn check(store: &Store, now: OffsetDateTime) -> Result<Option<String>> {
+    let state = state(store, now)?;
+    if let Some(problem) = state.problem() {
+        return Ok(Some(problem.replace(
+            ": not tried;",
+            ": probe cannot tell whether servers enforce revocation;",
+        )));
+    }
+    Ok(match &state {
+        State::Ready { record, .. } if !is_current(&state, now) => Some(format!(
+            "canary (serial {}) expires {}: run `secctl cert canary` to issue a revoked one",
+            record.serial,
+            record.not_after.date()
+        )),
+        _ => None,
+    })
+}
+
 /// What `mint` made.
 #[derive(Debug, Serialize)]
 pub struct Minted {
