@@ -124,7 +124,8 @@ pub fn run(cli: Cli) -> Result<u8> {
     };
     // What the command changed goes back to etcd even when it failed afterwards (its
     // writes are crash-consistent); the command's own error comes first.
-    let mut finished = session.map(crate::etcd::Session::finish);
+    // The etcd backend's error becomes the binary's here, once, with its exit class.
+    let mut finished = session.map(|s| s.finish().map_err(Error::from));
     if holding {
         // The certificates are handed out once etcd has their records; never otherwise.
         match finished {

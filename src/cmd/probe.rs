@@ -310,7 +310,7 @@ pub fn run(ctx: &Ctx, a: ProbeArgs) -> Result<u8> {
         .targets
         .iter()
         .map(|t| probe::parse_target(t))
-        .collect::<Result<Vec<_>>>()?;
+        .collect::<std::result::Result<Vec<_>, _>>()?;
     if let Some(f) = &a.targets_file {
         targets.extend(read_targets_file(f)?);
     }

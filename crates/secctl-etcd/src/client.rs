@@ -18,7 +18,8 @@ use hyper_util::rt::TokioIo;
 use serde_json::{json, Value};
 use tokio::net::TcpStream;
 
-use crate::error::{Error, Result};
+use crate::error::Error;
+use crate::errors::{EtcdError, Result};
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
@@ -119,8 +120,8 @@ impl Client {
         format!("etcd {}", self.ep.members.join(","))
     }
 
-    fn unreachable(&self, why: String) -> Error {
-        Error::io(
+    fn unreachable(&self, why: String) -> EtcdError {
+        EtcdError::cluster(
             format!(
                 "{} (no member answered within {:?})",
                 self.describe(),
@@ -153,7 +154,7 @@ impl Client {
                     // Not leader / no leader / timeouts: another member may do better.
                     last = format!("{member}: HTTP {status} {msg}");
                     if status < 500 && !msg.contains("leader") && !msg.contains("timed out") {
-                        return Err(Error::io(
+                        return Err(EtcdError::cluster(
                             format!("{}: {path}", self.describe()),
                             std::io::Error::other(last),
                         ));
@@ -319,18 +320,18 @@ impl Client {
                 let k = v["key"].as_str().unwrap_or("");
                 let key = B64
                     .decode(k)
-                    .map_err(|_| Error::internal("etcd lock: key not base64"))?;
+                    .map_err(|_| EtcdError::internal("etcd lock: key not base64"))?;
                 Ok(String::from_utf8_lossy(&key).into_owned())
             }
-            Ok(Ok((s, v))) => Err(Error::io(
+            Ok(Ok((s, v))) => Err(EtcdError::cluster(
                 format!("{}: taking the lock", self.describe()),
                 std::io::Error::other(format!("HTTP {s} {v}")),
             )),
-            Ok(Err(e)) => Err(Error::io(
+            Ok(Err(e)) => Err(EtcdError::cluster(
                 format!("{}: taking the lock", self.describe()),
                 e,
             )),
-            Err(_) => Err(Error::io(
+            Err(_) => Err(EtcdError::cluster(
                 format!("{}: taking the lock", self.describe()),
                 std::io::Error::new(
                     std::io::ErrorKind::TimedOut,
@@ -385,7 +386,7 @@ fn int(v: &Value) -> i64 {
 }
 
 fn parse_kv(kv: &Value) -> Result<Kv> {
-    let bad = || Error::internal("etcd answered a key that is not base64");
+    let bad = || EtcdError::internal("etcd answered a key that is not base64");
     let key = B64
         .decode(kv["key"].as_str().unwrap_or(""))
         .map_err(|_| bad())?;

@@ -28,6 +28,9 @@
 use secctl_pki::{error, ground, pki, tlsconf};
 
 pub mod client;
+pub mod errors;
+
+pub use errors::EtcdError;
 
 use std::collections::HashMap;
 use std::fs;
@@ -36,7 +39,8 @@ use std::time::Duration;
 
 use client::{Client, Cmp, Endpoints, Op, TlsFiles};
 
-use crate::error::{Error, Result};
+use crate::error::Error;
+use crate::errors::Result;
 use crate::pki::fsio;
 
 /// A parsed `etcd://` store address.
@@ -51,11 +55,9 @@ pub struct StoreUrl {
 impl StoreUrl {
     /// Parse `etcd://HOST:PORT[,HOST:PORT...]/PREFIX`.
     pub fn parse(s: &str) -> Result<StoreUrl> {
-        let bad = |why: &str| {
-            Error::input(
-                s,
-                format!("{why} (expected etcd://HOST:PORT[,HOST:PORT...]/PREFIX)"),
-            )
+        let bad = |why: &str| EtcdError::Url {
+            url: s.to_string(),
+            problem: format!("{why} (expected etcd://HOST:PORT[,HOST:PORT...]/PREFIX)"),
         };
         let rest = s
             .strip_prefix("etcd://")
@@ -222,7 +224,7 @@ fn encode(mode: u32, content: &[u8]) -> Vec<u8> {
 }
 
 fn decode(key: &str, v: &[u8]) -> Result<(u32, Vec<u8>)> {
-    let bad = || Error::input(key, "not a secctl state value (mode line missing)");
+    let bad = || EtcdError::value(key, "not a secctl state value (mode line missing)");
     let nl = v.iter().position(|b| *b == b'\n').ok_or_else(bad)?;
     let mode = std::str::from_utf8(&v[..nl])
         .ok()
@@ -258,7 +260,7 @@ fn walk(root: &Path) -> Result<Vec<(String, fs::Metadata)>> {
         let rd = match fs::read_dir(&d) {
             Ok(r) => r,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(Error::io(format!("reading {}", d.display()), e)),
+            Err(e) => return Err(Error::io(format!("reading {}", d.display()), e).into()),
         };
         for e in rd {
             let e = e.map_err(|e| Error::io(format!("reading {}", d.display()), e))?;
@@ -362,7 +364,7 @@ impl Session {
             // Held only while the key exists: checked once more before any use.
             let (kvs, _) = c.range_prefix(&key, true).await?;
             if !kvs.iter().any(|kv| kv.key == key) {
-                return Err(Error::io(
+                return Err(EtcdError::cluster(
                     format!("{}: taking the lock", c.describe()),
                     std::io::Error::other("the lock was granted after its lease expired"),
                 ));
@@ -484,7 +486,7 @@ impl Session {
         }
         for (rel, mod_revision) in fetch {
             let kv = values.remove(&rel).ok_or_else(|| {
-                Error::io(
+                EtcdError::cluster(
                     format!("{}: reading", self.url.display()),
                     std::io::Error::other(format!("{prefix}{rel} vanished at revision {rev}")),
                 )
@@ -615,7 +617,7 @@ impl Session {
             if rel.ends_with(".key") {
                 // Not on etcd, and not left in the working copy either.
                 let _ = fs::remove_file(&p);
-                return Err(Error::input(
+                return Err(EtcdError::value(
                     self.url.display(),
                     format!(
                         "refusing to store the plaintext key {rel} on etcd: CA keys on etcd \
@@ -749,7 +751,7 @@ impl Session {
             }
             let window = &steps[at..end];
             let results = self.transactions(window);
-            let mut failed: Option<Error> = None;
+            let mut failed: Option<EtcdError> = None;
             for (Step { body, chunk, .. }, r) in window.iter().zip(results) {
                 let made = match r {
                     Ok(Some(made)) => made,
@@ -792,11 +794,11 @@ impl Session {
             while let Some(done) = set.join_next().await {
                 match done {
                     Ok((j, r)) => out[j] = Some(r),
-                    Err(e) => return vec![Err(Error::internal(e))],
+                    Err(e) => return vec![Err(EtcdError::internal(e))],
                 }
             }
             out.into_iter()
-                .map(|r| r.unwrap_or_else(|| Err(Error::internal("a transaction was lost"))))
+                .map(|r| r.unwrap_or_else(|| Err(EtcdError::internal("a transaction was lost"))))
                 .collect()
         })
     }
@@ -860,8 +862,8 @@ fn batches(ops: &[(Cmp, Op)]) -> Vec<&[(Cmp, Op)]> {
 
 impl Session {
     /// The error of a write-back whose compare failed.
-    fn changed_under(&self, written: usize, total: usize) -> Error {
-        Error::io(
+    fn changed_under(&self, written: usize, total: usize) -> EtcdError {
+        EtcdError::cluster(
             format!("{}: writing back", self.url.display()),
             std::io::Error::other(format!(
                 "the state on etcd changed under this command (its lock was lost, or a \
@@ -873,7 +875,7 @@ impl Session {
 
     /// A transaction's error; etcd's "request is too large" said as such, with the
     /// largest file of the request.
-    fn too_large(&self, e: Error, body: &[Op], written: usize, total: usize) -> Error {
+    fn too_large(&self, e: EtcdError, body: &[Op], written: usize, total: usize) -> EtcdError {
         if !e.to_string().contains("request is too large") {
             return e;
         }
@@ -885,7 +887,7 @@ impl Session {
             })
             .max_by_key(|(_, l)| *l)
             .unwrap_or(("", 0));
-        Error::io(
+        EtcdError::cluster(
             format!("{}: writing back", self.url.display()),
             std::io::Error::other(format!(
                 "etcd refused a request as too large (its --max-request-bytes, 1.5 MiB by \

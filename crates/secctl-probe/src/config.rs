@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use rustls::RootCertStore;
 
-use crate::error::{Error, Result};
+use crate::errors::ProbeError;
 
 /// How to probe.
 #[derive(Clone)]
@@ -64,8 +64,11 @@ impl std::fmt::Display for Target {
 }
 
 /// Parse `host:port` or `[v6]:port`; refuse anything else with a clear message.
-pub fn parse_target(s: &str) -> Result<Target> {
-    let bad = |why: &str| Error::input(s, format!("not a HOST:PORT target ({why})"));
+pub fn parse_target(s: &str) -> Result<Target, ProbeError> {
+    let bad = |why: &'static str| ProbeError::Target {
+        target: s.to_string(),
+        why,
+    };
     let (host, port) = if let Some(rest) = s.strip_prefix('[') {
         let (h, p) = rest
             .split_once("]:")

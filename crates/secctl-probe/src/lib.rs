@@ -13,12 +13,13 @@
 #![warn(missing_docs)]
 
 // The PKI core's modules, under the names this crate's files use (`crate::tlsconf`).
-use secctl_pki::{error, pki, tlsconf};
+use secctl_pki::{pki, tlsconf};
 
 pub mod authz;
 pub mod case;
 pub mod classify;
 pub mod config;
+pub mod errors;
 pub mod exchange;
 pub mod expect;
 pub mod mqtt;
@@ -38,6 +39,7 @@ pub mod websocket;
 pub mod wire;
 
 pub use config::{parse_target, Config, Policy, Target};
+pub use errors::ProbeError;
 pub use report::{Summary, TargetReport, Transport, TRANSPORTS};
 pub use row::Row;
 pub use run::{probe, probe_observed, probe_with_chain};
