@@ -106,35 +106,76 @@ pub fn check_not_reserved(name: &str, role: &str) -> Result<()> {
     )))
 }
 
-/// The state of the canary at `now`.
-pub fn state(store: &Store, now: OffsetDateTime) -> Result<State> {
-    let Some(latest) = store.records_named(NAME)?.pop() else {
-        return Ok(State::Missing);
-    };
+/// What is wrong with `record` as a canary at `now`, judged from the state alone (its
+/// revocation, its end, its issuer); None when nothing is.
+fn judge(store: &Store, record: Record, now: OffsetDateTime) -> Result<Result<Record, State>> {
     let revoked = revocation::read_log(store)?
         .iter()
-        .any(|r| r.serial.eq_ignore_ascii_case(&latest.serial));
+        .any(|r| r.serial.eq_ignore_ascii_case(&record.serial));
     if !revoked {
-        return Ok(State::NotRevoked(latest));
+        return Ok(Err(State::NotRevoked(record)));
     }
-    if latest.not_after <= now {
-        return Ok(State::Expired(latest));
+    if record.not_after <= now {
+        return Ok(Err(State::Expired(record)));
     }
     let issuing = ca::generations(store)?
         .into_iter()
         .find(|g| g.current)
         .map(|g| g.issuing.sha256_fingerprint);
-    if issuing.as_deref() != Some(latest.issuer_fingerprint.as_str()) {
-        return Ok(State::PreviousCa(latest));
+    if issuing.as_deref() != Some(record.issuer_fingerprint.as_str()) {
+        return Ok(Err(State::PreviousCa(record)));
     }
+    Ok(Ok(record))
+}
+
+/// The state of the canary at `now` on this machine: the certificate in `certs/canary/`
+/// (it may be an older canary than the state's latest, e.g. on etcd after `cert canary`
+/// on another machine: it is judged by its own record), else the state's latest canary,
+/// whose files are missing here.
+pub fn state(store: &Store, now: OffsetDateTime) -> Result<State> {
+    let Some(latest) = store.records_named(NAME)?.pop() else {
+        return Ok(State::Missing);
+    };
     let (cert, key) = paths(store);
-    if !(cert.is_file() && key.is_file()) {
-        return Ok(State::FilesMissing(latest));
-    }
-    Ok(State::Ready {
-        record: latest,
-        cert,
-        key,
+    let on_disk = if cert.is_file() && key.is_file() {
+        let (_, info) = crate::pki::inspect::read_cert_file(&cert)?;
+        store.record(&info.serial)?
+    } else {
+        None
+    };
+    Ok(match on_disk {
+        None => match judge(store, latest, now)? {
+            Ok(record) => State::FilesMissing(record),
+            Err(state) => state,
+        },
+        Some(record) => match judge(store, record, now)? {
+            Ok(record) => State::Ready { record, cert, key },
+            Err(state) => state,
+        },
+    })
+}
+
+/// What `check` reports of the state's canary (its latest; its files are a matter of the
+/// machine that probes): why `probe` could not use it, or that it ends within
+/// `RENEW_WITHIN_DAYS`; None when it is current or there is none (nobody asked for one).
+pub fn check(store: &Store, now: OffsetDateTime) -> Result<Option<String>> {
+    let Some(latest) = store.records_named(NAME)?.pop() else {
+        return Ok(None);
+    };
+    let fix = "run `secctl cert canary` to issue a revoked one";
+    Ok(match judge(store, latest, now)? {
+        Err(state) => state.problem().map(|p| {
+            p.replace(
+                ": not tried;",
+                ": probe cannot tell whether servers enforce revocation;",
+            )
+        }),
+        Ok(r) if r.not_after - now < Duration::days(RENEW_WITHIN_DAYS) => Some(format!(
+            "canary (serial {}) expires {}: {fix}",
+            r.serial,
+            r.not_after.date()
+        )),
+        Ok(_) => None,
     })
 }
 
@@ -143,26 +184,6 @@ pub fn state(store: &Store, now: OffsetDateTime) -> Result<State> {
 pub fn is_current(state: &State, now: OffsetDateTime) -> bool {
     matches!(state, State::Ready { record, .. }
         if record.not_after - now >= Duration::days(RENEW_WITHIN_DAYS))
-}
-
-/// What `check` reports of the canary: why it cannot be tried, or that it expires within
-/// `RENEW_WITHIN_DAYS`; None when it is current or there is none (nobody asked for one).
-pub fn check(store: &Store, now: OffsetDateTime) -> Result<Option<String>> {
-    let state = state(store, now)?;
-    if let Some(problem) = state.problem() {
-        return Ok(Some(problem.replace(
-            ": not tried;",
-            ": probe cannot tell whether servers enforce revocation;",
-        )));
-    }
-    Ok(match &state {
-        State::Ready { record, .. } if !is_current(&state, now) => Some(format!(
-            "canary (serial {}) expires {}: run `secctl cert canary` to issue a revoked one",
-            record.serial,
-            record.not_after.date()
-        )),
-        _ => None,
-    })
 }
 
 /// What `mint` made.
