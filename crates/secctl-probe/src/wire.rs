@@ -157,6 +157,8 @@ pub struct Prober {
     verdicts: Arc<tls::VerdictCache>,
     /// The verifier of the bundle (built once).
     webpki: Option<Arc<WebPkiServerVerifier>>,
+    /// The key-exchange group the server chose last (see [`TicketWatch`]).
+    kx: Arc<std::sync::Mutex<Option<rustls::NamedGroup>>>,
 }
 
 fn connect_words(e: &std::io::Error) -> String {
@@ -195,6 +197,7 @@ impl Prober {
             chain: std::sync::Mutex::new(Vec::new()),
             verdicts: Arc::default(),
             webpki,
+            kx: Arc::default(),
         }
     }
 
@@ -350,7 +353,10 @@ impl Prober {
             self.verdicts.clone(),
         ));
         let resolver = Arc::new(tls::RecordingResolver::new(self.key(id)));
-        let tickets = Arc::new(TicketWatch::default());
+        let tickets = Arc::new(TicketWatch {
+            kx: self.kx.clone(),
+            ..TicketWatch::default()
+        });
         let vs: &[&rustls::SupportedProtocolVersion] = match versions {
             Versions::Any => &[&rustls::version::TLS13, &rustls::version::TLS12],
             Versions::Tls12 => &[&rustls::version::TLS12],
