@@ -38,7 +38,12 @@ pub fn run(ctx: &Ctx, a: &VerifyArgs) -> Result<u8> {
         None => OffsetDateTime::now_utc(),
     };
     let with_cert = cfg.client.is_some();
-    let rt = crate::cmd::runtime()?;
+    // One target: a single-threaded runtime, as `probe` uses for one (no cross-thread
+    // wake-ups on the critical path, no worker threads to start).
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io("starting the async runtime", e))?;
     let (report, chain) = rt.block_on(probe::probe_with_chain(Arc::new(cfg), t.clone()));
     // The protocol checked: the one asked for, or (auto) the one the port answered over
     // TLS; plain TLS when none answered.

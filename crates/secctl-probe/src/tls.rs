@@ -184,18 +184,30 @@ impl ResolvesClientCert for RecordingResolver {
 /// and rustls servers send tickets only after they accepted the client's Finished (and its
 /// certificate): a ticket is the server's word that the handshake, identity included, went
 /// through.
+///
+/// It does keep one thing, shared by the connections of one target: the key-exchange group
+/// of the last completed TLS 1.3 handshake, which a later ClientHello offers its key share
+/// for. A server that accepts only a group other than the client's first (gRPC core:
+/// P-256 only) otherwise answers every ClientHello with a HelloRetryRequest, a round trip
+/// more per connection. No session state: the group is the one the server chose anyway.
 #[derive(Debug, Default)]
 pub struct TicketWatch {
     /// A ticket arrived.
     pub seen: AtomicBool,
     /// Woken when a ticket arrives.
     pub notify: tokio::sync::Notify,
+    /// The group the server chose last (shared by the connections of one target).
+    pub kx: Arc<Mutex<Option<rustls::NamedGroup>>>,
 }
 
 impl rustls::client::ClientSessionStore for TicketWatch {
-    fn set_kx_hint(&self, _: ServerName<'static>, _: rustls::NamedGroup) {}
+    fn set_kx_hint(&self, _: ServerName<'static>, group: rustls::NamedGroup) {
+        if let Ok(mut k) = self.kx.lock() {
+            *k = Some(group);
+        }
+    }
     fn kx_hint(&self, _: &ServerName<'_>) -> Option<rustls::NamedGroup> {
-        None
+        self.kx.lock().ok().and_then(|k| *k)
     }
     fn set_tls12_session(
         &self,

@@ -62,6 +62,88 @@ const GREETING_SLACK: std::time::Duration = std::time::Duration::from_millis(100
 /// request is sent.
 const SETTLE: std::time::Duration = std::time::Duration::from_millis(500);
 
+/// What the first round has shown so far of the facts that decide whether the WebSocket
+/// upgrade and the TLS 1.0/1.1 ClientHellos are made. Each fact only ever turns true as
+/// the round goes on, so a step whose condition holds starts at once, before the round
+/// ends; one whose condition still does not hold when the round ended is not made. The
+/// decision is the one the finished first round would give: only its timing changes.
+#[derive(Clone, Default)]
+struct Facts {
+    /// The plaintext HTTP/1.1 GETs ended: whether one was answered (other than by "TLS
+    /// required"), and whether every one found the port unreachable.
+    http1: Option<(bool, bool)>,
+    /// The `tls` row of no certificate or of the throwaway one negotiated a version or was
+    /// refused: the port speaks TLS.
+    tls_spoken: bool,
+    /// Some identity was answered over HTTP/1.1 over TLS, or refused by the handshake.
+    https1: bool,
+    /// The first round ended: what is not shown by now will not be.
+    ended: bool,
+}
+
+/// [`Facts`] as the first round publishes them, for the steps waiting on them.
+struct Early {
+    tx: tokio::sync::watch::Sender<Facts>,
+}
+
+impl Default for Early {
+    fn default() -> Early {
+        Early {
+            tx: tokio::sync::watch::Sender::new(Facts::default()),
+        }
+    }
+}
+
+impl Early {
+    /// The plaintext HTTP/1.1 GETs ended with `fates`.
+    fn http1(&self, fates: &[Fate]) {
+        let answered = fates.iter().any(
+            |f| matches!(f, Fate::Answer(a) if a.denial != super::observation::Denial::TlsRequired),
+        );
+        let unreachable = fates.iter().all(|f| matches!(f, Fate::Unreachable(_)));
+        self.tx
+            .send_modify(|e| e.http1 = Some((answered, unreachable)));
+    }
+
+    /// The `tls` row of identity `id` (as recorded so far).
+    fn tls_row(&self, id: Identity, tls: &Attempt) {
+        let refused = matches!(tls.fate, Fate::Refused(_));
+        let spoken = matches!(id, Identity::NoCert | Identity::Throwaway)
+            && (tls.hs.version.is_some() || refused);
+        self.tx.send_if_modified(|e| {
+            let before = (e.tls_spoken, e.https1);
+            e.tls_spoken |= spoken;
+            e.https1 |= refused;
+            before != (e.tls_spoken, e.https1)
+        });
+    }
+
+    /// One HTTP/1.1 GET over TLS ended.
+    fn https1(&self, a: &Attempt) {
+        if matches!(a.fate, Fate::Answer(_)) {
+            self.tx
+                .send_if_modified(|e| !std::mem::replace(&mut e.https1, true));
+        }
+    }
+
+    /// The first round ended.
+    fn first_round_ended(&self) {
+        self.tx.send_modify(|e| e.ended = true);
+    }
+
+    /// The facts once `ready` holds of them.
+    async fn wait(&self, ready: impl Fn(&Facts) -> bool) -> Facts {
+        let mut rx = self.tx.subscribe();
+        let r = rx.wait_for(|e| ready(e)).await.map(|e| e.clone());
+        r.unwrap_or_else(|_| rx.borrow().clone())
+    }
+
+    /// Whether `fact` holds, once it does or the first round ended.
+    async fn until(&self, fact: impl Fn(&Facts) -> bool) -> bool {
+        fact(&self.wait(|e| e.ended || fact(e)).await)
+    }
+}
+
 /// Probing one target.
 pub struct Prober {
     cfg: Arc<Config>,
@@ -75,6 +157,8 @@ pub struct Prober {
     verdicts: Arc<tls::VerdictCache>,
     /// The verifier of the bundle (built once).
     webpki: Option<Arc<WebPkiServerVerifier>>,
+    /// The key-exchange group the server chose last (see [`TicketWatch`]).
+    kx: Arc<std::sync::Mutex<Option<rustls::NamedGroup>>>,
 }
 
 fn connect_words(e: &std::io::Error) -> String {
@@ -113,6 +197,7 @@ impl Prober {
             chain: std::sync::Mutex::new(Vec::new()),
             verdicts: Arc::default(),
             webpki,
+            kx: Arc::default(),
         }
     }
 
@@ -268,7 +353,10 @@ impl Prober {
             self.verdicts.clone(),
         ));
         let resolver = Arc::new(tls::RecordingResolver::new(self.key(id)));
-        let tickets = Arc::new(TicketWatch::default());
+        let tickets = Arc::new(TicketWatch {
+            kx: self.kx.clone(),
+            ..TicketWatch::default()
+        });
         let vs: &[&rustls::SupportedProtocolVersion] = match versions {
             Versions::Any => &[&rustls::version::TLS13, &rustls::version::TLS12],
             Versions::Tls12 => &[&rustls::version::TLS12],
@@ -592,7 +680,7 @@ impl Prober {
     /// Every TLS attempt of one identity. The handshake of the `tls` row (ALPN h2 and
     /// http/1.1) carries on with HTTP/2 when the server chose it, or with the HTTP/1.1 GET
     /// of the first path: one handshake fewer per identity.
-    async fn identity(&self, id: Identity, paths: &[String]) -> IdentityObs {
+    async fn identity(&self, id: Identity, paths: &[String], early: &Early) -> IdentityObs {
         let first = async {
             let (r, hs, _) = self.tls(id, &[b"h2", b"http/1.1"], Versions::Any).await;
             let tls = Attempt {
@@ -602,6 +690,7 @@ impl Prober {
                     Err(f) => f.clone(),
                 },
             };
+            early.tls_row(id, &tls);
             let h2_alpn = hs.alpn.as_deref() == Some("h2");
             let carried = match r {
                 Err(f) => Carried::Failed(f),
@@ -614,7 +703,11 @@ impl Prober {
         let https1 = exchange::join_all(
             paths
                 .iter()
-                .map(|p| self.https1_get(id, p, Versions::Any))
+                .map(|p| async move {
+                    let a = self.https1_get(id, p, Versions::Any).await;
+                    early.https1(&a);
+                    a
+                })
                 .collect(),
         );
         let ((tls, hs, carried), https1) = tokio::join!(first, https1);
@@ -645,6 +738,8 @@ impl Prober {
             }
             Carried::Failed(f) => (vec![attempt(f.clone()); paths.len()], attempt(f)),
         };
+        // The `tls` row's fate as finally recorded (a late refusal included).
+        early.tls_row(id, &tls);
         IdentityObs {
             tls,
             https1,
@@ -654,20 +749,26 @@ impl Prober {
         }
     }
 
-    async fn plain(&self, paths: &[String]) -> (Vec<Fate>, Vec<Fate>, Fate) {
-        let http1 = exchange::join_all(
-            paths
-                .iter()
-                .map(|p| async move {
-                    match self.tcp().await {
-                        Ok(mut s) => {
-                            exchange::http1_get(&mut s, &self.authority, p, self.cfg.timeout).await
+    async fn plain(&self, paths: &[String], early: &Early) -> (Vec<Fate>, Vec<Fate>, Fate) {
+        let http1 = async {
+            let http1 = exchange::join_all(
+                paths
+                    .iter()
+                    .map(|p| async move {
+                        match self.tcp().await {
+                            Ok(mut s) => {
+                                exchange::http1_get(&mut s, &self.authority, p, self.cfg.timeout)
+                                    .await
+                            }
+                            Err(f) => f,
                         }
-                        Err(f) => f,
-                    }
-                })
-                .collect(),
-        );
+                    })
+                    .collect(),
+            )
+            .await;
+            early.http1(&http1);
+            http1
+        };
         let h2c = async {
             match self.tcp().await {
                 Ok(s) => {
@@ -683,27 +784,52 @@ impl Prober {
         (http1, h2c, grpc)
     }
 
-    /// Everything the probe does against the target.
+    /// Everything the probe does against the target. The WebSocket upgrade and the TLS
+    /// 1.0/1.1 ClientHellos run alongside the first round, each started as soon as what the
+    /// first round has shown makes it due (see [`Early`]); the service protocols and the
+    /// idle connections follow the first round.
     pub async fn observe(&self) -> Observations {
         let paths = self.cfg.paths.clone();
+        let early = Early::default();
+        let main = async {
+            let o = self.first_round(&paths, &early).await;
+            early.first_round_ended();
+            self.services_and_idles(o).await
+        };
+        let legacy = async {
+            if early.until(|e| e.tls_spoken).await {
+                let (v10, v11) = tokio::join!(self.legacy(0x0301), self.legacy(0x0302));
+                vec![v10, v11]
+            } else {
+                vec![]
+            }
+        };
+        let (mut o, websocket, legacy) = tokio::join!(main, self.websocket(&paths, &early), legacy);
+        (o.websocket, o.legacy) = (Some(websocket), legacy);
+        o
+    }
+
+    /// The first round: plaintext HTTP/1.1, h2c and gRPC; every identity over TLS; the TLS
+    /// 1.2 handshake; then the TLS 1.2 retries of the paths every identity was denied.
+    async fn first_round(&self, paths: &[String], early: &Early) -> Observations {
         let given = async {
             if self.cfg.client.is_some() {
-                Some(self.identity(Identity::Given, &paths).await)
+                Some(self.identity(Identity::Given, paths, early).await)
             } else {
                 None
             }
         };
         let revoked = async {
             if self.cfg.revoked.is_some() {
-                Some(self.identity(Identity::Revoked, &paths).await)
+                Some(self.identity(Identity::Revoked, paths, early).await)
             } else {
                 None
             }
         };
         let ((http1, h2c, grpc), none, throwaway, given, revoked, tls12) = tokio::join!(
-            self.plain(&paths),
-            self.identity(Identity::NoCert, &paths),
-            self.identity(Identity::Throwaway, &paths),
+            self.plain(paths, early),
+            self.identity(Identity::NoCert, paths, early),
+            self.identity(Identity::Throwaway, paths, early),
             given,
             revoked,
             self.tls_attempt(Identity::NoCert, Versions::Tls12)
@@ -736,8 +862,8 @@ impl Prober {
             .await;
             renegotiation = retry.into_iter().zip(attempts).collect();
         }
-        let mut o = Observations {
-            paths,
+        Observations {
+            paths: paths.to_vec(),
             http1,
             h2c,
             grpc,
@@ -751,26 +877,14 @@ impl Prober {
             greeting: None,
             websocket: None,
             legacy: vec![],
-        };
-        let tls_spoken = [&o.none, &o.throwaway]
-            .iter()
-            .any(|i| i.tls.hs.version.is_some() || matches!(i.tls.fate, Fate::Refused(_)));
-        // The service protocols, the WebSocket upgrade and the TLS 1.0/1.1 ClientHellos at
-        // the same time.
-        let legacy = async {
-            if tls_spoken {
-                let (v10, v11) = tokio::join!(self.legacy(0x0301), self.legacy(0x0302));
-                vec![v10, v11]
-            } else {
-                vec![]
-            }
-        };
-        let ((services, greeting), websocket, legacy) =
-            tokio::join!(self.services(&o), self.websocket(&o), legacy);
-        (o.services, o.greeting, o.websocket, o.legacy) =
-            (services, greeting, Some(websocket), legacy);
-        // Admitted by the handshake, answered by no request over TLS (HTTP, gRPC or a
-        // service): is a fresh connection closed on the spot even when no request is made?
+        }
+    }
+
+    /// After the first round: the service protocols, then, for each identity admitted by
+    /// the handshake and answered by no request over TLS (HTTP, gRPC or a service), whether
+    /// a fresh connection is closed on the spot even when no request is made.
+    async fn services_and_idles(&self, mut o: Observations) -> Observations {
+        (o.services, o.greeting) = self.services(&o).await;
         let mut idles = Vec::new();
         for (k, id) in [
             Identity::NoCert,
@@ -817,26 +931,15 @@ impl Prober {
     /// the certificate it wants, nothing shows whether it speaks HTTP: every identity tries,
     /// as on https1). A connection of its own each: the requests of the first round
     /// (`Connection: close`, HTTP/2 on the `tls` row's connection where the server chose
-    /// it) cannot carry an upgrade without changing what they observe.
-    async fn websocket(&self, o: &Observations) -> WebSocketObs {
-        let path = o.paths.first().cloned().unwrap_or_else(|| "/".into());
-        let http1 = o.http1.iter().any(
-            |f| matches!(f, Fate::Answer(a) if a.denial != super::observation::Denial::TlsRequired),
-        );
-        let ids = || {
-            [
-                Some(&o.none),
-                Some(&o.throwaway),
-                o.given.as_ref(),
-                o.revoked.as_ref(),
-            ]
-            .into_iter()
-            .flatten()
-        };
-        let https1 = ids().any(|i| i.https1.iter().any(|a| matches!(a.fate, Fate::Answer(_))))
-            || ids().any(|i| matches!(i.tls.fate, Fate::Refused(_)));
-        let unreachable = o.http1.iter().all(|f| matches!(f, Fate::Unreachable(_)));
+    /// it) cannot carry an upgrade without changing what they observe. Each part starts as
+    /// soon as the first round has shown it due, or ends not tried when the first round
+    /// ended without showing it.
+    async fn websocket(&self, paths: &[String], early: &Early) -> WebSocketObs {
+        let path = paths.first().cloned().unwrap_or_else(|| "/".into());
         let plain = async {
+            // The plaintext GETs decide, and they are known before the round ends.
+            let e = early.wait(|e| e.http1.is_some()).await;
+            let (http1, unreachable) = e.http1.unwrap_or((false, false));
             if unreachable {
                 Err("not tried: unreachable".to_string())
             } else if !http1 {
@@ -851,10 +954,13 @@ impl Prober {
             }
         };
         let tls = async {
-            if unreachable {
+            let e = early
+                .wait(|e| e.http1.is_some() && (e.https1 || e.ended))
+                .await;
+            if e.http1.is_none_or(|(_, unreachable)| unreachable) {
                 return (Err("not tried: unreachable".to_string()), None);
             }
-            if !https1 {
+            if !e.https1 {
                 return (
                     Err("not tried: no HTTP/1.1 answer over TLS, no identity refused".to_string()),
                     None,
