@@ -445,6 +445,18 @@ fn h2_failure(e: &h2::Error, tls: bool, seen: &[u8]) -> Fate {
     if let Some(io) = e.get_io() {
         return io_fate(io, tls);
     }
+    // The server spoke HTTP/2 and ended the stream (RST_STREAM) or the connection
+    // (GOAWAY): no answer, and no evidence of admission or refusal either.
+    if let (true, Some(r)) = (e.is_remote(), e.reason()) {
+        if e.is_reset() {
+            return Fate::Other(format!("HTTP/2 stream reset by the server ({r:?})"));
+        }
+        if e.is_go_away() {
+            return Fate::Other(format!(
+                "HTTP/2 connection closed by the server (GOAWAY {r:?})"
+            ));
+        }
+    }
     if seen.is_empty() {
         return Fate::Closed;
     }
@@ -810,6 +822,52 @@ mod tests {
             matches!(&out[1], Fate::Answer(a) if a.grpc && a.code == 0),
             "{out:?}"
         );
+    }
+
+    /// A server that resets every stream (RST_STREAM REFUSED_STREAM): every call ends at
+    /// once with what was seen, neither an answer nor a refusal.
+    #[tokio::test]
+    async fn a_port_that_resets_every_stream_says_so() {
+        let (client, server) = tokio::io::duplex(1 << 16);
+        tokio::spawn(async move {
+            let mut conn = h2::server::handshake(server).await.expect("handshake");
+            while let Some(Ok((_req, mut respond))) = conn.accept().await {
+                respond.send_reset(h2::Reason::REFUSED_STREAM);
+            }
+        });
+        let out = h2_calls(client, "x", false, &calls(), Duration::from_secs(30)).await;
+        for o in &out {
+            assert!(
+                matches!(o, Fate::Other(w) if w == "HTTP/2 stream reset by the server (REFUSED_STREAM)"),
+                "{out:?}"
+            );
+        }
+    }
+
+    /// A server that answers the HTTP/2 preface in HTTP/1.1: the row says so (an
+    /// HTTP/1.1 400 is not a refusal of anyone).
+    #[tokio::test]
+    async fn an_http1_answer_to_the_preface_is_named() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let (client, mut server) = tokio::io::duplex(1 << 16);
+        tokio::spawn(async move {
+            let mut b = [0u8; 64];
+            let _ = server.read(&mut b).await;
+            let _ = server
+                .write_all(
+                    b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                )
+                .await;
+            let _ = server.shutdown().await;
+        });
+        let out = h2_calls(client, "x", false, &calls(), Duration::from_secs(30)).await;
+        for o in &out {
+            assert!(
+                matches!(o, Fate::Other(w)
+                    if w == "answered HTTP/1.1 to the HTTP/2 preface (HTTP/1.1 400 Bad Request)"),
+                "{out:?}"
+            );
+        }
     }
 
     /// A GET the server never answers, on a port that answered gRPC on another stream:
