@@ -33,6 +33,8 @@ use clap::FromArgMatches;
 /// exit code of the contract (0 ok, 1 check failed, 2 bad input, 3 I/O, 4 internal).
 pub fn main_entry() -> ExitCode {
     harden_process();
+    // Still the only thread: the umask can be read by setting it and putting it back.
+    crate::pki::fsio::learn_umask_single_threaded();
     // Parsed by the bare derive definition: the examples and completion hints `cli::command`
     // adds change nothing in parsing and take longer to build than most commands take to
     // run; help is rendered from the full command, parsed again below.
