@@ -404,7 +404,7 @@ pub fn examples(path: &str) -> Option<&'static str> {
 }
 
 /// The full clap command: the derive definition plus every command's examples (after its
-/// help), and file or directory completion hints. Parsing, completions and man pages use it.
+/// help), and file or directory completion hints. Help, completions and man pages use it.
 pub fn command() -> clap::Command {
     decorate(Cli::command(), "")
 }
@@ -457,6 +457,19 @@ fn decorate(cmd: clap::Command, path: &str) -> clap::Command {
 #[derive(Debug, Parser)]
 #[command(name = "secctl", version, propagate_version = true, after_help = EXIT_CODES)]
 pub struct Cli {
+    /// The global options (accepted before and after the command's name).
+    #[command(flatten)]
+    pub globals: Globals,
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The global options of every command, apart from [`Cli`] so that [`parse_leaf`] can add
+/// them to one command alone.
+#[derive(Debug, Args)]
+#[group(skip)]
+pub struct Globals {
     /// State directory (CA, records, issued certificates).
     #[arg(
         long,
@@ -517,9 +530,6 @@ pub struct Cli {
     #[arg(long, global = true, default_value_t = 5.0, value_name = "SECONDS",
           help_heading = GLOBAL)]
     pub etcd_timeout: f64,
-    /// The command to run.
-    #[command(subcommand)]
-    pub command: Command,
 }
 
 /// Top-level commands.
@@ -1562,4 +1572,96 @@ fn reason_parser() -> impl clap::builder::TypedValueParser<Value = crate::revoca
 fn usage_parser() -> impl clap::builder::TypedValueParser<Value = crate::verify::Usage> {
     use clap::builder::TypedValueParser;
     clap::value_parser!(UsageArg).map(crate::verify::Usage::from)
+}
+
+/// The command line parsed by its command alone, when it names one of the commands below
+/// (`cert node`, `ca init`, ...): that command's arguments and the global options, nothing
+/// of the other commands. The whole tree (every command's arguments, and the global options
+/// copied into each command by clap) takes longer to build than `cert node` takes to issue.
+/// `None` whenever the full parse could differ: an option before the command's name that is
+/// not a global one, `--`, a word that is not UTF-8, another command, or any error, help
+/// or version request (the full parse then reports it as before).
+pub fn parse_leaf(args: &[std::ffi::OsString]) -> Option<Cli> {
+    use clap::FromArgMatches;
+    let globals = Globals::augment_args(clap::Command::new("secctl"));
+    let mut rest = vec![args.first()?.clone()];
+    let mut path: Vec<&str> = Vec::new();
+    let mut i = 1;
+    // Up to the command's name: global options (and their values) and the command words.
+    let leaf = loop {
+        let word = args.get(i)?.to_str()?;
+        i += 1;
+        if !word.starts_with('-') {
+            path.push(word);
+            match leaf(&path) {
+                Some(l) => break l,
+                None if path.len() < 2 => continue,
+                None => return None,
+            }
+        }
+        let (name, inline) = match word.split_once('=') {
+            Some((n, v)) => (n, Some(v)),
+            None => (word, None),
+        };
+        let arg = globals.get_arguments().find(|a| {
+            name.strip_prefix("--")
+                .is_some_and(|l| a.get_long() == Some(l))
+                || name.strip_prefix('-').is_some_and(|s| {
+                    let mut c = s.chars();
+                    c.next().is_some_and(|c| a.get_short() == Some(c)) && c.next().is_none()
+                })
+        })?;
+        rest.push(args[i - 1].clone());
+        if arg.get_action().takes_values() && inline.is_none() {
+            rest.push(args.get(i)?.clone());
+            i += 1;
+        }
+    };
+    rest.extend(args[i..].iter().cloned());
+    let cmd = Globals::augment_args((leaf.augment)(clap::Command::new(path.join("-"))));
+    let m = cmd.try_get_matches_from(rest).ok()?;
+    Some(Cli {
+        globals: Globals::from_arg_matches(&m).ok()?,
+        command: (leaf.command)(&m).ok()?,
+    })
+}
+
+/// A command [`parse_leaf`] parses alone: its arguments, and the command built from them.
+struct Leaf {
+    augment: fn(clap::Command) -> clap::Command,
+    command: fn(&clap::ArgMatches) -> Result<Command, clap::Error>,
+}
+
+/// The [`Leaf`] of a command path (its words, e.g. `["cert", "node"]`), when it is one.
+fn leaf(path: &[&str]) -> Option<Leaf> {
+    macro_rules! leaf {
+        ($args:ty, $make:expr) => {
+            Leaf {
+                augment: <$args>::augment_args,
+                command: |m| <$args as clap::FromArgMatches>::from_arg_matches(m).map($make),
+            }
+        };
+    }
+    Some(match path {
+        ["ca", "init"] => leaf!(CaInitArgs, |a| Command::Ca(CaCommand::Init(a))),
+        ["ca", "rotate"] => leaf!(CaRotateArgs, |a| Command::Ca(CaCommand::Rotate(a))),
+        ["ca", "retire"] => leaf!(CaRetireArgs, |a| Command::Ca(CaCommand::Retire(a))),
+        ["ca", "import"] => leaf!(CaImportArgs, |a| Command::Ca(CaCommand::Import(a))),
+        ["cert", "node"] => leaf!(NodeArgs, |a| Command::Cert(CertCommand::Node(a))),
+        ["cert", "client"] => leaf!(ClientArgs, |a| Command::Cert(CertCommand::Client(a))),
+        ["cert", "list"] => leaf!(ListArgs, |a| Command::Cert(CertCommand::List(a))),
+        ["cert", "sign"] => leaf!(SignArgs, |a| Command::Cert(CertCommand::Sign(a))),
+        ["cert", "renew"] => leaf!(RenewArgs, |a| Command::Cert(CertCommand::Renew(a))),
+        ["cert", "export"] => leaf!(ExportArgs, |a| Command::Cert(CertCommand::Export(a))),
+        ["revoke"] => leaf!(RevokeArgs, Command::Revoke),
+        ["verify"] => leaf!(VerifyArgs, Command::Verify),
+        ["check"] => leaf!(CheckArgs, Command::Check),
+        ["apply"] => leaf!(ApplyArgs, Command::Apply),
+        _ => return None,
+    })
+}
+
+/// What `secctl --version` prints (without its line break).
+pub fn version_line() -> String {
+    format!("secctl {}", env!("CARGO_PKG_VERSION"))
 }

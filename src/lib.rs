@@ -33,23 +33,42 @@ use clap::FromArgMatches;
 /// exit code of the contract (0 ok, 1 check failed, 2 bad input, 3 I/O, 4 internal).
 pub fn main_entry() -> ExitCode {
     harden_process();
-    // Parsed by the bare derive definition: the examples and completion hints `cli::command`
-    // adds change nothing in parsing and take longer to build than most commands take to
-    // run; help is rendered from the full command, parsed again below.
-    let parsed = <cli::Cli as clap::CommandFactory>::command()
-        .try_get_matches()
-        .and_then(|m| cli::Cli::from_arg_matches(&m));
+    // Still the only thread: the umask can be read by setting it and putting it back.
+    crate::pki::fsio::learn_umask_single_threaded();
+    // The common commands are parsed by themselves (`cli::parse_leaf`: their arguments and
+    // the global options); any other command line, or one that fails there, by the bare
+    // derive definition: the examples and completion hints `cli::command` adds change
+    // nothing in parsing and take longer to build than most commands take to run. Help is
+    // rendered with the examples, parsed again below.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // `secctl --version` alone: the line clap prints for it, without building the command
+    // tree (tests/help.rs holds them equal).
+    if let [_, v] = args.as_slice() {
+        if v == "--version" || v == "-V" {
+            let _ = writeln!(std::io::stdout().lock(), "{}", cli::version_line());
+            return ExitCode::SUCCESS;
+        }
+    }
+    let parsed = match cli::parse_leaf(&args) {
+        Some(cli) => Ok(cli),
+        None => <cli::Cli as clap::CommandFactory>::command()
+            .try_get_matches_from(&args)
+            .and_then(|m| cli::Cli::from_arg_matches(&m)),
+    };
     let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             use clap::error::ErrorKind;
+            if e.kind() == ErrorKind::DisplayVersion {
+                // `secctl 0.1.0`: nothing of the full command is in it.
+                let _ = e.print();
+                return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(error::EXIT_USAGE));
+            }
             if matches!(
                 e.kind(),
-                ErrorKind::DisplayHelp
-                    | ErrorKind::DisplayVersion
-                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+                ErrorKind::DisplayHelp | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
             ) {
-                let e = match cli::command().try_get_matches() {
+                let e = match cli::command().try_get_matches_from(&args) {
                     Err(full) if full.kind() == e.kind() => full,
                     _ => e,
                 };

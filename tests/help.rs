@@ -135,6 +135,8 @@ fn words(line: &str) -> Vec<String> {
 #[test]
 fn every_example_parses() {
     let mut n = 0;
+    // Examples `cli::parse_leaf` parses alone (each checked against the full parse).
+    let mut alone = 0;
     for (path, text) in secctl::cli::EXAMPLES {
         // Commands continue over lines ending in a backslash; `#` lines are comments.
         let mut commands: Vec<String> = Vec::new();
@@ -166,10 +168,12 @@ fn every_example_parses() {
                 r.is_ok(),
                 "example of `{path}` does not parse: {line}\n{r:?}"
             );
+            alone += usize::from(same_as_full_parse(&w));
             n += 1;
         }
     }
     assert!(n > 50, "only {n} examples");
+    assert!(alone > 20, "only {alone} examples parsed alone");
     // Every command has examples, and every example belongs to a command.
     let paths = command_paths();
     for p in &paths {
@@ -207,4 +211,74 @@ fn verify_is_not_described_as_offline_only() {
         .unwrap();
     assert!(!line.contains("offline"), "{line}");
     assert!(line.contains("HOST:PORT"), "{line}");
+}
+
+/// `cli::parse_leaf` (the common commands parsed by themselves) gives what the full parse
+/// gives, or nothing (the full parse then runs).
+fn same_as_full_parse(words: &[String]) -> bool {
+    use clap::FromArgMatches;
+    let args: Vec<std::ffi::OsString> = words.iter().map(Into::into).collect();
+    let full = secctl::cli::command()
+        .try_get_matches_from(&args)
+        .and_then(|m| secctl::cli::Cli::from_arg_matches(&m));
+    match secctl::cli::parse_leaf(&args) {
+        Some(leaf) => {
+            let full = full.unwrap_or_else(|e| panic!("{words:?}: the full parse fails: {e}"));
+            assert_eq!(format!("{leaf:?}"), format!("{full:?}"), "{words:?}");
+            true
+        }
+        None => false,
+    }
+}
+
+#[test]
+fn the_common_commands_parsed_alone_parse_as_in_the_full_tree() {
+    let w = |s: &str| -> Vec<String> { s.split(' ').map(String::from).collect() };
+    // Parsed alone: global options before, between and after the command's words.
+    for line in [
+        "secctl cert node db1 --host db1.prod.local --host 10.0.0.7 --role praefect --force",
+        "secctl --dir /x cert node db1 --host h",
+        "secctl --dir=/x -o json cert --yes node db1 --host h --insecure-dirs",
+        "secctl -o=json --etcd-timeout 2 ca init --name Prod",
+        "secctl cert node db1 --host h --dir /y -o json",
+        "secctl revoke db1 --yes",
+        "secctl --store etcd://h:2379/p --etcd-ca ca.crt cert list",
+    ] {
+        assert!(same_as_full_parse(&w(line)), "{line}: not parsed alone");
+    }
+    // Left to the full parse: errors, help, version, other commands, an option of the
+    // command before its name, `--`, a short option with its value attached.
+    for line in [
+        "secctl cert node db1",
+        "secctl cert node --help",
+        "secctl cert node -h",
+        "secctl cert node -V",
+        "secctl --version",
+        "secctl cert show db1",
+        "secctl crl",
+        "secctl --host h cert node db1",
+        "secctl cert node -- db1 --host h",
+        "secctl -ojson cert list",
+        "secctl cert node db1 --host h --dir /a --dir /b",
+        "secctl --dir",
+        "secctl",
+        "secctl cert",
+        "secctl cert nod db1 --host h",
+    ] {
+        assert!(!same_as_full_parse(&w(line)), "{line}: parsed alone");
+    }
+}
+
+#[test]
+fn version_alone_prints_what_clap_prints() {
+    let env = Env::new();
+    let clap = secctl::cli::command()
+        .try_get_matches_from(["secctl", "--version"])
+        .unwrap_err();
+    assert_eq!(clap.kind(), clap::error::ErrorKind::DisplayVersion);
+    for flag in ["--version", "-V"] {
+        let r = env.run(&[flag]);
+        assert_eq!((r.code, r.stdout.as_str()), (0, clap.to_string().as_str()));
+        assert_eq!(r.stdout, format!("{}\n", secctl::cli::version_line()));
+    }
 }

@@ -17,19 +17,19 @@ pub fn run(cli: Cli) -> Result<u8> {
     crate::ground::observe::install(Box::new(crate::output::StderrObserver));
     // The state directory: refused when another user could write it, and its files are
     // never opened through a symbolic link (as OpenSSH's StrictModes).
-    crate::pki::fsio::allow_insecure_dirs(cli.insecure_dirs);
+    crate::pki::fsio::allow_insecure_dirs(cli.globals.insecure_dirs);
     if let Command::Store(crate::cli::StoreCommand::Copy { from, to }) = &cli.command {
         let opts = etcd_options(&cli)?;
         let ctx = Ctx {
-            store: Store::new(cli.dir.clone()),
-            printer: Printer::new(cli.output),
-            yes: cli.yes,
-            passphrase_file: cli.passphrase_file.clone(),
+            store: Store::new(cli.globals.dir.clone()),
+            printer: Printer::new(cli.globals.output),
+            yes: cli.globals.yes,
+            passphrase_file: cli.globals.passphrase_file.clone(),
         };
         return store::copy(&ctx, from, to, &opts);
     }
     // On etcd, the command runs on a working copy of the state (see `crate::etcd`).
-    let session = match &cli.store {
+    let session = match &cli.globals.store {
         Some(url)
             if !matches!(
                 cli.command,
@@ -38,7 +38,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         {
             let url = crate::etcd::StoreUrl::parse(url)?;
             if let Command::Ca(crate::cli::CaCommand::Init(a)) = &cli.command {
-                if !a.encrypt_key && cli.passphrase_file.is_none() {
+                if !a.encrypt_key && cli.globals.passphrase_file.is_none() {
                     return Err(Error::input(
                         url.display(),
                         "CA keys on etcd must be encrypted: pass --encrypt-key (or \
@@ -57,7 +57,7 @@ pub fn run(cli: Cli) -> Result<u8> {
     };
     let dir = session
         .as_ref()
-        .map_or_else(|| cli.dir.clone(), |s| s.dir().to_path_buf());
+        .map_or_else(|| cli.globals.dir.clone(), |s| s.dir().to_path_buf());
     let mut tightened = None;
     if !matches!(
         cli.command,
@@ -74,9 +74,9 @@ pub fn run(cli: Cli) -> Result<u8> {
     }
     let ctx = Ctx {
         store,
-        printer: Printer::new(cli.output),
-        yes: cli.yes,
-        passphrase_file: cli.passphrase_file.clone(),
+        printer: Printer::new(cli.globals.output),
+        yes: cli.globals.yes,
+        passphrase_file: cli.globals.passphrase_file.clone(),
     };
     if let Some((d, mode)) = tightened {
         ctx.printer.note(&format!(
@@ -171,13 +171,18 @@ fn writes(c: &Command) -> bool {
 pub fn etcd_options(cli: &Cli) -> Result<crate::etcd::Options> {
     Ok(crate::etcd::Options {
         tls: cli
+            .globals
             .etcd_ca
             .as_ref()
             .map(|ca| crate::etcd::client::TlsFiles {
                 ca: ca.clone(),
-                client: cli.etcd_cert.clone().zip(cli.etcd_key.clone()),
+                client: cli
+                    .globals
+                    .etcd_cert
+                    .clone()
+                    .zip(cli.globals.etcd_key.clone()),
             }),
-        timeout: timeout_arg(cli.etcd_timeout)?,
+        timeout: timeout_arg(cli.globals.etcd_timeout)?,
         cache: crate::etcd::default_cache(),
     })
 }

@@ -486,7 +486,15 @@ pub fn bundle_pem(store: &Store) -> Result<String> {
 fn load_generation(dir: &Path, current: bool) -> Result<Generation> {
     let root_path = dir.join("root.crt");
     let root_pem = fsio::read_text(&root_path)?;
-    let (_, root) = inspect::read_cert_file(&root_path)?;
+    // Parsed from the text just read (as `inspect::read_cert_file` would read it again).
+    let root_der = crate::pki::pemfile::parse_file(
+        &root_path,
+        root_pem.as_bytes().to_vec(),
+        "CERTIFICATE",
+        "certificate",
+    )?
+    .swap_remove(0);
+    let root = CertInfo::from_der(&root_path.display().to_string(), &root_der)?;
     let inter_path = dir.join("intermediate.crt");
     let (issuing, issuing_stem) = if inter_path.exists() {
         (inspect::read_cert_file(&inter_path)?.1, "intermediate")

@@ -90,12 +90,22 @@ pub(crate) fn temp_path(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.{pid}.{n:012x}.tmp"))
 }
 
+/// The process umask, read once (process-wide on purpose: it is a fact of the process).
+static UMASK: std::sync::OnceLock<Option<u32>> = std::sync::OnceLock::new();
+
+/// Learn the process umask by setting it and putting it back: for a program's `main` to
+/// call while it has one thread (no file can be created in between), which spares every
+/// later process-wide read of `/proc/self/status` (a dozen system calls). Without it the
+/// umask is read from there.
+pub fn learn_umask_single_threaded() {
+    let old = rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
+    rustix::process::umask(old);
+    let _ = UMASK.set(Some(old.as_raw_mode()));
+}
+
 /// Whether the process umask would remove bits of `mode` (then the mode is set explicitly
 /// after creation; otherwise the creation mode is already exact and a `fchmod` is saved).
 fn umask_strips(mode: u32) -> bool {
-    use std::sync::OnceLock;
-    // Process-wide on purpose: the umask is a fact of the process, read once.
-    static UMASK: OnceLock<Option<u32>> = OnceLock::new();
     let umask = UMASK.get_or_init(|| {
         let status = fs::read_to_string("/proc/self/status").ok()?;
         let line = status.lines().find(|l| l.starts_with("Umask:"))?;
@@ -265,7 +275,10 @@ pub fn read_bytes_max(path: &Path, max: u64) -> Result<Vec<u8>> {
     } else {
         open_nofollow(path, rustix::fs::OFlags::RDONLY, 0).map_err(|e| Error::read(path, e))?
     };
-    let mut out = Vec::new();
+    // Room for a certificate, a key or a record at once: one read and the one that finds
+    // the end, instead of a 32-byte probe and reads of doubling size (seven for a
+    // certificate). Larger files grow the buffer as before.
+    let mut out = Vec::with_capacity(8 << 10);
     f.take(max + 1)
         .read_to_end(&mut out)
         .map_err(|e| Error::read(path, e))?;

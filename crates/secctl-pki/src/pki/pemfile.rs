@@ -101,8 +101,18 @@ pub fn read_file(
     tag: &str,
     what: &str,
 ) -> crate::error::Result<Vec<Vec<u8>>> {
-    use crate::error::Error;
     let bytes = crate::pki::fsio::read_bytes(path)?;
+    parse_file(path, bytes, tag, what)
+}
+
+/// [`read_file`] of the bytes already read from `path`.
+pub fn parse_file(
+    path: &std::path::Path,
+    bytes: Vec<u8>,
+    tag: &str,
+    what: &str,
+) -> crate::error::Result<Vec<Vec<u8>>> {
+    use crate::error::Error;
     if bytes.is_empty() {
         return Err(Error::path(path, "empty file"));
     }

@@ -388,15 +388,21 @@ impl Store {
         fsio::ensure_dir_once(&dir)?;
         let names = self.names_dir();
         fsio::ensure_dir_once(&names)?;
-        let mut serials = self.indexed_serials(&rec.name)?;
-        if !serials.contains(&rec.serial) {
-            serials.push(rec.serial.clone());
+        // The serials the index lists (as `indexed_serials`), then this one unless listed:
+        // built in one string (a name reissued for years lists thousands).
+        let text = self.index_text(&rec.name)?;
+        let mut index = String::with_capacity(text.len() + rec.serial.len() + 1);
+        let mut listed = false;
+        for serial in text.lines().filter(|l| is_serial(l)) {
+            listed |= serial == rec.serial;
+            index.push_str(serial);
+            index.push('\n');
         }
-        batch.write(
-            &names.join(&rec.name),
-            (serials.join("\n") + "\n").as_bytes(),
-            PUBLIC_MODE,
-        )?;
+        if !listed {
+            index.push_str(&rec.serial);
+            index.push('\n');
+        }
+        batch.write(&names.join(&rec.name), index.as_bytes(), PUBLIC_MODE)?;
         let stored = StoredRecord {
             record: rec,
             certificate: cert_pem,
@@ -449,15 +455,21 @@ impl Store {
     /// The serials the index lists for `name` (some may have no record: a writer killed
     /// between the index and the record).
     fn indexed_serials(&self, name: &str) -> Result<Vec<String>> {
-        let p = self.names_dir().join(name);
-        if fs::symlink_metadata(&p).is_err() {
-            return Ok(vec![]);
-        }
-        Ok(fsio::read_text(&p)?
+        Ok(self
+            .index_text(name)?
             .lines()
             .filter(|l| is_serial(l))
             .map(str::to_string)
             .collect())
+    }
+
+    /// The index file of `name` as it is (empty when there is none).
+    fn index_text(&self, name: &str) -> Result<String> {
+        let p = self.names_dir().join(name);
+        if fs::symlink_metadata(&p).is_err() {
+            return Ok(String::new());
+        }
+        fsio::read_text(&p)
     }
 
     /// Whether the name index covers every record (it is built the first time a writer
