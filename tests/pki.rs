@@ -644,3 +644,69 @@ fn records_of_an_earlier_version_with_the_certificate_beside_them_are_read() {
     assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("has no certificate"), "{}", r.stderr);
 }
+
+/// The revocation log names the issuer of each revocation (its fourth field), so `crl`
+/// signs without reading a record per entry; a log without it (older lines) gives the same
+/// CRL entries, per CA generation, as openssl reads them; a fourth field that is not a
+/// fingerprint is a corrupted line (exit 2).
+#[test]
+fn the_revocation_log_names_issuers_and_older_lines_give_the_same_crl() {
+    let env = Env::new();
+    init(&env, "ecdsa-p256", false);
+    env.run(&["cert", "client", "a", "--role", "r"]).ok();
+    env.run(&["--yes", "ca", "rotate"]).ok();
+    env.run(&["cert", "client", "b", "--role", "r"]).ok();
+    env.run(&["--yes", "revoke", "a", "b"]).ok();
+    let log = env.pki().join("revocations.log");
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(text.lines().count(), 2, "{text}");
+    for line in text.lines() {
+        let f: Vec<&str> = line.split(' ').collect();
+        assert_eq!(f.len(), 4, "{line}");
+        assert_eq!(f[3].len(), 95, "{line}");
+    }
+    // Each CRL of crl.pem with the serials it lists, as openssl reads them.
+    let listed = || {
+        let pem = std::fs::read_to_string(env.pki().join("crl.pem")).unwrap();
+        let mut out = Vec::new();
+        for block in pem.split_inclusive("-----END X509 CRL-----\n") {
+            let mut c = std::process::Command::new("openssl")
+                .args(["crl", "-noout", "-text"])
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            std::io::Write::write_all(c.stdin.as_mut().unwrap(), block.as_bytes()).unwrap();
+            let t = String::from_utf8(c.wait_with_output().unwrap().stdout).unwrap();
+            let issuer = t
+                .lines()
+                .find(|l| l.contains("Issuer:"))
+                .unwrap()
+                .to_string();
+            let mut serials: Vec<String> = t
+                .lines()
+                .filter_map(|l| l.trim().strip_prefix("Serial Number: "))
+                .map(str::to_lowercase)
+                .collect();
+            serials.sort();
+            out.push((issuer, serials));
+        }
+        out
+    };
+    let with_issuers = listed();
+    assert_eq!(with_issuers.len(), 2, "{with_issuers:?}");
+    assert!(
+        with_issuers.iter().all(|(_, s)| s.len() == 1),
+        "one revocation in each generation's CRL: {with_issuers:?}"
+    );
+    let older: String = text
+        .lines()
+        .map(|l| l.split(' ').take(3).collect::<Vec<_>>().join(" ") + "\n")
+        .collect();
+    std::fs::write(&log, older).unwrap();
+    env.run(&["crl"]).ok();
+    assert_eq!(listed(), with_issuers);
+    std::fs::write(&log, text.replace('\n', " XX\n")).unwrap();
+    env.run(&["crl"])
+        .usage_error(&["revocations.log", "line 1: corrupted revocation entry"]);
+}

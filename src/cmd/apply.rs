@@ -882,6 +882,7 @@ fn revocations(
                 serial: serial.clone(),
                 reason: crate::revocation::Reason::CessationOfOperation,
                 revoked_at: now,
+                issuer: None,
             });
         }
     }
@@ -893,6 +894,7 @@ fn revocations(
                         serial: old.serial.clone(),
                         reason: crate::revocation::Reason::Superseded,
                         revoked_at: now,
+                        issuer: Some(old.issuer_fingerprint.clone()),
                     });
                 }
             }

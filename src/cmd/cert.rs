@@ -924,6 +924,7 @@ fn revoke_superseded(
             serial: old.serial.clone(),
             reason: revocation::Reason::Superseded,
             revoked_at: OffsetDateTime::now_utc(),
+            issuer: Some(old.issuer_fingerprint.clone()),
         }],
     )?;
     Ok(Some(ctx.with_ca_key(passphrase, |p| {

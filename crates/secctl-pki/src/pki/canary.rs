@@ -225,6 +225,7 @@ pub fn mint(
             serial: issued.record.serial.clone(),
             reason: Reason::Unspecified,
             revoked_at: OffsetDateTime::now_utc(),
+            issuer: Some(issued.record.issuer_fingerprint.clone()),
         }],
     )?;
     let files = issue::write(store, issuing, &issued)?;
