@@ -23,15 +23,19 @@ cd "$work"
 "$bin" --dir pki cert client good --role r >/dev/null
 "$bin" --dir pki cert client bad --role r >/dev/null
 "$bin" --dir pki --yes revoke bad --reason keyCompromise >/dev/null
-# The other revocations: random serials appended to the revocation log, as `revoke` writes it.
-python3 - "$entries" <<'PY'
+# The other revocations: random serials appended to the revocation log, as `revoke` writes
+# it (serial, reason, time, and the issuing CA's fingerprint).
+issuer=$(openssl x509 -noout -fingerprint -sha256 -in pki/ca/root.crt | cut -d= -f2)
+python3 - "$entries" "$issuer" <<'PY'
 import os, sys, time
-n, t = int(sys.argv[1]) - 1, int(time.time())
+n, t, fp = int(sys.argv[1]) - 1, int(time.time()), sys.argv[2]
 with open("pki/revocations.log", "a") as f:
     for _ in range(n):
         b = bytearray(os.urandom(16)); b[0] = (b[0] & 0x7F) or 1
-        f.write(f"{b.hex()} keyCompromise {t}\n")
+        f.write(f"{b.hex()} keyCompromise {t} {fp}\n")
 PY
+# The bench's own line and revoke's agree on the format.
+test "$(head -1 pki/revocations.log | cut -d' ' -f4)" = "$issuer"
 # The baseline: `openssl ca -gencrl` over the same number of revoked entries (its own
 # P-256 CA and index.txt, as an openssl CA keeps them).
 mkdir -p ossl
