@@ -894,7 +894,7 @@ fn revocations(
                         serial: old.serial.clone(),
                         reason: crate::revocation::Reason::Superseded,
                         revoked_at: now,
-                        issuer: Some(old.issuer_fingerprint.clone()),
+                        issuer: Some(old.issuer_fingerprint.as_str().into()),
                     });
                 }
             }

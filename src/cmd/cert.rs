@@ -924,7 +924,7 @@ fn revoke_superseded(
             serial: old.serial.clone(),
             reason: revocation::Reason::Superseded,
             revoked_at: OffsetDateTime::now_utc(),
-            issuer: Some(old.issuer_fingerprint.clone()),
+            issuer: Some(old.issuer_fingerprint.as_str().into()),
         }],
     )?;
     Ok(Some(ctx.with_ca_key(passphrase, |p| {

@@ -350,7 +350,7 @@ fn record(ctx: &Ctx, a: &RevokeArgs, todo: &[&Record], inters: &[Generation]) ->
             serial: r.serial.clone(),
             reason: a.reason,
             revoked_at: now,
-            issuer: Some(r.issuer_fingerprint.clone()),
+            issuer: Some(r.issuer_fingerprint.as_str().into()),
         })
         .collect();
     let ca_revs: Vec<CaRevocation> = inters

@@ -102,7 +102,7 @@ pub struct Revocation {
     /// of 10,000 entries is signed from one read of the log. None in older lines and for
     /// serials without a record; their issuer is then looked up.
     #[serde(skip)]
-    pub issuer: Option<String>,
+    pub issuer: Option<std::sync::Arc<str>>,
 }
 
 const LOG: &str = "revocations.log";
@@ -133,7 +133,7 @@ fn parse_head<'a>(
     f: &mut impl Iterator<Item = &'a str>,
 ) -> Option<(String, Reason, OffsetDateTime)> {
     let (serial, reason, t) = (f.next()?, f.next()?, f.next()?);
-    if serial.is_empty() || serial.len() > 40 || !serial.chars().all(|c| c.is_ascii_hexdigit()) {
+    if serial.is_empty() || serial.len() > 40 || !serial.bytes().all(|c| c.is_ascii_hexdigit()) {
         return None;
     }
     let reason = Reason::parse(reason)?;
@@ -144,14 +144,20 @@ fn parse_head<'a>(
 /// Every revocation, in order (at most one per serial).
 pub fn read_log(store: &Store) -> Result<Vec<Revocation>> {
     let (p, text) = read_lines(store, LOG)?;
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(text.len() / 48);
+    let mut last_fp: Option<std::sync::Arc<str>> = None;
     for (n, line) in text.lines().enumerate() {
         let bad = || Error::path(&p, format!("line {}: corrupted revocation entry", n + 1));
         let mut f = line.split(' ');
         let (serial, reason, revoked_at) = parse_head(&mut f).ok_or_else(bad)?;
         let issuer = match (f.next(), f.next()) {
             (None, _) => None,
-            (Some(fp), None) if is_fingerprint(fp) => Some(fp.to_string()),
+            // Lines of one CA carry the same fingerprint: checked and kept once.
+            (Some(fp), None) if last_fp.as_deref() == Some(fp) => last_fp.clone(),
+            (Some(fp), None) if is_fingerprint(fp) => {
+                last_fp = Some(std::sync::Arc::from(fp));
+                last_fp.clone()
+            }
             _ => return Err(bad()),
         };
         out.push(Revocation {
@@ -433,11 +439,7 @@ pub fn publish(
 fn issuers_of(store: &Store, revs: &[Revocation]) -> Result<HashMap<String, String>> {
     let mut issuer_of: HashMap<String, String> = HashMap::new();
     for rev in revs {
-        if issuer_of.contains_key(&rev.serial) {
-            continue;
-        }
-        if let Some(fp) = &rev.issuer {
-            issuer_of.insert(rev.serial.clone(), fp.clone());
+        if rev.issuer.is_some() || issuer_of.contains_key(&rev.serial) {
             continue;
         }
         if let Some(r) = store.record(&rev.serial)? {
@@ -496,7 +498,11 @@ impl Signing<'_> {
         let fp = fingerprint_of(gen);
         let mut entries = Vec::new();
         for r in revs {
-            let mine = match issuer_of.get(&r.serial) {
+            let issuer = r
+                .issuer
+                .as_deref()
+                .or_else(|| issuer_of.get(&r.serial).map(String::as_str));
+            let mine = match issuer {
                 Some(f) => f == fp,
                 None => gen.current,
             };

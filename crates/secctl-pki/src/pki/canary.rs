@@ -225,7 +225,7 @@ pub fn mint(
             serial: issued.record.serial.clone(),
             reason: Reason::Unspecified,
             revoked_at: OffsetDateTime::now_utc(),
-            issuer: Some(issued.record.issuer_fingerprint.clone()),
+            issuer: Some(issued.record.issuer_fingerprint.as_str().into()),
         }],
     )?;
     let files = issue::write(store, issuing, &issued)?;
