@@ -59,11 +59,13 @@ pub enum State {
     },
 }
 
+/// What to run about a canary that cannot be used.
+const FIX: &str = "run `secctl cert canary` to issue a revoked one";
+
 impl State {
-    /// Why this canary cannot be used, and what to run; None when it is ready or absent.
-    pub fn problem(&self) -> Option<String> {
-        let fix = "run `secctl cert canary` to issue a revoked one";
-        let why = match self {
+    /// Why this canary cannot be used; None when it is ready or absent.
+    fn why(&self) -> Option<String> {
+        Some(match self {
             State::Missing | State::Ready { .. } => return None,
             State::NotRevoked(r) => format!("canary (serial {}) is not revoked", r.serial),
             State::Expired(r) => format!("canary (serial {}) has expired", r.serial),
@@ -76,8 +78,13 @@ impl State {
                 r.serial,
                 r.out_dir.display()
             ),
-        };
-        Some(format!("{why}: not tried; {fix}"))
+        })
+    }
+
+    /// `probe`'s note about a canary it does not try, and what to run; None when it is
+    /// ready or absent.
+    pub fn problem(&self) -> Option<String> {
+        self.why().map(|why| format!("{why}: not tried; {FIX}"))
     }
 }
 
@@ -106,8 +113,8 @@ pub fn check_not_reserved(name: &str, role: &str) -> Result<()> {
     )))
 }
 
-/// What is wrong with `record` as a canary at `now`, judged from the state alone (its
-/// revocation, its end, its issuer); None when nothing is.
+/// `record` as a canary at `now`, judged from the state alone (its revocation, its end,
+/// its issuer): Ok(record) when it can serve, else the state that says why not.
 fn judge(store: &Store, record: Record, now: OffsetDateTime) -> Result<Result<Record, State>> {
     let revoked = revocation::read_log(store)?
         .iter()
@@ -162,16 +169,12 @@ pub fn check(store: &Store, now: OffsetDateTime) -> Result<Option<String>> {
     let Some(latest) = store.records_named(NAME)?.pop() else {
         return Ok(None);
     };
-    let fix = "run `secctl cert canary` to issue a revoked one";
     Ok(match judge(store, latest, now)? {
-        Err(state) => state.problem().map(|p| {
-            p.replace(
-                ": not tried;",
-                ": probe cannot tell whether servers enforce revocation;",
-            )
+        Err(state) => state.why().map(|why| {
+            format!("{why}: probe cannot tell whether servers enforce revocation; {FIX}")
         }),
         Ok(r) if r.not_after - now < Duration::days(RENEW_WITHIN_DAYS) => Some(format!(
-            "canary (serial {}) expires {}: {fix}",
+            "canary (serial {}) expires {}: {FIX}",
             r.serial,
             r.not_after.date()
         )),
