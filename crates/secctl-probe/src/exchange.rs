@@ -256,39 +256,7 @@ where
     let req = format!(
         "{method} {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: secctl-probe\r\nAccept: */*\r\n{length}Connection: close\r\n\r\n"
     );
-    let work = async {
-        if let Err(e) = s.write_all(req.as_bytes()).await {
-            return Err(alert_after_write_error(s, &e, tls).await);
-        }
-        let _ = s.flush().await;
-        let mut buf = Vec::with_capacity(4096);
-        let mut chunk = [0u8; 4096];
-        loop {
-            if let Some(end) = find(&buf, b"\r\n\r\n") {
-                return Ok((buf, end));
-            }
-            if buf.len() > MAX_HEAD {
-                return Err(Fate::Other(format!(
-                    "response head larger than {} KiB",
-                    MAX_HEAD / 1024
-                )));
-            }
-            match s.read(&mut chunk).await {
-                Ok(0) if buf.is_empty() => return Err(Fate::Closed),
-                Ok(0) => {
-                    let end = buf.len();
-                    return Ok((buf, end));
-                }
-                Ok(n) => {
-                    buf.extend_from_slice(&chunk[..n]);
-                    if !b"HTTP/1.".starts_with(&buf[..buf.len().min(7)]) {
-                        return Err(not_http(&buf));
-                    }
-                }
-                Err(e) => return Err(io_fate(&e, tls)),
-            }
-        }
-    };
+    let work = write_and_read_head(s, req.as_bytes(), tls);
     let (buf, end) = match tokio::time::timeout(timeout, work).await {
         Ok(Ok(x)) => x,
         Ok(Err(f)) => return f,
@@ -305,6 +273,51 @@ where
         location,
         text,
     })
+}
+
+/// Write an HTTP/1.1 request on `s` and read the response head: the bytes read and where
+/// the head ends (before its blank line, or at the end when the server closed first); at
+/// most `MAX_HEAD`. Bytes that cannot start an HTTP/1.x answer end it as [`not_http`].
+/// Shared by plain requests and the WebSocket upgrade.
+pub(crate) async fn write_and_read_head<S>(
+    s: &mut S,
+    req: &[u8],
+    tls: bool,
+) -> Result<(Vec<u8>, usize), Fate>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    if let Err(e) = s.write_all(req).await {
+        return Err(alert_after_write_error(s, &e, tls).await);
+    }
+    let _ = s.flush().await;
+    let mut buf = Vec::with_capacity(4096);
+    let mut chunk = [0u8; 4096];
+    loop {
+        if let Some(end) = find(&buf, b"\r\n\r\n") {
+            return Ok((buf, end));
+        }
+        if buf.len() > MAX_HEAD {
+            return Err(Fate::Other(format!(
+                "response head larger than {} KiB",
+                MAX_HEAD / 1024
+            )));
+        }
+        match s.read(&mut chunk).await {
+            Ok(0) if buf.is_empty() => return Err(Fate::Closed),
+            Ok(0) => {
+                let end = buf.len();
+                return Ok((buf, end));
+            }
+            Ok(n) => {
+                buf.extend_from_slice(&chunk[..n]);
+                if !b"HTTP/1.".starts_with(&buf[..buf.len().min(7)]) {
+                    return Err(not_http(&buf));
+                }
+            }
+            Err(e) => return Err(io_fate(&e, tls)),
+        }
+    }
 }
 
 /// Seconds for messages: `3s`, `0.5s`.

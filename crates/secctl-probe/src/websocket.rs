@@ -8,11 +8,9 @@
 use std::time::Duration;
 
 use base64::Engine as _;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 
-use super::exchange::{
-    alert_after_write_error, http_denial, io_fate, not_http, secs, MaybeTls, MAX_HEAD,
-};
+use super::exchange::{http_denial, not_http, secs, write_and_read_head, MaybeTls};
 use super::observation::{Answer, Denial, Fate};
 
 /// RFC 6455's GUID, appended to the key before hashing.
@@ -110,35 +108,9 @@ where
     let key = new_key();
     let req = upgrade_request(host, path, &key);
     let work = async {
-        if let Err(e) = s.write_all(req.as_bytes()).await {
-            return Err(alert_after_write_error(s, &e, tls).await);
-        }
-        let _ = s.flush().await;
-        let mut buf = Vec::with_capacity(4096);
-        let mut chunk = [0u8; 4096];
-        loop {
-            if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                buf.truncate(end);
-                return Ok(buf);
-            }
-            if buf.len() > MAX_HEAD {
-                return Err(Fate::Other(format!(
-                    "response head larger than {} KiB",
-                    MAX_HEAD / 1024
-                )));
-            }
-            match s.read(&mut chunk).await {
-                Ok(0) if buf.is_empty() => return Err(Fate::Closed),
-                Ok(0) => return Ok(buf),
-                Ok(n) => {
-                    buf.extend_from_slice(&chunk[..n]);
-                    if !b"HTTP/1.".starts_with(&buf[..buf.len().min(7)]) {
-                        return Err(not_http(&buf));
-                    }
-                }
-                Err(e) => return Err(io_fate(&e, tls)),
-            }
-        }
+        let (mut buf, end) = write_and_read_head(s, req.as_bytes(), tls).await?;
+        buf.truncate(end);
+        Ok::<_, Fate>(buf)
     };
     let head = match tokio::time::timeout(timeout, work).await {
         Ok(Ok(h)) => h,
