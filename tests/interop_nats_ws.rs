@@ -257,24 +257,14 @@ fn nats_tls_verify() {
     }
     // The revoked canary: admitted where a certificate is demanded (nats-server 2.9 has no
     // CRL option; the Python client above got PONG with it): mtls unverified.
-    let (crt, key) = pki.id(Revoked).unwrap();
-    let (code, t) = probe(
-        &pki,
-        n.port,
-        NoCert,
-        &["--revoked-cert", &crt, "--revoked-key", &key],
-    );
-    let row = transport(&t, "nats-tls");
-    if code != 0
-        || row["revoked_client_accepted"] != true
-        || t["summary"]["mtls"] != "unverified"
-        || !row["detail"]
-            .as_str()
-            .unwrap_or("")
-            .contains("REVOKED canary admitted")
+    let t = canary_admitted(&pki, n.port, "nats-tls", &mut bad);
+    if !transport(&t, "nats-tls")["detail"]
+        .as_str()
+        .unwrap_or("")
+        .contains("REVOKED canary admitted")
     {
         bad.push(format!(
-            "canary: exit {code}, want nats-tls revoked_client_accepted true and mtls unverified:\n{}",
+            "canary: the nats-tls detail does not name it:\n{}",
             rows_text(&t)
         ));
     }
@@ -302,17 +292,13 @@ fn nats_tls_verify() {
             ));
         }
     }
-    let r = verify(&pki, n.port, Valid, &["--protocol", "nats"]);
-    if r.code != 0
-        || !r
-            .stdout
-            .contains("NATS answered over TLS (--protocol; nats-tls)")
-    {
-        bad.push(format!(
-            "verify --protocol nats exited {}: {}{}",
-            r.code, r.stdout, r.stderr
-        ));
-    }
+    verify_protocol(
+        &pki,
+        n.port,
+        "nats",
+        "NATS answered over TLS (--protocol; nats-tls)",
+        &mut bad,
+    );
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
 
@@ -436,33 +422,14 @@ fn websocket_tls_client_certificate_required() {
         ));
     }
     // The revoked canary gets its upgrade where a certificate is demanded: unverified.
-    let (crt, key) = pki.id(Revoked).unwrap();
-    let (code, t) = probe(
+    canary_admitted(&pki, w.port, "wss", &mut bad);
+    verify_protocol(
         &pki,
         w.port,
-        NoCert,
-        &["--revoked-cert", &crt, "--revoked-key", &key],
+        "ws",
+        "WebSocket answered over TLS (--protocol; wss)",
+        &mut bad,
     );
-    if code != 0
-        || transport(&t, "wss")["revoked_client_accepted"] != true
-        || t["summary"]["mtls"] != "unverified"
-    {
-        bad.push(format!(
-            "canary: exit {code}, want wss revoked_client_accepted true and mtls unverified:\n{}",
-            rows_text(&t)
-        ));
-    }
-    let r = verify(&pki, w.port, Valid, &["--protocol", "ws"]);
-    if r.code != 0
-        || !r
-            .stdout
-            .contains("WebSocket answered over TLS (--protocol; wss)")
-    {
-        bad.push(format!(
-            "verify --protocol ws exited {}: {}{}",
-            r.code, r.stdout, r.stderr
-        ));
-    }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
 
@@ -493,4 +460,39 @@ fn websocket_tls_without_client_certificates() {
         ));
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+/// The revoked canary as the only certificate (`--revoked-cert`): admitted on `row`, where
+/// a certificate is demanded, so the probe must exit 0 with `revoked_client_accepted`
+/// true there and `mtls` unverified; each miss is added to `bad`. The probe's JSON.
+fn canary_admitted(pki: &Pki, port: u16, row: &str, bad: &mut Vec<String>) -> serde_json::Value {
+    let (crt, key) = pki.id(Revoked).unwrap();
+    let (code, t) = probe(
+        pki,
+        port,
+        NoCert,
+        &["--revoked-cert", &crt, "--revoked-key", &key],
+    );
+    if code != 0
+        || transport(&t, row)["revoked_client_accepted"] != true
+        || t["summary"]["mtls"] != "unverified"
+    {
+        bad.push(format!(
+            "canary: exit {code}, want {row} revoked_client_accepted true and mtls unverified:\n{}",
+            rows_text(&t)
+        ));
+    }
+    t
+}
+
+/// `verify HOST:PORT --protocol PROTOCOL` with the valid certificate: exit 0 and `needle`
+/// in its table; a miss is added to `bad`.
+fn verify_protocol(pki: &Pki, port: u16, protocol: &str, needle: &str, bad: &mut Vec<String>) {
+    let r = verify(pki, port, Valid, &["--protocol", protocol]);
+    if r.code != 0 || !r.stdout.contains(needle) {
+        bad.push(format!(
+            "verify --protocol {protocol} exited {}: {}{}",
+            r.code, r.stdout, r.stderr
+        ));
+    }
 }
