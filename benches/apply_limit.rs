@@ -19,7 +19,7 @@ fn main() {
         .find_map(|a| a.parse().ok())
         .unwrap_or(10_000);
     let dir = tempfile::tempdir().expect("temporary directory");
-    let store = Store::new(dir.path().join("pki"));
+    let store = Store::new(dir.path().join("pki"), secctl::pki::fsio::DirPolicy::STRICT);
     let opts = InitOptions {
         cluster: "Fleet".into(),
         trust_domain: "fleet.local".into(),

@@ -377,15 +377,17 @@ async fn exchange<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(
 fn an_open_connection_is_checked_again_after_a_reload() {
     let env = serve_pki();
     let s = Serve::start(&env, &["--name", "srv", "--client-auth", "required"]);
-    let roots = secctl::tlsconf::load_roots(&env.pki().join("ca.crt")).unwrap();
+    // The test reads the files as a client on another machine would: not as the state's.
+    let files = secctl::pki::fsio::StateDir::none();
+    let roots = secctl::tlsconf::load_roots(&files, &env.pki().join("ca.crt")).unwrap();
     let (crt, key) = cert_of(&env, "rails");
     let mut cfg = rustls::ClientConfig::builder_with_provider(secctl::tlsconf::provider())
         .with_safe_default_protocol_versions()
         .unwrap()
         .with_root_certificates(roots)
         .with_client_auth_cert(
-            secctl::tlsconf::load_chain(std::path::Path::new(&crt)).unwrap(),
-            secctl::tlsconf::load_key(std::path::Path::new(&key)).unwrap(),
+            secctl::tlsconf::load_chain(&files, std::path::Path::new(&crt)).unwrap(),
+            secctl::tlsconf::load_key(&files, std::path::Path::new(&key)).unwrap(),
         )
         .unwrap();
     cfg.alpn_protocols = vec![b"http/1.1".to_vec()];

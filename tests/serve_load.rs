@@ -27,7 +27,9 @@ fn client_file(env: &Env, n: &str, ext: &str) -> PathBuf {
 
 /// A TLS client configuration trusting the state's CA, with client certificate `client`.
 fn tls_config(env: &Env, client: Option<&str>, alpn: &[u8]) -> Arc<rustls::ClientConfig> {
-    let roots = secctl::tlsconf::load_roots(&env.pki().join("ca.crt")).unwrap();
+    // Read as a client on another machine would: not as the state's files.
+    let files = secctl::pki::fsio::StateDir::none();
+    let roots = secctl::tlsconf::load_roots(&files, &env.pki().join("ca.crt")).unwrap();
     let b = rustls::ClientConfig::builder_with_provider(secctl::tlsconf::provider())
         .with_safe_default_protocol_versions()
         .unwrap()
@@ -35,8 +37,8 @@ fn tls_config(env: &Env, client: Option<&str>, alpn: &[u8]) -> Arc<rustls::Clien
     let mut cfg = match client {
         Some(n) => b
             .with_client_auth_cert(
-                secctl::tlsconf::load_chain(&client_file(env, n, "crt")).unwrap(),
-                secctl::tlsconf::load_key(&client_file(env, n, "key")).unwrap(),
+                secctl::tlsconf::load_chain(&files, &client_file(env, n, "crt")).unwrap(),
+                secctl::tlsconf::load_key(&files, &client_file(env, n, "key")).unwrap(),
             )
             .unwrap(),
         None => b.with_no_client_auth(),

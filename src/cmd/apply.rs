@@ -77,7 +77,7 @@ pub use crate::plan::Pruned;
 
 /// Why the files in a record's output directory are not the ones it records (missing,
 /// replaced, or a key that is not the certificate's, as a crash between renames leaves).
-pub fn delivery_problem(r: &Record) -> Option<String> {
+pub fn delivery_problem(files: &crate::pki::fsio::StateDir, r: &Record) -> Option<String> {
     let key = r.out_dir.join(format!("{}.key", r.name));
     let crt = r.out_dir.join(format!("{}.crt", r.name));
     // A certificate signed from a CSR has its key on the node: only the certificate is
@@ -91,7 +91,7 @@ pub fn delivery_problem(r: &Record) -> Option<String> {
     }
     // The leaf's DER only: the fingerprint says whether it is the recorded certificate, and
     // the key check parses it.
-    let der = match crate::pki::pemfile::read_file(&crt, "CERTIFICATE", "certificate") {
+    let der = match crate::pki::pemfile::read_in(files, &crt, "CERTIFICATE", "certificate") {
         Ok(mut blocks) => blocks.swap_remove(0),
         Err(_) => return Some(format!("{} is unreadable", crt.display())),
     };
@@ -101,7 +101,7 @@ pub fn delivery_problem(r: &Record) -> Option<String> {
     if external {
         return None;
     }
-    let matches = crate::pki::keys::load_private_key(&key, None)
+    let matches = crate::pki::keys::load_private_key_in(files, &key, None)
         .and_then(|k| ca::check_key_matches(&key, &k, &der));
     if matches.is_err() {
         return Some(format!("{} does not match its certificate", key.display()));
@@ -189,12 +189,12 @@ pub fn run(ctx: &Ctx, a: ApplyArgs) -> Result<u8> {
     // Output directories another user could write are refused before anything is done
     // (exit 2 naming the first), not item by item.
     for d in &out_dirs {
-        crate::pki::fsio::check_dir(d)?;
+        store.files().check_dir(d)?;
     }
     let delivs = deliveries(&inv, &inv_name)?;
     // CSRs made on the nodes: read, verified and matched against their items before
     // anything is done (exit 2 naming the inventory, the item and the CSR).
-    let csrs = read_csrs(&inv_name, &inv)?;
+    let csrs = read_csrs(store.files(), &inv_name, &inv)?;
     // Names the CA's constraints forbid, likewise.
     if existing.is_some() {
         check_constraints(store, &inv, &inv_name)?;
@@ -311,7 +311,7 @@ impl Setup<'_> {
                 })
                 .collect()
         } else {
-            observe(self, records, states)
+            observe(store.files(), self, records, states)
         };
         let prune = self.a.prune && bundle.is_some();
         let (stale, revoked) = match bundle {
@@ -355,13 +355,14 @@ impl Setup<'_> {
 /// What is on disk for every item: the files its record delivered (read and checked on
 /// every core), its `ca.crt` (`states`) and whether its directory exists.
 fn observe(
+    files: &crate::pki::fsio::StateDir,
     s: &Setup,
     records: &HashMap<String, Record>,
     states: Vec<BundleState>,
 ) -> Vec<plan::Disk> {
     let one = |i: usize| -> Option<String> {
         let r = records.get(&s.inv.items[i].name)?;
-        if let Some(problem) = delivery_problem(r) {
+        if let Some(problem) = delivery_problem(files, r) {
             return Some(problem);
         }
         [
@@ -435,7 +436,7 @@ fn observe_stale(
                 let crt_exists = r.out_dir.join(format!("{}.crt", r.name)).exists();
                 let key_exists = r.out_dir.join(format!("{}.key", r.name)).exists();
                 let pair = if crt_exists || key_exists {
-                    delivered_pair(&r)
+                    delivered_pair(store.files(), &r)
                 } else {
                     Ok(false)
                 };
@@ -940,10 +941,13 @@ fn write_bundles(
 
 /// Whether a record's delivered certificate is the recorded one (Err: it is not, so
 /// neither file is touched) and its key is that certificate's (Ok(false): the key is not).
-fn delivered_pair(r: &Record) -> std::result::Result<bool, String> {
+fn delivered_pair(
+    files: &crate::pki::fsio::StateDir,
+    r: &Record,
+) -> std::result::Result<bool, String> {
     let crt = r.out_dir.join(format!("{}.crt", r.name));
     let key = r.out_dir.join(format!("{}.key", r.name));
-    let der = match crate::pki::pemfile::read_file(&crt, "CERTIFICATE", "certificate") {
+    let der = match crate::pki::pemfile::read_in(files, &crt, "CERTIFICATE", "certificate") {
         Ok(mut blocks) => blocks.swap_remove(0),
         Err(_) => return Err(format!("{}: missing or unreadable", crt.display())),
     };
@@ -953,7 +957,7 @@ fn delivered_pair(r: &Record) -> std::result::Result<bool, String> {
             crt.display()
         ));
     }
-    Ok(crate::pki::keys::load_private_key(&key, None)
+    Ok(crate::pki::keys::load_private_key_in(files, &key, None)
         .and_then(|k| ca::check_key_matches(&key, &k, &der))
         .is_ok())
 }
@@ -1240,7 +1244,11 @@ fn issue_parallel(
 
 /// The CSR of every item that has one (None for the others), each verified and checked
 /// against its item: what it asks for must be what the item issues.
-fn read_csrs(inv_name: &str, plan: &Plan) -> Result<Vec<Option<Csr>>> {
+fn read_csrs(
+    files: &crate::pki::fsio::StateDir,
+    inv_name: &str,
+    plan: &Plan,
+) -> Result<Vec<Option<Csr>>> {
     plan.items
         .iter()
         .map(|it| {
@@ -1248,7 +1256,7 @@ fn read_csrs(inv_name: &str, plan: &Plan) -> Result<Vec<Option<Csr>>> {
             let wrap = |e: Error| {
                 Error::input(inv_name, format!("{} {:?}: {e}", it.kind.as_str(), it.name))
             };
-            let c = csr::read(p).map_err(wrap)?;
+            let c = csr::read(files, p).map_err(wrap)?;
             c.name(Some(&it.name), it.kind).map_err(wrap)?;
             let spec = LeafSpec {
                 name: it.name.clone(),

@@ -165,7 +165,7 @@ fn init(
         auth_text(&fingerprint, &mac_key)?.as_bytes(),
         SECRET_MODE,
     )?;
-    fsio::ensure_dir(&store.ca_dir())?;
+    store.files().ensure_dir(&store.ca_dir())?;
     batch.write(
         &store.path(PIN_FILE),
         format!("{fingerprint}\n").as_bytes(),
@@ -314,7 +314,7 @@ fn sha256_hex(b: &[u8]) -> String {
     hex::encode(ring::digest::digest(&ring::digest::SHA256, b).as_ref())
 }
 
-fn collect(root: &Path, dir: &Path, out: &mut Vec<Entry>) -> Result<()> {
+fn collect(files: &fsio::StateDir, root: &Path, dir: &Path, out: &mut Vec<Entry>) -> Result<()> {
     let mut names: Vec<_> = std::fs::read_dir(dir)
         .map_err(|e| Error::io(format!("reading {}", dir.display()), e))?
         .filter_map(|e| e.ok())
@@ -346,9 +346,9 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<Entry>) -> Result<()> {
                 sha256: String::new(),
                 data: None,
             });
-            collect(root, &p, out)?;
+            collect(files, root, &p, out)?;
         } else if meta.is_file() {
-            let data = Zeroizing::new(fsio::read_bytes(&p)?);
+            let data = Zeroizing::new(files.read_bytes(&p)?);
             out.push(Entry {
                 path: rel,
                 mode,
@@ -368,7 +368,7 @@ fn create(ctx: &Ctx, out: Option<PathBuf>, accept_new: bool) -> Result<u8> {
     let mac_key = read_mac_key(store, &pub_path, &fingerprint)?;
     let pin_path = store.path(PIN_FILE);
     let pinned = if pin_path.exists() {
-        Some(fsio::read_text(&pin_path)?.trim().to_string())
+        Some(store.files().read_text(&pin_path)?.trim().to_string())
     } else {
         None
     };
@@ -397,7 +397,7 @@ fn create(ctx: &Ctx, out: Option<PathBuf>, accept_new: bool) -> Result<u8> {
     }
     let _lock = store.lock()?;
     if repin {
-        fsio::ensure_dir(&store.ca_dir())?;
+        store.files().ensure_dir(&store.ca_dir())?;
         fsio::write_atomic(
             &pin_path,
             format!("{fingerprint}\n").as_bytes(),
@@ -405,7 +405,7 @@ fn create(ctx: &Ctx, out: Option<PathBuf>, accept_new: bool) -> Result<u8> {
         )?;
     }
     let mut entries = Vec::new();
-    collect(store.root(), store.root(), &mut entries)?;
+    collect(store.files(), store.root(), store.root(), &mut entries)?;
     let files = entries.iter().filter(|e| e.data.is_some()).count();
     let archive = Archive {
         format: "secctl-backup".into(),
@@ -458,7 +458,7 @@ fn backup_recipient(store: &crate::pki::store::Store) -> Result<(PathBuf, age::x
             store.name()
         )));
     }
-    let text = fsio::read_text(&pub_path)?;
+    let text = store.files().read_text(&pub_path)?;
     let recipient: age::x25519::Recipient = text
         .trim()
         .parse()
@@ -489,7 +489,7 @@ fn read_mac_key(
              run `secctl backup init --force` (new shares for the custodians)",
         ));
     }
-    let auth_text = Zeroizing::new(fsio::read_text(&auth_path)?);
+    let auth_text = Zeroizing::new(store.files().read_text(&auth_path)?);
     let auth: AuthFile = serde_json::from_str(&auth_text)
         .map_err(|_| Error::path(&auth_path, "corrupted backup authentication key"))?;
     let mac_key: Zeroizing<[u8; 32]> = Zeroizing::new(
@@ -555,6 +555,7 @@ fn restore(
     identity_files: &[PathBuf],
     to: &Path,
 ) -> Result<u8> {
+    let files = ctx.store.files();
     if to.exists()
         && std::fs::read_dir(to)
             .map(|mut d| d.next().is_some())
@@ -565,8 +566,8 @@ fn restore(
             "exists and is not an empty directory: restore only into an empty one",
         ));
     }
-    fsio::check_dir(to)?;
-    let sealed = fsio::read_bytes(file)?;
+    files.check_dir(to)?;
+    let sealed = files.read_bytes(file)?;
     if sealed.is_empty() {
         return Err(Error::path(file, "empty file: not a secctl backup"));
     }
@@ -644,13 +645,13 @@ fn restore(
             let dest = staging.join(rel);
             match data {
                 None => {
-                    fsio::ensure_dir(&dest)?;
+                    files.ensure_dir(&dest)?;
                     std::fs::set_permissions(&dest, std::fs::Permissions::from_mode(*mode))
                         .map_err(|e| Error::io(format!("setting mode of {}", dest.display()), e))?;
                 }
                 Some(d) => {
                     if let Some(dir) = dest.parent() {
-                        fsio::ensure_dir(dir)?;
+                        files.ensure_dir(dir)?;
                     }
                     fsio::write_atomic(&dest, d, *mode)?;
                 }

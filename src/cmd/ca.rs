@@ -182,11 +182,11 @@ fn show(ctx: &Ctx) -> Result<u8> {
 fn show_report(store: &crate::pki::store::Store, cfg: &Config) -> Result<ShowReport> {
     let load = |name: &str| -> Result<CertInfo> {
         let path = store.ca_dir().join(name);
-        inspect::read_cert_file(&path).map(|(_, i)| i)
+        inspect::read_cert_file_in(store.files(), &path).map(|(_, i)| i)
     };
     let constraints_of = |name: &str| -> Result<Option<NameConstraints>> {
         let path = store.ca_dir().join(name);
-        let (der, _) = inspect::read_cert_file(&path)?;
+        let (der, _) = inspect::read_cert_file_in(store.files(), &path)?;
         NameConstraints::of_cert(&path.display().to_string(), &der)
     };
     let root_nc = constraints_of("root.crt")?;
@@ -244,7 +244,7 @@ fn show_report(store: &crate::pki::store::Store, cfg: &Config) -> Result<ShowRep
 fn crl_freshness_notes(p: &crate::output::Printer, store: &crate::pki::store::Store) -> Result<()> {
     let crl_path = store.path("crl.pem");
     if crl_path.exists() {
-        let crls = crate::verify::read_pem_or_der(&crl_path, "X509 CRL", "CRL")?;
+        let crls = crate::verify::read_pem_or_der(store.files(), &crl_path, "X509 CRL", "CRL")?;
         let name = crl_path.display().to_string();
         for w in
             crate::verify::crl_freshness_warnings(&name, &crls, time::OffsetDateTime::now_utc())
@@ -393,10 +393,15 @@ fn live_from(ctx: &Ctx, issuer_fp: Option<&str>) -> Result<Vec<crate::pki::store
 
 fn read_bundle(ctx: &Ctx) -> Result<Vec<CertInfo>> {
     let bundle_path = ctx.store.path("ca.crt");
-    crate::verify::read_pem_or_der(&bundle_path, "CERTIFICATE", "certificate")?
-        .iter()
-        .map(|d| CertInfo::from_der(&bundle_path.display().to_string(), d))
-        .collect()
+    crate::verify::read_pem_or_der(
+        ctx.store.files(),
+        &bundle_path,
+        "CERTIFICATE",
+        "certificate",
+    )?
+    .iter()
+    .map(|d| CertInfo::from_der(&bundle_path.display().to_string(), d))
+    .collect()
 }
 
 fn print_to_renew(ctx: &Ctx, to_renew: &[crate::pki::store::Record], what: &str) -> Result<()> {
@@ -811,8 +816,8 @@ fn bundle(ctx: &Ctx, out: Option<&std::path::Path>, pin: &[String]) -> Result<u8
     let store = &ctx.store;
     store.config()?;
     let src = store.path("ca.crt");
-    let pem = crate::pki::fsio::read_bytes(&src)?;
-    let certs = crate::verify::read_pem_or_der(&src, "CERTIFICATE", "certificate")?;
+    let pem = store.files().read_bytes(&src)?;
+    let certs = crate::verify::read_pem_or_der(store.files(), &src, "CERTIFICATE", "certificate")?;
     let Some(out) = out else {
         if ctx.printer.is_json() {
             ctx.printer.json(&serde_json::json!({
@@ -825,11 +830,11 @@ fn bundle(ctx: &Ctx, out: Option<&std::path::Path>, pin: &[String]) -> Result<u8
         }
         return Ok(0);
     };
-    crate::pki::fsio::check_output_dir(out)?;
-    let pins = trust::load_pins(out, pin)?;
+    store.files().policy().check_output_dir(out)?;
+    let pins = trust::load_pins(store.files(), out, pin)?;
     let first_use = pins.is_empty();
     if !first_use {
-        let endorsements = trust::endorsements(&store.ca_dir());
+        let endorsements = trust::endorsements(store.files(), &store.ca_dir());
         trust::check_fetched_bundle(
             &store.shown("ca.crt").to_string(),
             &certs,

@@ -136,7 +136,7 @@ fn sign_cmd(ctx: &Ctx, a: SignArgs) -> Result<u8> {
         .iter()
         .map(|h| names::parse_host(h))
         .collect::<Result<Vec<_>>>()?;
-    let req = csr::read(&a.csr)?;
+    let req = csr::read(ctx.store.files(), &a.csr)?;
     let name = req.name(a.name.as_deref(), kind)?;
     let issue = IssueArgs {
         days: a.days,
@@ -629,7 +629,7 @@ pub fn resolve(ctx: &Ctx, target: &str) -> Result<Vec<Record>> {
     let store = &ctx.store;
     let path = Path::new(target);
     if path.exists() {
-        let (_, info) = inspect::read_cert_file(path)?;
+        let (_, info) = inspect::read_cert_file_in(ctx.store.files(), path)?;
         return match store.record(&info.serial)? {
             Some(r) => Ok(vec![r]),
             None => Err(Error::path(
@@ -701,7 +701,7 @@ fn show(ctx: &Ctx, target: &str, pem: bool) -> Result<u8> {
     if pem {
         // The certificate as the CA recorded it (a file is shown as its first certificate).
         let text = if path.exists() {
-            let (der, _) = inspect::read_cert_file(path)?;
+            let (der, _) = inspect::read_cert_file_in(ctx.store.files(), path)?;
             ::pem::encode(&::pem::Pem::new("CERTIFICATE", der))
         } else {
             ctx.store.config()?;
@@ -714,7 +714,7 @@ fn show(ctx: &Ctx, target: &str, pem: bool) -> Result<u8> {
         return Ok(0);
     }
     let (record, info) = if path.exists() {
-        let info = inspect::read_cert_file(path)?.1;
+        let info = inspect::read_cert_file_in(ctx.store.files(), path)?.1;
         let rec = if ctx.store.is_initialized() {
             ctx.store.record(&info.serial)?
         } else {
@@ -806,7 +806,7 @@ fn renew(ctx: &Ctx, a: RenewArgs) -> Result<u8> {
     let (req, spec) = renewal_spec(store, &cfg, &a, &old)?;
     let key = if a.reuse_key {
         let kp = old.out_dir.join(format!("{}.key", old.name));
-        let key = crate::pki::keys::load_private_key(&kp, None)?;
+        let key = crate::pki::keys::load_private_key_in(ctx.store.files(), &kp, None)?;
         let (der, _) = store.record_cert(&old.serial)?;
         ca::check_key_matches(&kp, &key, &der)?;
         Some(key)
@@ -877,7 +877,7 @@ fn renewal_spec(
         .map(|h| names::parse_host(h))
         .collect::<Result<Vec<_>>>()?;
     let req = match &a.csr {
-        Some(p) => Some(csr::read(p)?),
+        Some(p) => Some(csr::read(store.files(), p)?),
         None => None,
     };
     if old.key_source == KeySource::External && req.is_none() {

@@ -228,7 +228,7 @@ pub fn bundle_cas(
 ) -> Result<Vec<CaItem>> {
     let bundle_path = store.path("ca.crt");
     let in_bundle: HashSet<String> =
-        crate::verify::read_pem_or_der(&bundle_path, "CERTIFICATE", "certificate")?
+        crate::verify::read_pem_or_der(store.files(), &bundle_path, "CERTIFICATE", "certificate")?
             .iter()
             .map(|d| crate::pki::inspect::fingerprint(d))
             .collect();
@@ -281,7 +281,7 @@ pub fn crl_items(
     if std::fs::symlink_metadata(&path).is_err() {
         return Ok(None);
     }
-    let ders = crate::verify::read_pem_or_der(&path, "X509 CRL", "CRL")?;
+    let ders = crate::verify::read_pem_or_der(store.files(), &path, "X509 CRL", "CRL")?;
     // Revoked serials (of certificates not expired) by the subject of their issuing CA.
     let subject_of: HashMap<&str, &str> = gens
         .iter()

@@ -18,12 +18,12 @@ use crate::serve::{ClientAuth, GrpcAuth, Limits, Options, Server};
 struct TempDir(PathBuf);
 
 impl TempDir {
-    fn new() -> Result<TempDir> {
+    fn new(dirs: crate::pki::fsio::DirPolicy) -> Result<TempDir> {
         let mut rnd = [0u8; 8];
         ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut rnd)
             .map_err(|_| Error::internal("system random number generator failed"))?;
         let p = std::env::temp_dir().join(format!("secctl-demo-{}", hex::encode(rnd)));
-        crate::pki::fsio::ensure_dir(&p)?;
+        dirs.ensure_dir(&p)?;
         Ok(TempDir(p))
     }
 }
@@ -51,8 +51,9 @@ fn issue_one(
 
 /// Run the demo.
 pub fn run(ctx: &Ctx) -> Result<u8> {
-    let tmp = TempDir::new()?;
-    let store = Store::new(tmp.0.join("pki"));
+    let dirs = ctx.store.files().policy();
+    let tmp = TempDir::new(dirs)?;
+    let store = Store::new(tmp.0.join("pki"), dirs);
     let p = &ctx.printer;
     let step = |s: &str| p.note(s);
 
@@ -122,12 +123,21 @@ pub fn run(ctx: &Ctx) -> Result<u8> {
         insecure: false,
         verbose: false,
         limits: Limits::default(),
+        files: store.files().clone(),
     };
     let probe_cfg = probe::Config {
-        roots: Some(crate::tlsconf::load_roots(&bundle)?),
-        client: Some(crate::tlsconf::load_certified_key(&cli_crt, &cli_key)?),
+        roots: Some(crate::tlsconf::load_roots(store.files(), &bundle)?),
+        client: Some(crate::tlsconf::load_certified_key(
+            store.files(),
+            &cli_crt,
+            &cli_key,
+        )?),
         revoked: match &canary.files.key {
-            Some(key) => Some(crate::tlsconf::load_certified_key(&canary.files.cert, key)?),
+            Some(key) => Some(crate::tlsconf::load_certified_key(
+                store.files(),
+                &canary.files.cert,
+                key,
+            )?),
             None => None,
         },
         servername: Some("localhost".into()),

@@ -16,12 +16,13 @@ pub fn run(cli: Cli) -> Result<u8> {
     // Library code (the state lock) tells its waits to the observer: on stderr.
     crate::ground::observe::install(Box::new(crate::output::StderrObserver));
     // The state directory: refused when another user could write it, and its files are
-    // never opened through a symbolic link (as OpenSSH's StrictModes).
-    crate::pki::fsio::allow_insecure_dirs(cli.globals.insecure_dirs);
+    // never opened through a symbolic link (as OpenSSH's StrictModes); the policy goes
+    // with the store's handle and the etcd options, never into a process-wide variable.
+    let dirs = dir_policy(&cli);
     if let Command::Store(crate::cli::StoreCommand::Copy { from, to }) = &cli.command {
         let opts = etcd_options(&cli)?;
         let ctx = Ctx {
-            store: Store::new(cli.globals.dir.clone()),
+            store: Store::new(cli.globals.dir.clone(), dirs),
             printer: Printer::new(cli.globals.output),
             yes: cli.globals.yes,
             passphrase_file: cli.globals.passphrase_file.clone(),
@@ -63,12 +64,11 @@ pub fn run(cli: Cli) -> Result<u8> {
         cli.command,
         Command::Completions { .. } | Command::Man { .. } | Command::Demo
     ) {
-        crate::pki::fsio::protect_root(&dir);
-        crate::pki::fsio::check_dir(&dir)?;
-        crate::pki::fsio::check_ancestors(&dir)?;
-        tightened = crate::pki::fsio::tighten_state_dir(&dir)?.map(|m| (dir.clone(), m));
+        dirs.check_dir(&dir)?;
+        dirs.check_ancestors(&dir)?;
+        tightened = dirs.tighten_state_dir(&dir)?.map(|m| (dir.clone(), m));
     }
-    let mut store = Store::new(dir);
+    let mut store = Store::new(dir, dirs);
     if let Some(s) = &session {
         store = store.labelled(s.url().display());
     }
@@ -184,5 +184,13 @@ pub fn etcd_options(cli: &Cli) -> Result<crate::etcd::Options> {
             }),
         timeout: timeout_arg(cli.globals.etcd_timeout)?,
         cache: crate::etcd::default_cache(),
+        dirs: dir_policy(cli),
     })
+}
+
+/// How far directories are trusted (`--insecure-dirs`).
+fn dir_policy(cli: &Cli) -> crate::pki::fsio::DirPolicy {
+    crate::pki::fsio::DirPolicy {
+        insecure_ok: cli.globals.insecure_dirs,
+    }
 }

@@ -208,7 +208,7 @@ fn collect(
 
 /// Write the man pages into `dir`.
 pub fn man(ctx: &Ctx, dir: &Path) -> Result<u8> {
-    fsio::ensure_dir(dir)?;
+    ctx.store.files().ensure_dir(dir)?;
     let pages = man_pages()?;
     for (name, text) in &pages {
         fsio::write_atomic(&dir.join(name), text, PUBLIC_MODE)?;

@@ -80,7 +80,7 @@ fn refuse_ca_passphrase(ctx: &Ctx, pass: &SecretString, file: Option<&Path>) -> 
         }
         None => {
             let _s = crate::output::Spinner::start("checking the passphrase is not the CA key's");
-            keys::load_private_key(&ca::key_path(store, &cfg), Some(pass)).is_ok()
+            keys::load_private_key_in(store.files(), &ca::key_path(store, &cfg), Some(pass)).is_ok()
         }
     };
     if same {
@@ -175,7 +175,8 @@ pub fn run(ctx: &Ctx, a: ExportArgs) -> Result<u8> {
     // The delivered files, which must still be this certificate's.
     let cert_path = rec.out_dir.join(format!("{}.crt", rec.name));
     let key_path = rec.out_dir.join(format!("{}.key", rec.name));
-    let chain = crate::pki::pemfile::read_file(&cert_path, "CERTIFICATE", "certificate")?;
+    let chain =
+        crate::pki::pemfile::read_in(store.files(), &cert_path, "CERTIFICATE", "certificate")?;
     let leaf_info = inspect::CertInfo::from_der(&cert_path.display().to_string(), &chain[0])?;
     if leaf_info.serial != rec.serial {
         return Err(Error::path(
@@ -186,7 +187,7 @@ pub fn run(ctx: &Ctx, a: ExportArgs) -> Result<u8> {
             ),
         ));
     }
-    let key = keys::load_private_key(&key_path, None)?;
+    let key = keys::load_private_key_in(store.files(), &key_path, None)?;
     ca::check_key_matches(&key_path, &key, &chain[0])
         .map_err(|_| Error::path(&key_path, format!("does not match {}", cert_path.display())))?;
     let name = key_path.display().to_string();

@@ -16,7 +16,7 @@ use crate::term::cell;
 /// naming the key file.
 fn key_passphrase(ctx: &Ctx, file: Option<&Path>, key: &Path) -> Result<SecretString> {
     if let Some(f) = file {
-        let text = zeroize::Zeroizing::new(crate::pki::fsio::read_text(f)?);
+        let text = zeroize::Zeroizing::new(ctx.store.files().read_text(f)?);
         let line = text.lines().next().unwrap_or("");
         if line.is_empty() {
             return Err(Error::path(

@@ -22,7 +22,7 @@ pub fn run(ctx: &Ctx, cmd: KeyCommand) -> Result<u8> {
             to,
             out,
         } => {
-            let secret = zeroize::Zeroizing::new(fsio::read_bytes(&file)?);
+            let secret = zeroize::Zeroizing::new(ctx.store.files().read_bytes(&file)?);
             if secret.is_empty() {
                 return Err(Error::path(&file, "empty file: nothing to split"));
             }
@@ -160,7 +160,7 @@ pub fn split_to_files(
     }
     let shares =
         shares::split(secret, k as usize, n as usize).map_err(|e| Error::Usage(e.to_string()))?;
-    fsio::ensure_dir(out)?;
+    store.files().ensure_dir(out)?;
     let mut batch = store.batch();
     let mut files = Vec::new();
     for (i, s) in shares.iter().enumerate() {
@@ -295,8 +295,8 @@ fn combine_cmd(ctx: &Ctx, paths: &[PathBuf], identity_files: &[PathBuf], out: &P
     }
     // The secret goes into this directory: no other user may be able to write there.
     match out.parent().filter(|d| !d.as_os_str().is_empty()) {
-        Some(d) => fsio::check_dir(d)?,
-        None => fsio::check_dir(Path::new("."))?,
+        Some(d) => ctx.store.files().check_dir(d)?,
+        None => ctx.store.files().check_dir(Path::new("."))?,
     }
     let shares = if paths.is_empty() {
         ceremony(ctx, identity_files)?

@@ -226,7 +226,7 @@ pub(crate) fn read_passphrase_file(
     new: bool,
     what: &str,
 ) -> Result<SecretString> {
-    let text = zeroize::Zeroizing::new(crate::pki::fsio::read_text(p).map_err(|e| match e {
+    let text = zeroize::Zeroizing::new(ctx.store.files().read_text(p).map_err(|e| match e {
         Error::Input { input, problem } => Error::Input {
             input: format!("{what} {input}"),
             problem,

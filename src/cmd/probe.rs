@@ -13,9 +13,13 @@ use crate::term::{cell, escape};
 /// Build the probe configuration from the live options (bundle, client certificate).
 pub fn config(ctx: &Ctx, a: &LiveArgs) -> Result<Config> {
     let ca = ctx.trust(a.ca.as_ref(), None).bundle;
-    let roots = ca.as_deref().map(crate::tlsconf::load_roots).transpose()?;
+    let files = ctx.store.files();
+    let roots = ca
+        .as_deref()
+        .map(|p| crate::tlsconf::load_roots(files, p))
+        .transpose()?;
     let client = match (&a.cert, &a.key) {
-        (Some(c), Some(k)) => Some(crate::tlsconf::load_certified_key(c, k)?),
+        (Some(c), Some(k)) => Some(crate::tlsconf::load_certified_key(files, c, k)?),
         _ => None,
     };
     let mut paths = Vec::new();
@@ -56,7 +60,7 @@ pub fn config(ctx: &Ctx, a: &LiveArgs) -> Result<Config> {
 fn canary(ctx: &Ctx, a: &ProbeArgs) -> Result<Option<Arc<rustls::sign::CertifiedKey>>> {
     use crate::pki::canary::{self, State};
     if let (Some(c), Some(k)) = (&a.revoked_cert, &a.revoked_key) {
-        return crate::tlsconf::load_certified_key(c, k).map(Some);
+        return crate::tlsconf::load_certified_key(ctx.store.files(), c, k).map(Some);
     }
     if !ctx.store.is_initialized() {
         return Ok(None);
@@ -69,7 +73,7 @@ fn canary(ctx: &Ctx, a: &ProbeArgs) -> Result<Option<Arc<rustls::sign::Certified
     let State::Ready { cert, key, .. } = state else {
         return Ok(None);
     };
-    crate::tlsconf::load_certified_key(&cert, &key).map(Some)
+    crate::tlsconf::load_certified_key(ctx.store.files(), &cert, &key).map(Some)
 }
 
 /// Probe targets concurrently (at most `concurrency` at once), in input order.
@@ -379,7 +383,7 @@ fn authz_callers(
     let td = ctx
         .trust_domain(a.trust_domain.as_ref(), Some("--authz"))?
         .unwrap_or_default();
-    let callers = crate::cmd::probe_authz::callers(file, &policy, &given, &td)?;
+    let callers = crate::cmd::probe_authz::callers(ctx.store.files(), file, &policy, &given, &td)?;
     Ok(Some((policy, callers)))
 }
 
@@ -438,6 +442,7 @@ fn run_inventory(ctx: &Ctx, a: &ProbeArgs, inv: &std::path::Path) -> Result<u8> 
     base.revoked = canary(ctx, a)?;
     let mut keys = InventoryKeys {
         inv,
+        files: ctx.store.files(),
         records: if ctx.store.is_initialized() {
             ctx.store.records()?
         } else {
@@ -522,6 +527,8 @@ fn run_inventory(ctx: &Ctx, a: &ProbeArgs, inv: &std::path::Path) -> Result<u8> 
 /// directory, each loaded once.
 struct InventoryKeys<'a> {
     inv: &'a std::path::Path,
+    /// The state directory the keys are read from.
+    files: &'a crate::pki::fsio::StateDir,
     records: Vec<crate::pki::store::Record>,
     loaded: std::collections::HashMap<String, Arc<rustls::sign::CertifiedKey>>,
 }
@@ -546,6 +553,7 @@ impl InventoryKeys<'_> {
             ));
         }
         let k = crate::tlsconf::load_certified_key(
+            self.files,
             &rec.out_dir.join(format!("{name}.crt")),
             &rec.out_dir.join(format!("{name}.key")),
         )?;

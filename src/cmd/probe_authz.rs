@@ -48,6 +48,7 @@ pub fn parse_as(s: &str) -> Result<RoleCert> {
 /// under the identity rule (in `trust_domain`), then no certificate. Every role the
 /// policy names needs a caller: a role nobody holds cannot be checked.
 pub fn callers(
+    files: &crate::pki::fsio::StateDir,
     policy_file: &Path,
     policy: &Policy,
     given: &[RoleCert],
@@ -58,7 +59,7 @@ pub fn callers(
         if out.iter().any(|c| c.role.as_deref() == Some(&g.role)) {
             return Err(Error::Usage(format!("--as {} given twice", g.role)));
         }
-        let key = crate::tlsconf::load_certified_key(&g.cert, &g.key)?;
+        let key = crate::tlsconf::load_certified_key(files, &g.cert, &g.key)?;
         let leaf = key
             .cert
             .first()

@@ -99,7 +99,7 @@ fn targets(a: &RevokeArgs) -> Result<Vec<(String, String)>> {
 fn ca_target(ctx: &Ctx, gens: &[Generation], target: &str) -> Result<Option<Generation>> {
     let path = Path::new(target);
     let hit = if path.exists() {
-        let (der, _) = inspect::read_cert_file(path)?;
+        let (der, _) = inspect::read_cert_file_in(ctx.store.files(), path)?;
         let fp = inspect::fingerprint(&der);
         if let Some(g) = gens.iter().find(|g| g.root.sha256_fingerprint == fp) {
             return Err(root_refused(target, g));
@@ -488,7 +488,7 @@ pub fn crl_copy(ctx: &Ctx, out: &std::path::Path, ca: Option<&std::path::Path>) 
             "no CRL published yet (run `secctl crl`)",
         ));
     }
-    crate::pki::fsio::check_output_dir(out)?;
+    store.files().policy().check_output_dir(out)?;
     let beside = out
         .parent()
         .map_or_else(|| std::path::PathBuf::from("ca.crt"), |d| d.join("ca.crt"));
@@ -500,21 +500,25 @@ pub fn crl_copy(ctx: &Ctx, out: &std::path::Path, ca: Option<&std::path::Path>) 
              fetch it first (`secctl ca bundle --out ...`) or name it with --ca",
         ));
     }
-    let roots = crate::verify::read_pem_or_der(&bundle_path, "CERTIFICATE", "certificate")?;
-    let pem = crate::pki::fsio::read_bytes(&src)?;
-    let crls = crate::verify::read_pem_or_der(&src, "X509 CRL", "CRL")?;
+    let roots =
+        crate::verify::read_pem_or_der(store.files(), &bundle_path, "CERTIFICATE", "certificate")?;
+    let pem = store.files().read_bytes(&src)?;
+    let crls = crate::verify::read_pem_or_der(store.files(), &src, "X509 CRL", "CRL")?;
     let intermediates: Vec<Vec<u8>> = crate::pki::ca::generations(store)?
         .iter()
         .filter_map(|g| {
             let p = g.dir.join("intermediate.crt");
             p.exists()
-                .then(|| crate::pki::pemfile::read_file(&p, "CERTIFICATE", "certificate").ok())
+                .then(|| {
+                    crate::pki::pemfile::read_in(store.files(), &p, "CERTIFICATE", "certificate")
+                        .ok()
+                })
                 .flatten()
         })
         .flatten()
         .collect();
     let signers = trust::crl_signers(&roots, &intermediates);
-    let last = trust::load_numbers(out)?;
+    let last = trust::load_numbers(store.files(), out)?;
     let checked = trust::check_fetched_crls(
         &store.shown("crl.pem").to_string(),
         &crls,

@@ -76,6 +76,7 @@ pub fn run(ctx: &Ctx, a: ServeArgs) -> Result<u8> {
         insecure: a.insecure,
         verbose: a.verbose,
         limits,
+        files: ctx.store.files().clone(),
     };
     if opts.verifies_client_certs() && opts.ca.is_some() && opts.crl.is_none() && !a.no_crl {
         return Err(Error::Usage(format!(

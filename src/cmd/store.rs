@@ -9,8 +9,8 @@ use serde::Serialize;
 use crate::cmd::Ctx;
 use crate::error::Result;
 use crate::output::Tone;
+use crate::pki::inspect;
 use crate::pki::store::{is_serial, Record, Store};
-use crate::pki::{fsio, inspect};
 use crate::revocation::{CaRevocation, Revocation};
 
 /// One disagreement.
@@ -226,7 +226,7 @@ fn read_index(store: &Store) -> HashMap<String, Vec<String>> {
             if n.starts_with('.') {
                 continue;
             }
-            let text = fsio::read_text(&ent.path()).unwrap_or_default();
+            let text = store.files().read_text(&ent.path()).unwrap_or_default();
             indexed.insert(n, text.lines().map(str::to_string).collect());
         }
     }
@@ -298,7 +298,12 @@ fn check_crl(
     if revs.is_empty() && ca_revs.is_empty() {
         return;
     }
-    let listed = match crate::verify::read_pem_or_der(&store.path("crl.pem"), "X509 CRL", "CRL") {
+    let listed = match crate::verify::read_pem_or_der(
+        store.files(),
+        &store.path("crl.pem"),
+        "X509 CRL",
+        "CRL",
+    ) {
         Ok(ders) => crl_serials(&ders),
         Err(e) => return findings.bad("crl", e.to_string()),
     };
@@ -380,7 +385,7 @@ fn check_delivered(
                 continue;
             }
             delivered += 1;
-            if let Some(why) = crate::cmd::apply::delivery_problem(r) {
+            if let Some(why) = crate::cmd::apply::delivery_problem(store.files(), r) {
                 findings.bad("delivered", format!("{} ({}): {why}", r.name, r.serial));
             }
         }
@@ -423,8 +428,8 @@ pub fn copy(ctx: &Ctx, from: &str, to: &str, opts: &crate::etcd::Options) -> Res
     let (n, what) = match (from.starts_with("etcd://"), to.starts_with("etcd://")) {
         (false, true) => {
             let url = StoreUrl::parse(to)?;
-            let src = Store::new(from);
-            fsio::check_dir(std::path::Path::new(from))?;
+            let src = Store::new(from, opts.dirs);
+            opts.dirs.check_dir(std::path::Path::new(from))?;
             src.config()?;
             // The source's lock: no writer changes it while it is read.
             let lock = src.lock()?;
@@ -448,7 +453,7 @@ pub fn copy(ctx: &Ctx, from: &str, to: &str, opts: &crate::etcd::Options) -> Res
                     ),
                 ));
             }
-            let n = copy_tree(std::path::Path::new(from), session.dir())?;
+            let n = copy_tree(std::path::Path::new(from), session.dir(), opts.dirs)?;
             drop(lock);
             session.finish()?;
             (n, url.display())
@@ -466,7 +471,7 @@ pub fn copy(ctx: &Ctx, from: &str, to: &str, opts: &crate::etcd::Options) -> Res
             if session.keys() == 0 {
                 return Err(Error::input(url.display(), "holds no state"));
             }
-            let n = copy_tree(session.dir(), dest)?;
+            let n = copy_tree(session.dir(), dest, opts.dirs)?;
             session.finish()?;
             (n, to.to_string())
         }

@@ -28,10 +28,11 @@ pub fn run(ctx: &Ctx, a: VerifyArgs) -> Result<u8> {
     let trust = ctx.trust(a.live.ca.as_ref(), a.crl.as_ref());
     let bundle_path = trust.require_bundle(ctx)?;
     let crl_path = trust.crl;
-    let chain = verify::read_chain(target)?;
-    let bundle = verify::read_pem_or_der(&bundle_path, "CERTIFICATE", "certificate")?;
+    let files = ctx.store.files();
+    let chain = verify::read_chain(files, target)?;
+    let bundle = verify::read_pem_or_der(files, &bundle_path, "CERTIFICATE", "certificate")?;
     let crls = match &crl_path {
-        Some(p) => verify::read_pem_or_der(p, "X509 CRL", "CRL")?,
+        Some(p) => verify::read_pem_or_der(files, p, "X509 CRL", "CRL")?,
         None => vec![],
     };
     let untrusted = untrusted_certs(ctx, &a.untrusted)?;

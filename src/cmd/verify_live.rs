@@ -67,9 +67,10 @@ pub fn run(ctx: &Ctx, a: &VerifyArgs) -> Result<u8> {
         ));
     }
     let chain: Vec<Vec<u8>> = chain.iter().map(|c| c.as_ref().to_vec()).collect();
-    let bundle = verify::read_pem_or_der(&bundle_path, "CERTIFICATE", "certificate")?;
+    let files = ctx.store.files();
+    let bundle = verify::read_pem_or_der(files, &bundle_path, "CERTIFICATE", "certificate")?;
     let crls = match &crl_path {
-        Some(p) => verify::read_pem_or_der(p, "X509 CRL", "CRL")?,
+        Some(p) => verify::read_pem_or_der(files, p, "X509 CRL", "CRL")?,
         None => vec![],
     };
     let untrusted = untrusted_certs(ctx, &a.untrusted)?;
@@ -112,7 +113,9 @@ pub fn run(ctx: &Ctx, a: &VerifyArgs) -> Result<u8> {
     if with_cert {
         let v = given_verdict(&report.transports, proto).unwrap_or(GivenVerdict::NoSession);
         let revoked = match (&a.live.cert, crls.is_empty()) {
-            (Some(c), false) => client_revocation(c, &bundle_name, &crl_name, &bundle, &crls, at),
+            (Some(c), false) => {
+                client_revocation(files, c, &bundle_name, &crl_name, &bundle, &crls, at)
+            }
             _ => None,
         };
         report_v.checks.push(client_check(&v, revoked.as_deref()));
@@ -146,6 +149,7 @@ fn client_check(v: &GivenVerdict, revoked: Option<&str>) -> verify::Check {
 /// Whether the CRLs list the given client certificate (or a CA above it): what the
 /// revocation check said, when it is `revoked`; None when not revoked or not established.
 fn client_revocation(
+    files: &crate::pki::fsio::StateDir,
     cert: &std::path::Path,
     bundle_name: &str,
     crl_name: &Option<String>,
@@ -153,7 +157,7 @@ fn client_revocation(
     crls: &[Vec<u8>],
     at: OffsetDateTime,
 ) -> Option<String> {
-    let chain = verify::read_pem_or_der(cert, "CERTIFICATE", "certificate").ok()?;
+    let chain = verify::read_pem_or_der(files, cert, "CERTIFICATE", "certificate").ok()?;
     let cert_name = cert.display().to_string();
     let r = verify::verify(&Request {
         cert_name: &cert_name,

@@ -30,7 +30,12 @@ pub fn parse_time(s: &str) -> Result<OffsetDateTime> {
 pub fn untrusted_certs(ctx: &Ctx, files: &[std::path::PathBuf]) -> Result<Vec<Vec<u8>>> {
     let mut untrusted = Vec::new();
     for f in files {
-        untrusted.extend(verify::read_pem_or_der(f, "CERTIFICATE", "certificate")?);
+        untrusted.extend(verify::read_pem_or_der(
+            ctx.store.files(),
+            f,
+            "CERTIFICATE",
+            "certificate",
+        )?);
     }
     untrusted.extend(state_intermediates(ctx));
     Ok(untrusted)
@@ -50,7 +55,9 @@ fn state_intermediates(ctx: &Ctx) -> Vec<Vec<u8>> {
     files
         .iter()
         .filter(|f| f.is_file())
-        .filter_map(|f| verify::read_pem_or_der(f, "CERTIFICATE", "certificate").ok())
+        .filter_map(|f| {
+            verify::read_pem_or_der(ctx.store.files(), f, "CERTIFICATE", "certificate").ok()
+        })
         .flatten()
         .collect()
 }

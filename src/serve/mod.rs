@@ -150,8 +150,8 @@ fn build_tls(o: &Options, generation: u64) -> Result<Current> {
             ))
         }
     };
-    let chain = tlsconf::load_chain(cert)?;
-    let key_der = tlsconf::load_key(key)?;
+    let chain = tlsconf::load_chain(&o.files, cert)?;
+    let key_der = tlsconf::load_key(&o.files, key)?;
     let leaf = chain
         .first()
         .and_then(|c| crate::pki::inspect::CertInfo::from_der("leaf", c.as_ref()).ok());
@@ -159,13 +159,13 @@ fn build_tls(o: &Options, generation: u64) -> Result<Current> {
         let ca = o.ca.as_ref().ok_or_else(|| {
             Error::Usage("client certificates need --ca BUNDLE to verify them against".into())
         })?;
-        Some(tlsconf::load_roots(ca)?)
+        Some(tlsconf::load_roots(&o.files, ca)?)
     } else {
         None
     };
     let (crls, crl_expires) = match (&roots, &o.crl) {
         (Some(_), Some(crl)) => {
-            let crls = tlsconf::load_crls(crl)?;
+            let crls = tlsconf::load_crls(&o.files, crl)?;
             let expires = refuse_stale(crl, &crls, time::OffsetDateTime::now_utc())?;
             (crls, expires)
         }

@@ -105,6 +105,9 @@ pub struct Options {
     pub verbose: bool,
     /// Connection cap and timeouts.
     pub limits: Limits,
+    /// The state directory the files may be in (read without following a symbolic link
+    /// there).
+    pub files: crate::pki::fsio::StateDir,
 }
 
 impl Options {

@@ -89,7 +89,9 @@ impl Client {
         let connector = match &ep.tls {
             None => None,
             Some(t) => {
-                let roots = crate::tlsconf::load_roots(&t.ca)?;
+                // The TLS files to etcd are the operator's, never the state's.
+                let files = crate::pki::fsio::StateDir::none();
+                let roots = crate::tlsconf::load_roots(&files, &t.ca)?;
                 let b = rustls::ClientConfig::builder_with_provider(crate::tlsconf::provider())
                     .with_safe_default_protocol_versions()
                     .map_err(Error::internal)?
@@ -97,8 +99,8 @@ impl Client {
                 let cfg = match &t.client {
                     Some((c, k)) => b
                         .with_client_auth_cert(
-                            crate::tlsconf::load_chain(c)?,
-                            crate::tlsconf::load_key(k)?,
+                            crate::tlsconf::load_chain(&files, c)?,
+                            crate::tlsconf::load_key(&files, k)?,
                         )
                         .map_err(|e| Error::input(c.display(), format!("{e}")))?,
                     None => b.with_no_client_auth(),

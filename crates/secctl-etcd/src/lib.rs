@@ -109,6 +109,8 @@ pub struct Options {
     pub timeout: Duration,
     /// Where working copies live.
     pub cache: PathBuf,
+    /// How far the cache directories (and the working copy) are trusted.
+    pub dirs: fsio::DirPolicy,
 }
 
 /// The default place of working copies: `$SECCTL_CACHE_DIR`, else
@@ -172,6 +174,8 @@ pub struct Session {
     client: Client,
     rt: tokio::runtime::Runtime,
     work: PathBuf,
+    /// The working copy's handle (its directories are made through it).
+    files: fsio::StateDir,
     _local: fs::File,
     lock: Option<(String, i64, tokio::task::JoinHandle<()>)>,
     known: HashMap<String, Known>,
@@ -300,9 +304,9 @@ impl Session {
             hex::encode(&d.as_ref()[..8])
         };
         let base = opts.cache.join("etcd").join(id);
-        fsio::ensure_dir(&opts.cache)?;
-        fsio::ensure_dir(&opts.cache.join("etcd"))?;
-        fsio::ensure_dir(&base)?;
+        opts.dirs.ensure_dir(&opts.cache)?;
+        opts.dirs.ensure_dir(&opts.cache.join("etcd"))?;
+        opts.dirs.ensure_dir(&base)?;
         let lock_path = base.join("lock");
         let local = fs::OpenOptions::new()
             .create(true)
@@ -314,11 +318,12 @@ impl Session {
             .lock()
             .map_err(|e| Error::io(format!("locking {}", lock_path.display()), e))?;
         let work = base.join("state");
-        fsio::ensure_dir(&work)?;
+        opts.dirs.ensure_dir(&work)?;
         let mut s = Session {
             url: url.clone(),
             client,
             rt,
+            files: fsio::StateDir::new(&work, opts.dirs),
             work,
             _local: local,
             lock: None,
@@ -525,7 +530,7 @@ impl Session {
                 });
             if !same {
                 if let Some(parent) = p.parent() {
-                    fsio::ensure_dir(parent)?;
+                    self.files.ensure_dir(parent)?;
                 }
                 batch.write(&p, content, k.mode)?;
             }
@@ -922,16 +927,16 @@ pub fn plaintext_key(dir: &Path) -> Result<Option<String>> {
 
 /// Copy every file of a state directory (delivered files and local marks left out) into
 /// `to`, modes kept; the number of files.
-pub fn copy_tree(from: &Path, to: &Path) -> Result<usize> {
+pub fn copy_tree(from: &Path, to: &Path, dirs: fsio::DirPolicy) -> Result<usize> {
     let files = walk(from)?;
-    fsio::ensure_dir(to)?;
+    dirs.ensure_dir(to)?;
     for (rel, md) in &files {
         use std::os::unix::fs::PermissionsExt;
         let src = from.join(rel);
         let dst = to.join(rel);
         let bytes = fs::read(&src).map_err(|e| Error::read(&src, e))?;
         if let Some(parent) = dst.parent() {
-            fsio::ensure_dir(parent)?;
+            dirs.ensure_dir(parent)?;
         }
         fsio::write_atomic(&dst, &bytes, md.permissions().mode() & 0o777)?;
     }

@@ -113,7 +113,10 @@ const CA_LOG: &str = "ca-revocations.log";
 fn read_lines(store: &Store, name: &str) -> Result<(std::path::PathBuf, String)> {
     let p = store.path(name);
     store.check_trusted()?;
-    let bytes = match fsio::open_nofollow(&p, rustix::fs::OFlags::RDONLY, 0) {
+    let bytes = match store
+        .files()
+        .open_nofollow(&p, rustix::fs::OFlags::RDONLY, 0)
+    {
         Ok(mut f) => {
             let mut b = Vec::new();
             f.read_to_end(&mut b).map_err(|e| Error::read(&p, e))?;
@@ -263,15 +266,17 @@ fn append_lines(store: &Store, name: &str, lines: &str) -> Result<()> {
     let ctx = |e| Error::io(format!("writing {}", p.display()), e);
     store.check_trusted()?;
     // Never through a symbolic link: the log is appended to, a link would redirect the write.
-    let mut f = fsio::open_nofollow(
-        &p,
-        rustix::fs::OFlags::RDWR | rustix::fs::OFlags::CREATE,
-        PUBLIC_MODE,
-    )
-    .map_err(|e| match e.raw_os_error() {
-        Some(n) if n == rustix::io::Errno::LOOP.raw_os_error() => Error::read(&p, e),
-        _ => ctx(e),
-    })?;
+    let mut f = store
+        .files()
+        .open_nofollow(
+            &p,
+            rustix::fs::OFlags::RDWR | rustix::fs::OFlags::CREATE,
+            PUBLIC_MODE,
+        )
+        .map_err(|e| match e.raw_os_error() {
+            Some(n) if n == rustix::io::Errno::LOOP.raw_os_error() => Error::read(&p, e),
+            _ => ctx(e),
+        })?;
     // Cut off a torn last line left by a crash.
     let mut text = Vec::new();
     f.read_to_end(&mut text).map_err(ctx)?;
@@ -370,7 +375,7 @@ pub fn publish(
     let now = OffsetDateTime::now_utc();
     let crl_path = store.path("crl.pem");
     let previous_pem = if std::fs::symlink_metadata(&crl_path).is_ok() {
-        fsio::read_text(&crl_path)?
+        store.files().read_text(&crl_path)?
     } else {
         String::new()
     };

@@ -10,6 +10,7 @@ use rustls_pki_types::{
 };
 
 use crate::error::{Error, Result};
+use crate::pki::fsio::StateDir;
 use crate::pki::pemfile;
 
 /// The one crypto provider: ring.
@@ -17,17 +18,20 @@ pub fn provider() -> Arc<CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
+// Each loader reads a file below the state directory `files` without following a symbolic
+// link there ([`StateDir::none`] for a command without one).
+
 /// A certificate chain file (leaf first).
-pub fn load_chain(path: &Path) -> Result<Vec<CertificateDer<'static>>> {
-    Ok(pemfile::read_file(path, "CERTIFICATE", "certificate")?
+pub fn load_chain(files: &StateDir, path: &Path) -> Result<Vec<CertificateDer<'static>>> {
+    Ok(pemfile::read_in(files, path, "CERTIFICATE", "certificate")?
         .into_iter()
         .map(CertificateDer::from)
         .collect())
 }
 
 /// A PKCS#8 private key file (unencrypted PEM).
-pub fn load_key(path: &Path) -> Result<PrivateKeyDer<'static>> {
-    let text = zeroize::Zeroizing::new(crate::pki::fsio::read_text(path)?);
+pub fn load_key(files: &StateDir, path: &Path) -> Result<PrivateKeyDer<'static>> {
+    let text = zeroize::Zeroizing::new(files.read_text(path)?);
     if crate::pki::keys::is_age(text.as_bytes()) {
         return Err(Error::path(
             path,
@@ -45,9 +49,9 @@ pub fn load_key(path: &Path) -> Result<PrivateKeyDer<'static>> {
 }
 
 /// A trust bundle as a rustls root store; refuses a bundle with no usable CA.
-pub fn load_roots(path: &Path) -> Result<Arc<RootCertStore>> {
+pub fn load_roots(files: &StateDir, path: &Path) -> Result<Arc<RootCertStore>> {
     let mut roots = RootCertStore::empty();
-    for (i, der) in pemfile::read_file(path, "CERTIFICATE", "certificate")?
+    for (i, der) in pemfile::read_in(files, path, "CERTIFICATE", "certificate")?
         .into_iter()
         .enumerate()
     {
@@ -62,17 +66,24 @@ pub fn load_roots(path: &Path) -> Result<Arc<RootCertStore>> {
 }
 
 /// CRLs from a PEM file.
-pub fn load_crls(path: &Path) -> Result<Vec<CertificateRevocationListDer<'static>>> {
-    Ok(pemfile::read_file(path, "X509 CRL", "CRL")?
+pub fn load_crls(
+    files: &StateDir,
+    path: &Path,
+) -> Result<Vec<CertificateRevocationListDer<'static>>> {
+    Ok(pemfile::read_in(files, path, "X509 CRL", "CRL")?
         .into_iter()
         .map(CertificateRevocationListDer::from)
         .collect())
 }
 
 /// A client certificate and key for mTLS, checked to match.
-pub fn load_certified_key(cert: &Path, key: &Path) -> Result<Arc<rustls::sign::CertifiedKey>> {
-    let chain = load_chain(cert)?;
-    let k = load_key(key)?;
+pub fn load_certified_key(
+    files: &StateDir,
+    cert: &Path,
+    key: &Path,
+) -> Result<Arc<rustls::sign::CertifiedKey>> {
+    let chain = load_chain(files, cert)?;
+    let k = load_key(files, key)?;
     let ck = rustls::sign::CertifiedKey::from_der(chain, k, &provider())
         .map_err(|e| Error::path(key, format!("does not match {} ({e})", cert.display())))?;
     Ok(Arc::new(ck))

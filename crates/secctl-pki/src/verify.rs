@@ -117,9 +117,16 @@ fn unix(t: OffsetDateTime) -> UnixTime {
     ))
 }
 
-/// Read a file of PEM blocks with `tag` (or one DER object), refusing empty and truncated input.
-pub fn read_pem_or_der(path: &Path, tag: &str, what: &str) -> Result<Vec<Vec<u8>>> {
-    crate::pki::pemfile::read_file(path, tag, what)
+/// Read a file of PEM blocks with `tag` (or one DER object), refusing empty and truncated
+/// input; a file below the state directory `files` is read without following a symbolic
+/// link there.
+pub fn read_pem_or_der(
+    files: &crate::pki::fsio::StateDir,
+    path: &Path,
+    tag: &str,
+    what: &str,
+) -> Result<Vec<Vec<u8>>> {
+    crate::pki::pemfile::read_in(files, path, tag, what)
 }
 
 fn parse_cert<'a>(name: &str, der: &'a [u8]) -> Result<X509Certificate<'a>> {
@@ -588,8 +595,8 @@ fn path_failure(f: &rfc5280::PathFailure, bundle: &str) -> String {
 }
 
 /// Read and parse a certificate chain file for `verify`.
-pub fn read_chain(path: &Path) -> Result<Vec<Vec<u8>>> {
-    read_pem_or_der(path, "CERTIFICATE", "certificate")
+pub fn read_chain(files: &crate::pki::fsio::StateDir, path: &Path) -> Result<Vec<Vec<u8>>> {
+    read_pem_or_der(files, path, "CERTIFICATE", "certificate")
 }
 
 /// Parse a leaf for messages.

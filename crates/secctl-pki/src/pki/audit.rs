@@ -15,8 +15,9 @@ pub struct Finding {
     pub problem: String,
 }
 
-fn certs_of(path: &std::path::Path) -> Vec<Vec<u8>> {
-    crate::pki::pemfile::read_file(path, "CERTIFICATE", "certificate").unwrap_or_default()
+fn certs_of(store: &Store, path: &std::path::Path) -> Vec<Vec<u8>> {
+    crate::pki::pemfile::read_in(store.files(), path, "CERTIFICATE", "certificate")
+        .unwrap_or_default()
 }
 
 /// Audit the trust bundle and the published CRL of `store`.
@@ -28,10 +29,10 @@ pub fn trust_findings(store: &Store) -> Vec<Finding> {
     let Some(current) = gens.iter().find(|g| g.current) else {
         return out;
     };
-    let anchor = certs_of(&current.dir.join("root.crt"));
+    let anchor = certs_of(store, &current.dir.join("root.crt"));
     let bundle_path = store.path("ca.crt");
-    let bundle = certs_of(&bundle_path);
-    let endorsements = trust::endorsements(&store.ca_dir());
+    let bundle = certs_of(store, &bundle_path);
+    let endorsements = trust::endorsements(store.files(), &store.ca_dir());
     for i in trust::unvouched(&bundle, &anchor, &endorsements) {
         let der = &bundle[i];
         let subject = crate::pki::inspect::CertInfo::from_der("ca.crt", der)
@@ -57,15 +58,15 @@ fn crl_findings(store: &Store, gens: &[ca::Generation]) -> Vec<Finding> {
     use x509_parser::revocation_list::CertificateRevocationList;
     let mut out = vec![];
     let crl_path = store.path("crl.pem");
-    let Ok(crls) = crate::pki::pemfile::read_file(&crl_path, "X509 CRL", "CRL") else {
+    let Ok(crls) = crate::pki::pemfile::read_in(store.files(), &crl_path, "X509 CRL", "CRL") else {
         return out;
     };
     let mut signers: Vec<Vec<u8>> = vec![];
     for g in gens {
-        signers.extend(certs_of(&g.dir.join("root.crt")));
+        signers.extend(certs_of(store, &g.dir.join("root.crt")));
         let inter = g.dir.join("intermediate.crt");
         if inter.exists() {
-            signers.extend(certs_of(&inter));
+            signers.extend(certs_of(store, &inter));
         }
     }
     let last = crate::revocation::last_number(store);

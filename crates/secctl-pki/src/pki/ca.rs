@@ -210,6 +210,7 @@ pub fn init(
     let ca_dir = store.ca_dir();
     let endorsement = match mode {
         InitMode::Rotate => Some(endorse_rotation(
+            store.files(),
             &ca_dir,
             passphrase,
             &root_params,
@@ -221,7 +222,7 @@ pub fn init(
     let mut bundle = root_pem.clone();
     if let InitMode::Rotate = mode {
         let prev = unused_dir(&ca_dir.join("previous"), now);
-        fsio::ensure_dir(&prev)?;
+        store.files().ensure_dir(&prev)?;
         for name in [
             "root.crt",
             "root.key",
@@ -241,7 +242,7 @@ pub fn init(
         // made by `ca rotate --intermediate-only` share their root).
         bundle.push_str(&previous_roots_pem(store, now)?);
     }
-    fsio::ensure_dir(&ca_dir)?;
+    store.files().ensure_dir(&ca_dir)?;
     let mut batch = store.batch();
     batch.write(
         &key_file(&ca_dir, "root", encrypted),
@@ -292,6 +293,7 @@ pub fn init(
 /// written into `ca/endorsements/`. A failure to endorse is reported, not fatal: nodes then
 /// need `--pin` with the new root's fingerprint.
 fn endorse_rotation(
+    files: &fsio::StateDir,
     ca_dir: &Path,
     passphrase: Option<&SecretString>,
     new_params: &CertificateParams,
@@ -299,7 +301,7 @@ fn endorse_rotation(
     new_der: &[u8],
 ) -> Result<Endorsement> {
     use crate::pki::trust;
-    let old = load_generation(ca_dir, true)?;
+    let old = load_generation(files, ca_dir, true)?;
     let old_der = inspect::parse_pem_certs(
         &old.dir.join("root.crt").display().to_string(),
         &old.root_pem,
@@ -307,6 +309,7 @@ fn endorse_rotation(
     .swap_remove(0);
     let new_issuer = Issuer::from_params(new_params, new_key);
     let of_previous_root = trust::write_endorsement(
+        files,
         ca_dir,
         &old_der,
         None,
@@ -327,6 +330,7 @@ fn endorse_rotation(
     } else {
         let signer = load_signer(&old, true, passphrase)?;
         match trust::write_endorsement(
+            files,
             ca_dir,
             new_der,
             Some(new_params),
@@ -383,7 +387,7 @@ fn move_aside(store: &Store, now: OffsetDateTime) -> Result<Option<PathBuf>> {
     ] {
         let from = store.path(name);
         if from.symlink_metadata().is_ok() {
-            fsio::ensure_dir(&attic)?;
+            store.files().ensure_dir(&attic)?;
             fs::rename(&from, attic.join(name))
                 .map_err(|e| Error::io(format!("moving {} aside", from.display()), e))?;
             moved = true;
@@ -435,6 +439,8 @@ pub struct Generation {
     pub issuing: CertInfo,
     /// File stem of the issuing certificate ("root" or "intermediate").
     pub issuing_stem: &'static str,
+    /// The state directory it was read from: its keys are read through it.
+    files: fsio::StateDir,
 }
 
 impl Generation {
@@ -483,9 +489,9 @@ pub fn bundle_pem(store: &Store) -> Result<String> {
     Ok(out)
 }
 
-fn load_generation(dir: &Path, current: bool) -> Result<Generation> {
+fn load_generation(files: &fsio::StateDir, dir: &Path, current: bool) -> Result<Generation> {
     let root_path = dir.join("root.crt");
-    let root_pem = fsio::read_text(&root_path)?;
+    let root_pem = files.read_text(&root_path)?;
     // Parsed from the text just read (as `inspect::read_cert_file` would read it again).
     let root_der = crate::pki::pemfile::parse_file(
         &root_path,
@@ -497,7 +503,10 @@ fn load_generation(dir: &Path, current: bool) -> Result<Generation> {
     let root = CertInfo::from_der(&root_path.display().to_string(), &root_der)?;
     let inter_path = dir.join("intermediate.crt");
     let (issuing, issuing_stem) = if inter_path.exists() {
-        (inspect::read_cert_file(&inter_path)?.1, "intermediate")
+        (
+            inspect::read_cert_file_in(files, &inter_path)?.1,
+            "intermediate",
+        )
     } else {
         (root.clone(), "root")
     };
@@ -508,6 +517,7 @@ fn load_generation(dir: &Path, current: bool) -> Result<Generation> {
         root_pem,
         issuing,
         issuing_stem,
+        files: files.clone(),
     })
 }
 
@@ -519,7 +529,7 @@ pub fn retired_issuers(store: &Store) -> Vec<String> {
     };
     rd.filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_dir())
-        .filter_map(|p| load_generation(&p, false).ok())
+        .filter_map(|p| load_generation(store.files(), &p, false).ok())
         .map(|g| g.issuing.sha256_fingerprint)
         .collect()
 }
@@ -528,7 +538,7 @@ pub fn retired_issuers(store: &Store) -> Vec<String> {
 pub fn generations(store: &Store) -> Result<Vec<Generation>> {
     let mut out = vec![];
     if store.ca_dir().join("root.crt").exists() {
-        out.push(load_generation(&store.ca_dir(), true)?);
+        out.push(load_generation(store.files(), &store.ca_dir(), true)?);
     }
     let prev = store.ca_dir().join("previous");
     if let Ok(rd) = fs::read_dir(&prev) {
@@ -539,7 +549,7 @@ pub fn generations(store: &Store) -> Result<Vec<Generation>> {
         dirs.sort();
         dirs.reverse();
         for d in dirs {
-            out.push(load_generation(&d, false)?);
+            out.push(load_generation(store.files(), &d, false)?);
         }
     }
     Ok(out)
@@ -553,7 +563,7 @@ pub fn load_signer(
 ) -> Result<IssuingCa> {
     let stem = if root_only { "root" } else { gen.issuing_stem };
     let cert_path = gen.dir.join(format!("{stem}.crt"));
-    let cert_pem = fsio::read_text(&cert_path)?;
+    let cert_pem = gen.files.read_text(&cert_path)?;
     let der = inspect::parse_pem_certs(&cert_path.display().to_string(), &cert_pem)?.swap_remove(0);
     let info = CertInfo::from_der(&cert_path.display().to_string(), &der)?;
     if !info.is_ca {
@@ -563,13 +573,14 @@ pub fn load_signer(
         ));
     }
     let key_p = existing_key_file(&gen.dir, stem);
-    let key = keys::load_private_key(&key_p, passphrase)?;
+    let key = keys::load_private_key_in(&gen.files, &key_p, passphrase)?;
     check_key_matches(&key_p, &key, &der)?;
     let mut chain = vec![];
     if stem != "root" {
         let root_path = gen.dir.join("root.crt");
-        let root_der = crate::pki::pemfile::read_file(&root_path, "CERTIFICATE", "certificate")?
-            .swap_remove(0);
+        let root_der =
+            crate::pki::pemfile::read_in(&gen.files, &root_path, "CERTIFICATE", "certificate")?
+                .swap_remove(0);
         chain.push((root_path.display().to_string(), root_der));
     }
     chain.push((cert_path.display().to_string(), der.clone()));
@@ -589,10 +600,10 @@ pub fn load_signer(
 /// Load the issuing CA (the intermediate when there is one) of the current generation,
 /// with the trust bundle. The passphrase is needed when the keys are encrypted.
 pub fn load_issuing(store: &Store, passphrase: Option<&SecretString>) -> Result<IssuingCa> {
-    let gen = load_generation(&store.ca_dir(), true)?;
+    let gen = load_generation(store.files(), &store.ca_dir(), true)?;
     let mut ca = load_signer(&gen, false, passphrase)?;
     let bundle_path = store.path("ca.crt");
-    ca.bundle_pem = fsio::read_text(&bundle_path)?;
+    ca.bundle_pem = store.files().read_text(&bundle_path)?;
     check_bundle(store, &bundle_path, &ca.bundle_pem)?;
     Ok(ca)
 }
@@ -600,7 +611,7 @@ pub fn load_issuing(store: &Store, passphrase: Option<&SecretString>) -> Result<
 /// The issuing CA without the trust-bundle check (for revocation, which delivers no bundle
 /// and must work even while `ca.crt` is being repaired).
 pub fn load_issuing_signer(store: &Store, passphrase: Option<&SecretString>) -> Result<IssuingCa> {
-    let gen = load_generation(&store.ca_dir(), true)?;
+    let gen = load_generation(store.files(), &store.ca_dir(), true)?;
     load_signer(&gen, false, passphrase)
 }
 
@@ -648,14 +659,15 @@ pub fn check_key_matches(key_path: &std::path::Path, key: &KeyPair, cert_der: &[
 /// writes again on the new CA); empty when it has none.
 pub fn current_constraints(store: &Store) -> Result<NameConstraints> {
     let p = store.ca_dir().join("root.crt");
-    let der = crate::pki::pemfile::read_file(&p, "CERTIFICATE", "certificate")?.swap_remove(0);
+    let der = crate::pki::pemfile::read_in(store.files(), &p, "CERTIFICATE", "certificate")?
+        .swap_remove(0);
     Ok(NameConstraints::of_cert(&p.display().to_string(), &der)?.unwrap_or_default())
 }
 
 /// The name constraints of the current generation's root and issuing certificates, read
 /// without the CA key (to refuse a name before asking for a passphrase).
 pub fn issuing_constraints(store: &Store) -> Result<constraints::Chain> {
-    let gen = load_generation(&store.ca_dir(), true)?;
+    let gen = load_generation(store.files(), &store.ca_dir(), true)?;
     let mut certs = vec![];
     let mut stems = vec!["root"];
     if gen.issuing_stem != "root" {
@@ -663,7 +675,8 @@ pub fn issuing_constraints(store: &Store) -> Result<constraints::Chain> {
     }
     for stem in stems {
         let p = gen.dir.join(format!("{stem}.crt"));
-        let der = crate::pki::pemfile::read_file(&p, "CERTIFICATE", "certificate")?.swap_remove(0);
+        let der = crate::pki::pemfile::read_in(store.files(), &p, "CERTIFICATE", "certificate")?
+            .swap_remove(0);
         certs.push((p.display().to_string(), der));
     }
     constraints::Chain::of(&certs)
@@ -695,7 +708,7 @@ pub fn rotate_intermediate(
     passphrase: Option<&SecretString>,
 ) -> Result<IntermediateRotation> {
     let ca_dir = store.ca_dir();
-    let gen = load_generation(&ca_dir, true)?;
+    let gen = load_generation(store.files(), &ca_dir, true)?;
     if gen.issuing_stem != "intermediate" {
         return Err(Error::Usage(format!(
             "the CA in {} has no intermediate (it was created without --intermediate): rotate the whole CA with `secctl ca rotate`",
@@ -735,7 +748,7 @@ pub fn rotate_intermediate(
     let intermediate = cert_info_from_pem("intermediate.crt", &pem)?;
 
     let prev = unused_dir(&ca_dir.join("previous"), now);
-    fsio::ensure_dir(&prev)?;
+    store.files().ensure_dir(&prev)?;
     // The root certificate first: a generation directory is one with a root.crt.
     fsio::write_atomic(&prev.join("root.crt"), gen.root_pem.as_bytes(), PUBLIC_MODE)?;
     for name in [
@@ -855,7 +868,7 @@ fn refuse_current(store: &Store, g: Generation) -> Result<Generation> {
 /// that root). The caller holds the lock and publishes the CRL afterwards.
 pub fn retire(store: &Store, gen: &Generation) -> Result<PathBuf> {
     let attic = store.path("attic").join("retired");
-    fsio::ensure_dir(&attic)?;
+    store.files().ensure_dir(&attic)?;
     let to = unused_dir_named(&attic, &gen.id());
     fs::rename(&gen.dir, &to).map_err(|e| {
         Error::io(

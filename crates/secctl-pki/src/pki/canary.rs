@@ -145,7 +145,7 @@ pub fn state(store: &Store, now: OffsetDateTime) -> Result<State> {
     };
     let (cert, key) = paths(store);
     let on_disk = if cert.is_file() && key.is_file() {
-        let (_, info) = crate::pki::inspect::read_cert_file(&cert)?;
+        let (_, info) = crate::pki::inspect::read_cert_file_in(store.files(), &cert)?;
         store.record(&info.serial)?
     } else {
         None

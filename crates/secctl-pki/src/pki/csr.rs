@@ -71,10 +71,11 @@ fn bad(input: &str, why: impl Into<String>) -> Error {
     Error::input(input, why)
 }
 
-/// Read and check a CSR file (see [`parse`]).
-pub fn read(path: &Path) -> Result<Csr> {
+/// Read and check a CSR file (see [`parse`]); one below the state directory `files` is
+/// read without following a symbolic link there.
+pub fn read(files: &crate::pki::fsio::StateDir, path: &Path) -> Result<Csr> {
     // A CSR is a few hundred bytes; 1 MiB leaves room for any real one.
-    let bytes = crate::pki::fsio::read_bytes_max(path, MAX_CSR)?;
+    let bytes = files.read_bytes_max(path, MAX_CSR)?;
     parse(&path.display().to_string(), &bytes)
 }
 

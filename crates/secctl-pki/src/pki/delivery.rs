@@ -241,7 +241,7 @@ impl Bundle {
     /// The trust bundle of `store` (`DIR/ca.crt`), checked to hold only this CA's roots.
     pub fn load(store: &Store) -> Result<Bundle> {
         let path = store.path("ca.crt");
-        let pem = fsio::read_text(&path)?;
+        let pem = store.files().read_text(&path)?;
         crate::pki::ca::check_bundle(store, &path, &pem)?;
         Bundle::new(store, pem)
     }
@@ -256,7 +256,7 @@ impl Bundle {
             .map(|d| crate::pki::inspect::fingerprint(d))
             .collect();
         ours.extend(own.iter().cloned());
-        let endorsements = crate::pki::trust::endorsements(&store.ca_dir());
+        let endorsements = crate::pki::trust::endorsements(store.files(), &store.ca_dir());
         Ok(Bundle {
             pem,
             ours,
@@ -447,7 +447,7 @@ pub fn refresh_bundles_with(
                     let Ok(meta) = std::fs::symlink_metadata(&p) else {
                         continue;
                     };
-                    if !meta.is_file() || fsio::check_dir(&d).is_err() {
+                    if !meta.is_file() || store.files().check_dir(&d).is_err() {
                         out.skipped
                             .push((d, "not a regular file in a trusted directory".into()));
                         continue;

@@ -16,51 +16,6 @@ pub const PUBLIC_MODE: u32 = 0o644;
 /// Mode of every directory secctl creates.
 pub const DIR_MODE: u32 = 0o700;
 
-/// [`ensure_dir`] once per process for each directory (the state directory's `issued/` and
-/// `names/`, which every record of an `apply` goes into).
-pub fn ensure_dir_once(dir: &Path) -> Result<()> {
-    static DONE: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
-    if DONE
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .iter()
-        .any(|d| d == dir)
-    {
-        return Ok(());
-    }
-    ensure_dir(dir)?;
-    DONE.lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .push(dir.to_path_buf());
-    Ok(())
-}
-
-/// Create `dir` (and its parents) with mode 0700 when missing; refuse a path that exists
-/// and is not a directory.
-///
-/// An existing directory must be one that no other user could write (see [`check_dir`]);
-/// inside the state directory it must not be a symbolic link.
-pub fn ensure_dir(dir: &Path) -> Result<()> {
-    if protected_rel(dir).is_some()
-        && fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink())
-    {
-        return Err(Error::path(
-            dir,
-            "is a symbolic link inside the state directory (never followed)",
-        ));
-    }
-    match fs::metadata(dir) {
-        Ok(m) if m.is_dir() => check_dir(dir),
-        Ok(_) => Err(Error::path(dir, "exists and is not a directory")),
-        Err(e) if e.kind() == ErrorKind::NotFound => fs::DirBuilder::new()
-            .recursive(true)
-            .mode(DIR_MODE)
-            .create(dir)
-            .map_err(|e| Error::io(format!("creating directory {}", dir.display()), e)),
-        Err(e) => Err(Error::io(format!("reading {}", dir.display()), e)),
-    }
-}
-
 /// The directory holding `path` ("." for a bare file name).
 fn parent_of(path: &Path) -> &Path {
     match path.parent() {
@@ -248,16 +203,19 @@ pub fn sync_dir(dir: &Path) -> Result<()> {
         .map_err(|e| Error::io(format!("syncing directory {}", dir.display()), e))
 }
 
-/// Read a text file, mapping failures to clear one-line errors naming the file.
+/// Read a text file named by the user (not one of a state directory: those are read
+/// through its [`StateDir`]), mapping failures to clear one-line errors naming the file.
 pub fn read_text(path: &Path) -> Result<String> {
-    let bytes = read_bytes(path)?;
+    text_of(path, read_bytes(path)?)
+}
+
+fn text_of(path: &Path, bytes: Vec<u8>) -> Result<String> {
     String::from_utf8(bytes).map_err(|_| Error::path(path, "not a PEM or text file (binary data)"))
 }
 
-/// Read a file as bytes, mapping failures to clear one-line errors naming the file.
-///
-/// A file inside the state directory is opened without following any symbolic link
-/// (see [`open_nofollow`]); a file named by the user elsewhere is read as given.
+/// Read a file named by the user as bytes (a state directory's files are read through its
+/// [`StateDir`], which never follows a symbolic link there), mapping failures to clear
+/// one-line errors naming the file.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     read_bytes_max(path, MAX_FILE)
 }
@@ -269,12 +227,14 @@ pub const MAX_FILE: u64 = 64 << 20;
 /// [`read_bytes`] with a bound of `max` bytes: a larger file (or an endless one) is bad
 /// input, and no more than `max + 1` bytes are read.
 pub fn read_bytes_max(path: &Path, max: u64) -> Result<Vec<u8>> {
+    audit::not_in_a_state_dir(path);
+    let f = File::open(path).map_err(|e| Error::read(path, e))?;
+    read_whole(path, f, max)
+}
+
+/// Everything of the open file `f` (named `path`), at most `max` bytes.
+fn read_whole(path: &Path, f: File, max: u64) -> Result<Vec<u8>> {
     use std::io::Read;
-    let f = if protected_rel(path).is_none() {
-        File::open(path).map_err(|e| Error::read(path, e))?
-    } else {
-        open_nofollow(path, rustix::fs::OFlags::RDONLY, 0).map_err(|e| Error::read(path, e))?
-    };
     // Room for a certificate, a key or a record at once: one read and the one that finds
     // the end, instead of a 32-byte probe and reads of doubling size (seven for a
     // certificate). Larger files grow the buffer as before.
@@ -583,41 +543,196 @@ struct Deferred {
     files: Vec<(PathBuf, PathBuf, bool)>,
 }
 
-/// What a state directory carries besides its path: the deliveries held back until its
-/// state is committed. Owned by the store (`Store`, whose clones share it) and handed to
-/// each [`Batch`] a command makes through it, never kept in a process-wide variable: two
-/// stores in one process (a test, `demo`, `store copy`) hold back nothing of each other's.
+/// A state directory as its store holds it: where it is, how far directories are
+/// trusted (`--insecure-dirs`), and the deliveries held back until its state is committed.
+/// Owned by the store (`Store`, whose clones share it) and handed to each [`Batch`] a
+/// command makes through it; never kept in a process-wide variable: two stores in one
+/// process (a test, `demo`, `store copy`) share neither policy nor held-back files.
 ///
-/// (The directory policy, `--insecure-dirs` and the roots whose files are opened without
-/// following symbolic links, is still process-wide: see [`allow_insecure_dirs`] and
-/// [`protect_root`].)
+/// Files below the directory are read through it ([`StateDir::read_bytes`] and the rest),
+/// which never follows a symbolic link there; a file outside it is read as named.
 #[derive(Clone, Default)]
 pub struct StateDir {
-    deferred: std::sync::Arc<std::sync::Mutex<Option<Deferred>>>,
+    inner: std::sync::Arc<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    /// The directory, absolute (against the working directory when it was named); None: a
+    /// handle for commands without a state directory, which reads every file as named.
+    root: Option<PathBuf>,
+    /// How far directories are trusted.
+    policy: DirPolicy,
+    /// Deliveries held back, when the state holds them back.
+    deferred: std::sync::Mutex<Option<Deferred>>,
+    /// Directories [`StateDir::ensure_dir_once`] has checked or made.
+    ensured: std::sync::Mutex<Vec<PathBuf>>,
 }
 
 impl std::fmt::Debug for StateDir {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let held = self.lock().as_ref().map(|d| d.files.len());
         f.debug_struct("StateDir")
+            .field("root", &self.inner.root)
+            .field("policy", &self.inner.policy)
             .field("held_back", &held)
             .finish()
     }
 }
 
 impl StateDir {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Deferred>> {
-        self.deferred.lock().unwrap_or_else(|p| p.into_inner())
+    /// The state directory `root`, its directories trusted as `policy` says.
+    pub fn new(root: &Path, policy: DirPolicy) -> Self {
+        let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+        audit::state_dir_in_use(&root);
+        StateDir {
+            inner: std::sync::Arc::new(Inner {
+                root: Some(root),
+                policy,
+                ..Inner::default()
+            }),
+        }
     }
 
-    /// From now on, files that this state's batches commit outside `state` (the
-    /// directory, or in its `certs/`) are staged and made durable but not renamed into
-    /// place until [`StateDir::deliver_deferred`]; [`StateDir::drop_deferred`] removes
-    /// them instead. Used on etcd, so that a failed write-back never leaves a delivered
-    /// certificate that the CA has no record of.
-    pub fn defer_deliveries(&self, state: &Path) {
+    /// A handle for a command without a state directory (and for files that are never
+    /// in one): every file is read as named, directories are trusted strictly.
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    /// How far this state's directories (and those it writes to) are trusted.
+    pub fn policy(&self) -> DirPolicy {
+        self.inner.policy
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Deferred>> {
+        self.inner
+            .deferred
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The path of `path` below the state directory, when it is strictly inside it.
+    fn rel(&self, path: &Path) -> Option<(&Path, PathBuf)> {
+        let root = self.inner.root.as_deref()?;
+        let abs = std::path::absolute(path).ok()?;
+        let rel = abs.strip_prefix(root).ok()?;
+        (!rel.as_os_str().is_empty()).then(|| (root, rel.to_path_buf()))
+    }
+
+    /// Open a file without following symbolic links. Below the state directory no
+    /// component may be a link (`openat2` with `RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH`;
+    /// `O_NOFOLLOW` on the last component where the kernel lacks `openat2`); elsewhere the
+    /// last component may not be one. A link fails with `ELOOP` (or `EXDEV`).
+    pub fn open_nofollow(
+        &self,
+        path: &Path,
+        flags: rustix::fs::OFlags,
+        mode: u32,
+    ) -> std::io::Result<File> {
+        use rustix::fs::{Mode, OFlags, ResolveFlags, CWD};
+        let flags = flags | OFlags::CLOEXEC | OFlags::NOFOLLOW;
+        let mode = Mode::from_raw_mode(mode);
+        if let Some((root, rel)) = self.rel(path) {
+            let dir = rustix::fs::open(
+                root,
+                OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+                Mode::empty(),
+            )?;
+            match rustix::fs::openat2(
+                &dir,
+                &rel,
+                flags,
+                mode,
+                ResolveFlags::NO_SYMLINKS | ResolveFlags::BENEATH | ResolveFlags::NO_MAGICLINKS,
+            ) {
+                Ok(fd) => return Ok(File::from(fd)),
+                Err(rustix::io::Errno::NOSYS | rustix::io::Errno::PERM) => {}
+                Err(rustix::io::Errno::XDEV) => return Err(rustix::io::Errno::LOOP.into()),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(File::from(rustix::fs::openat(CWD, path, flags, mode)?))
+    }
+
+    /// Read a text file: one below the state directory without following a symbolic link
+    /// (see [`StateDir::open_nofollow`]), any other as named.
+    pub fn read_text(&self, path: &Path) -> Result<String> {
+        text_of(path, self.read_bytes(path)?)
+    }
+
+    /// Read a file as bytes, as [`StateDir::read_text`].
+    pub fn read_bytes(&self, path: &Path) -> Result<Vec<u8>> {
+        self.read_bytes_max(path, MAX_FILE)
+    }
+
+    /// [`StateDir::read_bytes`] with a bound of `max` bytes (see [`read_bytes_max`]).
+    pub fn read_bytes_max(&self, path: &Path, max: u64) -> Result<Vec<u8>> {
+        if self.rel(path).is_none() {
+            return read_bytes_max(path, max);
+        }
+        let f = self
+            .open_nofollow(path, rustix::fs::OFlags::RDONLY, 0)
+            .map_err(|e| Error::read(path, e))?;
+        read_whole(path, f, max)
+    }
+
+    /// Create `dir` (and its parents) with mode 0700 when missing; refuse a path that
+    /// exists and is not a directory, one below the state directory that is a symbolic
+    /// link, and one that another user could write unless the policy allows it (see
+    /// [`DirPolicy::ensure_dir`]).
+    pub fn ensure_dir(&self, dir: &Path) -> Result<()> {
+        if self.rel(dir).is_some()
+            && fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink())
+        {
+            return Err(Error::path(
+                dir,
+                "is a symbolic link inside the state directory (never followed)",
+            ));
+        }
+        self.inner.policy.ensure_dir(dir)
+    }
+
+    /// [`StateDir::ensure_dir`] once per handle for each directory (the state directory's
+    /// `issued/` and `names/`, which every record of an `apply` goes into).
+    pub fn ensure_dir_once(&self, dir: &Path) -> Result<()> {
+        let seen = |d: &Path| {
+            self.inner
+                .ensured
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .iter()
+                .any(|e| e == d)
+        };
+        if seen(dir) {
+            return Ok(());
+        }
+        self.ensure_dir(dir)?;
+        self.inner
+            .ensured
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(dir.to_path_buf());
+        Ok(())
+    }
+
+    /// Refuse a directory another user could write, unless the policy allows it (see
+    /// [`DirPolicy::check_dir`]).
+    pub fn check_dir(&self, dir: &Path) -> Result<()> {
+        self.inner.policy.check_dir(dir)
+    }
+
+    /// From now on, files that this state's batches commit outside the state directory
+    /// (or in its `certs/`) are staged and made durable but not renamed into place until
+    /// [`StateDir::deliver_deferred`]; [`StateDir::drop_deferred`] removes them instead.
+    /// Used on etcd, so that a failed write-back never leaves a delivered certificate that
+    /// the CA has no record of.
+    pub fn defer_deliveries(&self) {
+        let Some(root) = self.inner.root.clone() else {
+            return;
+        };
         *self.lock() = Some(Deferred {
-            state: absolute(state),
+            state: root,
             files: vec![],
         });
     }
@@ -791,196 +906,195 @@ impl Drop for Batch {
 // ---------------------------------------------------------------------------------------
 // Trusted directories (as OpenSSH's StrictModes treats ~/.ssh)
 
-/// Set by `--insecure-dirs` / `SECCTL_INSECURE_DIRS`: accept directories other users can write.
-///
-/// Still process-wide: it is read by [`check_dir`] and [`ensure_dir`], which 37 call sites
-/// in 16 files use with a bare path (state, output and etcd cache directories alike);
-/// carrying it in [`StateDir`] means giving each of them a handle (issue 26, item 7).
-static INSECURE_DIRS_OK: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// Accept (or, by default, refuse) state and output directories that another user could
-/// write; see [`check_dir`].
-pub fn allow_insecure_dirs(yes: bool) {
-    INSECURE_DIRS_OK.store(yes, std::sync::atomic::Ordering::Relaxed);
+/// How far directories are trusted: by default one that another user could write is
+/// refused (a state directory, one secctl writes certificates or keys into, its etcd
+/// cache); `--insecure-dirs` / `SECCTL_INSECURE_DIRS` accepts them. Carried by the state
+/// directory's handle ([`StateDir::policy`]) and by the etcd options, never process-wide.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DirPolicy {
+    /// Accept directories other users can write (`--insecure-dirs`).
+    pub insecure_ok: bool,
 }
 
-/// Refuse a directory that another user could write into: group- or world-writable (the
-/// sticky bit does not make it acceptable), or owned by a user other than the caller and
-/// root. A missing directory passes (secctl creates it 0700). `--insecure-dirs` turns the
-/// check off.
-pub fn check_dir(dir: &Path) -> Result<()> {
-    use std::os::unix::fs::MetadataExt;
-    if INSECURE_DIRS_OK.load(std::sync::atomic::Ordering::Relaxed) {
-        return Ok(());
-    }
-    let m = match fs::metadata(dir) {
-        Ok(m) => m,
-        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(Error::read(dir, e)),
-    };
-    if !m.is_dir() {
-        return Ok(());
-    }
-    let mode = m.mode() & 0o7777;
-    if mode & 0o022 != 0 {
-        let who = if mode & 0o002 != 0 { "world" } else { "group" };
-        return Err(Error::path(
-            dir,
-            format!(
-                "directory is {who}-writable (mode {mode:04o}): another user could replace the files in it; \
-                 run `chmod go-w {}` or pass --insecure-dirs",
-                dir.display()
-            ),
-        ));
-    }
-    let me = rustix::process::geteuid().as_raw();
-    if m.uid() != me && m.uid() != 0 {
-        return Err(Error::path(
-            dir,
-            format!(
-                "directory is owned by uid {}, not by you (uid {me}) or root: its owner could replace the files in it; \
-                 use a directory of your own or pass --insecure-dirs",
-                m.uid()
-            ),
-        ));
-    }
-    Ok(())
-}
+impl DirPolicy {
+    /// Refuse directories that others can write (the default).
+    pub const STRICT: DirPolicy = DirPolicy { insecure_ok: false };
 
-/// Refuse to write `file` into a directory another user could write (see [`check_dir`]):
-/// they could swap what a node installs between the check and the use.
-pub fn check_output_dir(file: &Path) -> Result<()> {
-    match file.parent() {
-        Some(d) if !d.as_os_str().is_empty() => check_dir(d),
-        _ => check_dir(Path::new(".")),
+    /// Create `dir` (and its parents) with mode 0700 when missing; refuse a path that
+    /// exists and is not a directory, and an existing directory that another user could
+    /// write (see [`DirPolicy::check_dir`]). Below a state directory, use
+    /// [`StateDir::ensure_dir`], which also refuses a symbolic link.
+    pub fn ensure_dir(self, dir: &Path) -> Result<()> {
+        match fs::metadata(dir) {
+            Ok(m) if m.is_dir() => self.check_dir(dir),
+            Ok(_) => Err(Error::path(dir, "exists and is not a directory")),
+            Err(e) if e.kind() == ErrorKind::NotFound => fs::DirBuilder::new()
+                .recursive(true)
+                .mode(DIR_MODE)
+                .create(dir)
+                .map_err(|e| Error::io(format!("creating directory {}", dir.display()), e)),
+            Err(e) => Err(Error::io(format!("reading {}", dir.display()), e)),
+        }
     }
-}
 
-/// Check the ancestors of the state directory as OpenSSH's StrictModes does: each must be
-/// owned by root or the caller and not writable by group or others, unless it has the
-/// sticky bit (`/tmp`). Whoever can write an ancestor can replace the state directory.
-pub fn check_ancestors(dir: &Path) -> Result<()> {
-    use std::os::unix::fs::MetadataExt;
-    if INSECURE_DIRS_OK.load(std::sync::atomic::Ordering::Relaxed) {
-        return Ok(());
-    }
-    let abs = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
-    let me = rustix::process::geteuid().as_raw();
-    for a in abs.ancestors().skip(1) {
-        let Ok(m) = fs::metadata(a) else { continue };
+    /// Refuse a directory that another user could write into: group- or world-writable (the
+    /// sticky bit does not make it acceptable), or owned by a user other than the caller and
+    /// root. A missing directory passes (secctl creates it 0700). `--insecure-dirs` turns the
+    /// check off.
+    pub fn check_dir(self, dir: &Path) -> Result<()> {
+        use std::os::unix::fs::MetadataExt;
+        if self.insecure_ok {
+            return Ok(());
+        }
+        let m = match fs::metadata(dir) {
+            Ok(m) => m,
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(Error::read(dir, e)),
+        };
+        if !m.is_dir() {
+            return Ok(());
+        }
         let mode = m.mode() & 0o7777;
-        let sticky = mode & 0o1000 != 0;
+        if mode & 0o022 != 0 {
+            let who = if mode & 0o002 != 0 { "world" } else { "group" };
+            return Err(Error::path(
+                dir,
+                format!(
+                    "directory is {who}-writable (mode {mode:04o}): another user could replace the files in it; \
+                     run `chmod go-w {}` or pass --insecure-dirs",
+                    dir.display()
+                ),
+            ));
+        }
+        let me = rustix::process::geteuid().as_raw();
         if m.uid() != me && m.uid() != 0 {
             return Err(Error::path(
                 dir,
                 format!(
-                    "its parent {} is owned by uid {}, not by you (uid {me}) or root: its owner could replace \
-                     the state directory; use a directory of your own or pass --insecure-dirs",
-                    a.display(),
+                    "directory is owned by uid {}, not by you (uid {me}) or root: its owner could replace the files in it; \
+                     use a directory of your own or pass --insecure-dirs",
                     m.uid()
                 ),
             ));
         }
-        if mode & 0o022 != 0 && !sticky {
-            return Err(Error::path(
-                dir,
-                format!(
-                    "its parent {} is writable by others (mode {mode:04o}): they could replace the state \
-                     directory; run `chmod go-w {}` or pass --insecure-dirs",
-                    a.display(),
-                    a.display()
-                ),
-            ));
+        Ok(())
+    }
+
+    /// Refuse to write `file` into a directory another user could write (see [`DirPolicy::check_dir`]):
+    /// they could swap what a node installs between the check and the use.
+    pub fn check_output_dir(self, file: &Path) -> Result<()> {
+        match file.parent() {
+            Some(d) if !d.as_os_str().is_empty() => self.check_dir(d),
+            _ => self.check_dir(Path::new(".")),
         }
     }
-    Ok(())
+
+    /// Check the ancestors of the state directory as OpenSSH's StrictModes does: each must be
+    /// owned by root or the caller and not writable by group or others, unless it has the
+    /// sticky bit (`/tmp`). Whoever can write an ancestor can replace the state directory.
+    pub fn check_ancestors(self, dir: &Path) -> Result<()> {
+        use std::os::unix::fs::MetadataExt;
+        if self.insecure_ok {
+            return Ok(());
+        }
+        let abs = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+        let me = rustix::process::geteuid().as_raw();
+        for a in abs.ancestors().skip(1) {
+            let Ok(m) = fs::metadata(a) else { continue };
+            let mode = m.mode() & 0o7777;
+            let sticky = mode & 0o1000 != 0;
+            if m.uid() != me && m.uid() != 0 {
+                return Err(Error::path(
+                    dir,
+                    format!(
+                        "its parent {} is owned by uid {}, not by you (uid {me}) or root: its owner could replace \
+                         the state directory; use a directory of your own or pass --insecure-dirs",
+                        a.display(),
+                        m.uid()
+                    ),
+                ));
+            }
+            if mode & 0o022 != 0 && !sticky {
+                return Err(Error::path(
+                    dir,
+                    format!(
+                        "its parent {} is writable by others (mode {mode:04o}): they could replace the state \
+                         directory; run `chmod go-w {}` or pass --insecure-dirs",
+                        a.display(),
+                        a.display()
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Tighten an existing state directory that others can read or enter to 0700 (the keys
+    /// inside are 0600, but names, records and the CA certificate are not for other users).
+    /// Returns the mode it had when it was changed; `None` when it was fine, absent, not ours,
+    /// or shared on purpose (`--insecure-dirs`).
+    pub fn tighten_state_dir(self, dir: &Path) -> Result<Option<u32>> {
+        use std::os::unix::fs::MetadataExt;
+        // `--insecure-dirs`: the operator shares this directory on purpose.
+        if self.insecure_ok {
+            return Ok(None);
+        }
+        let Ok(m) = fs::symlink_metadata(dir) else {
+            return Ok(None);
+        };
+        if !m.is_dir() || m.uid() != rustix::process::geteuid().as_raw() {
+            return Ok(None);
+        }
+        let mode = m.mode() & 0o7777;
+        if mode & 0o077 == 0 {
+            return Ok(None);
+        }
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
+            .map_err(|e| Error::io(format!("tightening {} to mode 0700", dir.display()), e))?;
+        Ok(Some(mode))
+    }
 }
 
-/// Tighten an existing state directory that others can read or enter to 0700 (the keys
-/// inside are 0600, but names, records and the CA certificate are not for other users).
-/// Returns the mode it had when it was changed; `None` when it was fine, absent, not ours,
-/// or shared on purpose (`--insecure-dirs`).
-pub fn tighten_state_dir(dir: &Path) -> Result<Option<u32>> {
-    use std::os::unix::fs::MetadataExt;
-    // `--insecure-dirs`: the operator shares this directory on purpose.
-    if INSECURE_DIRS_OK.load(std::sync::atomic::Ordering::Relaxed) {
-        return Ok(None);
-    }
-    let Ok(m) = fs::symlink_metadata(dir) else {
-        return Ok(None);
-    };
-    if !m.is_dir() || m.uid() != rustix::process::geteuid().as_raw() {
-        return Ok(None);
-    }
-    let mode = m.mode() & 0o7777;
-    if mode & 0o077 == 0 {
-        return Ok(None);
-    }
-    fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
-        .map_err(|e| Error::io(format!("tightening {} to mode 0700", dir.display()), e))?;
-    Ok(Some(mode))
-}
+/// Debug builds only (the test suite's binary): a tripwire that a file below a state
+/// directory in use is never read through the reader for files named by the user
+/// ([`read_bytes`]), which would follow symbolic links there. It decides nothing: release
+/// builds have no such list, and a read is protected by the handle it goes through.
+#[cfg(debug_assertions)]
+mod audit {
+    use std::path::{Path, PathBuf};
 
-/// Absolute roots of the state directories in use: files below them are opened without
-/// following symbolic links.
-///
-/// Still process-wide: every read of [`read_bytes`] and [`read_text`] (39 direct call sites
-/// in 20 files, with a bare path, and every reader built on them, such as
-/// `pemfile::read_file` and `keys::load_private_key`) and [`ensure_dir`] asks it whether
-/// the path is in a state directory; carrying it in [`StateDir`] means giving each of them
-/// the store's handle, and a read that was missed would follow links again without a test
-/// noticing (issue 26, item 7).
-static PROTECTED: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+    static IN_USE: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
 
-/// Mark `root` (the state directory) as one whose files are never opened through a
-/// symbolic link.
-pub fn protect_root(root: &Path) {
-    let abs = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
-    let mut roots = PROTECTED.lock().unwrap_or_else(|p| p.into_inner());
-    if !roots.contains(&abs) {
-        roots.push(abs);
-    }
-}
-
-/// The protected root holding `path` and the path relative to it, when `path` is strictly
-/// inside one.
-fn protected_rel(path: &Path) -> Option<(PathBuf, PathBuf)> {
-    let abs = std::path::absolute(path).ok()?;
-    let roots = PROTECTED.lock().unwrap_or_else(|p| p.into_inner());
-    roots.iter().find_map(|r| {
-        let rel = abs.strip_prefix(r).ok()?;
-        (!rel.as_os_str().is_empty()).then(|| (r.clone(), rel.to_path_buf()))
-    })
-}
-
-/// Open a file without following symbolic links. Inside the state directory no component
-/// below the state directory may be a link (`openat2` with `RESOLVE_NO_SYMLINKS |
-/// RESOLVE_BENEATH`; `O_NOFOLLOW` on the last component where the kernel lacks `openat2`);
-/// elsewhere the last component may not be one. A link fails with `ELOOP` (or `EXDEV`).
-pub fn open_nofollow(path: &Path, flags: rustix::fs::OFlags, mode: u32) -> std::io::Result<File> {
-    use rustix::fs::{Mode, OFlags, ResolveFlags, CWD};
-    let flags = flags | OFlags::CLOEXEC | OFlags::NOFOLLOW;
-    let mode = Mode::from_raw_mode(mode);
-    if let Some((root, rel)) = protected_rel(path) {
-        let dir = rustix::fs::open(
-            &root,
-            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
-            Mode::empty(),
-        )?;
-        match rustix::fs::openat2(
-            &dir,
-            &rel,
-            flags,
-            mode,
-            ResolveFlags::NO_SYMLINKS | ResolveFlags::BENEATH | ResolveFlags::NO_MAGICLINKS,
-        ) {
-            Ok(fd) => return Ok(File::from(fd)),
-            Err(rustix::io::Errno::NOSYS | rustix::io::Errno::PERM) => {}
-            Err(rustix::io::Errno::XDEV) => return Err(rustix::io::Errno::LOOP.into()),
-            Err(e) => return Err(e.into()),
+    /// A [`super::StateDir`] on `root` (absolute) was made.
+    pub(super) fn state_dir_in_use(root: &Path) {
+        let mut roots = IN_USE.lock().unwrap_or_else(|p| p.into_inner());
+        if !roots.iter().any(|r| r == root) {
+            roots.push(root.to_path_buf());
         }
     }
-    Ok(File::from(rustix::fs::openat(CWD, path, flags, mode)?))
+
+    /// Panics when `path` is below a state directory in use.
+    pub(super) fn not_in_a_state_dir(path: &Path) {
+        let Ok(abs) = std::path::absolute(path) else {
+            return;
+        };
+        let roots = IN_USE.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(r) = roots.iter().find(|r| abs.starts_with(r) && abs != **r) {
+            panic!(
+                "{} is below the state directory {} but was read as a file named by the user \
+                 (read it through the store's StateDir)",
+                path.display(),
+                r.display()
+            );
+        }
+    }
+}
+
+/// Release builds: no tripwire.
+#[cfg(not(debug_assertions))]
+mod audit {
+    pub(super) fn state_dir_in_use(_root: &std::path::Path) {}
+    pub(super) fn not_in_a_state_dir(_path: &std::path::Path) {}
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1165,6 +1279,96 @@ pub fn test_pause(_point: &str) {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Two state directories in one process, one shared on purpose (`--insecure-dirs`) and
+    /// one not: each handle carries its own policy, and neither changes the other's.
+    #[test]
+    fn each_state_dir_carries_its_own_policy() {
+        let top = tempfile::tempdir().unwrap();
+        let shared = top.path().join("shared");
+        fs::create_dir(&shared).unwrap();
+        fs::set_permissions(&shared, fs::Permissions::from_mode(0o777)).unwrap();
+        let strict = StateDir::new(&top.path().join("a"), DirPolicy::STRICT);
+        let lax = StateDir::new(&top.path().join("b"), DirPolicy { insecure_ok: true });
+        let e = strict.check_dir(&shared).unwrap_err().to_string();
+        assert!(e.contains("world-writable"), "{e}");
+        lax.check_dir(&shared).unwrap();
+        // The strict one again, after the lax one was used: still strict.
+        assert!(strict.check_dir(&shared).is_err());
+        assert!(strict.ensure_dir(&shared).is_err());
+        lax.ensure_dir(&shared).unwrap();
+        assert!(DirPolicy::STRICT
+            .check_ancestors(&shared.join("pki"))
+            .is_err());
+        DirPolicy { insecure_ok: true }
+            .check_ancestors(&shared.join("pki"))
+            .unwrap();
+    }
+
+    /// A file below the state directory is never read through a symbolic link, in the
+    /// last component or any above it; a file elsewhere (read through the same handle or
+    /// with no state directory) is read as named.
+    #[test]
+    fn reads_below_the_state_dir_never_follow_links() {
+        let top = tempfile::tempdir().unwrap();
+        let root = top.path().join("pki");
+        let real = top.path().join("elsewhere");
+        fs::create_dir_all(root.join("ca")).unwrap();
+        fs::create_dir_all(&real).unwrap();
+        fs::write(real.join("ca.crt"), "planted\n").unwrap();
+        std::os::unix::fs::symlink(real.join("ca.crt"), root.join("ca.crt")).unwrap();
+        std::os::unix::fs::symlink(&real, root.join("linked")).unwrap();
+        fs::write(root.join("ca").join("root.crt"), "ours\n").unwrap();
+        let state = StateDir::new(&root, DirPolicy::STRICT);
+        for p in [root.join("ca.crt"), root.join("linked").join("ca.crt")] {
+            let e = state.read_text(&p).unwrap_err().to_string();
+            assert!(e.contains("symbolic link"), "{}: {e}", p.display());
+        }
+        assert_eq!(
+            state.read_text(&root.join("ca/root.crt")).unwrap(),
+            "ours\n"
+        );
+        // Outside the state directory (a file the user names), links are followed.
+        let outside = top.path().join("link-outside.crt");
+        std::os::unix::fs::symlink(real.join("ca.crt"), &outside).unwrap();
+        assert_eq!(state.read_text(&outside).unwrap(), "planted\n");
+        assert_eq!(StateDir::none().read_text(&outside).unwrap(), "planted\n");
+        // A directory below the state directory that is a link is not made or used.
+        let e = state
+            .ensure_dir(&root.join("linked"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("symbolic link"), "{e}");
+    }
+
+    /// The debug tripwire: a state directory's file read as one the user named panics in
+    /// the test suite's builds, so a read that bypasses the handle cannot go unnoticed.
+    #[cfg(debug_assertions)]
+    #[test]
+    #[should_panic(expected = "read it through the store's StateDir")]
+    fn reading_a_state_file_as_a_user_file_trips_in_debug_builds() {
+        let top = tempfile::tempdir().unwrap();
+        let root = top.path().join("pki");
+        fs::create_dir_all(&root).unwrap();
+        fs::write(root.join("config.json"), "{}").unwrap();
+        let _state = StateDir::new(&root, DirPolicy::STRICT);
+        let _ = read_bytes(&root.join("config.json"));
+    }
+
+    /// `ensure_dir_once` remembers per handle, not per process: a directory removed behind
+    /// one handle's back is made again by another.
+    #[test]
+    fn ensure_dir_once_is_per_handle() {
+        let top = tempfile::tempdir().unwrap();
+        let root = top.path().join("pki");
+        let issued = root.join("issued");
+        let one = StateDir::new(&root, DirPolicy::STRICT);
+        one.ensure_dir_once(&issued).unwrap();
+        fs::remove_dir(&issued).unwrap();
+        let two = StateDir::new(&root, DirPolicy::STRICT);
+        two.ensure_dir_once(&issued).unwrap();
+        assert!(issued.is_dir());
+    }
 
     #[test]
     fn temp_names_round_trip_and_stale_ones_are_removed() {

@@ -265,7 +265,7 @@ pub fn write(
     };
     let root_pem = pem_cert(&root.der);
     let ca_dir = store.ca_dir();
-    fsio::ensure_dir(&ca_dir)?;
+    store.files().ensure_dir(&ca_dir)?;
     let mut batch = store.batch();
     batch.write(
         &ca_dir.join(format!("root{suffix}")),

@@ -187,6 +187,19 @@ pub fn parse_pem_certs(input: &str, text: &str) -> Result<Vec<Vec<u8>>> {
     crate::pki::pemfile::blocks_of(input, text, "CERTIFICATE", "certificate")
 }
 
+/// [`read_cert_file`] of a file that may be below the state directory `files` (read
+/// without following a symbolic link there).
+pub fn read_cert_file_in(
+    files: &crate::pki::fsio::StateDir,
+    path: &Path,
+) -> Result<(Vec<u8>, CertInfo)> {
+    let name = path.display().to_string();
+    let der =
+        crate::pki::pemfile::read_in(files, path, "CERTIFICATE", "certificate")?.swap_remove(0);
+    let info = CertInfo::from_der(&name, &der)?;
+    Ok((der, info))
+}
+
 /// Read a certificate file (PEM, first certificate; or DER) and parse it.
 pub fn read_cert_file(path: &Path) -> Result<(Vec<u8>, CertInfo)> {
     let name = path.display().to_string();

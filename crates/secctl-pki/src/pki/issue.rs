@@ -266,7 +266,7 @@ pub fn stage_delivered(
     delivery: &Delivery,
 ) -> Result<Written> {
     let dir = &issued.record.out_dir;
-    fsio::ensure_dir(dir)?;
+    store.files().ensure_dir(dir)?;
     delivery.prepare_dir(dir)?;
     let name = &issued.record.name;
     let w = Written {

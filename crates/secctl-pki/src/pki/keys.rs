@@ -171,6 +171,17 @@ pub fn load_private_key(path: &Path, passphrase: Option<&SecretString>) -> Resul
     parse_private_key(path, &data, passphrase)
 }
 
+/// [`load_private_key`] of a file that may be below the state directory `files` (read
+/// without following a symbolic link there).
+pub fn load_private_key_in(
+    files: &crate::pki::fsio::StateDir,
+    path: &Path,
+    passphrase: Option<&SecretString>,
+) -> Result<KeyPair> {
+    let data = Zeroizing::new(files.read_bytes(path)?);
+    parse_private_key(path, &data, passphrase)
+}
+
 /// Parse a private key from the bytes of a PEM or `.age` file; `path` names it in messages.
 pub fn parse_private_key(
     path: &Path,

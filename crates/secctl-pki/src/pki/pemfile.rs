@@ -105,6 +105,17 @@ pub fn read_file(
     parse_file(path, bytes, tag, what)
 }
 
+/// [`read_file`] of a file that may be below the state directory `files` (read without
+/// following a symbolic link there).
+pub fn read_in(
+    files: &crate::pki::fsio::StateDir,
+    path: &std::path::Path,
+    tag: &str,
+    what: &str,
+) -> crate::error::Result<Vec<Vec<u8>>> {
+    parse_file(path, files.read_bytes(path)?, tag, what)
+}
+
 /// [`read_file`] of the bytes already read from `path`.
 pub fn parse_file(
     path: &std::path::Path,

@@ -157,7 +157,8 @@ pub struct Store {
     /// How the state is named in messages when it is not the directory itself (the
     /// etcd:// address of a working copy).
     label: Option<String>,
-    /// The deliveries held back until the state is committed (shared by the clones).
+    /// The directory's handle: its policy, its protected reads, the deliveries held back
+    /// until the state is committed (shared by the clones).
     state: fsio::StateDir,
 }
 
@@ -178,13 +179,21 @@ impl Drop for Lock {
 }
 
 impl Store {
-    /// A handle on `root`; nothing is read or created yet.
-    pub fn new(root: impl Into<PathBuf>) -> Self {
+    /// A handle on `root`, its directories trusted as `policy` says; nothing is read or
+    /// created yet.
+    pub fn new(root: impl Into<PathBuf>, policy: fsio::DirPolicy) -> Self {
+        let root = root.into();
         Store {
-            root: root.into(),
+            state: fsio::StateDir::new(&root, policy),
+            root,
             label: None,
-            state: fsio::StateDir::default(),
         }
+    }
+
+    /// The state directory's handle: read its files through it (no symbolic link there is
+    /// followed), make its directories with it, and ask it how far directories are trusted.
+    pub fn files(&self) -> &fsio::StateDir {
+        &self.state
     }
 
     /// The state directory.
@@ -203,7 +212,7 @@ impl Store {
     /// ([`Store::drop_deferred`] removes them): on etcd, a certificate is handed out only
     /// once its record is on etcd.
     pub fn defer_deliveries(&self) {
-        self.state.defer_deliveries(&self.root);
+        self.state.defer_deliveries();
     }
 
     /// Move the held-back deliveries into place; stop holding back. Returns how many
@@ -261,10 +270,10 @@ impl Store {
     }
 
     /// Refuse a state directory (or its `ca/`, `issued/`) that another user could write,
-    /// and from now on open its files without following symbolic links.
+    /// and a `ca/` or `issued/` that is a symbolic link. (Its files are always read without
+    /// following symbolic links: [`Store::files`].)
     pub fn check_trusted(&self) -> Result<()> {
-        fsio::check_dir(&self.root)?;
-        fsio::protect_root(&self.root);
+        self.state.check_dir(&self.root)?;
         for sub in ["ca", "issued"] {
             let d = self.path(sub);
             if fs::symlink_metadata(&d).is_ok_and(|m| m.file_type().is_symlink()) {
@@ -273,7 +282,7 @@ impl Store {
                     "is a symbolic link inside the state directory (never followed)",
                 ));
             }
-            fsio::check_dir(&d)?;
+            self.state.check_dir(&d)?;
         }
         Ok(())
     }
@@ -286,21 +295,22 @@ impl Store {
     /// Create the directory (0700) if needed and take the exclusive lock, waiting for any
     /// other secctl process that holds it.
     ///
-    /// The directory must be one no other user could write (see [`fsio::check_dir`]);
+    /// The directory must be one no other user could write (see [`fsio::DirPolicy::check_dir`]);
     /// `.lock` is opened without following a symbolic link.
     pub fn lock(&self) -> Result<Lock> {
-        fsio::ensure_dir(&self.root)?;
-        fsio::protect_root(&self.root);
+        self.state.ensure_dir(&self.root)?;
         let p = self.path(".lock");
-        let f = fsio::open_nofollow(
-            &p,
-            rustix::fs::OFlags::CREATE | rustix::fs::OFlags::WRONLY,
-            0o600,
-        )
-        .map_err(|e| match e.raw_os_error() {
-            Some(n) if n == rustix::io::Errno::LOOP.raw_os_error() => Error::read(&p, e),
-            _ => Error::io(format!("opening lock {}", p.display()), e),
-        })?;
+        let f = self
+            .state
+            .open_nofollow(
+                &p,
+                rustix::fs::OFlags::CREATE | rustix::fs::OFlags::WRONLY,
+                0o600,
+            )
+            .map_err(|e| match e.raw_os_error() {
+                Some(n) if n == rustix::io::Errno::LOOP.raw_os_error() => Error::read(&p, e),
+                _ => Error::io(format!("opening lock {}", p.display()), e),
+            })?;
         match f.try_lock() {
             Ok(()) => {}
             Err(fs::TryLockError::WouldBlock) => {
@@ -341,6 +351,7 @@ impl Store {
         // only hide what such a writer leaves that readers ignore anyway (hidden temporary
         // files, index entries without a record), which `store check --repair` removes.
         mark_file(
+            &self.state,
             &mark,
             format!("{}\n", std::process::id()).as_bytes(),
             0o600,
@@ -354,7 +365,7 @@ impl Store {
 
     /// Read the configuration; a missing one says how to create it.
     ///
-    /// Refuses a state directory that another user could write (see [`fsio::check_dir`]).
+    /// Refuses a state directory that another user could write (see [`fsio::DirPolicy::check_dir`]).
     pub fn config(&self) -> Result<Config> {
         self.check_trusted()?;
         let p = self.path(CONFIG_FILE);
@@ -364,7 +375,7 @@ impl Store {
                 self.name()
             )));
         }
-        let text = fsio::read_text(&p)?;
+        let text = self.state.read_text(&p)?;
         serde_json::from_str(&text)
             .map_err(|e| Error::path(&p, format!("corrupted configuration ({e})")))
     }
@@ -385,9 +396,9 @@ impl Store {
         cert_pem: &str,
     ) -> Result<()> {
         let dir = self.issued_dir();
-        fsio::ensure_dir_once(&dir)?;
+        self.state.ensure_dir_once(&dir)?;
         let names = self.names_dir();
-        fsio::ensure_dir_once(&names)?;
+        self.state.ensure_dir_once(&names)?;
         // The serials the index lists (as `indexed_serials`), then this one unless listed:
         // built in one string (a name reissued for years lists thousands).
         let text = self.index_text(&rec.name)?;
@@ -469,7 +480,7 @@ impl Store {
         if fs::symlink_metadata(&p).is_err() {
             return Ok(String::new());
         }
-        fsio::read_text(&p)
+        self.state.read_text(&p)
     }
 
     /// Whether the name index covers every record (it is built the first time a writer
@@ -487,7 +498,7 @@ impl Store {
         if fs::symlink_metadata(&p).is_err() {
             return Ok(None);
         }
-        let text = fsio::read_text(&p)?;
+        let text = self.state.read_text(&p)?;
         parse_record(&p, &text).map(Some)
     }
 
@@ -501,7 +512,7 @@ impl Store {
         if fs::symlink_metadata(&p).is_err() {
             return Ok(None);
         }
-        let text = fsio::read_text(&p)?;
+        let text = self.state.read_text(&p)?;
         let rec = parse_record(&p, &text)?;
         let cert = self
             .cert_pem_in(serial, &p, &text)
@@ -571,7 +582,7 @@ impl Store {
     /// (Re)build the name index from the records, under the lock. Returns how many names.
     pub fn rebuild_index(&self) -> Result<usize> {
         let names = self.names_dir();
-        fsio::ensure_dir(&names)?;
+        self.state.ensure_dir(&names)?;
         let mut by_name: std::collections::BTreeMap<String, Vec<String>> = Default::default();
         for r in self.records()? {
             by_name.entry(r.name).or_default().push(r.serial);
@@ -607,7 +618,13 @@ impl Store {
                 }
             }
         }
-        mark_file(&names.join(".complete"), b"1\n", PUBLIC_MODE, true)?;
+        mark_file(
+            &self.state,
+            &names.join(".complete"),
+            b"1\n",
+            PUBLIC_MODE,
+            true,
+        )?;
         Ok(by_name.len())
     }
 
@@ -628,7 +645,7 @@ impl Store {
                     .file_name()
                     .is_some_and(|n| n.to_string_lossy().starts_with('.'))
             {
-                let text = fsio::read_text(&p)?;
+                let text = self.state.read_text(&p)?;
                 let rec: Record = serde_json::from_str(&text)
                     .map_err(|e| Error::path(&p, format!("corrupted record ({e})")))?;
                 // Records carry whole seconds: two issued in the same second are told
@@ -650,7 +667,7 @@ impl Store {
     /// `SERIAL.crt` beside a record written before records carried their certificate.
     pub fn record_cert_pem(&self, serial: &str) -> Result<String> {
         let p = self.issued_dir().join(format!("{serial}.json"));
-        let text = fsio::read_text(&p)?;
+        let text = self.state.read_text(&p)?;
         self.cert_pem_in(serial, &p, &text)
     }
 
@@ -665,7 +682,7 @@ impl Store {
                 if fs::symlink_metadata(&legacy).is_err() {
                     return Err(Error::path(p, "the record has no certificate"));
                 }
-                fsio::read_text(&legacy)
+                self.state.read_text(&legacy)
             }
         }
     }
@@ -718,17 +735,24 @@ pub fn is_serial(s: &str) -> bool {
 /// once this returns when `durable`; never through a symbolic link. (Not
 /// `fsio::write_atomic`: the test pause and fault points there count the command's own
 /// writes, not the lock's marks.)
-fn mark_file(path: &Path, bytes: &[u8], mode: u32, durable: bool) -> Result<()> {
+fn mark_file(
+    files: &fsio::StateDir,
+    path: &Path,
+    bytes: &[u8],
+    mode: u32,
+    durable: bool,
+) -> Result<()> {
     use std::io::Write;
     let err = |e| Error::io(format!("writing {}", path.display()), e);
     let tmp = fsio::temp_path(path);
     let result = (|| {
-        let mut f = fsio::open_nofollow(
-            &tmp,
-            rustix::fs::OFlags::CREATE | rustix::fs::OFlags::EXCL | rustix::fs::OFlags::WRONLY,
-            mode,
-        )
-        .map_err(err)?;
+        let mut f = files
+            .open_nofollow(
+                &tmp,
+                rustix::fs::OFlags::CREATE | rustix::fs::OFlags::EXCL | rustix::fs::OFlags::WRONLY,
+                mode,
+            )
+            .map_err(err)?;
         f.write_all(bytes).map_err(err)?;
         if durable {
             f.sync_all().map_err(err)?;

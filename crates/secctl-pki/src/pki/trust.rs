@@ -121,7 +121,7 @@ pub fn unvouched(bundle: &[Vec<u8>], anchors: &[Vec<u8>], endorsements: &[Vec<u8
 
 /// Every endorsement the state holds (`ca/endorsements/*.crt`); unreadable files are
 /// skipped (an endorsement only ever adds trust that a signature proves).
-pub fn endorsements(ca_dir: &Path) -> Vec<Vec<u8>> {
+pub fn endorsements(files: &fsio::StateDir, ca_dir: &Path) -> Vec<Vec<u8>> {
     let Ok(rd) = std::fs::read_dir(ca_dir.join(ENDORSEMENTS_DIR)) else {
         return vec![];
     };
@@ -132,16 +132,17 @@ pub fn endorsements(ca_dir: &Path) -> Vec<Vec<u8>> {
     paths.sort();
     paths
         .iter()
-        .filter_map(|p| read_limited(p).ok())
+        .filter_map(|p| files.read_bytes_max(p, MAX_READ).ok())
         .filter_map(|b| String::from_utf8(b).ok())
         .filter_map(|t| inspect::parse_pem_certs("endorsement", &t).ok())
         .flatten()
         .collect()
 }
 
-/// Read at most [`MAX_READ`] bytes of `path`: more is refused, never read to the end.
-pub fn read_limited(path: &Path) -> Result<Vec<u8>> {
-    fsio::read_bytes_max(path, MAX_READ)
+/// Read at most [`MAX_READ`] bytes of `path` (below the state directory `files` without
+/// following a symbolic link there): more is refused, never read to the end.
+pub fn read_limited(files: &fsio::StateDir, path: &Path) -> Result<Vec<u8>> {
+    files.read_bytes_max(path, MAX_READ)
 }
 
 /// Sign an endorsement of `endorsed` (a root certificate, DER) with `signer` and write it
@@ -149,6 +150,7 @@ pub fn read_limited(path: &Path) -> Result<Vec<u8>> {
 /// caller has them (a cross-certificate with the same subject, what path builders use);
 /// otherwise a subject naming the endorsed root is made.
 pub fn write_endorsement(
+    files: &fsio::StateDir,
     ca_dir: &Path,
     endorsed: &[u8],
     params: Option<&CertificateParams>,
@@ -199,7 +201,7 @@ pub fn write_endorsement(
     p.use_authority_key_identifier_extension = true;
     let out = p.signed_by(&spki, signer).map_err(Error::internal)?;
     let dir = ca_dir.join(ENDORSEMENTS_DIR);
-    fsio::ensure_dir(&dir)?;
+    files.ensure_dir(&dir)?;
     let path = dir.join(format!(
         "{}-by-{}.crt",
         &sha256_hex(endorsed)[..16],
@@ -241,8 +243,8 @@ pub fn numbers_file(out: &Path) -> PathBuf {
     PathBuf::from(s)
 }
 
-fn read_certs(path: &Path, what: &str) -> Result<Vec<Vec<u8>>> {
-    let bytes = read_limited(path)?;
+fn read_certs(files: &fsio::StateDir, path: &Path, what: &str) -> Result<Vec<Vec<u8>>> {
+    let bytes = read_limited(files, path)?;
     let text = String::from_utf8(bytes).map_err(|_| Error::path(path, "not valid UTF-8 text"))?;
     inspect::parse_pem_certs(&path.display().to_string(), &text)
         .map_err(|e| Error::path(path, format!("{what} unreadable ({e})")))
@@ -250,11 +252,11 @@ fn read_certs(path: &Path, what: &str) -> Result<Vec<Vec<u8>>> {
 
 /// The pins of a node whose bundle goes to `out`: the pin file beside it, else the roots of
 /// the bundle already there; plus fingerprints given on the command line.
-pub fn load_pins(out: &Path, given: &[String]) -> Result<Pins> {
+pub fn load_pins(files: &fsio::StateDir, out: &Path, given: &[String]) -> Result<Pins> {
     let mut pins = Pins::default();
     let pf = pin_file(out);
     if pf.exists() {
-        let text = String::from_utf8(read_limited(&pf)?)
+        let text = String::from_utf8(read_limited(files, &pf)?)
             .map_err(|_| Error::path(&pf, "not valid UTF-8 text"))?;
         for (n, line) in text.lines().enumerate() {
             let line = line.split('#').next().unwrap_or("").trim();
@@ -272,7 +274,7 @@ pub fn load_pins(out: &Path, given: &[String]) -> Result<Pins> {
         pins.sources.push("pins file");
     }
     if out.exists() {
-        let held = read_certs(out, "installed trust bundle")?;
+        let held = read_certs(files, out, "installed trust bundle")?;
         if !pf.exists() {
             pins.fingerprints.extend(held.iter().map(|d| sha256_hex(d)));
             pins.sources.push("installed bundle");
@@ -466,12 +468,12 @@ pub fn check_fetched_crls(
 }
 
 /// The CRL numbers a node installed, from `OUT.numbers` (empty when there is none).
-pub fn load_numbers(out: &Path) -> Result<BTreeMap<String, u64>> {
+pub fn load_numbers(files: &fsio::StateDir, out: &Path) -> Result<BTreeMap<String, u64>> {
     let p = numbers_file(out);
     if !p.exists() {
         return Ok(BTreeMap::new());
     }
-    let text = String::from_utf8(read_limited(&p)?)
+    let text = String::from_utf8(read_limited(files, &p)?)
         .map_err(|_| Error::path(&p, "not valid UTF-8 text"))?;
     let mut m = BTreeMap::new();
     for (n, line) in text.lines().enumerate() {
@@ -587,8 +589,9 @@ mod tests {
         let (_, _, fd) = root("foreign");
         let old = Issuer::from_params(&op, &ok);
         let dir = tempfile::tempdir().unwrap();
-        write_endorsement(dir.path(), &nd, Some(&np), &old, &od, serial(1)).unwrap();
-        let e = endorsements(dir.path());
+        let files = fsio::StateDir::new(dir.path(), fsio::DirPolicy::STRICT);
+        write_endorsement(&files, dir.path(), &nd, Some(&np), &old, &od, serial(1)).unwrap();
+        let e = endorsements(&files, dir.path());
         assert_eq!(e.len(), 1);
         let bundle = vec![nd.clone(), od.clone()];
         assert!(unvouched(&bundle, std::slice::from_ref(&od), &e).is_empty());
@@ -602,8 +605,9 @@ mod tests {
         // an untrusted key never counts.
         let new = Issuer::from_params(&np, &nk);
         let d2 = tempfile::tempdir().unwrap();
-        write_endorsement(d2.path(), &fd, None, &new, &nd, serial(2)).unwrap();
-        let e2 = endorsements(d2.path());
+        let files2 = fsio::StateDir::new(d2.path(), fsio::DirPolicy::STRICT);
+        write_endorsement(&files2, d2.path(), &fd, None, &new, &nd, serial(2)).unwrap();
+        let e2 = endorsements(&files2, d2.path());
         assert_eq!(
             unvouched(std::slice::from_ref(&fd), std::slice::from_ref(&od), &e2),
             vec![0]
