@@ -2,9 +2,9 @@
 //! or from the first byte (PostgreSQL 17, ALPN `postgresql`), and the reading of the first
 //! answer (an authentication request is served; an ErrorResponse first is a refusal).
 
-use super::exchange::printable;
 use super::observation::{Denial, Fate};
 use super::protocol::{answer, Parsed, ServiceProtocol, MAX_ANSWER};
+use super::transport::printable;
 
 /// The protocol.
 pub struct Postgres;
