@@ -22,6 +22,20 @@ impl ServiceProtocol for Postgres {
     fn tls_request(&self) -> Option<&'static [u8]> {
         Some(&PG_SSL_REQUEST)
     }
+    fn tls_request_name(&self) -> &'static str {
+        "the SSLRequest"
+    }
+    fn tls_reply(&self, byte: u8) -> Result<(), Fate> {
+        match byte {
+            b'S' => Ok(()),
+            b'N' => Err(Fate::NoTls(
+                "the server declines TLS (SSLRequest answered N)".into(),
+            )),
+            b => Err(Fate::Other(format!(
+                "not PostgreSQL (SSLRequest answered 0x{b:02x})"
+            ))),
+        }
+    }
     fn alpn(&self) -> &'static [&'static [u8]] {
         &[b"postgresql"]
     }

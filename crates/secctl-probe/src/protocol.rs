@@ -42,6 +42,21 @@ pub trait ServiceProtocol: Sync {
     fn tls_request(&self) -> Option<&'static [u8]> {
         None
     }
+    /// The request for TLS in messages (`the SSLRequest`).
+    fn tls_request_name(&self) -> &'static str {
+        "the request for TLS"
+    }
+    /// Read the one byte that answers [`ServiceProtocol::tls_request`]: `Ok` to go on with
+    /// the handshake (`S`), else how the attempt ends.
+    fn tls_reply(&self, byte: u8) -> Result<(), Fate> {
+        match byte {
+            b'S' => Ok(()),
+            b => Err(Fate::Other(format!(
+                "not {} (answered 0x{b:02x})",
+                self.title()
+            ))),
+        }
+    }
     /// ALPN protocol names offered over TLS.
     fn alpn(&self) -> &'static [&'static [u8]] {
         &[]

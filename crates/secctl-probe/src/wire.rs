@@ -48,8 +48,9 @@ pub enum Versions {
 enum Before<'a> {
     /// Nothing: TLS from the first byte.
     Nothing,
-    /// Send these bytes, which the server must answer `S` (PostgreSQL's SSLRequest).
-    Ask(&'a [u8]),
+    /// Send the protocol's request for TLS, which its server must answer `S`
+    /// (PostgreSQL's SSLRequest).
+    Ask(&'a dyn services::ServiceProtocol, &'a [u8]),
     /// Read the greeting of a server that speaks first; it must offer TLS (NATS's `INFO`).
     Greeting(&'a dyn services::ServiceProtocol),
 }
@@ -281,7 +282,7 @@ impl Prober {
         };
         let ready = match before {
             Before::Nothing => Ok(()),
-            Before::Ask(pre) => self.ssl_request(&mut tcp, pre).await,
+            Before::Ask(proto, pre) => self.tls_request(&mut tcp, proto, pre).await,
             Before::Greeting(proto) => self.greeting_offers_tls(&mut tcp, proto).await,
         };
         if let Err(f) = ready {
@@ -379,8 +380,14 @@ impl Prober {
         })
     }
 
-    /// PostgreSQL's SSLRequest: the server must answer `S` before TLS.
-    async fn ssl_request(&self, tcp: &mut TcpStream, pre: &[u8]) -> Result<(), Fate> {
+    /// TLS negotiated in the protocol (PostgreSQL's SSLRequest): its request, and the one
+    /// byte that answers it, read by the protocol.
+    async fn tls_request(
+        &self,
+        tcp: &mut TcpStream,
+        proto: &dyn services::ServiceProtocol,
+        pre: &[u8],
+    ) -> Result<(), Fate> {
         use tokio::io::AsyncWriteExt;
         let ask = async {
             tcp.write_all(pre).await?;
@@ -389,16 +396,11 @@ impl Prober {
             Ok::<u8, std::io::Error>(b[0])
         };
         match tokio::time::timeout(self.cfg.timeout, ask).await {
-            Ok(Ok(b'S')) => Ok(()),
-            Ok(Ok(b'N')) => Err(Fate::NoTls(
-                "the server declines TLS (SSLRequest answered N)".into(),
-            )),
-            Ok(Ok(b)) => Err(Fate::Other(format!(
-                "not PostgreSQL (SSLRequest answered 0x{b:02x})"
-            ))),
+            Ok(Ok(b)) => proto.tls_reply(b),
             Ok(Err(_)) => Err(Fate::Closed),
             Err(_) => Err(Fate::Silent(format!(
-                "no answer to the SSLRequest within {}",
+                "no answer to {} within {}",
+                proto.tls_request_name(),
                 transport::secs(self.cfg.timeout)
             ))),
         }
@@ -1329,7 +1331,7 @@ impl Prober {
         let proto = services::protocol(svc);
         let before = match proto.tls_request() {
             _ if direct => Before::Nothing,
-            Some(pre) => Before::Ask(pre),
+            Some(pre) => Before::Ask(proto, pre),
             None if proto.greets() => Before::Greeting(proto),
             None => Before::Nothing,
         };
