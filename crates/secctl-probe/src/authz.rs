@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::exchange::Call;
+use super::call::Call;
 use super::observation::{Denial, Fate};
 use crate::pki::authz::{Policy, Rule};
 

@@ -16,12 +16,17 @@
 use secctl_pki::{pki, tlsconf};
 
 pub mod authz;
+pub mod call;
 pub mod case;
 pub mod classify;
 pub mod config;
 pub mod errors;
 pub mod exchange;
 pub mod expect;
+pub mod grpc;
+pub mod h2;
+pub mod http;
+pub mod http1;
 pub mod mqtt;
 pub mod nats;
 pub mod observation;
@@ -33,6 +38,7 @@ pub mod row;
 pub mod run;
 pub mod services;
 mod tls;
+pub mod transport;
 pub mod verdict;
 pub mod verify;
 pub mod websocket;

@@ -1,9 +1,9 @@
 //! MQTT 3.1.1: a CONNECT, the reading of the CONNACK (return codes 4 and 5 refuse the
 //! client), and a DISCONNECT after a plaintext answer.
 
-use super::exchange::printable;
 use super::observation::{Denial, Fate};
 use super::protocol::{answer, Parsed, ServiceProtocol};
+use super::transport::printable;
 
 /// The protocol.
 pub struct Mqtt;

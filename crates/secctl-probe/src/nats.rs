@@ -4,9 +4,9 @@
 //! answers show what the server does). Then `CONNECT {...}\r\nPING\r\n`, answered `PONG`
 //! (served) or `-ERR` (a refusal, read from the protocol's frame, never from its text).
 
-use super::exchange::printable;
 use super::observation::{Denial, Fate};
 use super::protocol::{answer, Greeting, GreetingTls, Parsed, ServiceProtocol};
+use super::transport::printable;
 
 /// The protocol.
 pub struct Nats;

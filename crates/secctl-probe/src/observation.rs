@@ -166,7 +166,7 @@ pub enum Fate {
     /// Nothing in time.
     Silent(String),
     /// An HTTP/2 request left unanswered a short while after the same connection had shown
-    /// what the port is (a gRPC answer on another stream; see `exchange::GRPC_GRACE`): not
+    /// what the port is (a gRPC answer on another stream; see `http::GRPC_GRACE`): not
     /// served, and never evidence of admission or refusal.
     Unanswered(String),
 }

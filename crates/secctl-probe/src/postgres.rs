@@ -2,9 +2,9 @@
 //! or from the first byte (PostgreSQL 17, ALPN `postgresql`), and the reading of the first
 //! answer (an authentication request is served; an ErrorResponse first is a refusal).
 
-use super::exchange::printable;
 use super::observation::{Denial, Fate};
 use super::protocol::{answer, Parsed, ServiceProtocol, MAX_ANSWER};
+use super::transport::printable;
 
 /// The protocol.
 pub struct Postgres;
@@ -21,6 +21,20 @@ impl ServiceProtocol for Postgres {
     }
     fn tls_request(&self) -> Option<&'static [u8]> {
         Some(&PG_SSL_REQUEST)
+    }
+    fn tls_request_name(&self) -> &'static str {
+        "the SSLRequest"
+    }
+    fn tls_reply(&self, byte: u8) -> Result<(), Fate> {
+        match byte {
+            b'S' => Ok(()),
+            b'N' => Err(Fate::NoTls(
+                "the server declines TLS (SSLRequest answered N)".into(),
+            )),
+            b => Err(Fate::Other(format!(
+                "not PostgreSQL (SSLRequest answered 0x{b:02x})"
+            ))),
+        }
     }
     fn alpn(&self) -> &'static [&'static [u8]] {
         &[b"postgresql"]

@@ -1,9 +1,9 @@
 //! Redis (RESP): a PING, and the reading of its answer (any RESP reply, `-NOAUTH`
 //! included, is Redis answering).
 
-use super::exchange::printable;
 use super::observation::{Denial, Fate};
 use super::protocol::{answer, Parsed, ServiceProtocol};
+use super::transport::printable;
 
 /// The protocol.
 pub struct Redis;

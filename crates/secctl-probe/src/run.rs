@@ -6,10 +6,11 @@ use std::time::Duration;
 
 use rustls::pki_types::CertificateDer;
 
+use super::call::Call;
 use super::config::{Config, Target};
 use super::observation::Observations;
 use super::report::{TargetReport, Transport, TRANSPORTS};
-use super::{authz, classify, exchange, observation, wire};
+use super::{authz, classify, observation, transport, wire};
 
 /// Probe one target.
 pub async fn probe(cfg: Arc<Config>, t: Target) -> TargetReport {
@@ -66,7 +67,7 @@ pub async fn probe_observed(
             let transports: Vec<Transport> = TRANSPORTS
                 .iter()
                 .map(|n| Transport {
-                    detail: format!("gave up after {}", exchange::secs(deadline)),
+                    detail: format!("gave up after {}", transport::secs(deadline)),
                     ..classify::row(*n)
                 })
                 .collect();
@@ -95,7 +96,7 @@ pub async fn authz_matrix(
     policy: &crate::pki::authz::Policy,
     callers: &[authz::Caller],
 ) -> Vec<authz::Cell> {
-    let calls: Vec<exchange::Call> = policy.rules.iter().map(authz::call).collect();
+    let calls: Vec<Call> = policy.rules.iter().map(authz::call).collect();
     let runs = callers.iter().map(|c| {
         let mut cfg = (*cfg).clone();
         cfg.client = c.key.clone();
@@ -111,7 +112,7 @@ pub async fn authz_matrix(
             authz::cells(policy, c.role.as_deref(), &fates)
         }
     });
-    let per_caller = exchange::join_all(runs.collect()).await;
+    let per_caller = transport::join_all(runs.collect()).await;
     // Rows of the matrix: rule by rule.
     let mut out = Vec::with_capacity(policy.rules.len() * callers.len());
     for i in 0..policy.rules.len() {

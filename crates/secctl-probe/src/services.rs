@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
-use super::exchange::{printable, secs, MaybeTls};
 pub use super::mqtt::{mqtt_connect, parse_mqtt, Mqtt, MQTT_DISCONNECT};
 pub use super::nats::{parse_nats, parse_nats_info, Nats, NATS_CONNECT};
 use super::observation::Fate;
@@ -14,6 +13,7 @@ pub use super::observation::Service;
 pub use super::postgres::{parse_pg, pg_startup, Postgres, PG_SSL_REQUEST};
 pub use super::protocol::{Greeting, GreetingTls, Parsed, ServiceProtocol, MAX_ANSWER};
 pub use super::redis::{parse_redis, Redis, REDIS_PING};
+use super::transport::{alert_after_write_error, io_fate, printable, secs, MaybeTls};
 
 /// The protocol of a service (the registration of a protocol's file).
 pub fn protocol(svc: Service) -> &'static dyn ServiceProtocol {
@@ -56,7 +56,7 @@ where
                     )))
                 }
                 Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                Err(e) => return Err(super::exchange::io_fate(&e, false)),
+                Err(e) => return Err(io_fate(&e, false)),
             }
         }
     };
@@ -94,7 +94,7 @@ where
     let tls = s.is_tls();
     let work = async {
         if let Err(e) = s.write_all(request).await {
-            return super::exchange::alert_after_write_error(s, &e, tls).await;
+            return alert_after_write_error(s, &e, tls).await;
         }
         let _ = s.flush().await;
         let mut buf = Vec::new();
@@ -116,7 +116,7 @@ where
                     ))
                 }
                 Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                Err(e) => return super::exchange::io_fate(&e, tls),
+                Err(e) => return io_fate(&e, tls),
             }
         }
     };

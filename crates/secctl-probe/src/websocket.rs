@@ -10,8 +10,10 @@ use std::time::Duration;
 use base64::Engine as _;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 
-use super::exchange::{http_denial, not_http, secs, write_and_read_head, MaybeTls};
+use super::http::http_denial;
+use super::http1::{not_http, write_and_read_head};
 use super::observation::{Answer, Denial, Fate};
+use super::transport::{secs, MaybeTls};
 
 /// RFC 6455's GUID, appended to the key before hashing.
 const GUID: &str = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";

@@ -10,15 +10,17 @@ use tokio::io::AsyncReadExt;
 use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
 
+use super::call::Call;
 use super::config::{Config, Target};
-use super::exchange::{self, Call};
 use super::observation::{
     AdmittedBy, Attempt, Fate, Handshake, Identity, IdentityObs, LegacyVersion, Observations,
     Refusal, ServerCert, ServiceObs, WebSocketObs,
 };
 use super::services::{self, GreetingTls, Service};
 use super::tls::{self, Prefixed, RecordWatch, TicketWatch, Watched};
+use super::transport;
 use super::websocket;
+use super::{h2, http1};
 
 /// An established TLS session, ready for a request.
 pub type Session = Prefixed<TlsStream<Watched<TcpStream>>>;
@@ -46,8 +48,9 @@ pub enum Versions {
 enum Before<'a> {
     /// Nothing: TLS from the first byte.
     Nothing,
-    /// Send these bytes, which the server must answer `S` (PostgreSQL's SSLRequest).
-    Ask(&'a [u8]),
+    /// Send the protocol's request for TLS, which its server must answer `S`
+    /// (PostgreSQL's SSLRequest).
+    Ask(&'a dyn services::ServiceProtocol, &'a [u8]),
     /// Read the greeting of a server that speaks first; it must offer TLS (NATS's `INFO`).
     Greeting(&'a dyn services::ServiceProtocol),
 }
@@ -166,7 +169,7 @@ fn connect_words(e: &std::io::Error) -> String {
     if s.contains("failed to lookup address") || s.contains("Name or service not known") {
         "name not resolved".into()
     } else {
-        exchange::io_words(e)
+        transport::io_words(e)
     }
 }
 
@@ -221,7 +224,7 @@ impl Prober {
             Ok(Err(e)) => Err(Fate::Unreachable(connect_words(&e))),
             Err(_) => Err(Fate::Unreachable(format!(
                 "no TCP connection within {}",
-                exchange::secs(self.cfg.timeout)
+                transport::secs(self.cfg.timeout)
             ))),
         }
     }
@@ -279,7 +282,7 @@ impl Prober {
         };
         let ready = match before {
             Before::Nothing => Ok(()),
-            Before::Ask(pre) => self.ssl_request(&mut tcp, pre).await,
+            Before::Ask(proto, pre) => self.tls_request(&mut tcp, proto, pre).await,
             Before::Greeting(proto) => self.greeting_offers_tls(&mut tcp, proto).await,
         };
         if let Err(f) = ready {
@@ -302,10 +305,10 @@ impl Prober {
                 // A refusal whose alert the failed read or write did not surface (the server
                 // reset the connection right after it): the record watch read it.
                 let fate = match (
-                    exchange::tls_fate(&e, true, hs.requested),
+                    transport::tls_fate(&e, true, hs.requested),
                     watch.plaintext_alert(),
                 ) {
-                    (Fate::NoTls(_), Some(a)) => exchange::alert_fate(a, true, hs.requested),
+                    (Fate::NoTls(_), Some(a)) => transport::alert_fate(a, true, hs.requested),
                     (f, _) => f,
                 };
                 return (Err(fate), hs, watch);
@@ -314,7 +317,7 @@ impl Prober {
                 return (
                     Err(Fate::NoTls(format!(
                         "no TLS handshake within {}",
-                        exchange::secs(self.cfg.timeout)
+                        transport::secs(self.cfg.timeout)
                     ))),
                     hs,
                     watch,
@@ -377,8 +380,14 @@ impl Prober {
         })
     }
 
-    /// PostgreSQL's SSLRequest: the server must answer `S` before TLS.
-    async fn ssl_request(&self, tcp: &mut TcpStream, pre: &[u8]) -> Result<(), Fate> {
+    /// TLS negotiated in the protocol (PostgreSQL's SSLRequest): its request, and the one
+    /// byte that answers it, read by the protocol.
+    async fn tls_request(
+        &self,
+        tcp: &mut TcpStream,
+        proto: &dyn services::ServiceProtocol,
+        pre: &[u8],
+    ) -> Result<(), Fate> {
         use tokio::io::AsyncWriteExt;
         let ask = async {
             tcp.write_all(pre).await?;
@@ -387,17 +396,12 @@ impl Prober {
             Ok::<u8, std::io::Error>(b[0])
         };
         match tokio::time::timeout(self.cfg.timeout, ask).await {
-            Ok(Ok(b'S')) => Ok(()),
-            Ok(Ok(b'N')) => Err(Fate::NoTls(
-                "the server declines TLS (SSLRequest answered N)".into(),
-            )),
-            Ok(Ok(b)) => Err(Fate::Other(format!(
-                "not PostgreSQL (SSLRequest answered 0x{b:02x})"
-            ))),
+            Ok(Ok(b)) => proto.tls_reply(b),
             Ok(Err(_)) => Err(Fate::Closed),
             Err(_) => Err(Fate::Silent(format!(
-                "no answer to the SSLRequest within {}",
-                exchange::secs(self.cfg.timeout)
+                "no answer to {} within {}",
+                proto.tls_request_name(),
+                transport::secs(self.cfg.timeout)
             ))),
         }
     }
@@ -471,7 +475,7 @@ impl Prober {
                     admitted_by = Some(AdmittedBy::Data);
                 }
                 Err(e) => {
-                    return Err(match exchange::tls_fate(&e, false, hs.requested) {
+                    return Err(match transport::tls_fate(&e, false, hs.requested) {
                         // A close without close_notify (or a reset) before any request.
                         Fate::Closed => Fate::Refused(Refusal::ClosedAfterHandshake),
                         f => f,
@@ -549,7 +553,7 @@ impl Prober {
                 Some(false),
                 format!(
                     "{name} refused: alert {}",
-                    exchange::alert_name(rustls::AlertDescription::from(body[1]))
+                    transport::alert_name(rustls::AlertDescription::from(body[1]))
                 ),
             ),
             Ok(Ok(_)) => out(None, format!("{name}: not a TLS answer")),
@@ -584,7 +588,7 @@ impl Prober {
             Err(_) => Fate::NoVerdict,
             Ok(Ok(1..)) => Fate::Admitted(AdmittedBy::Data),
             Ok(Ok(0)) => Fate::Closed,
-            Ok(Err(e)) => match exchange::tls_fate(&e, false, true) {
+            Ok(Err(e)) => match transport::tls_fate(&e, false, true) {
                 Fate::Refused(a) => Fate::Refused(a),
                 _ => Fate::Closed,
             },
@@ -593,7 +597,7 @@ impl Prober {
 
     /// HTTP/1.1 GET of `path` on an established session; a renegotiation request ends it.
     async fn get_on(&self, s: &mut Session, watch: &RecordWatch, path: &str) -> Fate {
-        let get = exchange::http1_get(s, &self.authority, path, self.cfg.timeout);
+        let get = http1::http1_get(s, &self.authority, path, self.cfg.timeout);
         tokio::select! {
             f = get => if watch.renegotiation.load(Ordering::SeqCst) {
                 Fate::Renegotiation
@@ -625,7 +629,7 @@ impl Prober {
             Err(f) => return vec![f; calls.len()],
         };
         if hs.alpn.as_deref() == Some("h2") {
-            return exchange::h2_calls(
+            return h2::h2_calls(
                 opened.session,
                 &self.authority,
                 true,
@@ -639,24 +643,22 @@ impl Prober {
         let each = calls.iter().map(|call| {
             let alpn = &alpn;
             async move {
-                let (method, path) = match call {
-                    Call::Get(p) => ("GET", p),
-                    Call::Http(m, p) => (m.as_str(), p),
-                    Call::Grpc | Call::Unary(_) => {
-                        return Fate::Other(format!(
-                            "gRPC not called: the server chose no HTTP/2 (ALPN {alpn})"
-                        ))
-                    }
-                };
+                let (proto, req) = call.protocol();
+                if proto.needs_h2() {
+                    return Fate::Other(format!(
+                        "{} not called: the server chose no HTTP/2 (ALPN {alpn})",
+                        proto.title()
+                    ));
+                }
                 let (r, _, watch) = self.tls(id, &[b"http/1.1"], Versions::Any).await;
                 match r {
                     Err(f) => f,
                     Ok(mut o) => {
-                        let req = exchange::http1_request(
+                        let req = http1::http1_call(
                             &mut o.session,
-                            method,
+                            proto,
+                            req,
                             &self.authority,
-                            path,
                             self.cfg.timeout,
                         );
                         tokio::select! {
@@ -667,14 +669,13 @@ impl Prober {
                 }
             }
         });
-        exchange::join_all(each.collect()).await
+        transport::join_all(each.collect()).await
     }
 
     /// HTTP/2 GETs of every path and the gRPC health check over one session.
     async fn h2_on(&self, s: Session, paths: &[String]) -> Vec<Fate> {
-        let mut calls: Vec<Call> = paths.iter().map(|p| Call::Get(p.clone())).collect();
-        calls.push(Call::Grpc);
-        exchange::h2_calls(s, &self.authority, true, &calls, self.cfg.timeout).await
+        let calls = Call::survey(paths);
+        h2::h2_calls(s, &self.authority, true, &calls, self.cfg.timeout).await
     }
 
     /// Every TLS attempt of one identity. The handshake of the `tls` row (ALPN h2 and
@@ -700,7 +701,7 @@ impl Prober {
             (tls, hs, carried)
         };
         // HTTP/1.1 on connections of its own, one per path.
-        let https1 = exchange::join_all(
+        let https1 = transport::join_all(
             paths
                 .iter()
                 .map(|p| async move {
@@ -751,14 +752,13 @@ impl Prober {
 
     async fn plain(&self, paths: &[String], early: &Early) -> (Vec<Fate>, Vec<Fate>, Fate) {
         let http1 = async {
-            let http1 = exchange::join_all(
+            let http1 = transport::join_all(
                 paths
                     .iter()
                     .map(|p| async move {
                         match self.tcp().await {
                             Ok(mut s) => {
-                                exchange::http1_get(&mut s, &self.authority, p, self.cfg.timeout)
-                                    .await
+                                http1::http1_get(&mut s, &self.authority, p, self.cfg.timeout).await
                             }
                             Err(f) => f,
                         }
@@ -772,9 +772,8 @@ impl Prober {
         let h2c = async {
             match self.tcp().await {
                 Ok(s) => {
-                    let mut calls: Vec<Call> = paths.iter().map(|p| Call::Get(p.clone())).collect();
-                    calls.push(Call::Grpc);
-                    exchange::h2_calls(s, &self.authority, false, &calls, self.cfg.timeout).await
+                    let calls = Call::survey(paths);
+                    h2::h2_calls(s, &self.authority, false, &calls, self.cfg.timeout).await
                 }
                 Err(f) => vec![f; paths.len() + 1],
             }
@@ -853,7 +852,7 @@ impl Prober {
                         && none.https1[k].hs.version.as_deref() != Some("TLSv1.2")
                 })
                 .collect();
-            let attempts = exchange::join_all(
+            let attempts = transport::join_all(
                 retry
                     .iter()
                     .map(|&k| self.https1_get(Identity::NoCert, &paths[k], Versions::Tls12))
@@ -905,7 +904,7 @@ impl Prober {
                 idles.push(id);
             }
         }
-        let results = exchange::join_all(idles.iter().map(|&id| self.idle(id)).collect()).await;
+        let results = transport::join_all(idles.iter().map(|&id| self.idle(id)).collect()).await;
         for (id, f) in idles.into_iter().zip(results) {
             match id {
                 Identity::NoCert => o.none.idle = Some(f),
@@ -1156,8 +1155,8 @@ impl Prober {
         let greeting = heard
             .lock()
             .ok()
-            .filter(|h| !h.is_empty() && !h2_server_preface(h))
-            .map(|h| exchange::printable(&first_line(&h)));
+            .filter(|h| !h.is_empty() && !h2::server_preface(h))
+            .map(|h| transport::printable(&first_line(&h)));
         (vec![pg, redis, mqtt, nats], greeting)
     }
 
@@ -1332,7 +1331,7 @@ impl Prober {
         let proto = services::protocol(svc);
         let before = match proto.tls_request() {
             _ if direct => Before::Nothing,
-            Some(pre) => Before::Ask(pre),
+            Some(pre) => Before::Ask(proto, pre),
             None if proto.greets() => Before::Greeting(proto),
             None => Before::Nothing,
         };
@@ -1375,17 +1374,6 @@ impl<S: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for Heard<'_, S> {
             }
         }
         r
-    }
-}
-
-/// Whether `b` starts with an HTTP/2 SETTINGS frame on stream 0 (not an ACK): the server
-/// preface, which HTTP/2 lets a server send before the client's (grpc-go's h2c server
-/// does). Such a server has not spoken first in the sense of a greeting: it speaks HTTP/2.
-fn h2_server_preface(b: &[u8]) -> bool {
-    b.len() >= 9 && {
-        let len = u32::from_be_bytes([0, b[0], b[1], b[2]]);
-        let stream = u32::from_be_bytes([b[5], b[6], b[7], b[8]]) & 0x7fff_ffff;
-        b[3] == 0x04 && b[4] & 0x01 == 0 && stream == 0 && len.is_multiple_of(6) && len <= 16_384
     }
 }
 
@@ -1526,17 +1514,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_http2_server_preface_is_no_greeting() {
-        // grpc-go's h2c server: SETTINGS (one setting, 6 bytes) on stream 0 at once.
-        let settings = b"\x00\x00\x06\x04\x00\x00\x00\x00\x00\x00\x05\x00\x00\x40\x00";
-        assert!(h2_server_preface(settings));
-        assert!(h2_server_preface(b"\x00\x00\x00\x04\x00\x00\x00\x00\x00"));
-        // A SETTINGS ACK, another frame type, a stream other than 0, a banner: not it.
-        assert!(!h2_server_preface(b"\x00\x00\x00\x04\x01\x00\x00\x00\x00"));
-        assert!(!h2_server_preface(b"\x00\x00\x06\x01\x00\x00\x00\x00\x00"));
-        assert!(!h2_server_preface(b"\x00\x00\x06\x04\x00\x00\x00\x00\x01"));
-        assert!(!h2_server_preface(b"INFO {\"server_id\":\"N\"}\r\n"));
-        assert!(!h2_server_preface(b"220 mail"));
+    fn first_line_of_a_greeting() {
         assert_eq!(first_line(b"220 a\r\n220 b\r\n"), b"220 a\r\n");
     }
 }
