@@ -14,10 +14,11 @@ use std::path::PathBuf;
 
 use secctl::probe::case::Case;
 use secctl::probe::classify::posture;
-use secctl::probe::exchange::{alert_fate, http_denial};
+use secctl::probe::http::http_denial;
 use secctl::probe::observation::{Denial, Fate, Refusal};
 use secctl::probe::report::{protocol_rows, ProtocolRows};
 use secctl::probe::services;
+use secctl::probe::transport::alert_fate;
 use secctl::probe::verify::{detect, given_verdict, protocol_check, Chosen, GivenVerdict};
 use secctl::probe::{Policy, ServerAuth, TargetReport};
 

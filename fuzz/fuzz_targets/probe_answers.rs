@@ -7,7 +7,9 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
-use secctl::probe::exchange::{self, Call, MaybeTls};
+use secctl::probe::call::Call;
+use secctl::probe::transport::MaybeTls;
+use secctl::probe::{h2, http1};
 use secctl::probe::services::{self, Service};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
@@ -81,7 +83,7 @@ fuzz_target!(|data: &[u8]| {
             pos: 0,
             chunk,
         };
-        let _ = exchange::http1_get(&mut s, "node1:443", "/", t).await;
+        let _ = http1::http1_get(&mut s, "node1:443", "/", t).await;
         // The same bytes as the answer to a WebSocket upgrade.
         let mut s = Canned {
             data: rest.to_vec(),
@@ -115,7 +117,7 @@ fuzz_target!(|data: &[u8]| {
             pos: 0,
             chunk,
         };
-        let _ = exchange::h2_calls(
+        let _ = h2::h2_calls(
             s,
             "node1:443",
             chunk % 2 == 0,

@@ -21,7 +21,6 @@ pub mod case;
 pub mod classify;
 pub mod config;
 pub mod errors;
-pub mod exchange;
 pub mod expect;
 pub mod grpc;
 pub mod h2;
