@@ -125,30 +125,12 @@ fn spoke_first_rows(except: &[&str]) -> Vec<Exp> {
         .collect()
 }
 
-/// `verify 127.0.0.1:PORT --cert` of identity `id` (and `extra`): its exit code and output.
+/// `verify 127.0.0.1:PORT --crl pki/crl.pem --cert` of identity `id` (and `extra`): its exit
+/// code and output.
 fn verify(pki: &Pki, port: u16, id: Id, extra: &[&str]) -> Run {
-    let target = format!("127.0.0.1:{port}");
-    let ca = pki.ca();
     let crl = pki.crl();
-    let mut args: Vec<String> = [
-        "verify",
-        &target,
-        "--ca",
-        &ca,
-        "--servername",
-        "localhost",
-        "--timeout",
-        "3",
-        "--crl",
-        &crl,
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    if let Some((c, k)) = pki.id(id) {
-        args.extend(["--cert".into(), c, "--key".into(), k]);
-    }
-    args.extend(extra.iter().map(|s| s.to_string()));
+    let mut args = vec!["verify".to_string()];
+    args.extend(live_args(pki, port, id, &["--crl", &crl], extra));
     let a: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
     pki.env.run(&a)
 }

@@ -929,27 +929,30 @@ pub fn tool_timeout(prog: &str, args: &[&str]) -> Run {
 // ---------------------------------------------------------------------------------------
 // The probe and its rows.
 
-/// `secctl -o json probe 127.0.0.1:PORT --ca pki/ca.crt --servername localhost --timeout 3`
-/// with identity `id` as `--cert/--key` and `extra` options: (exit code, first target).
-pub fn probe(pki: &Pki, port: u16, id: Id, extra: &[&str]) -> (i32, serde_json::Value) {
-    let target = format!("127.0.0.1:{port}");
-    let ca = pki.ca();
-    let mut args: Vec<String> = [
-        target.as_str(),
-        "--ca",
-        &ca,
-        "--servername",
-        "localhost",
-        "--timeout",
-        "3",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+/// The options of a live check of the loopback peer on `port`: `127.0.0.1:PORT --ca
+/// pki/ca.crt --servername localhost --timeout 3`, then `more`, identity `id` as
+/// `--cert/--key`, then `extra`.
+pub fn live_args(pki: &Pki, port: u16, id: Id, more: &[&str], extra: &[&str]) -> Vec<String> {
+    let mut args: Vec<String> = vec![
+        format!("127.0.0.1:{port}"),
+        "--ca".into(),
+        pki.ca(),
+        "--servername".into(),
+        "localhost".into(),
+        "--timeout".into(),
+        "3".into(),
+    ];
+    args.extend(more.iter().map(|s| s.to_string()));
     if let Some((c, k)) = pki.id(id) {
         args.extend(["--cert".into(), c, "--key".into(), k]);
     }
     args.extend(extra.iter().map(|s| s.to_string()));
+    args
+}
+
+/// `secctl -o json probe` with [`live_args`]: (exit code, first target).
+pub fn probe(pki: &Pki, port: u16, id: Id, extra: &[&str]) -> (i32, serde_json::Value) {
+    let args = live_args(pki, port, id, &[], extra);
     let a: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
     probe_json(&pki.env, &a)
 }

@@ -263,23 +263,16 @@ fn ws_tls_row(ws: &WebSocketObs, throwaway_in: bool) -> Transport {
         }
         Ok(x) => x,
     };
-    let mut hss = vec![&n.hs, &t.hs];
-    if let Some(g) = g {
-        hss.push(&g.hs);
-    }
-    let (auth, seen) = server_auth(&hss);
+    let (auth, seen) = identities_server_auth(n, t, g.as_ref());
     let mut v = judge_path(n, t, g.as_ref(), None, false, throwaway_in);
     v.served = content(&n.fate, false)
         || content(&t.fate, false)
         || g.as_ref().is_some_and(|g| content(&g.fate, false));
-    let mut fates = vec![
-        format!("none {}", describe(&n.fate)),
-        format!("throwaway {}", describe(&t.fate)),
-    ];
-    if let Some(g) = g {
-        fates.push(format!("given {}", describe(&g.fate)));
-    }
-    let mut text = format!("GET {} (WebSocket upgrade): {}", ws.path, fates.join(", "));
+    let mut text = format!(
+        "GET {} (WebSocket upgrade): {}",
+        ws.path,
+        identity_fates(n, t, g.as_ref())
+    );
     if v.policy == Policy::DeniedAll {
         text.push_str(" (denied with and without a certificate: not by client certificate)");
     }
@@ -288,6 +281,32 @@ fn ws_tls_row(ws: &WebSocketObs, throwaway_in: bool) -> Transport {
     }
     apply_verdicts(&mut r, &[(ws.path.clone(), v)], auth, seen, vec![text]);
     r
+}
+
+/// What the server's certificate showed over the attempts with each identity (none,
+/// throwaway, given).
+fn identities_server_auth<'a>(
+    n: &'a Attempt,
+    t: &'a Attempt,
+    g: Option<&'a Attempt>,
+) -> (ServerAuth, Option<&'a Handshake>) {
+    let mut hss = vec![&n.hs, &t.hs];
+    if let Some(g) = g {
+        hss.push(&g.hs);
+    }
+    server_auth(&hss)
+}
+
+/// How each identity's attempt ended, in a detail: `none ..., throwaway ..., given ...`.
+fn identity_fates(n: &Attempt, t: &Attempt, g: Option<&Attempt>) -> String {
+    let mut fates = vec![
+        format!("none {}", describe(&n.fate)),
+        format!("throwaway {}", describe(&t.fate)),
+    ];
+    if let Some(g) = g {
+        fates.push(format!("given {}", describe(&g.fate)));
+    }
+    fates.join(", ")
 }
 
 fn service_plain_row(svc: &ServiceObs) -> Transport {
@@ -316,20 +335,9 @@ fn service_tls_row(svc: &ServiceObs) -> Transport {
         }
         Ok(x) => x,
     };
-    let mut hss = vec![&n.hs, &t.hs];
-    if let Some(g) = g {
-        hss.push(&g.hs);
-    }
-    let (auth, seen) = server_auth(&hss);
+    let (auth, seen) = identities_server_auth(n, t, g.as_ref());
     let v = judge_path(n, t, g.as_ref(), None, false, false);
-    let mut fates = vec![
-        format!("none {}", describe(&n.fate)),
-        format!("throwaway {}", describe(&t.fate)),
-    ];
-    if let Some(g) = g {
-        fates.push(format!("given {}", describe(&g.fate)));
-    }
-    let mut text = fates.join(", ");
+    let mut text = identity_fates(n, t, g.as_ref());
     if let Some(m) = &v.mechanism {
         text.push_str(&format!(" ({m})"));
     }
