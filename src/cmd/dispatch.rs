@@ -181,6 +181,7 @@ pub fn etcd_options(cli: &Cli) -> Result<crate::etcd::Options> {
                     .etcd_cert
                     .clone()
                     .zip(cli.globals.etcd_key.clone()),
+                files: crate::pki::fsio::StateDir::none(),
             }),
         timeout: timeout_arg(cli.globals.etcd_timeout)?,
         cache: crate::etcd::default_cache(),

@@ -443,7 +443,17 @@ pub fn copy(ctx: &Ctx, from: &str, to: &str, opts: &crate::etcd::Options) -> Res
                     ),
                 ));
             }
-            let session = Session::open(&url, opts, true)?;
+            // The TLS files to etcd may be in the source or in `--dir`: read through the
+            // handle of the one that holds them.
+            let mut opts = opts.clone();
+            if let Some(t) = &mut opts.tls {
+                t.files = if ctx.store.files().contains(&t.ca) {
+                    ctx.store.files().clone()
+                } else {
+                    src.files().clone()
+                };
+            }
+            let session = Session::open(&url, &opts, true)?;
             if session.keys() > 0 {
                 return Err(Error::input(
                     url.display(),
@@ -467,7 +477,13 @@ pub fn copy(ctx: &Ctx, from: &str, to: &str, opts: &crate::etcd::Options) -> Res
                     "not empty: copy only into a new or empty directory",
                 ));
             }
-            let session = Session::open(&url, opts, false)?;
+            // The TLS files to etcd may be in the state directory of `--dir`: read through
+            // its handle.
+            let mut opts = opts.clone();
+            if let Some(t) = &mut opts.tls {
+                t.files = ctx.store.files().clone();
+            }
+            let session = Session::open(&url, &opts, false)?;
             if session.keys() == 0 {
                 return Err(Error::input(url.display(), "holds no state"));
             }

@@ -41,6 +41,10 @@ pub struct TlsFiles {
     pub ca: PathBuf,
     /// Client certificate and key (when etcd requires client certificates).
     pub client: Option<(PathBuf, PathBuf)>,
+    /// The handle they are read through: a local state directory's when they may be in
+    /// it (`store copy` from a directory), so no symbolic link there is followed; else
+    /// [`crate::pki::fsio::StateDir::none`].
+    pub files: crate::pki::fsio::StateDir,
 }
 
 /// One key as etcd returned it.
@@ -89,9 +93,8 @@ impl Client {
         let connector = match &ep.tls {
             None => None,
             Some(t) => {
-                // The TLS files to etcd are the operator's, never the state's.
-                let files = crate::pki::fsio::StateDir::none();
-                let roots = crate::tlsconf::load_roots(&files, &t.ca)?;
+                let files = &t.files;
+                let roots = crate::tlsconf::load_roots(files, &t.ca)?;
                 let b = rustls::ClientConfig::builder_with_provider(crate::tlsconf::provider())
                     .with_safe_default_protocol_versions()
                     .map_err(Error::internal)?
@@ -99,8 +102,8 @@ impl Client {
                 let cfg = match &t.client {
                     Some((c, k)) => b
                         .with_client_auth_cert(
-                            crate::tlsconf::load_chain(&files, c)?,
-                            crate::tlsconf::load_key(&files, k)?,
+                            crate::tlsconf::load_chain(files, c)?,
+                            crate::tlsconf::load_key(files, k)?,
                         )
                         .map_err(|e| Error::input(c.display(), format!("{e}")))?,
                     None => b.with_no_client_auth(),

@@ -1,7 +1,7 @@
 //! HTTP/1.1, the carrier of one request per connection: the request's bytes (`Host`,
 //! `Connection: close`), and the reading of the response head (at most 64 KiB) into a
 //! [`Head`] that the request's protocol reads. The body is never read. Bytes that cannot
-//! start an HTTP/1.x answer are named ([`not_http`]). The WebSocket upgrade
+//! start an HTTP/1.x answer are named (`not_http`). The WebSocket upgrade
 //! (`websocket.rs`) writes its own request and reads its head here too.
 
 use std::time::Duration;

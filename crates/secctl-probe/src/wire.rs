@@ -785,7 +785,7 @@ impl Prober {
 
     /// Everything the probe does against the target. The WebSocket upgrade and the TLS
     /// 1.0/1.1 ClientHellos run alongside the first round, each started as soon as what the
-    /// first round has shown makes it due (see [`Early`]); the service protocols and the
+    /// first round has shown makes it due (see `Early`); the service protocols and the
     /// idle connections follow the first round.
     pub async fn observe(&self) -> Observations {
         let paths = self.cfg.paths.clone();

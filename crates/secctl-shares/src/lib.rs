@@ -1,6 +1,6 @@
 //! Shamir K-of-N secret sharing over GF(256) (vsss-rs, constant time) with the integrity
 //! vsss-rs lacks: a split id, a per-share checksum and a commitment to the secret (see
-//! [`format`]). secctl re-exports this crate as `secctl::shares`, where shares can also be
+//! [`mod@format`]). secctl re-exports this crate as `secctl::shares`, where shares can also be
 //! age-encrypted to custodians (X25519 or SSH public keys, `secctl::shares::custody`).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

@@ -44,7 +44,7 @@ pub struct RuleSpec {
     pub path: Spanned<String>,
     /// The roles allowed.
     pub roles: Spanned<Vec<Spanned<String>>>,
-    /// The HTTP method the probe uses [GET]; not for gRPC methods.
+    /// The HTTP method the probe uses (default `GET`); not for gRPC methods.
     #[serde(default)]
     pub method: Option<Spanned<String>>,
     /// Whether the path is a gRPC method [inferred from its form].

@@ -15,9 +15,9 @@ use crate::pki::store::{Record, Store};
 pub struct Delivery {
     /// Owner and group of the key, the certificate and `ca.crt` (None: the writer's).
     pub owner: Owner,
-    /// Mode of the certificate and of `ca.crt` [0644].
+    /// Mode of the certificate and of `ca.crt` (default 0644).
     pub cert_mode: u32,
-    /// Mode of the key [0600]; never readable by others.
+    /// Mode of the key (default 0600); never readable by others.
     pub key_mode: u32,
 }
 

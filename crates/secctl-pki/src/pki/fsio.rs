@@ -612,6 +612,11 @@ impl StateDir {
             .unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Whether `path` is below the state directory.
+    pub fn contains(&self, path: &Path) -> bool {
+        self.rel(path).is_some()
+    }
+
     /// The path of `path` below the state directory, when it is strictly inside it.
     fn rel(&self, path: &Path) -> Option<(&Path, PathBuf)> {
         let root = self.inner.root.as_deref()?;

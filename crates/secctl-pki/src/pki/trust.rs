@@ -139,7 +139,7 @@ pub fn endorsements(files: &fsio::StateDir, ca_dir: &Path) -> Vec<Vec<u8>> {
         .collect()
 }
 
-/// Read at most [`MAX_READ`] bytes of `path` (below the state directory `files` without
+/// Read at most `MAX_READ` (64 MiB) bytes of `path` (below the state directory `files` without
 /// following a symbolic link there): more is refused, never read to the end.
 pub fn read_limited(files: &fsio::StateDir, path: &Path) -> Result<Vec<u8>> {
     files.read_bytes_max(path, MAX_READ)
