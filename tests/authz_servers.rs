@@ -379,23 +379,13 @@ fn assert_truth(name: &str, rules: &[Rule], t: &Truth, want: &[[&str; 4]]) {
 /// `secctl probe 127.0.0.1:PORT --ca CA --servername localhost --timeout 3 --authz POLICY
 /// --as ROLE=CERT,KEY` for every role, and `extra`.
 fn probe_args(pki: &Pki, port: u16, policy: &Path, extra: &[&str]) -> Vec<String> {
-    let mut a: Vec<String> = vec![
-        format!("127.0.0.1:{port}"),
-        "--ca".into(),
-        pki.ca(),
-        "--servername".into(),
-        "localhost".into(),
-        "--timeout".into(),
-        "3".into(),
-        "--authz".into(),
-        policy.display().to_string(),
-    ];
+    let mut more = vec!["--authz".to_string(), policy.display().to_string()];
     for (role, _) in ROLES {
         let (c, k) = cert_of(pki, role);
-        a.extend(["--as".into(), format!("{role}={c},{k}")]);
+        more.extend(["--as".into(), format!("{role}={c},{k}")]);
     }
-    a.extend(extra.iter().map(|s| s.to_string()));
-    a
+    let more: Vec<&str> = more.iter().map(String::as_str).collect();
+    live_args(pki, port, Id::NoCert, &more, extra)
 }
 
 fn write_policy(pki: &Pki, name: &str, rules: &[Rule]) -> std::path::PathBuf {

@@ -421,6 +421,22 @@ fn newest_record<'r>(
         .and_then(|s| records.iter().find(|r| r.serial == *s))
 }
 
+/// `opts` with the TLS files to etcd read through the first of `states` that holds the CA
+/// bundle (`--etcd-ca DIR/ca.crt` of the source or of `--dir`), so that no symbolic link
+/// there is followed; as named when none holds it.
+fn tls_through(
+    opts: &crate::etcd::Options,
+    states: &[&crate::pki::fsio::StateDir],
+) -> crate::etcd::Options {
+    let mut opts = opts.clone();
+    if let Some(t) = &mut opts.tls {
+        if let Some(s) = states.iter().find(|s| s.contains(&t.ca)) {
+            t.files = (*s).clone();
+        }
+    }
+    opts
+}
+
 /// `secctl store copy --from A --to B`: a state directory to etcd or back.
 pub fn copy(ctx: &Ctx, from: &str, to: &str, opts: &crate::etcd::Options) -> Result<u8> {
     use crate::error::Error;
@@ -443,17 +459,11 @@ pub fn copy(ctx: &Ctx, from: &str, to: &str, opts: &crate::etcd::Options) -> Res
                     ),
                 ));
             }
-            // The TLS files to etcd may be in the source or in `--dir`: read through the
-            // handle of the one that holds them.
-            let mut opts = opts.clone();
-            if let Some(t) = &mut opts.tls {
-                t.files = if ctx.store.files().contains(&t.ca) {
-                    ctx.store.files().clone()
-                } else {
-                    src.files().clone()
-                };
-            }
-            let session = Session::open(&url, &opts, true)?;
+            let session = Session::open(
+                &url,
+                &tls_through(opts, &[ctx.store.files(), src.files()]),
+                true,
+            )?;
             if session.keys() > 0 {
                 return Err(Error::input(
                     url.display(),
@@ -477,13 +487,7 @@ pub fn copy(ctx: &Ctx, from: &str, to: &str, opts: &crate::etcd::Options) -> Res
                     "not empty: copy only into a new or empty directory",
                 ));
             }
-            // The TLS files to etcd may be in the state directory of `--dir`: read through
-            // its handle.
-            let mut opts = opts.clone();
-            if let Some(t) = &mut opts.tls {
-                t.files = ctx.store.files().clone();
-            }
-            let session = Session::open(&url, &opts, false)?;
+            let session = Session::open(&url, &tls_through(opts, &[ctx.store.files()]), false)?;
             if session.keys() == 0 {
                 return Err(Error::input(url.display(), "holds no state"));
             }

@@ -534,6 +534,39 @@ impl Batch {
     }
 }
 
+/// [`StateDir::open_nofollow`] of `path`, given where it is below its state directory
+/// (`below`: the root and the path under it; None: elsewhere).
+fn open_nofollow_below(
+    below: Option<(&Path, PathBuf)>,
+    path: &Path,
+    flags: rustix::fs::OFlags,
+    mode: u32,
+) -> std::io::Result<File> {
+    use rustix::fs::{Mode, OFlags, ResolveFlags, CWD};
+    let flags = flags | OFlags::CLOEXEC | OFlags::NOFOLLOW;
+    let mode = Mode::from_raw_mode(mode);
+    if let Some((root, rel)) = below {
+        let dir = rustix::fs::open(
+            root,
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )?;
+        match rustix::fs::openat2(
+            &dir,
+            &rel,
+            flags,
+            mode,
+            ResolveFlags::NO_SYMLINKS | ResolveFlags::BENEATH | ResolveFlags::NO_MAGICLINKS,
+        ) {
+            Ok(fd) => return Ok(File::from(fd)),
+            Err(rustix::io::Errno::NOSYS | rustix::io::Errno::PERM) => {}
+            Err(rustix::io::Errno::XDEV) => return Err(rustix::io::Errno::LOOP.into()),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(File::from(rustix::fs::openat(CWD, path, flags, mode)?))
+}
+
 /// Delivered files held back until the state they belong to is committed (a command on
 /// etcd: its records must be on etcd before the certificates they record are handed out).
 struct Deferred {
@@ -635,29 +668,7 @@ impl StateDir {
         flags: rustix::fs::OFlags,
         mode: u32,
     ) -> std::io::Result<File> {
-        use rustix::fs::{Mode, OFlags, ResolveFlags, CWD};
-        let flags = flags | OFlags::CLOEXEC | OFlags::NOFOLLOW;
-        let mode = Mode::from_raw_mode(mode);
-        if let Some((root, rel)) = self.rel(path) {
-            let dir = rustix::fs::open(
-                root,
-                OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
-                Mode::empty(),
-            )?;
-            match rustix::fs::openat2(
-                &dir,
-                &rel,
-                flags,
-                mode,
-                ResolveFlags::NO_SYMLINKS | ResolveFlags::BENEATH | ResolveFlags::NO_MAGICLINKS,
-            ) {
-                Ok(fd) => return Ok(File::from(fd)),
-                Err(rustix::io::Errno::NOSYS | rustix::io::Errno::PERM) => {}
-                Err(rustix::io::Errno::XDEV) => return Err(rustix::io::Errno::LOOP.into()),
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Ok(File::from(rustix::fs::openat(CWD, path, flags, mode)?))
+        open_nofollow_below(self.rel(path), path, flags, mode)
     }
 
     /// Read a text file: one below the state directory without following a symbolic link
@@ -673,11 +684,10 @@ impl StateDir {
 
     /// [`StateDir::read_bytes`] with a bound of `max` bytes (see [`read_bytes_max`]).
     pub fn read_bytes_max(&self, path: &Path, max: u64) -> Result<Vec<u8>> {
-        if self.rel(path).is_none() {
+        let Some(below) = self.rel(path) else {
             return read_bytes_max(path, max);
-        }
-        let f = self
-            .open_nofollow(path, rustix::fs::OFlags::RDONLY, 0)
+        };
+        let f = open_nofollow_below(Some(below), path, rustix::fs::OFlags::RDONLY, 0)
             .map_err(|e| Error::read(path, e))?;
         read_whole(path, f, max)
     }
@@ -701,23 +711,11 @@ impl StateDir {
     /// [`StateDir::ensure_dir`] once per handle for each directory (the state directory's
     /// `issued/` and `names/`, which every record of an `apply` goes into).
     pub fn ensure_dir_once(&self, dir: &Path) -> Result<()> {
-        let seen = |d: &Path| {
-            self.inner
-                .ensured
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .iter()
-                .any(|e| e == d)
-        };
-        if seen(dir) {
-            return Ok(());
+        let mut ensured = self.inner.ensured.lock().unwrap_or_else(|p| p.into_inner());
+        if !ensured.iter().any(|e| e == dir) {
+            self.ensure_dir(dir)?;
+            ensured.push(dir.to_path_buf());
         }
-        self.ensure_dir(dir)?;
-        self.inner
-            .ensured
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(dir.to_path_buf());
         Ok(())
     }
 
